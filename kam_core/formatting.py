@@ -1,0 +1,57 @@
+"""How numbers and dates read on screen, in English or French."""
+
+from __future__ import annotations
+
+import math
+from datetime import date
+
+_MONTHS = {
+    "en": ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"),
+    "fr": ("janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc."),
+}
+_SYMBOLS = {"EUR": "€", "USD": "$", "GBP": "£", "CHF": "CHF"}
+
+
+def _missing(value) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def _decimal(text: str, language: str) -> str:
+    return text.replace(".", ",") if language == "fr" else text
+
+
+def money(value: float | None, currency: str = "EUR", language: str = "en") -> str:
+    """Compact money: 12_400_000 -> '€12.4M' (en) or '12,4 M€' (fr)."""
+    if _missing(value):
+        return "–"
+    symbol = _SYMBOLS.get(currency, currency)
+    for threshold, suffix_en, suffix_fr in ((1e9, "B", "Md"), (1e6, "M", "M"), (1e3, "k", "k")):
+        if abs(value) >= threshold:
+            number = _decimal(f"{value / threshold:.1f}", language)
+            return f"{number} {suffix_fr}{symbol}" if language == "fr" else f"{symbol}{number}{suffix_en}"
+    number = f"{value:.0f}"
+    return f"{number} {symbol}" if language == "fr" else f"{symbol}{number}"
+
+
+def percent(value: float | None, language: str = "en", digits: int = 0) -> str:
+    """A percentage given as 0-100: 42.0 -> '42%' (en) or '42 %' (fr)."""
+    if _missing(value):
+        return "–"
+    number = _decimal(f"{value:.{digits}f}", language)
+    return f"{number} %" if language == "fr" else f"{number}%"
+
+
+def ratio(share: float | None, language: str = "en") -> str:
+    """A share given as 0-1: 0.42 -> '42%'."""
+    return percent(None if _missing(share) else 100.0 * share, language)
+
+
+def day(value: date | None, language: str = "en") -> str:
+    """'26 Nov 2026' / '26 nov. 2026'."""
+    if value is None:
+        return "–"
+    return f"{value.day} {_MONTHS[language][value.month - 1]} {value.year}"
+
+
+def score(value: float | None, language: str = "en") -> str:
+    return "–" if _missing(value) else _decimal(f"{value:.1f}", language)

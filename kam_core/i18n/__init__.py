@@ -1,0 +1,40 @@
+"""FR/EN catalogs and the function that looks strings up.
+
+Catalogs are flat JSON files (``en.json``, ``fr.json``) keyed by dotted names; values are
+``str.format`` templates. Enumeration labels live under ``enum.<kind>.<code>``, form fields
+under ``field.<name>`` and validation messages under ``error.<code>``.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from pathlib import Path
+
+LANGUAGES = ("en", "fr")
+DEFAULT_LANGUAGE = "en"
+_DIR = Path(__file__).resolve().parent
+
+
+@lru_cache(maxsize=None)
+def catalog(language: str) -> dict[str, str]:
+    with (_DIR / f"{language}.json").open(encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+def translate(key: str, language: str = DEFAULT_LANGUAGE, **params) -> str:
+    """The text of ``key`` in ``language`` (English when missing there), filled with ``params``.
+
+    An unknown key comes back as itself, so a gap shows on screen instead of breaking the page;
+    a unit test keeps every key used in the code present in both catalogs.
+    """
+    template = catalog(language).get(key)
+    if template is None:
+        template = catalog(DEFAULT_LANGUAGE).get(key, key)
+    return template.format(**params) if params else template
+
+
+def language_from_locale(locale: str | None) -> str:
+    """'fr-FR' -> 'fr'; anything we do not translate -> English."""
+    code = (locale or "").split("-")[0].split("_")[0].lower()
+    return code if code in LANGUAGES else DEFAULT_LANGUAGE

@@ -1,0 +1,100 @@
+"""Both catalogs hold every string the code asks for; no page carries literal UI text."""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+import pytest
+
+from kam_core.canvas import PLAN_SECTIONS
+from kam_core.db import StoreError
+from kam_core.i18n import LANGUAGES, catalog, translate
+from kam_core.models import ACCOUNT_STATUSES, ENGAGEMENT_KINDS, HANDSHAKE_STAGES
+from kam_core.overview import ACCOUNT_VIEWS, SEGMENTS
+from kam_core.portfolio import QUADRANTS
+from kam_core.settings import EDITABLE
+
+ROOT = Path(__file__).resolve().parents[2]
+UI_FILES = [ROOT / "app.py", *sorted((ROOT / "pages").glob("*.py")), *sorted((ROOT / "kam_core" / "ui").glob("*.py"))]
+LITERAL_KEY = re.compile(r"""\bt\(\s*["']([a-z0-9_.]+)["']""")
+LABEL_CALL = re.compile(r"""\blabel\(\s*["']([a-z_]+)["']""")
+
+
+def test_both_catalogs_have_the_same_keys():
+    assert set(catalog("en")) == set(catalog("fr"))
+
+
+def test_placeholders_match_between_languages():
+    field = re.compile(r"{(\w+)}")
+    for key, english in catalog("en").items():
+        assert set(field.findall(english)) == set(field.findall(catalog("fr")[key])), key
+
+
+def test_every_literal_key_used_in_the_ui_exists():
+    used = set()
+    for path in UI_FILES:
+        used |= set(LITERAL_KEY.findall(path.read_text(encoding="utf-8")))
+    missing = sorted(key for key in used if key not in catalog("en"))
+    assert not missing
+
+
+def test_every_enumeration_label_exists():
+    keys = set(catalog("en"))
+    expected = (
+        [f"enum.segment.{code}" for code in SEGMENTS]
+        + [f"enum.account_status.{code}" for code in ACCOUNT_STATUSES]
+        + [f"enum.stage.{code}" for code in HANDSHAKE_STAGES]
+        + [f"enum.engagement_kind.{code}" for code in ENGAGEMENT_KINDS]
+        + [f"enum.follow_up.{code}" for code in ("action", "ours", "theirs")]
+        + [f"posture.{code}" for code in QUADRANTS]
+        + [f"accounts.view.{code}" for code in ACCOUNT_VIEWS]
+        + [f"section.{code}" for code in PLAN_SECTIONS] + [f"section_rule.{code}" for code in PLAN_SECTIONS]
+        + [f"field.{name}" for name in EDITABLE]
+        + [f"language.{code}" for code in LANGUAGES]
+        + [f"rag.{code}" for code in ("red", "amber", "green", "done")]
+    )
+    assert sorted(set(expected) - keys) == []
+
+
+def test_every_label_kind_used_in_pages_exists():
+    keys = set(catalog("en"))
+    for path in UI_FILES:
+        for kind in LABEL_CALL.findall(path.read_text(encoding="utf-8")):
+            assert any(key.startswith(f"enum.{kind}.") for key in keys), (path.name, kind)
+
+
+def test_every_store_error_has_a_message():
+    source = (ROOT / "kam_core" / "db.py").read_text(encoding="utf-8")
+    codes = set(re.findall(r'StoreError\(\s*"([a-z_.]+)"', source)) | set(re.findall(r'"(store\.[a-z_]+)"', source))
+    assert codes
+    for code in codes:
+        assert f"error.{code}" in catalog("en"), code
+    assert "{path}" in catalog("en")["error.store.not_a_database"]
+    StoreError("store.bad_url", url="x", reason="y")  # constructible with its params
+
+
+def _string_arguments_of_streamlit_calls(path: Path) -> list[str]:
+    """String literals passed straight to st.* calls: those would be UI text outside the catalogs."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            owner = node.func.value
+            if isinstance(owner, ast.Name) and owner.id in {"st", "left", "right", "column", "columns"}:
+                for argument in node.args[:1]:
+                    if isinstance(argument, ast.Constant) and isinstance(argument.value, str) \
+                            and re.search(r"[A-Za-z]{3,}", argument.value) and not argument.value.startswith("pages/"):
+                        found.append(f"{path.name}:{node.lineno} {argument.value!r}")
+    return found
+
+
+@pytest.mark.parametrize("path", UI_FILES, ids=lambda path: path.name)
+def test_no_literal_ui_text_in_pages(path):
+    assert _string_arguments_of_streamlit_calls(path) == []
+
+
+def test_translate_falls_back_to_english_then_to_the_key():
+    assert translate("page.home", "fr") == "Accueil"
+    assert translate("no.such.key", "fr") == "no.such.key"
+    assert translate("home.covered_of", "en", covered=3, total=4) == "3 of 4 strategic accounts"
