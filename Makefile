@@ -1,0 +1,53 @@
+# Two commands for a fresh machine:  make run  |  make test
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PORT   ?= 8501
+RUNTIME_STAMP := $(VENV)/.runtime-installed
+DEV_STAMP     := $(VENV)/.dev-installed
+
+.PHONY: run test test-fast test-e2e chromium clean-venv
+
+## make run: install (when requirements changed), create or migrate the database, load the demo
+## portfolio into an empty database, start the app on http://localhost:$(PORT)
+run: $(RUNTIME_STAMP)
+	$(BIN)/python -m kam_core setup --demo-if-empty
+	$(BIN)/streamlit run app.py --server.port $(PORT) --browser.gatherUsageStats false
+
+## make test: unit, page (AppTest) and browser (Chromium) tests
+test: $(DEV_STAMP) chromium
+	$(BIN)/python -m pytest tests
+
+## make test-fast: unit and page tests only (no browser), for quick loops
+test-fast: $(DEV_STAMP)
+	$(BIN)/python -m pytest tests/unit tests/pages
+
+test-e2e: $(DEV_STAMP) chromium
+	$(BIN)/python -m pytest tests/e2e
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+# The stamps are newer than the requirement files once installed: pip runs again only when they change.
+$(RUNTIME_STAMP): requirements.txt | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+$(DEV_STAMP): requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $(RUNTIME_STAMP) $@
+
+# Debian's Chromium: Playwright's own browser download cannot reach the internet here.
+chromium:
+	@if command -v chromium >/dev/null 2>&1; then exit 0; fi; \
+	if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "Installing Chromium from Debian's packages..."; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	else \
+		echo "Chromium is missing: install it with 'sudo apt-get install chromium' (Debian/Ubuntu)," \
+		     "or set CHROMIUM=/path/to/chromium, then run make test again."; \
+		[ -n "$$CHROMIUM" ] || exit 1; \
+	fi
+
+clean-venv:
+	rm -rf $(VENV)

@@ -1,0 +1,29 @@
+"""KAM planning dashboard: the router and the frame (title, account selector, language)."""
+
+import streamlit as st
+
+from kam_core.ui import frame
+from kam_core.ui.i18n import t
+
+st.set_page_config(page_title="KAM", page_icon=":material/handshake:", layout="wide")
+
+frame.language_switch()
+frame.open_store()
+
+navigation = st.navigation({
+    t("nav.portfolio"): [
+        st.Page("pages/home.py", title=t("page.home"), icon=":material/dashboard:", url_path="home",
+                default=True),
+        st.Page("pages/accounts.py", title=t("page.accounts"), icon=":material/list_alt:", url_path="accounts"),
+    ],
+    t("nav.account"): [
+        st.Page("pages/account_overview.py", title=t("page.account_overview"), icon=":material/business_center:",
+                url_path="account"),
+    ],
+    t("nav.data"): [
+        st.Page("pages/settings.py", title=t("page.settings"), icon=":material/settings:", url_path="settings"),
+    ],
+})
+frame.account_selector()
+frame.programme_caption()
+navigation.run()

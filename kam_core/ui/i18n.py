@@ -1,0 +1,24 @@
+"""The session's language and the ``t`` function pages use for every string."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from kam_core.i18n import translate, language_from_locale
+
+LANGUAGE_KEY = "language"
+
+
+def language() -> str:
+    if LANGUAGE_KEY not in st.session_state:
+        st.session_state[LANGUAGE_KEY] = language_from_locale(getattr(st.context, "locale", None))
+    return st.session_state[LANGUAGE_KEY]
+
+
+def t(key: str, **params) -> str:
+    return translate(key, language(), **params)
+
+
+def label(kind: str, code) -> str:
+    """The label of an enumeration code: label('segment', 'strategic') -> 'Strategic'."""
+    return t(f"enum.{kind}.{code}")

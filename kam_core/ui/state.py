@@ -1,0 +1,62 @@
+"""Typed access to the session state the frame and the pages share.
+
+The selected account lives in the session and in the URL (``?account=<id>``), so a shared
+link opens the same account. A page asks for another account with ``request_account``; the
+frame applies the request at the start of the next run, before the selector is drawn.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+SELECTOR_KEY = "account_selector"
+_PENDING_KEY = "account_requested"
+_VIEW_KEY = "accounts_view"
+
+
+def request_account(account_id: int) -> None:
+    st.session_state[_PENDING_KEY] = int(account_id)
+
+
+def selected_account_id() -> int | None:
+    value = st.session_state.get(SELECTOR_KEY)
+    return int(value) if value is not None else None
+
+
+def resolve_selection(account_ids: list[int]) -> int | None:
+    """The account to select this run: a page's request, else the current one, else the URL's,
+    else the first; always one of ``account_ids`` (None when there is none)."""
+    candidates = [st.session_state.pop(_PENDING_KEY, None), st.session_state.get(SELECTOR_KEY),
+                  _from_url()]
+    for candidate in candidates:
+        if candidate is not None and candidate in account_ids:
+            return candidate
+    return account_ids[0] if account_ids else None
+
+
+def _from_url() -> int | None:
+    raw = st.query_params.get("account")
+    try:
+        return int(raw) if raw is not None else None
+    except ValueError:
+        return None
+
+
+def url_names_unknown_account(account_ids: list[int]) -> bool:
+    raw = st.query_params.get("account")
+    return raw is not None and _from_url() not in account_ids
+
+
+def remember_in_url(account_id: int | None) -> None:
+    if account_id is None:
+        st.query_params.pop("account", None)
+    elif st.query_params.get("account") != str(account_id):
+        st.query_params["account"] = str(account_id)
+
+
+def set_accounts_view(view: str) -> None:
+    st.session_state[_VIEW_KEY] = view
+
+
+def accounts_view_key() -> str:
+    return _VIEW_KEY

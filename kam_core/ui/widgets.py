@@ -1,0 +1,61 @@
+"""Small pieces several pages draw the same way."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from kam_core.ui import state
+from kam_core.ui.i18n import t
+
+# Quadrant colours chosen to stay distinct on a washed-out projector and for colour-blind readers.
+SEGMENT_COLOURS = {
+    "strategic": "#0B6E4F",
+    "develop": "#C77700",
+    "maintain": "#1F5FA8",
+    "opportunistic": "#6B7280",
+    "unscored": "#9CA3AF",
+}
+RAG_COLOURS = {"red": "red", "amber": "orange", "green": "green", "done": "gray"}
+ACCOUNTS_PAGE = "pages/accounts.py"
+ACCOUNT_PAGE = "pages/account_overview.py"
+
+
+def link_to_accounts(view: str, text: str, key: str) -> None:
+    """A button that opens the account list on the subset a figure stands for."""
+    if st.button(text, key=key, icon=":material/arrow_forward:", type="tertiary"):
+        state.set_accounts_view(view)
+        st.switch_page(ACCOUNTS_PAGE)
+
+
+def open_account(account_id: int, text: str, key: str, kind: str = "tertiary") -> None:
+    """A button that makes ``account_id`` the selected account and opens its overview."""
+    if st.button(text, key=key, icon=":material/open_in_new:", type=kind):
+        state.request_account(account_id)
+        st.switch_page(ACCOUNT_PAGE)
+
+
+def figure(label: str, value: str, help_text: str, caption: str | None = None) -> None:
+    st.metric(label, value, help=help_text)
+    if caption:
+        st.caption(caption)
+
+
+def segment_badge(segment: str) -> str:
+    colour = SEGMENT_COLOURS.get(segment, "#6B7280")
+    return (f'<span style="background:{colour};color:white;padding:0.15rem 0.6rem;border-radius:0.4rem;'
+            f'font-weight:600">{t(f"enum.segment.{segment}")}</span>')
+
+
+def segment_tile(segment: str, count: int, revenue: str) -> None:
+    """A quadrant of the home page: its colour, name, account count and revenue, large enough
+    to read from the back of a workshop room."""
+    st.markdown(
+        f'<div style="border-left:0.5rem solid {SEGMENT_COLOURS[segment]};padding-left:0.8rem">'
+        f'<b style="font-size:1.4rem">{t(f"enum.segment.{segment}")}</b><br>'
+        f'<span style="font-size:2.4rem;font-weight:700">{count}</span> {t("home.accounts_unit")} · {revenue}'
+        f'</div>', unsafe_allow_html=True)
+
+
+def rag_badge(rag: str) -> str:
+    """A coloured word (Overdue, Due soon, On track, Done) that reads on a projector, not a dot."""
+    return f":{RAG_COLOURS[rag]}-badge[{t(f'rag.{rag}')}]"

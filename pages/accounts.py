@@ -1,0 +1,96 @@
+"""Accounts: every account of the programme, filtered to what a home-page figure stands for."""
+
+import streamlit as st
+
+from kam_core.overview import ACCOUNT_VIEWS, AccountFilter, account_view, filter_accounts
+from kam_core.ui import readers, state
+from kam_core.ui.i18n import label, t
+from kam_core.ui.widgets import SEGMENT_COLOURS, open_account
+
+ROW_HEIGHT = 35
+MAX_GRID_HEIGHT = 1100
+
+
+def header(count: int) -> None:
+    st.title(t("page.accounts"))
+    st.caption(t("accounts.caption", count=count))
+
+
+def view_and_filters(table):
+    st.session_state.setdefault(state.accounts_view_key(), "all")
+    top = st.columns([2, 2, 1], vertical_alignment="bottom")
+    view = top[0].selectbox(t("accounts.view"), ACCOUNT_VIEWS, key=state.accounts_view_key(),
+                            format_func=lambda code: t(f"accounts.view.{code}"))
+    search = top[1].text_input(t("accounts.search"), placeholder=t("accounts.search_placeholder"))
+    include_archived = top[2].toggle(t("accounts.include_archived"))
+    with st.expander(t("accounts.filters")):
+        columns = st.columns(4)
+        sectors = columns[0].multiselect(t("column.sector"), sorted(table["sector"].dropna().unique()))
+        countries = columns[1].multiselect(t("column.country"), sorted(table["country"].dropna().unique()))
+        kams = columns[2].multiselect(t("column.kam"), sorted(table["kam"].dropna().unique()))
+        statuses = columns[3].multiselect(t("column.status"), ("prospect", "active", "archived"),
+                                          format_func=lambda code: label("account_status", code))
+    rows = account_view(table, view, include_archived=include_archived or "archived" in statuses)
+    return filter_accounts(rows, AccountFilter(search, tuple(sectors), tuple(countries), tuple(kams),
+                                               tuple(statuses)))
+
+
+def account_grid(rows, currency: str):
+    shown = rows.assign(
+        segment=rows["segment"].map(lambda code: label("segment", code)),
+        status=rows["status"].map(lambda code: label("account_status", code)),
+        handshake_stage=rows["handshake_stage"].map(lambda code: label("stage", code) if isinstance(code, str) else ""),
+        overdue=rows["overdue_actions"] + rows["overdue_ours"] + rows["overdue_theirs"],
+        revenue_m=rows["revenue"] / 1e6,
+        potential_m=rows["potential_3y"] / 1e6,
+        group=rows["group"].fillna(""),
+        sponsor=rows["sponsor"].fillna(""),
+    )
+    year = int(rows["revenue_year"].max())
+    columns = {
+        "name": st.column_config.TextColumn(t("column.account"), width="medium", pinned=True),
+        "segment": st.column_config.TextColumn(t("column.segment")),
+        "kam": st.column_config.TextColumn(t("column.kam")),
+        "revenue_m": st.column_config.NumberColumn(t("column.revenue_m", currency=currency, year=year), format="%.1f"),
+        "share_of_wallet_pct": st.column_config.NumberColumn(t("column.share_of_wallet"), format="%.0f%%"),
+        "completeness_pct": st.column_config.ProgressColumn(t("column.completeness"), format="%.0f%%",
+                                                            min_value=0, max_value=100),
+        "handshake_stage": st.column_config.TextColumn(t("column.handshake")),
+        "sponsor": st.column_config.TextColumn(t("column.sponsor")),
+        "overdue": st.column_config.NumberColumn(t("column.overdue"), format="%d"),
+        "sector": st.column_config.TextColumn(t("column.sector")),
+        "country": st.column_config.TextColumn(t("column.country"), width="small"),
+        "group": st.column_config.TextColumn(t("column.group")),
+        "potential_m": st.column_config.NumberColumn(t("column.potential_m", currency=currency), format="%.1f"),
+        "status": st.column_config.TextColumn(t("column.status")),
+    }
+    colours = {label("segment", code): colour for code, colour in SEGMENT_COLOURS.items()}
+    styled = (shown[list(columns)].style
+              .map(lambda text: f"color:{colours.get(text, 'inherit')};font-weight:600", subset=["segment"])
+              .map(_overdue_colour, subset=["overdue"]))
+    return st.dataframe(styled, column_config=columns, hide_index=True, width="stretch", on_select="rerun",
+                        selection_mode="single-row", key="accounts_grid",
+                        height=min(ROW_HEIGHT * (len(shown) + 1) + 3, MAX_GRID_HEIGHT))
+
+
+def _overdue_colour(count: int) -> str:
+    return "color:#B91C1C;font-weight:700" if count else ""
+
+
+def open_selected(rows, selection) -> None:
+    picked = selection.selection.rows if selection else []
+    if not picked:
+        st.caption(t("accounts.pick_hint"))
+        return
+    row = rows.iloc[picked[0]]
+    open_account(int(row["account_id"]), t("accounts.open", name=row["name"]), "open_selected_account", "primary")
+
+
+table = readers.account_table()
+header(len(table[table["status"] != "archived"]))
+rows = view_and_filters(table)
+if rows.empty:
+    st.info(t("accounts.none"))
+else:
+    selection = account_grid(rows, readers.programme_settings().currency)
+    open_selected(rows, selection)

@@ -1,0 +1,77 @@
+"""Settings: the programme's settings and where its data lives."""
+
+import streamlit as st
+
+from kam_core.db import database_url, sqlite_path
+from kam_core.errors import ConflictError, ValidationError
+from kam_core.settings import save_settings
+from kam_core.ui import readers
+from kam_core.ui.i18n import language, t
+from kam_core.ui.store import engine
+from kam_core import formatting as fmt
+
+FORM_KEY = "settings_form"
+
+
+def programme_form() -> None:
+    st.subheader(t("settings.programme"))
+    current = readers.programme_settings()
+    with st.form(FORM_KEY, enter_to_submit=False):
+        name = st.text_input(t("field.name"), value=current.name, max_chars=120)
+        left, middle, right = st.columns(3)
+        period = left.text_input(t("field.current_period"), value=current.current_period,
+                                 help=t("settings.period_help"))
+        currency = middle.text_input(t("field.currency"), value=current.currency, max_chars=3,
+                                     help=t("settings.currency_help"))
+        capacity = right.number_input(t("field.strategic_capacity"), value=current.strategic_capacity, step=1,
+                                      help=t("settings.capacity_help"))
+        left, middle, right = st.columns(3)
+        attractiveness = left.number_input(t("field.attractiveness_threshold"), value=current.attractiveness_threshold,
+                                           step=0.5, help=t("settings.threshold_help"))
+        strength = middle.number_input(t("field.strength_threshold"), value=current.strength_threshold, step=0.5,
+                                       help=t("settings.threshold_help"))
+        per_kam = right.number_input(t("field.accounts_per_kam"), value=current.accounts_per_kam, step=1,
+                                     help=t("settings.per_kam_help"))
+        submitted = st.form_submit_button(t("action.save"), type="primary", icon=":material/save:")
+    if submitted:
+        save({"name": name, "current_period": period.strip(), "currency": currency.strip().upper(),
+              "strategic_capacity": int(capacity), "attractiveness_threshold": float(attractiveness),
+              "strength_threshold": float(strength), "accounts_per_kam": int(per_kam)}, current.version)
+    if st.session_state.pop("settings_saved", False):
+        st.success(t("settings.saved"), icon=":material/check:")
+
+
+def save(values: dict, version: int) -> None:
+    try:
+        save_settings(engine(), values, version)
+    except ValidationError as error:
+        for problem in error.errors:
+            st.error(t("error.field", field=t(f"field.{problem.field}"),
+                       message=t(f"error.{problem.code}", **problem.params)))
+        return
+    except ConflictError as error:
+        when = fmt.day(error.updated_at.date(), language()) if error.updated_at else "–"
+        st.error(t("error.conflict", when=when))
+        readers.clear()
+        return
+    readers.clear()
+    st.session_state["settings_saved"] = True
+    st.rerun()
+
+
+def database_panel() -> None:
+    st.subheader(t("settings.database"))
+    info = readers.database_info()
+    lang = language()
+    st.markdown(t("settings.database_location", location=info.location, backend=info.backend))
+    st.markdown(t("settings.database_revision", revision=info.revision or "–", head=info.head))
+    if info.size_bytes is not None:
+        st.markdown(t("settings.database_size", size=fmt.score(info.size_bytes / 1e6, lang)))
+    path = sqlite_path(database_url())
+    if path is not None:
+        st.caption(t("settings.backup_hint", folder=str(path.parent / "backups")))
+
+
+st.title(t("page.settings"))
+programme_form()
+database_panel()

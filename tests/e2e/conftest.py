@@ -1,0 +1,103 @@
+"""Browser tests: Debian's Chromium (through Playwright) against a real `streamlit run` server
+started on a free port with its own copy of the demo database."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
+APP_IDLE = ('[data-testid="stApp"][data-test-script-state="notRunning"]'
+            '[data-test-connection-state="CONNECTED"]')
+VIEWPORT = {"width": 1600, "height": 1800}
+
+
+def _chromium() -> str:
+    for candidate in (os.environ.get("CHROMIUM"), shutil.which("chromium"), "/usr/bin/chromium"):
+        if candidate and Path(candidate).exists():
+            return candidate
+    pytest.fail("Chromium is missing: `make test` installs Debian's chromium package (or set CHROMIUM=...).")
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {
+        **browser_type_launch_args,
+        "executable_path": _chromium(),
+        "args": ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run", "--disable-quic"],
+    }
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    return {**browser_context_args, "viewport": VIEWPORT, "locale": "en-GB"}
+
+
+@pytest.fixture(scope="session")
+def server(demo_template, tmp_path_factory):
+    """A real streamlit server on a free port, with its own copy of the demo portfolio."""
+    folder = tmp_path_factory.mktemp("e2e")
+    database = folder / "kam.db"
+    shutil.copy(demo_template, database)
+    port = _free_port()
+    env = {**os.environ, "KAM_DATABASE_URL": f"sqlite:///{database}"}
+    log = (folder / "streamlit.log").open("w")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+         "--server.port", str(port), "--browser.gatherUsageStats", "false",
+         "--server.fileWatcherType", "none"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                if response.read().decode() == "ok":
+                    break
+        except OSError:
+            pass
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            pytest.fail("streamlit did not start:\n" + (folder / "streamlit.log").read_text())
+        time.sleep(0.2)
+    yield url
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+    log.close()
+
+
+@pytest.fixture(scope="session")
+def base_url(server):
+    return server
+
+
+def wait_idle(page, timeout: float = 30_000) -> None:
+    """Wait until the script run is over (a run may start a moment after the click)."""
+    page.wait_for_timeout(150)
+    page.wait_for_selector(APP_IDLE, timeout=timeout)
+
+
+def shoot(page, name: str) -> Path:
+    SCREENSHOTS.mkdir(exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path))
+    return path

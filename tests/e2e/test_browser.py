@@ -1,0 +1,93 @@
+"""Every page in real Chromium: opened from the navigation, no exception, a screenshot each."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.e2e.conftest import shoot, wait_idle
+
+pytestmark = pytest.mark.e2e
+
+NAVIGATION = [  # (link text in the sidebar, screenshot name, a text the page must show)
+    ("Home", "01-home", "Strategic accounts / capacity"),
+    ("Accounts", "02-accounts", "accounts in the programme"),
+    ("Account overview", "03-account-overview", "Account plan"),
+    ("Settings", "04-settings", "Where the data lives"),
+]
+
+
+def _open(page: Page, path: str = "/") -> None:
+    page.goto(path)
+    wait_idle(page)
+
+
+def _nav(page: Page, text: str) -> None:
+    page.locator('[data-testid="stSidebarNavLink"]', has_text=re.compile(rf"{re.escape(text)}$")).click()
+    wait_idle(page)
+
+
+def _no_exception(page: Page) -> None:
+    expect(page.locator('[data-testid="stException"]')).to_have_count(0)
+
+
+def test_every_page_from_the_navigation(page: Page):
+    _open(page)
+    for link, name, must_show in NAVIGATION:
+        _nav(page, link)
+        expect(page.get_by_text(must_show).first).to_be_visible()
+        _no_exception(page)
+        _charts_and_grids_drawn(page)
+        shoot(page, name)
+
+
+def _charts_and_grids_drawn(page: Page) -> None:
+    """Grids and charts draw on canvases a moment after the run ends: wait for them before a screenshot."""
+    for grid in page.locator('[data-testid="stDataFrame"]').all():
+        grid.locator("canvas").first.wait_for(state="attached")
+    for chart in page.locator('[data-testid="stVegaLiteChart"]').all():
+        chart.locator("canvas, svg").first.wait_for(state="attached")
+    page.wait_for_timeout(400)
+
+
+def test_home_figure_opens_the_filtered_account_list(page: Page):
+    _open(page)
+    page.get_by_role("button", name=re.compile("without a sponsor")).click()
+    wait_idle(page)
+    expect(page).to_have_url(re.compile(r"/accounts"))
+    expect(page.locator('[data-testid="stMain"] [data-testid="stSelectbox"] input').first).to_have_value(
+        "Strategic without a sponsor")
+    expect(page.locator('[data-testid="stDataFrame"]')).to_have_count(1)
+    _no_exception(page)
+
+
+def test_the_selected_account_is_in_the_link(page: Page, base_url):
+    _open(page, "/account")
+    select = page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]')
+    select.click()
+    page.get_by_role("option").nth(5).click()
+    wait_idle(page)
+    chosen = page.locator("h1").first.inner_text()
+    match = re.search(r"account=(\d+)", page.url)
+    assert match, page.url
+    # a colleague opening the same link sees the same account
+    other = page.context.new_page()
+    other.goto(f"{base_url}/account?account={match.group(1)}")
+    wait_idle(other)
+    expect(other.locator("h1").first).to_have_text(chosen)
+    _no_exception(other)
+    other.close()
+
+
+def test_french_pages(page: Page):
+    _open(page)
+    page.locator('[data-testid="stSidebar"]').get_by_text("Français").click()
+    wait_idle(page)
+    expect(page.get_by_text("Stratégiques / capacité")).to_be_visible()
+    _no_exception(page)
+    shoot(page, "05-home-fr")
+    _nav(page, "Synthèse du compte")
+    _no_exception(page)
+    shoot(page, "06-account-overview-fr")
