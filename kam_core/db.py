@@ -91,7 +91,7 @@ def _safe(url: str) -> str:
     try:
         return describe(url)
     except Exception:  # an unparseable URL: show its scheme only, never a password
-        return url.split("://", 1)[0] + "://…"
+        return url.split("://", 1)[0] + "://…" if "://" in url else "…"
 
 
 _engines: dict[str, Engine] = {}

@@ -35,17 +35,16 @@ def strategic_figures(figures, settings) -> None:
                  total=fmt.money(figures.total_revenue, settings.currency, lang)))
         link_to_accounts("strategic", t("home.see_accounts"), "link_strategic_revenue")
     with columns[2].container(border=True):
-        coverage = figures.handshake_coverage
-        figure(t("home.handshake_coverage"), fmt.ratio(coverage.share, lang), t("home.handshake_coverage_help"),
-               t("home.covered_of", covered=coverage.covered, total=coverage.total))
-        link_to_accounts("strategic_without_handshake",
-                         t("home.without_handshake", count=coverage.total - coverage.covered), "link_handshake")
+        coverage_figure(figures.handshake_coverage, "handshake", "strategic_without_handshake")
     with columns[3].container(border=True):
-        coverage = figures.sponsor_coverage
-        figure(t("home.sponsor_coverage"), fmt.ratio(coverage.share, lang), t("home.sponsor_coverage_help"),
-               t("home.covered_of", covered=coverage.covered, total=coverage.total))
-        link_to_accounts("strategic_without_sponsor",
-                         t("home.without_sponsor", count=coverage.total - coverage.covered), "link_sponsor")
+        coverage_figure(figures.sponsor_coverage, "sponsor", "strategic_without_sponsor")
+
+
+def coverage_figure(coverage, name: str, gap_view: str) -> None:
+    """Share of strategic accounts covered (handshake agreed, sponsor named), and a link to the gaps."""
+    figure(t(f"home.{name}_coverage"), fmt.ratio(coverage.share, language()), t(f"home.{name}_coverage_help"),
+           t("home.covered_of", covered=coverage.covered, total=coverage.total))
+    link_to_accounts(gap_view, t(f"home.without_{name}", count=coverage.total - coverage.covered), f"link_{name}")
 
 
 def follow_up_figures(figures) -> None:
