@@ -12,7 +12,7 @@ DEV_STAMP     := $(VENV)/.dev-installed
 ## portfolio into an empty database, start the app on http://localhost:$(PORT)
 run: $(RUNTIME_STAMP)
 	$(BIN)/python -m kam_core setup --demo-if-empty
-	$(BIN)/streamlit run app.py --server.port $(PORT) --browser.gatherUsageStats false
+	$(BIN)/python -m kam_core.ui.serve --server.port $(PORT) --browser.gatherUsageStats false
 
 ## make test: unit, page (AppTest) and browser (Chromium) tests
 test: $(DEV_STAMP) chromium

@@ -12,16 +12,19 @@ frame.open_store()
 
 navigation = st.navigation({
     t("nav.portfolio"): [
-        st.Page("pages/home.py", title=t("page.home"), icon=":material/dashboard:", url_path="home",
+        st.Page("pages/portfolio/home.py", title=t("page.home"), icon=":material/dashboard:", url_path="home",
                 default=True),
-        st.Page("pages/accounts.py", title=t("page.accounts"), icon=":material/list_alt:", url_path="accounts"),
+        st.Page("pages/portfolio/matrix.py", title=t("page.matrix"), icon=":material/bubble_chart:",
+                url_path="matrix"),
+        st.Page("pages/portfolio/scoring.py", title=t("page.scoring"), icon=":material/tune:", url_path="scoring"),
+        st.Page("pages/portfolio/accounts.py", title=t("page.accounts"), icon=":material/list_alt:", url_path="accounts"),
     ],
     t("nav.account"): [
-        st.Page("pages/account_overview.py", title=t("page.account_overview"), icon=":material/business_center:",
+        st.Page("pages/account/overview.py", title=t("page.account_overview"), icon=":material/business_center:",
                 url_path="account"),
     ],
     t("nav.data"): [
-        st.Page("pages/settings.py", title=t("page.settings"), icon=":material/settings:", url_path="settings"),
+        st.Page("pages/data/settings.py", title=t("page.settings"), icon=":material/settings:", url_path="settings"),
     ],
 })
 frame.account_selector()

@@ -208,6 +208,7 @@ class AccountFilter:
     countries: tuple[str, ...] = ()
     kams: tuple[str, ...] = ()
     statuses: tuple[str, ...] = ()
+    groups: tuple[str, ...] = ()
 
 
 def filter_accounts(table: pd.DataFrame, criteria: AccountFilter) -> pd.DataFrame:
@@ -217,7 +218,7 @@ def filter_accounts(table: pd.DataFrame, criteria: AccountFilter) -> pd.DataFram
         needle = fold_name(criteria.search)
         rows = rows[rows["name"].map(fold_name).str.contains(needle, regex=False)]
     for column, wanted in (("sector", criteria.sectors), ("country", criteria.countries), ("kam", criteria.kams),
-                           ("status", criteria.statuses)):
+                           ("status", criteria.statuses), ("group", criteria.groups)):
         if wanted:
             rows = rows[rows[column].isin(wanted)]
     return rows

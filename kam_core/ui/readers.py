@@ -10,11 +10,13 @@ import pandas as pd
 import streamlit as st
 from sqlmodel import Session
 
-from kam_core import overview, settings
+from kam_core import overview, scoring, settings
 from kam_core.account_summary import AccountSummary, account_summary
 from kam_core.clock import today
 from kam_core.db import database_url, get_engine, store_info
 from kam_core.engagement import UpcomingEngagement, upcoming_engagements
+from kam_core.matrix import active_kams, matrix_table
+from kam_core.portfolio import Thresholds, segments
 
 _CACHE = {"show_spinner": False, "max_entries": 16}
 
@@ -81,3 +83,79 @@ def account_summary_of(account_id: int) -> AccountSummary | None:
 
 def database_info():
     return store_info(get_engine(database_url()))
+
+
+@st.cache_data(**_CACHE)
+def _segments(url: str, period: str, attractiveness_threshold: float, strength_threshold: float) -> pd.DataFrame:
+    with Session(get_engine(url)) as session:
+        return segments(session, period, Thresholds(attractiveness_threshold, strength_threshold))
+
+
+def segments_of(period: str) -> pd.DataFrame:
+    current = programme_settings()
+    return _segments(database_url(), period, current.attractiveness_threshold, current.strength_threshold)
+
+
+@st.cache_data(**_CACHE)
+def _scored_periods(url: str) -> list[str]:
+    with Session(get_engine(url)) as session:
+        return scoring.scored_periods(session)
+
+
+def scored_periods() -> list[str]:
+    return _scored_periods(database_url())
+
+
+@st.cache_data(**_CACHE)
+def _active_kams(url: str) -> int:
+    with Session(get_engine(url)) as session:
+        return active_kams(session)
+
+
+def active_kam_count() -> int:
+    return _active_kams(database_url())
+
+
+def matrix(period: str, compare_with: str | None) -> pd.DataFrame:
+    previous = segments_of(compare_with) if compare_with else None
+    return matrix_table(account_table(), segments_of(period), previous)
+
+
+@st.cache_data(**_CACHE)
+def _account_scores(url: str, account_id: int, period: str) -> list[scoring.AccountScore]:
+    with Session(get_engine(url)) as session:
+        return scoring.account_scores(session, account_id, period)
+
+
+def account_scores_of(account_id: int, period: str) -> list[scoring.AccountScore]:
+    return _account_scores(database_url(), account_id, period)
+
+
+@st.cache_data(**_CACHE)
+def _score_sheet(url: str, period: str, axis: str) -> pd.DataFrame:
+    with Session(get_engine(url)) as session:
+        return scoring.score_sheet(session, period, axis)
+
+
+def score_sheet(period: str, axis: str) -> pd.DataFrame:
+    return _score_sheet(database_url(), period, axis)
+
+
+@st.cache_data(**_CACHE)
+def _score_versions(url: str, period: str, axis: str) -> dict[tuple[int, int], int]:
+    with Session(get_engine(url)) as session:
+        return scoring.score_versions(session, period, axis)
+
+
+def score_versions(period: str, axis: str) -> dict[tuple[int, int], int]:
+    return _score_versions(database_url(), period, axis)
+
+
+@st.cache_data(**_CACHE)
+def _criteria(url: str, axis: str, include_inactive: bool) -> list[scoring.CriterionRow]:
+    with Session(get_engine(url)) as session:
+        return scoring.list_criteria(session, axis, include_inactive=include_inactive)
+
+
+def criteria_of(axis: str, include_inactive: bool = False) -> list[scoring.CriterionRow]:
+    return _criteria(database_url(), axis, include_inactive)

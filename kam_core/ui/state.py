@@ -12,6 +12,7 @@ import streamlit as st
 SELECTOR_KEY = "account_selector"
 _PENDING_KEY = "account_requested"
 _VIEW_KEY = "accounts_view"
+_CHART_PICK_KEY = "matrix_pick_applied"
 
 
 def request_account(account_id: int) -> None:
@@ -60,3 +61,16 @@ def set_accounts_view(view: str) -> None:
 
 def accounts_view_key() -> str:
     return _VIEW_KEY
+
+
+def apply_chart_pick(picks: list[dict]) -> None:
+    """Make the account clicked on a chart the selected one. The chart keeps its selection across
+    reruns, so only a new click counts: choosing another account in the sidebar afterwards wins."""
+    picked = next((int(pick["account_id"]) for pick in picks if "account_id" in pick), None)
+    if picked is None or st.session_state.get(_CHART_PICK_KEY) == picked:
+        st.session_state[_CHART_PICK_KEY] = picked
+        return
+    st.session_state[_CHART_PICK_KEY] = picked
+    if picked != selected_account_id():
+        request_account(picked)
+        st.rerun()

@@ -16,8 +16,8 @@ SEGMENT_COLOURS = {
     "unscored": "#9CA3AF",
 }
 RAG_COLOURS = {"red": "red", "amber": "orange", "green": "green", "done": "gray"}
-ACCOUNTS_PAGE = "pages/accounts.py"
-ACCOUNT_PAGE = "pages/account_overview.py"
+ACCOUNTS_PAGE = "pages/portfolio/accounts.py"
+ACCOUNT_PAGE = "pages/account/overview.py"
 
 
 def link_to_accounts(view: str, text: str, key: str) -> None:
@@ -25,6 +25,11 @@ def link_to_accounts(view: str, text: str, key: str) -> None:
     if st.button(text, key=key, icon=":material/arrow_forward:", type="tertiary"):
         state.set_accounts_view(view)
         st.switch_page(ACCOUNTS_PAGE)
+
+
+def link_to_page(page: str, text: str, key: str) -> None:
+    if st.button(text, key=key, icon=":material/arrow_forward:"):
+        st.switch_page(page)
 
 
 def open_account(account_id: int, text: str, key: str, kind: str = "tertiary") -> None:

@@ -59,7 +59,7 @@ def server(demo_template, tmp_path_factory):
     env = {**os.environ, "KAM_DATABASE_URL": f"sqlite:///{database}"}
     log = (folder / "streamlit.log").open("w")
     process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+        [sys.executable, "-m", "kam_core.ui.serve", "--server.headless", "true",
          "--server.port", str(port), "--browser.gatherUsageStats", "false",
          "--server.fileWatcherType", "none"],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)

@@ -11,7 +11,7 @@ from kam_core.settings import read_settings
 from tests.conftest import TODAY
 from tests.pages.conftest import no_exception, open_app, texts
 
-PAGES = ["pages/home.py", "pages/accounts.py", "pages/account_overview.py", "pages/settings.py"]
+PAGES = ["pages/portfolio/home.py", "pages/portfolio/accounts.py", "pages/account/overview.py", "pages/data/settings.py"]
 
 
 def _figures(url):
@@ -55,7 +55,7 @@ def test_a_home_figure_opens_the_accounts_it_stands_for(demo_app, demo_url):
 def test_accounts_search_ignores_case_and_accents(demo_app, demo_url):
     table, _ = _figures(demo_url)
     name = table[table["status"] != "archived"]["name"].iloc[0]
-    app = demo_app("pages/accounts.py")
+    app = demo_app("pages/portfolio/accounts.py")
     app.text_input[0].input(name.upper()[:6]).run()
     no_exception(app)
     shown = app.dataframe[0].value
@@ -66,7 +66,7 @@ def test_accounts_search_ignores_case_and_accents(demo_app, demo_url):
 def test_the_account_in_the_link_is_the_selected_account(demo_app, demo_url):
     table, _ = _figures(demo_url)
     row = table[table["status"] == "active"].iloc[3]
-    app = demo_app("pages/account_overview.py", account=str(int(row["account_id"])))
+    app = demo_app("pages/account/overview.py", account=str(int(row["account_id"])))
     no_exception(app)
     assert app.title[0].value == row["name"]
     assert app.selectbox(key="account_selector").value == int(row["account_id"])
@@ -76,7 +76,7 @@ def test_the_account_in_the_link_is_the_selected_account(demo_app, demo_url):
 def test_choosing_another_account_updates_the_link(demo_app, demo_url):
     table, _ = _figures(demo_url)
     other = table[table["status"] == "active"].iloc[-1]
-    app = demo_app("pages/account_overview.py")
+    app = demo_app("pages/account/overview.py")
     app.selectbox(key="account_selector").select(int(other["account_id"])).run()
     no_exception(app)
     assert app.title[0].value == other["name"]
@@ -99,7 +99,7 @@ def test_french_switches_every_label(demo_app):
 
 
 def test_settings_save_is_written(demo_app, demo_url):
-    app = demo_app("pages/settings.py")
+    app = demo_app("pages/data/settings.py")
     app.number_input[0].set_value(20)  # strategic accounts the programme can serve
     app.button[0].click().run()
     no_exception(app)
@@ -109,7 +109,7 @@ def test_settings_save_is_written(demo_app, demo_url):
 
 
 def test_settings_bad_input_names_the_field_and_keeps_the_input(demo_app, demo_url):
-    app = demo_app("pages/settings.py")
+    app = demo_app("pages/data/settings.py")
     app.text_input[1].input("2026-Q9")  # current period
     app.button[0].click().run()
     no_exception(app)
@@ -122,7 +122,7 @@ def test_settings_bad_input_names_the_field_and_keeps_the_input(demo_app, demo_u
 def test_settings_conflict_is_told_and_nothing_is_overwritten(demo_app, demo_url):
     from kam_core.settings import as_dict, save_settings
 
-    app = demo_app("pages/settings.py")
+    app = demo_app("pages/data/settings.py")
     engine = db.get_engine(demo_url)
     with Session(engine) as session:
         current = read_settings(session)

@@ -3,7 +3,9 @@
 import streamlit as st
 
 from kam_core.db import database_url, sqlite_path
+from kam_core import scoring
 from kam_core.errors import ConflictError, ValidationError
+from kam_core.models import AXES
 from kam_core.settings import save_settings
 from kam_core.ui import readers
 from kam_core.ui.i18n import language, t
@@ -59,6 +61,56 @@ def save(values: dict, version: int) -> None:
     st.rerun()
 
 
+def criteria_editor(axis: str) -> None:
+    st.subheader(t(f"criteria.title.{axis}"))
+    generation = st.session_state.setdefault(f"criteria_generation_{axis}", 0)
+    table = scoring.criteria_table(readers.criteria_of(axis, include_inactive=True))
+    edited = st.data_editor(
+        table, key=f"criteria_{axis}_{generation}", num_rows="dynamic", hide_index=True, width="stretch",
+        column_order=("position", "name", "weight", "active", "anchor_low", "anchor_mid", "anchor_high",
+                      "description"),
+        column_config={
+            "position": st.column_config.NumberColumn(t("criteria.order"), min_value=1, step=1, width="small",
+                                                      help=t("criteria.order_help")),
+            "name": st.column_config.TextColumn(t("criteria.name"), required=True, max_chars=120, width="medium"),
+            "weight": st.column_config.NumberColumn(t("criteria.weight"), min_value=0, max_value=100, step=1,
+                                                    required=True, width="small"),
+            "active": st.column_config.CheckboxColumn(t("criteria.active"), default=True, width="small"),
+            "anchor_low": st.column_config.TextColumn(t("criteria.anchor_low"), required=True, max_chars=300),
+            "anchor_mid": st.column_config.TextColumn(t("criteria.anchor_mid"), required=True, max_chars=300),
+            "anchor_high": st.column_config.TextColumn(t("criteria.anchor_high"), required=True, max_chars=300),
+            "description": st.column_config.TextColumn(t("criteria.description"), max_chars=500),
+        })
+    rows = scoring.criteria_from_table(axis, edited)
+    total = scoring.active_weight_sum(rows)
+    left, right = st.columns([1, 3], vertical_alignment="center")
+    colour = "green" if abs(total - 100) < 1e-6 else "red"
+    left.markdown(t("criteria.sum", sum=f":{colour}[**{fmt.score(total, language())}**]"))
+    if right.button(t("criteria.save"), key=f"save_criteria_{axis}", type="primary", icon=":material/save:"):
+        save_criteria(axis, rows, generation)
+    if st.session_state.pop(f"criteria_saved_{axis}", False):
+        st.success(t("criteria.saved"), icon=":material/check:")
+
+
+def save_criteria(axis: str, rows, generation: int) -> None:
+    try:
+        scoring.save_criteria(engine(), axis, rows)
+    except ValidationError as error:
+        st.error(t("criteria.nothing_saved"))
+        for problem in error.errors:
+            st.error(t("error.field", field=t(f"field.{problem.field}", **problem.params),
+                       message=t(f"error.{problem.code}", **problem.params)))
+        return
+    except ConflictError:
+        st.error(t("criteria.conflict"))
+        readers.clear()
+        return
+    readers.clear()
+    st.session_state[f"criteria_generation_{axis}"] = generation + 1
+    st.session_state[f"criteria_saved_{axis}"] = True
+    st.rerun()
+
+
 def database_panel() -> None:
     st.subheader(t("settings.database"))
     info = readers.database_info()
@@ -74,4 +126,9 @@ def database_panel() -> None:
 
 st.title(t("page.settings"))
 programme_form()
+st.divider()
+st.caption(t("criteria.intro"))
+for axis in AXES:
+    criteria_editor(axis)
+st.divider()
 database_panel()

@@ -1,0 +1,121 @@
+"""Charts built with Altair, shared by the pages and by exports (PNG/SVG, the QBR pack).
+
+Sizes are for a projector: large axis labels, account names beside the bubbles while the
+matrix stays readable (up to ``MAX_LABELLED`` accounts).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import altair as alt
+import pandas as pd
+
+MATRIX_SELECTION = "pick"
+MAX_LABELLED = 40
+QUADRANT_FILL = {"strategic": "#E3F1EA", "develop": "#FBF0DD", "maintain": "#E4EDF8", "opportunistic": "#F1F2F4"}
+
+
+@dataclass(frozen=True)
+class MatrixLabels:
+    """Every word the chart shows, already translated."""
+
+    attractiveness: str
+    strength: str
+    quadrants: dict[str, str]  # code -> name shown
+    name: str
+    revenue: str
+    potential: str
+    share_of_wallet: str
+    kam: str
+    quadrant: str
+    sector: str
+    previous: str
+
+
+def _quadrant_areas(attractiveness_threshold: float, strength_threshold: float, labels: MatrixLabels) -> pd.DataFrame:
+    a, s = attractiveness_threshold, strength_threshold
+    areas = [  # code, x from, x to, y from, y to, label anchor
+        ("develop", 0, s, a, 10, 0.2, 9.75, "left"),
+        ("strategic", s, 10, a, 10, 9.8, 9.75, "right"),
+        ("opportunistic", 0, s, 0, a, 0.2, 0.3, "left"),
+        ("maintain", s, 10, 0, a, 9.8, 0.3, "right"),
+    ]
+    return pd.DataFrame([{"code": code, "x": x, "x2": x2, "y": y, "y2": y2, "lx": lx, "ly": ly, "align": align,
+                          "label": labels.quadrants[code]} for code, x, x2, y, y2, lx, ly, align in areas])
+
+
+def matrix_chart(points: pd.DataFrame, *, attractiveness_threshold: float, strength_threshold: float,
+                 labels: MatrixLabels, size_by: str = "revenue", colour_by: str = "quadrant",
+                 colours: dict[str, str] | None = None, show_movement: bool = False,
+                 selected_id: int | None = None, height: int = 760, interactive: bool = True) -> alt.LayerChart:
+    """Attractiveness up, our strength across (both 0-10), quadrant areas, lines and names;
+    one bubble per scored account sized by revenue or potential and coloured by quadrant,
+    sector or KAM; optional arrows from the earlier period; the selected account ringed."""
+    scale_x = alt.Scale(domain=[0, 10], nice=False, zero=True)
+    scale_y = alt.Scale(domain=[0, 10], nice=False, zero=True)
+    axis = {"labelFontSize": 16, "titleFontSize": 18, "titleFontWeight": "bold", "tickCount": 10,
+            "grid": False}
+    areas = _quadrant_areas(attractiveness_threshold, strength_threshold, labels)
+    background = alt.Chart(areas).mark_rect(opacity=0.9).encode(
+        x=alt.X("x:Q", scale=scale_x, title=labels.strength, axis=alt.Axis(**axis)), x2="x2:Q",
+        y=alt.Y("y:Q", scale=scale_y, title=labels.attractiveness, axis=alt.Axis(**axis)), y2="y2:Q",
+        color=alt.Color("code:N", scale=alt.Scale(domain=list(QUADRANT_FILL), range=list(QUADRANT_FILL.values())),
+                        legend=None))
+    lines = alt.Chart(pd.DataFrame({"x": [strength_threshold], "y": [attractiveness_threshold]}))
+    thresholds = (lines.mark_rule(color="#4B5563", strokeWidth=2, strokeDash=[6, 4]).encode(x="x:Q")
+                  + lines.mark_rule(color="#4B5563", strokeWidth=2, strokeDash=[6, 4]).encode(y="y:Q"))
+    quadrant_names = alt.layer(*[
+        alt.Chart(areas[areas["align"] == align]).mark_text(
+            align=align, baseline="middle", fontSize=22, fontWeight="bold", opacity=0.55, color="#1F2937"
+        ).encode(x="lx:Q", y="ly:Q", text="label:N")
+        for align in ("left", "right")])
+
+    scored = points[points["scored"]].copy()
+    scored["size_value"] = scored[size_by].fillna(0).clip(lower=0)
+    scored["quadrant_label"] = scored["quadrant"].map(labels.quadrants)
+    colour_field = {"quadrant": "quadrant_label", "sector": "sector", "kam": "kam"}[colour_by]
+    if colour_by == "quadrant" and colours:
+        colour_scale = alt.Scale(domain=[labels.quadrants[c] for c in colours if c in labels.quadrants],
+                                 range=[colours[c] for c in colours if c in labels.quadrants])
+    else:
+        colour_scale = alt.Scale(scheme="tableau10")
+    tooltip = [
+        alt.Tooltip("name:N", title=labels.name),
+        alt.Tooltip("attractiveness:Q", title=labels.attractiveness, format=".1f"),
+        alt.Tooltip("strength:Q", title=labels.strength, format=".1f"),
+        alt.Tooltip("quadrant_label:N", title=labels.quadrant),
+        alt.Tooltip("revenue:Q", title=labels.revenue, format=",.0f"),
+        alt.Tooltip("share_of_wallet_pct:Q", title=labels.share_of_wallet, format=".0f"),
+        alt.Tooltip("kam:N", title=labels.kam),
+        alt.Tooltip("sector:N", title=labels.sector),
+    ]
+    base = alt.Chart(scored)
+    bubble = base.mark_circle(opacity=0.85, stroke="white", strokeWidth=1.5).encode(
+        x=alt.X("strength:Q", scale=scale_x), y=alt.Y("attractiveness:Q", scale=scale_y),
+        size=alt.Size("size_value:Q", scale=alt.Scale(range=[120, 2600]), legend=None),
+        color=alt.Color(f"{colour_field}:N", scale=colour_scale,
+                        legend=alt.Legend(title=None, orient="bottom", labelFontSize=15, symbolSize=220,
+                                          columns=4)),
+        tooltip=tooltip)
+    if interactive:
+        bubble = bubble.add_params(alt.selection_point(name=MATRIX_SELECTION, fields=["account_id"], on="click"))
+    layers = [background, thresholds, quadrant_names]
+    if show_movement and "prev_strength" in scored:
+        moved = scored[scored["prev_strength"].notna()]
+        layers.append(alt.Chart(moved).mark_rule(color="#374151", strokeWidth=1.5, opacity=0.7).encode(
+            x="prev_strength:Q", y="prev_attractiveness:Q", x2="strength:Q", y2="attractiveness:Q"))
+        layers.append(alt.Chart(moved).mark_point(shape="circle", filled=False, size=60, color="#374151",
+                                                  opacity=0.8).encode(
+            x="prev_strength:Q", y="prev_attractiveness:Q",
+            tooltip=[alt.Tooltip("name:N", title=labels.name), alt.Tooltip("prev_quadrant:N", title=labels.previous)]))
+    layers.append(bubble)
+    if len(scored) <= MAX_LABELLED:
+        layers.append(base.mark_text(align="left", dx=14, dy=-10, fontSize=13, color="#111827").encode(
+            x="strength:Q", y="attractiveness:Q", text="name:N"))
+    if selected_id is not None and (scored["account_id"] == selected_id).any():
+        layers.append(alt.Chart(scored[scored["account_id"] == selected_id]).mark_point(
+            shape="circle", filled=False, size=1400, strokeWidth=3.5, color="#111827").encode(
+            x="strength:Q", y="attractiveness:Q"))
+    return (alt.layer(*layers).resolve_scale(color="independent", size="independent")
+            .properties(height=height).configure_view(stroke="#9CA3AF"))

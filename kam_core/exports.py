@@ -1,0 +1,44 @@
+"""Files out: charts as PNG and SVG (rendered offline by vl-convert), tables as CSV and Excel."""
+
+from __future__ import annotations
+
+import io
+
+import altair as alt
+import pandas as pd
+import vl_convert
+
+PNG_SCALE = 2  # sharp enough for a slide
+
+
+def chart_png(chart: alt.TopLevelMixin, width: int = 1100) -> bytes:
+    return vl_convert.vegalite_to_png(_spec(chart, width), scale=PNG_SCALE)
+
+
+def chart_svg(chart: alt.TopLevelMixin, width: int = 1100) -> bytes:
+    return vl_convert.vegalite_to_svg(_spec(chart, width)).encode("utf-8")
+
+
+def _spec(chart: alt.TopLevelMixin, width: int) -> dict:
+    spec = chart.to_dict()
+    spec["width"] = width  # "container" width means nothing outside a page
+    spec.pop("params", None)
+    for layer in spec.get("layer", []):
+        layer.pop("params", None)  # a click selection has no meaning in a file
+    return spec
+
+
+def table_csv(table: pd.DataFrame) -> bytes:
+    """UTF-8 with a byte-order mark, so Excel opens accents right."""
+    return table.to_csv(index=False).encode("utf-8-sig")
+
+
+def table_xlsx(table: pd.DataFrame, sheet: str) -> bytes:
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        table.to_excel(writer, index=False, sheet_name=sheet[:31])
+        worksheet = writer.sheets[sheet[:31]]
+        for column in worksheet.columns:
+            width = max(len(str(cell.value or "")) for cell in column)
+            worksheet.column_dimensions[column[0].column_letter].width = min(max(10, width + 2), 50)
+    return buffer.getvalue()

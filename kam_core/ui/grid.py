@@ -1,0 +1,30 @@
+"""The editable grid (streamlit-aggrid) behind one small function, so page tests can drive the
+same code path without a browser (AgGrid is a custom component AppTest does not draw)."""
+
+from __future__ import annotations
+
+import pandas as pd
+from st_aggrid import AgGrid, GridOptionsBuilder
+
+ROW_HEIGHT = 40
+
+
+def edit_score_sheet(sheet: pd.DataFrame, columns: dict[str, str], name_header: str, key: str) -> pd.DataFrame:
+    """Show ``sheet`` (account_id, name, one column per criterion id) with the criterion columns
+    editable; returns the sheet as the user left it. ``columns`` maps column -> header."""
+    builder = GridOptionsBuilder.from_dataframe(sheet)
+    builder.configure_default_column(resizable=True, sortable=True, filter=False, wrapHeaderText=True,
+                                     autoHeaderHeight=True)
+    builder.configure_column("account_id", hide=True)
+    builder.configure_column("name", header_name=name_header, editable=False, pinned="left", minWidth=230)
+    for column, header in columns.items():
+        builder.configure_column(column, header_name=header, editable=True, type=["numericColumn"], minWidth=120,
+                                 cellEditor="agTextCellEditor")
+    builder.configure_grid_options(rowHeight=ROW_HEIGHT, stopEditingWhenCellsLoseFocus=True,
+                                   singleClickEdit=True)
+    response = AgGrid(sheet, gridOptions=builder.build(), height=min(ROW_HEIGHT * (len(sheet) + 2) + 20, 760),
+                      update_on=["cellValueChanged"], key=key, theme="streamlit", show_download_button=False,
+                      show_search=False, conversion_errors="ignore", custom_css={
+                          ".ag-cell, .ag-header-cell-text": {"font-size": "16px !important"}})
+    data = response.data if response is not None and response.data is not None else sheet
+    return pd.DataFrame(data)

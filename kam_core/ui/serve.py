@@ -1,0 +1,27 @@
+"""Start the app: ``python -m kam_core.ui.serve [streamlit options]`` = ``streamlit run app.py``,
+with Streamlit's older folder-based page discovery switched off from the first run.
+
+Streamlit (1.67) decides at its first session whether a ``pages/`` folder beside app.py means
+"older multipage mode"; in that mode the very first run of a server process ignores app.py's
+``st.navigation`` and shows a "page not found" notice for a link to any of our pages. The app
+routes only with ``st.navigation``, so the flag is set before the server starts.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from streamlit.runtime.pages_manager import PagesManager
+from streamlit.web import cli
+
+APP = Path(__file__).resolve().parents[2] / "app.py"
+
+
+def main(argv: list[str]) -> None:
+    PagesManager.uses_pages_directory = False
+    cli.main(args=["run", str(APP), *argv], prog_name="streamlit")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

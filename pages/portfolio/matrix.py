@@ -1,0 +1,171 @@
+"""Portfolio matrix: where each key account stands (attractiveness x our strength), where it
+moved since an earlier quarter, and what each quadrant holds."""
+
+import streamlit as st
+
+from kam_core import exports, formatting as fmt
+from kam_core.charts import MATRIX_SELECTION, matrix_chart
+from kam_core.matrix import COLOUR_MEASURES, SIZE_MEASURES, incomplete_accounts, movements, quadrant_summary, \
+    strategic_capacity
+from kam_core.overview import AccountFilter, filter_accounts
+from kam_core.periods import shift_period
+from kam_core.ui import readers, state
+from kam_core.ui.i18n import label, language, t
+from kam_core.ui.labels import matrix_labels, quadrant_name
+from kam_core.ui.widgets import SEGMENT_COLOURS, link_to_page
+
+
+def header(settings) -> None:
+    st.title(t("page.matrix"))
+    st.caption(t("matrix.caption", attractiveness=fmt.score(settings.attractiveness_threshold, language()),
+                 strength=fmt.score(settings.strength_threshold, language())))
+
+
+def choices(settings):
+    periods = sorted(set(readers.scored_periods()) | {settings.current_period}, reverse=True)
+    top = st.columns([1, 1, 2, 2], vertical_alignment="bottom")
+    period = top[0].selectbox(t("matrix.period"), periods, key="matrix_period")
+    earlier = [p for p in periods if p < period]
+    default = shift_period(period, -1)
+    compare = top[1].selectbox(t("matrix.compare_with"), [None, *earlier], key="matrix_compare",
+                               index=1 + earlier.index(default) if default in earlier else 0,
+                               format_func=lambda p: t("matrix.no_comparison") if p is None else p)
+    size_by = top[2].segmented_control(t("matrix.size_by"), SIZE_MEASURES, default="revenue", key="matrix_size",
+                                       format_func=lambda code: t(f"matrix.size.{code}")) or "revenue"
+    colour_by = top[3].segmented_control(t("matrix.colour_by"), COLOUR_MEASURES, default="quadrant",
+                                         key="matrix_colour",
+                                         format_func=lambda code: t(f"matrix.colour.{code}")) or "quadrant"
+    return period, compare, size_by, colour_by
+
+
+def filters(table):
+    with st.expander(t("accounts.filters")):
+        row = st.columns([2, 1, 1, 1, 1, 1])
+        search = row[0].text_input(t("accounts.search"), placeholder=t("accounts.search_placeholder"),
+                                   key="matrix_search")
+        options = {column: sorted(table[column].dropna().unique()) for column in ("sector", "country", "kam", "group")}
+        sectors = row[1].multiselect(t("column.sector"), options["sector"], key="matrix_sectors")
+        countries = row[2].multiselect(t("column.country"), options["country"], key="matrix_countries")
+        kams = row[3].multiselect(t("column.kam"), options["kam"], key="matrix_kams")
+        groups = row[4].multiselect(t("column.group"), options["group"], key="matrix_groups")
+        statuses = row[5].multiselect(t("column.status"), ("prospect", "active"), key="matrix_statuses",
+                                      format_func=lambda code: label("account_status", code))
+    return filter_accounts(table, AccountFilter(search, tuple(sectors), tuple(countries), tuple(kams),
+                                                tuple(statuses), tuple(groups)))
+
+
+def capacity_notice(table, settings) -> None:
+    capacity = strategic_capacity(table, settings.strategic_capacity, readers.active_kam_count(),
+                                  settings.accounts_per_kam)
+    text = t("matrix.capacity", strategic=capacity.strategic, programme=capacity.programme_capacity,
+             kams=capacity.kams, per_kam=capacity.accounts_per_kam, kam_capacity=capacity.kam_capacity)
+    if capacity.over_by:
+        st.warning(t("matrix.over_capacity", over=capacity.over_by) + " " + text, icon=":material/warning:")
+    else:
+        st.caption(text)
+
+
+def chart(points, settings, period, compare, size_by, colour_by):
+    show_movement = compare is not None and st.toggle(t("matrix.show_movement", period=compare), value=True,
+                                                      key="matrix_movement")
+    figure = matrix_chart(points, attractiveness_threshold=settings.attractiveness_threshold,
+                          strength_threshold=settings.strength_threshold, labels=matrix_labels(),
+                          size_by=size_by, colour_by=colour_by, colours=SEGMENT_COLOURS,
+                          show_movement=show_movement, selected_id=state.selected_account_id())
+    event = st.altair_chart(figure, on_select="rerun", key="matrix_chart", width="stretch")
+    state.apply_chart_pick(event.selection.get(MATRIX_SELECTION, []) if event else [])
+    st.caption(t("matrix.click_hint"))
+    return figure
+
+
+def summary(points, currency: str) -> None:
+    st.subheader(t("matrix.summary"))
+    lang = language()
+    for row in quadrant_summary(points).itertuples():
+        if row.quadrant == "unscored" and not row.accounts:
+            continue
+        with st.container(border=True):
+            st.markdown(f"<b style='color:{SEGMENT_COLOURS[row.quadrant]};font-size:1.25rem'>"
+                        f"{quadrant_name(row.quadrant)}</b> — **{row.accounts}** {t('home.accounts_unit')}",
+                        unsafe_allow_html=True)
+            st.markdown(t("matrix.quadrant_figures", revenue=fmt.money(row.revenue, currency, lang),
+                          share=fmt.percent(row.revenue_share_pct, lang), potential=fmt.money(row.potential,
+                                                                                              currency, lang)))
+            if row.quadrant != "unscored":
+                st.caption(t(f"posture.{row.quadrant}"))
+
+
+def incomplete(points) -> None:
+    missing = incomplete_accounts(points)
+    if missing.empty:
+        return
+    names = ", ".join(f"{row.name} ({t('matrix.missing', count=row.missing)})" for row in missing.itertuples())
+    st.warning(t("matrix.incomplete", count=len(missing), names=names), icon=":material/pending_actions:")
+    link_to_page("pages/portfolio/scoring.py", t("matrix.go_score"), "matrix_go_score")
+
+
+def moved(points, compare) -> None:
+    changes = movements(points)
+    if compare is None or changes.empty:
+        return
+    lines = [f"- **{row.name}**: {quadrant_name(row.prev_quadrant)} → {quadrant_name(row.quadrant)}"
+             for row in changes.itertuples()]
+    st.markdown(t("matrix.moved", period=compare) + "\n" + "\n".join(lines))
+
+
+def account_list(points, compare):
+    st.subheader(t("matrix.accounts"))
+    columns = {"name": t("column.account"), "quadrant": t("column.segment"),
+               "attractiveness": t("overview.attractiveness"), "strength": t("overview.strength")}
+    if compare is not None:
+        columns |= {"prev_quadrant": t("matrix.previous", period=compare),
+                    "delta_attractiveness": t("matrix.delta_attractiveness"),
+                    "delta_strength": t("matrix.delta_strength")}
+    columns |= {"revenue": t("column.revenue"), "share_of_wallet_pct": t("column.share_of_wallet"),
+                "kam": t("column.kam"), "sector": t("column.sector")}
+    table = points[list(columns)].assign(
+        quadrant=points["quadrant"].map(quadrant_name),
+        **({"prev_quadrant": points["prev_quadrant"].map(lambda q: quadrant_name(q) if isinstance(q, str) else "")}
+           if compare is not None else {}),
+    ).sort_values(["attractiveness", "strength"], ascending=False).rename(columns=columns)
+    st.dataframe(table, hide_index=True, width="stretch", column_config={
+        columns["attractiveness"]: st.column_config.NumberColumn(format="%.1f"),
+        columns["strength"]: st.column_config.NumberColumn(format="%.1f"),
+        columns["revenue"]: st.column_config.NumberColumn(format="localized"),
+        columns["share_of_wallet_pct"]: st.column_config.NumberColumn(format="%.0f%%"),
+        **({columns["delta_attractiveness"]: st.column_config.NumberColumn(format="%+.1f"),
+            columns["delta_strength"]: st.column_config.NumberColumn(format="%+.1f")} if compare else {}),
+    })
+    return table
+
+
+def downloads(figure, table, period) -> None:
+    st.subheader(t("matrix.export"))
+    name = f"portfolio-matrix-{period}"
+    row = st.columns(4)
+    row[0].download_button(t("matrix.export_png"), lambda: exports.chart_png(figure), f"{name}.png", "image/png",
+                           icon=":material/image:", on_click="ignore")
+    row[1].download_button(t("matrix.export_svg"), lambda: exports.chart_svg(figure), f"{name}.svg",
+                           "image/svg+xml", icon=":material/draw:", on_click="ignore")
+    row[2].download_button(t("matrix.export_csv"), lambda: exports.table_csv(table), f"{name}.csv", "text/csv",
+                           icon=":material/table:", on_click="ignore")
+    row[3].download_button(t("matrix.export_xlsx"), lambda: exports.table_xlsx(table, period), f"{name}.xlsx",
+                           "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                           icon=":material/grid_on:", on_click="ignore")
+
+
+settings = readers.programme_settings()
+header(settings)
+period, compare, size_by, colour_by = choices(settings)
+everything = readers.matrix(period, compare)
+points = filters(everything)
+capacity_notice(everything, settings)
+left, right = st.columns([3, 1], gap="large")
+with left:
+    figure = chart(points, settings, period, compare, size_by, colour_by)
+with right:
+    summary(points, settings.currency)
+incomplete(points)
+moved(points, compare)
+table = account_list(points, compare)
+downloads(figure, table, period)

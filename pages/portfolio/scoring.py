@@ -1,0 +1,168 @@
+"""Score accounts: one account on a shared screen (workshop), or many accounts in a grid."""
+
+import streamlit as st
+
+from kam_core import formatting as fmt, scoring
+from kam_core.errors import ConflictError, ValidationError
+from kam_core.models import AXES
+from kam_core.ui import grid, readers, state
+from kam_core.ui.i18n import language, t
+from kam_core.ui.labels import quadrant_name
+from kam_core.ui.store import engine
+
+NOT_SCORED = "–"
+HALF_STEPS = [step / 2 for step in range(0, 21)]
+
+
+def slider_steps(current: float | None) -> list:
+    """Half points for a room to agree on, plus the current score when it is finer than that."""
+    steps = sorted(set(HALF_STEPS) | ({current} if current is not None else set()))
+    return [NOT_SCORED, *steps]
+
+
+def header() -> str:
+    st.title(t("page.scoring"))
+    settings = readers.programme_settings()
+    periods = sorted(set(readers.scored_periods()) | {settings.current_period}, reverse=True)
+    left, right = st.columns([1, 3], vertical_alignment="bottom")
+    period = left.selectbox(t("matrix.period"), periods, key="scoring_period")
+    with right:
+        start_period_button(period)
+    return period
+
+
+def start_period_button(period: str) -> None:
+    previous = [p for p in readers.scored_periods() if p < period]
+    if not previous:
+        return
+    if st.button(t("scoring.start_period", period=period, previous=previous[-1]), icon=":material/content_copy:",
+                 help=t("scoring.start_period_help"), key="start_period"):
+        copied = scoring.start_period(engine(), period, previous[-1])
+        readers.clear()
+        st.toast(t("scoring.started", count=copied), icon=":material/check:")
+
+
+def position_of(account_id: int, period: str):
+    row = readers.segments_of(period)
+    row = row[row["account_id"] == account_id]
+    return None if row.empty else row.iloc[0]
+
+
+def workshop(account_id: int | None, period: str) -> None:
+    if account_id is None:
+        st.info(t("overview.pick_account"))
+        return
+    name = dict(readers.account_choices()).get(account_id, "")
+    before = position_of(account_id, period)
+    st.subheader(t("scoring.workshop_title", name=name, period=period))
+    show_position(before)
+    scores = readers.account_scores_of(account_id, period)
+    with st.form(f"workshop_{account_id}_{period}", enter_to_submit=False, border=False):
+        columns = st.columns(2, gap="large")
+        entered = {}
+        for column, axis in zip(columns, AXES):
+            with column:
+                st.markdown(f"### {t(f'matrix.axis_{axis}')}")
+                for score in [s for s in scores if s.criterion.axis == axis]:
+                    entered[score.criterion.id] = criterion_input(score, account_id, period)
+        submitted = st.form_submit_button(t("scoring.save_scores"), type="primary", icon=":material/save:",
+                                          width="stretch")
+    if submitted:
+        save_workshop(account_id, period, scores, entered, before)
+    report_last_save()
+
+
+def show_position(position) -> None:
+    lang = language()
+    if position is None or position["quadrant"] is None:
+        st.info(t("scoring.not_placed"))
+        return
+    st.markdown(t("scoring.position", quadrant=quadrant_name(position["quadrant"]),
+                  attractiveness=fmt.score(position["attractiveness"], lang),
+                  strength=fmt.score(position["strength"], lang)))
+
+
+def criterion_input(score, account_id: int, period: str):
+    criterion = score.criterion
+    key = f"score_{account_id}_{period}_{criterion.id}"
+    with st.container(border=True):
+        st.markdown(f"**{criterion.name}** · {t('scoring.weight', weight=fmt.score(criterion.weight, language()))}")
+        value = st.select_slider(criterion.name, slider_steps(score.value), key=key, label_visibility="collapsed",
+                                 value=NOT_SCORED if score.value is None else score.value,
+                                 format_func=lambda v: v if v == NOT_SCORED else fmt.score(v, language()))
+        st.caption(t("scoring.anchors", low=criterion.anchor_low, mid=criterion.anchor_mid,
+                     high=criterion.anchor_high))
+        rationale = st.text_input(t("scoring.rationale"), value=score.rationale or "", key=f"{key}_why",
+                                  placeholder=t("scoring.rationale_placeholder"), max_chars=500)
+    return value, rationale
+
+
+def save_workshop(account_id: int, period: str, scores, entered: dict, before) -> None:
+    edits = scoring.workshop_edits(account_id, scores, {
+        criterion_id: (None if value == NOT_SCORED else value, rationale)
+        for criterion_id, (value, rationale) in entered.items()})
+    if not edits:
+        st.info(t("scoring.nothing_changed"))
+        return
+    if save(period, edits):
+        after = position_of(account_id, period)
+        st.session_state["scoring_saved"] = (len(edits), _quadrant(before), _quadrant(after))
+        st.rerun()
+
+
+def _quadrant(position):
+    return None if position is None else position["quadrant"]
+
+
+def report_last_save() -> None:
+    saved = st.session_state.pop("scoring_saved", None)
+    if not saved:
+        return
+    count, before, after = saved
+    st.success(t("scoring.saved", count=count), icon=":material/check:")
+    if after and before != after:
+        st.success(t("scoring.moved", before=quadrant_name(before) if before else t("scoring.unplaced"),
+                     after=quadrant_name(after)), icon=":material/trending_flat:")
+
+
+def save(period: str, edits) -> bool:
+    """Save a batch whole or not at all; say what is wrong, naming the account and criterion."""
+    try:
+        scoring.save_scores(engine(), period, edits)
+    except ValidationError as error:
+        st.error(t("scoring.nothing_saved"))
+        for problem in error.errors:
+            st.error(t(f"error.{problem.code}", **problem.params))
+        return False
+    except ConflictError:
+        st.error(t("scoring.conflict"))
+        readers.clear()
+        return False
+    readers.clear()
+    return True
+
+
+def score_grid(period: str) -> None:
+    st.caption(t("scoring.grid_help"))
+    axis = st.segmented_control(t("scoring.axis"), AXES, default=AXES[0], key="grid_axis",
+                                format_func=lambda code: t(f"matrix.axis_{code}")) or AXES[0]
+    sheet = readers.score_sheet(period, axis)
+    criteria = {str(c.id): c.name for c in readers.criteria_of(axis)}
+    generation = st.session_state.setdefault("grid_generation", 0)
+    edited = grid.edit_score_sheet(sheet, criteria, t("column.account"), key=f"grid_{period}_{axis}_{generation}")
+    edits = scoring.sheet_edits(sheet, edited, readers.score_versions(period, axis))
+    st.caption(t("scoring.pending", count=len(edits)))
+    if st.button(t("scoring.save_grid", count=len(edits)), type="primary", disabled=not edits, key="save_grid",
+                 icon=":material/save:") and save(period, edits):
+        st.session_state["grid_generation"] = generation + 1
+        st.session_state["scoring_saved"] = (len(edits), None, None)
+        st.rerun()
+    report_last_save()
+
+
+period = header()
+workshop_tab, grid_tab = st.tabs([t("scoring.tab_workshop"), t("scoring.tab_grid")])
+with workshop_tab:
+    workshop(state.selected_account_id(), period)
+with grid_tab:
+    score_grid(period)
