@@ -55,3 +55,8 @@ def day(value: date | None, language: str = "en") -> str:
 
 def score(value: float | None, language: str = "en") -> str:
     return "–" if _missing(value) else _decimal(f"{value:.1f}", language)
+
+
+def number(value: float | None, language: str = "en") -> str:
+    """A plain number without needless decimals: 25.0 -> '25', 7.5 -> '7.5' (en) or '7,5' (fr)."""
+    return "–" if _missing(value) else _decimal(f"{value:g}", language)

@@ -35,7 +35,7 @@ def matrix_table(accounts: pd.DataFrame, current: pd.DataFrame, previous: pd.Dat
                  "missing_strength"]], on="account_id", how="left")
     table["missing"] = (table["missing_attractiveness"].fillna(0) + table["missing_strength"].fillna(0)).astype(int)
     table["scored"] = table["quadrant"].notna()
-    table["quadrant"] = table["quadrant"].fillna(UNSCORED)
+    table["quadrant"] = table["quadrant"].astype(object).fillna(UNSCORED)
     if previous is not None:
         before = previous[["account_id", "attractiveness", "strength", "quadrant"]].rename(columns={
             "attractiveness": "prev_attractiveness", "strength": "prev_strength", "quadrant": "prev_quadrant"})

@@ -95,7 +95,7 @@ def account_table(session: Session, today: date) -> pd.DataFrame:
     ]
     for part in parts:
         table = table.merge(part, on="account_id", how="left")
-    table["segment"] = table["quadrant"].fillna(UNSCORED)
+    table["segment"] = table["quadrant"].astype(object).fillna(UNSCORED)
     table = table.drop(columns=["quadrant"])
     for column in ("overdue_actions", "overdue_ours", "overdue_theirs"):
         table[column] = table[column].fillna(0).astype(int)

@@ -85,7 +85,7 @@ def criteria_editor(axis: str) -> None:
     total = scoring.active_weight_sum(rows)
     left, right = st.columns([1, 3], vertical_alignment="center")
     colour = "green" if abs(total - 100) < 1e-6 else "red"
-    left.markdown(t("criteria.sum", sum=f":{colour}[**{fmt.score(total, language())}**]"))
+    left.markdown(t("criteria.sum", sum=f":{colour}[**{fmt.number(total, language())}**]"))
     if right.button(t("criteria.save"), key=f"save_criteria_{axis}", type="primary", icon=":material/save:"):
         save_criteria(axis, rows, generation)
     if st.session_state.pop(f"criteria_saved_{axis}", False):

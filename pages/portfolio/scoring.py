@@ -86,7 +86,7 @@ def criterion_input(score, account_id: int, period: str):
     criterion = score.criterion
     key = f"score_{account_id}_{period}_{criterion.id}"
     with st.container(border=True):
-        st.markdown(f"**{criterion.name}** · {t('scoring.weight', weight=fmt.score(criterion.weight, language()))}")
+        st.markdown(f"**{criterion.name}** · {t('scoring.weight', weight=fmt.number(criterion.weight, language()))}")
         value = st.select_slider(criterion.name, slider_steps(score.value), key=key, label_visibility="collapsed",
                                  value=NOT_SCORED if score.value is None else score.value,
                                  format_func=lambda v: v if v == NOT_SCORED else fmt.score(v, language()))

@@ -13,9 +13,11 @@ pytestmark = pytest.mark.e2e
 
 NAVIGATION = [  # (link text in the sidebar, screenshot name, a text the page must show)
     ("Home", "01-home", "Strategic accounts / capacity"),
-    ("Accounts", "02-accounts", "accounts in the programme"),
-    ("Account overview", "03-account-overview", "Account plan"),
-    ("Settings", "04-settings", "Where the data lives"),
+    ("Portfolio matrix", "02-matrix", "Per segment"),
+    ("Score accounts", "03-scoring", "Workshop: one account"),
+    ("Accounts", "04-accounts", "accounts in the programme"),
+    ("Account overview", "05-account-overview", "Account plan"),
+    ("Settings", "06-settings", "Where the data lives"),
 ]
 
 
@@ -87,7 +89,27 @@ def test_french_pages(page: Page):
     wait_idle(page)
     expect(page.get_by_text("Stratégiques / capacité")).to_be_visible()
     _no_exception(page)
-    shoot(page, "05-home-fr")
+    shoot(page, "07-home-fr")
     _nav(page, "Synthèse du compte")
     _no_exception(page)
-    shoot(page, "06-account-overview-fr")
+    shoot(page, "08-account-overview-fr")
+
+
+def test_clicking_a_bubble_selects_that_account(page: Page):
+    _open(page, "/matrix")
+    chart = page.locator('[data-testid="stVegaLiteChart"]').first
+    # Vega draws the matrix in SVG; each bubble carries its tooltip fields as an aria-label
+    bubbles = chart.locator('path[aria-roledescription="circle"][aria-label*="Segment: Develop"]')
+    bubbles.first.wait_for()
+    label = bubbles.first.get_attribute("aria-label")
+    name = re.search(r"Account: ([^;]+);", label).group(1)
+    before = re.search(r"account=(\d+)", page.url).group(1)
+    bubbles.first.click(force=True)
+    wait_idle(page)
+    page.wait_for_timeout(300)
+    wait_idle(page)
+    selector = page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"] input').first
+    expect(selector).to_have_value(name)
+    assert re.search(r"account=(\d+)", page.url).group(1) != before
+    _no_exception(page)
+    shoot(page, "09-matrix-after-click")

@@ -58,6 +58,7 @@ def test_money_and_percent_in_both_languages():
     assert fmt.ratio(None) == "–"
     assert fmt.day(TODAY, "fr") == "26 nov. 2026"
     assert fmt.score(float("nan")) == "–"
+    assert fmt.number(25.0) == "25" and fmt.number(7.5, "fr") == "7,5" and fmt.number(None) == "–"
 
 
 @pytest.mark.parametrize("locale, expected", [("fr-FR", "fr"), ("fr", "fr"), ("en-GB", "en"), ("de-DE", "en"),
