@@ -54,6 +54,7 @@ class AccountSummary:
     potential_3y: float | None
     margin_pct: float | None
     trajectory: tuple[PeriodPosition, ...]
+    current_period: str
     sections: dict[str, bool]
     completeness_pct: float
     handshake_stage: str | None
@@ -61,6 +62,12 @@ class AccountSummary:
     next_review_on: date | None
     follow_ups: tuple[FollowUp, ...]
     next_engagements: tuple[tuple[date, str, str], ...]  # date, kind, objective
+
+    @property
+    def segment(self) -> str:
+        """The account's quadrant in the programme's current quarter, as on every other page."""
+        now = [position for position in self.trajectory if position.period == self.current_period]
+        return (now[0].quadrant if now else None) or "unscored"
 
     @property
     def latest_revenue(self) -> float | None:
@@ -82,9 +89,10 @@ class AccountSummary:
         return None if previous <= 0 else round(100.0 * (last / previous - 1.0), 1)
 
 
-def _trajectory(session: Session, account_id: int, thresholds: tuple[float, float]) -> tuple[PeriodPosition, ...]:
+def _trajectory(session: Session, account_id: int, thresholds: tuple[float, float],
+                current_period: str) -> tuple[PeriodPosition, ...]:
     rows = session.execute(select(Score.period, Score.account_id, Score.criterion_id, Score.value)
-                           .where(Score.account_id == account_id)).all()
+                           .where(Score.account_id == account_id, Score.period <= current_period)).all()
     scores = pd.DataFrame(rows, columns=["period", "account_id", "criterion_id", "value"])
     criteria = load_criteria(session)
     positions = []
@@ -140,7 +148,9 @@ def account_summary(session: Session, account_id: int, today: date) -> AccountSu
         revenue_by_year=pd.DataFrame(years, columns=["year", "revenue", "category_spend"]),
         potential_3y=account.potential_3y, margin_pct=account.margin_pct,
         trajectory=_trajectory(session, account_id,
-                               (programme.attractiveness_threshold, programme.strength_threshold)),
+                               (programme.attractiveness_threshold, programme.strength_threshold),
+                               programme.current_period),
+        current_period=programme.current_period,
         sections={section: bool(done[section]) for section in PLAN_SECTIONS},
         completeness_pct=float(done["pct"]),
         handshake_stage=handshake[0] if handshake else None,

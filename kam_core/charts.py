@@ -79,7 +79,7 @@ def matrix_chart(points: pd.DataFrame, *, attractiveness_threshold: float, stren
         colour_scale = alt.Scale(domain=[labels.quadrants[c] for c in colours if c in labels.quadrants],
                                  range=[colours[c] for c in colours if c in labels.quadrants])
     else:
-        colour_scale = alt.Scale(scheme="tableau10")
+        colour_scale = alt.Scale(scheme="category20")
     tooltip = [
         alt.Tooltip("name:N", title=labels.name),
         alt.Tooltip("attractiveness:Q", title=labels.attractiveness, format=".1f"),

@@ -24,16 +24,20 @@ SIZE_MEASURES = ("revenue", "potential_3y")
 COLOUR_MEASURES = ("quadrant", "sector", "kam")
 
 
-def matrix_table(accounts: pd.DataFrame, current: pd.DataFrame, previous: pd.DataFrame | None = None) -> pd.DataFrame:
+def matrix_table(accounts: pd.DataFrame, current: pd.DataFrame, previous: pd.DataFrame | None = None,
+                 active_criteria: int = 0) -> pd.DataFrame:
     """One row per account in the programme: axis scores and quadrant of the period, and of the
     earlier period when given (``prev_*`` columns), with ``moved`` when the quadrant changed.
 
-    ``accounts`` is ``overview.account_table``; ``current``/``previous`` are ``portfolio.segments``.
+    ``accounts`` is ``overview.account_table``; ``current``/``previous`` are ``portfolio.segments``;
+    an account with no score at all in the period misses all ``active_criteria``.
     """
     table = in_programme(accounts)[ACCOUNT_COLUMNS].merge(
         current[["account_id", "attractiveness", "strength", "quadrant", "missing_attractiveness",
                  "missing_strength"]], on="account_id", how="left")
+    unscored = table["missing_attractiveness"].isna() & table["missing_strength"].isna()
     table["missing"] = (table["missing_attractiveness"].fillna(0) + table["missing_strength"].fillna(0)).astype(int)
+    table.loc[unscored, "missing"] = active_criteria
     table["scored"] = table["quadrant"].notna()
     table["quadrant"] = table["quadrant"].astype(object).fillna(UNSCORED)
     if previous is not None:

@@ -70,7 +70,8 @@ def axis_scores(scores: pd.DataFrame, criteria: pd.DataFrame) -> pd.DataFrame:
         count = part["count"].reindex(result.index).fillna(0).astype(int)
         mean = (part["weighted"] / part["weight"].where(part["weight"] > 0)).reindex(result.index)
         result[f"missing_{axis}"] = expected - count
-        result[axis] = mean.where((count == expected) & (expected > 0)).astype(float)
+        # rounded so that a weighted mean that is 5 on paper is not 4.999999999999999 at a threshold
+        result[axis] = mean.where((count == expected) & (expected > 0)).astype(float).round(6)
     return result.reset_index()[columns]
 
 

@@ -12,6 +12,9 @@ ROW_HEIGHT = 40
 def edit_score_sheet(sheet: pd.DataFrame, columns: dict[str, str], name_header: str, key: str) -> pd.DataFrame:
     """Show ``sheet`` (account_id, name, one column per criterion id) with the criterion columns
     editable; returns the sheet as the user left it. ``columns`` maps column -> header."""
+    # Criterion columns go to the grid as text: st_aggrid would coerce "7,5" or a typo to NaN (= a cleared
+    # score) in a float column; as object they come back as typed and parse_score judges them.
+    sheet = sheet.astype({column: object for column in columns})
     builder = GridOptionsBuilder.from_dataframe(sheet)
     builder.configure_default_column(resizable=True, sortable=True, filter=False, wrapHeaderText=True,
                                      autoHeaderHeight=True)

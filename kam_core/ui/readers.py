@@ -15,7 +15,8 @@ from kam_core.account_summary import AccountSummary, account_summary
 from kam_core.clock import today
 from kam_core.db import database_url, get_engine, store_info
 from kam_core.engagement import UpcomingEngagement, upcoming_engagements
-from kam_core.matrix import active_kams, matrix_table
+from kam_core.matrix import StrategicCapacity, active_kams, matrix_table
+from kam_core.models import AXES
 from kam_core.portfolio import Thresholds, segments
 
 _CACHE = {"show_spinner": False, "max_entries": 16}
@@ -56,9 +57,9 @@ def programme_settings() -> settings.ProgrammeSettings:
 
 
 def portfolio_figures() -> overview.PortfolioFigures:
-    day = today()
-    return overview.portfolio_figures(account_table(), programme_settings().strategic_capacity,
-                                      overview.reference_year(day))
+    settings = programme_settings()
+    limit = StrategicCapacity(0, settings.strategic_capacity, active_kam_count(), settings.accounts_per_kam).limit
+    return overview.portfolio_figures(account_table(), limit, overview.reference_year(today()))
 
 
 @st.cache_data(**_CACHE)
@@ -81,8 +82,13 @@ def account_summary_of(account_id: int) -> AccountSummary | None:
     return _account_summary(database_url(), today(), account_id)
 
 
+@st.cache_data(**_CACHE)
+def _database_info(url: str):
+    return store_info(get_engine(url))
+
+
 def database_info():
-    return store_info(get_engine(database_url()))
+    return _database_info(database_url())
 
 
 @st.cache_data(**_CACHE)
@@ -118,7 +124,8 @@ def active_kam_count() -> int:
 
 def matrix(period: str, compare_with: str | None) -> pd.DataFrame:
     previous = segments_of(compare_with) if compare_with else None
-    return matrix_table(account_table(), segments_of(period), previous)
+    active = sum(len(criteria_of(axis)) for axis in AXES)
+    return matrix_table(account_table(), segments_of(period), previous, active_criteria=active)
 
 
 @st.cache_data(**_CACHE)

@@ -1,5 +1,7 @@
 """Account overview: the selected account at a glance, and what its plan still lacks."""
 
+import html
+
 import altair as alt
 import pandas as pd
 import streamlit as st
@@ -14,11 +16,9 @@ from kam_core.ui.widgets import SEGMENT_COLOURS, rag_badge, segment_badge
 
 def header(summary) -> None:
     st.title(summary.name)
-    latest = summary.trajectory[-1] if summary.trajectory else None
-    segment = (latest.quadrant or "unscored") if latest else "unscored"
     identity = " · ".join(part for part in (summary.group, summary.sector, summary.country,
                                             label("account_status", summary.status)) if part)
-    st.markdown(f"{segment_badge(segment)} &nbsp; {identity}", unsafe_allow_html=True)
+    st.markdown(f"{segment_badge(summary.segment)} &nbsp; {html.escape(identity)}", unsafe_allow_html=True)
     st.markdown(t("overview.people", kam=summary.kam or t("overview.nobody"),
                   sponsor=summary.sponsor or t("overview.no_sponsor")))
 

@@ -19,21 +19,22 @@ def programme_form() -> None:
     st.subheader(t("settings.programme"))
     current = readers.programme_settings()
     with st.form(FORM_KEY, enter_to_submit=False):
-        name = st.text_input(t("field.name"), value=current.name, max_chars=120)
+        name = st.text_input(t("field.name"), value=current.name, max_chars=120, key="programme_name")
         left, middle, right = st.columns(3)
         period = left.text_input(t("field.current_period"), value=current.current_period,
-                                 help=t("settings.period_help"))
+                                 help=t("settings.period_help"), key="programme_period")
         currency = middle.text_input(t("field.currency"), value=current.currency, max_chars=3,
-                                     help=t("settings.currency_help"))
+                                     help=t("settings.currency_help"), key="programme_currency")
         capacity = right.number_input(t("field.strategic_capacity"), value=current.strategic_capacity, step=1,
-                                      help=t("settings.capacity_help"))
+                                      help=t("settings.capacity_help"), key="programme_capacity")
         left, middle, right = st.columns(3)
         attractiveness = left.number_input(t("field.attractiveness_threshold"), value=current.attractiveness_threshold,
-                                           step=0.5, help=t("settings.threshold_help"))
+                                           step=0.5, help=t("settings.threshold_help"),
+                                           key="programme_attractiveness_threshold")
         strength = middle.number_input(t("field.strength_threshold"), value=current.strength_threshold, step=0.5,
-                                       help=t("settings.threshold_help"))
+                                       help=t("settings.threshold_help"), key="programme_strength_threshold")
         per_kam = right.number_input(t("field.accounts_per_kam"), value=current.accounts_per_kam, step=1,
-                                     help=t("settings.per_kam_help"))
+                                     help=t("settings.per_kam_help"), key="programme_accounts_per_kam")
         submitted = st.form_submit_button(t("action.save"), type="primary", icon=":material/save:")
     if submitted:
         save({"name": name, "current_period": period.strip(), "currency": currency.strip().upper(),
@@ -70,12 +71,12 @@ def criteria_editor(axis: str) -> None:
         column_order=("position", "name", "weight", "active", "anchor_low", "anchor_mid", "anchor_high",
                       "description"),
         column_config={
-            "position": st.column_config.NumberColumn(t("criteria.order"), min_value=1, step=1, width="small",
+            "position": st.column_config.NumberColumn(t("criteria.order"), min_value=1, step=1, width=80,
                                                       help=t("criteria.order_help")),
             "name": st.column_config.TextColumn(t("criteria.name"), required=True, max_chars=120, width="medium"),
             "weight": st.column_config.NumberColumn(t("criteria.weight"), min_value=0, max_value=100, step=1,
-                                                    required=True, width="small"),
-            "active": st.column_config.CheckboxColumn(t("criteria.active"), default=True, width="small"),
+                                                    required=True, width=90),
+            "active": st.column_config.CheckboxColumn(t("criteria.active"), default=True, width=80),
             "anchor_low": st.column_config.TextColumn(t("criteria.anchor_low"), required=True, max_chars=300),
             "anchor_mid": st.column_config.TextColumn(t("criteria.anchor_mid"), required=True, max_chars=300),
             "anchor_high": st.column_config.TextColumn(t("criteria.anchor_high"), required=True, max_chars=300),

@@ -68,8 +68,10 @@ def account_grid(rows, currency: str):
     styled = (shown[list(columns)].style
               .map(lambda text: f"color:{colours.get(text, 'inherit')};font-weight:600", subset=["segment"])
               .map(_overdue_colour, subset=["overdue"]))
+    # the key follows the rows shown, so a ticked row never points at another account after filtering
+    key = f"accounts_grid_{hash(tuple(rows['account_id']))}"
     return st.dataframe(styled, column_config=columns, hide_index=True, width="stretch", on_select="rerun",
-                        selection_mode="single-row", key="accounts_grid",
+                        selection_mode="single-row", key=key,
                         height=min(ROW_HEIGHT * (len(shown) + 1) + 3, MAX_GRID_HEIGHT))
 
 
@@ -82,7 +84,13 @@ def open_selected(rows, selection) -> None:
     if not picked:
         st.caption(t("accounts.pick_hint"))
         return
+    if picked[0] >= len(rows):  # a tick left over from before the filters changed
+        st.caption(t("accounts.pick_hint"))
+        return
     row = rows.iloc[picked[0]]
+    if row["status"] == "archived":
+        st.info(t("accounts.archived", name=row["name"]))
+        return
     open_account(int(row["account_id"]), t("accounts.open", name=row["name"]), "open_selected_account", "primary")
 
 

@@ -32,13 +32,19 @@ def header() -> str:
 
 
 def start_period_button(period: str) -> None:
+    """Offered for the current quarter only, while it has no score at all yet."""
     previous = [p for p in readers.scored_periods() if p < period]
-    if not previous:
+    if period != readers.programme_settings().current_period or period in readers.scored_periods() or not previous:
         return
     if st.button(t("scoring.start_period", period=period, previous=previous[-1]), icon=":material/content_copy:",
                  help=t("scoring.start_period_help"), key="start_period"):
-        copied = scoring.start_period(engine(), period, previous[-1])
-        readers.clear()
+        try:
+            copied = scoring.start_period(engine(), period, previous[-1])
+        except (ConflictError, ValidationError):
+            st.error(t("scoring.conflict"))
+            return
+        finally:
+            readers.clear()
         st.toast(t("scoring.started", count=copied), icon=":material/check:")
 
 
@@ -69,7 +75,7 @@ def workshop(account_id: int | None, period: str) -> None:
                                           width="stretch")
     if submitted:
         save_workshop(account_id, period, scores, entered, before)
-    report_last_save()
+    report_last_save("workshop")
 
 
 def show_position(position) -> None:
@@ -104,9 +110,9 @@ def save_workshop(account_id: int, period: str, scores, entered: dict, before) -
     if not edits:
         st.info(t("scoring.nothing_changed"))
         return
-    if save(period, edits):
+    if save(period, edits, "workshop"):
         after = position_of(account_id, period)
-        st.session_state["scoring_saved"] = (len(edits), _quadrant(before), _quadrant(after))
+        st.session_state["workshop_saved"] = (len(edits), _quadrant(before), _quadrant(after))
         st.rerun()
 
 
@@ -114,8 +120,10 @@ def _quadrant(position):
     return None if position is None else position["quadrant"]
 
 
-def report_last_save() -> None:
-    saved = st.session_state.pop("scoring_saved", None)
+def report_last_save(tab: str) -> None:
+    if st.session_state.pop(f"{tab}_conflict", False):
+        st.error(t("scoring.conflict"))
+    saved = st.session_state.pop(f"{tab}_saved", None)
     if not saved:
         return
     count, before, after = saved
@@ -125,7 +133,7 @@ def report_last_save() -> None:
                      after=quadrant_name(after)), icon=":material/trending_flat:")
 
 
-def save(period: str, edits) -> bool:
+def save(period: str, edits, tab: str) -> bool:
     """Save a batch whole or not at all; say what is wrong, naming the account and criterion."""
     try:
         scoring.save_scores(engine(), period, edits)
@@ -135,11 +143,19 @@ def save(period: str, edits) -> bool:
             st.error(t(f"error.{problem.code}", **problem.params))
         return False
     except ConflictError:
-        st.error(t("scoring.conflict"))
         readers.clear()
-        return False
+        forget_typed_scores()
+        st.session_state[f"{tab}_conflict"] = True
+        st.rerun()
     readers.clear()
     return True
+
+
+def forget_typed_scores() -> None:
+    """After a conflict, show what is stored now: drop the sliders' and the grid's typed values."""
+    for key in [key for key in st.session_state if str(key).startswith("score_")]:
+        del st.session_state[key]
+    st.session_state["grid_generation"] = st.session_state.get("grid_generation", 0) + 1
 
 
 def score_grid(period: str) -> None:
@@ -153,11 +169,11 @@ def score_grid(period: str) -> None:
     edits = scoring.sheet_edits(sheet, edited, readers.score_versions(period, axis))
     st.caption(t("scoring.pending", count=len(edits)))
     if st.button(t("scoring.save_grid", count=len(edits)), type="primary", disabled=not edits, key="save_grid",
-                 icon=":material/save:") and save(period, edits):
+                 icon=":material/save:") and save(period, edits, "grid"):
         st.session_state["grid_generation"] = generation + 1
-        st.session_state["scoring_saved"] = (len(edits), None, None)
+        st.session_state["grid_saved"] = (len(edits), None, None)
         st.rerun()
-    report_last_save()
+    report_last_save("grid")
 
 
 period = header()

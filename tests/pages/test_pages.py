@@ -11,7 +11,8 @@ from kam_core.settings import read_settings
 from tests.conftest import TODAY
 from tests.pages.conftest import no_exception, open_app, texts
 
-PAGES = ["pages/portfolio/home.py", "pages/portfolio/accounts.py", "pages/account/overview.py", "pages/data/settings.py"]
+PAGES = ["pages/portfolio/home.py", "pages/portfolio/matrix.py", "pages/portfolio/scoring.py",
+         "pages/portfolio/accounts.py", "pages/account/overview.py", "pages/data/settings.py"]
 
 
 def _figures(url):
@@ -133,6 +134,11 @@ def test_settings_conflict_is_told_and_nothing_is_overwritten(demo_app, demo_url
     assert "Someone else saved these settings" in texts(app)
     with Session(engine) as session:
         assert read_settings(session).strategic_capacity == 30
+    assert app.number_input[0].value == 15  # the input is kept
+    app.button[0].click().run()  # saving again, knowingly, replaces their version
+    assert "Settings saved." in texts(app)
+    with Session(engine) as session:
+        assert read_settings(session).strategic_capacity == 15
 
 
 def test_an_empty_database_renders_every_page(empty_url, monkeypatch):

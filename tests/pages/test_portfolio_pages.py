@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import pandas as pd
 from sqlmodel import Session, select
 
@@ -112,17 +114,20 @@ def _all_scores(url: str) -> list[tuple]:
 def test_grid_batch_saves_whole(demo_app, demo_url, monkeypatch):
     criterion = _criteria(demo_url, "strength")[0]
 
-    def typed(sheet, columns, name_header, key):
-        edited = sheet.astype(object)
-        edited[str(criterion.id)] = "3,5"
-        return edited
+    def grid_in_the_browser(data, **options):
+        """What AgGrid hands back once every cell of one column was typed as '3,5' (French decimal)."""
+        typed = data.copy()
+        typed[str(criterion.id)] = "3,5"
+        return SimpleNamespace(data=typed)
 
-    monkeypatch.setattr("kam_core.ui.grid.edit_score_sheet", typed)
+    monkeypatch.setattr("kam_core.ui.grid.AgGrid", grid_in_the_browser)
     app = demo_app(SCORING)
     app.segmented_control(key="grid_axis").set_value("strength").run()
     app.button(key="save_grid").click().run()
     no_exception(app)
-    assert "scores saved" in texts(app)
+    grid_tab = app.tabs[1]
+    assert any("scores saved" in str(element.value) for element in grid_tab.success)
+    assert not any("scores saved" in str(element.value) for element in app.tabs[0].success)
     with Session(db.get_engine(demo_url)) as session:
         values = session.exec(select(Score.value).where(Score.criterion_id == criterion.id,
                                                         Score.period == PERIOD)).all()

@@ -17,7 +17,13 @@ from kam_core.portfolio import QUADRANTS
 from kam_core.settings import EDITABLE
 
 ROOT = Path(__file__).resolve().parents[2]
-UI_FILES = [ROOT / "app.py", *sorted((ROOT / "pages").glob("*.py")), *sorted((ROOT / "kam_core" / "ui").glob("*.py"))]
+UI_FILES = [ROOT / "app.py", *sorted((ROOT / "pages").rglob("*.py")), *sorted((ROOT / "kam_core" / "ui").glob("*.py"))]
+UI_CALLS = {"title", "header", "subheader", "markdown", "caption", "write", "info", "warning", "error", "success",
+            "toast", "button", "download_button", "form_submit_button", "page_link", "metric", "selectbox",
+            "multiselect", "radio", "toggle", "checkbox", "text_input", "number_input", "slider", "select_slider",
+            "segmented_control", "expander", "tabs", "progress", "Page", "TextColumn", "NumberColumn",
+            "CheckboxColumn", "ProgressColumn"}
+UI_KEYWORDS = {"label", "help", "placeholder", "title", "text", "caption"}
 LITERAL_KEY = re.compile(r"""\bt\(\s*["']([a-z0-9_.]+)["']""")
 LABEL_CALL = re.compile(r"""\blabel\(\s*["']([a-z_]+)["']""")
 
@@ -76,17 +82,27 @@ def test_every_store_error_has_a_message():
 
 
 def _string_arguments_of_streamlit_calls(path: Path) -> list[str]:
-    """String literals passed straight to st.* calls: those would be UI text outside the catalogs."""
+    """String literals handed to a Streamlit element as text (first argument, or label/help/...):
+    those would be UI text outside the catalogs. f-strings count when their fixed part has words."""
     found = []
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
-            owner = node.func.value
-            if isinstance(owner, ast.Name) and owner.id in {"st", "left", "right", "column", "columns"}:
-                for argument in node.args[:1]:
-                    if isinstance(argument, ast.Constant) and isinstance(argument.value, str) \
-                            and re.search(r"[A-Za-z]{3,}", argument.value) and not argument.value.startswith("pages/"):
-                        found.append(f"{path.name}:{node.lineno} {argument.value!r}")
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in UI_CALLS):
+            continue
+        candidates = node.args[:1] + [keyword.value for keyword in node.keywords if keyword.arg in UI_KEYWORDS]
+        for argument in candidates:
+            text = _literal_text(argument)
+            if text and re.search(r"[A-Za-z]{3,}", text) and not text.startswith(("pages/", ":material/")):
+                found.append(f"{path.name}:{node.lineno} {text!r}")
     return found
+
+
+def _literal_text(node) -> str | None:
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    if isinstance(node, ast.JoinedStr):  # keep only the fixed parts, markup removed
+        fixed = "".join(part.value for part in node.values if isinstance(part, ast.Constant))
+        return re.sub(r"<[^>]*>|&\w+;|:[a-z]+(-badge)?\[|[*#\-·→✓✗]", " ", fixed)
+    return None
 
 
 @pytest.mark.parametrize("path", UI_FILES, ids=lambda path: path.name)

@@ -33,6 +33,11 @@ NOW = _segments([(1, 8.0, 8.0, "strategic", 0, 0), (2, 7.0, 3.0, "develop", 0, 0
 BEFORE = _segments([(1, 7.5, 4.0, "develop", 0, 0), (2, 7.0, 3.5, "develop", 0, 0)])
 
 
+def test_an_account_without_any_score_misses_every_criterion():
+    table = matrix_table(ACCOUNTS, NOW[NOW["account_id"] != 3], active_criteria=12).set_index("account_id")
+    assert table.loc[3, "missing"] == 12 and table.loc[3, "quadrant"] == "unscored"
+
+
 def test_matrix_table_leaves_archived_out_and_marks_incomplete():
     table = matrix_table(ACCOUNTS, NOW)
     assert table["account_id"].tolist() == [1, 2, 3]

@@ -50,3 +50,12 @@ def test_quadrants_split_at_the_thresholds(attractiveness, strength, expected):
 
 def test_thresholds_are_configurable():
     assert quadrant_of(6, 6, attractiveness_threshold=7, strength_threshold=5) == "maintain"
+
+
+def test_a_mean_equal_to_the_threshold_counts_as_high():
+    criteria = pd.DataFrame([{"id": 1, "axis": "attractiveness", "weight": 10, "active": True},
+                             {"id": 2, "axis": "attractiveness", "weight": 90, "active": True},
+                             {"id": 3, "axis": "strength", "weight": 100, "active": True}])
+    row = axis_scores(_scores([(1, 1, 4.1), (1, 2, 5.1), (1, 3, 5.0)]), criteria).iloc[0]
+    assert row["attractiveness"] == 5.0  # 0.41 + 4.59, not 4.999999999999999
+    assert quadrant_of(row["attractiveness"], row["strength"]) == "strategic"
