@@ -46,7 +46,7 @@ def test_the_matrix_places_every_scored_account_where_its_scores_put_it(demo_app
     placed = table[table["Segment"] != "Not fully scored"]
     assert len(placed) == len(expected)
     assert sorted(placed["Segment"].tolist()) == sorted(labels[q] for q in expected["quadrant"])
-    assert "have no place in the matrix" in texts(app)  # the demo's incomplete prospects are listed
+    assert "Not in the matrix until every criterion is scored" in texts(app)  # the demo's incomplete prospects are listed
     assert "Changed segment since 2025-Q4" not in texts(app)
     assert "Changed segment since 2026-Q3" in texts(app)
 
@@ -126,8 +126,8 @@ def test_grid_batch_saves_whole(demo_app, demo_url, monkeypatch):
     app.button(key="save_grid").click().run()
     no_exception(app)
     grid_tab = app.tabs[1]
-    assert any("scores saved" in str(element.value) for element in grid_tab.success)
-    assert not any("scores saved" in str(element.value) for element in app.tabs[0].success)
+    assert any("Scores saved" in str(element.value) for element in grid_tab.success)
+    assert not any("Scores saved" in str(element.value) for element in app.tabs[0].success)
     with Session(db.get_engine(demo_url)) as session:
         values = session.exec(select(Score.value).where(Score.criterion_id == criterion.id,
                                                         Score.period == PERIOD)).all()
