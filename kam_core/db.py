@@ -161,9 +161,14 @@ def check_readable(engine: Engine) -> None:
         raise StoreError(code, path=describe(str(engine.url)), reason=reason.splitlines()[0]) from exc
 
 
+def backup_folder(path: Path) -> Path:
+    """Where copies of a SQLite file are kept: ``backups/`` beside it."""
+    return path.parent / "backups"
+
+
 def backup_sqlite(path: Path, label: str) -> Path:
     """An online copy of a SQLite file (sqlite3 backup API) in ``data/backups`` beside it."""
-    backups = path.parent / "backups"
+    backups = backup_folder(path)
     backups.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
     target = backups / f"{path.stem}-{stamp}-{label}.db"
@@ -242,6 +247,7 @@ class StoreInfo:
     revision: str | None
     head: str
     size_bytes: int | None
+    backup_folder: str | None
 
 
 def store_info(engine: Engine) -> StoreInfo:
@@ -252,4 +258,5 @@ def store_info(engine: Engine) -> StoreInfo:
         revision=current_revision(engine),
         head=head_revision(),
         size_bytes=path.stat().st_size if path is not None and path.exists() else None,
+        backup_folder=str(backup_folder(path)) if path is not None else None,
     )

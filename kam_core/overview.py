@@ -99,6 +99,7 @@ def account_table(session: Session, today: date) -> pd.DataFrame:
     table = table.drop(columns=["quadrant"])
     for column in ("overdue_actions", "overdue_ours", "overdue_theirs"):
         table[column] = table[column].fillna(0).astype(int)
+    table["overdue"] = table["overdue_actions"] + table["overdue_ours"] + table["overdue_theirs"]
     spend = table["category_spend"].where(table["category_spend"] > 0)
     table["share_of_wallet_pct"] = (100.0 * table["revenue"] / spend).round(1)
     previous = table["revenue_previous"].where(table["revenue_previous"] > 0)
@@ -175,7 +176,7 @@ def portfolio_figures(table: pd.DataFrame, strategic_capacity: int, year: int) -
 
 
 def _has_overdue(table: pd.DataFrame) -> pd.Series:
-    return (table["overdue_actions"] + table["overdue_ours"] + table["overdue_theirs"]) > 0
+    return table["overdue"] > 0
 
 
 def account_view(table: pd.DataFrame, view: str, include_archived: bool = False) -> pd.DataFrame:

@@ -123,6 +123,17 @@ def list_criteria(session: Session, axis: str | None = None, include_inactive: b
     return [_criterion_row(criterion) for criterion in session.execute(query).scalars()]
 
 
+def weights_complete(total: float) -> bool:
+    """The active weights of an axis must add up to exactly 100."""
+    return abs(total - WEIGHT_TOTAL) <= WEIGHT_TOLERANCE
+
+
+def previous_scored_period(periods: Iterable[str], period: str) -> str | None:
+    """The latest of ``periods`` before ``period`` (the quarter a new one starts from)."""
+    earlier = [p for p in periods if p < period]
+    return max(earlier) if earlier else None
+
+
 def active_weight_sum(rows: Iterable[CriterionRow]) -> float:
     """The sum of the weights of the active criteria (it must be 100 on each axis)."""
     return float(sum(row.weight for row in rows if row.active and _is_number(row.weight)))
@@ -183,7 +194,7 @@ def _weight_errors(axis: str, rows: list[CriterionRow]) -> list[FieldError]:
         return [FieldError("criteria", "no_active_criterion", {"axis": axis})]
     total = active_weight_sum(rows)
     weights_are_numbers = all(_is_number(row.weight) for row in rows if row.active)
-    if weights_are_numbers and abs(total - WEIGHT_TOTAL) > WEIGHT_TOLERANCE:
+    if weights_are_numbers and not weights_complete(total):
         return [FieldError("weights", "weights_sum", {"axis": axis, "sum": round(total, 1)})]
     return []
 

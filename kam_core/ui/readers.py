@@ -112,6 +112,11 @@ def scored_periods() -> list[str]:
     return _scored_periods(database_url())
 
 
+def period_choices() -> list[str]:
+    """Quarters that can be shown or scored: those with scores and the current one, newest first."""
+    return sorted(set(scored_periods()) | {programme_settings().current_period}, reverse=True)
+
+
 @st.cache_data(**_CACHE)
 def _active_kams(url: str) -> int:
     with Session(get_engine(url)) as session:

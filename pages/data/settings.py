@@ -2,7 +2,6 @@
 
 import streamlit as st
 
-from kam_core.db import database_url, sqlite_path
 from kam_core import scoring
 from kam_core.errors import ConflictError, ValidationError
 from kam_core.models import AXES
@@ -85,7 +84,7 @@ def criteria_editor(axis: str) -> None:
     rows = scoring.criteria_from_table(axis, edited)
     total = scoring.active_weight_sum(rows)
     left, right = st.columns([1, 3], vertical_alignment="center")
-    colour = "green" if abs(total - 100) < 1e-6 else "red"
+    colour = "green" if scoring.weights_complete(total) else "red"
     left.markdown(t("criteria.sum", sum=f":{colour}[**{fmt.number(total, language())}**]"))
     if right.button(t("criteria.save"), key=f"save_criteria_{axis}", type="primary", icon=":material/save:"):
         save_criteria(axis, rows, generation)
@@ -120,9 +119,8 @@ def database_panel() -> None:
     st.markdown(t("settings.database_revision", revision=info.revision or "–", head=info.head))
     if info.size_bytes is not None:
         st.markdown(t("settings.database_size", size=fmt.score(info.size_bytes / 1e6, lang)))
-    path = sqlite_path(database_url())
-    if path is not None:
-        st.caption(t("settings.backup_hint", folder=str(path.parent / "backups")))
+    if info.backup_folder is not None:
+        st.caption(t("settings.backup_hint", folder=info.backup_folder))
 
 
 st.title(t("page.settings"))

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from kam_core.overview import ACCOUNT_VIEWS, AccountFilter, account_view, filter_accounts
+from kam_core.overview import ACCOUNT_VIEWS, AccountFilter, account_view, filter_accounts, in_programme
 from kam_core.ui import readers, state
 from kam_core.ui.i18n import label, t
 from kam_core.ui.widgets import SEGMENT_COLOURS, open_account
@@ -40,7 +40,6 @@ def account_grid(rows, currency: str):
         segment=rows["segment"].map(lambda code: label("segment", code)),
         status=rows["status"].map(lambda code: label("account_status", code)),
         handshake_stage=rows["handshake_stage"].map(lambda code: label("stage", code) if isinstance(code, str) else ""),
-        overdue=rows["overdue_actions"] + rows["overdue_ours"] + rows["overdue_theirs"],
         revenue_m=rows["revenue"] / 1e6,
         potential_m=rows["potential_3y"] / 1e6,
         group=rows["group"].fillna(""),
@@ -95,7 +94,7 @@ def open_selected(rows, selection) -> None:
 
 
 table = readers.account_table()
-header(len(table[table["status"] != "archived"]))
+header(len(in_programme(table)))
 rows = view_and_filters(table)
 if rows.empty:
     st.info(t("accounts.none"))

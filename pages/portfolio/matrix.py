@@ -22,7 +22,7 @@ def header(settings) -> None:
 
 
 def choices(settings):
-    periods = sorted(set(readers.scored_periods()) | {settings.current_period}, reverse=True)
+    periods = readers.period_choices()
     top = st.columns([1, 1, 2, 2], vertical_alignment="bottom")
     period = top[0].selectbox(t("matrix.period"), periods, key="matrix_period")
     earlier = [p for p in periods if p < period]

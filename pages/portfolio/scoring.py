@@ -22,8 +22,7 @@ def slider_steps(current: float | None) -> list:
 
 def header() -> str:
     st.title(t("page.scoring"))
-    settings = readers.programme_settings()
-    periods = sorted(set(readers.scored_periods()) | {settings.current_period}, reverse=True)
+    periods = readers.period_choices()
     left, right = st.columns([1, 3], vertical_alignment="bottom")
     period = left.selectbox(t("matrix.period"), periods, key="scoring_period")
     with right:
@@ -33,13 +32,13 @@ def header() -> str:
 
 def start_period_button(period: str) -> None:
     """Offered for the current quarter only, while it has no score at all yet."""
-    previous = [p for p in readers.scored_periods() if p < period]
+    previous = scoring.previous_scored_period(readers.scored_periods(), period)
     if period != readers.programme_settings().current_period or period in readers.scored_periods() or not previous:
         return
-    if st.button(t("scoring.start_period", period=period, previous=previous[-1]), icon=":material/content_copy:",
+    if st.button(t("scoring.start_period", period=period, previous=previous), icon=":material/content_copy:",
                  help=t("scoring.start_period_help"), key="start_period"):
         try:
-            copied = scoring.start_period(engine(), period, previous[-1])
+            copied = scoring.start_period(engine(), period, previous)
         except (ConflictError, ValidationError):
             st.error(t("scoring.conflict"))
             return

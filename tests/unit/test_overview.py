@@ -26,7 +26,7 @@ def _row(account_id, segment, revenue, *, status="active", sponsor_id=None, agre
          completeness_pct=50.0, name=None, sector="Energy"):
     return {"account_id": account_id, "name": name or f"Account {account_id}", "status": status,
             "segment": segment, "revenue": revenue, "sponsor_id": sponsor_id, "handshake_agreed": agreed,
-            "overdue_actions": overdue, "overdue_ours": 0, "overdue_theirs": 0,
+            "overdue_actions": overdue, "overdue_ours": 0, "overdue_theirs": 0, "overdue": overdue,
             "completeness_pct": completeness_pct, "sector": sector, "country": "FR", "kam": "A", }
 
 

@@ -65,3 +65,11 @@ def test_money_and_percent_in_both_languages():
                                                (None, "en"), ("", "en")])
 def test_language_from_the_browser_locale(locale, expected):
     assert language_from_locale(locale) == expected
+
+
+def test_previous_scored_period_and_weight_total():
+    from kam_core.scoring import previous_scored_period, weights_complete
+
+    assert previous_scored_period(["2026-Q2", "2025-Q4", "2026-Q4"], "2026-Q4") == "2026-Q2"
+    assert previous_scored_period(["2026-Q4"], "2026-Q4") is None
+    assert weights_complete(100.0) and weights_complete(99.9999999) and not weights_complete(99.5)
