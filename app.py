@@ -20,6 +20,8 @@ navigation = st.navigation({
         st.Page("pages/portfolio/accounts.py", title=t("page.accounts"), icon=":material/list_alt:", url_path="accounts"),
     ],
     t("nav.account"): [
+        st.Page("pages/account/canvas.py", title=t("page.canvas"), icon=":material/dashboard_customize:",
+                url_path="canvas"),
         st.Page("pages/account/overview.py", title=t("page.account_overview"), icon=":material/business_center:",
                 url_path="account"),
     ],

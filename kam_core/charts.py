@@ -119,3 +119,14 @@ def matrix_chart(points: pd.DataFrame, *, attractiveness_threshold: float, stren
             x="strength:Q", y="attractiveness:Q"))
     return (alt.layer(*layers).resolve_scale(color="independent", size="independent")
             .properties(height=height).configure_view(stroke="#9CA3AF"))
+
+
+def revenue_chart(years: pd.DataFrame, *, revenue_label: str, year_label: str, height: int = 240) -> alt.Chart:
+    """Revenue with us by year, in millions, bars large enough to read from the back of a room."""
+    data = years.assign(year=years["year"].astype(str), revenue_m=years["revenue"] / 1e6)
+    return alt.Chart(data).mark_bar(color="#0B4F8A", size=48).encode(
+        x=alt.X("year:N", title=None, axis=alt.Axis(labelFontSize=16, labelAngle=0)),
+        y=alt.Y("revenue_m:Q", title=revenue_label, axis=alt.Axis(labelFontSize=14, titleFontSize=14)),
+        tooltip=[alt.Tooltip("year:N", title=year_label), alt.Tooltip("revenue_m:Q", title=revenue_label,
+                                                                       format=".1f")],
+    ).properties(height=height)

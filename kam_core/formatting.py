@@ -12,6 +12,10 @@ _MONTHS = {
 _SYMBOLS = {"EUR": "€", "USD": "$", "GBP": "£", "CHF": "CHF"}
 
 
+def currency_symbol(currency: str) -> str:
+    return _SYMBOLS.get(currency, currency)
+
+
 def _missing(value) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value))
 

@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 from sqlmodel import Session
 
-from kam_core import overview, scoring, settings
+from kam_core import buying_centre, overview, scoring, sections, settings, white_space
 from kam_core.account_summary import AccountSummary, account_summary
 from kam_core.clock import today
 from kam_core.db import database_url, get_engine, store_info
@@ -171,3 +171,66 @@ def _criteria(url: str, axis: str, include_inactive: bool) -> list[scoring.Crite
 
 def criteria_of(axis: str, include_inactive: bool = False) -> list[scoring.CriterionRow]:
     return _criteria(database_url(), axis, include_inactive)
+
+
+# --- the account strategy canvas ----------------------------------------------------------------
+
+
+@st.cache_data(**_CACHE)
+def _section_frame(url: str, section: str, account_id: int) -> pd.DataFrame:
+    with Session(get_engine(url)) as session:
+        return sections.load_section(session, section, account_id)
+
+
+def section_frame(section: str, account_id: int) -> pd.DataFrame:
+    return _section_frame(database_url(), section, account_id)
+
+
+@st.cache_data(**_CACHE)
+def _section_refs(url: str, section: str, account_id: int) -> dict[str, dict[int, str]]:
+    with Session(get_engine(url)) as session:
+        return sections.ref_choices(session, section, account_id)
+
+
+def section_refs(section: str, account_id: int) -> dict[str, dict[int, str]]:
+    return _section_refs(database_url(), section, account_id)
+
+
+@st.cache_data(**_CACHE)
+def _plan_text(url: str, account_id: int) -> sections.PlanText:
+    with Session(get_engine(url)) as session:
+        return sections.read_plan_text(session, account_id)
+
+
+def plan_text(account_id: int) -> sections.PlanText:
+    return _plan_text(database_url(), account_id)
+
+
+@st.cache_data(**_CACHE)
+def _key_figures(url: str, account_id: int) -> sections.KeyFigures:
+    with Session(get_engine(url)) as session:
+        return sections.read_key_figures(session, account_id)
+
+
+def key_figures(account_id: int) -> sections.KeyFigures:
+    return _key_figures(database_url(), account_id)
+
+
+@st.cache_data(**_CACHE)
+def _stakeholders(url: str, account_id: int) -> pd.DataFrame:
+    with Session(get_engine(url)) as session:
+        return buying_centre.load_stakeholders(session, account_id)
+
+
+def stakeholders(account_id: int) -> pd.DataFrame:
+    return _stakeholders(database_url(), account_id)
+
+
+@st.cache_data(**_CACHE)
+def _white_space(url: str, account_id: int) -> pd.DataFrame:
+    with Session(get_engine(url)) as session:
+        return white_space.load_white_space(session, account_id)
+
+
+def white_space_cells(account_id: int) -> pd.DataFrame:
+    return _white_space(database_url(), account_id)

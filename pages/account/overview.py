@@ -2,11 +2,11 @@
 
 import html
 
-import altair as alt
 import pandas as pd
 import streamlit as st
 
 from kam_core import formatting as fmt
+from kam_core import charts
 from kam_core.handshake import stage_index
 from kam_core.models import HANDSHAKE_STAGES
 from kam_core.ui import readers, state
@@ -43,14 +43,8 @@ def revenue_chart(summary) -> None:
     if summary.revenue_by_year.empty:
         st.info(t("overview.no_revenue"))
         return
-    data = summary.revenue_by_year.assign(year=summary.revenue_by_year["year"].astype(str),
-                                          revenue_m=summary.revenue_by_year["revenue"] / 1e6)
-    chart = alt.Chart(data).mark_bar(color="#0B4F8A", size=48).encode(
-        x=alt.X("year:N", title=None, axis=alt.Axis(labelFontSize=16, labelAngle=0)),
-        y=alt.Y("revenue_m:Q", title=t("overview.revenue_axis"), axis=alt.Axis(labelFontSize=14, titleFontSize=14)),
-        tooltip=[alt.Tooltip("year:N", title=t("overview.year")),
-                 alt.Tooltip("revenue_m:Q", title=t("overview.revenue_axis"), format=".1f")],
-    ).properties(height=240)
+    chart = charts.revenue_chart(summary.revenue_by_year, revenue_label=t("overview.revenue_axis"),
+                                 year_label=t("overview.year"))
     st.altair_chart(chart, width="stretch")
 
 

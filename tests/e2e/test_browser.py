@@ -16,7 +16,8 @@ NAVIGATION = [  # (link text in the sidebar, screenshot name, a text the page mu
     ("Portfolio matrix", "02-matrix", "Per segment"),
     ("Score accounts", "03-scoring", "Workshop: one account"),
     ("Accounts", "04-accounts", "accounts in the programme"),
-    ("Account overview", "05-account-overview", "Account plan"),
+    ("Account strategy canvas", "05-canvas", "Key figures"),
+    ("Account overview", "05b-account-overview", "Account plan"),
     ("Settings", "06-settings", "Where the data lives"),
 ]
 
@@ -48,9 +49,14 @@ def test_every_page_from_the_navigation(page: Page):
 def _charts_and_grids_drawn(page: Page) -> None:
     """Grids and charts draw on canvases a moment after the run ends: wait for them before a screenshot."""
     for grid in page.locator('[data-testid="stDataFrame"]').all():
+        if not grid.is_visible():  # inside a closed expander
+            continue
+        grid.scroll_into_view_if_needed()  # grids below the fold are drawn only when seen
         grid.locator("canvas").first.wait_for(state="attached")
     for chart in page.locator('[data-testid="stVegaLiteChart"]').all():
+        chart.scroll_into_view_if_needed()
         chart.locator("canvas, svg").first.wait_for(state="attached")
+    page.locator('[data-testid="stMain"]').evaluate("main => main.scrollTo(0, 0)")
     page.wait_for_timeout(400)
 
 
@@ -113,3 +119,13 @@ def test_clicking_a_bubble_selects_that_account(page: Page):
     assert re.search(r"account=(\d+)", page.url).group(1) != before
     _no_exception(page)
     shoot(page, "09-matrix-after-click")
+
+
+def test_the_whole_canvas_of_a_demo_account(page: Page):
+    page.set_viewport_size({"width": 1600, "height": 5600})
+    _open(page, "/canvas")
+    expect(page.get_by_role("heading", name="Buying centre")).to_be_visible()
+    expect(page.locator('[data-testid="stGraphVizChart"] svg').first).to_be_attached(timeout=20_000)
+    _charts_and_grids_drawn(page)
+    _no_exception(page)
+    shoot(page, "10-canvas-whole")

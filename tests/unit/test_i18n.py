@@ -101,7 +101,7 @@ def _literal_text(node) -> str | None:
         return node.value
     if isinstance(node, ast.JoinedStr):  # keep only the fixed parts, markup removed
         fixed = "".join(part.value for part in node.values if isinstance(part, ast.Constant))
-        return re.sub(r"<[^>]*>|&\w+;|:[a-z]+(-badge)?\[|[*#\-·→✓✗]", " ", fixed)
+        return re.sub(r"<[^>]*>|&\w+;|:[a-z]*(-badge)?\[|[*#\-·→✓✗]", " ", fixed)
     return None
 
 
@@ -114,3 +114,17 @@ def test_translate_falls_back_to_english_then_to_the_key():
     assert translate("page.home", "fr") == "Accueil"
     assert translate("no.such.key", "fr") == "no.such.key"
     assert translate("home.covered_of", "en", covered=3, total=4) == "3 of 4 strategic accounts"
+
+
+def test_every_canvas_column_and_choice_has_a_label():
+    from kam_core.sections import SECTIONS
+    from kam_core.ui.section_editor import CHOICE_LABELS
+
+    keys = set(catalog("en"))
+    for name, spec in SECTIONS.items():
+        for column in spec.columns:
+            assert f"col.{name}.{column.name}" in keys, (name, column.name)
+            kind = CHOICE_LABELS.get((name, column.name))
+            for code in column.choices if kind else ():
+                assert f"enum.{kind}.{code}" in keys, (kind, code)
+    assert all(f"enum.attitude.{value}" in keys for value in range(-2, 3))

@@ -1,0 +1,811 @@
+"""The editable parts of one account's plan (kam-method.md, section 2): list sections edited as
+tables, the narrative texts and the key figures.
+
+Every list section is described once in ``SECTIONS`` (its model, its columns, their kind and
+limits, its order) and goes through one engine:
+
+- ``load_section`` reads the account's rows as a table (``id``, ``version``, then the columns);
+- ``ref_choices`` gives, for each column that points at another row, the rows it may point at;
+- ``save_section`` takes the complete list as the user left the table: a row with an id is an
+  existing row and carries the version read, a row without id is new, an existing row left out
+  is deleted (with ``read_versions``: only if it was read, and nobody saved it since). Every
+  cell goes through one normaliser (``normalise``), every row through one validator loop, then
+  the section's own rules (``_RULES``); all errors are reported at once and nothing is written.
+  Then one transaction: deletes, updates (only rows whose values changed), inserts. A changed
+  or deleted row that someone saved since it was read raises ``ConflictError``, and nothing is
+  written.
+
+Rules of the sections, beyond each column's kind and limits:
+
+| section            | rule (error code)                                                        |
+| ------------------ | ------------------------------------------------------------------------ |
+| years              | one row per year (duplicate_year); category spend >= revenue             |
+|                    | (spend_below_revenue)                                                    |
+| priorities         | ranks unique (duplicate_rank)                                            |
+| value_propositions | only for the account's own priorities (unknown_ref)                      |
+| competitors        | names unique, ignoring case and accents (duplicate_name); shares add up  |
+|                    | to 100 at most (shares_over_100)                                         |
+| stakeholders       | e-mail looks like one (email_format); reports to someone else            |
+|                    | (reports_to_self), with no cycle (reports_to_cycle), kept in this save   |
+|                    | (unknown_ref); last contact not in the future (date_in_future)           |
+| units              | names unique, ignoring case and accents (duplicate_name)                 |
+| white_space        | one cell per unit x offer (duplicate_pair)                               |
+| actions            | done_on not in the future (date_in_future); an action that becomes done  |
+|                    | without a date is done today                                             |
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import or_, select
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
+from sqlmodel import Session
+
+from kam_core.db import session_scope
+from kam_core.errors import ConflictError, FieldError, NotFoundError, ValidationError
+from kam_core.models import (
+    ACTION_STATUSES, BUYING_ROLES, OBJECTIVE_KINDS, OBJECTIVE_STATUSES, SWOT_KINDS, UNIT_KINDS,
+    WHITE_SPACE_STATUSES, Account, AccountPlan, AccountYear, Action, Competitor, CustomerUnit, Objective, Offer,
+    Priority, Stakeholder, SwotItem, ValueProposition, WhiteSpaceCell,
+)
+from kam_core.text import fold_name
+
+PLAN_TEXT_FIELDS = ("business", "markets", "recent_events", "ambition")
+PLAN_TEXT_MAX = 4000
+SHARES_MAX = 100.0
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str  # model attribute
+    kind: str  # "text" | "int" | "float" | "date" | "choice" | "bool" | "ref"
+    required: bool = False
+    minimum: float | None = None
+    maximum: float | None = None
+    max_length: int | None = None
+    choices: tuple = ()  # for "choice"; for "ref" the choices are computed (see ref_choices)
+    default: object = None  # stored when the cell is left empty (a column with a default is never "required")
+
+
+@dataclass(frozen=True)
+class SectionSpec:
+    name: str
+    model: type
+    columns: tuple[Column, ...]
+    order_by: tuple[str, ...]  # model attributes; a leading "-" sorts descending; id breaks ties
+
+    @property
+    def column_names(self) -> list[str]:
+        return [column.name for column in self.columns]
+
+
+def _text(name: str, max_length: int, required: bool = False) -> Column:
+    return Column(name, "text", required=required, max_length=max_length)
+
+
+def _choice(name: str, choices: tuple) -> Column:
+    return Column(name, "choice", required=True, choices=tuple(choices))
+
+
+SECTIONS: dict[str, SectionSpec] = {spec.name: spec for spec in (
+    SectionSpec("years", AccountYear, (
+        Column("year", "int", required=True, minimum=1990, maximum=2100),
+        Column("revenue", "float", required=True, minimum=0),
+        Column("category_spend", "float", minimum=0),
+    ), ("year",)),
+    SectionSpec("priorities", Priority, (
+        Column("rank", "int", required=True, minimum=1),
+        _text("title", 200, required=True),
+        _text("description", 2000),
+    ), ("rank",)),
+    SectionSpec("value_propositions", ValueProposition, (
+        Column("priority_id", "ref", required=True),
+        Column("offer_id", "ref"),
+        _text("what_we_bring", 2000, required=True),
+        _text("customer_value", 2000, required=True),
+        Column("value_amount", "float", minimum=0),
+    ), ("priority_id",)),
+    SectionSpec("swot", SwotItem, (
+        _choice("kind", SWOT_KINDS),
+        _text("text", 300, required=True),
+        Column("position", "int", default=0),
+    ), ("kind", "position")),
+    SectionSpec("competitors", Competitor, (
+        _text("name", 120, required=True),
+        Column("share_pct", "float", minimum=0, maximum=100),
+        _text("strengths", 300),
+    ), ("-share_pct", "name")),
+    SectionSpec("stakeholders", Stakeholder, (
+        _text("name", 120, required=True),
+        _text("title", 120),
+        _text("unit", 120),
+        _text("email", 254),
+        Column("reports_to_id", "ref"),
+        _choice("role", BUYING_ROLES),
+        Column("influence", "int", minimum=1, maximum=5, default=3),
+        Column("attitude", "int", minimum=-2, maximum=2, default=0),
+        Column("relationship", "int", minimum=1, maximum=5, default=2),
+        _text("owner", 120),
+        Column("last_contact", "date"),
+    ), ("-influence", "name")),
+    SectionSpec("units", CustomerUnit, (
+        _text("name", 120, required=True),
+        _choice("kind", UNIT_KINDS),
+    ), ("kind", "name")),
+    SectionSpec("white_space", WhiteSpaceCell, (
+        Column("unit_id", "ref", required=True),
+        Column("offer_id", "ref", required=True),
+        _choice("status", WHITE_SPACE_STATUSES),
+        Column("value", "float", minimum=0),
+        _text("competitor", 120),
+    ), ("unit_id", "offer_id")),
+    SectionSpec("objectives", Objective, (
+        _choice("kind", OBJECTIVE_KINDS),
+        _text("title", 200, required=True),
+        _text("target", 120, required=True),
+        _text("owner", 120, required=True),
+        Column("due_date", "date", required=True),
+        _choice("status", OBJECTIVE_STATUSES),
+    ), ("due_date",)),
+    SectionSpec("actions", Action, (
+        Column("objective_id", "ref"),
+        _text("title", 200, required=True),
+        _text("owner", 120, required=True),
+        Column("due_date", "date", required=True),
+        _choice("status", ACTION_STATUSES),
+        Column("done_on", "date"),
+    ), ("due_date",)),
+)}
+
+
+# --- which rows belong to the account ----------------------------------------------------------
+
+
+def _scoped(query, spec: SectionSpec, account_id: int):
+    """``query`` restricted to the account's rows of ``spec``; value propositions belong to the
+    account through their priority."""
+    if spec.model is ValueProposition:
+        return query.join(Priority, Priority.id == ValueProposition.priority_id).where(
+            Priority.account_id == account_id)
+    return query.where(spec.model.account_id == account_id)
+
+
+def _ordering(spec: SectionSpec) -> list:
+    order = []
+    for name in (*spec.order_by, "id"):
+        attribute = getattr(spec.model, name.lstrip("-"))
+        order.append(attribute.desc() if name.startswith("-") else attribute.asc())
+    return order
+
+
+def _owner_values(spec: SectionSpec, account_id: int) -> dict:
+    return {} if spec.model is ValueProposition else {"account_id": account_id}
+
+
+# --- reading ------------------------------------------------------------------------------------
+
+_DTYPES = {"int": "Int64", "ref": "Int64", "float": "float64", "bool": "boolean"}
+
+
+def load_section(session: Session, section: str, account_id: int) -> pd.DataFrame:
+    """The account's rows of ``section``: ``id``, ``version``, then the section's columns, in
+    the section's order. Whole numbers and references may be missing (pandas ``Int64``); dates
+    are ``datetime.date``; empty text is None."""
+    spec = SECTIONS[section]
+    model = spec.model
+    query = select(model.id, model.version, *(getattr(model, name) for name in spec.column_names))
+    rows = session.execute(_scoped(query, spec, account_id).order_by(*_ordering(spec))).all()
+    frame = pd.DataFrame([tuple(row) for row in rows], columns=["id", "version", *spec.column_names])
+    frame = frame.astype({"id": "int64", "version": "int64"})
+    for column in spec.columns:
+        values = frame[column.name]
+        frame[column.name] = (values.astype(_DTYPES[column.kind]) if column.kind in _DTYPES
+                              else values.astype(object).where(values.notna(), None))
+    return frame
+
+
+def versions(frame: pd.DataFrame) -> dict[int, int]:
+    """{id: version} of a table as ``load_section`` read it (for ``save_section(read_versions=)``)."""
+    return {int(identifier): int(version) for identifier, version in zip(frame["id"], frame["version"])}
+
+
+def _unique_labels(pairs: Iterable[tuple[int, str]]) -> dict[int, str]:
+    """{id: label}; labels that two rows share get the row's id (" #12") so each stays unique."""
+    pairs = list(pairs)
+    seen: dict[str, int] = {}
+    for _, label in pairs:
+        seen[label] = seen.get(label, 0) + 1
+    return {identifier: label if seen[label] == 1 else f"{label} #{identifier}" for identifier, label in pairs}
+
+
+def _priority_choices(session: Session, spec: SectionSpec, account_id: int) -> dict[int, str]:
+    rows = session.execute(select(Priority.id, Priority.rank, Priority.title)
+                           .where(Priority.account_id == account_id).order_by(Priority.rank, Priority.id))
+    return _unique_labels((identifier, f"{rank}. {title}") for identifier, rank, title in rows)
+
+
+def _offer_choices(session: Session, spec: SectionSpec, account_id: int) -> dict[int, str]:
+    """Active offers, and the inactive ones the section's rows already name (so they keep their label)."""
+    used = _scoped(select(spec.model.offer_id), spec, account_id)
+    rows = session.execute(select(Offer.id, Offer.name).where(or_(Offer.active.is_(True), Offer.id.in_(used)))
+                           .order_by(Offer.name, Offer.id))
+    return _unique_labels((identifier, name) for identifier, name in rows)
+
+
+def _unit_choices(session: Session, spec: SectionSpec, account_id: int) -> dict[int, str]:
+    rows = session.execute(select(CustomerUnit.id, CustomerUnit.name)
+                           .where(CustomerUnit.account_id == account_id).order_by(CustomerUnit.name, CustomerUnit.id))
+    return _unique_labels((identifier, name) for identifier, name in rows)
+
+
+def _stakeholder_choices(session: Session, spec: SectionSpec, account_id: int) -> dict[int, str]:
+    rows = session.execute(select(Stakeholder.id, Stakeholder.name, Stakeholder.title)
+                           .where(Stakeholder.account_id == account_id).order_by(Stakeholder.name, Stakeholder.id))
+    return _unique_labels((identifier, f"{name} — {title}" if title else name) for identifier, name, title in rows)
+
+
+def _objective_choices(session: Session, spec: SectionSpec, account_id: int) -> dict[int, str]:
+    rows = session.execute(select(Objective.id, Objective.title)
+                           .where(Objective.account_id == account_id).order_by(Objective.due_date, Objective.id))
+    return _unique_labels((identifier, title) for identifier, title in rows)
+
+
+_REF_SOURCES: dict[tuple[str, str], Callable[[Session, SectionSpec, int], dict[int, str]]] = {
+    ("value_propositions", "priority_id"): _priority_choices,
+    ("value_propositions", "offer_id"): _offer_choices,
+    ("white_space", "unit_id"): _unit_choices,
+    ("white_space", "offer_id"): _offer_choices,
+    ("stakeholders", "reports_to_id"): _stakeholder_choices,
+    ("actions", "objective_id"): _objective_choices,
+}
+
+
+def ref_choices(session: Session, section: str, account_id: int) -> dict[str, dict[int, str]]:
+    """For each "ref" column of ``section``: {id: label} of the rows it may point at."""
+    spec = SECTIONS[section]
+    return {column.name: _REF_SOURCES[(section, column.name)](session, spec, account_id)
+            for column in spec.columns if column.kind == "ref"}
+
+
+# --- one normaliser -----------------------------------------------------------------------------
+
+
+class Refused(Exception):
+    """A cell that cannot be stored: ``code`` and ``params`` of its FieldError (without row/value)."""
+
+    def __init__(self, code: str, **params) -> None:
+        super().__init__(code)
+        self.code = code
+        self.params = params
+
+
+def is_empty(raw) -> bool:
+    """None, NaN, NaT, pandas NA and blank text are all "nothing typed"."""
+    if raw is None:
+        return True
+    if isinstance(raw, str):
+        return not raw.strip()
+    try:
+        return bool(pd.isna(raw))
+    except (TypeError, ValueError):  # not a scalar
+        return False
+
+
+def plain(raw):
+    """A cell's value as it may go into an error's params: Python scalars, None for NaN/NaT/NA."""
+    if not isinstance(raw, str) and is_empty(raw):
+        return None
+    return raw.item() if isinstance(raw, np.generic) else raw
+
+
+def _number(raw) -> float:
+    """A finite number from a number or typed text ('7,5' and '7.5' both mean 7.5)."""
+    if isinstance(raw, (bool, np.bool_)):
+        raise ValueError(raw)
+    if isinstance(raw, numbers.Real):
+        value = float(raw)
+    elif isinstance(raw, str):
+        text = raw.strip()
+        if text.count(",") == 1 and "." not in text:
+            text = text.replace(",", ".")
+        value = float(text)
+    else:
+        raise ValueError(raw)
+    if not math.isfinite(value):
+        raise ValueError(raw)
+    return value
+
+
+def _integer(raw) -> int:
+    if isinstance(raw, numbers.Integral) and not isinstance(raw, (bool, np.bool_)):
+        return int(raw)
+    value = _number(raw)
+    if not value.is_integer():
+        raise ValueError(raw)
+    return int(value)
+
+
+def _date(raw) -> date:
+    if isinstance(raw, np.datetime64):
+        raw = pd.Timestamp(raw)
+    if isinstance(raw, datetime):  # pandas Timestamp included
+        return raw.date()
+    if isinstance(raw, date):
+        return raw
+    if isinstance(raw, str):
+        text = raw.strip()
+        try:
+            return date.fromisoformat(text)
+        except ValueError:
+            return datetime.fromisoformat(text).date()
+    raise ValueError(raw)
+
+
+_TRUE, _FALSE = ("true", "yes", "1"), ("false", "no", "0")
+
+
+def _boolean(raw) -> bool:
+    if isinstance(raw, (bool, np.bool_)):
+        return bool(raw)
+    if isinstance(raw, numbers.Real) and float(raw) in (0.0, 1.0):
+        return bool(raw)
+    if isinstance(raw, str) and raw.strip().lower() in (*_TRUE, *_FALSE):
+        return raw.strip().lower() in _TRUE
+    raise ValueError(raw)
+
+
+def _text_value(raw) -> str:
+    return raw.strip() if isinstance(raw, str) else str(plain(raw))
+
+
+def _choice_value(raw):
+    return raw.strip() if isinstance(raw, str) else plain(raw)
+
+
+# kind -> (parser raising ValueError/TypeError, the error code of the kind)
+_PARSERS: dict[str, tuple[Callable, str]] = {
+    "text": (_text_value, "text_length"),
+    "int": (_integer, "integer_range"),
+    "float": (_number, "number_range"),
+    "date": (_date, "not_a_date"),
+    "choice": (_choice_value, "choice"),
+    "bool": (_boolean, "choice"),
+    "ref": (_integer, "unknown_ref"),
+}
+
+
+def _allowed(column: Column, value, ref_ids: Iterable[int]) -> bool:
+    if column.kind == "text":
+        return column.max_length is None or len(value) <= column.max_length
+    if column.kind in ("int", "float"):
+        return ((column.minimum is None or value >= column.minimum)
+                and (column.maximum is None or value <= column.maximum))
+    if column.kind == "choice":
+        return value in column.choices
+    if column.kind == "ref":
+        return value in set(ref_ids)
+    return True
+
+
+def _limits(column: Column) -> dict:
+    """What the column allows, as the params of its error."""
+    if column.kind == "text":
+        return {"min": 1 if column.required else 0, "max": column.max_length}
+    if column.kind in ("int", "float"):
+        return {"min": column.minimum, "max": column.maximum}
+    if column.kind in ("choice", "bool"):
+        return {"choices": list(column.choices) if column.kind == "choice" else [True, False]}
+    return {}
+
+
+def normalise(column: Column, raw, ref_ids: Iterable[int] = ()):
+    """The value ``raw`` stands for in ``column``, as it will be stored.
+
+    Empty cells (None, NaN, NaT, NA, blank text) give the column's default (None unless set);
+    text is stripped; numbers, dates and references accept what a table editor or a caller
+    hands over (numpy and pandas values, typed text with a decimal comma, ISO dates). Raises
+    ``Refused`` with the code of the problem (required, text_length, integer_range,
+    number_range, not_a_date, choice, unknown_ref) and what the column allows.
+    """
+    if is_empty(raw):
+        if column.required and column.default is None:
+            raise Refused("required")
+        return column.default
+    parse, code = _PARSERS[column.kind]
+    try:
+        value = parse(raw)
+    except (TypeError, ValueError):
+        raise Refused(code, **_limits(column)) from None
+    if not _allowed(column, value, ref_ids):
+        if column.kind in ("int", "float") and column.maximum is None:
+            raise Refused("number_min", min=column.minimum)  # "{value} is below {min}", not "to None"
+        raise Refused(code, **_limits(column))
+    return value
+
+
+# --- one validator loop, small rules per section ----------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Row:
+    """One row as the user left it, normalised: ``values`` hold None where a cell was refused."""
+
+    number: int  # 1-based position in the rows handed to save_section
+    id: int | None
+    version: int | None
+    values: dict
+
+
+@dataclass(frozen=True)
+class _Context:
+    refs: dict[str, dict[int, str]]
+    today: date
+    removed: frozenset[int] = field(default_factory=frozenset)  # ids this save deletes
+
+
+def _key(raw, section: str) -> int | None:
+    """A row's id or version: None when empty; anything else that is no whole number is a row
+    this account does not have."""
+    if is_empty(raw):
+        return None
+    try:
+        return _integer(raw)
+    except (TypeError, ValueError):
+        raise ConflictError(section) from None
+
+
+def _read_rows(spec: SectionSpec, rows: list[dict], refs: dict[str, dict[int, str]]
+               ) -> tuple[list[_Row], list[FieldError]]:
+    """Every cell through ``normalise``. A new row left entirely blank is skipped."""
+    read, errors = [], []
+    for number, row in enumerate(rows, start=1):
+        identifier = _key(row.get("id"), spec.name)
+        if identifier is None and all(is_empty(row.get(name)) for name in spec.column_names):
+            continue
+        values = {}
+        for column in spec.columns:
+            raw = row.get(column.name)
+            try:
+                values[column.name] = normalise(column, raw, refs.get(column.name, {}))
+            except Refused as refused:
+                errors.append(FieldError(column.name, refused.code,
+                                         {"row": number, "value": plain(raw), **refused.params}))
+                values[column.name] = None
+        read.append(_Row(number, identifier, _key(row.get("version"), spec.name), values))
+    return read, errors
+
+
+def _error(row: _Row, field_name: str, code: str, **params) -> FieldError:
+    return FieldError(field_name, code, {"row": row.number, "value": row.values.get(field_name), **params})
+
+
+def _duplicates(rows: list[_Row], field_name: str, code: str, key: Callable = lambda value: value) -> list[FieldError]:
+    """One error on each row repeating a value an earlier row holds."""
+    seen, errors = set(), []
+    for row in rows:
+        value = row.values[field_name]
+        if value is None:
+            continue
+        if key(value) in seen:
+            errors.append(_error(row, field_name, code))
+        seen.add(key(value))
+    return errors
+
+
+def _not_in_future(rows: list[_Row], field_name: str, today: date) -> list[FieldError]:
+    return [_error(row, field_name, "date_in_future", today=today) for row in rows
+            if row.values[field_name] is not None and row.values[field_name] > today]
+
+
+def _year_rules(rows: list[_Row], context: _Context) -> list[FieldError]:
+    errors = _duplicates(rows, "year", "duplicate_year")
+    for row in rows:
+        spend, revenue = row.values["category_spend"], row.values["revenue"]
+        if spend is not None and revenue is not None and spend < revenue:
+            errors.append(_error(row, "category_spend", "spend_below_revenue", revenue=revenue))
+    return errors
+
+
+def _priority_rules(rows: list[_Row], context: _Context) -> list[FieldError]:
+    return _duplicates(rows, "rank", "duplicate_rank")
+
+
+def _competitor_rules(rows: list[_Row], context: _Context) -> list[FieldError]:
+    """Names unique; the shares add up to 100 at most (reported on the row that goes over)."""
+    errors = _duplicates(rows, "name", "duplicate_name", key=fold_name)
+    total, over = 0.0, None
+    for row in rows:
+        share = row.values["share_pct"]
+        if share is not None:
+            total += share
+            if over is None and total > SHARES_MAX + 1e-9:
+                over = row
+    if over is not None:
+        errors.append(_error(over, "share_pct", "shares_over_100", sum=round(total, 1)))
+    return errors
+
+
+def _stakeholder_rules(rows: list[_Row], context: _Context) -> list[FieldError]:
+    errors = []
+    manager_of = {row.id: row.values["reports_to_id"] for row in rows if row.id is not None}
+    in_cycle: set[int] = set()
+    for row in rows:
+        email = row.values["email"]
+        if email is not None and not EMAIL.match(email):
+            errors.append(_error(row, "email", "email_format"))
+        manager = row.values["reports_to_id"]
+        if manager is None:
+            continue
+        if manager == row.id:
+            errors.append(_error(row, "reports_to_id", "reports_to_self"))
+        elif manager in context.removed:
+            errors.append(_error(row, "reports_to_id", "unknown_ref"))
+        elif row.id is not None and row.id not in in_cycle:
+            cycle = _cycle_through(row.id, manager_of)
+            if cycle:
+                in_cycle |= cycle
+                errors.append(_error(row, "reports_to_id", "reports_to_cycle"))
+    return errors + _not_in_future(rows, "last_contact", context.today)
+
+
+def _cycle_through(start: int, manager_of: Mapping[int, int | None]) -> set[int]:
+    """The people of the reporting cycle ``start`` is part of (empty when it is in none)."""
+    path, node = [], start
+    while node is not None and node not in path:
+        path.append(node)
+        node = manager_of.get(node)
+    return set(path) if node == start else set()
+
+
+def _unit_rules(rows: list[_Row], context: _Context) -> list[FieldError]:
+    return _duplicates(rows, "name", "duplicate_name", key=fold_name)
+
+
+def _white_space_rules(rows: list[_Row], context: _Context) -> list[FieldError]:
+    seen, errors = set(), []
+    units, offers = context.refs.get("unit_id", {}), context.refs.get("offer_id", {})
+    for row in rows:
+        pair = (row.values["unit_id"], row.values["offer_id"])
+        if None in pair:
+            continue
+        if pair in seen:
+            errors.append(_error(row, "offer_id", "duplicate_pair", unit=units.get(pair[0]), offer=offers.get(pair[1])))
+        seen.add(pair)
+    return errors
+
+
+def _action_rules(rows: list[_Row], context: _Context) -> list[FieldError]:
+    return _not_in_future(rows, "done_on", context.today)
+
+
+_RULES: dict[str, Callable[[list[_Row], _Context], list[FieldError]]] = {
+    "years": _year_rules,
+    "priorities": _priority_rules,
+    "competitors": _competitor_rules,
+    "stakeholders": _stakeholder_rules,
+    "units": _unit_rules,
+    "white_space": _white_space_rules,
+    "actions": _action_rules,
+}
+
+
+def _stamp_done_on(values: dict, stored, today: date) -> dict:
+    """An action that becomes done without a date was done today."""
+    becomes_done = values["status"] == "done" and (stored is None or stored.status != "done")
+    return {**values, "done_on": today} if becomes_done and values["done_on"] is None else values
+
+
+# What a section derives from the values before they are written (stored row or None, today).
+_DERIVED: dict[str, Callable[[dict, object, date], dict]] = {"actions": _stamp_done_on}
+
+
+def _validate(spec: SectionSpec, rows: list[dict], refs: dict[str, dict[int, str]], today: date,
+                     removed: Iterable[int] = ()) -> tuple[list[_Row], list[FieldError]]:
+    """The rows normalised, and every reason they cannot be saved (in row order)."""
+    read, errors = _read_rows(spec, rows, refs)
+    rule = _RULES.get(spec.name)
+    if rule is not None:
+        errors += rule(read, _Context(refs, today, frozenset(removed)))
+    errors.sort(key=lambda error: error.params.get("row", 0))
+    return read, errors
+
+
+# --- saving a section ---------------------------------------------------------------------------
+
+
+def save_section(engine: Engine, section: str, account_id: int, rows: list[dict], *, today: date,
+                 read_versions: Mapping[int, int] | None = None) -> int:
+    """Save the complete list of ``section`` as the user left it, whole or not at all; returns
+    the number of rows inserted, updated (values changed) or deleted.
+
+    A row with an ``id`` is an existing row and carries the ``version`` read; a row without id
+    is new; an existing row of the account left out of ``rows`` is deleted. ``read_versions``
+    ({id: version} of the table as loaded, see ``versions``) makes deletes safe: a row left out
+    is deleted only if it was read, and only if nobody saved it since (else ConflictError); rows
+    someone added after the read are kept. Without it every row left out is deleted, unchecked.
+
+    Raises ValidationError (every FieldError at once; params hold the 1-based ``row`` and the
+    ``value``), ConflictError (a changed or deleted row saved by someone else since it was read,
+    a row id that is not one of the account's rows of the section, or a concurrent save breaking
+    a constraint), and nothing is written.
+    """
+    spec = SECTIONS[section]
+    with Session(engine) as session:
+        refs = ref_choices(session, section, account_id)
+        stored_ids = set(session.scalars(_scoped(select(spec.model.id), spec, account_id)))
+    listed = {_key(row.get("id"), section) for row in rows} - {None}
+    if listed - stored_ids:  # deleted by someone else since it was read, or never the account's
+        raise ConflictError(section)
+    removed = _deletable(stored_ids, read_versions) - listed
+    read, errors = _validate(spec, rows, refs, today, removed)
+    if errors:
+        raise ValidationError(errors)
+    try:
+        with session_scope(engine) as session:
+            stored = {record.id: record for record in
+                      session.scalars(_scoped(select(spec.model), spec, account_id))}
+            return _write(session, spec, account_id, read, stored, read_versions, today)
+    except (StaleDataError, IntegrityError) as exc:  # validated already: only a concurrent save gets here
+        raise ConflictError(section) from exc
+
+
+def _deletable(stored_ids: Iterable[int], read_versions: Mapping[int, int] | None) -> set[int]:
+    stored_ids = set(stored_ids)
+    return stored_ids if read_versions is None else stored_ids & set(read_versions)
+
+
+def _write(session: Session, spec: SectionSpec, account_id: int, rows: list[_Row], stored: dict,
+           read_versions: Mapping[int, int] | None, today: date) -> int:
+    """Deletes, then updates, then inserts (each flushed, so a new row may take the unique
+    value a deleted or updated row gave up)."""
+    existing = [row for row in rows if row.id is not None]
+    ids = [row.id for row in existing]
+    if len(ids) != len(set(ids)):
+        raise ValueError(f"{spec.name}: a row is listed twice")
+    if any(identifier not in stored for identifier in ids):
+        raise ConflictError(spec.name)
+    derive = _DERIVED.get(spec.name, lambda values, _stored, _today: values)
+
+    deleted = [stored[identifier] for identifier in sorted(_deletable(stored, read_versions) - set(ids))]
+    for record in deleted:
+        if read_versions is not None and record.version != read_versions[record.id]:
+            raise ConflictError(spec.name, record.updated_at)
+        session.delete(record)
+    session.flush()
+
+    updated = 0
+    for row in existing:
+        record = stored[row.id]
+        changes = {name: value for name, value in derive(row.values, record, today).items()
+                   if getattr(record, name) != value}
+        if not changes:
+            continue
+        if record.version != row.version:
+            raise ConflictError(spec.name, record.updated_at)
+        for name, value in changes.items():
+            setattr(record, name, value)
+        updated += 1
+    session.flush()
+
+    new = [row for row in rows if row.id is None]
+    session.add_all(spec.model(**_owner_values(spec, account_id), **derive(row.values, None, today)) for row in new)
+    session.flush()
+    return len(deleted) + updated + len(new)
+
+
+# --- the narrative texts ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PlanText:
+    business: str | None
+    markets: str | None
+    recent_events: str | None
+    ambition: str | None
+    version: int | None  # None while the account has no AccountPlan row
+
+
+def _plan_of(session: Session, account_id: int) -> AccountPlan | None:
+    return session.scalars(select(AccountPlan).where(AccountPlan.account_id == account_id)).first()
+
+
+def read_plan_text(session: Session, account_id: int) -> PlanText:
+    plan = _plan_of(session, account_id)
+    if plan is None:
+        return PlanText(None, None, None, None, None)
+    return PlanText(*(getattr(plan, name) for name in PLAN_TEXT_FIELDS), version=plan.version)
+
+
+def save_plan_text(engine: Engine, account_id: int, values: dict, expected_version: int | None) -> PlanText:
+    """Write the texts given in ``values`` (keys of PLAN_TEXT_FIELDS; a key left out keeps its
+    text; blank text is stored as None). ``expected_version`` is the version read (None when
+    there was no plan yet): a different stored one raises ConflictError. A plan is created on
+    the first save that has something to say."""
+    cleaned, errors = {}, []
+    for name in PLAN_TEXT_FIELDS:
+        if name not in values:
+            continue
+        try:
+            cleaned[name] = normalise(Column(name, "text", max_length=PLAN_TEXT_MAX), values[name])
+        except Refused as refused:
+            errors.append(FieldError(name, refused.code, refused.params))
+    if errors:
+        raise ValidationError(errors)
+    try:
+        with session_scope(engine) as session:
+            if session.get(Account, account_id) is None:
+                raise NotFoundError(f"account {account_id}")
+            plan = _plan_of(session, account_id)
+            if (plan.version if plan is not None else None) != expected_version:
+                raise ConflictError("account_plan", plan.updated_at if plan is not None else None)
+            if plan is None and any(value is not None for value in cleaned.values()):
+                session.add(AccountPlan(account_id=account_id, **cleaned))
+            elif plan is not None:
+                _assign_changed(plan, cleaned)
+            session.flush()
+            return read_plan_text(session, account_id)
+    except (StaleDataError, IntegrityError) as exc:
+        raise ConflictError("account_plan") from exc
+
+
+def _assign_changed(record, values: dict) -> None:
+    """Set only what changed, so an unchanged record keeps its version."""
+    for name, value in values.items():
+        if getattr(record, name) != value:
+            setattr(record, name, value)
+
+
+# --- key figures ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class KeyFigures:
+    potential_3y: float | None
+    margin_pct: float | None
+    version: int  # the account's
+
+
+KEY_FIGURES = (Column("potential_3y", "float", minimum=0), Column("margin_pct", "float", minimum=-100, maximum=100))
+
+
+def read_key_figures(session: Session, account_id: int) -> KeyFigures:
+    account = session.get(Account, account_id)
+    if account is None:
+        raise NotFoundError(f"account {account_id}")
+    return KeyFigures(account.potential_3y, account.margin_pct, account.version)
+
+
+def save_key_figures(engine: Engine, account_id: int, potential_3y, margin_pct, expected_version: int) -> KeyFigures:
+    """The account's 3-year potential (>= 0) and margin (-100..100), None clearing them; a stale
+    ``expected_version`` (the account's) raises ConflictError."""
+    cleaned, errors = {}, []
+    for column, raw in zip(KEY_FIGURES, (potential_3y, margin_pct)):
+        try:
+            cleaned[column.name] = normalise(column, raw)
+        except Refused as refused:
+            errors.append(FieldError(column.name, refused.code, {"value": plain(raw), **refused.params}))
+    if errors:
+        raise ValidationError(errors)
+    try:
+        with session_scope(engine) as session:
+            account = session.get(Account, account_id)
+            if account is None:
+                raise NotFoundError(f"account {account_id}")
+            if account.version != expected_version:
+                raise ConflictError("account", account.updated_at)
+            _assign_changed(account, cleaned)
+            session.flush()
+            return read_key_figures(session, account_id)
+    except (StaleDataError, IntegrityError) as exc:
+        raise ConflictError("account") from exc

@@ -1,0 +1,131 @@
+"""One editable table per account-plan section, drawn the same way for every section.
+
+The table shows labels (translated enumerations, names of referenced rows) and hands back ids
+and codes; a section is saved on its own, validated whole, and refused when someone else saved
+it in between; in both cases what the user typed stays in the table.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from kam_core import sections
+from kam_core.clock import today
+from kam_core.errors import ConflictError, ValidationError
+from kam_core.ui import readers
+from kam_core.ui.i18n import t
+from kam_core.ui.store import engine
+
+# Which enumeration labels (catalog "enum.<kind>.<code>") a choice column shows.
+CHOICE_LABELS = {
+    ("swot", "kind"): "swot",
+    ("stakeholders", "role"): "role",
+    ("units", "kind"): "unit_kind",
+    ("white_space", "status"): "white_space",
+    ("objectives", "kind"): "objective_kind",
+    ("objectives", "status"): "objective_status",
+    ("actions", "status"): "action_status",
+}
+ATTITUDE_COLUMN = ("stakeholders", "attitude")
+
+
+def _choice_labels(section: str, column: sections.Column) -> dict:
+    if (section, column.name) == ATTITUDE_COLUMN:
+        return {code: t(f"enum.attitude.{code}") for code in range(-2, 3)}
+    kind = CHOICE_LABELS.get((section, column.name))
+    return {code: t(f"enum.{kind}.{code}") for code in column.choices} if kind else {}
+
+
+def _labels_for(section: str, column: sections.Column, refs: dict[str, dict[int, str]]) -> dict:
+    if column.kind == "ref":
+        return refs.get(column.name, {})
+    return _choice_labels(section, column)
+
+
+def _column_config(section: str, column: sections.Column, labels: dict):
+    title = t(f"col.{section}.{column.name}")
+    if labels is not None:
+        return st.column_config.SelectboxColumn(title, options=list(labels.values()), required=column.required)
+    if column.kind == "date":
+        return st.column_config.DateColumn(title, required=column.required, format="YYYY-MM-DD")
+    if column.kind == "bool":
+        return st.column_config.CheckboxColumn(title)
+    if column.kind in ("int", "float"):
+        return st.column_config.NumberColumn(title, required=column.required, min_value=column.minimum,
+                                             max_value=column.maximum, step=1 if column.kind == "int" else None,
+                                             format="%d" if column.kind == "int" else "localized")
+    return st.column_config.TextColumn(title, required=column.required, max_chars=column.max_length,
+                                       width="large" if (column.max_length or 0) > 300 else "medium")
+
+
+def _to_labels(frame: pd.DataFrame, mapping: dict[str, dict]) -> pd.DataFrame:
+    shown = frame.copy()
+    for name, labels in mapping.items():
+        shown[name] = shown[name].map(lambda value, labels=labels: labels.get(value) if pd.notna(value) else None)
+    return shown
+
+
+def _to_codes(edited: pd.DataFrame, mapping: dict[str, dict]) -> list[dict]:
+    rows = edited.to_dict("records")
+    reverse = {name: {label: code for code, label in labels.items()} for name, labels in mapping.items()}
+    for row in rows:
+        for name, back in reverse.items():
+            value = row.get(name)
+            row[name] = back.get(value, value) if isinstance(value, str) else value
+    return rows
+
+
+def section_editor(section: str, account_id: int, *, height: int | str = "auto") -> None:
+    """The table of one section, its Save button, and what a save has to say."""
+    spec = sections.SECTIONS[section]
+    frame = readers.section_frame(section, account_id)
+    refs = readers.section_refs(section, account_id)
+    mapping = {column.name: labels for column in spec.columns
+               if (labels := _labels_for(section, column, refs)) or column.kind == "ref"}
+    generation_key = f"generation_{section}_{account_id}"
+    generation = st.session_state.setdefault(generation_key, 0)
+    columns = [column.name for column in spec.columns]
+    edited = st.data_editor(
+        _to_labels(frame, mapping), key=f"editor_{section}_{account_id}_{generation}", num_rows="dynamic",
+        hide_index=True, width="stretch", height=height, column_order=columns,
+        column_config={column.name: _column_config(section, column, mapping.get(column.name))
+                       for column in spec.columns})
+    left, right = st.columns([1, 4], vertical_alignment="center")
+    if left.button(t("canvas.save"), key=f"save_{section}_{account_id}", icon=":material/save:", type="primary"):
+        _save(section, account_id, _to_codes(edited, mapping), sections.versions(frame), generation_key)
+    changes = st.session_state.pop(f"saved_{section}", None)
+    if changes is not None:
+        right.success(t("canvas.saved") if changes else t("canvas.unchanged"), icon=":material/check:")
+    if st.session_state.get(f"conflict_{section}_{account_id}"):
+        _conflict(section, account_id, generation_key)
+
+
+def _save(section: str, account_id: int, rows: list[dict], read_versions: dict[int, int],
+          generation_key: str) -> None:
+    try:
+        changes = sections.save_section(engine(), section, account_id, rows, today=today(),
+                                        read_versions=read_versions)
+    except ValidationError as error:
+        st.error(t("canvas.nothing_saved"))
+        for problem in error.errors:
+            st.error(t("canvas.row_error", row=problem.params.get("row", "–"),
+                       field=t(f"col.{section}.{problem.field}"),
+                       message=t(f"error.{problem.code}", **problem.params)))
+        return
+    except ConflictError:
+        st.session_state[f"conflict_{section}_{account_id}"] = True
+        return
+    readers.clear()
+    st.session_state[generation_key] += 1
+    st.session_state[f"saved_{section}"] = changes
+    st.rerun()
+
+
+def _conflict(section: str, account_id: int, generation_key: str) -> None:
+    st.error(t("canvas.conflict"), icon=":material/sync_problem:")
+    if st.button(t("canvas.reload"), key=f"reload_{section}_{account_id}", icon=":material/refresh:"):
+        del st.session_state[f"conflict_{section}_{account_id}"]
+        readers.clear()
+        st.session_state[generation_key] += 1
+        st.rerun()

@@ -1,0 +1,229 @@
+"""Account strategy canvas: the account plan of the selected account on one screen, each
+section edited in place and saved on its own."""
+
+import streamlit as st
+
+from kam_core import charts, formatting as fmt, sections
+from kam_core.buying_centre import influence_attitude_chart, map_status, org_chart_dot, stale_contacts
+from kam_core.clock import today
+from kam_core.errors import ConflictError, ValidationError
+from kam_core.models import BUYING_ROLES, WHITE_SPACE_STATUSES
+from kam_core.ui import readers, state
+from kam_core.ui.i18n import label, language, t
+from kam_core.ui.section_editor import section_editor
+from kam_core.ui.store import engine
+from kam_core.ui.widgets import RAG_COLOURS, segment_badge
+from kam_core.white_space import white_space_chart, white_space_totals
+
+
+
+def anchor(section: str) -> str:
+    return f"plan-{section.replace('_', '-')}"
+
+
+def header(summary) -> None:
+    st.title(summary.name)
+    st.markdown(f"{segment_badge(summary.segment)} &nbsp; " + t("canvas.subtitle", kam=summary.kam or "–",
+                                                                 sponsor=summary.sponsor or "–"),
+                unsafe_allow_html=True)
+
+
+def completeness(summary) -> None:
+    with st.container(border=True):
+        st.progress(int(summary.completeness_pct),
+                    text=t("overview.plan_filled", pct=fmt.percent(summary.completeness_pct, language())))
+        missing = [section for section, filled in summary.sections.items() if not filled]
+        if not missing:
+            st.markdown(t("overview.plan_complete"))
+            return
+        st.markdown(t("canvas.missing") + " " + " · ".join(
+            f"[{t(f'section.{section}')}](#{anchor(section)})" for section in missing))
+
+
+def section_title(section: str) -> None:
+    st.subheader(t(f"section.{section}"), anchor=anchor(section))
+
+
+def key_figures(summary, account_id: int, currency: str) -> None:
+    section_title("key_figures")
+    lang = language()
+    columns = st.columns(4)
+    columns[0].metric(t("overview.revenue", year=int(summary.revenue_by_year["year"].iloc[-1])
+                        if not summary.revenue_by_year.empty else "–"),
+                      fmt.money(summary.latest_revenue, currency, lang),
+                      delta=None if summary.growth_pct is None else fmt.percent(summary.growth_pct, lang, 1),
+                      border=True)
+    columns[1].metric(t("overview.share_of_wallet"), fmt.percent(summary.share_of_wallet_pct, lang), border=True,
+                      help=t("overview.share_of_wallet_help"))
+    columns[2].metric(t("overview.potential"), fmt.money(summary.potential_3y, currency, lang), border=True,
+                      help=t("overview.potential_help"))
+    columns[3].metric(t("overview.margin"), fmt.percent(summary.margin_pct, lang), border=True)
+    left, right = st.columns([2, 3], gap="large")
+    if not summary.revenue_by_year.empty:
+        left.altair_chart(charts.revenue_chart(summary.revenue_by_year, revenue_label=t("overview.revenue_axis"),
+                                               year_label=t("overview.year"), height=200), width="stretch")
+    with right:
+        st.caption(t("canvas.years_help"))
+        section_editor("years", account_id)
+        potential_and_margin(account_id)
+
+
+def potential_and_margin(account_id: int) -> None:
+    figures = readers.key_figures(account_id)
+    with st.form(f"key_figures_{account_id}", border=False):
+        left, middle, right = st.columns([2, 2, 1], vertical_alignment="bottom")
+        potential = left.number_input(t("canvas.potential_input"), min_value=0.0, step=100_000.0, format="%.0f",
+                                      value=figures.potential_3y, key=f"potential_{account_id}")
+        margin = middle.number_input(t("canvas.margin_input"), min_value=-100.0, max_value=100.0, step=0.5,
+                                     value=figures.margin_pct, key=f"margin_{account_id}")
+        if right.form_submit_button(t("canvas.save"), icon=":material/save:"):
+            write(lambda: sections.save_key_figures(engine(), account_id, potential, margin, figures.version))
+
+
+def write(action) -> None:
+    """Run one save; say what is wrong, or that someone else saved first; the input stays."""
+    try:
+        action()
+    except ValidationError as error:
+        for problem in error.errors:
+            st.error(t("error.field", field=t(f"field.{problem.field}"),
+                       message=t(f"error.{problem.code}", **problem.params)))
+        return
+    except ConflictError:
+        st.error(t("canvas.conflict_form"))
+        readers.clear()
+        return
+    readers.clear()
+    st.toast(t("canvas.saved"), icon=":material/check:")
+    st.rerun()
+
+
+def plan_text_form(account_id: int, fields: tuple[str, ...], form: str) -> None:
+    text = readers.plan_text(account_id)
+    with st.form(f"{form}_{account_id}", border=False):
+        values = {field: st.text_area(t(f"field.{field}"), value=getattr(text, field) or "", max_chars=4000,
+                                      key=f"{field}_{account_id}", height=110,
+                                      placeholder=t(f"canvas.placeholder.{field}"))
+                  for field in fields}
+        if st.form_submit_button(t("canvas.save"), icon=":material/save:"):
+            current = {field: getattr(text, field) for field in ("business", "markets", "recent_events", "ambition")}
+            write(lambda: sections.save_plan_text(engine(), account_id, {**current, **values}, text.version))
+
+
+def customer(account_id: int) -> None:
+    section_title("customer")
+    plan_text_form(account_id, ("business", "markets", "recent_events"), "customer")
+    section_title("priorities")
+    st.caption(t("canvas.priorities_help"))
+    section_editor("priorities", account_id)
+
+
+def value_proposition(account_id: int) -> None:
+    section_title("value_proposition")
+    st.caption(t("canvas.value_help"))
+    section_editor("value_propositions", account_id)
+
+
+def position(account_id: int) -> None:
+    section_title("swot")
+    swot = readers.section_frame("swot", account_id)
+    grid = st.columns(2)
+    for index, kind in enumerate(("strength", "weakness", "opportunity", "threat")):
+        items = swot[swot["kind"] == kind]["text"].tolist()
+        with grid[index % 2].container(border=True):
+            st.markdown(f"**{label('swot', kind)}**")
+            st.markdown("\n".join(f"- {item}" for item in items) or t("canvas.empty"))
+    with st.expander(t("canvas.edit_swot")):
+        section_editor("swot", account_id)
+    section_title("competitors")
+    section_editor("competitors", account_id)
+
+
+def buying_centre(account_id: int) -> None:
+    section_title("buying_centre")
+    people = readers.stakeholders(account_id)
+    status = map_status(people)
+    st.markdown(f":{RAG_COLOURS[status]}-badge[{t(f'canvas.map_badge.{status}')}] {t(f'canvas.map_status.{status}')}")
+    stale = people[stale_contacts(people, today())]
+    if not stale.empty:
+        st.warning(t("canvas.stale", names=", ".join(stale["name"])), icon=":material/schedule:")
+    if not people.empty:
+        labels = buying_centre_labels()
+        st.altair_chart(influence_attitude_chart(people, labels=labels, today=today()), width="stretch")
+        st.graphviz_chart(org_chart_dot(people, labels=labels, today=today()), width="stretch")
+    section_editor("stakeholders", account_id)
+
+
+def buying_centre_labels() -> dict[str, str]:
+    labels = {f"role.{role}": label("role", role) for role in BUYING_ROLES}
+    labels |= {f"attitude.{value}": label("attitude", value) for value in range(-2, 3)}
+    labels |= {"axis.attitude": t("canvas.axis_attitude"), "axis.influence": t("canvas.axis_influence")}
+    labels |= {key: t(f"canvas.tooltip.{key}") for key in ("name", "title", "role", "influence", "attitude",
+                                                             "relationship", "last_contact", "never",
+                                                             "zone.key_supporters")}
+    return labels
+
+
+def white_space(account_id: int, currency: str) -> None:
+    section_title("white_space")
+    cells = readers.white_space_cells(account_id)
+    totals = white_space_totals(cells)
+    lang = language()
+    columns = st.columns(3)
+    columns[0].metric(t("canvas.open_white_space"), fmt.money(totals.open_value, currency, lang), border=True,
+                      help=t("canvas.open_white_space_help"))
+    columns[1].metric(t("canvas.sold"), fmt.money(totals.sold_value, currency, lang), border=True)
+    columns[2].metric(t("canvas.competitor_held"), fmt.money(totals.competitor_value, currency, lang), border=True)
+    units = readers.section_frame("units", account_id)["name"].tolist()
+    offers = sorted(readers.section_refs("white_space", account_id).get("offer_id", {}).values())
+    if units and offers:
+        labels = {f"status.{code}": label("white_space", code) for code in WHITE_SPACE_STATUSES}
+        labels |= {"unmapped": t("canvas.unmapped"), "offer": t("col.white_space.offer_id"),
+                   "unit": t("col.white_space.unit_id"), "value": t("col.white_space.value"),
+                   "status": t("col.white_space.status"), "competitor": t("col.white_space.competitor")}
+        st.altair_chart(white_space_chart(cells, units=units, offers=offers, labels=labels,
+                                          currency_symbol=fmt.currency_symbol(currency), language=lang),
+                        width="stretch")
+    left, right = st.columns([1, 2], gap="large")
+    with left:
+        st.markdown(f"**{t('canvas.units')}**")
+        section_editor("units", account_id)
+    with right:
+        st.markdown(f"**{t('canvas.cells')}**")
+        section_editor("white_space", account_id)
+
+
+def ambition_and_objectives(account_id: int) -> None:
+    section_title("ambition")
+    plan_text_form(account_id, ("ambition",), "ambition")
+    section_title("objectives")
+    section_editor("objectives", account_id)
+
+
+def action_plan(summary, account_id: int) -> None:
+    section_title("actions")
+    late = [item for item in summary.follow_ups if item.kind == "action" and item.rag == "red"]
+    if late:
+        lang = language()
+        st.error(t("canvas.overdue_actions", count=len(late)) + "\n" + "\n".join(
+            f"- **{fmt.day(item.due_date, lang)}** · {item.title} — *{item.owner}*" for item in late))
+    section_editor("actions", account_id)
+
+
+account_id = state.selected_account_id()
+summary = readers.account_summary_of(account_id) if account_id is not None else None
+if summary is None:
+    st.title(t("page.canvas"))
+    st.info(t("overview.pick_account"))
+    st.stop()
+currency = readers.programme_settings().currency
+header(summary)
+completeness(summary)
+key_figures(summary, account_id, currency)
+customer(account_id)
+value_proposition(account_id)
+position(account_id)
+buying_centre(account_id)
+white_space(account_id, currency)
+ambition_and_objectives(account_id)
+action_plan(summary, account_id)

@@ -1,0 +1,163 @@
+"""The account strategy canvas under AppTest: every section renders, edits persist, bad input and
+stale saves are refused with the input kept."""
+
+from __future__ import annotations
+
+import pytest
+from sqlmodel import Session, select
+
+from kam_core import db, sections
+from kam_core.models import Account, AccountPlan, Action, Competitor, Priority, Stakeholder
+from tests.conftest import TODAY
+from tests.pages.conftest import no_exception, texts
+
+CANVAS = "pages/account/canvas.py"
+
+
+def _account(url: str, name_like: str = "Aerivon") -> int:
+    with Session(db.get_engine(url)) as session:
+        return session.exec(select(Account.id).where(Account.name.like(f"{name_like}%"))).first()
+
+
+def _open(demo_app, url: str, account_id: int):
+    app = demo_app(CANVAS, account=str(account_id))
+    no_exception(app)
+    return app
+
+
+def _edit(app, section: str, account_id: int, **changes):
+    app.session_state[f"editor_{section}_{account_id}_0"] = {"edited_rows": {}, "added_rows": [], "deleted_rows": [],
+                                                             **changes}
+    app.run()
+    app.button(key=f"save_{section}_{account_id}").click().run()
+    no_exception(app)
+    return app
+
+
+def test_every_section_renders_in_both_languages(demo_app, demo_url):
+    account_id = _account(demo_url)
+    app = _open(demo_app, demo_url, account_id)
+    headings = [h.value for h in app.subheader]
+    for expected in ("Key figures", "The customer", "Customer priorities", "Value proposition", "SWOT of our position",
+                     "Competitors", "Buying centre", "White space", "3-year ambition", "Objectives", "Action plan"):
+        assert expected in headings
+    app.radio(key="language").set_value("fr").run()
+    no_exception(app)
+    assert "Centre de décision" in [h.value for h in app.subheader]
+
+
+def test_an_incomplete_plan_lists_what_is_missing_with_links(demo_app, demo_url):
+    account_id = _account(demo_url, "Polarbyte")
+    app = _open(demo_app, demo_url, account_id)
+    shown = texts(app)
+    assert "Still missing:" in shown
+    assert "[Objectives](#plan-objectives)" in shown and "[Action plan](#plan-actions)" in shown
+
+
+def test_a_priority_title_edit_persists(demo_app, demo_url):
+    account_id = _account(demo_url)
+    app = _open(demo_app, demo_url, account_id)
+    _edit(app, "priorities", account_id, edited_rows={0: {"title": "Win the ramp-up race"}})
+    assert "Saved." in texts(app)
+    with Session(db.get_engine(demo_url)) as session:
+        titles = session.exec(select(Priority.title).where(Priority.account_id == account_id)).all()
+    assert "Win the ramp-up race" in titles
+
+
+def test_adding_a_competitor_persists(demo_app, demo_url):
+    account_id = _account(demo_url)
+    app = _open(demo_app, demo_url, account_id)
+    _edit(app, "competitors", account_id, added_rows=[{"name": "Nordlys Controls", "share_pct": 5,
+                                                        "strengths": "Cheap retrofit kits"}])
+    with Session(db.get_engine(demo_url)) as session:
+        added = session.exec(select(Competitor).where(Competitor.account_id == account_id,
+                                                      Competitor.name == "Nordlys Controls")).one()
+    assert added.share_pct == 5
+
+
+def test_marking_an_action_done_records_the_day(demo_app, demo_url):
+    account_id = _account(demo_url)
+    frame = _section(demo_url, "actions", account_id)
+    open_row = int(frame.index[frame["status"] != "done"][0])
+    app = _open(demo_app, demo_url, account_id)
+    _edit(app, "actions", account_id, edited_rows={open_row: {"status": "Done"}})
+    with Session(db.get_engine(demo_url)) as session:
+        action = session.get(Action, int(frame.loc[open_row, "id"]))
+    assert action.status == "done" and action.done_on == TODAY
+
+
+def test_a_stakeholder_role_and_influence_edit_persists(demo_app, demo_url):
+    account_id = _account(demo_url)
+    frame = _section(demo_url, "stakeholders", account_id)
+    app = _open(demo_app, demo_url, account_id)
+    _edit(app, "stakeholders", account_id, edited_rows={0: {"influence": 1, "role": "Gatekeeper"}})
+    with Session(db.get_engine(demo_url)) as session:
+        person = session.get(Stakeholder, int(frame.loc[0, "id"]))
+    assert (person.influence, person.role) == (1, "gatekeeper")
+
+
+def test_bad_input_names_the_row_and_field_and_saves_nothing(demo_app, demo_url):
+    account_id = _account(demo_url)
+    before = _section(demo_url, "competitors", account_id)
+    app = _open(demo_app, demo_url, account_id)
+    _edit(app, "competitors", account_id, edited_rows={0: {"share_pct": 150}})
+    shown = texts(app)
+    assert "Nothing was saved" in shown
+    assert "Row 1, Estimated share (%):" in shown
+    assert _section(demo_url, "competitors", account_id).equals(before)
+    assert app.session_state[f"editor_competitors_{account_id}_0"]["edited_rows"] == {0: {"share_pct": 150}}
+
+
+def test_a_stale_section_save_is_refused_and_the_input_kept(demo_app, demo_url):
+    account_id = _account(demo_url)
+    app = _open(demo_app, demo_url, account_id)
+    frame = _section(demo_url, "priorities", account_id)
+    rows = frame.to_dict("records")
+    rows[0]["title"] = "Changed by a colleague"
+    sections.save_section(db.get_engine(demo_url), "priorities", account_id, rows, today=TODAY)
+    _edit(app, "priorities", account_id, edited_rows={0: {"title": "My own wording"}})
+    assert "Someone else saved this section" in texts(app)
+    assert "Changed by a colleague" in _section(demo_url, "priorities", account_id)["title"].tolist()
+    assert app.session_state[f"editor_priorities_{account_id}_0"]["edited_rows"] == {0: {"title": "My own wording"}}
+
+
+def test_the_customer_text_saves_and_a_stale_text_is_refused(demo_app, demo_url):
+    account_id = _account(demo_url)
+    app = _open(demo_app, demo_url, account_id)
+    app.text_area(key=f"business_{account_id}").input("Makes aerostructures for three airframers.")
+    next(b for b in app.button if b.label == "Save" and "customer" in str(b.key)).click().run()
+    no_exception(app)
+    with Session(db.get_engine(demo_url)) as session:
+        plan = session.exec(select(AccountPlan).where(AccountPlan.account_id == account_id)).one()
+        assert plan.business == "Makes aerostructures for three airframers."
+        version = plan.version
+    sections.save_plan_text(db.get_engine(demo_url), account_id, {"markets": "Changed elsewhere"}, version)
+    app.text_area(key=f"markets_{account_id}").input("My markets text")
+    next(b for b in app.button if b.label == "Save" and "customer" in str(b.key)).click().run()
+    assert "Someone else saved this" in texts(app)
+    assert app.text_area(key=f"markets_{account_id}").value == "My markets text"
+
+
+def test_key_figures_save(demo_app, demo_url):
+    account_id = _account(demo_url)
+    app = _open(demo_app, demo_url, account_id)
+    app.number_input(key=f"margin_{account_id}").set_value(31.5)
+    next(b for b in app.button if "key_figures" in str(b.key)).click().run()
+    no_exception(app)
+    with Session(db.get_engine(demo_url)) as session:
+        assert session.get(Account, account_id).margin_pct == 31.5
+
+
+def _section(url: str, section: str, account_id: int):
+    with Session(db.get_engine(url)) as session:
+        return sections.load_section(session, section, account_id)
+
+
+@pytest.mark.parametrize("section", ["years", "value_propositions", "swot", "units", "white_space", "objectives"])
+def test_every_other_section_saves_an_unchanged_table_without_error(demo_app, demo_url, section):
+    account_id = _account(demo_url)
+    before = _section(demo_url, section, account_id)
+    app = _open(demo_app, demo_url, account_id)
+    _edit(app, section, account_id)
+    assert "Nothing had changed." in texts(app)
+    assert _section(demo_url, section, account_id)["version"].tolist() == before["version"].tolist()
