@@ -153,11 +153,26 @@ def _section(url: str, section: str, account_id: int):
         return sections.load_section(session, section, account_id)
 
 
-@pytest.mark.parametrize("section", ["years", "value_propositions", "swot", "units", "white_space", "objectives"])
-def test_every_other_section_saves_an_unchanged_table_without_error(demo_app, demo_url, section):
+@pytest.mark.parametrize("section, column, value", [
+    ("years", "revenue", 15_000_000.0),
+    ("value_propositions", "what_we_bring", "A resident engineer on each line"),
+    ("swot", "text", "Known by the new COO"),
+    ("units", "name", "Composite plant, Seville"),
+    ("white_space", "value", 2_500_000.0),
+    ("objectives", "title", "Double the services revenue"),
+])
+def test_editing_each_other_section_persists(demo_app, demo_url, section, column, value):
     account_id = _account(demo_url)
-    before = _section(demo_url, section, account_id)
     app = _open(demo_app, demo_url, account_id)
-    _edit(app, section, account_id)
+    _edit(app, section, account_id, edited_rows={0: {column: value}})
+    assert "Saved." in texts(app)
+    assert _section(demo_url, section, account_id).loc[0, column] == value
+
+
+def test_saving_an_unchanged_section_writes_nothing(demo_app, demo_url):
+    account_id = _account(demo_url)
+    before = _section(demo_url, "objectives", account_id)
+    app = _open(demo_app, demo_url, account_id)
+    _edit(app, "objectives", account_id)
     assert "Nothing had changed." in texts(app)
-    assert _section(demo_url, section, account_id)["version"].tolist() == before["version"].tolist()
+    assert _section(demo_url, "objectives", account_id)["version"].tolist() == before["version"].tolist()
