@@ -130,3 +130,57 @@ def revenue_chart(years: pd.DataFrame, *, revenue_label: str, year_label: str, h
         tooltip=[alt.Tooltip("year:N", title=year_label), alt.Tooltip("revenue_m:Q", title=revenue_label,
                                                                        format=".1f")],
     ).properties(height=height)
+
+
+
+KPI_COLOURS = {"reading": "#0B4F8A", "target": "#15803D", "baseline": "#6B7280"}
+
+
+def kpi_chart(history: pd.DataFrame, *, labels: dict[str, str], width: int = 460, height: int = 200,
+              columns: int = 2) -> alt.FacetChart:
+    """One small chart per joint objective (from ``handshake.kpi_history``): the readings as a
+    line with points, the target as a dashed rule, the baseline as a thin rule, each panel on its
+    own scale and titled "objective (unit)". ``labels`` holds the words shown, already
+    translated: "reading", "target", "baseline", "date", "value", "objective" (a missing key shows
+    the key)."""
+    word = {key: labels.get(key, key) for key in ("reading", "target", "baseline", "date", "value", "objective")}
+    names = {identifier: f"{title} ({unit})" for identifier, title, unit in
+             zip(history["objective_id"], history["title"], history["unit"])}
+    repeated = {name for name in names.values() if list(names.values()).count(name) > 1}
+    panels = [names[identifier] + (f" #{identifier}" if names[identifier] in repeated else "")
+              for identifier in history["objective_id"]]
+    frame = pd.DataFrame({"panel": panels, "reading_date": pd.to_datetime(history["reading_date"]),
+                          "value": history["value"].astype(float), "target": history["target"].astype(float),
+                          "baseline": history["baseline"].astype(float)})
+    read = frame[frame["value"].notna() & frame["reading_date"].notna()]
+    levels = frame.drop_duplicates("panel")
+    data = pd.concat([
+        pd.DataFrame({"panel": read["panel"], "kind": "reading", "reading_date": read["reading_date"],
+                      "value": read["value"]}),
+        *(pd.DataFrame({"panel": levels["panel"], "kind": kind, "value": levels[kind]})
+          for kind in ("target", "baseline")),
+    ], ignore_index=True)
+    data["series"] = data["kind"].map(word)
+    series = alt.Scale(domain=[word[key] for key in KPI_COLOURS], range=list(KPI_COLOURS.values()))
+    colour = alt.Color("series:N", scale=series,
+                       legend=alt.Legend(title=None, orient="bottom", labelFontSize=16, symbolSize=220,
+                                         symbolStrokeWidth=3))
+    axis = {"labelFontSize": 15, "titleFontSize": 15}
+    y = alt.Y("value:Q", title=word["value"], scale=alt.Scale(zero=False, nice=True), axis=alt.Axis(**axis))
+    x = alt.X("reading_date:T", title=word["date"], axis=alt.Axis(format="%b %Y", labelAngle=0, tickCount=4, **axis))
+    tooltip = [alt.Tooltip("panel:N", title=word["objective"]), alt.Tooltip("series:N", title=" "),
+               alt.Tooltip("value:Q", title=word["value"])]
+    readings = alt.Chart().transform_filter(alt.datum.kind == "reading")
+    line = readings.mark_line(strokeWidth=3).encode(x=x, y=y, color=colour)
+    points = readings.mark_point(filled=True, size=110, opacity=1).encode(
+        x=x, y=y, color=colour, tooltip=[*tooltip, alt.Tooltip("reading_date:T", title=word["date"])])
+    target = alt.Chart().transform_filter(alt.datum.kind == "target").mark_rule(
+        strokeWidth=2.5, strokeDash=[8, 5]).encode(y=y, color=colour, tooltip=tooltip)
+    baseline = alt.Chart().transform_filter(alt.datum.kind == "baseline").mark_rule(strokeWidth=1.2).encode(
+        y=y, color=colour, tooltip=tooltip)
+    return (alt.layer(baseline, target, line, points, data=data).properties(width=width, height=height)
+            .facet(facet=alt.Facet("panel:N", title=None, sort=list(dict.fromkeys(panels)),
+                                   header=alt.Header(labelFontSize=18, labelFontWeight="bold", labelLimit=width)),
+                   columns=columns)
+            .resolve_scale(y="independent")
+            .configure_view(stroke="#D1D5DB"))

@@ -32,6 +32,16 @@ Rules of the sections, beyond each column's kind and limits:
 | white_space        | one cell per unit x offer (duplicate_pair)                               |
 | actions            | done_on not in the future (date_in_future); an action that becomes done  |
 |                    | without a date is done today                                             |
+| joint_objectives   | target differs from the baseline (target_equals_baseline)                |
+| commitments        | objective only one of the handshake's joint objectives (unknown_ref);    |
+|                    | done_on not in the future (date_in_future); a commitment that becomes    |
+|                    | done without a date is done today                                        |
+
+The handshake's lists (``joint_objectives``, ``commitments``; kam-method.md, section 3) go
+through the same engine and are listed apart in ``HANDSHAKE_SECTIONS`` (``SECTIONS`` stays the
+canvas lists; ``ALL_SECTIONS`` holds both). They belong to the account through its handshake
+(one per account): an account without a handshake has no rows, and saving rows for it is
+refused (no_handshake, on the field "handshake").
 """
 
 from __future__ import annotations
@@ -54,9 +64,10 @@ from sqlmodel import Session
 from kam_core.db import session_scope
 from kam_core.errors import ConflictError, FieldError, NotFoundError, ValidationError
 from kam_core.models import (
-    ACTION_STATUSES, BUYING_ROLES, OBJECTIVE_KINDS, OBJECTIVE_STATUSES, SWOT_KINDS, UNIT_KINDS,
-    WHITE_SPACE_STATUSES, Account, AccountPlan, AccountYear, Action, Competitor, CustomerUnit, Objective, Offer,
-    Priority, Stakeholder, SwotItem, ValueProposition, WhiteSpaceCell,
+    ACTION_STATUSES, BUYING_ROLES, COMMITMENT_STATUSES, COMMITMENT_SIDES, OBJECTIVE_KINDS, OBJECTIVE_STATUSES,
+    SWOT_KINDS, UNIT_KINDS, WHITE_SPACE_STATUSES, Account, AccountPlan, AccountYear, Action, Commitment, Competitor,
+    CustomerUnit, Handshake, JointObjective, Objective, Offer, Priority, Stakeholder, SwotItem, ValueProposition,
+    WhiteSpaceCell,
 )
 from kam_core.text import fold_name
 
@@ -168,17 +179,53 @@ SECTIONS: dict[str, SectionSpec] = {spec.name: spec for spec in (
     ), ("due_date",)),
 )}
 
+# The handshake's lists: owned by the account through its Handshake.
+HANDSHAKE_SECTIONS: dict[str, SectionSpec] = {spec.name: spec for spec in (
+    SectionSpec("joint_objectives", JointObjective, (
+        _text("title", 200, required=True),
+        _text("kpi", 120, required=True),
+        _text("unit", 24, required=True),
+        Column("baseline", "float", required=True),
+        Column("target", "float", required=True),
+        Column("due_date", "date", required=True),
+    ), ("due_date",)),
+    SectionSpec("commitments", Commitment, (
+        _choice("side", COMMITMENT_SIDES),
+        _text("description", 300, required=True),
+        _text("owner", 120, required=True),
+        Column("due_date", "date", required=True),
+        _choice("status", COMMITMENT_STATUSES),
+        Column("objective_id", "ref"),
+        Column("done_on", "date"),
+    ), ("due_date",)),
+)}
+
+ALL_SECTIONS: dict[str, SectionSpec] = {**SECTIONS, **HANDSHAKE_SECTIONS}
+_THROUGH_HANDSHAKE = (JointObjective, Commitment)
+
+
+def spec_of(section: str) -> SectionSpec:
+    """The spec of any list section, canvas or handshake (KeyError for an unknown name)."""
+    return ALL_SECTIONS[section]
+
 
 # --- which rows belong to the account ----------------------------------------------------------
 
 
 def _scoped(query, spec: SectionSpec, account_id: int):
     """``query`` restricted to the account's rows of ``spec``; value propositions belong to the
-    account through their priority."""
+    account through their priority, joint objectives and commitments through its handshake."""
     if spec.model is ValueProposition:
         return query.join(Priority, Priority.id == ValueProposition.priority_id).where(
             Priority.account_id == account_id)
+    if spec.model in _THROUGH_HANDSHAKE:
+        return query.join(Handshake, Handshake.id == spec.model.handshake_id).where(
+            Handshake.account_id == account_id)
     return query.where(spec.model.account_id == account_id)
+
+
+def _handshake_id(session: Session, account_id: int) -> int | None:
+    return session.scalar(select(Handshake.id).where(Handshake.account_id == account_id))
 
 
 def _ordering(spec: SectionSpec) -> list:
@@ -189,8 +236,12 @@ def _ordering(spec: SectionSpec) -> list:
     return order
 
 
-def _owner_values(spec: SectionSpec, account_id: int) -> dict:
-    return {} if spec.model is ValueProposition else {"account_id": account_id}
+def _owner_values(session: Session, spec: SectionSpec, account_id: int) -> dict:
+    if spec.model is ValueProposition:
+        return {}
+    if spec.model in _THROUGH_HANDSHAKE:
+        return {"handshake_id": _handshake_id(session, account_id)}
+    return {"account_id": account_id}
 
 
 # --- reading ------------------------------------------------------------------------------------
@@ -202,7 +253,7 @@ def load_section(session: Session, section: str, account_id: int) -> pd.DataFram
     """The account's rows of ``section``: ``id``, ``version``, then the section's columns, in
     the section's order. Whole numbers and references may be missing (pandas ``Int64``); dates
     are ``datetime.date``; empty text is None."""
-    spec = SECTIONS[section]
+    spec = spec_of(section)
     model = spec.model
     query = select(model.id, model.version, *(getattr(model, name) for name in spec.column_names))
     rows = session.execute(_scoped(query, spec, account_id).order_by(*_ordering(spec))).all()
@@ -261,6 +312,15 @@ def _objective_choices(session: Session, spec: SectionSpec, account_id: int) -> 
     return _unique_labels((identifier, title) for identifier, title in rows)
 
 
+def _joint_objective_choices(session: Session, spec: SectionSpec, account_id: int) -> dict[int, str]:
+    """The joint objectives of the account's handshake (none while it has no handshake)."""
+    rows = session.execute(select(JointObjective.id, JointObjective.title)
+                           .join(Handshake, Handshake.id == JointObjective.handshake_id)
+                           .where(Handshake.account_id == account_id)
+                           .order_by(JointObjective.due_date, JointObjective.id))
+    return _unique_labels((identifier, title) for identifier, title in rows)
+
+
 _REF_SOURCES: dict[tuple[str, str], Callable[[Session, SectionSpec, int], dict[int, str]]] = {
     ("value_propositions", "priority_id"): _priority_choices,
     ("value_propositions", "offer_id"): _offer_choices,
@@ -268,12 +328,13 @@ _REF_SOURCES: dict[tuple[str, str], Callable[[Session, SectionSpec, int], dict[i
     ("white_space", "offer_id"): _offer_choices,
     ("stakeholders", "reports_to_id"): _stakeholder_choices,
     ("actions", "objective_id"): _objective_choices,
+    ("commitments", "objective_id"): _joint_objective_choices,
 }
 
 
 def ref_choices(session: Session, section: str, account_id: int) -> dict[str, dict[int, str]]:
     """For each "ref" column of ``section``: {id: label} of the rows it may point at."""
-    spec = SECTIONS[section]
+    spec = spec_of(section)
     return {column.name: _REF_SOURCES[(section, column.name)](session, spec, account_id)
             for column in spec.columns if column.kind == "ref"}
 
@@ -589,6 +650,16 @@ def _action_rules(rows: list[_Row], context: _Context) -> list[FieldError]:
     return _not_in_future(rows, "done_on", context.today)
 
 
+def _joint_objective_rules(rows: list[_Row], context: _Context) -> list[FieldError]:
+    """A KPI that is to stay where it is is no objective: the target differs from the baseline."""
+    return [_error(row, "target", "target_equals_baseline", baseline=row.values["baseline"]) for row in rows
+            if row.values["target"] is not None and row.values["target"] == row.values["baseline"]]
+
+
+def _commitment_rules(rows: list[_Row], context: _Context) -> list[FieldError]:
+    return _not_in_future(rows, "done_on", context.today)
+
+
 _RULES: dict[str, Callable[[list[_Row], _Context], list[FieldError]]] = {
     "years": _year_rules,
     "priorities": _priority_rules,
@@ -597,17 +668,20 @@ _RULES: dict[str, Callable[[list[_Row], _Context], list[FieldError]]] = {
     "units": _unit_rules,
     "white_space": _white_space_rules,
     "actions": _action_rules,
+    "joint_objectives": _joint_objective_rules,
+    "commitments": _commitment_rules,
 }
 
 
 def _stamp_done_on(values: dict, stored, today: date) -> dict:
-    """An action that becomes done without a date was done today."""
+    """An action (or a commitment) that becomes done without a date was done today."""
     becomes_done = values["status"] == "done" and (stored is None or stored.status != "done")
     return {**values, "done_on": today} if becomes_done and values["done_on"] is None else values
 
 
 # What a section derives from the values before they are written (stored row or None, today).
-_DERIVED: dict[str, Callable[[dict, object, date], dict]] = {"actions": _stamp_done_on}
+_DERIVED: dict[str, Callable[[dict, object, date], dict]] = {"actions": _stamp_done_on,
+                                                            "commitments": _stamp_done_on}
 
 
 def _validate(spec: SectionSpec, rows: list[dict], refs: dict[str, dict[int, str]], today: date,
@@ -636,23 +710,30 @@ def save_section(engine: Engine, section: str, account_id: int, rows: list[dict]
     someone added after the read are kept. Without it every row left out is deleted, unchecked.
 
     Raises ValidationError (every FieldError at once; params hold the 1-based ``row`` and the
-    ``value``), ConflictError (a changed or deleted row saved by someone else since it was read,
+    ``value``; for a handshake list of an account without handshake, the one FieldError
+    ("handshake", "no_handshake") unless there is no row to save), ConflictError (a changed or deleted row saved by someone else since it was read,
     a row id that is not one of the account's rows of the section, or a concurrent save breaking
     a constraint), and nothing is written.
     """
-    spec = SECTIONS[section]
+    spec = spec_of(section)
     with Session(engine) as session:
         refs = ref_choices(session, section, account_id)
         stored_ids = set(session.scalars(_scoped(select(spec.model.id), spec, account_id)))
+        owned_through_handshake = spec.model in _THROUGH_HANDSHAKE
+        no_handshake = owned_through_handshake and _handshake_id(session, account_id) is None
     listed = {_key(row.get("id"), section) for row in rows} - {None}
     if listed - stored_ids:  # deleted by someone else since it was read, or never the account's
         raise ConflictError(section)
     removed = _deletable(stored_ids, read_versions) - listed
     read, errors = _validate(spec, rows, refs, today, removed)
+    if no_handshake and read:
+        raise ValidationError([FieldError("handshake", "no_handshake", {})])
     if errors:
         raise ValidationError(errors)
     try:
         with session_scope(engine) as session:
+            if owned_through_handshake and read and _handshake_id(session, account_id) is None:
+                raise ConflictError("handshake")  # removed since it was read
             stored = {record.id: record for record in
                       session.scalars(_scoped(select(spec.model), spec, account_id))}
             return _write(session, spec, account_id, read, stored, read_versions, today)
@@ -699,7 +780,8 @@ def _write(session: Session, spec: SectionSpec, account_id: int, rows: list[_Row
     session.flush()
 
     new = [row for row in rows if row.id is None]
-    session.add_all(spec.model(**_owner_values(spec, account_id), **derive(row.values, None, today)) for row in new)
+    owner = _owner_values(session, spec, account_id) if new else {}
+    session.add_all(spec.model(**owner, **derive(row.values, None, today)) for row in new)
     session.flush()
     return len(deleted) + updated + len(new)
 

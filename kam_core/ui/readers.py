@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 from sqlmodel import Session
 
-from kam_core import buying_centre, overview, scoring, sections, settings, white_space
+from kam_core import buying_centre, handshake, overview, scoring, sections, settings, white_space
 from kam_core.account_summary import AccountSummary, account_summary
 from kam_core.clock import today
 from kam_core.db import database_url, get_engine, store_info
@@ -234,3 +234,56 @@ def _white_space(url: str, account_id: int) -> pd.DataFrame:
 
 def white_space_cells(account_id: int) -> pd.DataFrame:
     return _white_space(database_url(), account_id)
+
+
+# --- handshakes ---------------------------------------------------------------------------------
+
+
+@st.cache_data(**_CACHE)
+def _handshake_view(url: str, account_id: int) -> handshake.HandshakeView:
+    with Session(get_engine(url)) as session:
+        return handshake.read_handshake(session, account_id)
+
+
+def handshake_view(account_id: int) -> handshake.HandshakeView:
+    return _handshake_view(database_url(), account_id)
+
+
+@st.cache_data(**_CACHE)
+def _handshake_choices(url: str, account_id: int) -> tuple[dict[int, str], dict[int, str]]:
+    with Session(get_engine(url)) as session:
+        return handshake.signatory_choices(session, account_id), handshake.sponsor_choices(session)
+
+
+def handshake_choices(account_id: int) -> tuple[dict[int, str], dict[int, str]]:
+    """(signatories: the account's stakeholders, sponsors: our active executives)."""
+    return _handshake_choices(database_url(), account_id)
+
+
+@st.cache_data(**_CACHE)
+def _handshake_details(url: str, day: date, account_id: int) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    with Session(get_engine(url)) as session:
+        return (handshake.kpi_history(session, account_id), handshake.reviews(session, account_id),
+                handshake.commitments_with_rag(session, account_id, day))
+
+
+def handshake_details(account_id: int) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """(KPI readings, reviews, commitments with their RAG status) of one account's handshake."""
+    return _handshake_details(database_url(), today(), account_id)
+
+
+def strategic_account_ids() -> tuple[int, ...]:
+    table = overview.in_programme(account_table())
+    return tuple(int(i) for i in table.loc[table["segment"] == "strategic", "account_id"])
+
+
+@st.cache_data(**_CACHE)
+def _handshake_board(url: str, day: date, account_ids: tuple[int, ...]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    with Session(get_engine(url)) as session:
+        return (handshake.handshake_board(session, list(account_ids), day),
+                handshake.overdue_commitments(session, day, list(account_ids)))
+
+
+def handshake_board() -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(one row per strategic account, every overdue commitment of those accounts)."""
+    return _handshake_board(database_url(), today(), strategic_account_ids())

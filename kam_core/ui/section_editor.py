@@ -26,6 +26,8 @@ CHOICE_LABELS = {
     ("objectives", "kind"): "objective_kind",
     ("objectives", "status"): "objective_status",
     ("actions", "status"): "action_status",
+    ("commitments", "side"): "follow_up",
+    ("commitments", "status"): "commitment_status",
 }
 ATTITUDE_COLUMN = ("stakeholders", "attitude")
 
@@ -78,7 +80,7 @@ def _to_codes(edited: pd.DataFrame, mapping: dict[str, dict]) -> list[dict]:
 
 def section_editor(section: str, account_id: int, *, height: int | str = "auto") -> None:
     """The table of one section, its Save button, and what a save has to say."""
-    spec = sections.SECTIONS[section]
+    spec = sections.spec_of(section)
     frame = readers.section_frame(section, account_id)
     refs = readers.section_refs(section, account_id)
     mapping = {column.name: labels for column in spec.columns

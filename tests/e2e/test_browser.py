@@ -15,9 +15,11 @@ NAVIGATION = [  # (link text in the sidebar, screenshot name, a text the page mu
     ("Home", "01-home", "Strategic accounts / capacity"),
     ("Portfolio matrix", "02-matrix", "Per segment"),
     ("Score accounts", "03-scoring", "Workshop: one account"),
+    ("Handshakes", "03b-handshakes", "Strategic accounts by stage"),
     ("Accounts", "04-accounts", "accounts in the programme"),
     ("Account strategy canvas", "05-canvas", "Key figures"),
-    ("Account overview", "05b-account-overview", "Account plan"),
+    ("Handshake", "05b-handshake", "Commitments of both sides"),
+    ("Account overview", "05c-account-overview", "Account plan"),
     ("Settings", "06-settings", "Where the data lives"),
 ]
 

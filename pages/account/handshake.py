@@ -1,0 +1,193 @@
+"""Handshake: the account plan agreed with the customer — its stage, the shared vision, joint
+objectives and their KPIs, both sides' commitments, and the quarterly reviews."""
+
+import streamlit as st
+
+from kam_core import formatting as fmt, handshake
+from kam_core.charts import kpi_chart
+from kam_core.clock import today
+from kam_core.errors import ConflictError, ValidationError
+from kam_core.models import HANDSHAKE_STAGES
+from kam_core.ui import readers, state
+from kam_core.ui.i18n import label, language, t
+from kam_core.ui.section_editor import section_editor
+from kam_core.ui.store import engine
+from kam_core.ui.widgets import rag_badge
+
+
+def header(view) -> None:
+    st.title(t("handshake.title", name=readers.account_summary_of(view.account_id).name))
+    if view.stage is None:
+        return
+    lang = language()
+    steps = []
+    for stage in HANDSHAKE_STAGES:
+        reached = view.reached_on(stage)
+        done = reached is not None and handshake.stage_index(stage) <= handshake.stage_index(view.stage)
+        text = f"{label('stage', stage)}" + (f" ({fmt.day(reached, lang)})" if done else "")
+        steps.append(f"**:green[{text}]**" if done else f":gray[{text}]")
+    st.markdown("  →  ".join(steps))
+    days = (today() - view.stage_since).days if view.stage_since else 0
+    st.caption(t("handshake.people", signatory=view.signatory or "–", sponsor=view.sponsor or "–",
+                 kam=view.kam or "–", days=days, review=fmt.day(view.next_review_on, lang)))
+
+
+def write(action, success: str) -> bool:
+    """One save: validation errors name the field, a stale save says so; the input stays."""
+    try:
+        action()
+    except ValidationError as error:
+        for problem in error.errors:
+            st.error(t("error.field", field=t(f"handshake.field.{problem.field}"),
+                       message=t(f"error.{problem.code}", **{key: _shown(value) for key, value in
+                                                              problem.params.items()})))
+        return False
+    except ConflictError:
+        st.error(t("canvas.conflict_form"))
+        readers.clear()
+        return False
+    readers.clear()
+    st.session_state["handshake_saved"] = success
+    st.rerun()
+
+
+def _shown(value):
+    if isinstance(value, str) and value in HANDSHAKE_STAGES:
+        return label("stage", value)
+    return fmt.day(value, language()) if hasattr(value, "isoformat") else value
+
+
+def start(view) -> None:
+    st.info(t("handshake.none"))
+    if st.button(t("handshake.start"), type="primary", icon=":material/handshake:", key="start_handshake"):
+        write(lambda: handshake.move_stage(engine(), view.account_id, "draft", today(), None, today=today()),
+              t("handshake.started"))
+
+
+def stage_move(view, joint_objectives: int) -> None:
+    st.subheader(t("handshake.move"))
+    choices = [stage for stage in HANDSHAKE_STAGES if stage != view.stage]
+    current = handshake.stage_index(view.stage)
+    default = next((i for i, s in enumerate(choices) if handshake.stage_index(s) == current + 1), 0)
+    with st.form(f"move_{view.account_id}", border=False):
+        left, middle, right = st.columns([2, 1, 2], vertical_alignment="bottom")
+        target = left.selectbox(t("handshake.move_to"), choices, index=default,
+                                format_func=lambda code: label("stage", code), key="move_target")
+        on_date = middle.date_input(t("handshake.move_date"), value=today(), max_value=today(), key="move_date",
+                                    format="YYYY-MM-DD")
+        note = right.text_input(t("handshake.move_note"), max_chars=300, key="move_note")
+        if st.form_submit_button(t("handshake.move_button"), type="primary", icon=":material/arrow_forward:"):
+            write(lambda: handshake.move_stage(engine(), view.account_id, target, on_date, view.version,
+                                               today=today(), note=note or None),
+                  t("handshake.moved", stage=label("stage", target)))
+    st.caption(t("handshake.rules", count=joint_objectives))
+
+
+def details(view) -> None:
+    st.subheader(t("handshake.details"))
+    signatories, sponsors = readers.handshake_choices(view.account_id)
+    with st.form(f"details_{view.account_id}", border=False):
+        vision = st.text_area(t("handshake.vision"), value=view.vision or "", max_chars=4000, height=100,
+                              key=f"vision_{view.account_id}", placeholder=t("handshake.vision_placeholder"))
+        left, middle, right = st.columns(3)
+        signatory = left.selectbox(t("handshake.signatory"), [None, *signatories], key=f"signatory_{view.account_id}",
+                                   index=1 + list(signatories).index(view.signatory_id)
+                                   if view.signatory_id in signatories else 0,
+                                   format_func=lambda i: "–" if i is None else signatories[i])
+        sponsor = middle.selectbox(t("handshake.sponsor"), [None, *sponsors], key=f"sponsor_{view.account_id}",
+                                   index=1 + list(sponsors).index(view.sponsor_id) if view.sponsor_id in sponsors else 0,
+                                   format_func=lambda i: "–" if i is None else sponsors[i])
+        earliest = min(today(), view.next_review_on) if view.next_review_on else today()  # an overdue date stays
+        next_review = right.date_input(t("handshake.next_review"), value=view.next_review_on, min_value=earliest,
+                                       key=f"next_review_{view.account_id}", format="YYYY-MM-DD")
+        if st.form_submit_button(t("canvas.save"), icon=":material/save:"):
+            write(lambda: handshake.save_handshake_details(
+                engine(), view.account_id, vision=vision, signatory_id=signatory, sponsor_id=sponsor,
+                next_review_on=next_review, expected_version=view.version, today=today()), t("canvas.saved"))
+
+
+def objectives(view, history) -> None:
+    st.subheader(t("handshake.objectives"))
+    if not history.empty and history["value"].notna().any():
+        st.altair_chart(kpi_chart(history, labels=kpi_labels()), width="stretch")
+    section_editor("joint_objectives", view.account_id)
+
+
+def kpi_labels() -> dict[str, str]:
+    return {key: t(f"handshake.kpi.{key}") for key in ("reading", "target", "baseline", "date", "value", "objective")}
+
+
+def commitments(view, rows) -> None:
+    st.subheader(t("handshake.commitments"))
+    late = rows[rows["rag"].isin(["red", "amber"])].sort_values("due_date") if not rows.empty else rows
+    if not late.empty:
+        lang = language()
+        st.markdown("\n".join(
+            f"- {rag_badge(row.rag)} **{fmt.day(row.due_date, lang)}** · {label('follow_up', row.side)} · "
+            f"{row.description} — *{row.owner}*" for row in late.itertuples()))
+    section_editor("commitments", view.account_id)
+
+
+def review_form(view, history) -> None:
+    st.subheader(t("handshake.review"))
+    if not handshake.is_agreed(view.stage):
+        st.info(t("handshake.review_after_agreement"))
+        return
+    objectives = history.drop_duplicates("objective_id")
+    with st.form(f"review_{view.account_id}", border=True):
+        left, right = st.columns(2)
+        review_date = left.date_input(t("handshake.review_date"), value=today(), max_value=today(),
+                                      key="review_date", format="YYYY-MM-DD")
+        next_review = right.date_input(t("handshake.next_review"), value=None, min_value=today(),
+                                       key="review_next", format="YYYY-MM-DD")
+        readings = {}
+        for row in objectives.itertuples():
+            readings[int(row.objective_id)] = st.text_input(
+                t("handshake.reading", objective=row.title, kpi=row.kpi, unit=row.unit,
+                  target=fmt.number(row.target, language())), key=f"reading_{row.objective_id}")
+        notes = st.text_area(t("handshake.notes"), key="review_notes", height=90, max_chars=4000)
+        decisions = st.text_area(t("handshake.decisions"), key="review_decisions", height=90, max_chars=4000)
+        if st.form_submit_button(t("handshake.record"), type="primary", icon=":material/event_available:"):
+            write(lambda: handshake.record_review(
+                engine(), view.account_id, review_date=review_date, notes=notes, decisions=decisions,
+                next_review_on=next_review, readings=readings, expected_version=view.version, today=today()),
+                t("handshake.recorded"))
+
+
+def review_history(reviews) -> None:
+    st.subheader(t("handshake.history"))
+    if reviews.empty:
+        st.caption(t("handshake.no_reviews"))
+        return
+    lang = language()
+    for row in reviews.itertuples():
+        with st.expander(t("handshake.review_of", date=fmt.day(row.review_date, lang), readings=row.readings)):
+            st.markdown(f"**{t('handshake.notes')}** — {row.notes or '–'}")
+            st.markdown(f"**{t('handshake.decisions')}** — {row.decisions or '–'}")
+            st.caption(t("handshake.next_review_was", date=fmt.day(row.next_review_on, lang)))
+
+
+def saved_message() -> None:
+    message = st.session_state.pop("handshake_saved", None)
+    if message:
+        st.success(message, icon=":material/check:")
+
+
+account_id = state.selected_account_id()
+if account_id is None:
+    st.title(t("page.handshake"))
+    st.info(t("overview.pick_account"))
+    st.stop()
+view = readers.handshake_view(account_id)
+header(view)
+saved_message()
+if view.stage is None:
+    start(view)
+    st.stop()
+history, reviews, commitment_rows = readers.handshake_details(account_id)
+details(view)
+objectives(view, history)
+commitments(view, commitment_rows)
+stage_move(view, history["objective_id"].nunique())
+review_form(view, history)
+review_history(reviews)

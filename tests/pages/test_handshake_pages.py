@@ -1,0 +1,132 @@
+"""Handshake pages under AppTest: moving through the stages, blocked moves, a quarterly review,
+the portfolio board opening one account's handshake."""
+
+from __future__ import annotations
+
+from sqlmodel import Session, select
+
+from kam_core import db
+from kam_core.handshake import read_handshake
+from kam_core.models import Account, Handshake, HandshakeReview, KpiReading, Stakeholder
+from kam_core.text import fold_name
+from tests.conftest import TODAY
+from tests.pages.conftest import no_exception, texts
+
+HANDSHAKE = "pages/account/handshake.py"
+BOARD = "pages/portfolio/handshakes.py"
+
+
+def _new_account(url: str) -> int:
+    """An account with a decision maker and no handshake yet."""
+    with db.session_scope(db.get_engine(url)) as session:
+        account = Account(name="Hydrelis Énergie", name_key=fold_name("Hydrelis Énergie"), sector="Energy")
+        session.add(account)
+        session.flush()
+        session.add(Stakeholder(account_id=account.id, name="Claire Joubert", title="CEO", role="decision_maker",
+                                attitude=1))
+        return account.id
+
+
+def _view(url: str, account_id: int):
+    with Session(db.get_engine(url)) as session:
+        return read_handshake(session, account_id)
+
+
+def _move(app, stage: str):
+    app.selectbox(key="move_target").set_value(stage)
+    next(b for b in app.button if "move_" in str(b.key)).click().run()
+    no_exception(app)
+    return app
+
+
+def test_moving_a_handshake_through_its_stages(demo_app, demo_url):
+    account_id = _new_account(demo_url)
+    app = demo_app(HANDSHAKE, account=str(account_id))
+    no_exception(app)
+    app.button(key="start_handshake").click().run()
+    no_exception(app)
+    assert _view(demo_url, account_id).stage == "draft"
+    _move(app, "internally_reviewed")
+    _move(app, "presented")
+    assert _view(demo_url, account_id).stage == "presented"
+
+    _move(app, "agreed")  # no signatory, no joint objective yet: blocked, and it says why
+    shown = texts(app)
+    assert "an agreed handshake needs a customer signatory" in shown
+    assert "an agreed handshake needs at least one joint objective" in shown
+    assert _view(demo_url, account_id).stage == "presented"
+
+    signatory = next(iter(_signatories(demo_url, account_id)))
+    app.selectbox(key=f"signatory_{account_id}").set_value(signatory)
+    next(b for b in app.button if "details_" in str(b.key)).click().run()
+    no_exception(app)
+    app.session_state[f"editor_joint_objectives_{account_id}_0"] = {
+        "edited_rows": {}, "deleted_rows": [],
+        "added_rows": [{"title": "Cut energy per part", "kpi": "Energy per part", "unit": "kWh", "baseline": 400,
+                        "target": 320, "due_date": "2027-12-31"}]}
+    app.run()
+    app.button(key=f"save_joint_objectives_{account_id}").click().run()
+    no_exception(app)
+    _move(app, "agreed")
+    view = _view(demo_url, account_id)
+    assert view.stage == "agreed" and view.reached_on("agreed") == TODAY
+
+    _move(app, "presented")  # moving back keeps the history
+    view = _view(demo_url, account_id)
+    assert view.stage == "presented"
+    assert [step.stage for step in view.history][-2:] == ["agreed", "presented"]
+
+
+def _signatories(url: str, account_id: int) -> list[int]:
+    with Session(db.get_engine(url)) as session:
+        return session.exec(select(Stakeholder.id).where(Stakeholder.account_id == account_id)).all()
+
+
+def test_recording_a_quarterly_review(demo_app, demo_url):
+    with Session(db.get_engine(demo_url)) as session:
+        account_id = session.exec(select(Handshake.account_id).where(Handshake.stage == "agreed")).first()
+    app = demo_app(HANDSHAKE, account=str(account_id))
+    no_exception(app)
+    readings = [box for box in app.text_input if str(box.key).startswith("reading_")]
+    assert readings
+    readings[0].input("12,5")
+    app.date_input(key="review_next").set_value(TODAY.replace(year=TODAY.year + 1, month=2, day=26))
+    app.text_area(key="review_notes").input("Good progress on the pilot sites.")
+    next(b for b in app.button if "review_" in str(b.key)).click().run()
+    no_exception(app)
+    assert "Review recorded" in texts(app)
+    with Session(db.get_engine(demo_url)) as session:
+        review = session.exec(select(HandshakeReview).join(Handshake).where(Handshake.account_id == account_id)
+                               .order_by(HandshakeReview.id.desc())).first()
+        assert review.review_date == TODAY and review.notes == "Good progress on the pilot sites."
+        assert session.exec(select(KpiReading.value).where(KpiReading.review_id == review.id)).all() == [12.5]
+    view = _view(demo_url, account_id)
+    assert view.stage == "in_review" and view.next_review_on.year == TODAY.year + 1
+
+
+def test_a_review_with_a_bad_reading_saves_nothing_and_keeps_the_input(demo_app, demo_url):
+    with Session(db.get_engine(demo_url)) as session:
+        account_id = session.exec(select(Handshake.account_id).where(Handshake.stage == "in_review")).first()
+    before = _view(demo_url, account_id)
+    app = demo_app(HANDSHAKE, account=str(account_id))
+    box = next(box for box in app.text_input if str(box.key).startswith("reading_"))
+    box.input("a lot")
+    app.date_input(key="review_next").set_value(TODAY.replace(year=TODAY.year + 1, month=1, day=15))
+    next(b for b in app.button if "review_" in str(b.key)).click().run()
+    no_exception(app)
+    assert "“a lot” is not a number" in texts(app)
+    assert next(b for b in app.text_input if b.key == box.key).value == "a lot"
+    assert _view(demo_url, account_id).version == before.version
+
+
+def test_the_board_opens_an_accounts_handshake(demo_app, demo_url):
+    app = demo_app(BOARD)
+    no_exception(app)
+    assert "Stuck more than 90 days" in texts(app)
+    card = next(b for b in app.button if str(b.key).startswith("board_"))
+    account_id = int(str(card.key).split("_")[1])
+    card.click().run()
+    no_exception(app)
+    with Session(db.get_engine(demo_url)) as session:
+        name = session.get(Account, account_id).name
+    assert app.title[0].value == f"Handshake — {name}"
