@@ -19,6 +19,8 @@ navigation = st.navigation({
         st.Page("pages/portfolio/scoring.py", title=t("page.scoring"), icon=":material/tune:", url_path="scoring"),
         st.Page("pages/portfolio/handshakes.py", title=t("page.handshakes"), icon=":material/handshake:",
                 url_path="handshakes"),
+        st.Page("pages/portfolio/executives.py", title=t("page.executives"), icon=":material/groups:",
+                url_path="executives"),
         st.Page("pages/portfolio/accounts.py", title=t("page.accounts"), icon=":material/list_alt:", url_path="accounts"),
     ],
     t("nav.account"): [
@@ -26,6 +28,8 @@ navigation = st.navigation({
                 url_path="canvas"),
         st.Page("pages/account/handshake.py", title=t("page.handshake"), icon=":material/approval_delegation:",
                 url_path="handshake"),
+        st.Page("pages/account/executive_plan.py", title=t("page.executive_plan"), icon=":material/diversity_3:",
+                url_path="executive-plan"),
         st.Page("pages/account/overview.py", title=t("page.account_overview"), icon=":material/business_center:",
                 url_path="account"),
     ],

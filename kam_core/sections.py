@@ -42,6 +42,27 @@ through the same engine and are listed apart in ``HANDSHAKE_SECTIONS`` (``SECTIO
 canvas lists; ``ALL_SECTIONS`` holds both). They belong to the account through its handshake
 (one per account): an account without a handshake has no rows, and saving rows for it is
 refused (no_handshake, on the field "handshake").
+
+The executive engagement lists (kam-method.md, section 4) are listed apart in
+``ENGAGEMENT_SECTIONS`` (also in ``ALL_SECTIONS``):
+
+| section     | rule (error code)                                                               |
+| ----------- | ------------------------------------------------------------------------------- |
+| pairings    | owned through the stakeholder (Stakeholder.account_id); executive: an active    |
+|             | one, or the one the row already names (unknown_ref); stakeholder: one of the    |
+|             | account's (unknown_ref); one row per executive x stakeholder (duplicate_pairing |
+|             | on stakeholder_id)                                                              |
+| engagements | "held" not after today (held_in_future, {today}); "held" needs an outcome       |
+|             | (outcome_required); "planned" not before today (planned_in_past, {today}),      |
+|             | checked only on new rows and rows whose status or date changes, so a plan       |
+|             | that simply went by does not block the table                                    |
+
+The engagements' ``pairing_id`` is no column of Engagement: it is one link of the
+EngagementPairing table, the lowest pairing id linked (an engagement may serve several
+pairings; the table shows one). Saving another pairing replaces that one link only, and
+clearing it removes that one link: the engagement's other links are left untouched (so after
+clearing, the next one linked, if any, shows). A link change alone counts as an update: the
+engagement's version moves on.
 """
 
 from __future__ import annotations
@@ -55,7 +76,7 @@ from datetime import date, datetime
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
@@ -63,6 +84,9 @@ from sqlmodel import Session
 
 from kam_core.db import session_scope
 from kam_core.errors import ConflictError, FieldError, NotFoundError, ValidationError
+from kam_core.models import (
+    ENGAGEMENT_KINDS, ENGAGEMENT_STATUSES, Engagement, EngagementPairing, Executive, Pairing, utcnow,
+)
 from kam_core.models import (
     ACTION_STATUSES, BUYING_ROLES, COMMITMENT_STATUSES, COMMITMENT_SIDES, OBJECTIVE_KINDS, OBJECTIVE_STATUSES,
     SWOT_KINDS, UNIT_KINDS, WHITE_SPACE_STATUSES, Account, AccountPlan, AccountYear, Action, Commitment, Competitor,
@@ -200,7 +224,32 @@ HANDSHAKE_SECTIONS: dict[str, SectionSpec] = {spec.name: spec for spec in (
     ), ("due_date",)),
 )}
 
-ALL_SECTIONS: dict[str, SectionSpec] = {**SECTIONS, **HANDSHAKE_SECTIONS}
+# Executive engagement: pairings owned through their stakeholder, engagements by the account.
+ENGAGEMENT_SECTIONS: dict[str, SectionSpec] = {spec.name: spec for spec in (
+    SectionSpec("pairings", Pairing, (
+        Column("executive_id", "ref", required=True),
+        Column("stakeholder_id", "ref", required=True),
+        Column("cadence_days", "int", required=True, minimum=1, maximum=730),
+        Column("strength", "int", required=True, minimum=1, maximum=5),
+    ), ("executive_id", "stakeholder_id")),
+    SectionSpec("engagements", Engagement, (
+        Column("on_date", "date", required=True),
+        _choice("kind", ENGAGEMENT_KINDS),
+        _choice("status", ENGAGEMENT_STATUSES),
+        Column("pairing_id", "ref"),  # stored in EngagementPairing (see the module's docstring)
+        _text("objective", 300, required=True),
+        _text("attendees", 500),
+        _text("ask", 500),
+        _text("outcome", 4000),
+        _text("next_step", 300),
+    ), ("-on_date",)),
+)}
+
+ALL_SECTIONS: dict[str, SectionSpec] = {**SECTIONS, **HANDSHAKE_SECTIONS, **ENGAGEMENT_SECTIONS}
+# (section, column) stored in a link table: (link model, its column naming the row, its column holding the value)
+_LINKED: dict[tuple[str, str], tuple[type, str, str]] = {
+    ("engagements", "pairing_id"): (EngagementPairing, "engagement_id", "pairing_id"),
+}
 _THROUGH_HANDSHAKE = (JointObjective, Commitment)
 
 
@@ -221,6 +270,9 @@ def _scoped(query, spec: SectionSpec, account_id: int):
     if spec.model in _THROUGH_HANDSHAKE:
         return query.join(Handshake, Handshake.id == spec.model.handshake_id).where(
             Handshake.account_id == account_id)
+    if spec.model is Pairing:
+        return query.join(Stakeholder, Stakeholder.id == Pairing.stakeholder_id).where(
+            Stakeholder.account_id == account_id)
     return query.where(spec.model.account_id == account_id)
 
 
@@ -237,7 +289,7 @@ def _ordering(spec: SectionSpec) -> list:
 
 
 def _owner_values(session: Session, spec: SectionSpec, account_id: int) -> dict:
-    if spec.model is ValueProposition:
+    if spec.model in (ValueProposition, Pairing):
         return {}
     if spec.model in _THROUGH_HANDSHAKE:
         return {"handshake_id": _handshake_id(session, account_id)}
@@ -255,15 +307,37 @@ def load_section(session: Session, section: str, account_id: int) -> pd.DataFram
     are ``datetime.date``; empty text is None."""
     spec = spec_of(section)
     model = spec.model
-    query = select(model.id, model.version, *(getattr(model, name) for name in spec.column_names))
+    stored = _stored_names(spec)
+    query = select(model.id, model.version, *(getattr(model, name) for name in stored))
     rows = session.execute(_scoped(query, spec, account_id).order_by(*_ordering(spec))).all()
-    frame = pd.DataFrame([tuple(row) for row in rows], columns=["id", "version", *spec.column_names])
+    frame = pd.DataFrame([tuple(row) for row in rows], columns=["id", "version", *stored])
+    for name in spec.column_names:
+        if name not in stored:
+            linked = _linked_values(session, spec, name, frame["id"].tolist())
+            frame[name] = [linked.get(identifier) for identifier in frame["id"]]
+    frame = frame[["id", "version", *spec.column_names]]
     frame = frame.astype({"id": "int64", "version": "int64"})
     for column in spec.columns:
         values = frame[column.name]
         frame[column.name] = (values.astype(_DTYPES[column.kind]) if column.kind in _DTYPES
                               else values.astype(object).where(values.notna(), None))
     return frame
+
+
+def _stored_names(spec: SectionSpec) -> list[str]:
+    """The section's columns that are columns of its model (not held in a link table)."""
+    return [name for name in spec.column_names if (spec.name, name) not in _LINKED]
+
+
+def _linked_values(session: Session, spec: SectionSpec, name: str, ids: list[int]) -> dict[int, int]:
+    """{row id: the lowest value linked to it} of a column held in a link table."""
+    link, owner, value = _LINKED[(spec.name, name)]
+    if not ids:
+        return {}
+    rows = session.execute(select(getattr(link, owner), func.min(getattr(link, value)))
+                           .where(getattr(link, owner).in_([int(i) for i in ids]))
+                           .group_by(getattr(link, owner)))
+    return {int(row_id): int(linked) for row_id, linked in rows}
 
 
 def versions(frame: pd.DataFrame) -> dict[int, int]:
@@ -321,6 +395,25 @@ def _joint_objective_choices(session: Session, spec: SectionSpec, account_id: in
     return _unique_labels((identifier, title) for identifier, title in rows)
 
 
+def _executive_choices(session: Session, spec: SectionSpec, account_id: int) -> dict[int, str]:
+    """Active executives "name — title", and the inactive ones the account's pairings already name."""
+    used = _scoped(select(Pairing.executive_id), spec, account_id)
+    rows = session.execute(select(Executive.id, Executive.name, Executive.title)
+                           .where(or_(Executive.active.is_(True), Executive.id.in_(used)))
+                           .order_by(Executive.name, Executive.id))
+    return _unique_labels((identifier, f"{name} — {title}" if title else name) for identifier, name, title in rows)
+
+
+def _pairing_choices(session: Session, spec: SectionSpec, account_id: int) -> dict[int, str]:
+    """The account's pairings, "executive ↔ stakeholder"."""
+    rows = session.execute(select(Pairing.id, Executive.name, Stakeholder.name)
+                           .join(Executive, Executive.id == Pairing.executive_id)
+                           .join(Stakeholder, Stakeholder.id == Pairing.stakeholder_id)
+                           .where(Stakeholder.account_id == account_id)
+                           .order_by(Executive.name, Stakeholder.name, Pairing.id))
+    return _unique_labels((identifier, f"{ours} ↔ {theirs}") for identifier, ours, theirs in rows)
+
+
 _REF_SOURCES: dict[tuple[str, str], Callable[[Session, SectionSpec, int], dict[int, str]]] = {
     ("value_propositions", "priority_id"): _priority_choices,
     ("value_propositions", "offer_id"): _offer_choices,
@@ -329,6 +422,9 @@ _REF_SOURCES: dict[tuple[str, str], Callable[[Session, SectionSpec, int], dict[i
     ("stakeholders", "reports_to_id"): _stakeholder_choices,
     ("actions", "objective_id"): _objective_choices,
     ("commitments", "objective_id"): _joint_objective_choices,
+    ("pairings", "executive_id"): _executive_choices,
+    ("pairings", "stakeholder_id"): _stakeholder_choices,
+    ("engagements", "pairing_id"): _pairing_choices,
 }
 
 
@@ -513,6 +609,7 @@ class _Context:
     refs: dict[str, dict[int, str]]
     today: date
     removed: frozenset[int] = field(default_factory=frozenset)  # ids this save deletes
+    stored: Mapping[int, dict] = field(default_factory=dict)  # {id: stored values}, for the sections that compare
 
 
 def _key(raw, section: str) -> int | None:
@@ -660,6 +757,35 @@ def _commitment_rules(rows: list[_Row], context: _Context) -> list[FieldError]:
     return _not_in_future(rows, "done_on", context.today)
 
 
+def _pairing_rules(rows: list[_Row], context: _Context) -> list[FieldError]:
+    seen, errors = set(), []
+    for row in rows:
+        pair = (row.values["executive_id"], row.values["stakeholder_id"])
+        if None in pair:
+            continue
+        if pair in seen:
+            errors.append(_error(row, "stakeholder_id", "duplicate_pairing"))
+        seen.add(pair)
+    return errors
+
+
+def _engagement_rules(rows: list[_Row], context: _Context) -> list[FieldError]:
+    """Held: not in the future, with an outcome. Planned: not in the past, checked only when the
+    row is new or its status or date changes (a plan that simply went by does not block saving)."""
+    errors = []
+    for row in rows:
+        status, on_date = row.values["status"], row.values["on_date"]
+        if status == "held" and on_date is not None and on_date > context.today:
+            errors.append(_error(row, "on_date", "held_in_future", today=context.today))
+        if status == "held" and row.values["outcome"] is None:
+            errors.append(_error(row, "outcome", "outcome_required"))
+        before = context.stored.get(row.id) if row.id is not None else None
+        changed = before is None or before["status"] != status or before["on_date"] != on_date
+        if status == "planned" and on_date is not None and on_date < context.today and changed:
+            errors.append(_error(row, "on_date", "planned_in_past", today=context.today))
+    return errors
+
+
 _RULES: dict[str, Callable[[list[_Row], _Context], list[FieldError]]] = {
     "years": _year_rules,
     "priorities": _priority_rules,
@@ -670,7 +796,11 @@ _RULES: dict[str, Callable[[list[_Row], _Context], list[FieldError]]] = {
     "actions": _action_rules,
     "joint_objectives": _joint_objective_rules,
     "commitments": _commitment_rules,
+    "pairings": _pairing_rules,
+    "engagements": _engagement_rules,
 }
+# Sections whose rules compare a row with what is stored (``_Context.stored``).
+_COMPARES_STORED = ("engagements",)
 
 
 def _stamp_done_on(values: dict, stored, today: date) -> dict:
@@ -685,12 +815,13 @@ _DERIVED: dict[str, Callable[[dict, object, date], dict]] = {"actions": _stamp_d
 
 
 def _validate(spec: SectionSpec, rows: list[dict], refs: dict[str, dict[int, str]], today: date,
-                     removed: Iterable[int] = ()) -> tuple[list[_Row], list[FieldError]]:
+                     removed: Iterable[int] = (), stored: Mapping[int, dict] | None = None
+              ) -> tuple[list[_Row], list[FieldError]]:
     """The rows normalised, and every reason they cannot be saved (in row order)."""
     read, errors = _read_rows(spec, rows, refs)
     rule = _RULES.get(spec.name)
     if rule is not None:
-        errors += rule(read, _Context(refs, today, frozenset(removed)))
+        errors += rule(read, _Context(refs, today, frozenset(removed), stored or {}))
     errors.sort(key=lambda error: error.params.get("row", 0))
     return read, errors
 
@@ -721,11 +852,17 @@ def save_section(engine: Engine, section: str, account_id: int, rows: list[dict]
         stored_ids = set(session.scalars(_scoped(select(spec.model.id), spec, account_id)))
         owned_through_handshake = spec.model in _THROUGH_HANDSHAKE
         no_handshake = owned_through_handshake and _handshake_id(session, account_id) is None
+        stored_values = {}
+        if section in _COMPARES_STORED:
+            names = _stored_names(spec)
+            query = select(spec.model.id, *(getattr(spec.model, name) for name in names))
+            stored_values = {row[0]: dict(zip(names, row[1:]))
+                             for row in session.execute(_scoped(query, spec, account_id))}
     listed = {_key(row.get("id"), section) for row in rows} - {None}
     if listed - stored_ids:  # deleted by someone else since it was read, or never the account's
         raise ConflictError(section)
     removed = _deletable(stored_ids, read_versions) - listed
-    read, errors = _validate(spec, rows, refs, today, removed)
+    read, errors = _validate(spec, rows, refs, today, removed, stored_values)
     if no_handshake and read:
         raise ValidationError([FieldError("handshake", "no_handshake", {})])
     if errors:
@@ -757,6 +894,8 @@ def _write(session: Session, spec: SectionSpec, account_id: int, rows: list[_Row
     if any(identifier not in stored for identifier in ids):
         raise ConflictError(spec.name)
     derive = _DERIVED.get(spec.name, lambda values, _stored, _today: values)
+    linked_names = [name for name in spec.column_names if (spec.name, name) in _LINKED]
+    linked_before = {name: _linked_values(session, spec, name, ids) for name in linked_names}
 
     deleted = [stored[identifier] for identifier in sorted(_deletable(stored, read_versions) - set(ids))]
     for record in deleted:
@@ -768,22 +907,47 @@ def _write(session: Session, spec: SectionSpec, account_id: int, rows: list[_Row
     updated = 0
     for row in existing:
         record = stored[row.id]
-        changes = {name: value for name, value in derive(row.values, record, today).items()
-                   if getattr(record, name) != value}
-        if not changes:
+        values = derive(row.values, record, today)
+        changes = {name: value for name, value in values.items()
+                   if name not in linked_names and getattr(record, name) != value}
+        links = {name: (linked_before[name].get(row.id), values[name]) for name in linked_names
+                 if linked_before[name].get(row.id) != values[name]}
+        if not changes and not links:
             continue
         if record.version != row.version:
             raise ConflictError(spec.name, record.updated_at)
         for name, value in changes.items():
             setattr(record, name, value)
+        if links and not changes:
+            record.updated_at = utcnow()  # a link change alone still moves the row's version on
+        for name, (old, value) in links.items():
+            _relink(session, spec, name, row.id, old, value)
         updated += 1
     session.flush()
 
     new = [row for row in rows if row.id is None]
     owner = _owner_values(session, spec, account_id) if new else {}
-    session.add_all(spec.model(**owner, **derive(row.values, None, today)) for row in new)
+    records = [spec.model(**owner, **{name: value for name, value in derive(row.values, None, today).items()
+                                      if name not in linked_names}) for row in new]
+    session.add_all(records)
+    session.flush()
+    for row, record in zip(new, records):
+        for name in linked_names:
+            if row.values[name] is not None:
+                _relink(session, spec, name, record.id, None, row.values[name])
     session.flush()
     return len(deleted) + updated + len(new)
+
+
+def _relink(session: Session, spec: SectionSpec, name: str, row_id: int, old: int | None, new: int | None) -> None:
+    """Replace the link ``old`` of the row by ``new`` (either may be None); other links stay."""
+    link, owner, value = _LINKED[(spec.name, name)]
+    if old is not None:
+        record = session.get(link, {owner: row_id, value: old})
+        if record is not None:
+            session.delete(record)
+    if new is not None and session.get(link, {owner: row_id, value: new}) is None:
+        session.add(link(**{owner: row_id, value: new}))
 
 
 # --- the narrative texts ------------------------------------------------------------------------

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from kam_core.charts import MatrixLabels
-from kam_core.ui.i18n import t
+from kam_core.ui.i18n import label, t
+
+# Cadence of an executive pairing, as badge colours: late stands out, never met too.
+CADENCE_COLOURS = {"late": "red", "due": "orange", "never": "violet", "on_track": "green"}
 
 
 def quadrant_name(code: str) -> str:
@@ -18,3 +21,12 @@ def matrix_labels() -> MatrixLabels:
         share_of_wallet=t("column.share_of_wallet"), kam=t("column.kam"), quadrant=t("column.segment"),
         sector=t("column.sector"), previous=t("matrix.previous_short"),
     )
+
+
+def timeline_labels() -> dict[str, str]:
+    """Words of the engagement timeline."""
+    labels = {f"status.{code}": label("engagement_status", code) for code in ("planned", "held", "cancelled")}
+    labels |= {f"kind.{code}": label("engagement_kind", code) for code in ("meeting", "visit", "call", "event", "qbr")}
+    labels |= {key: t(f"executives.tooltip.{key}") for key in ("on_date", "account", "kind", "status", "objective",
+                                                                "executives", "stakeholders", "today")}
+    return labels

@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 from sqlmodel import Session
 
-from kam_core import buying_centre, handshake, overview, scoring, sections, settings, white_space
+from kam_core import brief, buying_centre, engagement, handshake, overview, scoring, sections, settings, white_space
 from kam_core.account_summary import AccountSummary, account_summary
 from kam_core.clock import today
 from kam_core.db import database_url, get_engine, store_info
@@ -287,3 +287,47 @@ def _handshake_board(url: str, day: date, account_ids: tuple[int, ...]) -> tuple
 def handshake_board() -> tuple[pd.DataFrame, pd.DataFrame]:
     """(one row per strategic account, every overdue commitment of those accounts)."""
     return _handshake_board(database_url(), today(), strategic_account_ids())
+
+
+# --- executive engagement ---------------------------------------------------------------------
+
+
+@st.cache_data(**_CACHE)
+def _cadence(url: str, day: date, account_id: int | None) -> pd.DataFrame:
+    with Session(get_engine(url)) as session:
+        return engagement.cadence_grid(session, day, account_id)
+
+
+def cadence(account_id: int | None = None) -> pd.DataFrame:
+    """Every pairing (of one account, or of the programme) against its cadence."""
+    return _cadence(database_url(), today(), account_id)
+
+
+@st.cache_data(**_CACHE)
+def _sponsor_load(url: str, day: date, strategic_ids: tuple[int, ...]) -> pd.DataFrame:
+    with Session(get_engine(url)) as session:
+        return engagement.sponsor_load(session, day, list(strategic_ids))
+
+
+def sponsor_load() -> pd.DataFrame:
+    return _sponsor_load(database_url(), today(), strategic_account_ids())
+
+
+@st.cache_data(**_CACHE)
+def _engagements(url: str, start: date, end: date, account_id: int | None) -> pd.DataFrame:
+    with Session(get_engine(url)) as session:
+        return engagement.engagements_between(session, start, end, account_id)
+
+
+def engagements(start: date, end: date, account_id: int | None = None) -> pd.DataFrame:
+    return _engagements(database_url(), start, end, account_id)
+
+
+@st.cache_data(**_CACHE)
+def _brief(url: str, day: date, engagement_id: int) -> brief.Brief:
+    with Session(get_engine(url)) as session:
+        return brief.build_brief(session, engagement_id, day)
+
+
+def executive_brief(engagement_id: int) -> brief.Brief:
+    return _brief(database_url(), today(), engagement_id)

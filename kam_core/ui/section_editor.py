@@ -28,6 +28,8 @@ CHOICE_LABELS = {
     ("actions", "status"): "action_status",
     ("commitments", "side"): "follow_up",
     ("commitments", "status"): "commitment_status",
+    ("engagements", "kind"): "engagement_kind",
+    ("engagements", "status"): "engagement_status",
 }
 ATTITUDE_COLUMN = ("stakeholders", "attitude")
 

@@ -16,10 +16,12 @@ NAVIGATION = [  # (link text in the sidebar, screenshot name, a text the page mu
     ("Portfolio matrix", "02-matrix", "Per segment"),
     ("Score accounts", "03-scoring", "Workshop: one account"),
     ("Handshakes", "03b-handshakes", "Strategic accounts by stage"),
+    ("Executive engagement", "03c-executives", "Relationships against their cadence"),
     ("Accounts", "04-accounts", "accounts in the programme"),
     ("Account strategy canvas", "05-canvas", "Key figures"),
     ("Handshake", "05b-handshake", "Commitments of both sides"),
-    ("Account overview", "05c-account-overview", "Account plan"),
+    ("Executive plan", "05c-executive-plan", "Executive brief"),
+    ("Account overview", "05d-account-overview", "Account plan"),
     ("Settings", "06-settings", "Where the data lives"),
 ]
 

@@ -1,0 +1,117 @@
+"""Executive plan of one account: its sponsor, our executives paired with the customer's on a
+cadence, the meetings planned and held, and the brief for the next one."""
+
+from datetime import timedelta
+
+import streamlit as st
+
+from kam_core import brief, engagement, formatting as fmt
+from kam_core.clock import today
+from kam_core.errors import ConflictError, ValidationError
+from kam_core.ui import readers, state
+from kam_core.ui.i18n import language, t
+from kam_core.ui.labels import CADENCE_COLOURS, timeline_labels
+from kam_core.ui.section_editor import section_editor
+from kam_core.ui.store import engine
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def header(summary) -> None:
+    st.title(t("plan.title", name=summary.name))
+    st.caption(t("plan.caption"))
+
+
+def sponsor(account_id: int, summary) -> None:
+    st.subheader(t("plan.sponsor"))
+    load = readers.sponsor_load()
+    options = {int(row.executive_id): t("plan.sponsor_option", name=row.executive, title=row.title,
+                                         sponsored=row.sponsored, limit=row.max_accounts)
+               for row in load.itertuples()}
+    current = readers.key_figures(account_id)  # carries the account's version
+    chosen = next((i for i, row in zip(options, load.itertuples()) if row.executive == summary.sponsor), None)
+    with st.form(f"sponsor_{account_id}", border=False):
+        left, right = st.columns([3, 1], vertical_alignment="bottom")
+        executive = left.selectbox(t("plan.sponsor"), [None, *options], key=f"sponsor_pick_{account_id}",
+                                   index=1 + list(options).index(chosen) if chosen in options else 0,
+                                   format_func=lambda i: t("plan.no_sponsor") if i is None else options[i],
+                                   label_visibility="collapsed")
+        if right.form_submit_button(t("canvas.save"), icon=":material/save:"):
+            try:
+                engagement.set_sponsor(engine(), account_id, executive, current.version)
+            except ValidationError as error:
+                for problem in error.errors:
+                    st.error(t(f"error.{problem.code}", **problem.params))
+                return
+            except ConflictError:
+                st.error(t("canvas.conflict_form"))
+                readers.clear()
+                return
+            readers.clear()
+            st.rerun()
+    if summary.sponsor is None:
+        st.warning(t("plan.needs_sponsor"), icon=":material/person_off:")
+
+
+def pairings(account_id: int) -> None:
+    st.subheader(t("plan.pairings"))
+    grid = readers.cadence(account_id)
+    lang = language()
+    for row in grid.itertuples():
+        since = t("executives.never_met") if row.last_held is None else t(
+            "executives.since", days=row.days_since, date=fmt.day(row.last_held, lang))
+        st.markdown(f":{CADENCE_COLOURS[row.status]}-badge[{t(f'enum.cadence.{row.status}')}] "
+                    f"**{row.executive}** ↔ {row.stakeholder} · {t('executives.every', days=row.cadence_days)} · "
+                    f"{since}")
+    st.caption(t("plan.pairings_help"))
+    section_editor("pairings", account_id)
+
+
+def engagements(account_id: int) -> None:
+    st.subheader(t("plan.engagements"))
+    rows = readers.engagements(today() - timedelta(days=183), today() + timedelta(days=183), account_id)
+    if not rows.empty:
+        st.altair_chart(engagement.timeline_chart(rows, labels=timeline_labels(), today=today()), width="stretch")
+    st.caption(t("plan.engagements_help"))
+    section_editor("engagements", account_id)
+    planned = rows[rows["status"] == "planned"] if not rows.empty else rows
+    if not planned.empty:
+        st.download_button(t("executives.ics", count=len(planned)),
+                           lambda: engagement.engagements_ics(planned, calendar_name=t("executives.calendar_name")),
+                           f"kam-engagements-{account_id}.ics", "text/calendar", icon=":material/calendar_month:",
+                           on_click="ignore")
+    return planned
+
+
+def executive_brief(planned) -> None:
+    st.subheader(t("plan.brief"))
+    if planned is None or planned.empty:
+        st.info(t("plan.no_planned"))
+        return
+    lang = language()
+    choices = {int(row.engagement_id): f"{fmt.day(row.on_date, lang)} · {row.objective}"
+               for row in planned.sort_values("on_date").itertuples()}
+    engagement_id = st.selectbox(t("plan.brief_for"), list(choices), format_func=choices.get, key="brief_for")
+    document = readers.executive_brief(engagement_id)
+    text = brief.brief_markdown(document, lang)
+    with st.container(border=True):
+        st.markdown(text)
+    left, right = st.columns(2)
+    left.download_button(t("plan.brief_docx"), lambda: brief.brief_docx(document, lang),
+                         f"brief-{engagement_id}.docx", DOCX, icon=":material/description:", on_click="ignore",
+                         type="primary")
+    right.download_button(t("plan.brief_md"), text.encode("utf-8"), f"brief-{engagement_id}.md", "text/markdown",
+                          icon=":material/article:", on_click="ignore")
+
+
+account_id = state.selected_account_id()
+summary = readers.account_summary_of(account_id) if account_id is not None else None
+if summary is None:
+    st.title(t("page.executive_plan"))
+    st.info(t("overview.pick_account"))
+    st.stop()
+header(summary)
+sponsor(account_id, summary)
+pairings(account_id)
+planned = engagements(account_id)
+executive_brief(planned)

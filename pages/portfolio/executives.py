@@ -1,0 +1,98 @@
+"""Executive engagement across the portfolio: sponsors and their load, which executive
+relationships are late against their cadence, and the twelve months of meetings."""
+
+from datetime import timedelta
+
+import streamlit as st
+
+from kam_core import engagement, formatting as fmt
+from kam_core.clock import today
+from kam_core.ui import readers, state
+from kam_core.ui.i18n import language, t
+from kam_core.ui.labels import CADENCE_COLOURS, timeline_labels
+from kam_core.ui.widgets import link_to_accounts
+
+EXECUTIVE_PLAN = "pages/account/executive_plan.py"
+
+
+def header(grid) -> None:
+    st.title(t("page.executives"))
+    st.caption(t("executives.caption"))
+    counts = grid["status"].value_counts()
+    columns = st.columns(4)
+    for column, status in zip(columns, ("late", "due", "never", "on_track")):
+        column.metric(t(f"enum.cadence.{status}"), int(counts.get(status, 0)), border=True,
+                      help=t(f"executives.cadence_help.{status}"))
+
+
+def sponsors() -> None:
+    st.subheader(t("executives.sponsors"))
+    figures = readers.portfolio_figures()
+    missing = figures.sponsor_coverage.total - figures.sponsor_coverage.covered
+    if missing:
+        st.warning(t("executives.without_sponsor", count=missing), icon=":material/person_off:")
+        link_to_accounts("strategic_without_sponsor", t("home.see_accounts"), "executives_without_sponsor")
+    load = readers.sponsor_load()
+    over = load[load["over_limit"]]
+    for row in over.itertuples():
+        st.error(t("executives.over_limit", name=row.executive, sponsored=row.sponsored, limit=row.max_accounts),
+                 icon=":material/warning:")
+
+
+def sponsor_table() -> None:
+    load = readers.sponsor_load()
+    st.dataframe(load[["executive", "title", "sponsored", "max_accounts", "sponsored_strategic", "pairings",
+                       "engagements_this_quarter"]].rename(columns={
+                           "executive": t("executives.executive"), "title": t("executives.title"),
+                           "sponsored": t("executives.sponsored"), "max_accounts": t("executives.max_accounts"),
+                           "sponsored_strategic": t("executives.sponsored_strategic"),
+                           "pairings": t("executives.pairings"),
+                           "engagements_this_quarter": t("executives.this_quarter")}),
+                 hide_index=True, width="stretch")
+
+
+def cadence_grid(grid) -> None:
+    st.subheader(t("executives.cadence"))
+    statuses = st.segmented_control(t("executives.show"), list(CADENCE_COLOURS), default=["late", "due", "never"],
+                                    selection_mode="multi", key="cadence_filter",
+                                    format_func=lambda code: t(f"enum.cadence.{code}"))
+    shown = grid[grid["status"].isin(statuses or list(CADENCE_COLOURS))]
+    lang = language()
+    for row in shown.itertuples():
+        left, middle, right = st.columns([3, 3, 3], vertical_alignment="center")
+        with left:
+            if st.button(row.account, key=f"cadence_{row.pairing_id}", type="tertiary",
+                         icon=":material/open_in_new:"):
+                state.request_account(int(row.account_id))
+                st.switch_page(EXECUTIVE_PLAN)
+        middle.markdown(f"**{row.executive}** ↔ {row.stakeholder}")
+        since = t("executives.never_met") if row.last_held is None else t(
+            "executives.since", days=row.days_since, date=fmt.day(row.last_held, lang))
+        right.markdown(f":{CADENCE_COLOURS[row.status]}-badge[{t(f'enum.cadence.{row.status}')}] "
+                       + t("executives.every", days=row.cadence_days) + f" · {since}")
+
+
+def timeline() -> None:
+    st.subheader(t("executives.timeline"))
+    start, end = today() - timedelta(days=183), today() + timedelta(days=183)
+    rows = readers.engagements(start, end)
+    if rows.empty:
+        st.info(t("home.no_engagements"))
+        return
+    st.altair_chart(engagement.timeline_chart(rows, labels=timeline_labels(), today=today()), width="stretch")
+    planned = rows[rows["status"] == "planned"]
+    st.download_button(t("executives.ics", count=len(planned)),
+                       lambda: engagement.engagements_ics(planned, calendar_name=t("executives.calendar_name")),
+                       "kam-engagements.ics", "text/calendar", icon=":material/calendar_month:", on_click="ignore",
+                       disabled=planned.empty)
+
+
+grid = readers.cadence()
+header(grid)
+left, right = st.columns([3, 2], gap="large")
+with left:
+    cadence_grid(grid)
+with right:
+    sponsors()
+sponsor_table()
+timeline()
