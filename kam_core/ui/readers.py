@@ -10,7 +10,9 @@ import pandas as pd
 import streamlit as st
 from sqlmodel import Session
 
-from kam_core import brief, buying_centre, engagement, handshake, overview, scoring, sections, settings, white_space
+from kam_core import (
+    brief, buying_centre, engagement, executives, handshake, overview, scoring, sections, settings, white_space,
+)
 from kam_core.account_summary import AccountSummary, account_summary
 from kam_core.clock import today
 from kam_core.db import database_url, get_engine, store_info
@@ -331,3 +333,13 @@ def _brief(url: str, day: date, engagement_id: int) -> brief.Brief:
 
 def executive_brief(engagement_id: int) -> brief.Brief:
     return _brief(database_url(), today(), engagement_id)
+
+
+@st.cache_data(**_CACHE)
+def _executives(url: str) -> pd.DataFrame:
+    with Session(get_engine(url)) as session:
+        return executives.load_executives(session)
+
+
+def executives_table() -> pd.DataFrame:
+    return _executives(database_url())

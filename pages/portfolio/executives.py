@@ -5,11 +5,13 @@ from datetime import timedelta
 
 import streamlit as st
 
-from kam_core import engagement, formatting as fmt
+from kam_core import engagement, executives, formatting as fmt
+from kam_core.errors import ConflictError, ValidationError
 from kam_core.clock import today
 from kam_core.ui import readers, state
 from kam_core.ui.i18n import language, t
 from kam_core.ui.labels import CADENCE_COLOURS, timeline_labels
+from kam_core.ui.store import engine
 from kam_core.ui.widgets import link_to_accounts
 
 EXECUTIVE_PLAN = "pages/account/executive_plan.py"
@@ -49,6 +51,41 @@ def sponsor_table() -> None:
                            "pairings": t("executives.pairings"),
                            "engagements_this_quarter": t("executives.this_quarter")}),
                  hide_index=True, width="stretch")
+
+
+def executives_editor() -> None:
+    st.subheader(t("executives.ours"))
+    st.caption(t("executives.ours_help"))
+    table = readers.executives_table()
+    generation = st.session_state.setdefault("executives_generation", 0)
+    edited = st.data_editor(
+        table, key=f"executives_{generation}", num_rows="dynamic", hide_index=True, width="stretch",
+        column_order=("name", "title", "function", "email", "max_accounts", "active"),
+        column_config={
+            "name": st.column_config.TextColumn(t("executives.executive"), required=True, max_chars=120),
+            "title": st.column_config.TextColumn(t("executives.title"), required=True, max_chars=120),
+            "function": st.column_config.TextColumn(t("executives.function"), required=True, max_chars=80),
+            "email": st.column_config.TextColumn(t("executives.email"), max_chars=254),
+            "max_accounts": st.column_config.NumberColumn(t("executives.max_accounts"), min_value=1, max_value=20,
+                                                          step=1, required=True),
+            "active": st.column_config.CheckboxColumn(t("executives.active"), default=True),
+        })
+    if st.button(t("canvas.save"), key="save_executives", icon=":material/save:", type="primary"):
+        try:
+            executives.save_executives(engine(), edited.to_dict("records"), set(table["id"]))
+        except ValidationError as error:
+            st.error(t("canvas.nothing_saved"))
+            for problem in error.errors:
+                st.error(t("canvas.row_error", row=problem.params.get("row", "–"),
+                           field=t(f"executives.field.{problem.field}"),
+                           message=t(f"error.{problem.code}", **problem.params)))
+            return
+        except ConflictError:
+            st.error(t("canvas.conflict"))
+            return
+        readers.clear()
+        st.session_state["executives_generation"] = generation + 1
+        st.rerun()
 
 
 def cadence_grid(grid) -> None:
@@ -96,3 +133,4 @@ with right:
     sponsors()
 sponsor_table()
 timeline()
+executives_editor()

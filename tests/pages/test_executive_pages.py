@@ -103,3 +103,21 @@ def test_the_brief_of_a_planned_meeting(demo_app, demo_url):
     shown = texts(app)
     assert "Executive brief — Aerivon Aerostructures" in shown
     assert soonest.ask in shown
+
+
+def test_our_executives_can_be_added_and_a_bad_limit_is_refused(demo_app, demo_url):
+    app = demo_app(PORTFOLIO)
+    app.session_state["executives_0"] = {"edited_rows": {0: {"max_accounts": 0}}, "added_rows": [],
+                                         "deleted_rows": []}
+    app.run()
+    app.button(key="save_executives").click().run()
+    no_exception(app)
+    assert "Row 1, Limit:" in texts(app)
+    app.session_state["executives_0"] = {"edited_rows": {}, "deleted_rows": [], "added_rows": [
+        {"name": "Ines Carvalho", "title": "Chief Digital Officer", "function": "Digital", "max_accounts": 2,
+         "active": True}]}
+    app.run()
+    app.button(key="save_executives").click().run()
+    no_exception(app)
+    with Session(db.get_engine(demo_url)) as session:
+        assert session.exec(select(Executive).where(Executive.name == "Ines Carvalho")).one().max_accounts == 2
