@@ -52,6 +52,8 @@ def browser_context_args(browser_context_args):
 @pytest.fixture(scope="session")
 def server(demo_template, tmp_path_factory):
     """A real streamlit server on a free port, with its own copy of the demo portfolio."""
+    for old in SCREENSHOTS.glob("*.png"):  # this run's screenshots only
+        old.unlink()
     folder = tmp_path_factory.mktemp("e2e")
     database = folder / "kam.db"
     shutil.copy(demo_template, database)
