@@ -41,22 +41,7 @@ def upcoming_engagements(session: Session, today: date, days: int = 30, limit: i
         .where(Engagement.status == "planned", Engagement.on_date >= today,
                Engagement.on_date <= today + timedelta(days=days), Account.status != "archived")
         .order_by(Engagement.on_date, Account.name).limit(limit)).all()
-    ids = [row[0] for row in rows]
-    people: dict[int, tuple[list[str], list[str]]] = {engagement_id: ([], []) for engagement_id in ids}
-    if ids:
-        pairs = session.execute(
-            select(EngagementPairing.engagement_id, Executive.name, Stakeholder.name)
-            .join(Pairing, Pairing.id == EngagementPairing.pairing_id)
-            .join(Executive, Executive.id == Pairing.executive_id)
-            .join(Stakeholder, Stakeholder.id == Pairing.stakeholder_id)
-            .where(EngagementPairing.engagement_id.in_(ids))
-            .order_by(Executive.name, Stakeholder.name)).all()
-        for engagement_id, executive, stakeholder in pairs:
-            ours, theirs = people[engagement_id]
-            if executive not in ours:
-                ours.append(executive)
-            if stakeholder not in theirs:
-                theirs.append(stakeholder)
+    people = _people(session, [row[0] for row in rows])
     return [
         UpcomingEngagement(engagement_id=row[0], account_id=row[1], account=row[2], on_date=row[3], kind=row[4],
                            objective=row[5], executives=tuple(people[row[0]][0]),

@@ -6,10 +6,10 @@ import streamlit as st
 from kam_core import charts, formatting as fmt, sections
 from kam_core.buying_centre import influence_attitude_chart, map_status, org_chart_dot, stale_contacts
 from kam_core.clock import today
-from kam_core.errors import ConflictError, ValidationError
 from kam_core.models import BUYING_ROLES, WHITE_SPACE_STATUSES
 from kam_core.ui import readers, state
 from kam_core.ui.i18n import label, language, t
+from kam_core.ui.saving import save, saved_message
 from kam_core.ui.section_editor import section_editor
 from kam_core.ui.store import engine
 from kam_core.ui.widgets import RAG_COLOURS, segment_badge
@@ -81,21 +81,7 @@ def potential_and_margin(account_id: int) -> None:
 
 
 def write(action) -> None:
-    """Run one save; say what is wrong, or that someone else saved first; the input stays."""
-    try:
-        action()
-    except ValidationError as error:
-        for problem in error.errors:
-            st.error(t("error.field", field=t(f"field.{problem.field}"),
-                       message=t(f"error.{problem.code}", **problem.params)))
-        return
-    except ConflictError:
-        st.error(t("canvas.conflict_form"))
-        readers.clear()
-        return
-    readers.clear()
-    st.toast(t("canvas.saved"), icon=":material/check:")
-    st.rerun()
+    save(action, field_label=lambda field: t(f"field.{field}"))
 
 
 def plan_text_form(account_id: int, fields: tuple[str, ...], form: str) -> None:
@@ -218,6 +204,7 @@ if summary is None:
     st.stop()
 currency = readers.programme_settings().currency
 header(summary)
+saved_message()
 completeness(summary)
 key_figures(summary, account_id, currency)
 customer(account_id)

@@ -7,10 +7,10 @@ import streamlit as st
 
 from kam_core import brief, engagement, formatting as fmt
 from kam_core.clock import today
-from kam_core.errors import ConflictError, ValidationError
 from kam_core.ui import readers, state
 from kam_core.ui.i18n import language, t
 from kam_core.ui.labels import CADENCE_COLOURS, timeline_labels
+from kam_core.ui.saving import save, saved_message
 from kam_core.ui.section_editor import section_editor
 from kam_core.ui.store import engine
 
@@ -37,18 +37,8 @@ def sponsor(account_id: int, summary) -> None:
                                    format_func=lambda i: t("plan.no_sponsor") if i is None else options[i],
                                    label_visibility="collapsed")
         if right.form_submit_button(t("canvas.save"), icon=":material/save:"):
-            try:
-                engagement.set_sponsor(engine(), account_id, executive, current.version)
-            except ValidationError as error:
-                for problem in error.errors:
-                    st.error(t(f"error.{problem.code}", **problem.params))
-                return
-            except ConflictError:
-                st.error(t("canvas.conflict_form"))
-                readers.clear()
-                return
-            readers.clear()
-            st.rerun()
+            save(lambda: engagement.set_sponsor(engine(), account_id, executive, current.version),
+                 field_label=lambda field: t("plan.sponsor"))
     if summary.sponsor is None:
         st.warning(t("plan.needs_sponsor"), icon=":material/person_off:")
 
@@ -111,6 +101,7 @@ if summary is None:
     st.info(t("overview.pick_account"))
     st.stop()
 header(summary)
+saved_message()
 sponsor(account_id, summary)
 pairings(account_id)
 planned = engagements(account_id)

@@ -6,10 +6,10 @@ import streamlit as st
 from kam_core import formatting as fmt, handshake
 from kam_core.charts import kpi_chart
 from kam_core.clock import today
-from kam_core.errors import ConflictError, ValidationError
 from kam_core.models import HANDSHAKE_STAGES
 from kam_core.ui import readers, state
 from kam_core.ui.i18n import label, language, t
+from kam_core.ui.saving import save, saved_message
 from kam_core.ui.section_editor import section_editor
 from kam_core.ui.store import engine
 from kam_core.ui.widgets import rag_badge
@@ -32,29 +32,10 @@ def header(view) -> None:
                  kam=view.kam or "–", days=days, review=fmt.day(view.next_review_on, lang)))
 
 
-def write(action, success: str) -> bool:
-    """One save: validation errors name the field, a stale save says so; the input stays."""
-    try:
-        action()
-    except ValidationError as error:
-        for problem in error.errors:
-            st.error(t("error.field", field=t(f"handshake.field.{problem.field}"),
-                       message=t(f"error.{problem.code}", **{key: _shown(value) for key, value in
-                                                              problem.params.items()})))
-        return False
-    except ConflictError:
-        st.error(t("canvas.conflict_form"))
-        readers.clear()
-        return False
-    readers.clear()
-    st.session_state["handshake_saved"] = success
-    st.rerun()
-
-
-def _shown(value):
-    if isinstance(value, str) and value in HANDSHAKE_STAGES:
-        return label("stage", value)
-    return fmt.day(value, language()) if hasattr(value, "isoformat") else value
+def write(action, success: str) -> None:
+    save(action, field_label=lambda field: t(f"handshake.field.{field}"), success=success,
+         params=lambda values: {key: label("stage", value) if value in HANDSHAKE_STAGES else value
+                                for key, value in values.items()})
 
 
 def start(view) -> None:
@@ -165,12 +146,6 @@ def review_history(reviews) -> None:
             st.markdown(f"**{t('handshake.notes')}** — {row.notes or '–'}")
             st.markdown(f"**{t('handshake.decisions')}** — {row.decisions or '–'}")
             st.caption(t("handshake.next_review_was", date=fmt.day(row.next_review_on, lang)))
-
-
-def saved_message() -> None:
-    message = st.session_state.pop("handshake_saved", None)
-    if message:
-        st.success(message, icon=":material/check:")
 
 
 account_id = state.selected_account_id()

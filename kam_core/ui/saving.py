@@ -1,0 +1,47 @@
+"""One way for a page to run a save: say what is wrong (naming the field), or that someone else
+saved first; on success clear the cached reads, rerun, and say it was saved. The input stays on
+screen whenever nothing was saved."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import streamlit as st
+
+from kam_core import formatting as fmt
+from kam_core.errors import ConflictError, ValidationError
+from kam_core.ui import readers
+from kam_core.ui.i18n import language, t
+
+_MESSAGE_KEY = "saved_message"
+
+
+def _shown(value):
+    """A parameter as it reads in a message: dates formatted, the rest as is."""
+    return fmt.day(value, language()) if hasattr(value, "isoformat") else value
+
+
+def save(action: Callable[[], object], *, field_label: Callable[[str], str], success: str | None = None,
+         params: Callable[[dict], dict] | None = None) -> None:
+    try:
+        action()
+    except ValidationError as error:
+        for problem in error.errors:
+            values = {key: _shown(value) for key, value in problem.params.items()}
+            values = params(values) if params else values
+            st.error(t("error.field", field=field_label(problem.field), message=t(f"error.{problem.code}", **values)))
+        return
+    except ConflictError:
+        st.error(t("canvas.conflict_form"))
+        readers.clear()
+        return
+    readers.clear()
+    st.session_state[_MESSAGE_KEY] = success or t("canvas.saved")
+    st.rerun()
+
+
+def saved_message() -> None:
+    """The message of the save that just happened, if any (call once near the top of the page)."""
+    message = st.session_state.pop(_MESSAGE_KEY, None)
+    if message:
+        st.success(message, icon=":material/check:")
