@@ -49,6 +49,7 @@ class AccountSummary:
     country: str | None
     kam: str | None
     sponsor: str | None
+    sponsor_id: int | None
     status: str
     revenue_by_year: pd.DataFrame  # year, revenue, category_spend
     potential_3y: float | None
@@ -144,7 +145,8 @@ def account_summary(session: Session, account_id: int, today: date) -> AccountSu
                                   .order_by(Engagement.on_date).limit(5)).all()
     return AccountSummary(
         account_id=account.id, name=account.name, group=account.group_name or parent_name, sector=account.sector,
-        country=account.country, kam=kam_name, sponsor=sponsor_name, status=account.status,
+        country=account.country, kam=kam_name, sponsor=sponsor_name, sponsor_id=account.sponsor_id,
+        status=account.status,
         revenue_by_year=pd.DataFrame(years, columns=["year", "revenue", "category_spend"]),
         potential_3y=account.potential_3y, margin_pct=account.margin_pct,
         trajectory=_trajectory(session, account_id,

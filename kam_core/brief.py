@@ -170,7 +170,7 @@ def _t(key: str, language: str, **params) -> str:
 def _labelled(key: str, language: str, text: str) -> str:
     """"Label: text", the label translated; the text (names, figures, the user's words) kept as is,
     outside any template."""
-    return f"{_t(key, language)}: {text}"
+    return _t("brief.labelled", language).format(label=_t(key, language), text=text)
 
 
 def _figure_rows(brief: Brief, language: str) -> list[tuple[str, str]]:
@@ -201,7 +201,7 @@ def _person(person: PersonMet, language: str) -> str:
 
 def _commitment(item: OpenCommitment, language: str) -> str:
     return " · ".join([
-        f"{_t(f'enum.follow_up.{item.side}', language)}: {item.description}",
+        _labelled(f"enum.follow_up.{item.side}", language, item.description),
         item.owner,
         _labelled("brief.due", language, day(item.due_date, language)),
         _t(f"rag.{item.rag}", language),

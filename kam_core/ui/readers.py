@@ -252,14 +252,15 @@ def handshake_view(account_id: int) -> handshake.HandshakeView:
 
 
 @st.cache_data(**_CACHE)
-def _handshake_choices(url: str, account_id: int) -> tuple[dict[int, str], dict[int, str]]:
+def _handshake_choices(url: str, account_id: int, keep: int | None) -> tuple[dict[int, str], dict[int, str]]:
     with Session(get_engine(url)) as session:
-        return handshake.signatory_choices(session, account_id), handshake.sponsor_choices(session)
+        return handshake.signatory_choices(session, account_id), handshake.sponsor_choices(session, keep=keep)
 
 
-def handshake_choices(account_id: int) -> tuple[dict[int, str], dict[int, str]]:
-    """(signatories: the account's stakeholders, sponsors: our active executives)."""
-    return _handshake_choices(database_url(), account_id)
+def handshake_choices(account_id: int, sponsor_id: int | None) -> tuple[dict[int, str], dict[int, str]]:
+    """(signatories: the account's stakeholders, sponsors: our active executives and the one set,
+    even if no longer active, so that saving something else never clears it)."""
+    return _handshake_choices(database_url(), account_id, sponsor_id)
 
 
 @st.cache_data(**_CACHE)

@@ -98,7 +98,7 @@ def section_editor(section: str, account_id: int, *, height: int | str = "auto")
     left, right = st.columns([1, 4], vertical_alignment="center")
     if left.button(t("canvas.save"), key=f"save_{section}_{account_id}", icon=":material/save:", type="primary"):
         _save(section, account_id, _to_codes(edited, mapping), sections.versions(frame), generation_key)
-    changes = st.session_state.pop(f"saved_{section}", None)
+    changes = st.session_state.pop(f"saved_{section}_{account_id}", None)
     if changes is not None:
         right.success(t("canvas.saved") if changes else t("canvas.unchanged"), icon=":material/check:")
     if st.session_state.get(f"conflict_{section}_{account_id}"):
@@ -122,7 +122,7 @@ def _save(section: str, account_id: int, rows: list[dict], read_versions: dict[i
         return
     readers.clear()
     st.session_state[generation_key] += 1
-    st.session_state[f"saved_{section}"] = changes
+    st.session_state[f"saved_{section}_{account_id}"] = changes
     st.rerun()
 
 

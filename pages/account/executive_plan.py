@@ -28,8 +28,10 @@ def sponsor(account_id: int, summary) -> None:
     options = {int(row.executive_id): t("plan.sponsor_option", name=row.executive, title=row.title,
                                          sponsored=row.sponsored, limit=row.max_accounts)
                for row in load.itertuples()}
+    if summary.sponsor_id is not None and summary.sponsor_id not in options:  # no longer active: kept as is
+        options[summary.sponsor_id] = t("plan.inactive", name=summary.sponsor)
     current = readers.key_figures(account_id)  # carries the account's version
-    chosen = next((i for i, row in zip(options, load.itertuples()) if row.executive == summary.sponsor), None)
+    chosen = summary.sponsor_id
     with st.form(f"sponsor_{account_id}", border=False):
         left, right = st.columns([3, 1], vertical_alignment="bottom")
         executive = left.selectbox(t("plan.sponsor"), [None, *options], key=f"sponsor_pick_{account_id}",

@@ -66,7 +66,7 @@ def stage_move(view, joint_objectives: int) -> None:
 
 def details(view) -> None:
     st.subheader(t("handshake.details"))
-    signatories, sponsors = readers.handshake_choices(view.account_id)
+    signatories, sponsors = readers.handshake_choices(view.account_id, view.sponsor_id)
     with st.form(f"details_{view.account_id}", border=False):
         vision = st.text_area(t("handshake.vision"), value=view.vision or "", max_chars=4000, height=100,
                               key=f"vision_{view.account_id}", placeholder=t("handshake.vision_placeholder"))

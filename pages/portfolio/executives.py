@@ -82,7 +82,17 @@ def executives_editor() -> None:
             return
         except ConflictError:
             st.error(t("canvas.conflict"))
+            st.session_state["executives_conflict"] = True
             return
+        readers.clear()
+        st.session_state["executives_generation"] = generation + 1
+        st.session_state["executives_saved"] = True
+        st.rerun()
+    if st.session_state.pop("executives_saved", False):
+        st.success(t("canvas.saved"), icon=":material/check:")
+    if st.session_state.get("executives_conflict") and st.button(t("canvas.reload"), key="reload_executives",
+                                                                 icon=":material/refresh:"):
+        del st.session_state["executives_conflict"]
         readers.clear()
         st.session_state["executives_generation"] = generation + 1
         st.rerun()

@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlmodel import Session, select
 
 from kam_core import db, sections
-from kam_core.models import Account, Engagement, Executive, Pairing, Stakeholder
+from kam_core.models import Account, Engagement, Executive, Handshake, Pairing, Stakeholder
 from tests.conftest import TODAY
 from tests.pages.conftest import no_exception, texts
 
@@ -121,3 +121,19 @@ def test_our_executives_can_be_added_and_a_bad_limit_is_refused(demo_app, demo_u
     no_exception(app)
     with Session(db.get_engine(demo_url)) as session:
         assert session.exec(select(Executive).where(Executive.name == "Ines Carvalho")).one().max_accounts == 2
+
+
+def test_saving_keeps_a_sponsor_who_is_no_longer_active(demo_app, demo_url):
+    account_id = _account(demo_url)
+    with db.session_scope(db.get_engine(demo_url)) as session:
+        sponsor_id = session.get(Account, account_id).sponsor_id
+        session.get(Executive, sponsor_id).active = False
+    app = demo_app(PLAN, account=str(account_id))
+    next(b for b in app.button if "sponsor_" in str(b.key)).click().run()
+    no_exception(app)
+    app.switch_page("pages/account/handshake.py").run()
+    next(b for b in app.button if "details_" in str(b.key)).click().run()
+    no_exception(app)
+    with Session(db.get_engine(demo_url)) as session:
+        assert session.get(Account, account_id).sponsor_id == sponsor_id
+        assert session.exec(select(Handshake.sponsor_id).where(Handshake.account_id == account_id)).one() == sponsor_id
