@@ -102,6 +102,7 @@ def test_french_pages(page: Page):
     shoot(page, "07-home-fr")
     _nav(page, "Synthèse du compte")
     _no_exception(page)
+    _charts_and_grids_drawn(page)
     shoot(page, "08-account-overview-fr")
 
 
