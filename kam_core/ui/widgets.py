@@ -27,8 +27,8 @@ def link_to_accounts(view: str, text: str, key: str) -> None:
         st.switch_page(ACCOUNTS_PAGE)
 
 
-def link_to_page(page: str, text: str, key: str) -> None:
-    if st.button(text, key=key, icon=":material/arrow_forward:"):
+def link_to_page(page: str, text: str, key: str, kind: str = "secondary") -> None:
+    if st.button(text, key=key, icon=":material/arrow_forward:", type=kind):
         st.switch_page(page)
 
 

@@ -23,7 +23,8 @@ def header(board, overdue) -> None:
                       border=True, help=t("home.handshake_coverage_help"))
     columns[0].caption(t("home.covered_of", covered=agreed, total=total))
     columns[1].metric(t("handshakes.stuck", days=STUCK_AFTER_DAYS), int(board["stuck"].sum()), border=True)
-    columns[2].metric(t("home.overdue_commitments"), len(overdue), border=True)
+    columns[2].metric(t("handshakes.overdue_metric"), len(overdue), border=True,
+                      help=t("handshakes.overdue_metric_help"))
     columns[2].caption(t("home.ours_theirs", ours=int((overdue["side"] == "ours").sum()) if len(overdue) else 0,
                          theirs=int((overdue["side"] == "theirs").sum()) if len(overdue) else 0))
     columns[3].metric(t("handshakes.reviews_due"), int(board["review_due"].sum()), border=True)

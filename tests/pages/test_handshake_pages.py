@@ -130,3 +130,10 @@ def test_the_board_opens_an_accounts_handshake(demo_app, demo_url):
     with Session(db.get_engine(demo_url)) as session:
         name = session.get(Account, account_id).name
     assert app.title[0].value == f"Handshake — {name}"
+
+
+def test_home_links_to_the_handshake_board(demo_app):
+    app = demo_app()
+    app.button(key="link_handshake_board").click().run()
+    no_exception(app)
+    assert app.title[0].value == "Handshakes"
