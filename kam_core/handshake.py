@@ -39,7 +39,7 @@ and the commitments are list sections edited through ``kam_core.sections``.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 import pandas as pd
 from sqlalchemy import case, func, or_, select

@@ -45,3 +45,11 @@ def saved_message() -> None:
     message = st.session_state.pop(_MESSAGE_KEY, None)
     if message:
         st.success(message, icon=":material/check:")
+
+
+def show_row_errors(error: ValidationError, field_label: Callable[[str], str]) -> None:
+    """A table save refused: nothing saved, then each problem with its row and column."""
+    st.error(t("canvas.nothing_saved"))
+    for problem in error.errors:
+        st.error(t("canvas.row_error", row=problem.params.get("row", "–"), field=field_label(problem.field),
+                   message=t(f"error.{problem.code}", **problem.params)))

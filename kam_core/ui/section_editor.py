@@ -15,6 +15,7 @@ from kam_core.clock import today
 from kam_core.errors import ConflictError, ValidationError
 from kam_core.ui import readers
 from kam_core.ui.i18n import t
+from kam_core.ui.saving import show_row_errors
 from kam_core.ui.store import engine
 
 # Which enumeration labels (catalog "enum.<kind>.<code>") a choice column shows.
@@ -111,11 +112,7 @@ def _save(section: str, account_id: int, rows: list[dict], read_versions: dict[i
         changes = sections.save_section(engine(), section, account_id, rows, today=today(),
                                         read_versions=read_versions)
     except ValidationError as error:
-        st.error(t("canvas.nothing_saved"))
-        for problem in error.errors:
-            st.error(t("canvas.row_error", row=problem.params.get("row", "–"),
-                       field=t(f"col.{section}.{problem.field}"),
-                       message=t(f"error.{problem.code}", **problem.params)))
+        show_row_errors(error, lambda field: t(f"col.{section}.{field}"))
         return
     except ConflictError:
         st.session_state[f"conflict_{section}_{account_id}"] = True

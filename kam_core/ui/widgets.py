@@ -64,3 +64,16 @@ def segment_tile(segment: str, count: int, revenue: str) -> None:
 def rag_badge(rag: str) -> str:
     """A coloured word (Overdue, Due soon, On track, Done) that reads on a projector, not a dot."""
     return f":{RAG_COLOURS[rag]}-badge[{t(f'rag.{rag}')}]"
+
+
+def selected_account_or_stop(page_title_key: str):
+    """The selected account's summary; with no account to show, say so under the page title and stop."""
+    from kam_core.ui import readers  # readers imports the domain modules; widgets stays light to import
+
+    account_id = state.selected_account_id()
+    summary = readers.account_summary_of(account_id) if account_id is not None else None
+    if summary is None:
+        st.title(t(page_title_key))
+        st.info(t("overview.pick_account"))
+        st.stop()
+    return summary

@@ -7,12 +7,12 @@ from kam_core import charts, formatting as fmt, sections
 from kam_core.buying_centre import influence_attitude_chart, map_status, org_chart_dot, stale_contacts
 from kam_core.clock import today
 from kam_core.models import BUYING_ROLES, WHITE_SPACE_STATUSES
-from kam_core.ui import readers, state
+from kam_core.ui import readers
 from kam_core.ui.i18n import label, language, t
 from kam_core.ui.saving import save, saved_message
 from kam_core.ui.section_editor import section_editor
 from kam_core.ui.store import engine
-from kam_core.ui.widgets import RAG_COLOURS, segment_badge
+from kam_core.ui.widgets import RAG_COLOURS, segment_badge, selected_account_or_stop
 from kam_core.white_space import white_space_chart, white_space_totals
 
 
@@ -196,12 +196,8 @@ def action_plan(summary, account_id: int) -> None:
     section_editor("actions", account_id)
 
 
-account_id = state.selected_account_id()
-summary = readers.account_summary_of(account_id) if account_id is not None else None
-if summary is None:
-    st.title(t("page.canvas"))
-    st.info(t("overview.pick_account"))
-    st.stop()
+summary = selected_account_or_stop("page.canvas")
+account_id = summary.account_id
 currency = readers.programme_settings().currency
 header(summary)
 saved_message()

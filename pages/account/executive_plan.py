@@ -7,12 +7,13 @@ import streamlit as st
 
 from kam_core import brief, engagement, formatting as fmt
 from kam_core.clock import today
-from kam_core.ui import readers, state
+from kam_core.ui import readers
 from kam_core.ui.i18n import language, t
 from kam_core.ui.labels import CADENCE_COLOURS, timeline_labels
 from kam_core.ui.saving import save, saved_message
 from kam_core.ui.section_editor import section_editor
 from kam_core.ui.store import engine
+from kam_core.ui.widgets import selected_account_or_stop
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -96,12 +97,8 @@ def executive_brief(planned) -> None:
                           icon=":material/article:", on_click="ignore")
 
 
-account_id = state.selected_account_id()
-summary = readers.account_summary_of(account_id) if account_id is not None else None
-if summary is None:
-    st.title(t("page.executive_plan"))
-    st.info(t("overview.pick_account"))
-    st.stop()
+summary = selected_account_or_stop("page.executive_plan")
+account_id = summary.account_id
 header(summary)
 saved_message()
 sponsor(account_id, summary)

@@ -9,9 +9,9 @@ from kam_core import formatting as fmt
 from kam_core import charts
 from kam_core.handshake import stage_index
 from kam_core.models import HANDSHAKE_STAGES
-from kam_core.ui import readers, state
+from kam_core.ui import readers
 from kam_core.ui.i18n import label, language, t
-from kam_core.ui.widgets import SEGMENT_COLOURS, rag_badge, segment_badge
+from kam_core.ui.widgets import SEGMENT_COLOURS, rag_badge, segment_badge, selected_account_or_stop
 
 
 def header(summary) -> None:
@@ -116,12 +116,8 @@ def next_engagements(summary) -> None:
                           for on_date, kind, objective in summary.next_engagements))
 
 
-account_id = state.selected_account_id()
-summary = readers.account_summary_of(account_id) if account_id is not None else None
-if summary is None:
-    st.title(t("page.account_overview"))
-    st.info(t("overview.pick_account"))
-    st.stop()
+summary = selected_account_or_stop("page.account_overview")
+account_id = summary.account_id
 header(summary)
 key_figures(summary, readers.programme_settings().currency)
 left, right = st.columns(2, gap="large")

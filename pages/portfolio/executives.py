@@ -11,6 +11,7 @@ from kam_core.clock import today
 from kam_core.ui import readers, state
 from kam_core.ui.i18n import language, t
 from kam_core.ui.labels import CADENCE_COLOURS, timeline_labels
+from kam_core.ui.saving import show_row_errors
 from kam_core.ui.store import engine
 from kam_core.ui.widgets import link_to_accounts
 
@@ -74,11 +75,7 @@ def executives_editor() -> None:
         try:
             executives.save_executives(engine(), edited.to_dict("records"), set(table["id"]))
         except ValidationError as error:
-            st.error(t("canvas.nothing_saved"))
-            for problem in error.errors:
-                st.error(t("canvas.row_error", row=problem.params.get("row", "–"),
-                           field=t(f"executives.field.{problem.field}"),
-                           message=t(f"error.{problem.code}", **problem.params)))
+            show_row_errors(error, lambda field: t(f"executives.field.{field}"))
             return
         except ConflictError:
             st.error(t("canvas.conflict"))
