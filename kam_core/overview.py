@@ -210,6 +210,7 @@ class AccountFilter:
     kams: tuple[str, ...] = ()
     statuses: tuple[str, ...] = ()
     groups: tuple[str, ...] = ()
+    segments: tuple[str, ...] = ()
 
 
 def filter_accounts(table: pd.DataFrame, criteria: AccountFilter) -> pd.DataFrame:
@@ -219,7 +220,8 @@ def filter_accounts(table: pd.DataFrame, criteria: AccountFilter) -> pd.DataFram
         needle = fold_name(criteria.search)
         rows = rows[rows["name"].map(fold_name).str.contains(needle, regex=False)]
     for column, wanted in (("sector", criteria.sectors), ("country", criteria.countries), ("kam", criteria.kams),
-                           ("status", criteria.statuses), ("group", criteria.groups)):
+                           ("status", criteria.statuses), ("group", criteria.groups),
+                           ("segment", criteria.segments)):
         if wanted:
             rows = rows[rows[column].isin(wanted)]
     return rows

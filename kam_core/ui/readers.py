@@ -11,12 +11,14 @@ import streamlit as st
 from sqlmodel import Session
 
 from kam_core import (
-    brief, buying_centre, engagement, executives, handshake, overview, scoring, sections, settings, white_space,
+    accounts, brief, buying_centre, engagement, executives, handshake, merge, overview, scoring, sections, settings,
+    team, white_space,
 )
 from kam_core.account_summary import AccountSummary, account_summary
 from kam_core.clock import today
 from kam_core.db import database_url, get_engine, store_info
 from kam_core.engagement import UpcomingEngagement, upcoming_engagements
+from kam_core.errors import NotFoundError
 from kam_core.matrix import StrategicCapacity, active_kams, matrix_table
 from kam_core.models import AXES
 from kam_core.portfolio import Thresholds, segments
@@ -344,3 +346,80 @@ def _executives(url: str) -> pd.DataFrame:
 
 def executives_table() -> pd.DataFrame:
     return _executives(database_url())
+
+
+# --- accounts and reference data ---------------------------------------------------------------
+
+
+@st.cache_data(**_CACHE)
+def _account_record(url: str, account_id: int) -> accounts.AccountRecord | None:
+    with Session(get_engine(url)) as session:
+        try:
+            return accounts.load_account(session, account_id)
+        except NotFoundError:
+            return None
+
+
+def account_record(account_id: int) -> accounts.AccountRecord | None:
+    return _account_record(database_url(), account_id)
+
+
+@st.cache_data(**_CACHE)
+def _account_form_choices(url: str, account_id: int | None, kam_id: int | None) -> accounts.FormChoices:
+    with Session(get_engine(url)) as session:
+        return accounts.form_choices(session, account_id, kam_id)
+
+
+def account_form_choices(account_id: int | None, kam_id: int | None) -> accounts.FormChoices:
+    """What the account form offers: group heads, group names, KAMs, sectors in use."""
+    return _account_form_choices(database_url(), account_id, kam_id)
+
+
+@st.cache_data(**_CACHE)
+def _deletion_impact(url: str, account_id: int) -> dict[str, int]:
+    with Session(get_engine(url)) as session:
+        return accounts.deletion_impact(session, account_id)
+
+
+def deletion_impact(account_id: int) -> dict[str, int]:
+    return _deletion_impact(database_url(), account_id)
+
+
+@st.cache_data(**_CACHE)
+def _kams(url: str) -> pd.DataFrame:
+    with Session(get_engine(url)) as session:
+        return team.load_kams(session)
+
+
+def kam_table() -> pd.DataFrame:
+    return _kams(database_url())
+
+
+@st.cache_data(**_CACHE)
+def _offers(url: str) -> pd.DataFrame:
+    with Session(get_engine(url)) as session:
+        return team.load_offers(session)
+
+
+def offers_table() -> pd.DataFrame:
+    return _offers(database_url())
+
+
+@st.cache_data(**_CACHE)
+def _duplicates(url: str) -> list[merge.DuplicatePair]:
+    with Session(get_engine(url)) as session:
+        return merge.likely_duplicates(session)
+
+
+def likely_duplicates() -> list[merge.DuplicatePair]:
+    return _duplicates(database_url())
+
+
+@st.cache_data(**_CACHE)
+def _merge_plan(url: str, keep_id: int, other_id: int) -> merge.MergePlan:
+    with Session(get_engine(url)) as session:
+        return merge.merge_plan(session, keep_id, other_id)
+
+
+def merge_plan(keep_id: int, other_id: int) -> merge.MergePlan:
+    return _merge_plan(database_url(), keep_id, other_id)

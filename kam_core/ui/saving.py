@@ -21,10 +21,13 @@ def _shown(value):
     return fmt.day(value, language()) if hasattr(value, "isoformat") else value
 
 
-def save(action: Callable[[], object], *, field_label: Callable[[str], str], success: str | None = None,
-         params: Callable[[dict], dict] | None = None) -> None:
+def save(action: Callable[[], object], *, field_label: Callable[[str], str],
+         success: str | Callable[[object], str] | None = None, params: Callable[[dict], dict] | None = None,
+         go_to: str | None = None) -> None:
+    """Run ``action``; ``success`` may read what it returned. On success the page reruns, or opens
+    ``go_to`` (when the record the page showed is gone or out of the programme)."""
     try:
-        action()
+        result = action()
     except ValidationError as error:
         for problem in error.errors:
             values = {key: _shown(value) for key, value in problem.params.items()}
@@ -36,7 +39,10 @@ def save(action: Callable[[], object], *, field_label: Callable[[str], str], suc
         readers.clear()
         return
     readers.clear()
-    st.session_state[_MESSAGE_KEY] = success or t("canvas.saved")
+    message = success(result) if callable(success) else success
+    st.session_state[_MESSAGE_KEY] = message or t("canvas.saved")
+    if go_to:
+        st.switch_page(go_to)
     st.rerun()
 
 

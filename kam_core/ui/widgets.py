@@ -18,6 +18,8 @@ SEGMENT_COLOURS = {
 RAG_COLOURS = {"red": "red", "amber": "orange", "green": "green", "done": "gray"}
 ACCOUNTS_PAGE = "pages/portfolio/accounts.py"
 ACCOUNT_PAGE = "pages/account/overview.py"
+RECORD_PAGE = "pages/account/record.py"
+NEW_ACCOUNT_KEY = "creating_account"  # the account record page shows the form for a new account
 
 
 def link_to_accounts(view: str, text: str, key: str) -> None:
@@ -32,11 +34,19 @@ def link_to_page(page: str, text: str, key: str, kind: str = "secondary") -> Non
         st.switch_page(page)
 
 
-def open_account(account_id: int, text: str, key: str, kind: str = "tertiary") -> None:
-    """A button that makes ``account_id`` the selected account and opens its overview."""
-    if st.button(text, key=key, icon=":material/open_in_new:", type=kind):
+def open_account(account_id: int, text: str, key: str, kind: str = "tertiary", page: str = ACCOUNT_PAGE,
+                 icon: str = ":material/open_in_new:") -> None:
+    """A button that makes ``account_id`` the selected account and opens its overview (or ``page``)."""
+    if st.button(text, key=key, icon=icon, type=kind):
         state.request_account(account_id)
-        st.switch_page(ACCOUNT_PAGE)
+        st.switch_page(page)
+
+
+def new_account_button(key: str) -> None:
+    """A button that opens the account record on the form for a new account."""
+    if st.button(t("record.new"), key=key, icon=":material/add_business:"):
+        st.session_state[NEW_ACCOUNT_KEY] = True
+        st.switch_page(RECORD_PAGE)
 
 
 def figure(label: str, value: str, help_text: str, caption: str | None = None) -> None:

@@ -1,19 +1,28 @@
-"""Accounts: every account of the programme, filtered to what a home-page figure stands for."""
+"""Accounts: every account of the programme, filtered to what a home-page figure stands for; a row
+opens the account or its record, an archived one can be restored, and a new account starts here."""
 
 import streamlit as st
 
-from kam_core.overview import ACCOUNT_VIEWS, AccountFilter, account_view, filter_accounts, in_programme
+from kam_core import accounts
+from kam_core.models import ACCOUNT_STATUSES
+from kam_core.overview import ACCOUNT_VIEWS, SEGMENTS, AccountFilter, account_view, filter_accounts, in_programme
 from kam_core.ui import readers, state
 from kam_core.ui.i18n import label, t
-from kam_core.ui.widgets import SEGMENT_COLOURS, open_account
+from kam_core.ui.saving import save, saved_message
+from kam_core.ui.store import engine
+from kam_core.ui.widgets import RECORD_PAGE, SEGMENT_COLOURS, new_account_button, open_account
 
 ROW_HEIGHT = 35
 MAX_GRID_HEIGHT = 1100
 
 
 def header(count: int) -> None:
-    st.title(t("page.accounts"))
+    left, right = st.columns([4, 1], vertical_alignment="bottom")
+    left.title(t("page.accounts"))
+    with right:
+        new_account_button("accounts_new_account")
     st.caption(t("accounts.caption", count=count))
+    saved_message()
 
 
 def view_and_filters(table):
@@ -24,15 +33,17 @@ def view_and_filters(table):
     search = top[1].text_input(t("accounts.search"), placeholder=t("accounts.search_placeholder"))
     include_archived = top[2].toggle(t("accounts.include_archived"))
     with st.expander(t("accounts.filters")):
-        columns = st.columns(4)
+        columns = st.columns(5)
         sectors = columns[0].multiselect(t("column.sector"), sorted(table["sector"].dropna().unique()))
         countries = columns[1].multiselect(t("column.country"), sorted(table["country"].dropna().unique()))
         kams = columns[2].multiselect(t("column.kam"), sorted(table["kam"].dropna().unique()))
-        statuses = columns[3].multiselect(t("column.status"), ("prospect", "active", "archived"),
+        statuses = columns[3].multiselect(t("column.status"), ACCOUNT_STATUSES,
                                           format_func=lambda code: label("account_status", code))
+        segments = columns[4].multiselect(t("column.segment"), SEGMENTS, format_func=lambda code: label("segment", code),
+                                          key="accounts_segments")
     rows = account_view(table, view, include_archived=include_archived or "archived" in statuses)
     return filter_accounts(rows, AccountFilter(search, tuple(sectors), tuple(countries), tuple(kams),
-                                               tuple(statuses)))
+                                               tuple(statuses), segments=tuple(segments)))
 
 
 def account_grid(rows, currency: str):
@@ -87,10 +98,28 @@ def open_selected(rows, selection) -> None:
         st.caption(t("accounts.pick_hint"))
         return
     row = rows.iloc[picked[0]]
+    account_id = int(row["account_id"])
     if row["status"] == "archived":
-        st.info(t("accounts.archived", name=row["name"]))
+        restore(account_id, row["name"])
         return
-    open_account(int(row["account_id"]), t("accounts.open", name=row["name"]), "open_selected_account", "primary")
+    left, right = st.columns(2)
+    with left:
+        open_account(account_id, t("accounts.open", name=row["name"]), "open_selected_account", "primary")
+    with right:
+        open_account(account_id, t("accounts.edit", name=row["name"]), "edit_selected_account", "secondary",
+                     page=RECORD_PAGE, icon=":material/edit:")
+
+
+def restore(account_id: int, name: str) -> None:
+    """An archived account is out of the programme: it can be put back, then opened."""
+    st.info(t("accounts.archived", name=name))
+    if st.button(t("accounts.restore", name=name), key="restore_selected_account", icon=":material/unarchive:"):
+        def action():
+            record = readers.account_record(account_id)
+            accounts.set_status(engine(), account_id, "active", record.version)
+            state.request_account(account_id)
+
+        save(action, field_label=lambda field: t(f"account.field.{field}", currency=""), success=t("accounts.restored", name=name))
 
 
 table = readers.account_table()

@@ -6,12 +6,11 @@ from datetime import timedelta
 import streamlit as st
 
 from kam_core import engagement, executives, formatting as fmt
-from kam_core.errors import ConflictError, ValidationError
 from kam_core.clock import today
 from kam_core.ui import readers, state
 from kam_core.ui.i18n import language, t
 from kam_core.ui.labels import CADENCE_COLOURS, timeline_labels
-from kam_core.ui.saving import show_row_errors
+from kam_core.ui.roster_editor import roster_editor
 from kam_core.ui.store import engine
 from kam_core.ui.widgets import link_to_accounts
 
@@ -57,42 +56,16 @@ def sponsor_table() -> None:
 def executives_editor() -> None:
     st.subheader(t("executives.ours"))
     st.caption(t("executives.ours_help"))
-    table = readers.executives_table()
-    generation = st.session_state.setdefault("executives_generation", 0)
-    edited = st.data_editor(
-        table, key=f"executives_{generation}", num_rows="dynamic", hide_index=True, width="stretch",
-        column_order=("name", "title", "function", "email", "max_accounts", "active"),
-        column_config={
-            "name": st.column_config.TextColumn(t("executives.executive"), required=True, max_chars=120),
-            "title": st.column_config.TextColumn(t("executives.title"), required=True, max_chars=120),
-            "function": st.column_config.TextColumn(t("executives.function"), required=True, max_chars=80),
-            "email": st.column_config.TextColumn(t("executives.email"), max_chars=254),
-            "max_accounts": st.column_config.NumberColumn(t("executives.max_accounts"), min_value=1, max_value=20,
-                                                          step=1, required=True),
-            "active": st.column_config.CheckboxColumn(t("executives.active"), default=True),
-        })
-    if st.button(t("canvas.save"), key="save_executives", icon=":material/save:", type="primary"):
-        try:
-            executives.save_executives(engine(), edited.to_dict("records"), set(table["id"]))
-        except ValidationError as error:
-            show_row_errors(error, lambda field: t(f"executives.field.{field}"))
-            return
-        except ConflictError:
-            st.error(t("canvas.conflict"))
-            st.session_state["executives_conflict"] = True
-            return
-        readers.clear()
-        st.session_state["executives_generation"] = generation + 1
-        st.session_state["executives_saved"] = True
-        st.rerun()
-    if st.session_state.pop("executives_saved", False):
-        st.success(t("canvas.saved"), icon=":material/check:")
-    if st.session_state.get("executives_conflict") and st.button(t("canvas.reload"), key="reload_executives",
-                                                                 icon=":material/refresh:"):
-        del st.session_state["executives_conflict"]
-        readers.clear()
-        st.session_state["executives_generation"] = generation + 1
-        st.rerun()
+    roster_editor("executives", readers.executives_table(), {
+        "name": st.column_config.TextColumn(t("executives.executive"), required=True, max_chars=120),
+        "title": st.column_config.TextColumn(t("executives.title"), required=True, max_chars=120),
+        "function": st.column_config.TextColumn(t("executives.function"), required=True, max_chars=80),
+        "email": st.column_config.TextColumn(t("executives.email"), max_chars=254),
+        "max_accounts": st.column_config.NumberColumn(t("executives.max_accounts"), min_value=1, max_value=20,
+                                                      step=1, required=True),
+        "active": st.column_config.CheckboxColumn(t("executives.active"), default=True),
+    }, save=lambda rows, read: executives.save_executives(engine(), rows, read),
+        field_label=lambda field: t(f"executives.field.{field}"))
 
 
 def cadence_grid(grid) -> None:

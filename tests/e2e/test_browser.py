@@ -22,6 +22,9 @@ NAVIGATION = [  # (link text in the sidebar, screenshot name, a text the page mu
     ("Handshake", "05b-handshake", "Commitments of both sides"),
     ("Executive plan", "05c-executive-plan", "Executive brief"),
     ("Account overview", "05d-account-overview", "Account plan"),
+    ("Account record", "05e-account-record", "Identity and figures"),
+    ("Team and offers", "06a-team", "Our KAM team"),
+    ("Duplicates and merge", "06b-merge", "Likely duplicates"),
     ("Settings", "06-settings", "Where the data lives"),
 ]
 
@@ -134,3 +137,61 @@ def test_the_whole_canvas_of_a_demo_account(page: Page):
     _charts_and_grids_drawn(page)
     _no_exception(page)
     shoot(page, "10-canvas-whole")
+
+
+def _create_account(page: Page, name: str, sector: str) -> None:
+    """From the account list: New account, a name and a sector typed as a user would, Create."""
+    page.get_by_role("button", name="New account").click()
+    wait_idle(page)
+    expect(page.get_by_text("Name and sector are enough to start")).to_be_visible()
+    page.get_by_label("Account name").fill(name)
+    page.locator('[data-testid="stSelectbox"]', has_text="Sector").click()
+    page.keyboard.type(sector)
+    page.keyboard.press("Enter")
+
+
+def test_a_new_account_created_from_the_list_joins_it(page: Page):
+    _open(page, "/accounts")
+    count = int(re.search(r"(\d+) accounts in the programme", page.get_by_text("accounts in the programme")
+                          .first.inner_text()).group(1))
+    _create_account(page, "Brightwater Utilities", "Water utilities")
+    shoot(page, "11-new-account-form")
+    page.get_by_role("button", name="Create the account").click()
+    wait_idle(page)
+    expect(page.get_by_text("Brightwater Utilities created")).to_be_visible()
+    expect(page.get_by_text("not on the portfolio matrix yet")).to_be_visible()
+    expect(page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"] input').first).to_have_value(
+        "Brightwater Utilities")
+    _no_exception(page)
+    _charts_and_grids_drawn(page)
+    shoot(page, "12-new-account-created")
+    _nav(page, "Accounts")
+    expect(page.get_by_text(f"{count + 1} accounts in the programme")).to_be_visible()
+
+
+def test_a_duplicate_is_listed_and_merged(page: Page):
+    _open(page, "/accounts")
+    _create_account(page, "Kessler Autowerke GmbH", "Automotive")
+    page.get_by_role("button", name="Create the account").click()
+    wait_idle(page)
+    expect(page.get_by_text("Kessler Autowerke GmbH created")).to_be_visible()
+    _nav(page, "Duplicates and merge")
+    grid = page.locator('[data-testid="stDataFrame"]').first
+    grid.locator("canvas").first.wait_for(state="attached")
+    page.get_by_role("combobox", name="Account that stays").click()
+    page.keyboard.type("Kessler-")
+    page.get_by_role("option", name="Kessler-Autowerke AG").click()
+    wait_idle(page)
+    page.get_by_role("combobox", name="Account merged into it, then removed").click()
+    page.keyboard.type("Kessler Autowerke G")
+    page.get_by_role("option", name="Kessler Autowerke GmbH").click()
+    wait_idle(page)
+    expect(page.get_by_text("What moves")).to_be_visible()
+    _no_exception(page)
+    shoot(page, "13-merge-preview")
+    page.get_by_text("I understand that Kessler Autowerke GmbH will be removed").click()
+    wait_idle(page)
+    page.get_by_role("button", name="Merge", exact=True).click()
+    wait_idle(page)
+    expect(page.get_by_text("Kessler Autowerke GmbH was merged into Kessler-Autowerke AG")).to_be_visible()
+    _no_exception(page)

@@ -1,0 +1,181 @@
+"""Duplicates and merge: find the accounts that are the same customer (typical after an import)
+and merge them, choosing which values win and settling every conflict, without losing a row."""
+
+import pandas as pd
+import streamlit as st
+
+from kam_core import formatting as fmt
+from kam_core import merge
+from kam_core.countries import country_name
+from kam_core.ui import readers, state
+from kam_core.ui.i18n import label, language, t
+from kam_core.ui.saving import save, saved_message
+from kam_core.ui.store import engine
+
+KEEP_KEY = "merge_keep"
+OTHER_KEY = "merge_other"
+PICKED_PAIR_KEY = "merge_pair_applied"
+
+
+def header() -> None:
+    st.title(t("page.merge"))
+    st.caption(t("merge.caption"))
+    saved_message()
+
+
+def likely_duplicates(names: dict[int, str]) -> None:
+    """Pairs that look like one customer; picking one fills the two choices below."""
+    st.subheader(t("merge.duplicates"))
+    pairs = readers.likely_duplicates()
+    if not pairs:
+        st.info(t("merge.no_duplicates"))
+        return
+    table = pd.DataFrame([{
+        "first": pair.first_name, "second": pair.second_name, "similarity": 100 * pair.similarity,
+        "reasons": ", ".join(t(f"merge.reason.{reason}") for reason in pair.reasons),
+    } for pair in pairs])
+    picked = st.dataframe(table, hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row",
+                          key="merge_duplicates", column_config={
+                              "first": st.column_config.TextColumn(t("merge.first")),
+                              "second": st.column_config.TextColumn(t("merge.second")),
+                              "similarity": st.column_config.ProgressColumn(t("merge.similarity"), format="%.0f%%",
+                                                                            min_value=0, max_value=100),
+                              "reasons": st.column_config.TextColumn(t("merge.reasons")),
+                          })
+    rows = picked.selection.rows if picked else []
+    choice = (pairs[rows[0]].first_id, pairs[rows[0]].second_id) if rows and rows[0] < len(pairs) else None
+    if choice and st.session_state.get(PICKED_PAIR_KEY) != choice and all(i in names for i in choice):
+        st.session_state[PICKED_PAIR_KEY] = choice
+        st.session_state[KEEP_KEY], st.session_state[OTHER_KEY] = choice
+        st.rerun()
+
+
+def choose_accounts(names: dict[int, str]) -> tuple[int | None, int | None]:
+    st.subheader(t("merge.choose"))
+    ids = list(names)
+    left, right = st.columns(2)
+    keep = left.selectbox(t("merge.keep"), ids, format_func=names.get, index=None, key=KEEP_KEY,
+                          placeholder=t("merge.pick"), help=t("merge.keep_help"))
+    other = right.selectbox(t("merge.other"), ids, format_func=names.get, index=None, key=OTHER_KEY,
+                            placeholder=t("merge.pick"), help=t("merge.other_help"))
+    if keep is not None and keep == other:
+        st.warning(t("merge.same_account"))
+        return None, None
+    return keep, other
+
+
+def field_winners(plan) -> dict[str, str]:
+    """One choice per field whose values differ; equal fields need none."""
+    st.subheader(t("merge.fields"))
+    differing = [choice for choice in plan.fields if choice.differs]
+    if not differing:
+        st.caption(t("merge.fields_equal"))
+        return {}
+    st.caption(t("merge.fields_help"))
+    winners = {}
+    columns = st.columns(2)
+    for position, choice in enumerate(differing):
+        sides = {"keep": _side(plan.keep_name, _value(choice.field, choice.keep_value, choice.keep_label)),
+                 "other": _side(plan.other_name, _value(choice.field, choice.other_value, choice.other_label))}
+        winners[choice.field] = columns[position % 2].radio(
+            _field_label(choice.field), tuple(sides), index=tuple(sides).index(choice.suggested),
+            format_func=sides.get, key=f"merge_field_{plan.keep_id}_{plan.other_id}_{choice.field}")
+    return winners
+
+
+def _value(field: str, value, shown: str) -> str:
+    """A field's value as the rest of the app writes it (status names, countries, money, percent)."""
+    if value is None:
+        return ""
+    lang = language()
+    if field == "status":
+        return label("account_status", value)
+    if field == "country":
+        return country_name(value, lang)
+    if field == "potential_3y":
+        return fmt.money(value, readers.programme_settings().currency, lang)
+    if field == "margin_pct":
+        return fmt.percent(value, lang)
+    return shown
+
+
+def _about(conflict) -> str:
+    return t(f"field.{conflict.label}") if conflict.kind == "plan_text" else conflict.label
+
+
+def _side(name: str, value: str) -> str:
+    return t("merge.side", name=name, value=value or t("merge.empty"))
+
+
+def moves(plan) -> None:
+    st.subheader(t("merge.moves"))
+    lines = [t("record.delete_line", kind=t(f"record.kind.{kind}"), count=count)
+             for kind, count in plan.moves.items() if count]
+    st.markdown(t("merge.moves_intro", other=plan.other_name, keep=plan.keep_name))
+    st.markdown("\n".join(lines) if lines else t("merge.nothing_moves"))
+
+
+def conflicts(plan) -> dict[str, str]:
+    """Every conflict in one table, each with the side the user picks (the surviving account's by
+    default, visible, and changeable row by row)."""
+    st.subheader(t("merge.conflicts", count=len(plan.conflicts)))
+    if not plan.conflicts:
+        st.caption(t("merge.no_conflicts"))
+        return {}
+    st.caption(t("merge.conflicts_help"))
+    options = {"keep": t("merge.option.keep", name=plan.keep_name),
+               "other": t("merge.option.other", name=plan.other_name), "both": t("merge.option.both")}
+    table = pd.DataFrame([{
+        "kind": t(f"merge.kind.{conflict.kind}"), "label": _about(conflict), "keep_value": conflict.keep_value,
+        "other_value": conflict.other_value, "choice": options["keep"],
+    } for conflict in plan.conflicts])
+    edited = st.data_editor(table, hide_index=True, width="stretch", disabled=("kind", "label", "keep_value",
+                                                                               "other_value"),
+                            key=f"merge_conflicts_{plan.keep_id}_{plan.keep_version}_{plan.other_id}_{plan.other_version}", column_config={
+                                "kind": st.column_config.TextColumn(t("merge.kind")),
+                                "label": st.column_config.TextColumn(t("merge.about"), width="medium"),
+                                "keep_value": st.column_config.TextColumn(plan.keep_name, width="medium"),
+                                "other_value": st.column_config.TextColumn(plan.other_name, width="medium"),
+                                "choice": st.column_config.SelectboxColumn(t("merge.choice"), required=True,
+                                                                           options=list(options.values())),
+                            })
+    back = {text: code for code, text in options.items()}
+    return {conflict.key: back.get(choice, choice)
+            for conflict, choice in zip(plan.conflicts, edited["choice"], strict=True)}
+
+
+def merge_button(plan, winners: dict[str, str], resolutions: dict[str, str]) -> None:
+    st.divider()
+    st.markdown(t("merge.warning", other=plan.other_name, keep=plan.keep_name))
+    sure = st.checkbox(t("merge.confirm", other=plan.other_name), key=f"merge_sure_{plan.keep_id}_{plan.other_id}")
+    if st.button(t("merge.go"), key="merge_go", type="primary", icon=":material/merge:", disabled=not sure):
+        def action():
+            result = merge.merge_accounts(engine(), plan.keep_id, plan.other_id, winners, resolutions,
+                                          (plan.keep_version, plan.other_version))
+            state.request_account(result.keep_id)
+            for key in (KEEP_KEY, OTHER_KEY, PICKED_PAIR_KEY):
+                st.session_state.pop(key, None)
+            return result
+
+        save(action, field_label=_field_label,
+             success=lambda result: t("merge.done", other=plan.other_name, keep=plan.keep_name,
+                                      count=sum(result.moved.values()), backup=result.backup or "–"))
+
+
+def _field_label(field: str) -> str:
+    return t(f"account.field.{field}", currency=readers.programme_settings().currency)
+
+
+table = readers.account_table()
+names = {int(row.account_id): (row.name if row.status != "archived"
+                               else f"{row.name} ({label('account_status', 'archived')})")
+         for row in table.itertuples()}
+header()
+likely_duplicates(names)
+keep_id, other_id = choose_accounts(names)
+if keep_id is not None and other_id is not None:
+    plan = readers.merge_plan(keep_id, other_id)
+    winners = field_winners(plan)
+    moves(plan)
+    resolutions = conflicts(plan)
+    merge_button(plan, winners, resolutions)
