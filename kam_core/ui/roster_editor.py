@@ -26,8 +26,8 @@ def roster_editor(name: str, table: pd.DataFrame, column_config: dict, *,
     generation = st.session_state.setdefault(generation_key, 0)
     edited = st.data_editor(table, key=f"{name}_{generation}", num_rows="dynamic", hide_index=True, width="stretch",
                             column_order=tuple(column_config), column_config=column_config, disabled=read_only)
-    left, right = st.columns([1, 4], vertical_alignment="center")
-    if left.button(t("canvas.save"), key=f"save_{name}", icon=":material/save:", type="primary"):
+    actions = st.container(horizontal=True, vertical_alignment="center")  # the button keeps its full label
+    if actions.button(t("canvas.save"), key=f"save_{name}", icon=":material/save:", type="primary"):
         rows = [{key: value for key, value in row.items() if key not in read_only}
                 for row in edited.to_dict("records")]
         try:
@@ -44,7 +44,7 @@ def roster_editor(name: str, table: pd.DataFrame, column_config: dict, *,
         st.rerun()
     changes = st.session_state.pop(f"{name}_saved", None)
     if changes is not None:
-        right.success(t("canvas.saved") if changes else t("canvas.unchanged"), icon=":material/check:")
+        actions.success(t("canvas.saved") if changes else t("canvas.unchanged"), icon=":material/check:")
     if st.session_state.get(f"{name}_conflict"):
         st.error(t("canvas.conflict"), icon=":material/sync_problem:")
         if st.button(t("canvas.reload"), key=f"reload_{name}", icon=":material/refresh:"):

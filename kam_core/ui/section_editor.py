@@ -96,12 +96,12 @@ def section_editor(section: str, account_id: int, *, height: int | str = "auto")
         hide_index=True, width="stretch", height=height, column_order=columns,
         column_config={column.name: _column_config(section, column, mapping.get(column.name))
                        for column in spec.columns})
-    left, right = st.columns([1, 4], vertical_alignment="center")
-    if left.button(t("canvas.save"), key=f"save_{section}_{account_id}", icon=":material/save:", type="primary"):
+    actions = st.container(horizontal=True, vertical_alignment="center")  # the button keeps its full label
+    if actions.button(t("canvas.save"), key=f"save_{section}_{account_id}", icon=":material/save:", type="primary"):
         _save(section, account_id, _to_codes(edited, mapping), sections.versions(frame), generation_key)
     changes = st.session_state.pop(f"saved_{section}_{account_id}", None)
     if changes is not None:
-        right.success(t("canvas.saved") if changes else t("canvas.unchanged"), icon=":material/check:")
+        actions.success(t("canvas.saved") if changes else t("canvas.unchanged"), icon=":material/check:")
     if st.session_state.get(f"conflict_{section}_{account_id}"):
         _conflict(section, account_id, generation_key)
 

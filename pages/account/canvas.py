@@ -71,12 +71,12 @@ def key_figures(summary, account_id: int, currency: str) -> None:
 def potential_and_margin(account_id: int) -> None:
     figures = readers.key_figures(account_id)
     with st.form(f"key_figures_{account_id}", border=False):
-        left, middle, right = st.columns([2, 2, 1], vertical_alignment="bottom")
+        left, middle = st.columns(2, vertical_alignment="bottom")
         potential = left.number_input(t("canvas.potential_input"), min_value=0.0, step=100_000.0, format="%.0f",
                                       value=figures.potential_3y, key=f"potential_{account_id}")
         margin = middle.number_input(t("canvas.margin_input"), min_value=-100.0, max_value=100.0, step=0.5,
                                      value=figures.margin_pct, key=f"margin_{account_id}")
-        if right.form_submit_button(t("canvas.save"), icon=":material/save:"):
+        if st.form_submit_button(t("canvas.save"), icon=":material/save:"):
             write(lambda: sections.save_key_figures(engine(), account_id, potential, margin, figures.version))
 
 
