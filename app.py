@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from kam_core.ui import frame
+from kam_core.ui import frame, state
 from kam_core.ui.i18n import t
 
 st.set_page_config(page_title="KAM", page_icon=":material/handshake:", layout="wide")
@@ -33,7 +33,7 @@ navigation = st.navigation({
         st.Page("pages/account/overview.py", title=t("page.account_overview"), icon=":material/business_center:",
                 url_path="account"),
         st.Page("pages/account/record.py", title=t("page.record"), icon=":material/edit_note:",
-                url_path="account-record"),
+                url_path=state.RECORD_PATH),
     ],
     t("nav.data"): [
         st.Page("pages/data/team.py", title=t("page.team"), icon=":material/badge:", url_path="team"),
@@ -41,6 +41,7 @@ navigation = st.navigation({
         st.Page("pages/data/settings.py", title=t("page.settings"), icon=":material/settings:", url_path="settings"),
     ],
 }, expanded=True)  # every page in sight: a workshop should not hunt behind "View more"
+frame.end_new_account_elsewhere(navigation)
 frame.account_selector()
 frame.programme_caption()
 navigation.run()

@@ -255,6 +255,17 @@ def _texts(values: dict, cleaned: dict, errors: list[FieldError]) -> None:
             cleaned[name] = None
 
 
+def _spelling_in_use(session: Session, cleaned: dict) -> None:
+    """A sector or group typed as "energy" when "Energy" exists takes the existing spelling, so the
+    matrix's colours and the filters never split one sector in two."""
+    for name, column in (("sector", Account.sector), ("group_name", Account.group_name)):
+        typed = cleaned.get(name)
+        if typed:
+            spellings = {fold_name(known): known for known in session.execute(select(column).distinct()).scalars()
+                         if known}
+            cleaned[name] = spellings.get(fold_name(typed), typed)
+
+
 def _name_rules(session: Session, cleaned: dict, account_id: int | None, errors: list[FieldError]) -> None:
     name = cleaned["name"]
     if name is None:
@@ -365,6 +376,7 @@ def validate_account(session: Session, values: dict, account_id: int | None) -> 
     cleaned: dict = {}
     errors: list[FieldError] = []
     _texts(values, cleaned, errors)
+    _spelling_in_use(session, cleaned)
     _name_rules(session, cleaned, account_id, errors)
     _crm_id_rules(session, cleaned, account_id, errors)
     _country_rules(cleaned, errors)
@@ -531,8 +543,10 @@ def delete_account(engine: Engine, account_id: int, confirmation: str, expected_
                 raise ValidationError([FieldError("confirmation", "confirmation_mismatch", {"name": account.name})])
             path = db.sqlite_path(str(engine.url)) if backup else None
             copy = db.backup_sqlite(path, "before-delete") if path is not None else None
+            group = account.group_name or account.name
             for child in _children(session, account_id):
                 child.parent_id = None  # through the ORM, so that their versions move on
+                child.group_name = child.group_name or group  # still one group, named, without its head
             session.flush()
             session.delete(account)
             session.flush()

@@ -101,6 +101,9 @@ from kam_core.models import (
     Executive, Handshake, HandshakeReview, HandshakeStageEvent, JointObjective, Kam, Objective, Offer, Pairing,
     Priority, RevenueLine, Score, Stakeholder, SwotItem, ValueProposition, WhiteSpaceCell, utcnow,
 )
+from kam_core import formatting as fmt
+from kam_core.i18n import translate
+from kam_core.portfolio import load_programme
 from kam_core.sections import PLAN_TEXT_FIELDS
 from kam_core.text import fold_name
 
@@ -414,14 +417,6 @@ def _short(text: str | None) -> str:
     return flat if len(flat) <= SUMMARY_MAX else flat[:SUMMARY_MAX - 1] + "…"
 
 
-def _amount(value: float) -> str:
-    return f"{value:,.0f}"
-
-
-def _count(number: int, noun: str) -> str:
-    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
-
-
 def _number_label(value) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
@@ -474,27 +469,41 @@ def _field_choices(session: Session, keep: Account, other: Account) -> tuple[Fie
     return tuple(choices)
 
 
-def _score_summary(score: Score) -> str:
+@dataclass(frozen=True)
+class _Words:
+    """The language and currency the conflicts' summaries are written in."""
+
+    language: str = "en"
+    currency: str = "EUR"
+
+    def money(self, value: float) -> str:
+        return fmt.money(value, self.currency, self.language)
+
+
+def _score_summary(score: Score, words: _Words) -> str:
     rationale = _short(score.rationale)
-    return f"{score.value:.1f}" + (f" – {rationale}" if rationale else "")
+    return fmt.score(score.value, words.language) + (f" – {rationale}" if rationale else "")
 
 
-def _year_summary(year: AccountYear) -> str:
-    spend = f" / spend {_amount(year.category_spend)}" if year.category_spend is not None else ""
-    return _amount(year.revenue) + spend
+def _year_summary(year: AccountYear, words: _Words) -> str:
+    if year.category_spend is None:
+        return words.money(year.revenue)
+    return translate("merge.summary.year", words.language, revenue=words.money(year.revenue),
+                     spend=words.money(year.category_spend))
 
 
-def _cell_summary(cell: WhiteSpaceCell) -> str:
-    parts = [cell.status]
+def _cell_summary(cell: WhiteSpaceCell, words: _Words) -> str:
+    parts = [translate(f"enum.white_space.{cell.status}", words.language)]
     if cell.value is not None:
-        parts.append(_amount(cell.value))
+        parts.append(words.money(cell.value))
     if cell.competitor:
         parts.append(_short(cell.competitor))
     return ", ".join(parts)
 
 
-def _competitor_summary(competitor: Competitor) -> str:
-    share = f"{_number_label(competitor.share_pct)}%" if competitor.share_pct is not None else "no share given"
+def _competitor_summary(competitor: Competitor, words: _Words) -> str:
+    share = (fmt.percent(competitor.share_pct, words.language) if competitor.share_pct is not None
+             else translate("merge.summary.no_share", words.language))
     strengths = _short(competitor.strengths)
     return share + (f", {strengths}" if strengths else "")
 
@@ -507,16 +516,18 @@ def _handshake_children(session: Session, handshake: Handshake | None) -> dict[t
             for model in models}
 
 
-def _handshake_summary(handshake: Handshake, children: dict[type, list]) -> str:
-    return (f"stage {handshake.stage}, {_count(len(children[JointObjective]), 'joint objective')}, "
-            f"{_count(len(children[Commitment]), 'commitment')}, {_count(len(children[HandshakeReview]), 'review')}")
+def _handshake_summary(handshake: Handshake, children: dict[type, list], words: _Words) -> str:
+    return translate("merge.summary.handshake", words.language,
+                     stage=translate(f"enum.stage.{handshake.stage}", words.language),
+                     objectives=len(children[JointObjective]), commitments=len(children[Commitment]),
+                     reviews=len(children[HandshakeReview]), events=len(children[HandshakeStageEvent]))
 
 
 _OWNED = (Stakeholder, Score, AccountYear, RevenueLine, CustomerUnit, SwotItem, Competitor, Priority, Objective,
           Action, WhiteSpaceCell, Engagement, AccountPlan, Handshake)
 
 
-def _analyse(session: Session, keep: Account, other: Account) -> _Analysis:
+def _analyse(session: Session, keep: Account, other: Account, words: _Words = _Words()) -> _Analysis:
     """Read both accounts' rows and find every pair of rows about the same thing."""
     found = _Analysis(keep=keep, other=other)
     rows = found.rows
@@ -535,7 +546,7 @@ def _analyse(session: Session, keep: Account, other: Account) -> _Analysis:
             conflict = None if equal else Conflict(
                 f"score:{row.criterion_id}:{row.period}", "score",
                 f"{criteria.get(row.criterion_id, row.criterion_id)}, {row.period}",
-                _score_summary(row), _score_summary(twin), SIDES)
+                _score_summary(row, words), _score_summary(twin, words), SIDES)
             found.scores.append(_Pair(row, twin, conflict))
 
     # years
@@ -543,8 +554,8 @@ def _analyse(session: Session, keep: Account, other: Account) -> _Analysis:
     for row in _owned_rows(session, AccountYear, keep.id, AccountYear.year):
         twin = theirs.get(row.year)
         if twin is not None:
-            found.years.append(_Pair(row, twin, Conflict(f"year:{row.year}", "year", str(row.year), _year_summary(row),
-                                                         _year_summary(twin), (*SIDES, "both"))))
+            found.years.append(_Pair(row, twin, Conflict(f"year:{row.year}", "year", str(row.year), _year_summary(row, words),
+                                                         _year_summary(twin, words), (*SIDES, "both"))))
 
     # plan
     found.other_plan = rows[AccountPlan][0] if rows[AccountPlan] else None
@@ -568,8 +579,8 @@ def _analyse(session: Session, keep: Account, other: Account) -> _Analysis:
     if found.keep_handshake is not None and found.other_handshake is not None:
         found.handshake_conflict = Conflict(
             "handshake", "handshake", "handshake",
-            _handshake_summary(found.keep_handshake, _handshake_children(session, found.keep_handshake)),
-            _handshake_summary(found.other_handshake, other_children), SIDES)
+            _handshake_summary(found.keep_handshake, _handshake_children(session, found.keep_handshake), words),
+            _handshake_summary(found.other_handshake, other_children, words), SIDES)
 
     # customer units and white space cells
     if rows[CustomerUnit]:
@@ -591,8 +602,8 @@ def _analyse(session: Session, keep: Account, other: Account) -> _Analysis:
             if mine_cell is not None:
                 found.cells.append(_Pair(mine_cell, cell, Conflict(
                     f"white_space:{fold_name(target.name)}:{cell.offer_id}", "white_space",
-                    f"{target.name} / {offers.get(cell.offer_id, cell.offer_id)}", _cell_summary(mine_cell),
-                    _cell_summary(cell), SIDES)))
+                    f"{target.name} / {offers.get(cell.offer_id, cell.offer_id)}", _cell_summary(mine_cell, words),
+                    _cell_summary(cell, words), SIDES)))
 
     # competitors
     if rows[Competitor]:
@@ -603,8 +614,8 @@ def _analyse(session: Session, keep: Account, other: Account) -> _Analysis:
             twin = mine.get(fold_name(row.name))
             if twin is not None:
                 found.competitors.append(_Pair(twin, row, Conflict(
-                    f"competitor:{fold_name(row.name)}", "competitor", twin.name, _competitor_summary(twin),
-                    _competitor_summary(row), SIDES)))
+                    f"competitor:{fold_name(row.name)}", "competitor", twin.name, _competitor_summary(twin, words),
+                    _competitor_summary(row, words), SIDES)))
 
     # rows that follow their owner, and the other's children accounts
     stakeholder_ids = [row.id for row in rows[Stakeholder]]
@@ -628,12 +639,13 @@ def _analyse(session: Session, keep: Account, other: Account) -> _Analysis:
     return found
 
 
-def merge_plan(session: Session, keep_id: int, other_id: int) -> MergePlan:
+def merge_plan(session: Session, keep_id: int, other_id: int, language: str = "en") -> MergePlan:
     """What merging ``other_id`` into ``keep_id`` would do (see the module's docstring); writes nothing.
-    ValidationError other/same_account for one account twice, NotFoundError for a missing one."""
+    The conflicts' summaries are written in ``language``. ValidationError other/same_account for one
+    account twice, NotFoundError for a missing one."""
     _same_account(keep_id, other_id)
     keep, other = _account(session, keep_id), _account(session, other_id)
-    found = _analyse(session, keep, other)
+    found = _analyse(session, keep, other, _Words(language, load_programme(session).currency))
     return MergePlan(keep_id=keep.id, other_id=other.id, keep_name=keep.name, other_name=other.name,
                      keep_version=keep.version, other_version=other.version,
                      fields=_field_choices(session, keep, other), moves=dict(found.moves),

@@ -34,7 +34,7 @@ def account_selector() -> int | None:
         return None
     st.session_state[state.SELECTOR_KEY] = selected
     st.sidebar.selectbox(t("frame.account"), ids, key=state.SELECTOR_KEY, format_func=names.get,
-                         help=t("frame.account_help"))
+                         help=t("frame.account_help"), on_change=state.stop_new_account)
     state.remember_in_url(selected)
     return selected
 
@@ -42,3 +42,9 @@ def account_selector() -> int | None:
 def programme_caption() -> None:
     settings = readers.programme_settings()
     st.sidebar.caption(t("frame.programme", name=settings.name, period=settings.current_period))
+
+
+def end_new_account_elsewhere(page) -> None:
+    """Leaving the account record ends the creation of a new account."""
+    if page.url_path != state.RECORD_PATH:
+        state.stop_new_account()

@@ -416,10 +416,10 @@ def likely_duplicates() -> list[merge.DuplicatePair]:
 
 
 @st.cache_data(**_CACHE)
-def _merge_plan(url: str, keep_id: int, other_id: int) -> merge.MergePlan:
+def _merge_plan(url: str, keep_id: int, other_id: int, language: str) -> merge.MergePlan:
     with Session(get_engine(url)) as session:
-        return merge.merge_plan(session, keep_id, other_id)
+        return merge.merge_plan(session, keep_id, other_id, language)
 
 
-def merge_plan(keep_id: int, other_id: int) -> merge.MergePlan:
-    return _merge_plan(database_url(), keep_id, other_id)
+def merge_plan(keep_id: int, other_id: int, language: str) -> merge.MergePlan:
+    return _merge_plan(database_url(), keep_id, other_id, language)

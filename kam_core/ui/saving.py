@@ -23,9 +23,10 @@ def _shown(value):
 
 def save(action: Callable[[], object], *, field_label: Callable[[str], str],
          success: str | Callable[[object], str] | None = None, params: Callable[[dict], dict] | None = None,
-         go_to: str | None = None) -> None:
+         go_to: str | None = None, on_conflict: Callable[[], None] | None = None) -> None:
     """Run ``action``; ``success`` may read what it returned. On success the page reruns, or opens
-    ``go_to`` (when the record the page showed is gone or out of the programme)."""
+    ``go_to`` (when the record the page showed is gone or out of the programme). ``on_conflict``
+    runs after a refused stale save, once the cached reads are cleared."""
     try:
         result = action()
     except ValidationError as error:
@@ -37,6 +38,8 @@ def save(action: Callable[[], object], *, field_label: Callable[[str], str],
     except ConflictError:
         st.error(t("canvas.conflict_form"))
         readers.clear()
+        if on_conflict:
+            on_conflict()
         return
     readers.clear()
     message = success(result) if callable(success) else success

@@ -10,6 +10,8 @@ from __future__ import annotations
 import streamlit as st
 
 SELECTOR_KEY = "account_selector"
+NEW_ACCOUNT_KEY = "creating_account"  # the account record page shows the form for a new account
+RECORD_PATH = "account-record"
 _PENDING_KEY = "account_requested"
 _VIEW_KEY = "accounts_view"
 _CHART_PICK_KEY = "matrix_pick_applied"
@@ -17,6 +19,20 @@ _CHART_PICK_KEY = "matrix_pick_applied"
 
 def request_account(account_id: int) -> None:
     st.session_state[_PENDING_KEY] = int(account_id)
+
+
+def start_new_account() -> None:
+    st.session_state[NEW_ACCOUNT_KEY] = True
+
+
+def creating_account() -> bool:
+    return bool(st.session_state.get(NEW_ACCOUNT_KEY))
+
+
+def stop_new_account() -> None:
+    """Creating an account lasts while the record page is open: any other page, or another account
+    chosen in the sidebar, ends it."""
+    st.session_state.pop(NEW_ACCOUNT_KEY, None)
 
 
 def selected_account_id() -> int | None:

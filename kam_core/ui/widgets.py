@@ -19,7 +19,6 @@ RAG_COLOURS = {"red": "red", "amber": "orange", "green": "green", "done": "gray"
 ACCOUNTS_PAGE = "pages/portfolio/accounts.py"
 ACCOUNT_PAGE = "pages/account/overview.py"
 RECORD_PAGE = "pages/account/record.py"
-NEW_ACCOUNT_KEY = "creating_account"  # the account record page shows the form for a new account
 
 
 def link_to_accounts(view: str, text: str, key: str) -> None:
@@ -45,7 +44,7 @@ def open_account(account_id: int, text: str, key: str, kind: str = "tertiary", p
 def new_account_button(key: str) -> None:
     """A button that opens the account record on the form for a new account."""
     if st.button(t("record.new"), key=key, icon=":material/add_business:"):
-        st.session_state[NEW_ACCOUNT_KEY] = True
+        state.start_new_account()
         st.switch_page(RECORD_PAGE)
 
 

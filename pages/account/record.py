@@ -6,15 +6,15 @@ import streamlit as st
 from kam_core import accounts
 from kam_core import formatting as fmt
 from kam_core.countries import country_choices, country_name
-from kam_core.models import ACCOUNT_STATUSES
 from kam_core.ui import readers, state
 from kam_core.ui.i18n import label, language, t
 from kam_core.ui.saving import save, saved_message
 from kam_core.ui.section_editor import section_editor
 from kam_core.ui.store import engine
-from kam_core.ui.widgets import ACCOUNTS_PAGE, NEW_ACCOUNT_KEY, link_to_page, new_account_button
+from kam_core.ui.widgets import ACCOUNTS_PAGE, link_to_page, new_account_button
 
 SCORING_PAGE = "pages/portfolio/scoring.py"
+FORM_STATUSES = ("prospect", "active")  # archiving has its own button, which leaves the page
 
 
 def field_label(field: str) -> str:
@@ -31,18 +31,37 @@ def header(record) -> None:
         st.caption(t("record.new_caption"))
         if readers.account_choices() and st.button(t("record.cancel_new"), key="cancel_new_account",
                                                    icon=":material/close:", type="tertiary"):
-            st.session_state[NEW_ACCOUNT_KEY] = False
+            state.stop_new_account()
             st.rerun()
     else:
         st.caption(t("record.caption", status=label("account_status", record.status)))
 
 
+def form_state(record) -> dict:
+    """What the form started from: the values and version read when it was first drawn, and a
+    generation in its widget keys. They stay put while the user types, even if a colleague saves
+    the account meanwhile (their save is then refused, never silently undone)."""
+    if record is None:
+        return {"generation": "new", "version": None, "values": accounts.blank_values()}
+    return st.session_state.setdefault(f"record_form_{record.id}",
+                                       {"generation": 0, "version": record.version, "values": record.values()})
+
+
+def _restart_form(account_id: int, generation: int) -> None:
+    """Draw the form again from what is stored now (after a save, or to see a colleague's version)."""
+    readers.clear()
+    fresh = readers.account_record(account_id)
+    st.session_state[f"record_form_{account_id}"] = {"generation": generation + 1, "version": fresh.version,
+                                                     "values": fresh.values()}
+
+
 def basics_form(record) -> None:
     """The account's identity and figures; on a refused save the form keeps what was typed."""
-    values = record.values() if record else accounts.blank_values()
+    started = form_state(record)
+    values = started["values"]
     account_id = record.id if record else None
     choices = readers.account_form_choices(account_id, values["kam_id"])
-    suffix = f"{account_id}_{record.version}" if record else "new"
+    suffix = f"{account_id}_{started['generation']}" if record else "new"
     lang = language()
     currency = readers.programme_settings().currency
     parents = dict(choices.parents)
@@ -71,8 +90,9 @@ def basics_form(record) -> None:
         crm_id = right.text_input(field_label("crm_id"), value=values["crm_id"] or "", max_chars=64,
                                   key=f"crm_{suffix}", help=t("record.crm_help"))
         left, middle, right = st.columns(3)
-        status = left.selectbox(field_label("status"), ACCOUNT_STATUSES, index=ACCOUNT_STATUSES.index(values["status"]),
-                                format_func=lambda code: label("account_status", code), key=f"status_{suffix}")
+        status = left.selectbox(field_label("status"), FORM_STATUSES, index=_index(FORM_STATUSES, values["status"]),
+                                format_func=lambda code: label("account_status", code), key=f"status_{suffix}",
+                                help=t("record.status_help"))
         potential = middle.number_input(field_label("potential_3y"), value=values["potential_3y"], min_value=0.0,
                                         step=100_000.0, format="%.0f", key=f"potential_{suffix}",
                                         help=t("overview.potential_help"))
@@ -90,8 +110,27 @@ def basics_form(record) -> None:
         if record is None:
             create(typed)
         else:
-            save(lambda: accounts.update_account(engine(), record.id, typed, record.version),
-                 field_label=field_label, success=t("record.saved", name=name.strip()))
+            update(record.id, typed, started)
+    if record is not None and st.session_state.get(f"record_conflict_{record.id}"):
+        if st.button(t("record.show_theirs"), key=f"record_reload_{record.id}", icon=":material/refresh:"):
+            del st.session_state[f"record_conflict_{record.id}"]
+            _restart_form(record.id, started["generation"])
+            st.rerun()
+
+
+def update(account_id: int, typed: dict, started: dict) -> None:
+    def action():
+        saved = accounts.update_account(engine(), account_id, typed, started["version"])
+        st.session_state.pop(f"record_conflict_{account_id}", None)
+        _restart_form(account_id, started["generation"])
+        return saved
+
+    def conflict():
+        # what the user typed stays; a second Save replaces the colleague's version knowingly
+        started["version"] = readers.account_record(account_id).version
+        st.session_state[f"record_conflict_{account_id}"] = True
+
+    save(action, field_label=field_label, success=t("record.saved", name=typed["name"].strip()), on_conflict=conflict)
 
 
 def _index(options, value):
@@ -102,7 +141,7 @@ def create(typed: dict) -> None:
     def action() -> int:
         account_id = accounts.create_account(engine(), typed)
         state.request_account(account_id)
-        st.session_state[NEW_ACCOUNT_KEY] = False
+        state.stop_new_account()
         return account_id
 
     save(action, field_label=field_label, success=t("record.created", name=typed["name"].strip()))
@@ -155,7 +194,7 @@ def delete(record) -> None:
 
 
 account_id = state.selected_account_id()
-creating = st.session_state.get(NEW_ACCOUNT_KEY, False) or account_id is None
+creating = state.creating_account() or account_id is None
 record = None if creating else readers.account_record(account_id)
 header(record)
 saved_message()

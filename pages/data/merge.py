@@ -15,6 +15,7 @@ from kam_core.ui.store import engine
 KEEP_KEY = "merge_keep"
 OTHER_KEY = "merge_other"
 PICKED_PAIR_KEY = "merge_pair_applied"
+TABLE_GENERATION_KEY = "merge_table_generation"  # a new table after a merge: no pair left picked
 
 
 def header() -> None:
@@ -35,7 +36,7 @@ def likely_duplicates(names: dict[int, str]) -> None:
         "reasons": ", ".join(t(f"merge.reason.{reason}") for reason in pair.reasons),
     } for pair in pairs])
     picked = st.dataframe(table, hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row",
-                          key="merge_duplicates", column_config={
+                          key=f"merge_duplicates_{st.session_state.get(TABLE_GENERATION_KEY, 0)}", column_config={
                               "first": st.column_config.TextColumn(t("merge.first")),
                               "second": st.column_config.TextColumn(t("merge.second")),
                               "similarity": st.column_config.ProgressColumn(t("merge.similarity"), format="%.0f%%",
@@ -64,7 +65,7 @@ def choose_accounts(names: dict[int, str]) -> tuple[int | None, int | None]:
     return keep, other
 
 
-def field_winners(plan) -> dict[str, str]:
+def field_winners(plan, generation: int) -> dict[str, str]:
     """One choice per field whose values differ; equal fields need none."""
     st.subheader(t("merge.fields"))
     differing = [choice for choice in plan.fields if choice.differs]
@@ -79,7 +80,7 @@ def field_winners(plan) -> dict[str, str]:
                  "other": _side(plan.other_name, _value(choice.field, choice.other_value, choice.other_label))}
         winners[choice.field] = columns[position % 2].radio(
             _field_label(choice.field), tuple(sides), index=tuple(sides).index(choice.suggested),
-            format_func=sides.get, key=f"merge_field_{plan.keep_id}_{plan.other_id}_{choice.field}")
+            format_func=sides.get, key=f"merge_field_{plan.keep_id}_{plan.other_id}_{choice.field}_{generation}")
     return winners
 
 
@@ -115,9 +116,9 @@ def moves(plan) -> None:
     st.markdown("\n".join(lines) if lines else t("merge.nothing_moves"))
 
 
-def conflicts(plan) -> dict[str, str]:
-    """Every conflict in one table, each with the side the user picks (the surviving account's by
-    default, visible, and changeable row by row)."""
+def conflicts(plan, generation: int) -> dict[str, str | None]:
+    """Every conflict in one table; the user settles each one (a row at a time, or all at once with
+    one side), and the merge waits until every row is settled."""
     st.subheader(t("merge.conflicts", count=len(plan.conflicts)))
     if not plan.conflicts:
         st.caption(t("merge.no_conflicts"))
@@ -125,13 +126,15 @@ def conflicts(plan) -> dict[str, str]:
     st.caption(t("merge.conflicts_help"))
     options = {"keep": t("merge.option.keep", name=plan.keep_name),
                "other": t("merge.option.other", name=plan.other_name), "both": t("merge.option.both")}
+    fill = st.segmented_control(t("merge.fill"), ("keep", "other"), format_func=options.get,
+                                key=f"merge_fill_{plan.keep_id}_{plan.other_id}_{generation}")
     table = pd.DataFrame([{
         "kind": t(f"merge.kind.{conflict.kind}"), "label": _about(conflict), "keep_value": conflict.keep_value,
-        "other_value": conflict.other_value, "choice": options["keep"],
+        "other_value": conflict.other_value, "choice": options[fill] if fill else None,
     } for conflict in plan.conflicts])
     edited = st.data_editor(table, hide_index=True, width="stretch", disabled=("kind", "label", "keep_value",
                                                                                "other_value"),
-                            key=f"merge_conflicts_{plan.keep_id}_{plan.keep_version}_{plan.other_id}_{plan.other_version}", column_config={
+                            key=f"merge_conflicts_{plan.keep_id}_{plan.other_id}_{generation}_{fill}", column_config={
                                 "kind": st.column_config.TextColumn(t("merge.kind")),
                                 "label": st.column_config.TextColumn(t("merge.about"), width="medium"),
                                 "keep_value": st.column_config.TextColumn(plan.keep_name, width="medium"),
@@ -140,26 +143,53 @@ def conflicts(plan) -> dict[str, str]:
                                                                            options=list(options.values())),
                             })
     back = {text: code for code, text in options.items()}
-    return {conflict.key: back.get(choice, choice)
+    return {conflict.key: back.get(choice) if isinstance(choice, str) else None
             for conflict, choice in zip(plan.conflicts, edited["choice"], strict=True)}
 
 
-def merge_button(plan, winners: dict[str, str], resolutions: dict[str, str]) -> None:
+def merge_button(plan, winners: dict[str, str], resolutions: dict[str, str | None]) -> None:
     st.divider()
+    open_conflicts = sum(1 for choice in resolutions.values() if choice is None)
+    if open_conflicts:
+        st.warning(t("merge.unsettled", count=open_conflicts), icon=":material/rule:")
     st.markdown(t("merge.warning", other=plan.other_name, keep=plan.keep_name))
     sure = st.checkbox(t("merge.confirm", other=plan.other_name), key=f"merge_sure_{plan.keep_id}_{plan.other_id}")
-    if st.button(t("merge.go"), key="merge_go", type="primary", icon=":material/merge:", disabled=not sure):
+    if st.button(t("merge.go"), key="merge_go", type="primary", icon=":material/merge:",
+                 disabled=not sure or bool(open_conflicts)):
         def action():
+            # the versions the user reviewed: if either account changed since, the merge is refused
             result = merge.merge_accounts(engine(), plan.keep_id, plan.other_id, winners, resolutions,
                                           (plan.keep_version, plan.other_version))
             state.request_account(result.keep_id)
+            _forget_review(plan)
             for key in (KEEP_KEY, OTHER_KEY, PICKED_PAIR_KEY):
                 st.session_state.pop(key, None)
+            st.session_state[TABLE_GENERATION_KEY] = st.session_state.get(TABLE_GENERATION_KEY, 0) + 1
             return result
 
-        save(action, field_label=_field_label,
+        save(action, field_label=_field_label, on_conflict=lambda: _review_again(plan),
              success=lambda result: t("merge.done", other=plan.other_name, keep=plan.keep_name,
                                       count=sum(result.moved.values()), backup=result.backup or "–"))
+
+
+def reviewed_plan(keep_id: int, other_id: int) -> tuple[object, int]:
+    """The plan as the user first read it, and a generation for the widgets showing it: choices
+    made on it stay while the user works, even if a colleague saves one of the accounts meanwhile
+    (the merge is then refused, and the plan read again)."""
+    review = st.session_state.setdefault(f"merge_review_{keep_id}_{other_id}", {"generation": 0, "plan": None})
+    if review["plan"] is None:
+        review["plan"] = readers.merge_plan(keep_id, other_id, language())
+    return review["plan"], review["generation"]
+
+
+def _review_again(plan) -> None:
+    review = st.session_state[f"merge_review_{plan.keep_id}_{plan.other_id}"]
+    review["plan"], review["generation"] = None, review["generation"] + 1
+    st.session_state[f"merge_reviewed_again_{plan.keep_id}_{plan.other_id}"] = True
+
+
+def _forget_review(plan) -> None:
+    st.session_state.pop(f"merge_review_{plan.keep_id}_{plan.other_id}", None)
 
 
 def _field_label(field: str) -> str:
@@ -174,8 +204,10 @@ header()
 likely_duplicates(names)
 keep_id, other_id = choose_accounts(names)
 if keep_id is not None and other_id is not None:
-    plan = readers.merge_plan(keep_id, other_id)
-    winners = field_winners(plan)
+    plan, generation = reviewed_plan(keep_id, other_id)
+    if st.session_state.pop(f"merge_reviewed_again_{keep_id}_{other_id}", False):
+        st.info(t("merge.reviewed_again"), icon=":material/sync_problem:")
+    winners = field_winners(plan, generation)
     moves(plan)
-    resolutions = conflicts(plan)
+    resolutions = conflicts(plan, generation)
     merge_button(plan, winners, resolutions)

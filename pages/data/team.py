@@ -18,6 +18,8 @@ def kam_team() -> None:
     for row in over.itertuples():
         st.warning(t("team.over_limit", name=row.name, count=row.strategic,
                      limit=readers.programme_settings().accounts_per_kam), icon=":material/warning:")
+    for row in table[~table["active"] & (table["accounts"] > 0)].itertuples():
+        st.warning(t("team.inactive_owner", name=row.name, count=row.accounts), icon=":material/person_off:")
     roster_editor("kams", table, {
         "name": st.column_config.TextColumn(t("team.field.name"), required=True, max_chars=120, width="medium"),
         "email": st.column_config.TextColumn(t("team.field.email"), required=True, max_chars=254, width="large"),

@@ -10,7 +10,7 @@ from sqlmodel import Session, func, select
 from kam_core import accounts, db
 from kam_core.models import Account, Kam, Offer, Score, Stakeholder
 from kam_core.text import fold_name
-from kam_core.ui.widgets import NEW_ACCOUNT_KEY
+from kam_core.ui import readers
 from tests.pages.conftest import no_exception, texts
 
 RECORD = "pages/account/record.py"
@@ -39,8 +39,10 @@ def _button(app, text: str):
 
 
 def _new_account_form(app):
-    app.session_state[NEW_ACCOUNT_KEY] = True
-    app.run()
+    """The account list's New account button, as a user clicks it."""
+    app.switch_page(ACCOUNTS).run()
+    app.button(key="accounts_new_account").click().run()
+    app.switch_page(RECORD).run()  # AppTest reruns the page it opened, not the one the script switched to
     no_exception(app)
     return app
 
@@ -85,7 +87,7 @@ def test_editing_the_basics_saves_them_and_a_stale_form_is_refused(demo_app, dem
     app = demo_app(RECORD, account=str(account_id))
     no_exception(app)
     version = _account(demo_url, account_id).version
-    suffix = f"{account_id}_{version}"
+    suffix = f"{account_id}_0"
     app.text_input(key=f"crm_{suffix}").set_value("SF-0042")
     app.number_input(key=f"margin_{suffix}").set_value(-3.5)
     _button(app, "Save").click().run()
@@ -94,17 +96,31 @@ def test_editing_the_basics_saves_them_and_a_stale_form_is_refused(demo_app, dem
     assert (saved.crm_id, saved.margin_pct, saved.version) == ("SF-0042", -3.5, version + 1)
     assert "Aerivon Aerostructures saved." in texts(app)
 
-    # someone else saves the account while this form is open: the second save is refused
-    stale = f"{account_id}_{saved.version}"
-    record = accounts.load_account(Session(db.get_engine(demo_url)), account_id)
+    # a colleague saves the account while this form is open (their save clears the cached reads,
+    # as every save does): this user's save is refused, what they typed stays on screen
+    form = f"{account_id}_1"
+    app.text_area(key=f"notes_{form}").set_value("mine")
+    with Session(db.get_engine(demo_url)) as session:
+        record = accounts.load_account(session, account_id)
     accounts.update_account(db.get_engine(demo_url), account_id, {**record.values(), "notes": "theirs"},
                             record.version)
-    app.text_area(key=f"notes_{stale}").set_value("mine")
+    readers.clear()
     _button(app, "Save").click().run()
     no_exception(app)
     assert "Someone else saved this" in " ".join(str(error.value) for error in app.error)
     assert _account(demo_url, account_id).notes == "theirs"
-    assert app.text_area(key=f"notes_{stale}").value == "mine"
+    assert app.text_area(key=f"notes_{form}").value == "mine"
+    # saving again replaces their version, knowingly
+    _button(app, "Save").click().run()
+    assert _account(demo_url, account_id).notes == "mine"
+
+
+def test_leaving_the_new_account_form_ends_it(demo_app, demo_url):
+    app = _new_account_form(demo_app(RECORD))
+    assert app.title[0].value == "New account"
+    app.switch_page(ACCOUNTS).run()
+    app.switch_page(RECORD).run()
+    assert app.title[0].value != "New account"
 
 
 def test_archiving_takes_the_account_out_and_the_list_can_show_it(demo_app, demo_url):
@@ -210,22 +226,73 @@ def _duplicate(url: str, of_id: int, name: str) -> int:
         return copy.id
 
 
-def test_merging_a_duplicate_moves_everything_and_settles_the_conflict(demo_app, demo_url):
-    keep_id = _id(demo_url, "Aerivon")
-    other_id = _duplicate(demo_url, keep_id, "Aerivon Aerostructures SAS")
-    stakeholders = _count(demo_url, Stakeholder, Stakeholder.account_id.in_([keep_id, other_id]))
+def _open_pair(demo_app, keep_id: int, other_id: int):
     app = demo_app(MERGE)
     no_exception(app)
-    assert "Aerivon Aerostructures SAS" in list(app.dataframe[0].value["second"]) + list(
-        app.dataframe[0].value["first"])
     app.selectbox(key="merge_keep").set_value(keep_id)
     app.selectbox(key="merge_other").set_value(other_id).run()
     no_exception(app)
+    return app
+
+
+def _settle(app, keep_id: int, other_id: int, generation: int, choice: str) -> None:
+    app.session_state[f"merge_conflicts_{keep_id}_{other_id}_{generation}_None"] = {
+        "edited_rows": {0: {"choice": choice}}, "added_rows": [], "deleted_rows": []}
+    app.run()
+
+
+def test_merging_a_duplicate_moves_everything_and_settles_the_conflict(demo_app, demo_url):
+    keep_id = _id(demo_url, "Aerivon")
+    other_id = _duplicate(demo_url, keep_id, "Aerivon Aerostructures SAS")
+    with Session(db.get_engine(demo_url)) as session:
+        theirs = session.exec(select(Score).where(Score.account_id == other_id)).one()
+    stakeholders = _count(demo_url, Stakeholder, Stakeholder.account_id.in_([keep_id, other_id]))
+    app = demo_app(MERGE)
+    pairs = app.dataframe[0].value
+    assert "Aerivon Aerostructures SAS" in list(pairs["second"]) + list(pairs["first"])
+    app = _open_pair(demo_app, keep_id, other_id)
     assert "Conflicts to settle: 1" in texts(app)
-    assert _button(app, "Merge").disabled
     app.checkbox[0].check().run()
+    assert _button(app, "Merge").disabled  # one conflict still open: nothing is settled for the user
+    _settle(app, keep_id, other_id, 0, "Aerivon Aerostructures SAS's")
+    assert not _button(app, "Merge").disabled
     _button(app, "Merge").click().run()
     no_exception(app)
     assert _account(demo_url, other_id) is None
     assert _count(demo_url, Stakeholder, Stakeholder.account_id == keep_id) == stakeholders
+    with Session(db.get_engine(demo_url)) as session:  # the user took the other account's score
+        kept = session.exec(select(Score).where(Score.account_id == keep_id, Score.criterion_id == theirs.criterion_id,
+                                                Score.period == theirs.period)).one()
+    assert kept.value == theirs.value
     assert "was merged into Aerivon Aerostructures" in texts(app)
+
+
+def test_a_merge_after_a_colleagues_save_is_refused_and_the_plan_read_again(demo_app, demo_url):
+    keep_id = _id(demo_url, "Aerivon")
+    other_id = _duplicate(demo_url, keep_id, "Aerivon Aerostructures SAS")
+    app = _open_pair(demo_app, keep_id, other_id)
+    _settle(app, keep_id, other_id, 0, "Aerivon Aerostructures SAS's")
+    app.checkbox[0].check().run()
+    with Session(db.get_engine(demo_url)) as session:
+        record = accounts.load_account(session, other_id)
+    accounts.update_account(db.get_engine(demo_url), other_id, {**record.values(), "notes": "changed"},
+                            record.version)
+    readers.clear()
+    # the choices made are still there after the colleague's save: the merge runs on what the user reviewed
+    assert not _button(app, "Merge").disabled
+    _button(app, "Merge").click().run()
+    no_exception(app)
+    assert _account(demo_url, other_id) is not None
+    shown = texts(app) + " ".join(str(error.value) for error in app.error)
+    assert "Someone else saved this" in shown
+    app.run()
+    assert "choose again" in texts(app)
+
+
+def test_a_kam_made_inactive_who_still_owns_accounts_is_called_out(demo_app, demo_url):
+    app = demo_app(TEAM)
+    app.session_state["kams_0"] = {"edited_rows": {0: {"active": False}}, "added_rows": [], "deleted_rows": []}
+    app.run()
+    app.button(key="save_kams").click().run()
+    no_exception(app)
+    assert "is no longer active but still owns" in texts(app)

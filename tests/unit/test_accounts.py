@@ -474,3 +474,21 @@ def test_a_database_that_does_not_cascade_keeps_everything(demo_engine):
 
 def _foreign_keys_off(dbapi_connection, _record) -> None:
     dbapi_connection.execute("PRAGMA foreign_keys=OFF")
+
+
+def test_a_sector_or_group_typed_in_other_capitals_takes_the_existing_spelling(demo_engine):
+    account_id = create_account(demo_engine, _new(name="Spelling Test", sector="  energy ", group_name="postavia GROUP"))
+    with Session(demo_engine) as session:
+        record = load_account(session, account_id)
+    assert (record.sector, record.group_name) == ("Energy", "Postavia Group")
+
+
+def test_deleting_a_group_head_keeps_its_subsidiaries_in_a_named_group(demo_engine):
+    head = create_account(demo_engine, _new(name="Head Co", sector="Energy"))
+    child = create_account(demo_engine, _new(name="Child Co", sector="Energy", parent_id=head))
+    with Session(demo_engine) as session:
+        version = load_account(session, head).version
+    delete_account(demo_engine, head, "head co", version, backup=False)
+    with Session(demo_engine) as session:
+        record = load_account(session, child)
+    assert (record.parent_id, record.group_name) == (None, "Head Co")

@@ -351,9 +351,9 @@ def test_the_plan_lists_every_conflict_kind_once_and_counts_every_row(demo_engin
     conflicts = {conflict.kind: conflict for conflict in plan.conflicts}
     assert (conflicts["score"].keep_value, conflicts["score"].other_value) == ("7.0 – strong", "4.0 – weak")
     assert (conflicts["year"].label, conflicts["year"].keep_value, conflicts["year"].other_value) == (
-        "2025", "100 / spend 1,000", "50")
-    assert conflicts["handshake"].keep_value == "stage draft, 1 joint objective, 0 commitments, 0 reviews"
-    assert conflicts["handshake"].other_value == "stage agreed, 2 joint objectives, 1 commitment, 1 review"
+        "2025", "€100, customer spend €1.0k", "€50")
+    assert conflicts["handshake"].keep_value.startswith("Draft; 1 joint objective(s), 0 commitment(s), 0 review(s)")
+    assert conflicts["handshake"].other_value.startswith("Agreed; 2 joint objective(s), 1 commitment(s), 1 review(s)")
     assert (conflicts["plan_text"].label, conflicts["plan_text"].other_value) == ("business", "Other business")
     assert conflicts["white_space"].label.startswith("Lyon plant / ")
     assert (conflicts["competitor"].label, conflicts["competitor"].other_value) == ("Voltrix", "20%, Cheap")
@@ -716,3 +716,12 @@ def test_an_empty_field_never_wins_by_default_over_a_filled_one():
     assert FieldChoice("notes", "  ", "x", "", "x", True).suggested == "other"
     assert FieldChoice("country", "DE", "FR", "DE", "FR", True).suggested == "keep"
     assert FieldChoice("country", "DE", None, "DE", "", True).suggested == "keep"
+
+
+def test_the_conflicts_are_written_in_the_users_language(demo_engine, acme):
+    with Session(demo_engine) as session:
+        plan = merge_plan(session, acme.keep, acme.other, language="fr")
+    conflicts = {conflict.kind: conflict for conflict in plan.conflicts}
+    assert conflicts["year"].keep_value == "100 €, dépense client 1,0 k€"
+    assert conflicts["handshake"].other_value.startswith("Accepté ; 2 objectif(s) commun(s)")
+    assert conflicts["competitor"].other_value == "20 %, Cheap"
