@@ -255,15 +255,21 @@ def _texts(values: dict, cleaned: dict, errors: list[FieldError]) -> None:
             cleaned[name] = None
 
 
-def _spelling_in_use(session: Session, cleaned: dict) -> None:
+def spellings_in_use(session: Session) -> dict[str, dict[str, str]]:
+    """For "sector" and "group_name": folded spelling -> the spelling stored."""
+    return {name: {fold_name(known): known for known in session.execute(select(column).distinct()).scalars() if known}
+            for name, column in (("sector", Account.sector), ("group_name", Account.group_name))}
+
+
+def _spelling_in_use(session: Session, cleaned: dict, spellings: dict[str, dict[str, str]] | None) -> None:
     """A sector or group typed as "energy" when "Energy" exists takes the existing spelling, so the
-    matrix's colours and the filters never split one sector in two."""
-    for name, column in (("sector", Account.sector), ("group_name", Account.group_name)):
+    matrix's colours and the filters never split one sector in two. An import passes ``spellings``
+    read once, rather than once a row."""
+    known = spellings if spellings is not None else spellings_in_use(session)
+    for name in ("sector", "group_name"):
         typed = cleaned.get(name)
         if typed:
-            spellings = {fold_name(known): known for known in session.execute(select(column).distinct()).scalars()
-                         if known}
-            cleaned[name] = spellings.get(fold_name(typed), typed)
+            cleaned[name] = known[name].get(fold_name(typed), typed)
 
 
 def _name_rules(session: Session, cleaned: dict, account_id: int | None, errors: list[FieldError]) -> None:
@@ -367,7 +373,8 @@ def _reaches(parents: dict[int, int | None], start: int, target: int) -> bool:
     return False
 
 
-def validate_account(session: Session, values: dict, account_id: int | None) -> tuple[dict, list[FieldError]]:
+def validate_account(session: Session, values: dict, account_id: int | None, *,
+                     spellings: dict[str, dict[str, str]] | None = None) -> tuple[dict, list[FieldError]]:
     """The values as they will be stored (``FIELDS`` only: text stripped, blank text None, numbers
     as float, the country in capitals, no group name under a parent) and every error found.
     ``account_id`` is None for a new account. Keys outside ``FIELDS`` are ignored; a missing key
@@ -376,7 +383,7 @@ def validate_account(session: Session, values: dict, account_id: int | None) -> 
     cleaned: dict = {}
     errors: list[FieldError] = []
     _texts(values, cleaned, errors)
-    _spelling_in_use(session, cleaned)
+    _spelling_in_use(session, cleaned, spellings)
     _name_rules(session, cleaned, account_id, errors)
     _crm_id_rules(session, cleaned, account_id, errors)
     _country_rules(cleaned, errors)

@@ -16,6 +16,17 @@ MAX_LABELLED = 40
 QUADRANT_FILL = {"strategic": "#E3F1EA", "develop": "#FBF0DD", "maintain": "#E4EDF8", "opportunistic": "#F1F2F4"}
 
 
+# Quadrant colours chosen to stay distinct on a washed-out projector and for colour-blind readers;
+# the pages, the charts and the QBR deck all use them.
+SEGMENT_COLOURS = {
+    "strategic": "#0B6E4F",
+    "develop": "#C77700",
+    "maintain": "#1F5FA8",
+    "opportunistic": "#6B7280",
+    "unscored": "#9CA3AF",
+}
+
+
 @dataclass(frozen=True)
 class MatrixLabels:
     """Every word the chart shows, already translated."""

@@ -171,7 +171,12 @@ def backup_sqlite(path: Path, label: str) -> Path:
     backups = backup_folder(path)
     backups.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
-    target = backups / f"{path.stem}-{stamp}-{label}.db"
+    return copy_sqlite(path, backups / f"{path.stem}-{stamp}-{label}.db")
+
+
+def copy_sqlite(path: Path, target: Path) -> Path:
+    """An online copy of the SQLite file ``path`` into ``target`` (safe while the app writes:
+    SQLite's backup API copies a consistent state, write-ahead log included)."""
     source = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
         destination = sqlite3.connect(target)

@@ -64,3 +64,14 @@ def score(value: float | None, language: str = "en") -> str:
 def number(value: float | None, language: str = "en") -> str:
     """A plain number without needless decimals: 25.0 -> '25', 7.5 -> '7.5' (en) or '7,5' (fr)."""
     return "–" if _missing(value) else _decimal(f"{value:g}", language)
+
+
+def grouped(value: float | None, language: str = "en") -> str:
+    """A number in full with its thousands grouped and at most two decimals:
+    1250000.5 -> '1,250,000.5' (en) or '1 250 000,5' (fr, narrow no-break spaces)."""
+    if _missing(value):
+        return "–"
+    text = f"{value:,.2f}".rstrip("0").rstrip(".")
+    if language == "fr":
+        return text.replace(",", "\u202f").replace(".", ",")
+    return text

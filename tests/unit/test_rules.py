@@ -73,3 +73,12 @@ def test_previous_scored_period_and_weight_total():
     assert previous_scored_period(["2026-Q2", "2025-Q4", "2026-Q4"], "2026-Q4") == "2026-Q2"
     assert previous_scored_period(["2026-Q4"], "2026-Q4") is None
     assert weights_complete(100.0) and weights_complete(99.9999999) and not weights_complete(99.5)
+
+
+def test_grouped_numbers_keep_every_digit():
+    from kam_core import formatting as fmt
+    assert fmt.grouped(1_250_000.5, "en") == "1,250,000.5"
+    assert fmt.grouped(1_250_000.5, "fr") == "1\u202f250\u202f000,5"
+    assert fmt.grouped(12.0, "en") == "12"
+    assert fmt.grouped(0.25, "fr") == "0,25"
+    assert fmt.grouped(None) == "–"

@@ -1,0 +1,704 @@
+"""The QBR pack (kam-method.md: "revue d'affaires trimestrielle"): one account's quarterly business
+review as a PowerPoint deck the KAM takes into the customer meeting.
+
+``build_qbr`` reads everything once (through the modules the pages use: ``account_summary``,
+``overview``, ``matrix``, ``sections``, ``buying_centre``, ``white_space``, ``handshake``,
+``engagement``) and draws a 16:9 deck in English or French (catalog keys ``qbr.*`` and the
+existing ``section.*``, ``enum.*``, ``rag.*``, ``col.*`` keys):
+
+1. title: account, quarter, date, our KAM and sponsor, the customer's signatory;
+2. key figures and revenue by year (chart);
+3. where the account stands in our portfolio matrix (internal only);
+4. the customer's priorities and our value proposition for each;
+5. buying centre (role, influence and attitude only in the internal deck);
+6. white space (cells held by a competitor only in the internal deck);
+7. the handshake: stage, vision, joint objectives and one KPI trend chart;
+8. executive engagement: pairings, meetings held and planned;
+9. action plan and next steps (the customer-facing deck keeps the handshake's commitments of both
+   sides and leaves our internal account-plan actions out).
+
+The look is sober on purpose: white background, one accent colour (the app's primary colour),
+titles at 30 pt, body at 16 pt or more, at most ``MAX_ROWS`` table rows or 6 bullets per slide
+("and N more" says what was left out), a footer with the account, the quarter and
+"Confidential", and the page number. Every slide is made from the "Title Only" layout with its
+title filled, so no placeholder is left empty and PowerPoint's outline shows the titles. A
+section without data gets one sober sentence instead of an empty table.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import struct
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import pandas as pd
+import vl_convert
+from pptx import Presentation
+from pptx.dml.color import RGBColor
+from pptx.enum.lang import MSO_LANGUAGE_ID
+from pptx.enum.shapes import MSO_CONNECTOR
+from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
+from pptx.util import Emu, Inches, Pt
+from sqlmodel import Session
+
+from kam_core.account_summary import AccountSummary, account_summary
+from kam_core.buying_centre import ATTITUDE_FILL, map_status
+from kam_core.charts import SEGMENT_COLOURS, MatrixLabels, kpi_chart, matrix_chart, revenue_chart
+from kam_core.engagement import cadence_grid, engagements_between
+from kam_core.errors import NotFoundError
+from kam_core.exports import PNG_SCALE
+from kam_core.formatting import currency_symbol, day, money, number, percent, score
+from kam_core.handshake import kpi_history, read_handshake
+from kam_core.i18n import translate
+from kam_core.matrix import matrix_table
+from kam_core.models import Account
+from kam_core.overview import account_table
+from kam_core.periods import period_of, period_start, shift_period
+from kam_core.portfolio import QUADRANTS, Thresholds, load_programme, segments
+from kam_core.sections import load_section
+from kam_core.text import fold_name
+from kam_core.white_space import STATUS_FILL, compact_value, load_white_space, white_space_totals
+
+# --- the look -------------------------------------------------------------------------------------
+
+ACCENT = "0B4F8A"  # the app's primary colour (.streamlit/config.toml)
+INK = "111827"
+MUTED = "4B5563"
+RULE = "C7D0DB"
+BAND = "EEF2F7"  # every other table row (the app's secondary background)
+WHITE = "FFFFFF"
+RAG_INK = {"red": "B91C1C", "amber": "B45309", "green": "15803D", "done": "4B5563"}
+OTHER_ACCOUNTS_COLOUR = "#CBD2DB"
+
+SLIDE_WIDTH, SLIDE_HEIGHT = Emu(12192000), Emu(6858000)  # 13.333 x 7.5 in
+MARGIN = 0.6  # inches, left and right
+CONTENT_WIDTH = 13.333 - 2 * MARGIN
+BODY_TOP = 1.55
+BODY_BOTTOM = 6.7
+TITLE_PT, BODY_PT, TABLE_PT, FOOTER_PT = 30, 18, 16, 12
+
+MAX_ROWS = 8  # table rows per slide, at most
+MAX_BULLETS = 6
+MAX_PRIORITIES = 4  # each row holds several lines of text
+MAX_VALUE_PROPOSITIONS = 2  # per priority
+MAX_UNITS = 5  # white space columns
+MAX_OFFERS = 6  # white space rows (two lines each)
+MAX_OBJECTIVES = 4
+MAX_KPI_CHARTS = 2
+MAX_PAIRINGS = 6
+MAX_MEETINGS = 3  # held, and planned
+MAX_FOLLOW_UPS = 6
+MAX_NEXT_MEETINGS = 3
+
+_LANGUAGE_IDS = {"en": MSO_LANGUAGE_ID.ENGLISH_UK, "fr": MSO_LANGUAGE_ID.FRENCH}
+_D3_LOCALES = {"en": "en-GB", "fr": "fr-FR"}
+
+
+@dataclass(frozen=True)
+class QbrPack:
+    account_name: str
+    slides: tuple[str, ...]  # slide titles, in order
+    data: bytes  # the .pptx
+    filename: str
+
+
+# --- small helpers ----------------------------------------------------------------------------------
+
+
+def _clip(text, limit: int) -> str:
+    """One line of at most ``limit`` characters, cut at a word with an ellipsis."""
+    text = " ".join(str(text or "").split())
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1].rsplit(" ", 1)[0].rstrip(" ,;:.-–—")
+    return f"{cut}…"
+
+
+def _missing(value) -> bool:
+    return value is None or (not isinstance(value, str) and bool(pd.isna(value)))
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", fold_name(text)).strip("-") or "account"
+
+
+def _png_size(png: bytes) -> tuple[int, int]:
+    width, height = struct.unpack(">II", png[16:24])
+    return width, height
+
+
+def _png(chart, language: str, width: int | None = None) -> bytes:
+    """A chart as PNG through vl-convert, as ``exports.chart_png`` does, with numbers and months in
+    the deck's language."""
+    spec = chart.to_dict(validate=False)  # the charts are validated by their own tests; this halves the time
+    if width is not None:
+        spec["width"] = width
+    spec.pop("params", None)
+    for layer in spec.get("layer", []):
+        layer.pop("params", None)
+    locale = _D3_LOCALES.get(language, "en-GB")
+    return vl_convert.vegalite_to_png(spec, scale=PNG_SCALE, format_locale=locale, time_format_locale=locale)
+
+
+@dataclass(frozen=True)
+class _Cell:
+    text: str
+    fill: str | None = None  # hex without '#'
+    ink: str | None = None
+    bold: bool = False
+    align: str = "left"  # left | center
+
+
+@dataclass(frozen=True)
+class _Line:
+    text: str
+    size: int = BODY_PT
+    bold: bool = False
+    italic: bool = False
+    ink: str = INK
+    space_after: int = 6  # points
+
+
+class _Deck:
+    """The presentation and the few ways this pack draws on a slide."""
+
+    def __init__(self, language: str) -> None:
+        self.language = language
+        self.presentation = Presentation()
+        self.presentation.slide_width, self.presentation.slide_height = SLIDE_WIDTH, SLIDE_HEIGHT
+        self.layout = next(layout for layout in self.presentation.slide_layouts if layout.name == "Title Only")
+        self.titles: list[str] = []
+
+    # text
+    def _run(self, paragraph, line: _Line) -> None:
+        run = paragraph.add_run()
+        run.text = line.text
+        font = run.font
+        font.size, font.bold, font.italic = Pt(line.size), line.bold, line.italic
+        font.color.rgb = RGBColor.from_string(line.ink)
+        font.language_id = _LANGUAGE_IDS.get(self.language, MSO_LANGUAGE_ID.ENGLISH_UK)
+
+    def slide(self, title: str):
+        slide = self.presentation.slides.add_slide(self.layout)
+        shape = slide.shapes.title
+        shape.left, shape.top = Inches(MARGIN), Inches(0.35)
+        shape.width, shape.height = Inches(CONTENT_WIDTH), Inches(0.9)
+        frame = shape.text_frame
+        frame.word_wrap = True
+        frame.vertical_anchor = MSO_ANCHOR.BOTTOM
+        paragraph = frame.paragraphs[0]
+        paragraph.alignment = PP_ALIGN.LEFT
+        self._run(paragraph, _Line(title, TITLE_PT, bold=True, ink=ACCENT))
+        self.rule(slide, MARGIN, 1.3, MARGIN + 1.4, 1.3, ACCENT, 4)
+        self.titles.append(title)
+        return slide
+
+    def rule(self, slide, x1: float, y1: float, x2: float, y2: float, colour: str, width_pt: float) -> None:
+        line = slide.shapes.add_connector(MSO_CONNECTOR.STRAIGHT, Inches(x1), Inches(y1), Inches(x2), Inches(y2))
+        line.line.color.rgb = RGBColor.from_string(colour)
+        line.line.width = Pt(width_pt)
+
+    def text(self, slide, left: float, top: float, width: float, height: float, lines: list[_Line],
+             align: str = "left", anchor=MSO_ANCHOR.TOP) -> None:
+        lines = [line for line in lines if line.text]
+        if not lines:
+            return
+        box = slide.shapes.add_textbox(Inches(left), Inches(top), Inches(width), Inches(height))
+        frame = box.text_frame
+        frame.word_wrap = True
+        frame.auto_size = MSO_AUTO_SIZE.NONE
+        frame.vertical_anchor = anchor
+        for index, line in enumerate(lines):
+            paragraph = frame.paragraphs[0] if index == 0 else frame.add_paragraph()
+            paragraph.alignment = PP_ALIGN.CENTER if align == "center" else (
+                PP_ALIGN.RIGHT if align == "right" else PP_ALIGN.LEFT)
+            paragraph.space_after = Pt(line.space_after)
+            self._run(paragraph, line)
+
+    def sentence(self, slide, text: str, top: float = BODY_TOP + 0.2, left: float = MARGIN,
+                 width: float = CONTENT_WIDTH) -> None:
+        """The sober sentence of a section without data."""
+        self.text(slide, left, top, width, 0.8, [_Line(text, 20, italic=True, ink=MUTED)])
+
+    def table(self, slide, left: float, top: float, widths: list[float], header: list[str],
+              rows: list[list[_Cell]], row_height: float = 0.45) -> float:
+        """A table with a coloured header row; returns its (nominal) height in inches."""
+        shape = slide.shapes.add_table(len(rows) + 1, len(widths), Inches(left), Inches(top),
+                                       Inches(sum(widths)), Inches(row_height * (len(rows) + 1)))
+        table = shape.table
+        table.first_row, table.horz_banding = True, False
+        for index, width in enumerate(widths):
+            table.columns[index].width = Inches(width)
+        for index in range(len(rows) + 1):
+            table.rows[index].height = Inches(row_height)
+        header_cells = [_Cell(text, fill=ACCENT, ink=WHITE, bold=True) for text in header]
+        for r, cells in enumerate([header_cells, *rows]):
+            for c, cell in enumerate(cells):
+                target = table.cell(r, c)
+                target.fill.solid()
+                target.fill.fore_color.rgb = RGBColor.from_string(cell.fill or (BAND if r % 2 == 0 else WHITE))
+                target.margin_left = target.margin_right = Inches(0.08)
+                target.margin_top = target.margin_bottom = Inches(0.04)
+                target.vertical_anchor = MSO_ANCHOR.MIDDLE
+                frame = target.text_frame
+                frame.word_wrap = True
+                for index, part in enumerate((cell.text or "–").split("\n")):
+                    paragraph = frame.paragraphs[0] if index == 0 else frame.add_paragraph()
+                    paragraph.alignment = PP_ALIGN.CENTER if cell.align == "center" else PP_ALIGN.LEFT
+                    self._run(paragraph, _Line(part or "–", TABLE_PT, bold=cell.bold, ink=cell.ink or INK,
+                                               space_after=0))
+        return row_height * (len(rows) + 1)
+
+    def picture(self, slide, png: bytes, left: float, top: float, width: float, height: float) -> None:
+        """The image fitted into the box, aspect kept, centred across and set at the top."""
+        pixels_wide, pixels_high = _png_size(png)
+        scale = min(width / pixels_wide, height / pixels_high)
+        shown_wide, shown_high = pixels_wide * scale, pixels_high * scale
+        slide.shapes.add_picture(io.BytesIO(png), Inches(left + (width - shown_wide) / 2), Inches(top),
+                                 Inches(shown_wide), Inches(shown_high))
+
+    def finish(self, footer: str) -> bytes:
+        total = len(self.presentation.slides)
+        for page, slide in enumerate(self.presentation.slides, start=1):
+            self.rule(slide, MARGIN, 6.92, MARGIN + CONTENT_WIDTH, 6.92, RULE, 0.75)
+            self.text(slide, MARGIN, 6.97, CONTENT_WIDTH - 1.6, 0.4,
+                      [_Line(footer, FOOTER_PT, ink=MUTED, space_after=0)])
+            self.text(slide, MARGIN + CONTENT_WIDTH - 1.5, 6.97, 1.5, 0.4,
+                      [_Line(translate("qbr.page", self.language, page=page, total=total), FOOTER_PT, ink=MUTED,
+                             space_after=0)], align="right")
+        buffer = io.BytesIO()
+        self.presentation.save(buffer)
+        return buffer.getvalue()
+
+
+def _more(count: int, language: str) -> str:
+    return translate("overview.more", language, count=count) if count > 0 else ""
+
+
+def _labelled(label: str, text: str, language: str) -> str:
+    return translate("brief.labelled", language).format(label=label, text=text)
+
+
+# --- the facts ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Facts:
+    """What the deck shows, read once."""
+
+    account: Account
+    summary: AccountSummary
+    row: pd.Series  # the account's row of overview.account_table
+    points: pd.DataFrame  # matrix.matrix_table of the current quarter
+    currency: str
+    thresholds: Thresholds
+    today: date
+
+
+def _facts(session: Session, account_id: int, today: date) -> _Facts:
+    account = session.get(Account, account_id)
+    if account is None:
+        raise NotFoundError(f"account {account_id}")
+    summary = account_summary(session, account_id, today)
+    programme = load_programme(session)
+    thresholds = Thresholds(programme.attractiveness_threshold, programme.strength_threshold)
+    table = account_table(session, today)
+    points = matrix_table(table, segments(session, programme.current_period, thresholds))
+    return _Facts(account, summary, table[table["account_id"] == account_id].iloc[0], points, programme.currency,
+                  thresholds, today)
+
+
+# --- slides -------------------------------------------------------------------------------------------
+
+
+def _title_slide(deck: _Deck, facts: _Facts, signatory: str | None, internal: bool) -> None:
+    language, summary = deck.language, facts.summary
+    slide = deck.slide(translate("qbr.title", language))
+    deck.rule(slide, MARGIN + 0.05, 1.9, MARGIN + 0.05, 5.9, ACCENT, 6)
+    people = [(translate("qbr.kam", language), summary.kam),
+              (translate("handshake.sponsor", language), summary.sponsor),
+              (translate("handshake.signatory", language), signatory)]
+    lines = [
+        _Line(summary.name, 44, bold=True, ink=ACCENT, space_after=10),
+        _Line(f"{summary.current_period} · {day(facts.today, language)}", 26, space_after=24),
+        *(_Line(_labelled(label, name, language), 20, ink=MUTED) for label, name in people if name),
+    ]
+    if internal:
+        lines.append(_Line(translate("qbr.internal_note", language), 18, italic=True, ink=RAG_INK["red"]))
+    deck.text(slide, MARGIN + 0.45, 1.9, CONTENT_WIDTH - 0.5, 4.2, lines)
+
+
+def _figures_slide(deck: _Deck, facts: _Facts, internal: bool) -> None:
+    language, row, currency = deck.language, facts.row, facts.currency
+    slide = deck.slide(translate("section.key_figures", language))
+    year = int(row["revenue_year"])
+
+    def value(name):
+        return None if _missing(row[name]) else float(row[name])
+
+    growth = value("growth_pct")
+    figures = [
+        (translate("overview.revenue", language, year=year), money(value("revenue"), currency, language)),
+        (translate("qbr.growth", language, year=year - 1),
+         "–" if growth is None else ("+" if growth > 0 else "") + percent(growth, language, 1)),
+        (translate("overview.share_of_wallet", language), percent(value("share_of_wallet_pct"), language)),
+        (translate("overview.potential", language), money(facts.account.potential_3y, currency, language)),
+    ]
+    if internal:  # our margin is never shown to the customer
+        figures.append((translate("overview.margin", language), percent(facts.account.margin_pct, language)))
+    lines = []
+    for label, text in figures:
+        lines += [_Line(label, 16, ink=MUTED, space_after=0), _Line(text, 28, bold=True, ink=INK, space_after=12)]
+    deck.text(slide, MARGIN, BODY_TOP, 4.2, BODY_BOTTOM - BODY_TOP, lines)
+    years = facts.summary.revenue_by_year
+    years = years[years["year"] <= year]
+    left = MARGIN + 4.5
+    width = CONTENT_WIDTH - 4.5
+    deck.text(slide, left, BODY_TOP, width, 0.45,
+              [_Line(translate("overview.revenue_by_year", language), 20, bold=True, space_after=0)])
+    if years.empty:
+        deck.sentence(slide, translate("overview.no_revenue", language), top=BODY_TOP + 0.6, left=left, width=width)
+        return
+    chart = revenue_chart(years, revenue_label=translate("overview.revenue_axis", language),
+                          year_label=translate("overview.year", language), height=380)
+    deck.picture(slide, _png(chart, language, width=620), left, BODY_TOP + 0.55, width, BODY_BOTTOM - BODY_TOP - 0.6)
+
+
+def _matrix_labels(language: str, account_name: str) -> MatrixLabels:
+    quadrants = {code: translate(f"enum.segment.{code}", language) for code in QUADRANTS}
+    quadrants |= {"this": account_name, "other": translate("qbr.other_accounts", language)}
+    return MatrixLabels(
+        attractiveness=translate("matrix.axis_attractiveness", language),
+        strength=translate("matrix.axis_strength", language), quadrants=quadrants,
+        name=translate("column.account", language), revenue=translate("column.revenue", language),
+        potential=translate("matrix.size.potential_3y", language),
+        share_of_wallet=translate("column.share_of_wallet", language), kam=translate("column.kam", language),
+        quadrant=translate("column.segment", language), sector=translate("column.sector", language),
+        previous=translate("matrix.previous_short", language))
+
+
+def _portfolio_slide(deck: _Deck, facts: _Facts) -> None:
+    language, summary = deck.language, facts.summary
+    slide = deck.slide(translate("qbr.slide.portfolio", language))
+    points = facts.points
+    this = points["account_id"] == summary.account_id
+    placed = bool((this & points["scored"]).any())
+    segment = summary.segment
+    if not placed:
+        deck.sentence(slide, translate("overview.not_scored", language))
+        return
+    # Only this account stands out: the others are grey bubbles without names, drawn first.
+    shown = points.assign(quadrant=["this" if mine else "other" for mine in this],
+                          name=[name if mine else "" for name, mine in zip(points["name"], this)])
+    shown = pd.concat([shown[~this], shown[this]], ignore_index=True)
+    chart = matrix_chart(shown, attractiveness_threshold=facts.thresholds.attractiveness,
+                         strength_threshold=facts.thresholds.strength,
+                         labels=_matrix_labels(language, summary.name),
+                         colours={"this": SEGMENT_COLOURS.get(facts.row["segment"], ACCENT),
+                                  "other": OTHER_ACCOUNTS_COLOUR},
+                         selected_id=summary.account_id, height=620, interactive=False)
+    deck.picture(slide, _png(chart, language, width=760), MARGIN, BODY_TOP, 7.9, BODY_BOTTOM - BODY_TOP)
+    now = next(position for position in summary.trajectory if position.period == summary.current_period)
+    before = [position for position in summary.trajectory if position.period < summary.current_period]
+    lines = [
+        _Line(translate("overview.segment", language), 16, ink=MUTED, space_after=0),
+        _Line(translate(f"enum.segment.{segment}", language), 30, bold=True,
+              ink=SEGMENT_COLOURS.get(segment, "#" + ACCENT).lstrip("#"), space_after=8),
+        _Line(translate(f"posture.{segment}", language), 18, space_after=18),
+        _Line(_labelled(translate("overview.attractiveness", language), score(now.attractiveness, language),
+                        language), 18, space_after=4),
+        _Line(_labelled(translate("overview.strength", language), score(now.strength, language), language), 18,
+              space_after=14),
+    ]
+    if before and before[-1].quadrant:
+        lines.append(_Line(translate("qbr.previously", language, period=before[-1].period,
+                                     segment=translate(f"enum.segment.{before[-1].quadrant}", language)), 18,
+                           ink=MUTED))
+    deck.text(slide, MARGIN + 8.2, BODY_TOP + 0.2, CONTENT_WIDTH - 8.2, BODY_BOTTOM - BODY_TOP - 0.2, lines)
+
+
+def _priorities_slide(deck: _Deck, session: Session, facts: _Facts) -> None:
+    language = deck.language
+    slide = deck.slide(translate("qbr.slide.priorities", language))
+    priorities = load_section(session, "priorities", facts.summary.account_id)
+    if priorities.empty:
+        deck.sentence(slide, translate("qbr.no_priorities", language))
+        return
+    propositions = load_section(session, "value_propositions", facts.summary.account_id)
+    rows = []
+    for priority in priorities.head(MAX_PRIORITIES).itertuples(index=False):
+        mine = propositions[propositions["priority_id"] == priority.id]
+        brings, values = [], []
+        for proposition in mine.head(MAX_VALUE_PROPOSITIONS).itertuples(index=False):
+            brings.append(_clip(proposition.what_we_bring, 110))
+            worth = "" if _missing(proposition.value_amount) else \
+                f" · {money(proposition.value_amount, facts.currency, language)}"
+            values.append(_clip(proposition.customer_value, 90) + worth)
+        if len(mine) > MAX_VALUE_PROPOSITIONS:
+            brings.append(_more(len(mine) - MAX_VALUE_PROPOSITIONS, language))
+        to_build = translate("qbr.to_build", language)
+        rows.append([_Cell(str(priority.rank), bold=True, align="center"),
+                     _Cell(_clip(priority.title, 110), bold=True),
+                     _Cell("\n".join(brings) or to_build, ink=None if brings else MUTED),
+                     _Cell("\n".join(values) or to_build, ink=None if values else MUTED)])
+    header = [translate("col.priorities.rank", language), translate("col.priorities.title", language),
+              translate("col.value_propositions.what_we_bring", language),
+              translate("col.value_propositions.customer_value", language)]
+    height = deck.table(slide, MARGIN, BODY_TOP, [0.9, 3.4, 4.2, 3.6], header, rows, row_height=0.9)
+    more = _more(len(priorities) - MAX_PRIORITIES, language)
+    deck.text(slide, MARGIN, min(BODY_TOP + height + 0.1, BODY_BOTTOM - 0.4), CONTENT_WIDTH, 0.4,
+              [_Line(more, 16, italic=True, ink=MUTED)])
+
+
+def _buying_centre_slide(deck: _Deck, session: Session, facts: _Facts, internal: bool) -> None:
+    language = deck.language
+    title = translate("section.buying_centre" if internal else "qbr.slide.contacts", language)
+    slide = deck.slide(title)
+    people = load_section(session, "stakeholders", facts.summary.account_id)  # most influential first
+    if people.empty:
+        deck.sentence(slide, translate("qbr.no_stakeholders", language))
+        return
+    rows = []
+    for person in people.head(MAX_ROWS).itertuples(index=False):
+        cells = [_Cell(_clip(person.name, 40), bold=True), _Cell(_clip(person.title, 60) or "–"),
+                 _Cell(translate(f"enum.role.{person.role}", language))]
+        if internal:
+            attitude = int(person.attitude)
+            cells += [_Cell(f"{int(person.influence)}/5", align="center"),
+                      _Cell(translate(f"enum.attitude.{attitude}", language),
+                            fill=ATTITUDE_FILL.get(attitude, "#FFFFFF").lstrip("#"))]
+        rows.append(cells)
+    header = [translate(f"col.stakeholders.{name}", language) for name in ("name", "title", "role")]
+    if internal:
+        header += [translate("col.stakeholders.influence", language), translate("col.stakeholders.attitude", language)]
+        widths = [2.7, 3.9, 2.2, 1.4, 1.9]
+    else:
+        widths = [3.6, 5.0, 3.5]
+    height = deck.table(slide, MARGIN, BODY_TOP, widths, header, rows, row_height=0.47)
+    lines = [_Line(_more(len(people) - MAX_ROWS, language), 16, italic=True, ink=MUTED)]
+    if internal:
+        status = map_status(people)
+        lines.append(_Line(translate(f"canvas.map_status.{status}", language), 18, bold=True, ink=RAG_INK[status]))
+    deck.text(slide, MARGIN, min(BODY_TOP + height + 0.1, BODY_BOTTOM - 0.7), CONTENT_WIDTH, 0.8, lines)
+
+
+def _keep(names: list[str], weights: dict[str, float], limit: int) -> list[str]:
+    """``names`` in their order, at most ``limit`` of them: those with the largest weight."""
+    if len(names) <= limit:
+        return names
+    chosen = set(sorted(names, key=lambda name: (-weights.get(name, 0.0), names.index(name)))[:limit])
+    return [name for name in names if name in chosen]
+
+
+def _white_space_slide(deck: _Deck, session: Session, facts: _Facts, internal: bool) -> None:
+    language = deck.language
+    slide = deck.slide(translate("section.white_space" if internal else "qbr.slide.white_space", language))
+    cells = load_white_space(session, facts.summary.account_id)
+    if cells.empty:
+        deck.sentence(slide, translate("qbr.no_white_space", language))
+        return
+    units_order = [str(name) for name in load_section(session, "units", facts.summary.account_id)["name"]]
+    units_order = list(dict.fromkeys([*units_order, *cells["unit"].tolist()]))
+    offers_order = sorted(dict.fromkeys(cells["offer"].tolist()), key=fold_name)
+    totals = white_space_totals(cells)
+    units = _keep(units_order, totals.open_by_unit, MAX_UNITS)
+    offers = _keep(offers_order, totals.open_by_offer, MAX_OFFERS)
+    symbol = currency_symbol(facts.currency)
+    by_pair = {(row.offer, row.unit): row for row in cells.itertuples(index=False)}
+    rows = []
+    for offer in offers:
+        line = [_Cell(_clip(offer, 48), bold=True)]
+        for unit in units:
+            cell = by_pair.get((offer, unit))
+            if cell is None or (cell.status == "competitor" and not internal):
+                line.append(_Cell("–", fill=WHITE, ink=MUTED, align="center"))
+                continue
+            word = translate(f"qbr.ws.{cell.status}", language)
+            worth = compact_value(None if _missing(cell.value) else float(cell.value), symbol, language)
+            line.append(_Cell(f"{word}\n{worth}" if worth else word, fill=STATUS_FILL[cell.status].lstrip("#"),
+                              align="center"))
+        rows.append(line)
+    first = 3.2
+    widths = [first, *[(CONTENT_WIDTH - first) / len(units)] * len(units)]
+    header = [translate("col.white_space.offer_id", language), *(_clip(unit, 34) for unit in units)]
+    height = deck.table(slide, MARGIN, BODY_TOP, widths, header, rows, row_height=0.63)
+    hidden = [translate(key, language, count=left_out) for key, left_out in (
+        ("qbr.more_offers", len(offers_order) - len(offers)), ("qbr.more_units", len(units_order) - len(units)))
+        if left_out > 0]
+    lines = [_Line(translate("qbr.open_total", language, count=totals.open_cells,
+                             value=money(totals.open_value, facts.currency, language)), 18, bold=True, space_after=2)]
+    if hidden:
+        lines.append(_Line(" · ".join(hidden), 16, italic=True, ink=MUTED))
+    deck.text(slide, MARGIN, min(BODY_TOP + height + 0.12, BODY_BOTTOM - 0.75), CONTENT_WIDTH, 0.8, lines)
+
+
+def _kpi_value(value, unit: str, language: str) -> str:
+    return "–" if _missing(value) else f"{number(round(float(value), 2), language)} {unit}".strip()
+
+
+def _handshake_slide(deck: _Deck, session: Session, facts: _Facts) -> None:
+    language = deck.language
+    slide = deck.slide(translate("qbr.slide.handshake", language))
+    view = read_handshake(session, facts.summary.account_id)
+    if view.stage is None:
+        deck.sentence(slide, translate("overview.no_handshake", language))
+        return
+    stage = translate(f"enum.stage.{view.stage}", language)
+    agreed = view.reached_on("agreed")
+    if agreed is not None and view.stage in ("agreed", "in_review"):
+        stage = f"{stage} · {translate('qbr.agreed_on', language, date=day(agreed, language))}"
+    history = kpi_history(session, facts.summary.account_id)
+    read = history[history["value"].notna() & history["reading_date"].notna()]
+    charted = list(dict.fromkeys(read["objective_id"]))[:MAX_KPI_CHARTS]
+    left_width = 7.0 if charted else CONTENT_WIDTH  # the KPI chart takes the right-hand side
+    lines = [_Line(_labelled(translate("brief.stage", language), stage, language), 20, bold=True, space_after=4)]
+    if view.vision:
+        vision = _clip(view.vision, 170 if charted else 230)
+        lines.append(_Line(f"« {vision} »" if language == "fr" else f"“{vision}”", 18, italic=True, ink=MUTED,
+                           space_after=0))
+    deck.text(slide, MARGIN, BODY_TOP, left_width, 1.5, lines)
+    top = BODY_TOP + (1.6 if charted else 1.25)
+    if history.empty:
+        deck.sentence(slide, translate("qbr.no_joint_objectives", language), top=top)
+        return
+    objectives = history.drop_duplicates("objective_id")
+    latest = read.groupby("objective_id")["value"].last()
+    rows = []
+    for objective in objectives.head(MAX_OBJECTIVES).itertuples(index=False):
+        rows.append([_Cell(_clip(objective.title, 70), bold=True),
+                     _Cell(_kpi_value(objective.baseline, objective.unit, language), align="center"),
+                     _Cell(_kpi_value(latest.get(objective.objective_id), objective.unit, language), align="center",
+                           bold=True),
+                     _Cell(_kpi_value(objective.target, objective.unit, language), align="center"),
+                     _Cell(day(objective.due_date, language), align="center")])
+    header = [translate("col.joint_objectives.title", language), translate("col.joint_objectives.baseline", language),
+              translate("qbr.latest_reading", language), translate("col.joint_objectives.target", language),
+              translate("col.joint_objectives.due_date", language)]
+    first = left_width - 4 * 1.15 - 0.2
+    height = deck.table(slide, MARGIN, top, [first, 1.15, 1.15, 1.15, 1.35], header, rows, row_height=0.6)
+    deck.text(slide, MARGIN, min(top + height + 0.1, BODY_BOTTOM - 0.4), left_width, 0.4,
+              [_Line(_more(len(objectives) - MAX_OBJECTIVES, language), 16, italic=True, ink=MUTED)])
+    if not charted:
+        deck.text(slide, MARGIN, min(top + height + 0.5, BODY_BOTTOM - 0.5), left_width, 0.5,
+                  [_Line(translate("qbr.no_readings", language), 18, italic=True, ink=MUTED)])
+        return
+    chart = kpi_chart(history[history["objective_id"].isin(charted)],
+                      labels={key: translate(f"handshake.kpi.{key}", language)
+                              for key in ("reading", "target", "baseline", "date", "value", "objective")},
+                      width=430, height=170 if len(charted) > 1 else 300, columns=1)
+    left = MARGIN + left_width + 0.25
+    deck.picture(slide, _png(chart, language), left, BODY_TOP, CONTENT_WIDTH - left_width - 0.25,
+                 BODY_BOTTOM - BODY_TOP)
+
+
+def _engagement_slide(deck: _Deck, session: Session, facts: _Facts) -> None:
+    language, today = deck.language, facts.today
+    slide = deck.slide(translate("page.executives", language))
+    grid = cadence_grid(session, today, facts.summary.account_id)
+    if grid.empty:
+        deck.sentence(slide, translate("qbr.no_pairings", language), width=7.0)
+    else:
+        grid = grid.sort_values(["executive", "stakeholder"], key=lambda column: column.map(fold_name))
+        rows = []
+        for pairing in grid.head(MAX_PAIRINGS).itertuples(index=False):
+            theirs = f"{pairing.stakeholder} — {pairing.stakeholder_title}" if pairing.stakeholder_title \
+                else pairing.stakeholder
+            rows.append([_Cell(_clip(pairing.executive, 30), bold=True), _Cell(_clip(theirs, 60)),
+                         _Cell(translate("executives.every", language, days=int(pairing.cadence_days))),
+                         _Cell(day(pairing.last_held, language) if pairing.last_held
+                               else translate("canvas.tooltip.never", language))])
+        header = [translate("col.pairings.executive_id", language), translate("col.pairings.stakeholder_id", language),
+                  translate("qbr.cadence", language), translate("qbr.last_met", language)]
+        height = deck.table(slide, MARGIN, BODY_TOP, [1.8, 2.5, 1.35, 1.35], header, rows, row_height=0.55)
+        deck.text(slide, MARGIN, min(BODY_TOP + height + 0.1, BODY_BOTTOM - 0.4), 7.0, 0.4,
+                  [_Line(_more(len(grid) - MAX_PAIRINGS, language), 16, italic=True, ink=MUTED)])
+    held_from = period_start(shift_period(period_of(today), -1))
+    planned_to = period_start(shift_period(period_of(today), 2)) - timedelta(days=1)
+    held = engagements_between(session, held_from, today, facts.summary.account_id)
+    held = held[held["status"] == "held"].sort_values("on_date", ascending=False)
+    planned = engagements_between(session, today, planned_to, facts.summary.account_id)
+    planned = planned[planned["status"] == "planned"]
+    lines = []
+    for heading, rows, empty in (("qbr.held", held, "qbr.no_held"), ("qbr.planned", planned, "qbr.no_planned")):
+        lines.append(_Line(translate(heading, language), 18, bold=True, ink=ACCENT, space_after=4))
+        for meeting in rows.head(MAX_MEETINGS).itertuples(index=False):
+            kind = translate(f"enum.engagement_kind.{meeting.kind}", language)
+            lines.append(_Line(f"{day(meeting.on_date, language)} · {kind} — {_clip(meeting.objective, 50)}", 16,
+                               space_after=4))
+        if rows.empty:
+            lines.append(_Line(translate(empty, language), 16, italic=True, ink=MUTED, space_after=4))
+        lines.append(_Line(_more(len(rows) - MAX_MEETINGS, language), 16, italic=True, ink=MUTED, space_after=4))
+        lines.append(_Line(" ", 8, space_after=6))  # a gap between the two lists
+    deck.text(slide, MARGIN + 7.3, BODY_TOP, CONTENT_WIDTH - 7.3, BODY_BOTTOM - BODY_TOP, lines[:-1])
+
+
+def _actions_slide(deck: _Deck, facts: _Facts, internal: bool) -> None:
+    language, summary = deck.language, facts.summary
+    slide = deck.slide(translate("qbr.slide.actions" if internal else "qbr.slide.next_steps", language))
+    items = [item for item in summary.follow_ups if internal or item.kind != "action"]
+    top = BODY_TOP
+    if not items:
+        deck.sentence(slide, translate("qbr.no_follow_ups" if internal else "brief.no_commitments", language))
+        top = BODY_TOP + 1.0
+    else:
+        rows = [[_Cell(translate(f"enum.follow_up.{item.kind}", language)), _Cell(_clip(item.title, 100)),
+                 _Cell(_clip(item.owner, 30)), _Cell(day(item.due_date, language), align="center"),
+                 _Cell(translate(f"rag.{item.rag}", language), ink=RAG_INK.get(item.rag), bold=True, align="center")]
+                for item in items[:MAX_FOLLOW_UPS]]
+        header = [translate("qbr.col.kind", language),
+                  translate("qbr.col.item" if internal else "col.commitments.description", language),
+                  translate("col.actions.owner", language), translate("col.actions.due_date", language),
+                  translate("col.actions.status", language)]
+        top += deck.table(slide, MARGIN, BODY_TOP, [2.2, 5.1, 1.9, 1.45, 1.45], header, rows, row_height=0.5)
+        more = _more(len(items) - MAX_FOLLOW_UPS, language)
+        if more:
+            deck.text(slide, MARGIN, top + 0.05, CONTENT_WIDTH, 0.4, [_Line(more, 16, italic=True, ink=MUTED)])
+            top += 0.4
+    review = day(summary.next_review_on, language) if summary.next_review_on else translate("qbr.not_set", language)
+    meetings = "; ".join(f"{day(on_date, language)} · {translate(f'enum.engagement_kind.{kind}', language)}"
+                         for on_date, kind, _ in summary.next_engagements[:MAX_NEXT_MEETINGS])
+    lines = [_Line(_labelled(translate("handshake.next_review", language), review, language) if summary.handshake_stage
+                   else "", 18, bold=True, space_after=4),
+             _Line(_labelled(translate("overview.next_engagements", language), meetings, language) if meetings
+                   else translate("overview.no_engagements", language), 18, space_after=0)]
+    deck.text(slide, MARGIN, max(top + 0.15, BODY_BOTTOM - 0.85), CONTENT_WIDTH, 0.85, lines)
+
+
+# --- the pack ---------------------------------------------------------------------------------------
+
+
+def build_qbr(session: Session, account_id: int, today: date, language: str = "en",
+              internal: bool = True) -> QbrPack:
+    """The QBR deck of ``account_id`` (NotFoundError when unknown), in ``language``.
+
+    ``internal=True`` (the KAM's preparation) adds the portfolio-matrix slide, the influence and
+    attitude of each stakeholder, the buying centre's status, the white-space cells held by
+    competitors, our margin and our own account-plan actions; ``internal=False`` is the deck to show
+    the customer and leaves all of these out."""
+    facts = _facts(session, account_id, today)
+    deck = _Deck(language)
+    view = read_handshake(session, account_id)
+    _title_slide(deck, facts, view.signatory, internal)
+    _figures_slide(deck, facts, internal)
+    if internal:
+        _portfolio_slide(deck, facts)
+    _priorities_slide(deck, session, facts)
+    _buying_centre_slide(deck, session, facts, internal)
+    _white_space_slide(deck, session, facts, internal)
+    _handshake_slide(deck, session, facts)
+    _engagement_slide(deck, session, facts)
+    _actions_slide(deck, facts, internal)
+    period = facts.summary.current_period
+    name = facts.summary.name
+    footer = translate("qbr.footer_internal" if internal else "qbr.footer", language, account=name, period=period)
+    properties = deck.presentation.core_properties
+    properties.title = f"{translate('qbr.title', language)} — {name} — {period}"
+    properties.subject = name
+    properties.author = facts.summary.kam or ""
+    properties.language = {"fr": "fr-FR"}.get(language, "en-GB")
+    data = deck.finish(footer)
+    suffix = f"-{_slug(translate('qbr.file_internal', language))}" if internal else ""
+    return QbrPack(account_name=name, slides=tuple(deck.titles), data=data,
+                   filename=f"QBR-{_slug(name)}-{period}{suffix}.pptx")

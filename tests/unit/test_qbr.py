@@ -1,0 +1,359 @@
+"""The QBR pack: a PowerPoint deck of one account, opened again with python-pptx and checked slide
+by slide (titles, figures, pictures, tables, the customer-facing cut, French, an almost empty
+account, an unknown one)."""
+
+from __future__ import annotations
+
+import io
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from pptx import Presentation
+from pptx.enum.shapes import MSO_SHAPE_TYPE
+from pptx.util import Emu
+from sqlalchemy import select
+from sqlmodel import Session
+
+from kam_core import db
+from kam_core.accounts import create_account
+from kam_core.errors import NotFoundError
+from kam_core.formatting import money
+from kam_core.handshake import read_handshake
+from kam_core.i18n import catalog, translate
+from kam_core.models import (
+    CLOSED_ACTION_STATUSES, Account, AccountYear, Action, Priority, Programme, Stakeholder,
+)
+from kam_core.qbr import MAX_FOLLOW_UPS, MAX_ROWS, SEGMENT_COLOURS, QbrPack, build_qbr
+from tests.conftest import TODAY, sqlite_url
+
+RICH = "Aerivon Aerostructures"  # strategic, handshake in quarterly review with KPI readings
+WITH_OVERDUE_ACTION = "Veltara Motors Group"
+FOOTER_TOP = Emu(int(6.85 * 914400))  # footers and page numbers sit below this line
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _titles(key_of_slide: list[str], language: str) -> list[str]:
+    return [translate(key, language) for key in key_of_slide]
+
+
+INTERNAL_KEYS = ["qbr.title", "section.key_figures", "qbr.slide.portfolio", "qbr.slide.priorities",
+                 "section.buying_centre", "section.white_space", "qbr.slide.handshake", "page.executives",
+                 "qbr.slide.actions"]
+CUSTOMER_KEYS = ["qbr.title", "section.key_figures", "qbr.slide.priorities", "qbr.slide.contacts",
+                 "qbr.slide.white_space", "qbr.slide.handshake", "page.executives", "qbr.slide.next_steps"]
+
+
+# --- reading a deck back ------------------------------------------------------------------------------
+
+
+def _open(pack: QbrPack):
+    return Presentation(io.BytesIO(pack.data))
+
+
+def _shape_texts(shape) -> list[str]:
+    if shape.has_text_frame:
+        return [shape.text_frame.text]
+    if shape.has_table:
+        return [cell.text for row in shape.table.rows for cell in row.cells]
+    return []
+
+
+def _texts(slide) -> str:
+    return "\n".join(text for shape in slide.shapes for text in _shape_texts(shape))
+
+
+def _tables(slide):
+    return [shape.table for shape in slide.shapes if shape.has_table]
+
+
+def _rows(table) -> list[list[str]]:
+    return [[cell.text for cell in row.cells] for row in table.rows]
+
+
+def _pictures(slide):
+    return [shape for shape in slide.shapes if shape.shape_type == MSO_SHAPE_TYPE.PICTURE]
+
+
+def _slide(deck, title: str):
+    return next(slide for slide in deck.slides if slide.shapes.title.text == title)
+
+
+def _runs(shape):
+    frames = [shape.text_frame] if shape.has_text_frame else (
+        [cell.text_frame for row in shape.table.rows for cell in row.cells] if shape.has_table else [])
+    return [run for frame in frames for paragraph in frame.paragraphs for run in paragraph.runs]
+
+
+# --- the decks, built once ----------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory, demo_template):
+    """The demo portfolio (read only here), its engine, and the decks the tests look at."""
+    path = tmp_path_factory.mktemp("qbr") / "demo.db"
+    shutil.copy(demo_template, path)
+    engine = db.get_engine(sqlite_url(path))
+    with Session(engine) as session:
+        ids = {name: session.scalar(select(Account.id).where(Account.name == name))
+               for name in (RICH, WITH_OVERDUE_ACTION)}
+        decks = {
+            "en": build_qbr(session, ids[RICH], TODAY),
+            "fr": build_qbr(session, ids[RICH], TODAY, language="fr"),
+            "customer": build_qbr(session, ids[RICH], TODAY, internal=False),
+            "overdue": build_qbr(session, ids[WITH_OVERDUE_ACTION], TODAY),
+        }
+    return {"path": path, "ids": ids, "decks": decks}
+
+
+def _session(demo) -> Session:
+    return Session(db.get_engine(sqlite_url(demo["path"])))
+
+
+# --- the whole deck -----------------------------------------------------------------------------------
+
+
+def test_the_pack_names_its_account_its_slides_and_its_file(demo):
+    pack = demo["decks"]["en"]
+    assert pack.account_name == RICH
+    assert list(pack.slides) == _titles(INTERNAL_KEYS, "en")
+    assert pack.filename == "QBR-aerivon-aerostructures-2026-Q4-internal.pptx"
+    assert demo["decks"]["customer"].filename == "QBR-aerivon-aerostructures-2026-Q4.pptx"
+    assert pack.data[:2] == b"PK"  # a zip, as every .pptx
+
+
+def test_the_deck_has_the_slides_in_order_16_by_9(demo):
+    deck = _open(demo["decks"]["en"])
+    assert (deck.slide_width, deck.slide_height) == (Emu(12192000), Emu(6858000))
+    assert [slide.shapes.title.text for slide in deck.slides] == _titles(INTERNAL_KEYS, "en")
+
+
+@pytest.mark.parametrize("which", ["en", "fr", "customer", "overdue"])
+def test_no_slide_has_an_empty_placeholder_text_frame_or_cell(demo, which):
+    for number, slide in enumerate(_open(demo["decks"][which]).slides, start=1):
+        for placeholder in slide.placeholders:
+            assert placeholder.text_frame.text.strip(), (number, placeholder.name)
+        for shape in slide.shapes:
+            for text in _shape_texts(shape):
+                assert text.strip(), (number, shape.name)
+
+
+@pytest.mark.parametrize("which", ["en", "fr", "customer", "overdue"])
+def test_every_shape_stays_on_the_slide_with_type_readable_in_a_room(demo, which):
+    deck = _open(demo["decks"][which])
+    for number, slide in enumerate(deck.slides, start=1):
+        for shape in slide.shapes:
+            assert shape.left >= 0 and shape.top >= 0, (number, shape.name)
+            assert shape.left + shape.width <= deck.slide_width, (number, shape.name)
+            assert shape.top + shape.height <= deck.slide_height, (number, shape.name)
+            for run in _runs(shape):
+                if not run.text.strip():
+                    continue
+                if shape == slide.shapes.title:
+                    assert run.font.size.pt >= 28, (number, run.text)
+                elif shape.top < FOOTER_TOP:
+                    assert run.font.size.pt >= 16, (number, run.text)
+        for table in _tables(slide):
+            assert len(table.rows) - 1 <= MAX_ROWS, number
+
+
+def test_every_slide_has_the_footer_and_its_page_number(demo):
+    deck = _open(demo["decks"]["en"])
+    total = len(deck.slides)
+    for page, slide in enumerate(deck.slides, start=1):
+        footer = [shape.text_frame.text for shape in slide.shapes if shape.has_text_frame and shape.top >= FOOTER_TOP]
+        assert translate("qbr.footer_internal", "en", account=RICH, period="2026-Q4") in footer
+        assert f"{page} / {total}" in footer
+    customer = _open(demo["decks"]["customer"]).slides[1]
+    assert translate("qbr.footer", "en", account=RICH, period="2026-Q4") in _texts(customer)
+
+
+# --- slide by slide -----------------------------------------------------------------------------------
+
+
+def test_the_title_slide_names_the_account_the_quarter_and_the_signatory(demo):
+    slide = _open(demo["decks"]["en"]).slides[0]
+    text = _texts(slide)
+    assert RICH in text
+    assert "2026-Q4" in text and "26 Nov 2026" in text
+    with _session(demo) as session:
+        signatory = read_handshake(session, demo["ids"][RICH]).signatory
+    assert signatory and signatory in text
+    assert translate("qbr.internal_note", "en") in text
+    assert translate("qbr.internal_note", "en") not in _texts(_open(demo["decks"]["customer"]).slides[0])
+
+
+def test_the_key_figures_show_the_revenue_of_the_last_closed_year_and_a_chart(demo):
+    with _session(demo) as session:
+        currency = session.get(Programme, 1).currency
+        revenue = session.scalar(select(AccountYear.revenue).where(
+            AccountYear.account_id == demo["ids"][RICH], AccountYear.year == TODAY.year - 1))
+    slide = _slide(_open(demo["decks"]["en"]), translate("section.key_figures", "en"))
+    text = _texts(slide)
+    assert translate("overview.revenue", "en", year=TODAY.year - 1) in text
+    assert money(revenue, currency, "en") in text.splitlines()
+    assert translate("overview.margin", "en") in text
+    assert len(_pictures(slide)) == 1
+
+
+def _png_of(picture) -> tuple[int, int]:
+    assert picture.image.content_type == "image/png"
+    return picture.image.size
+
+
+@pytest.mark.parametrize("title_key", ["qbr.slide.portfolio", "qbr.slide.handshake"])
+def test_the_matrix_and_kpi_slides_hold_a_sharp_png(demo, title_key):
+    slide = _slide(_open(demo["decks"]["en"]), translate(title_key, "en"))
+    pictures = _pictures(slide)
+    assert len(pictures) == 1
+    width, height = _png_of(pictures[0])
+    assert width >= 800 and height >= 600  # rendered at twice the size, sharp on a projector
+    assert pictures[0].width >= Emu(4 * 914400)  # at least 4 inches wide on the slide
+
+
+def test_the_matrix_slide_gives_the_segment_and_its_posture(demo):
+    slide = _slide(_open(demo["decks"]["en"]), translate("qbr.slide.portfolio", "en"))
+    text = _texts(slide)
+    assert translate("enum.segment.strategic", "en") in text
+    assert translate("posture.strategic", "en") in text
+
+
+def test_the_priorities_slide_lists_the_top_priority(demo):
+    with _session(demo) as session:
+        top = session.scalars(select(Priority.title).where(Priority.account_id == demo["ids"][RICH])
+                              .order_by(Priority.rank)).first()
+    slide = _slide(_open(demo["decks"]["en"]), translate("qbr.slide.priorities", "en"))
+    rows = _rows(_tables(slide)[0])
+    assert rows[1][0] == "1" and rows[1][1] == top
+
+
+def test_the_buying_centre_rows_are_stakeholders_of_the_account(demo):
+    with _session(demo) as session:
+        names = set(session.scalars(select(Stakeholder.name).where(Stakeholder.account_id == demo["ids"][RICH])))
+    slide = _slide(_open(demo["decks"]["en"]), translate("section.buying_centre", "en"))
+    rows = _rows(_tables(slide)[0])
+    assert rows[0] == [translate(f"col.stakeholders.{name}", "en")
+                       for name in ("name", "title", "role", "influence", "attitude")]
+    shown = [row[0] for row in rows[1:]]
+    assert len(shown) == min(MAX_ROWS, len(names)) and set(shown) <= names
+    if len(names) > MAX_ROWS:
+        assert translate("overview.more", "en", count=len(names) - MAX_ROWS) in _texts(slide)
+
+
+def test_the_white_space_slide_shows_the_open_total(demo):
+    slide = _slide(_open(demo["decks"]["en"]), translate("section.white_space", "en"))
+    text = _texts(slide)
+    assert re.search(re.escape(translate("qbr.open_total", "en", count=999, value="X")).replace("999", r"\d+")
+                     .replace("X", ".+"), text)
+    assert translate("qbr.ws.competitor", "en") in text  # the internal deck shows what competitors hold
+
+
+def test_the_handshake_slide_shows_the_stage_and_the_joint_objectives(demo):
+    slide = _slide(_open(demo["decks"]["en"]), translate("qbr.slide.handshake", "en"))
+    text = _texts(slide)
+    assert translate("enum.stage.in_review", "en") in text
+    header = _rows(_tables(slide)[0])[0]
+    assert translate("qbr.latest_reading", "en") in header
+
+
+def test_the_action_slide_shows_an_overdue_action_first_in_red(demo):
+    with _session(demo) as session:
+        overdue = session.scalars(select(Action.title).where(
+            Action.account_id == demo["ids"][WITH_OVERDUE_ACTION], Action.status.not_in(CLOSED_ACTION_STATUSES),
+            Action.due_date < TODAY).order_by(Action.due_date)).first()
+    assert overdue, "the demo account should have an overdue action"
+    slide = _slide(_open(demo["decks"]["overdue"]), translate("qbr.slide.actions", "en"))
+    rows = _rows(_tables(slide)[0])
+    assert len(rows) - 1 <= MAX_FOLLOW_UPS
+    row = next(row for row in rows if row[1] == overdue)
+    assert row[0] == translate("enum.follow_up.action", "en") and row[4] == translate("rag.red", "en")
+    assert translate("handshake.next_review", "en") in _texts(slide)
+
+
+# --- the customer-facing cut and French ---------------------------------------------------------------
+
+
+def test_the_customer_deck_leaves_the_internal_parts_out(demo):
+    pack = demo["decks"]["customer"]
+    deck = _open(pack)
+    assert list(pack.slides) == _titles(CUSTOMER_KEYS, "en")
+    assert [slide.shapes.title.text for slide in deck.slides] == list(pack.slides)
+    everything = "\n".join(_texts(slide) for slide in deck.slides)
+    assert translate("qbr.slide.portfolio", "en") not in everything
+    contacts = _rows(_tables(_slide(deck, translate("qbr.slide.contacts", "en")))[0])
+    assert contacts[0] == [translate(f"col.stakeholders.{name}", "en") for name in ("name", "title", "role")]
+    for word in (translate("col.stakeholders.attitude", "en"), translate("overview.margin", "en"),
+                 translate("qbr.ws.competitor", "en"), translate("enum.attitude.2", "en")):
+        assert word not in everything, word
+    steps = _tables(_slide(deck, translate("qbr.slide.next_steps", "en")))
+    kinds = {row[0] for table in steps for row in _rows(table)[1:]}
+    assert translate("enum.follow_up.action", "en") not in kinds
+
+
+def test_the_french_deck_is_in_french(demo):
+    pack = demo["decks"]["fr"]
+    deck = _open(pack)
+    assert [slide.shapes.title.text for slide in deck.slides] == _titles(INTERNAL_KEYS, "fr")
+    assert pack.slides[0] == "Revue d'affaires trimestrielle"
+    assert "Chiffres clés" in pack.slides and "Centre de décision" in pack.slides
+    everything = "\n".join(_texts(slide) for slide in deck.slides)
+    assert "Confidentiel" in everything and "26 nov. 2026" in everything
+    assert translate("col.stakeholders.attitude", "fr") in everything
+    lines = {line.strip() for line in everything.splitlines()}  # the demo's own texts are in English: whole lines only
+    for english in _titles(INTERNAL_KEYS, "en") + ["Overdue", "Share of wallet", "Revenue by year", "Name", "Due"]:
+        assert english not in lines, english
+    assert "Confidential" not in everything
+    headers = [cell for slide in deck.slides for table in _tables(slide) for cell in _rows(table)[0]]
+    assert translate("col.stakeholders.role", "fr") in headers and "Buying role" not in headers
+    with _session(demo) as session:
+        revenue = session.scalar(select(AccountYear.revenue).where(
+            AccountYear.account_id == demo["ids"][RICH], AccountYear.year == TODAY.year - 1))
+    assert money(revenue, "EUR", "fr") in everything  # "17,8 M€"
+    assert pack.filename.endswith("-interne.pptx")
+
+
+# --- edges --------------------------------------------------------------------------------------------
+
+
+def test_an_account_with_almost_no_data_still_gets_a_clean_deck(demo_engine):
+    account_id = create_account(demo_engine, {"name": "Bare Néant SAS", "sector": "Energy", "status": "active"})
+    with Session(demo_engine) as session:
+        pack = build_qbr(session, account_id, TODAY)
+        customer = build_qbr(session, account_id, TODAY, language="fr", internal=False)
+    deck = _open(pack)
+    assert list(pack.slides) == _titles(INTERNAL_KEYS, "en")
+    assert [slide.shapes.title.text for slide in deck.slides] == list(pack.slides)
+    everything = "\n".join(_texts(slide) for slide in deck.slides)
+    for key in ("overview.no_revenue", "overview.not_scored", "qbr.no_priorities", "qbr.no_stakeholders",
+                "qbr.no_white_space", "overview.no_handshake", "qbr.no_pairings", "qbr.no_follow_ups",
+                "overview.no_engagements"):
+        assert translate(key, "en") in everything, key
+    assert not any(_pictures(slide) or _tables(slide) for slide in deck.slides)
+    for slide in deck.slides:
+        for shape in slide.shapes:
+            for text in _shape_texts(shape):
+                assert text.strip()
+    assert customer.filename == "QBR-bare-neant-sas-2026-Q4.pptx"
+    assert translate("brief.no_commitments", "fr") in "\n".join(_texts(slide) for slide in _open(customer).slides)
+
+
+def test_an_unknown_account_is_not_found(demo_engine):
+    with Session(demo_engine) as session, pytest.raises(NotFoundError):
+        build_qbr(session, 999_999, TODAY)
+
+
+# --- what the module relies on ------------------------------------------------------------------------
+
+
+def test_every_catalog_key_the_pack_names_exists_in_both_languages():
+    source = (ROOT / "kam_core" / "qbr.py").read_text(encoding="utf-8")
+    keys = set(re.findall(r"""translate\(\s*"([a-z0-9_.]+)\"""", source))
+    keys |= set(re.findall(r'"((?:qbr|overview|brief|section|canvas|handshake|col|page|matrix|posture)\.[a-z0-9_.]+)"',
+                           source))
+    keys |= {f"qbr.ws.{status}" for status in ("sold", "open", "competitor", "not_relevant")}
+    assert len(keys) > 40
+    for language in ("en", "fr"):
+        missing = sorted(key for key in keys if key not in catalog(language))
+        assert not missing, (language, missing)
+
