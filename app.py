@@ -32,10 +32,13 @@ navigation = st.navigation({
                 url_path="executive-plan"),
         st.Page("pages/account/overview.py", title=t("page.account_overview"), icon=":material/business_center:",
                 url_path="account"),
+        st.Page("pages/account/qbr.py", title=t("page.qbr"), icon=":material/slideshow:", url_path="qbr"),
         st.Page("pages/account/record.py", title=t("page.record"), icon=":material/edit_note:",
                 url_path=state.RECORD_PATH),
     ],
     t("nav.data"): [
+        st.Page("pages/data/exchange.py", title=t("page.exchange"), icon=":material/sync_alt:",
+                url_path="import-export"),
         st.Page("pages/data/team.py", title=t("page.team"), icon=":material/badge:", url_path="team"),
         st.Page("pages/data/merge.py", title=t("page.merge"), icon=":material/merge:", url_path="merge"),
         st.Page("pages/data/settings.py", title=t("page.settings"), icon=":material/settings:", url_path="settings"),

@@ -1,20 +1,34 @@
-"""Command line: python -m kam_core {setup,seed,migrate,info}.
+"""Command line: python -m kam_core COMMAND, on the database named by KAM_DATABASE_URL
+(data/kam.db by default).
 
-  setup [--demo-if-empty]   create or migrate the database; load the demo portfolio when it is empty
-  seed --demo [--seed N]    load the demo portfolio into an empty database
-  migrate                   apply pending schema migrations (a copy of a SQLite file is kept first)
-  info                      where the database is and its schema version
+  setup [--demo-if-empty]              create or migrate the database; load the demo portfolio when empty
+  seed --demo [--seed N]               load the demo portfolio into an empty database
+  migrate                              apply pending schema migrations (a copy of a SQLite file is kept first)
+  info                                 where the database is and its schema version
+  import accounts|contacts|revenue FILE [--mapping MAPPING.json] [--all-or-nothing]
+                                       import a CRM or Excel export (CSV or XLSX); prints rows read, created,
+                                       updated and refused with the reasons; a copy of the database first
+  export FILE.xlsx                     the whole database as one Excel workbook, a sheet per table
+  restore FILE.xlsx                    restore such a workbook into an empty database
+  qbr "ACCOUNT NAME" --out FILE.pptx [--language fr] [--customer]
+                                       the QBR PowerPoint deck of one account
+  backup FILE                          an online copy of the SQLite database into FILE
+
+Exit status: 0 when done, 1 when the input is refused (nothing written), 2 when the database
+cannot be used.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from sqlalchemy import func, select
 
 from kam_core import db
 from kam_core.clock import today
+from kam_core.errors import ValidationError
 from kam_core.i18n import translate
 from kam_core.models import Account
 
@@ -68,6 +82,105 @@ def cmd_info(_args) -> None:
     print(f"location: {info.location}\nbackend:  {info.backend}\nschema:   {info.revision} (head {info.head})")
 
 
+class Refused(Exception):
+    """The command's input is refused; the message says why. Nothing was written."""
+
+
+def _problem_line(problem) -> str:
+    where = f"row {problem.row}" + (f", {problem.column}" if problem.column else "")
+    value = f" “{problem.value}”" if problem.value not in (None, "") else ""
+    params = {key: ", ".join(map(str, value)) if isinstance(value, (list, tuple)) else value
+              for key, value in problem.params.items()}
+    return f"  {problem.severity:<7} {where}{value}: {translate(f'import.problem.{problem.code}', 'en', **params)}"
+
+
+def _validation_lines(error: ValidationError) -> str:
+    return "\n".join(f"  {problem.field}: {translate(f'error.{problem.code}', 'en', **problem.params)}"
+                     for problem in error.errors)
+
+
+def cmd_import(args) -> None:
+    from kam_core import importing
+
+    path = Path(args.file)
+    if not path.is_file():
+        raise Refused(f"{path}: no such file.")
+    try:
+        table = importing.read_table(path.read_bytes(), path.name)
+        mapping = (importing.load_mapping(args.mapping, args.kind, table.headers) if args.mapping
+                   else importing.propose_mapping(table.headers, args.kind))
+        engine = _engine()
+        result = importing.run_import(engine, table, args.kind, mapping, today=today(),
+                                      only_valid=not args.all_or_nothing)
+    except importing.ImportFileError as error:
+        params = {key: ", ".join(map(str, value)) if isinstance(value, (list, tuple)) else value
+                  for key, value in error.params.items()}
+        raise Refused(f"{path}: {translate(f'import.error.{error.code}', 'en', **params)}") from error
+    except importing.ImportRefused as refused:
+        lines = "\n".join(_problem_line(problem) for problem in refused.problems)
+        raise Refused(f"Nothing imported: {refused.rejected} row(s) refused.\n{lines}") from refused
+    print(f"{path.name}: {result.read} rows read, {result.created} created, {result.updated} updated, "
+          f"{result.rejected} refused" + (f", {result.skipped} lost deals skipped" if result.skipped else "") + ".")
+    for problem in result.problems:
+        print(_problem_line(problem))
+    if result.backup:
+        print(f"Copy of the database before the import: {result.backup}")
+
+
+def cmd_export(args) -> None:
+    from kam_core.workbook import export_workbook
+
+    target = Path(args.file)
+    with db.session_scope(_engine()) as session:
+        try:
+            data = export_workbook(session)
+        except ValidationError as error:
+            raise Refused(f"Nothing exported:\n{_validation_lines(error)}") from error
+    target.write_bytes(data)
+    print(f"Exported {db.describe(str(_engine().url))} to {target} ({len(data) // 1024} KB).")
+
+
+def cmd_restore(args) -> None:
+    from kam_core.workbook import restore_workbook
+
+    source = Path(args.file)
+    if not source.is_file():
+        raise Refused(f"{source}: no such file.")
+    try:
+        counts = restore_workbook(_engine(), source.read_bytes())
+    except ValidationError as error:
+        raise Refused(f"Nothing restored:\n{_validation_lines(error)}") from error
+    print(f"Restored {sum(counts.values())} rows in {len(counts)} tables into {db.describe(str(_engine().url))}.")
+
+
+def cmd_qbr(args) -> None:
+    from kam_core.qbr import build_qbr
+    from kam_core.text import fold_name
+
+    with db.session_scope(_engine()) as session:
+        account_id = session.execute(select(Account.id).where(Account.name_key == fold_name(args.account))).scalar()
+        if account_id is None:
+            raise Refused(f"No account named “{args.account}” (capitals and accents do not count).")
+        pack = build_qbr(session, account_id, today(), args.language, internal=not args.customer)
+    out = Path(args.out)
+    out.write_bytes(pack.data)
+    print(f"QBR deck of {pack.account_name}: {len(pack.slides)} slides written to {out}.")
+    for number, title in enumerate(pack.slides, start=1):
+        print(f"  {number}. {title}")
+
+
+def cmd_backup(args) -> None:
+    engine = _engine()
+    path = db.sqlite_path(str(engine.url))
+    if path is None:
+        raise Refused("Backups from here are for a SQLite database; back up your PostgreSQL server with pg_dump.")
+    target = Path(args.file)
+    if target.exists():
+        raise Refused(f"{target} already exists; choose a new file name.")
+    db.copy_sqlite(path, target)
+    print(f"Copy of {path} written to {target} ({target.stat().st_size // 1024} KB).")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m kam_core", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -82,12 +195,41 @@ def main(argv: list[str] | None = None) -> int:
     seed.set_defaults(run=cmd_seed)
     commands.add_parser("migrate", help="apply pending schema migrations").set_defaults(run=cmd_migrate)
     commands.add_parser("info", help="where the database is").set_defaults(run=cmd_info)
+    imports = commands.add_parser("import", help="import accounts, contacts or revenue lines from a CSV or XLSX file",
+                                  description="Import a CRM or Excel export. Columns are mapped from their usual "
+                                  "names (README, section Import) unless --mapping gives them. Importing the same "
+                                  "file again updates, never duplicates. A copy of the database is kept first.")
+    imports.add_argument("kind", choices=("accounts", "contacts", "revenue"))
+    imports.add_argument("file", help="the .csv or .xlsx file")
+    imports.add_argument("--mapping", help='a JSON file {"field": "Column header", ...}')
+    imports.add_argument("--all-or-nothing", action="store_true",
+                         help="import nothing when any row is refused (default: import the valid rows)")
+    imports.set_defaults(run=cmd_import)
+    export = commands.add_parser("export", help="the whole database as one Excel workbook")
+    export.add_argument("file", help="the .xlsx file to write")
+    export.set_defaults(run=cmd_export)
+    restore = commands.add_parser("restore", help="restore an exported workbook into an empty database")
+    restore.add_argument("file", help="a workbook written by export")
+    restore.set_defaults(run=cmd_restore)
+    deck = commands.add_parser("qbr", help="the QBR PowerPoint deck of one account")
+    deck.add_argument("account", help="the account's name (capitals and accents do not count)")
+    deck.add_argument("--out", required=True, help="the .pptx file to write")
+    deck.add_argument("--language", choices=("en", "fr"), default="en")
+    deck.add_argument("--customer", action="store_true",
+                      help="the customer's version (without our internal slides and remarks)")
+    deck.set_defaults(run=cmd_qbr)
+    backup = commands.add_parser("backup", help="an online copy of the SQLite database")
+    backup.add_argument("file", help="the file to write (must not exist)")
+    backup.set_defaults(run=cmd_backup)
     args = parser.parse_args(argv)
     try:
         args.run(args)
     except db.StoreError as error:
         print(translate(f"error.{error.code}", "en", **error.params), file=sys.stderr)
         return 2
+    except Refused as refused:
+        print(str(refused), file=sys.stderr)
+        return 1
     return 0
 
 

@@ -11,8 +11,8 @@ import streamlit as st
 from sqlmodel import Session
 
 from kam_core import (
-    accounts, brief, buying_centre, engagement, executives, handshake, merge, overview, scoring, sections, settings,
-    team, white_space,
+    accounts, brief, buying_centre, engagement, executives, handshake, importing, merge, overview, qbr, scoring,
+    sections, settings, team, white_space,
 )
 from kam_core.account_summary import AccountSummary, account_summary
 from kam_core.clock import today
@@ -423,3 +423,36 @@ def _merge_plan(url: str, keep_id: int, other_id: int, language: str) -> merge.M
 
 def merge_plan(keep_id: int, other_id: int, language: str) -> merge.MergePlan:
     return _merge_plan(database_url(), keep_id, other_id, language)
+
+
+# --- import ---------------------------------------------------------------------------------------
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def raw_table(data: bytes, filename: str) -> importing.RawTable:
+    """The uploaded file read once (encoding, separator and numbers detected), not at every rerun."""
+    return importing.read_table(data, filename)
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _import_preview(url: str, day: date, table: importing.RawTable, kind: str,
+                    mapping: tuple[tuple[str, str | None], ...]) -> importing.ImportPreview:
+    with Session(get_engine(url)) as session:
+        return importing.preview_import(session, table, kind, dict(mapping), day)
+
+
+def import_preview(table: importing.RawTable, kind: str, mapping: dict) -> importing.ImportPreview:
+    return _import_preview(database_url(), today(), table, kind, tuple(sorted(mapping.items())))
+
+
+# --- QBR pack -------------------------------------------------------------------------------------
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _qbr_pack(url: str, day: date, account_id: int, language: str, internal: bool) -> qbr.QbrPack:
+    with Session(get_engine(url)) as session:
+        return qbr.build_qbr(session, account_id, day, language, internal=internal)
+
+
+def qbr_pack(account_id: int, language: str, internal: bool) -> qbr.QbrPack:
+    return _qbr_pack(database_url(), today(), account_id, language, internal)

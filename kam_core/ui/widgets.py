@@ -4,17 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
+from kam_core.charts import SEGMENT_COLOURS  # noqa: F401 (the pages take it from here)
 from kam_core.ui import state
 from kam_core.ui.i18n import t
 
-# Quadrant colours chosen to stay distinct on a washed-out projector and for colour-blind readers.
-SEGMENT_COLOURS = {
-    "strategic": "#0B6E4F",
-    "develop": "#C77700",
-    "maintain": "#1F5FA8",
-    "opportunistic": "#6B7280",
-    "unscored": "#9CA3AF",
-}
 RAG_COLOURS = {"red": "red", "amber": "orange", "green": "green", "done": "gray"}
 ACCOUNTS_PAGE = "pages/portfolio/accounts.py"
 ACCOUNT_PAGE = "pages/account/overview.py"

@@ -22,7 +22,9 @@ NAVIGATION = [  # (link text in the sidebar, screenshot name, a text the page mu
     ("Handshake", "05b-handshake", "Commitments of both sides"),
     ("Executive plan", "05c-executive-plan", "Executive brief"),
     ("Account overview", "05d-account-overview", "Account plan"),
+    ("QBR pack", "05f-qbr", "Build the deck"),
     ("Account record", "05e-account-record", "Identity and figures"),
+    ("Import and export", "06c-exchange", "Export the whole database"),
     ("Team and offers", "06a-team", "Our KAM team"),
     ("Duplicates and merge", "06b-merge", "Likely duplicates"),
     ("Settings", "06-settings", "Where the data lives"),
@@ -195,3 +197,32 @@ def test_a_duplicate_is_listed_and_merged(page: Page):
     wait_idle(page)
     expect(page.get_by_text("Kessler Autowerke GmbH was merged into Kessler-Autowerke AG")).to_be_visible()
     _no_exception(page)
+
+
+def test_a_french_excel_export_is_previewed_and_imported(page: Page, tmp_path):
+    source = tmp_path / "comptes.csv"
+    source.write_bytes("Raison sociale;Secteur;Pays;Chiffre d'affaires\n"
+                       "Société Générale d'Éclairage;Énergie;France;1 250 000,50\n"
+                       "Brasserie Cévenole;Agroalimentaire;Belgique;n/a\n".encode("cp1252"))
+    _open(page, "/import-export")
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').first.set_input_files(str(source))
+    wait_idle(page)
+    expect(page.get_by_text("2 rows and 4 columns read")).to_be_visible()
+    expect(page.get_by_text("separator semicolon")).to_be_visible()
+    _no_exception(page)
+    _charts_and_grids_drawn(page)
+    shoot(page, "14-import-preview")
+    page.get_by_role("button", name="Import the 2 valid rows").click()
+    wait_idle(page)
+    expect(page.get_by_text("Import done: 2 rows read, 2 created")).to_be_visible()
+    _no_exception(page)
+
+
+def test_the_qbr_deck_is_built_and_offered(page: Page):
+    _open(page, "/qbr")
+    page.get_by_role("button", name="Build the deck").click()
+    wait_idle(page)
+    expect(page.get_by_text("The deck is ready")).to_be_visible(timeout=30_000)
+    expect(page.get_by_role("button", name=re.compile(r"Download QBR-.*\.pptx"))).to_be_visible()
+    _no_exception(page)
+    shoot(page, "15-qbr-ready")

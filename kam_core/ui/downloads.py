@@ -1,0 +1,27 @@
+"""Files built when the user clicks a download button (Streamlit runs the builder then, on its own
+thread), so that a rerun never pays for a workbook or a deck nobody asked for."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlmodel import Session
+
+from kam_core import workbook
+from kam_core.clock import today
+from kam_core.db import database_url, get_engine
+
+
+def workbook_name() -> str:
+    return f"kam-export-{today().isoformat()}.xlsx"
+
+
+def workbook_builder() -> Callable[[], bytes]:
+    url = database_url()
+
+    def build() -> bytes:
+        with Session(get_engine(url)) as session:
+            return workbook.export_workbook(session)
+
+    return build
+

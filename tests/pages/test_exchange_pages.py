@@ -1,0 +1,86 @@
+"""Import and export, and the QBR pack, under AppTest: a CRM file uploaded, mapped, previewed and
+imported; a file that cannot be read; the QBR deck built and offered for download."""
+
+from __future__ import annotations
+
+from sqlmodel import Session, func, select
+
+from kam_core import db
+from kam_core.models import Account
+from tests.pages.conftest import no_exception, texts
+
+EXCHANGE = "pages/data/exchange.py"
+QBR = "pages/account/qbr.py"
+
+SALESFORCE = ("Id,Name,Industry,BillingCountry,AnnualRevenue\n"
+              "001A,Brightwater Utilities,Energy,France,\"1,250,000.50\"\n"
+              "001B,Nordlys Shipping AS,Logistics,Norway,n/a\n"
+              "001C,,Energy,France,10\n").encode("utf-8")
+
+
+def _accounts(url: str) -> int:
+    with Session(db.get_engine(url)) as session:
+        return session.exec(select(func.count()).select_from(Account)).one()
+
+
+def _upload(app, name: str, data: bytes, mime: str = "text/csv"):
+    app.file_uploader(key="import_file").set_value((name, data, mime)).run()
+    no_exception(app)
+    return app
+
+
+def test_a_crm_file_is_mapped_previewed_then_its_valid_rows_imported(demo_app, demo_url):
+    before = _accounts(demo_url)
+    app = _upload(demo_app(EXCHANGE), "salesforce.csv", SALESFORCE)
+    shown = texts(app)
+    assert "3 rows and 5 columns read" in shown and "separator comma" in shown
+    mapping = app.data_editor[0].value
+    proposed = dict(zip(mapping["field"], mapping["column"]))
+    assert proposed["Name"] == "Name" and proposed["CRM id"] == "Id" and proposed["Sector"] == "Industry"
+    assert {metric.label: metric.value for metric in app.metric}["New"] == "2"
+    assert "Validation report: 1 error(s)" in shown
+    assert _accounts(demo_url) == before  # nothing written by the preview
+    app.button(key="import_valid").click().run()
+    no_exception(app)
+    assert _accounts(demo_url) == before + 2
+    assert "Import done: 3 rows read, 2 created, 0 updated, 1 refused" in texts(app)
+
+
+def test_importing_only_when_every_row_is_valid_is_offered_only_then(demo_app):
+    app = _upload(demo_app(EXCHANGE), "salesforce.csv", SALESFORCE)
+    assert app.button(key="import_all").disabled
+    valid = SALESFORCE.rsplit(b"\n", 2)[0] + b"\n"
+    app = _upload(app, "salesforce-clean.csv", valid)
+    assert not app.button(key="import_all").disabled
+
+
+def test_a_file_that_cannot_be_read_says_why(demo_app, demo_url):
+    before = _accounts(demo_url)
+    app = _upload(demo_app(EXCHANGE), "empty.csv", b"")
+    assert app.error, "an empty file must be refused with a message"
+    assert not [button for button in app.button if button.key == "import_valid"]
+    assert _accounts(demo_url) == before
+
+
+def test_the_export_is_offered_and_the_page_draws(demo_app):
+    app = demo_app(EXCHANGE)
+    no_exception(app)
+    assert "Export the whole database" in texts(app)
+    assert "Restore a workbook into an empty database" in texts(app)
+
+
+def test_the_qbr_deck_is_built_on_request_and_offered(demo_app, demo_url):
+    with Session(db.get_engine(demo_url)) as session:
+        account_id = session.exec(select(Account.id).where(Account.name == "Aerivon Aerostructures")).one()
+    app = demo_app(QBR, account=str(account_id))
+    no_exception(app)
+    assert "QBR pack — Aerivon Aerostructures" in texts(app)
+    app.button(key=f"qbr_build_{account_id}").click().run()
+    no_exception(app)
+    shown = texts(app)
+    assert "The deck is ready: 9 slides." in shown
+    assert "Where the account stands in our portfolio (internal)" in shown
+    app.radio(key=f"qbr_audience_{account_id}").set_value("customer").run()
+    assert "Choose the language and the audience" in texts(app)  # another deck: built again on request
+    app.button(key=f"qbr_build_{account_id}").click().run()
+    assert "The deck is ready: 8 slides." in texts(app)

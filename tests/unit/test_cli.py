@@ -1,0 +1,131 @@
+"""The command line: each command prints what it did and exits non-zero with a clear reason."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import date
+
+import pytest
+from pptx import Presentation
+from sqlmodel import Session, func, select
+
+from kam_core import db
+from kam_core.__main__ import main
+from kam_core.models import Account, AccountYear, RevenueLine
+
+
+@pytest.fixture
+def on(monkeypatch):
+    def point_at(url: str) -> str:
+        monkeypatch.setenv("KAM_DATABASE_URL", url)
+        return url
+    return point_at
+
+
+def _accounts(url: str) -> int:
+    with Session(db.get_engine(url)) as session:
+        return session.exec(select(func.count()).select_from(Account)).one()
+
+
+def test_export_then_restore_into_an_empty_database(on, demo_url, empty_url, tmp_path, capsys):
+    workbook = tmp_path / "all.xlsx"
+    on(demo_url)
+    assert main(["export", str(workbook)]) == 0
+    assert "Exported" in capsys.readouterr().out
+    on(empty_url)
+    assert main(["restore", str(workbook)]) == 0
+    assert "Restored" in capsys.readouterr().out
+    assert _accounts(empty_url) == _accounts(demo_url) == 30
+    # a second restore is refused: the database is no longer empty, and nothing changes
+    assert main(["restore", str(workbook)]) == 1
+    assert "already has 30 accounts" in capsys.readouterr().err
+    assert _accounts(empty_url) == 30
+
+
+def test_qbr_writes_the_deck_of_the_named_account(on, demo_url, tmp_path, capsys):
+    on(demo_url)
+    out = tmp_path / "qbr.pptx"
+    assert main(["qbr", "aerivon AEROSTRUCTURES", "--out", str(out), "--language", "fr"]) == 0
+    printed = capsys.readouterr().out
+    deck = Presentation(str(out))
+    assert f"{len(deck.slides)} slides written" in printed and "Aerivon Aerostructures" in printed
+    assert main(["qbr", "No Such Customer", "--out", str(tmp_path / "x.pptx")]) == 1
+    assert "No account named" in capsys.readouterr().err
+    assert not (tmp_path / "x.pptx").exists()
+
+
+def test_backup_copies_the_database_and_never_overwrites(on, demo_url, tmp_path, capsys):
+    on(demo_url)
+    target = tmp_path / "copy.db"
+    assert main(["backup", str(target)]) == 0
+    with sqlite3.connect(target) as copy:
+        assert copy.execute("select count(*) from account").fetchone()[0] == 30
+    assert main(["backup", str(target)]) == 1
+    assert "already exists" in capsys.readouterr().err
+
+
+def test_import_reports_what_it_did_and_is_idempotent(on, demo_url, tmp_path, capsys):
+    on(demo_url)
+    before = _accounts(demo_url)
+    source = tmp_path / "accounts.csv"
+    source.write_text("Id,Name,Industry,BillingCountry\n"
+                      "001A,Brightwater Utilities,Energy,France\n"
+                      "001B,Nordlys Shipping AS,Logistics,Norway\n"
+                      "001C,,Energy,France\n", encoding="utf-8")
+    assert main(["import", "accounts", str(source)]) == 0
+    out = capsys.readouterr().out
+    assert "3 rows read, 2 created, 0 updated, 1 refused" in out
+    assert "row 4" in out
+    assert _accounts(demo_url) == before + 2
+    assert main(["import", "accounts", str(source)]) == 0
+    assert "0 created, 2 updated" in capsys.readouterr().out
+    assert _accounts(demo_url) == before + 2
+
+
+def test_import_all_or_nothing_writes_nothing_when_a_row_is_refused(on, demo_url, tmp_path, capsys):
+    on(demo_url)
+    before = _accounts(demo_url)
+    source = tmp_path / "accounts.csv"
+    source.write_text("Id,Name,Industry\n001A,Brightwater Utilities,Energy\n001C,,Energy\n", encoding="utf-8")
+    assert main(["import", "accounts", str(source), "--all-or-nothing"]) == 1
+    assert "Nothing imported" in capsys.readouterr().err
+    assert _accounts(demo_url) == before
+
+
+def _won_2025(url: str, account_id: int) -> float:
+    with Session(db.get_engine(url)) as session:
+        amounts = session.exec(select(RevenueLine.amount).where(
+            RevenueLine.account_id == account_id, RevenueLine.kind.in_(("won", "invoice")),
+            RevenueLine.line_date >= date(2025, 1, 1), RevenueLine.line_date <= date(2025, 12, 31))).all()
+    return sum(amounts)
+
+
+def test_import_of_a_french_revenue_file_sets_the_yearly_revenue(on, demo_url, tmp_path, capsys):
+    on(demo_url)
+    with Session(db.get_engine(demo_url)) as session:
+        aerivon = session.exec(select(Account.id).where(Account.name == "Aerivon Aerostructures")).one()
+    before = _won_2025(demo_url, aerivon)
+    source = tmp_path / "ca.csv"
+    source.write_text("Raison sociale;Montant;Date de clôture;Étape\n"
+                      "Aerivon Aerostructures;1 250 000,50;15/03/2025;Gagnée\n"
+                      "Aerivon Aerostructures;250 000;30/06/2025;Gagnée\n"
+                      "Société inconnue;100;01/01/2025;Gagnée\n", encoding="cp1252")
+    assert main(["import", "revenue", str(source)]) == 0
+    out = capsys.readouterr().out
+    assert "2 created" in out and "row 4" in out
+    with Session(db.get_engine(demo_url)) as session:
+        year = session.exec(select(AccountYear).where(AccountYear.account_id == aerivon,
+                                                      AccountYear.year == 2025)).one()
+    # the won lines are the source of the year's revenue: the demo's lines plus the two imported
+    assert _won_2025(demo_url, aerivon) == pytest.approx(before + 1_500_000.50)
+    assert year.revenue == pytest.approx(before + 1_500_000.50)
+
+
+def test_unreadable_files_are_refused_with_a_reason(on, demo_url, tmp_path, capsys):
+    on(demo_url)
+    empty = tmp_path / "empty.csv"
+    empty.write_bytes(b"")
+    assert main(["import", "accounts", str(empty)]) == 1
+    assert "empty.csv" in capsys.readouterr().err
+    assert main(["import", "accounts", str(tmp_path / "missing.csv")]) == 1
+    assert "no such file" in capsys.readouterr().err
