@@ -5,7 +5,7 @@
   seed --demo [--seed N]               load the demo portfolio into an empty database
   migrate                              apply pending schema migrations (a copy of a SQLite file is kept first)
   info                                 where the database is and its schema version
-  import accounts|contacts|revenue FILE [--mapping MAPPING.json] [--all-or-nothing]
+  import accounts|contacts|revenue FILE [--mapping MAPPING.json] [--all-or-nothing] [--set-yearly-revenue]
                                        import a CRM or Excel export (CSV or XLSX); prints rows read, created,
                                        updated and refused with the reasons; a copy of the database first
   export FILE.xlsx                     the whole database as one Excel workbook, a sheet per table
@@ -14,8 +14,8 @@
                                        the QBR PowerPoint deck of one account
   backup FILE                          an online copy of the SQLite database into FILE
 
-Exit status: 0 when done, 1 when the input is refused (nothing written), 2 when the database
-cannot be used.
+Exit status: 0 when done, 1 when the input is refused (nothing written; an import whose every row
+is refused too), 2 for a command line that does not parse, 3 when the database cannot be used.
 """
 
 from __future__ import annotations
@@ -25,10 +25,11 @@ import sys
 from pathlib import Path
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import OperationalError
 
 from kam_core import db
 from kam_core.clock import today
-from kam_core.errors import ValidationError
+from kam_core.errors import ConflictError, ValidationError
 from kam_core.i18n import translate
 from kam_core.models import Account
 
@@ -111,7 +112,8 @@ def cmd_import(args) -> None:
                    else importing.propose_mapping(table.headers, args.kind))
         engine = _engine()
         result = importing.run_import(engine, table, args.kind, mapping, today=today(),
-                                      only_valid=not args.all_or_nothing)
+                                      only_valid=not args.all_or_nothing,
+                                      set_yearly_revenue=args.set_yearly_revenue)
     except importing.ImportFileError as error:
         params = {key: ", ".join(map(str, value)) if isinstance(value, (list, tuple)) else value
                   for key, value in error.params.items()}
@@ -119,24 +121,48 @@ def cmd_import(args) -> None:
     except importing.ImportRefused as refused:
         lines = "\n".join(_problem_line(problem) for problem in refused.problems)
         raise Refused(f"Nothing imported: {refused.rejected} row(s) refused.\n{lines}") from refused
+    mapped = ", ".join(f"{target} <- {header}" for target, header in mapping.items() if header)
+    print(f"Columns used: {mapped}.")
+    ignored = [header for header in table.headers if header not in set(mapping.values())]
+    if ignored:
+        print(f"Columns not imported: {', '.join(ignored)}.")
     print(f"{path.name}: {result.read} rows read, {result.created} created, {result.updated} updated, "
-          f"{result.rejected} refused" + (f", {result.skipped} lost deals skipped" if result.skipped else "") + ".")
+          f"{result.rejected} refused" + (f", {result.skipped} lost deals skipped" if result.skipped else "")
+          + (f", {result.removed} lost deals removed" if result.removed else "") + ".")
     for problem in result.problems:
         print(_problem_line(problem))
+    _print_revenue(result)
     if result.backup:
         print(f"Copy of the database before the import: {result.backup}")
+    if result.read and result.rejected == result.read:
+        raise Refused(f"Nothing imported: every row of {path.name} is refused.")
+
+
+def _print_revenue(result) -> None:
+    """What revenue lines add up to: per account and year (won deals and invoices), and the pipeline."""
+    totals = getattr(result, "year_totals", ())
+    for total in totals:
+        stored = "none" if total.stored is None else f"{total.stored:,.2f}"
+        print(f"  {total.account_name} {total.year}: won and invoiced lines {total.lines_total:,.2f} "
+              f"(yearly revenue stored: {stored})")
+    if totals and not getattr(result, "years_updated", 0):
+        print("  Yearly revenue left as it was; --set-yearly-revenue replaces it with these totals.")
+    for account_id, (open_amount, weighted) in sorted(result.pipeline.items()):
+        print(f"  pipeline of account {account_id}: {open_amount:,.2f} open, {weighted:,.2f} weighted")
 
 
 def cmd_export(args) -> None:
     from kam_core.workbook import export_workbook
 
     target = Path(args.file)
+    if target.exists():
+        raise Refused(f"{target} already exists; choose a new file name.")
     with db.session_scope(_engine()) as session:
         try:
             data = export_workbook(session)
         except ValidationError as error:
             raise Refused(f"Nothing exported:\n{_validation_lines(error)}") from error
-    target.write_bytes(data)
+    _write(target, data)
     print(f"Exported {db.describe(str(_engine().url))} to {target} ({len(data) // 1024} KB).")
 
 
@@ -163,10 +189,17 @@ def cmd_qbr(args) -> None:
             raise Refused(f"No account named “{args.account}” (capitals and accents do not count).")
         pack = build_qbr(session, account_id, today(), args.language, internal=not args.customer)
     out = Path(args.out)
-    out.write_bytes(pack.data)
+    _write(out, pack.data)
     print(f"QBR deck of {pack.account_name}: {len(pack.slides)} slides written to {out}.")
     for number, title in enumerate(pack.slides, start=1):
         print(f"  {number}. {title}")
+
+
+def _write(target: Path, data: bytes) -> None:
+    try:
+        target.write_bytes(data)
+    except OSError as error:
+        raise Refused(f"{target} cannot be written: {error.strerror or error}.") from error
 
 
 def cmd_backup(args) -> None:
@@ -204,6 +237,9 @@ def main(argv: list[str] | None = None) -> int:
     imports.add_argument("--mapping", help='a JSON file {"field": "Column header", ...}')
     imports.add_argument("--all-or-nothing", action="store_true",
                          help="import nothing when any row is refused (default: import the valid rows)")
+    imports.add_argument("--set-yearly-revenue", action="store_true",
+                         help="revenue files: replace each touched account's yearly revenue with the total of its "
+                         "won deals and invoices (default: report the totals, change nothing)")
     imports.set_defaults(run=cmd_import)
     export = commands.add_parser("export", help="the whole database as one Excel workbook")
     export.add_argument("file", help="the .xlsx file to write")
@@ -226,7 +262,15 @@ def main(argv: list[str] | None = None) -> int:
         args.run(args)
     except db.StoreError as error:
         print(translate(f"error.{error.code}", "en", **error.params), file=sys.stderr)
-        return 2
+        return 3
+    except ConflictError:
+        print("Someone saved the same records at the same moment: nothing was written. Run the command again.",
+              file=sys.stderr)
+        return 1
+    except OperationalError as error:
+        print(f"The database cannot be used right now ({str(error.orig).splitlines()[0]}). Nothing was written; "
+              "try again in a moment.", file=sys.stderr)
+        return 3
     except Refused as refused:
         print(str(refused), file=sys.stderr)
         return 1

@@ -28,15 +28,29 @@ def _spec(chart: alt.TopLevelMixin, width: int) -> dict:
     return spec
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_text(table: pd.DataFrame) -> pd.DataFrame:
+    """Text a spreadsheet would run as a formula (``=cmd|...``, ``+``, ``-``, ``@``) gets a leading
+    ``'``, so that it shows as text and never runs (imported names and notes may hold anything)."""
+    def cell(value):
+        return "'" + value if isinstance(value, str) and value.startswith(FORMULA_STARTS) else value
+
+    text_columns = [name for name in table.columns if table[name].dtype == object or pd.api.types.is_string_dtype(
+        table[name])]
+    return table.assign(**{name: table[name].map(cell) for name in text_columns})
+
+
 def table_csv(table: pd.DataFrame) -> bytes:
-    """UTF-8 with a byte-order mark, so Excel opens accents right."""
-    return table.to_csv(index=False).encode("utf-8-sig")
+    """UTF-8 with a byte-order mark, so Excel opens accents right; formula-like text made safe."""
+    return safe_text(table).to_csv(index=False).encode("utf-8-sig")
 
 
 def table_xlsx(table: pd.DataFrame, sheet: str) -> bytes:
     buffer = io.BytesIO()
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        table.to_excel(writer, index=False, sheet_name=sheet[:31])
+        safe_text(table).to_excel(writer, index=False, sheet_name=sheet[:31])
         worksheet = writer.sheets[sheet[:31]]
         for column in worksheet.columns:
             width = max(len(str(cell.value or "")) for cell in column)

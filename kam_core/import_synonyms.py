@@ -4,8 +4,11 @@
 ``fold_header``: capitals, accents, spaces, underscores, dots and any other punctuation do not
 count, so "Billing Country", "BillingCountry", "billing_country" and "Billing.Country" are one
 header, and "Secteur d'activité" is "secteurdactivite". Within a target the variants are listed
-best first: when a file holds two of them (Dynamics' "Est. Revenue" and "Actual Revenue"), the
-first listed wins the target and the other is reported as an ignored column. A header is used
+best first: when a file holds two of them (Dynamics' "Actual Revenue" and "Est. Revenue"), the
+first listed wins the target and the other is reported as an ignored column. Dynamics' actual
+revenue and close date win over the estimated ones (a won deal's actual figures are the true
+ones); a row whose actual cell is empty (an open deal) takes the estimated one, when that column
+is in the file and not mapped to anything else (``kam_core.importing``). A header is used
 for one target only. The mapping is only a proposal: the caller may change it before importing.
 
 Deliberately left out:
@@ -90,12 +93,12 @@ The table below is generated from ``SYNONYMS`` (a unit test keeps them equal).
 |          |                 | sociale; Compte; Nom du client                                          |
 | revenue  | label           | Name; Opportunity Name; Deal Name; Topic; Label; Description; Subject;  |
 |          |                 | Libellé; Intitulé; Affaire; Objet; Désignation                          |
-| revenue  | amount          | Amount; Deal Amount; Value; Est. Revenue; Estimated Revenue; Actual     |
+| revenue  | amount          | Amount; Deal Amount; Value; Actual Revenue; Est. Revenue; Estimated     |
 |          |                 | Revenue; Invoice Amount; Net Amount; Montant; Montant HT; Montant net;  |
 |          |                 | Valeur; CA; Chiffre d'affaires                                          |
-| revenue  | date            | CloseDate; Close Date; Date; Invoice Date; Est. Close Date; Estimated   |
-|          |                 | Close Date; Actual Close Date; Date de clôture; Date de cloture prévue; |
-|          |                 | Date de facture; Date facture; Date de signature                        |
+| revenue  | date            | CloseDate; Close Date; Date; Invoice Date; Actual Close Date; Est.      |
+|          |                 | Close Date; Estimated Close Date; Date de clôture; Date de cloture      |
+|          |                 | prévue; Date de facture; Date facture; Date de signature                |
 | revenue  | kind            | Kind; Line Kind; Line Type; Revenue Kind; Nature; Type de ligne; Type   |
 |          |                 | de montant                                                              |
 | revenue  | stage           | StageName; Stage; Deal Stage; Opportunity Stage; Status Reason; Status; |
@@ -191,11 +194,11 @@ SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
                          "Nom du client"),
         "label": ("Name", "Opportunity Name", "Deal Name", "Topic", "Label", "Description", "Subject", "Libellé",
                   "Intitulé", "Affaire", "Objet", "Désignation"),
-        "amount": ("Amount", "Deal Amount", "Value", "Est. Revenue", "Estimated Revenue", "Actual Revenue",
+        "amount": ("Amount", "Deal Amount", "Value", "Actual Revenue", "Est. Revenue", "Estimated Revenue",
                    "Invoice Amount", "Net Amount", "Montant", "Montant HT", "Montant net", "Valeur", "CA",
                    "Chiffre d'affaires"),
-        "date": ("CloseDate", "Close Date", "Date", "Invoice Date", "Est. Close Date", "Estimated Close Date",
-                 "Actual Close Date", "Date de clôture", "Date de cloture prévue", "Date de facture", "Date facture",
+        "date": ("CloseDate", "Close Date", "Date", "Invoice Date", "Actual Close Date", "Est. Close Date",
+                 "Estimated Close Date", "Date de clôture", "Date de cloture prévue", "Date de facture", "Date facture",
                  "Date de signature"),
         "kind": ("Kind", "Line Kind", "Line Type", "Revenue Kind", "Nature", "Type de ligne", "Type de montant"),
         "stage": ("StageName", "Stage", "Deal Stage", "Opportunity Stage", "Status Reason", "Status", "Étape",

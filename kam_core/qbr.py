@@ -7,15 +7,24 @@ review as a PowerPoint deck the KAM takes into the customer meeting.
 existing ``section.*``, ``enum.*``, ``rag.*``, ``col.*`` keys):
 
 1. title: account, quarter, date, our KAM and sponsor, the customer's signatory;
-2. key figures and revenue by year (chart);
+2. key figures and revenue by year (chart): revenue with us and growth; the internal deck adds our
+   share of their wallet, the 3-year potential and our margin;
 3. where the account stands in our portfolio matrix (internal only);
 4. the customer's priorities and our value proposition for each;
-5. buying centre (role, influence and attitude only in the internal deck);
-6. white space (cells held by a competitor only in the internal deck);
-7. the handshake: stage, vision, joint objectives and one KPI trend chart;
-8. executive engagement: pairings, meetings held and planned;
+5. buying centre: the internal deck gives each person's buying role, influence and attitude and the
+   map's status; the customer's deck ("our contacts") shows name, title and unit only;
+6. white space: the internal deck shows every cell with our value estimate, the cells held by a
+   competitor and the open total; the customer's deck shows only where our offers already serve
+   their units and where we could help, with no value and no competitor;
+7. the joint plan (the handshake): stage, vision, joint objectives and one KPI trend chart;
+8. executive engagement: pairings, meetings held and planned; the internal deck adds each pairing's
+   cadence and last meeting, the customer's deck shows "our executive, your executive" only;
 9. action plan and next steps (the customer-facing deck keeps the handshake's commitments of both
    sides and leaves our internal account-plan actions out).
+
+The customer's deck speaks to the customer ("your signatory", "your commitment", "our joint plan is
+still to be written together") and never uses our method's vocabulary ("Handshake") or our internal
+stages.
 
 The look is sober on purpose: white background, one accent colour (the app's primary colour),
 titles at 30 pt, body at 16 pt or more, at most ``MAX_ROWS`` table rows or 6 bullets per slide
@@ -23,6 +32,11 @@ titles at 30 pt, body at 16 pt or more, at most ``MAX_ROWS`` table rows or 6 bul
 "Confidential", and the page number. Every slide is made from the "Title Only" layout with its
 title filled, so no placeholder is left empty and PowerPoint's outline shows the titles. A
 section without data gets one sober sentence instead of an empty table.
+
+Nothing is drawn over a table: python-pptx cannot measure text, so the deck estimates wrapped lines
+on the safe side (see "how much room text takes"), cuts each cell to a few lines with "…", gives each
+row the height its lines need, places notes and status lines below the table's estimated bottom, and
+leaves out (and counts in "and N more") the rows that would not fit above them.
 """
 
 from __future__ import annotations
@@ -76,7 +90,7 @@ SLIDE_WIDTH, SLIDE_HEIGHT = Emu(12192000), Emu(6858000)  # 13.333 x 7.5 in
 MARGIN = 0.6  # inches, left and right
 CONTENT_WIDTH = 13.333 - 2 * MARGIN
 BODY_TOP = 1.55
-BODY_BOTTOM = 6.7
+BODY_BOTTOM = 6.82  # the footer's rule is at 6.92
 TITLE_PT, BODY_PT, TABLE_PT, FOOTER_PT = 30, 18, 16, 12
 
 MAX_ROWS = 8  # table rows per slide, at most
@@ -105,6 +119,86 @@ class QbrPack:
 
 
 # --- small helpers ----------------------------------------------------------------------------------
+
+
+# --- how much room text takes ---------------------------------------------------------------------
+# The deck cannot measure text (python-pptx does not lay it out), so it estimates, on the safe side:
+# a character is taken as 0.53 em wide (0.57 in bold), more than Calibri / Carlito need on average
+# (about 0.47), a line as 1.25 font sizes high, and lines are wrapped word by word as a text frame
+# does. Every table cell is cut (with "…") to at most a few estimated lines, every row is given the
+# height its estimated lines need, and every note is placed below the table's estimated height, which
+# is never less than the real one: a long French job title makes a row taller and pushes the note
+# down, it never runs under it. Rows that would not fit above the notes are left out and counted in
+# "and N more".
+
+CHAR_EM, BOLD_CHAR_EM = 0.53, 0.57
+LINE_SPACING = 1.25
+CELL_MARGIN_X, CELL_MARGIN_Y = 0.08, 0.03  # inches
+BOX_MARGIN_X, BOX_MARGIN_Y = 0.1, 0.05  # a text box's own insets (python-pptx's default)
+
+
+def _chars_per_line(width: float, size: float, bold: bool = False) -> int:
+    """How many characters of ``size`` points surely fit on one line ``width`` inches wide."""
+    return max(4, int(width * 72 / (size * (BOLD_CHAR_EM if bold else CHAR_EM))))
+
+
+def _wrap(text, chars: int) -> list[str]:
+    """``text`` wrapped word by word into lines of at most ``chars`` characters (a longer word is
+    broken, as a text frame breaks it)."""
+    lines, current = [], ""
+    for word in str(text or "").split():
+        while len(word) > chars:
+            if current:
+                lines.append(current)
+                current = ""
+            lines.append(word[:chars])
+            word = word[chars:]
+        if not word:
+            continue
+        if not current:
+            current = word
+        elif len(current) + 1 + len(word) <= chars:
+            current = f"{current} {word}"
+        else:
+            lines.append(current)
+            current = word
+    if current or not lines:
+        lines.append(current)
+    return lines
+
+
+def _fit(text, chars: int, max_lines: int) -> str:
+    """``text`` cut at a word with "…" so that it wraps to at most ``max_lines`` lines of ``chars``."""
+    text = " ".join(str(text or "").split())
+    limit = len(text)
+    while limit > 1 and len(_wrap(_clip(text, limit), chars)) > max_lines:
+        limit -= 1
+    return _clip(text, limit)
+
+
+def _line_height(size: float) -> float:
+    return size * LINE_SPACING / 72
+
+
+def _cell_lines(cell: "_Cell", width: float) -> int:
+    chars = _chars_per_line(width - 2 * CELL_MARGIN_X, TABLE_PT, cell.bold)
+    return sum(len(_wrap(part or "–", chars)) for part in (cell.text or "–").split("\n"))
+
+
+def _row_height(cells: list["_Cell"], widths: list[float], minimum: float) -> float:
+    """The height a table row needs for its cells' estimated lines, at least ``minimum``."""
+    lines = max(_cell_lines(cell, width) for cell, width in zip(cells, widths))
+    return max(minimum, round(lines * _line_height(TABLE_PT) + 2 * CELL_MARGIN_Y + 0.03, 3))
+
+
+def _text_height(lines: list["_Line"], width: float) -> float:
+    """The estimated height of a text box ``width`` inches wide holding ``lines``."""
+    lines = [line for line in lines if line.text]
+    height = 2 * BOX_MARGIN_Y
+    for index, line in enumerate(lines):
+        count = len(_wrap(line.text, _chars_per_line(width - 2 * BOX_MARGIN_X, line.size, line.bold)))
+        height += count * _line_height(line.size) + (line.space_after / 72 if index < len(lines) - 1 else 0)
+    return height
 
 
 def _clip(text, limit: int) -> str:
@@ -223,33 +317,54 @@ class _Deck:
         self.text(slide, left, top, width, 0.8, [_Line(text, 20, italic=True, ink=MUTED)])
 
     def table(self, slide, left: float, top: float, widths: list[float], header: list[str],
-              rows: list[list[_Cell]], row_height: float = 0.45) -> float:
-        """A table with a coloured header row; returns its (nominal) height in inches."""
-        shape = slide.shapes.add_table(len(rows) + 1, len(widths), Inches(left), Inches(top),
-                                       Inches(sum(widths)), Inches(row_height * (len(rows) + 1)))
+              rows: list[list[_Cell]], row_height: float = 0.45, room: float | None = None,
+              max_lines: int = 2) -> tuple[float, int]:
+        """A table with a coloured header row, at most ``room`` inches high (down to ``BODY_BOTTOM``
+        when not given); returns its estimated height in inches and how many of ``rows`` it shows.
+
+        Each paragraph of a cell is cut to ``max_lines`` estimated lines (one for the header), each
+        row is as high as its estimated lines need, and the rows that would not fit are left out."""
+        room = BODY_BOTTOM - top if room is None else room
+
+        def fitted(cell: _Cell, width: float, lines: int) -> _Cell:
+            chars = _chars_per_line(width - 2 * CELL_MARGIN_X, TABLE_PT, cell.bold)
+            text = "\n".join(_fit(part, chars, lines) or "–" for part in (cell.text or "–").split("\n"))
+            return _Cell(text, cell.fill, cell.ink, cell.bold, cell.align)
+
+        header_cells = [fitted(_Cell(text, fill=ACCENT, ink=WHITE, bold=True), width, 2)
+                        for text, width in zip(header, widths)]
+        body = [[fitted(cell, width, max_lines) for cell, width in zip(cells, widths)] for cells in rows]
+        heights = [_row_height(header_cells, widths, row_height)]
+        for cells in body:
+            height = _row_height(cells, widths, row_height)
+            if sum(heights) + height > room and len(heights) > 1:
+                break
+            heights.append(height)
+        body = body[:len(heights) - 1]
+        shape = slide.shapes.add_table(len(heights), len(widths), Inches(left), Inches(top),
+                                       Inches(sum(widths)), Inches(sum(heights)))
         table = shape.table
         table.first_row, table.horz_banding = True, False
         for index, width in enumerate(widths):
             table.columns[index].width = Inches(width)
-        for index in range(len(rows) + 1):
-            table.rows[index].height = Inches(row_height)
-        header_cells = [_Cell(text, fill=ACCENT, ink=WHITE, bold=True) for text in header]
-        for r, cells in enumerate([header_cells, *rows]):
+        for index, height in enumerate(heights):
+            table.rows[index].height = Inches(height)
+        for r, cells in enumerate([header_cells, *body]):
             for c, cell in enumerate(cells):
                 target = table.cell(r, c)
                 target.fill.solid()
                 target.fill.fore_color.rgb = RGBColor.from_string(cell.fill or (BAND if r % 2 == 0 else WHITE))
-                target.margin_left = target.margin_right = Inches(0.08)
-                target.margin_top = target.margin_bottom = Inches(0.04)
+                target.margin_left = target.margin_right = Inches(CELL_MARGIN_X)
+                target.margin_top = target.margin_bottom = Inches(CELL_MARGIN_Y)
                 target.vertical_anchor = MSO_ANCHOR.MIDDLE
                 frame = target.text_frame
                 frame.word_wrap = True
-                for index, part in enumerate((cell.text or "–").split("\n")):
+                for index, part in enumerate(cell.text.split("\n")):
                     paragraph = frame.paragraphs[0] if index == 0 else frame.add_paragraph()
                     paragraph.alignment = PP_ALIGN.CENTER if cell.align == "center" else PP_ALIGN.LEFT
                     self._run(paragraph, _Line(part or "–", TABLE_PT, bold=cell.bold, ink=cell.ink or INK,
                                                space_after=0))
-        return row_height * (len(rows) + 1)
+        return sum(heights), len(body)
 
     def picture(self, slide, png: bytes, left: float, top: float, width: float, height: float) -> None:
         """The image fitted into the box, aspect kept, centred across and set at the top."""
@@ -271,6 +386,22 @@ class _Deck:
         buffer = io.BytesIO()
         self.presentation.save(buffer)
         return buffer.getvalue()
+
+
+NOTE_GAP = 0.1  # inches between a table and the note below it
+NOTE_ROOM = 0.55  # inches kept below a table for an "and N more" note
+
+
+def _note(deck: _Deck, slide, top: float, lines: list[_Line], left: float = MARGIN,
+          width: float = CONTENT_WIDTH) -> float:
+    """``lines`` in a box starting ``NOTE_GAP`` below ``top`` (a table's estimated bottom), as high as
+    their estimated lines; returns the box's bottom."""
+    lines = [line for line in lines if line.text]
+    if not lines:
+        return top
+    height = _text_height(lines, width)
+    deck.text(slide, left, top + NOTE_GAP, width, height, lines)
+    return top + NOTE_GAP + height
 
 
 def _more(count: int, language: str) -> str:
@@ -319,7 +450,7 @@ def _title_slide(deck: _Deck, facts: _Facts, signatory: str | None, internal: bo
     deck.rule(slide, MARGIN + 0.05, 1.9, MARGIN + 0.05, 5.9, ACCENT, 6)
     people = [(translate("qbr.kam", language), summary.kam),
               (translate("handshake.sponsor", language), summary.sponsor),
-              (translate("handshake.signatory", language), signatory)]
+              (translate("handshake.signatory" if internal else "qbr.your_signatory", language), signatory)]
     lines = [
         _Line(summary.name, 44, bold=True, ink=ACCENT, space_after=10),
         _Line(f"{summary.current_period} · {day(facts.today, language)}", 26, space_after=24),
@@ -343,11 +474,13 @@ def _figures_slide(deck: _Deck, facts: _Facts, internal: bool) -> None:
         (translate("overview.revenue", language, year=year), money(value("revenue"), currency, language)),
         (translate("qbr.growth", language, year=year - 1),
          "–" if growth is None else ("+" if growth > 0 else "") + percent(growth, language, 1)),
-        (translate("overview.share_of_wallet", language), percent(value("share_of_wallet_pct"), language)),
-        (translate("overview.potential", language), money(facts.account.potential_3y, currency, language)),
     ]
-    if internal:  # our margin is never shown to the customer
-        figures.append((translate("overview.margin", language), percent(facts.account.margin_pct, language)))
+    if internal:  # our view of their wallet and our margin are never shown to the customer
+        figures += [
+            (translate("overview.share_of_wallet", language), percent(value("share_of_wallet_pct"), language)),
+            (translate("overview.potential", language), money(facts.account.potential_3y, currency, language)),
+            (translate("overview.margin", language), percent(facts.account.margin_pct, language)),
+        ]
     lines = []
     for label, text in figures:
         lines += [_Line(label, 16, ink=MUTED, space_after=0), _Line(text, 28, bold=True, ink=INK, space_after=12)]
@@ -432,24 +565,24 @@ def _priorities_slide(deck: _Deck, session: Session, facts: _Facts) -> None:
         mine = propositions[propositions["priority_id"] == priority.id]
         brings, values = [], []
         for proposition in mine.head(MAX_VALUE_PROPOSITIONS).itertuples(index=False):
-            brings.append(_clip(proposition.what_we_bring, 110))
+            brings.append(_clip(proposition.what_we_bring, 200))
             worth = "" if _missing(proposition.value_amount) else \
                 f" · {money(proposition.value_amount, facts.currency, language)}"
-            values.append(_clip(proposition.customer_value, 90) + worth)
+            values.append(_clip(proposition.customer_value, 200) + worth)
         if len(mine) > MAX_VALUE_PROPOSITIONS:
             brings.append(_more(len(mine) - MAX_VALUE_PROPOSITIONS, language))
         to_build = translate("qbr.to_build", language)
         rows.append([_Cell(str(priority.rank), bold=True, align="center"),
-                     _Cell(_clip(priority.title, 110), bold=True),
+                     _Cell(_clip(priority.title, 200), bold=True),
                      _Cell("\n".join(brings) or to_build, ink=None if brings else MUTED),
                      _Cell("\n".join(values) or to_build, ink=None if values else MUTED)])
     header = [translate("col.priorities.rank", language), translate("col.priorities.title", language),
               translate("col.value_propositions.what_we_bring", language),
               translate("col.value_propositions.customer_value", language)]
-    height = deck.table(slide, MARGIN, BODY_TOP, [0.9, 3.4, 4.2, 3.6], header, rows, row_height=0.9)
-    more = _more(len(priorities) - MAX_PRIORITIES, language)
-    deck.text(slide, MARGIN, min(BODY_TOP + height + 0.1, BODY_BOTTOM - 0.4), CONTENT_WIDTH, 0.4,
-              [_Line(more, 16, italic=True, ink=MUTED)])
+    height, shown = deck.table(slide, MARGIN, BODY_TOP, [0.7, 3.3, 4.4, 3.7], header, rows, row_height=0.9,
+                               room=BODY_BOTTOM - BODY_TOP - NOTE_ROOM)
+    _note(deck, slide, BODY_TOP + height, [_Line(_more(len(priorities) - shown, language), 16, italic=True,
+                                                 ink=MUTED)])
 
 
 def _buying_centre_slide(deck: _Deck, session: Session, facts: _Facts, internal: bool) -> None:
@@ -462,26 +595,32 @@ def _buying_centre_slide(deck: _Deck, session: Session, facts: _Facts, internal:
         return
     rows = []
     for person in people.head(MAX_ROWS).itertuples(index=False):
-        cells = [_Cell(_clip(person.name, 40), bold=True), _Cell(_clip(person.title, 60) or "–"),
-                 _Cell(translate(f"enum.role.{person.role}", language))]
-        if internal:
+        cells = [_Cell(_clip(person.name, 80), bold=True), _Cell(_clip(person.title, 120) or "–")]
+        if not internal:  # the customer sees who is who, not the buying role we give each person
+            cells.append(_Cell(_clip(person.unit, 120) or "–"))
+        else:
+            cells.append(_Cell(translate(f"enum.role.{person.role}", language)))
             attitude = int(person.attitude)
             cells += [_Cell(f"{int(person.influence)}/5", align="center"),
                       _Cell(translate(f"enum.attitude.{attitude}", language),
                             fill=ATTITUDE_FILL.get(attitude, "#FFFFFF").lstrip("#"))]
         rows.append(cells)
-    header = [translate(f"col.stakeholders.{name}", language) for name in ("name", "title", "role")]
+    header = [translate(f"col.stakeholders.{name}", language)
+              for name in ("name", "title", "role" if internal else "unit")]
     if internal:
         header += [translate("col.stakeholders.influence", language), translate("col.stakeholders.attitude", language)]
         widths = [2.7, 3.9, 2.2, 1.4, 1.9]
     else:
         widths = [3.6, 5.0, 3.5]
-    height = deck.table(slide, MARGIN, BODY_TOP, widths, header, rows, row_height=0.47)
-    lines = [_Line(_more(len(people) - MAX_ROWS, language), 16, italic=True, ink=MUTED)]
+    lines = [_Line("", 16)]  # the "and N more", once the table says how many rows it shows
     if internal:
         status = map_status(people)
         lines.append(_Line(translate(f"canvas.map_status.{status}", language), 18, bold=True, ink=RAG_INK[status]))
-    deck.text(slide, MARGIN, min(BODY_TOP + height + 0.1, BODY_BOTTOM - 0.7), CONTENT_WIDTH, 0.8, lines)
+    reserve = NOTE_GAP + _text_height([_Line(_more(len(people), language), 16), *lines[1:]], CONTENT_WIDTH)
+    height, shown = deck.table(slide, MARGIN, BODY_TOP, widths, header, rows, row_height=0.42,
+                               room=BODY_BOTTOM - BODY_TOP - reserve)
+    lines[0] = _Line(_more(len(people) - shown, language), 16, italic=True, ink=MUTED)
+    _note(deck, slide, BODY_TOP + height, lines)
 
 
 def _keep(names: list[str], weights: dict[str, float], limit: int) -> list[str]:
@@ -493,14 +632,20 @@ def _keep(names: list[str], weights: dict[str, float], limit: int) -> list[str]:
 
 
 def _white_space_slide(deck: _Deck, session: Session, facts: _Facts, internal: bool) -> None:
+    """The internal deck shows every cell with our value estimate, the competitors' cells and the
+    open total; the customer's deck shows only which of our offers already serve which of their units
+    and where we could help, with no value and no competitor."""
     language = deck.language
     slide = deck.slide(translate("section.white_space" if internal else "qbr.slide.white_space", language))
     cells = load_white_space(session, facts.summary.account_id)
+    if not internal:
+        cells = cells[cells["status"].isin(["sold", "open"])]
     if cells.empty:
         deck.sentence(slide, translate("qbr.no_white_space", language))
         return
     units_order = [str(name) for name in load_section(session, "units", facts.summary.account_id)["name"]]
-    units_order = list(dict.fromkeys([*units_order, *cells["unit"].tolist()]))
+    units_order = [unit for unit in dict.fromkeys([*units_order, *cells["unit"].tolist()])
+                   if internal or unit in set(cells["unit"])]
     offers_order = sorted(dict.fromkeys(cells["offer"].tolist()), key=fold_name)
     totals = white_space_totals(cells)
     units = _keep(units_order, totals.open_by_unit, MAX_UNITS)
@@ -509,41 +654,46 @@ def _white_space_slide(deck: _Deck, session: Session, facts: _Facts, internal: b
     by_pair = {(row.offer, row.unit): row for row in cells.itertuples(index=False)}
     rows = []
     for offer in offers:
-        line = [_Cell(_clip(offer, 48), bold=True)]
+        line = [_Cell(_clip(offer, 100), bold=True)]
         for unit in units:
             cell = by_pair.get((offer, unit))
-            if cell is None or (cell.status == "competitor" and not internal):
+            if cell is None:
                 line.append(_Cell("–", fill=WHITE, ink=MUTED, align="center"))
+                continue
+            fill = STATUS_FILL[cell.status].lstrip("#")
+            if not internal:
+                line.append(_Cell(translate(f"qbr.ws_customer.{cell.status}", language), fill=fill, align="center"))
                 continue
             word = translate(f"qbr.ws.{cell.status}", language)
             worth = compact_value(None if _missing(cell.value) else float(cell.value), symbol, language)
-            line.append(_Cell(f"{word}\n{worth}" if worth else word, fill=STATUS_FILL[cell.status].lstrip("#"),
-                              align="center"))
+            line.append(_Cell(f"{word}\n{worth}" if worth else word, fill=fill, align="center"))
         rows.append(line)
     first = 3.2
     widths = [first, *[(CONTENT_WIDTH - first) / len(units)] * len(units)]
-    header = [translate("col.white_space.offer_id", language), *(_clip(unit, 34) for unit in units)]
-    height = deck.table(slide, MARGIN, BODY_TOP, widths, header, rows, row_height=0.63)
+    header = [translate("col.white_space.offer_id", language), *(_clip(unit, 80) for unit in units)]
+    total = [translate("qbr.open_total", language, count=totals.open_cells,
+                       value=money(totals.open_value, facts.currency, language))] if internal else []
+    widest = [translate(key, language, count=99) for key in ("qbr.more_offers", "qbr.more_units")]
+    reserve = NOTE_GAP + _text_height([_Line(" · ".join([*total, *widest]), 16, bold=True)], CONTENT_WIDTH)
+    height, shown = deck.table(slide, MARGIN, BODY_TOP, widths, header, rows, row_height=0.63,
+                               room=BODY_BOTTOM - BODY_TOP - reserve)
     hidden = [translate(key, language, count=left_out) for key, left_out in (
-        ("qbr.more_offers", len(offers_order) - len(offers)), ("qbr.more_units", len(units_order) - len(units)))
+        ("qbr.more_offers", len(offers_order) - shown), ("qbr.more_units", len(units_order) - len(units)))
         if left_out > 0]
-    lines = [_Line(translate("qbr.open_total", language, count=totals.open_cells,
-                             value=money(totals.open_value, facts.currency, language)), 18, bold=True, space_after=2)]
-    if hidden:
-        lines.append(_Line(" · ".join(hidden), 16, italic=True, ink=MUTED))
-    deck.text(slide, MARGIN, min(BODY_TOP + height + 0.12, BODY_BOTTOM - 0.75), CONTENT_WIDTH, 0.8, lines)
+    _note(deck, slide, BODY_TOP + height, [_Line(" · ".join([*total, *hidden]), 16, bold=bool(total),
+                                                 ink=INK if total else MUTED, italic=not total)])
 
 
 def _kpi_value(value, unit: str, language: str) -> str:
     return "–" if _missing(value) else f"{number(round(float(value), 2), language)} {unit}".strip()
 
 
-def _handshake_slide(deck: _Deck, session: Session, facts: _Facts) -> None:
+def _handshake_slide(deck: _Deck, session: Session, facts: _Facts, internal: bool) -> None:
     language = deck.language
     slide = deck.slide(translate("qbr.slide.handshake", language))
     view = read_handshake(session, facts.summary.account_id)
-    if view.stage is None:
-        deck.sentence(slide, translate("overview.no_handshake", language))
+    if view.stage is None:  # the customer's deck speaks to the customer, not in our method's words
+        deck.sentence(slide, translate("overview.no_handshake" if internal else "qbr.no_joint_plan", language))
         return
     stage = translate(f"enum.stage.{view.stage}", language)
     agreed = view.reached_on("agreed")
@@ -553,13 +703,17 @@ def _handshake_slide(deck: _Deck, session: Session, facts: _Facts) -> None:
     read = history[history["value"].notna() & history["reading_date"].notna()]
     charted = list(dict.fromkeys(read["objective_id"]))[:MAX_KPI_CHARTS]
     left_width = 7.0 if charted else CONTENT_WIDTH  # the KPI chart takes the right-hand side
-    lines = [_Line(_labelled(translate("brief.stage", language), stage, language), 20, bold=True, space_after=4)]
+    lines = []
+    if internal or view.stage not in ("draft", "internally_reviewed"):  # our own stages stay ours
+        lines.append(_Line(_labelled(translate("brief.stage", language), stage, language), 20, bold=True,
+                           space_after=4))
     if view.vision:
-        vision = _clip(view.vision, 170 if charted else 230)
+        vision = _fit(view.vision, _chars_per_line(left_width - 2 * BOX_MARGIN_X - 0.2, 18), 3)
         lines.append(_Line(f"« {vision} »" if language == "fr" else f"“{vision}”", 18, italic=True, ink=MUTED,
                            space_after=0))
-    deck.text(slide, MARGIN, BODY_TOP, left_width, 1.5, lines)
-    top = BODY_TOP + (1.6 if charted else 1.25)
+    height = _text_height(lines, left_width) if lines else 0.0
+    deck.text(slide, MARGIN, BODY_TOP, left_width, height, lines)
+    top = BODY_TOP + height + 0.15
     if history.empty:
         deck.sentence(slide, translate("qbr.no_joint_objectives", language), top=top)
         return
@@ -567,7 +721,7 @@ def _handshake_slide(deck: _Deck, session: Session, facts: _Facts) -> None:
     latest = read.groupby("objective_id")["value"].last()
     rows = []
     for objective in objectives.head(MAX_OBJECTIVES).itertuples(index=False):
-        rows.append([_Cell(_clip(objective.title, 70), bold=True),
+        rows.append([_Cell(_clip(objective.title, 120), bold=True),
                      _Cell(_kpi_value(objective.baseline, objective.unit, language), align="center"),
                      _Cell(_kpi_value(latest.get(objective.objective_id), objective.unit, language), align="center",
                            bold=True),
@@ -577,12 +731,14 @@ def _handshake_slide(deck: _Deck, session: Session, facts: _Facts) -> None:
               translate("qbr.latest_reading", language), translate("col.joint_objectives.target", language),
               translate("col.joint_objectives.due_date", language)]
     first = left_width - 4 * 1.15 - 0.2
-    height = deck.table(slide, MARGIN, top, [first, 1.15, 1.15, 1.15, 1.35], header, rows, row_height=0.6)
-    deck.text(slide, MARGIN, min(top + height + 0.1, BODY_BOTTOM - 0.4), left_width, 0.4,
-              [_Line(_more(len(objectives) - MAX_OBJECTIVES, language), 16, italic=True, ink=MUTED)])
+    notes = [_Line("", 16)] + ([] if charted else [_Line(translate("qbr.no_readings", language), 18, italic=True,
+                                                         ink=MUTED)])
+    reserve = NOTE_GAP + _text_height([_Line(_more(len(objectives), language), 16), *notes[1:]], left_width)
+    height, shown = deck.table(slide, MARGIN, top, [first, 1.15, 1.15, 1.15, 1.35], header, rows, row_height=0.6,
+                               room=BODY_BOTTOM - top - reserve, max_lines=3)
+    notes[0] = _Line(_more(len(objectives) - shown, language), 16, italic=True, ink=MUTED)
+    _note(deck, slide, top + height, notes, width=left_width)
     if not charted:
-        deck.text(slide, MARGIN, min(top + height + 0.5, BODY_BOTTOM - 0.5), left_width, 0.5,
-                  [_Line(translate("qbr.no_readings", language), 18, italic=True, ink=MUTED)])
         return
     chart = kpi_chart(history[history["objective_id"].isin(charted)],
                       labels={key: translate(f"handshake.kpi.{key}", language)
@@ -593,7 +749,10 @@ def _handshake_slide(deck: _Deck, session: Session, facts: _Facts) -> None:
                  BODY_BOTTOM - BODY_TOP)
 
 
-def _engagement_slide(deck: _Deck, session: Session, facts: _Facts) -> None:
+def _engagement_slide(deck: _Deck, session: Session, facts: _Facts, internal: bool) -> None:
+    """Executive pairings and the meetings held and planned. The internal deck adds each pairing's
+    cadence and when it last met ("never"); the customer's deck shows the pairings as "our executive,
+    your executive" and, for each meeting, who met rather than our objective for it."""
     language, today = deck.language, facts.today
     slide = deck.slide(translate("page.executives", language))
     grid = cadence_grid(session, today, facts.summary.account_id)
@@ -605,57 +764,52 @@ def _engagement_slide(deck: _Deck, session: Session, facts: _Facts) -> None:
         for pairing in grid.head(MAX_PAIRINGS).itertuples(index=False):
             theirs = f"{pairing.stakeholder} — {pairing.stakeholder_title}" if pairing.stakeholder_title \
                 else pairing.stakeholder
-            rows.append([_Cell(_clip(pairing.executive, 30), bold=True), _Cell(_clip(theirs, 60)),
-                         _Cell(translate("executives.every", language, days=int(pairing.cadence_days))),
-                         _Cell(day(pairing.last_held, language) if pairing.last_held
-                               else translate("canvas.tooltip.never", language))])
-        header = [translate("col.pairings.executive_id", language), translate("col.pairings.stakeholder_id", language),
-                  translate("qbr.cadence", language), translate("qbr.last_met", language)]
-        height = deck.table(slide, MARGIN, BODY_TOP, [1.8, 2.5, 1.35, 1.35], header, rows, row_height=0.55)
-        deck.text(slide, MARGIN, min(BODY_TOP + height + 0.1, BODY_BOTTOM - 0.4), 7.0, 0.4,
-                  [_Line(_more(len(grid) - MAX_PAIRINGS, language), 16, italic=True, ink=MUTED)])
+            row = [_Cell(_clip(pairing.executive, 60), bold=True), _Cell(_clip(theirs, 120))]
+            if internal:
+                row += [_Cell(translate("executives.every", language, days=int(pairing.cadence_days))),
+                        _Cell(day(pairing.last_held, language) if pairing.last_held
+                              else translate("canvas.tooltip.never", language))]
+            rows.append(row)
+        if internal:
+            header = [translate("col.pairings.executive_id", language),
+                      translate("col.pairings.stakeholder_id", language),
+                      translate("qbr.cadence", language), translate("qbr.last_met", language)]
+            widths = [1.8, 2.5, 1.35, 1.35]
+        else:
+            header = [translate("qbr.our_executive", language), translate("qbr.your_executive", language)]
+            widths = [2.6, 4.4]
+        height, shown = deck.table(slide, MARGIN, BODY_TOP, widths, header, rows, row_height=0.55,
+                                   room=BODY_BOTTOM - BODY_TOP - NOTE_ROOM)
+        _note(deck, slide, BODY_TOP + height, [_Line(_more(len(grid) - shown, language), 16, italic=True,
+                                                     ink=MUTED)], width=7.0)
     held_from = period_start(shift_period(period_of(today), -1))
     planned_to = period_start(shift_period(period_of(today), 2)) - timedelta(days=1)
     held = engagements_between(session, held_from, today, facts.summary.account_id)
     held = held[held["status"] == "held"].sort_values("on_date", ascending=False)
     planned = engagements_between(session, today, planned_to, facts.summary.account_id)
     planned = planned[planned["status"] == "planned"]
+    width = CONTENT_WIDTH - 7.3
+    chars = _chars_per_line(width - 2 * BOX_MARGIN_X, 16)
     lines = []
     for heading, rows, empty in (("qbr.held", held, "qbr.no_held"), ("qbr.planned", planned, "qbr.no_planned")):
         lines.append(_Line(translate(heading, language), 18, bold=True, ink=ACCENT, space_after=4))
         for meeting in rows.head(MAX_MEETINGS).itertuples(index=False):
             kind = translate(f"enum.engagement_kind.{meeting.kind}", language)
-            lines.append(_Line(f"{day(meeting.on_date, language)} · {kind} — {_clip(meeting.objective, 50)}", 16,
-                               space_after=4))
+            about = meeting.objective if internal else " — ".join(
+                part for part in (meeting.executives, meeting.stakeholders) if part)
+            text = f"{day(meeting.on_date, language)} · {kind}" + (f" — {about}" if about else "")
+            lines.append(_Line(_clip(text, chars), 16, space_after=4))  # one line each
         if rows.empty:
             lines.append(_Line(translate(empty, language), 16, italic=True, ink=MUTED, space_after=4))
         lines.append(_Line(_more(len(rows) - MAX_MEETINGS, language), 16, italic=True, ink=MUTED, space_after=4))
         lines.append(_Line(" ", 8, space_after=6))  # a gap between the two lists
-    deck.text(slide, MARGIN + 7.3, BODY_TOP, CONTENT_WIDTH - 7.3, BODY_BOTTOM - BODY_TOP, lines[:-1])
+    deck.text(slide, MARGIN + 7.3, BODY_TOP, width, BODY_BOTTOM - BODY_TOP, lines[:-1])
 
 
 def _actions_slide(deck: _Deck, facts: _Facts, internal: bool) -> None:
     language, summary = deck.language, facts.summary
     slide = deck.slide(translate("qbr.slide.actions" if internal else "qbr.slide.next_steps", language))
     items = [item for item in summary.follow_ups if internal or item.kind != "action"]
-    top = BODY_TOP
-    if not items:
-        deck.sentence(slide, translate("qbr.no_follow_ups" if internal else "brief.no_commitments", language))
-        top = BODY_TOP + 1.0
-    else:
-        rows = [[_Cell(translate(f"enum.follow_up.{item.kind}", language)), _Cell(_clip(item.title, 100)),
-                 _Cell(_clip(item.owner, 30)), _Cell(day(item.due_date, language), align="center"),
-                 _Cell(translate(f"rag.{item.rag}", language), ink=RAG_INK.get(item.rag), bold=True, align="center")]
-                for item in items[:MAX_FOLLOW_UPS]]
-        header = [translate("qbr.col.kind", language),
-                  translate("qbr.col.item" if internal else "col.commitments.description", language),
-                  translate("col.actions.owner", language), translate("col.actions.due_date", language),
-                  translate("col.actions.status", language)]
-        top += deck.table(slide, MARGIN, BODY_TOP, [2.2, 5.1, 1.9, 1.45, 1.45], header, rows, row_height=0.5)
-        more = _more(len(items) - MAX_FOLLOW_UPS, language)
-        if more:
-            deck.text(slide, MARGIN, top + 0.05, CONTENT_WIDTH, 0.4, [_Line(more, 16, italic=True, ink=MUTED)])
-            top += 0.4
     review = day(summary.next_review_on, language) if summary.next_review_on else translate("qbr.not_set", language)
     meetings = "; ".join(f"{day(on_date, language)} · {translate(f'enum.engagement_kind.{kind}', language)}"
                          for on_date, kind, _ in summary.next_engagements[:MAX_NEXT_MEETINGS])
@@ -663,7 +817,30 @@ def _actions_slide(deck: _Deck, facts: _Facts, internal: bool) -> None:
                    else "", 18, bold=True, space_after=4),
              _Line(_labelled(translate("overview.next_engagements", language), meetings, language) if meetings
                    else translate("overview.no_engagements", language), 18, space_after=0)]
-    deck.text(slide, MARGIN, max(top + 0.15, BODY_BOTTOM - 0.85), CONTENT_WIDTH, 0.85, lines)
+    closing = _text_height([line for line in lines if line.text], CONTENT_WIDTH)
+    top = BODY_TOP
+    if not items:
+        deck.sentence(slide, translate("qbr.no_follow_ups" if internal else "brief.no_commitments", language))
+        top = BODY_TOP + 1.0
+    else:
+        def kind(item) -> str:  # in the customer's deck their commitments are "yours"
+            key = "qbr.follow_up.theirs" if not internal and item.kind == "theirs" else f"enum.follow_up.{item.kind}"
+            return translate(key, language)
+
+        rows = [[_Cell(kind(item)), _Cell(_clip(item.title, 160)),
+                 _Cell(_clip(item.owner, 60)), _Cell(day(item.due_date, language), align="center"),
+                 _Cell(translate(f"rag.{item.rag}", language), ink=RAG_INK.get(item.rag), bold=True, align="center")]
+                for item in items[:MAX_FOLLOW_UPS]]
+        header = [translate("qbr.col.kind", language),
+                  translate("qbr.col.item" if internal else "col.commitments.description", language),
+                  translate("col.actions.owner", language), translate("col.actions.due_date", language),
+                  translate("col.actions.status", language)]
+        more_height = NOTE_GAP + _text_height([_Line(_more(len(items), language), 16)], CONTENT_WIDTH)
+        height, shown = deck.table(slide, MARGIN, BODY_TOP, [2.2, 5.1, 1.9, 1.45, 1.45], header, rows,
+                                   row_height=0.5, room=BODY_BOTTOM - BODY_TOP - closing - more_height - 0.15)
+        top = _note(deck, slide, BODY_TOP + height, [_Line(_more(len(items) - shown, language), 16, italic=True,
+                                                            ink=MUTED)])
+    deck.text(slide, MARGIN, max(top + 0.15, BODY_BOTTOM - closing), CONTENT_WIDTH, closing, lines)
 
 
 # --- the pack ---------------------------------------------------------------------------------------
@@ -687,8 +864,8 @@ def build_qbr(session: Session, account_id: int, today: date, language: str = "e
     _priorities_slide(deck, session, facts)
     _buying_centre_slide(deck, session, facts, internal)
     _white_space_slide(deck, session, facts, internal)
-    _handshake_slide(deck, session, facts)
-    _engagement_slide(deck, session, facts)
+    _handshake_slide(deck, session, facts, internal)
+    _engagement_slide(deck, session, facts, internal)
     _actions_slide(deck, facts, internal)
     period = facts.summary.current_period
     name = facts.summary.name

@@ -435,14 +435,15 @@ def raw_table(data: bytes, filename: str) -> importing.RawTable:
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
-def _import_preview(url: str, day: date, table: importing.RawTable, kind: str,
-                    mapping: tuple[tuple[str, str | None], ...]) -> importing.ImportPreview:
+def _import_preview(url: str, day: date, file_key: str, kind: str, mapping: tuple[tuple[str, str | None], ...],
+                    _table: importing.RawTable) -> importing.ImportPreview:
+    # keyed by the file's digest: hashing a large table at every rerun would cost seconds
     with Session(get_engine(url)) as session:
-        return importing.preview_import(session, table, kind, dict(mapping), day)
+        return importing.preview_import(session, _table, kind, dict(mapping), day)
 
 
-def import_preview(table: importing.RawTable, kind: str, mapping: dict) -> importing.ImportPreview:
-    return _import_preview(database_url(), today(), table, kind, tuple(sorted(mapping.items())))
+def import_preview(file_key: str, table: importing.RawTable, kind: str, mapping: dict) -> importing.ImportPreview:
+    return _import_preview(database_url(), today(), file_key, kind, tuple(sorted(mapping.items())), table)
 
 
 # --- QBR pack -------------------------------------------------------------------------------------

@@ -72,15 +72,16 @@ def mapping_editor(table, kind: str, file_key: str) -> dict[str, str | None]:
             for target, column in zip(proposed, edited["column"], strict=True)}
 
 
-def preview(table, kind: str, mapping: dict):
+def preview(file_key: str, table, kind: str, mapping: dict):
     try:
-        result = readers.import_preview(table, kind, mapping)
+        result = readers.import_preview(file_key, table, kind, mapping)
     except importing.ImportFileError as error:
         st.error(t(f"import.error.{error.code}", **_joined(error.params)), icon=":material/error:")
         return None
     counts = result.counts
-    columns = st.columns(4)
-    for column, action in zip(columns, ("create", "update", "reject", "skip")):
+    shown = [action for action in ("create", "update", "reject", "skip", "remove")
+             if action in ("create", "update", "reject") or counts.get(action)]
+    for column, action in zip(st.columns(len(shown)), shown):
         column.metric(t(f"exchange.action.{action}"), counts.get(action, 0), border=True)
     if result.ignored_columns:
         st.caption(t("exchange.ignored", columns=", ".join(result.ignored_columns)))
@@ -95,7 +96,23 @@ def preview(table, kind: str, mapping: dict):
     if len(result.rows) > PREVIEW_ROWS:
         st.caption(t("exchange.preview_more", shown=PREVIEW_ROWS, total=len(result.rows)))
     report(result.problems)
+    year_totals(result)
     return result
+
+
+def year_totals(result) -> None:
+    """What the revenue lines add up to per account and year, against the yearly revenue stored."""
+    totals = getattr(result, "year_totals", ())
+    if not totals:
+        return
+    st.markdown(f"**{t('exchange.year_totals')}**")
+    currency = readers.programme_settings().currency
+    lang = language()
+    st.dataframe(pd.DataFrame([{
+        t("exchange.account"): total.account_name, t("exchange.year"): str(total.year),
+        t("exchange.stored"): fmt.money(total.stored, currency, lang),
+        t("exchange.lines_total"): fmt.money(total.lines_total, currency, lang),
+    } for total in totals]), hide_index=True, width="stretch", height=min(35 * (len(totals) + 1) + 3, 300))
 
 
 def _shown(name: str, value):
@@ -130,23 +147,25 @@ def _joined(params: dict) -> dict:
 
 
 def import_buttons(table, kind: str, mapping: dict, result) -> None:
-    valid = result.counts.get("create", 0) + result.counts.get("update", 0)
+    valid = sum(result.counts.get(action, 0) for action in ("create", "update", "remove"))
     refused = result.counts.get("reject", 0)
+    set_years = kind == "revenue" and st.checkbox(t("exchange.set_yearly_revenue"), key="import_set_years",
+                                                  help=t("exchange.set_yearly_revenue_help"))
     left, right = st.columns(2)
     if left.button(t("exchange.import_valid", count=valid), key="import_valid", type="primary",
                    icon=":material/upload:", disabled=not valid):
-        run(table, kind, mapping, only_valid=True)
+        run(table, kind, mapping, only_valid=True, set_years=set_years)
     if right.button(t("exchange.import_all_or_nothing"), key="import_all", icon=":material/rule:",
                     disabled=bool(refused) or not valid, help=t("exchange.import_all_help")):
-        run(table, kind, mapping, only_valid=False)
+        run(table, kind, mapping, only_valid=False, set_years=set_years)
 
 
-def run(table, kind: str, mapping: dict, only_valid: bool) -> None:
+def run(table, kind: str, mapping: dict, only_valid: bool, set_years: bool) -> None:
     bar = st.progress(0.0, text=t("exchange.importing"))
 
     def action():
         return importing.run_import(engine(), table, kind, mapping, today=today(), only_valid=only_valid,
-                                    progress=lambda done: bar.progress(min(max(done, 0.0), 1.0),
+                                    set_yearly_revenue=set_years, progress=lambda done: bar.progress(min(max(done, 0.0), 1.0),
                                                                        text=t("exchange.importing")))
 
     try:
@@ -187,7 +206,7 @@ if upload is not None:
     if table is not None:
         file_key = hashlib.sha1(upload.getvalue()).hexdigest()[:12]
         mapping = mapping_editor(table, kind, file_key)
-        result = preview(table, kind, mapping)
+        result = preview(file_key, table, kind, mapping)
         if result is not None:
             import_buttons(table, kind, mapping, result)
 st.divider()

@@ -84,3 +84,24 @@ def test_the_qbr_deck_is_built_on_request_and_offered(demo_app, demo_url):
     assert "Choose the language and the audience" in texts(app)  # another deck: built again on request
     app.button(key=f"qbr_build_{account_id}").click().run()
     assert "The deck is ready: 8 slides." in texts(app)
+
+
+def test_a_revenue_file_shows_its_yearly_totals_and_changes_the_revenue_only_when_asked(demo_app, demo_url):
+    from kam_core.models import AccountYear
+
+    def stored() -> float:
+        with Session(db.get_engine(demo_url)) as session:
+            account_id = session.exec(select(Account.id).where(Account.name == "Aerivon Aerostructures")).one()
+            return session.exec(select(AccountYear.revenue).where(AccountYear.account_id == account_id,
+                                                                  AccountYear.year == 2025)).one()
+
+    before = stored()
+    app = demo_app(EXCHANGE)
+    app.radio(key="import_kind").set_value("revenue").run()
+    data = "Raison sociale;Montant;Date de clôture;Étape\nAerivon Aerostructures;5 000;15/03/2025;Gagnée\n"
+    app = _upload(app, "ca.csv", data.encode("cp1252"))
+    assert "Won deals and invoices per account and year" in texts(app)
+    app.button(key="import_valid").click().run()
+    no_exception(app)
+    assert stored() == before  # one deal is not the year: the revenue stays until the user asks
+    assert "1 created" in texts(app)

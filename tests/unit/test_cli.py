@@ -110,9 +110,18 @@ def test_import_of_a_french_revenue_file_sets_the_yearly_revenue(on, demo_url, t
                       "Aerivon Aerostructures;1 250 000,50;15/03/2025;Gagnée\n"
                       "Aerivon Aerostructures;250 000;30/06/2025;Gagnée\n"
                       "Société inconnue;100;01/01/2025;Gagnée\n", encoding="cp1252")
+    with Session(db.get_engine(demo_url)) as session:
+        stored = session.exec(select(AccountYear.revenue).where(AccountYear.account_id == aerivon,
+                                                                AccountYear.year == 2025)).one()
     assert main(["import", "revenue", str(source)]) == 0
     out = capsys.readouterr().out
     assert "2 created" in out and "row 4" in out
+    assert "Yearly revenue left as it was" in out  # a partial file never cuts the year's revenue by default
+    with Session(db.get_engine(demo_url)) as session:
+        assert session.exec(select(AccountYear.revenue).where(AccountYear.account_id == aerivon,
+                                                              AccountYear.year == 2025)).one() == stored
+    assert main(["import", "revenue", str(source), "--set-yearly-revenue"]) == 0
+    assert "0 created, 2 updated" in capsys.readouterr().out
     with Session(db.get_engine(demo_url)) as session:
         year = session.exec(select(AccountYear).where(AccountYear.account_id == aerivon,
                                                       AccountYear.year == 2025)).one()
@@ -129,3 +138,21 @@ def test_unreadable_files_are_refused_with_a_reason(on, demo_url, tmp_path, caps
     assert "empty.csv" in capsys.readouterr().err
     assert main(["import", "accounts", str(tmp_path / "missing.csv")]) == 1
     assert "no such file" in capsys.readouterr().err
+
+
+def test_files_that_cannot_be_written_and_existing_exports_are_refused(on, demo_url, tmp_path, capsys):
+    on(demo_url)
+    assert main(["export", str(tmp_path / "missing-folder" / "all.xlsx")]) == 1
+    assert "cannot be written" in capsys.readouterr().err
+    existing = tmp_path / "all.xlsx"
+    existing.write_bytes(b"keep me")
+    assert main(["export", str(existing)]) == 1
+    assert existing.read_bytes() == b"keep me"
+
+
+def test_an_import_whose_every_row_is_refused_fails(on, demo_url, tmp_path, capsys):
+    on(demo_url)
+    source = tmp_path / "accounts.csv"
+    source.write_text("Id,Name,Industry\n001A,,Energy\n001B,,Energy\n", encoding="utf-8")
+    assert main(["import", "accounts", str(source)]) == 1
+    assert "every row" in capsys.readouterr().err

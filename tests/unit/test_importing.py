@@ -6,7 +6,7 @@ pipeline, backup), and bad input that is reported, never a traceback or a half-d
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 from sqlalchemy import func, select
@@ -16,8 +16,8 @@ from kam_core import db
 from kam_core import importing
 from kam_core.import_synonyms import SYNONYMS, fold_header, synonyms_table
 from kam_core.importing import (
-    KINDS, REQUIRED, TARGETS, ImportFileError, ImportPreview, ImportProblem, ImportRefused, RawTable, country_code,
-    load_mapping, preview_import, propose_mapping, read_table, run_import,
+    KINDS, REQUIRED, TARGETS, ImportFileError, ImportPreview, ImportProblem, ImportRefused, RawTable, YearTotal,
+    country_code, load_mapping, preview_import, propose_mapping, read_table, run_import,
 )
 from kam_core.models import Account, AccountYear, Kam, RevenueLine, Stakeholder
 from tests.conftest import TODAY
@@ -132,7 +132,7 @@ def test_preview_shows_rows_as_stored_actions_and_ignored_columns(engine, tmp_pa
     assert first.values == {
         "name": "Veltara Motors France", "crm_id": FRANCE, "group_name": None, "sector": "Automotive",
         "country": "FR", "status": "active", "potential_3y": None, "margin_pct": None, "notes": "French arm",
-        "kam": "Claire Martin", "parent": "Veltara Motors Group", "revenue": None, "revenue_year": None}
+        "kam": "Claire Martin", "parent_name": "Veltara Motors Group", "revenue": None, "revenue_year": None}
     assert _counts(engine)["Account"] == 0  # a preview writes nothing
 
 
@@ -248,7 +248,8 @@ def test_xlsx_with_datetime_cells_and_numbers(engine, tmp_path):
             lines["Charging points"].line_date) == ("won", 2500.5, date(2025, 12, 31))
     accounts = _accounts(engine)
     assert result.pipeline == {accounts[NORDLICHT].id: (15000.0, 11250.0), accounts[HELVETIA].id: (40000.0, 10000.0)}
-    assert _years(engine) == {("Nordlicht Energie", 2025): 2500.5}
+    assert _years(engine) == {}  # the yearly revenue is only set when asked
+    assert result.year_totals == (YearTotal(accounts[NORDLICHT].id, "Nordlicht Energie", 2025, None, 2500.5),)
 
 
 def test_xlsx_header_below_blank_rows_keeps_the_file_row_numbers(tmp_path):
@@ -575,7 +576,7 @@ def test_revenue_lines_set_each_account_years_revenue_and_give_the_open_pipeline
     assert {target: header for target, header in mapping.items() if header} == {
         "crm_id": "Id", "account_crm_id": "AccountId", "label": "Name", "amount": "Amount", "date": "CloseDate",
         "stage": "StageName", "probability_pct": "Probability", "is_won": "IsWon", "is_closed": "IsClosed"}
-    result = run_import(engine, table, "revenue", mapping, today=TODAY)
+    result = run_import(engine, table, "revenue", mapping, today=TODAY, set_yearly_revenue=True)
     assert (result.read, result.created, result.skipped, result.rejected) == (8, 6, 1, 1)
     assert _codes(result.problems) == [(6, "StageName", "lost_deal", "warning"),
                                        (7, "AccountId", "unknown_account", "error")]
@@ -591,7 +592,8 @@ def test_revenue_lines_set_each_account_years_revenue_and_give_the_open_pipeline
 
     invoices = _table(french_invoices(tmp_path))
     assert propose_mapping(invoices.headers, "revenue")["kind"] == "Nature"
-    result = run_import(engine, invoices, "revenue", propose_mapping(invoices.headers, "revenue"), today=TODAY)
+    result = run_import(engine, invoices, "revenue", propose_mapping(invoices.headers, "revenue"), today=TODAY,
+                        set_yearly_revenue=True)
     assert (result.created, result.rejected) == (3, 0)
     assert _years(engine) == {("Veltara Motors Group", 2025): 155_000.0, ("Veltara Motors Group", 2024): 2500.0,
                               ("Veltara Motors Group", 2023): 42.0, ("Veltara Motors France", 2025): 11_000.0}
@@ -600,8 +602,8 @@ def test_revenue_lines_set_each_account_years_revenue_and_give_the_open_pipeline
 def test_reimporting_lines_updates_them_and_a_deal_now_lost_leaves_the_pipeline(engine, tmp_path):
     _import(engine, salesforce_accounts(tmp_path), "accounts")
     path = salesforce_opportunities(tmp_path)
-    _import(engine, path, "revenue")
-    again = _import(engine, path, "revenue")
+    _import(engine, path, "revenue", set_yearly_revenue=True)
+    again = _import(engine, path, "revenue", set_yearly_revenue=True)
     assert (again.created, again.updated, again.skipped, again.rejected) == (0, 6, 1, 1)
     assert _counts(engine)["RevenueLine"] == 6
     france = _accounts(engine)[FRANCE].id
@@ -609,7 +611,8 @@ def test_reimporting_lines_updates_them_and_a_deal_now_lost_leaves_the_pipeline(
                        ["0065g0000003", FRANCE, "90000", "2026-06-30", "Closed Lost", "0"],
                        ["0065g0000004", FRANCE, "", "2026-10-31", "Proposal", "40"],
                        ["0065g0000008", FRANCE, "12000", "2026-01-15", "Closed Won", "100"])
-    result = run_import(engine, table, "revenue", propose_mapping(table.headers, "revenue"), today=TODAY)
+    result = run_import(engine, table, "revenue", propose_mapping(table.headers, "revenue"), today=TODAY,
+                        set_yearly_revenue=True)
     assert (result.created, result.updated, result.removed) == (0, 2, 1)
     assert _codes(result.problems) == [(2, "Stage", "lost_deal", "warning")]
     assert result.pipeline == {france: (20_000.0, 8000.0)}  # amount kept (empty cell), new probability
@@ -629,7 +632,7 @@ def test_lines_without_crm_id_match_on_account_kind_date_amount_and_label(engine
     assert (result.created, result.rejected) == (2, 1)
     assert _codes(result.problems) == [(3, "Libellé", "duplicate_in_file", "error")]
     result = run_import(engine, table, "revenue", propose_mapping(table.headers, "revenue"), today=TODAY,
-                        default_kind="invoice", only_valid=True)
+                        default_kind="invoice", only_valid=True, set_yearly_revenue=True)
     assert (result.created, result.updated) == (0, 2)
     assert _years(engine) == {("Acme", 2025): 200.0}
 
@@ -758,8 +761,10 @@ def test_propose_mapping_for_dynamics():
     assert _mapped(["accountid", "Account Name"], "accounts") == {"crm_id": "accountid", "name": "Account Name"}
     assert _mapped(["Topic", "Potential Customer", "Est. Revenue", "Actual Revenue", "Est. Close Date",
                     "Actual Close Date", "Status Reason", "Probability"], "revenue") == {
-        "label": "Topic", "account_name": "Potential Customer", "amount": "Est. Revenue", "date": "Est. Close Date",
-        "stage": "Status Reason", "probability_pct": "Probability"}
+        "label": "Topic", "account_name": "Potential Customer", "amount": "Actual Revenue",
+        "date": "Actual Close Date", "stage": "Status Reason", "probability_pct": "Probability"}
+    assert _mapped(["Topic", "Potential Customer", "Est. Revenue", "Est. Close Date"], "revenue") == {
+        "label": "Topic", "account_name": "Potential Customer", "amount": "Est. Revenue", "date": "Est. Close Date"}
     assert _mapped(["Full Name", "Company Name", "Job Title", "Email", "Business Phone"], "contacts") == {
         "name": "Full Name", "account_name": "Company Name", "title": "Job Title", "email": "Email"}
 
@@ -834,3 +839,272 @@ def test_an_edited_mapping_is_used_as_given(engine):
 def test_problems_are_plain_data():
     problem = ImportProblem(2, "Name", "x", "required", {"value": "x"})
     assert problem.severity == "error"
+
+
+# --- review fixes -------------------------------------------------------------------------------
+
+
+def test_a_partial_revenue_file_leaves_the_yearly_revenue_and_reports_stored_and_lines_totals(engine):
+    _import_accounts_for_lines(engine)
+    acme = _accounts(engine)["Acme"].id
+    with db.session_scope(engine) as session:
+        session.add(AccountYear(account_id=acme, year=2025, revenue=17_758_000.0))
+        session.add(RevenueLine(account_id=acme, kind="won", label="Old deal", amount=7_934_000.0,
+                                line_date=date(2025, 2, 1)))
+        session.add(RevenueLine(account_id=acme, kind="opportunity", label="Open", amount=99.0,
+                                line_date=date(2025, 3, 1)))
+    table = _csv_table(["Client", "Date", "Montant", "Libellé", "Étape"], ["Acme", "2025-06-10", "5000", "New", "Gagné"],
+                       separator=";")
+    expected = (YearTotal(acme, "Acme", 2025, 17_758_000.0, 7_939_000.0),)
+    assert _preview(engine, table, "revenue").year_totals == expected
+    result = run_import(engine, table, "revenue", propose_mapping(table.headers, "revenue"), today=TODAY)
+    assert (result.created, result.years_updated, result.year_totals) == (1, 0, expected)
+    assert _years(engine) == {("Acme", 2025): 17_758_000.0}
+    again = _csv_table(["Client", "Date", "Montant", "Libellé", "Étape"], ["Acme", "2025-06-10", "5000", "New", "Gagné"],
+                       ["Acme", "2024-06-10", "10", "Older", "Gagné"], separator=";")
+    result = run_import(engine, again, "revenue", propose_mapping(again.headers, "revenue"), today=TODAY,
+                        set_yearly_revenue=True)
+    assert (result.created, result.updated, result.years_updated) == (1, 1, 2)
+    assert result.year_totals == (YearTotal(acme, "Acme", 2024, None, 10.0),
+                                  YearTotal(acme, "Acme", 2025, 17_758_000.0, 7_939_000.0))
+    assert _years(engine) == {("Acme", 2025): 7_939_000.0, ("Acme", 2024): 10.0}
+    accounts = _csv_table(["Name", "Revenue"], ["Acme", "12"])
+    result = run_import(engine, accounts, "accounts", propose_mapping(accounts.headers, "accounts"), today=TODAY)
+    assert _codes(result.problems) == [(2, "Revenue", "revenue_year_defaulted", "warning")]
+    assert result.problems[0].params == {"value": "12", "year": TODAY.year - 1}
+    assert result.year_totals == ()
+
+
+def test_a_credit_note_is_refused_with_its_own_code(engine):
+    _import_accounts_for_lines(engine)
+    table = _csv_table(["Client", "Date", "Montant", "Nature"], ["Acme", "2025-01-10", "-100", "Facture"],
+                       ["Acme", "2025-01-10", "-100", "Gagné"], separator=";")
+    preview = _preview(engine, table, "revenue")
+    assert _codes(preview.problems) == [(2, "Montant", "credit_note", "error"), (3, "Montant", "number_range", "error")]
+    assert preview.problems[0].params == {"value": "-100"}
+
+
+def _lines(engine) -> list[tuple]:
+    with Session(engine) as session:
+        return sorted((line.crm_id, line.kind, line.label, line.amount, line.line_date)
+                      for line in session.execute(select(RevenueLine)).scalars())
+
+
+def test_a_line_imported_without_id_then_with_its_id_is_one_line(engine):
+    _import_accounts_for_lines(engine)
+    headers = ["Id", "Client", "Date", "Montant", "Libellé", "Étape"]
+    first = _csv_table(headers, ["", "Acme", "2025-01-10", "100", "Audit", "Gagné"], separator=";")
+    run_import(engine, first, "revenue", propose_mapping(first.headers, "revenue"), today=TODAY)
+    again = _csv_table(headers, ["006A", "Acme", "2025-01-10", "100", "Audit", "Gagné"], separator=";")
+    result = run_import(engine, again, "revenue", propose_mapping(again.headers, "revenue"), today=TODAY)
+    assert (result.created, result.updated) == (0, 1)
+    assert _lines(engine) == [("006A", "won", "Audit", 100.0, date(2025, 1, 10))]
+    # a line that has an id is never taken by another id's natural key
+    other = _csv_table(headers, ["006B", "Acme", "2025-01-10", "100", "Audit", "Gagné"], separator=";")
+    result = run_import(engine, other, "revenue", propose_mapping(other.headers, "revenue"), today=TODAY)
+    assert (result.created, result.updated) == (1, 0)
+
+
+def test_an_open_deal_without_id_is_matched_on_account_and_label_until_won_or_lost(engine):
+    _import_accounts_for_lines(engine)
+    headers = ["Client", "Date", "Montant", "Libellé", "Étape", "Probabilité"]
+
+    def run(*row):
+        table = _csv_table(headers, row, separator=";")
+        return run_import(engine, table, "revenue", propose_mapping(table.headers, "revenue"), today=TODAY)
+
+    assert run("Acme", "2026-03-31", "1000", "Fleet", "Proposal", "20").created == 1
+    result = run("Acme", "2026-06-30", "1500", "FLEET", "Negotiation", "60")
+    assert (result.created, result.updated) == (0, 1)
+    assert _lines(engine) == [(None, "opportunity", "FLEET", 1500.0, date(2026, 6, 30))]  # the label as now typed
+    result = run("Acme", "2026-07-15", "1400", "Fleet", "Closed Won", "100")
+    assert (result.created, result.updated) == (0, 1)
+    assert _lines(engine) == [(None, "won", "Fleet", 1400.0, date(2026, 7, 15))]
+    assert run("Acme", "2026-08-01", "10", "Pilot", "Proposal", "10").created == 1
+    result = run("Acme", "2026-09-01", "10", "Pilot", "Closed Lost", "0")
+    assert (result.removed, _lines(engine)) == (1, [(None, "won", "Fleet", 1400.0, date(2026, 7, 15))])
+
+
+def test_salesforce_15_and_18_character_ids_of_one_record_match():
+    assert importing.crm_key("001A000001abcDEFGH") == "001A000001abcDEFGH"  # not Salesforce's checksum
+    assert importing.crm_key("0015g00000AbCdEAAV") == "0015g00000AbCdE"
+    assert importing.crm_key("0015g00000AbCdE") == "0015g00000AbCdE"
+    assert importing.crm_key("0015g00000abcdeAAA") == "0015g00000abcde"
+    assert importing.crm_key("0015g00000ABCDEAAA") == "0015g00000ABCDEAAA"  # the case does count
+
+
+def test_salesforce_15_character_ids_find_the_records_stored_with_18(engine):
+    table = _csv_table(["Id", "Name", "ParentId"], ["0015g00000AbCdEAAV", "Parent Co", ""],
+                       ["0015g00000XyZabAAF", "Child Co", ""])
+    run_import(engine, table, "accounts", propose_mapping(table.headers, "accounts"), today=TODAY)
+    again = _csv_table(["Account ID", "Account Name", "Parent Account ID"], ["0015g00000AbCdE", "Parent Co", ""],
+                       ["0015g00000XyZab", "Child Co", "0015g00000AbCdE"])
+    result = run_import(engine, again, "accounts", propose_mapping(again.headers, "accounts"), today=TODAY)
+    assert (result.created, result.updated, _codes(result.problems)) == (0, 2, [])
+    accounts = _accounts(engine)
+    assert accounts["0015g00000XyZab"].parent_id == accounts["0015g00000AbCdE"].id
+    lines = _csv_table(["Id", "AccountId", "Amount", "CloseDate", "StageName"],
+                       ["0065g00000AbCdEAAV", "0015g00000XyZabAAF", "10", "2025-01-01", "Closed Won"])
+    run_import(engine, lines, "revenue", propose_mapping(lines.headers, "revenue"), today=TODAY)
+    short = _csv_table(["Id", "AccountId", "Amount", "CloseDate", "StageName"],
+                       ["0065g00000AbCdE", "0015g00000XyZab", "20", "2025-01-01", "Closed Won"])
+    result = run_import(engine, short, "revenue", propose_mapping(short.headers, "revenue"), today=TODAY)
+    assert (result.created, result.updated) == (0, 1)
+    contacts = _csv_table(["Id", "AccountId", "LastName"], ["0035g00000AbCdEAAV", "0015g00000XyZabAAF", "Vogel"])
+    run_import(engine, contacts, "contacts", propose_mapping(contacts.headers, "contacts"), today=TODAY)
+    contacts = _csv_table(["Id", "AccountId", "LastName"], ["0035g00000AbCdE", "0015g00000XyZab", "Vogel-Braun"])
+    result = run_import(engine, contacts, "contacts", propose_mapping(contacts.headers, "contacts"), today=TODAY)
+    assert (result.created, result.updated) == (0, 1)
+
+
+def _workbook_bytes(fill) -> bytes:
+    import io
+
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    fill(workbook.active)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def test_one_formatted_empty_cell_far_away_does_not_make_millions_of_rows():
+    from openpyxl.styles import Font
+
+    def fill(sheet):
+        sheet.append(["Name", "Industry", "Since"])
+        sheet.append(["Bomb Co", "Energy", date(2024, 5, 2)])
+        sheet["ZZ1048576"].font = Font(bold=True)  # formatted, no value
+        sheet["XFD5"].font = Font(bold=True)
+
+    table = read_table(_workbook_bytes(fill), "bomb.xlsx")
+    assert (table.headers, table.rows) == (("Name", "Industry", "Since"), (("Bomb Co", "Energy", datetime(2024, 5, 2)),))
+    assert table.rows[0][2].__class__.__name__ == "datetime"
+
+
+def test_an_xlsx_stops_after_1000_blank_rows_and_refuses_too_many_columns_or_rows(monkeypatch):
+    def gap(sheet):
+        sheet.append(["Name"])
+        sheet.append(["Near"])
+        sheet["A1002"] = "Still read"  # 999 blank rows before it
+        sheet["A2004"] = "Too far"  # 1001 blank rows before it
+
+    assert read_table(_workbook_bytes(gap), "gap.xlsx").rows[-1] == ("Still read",)
+    assert ("Too far",) not in read_table(_workbook_bytes(gap), "gap.xlsx").rows
+
+    def wide(sheet):
+        sheet.append([f"C{number}" for number in range(501)])
+        sheet.append(["x"] * 501)
+
+    with pytest.raises(ImportFileError) as error:
+        read_table(_workbook_bytes(wide), "wide.xlsx")
+    assert (error.value.code, error.value.params) == ("too_large", {"rows": 1_000_000, "columns": 500})
+    with pytest.raises(ImportFileError) as error:
+        read_table(("," .join(f"C{number}" for number in range(501)) + "\n" + "x," * 500 + "x\n").encode(), "w.csv")
+    assert error.value.code == "too_large"
+    monkeypatch.setattr(importing, "MAX_ROWS", 3)
+
+    def long(sheet):
+        for number in range(5):
+            sheet.append([f"Row {number}"])
+
+    with pytest.raises(ImportFileError) as error:
+        read_table(_workbook_bytes(long), "long.xlsx")
+    assert (error.value.code, error.value.params) == ("too_large", {"rows": 3, "columns": 500})
+    with pytest.raises(ImportFileError):
+        read_table(b"Name\na\nb\nc\nd\n", "long.csv")
+    assert len(read_table(b"Name\na\nb\nc\n", "ok.csv").rows) == 3
+
+
+def test_a_merged_title_cell_and_date_cells_read_right_from_a_streamed_sheet():
+    def fill(sheet):
+        sheet["A1"] = "Export of accounts"
+        sheet.merge_cells("A1:C1")
+        sheet.append(["Name", "Sector", "Since"])
+        sheet.append(["Acme", "Energy", datetime(2025, 12, 31, 14, 30)])
+
+    table = read_table(_workbook_bytes(fill), "title.xlsx")
+    assert (table.header_row, table.headers) == (2, ("Name", "Sector", "Since"))
+    assert table.rows == (("Acme", "Energy", datetime(2025, 12, 31, 14, 30)),)
+
+
+def test_a_salesforce_report_footer_is_dropped_and_a_title_line_skipped():
+    text = ('"Account Name","Account ID","Industry"\r\n"Acme","0015g00000AbCdE","Energy"\r\n\r\n""\r\n'
+            '"Generated By:  Claire Fontaine  26/11/2026 09:12"\r\n"Acme Corp"\r\n'
+            '"Confidential Information - Do Not Distribute"\r\n'
+            '"Copyright (c) 2000-2026 salesforce.com, inc. All rights reserved."\r\n')
+    table = read_table(text.encode(), "report.csv")
+    assert table.rows == (("Acme", "0015g00000AbCdE", "Energy"),)
+    # a last row filling only its first column after a blank row is data, not a footer
+    assert read_table(b"Name,Sector\nAcme,Energy\n\nBeta\n", "f.csv").rows == (
+        ("Acme", "Energy"), (None, None), ("Beta", None))
+    titled = read_table("Export des comptes — novembre 2026\nRaison sociale;Secteur\nAcme;Énergie\n".encode(), "t.csv")
+    assert (titled.separator, titled.header_row, titled.headers, titled.rows) == (
+        ";", 2, ("Raison sociale", "Secteur"), (("Acme", "Énergie"),))
+    # a single-column file keeps its first row as the header
+    assert read_table(b"Name\nAcme\n", "one.csv").headers == ("Name",)
+
+
+def test_dynamics_actual_revenue_and_close_date_win_and_open_deals_take_the_estimated_ones(engine):
+    _import_accounts_for_lines(engine)
+    headers = ["(Do Not Modify) Opportunity", "Topic", "Potential Customer", "Est. Close Date", "Est. Revenue",
+               "Status", "Actual Revenue", "Actual Close Date"]
+    table = _csv_table(headers, ["a-1", "Fleet", "Acme", "15/12/2026", "€120,000.00", "Open", "", ""],
+                       ["a-2", "Sensors", "Acme", "01/03/2026", "€80,000.00", "Won", "€75,000.00", "20/03/2026"])
+    mapping = propose_mapping(table.headers, "revenue")
+    assert (mapping["amount"], mapping["date"]) == ("Actual Revenue", "Actual Close Date")
+    preview = _preview(engine, table, "revenue")
+    assert [(row.values["kind"], row.values["amount"], row.values["date"]) for row in preview.rows] == [
+        ("opportunity", 120_000.0, date(2026, 12, 15)), ("won", 75_000.0, date(2026, 3, 20))]
+    assert preview.ignored_columns == ()  # the estimated columns are used, for the open deal
+
+
+def test_preview_values_are_keyed_by_targets_and_years_are_integers(engine, tmp_path):
+    _import(engine, salesforce_accounts(tmp_path), "accounts")
+    accounts = _csv_table(["Id", "Name", "Parent ID", "Revenue", "Year"],
+                          [FRANCE, "Veltara Motors France", GROUP, "10", "2025.0"])
+    row = _preview(engine, accounts, "accounts").rows[0]
+    assert (row.values["parent_name"], row.values["revenue_year"]) == ("Veltara Motors Group", 2025)
+    assert type(row.values["revenue_year"]) is int
+    contacts = _csv_table(["Last Name", "Account ID"], ["Vogel", GROUP])
+    lines = _csv_table(["AccountId", "Amount", "CloseDate", "StageName"], [GROUP, "1", "2025-01-01", "Closed Won"])
+    for kind, table in (("accounts", accounts), ("contacts", contacts), ("revenue", lines)):
+        values = _preview(engine, table, kind).rows[0].values
+        assert set(values) <= set(TARGETS[kind]), (kind, set(values) - set(TARGETS[kind]))
+    assert _preview(engine, lines, "revenue").rows[0].values["account_name"] == "Veltara Motors Group"
+
+
+def test_an_invalid_date_does_not_vote_for_the_columns_order(engine):
+    # 13/14/2026 is no date in either order: 03/04/2026 stays day-first, not refused as ambiguous
+    assert _dates(engine, "13/14/2026", "03/04/2026", "01/13/2026") == [
+        "not_a_date", date(2026, 3, 4), date(2026, 1, 13)]
+    assert _dates(engine, "13/14/2026", "03/04/2026") == ["not_a_date", date(2026, 4, 3)]
+
+
+def test_an_undecided_date_column_of_an_american_file_is_month_first_with_a_warning(engine):
+    _import_accounts_for_lines(engine)
+    headers = ["Account Name", "Amount", "Close Date", "Kind"]
+    us = _csv_table(headers, ["Acme", "1250.50", "03/04/2026", "invoice"], ["Acme", "10", "05/05/2026", "invoice"])
+    preview = _preview(engine, us, "revenue")
+    assert [row.values["date"] for row in preview.rows] == [date(2026, 3, 4), date(2026, 5, 5)]
+    assert _codes(preview.problems) == [(2, "Close Date", "date_order_guessed", "warning")]
+    assert preview.problems[0].params == {"value": "03/04/2026", "order": "mdy"}
+    french = _csv_table(headers, ["Acme", "1250,50", "03/04/2026", "invoice"], separator=";")
+    assert _preview(engine, french, "revenue").rows[0].values["date"] == date(2026, 4, 3)
+    decided = _csv_table(headers, ["Acme", "1250.50", "03/04/2026", "invoice"], ["Acme", "1", "25/04/2026", "invoice"])
+    preview = _preview(engine, decided, "revenue")
+    assert [row.values["date"] for row in preview.rows] == [date(2026, 4, 3), date(2026, 4, 25)]
+    assert preview.problems == ()
+
+
+@pytest.mark.parametrize(("cell", "expected"), [
+    ("1 2,5", "number_format"), ("1 25", "number_format"), ("12 3456", "number_format"), ("1'2", "number_format"),
+    ("1 250,5", 1250.5), ("12 345 678", 12_345_678.0), ("€ 1 200", 1200.0), ("1'250.50", 1250.5),
+    ("(1 250)", "credit_note")])
+def test_digit_groups_must_be_three_digits(engine, cell, expected):
+    _import_accounts_for_lines(engine)
+    table = _csv_table(["Account Name", "Amount", "Date", "Kind"], ["Acme", cell, "2025-01-01", "invoice"],
+                       separator=";")
+    row = _preview(engine, table, "revenue").rows[0]
+    assert (row.values["amount"] if row.action != "reject" else row.problems[0].code) == expected

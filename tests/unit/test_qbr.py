@@ -25,7 +25,10 @@ from kam_core.i18n import catalog, translate
 from kam_core.models import (
     CLOSED_ACTION_STATUSES, Account, AccountYear, Action, Priority, Programme, Stakeholder,
 )
-from kam_core.qbr import MAX_FOLLOW_UPS, MAX_ROWS, SEGMENT_COLOURS, QbrPack, build_qbr
+from kam_core.models import Stakeholder as StakeholderRow
+from kam_core.qbr import (
+    MAX_FOLLOW_UPS, MAX_ROWS, SEGMENT_COLOURS, TABLE_PT, QbrPack, _Cell, _row_height, build_qbr,
+)
 from tests.conftest import TODAY, sqlite_url
 
 RICH = "Aerivon Aerostructures"  # strategic, handshake in quarterly review with KPI readings
@@ -282,7 +285,7 @@ def test_the_customer_deck_leaves_the_internal_parts_out(demo):
     everything = "\n".join(_texts(slide) for slide in deck.slides)
     assert translate("qbr.slide.portfolio", "en") not in everything
     contacts = _rows(_tables(_slide(deck, translate("qbr.slide.contacts", "en")))[0])
-    assert contacts[0] == [translate(f"col.stakeholders.{name}", "en") for name in ("name", "title", "role")]
+    assert contacts[0] == [translate(f"col.stakeholders.{name}", "en") for name in ("name", "title", "unit")]
     for word in (translate("col.stakeholders.attitude", "en"), translate("overview.margin", "en"),
                  translate("qbr.ws.competitor", "en"), translate("enum.attitude.2", "en")):
         assert word not in everything, word
@@ -357,3 +360,130 @@ def test_every_catalog_key_the_pack_names_exists_in_both_languages():
         missing = sorted(key for key in keys if key not in catalog(language))
         assert not missing, (language, missing)
 
+
+
+# --- what the customer never sees ---------------------------------------------------------------------
+
+ROLES = ("decision_maker", "approver", "buyer", "gatekeeper", "champion", "influencer", "user")
+
+
+def _cells_and_lines(deck) -> set[str]:
+    """Every table cell, and every line of every text, whole."""
+    return {line.strip() for slide in deck.slides for shape in slide.shapes for text in _shape_texts(shape)
+            for line in [text, *text.splitlines()]}
+
+
+def _internal_marks(pack: QbrPack, language: str = "en") -> dict[str, bool]:
+    """Which pieces of internal information ``pack`` shows."""
+    deck = _open(pack)
+    everything = "\n".join(_texts(slide) for slide in deck.slides)
+    whole = _cells_and_lines(deck)
+    figures = _texts(_slide(deck, translate("section.key_figures", language)))
+    white_space = next(_texts(slide) for slide in deck.slides if slide.shapes.title.text in (
+        translate("section.white_space", language), translate("qbr.slide.white_space", language)))
+    every = re.escape(translate("executives.every", language, days=999)).replace("999", r"\d+")
+    total = re.escape(translate("qbr.open_total", language, count=999, value="X")).replace("999", r"\d+")
+    return {
+        "share of wallet": translate("overview.share_of_wallet", language) in figures,
+        "potential": translate("overview.potential", language) in figures,
+        "roles": any(translate(f"enum.role.{role}", language) in whole for role in ROLES),
+        "cadence": bool(re.search(every, everything)) or translate("qbr.cadence", language) in whole,
+        "never met": translate("canvas.tooltip.never", language) in whole
+        or translate("qbr.last_met", language) in whole,
+        "open total": bool(re.search(total.replace("X", ".+"), everything)),
+        "values on the white space": "€" in white_space,
+        "competitors": translate("qbr.ws.competitor", language) in whole,
+        "Handshake": "Handshake" in everything,
+    }
+
+
+def test_the_customer_deck_shows_no_internal_view_and_the_internal_deck_does(demo):
+    with _session(demo) as session:
+        account = session.get(Account, demo["ids"][RICH])
+        currency = session.get(Programme, 1).currency
+        potential = money(account.potential_3y, currency, "en")
+    customer = _internal_marks(demo["decks"]["customer"])
+    assert not any(customer.values()), customer
+    internal = _internal_marks(demo["decks"]["en"])
+    assert all(value for name, value in internal.items() if name != "Handshake"), internal
+    figures = _texts(_slide(_open(demo["decks"]["customer"]), translate("section.key_figures", "en")))
+    assert potential not in figures
+    assert translate("overview.revenue", "en", year=TODAY.year - 1) in figures
+    assert translate("qbr.growth", "en", year=TODAY.year - 2) in figures
+    executives = _rows(_tables(_slide(_open(demo["decks"]["customer"]), translate("page.executives", "en")))[0])
+    assert executives[0] == [translate("qbr.our_executive", "en"), translate("qbr.your_executive", "en")]
+    white_space = _texts(_slide(_open(demo["decks"]["customer"]), translate("qbr.slide.white_space", "en")))
+    assert translate("qbr.ws_customer.sold", "en") in white_space
+
+
+def test_an_empty_customer_deck_speaks_to_the_customer(demo_engine):
+    account_id = create_account(demo_engine, {"name": "Vide Total SA", "sector": "Energy", "status": "active"})
+    with Session(demo_engine) as session:
+        decks = {language: build_qbr(session, account_id, TODAY, language=language, internal=False)
+                 for language in ("en", "fr")}
+    for language, pack in decks.items():
+        everything = "\n".join(_texts(slide) for slide in _open(pack).slides)
+        assert translate("qbr.no_joint_plan", language) in everything
+        assert "handshake" not in everything.lower()
+
+
+# --- nothing is drawn over a table --------------------------------------------------------------------
+
+
+def _cell_of(cell) -> _Cell:
+    runs = [run for paragraph in cell.text_frame.paragraphs for run in paragraph.runs]
+    return _Cell("\n".join(paragraph.text for paragraph in cell.text_frame.paragraphs),
+                 bold=bool(runs and runs[0].font.bold))
+
+
+def _assert_no_overlap(pack: QbrPack) -> None:
+    """Each table row is at least as high as the estimated lines of its cells need, and no text box
+    below a table's top starts above the table's bottom where it shares the table's width."""
+    inch = 914400
+    for number, slide in enumerate(_open(pack).slides, start=1):
+        for shape in slide.shapes:
+            if not shape.has_table:
+                continue
+            table = shape.table
+            widths = [column.width / inch for column in table.columns]
+            for row in table.rows:
+                needed = _row_height([_cell_of(cell) for cell in row.cells], widths, 0)
+                assert row.height / inch >= needed - 1e-3, (number, [cell.text for cell in row.cells])
+            bottom = shape.top + sum(row.height for row in table.rows)
+            assert bottom <= FOOTER_TOP, number
+            for other in slide.shapes:
+                if other.shape_id == shape.shape_id or other == slide.shapes.title or not (other.has_text_frame or other.has_table):
+                    continue
+                across = other.left < shape.left + shape.width and shape.left < other.left + other.width
+                if across and other.top >= shape.top:
+                    assert other.top >= bottom, (number, other.name, _shape_texts(other))
+
+
+@pytest.mark.parametrize("which", ["en", "fr", "customer", "overdue"])
+def test_notes_and_status_lines_sit_below_the_tables(demo, which):
+    _assert_no_overlap(demo["decks"][which])
+
+
+def test_a_french_deck_with_long_job_titles_keeps_its_notes_below_the_table(demo_engine):
+    account_id = create_account(demo_engine, {"name": "Titres Longs SA", "sector": "Energy", "status": "active"})
+    title = "Directrice adjointe des achats stratégiques et de la performance fournisseurs Europe"
+    with Session(demo_engine) as session:
+        for index in range(MAX_ROWS + 4):
+            session.add(StakeholderRow(account_id=account_id, name=f"Marie-Hélène Dupont-Lefebvre {index}",
+                                       title=title, unit="Direction industrielle et technique groupe",
+                                       role="decision_maker", influence=5 - index % 5))
+        session.commit()
+        packs = [build_qbr(session, account_id, TODAY, language="fr", internal=internal) for internal in (True, False)]
+    for pack in packs:
+        _assert_no_overlap(pack)
+        deck = _open(pack)
+        slide = deck.slides[4 if pack.filename.endswith("-interne.pptx") else 3]
+        table = next(shape for shape in slide.shapes if shape.has_table)
+        shown = len(table.table.rows) - 1
+        assert 0 < shown <= MAX_ROWS
+        assert any(len(paragraph.text) > 40 for row in table.table.rows for cell in row.cells
+                   for paragraph in cell.text_frame.paragraphs)  # the titles are kept over lines, not cut short
+        note = next(shape for shape in slide.shapes if shape.has_text_frame
+                    and translate("overview.more", "fr", count=MAX_ROWS + 4 - shown) in shape.text_frame.text)
+        assert note.top >= table.top + sum(row.height for row in table.table.rows)
+    assert TABLE_PT >= 16
