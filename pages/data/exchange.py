@@ -92,7 +92,7 @@ def preview(file_key: str, table, kind: str, mapping: dict):
     names = {"row": t("exchange.row"), "action": t("exchange.what"),
              **{name: t(f"import.target.{name}") for name in rows.columns if name not in ("row", "action")}}
     st.dataframe(rows.rename(columns=names), hide_index=True, width="stretch",
-                 height=min(35 * (len(rows) + 1) + 3, 420))
+                 height=min(38 * (len(rows) + 1) + 3, 420))
     if len(result.rows) > PREVIEW_ROWS:
         st.caption(t("exchange.preview_more", shown=PREVIEW_ROWS, total=len(result.rows)))
     report(result.problems)
