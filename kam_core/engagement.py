@@ -104,11 +104,15 @@ def cadence_grid(session: Session, today: date, account_id: int | None = None) -
     last_held: dict[int, date] = {}
     next_planned: dict[int, date] = {}
     if ids:
-        for pairing_id, status, day in session.execute(
-                select(EngagementPairing.pairing_id, Engagement.status,
-                       Engagement.on_date)
-                .join(Engagement, Engagement.id == EngagementPairing.engagement_id)
-                .where(EngagementPairing.pairing_id.in_(ids), Engagement.status.in_(ACTIVE_ENGAGEMENT_STATUSES))):
+        meetings = (select(EngagementPairing.pairing_id, Engagement.status, Engagement.on_date)
+                    .join(Engagement, Engagement.id == EngagementPairing.engagement_id)
+                    .where(Engagement.status.in_(ACTIVE_ENGAGEMENT_STATUSES)))
+        if account_id is not None:  # one account: its few pairings; the whole programme: no IN list of thousands
+            meetings = meetings.where(EngagementPairing.pairing_id.in_(ids))
+        wanted = set(ids)
+        for pairing_id, status, day in session.execute(meetings):
+            if pairing_id not in wanted:
+                continue
             if status == "held" and day <= today:
                 last_held[pairing_id] = max(day, last_held.get(pairing_id, day))
             elif status == "planned" and day >= today:
