@@ -6,7 +6,7 @@ PORT   ?= 8501
 RUNTIME_STAMP := $(VENV)/.runtime-installed
 DEV_STAMP     := $(VENV)/.dev-installed
 
-.PHONY: run test test-fast test-e2e chromium clean-venv
+.PHONY: run test test-fast test-e2e bench chromium clean-venv
 
 ## make run: install (when requirements changed), create or migrate the database, load the demo
 ## portfolio into an empty database, start the app on http://localhost:$(PORT)
@@ -17,6 +17,11 @@ run: $(RUNTIME_STAMP)
 ## make test: unit, page (AppTest) and browser (Chromium) tests
 test: $(DEV_STAMP) chromium
 	$(BIN)/python -m pytest tests
+
+## make bench: performance benchmark at 200, 2,000 and 10,000 accounts (about 10 min); writes
+## bench/results/latest.json and prints each figure against the budget (bench/README.md)
+bench: $(DEV_STAMP)
+	$(BIN)/python -m bench.run
 
 ## make test-fast: unit and page tests only (no browser), for quick loops
 test-fast: $(DEV_STAMP)

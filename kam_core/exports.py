@@ -20,7 +20,8 @@ def chart_svg(chart: alt.TopLevelMixin, width: int = 1100) -> bytes:
 
 
 def _spec(chart: alt.TopLevelMixin, width: int) -> dict:
-    spec = chart.to_dict()
+    with alt.data_transformers.disable_max_rows():  # a large programme's matrix has more than 5,000 bubbles
+        spec = chart.to_dict()
     spec["width"] = width  # "container" width means nothing outside a page
     spec.pop("params", None)
     for layer in spec.get("layer", []):
