@@ -61,7 +61,8 @@ from sqlmodel import Session
 from kam_core import db
 from kam_core.countries import is_country
 from kam_core.db import session_scope
-from kam_core.errors import ConflictError, FieldError, NotFoundError, ValidationError
+from kam_core.errors import ConflictError, FieldError, ValidationError
+from kam_core.records import account_at_version, account_or_missing
 from kam_core.models import (
     ACCOUNT_STATUSES, Account, AccountPlan, AccountYear, Action, Commitment, Competitor, CustomerUnit, Engagement,
     Handshake, HandshakeReview, HandshakeStageEvent, JointObjective, Kam, KpiReading, Objective, Pairing, Priority,
@@ -133,16 +134,9 @@ def _record(account: Account) -> AccountRecord:
                          **{name: getattr(account, name) for name in FIELDS})
 
 
-def _account(session: Session, account_id: int) -> Account:
-    account = session.get(Account, account_id)
-    if account is None:
-        raise NotFoundError(f"account {account_id}")
-    return account
-
-
 def load_account(session: Session, account_id: int) -> AccountRecord:
     """The account's basics; NotFoundError when there is no such account."""
-    return _record(_account(session, account_id))
+    return _record(account_or_missing(session, account_id))
 
 
 def _parents(session: Session) -> dict[int, int | None]:
@@ -408,11 +402,6 @@ def _assign_changed(account: Account, values: dict) -> None:
             setattr(account, name, value)
 
 
-def _check_version(account: Account, expected_version: int) -> None:
-    if account.version != expected_version:
-        raise ConflictError("account", account.updated_at)
-
-
 def create_account(engine: Engine, values: dict) -> int:
     """A new account from ``values`` (see ``FIELDS``); ValidationError lists every problem."""
     try:
@@ -434,8 +423,7 @@ def update_account(engine: Engine, account_id: int, values: dict, expected_versi
     bad values; nothing is written in any of these cases."""
     try:
         with session_scope(engine) as session:
-            account = _account(session, account_id)
-            _check_version(account, expected_version)
+            account = account_at_version(session, account_id, expected_version)
             cleaned, errors = validate_account(session, values, account_id)
             if errors:
                 raise ValidationError(errors)
@@ -452,8 +440,7 @@ def set_status(engine: Engine, account_id: int, status: str, expected_version: i
         raise ValidationError([FieldError("status", "choice", {"value": status, "choices": list(ACCOUNT_STATUSES)})])
     try:
         with session_scope(engine) as session:
-            account = _account(session, account_id)
-            _check_version(account, expected_version)
+            account = account_at_version(session, account_id, expected_version)
             _assign_changed(account, {"status": status})
             session.flush()
             return _record(account)
@@ -525,7 +512,7 @@ def deletion_impact(session: Session, account_id: int) -> dict[str, int]:
     """How many rows of each kind (``DELETION_KINDS``, zeros included) deleting the account
     removes, and ``child_accounts``: how many accounts it heads (they are unlinked, not deleted).
     NotFoundError when there is no such account."""
-    _account(session, account_id)
+    account_or_missing(session, account_id)
     counts = _counts(session, account_id)
     counts["child_accounts"] = int(session.execute(
         select(func.count()).select_from(Account).where(Account.parent_id == account_id)).scalar_one())
@@ -543,8 +530,7 @@ def delete_account(engine: Engine, account_id: int, confirmation: str, expected_
     is deleted, and no copy made, in any of these cases."""
     try:
         with session_scope(engine) as session:
-            account = _account(session, account_id)
-            _check_version(account, expected_version)
+            account = account_at_version(session, account_id, expected_version)
             typed = confirmation if isinstance(confirmation, str) else ""
             if fold_name(typed) != fold_name(account.name):
                 raise ValidationError([FieldError("confirmation", "confirmation_mismatch", {"name": account.name})])

@@ -15,8 +15,9 @@ from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session
 
 from kam_core.db import session_scope
-from kam_core.errors import ConflictError, FieldError, NotFoundError, ValidationError
+from kam_core.errors import ConflictError, FieldError, ValidationError
 
+from kam_core.records import account_at_version
 from kam_core.models import Account, Engagement, EngagementPairing, Executive, Pairing, Stakeholder
 
 
@@ -183,11 +184,7 @@ def set_sponsor(engine: Engine, account_id: int, executive_id: int | None, expec
     set, even inactive, is allowed). The handshake's own sponsor is left as it is."""
     try:
         with session_scope(engine) as session:
-            account = session.get(Account, account_id)
-            if account is None:
-                raise NotFoundError(f"account {account_id}")
-            if account.version != expected_version:
-                raise ConflictError("account", account.updated_at)
+            account = account_at_version(session, account_id, expected_version)
             if executive_id is not None and executive_id != account.sponsor_id:
                 executive = session.get(Executive, int(executive_id))
                 if executive is None or not executive.active:

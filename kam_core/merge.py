@@ -95,7 +95,8 @@ from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session
 
 from kam_core.db import backup_sqlite, session_scope, sqlite_path
-from kam_core.errors import ConflictError, FieldError, NotFoundError, ValidationError
+from kam_core.errors import ConflictError, FieldError, ValidationError
+from kam_core.records import account_or_missing
 from kam_core.models import (
     Account, AccountPlan, AccountYear, Action, Commitment, Competitor, Criterion, CustomerUnit, Engagement,
     Executive, Handshake, HandshakeReview, HandshakeStageEvent, JointObjective, Kam, Objective, Offer, Pairing,
@@ -427,13 +428,6 @@ def _text_of(value: str | None) -> str:
     return (value or "").strip()
 
 
-def _account(session: Session, account_id: int) -> Account:
-    account = session.get(Account, account_id)
-    if account is None:
-        raise NotFoundError(f"account {account_id}")
-    return account
-
-
 def _same_account(keep_id: int, other_id: int) -> None:
     if keep_id == other_id:
         raise ValidationError([FieldError("other", "same_account", {"value": keep_id})])
@@ -644,7 +638,7 @@ def merge_plan(session: Session, keep_id: int, other_id: int, language: str = "e
     The conflicts' summaries are written in ``language``. ValidationError other/same_account for one
     account twice, NotFoundError for a missing one."""
     _same_account(keep_id, other_id)
-    keep, other = _account(session, keep_id), _account(session, other_id)
+    keep, other = account_or_missing(session, keep_id), account_or_missing(session, other_id)
     found = _analyse(session, keep, other, _Words(language, load_programme(session).currency))
     return MergePlan(keep_id=keep.id, other_id=other.id, keep_name=keep.name, other_name=other.name,
                      keep_version=keep.version, other_version=other.version,
@@ -845,7 +839,7 @@ def merge_accounts(engine: Engine, keep_id: int, other_id: int, winners: dict[st
     copy = None
     try:
         with session_scope(engine) as session:
-            keep, other = _account(session, keep_id), _account(session, other_id)
+            keep, other = account_or_missing(session, keep_id), account_or_missing(session, other_id)
             for record, expected in zip((keep, other), versions, strict=True):
                 if record.version != expected:
                     raise ConflictError("account", record.updated_at)

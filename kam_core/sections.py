@@ -84,6 +84,7 @@ from sqlmodel import Session
 
 from kam_core.db import session_scope
 from kam_core.errors import ConflictError, FieldError, NotFoundError, ValidationError
+from kam_core.records import account_at_version
 from kam_core.models import (
     ENGAGEMENT_KINDS, ENGAGEMENT_STATUSES, Engagement, EngagementPairing, Executive, Pairing, utcnow,
 )
@@ -1045,11 +1046,7 @@ def save_key_figures(engine: Engine, account_id: int, potential_3y, margin_pct, 
         raise ValidationError(errors)
     try:
         with session_scope(engine) as session:
-            account = session.get(Account, account_id)
-            if account is None:
-                raise NotFoundError(f"account {account_id}")
-            if account.version != expected_version:
-                raise ConflictError("account", account.updated_at)
+            account = account_at_version(session, account_id, expected_version)
             _assign_changed(account, cleaned)
             session.flush()
             return read_key_figures(session, account_id)
