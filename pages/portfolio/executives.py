@@ -15,6 +15,7 @@ from kam_core.ui.store import engine
 from kam_core.ui.widgets import link_to_accounts
 
 EXECUTIVE_PLAN = "pages/account/executive_plan.py"
+CADENCE_ROWS = 25  # a list a room can read; beyond it a row of widgets per pairing only slows the page
 
 
 def header(grid) -> None:
@@ -75,7 +76,7 @@ def cadence_grid(grid) -> None:
                                     format_func=lambda code: t(f"enum.cadence.{code}"))
     shown = grid[grid["status"].isin(statuses or list(CADENCE_COLOURS))]
     lang = language()
-    for row in shown.itertuples():
+    for row in shown.head(CADENCE_ROWS).itertuples():
         left, middle, right = st.columns([3, 3, 3], vertical_alignment="center")
         with left:
             if st.button(row.account, key=f"cadence_{row.pairing_id}", type="tertiary",
@@ -87,6 +88,8 @@ def cadence_grid(grid) -> None:
             "executives.since", days=row.days_since, date=fmt.day(row.last_held, lang))
         right.markdown(f":{CADENCE_COLOURS[row.status]}-badge[{t(f'enum.cadence.{row.status}')}] "
                        + t("executives.every", days=row.cadence_days) + f" · {since}")
+    if len(shown) > CADENCE_ROWS:
+        st.caption(t("executives.more_pairings", shown=CADENCE_ROWS, total=len(shown)))
 
 
 def timeline() -> None:

@@ -137,3 +137,13 @@ def test_saving_keeps_a_sponsor_who_is_no_longer_active(demo_app, demo_url):
     with Session(db.get_engine(demo_url)) as session:
         assert session.get(Account, account_id).sponsor_id == sponsor_id
         assert session.exec(select(Handshake.sponsor_id).where(Handshake.account_id == account_id)).one() == sponsor_id
+
+
+def test_the_relationship_list_stays_readable_and_says_how_many_are_left_out(demo_app):
+    app = demo_app(PORTFOLIO)
+    app.session_state["cadence_filter"] = ["late", "due", "never", "on_track"]
+    app.run()
+    no_exception(app)
+    shown = [button for button in app.button if str(button.key).startswith("cadence_")]
+    assert len(shown) == 25
+    assert "The first 25 of 32 relationships" in texts(app)
