@@ -62,7 +62,7 @@ from kam_core import db
 from kam_core.countries import is_country
 from kam_core.db import session_scope
 from kam_core.errors import ConflictError, FieldError, ValidationError
-from kam_core.records import account_at_version, account_or_missing
+from kam_core.records import account_at_version, account_or_missing, assign_changed
 from kam_core.models import (
     ACCOUNT_STATUSES, Account, AccountPlan, AccountYear, Action, Commitment, Competitor, CustomerUnit, Engagement,
     Handshake, HandshakeReview, HandshakeStageEvent, JointObjective, Kam, KpiReading, Objective, Pairing, Priority,
@@ -395,13 +395,6 @@ def validate_account(session: Session, values: dict, account_id: int | None, *,
 # --- writing ------------------------------------------------------------------------------------
 
 
-def _assign_changed(account: Account, values: dict) -> None:
-    """Set only what changed, so an unchanged account keeps its version."""
-    for name, value in values.items():
-        if getattr(account, name) != value:
-            setattr(account, name, value)
-
-
 def create_account(engine: Engine, values: dict) -> int:
     """A new account from ``values`` (see ``FIELDS``); ValidationError lists every problem."""
     try:
@@ -427,7 +420,7 @@ def update_account(engine: Engine, account_id: int, values: dict, expected_versi
             cleaned, errors = validate_account(session, values, account_id)
             if errors:
                 raise ValidationError(errors)
-            _assign_changed(account, {**cleaned, "name_key": fold_name(cleaned["name"])})
+            assign_changed(account, {**cleaned, "name_key": fold_name(cleaned["name"])})
             session.flush()
             return _record(account)
     except (StaleDataError, IntegrityError) as exc:
@@ -441,7 +434,7 @@ def set_status(engine: Engine, account_id: int, status: str, expected_version: i
     try:
         with session_scope(engine) as session:
             account = account_at_version(session, account_id, expected_version)
-            _assign_changed(account, {"status": status})
+            assign_changed(account, {"status": status})
             session.flush()
             return _record(account)
     except StaleDataError as exc:

@@ -163,6 +163,7 @@ from kam_core.countries import COUNTRY_CODES, country_name
 from kam_core.errors import ConflictError
 from kam_core.import_synonyms import SYNONYMS, fold_header
 from kam_core.models import BUYING_ROLES, Account, AccountYear, Kam, RevenueLine, Stakeholder, utcnow
+from kam_core.records import assign_changed
 from kam_core.sections import EMAIL
 from kam_core.text import fold_name
 
@@ -1509,9 +1510,7 @@ def _write_accounts(session: Session, plan: _Plan, progress: _Progress) -> dict:
             created += 1
         else:
             account = stored[row.target_id]
-            for name, value in values.items():
-                if getattr(account, name) != value:
-                    setattr(account, name, value)
+            assign_changed(account, values)
             updated += 1
     session.flush()
     later = [row for row in rows if row.extra.get("parent") is not None and row.extra["parent"][0] == "r"]
@@ -1651,10 +1650,7 @@ def _write_contacts(session: Session, plan: _Plan, progress: _Progress) -> dict:
             session.add(Stakeholder(**values))
             created += 1
         else:
-            person = people[row.target_id]
-            for key, value in values.items():
-                if getattr(person, key) != value:
-                    setattr(person, key, value)
+            assign_changed(people[row.target_id], values)
             updated += 1
         if done % BATCH_SIZE == BATCH_SIZE - 1:
             session.flush()

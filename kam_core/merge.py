@@ -96,7 +96,7 @@ from sqlmodel import Session
 
 from kam_core.db import backup_sqlite, session_scope, sqlite_path
 from kam_core.errors import ConflictError, FieldError, ValidationError
-from kam_core.records import account_or_missing
+from kam_core.records import account_or_missing, assign_changed
 from kam_core.models import (
     Account, AccountPlan, AccountYear, Action, Commitment, Competitor, Criterion, CustomerUnit, Engagement,
     Executive, Handshake, HandshakeReview, HandshakeStageEvent, JointObjective, Kam, Objective, Offer, Pairing,
@@ -704,9 +704,7 @@ def _delete(session: Session, rows) -> None:
 
 def _move(rows, **values) -> None:
     for row in rows:
-        for name, value in values.items():
-            if getattr(row, name) != value:
-                setattr(row, name, value)
+        assign_changed(row, values)
 
 
 def _settle(session: Session, pairs: list[_Pair], choices: dict[str, str]) -> set[int]:
@@ -820,9 +818,7 @@ def _winning_values(keep: Account, other: Account, winners: dict[str, str], pare
 
 
 def _set_fields(keep: Account, values: dict) -> None:
-    for name, value in values.items():
-        if getattr(keep, name) != value:
-            setattr(keep, name, value)
+    assign_changed(keep, values)
     keep.updated_at = utcnow()  # the account changed (it received rows): its version moves on
 
 

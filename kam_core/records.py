@@ -23,3 +23,10 @@ def account_at_version(session: Session, account_id: int, expected_version: int)
     if account.version != expected_version:
         raise ConflictError("account", account.updated_at)
     return account
+
+
+def assign_changed(record, values: dict) -> None:
+    """Set only the attributes whose value changes, so an unchanged record keeps its version."""
+    for name, value in values.items():
+        if getattr(record, name) != value:
+            setattr(record, name, value)

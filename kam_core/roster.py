@@ -47,6 +47,7 @@ from sqlmodel import Session
 
 from kam_core.db import session_scope
 from kam_core.errors import ConflictError, FieldError, ValidationError
+from kam_core.records import assign_changed
 from kam_core.sections import EMAIL, Column, Refused, is_empty, normalise, plain
 
 
@@ -208,9 +209,7 @@ def _write(session: Session, spec: RosterSpec, rows: list[_Row], stored: dict, r
 
     _free_traded_values(session, spec, changed)
     for record, values in changed:
-        for name, value in values.items():
-            if getattr(record, name) != value:
-                setattr(record, name, value)
+        assign_changed(record, values)
     for record in retired:
         record.active = False
     session.flush()

@@ -84,7 +84,7 @@ from sqlmodel import Session
 
 from kam_core.db import session_scope
 from kam_core.errors import ConflictError, FieldError, NotFoundError, ValidationError
-from kam_core.records import account_at_version
+from kam_core.records import account_at_version, assign_changed
 from kam_core.models import (
     ENGAGEMENT_KINDS, ENGAGEMENT_STATUSES, Engagement, EngagementPairing, Executive, Pairing, utcnow,
 )
@@ -999,18 +999,11 @@ def save_plan_text(engine: Engine, account_id: int, values: dict, expected_versi
             if plan is None and any(value is not None for value in cleaned.values()):
                 session.add(AccountPlan(account_id=account_id, **cleaned))
             elif plan is not None:
-                _assign_changed(plan, cleaned)
+                assign_changed(plan, cleaned)
             session.flush()
             return read_plan_text(session, account_id)
     except (StaleDataError, IntegrityError) as exc:
         raise ConflictError("account_plan") from exc
-
-
-def _assign_changed(record, values: dict) -> None:
-    """Set only what changed, so an unchanged record keeps its version."""
-    for name, value in values.items():
-        if getattr(record, name) != value:
-            setattr(record, name, value)
 
 
 # --- key figures ----------------------------------------------------------------------------------
@@ -1047,7 +1040,7 @@ def save_key_figures(engine: Engine, account_id: int, potential_3y, margin_pct, 
     try:
         with session_scope(engine) as session:
             account = account_at_version(session, account_id, expected_version)
-            _assign_changed(account, cleaned)
+            assign_changed(account, cleaned)
             session.flush()
             return read_key_figures(session, account_id)
     except (StaleDataError, IntegrityError) as exc:
