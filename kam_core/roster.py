@@ -48,7 +48,7 @@ from sqlmodel import Session
 from kam_core.db import session_scope
 from kam_core.errors import ConflictError, FieldError, ValidationError
 from kam_core.records import assign_changed
-from kam_core.sections import EMAIL, Column, Refused, is_empty, normalise, plain
+from kam_core.sections import EMAIL, Column, Refused, TableRow, is_empty, normalise, plain
 
 
 class Unique(NamedTuple):
@@ -89,16 +89,6 @@ def load_roster(session: Session, spec: RosterSpec) -> pd.DataFrame:
                          for record in records], columns=["id", "version", *names])
 
 
-@dataclass(frozen=True)
-class _Row:
-    """One row as the user left it, normalised: ``values`` hold None where a cell was refused."""
-
-    number: int  # 1-based position in the rows handed to save_roster
-    id: int | None
-    version: int | None
-    values: dict
-
-
 def _key(raw, record: str) -> int | None:
     """A row's id or version: None when empty; anything that is no whole number is a row the
     roster does not have."""
@@ -113,7 +103,7 @@ def _key(raw, record: str) -> int | None:
     return int(value)
 
 
-def _read_rows(spec: RosterSpec, rows: list[dict]) -> tuple[list[_Row], list[FieldError]]:
+def _read_rows(spec: RosterSpec, rows: list[dict]) -> tuple[list[TableRow], list[FieldError]]:
     """Every cell through ``normalise``, and the e-mail format. A new row left blank is skipped
     (its tick boxes do not count: the table ticks "active" on every new row)."""
     read, errors = [], []
@@ -136,11 +126,11 @@ def _read_rows(spec: RosterSpec, rows: list[dict]) -> tuple[list[_Row], list[Fie
         email = values.get("email")
         if email and not EMAIL.match(email):
             errors.append(FieldError("email", "email_format", {"row": number, "value": email}))
-        read.append(_Row(number, identifier, _key(row.get("version"), spec.record), values))
+        read.append(TableRow(number, identifier, _key(row.get("version"), spec.record), values))
     return read, errors
 
 
-def _unique_errors(spec: RosterSpec, rows: list[_Row], stored: dict) -> list[FieldError]:
+def _unique_errors(spec: RosterSpec, rows: list[TableRow], stored: dict) -> list[FieldError]:
     """One error on each row whose unique value an earlier row of the save, or a stored row the
     save does not list, already holds."""
     listed = {row.id for row in rows}
@@ -189,7 +179,7 @@ def save_roster(engine: Engine, spec: RosterSpec, rows: list[dict], read_ids: It
         raise ConflictError(spec.record) from exc
 
 
-def _write(session: Session, spec: RosterSpec, rows: list[_Row], stored: dict, read_ids: set[int]) -> int:
+def _write(session: Session, spec: RosterSpec, rows: list[TableRow], stored: dict, read_ids: set[int]) -> int:
     changed = []
     for row in rows:
         if row.id is None:

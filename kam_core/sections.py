@@ -596,10 +596,10 @@ def normalise(column: Column, raw, ref_ids: Iterable[int] = ()):
 
 
 @dataclass(frozen=True)
-class _Row:
+class TableRow:
     """One row as the user left it, normalised: ``values`` hold None where a cell was refused."""
 
-    number: int  # 1-based position in the rows handed to save_section
+    number: int  # 1-based position in the rows handed to the save (save_section, save_roster)
     id: int | None
     version: int | None
     values: dict
@@ -625,7 +625,7 @@ def _key(raw, section: str) -> int | None:
 
 
 def _read_rows(spec: SectionSpec, rows: list[dict], refs: dict[str, dict[int, str]]
-               ) -> tuple[list[_Row], list[FieldError]]:
+               ) -> tuple[list[TableRow], list[FieldError]]:
     """Every cell through ``normalise``. A new row left entirely blank is skipped."""
     read, errors = [], []
     for number, row in enumerate(rows, start=1):
@@ -641,15 +641,15 @@ def _read_rows(spec: SectionSpec, rows: list[dict], refs: dict[str, dict[int, st
                 errors.append(FieldError(column.name, refused.code,
                                          {"row": number, "value": plain(raw), **refused.params}))
                 values[column.name] = None
-        read.append(_Row(number, identifier, _key(row.get("version"), spec.name), values))
+        read.append(TableRow(number, identifier, _key(row.get("version"), spec.name), values))
     return read, errors
 
 
-def _error(row: _Row, field_name: str, code: str, **params) -> FieldError:
+def _error(row: TableRow, field_name: str, code: str, **params) -> FieldError:
     return FieldError(field_name, code, {"row": row.number, "value": row.values.get(field_name), **params})
 
 
-def _duplicates(rows: list[_Row], field_name: str, code: str, key: Callable = lambda value: value) -> list[FieldError]:
+def _duplicates(rows: list[TableRow], field_name: str, code: str, key: Callable = lambda value: value) -> list[FieldError]:
     """One error on each row repeating a value an earlier row holds."""
     seen, errors = set(), []
     for row in rows:
@@ -662,12 +662,12 @@ def _duplicates(rows: list[_Row], field_name: str, code: str, key: Callable = la
     return errors
 
 
-def _not_in_future(rows: list[_Row], field_name: str, today: date) -> list[FieldError]:
+def _not_in_future(rows: list[TableRow], field_name: str, today: date) -> list[FieldError]:
     return [_error(row, field_name, "date_in_future", today=today) for row in rows
             if row.values[field_name] is not None and row.values[field_name] > today]
 
 
-def _year_rules(rows: list[_Row], context: _Context) -> list[FieldError]:
+def _year_rules(rows: list[TableRow], context: _Context) -> list[FieldError]:
     errors = _duplicates(rows, "year", "duplicate_year")
     for row in rows:
         spend, revenue = row.values["category_spend"], row.values["revenue"]
@@ -676,11 +676,11 @@ def _year_rules(rows: list[_Row], context: _Context) -> list[FieldError]:
     return errors
 
 
-def _priority_rules(rows: list[_Row], context: _Context) -> list[FieldError]:
+def _priority_rules(rows: list[TableRow], context: _Context) -> list[FieldError]:
     return _duplicates(rows, "rank", "duplicate_rank")
 
 
-def _competitor_rules(rows: list[_Row], context: _Context) -> list[FieldError]:
+def _competitor_rules(rows: list[TableRow], context: _Context) -> list[FieldError]:
     """Names unique; the shares add up to 100 at most (reported on the row that goes over)."""
     errors = _duplicates(rows, "name", "duplicate_name", key=fold_name)
     total, over = 0.0, None
@@ -695,7 +695,7 @@ def _competitor_rules(rows: list[_Row], context: _Context) -> list[FieldError]:
     return errors
 
 
-def _stakeholder_rules(rows: list[_Row], context: _Context) -> list[FieldError]:
+def _stakeholder_rules(rows: list[TableRow], context: _Context) -> list[FieldError]:
     errors = []
     manager_of = {row.id: row.values["reports_to_id"] for row in rows if row.id is not None}
     in_cycle: set[int] = set()
@@ -727,11 +727,11 @@ def _cycle_through(start: int, manager_of: Mapping[int, int | None]) -> set[int]
     return set(path) if node == start else set()
 
 
-def _unit_rules(rows: list[_Row], context: _Context) -> list[FieldError]:
+def _unit_rules(rows: list[TableRow], context: _Context) -> list[FieldError]:
     return _duplicates(rows, "name", "duplicate_name", key=fold_name)
 
 
-def _white_space_rules(rows: list[_Row], context: _Context) -> list[FieldError]:
+def _white_space_rules(rows: list[TableRow], context: _Context) -> list[FieldError]:
     seen, errors = set(), []
     units, offers = context.refs.get("unit_id", {}), context.refs.get("offer_id", {})
     for row in rows:
@@ -744,21 +744,21 @@ def _white_space_rules(rows: list[_Row], context: _Context) -> list[FieldError]:
     return errors
 
 
-def _action_rules(rows: list[_Row], context: _Context) -> list[FieldError]:
+def _action_rules(rows: list[TableRow], context: _Context) -> list[FieldError]:
     return _not_in_future(rows, "done_on", context.today)
 
 
-def _joint_objective_rules(rows: list[_Row], context: _Context) -> list[FieldError]:
+def _joint_objective_rules(rows: list[TableRow], context: _Context) -> list[FieldError]:
     """A KPI that is to stay where it is is no objective: the target differs from the baseline."""
     return [_error(row, "target", "target_equals_baseline", baseline=row.values["baseline"]) for row in rows
             if row.values["target"] is not None and row.values["target"] == row.values["baseline"]]
 
 
-def _commitment_rules(rows: list[_Row], context: _Context) -> list[FieldError]:
+def _commitment_rules(rows: list[TableRow], context: _Context) -> list[FieldError]:
     return _not_in_future(rows, "done_on", context.today)
 
 
-def _pairing_rules(rows: list[_Row], context: _Context) -> list[FieldError]:
+def _pairing_rules(rows: list[TableRow], context: _Context) -> list[FieldError]:
     seen, errors = set(), []
     for row in rows:
         pair = (row.values["executive_id"], row.values["stakeholder_id"])
@@ -770,7 +770,7 @@ def _pairing_rules(rows: list[_Row], context: _Context) -> list[FieldError]:
     return errors
 
 
-def _engagement_rules(rows: list[_Row], context: _Context) -> list[FieldError]:
+def _engagement_rules(rows: list[TableRow], context: _Context) -> list[FieldError]:
     """Held: not in the future, with an outcome. Planned: not in the past, checked only when the
     row is new or its status or date changes (a plan that simply went by does not block saving)."""
     errors = []
@@ -787,7 +787,7 @@ def _engagement_rules(rows: list[_Row], context: _Context) -> list[FieldError]:
     return errors
 
 
-_RULES: dict[str, Callable[[list[_Row], _Context], list[FieldError]]] = {
+_RULES: dict[str, Callable[[list[TableRow], _Context], list[FieldError]]] = {
     "years": _year_rules,
     "priorities": _priority_rules,
     "competitors": _competitor_rules,
@@ -817,7 +817,7 @@ _DERIVED: dict[str, Callable[[dict, object, date], dict]] = {"actions": _stamp_d
 
 def _validate(spec: SectionSpec, rows: list[dict], refs: dict[str, dict[int, str]], today: date,
                      removed: Iterable[int] = (), stored: Mapping[int, dict] | None = None
-              ) -> tuple[list[_Row], list[FieldError]]:
+              ) -> tuple[list[TableRow], list[FieldError]]:
     """The rows normalised, and every reason they cannot be saved (in row order)."""
     read, errors = _read_rows(spec, rows, refs)
     rule = _RULES.get(spec.name)
@@ -884,7 +884,7 @@ def _deletable(stored_ids: Iterable[int], read_versions: Mapping[int, int] | Non
     return stored_ids if read_versions is None else stored_ids & set(read_versions)
 
 
-def _write(session: Session, spec: SectionSpec, account_id: int, rows: list[_Row], stored: dict,
+def _write(session: Session, spec: SectionSpec, account_id: int, rows: list[TableRow], stored: dict,
            read_versions: Mapping[int, int] | None, today: date) -> int:
     """Deletes, then updates, then inserts (each flushed, so a new row may take the unique
     value a deleted or updated row gave up)."""
