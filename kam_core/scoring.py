@@ -556,22 +556,27 @@ def sheet_edits(sheet: pd.DataFrame, edited: pd.DataFrame,
                 versions: dict[tuple[int, int], int]) -> list[ScoreEdit]:
     """The cells of the score sheet the user changed, matched by account (the grid may reorder
     rows): one ScoreEdit per cell whose typed value differs from the one read, keeping the
-    stored rationale. ``sheet`` as read (``score_sheet``), ``versions`` as read with it."""
-    criterion_columns = [column for column in sheet.columns if column not in ("account_id", "name")]
-    read = sheet.set_index(sheet["account_id"].astype(int))
+    stored rationale. ``sheet`` as read (``score_sheet``), ``versions`` as read with it.
+
+    Runs at every rerun of the scoring page over the whole sheet (accounts x criteria), so it
+    walks plain lists: a cell left as read (the same number, or no score) costs one comparison."""
+    columns = [column for column in sheet.columns if column not in ("account_id", "name") and column in edited]
+    if not columns or edited.empty:
+        return []
+    read = sheet.set_index(sheet["account_id"].astype(int))[columns]
+    stored_by_account = dict(zip(read.index.tolist(), read.to_numpy(dtype=float, na_value=math.nan).tolist()))
+    criterion_ids = [int(column) for column in columns]
     edits = []
-    for _, row in edited.iterrows():
-        account_id = int(row["account_id"])
-        if account_id not in read.index:
+    for raw_id, typed in zip(edited["account_id"].tolist(), edited[columns].to_numpy(dtype=object).tolist()):
+        account_id = int(raw_id)
+        stored_row = stored_by_account.get(account_id)
+        if stored_row is None:
             continue
-        for column in criterion_columns:
-            if column not in row.index:
-                continue
-            stored = read.at[account_id, column]
-            if not _same_score(row[column], stored):
-                criterion_id = int(column)
-                edits.append(ScoreEdit(account_id, criterion_id, row[column], None,
-                                       versions.get((account_id, criterion_id))))
+        for criterion_id, raw, stored in zip(criterion_ids, typed, stored_row):
+            if isinstance(raw, float) and (raw == stored or (raw != raw and stored != stored)):
+                continue  # as read
+            if not _same_score(raw, stored):
+                edits.append(ScoreEdit(account_id, criterion_id, raw, None, versions.get((account_id, criterion_id))))
     return edits
 
 

@@ -90,11 +90,12 @@ def show_position(position) -> None:
 def criterion_input(score, account_id: int, period: str):
     criterion = score.criterion
     key = f"score_{account_id}_{period}_{criterion.id}"
+    lang = language()
     with st.container(border=True):
-        st.markdown(f"**{criterion.name}** · {t('scoring.weight', weight=fmt.number(criterion.weight, language()))}")
+        st.markdown(f"**{criterion.name}** · {t('scoring.weight', weight=fmt.number(criterion.weight, lang))}")
         value = st.select_slider(criterion.name, slider_steps(score.value), key=key, label_visibility="collapsed",
                                  value=NOT_SCORED if score.value is None else score.value,
-                                 format_func=lambda v: v if v == NOT_SCORED else fmt.score(v, language()))
+                                 format_func=lambda v: v if v == NOT_SCORED else fmt.score(v, lang))
         st.caption(t("scoring.anchors", low=criterion.anchor_low, mid=criterion.anchor_mid,
                      high=criterion.anchor_high))
         rationale = st.text_input(t("scoring.rationale"), value=score.rationale or "", key=f"{key}_why",
