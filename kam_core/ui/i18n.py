@@ -19,6 +19,12 @@ def t(key: str, **params) -> str:
     return translate(key, language(), **params)
 
 
+def labels(kind: str, codes) -> dict:
+    """The labels of several codes at once: {code: label}, for mapping a whole column."""
+    lang = language()
+    return {code: translate(f"enum.{kind}.{code}", lang) for code in codes}
+
+
 def label(kind: str, code) -> str:
     """The label of an enumeration code: label('segment', 'strategic') -> 'Strategic'."""
     return t(f"enum.{kind}.{code}")

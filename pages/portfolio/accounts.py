@@ -4,10 +4,10 @@ opens the account or its record, an archived one can be restored, and a new acco
 import streamlit as st
 
 from kam_core import accounts
-from kam_core.models import ACCOUNT_STATUSES
+from kam_core.models import ACCOUNT_STATUSES, HANDSHAKE_STAGES
 from kam_core.overview import ACCOUNT_VIEWS, SEGMENTS, AccountFilter, account_view, filter_accounts, in_programme
 from kam_core.ui import readers, state
-from kam_core.ui.i18n import label, t
+from kam_core.ui.i18n import label, labels, t
 from kam_core.ui.saving import save, saved_message
 from kam_core.ui.store import engine
 from kam_core.ui.widgets import RECORD_PAGE, SEGMENT_COLOURS, new_account_button, open_account
@@ -47,10 +47,11 @@ def view_and_filters(table):
 
 
 def account_grid(rows, currency: str):
+    segments = labels("segment", SEGMENTS)
     shown = rows.assign(
-        segment=rows["segment"].map(lambda code: label("segment", code)),
-        status=rows["status"].map(lambda code: label("account_status", code)),
-        handshake_stage=rows["handshake_stage"].map(lambda code: label("stage", code) if isinstance(code, str) else ""),
+        segment=[[code] if code in segments else [] for code in rows["segment"]],
+        status=rows["status"].map(labels("account_status", ACCOUNT_STATUSES)),
+        handshake_stage=rows["handshake_stage"].map(labels("stage", HANDSHAKE_STAGES)).fillna(""),
         revenue_m=rows["revenue"] / 1e6,
         potential_m=rows["potential_3y"] / 1e6,
         group=rows["group"].fillna(""),
@@ -59,7 +60,10 @@ def account_grid(rows, currency: str):
     year = int(rows["revenue_year"].max())
     columns = {
         "name": st.column_config.TextColumn(t("column.account"), width="medium", pinned=True),
-        "segment": st.column_config.TextColumn(t("column.segment")),
+        # a coloured label per segment, without a pandas Styler (which renders every cell at every rerun)
+        "segment": st.column_config.MultiselectColumn(t("column.segment"), options=list(segments),
+                                                      color=[SEGMENT_COLOURS[code] for code in segments],
+                                                      format_func=segments.get),
         "kam": st.column_config.TextColumn(t("column.kam")),
         "revenue_m": st.column_config.NumberColumn(t("column.revenue_m", currency=currency, year=year), format="%.1f"),
         "share_of_wallet_pct": st.column_config.NumberColumn(t("column.share_of_wallet"), format="%.0f%%"),
@@ -67,26 +71,18 @@ def account_grid(rows, currency: str):
                                                             min_value=0, max_value=100),
         "handshake_stage": st.column_config.TextColumn(t("column.handshake")),
         "sponsor": st.column_config.TextColumn(t("column.sponsor")),
-        "overdue": st.column_config.NumberColumn(t("column.overdue"), format="%d"),
+        "overdue": st.column_config.NumberColumn(t("column.overdue"), format="%d", help=t("accounts.overdue_help")),
         "sector": st.column_config.TextColumn(t("column.sector")),
         "country": st.column_config.TextColumn(t("column.country"), width="small"),
         "group": st.column_config.TextColumn(t("column.group")),
         "potential_m": st.column_config.NumberColumn(t("column.potential_m", currency=currency), format="%.1f"),
         "status": st.column_config.TextColumn(t("column.status")),
     }
-    colours = {label("segment", code): colour for code, colour in SEGMENT_COLOURS.items()}
-    styled = (shown[list(columns)].style
-              .map(lambda text: f"color:{colours.get(text, 'inherit')};font-weight:600", subset=["segment"])
-              .map(_overdue_colour, subset=["overdue"]))
     # the key follows the rows shown, so a ticked row never points at another account after filtering
     key = f"accounts_grid_{hash(tuple(rows['account_id']))}"
-    return st.dataframe(styled, column_config=columns, hide_index=True, width="stretch", on_select="rerun",
-                        selection_mode="single-row", key=key,
+    return st.dataframe(shown[list(columns)], column_config=columns, hide_index=True, width="stretch",
+                        on_select="rerun", selection_mode="single-row", key=key,
                         height=min(ROW_HEIGHT * (len(shown) + 1) + 3, MAX_GRID_HEIGHT))
-
-
-def _overdue_colour(count: int) -> str:
-    return "color:#B91C1C;font-weight:700" if count else ""
 
 
 def open_selected(rows, selection) -> None:
