@@ -6,6 +6,7 @@ matrix stays readable (up to ``MAX_LABELLED`` accounts).
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 
 import altair as alt
@@ -14,6 +15,32 @@ import pandas as pd
 MATRIX_SELECTION = "pick"
 MAX_LABELLED = 40
 QUADRANT_FILL = {"strategic": "#E3F1EA", "develop": "#FBF0DD", "maintain": "#E4EDF8", "opportunistic": "#F1F2F4"}
+
+
+_TRANSFORMER_LOCK = threading.Lock()  # Altair's data transformer is global to the process's threads
+
+
+def chart_spec(chart: alt.TopLevelMixin) -> dict:
+    """The Vega-Lite spec of ``chart``, its tables kept as DataFrames under ``datasets`` (a page
+    draws it with ``st.vega_lite_chart``, which sends them as Arrow, like ``st.altair_chart``).
+
+    Built once and drawn at every rerun: building an Altair chart and turning it into a spec
+    validates it against the Vega-Lite schema, which costs more than drawing it. The spec is not
+    validated again here (the chart was, when built)."""
+    kept: dict[str, pd.DataFrame] = {}
+
+    def keep(data):
+        name = f"table_{len(kept)}"
+        kept[name] = data
+        return {"name": name}
+
+    with _TRANSFORMER_LOCK:
+        alt.data_transformers.register("kam_keep_tables", keep)
+        # Altair's default theme sets a 300 x 300 view that st.altair_chart drops too
+        with alt.theme.enable("none"), alt.data_transformers.enable("kam_keep_tables"):
+            spec = chart.to_dict(validate=False)
+    spec["datasets"] = {**spec.get("datasets", {}), **kept}
+    return spec
 
 
 # Quadrant colours chosen to stay distinct on a washed-out projector and for colour-blind readers;
@@ -82,7 +109,10 @@ def matrix_chart(points: pd.DataFrame, *, attractiveness_threshold: float, stren
         ).encode(x="lx:Q", y="ly:Q", text="label:N")
         for align in ("left", "right")])
 
-    scored = points[points["scored"]].copy()
+    used = ["account_id", "name", "strength", "attractiveness", "quadrant", "revenue", "potential_3y",
+            "share_of_wallet_pct", "kam", "sector", "prev_strength", "prev_attractiveness", "prev_quadrant"]
+    # only the columns drawn or shown in a tooltip go to the browser
+    scored = points.loc[points["scored"], [column for column in used if column in points]].copy()
     scored["size_value"] = scored[size_by].fillna(0).clip(lower=0)
     scored["quadrant_label"] = scored["quadrant"].map(labels.quadrants)
     colour_field = {"quadrant": "quadrant_label", "sector": "sector", "kam": "kam"}[colour_by]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from kam_core.charts import MatrixLabels
-from kam_core.ui.i18n import label, t
+from kam_core.ui.i18n import label, labels, t
 
 # Cadence of an executive pairing, as badge colours: late stands out, never met too.
 CADENCE_COLOURS = {"late": "red", "due": "orange", "never": "violet", "on_track": "green"}
@@ -11,6 +11,11 @@ CADENCE_COLOURS = {"late": "red", "due": "orange", "never": "violet", "on_track"
 
 def quadrant_name(code: str) -> str:
     return t(f"enum.segment.{code}")
+
+
+def quadrant_names() -> dict[str, str]:
+    """Every segment's name (the four quadrants and "unscored"), for mapping a whole column."""
+    return labels("segment", ("strategic", "develop", "maintain", "opportunistic", "unscored"))
 
 
 def matrix_labels() -> MatrixLabels:

@@ -26,8 +26,18 @@ from kam_core.portfolio import Thresholds, segments
 _CACHE = {"show_spinner": False, "max_entries": 16}
 
 
+_generation = 0  # how many times the cache was cleared in this process: what memo.remember compares
+
+
 def clear() -> None:
+    global _generation
     st.cache_data.clear()
+    _generation += 1
+
+
+def generation() -> int:
+    """Changes at every ``clear()``: what was built from the data before is stale."""
+    return _generation
 
 
 @st.cache_data(**_CACHE)
@@ -131,10 +141,15 @@ def active_kam_count() -> int:
     return _active_kams(database_url())
 
 
-def matrix(period: str, compare_with: str | None) -> pd.DataFrame:
+@st.cache_data(**_CACHE)
+def _matrix(url: str, day: date, period: str, compare_with: str | None) -> pd.DataFrame:
     previous = segments_of(compare_with) if compare_with else None
     active = sum(len(criteria_of(axis)) for axis in AXES)
     return matrix_table(account_table(), segments_of(period), previous, active_criteria=active)
+
+
+def matrix(period: str, compare_with: str | None) -> pd.DataFrame:
+    return _matrix(database_url(), today(), period, compare_with)
 
 
 @st.cache_data(**_CACHE)

@@ -11,7 +11,8 @@ from kam_core.overview import AccountFilter, filter_accounts
 from kam_core.periods import shift_period
 from kam_core.ui import readers, state
 from kam_core.ui.i18n import label, language, t
-from kam_core.ui.labels import matrix_labels, quadrant_name
+from kam_core.ui.labels import matrix_labels, quadrant_name, quadrant_names
+from kam_core.ui.memo import draw_chart
 from kam_core.ui.widgets import SEGMENT_COLOURS, link_to_page
 
 
@@ -38,7 +39,7 @@ def choices(settings):
     return period, compare, size_by, colour_by
 
 
-def filters(table):
+def filters(table) -> AccountFilter:
     with st.expander(t("accounts.filters")):
         row = st.columns([2, 1, 1, 1, 1, 1])
         search = row[0].text_input(t("accounts.search"), placeholder=t("accounts.search_placeholder"),
@@ -50,8 +51,7 @@ def filters(table):
         groups = row[4].multiselect(t("column.group"), options["group"], key="matrix_groups")
         statuses = row[5].multiselect(t("column.status"), ("prospect", "active"), key="matrix_statuses",
                                       format_func=lambda code: label("account_status", code))
-    return filter_accounts(table, AccountFilter(search, tuple(sectors), tuple(countries), tuple(kams),
-                                                tuple(statuses), tuple(groups)))
+    return AccountFilter(search, tuple(sectors), tuple(countries), tuple(kams), tuple(statuses), tuple(groups))
 
 
 def capacity_notice(table, settings) -> None:
@@ -65,17 +65,24 @@ def capacity_notice(table, settings) -> None:
         st.caption(text)
 
 
-def chart(points, settings, period, compare, size_by, colour_by):
+def chart(points, settings, shown: tuple, size_by, colour_by):
+    """The matrix; returns how to build it again (for the PNG and SVG downloads)."""
+    period, compare, _ = shown
     show_movement = compare is not None and st.toggle(t("matrix.show_movement", period=compare), value=True,
                                                       key="matrix_movement")
-    figure = matrix_chart(points, attractiveness_threshold=settings.attractiveness_threshold,
-                          strength_threshold=settings.strength_threshold, labels=matrix_labels(),
-                          size_by=size_by, colour_by=colour_by, colours=SEGMENT_COLOURS,
-                          show_movement=show_movement, selected_id=state.selected_account_id())
-    event = st.altair_chart(figure, on_select="rerun", key="matrix_chart", width="stretch")
+    selected = state.selected_account_id()
+
+    def build():
+        return matrix_chart(points, attractiveness_threshold=settings.attractiveness_threshold,
+                            strength_threshold=settings.strength_threshold, labels=matrix_labels(),
+                            size_by=size_by, colour_by=colour_by, colours=SEGMENT_COLOURS,
+                            show_movement=show_movement, selected_id=selected)
+
+    event = draw_chart("matrix", (shown, size_by, colour_by, show_movement, selected), build, on_select="rerun",
+                       key="matrix_chart", width="stretch")
     state.apply_chart_pick(event.selection.get(MATRIX_SELECTION, []) if event else [])
     st.caption(t("matrix.click_hint"))
-    return figure
+    return build
 
 
 def summary(points, currency: str) -> None:
@@ -123,10 +130,10 @@ def account_list(points, compare):
                     "delta_strength": t("matrix.delta_strength")}
     columns |= {"revenue": t("column.revenue"), "share_of_wallet_pct": t("column.share_of_wallet"),
                 "kam": t("column.kam"), "sector": t("column.sector")}
+    names = quadrant_names()
     table = points[list(columns)].assign(
-        quadrant=points["quadrant"].map(quadrant_name),
-        **({"prev_quadrant": points["prev_quadrant"].map(lambda q: quadrant_name(q) if isinstance(q, str) else "")}
-           if compare is not None else {}),
+        quadrant=points["quadrant"].map(names),
+        **({"prev_quadrant": points["prev_quadrant"].map(names).fillna("")} if compare is not None else {}),
     ).sort_values(["attractiveness", "strength"], ascending=False).rename(columns=columns)
     st.dataframe(table, hide_index=True, width="stretch", column_config={
         columns["attractiveness"]: st.column_config.NumberColumn(format="%.1f"),
@@ -139,13 +146,13 @@ def account_list(points, compare):
     return table
 
 
-def downloads(figure, table, period) -> None:
+def downloads(build_figure, table, period) -> None:
     st.subheader(t("matrix.export"))
     name = f"portfolio-matrix-{period}"
     row = st.columns(4)
-    row[0].download_button(t("matrix.export_png"), lambda: exports.chart_png(figure), f"{name}.png", "image/png",
+    row[0].download_button(t("matrix.export_png"), lambda: exports.chart_png(build_figure()), f"{name}.png", "image/png",
                            icon=":material/image:", on_click="ignore")
-    row[1].download_button(t("matrix.export_svg"), lambda: exports.chart_svg(figure), f"{name}.svg",
+    row[1].download_button(t("matrix.export_svg"), lambda: exports.chart_svg(build_figure()), f"{name}.svg",
                            "image/svg+xml", icon=":material/draw:", on_click="ignore")
     row[2].download_button(t("matrix.export_csv"), lambda: exports.table_csv(table), f"{name}.csv", "text/csv",
                            icon=":material/table:", on_click="ignore")
@@ -158,11 +165,12 @@ settings = readers.programme_settings()
 header(settings)
 period, compare, size_by, colour_by = choices(settings)
 everything = readers.matrix(period, compare)
-points = filters(everything)
+chosen = filters(everything)
+points = filter_accounts(everything, chosen)
 capacity_notice(everything, settings)
 left, right = st.columns([3, 1], gap="large")
 with left:
-    figure = chart(points, settings, period, compare, size_by, colour_by)
+    figure = chart(points, settings, (period, compare, chosen), size_by, colour_by)
 with right:
     summary(points, settings.currency)
 incomplete(points)

@@ -178,3 +178,33 @@ def test_criteria_rename_reweight_and_add(demo_app, demo_url):
     names = [c.name for c in _criteria(demo_url, "strength")]
     assert names[0] == "Share of wallet (ours)" and names[-1] == "Innovation partnership"
     assert sum(c.weight for c in _criteria(demo_url, "strength")) == 100
+
+
+def _matrix_spec(app) -> str:
+    return app.get("vega_lite_chart")[0].proto.spec
+
+
+def test_the_matrix_chart_is_built_again_for_a_new_language_and_after_a_save(demo_app, demo_url):
+    app = demo_app(MATRIX)
+    assert "Our relative strength" in _matrix_spec(app)
+    app.run()  # a rerun draws the chart built on the first run
+    assert "Our relative strength" in _matrix_spec(app)
+    app.radio(key="language").set_value("fr").run()
+    no_exception(app)
+    assert "Notre force relative" in _matrix_spec(app) and "Our relative strength" not in _matrix_spec(app)
+    engine = db.get_engine(demo_url)
+    with Session(engine) as session:
+        current = read_settings(session)
+    save_settings(engine, {**as_dict(current), "strength_threshold": 7.5}, current.version)
+    from kam_core.ui import readers
+    readers.clear()  # what every save in the app does
+    app.run()
+    assert 7.5 in _threshold_lines(app)["x"].tolist()  # the dashed line moved
+
+
+def _threshold_lines(app) -> pd.DataFrame:
+    import pyarrow as pa
+
+    tables = [pa.ipc.open_stream(dataset.data.data).read_pandas()
+              for dataset in app.get("vega_lite_chart")[0].proto.datasets]
+    return next(table for table in tables if list(table.columns) == ["x", "y"])

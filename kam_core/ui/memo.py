@@ -1,0 +1,40 @@
+"""What a page built on an earlier run of the same session, kept until the data or the inputs change.
+
+Cached reads (``readers``) give data; some things drawn from that data are costly to build again at
+every rerun (an Altair chart is validated against the Vega-Lite schema as it is built). ``remember``
+keeps the last value built under a name, for the same inputs and the same state of the data: any
+write (``readers.clear``) makes every remembered value stale.
+"""
+
+from __future__ import annotations
+
+from typing import Callable, Hashable, TypeVar
+
+import streamlit as st
+
+from kam_core.charts import chart_spec
+from kam_core.ui import readers
+from kam_core.ui.i18n import language
+
+T = TypeVar("T")
+PREFIX = "_remembered_"
+
+
+def remember(name: str, inputs: Hashable, build: Callable[[], T]) -> T:
+    """``build()``, or what it returned on an earlier run of this session for equal ``inputs``
+    and no write since. ``inputs`` must name everything the value depends on besides the data
+    (the language, the selected account, the options chosen ...)."""
+    key = (readers.generation(), inputs)
+    slot = st.session_state.get(PREFIX + name)
+    if slot is not None and slot[0] == key:
+        return slot[1]
+    value = build()
+    st.session_state[PREFIX + name] = (key, value)
+    return value
+
+
+def draw_chart(name: str, inputs: Hashable, build: Callable[[], object], **kwargs):
+    """Draws the Altair chart ``build()`` returns, built again only when ``inputs``, the language
+    or the data changed; ``kwargs`` go to ``st.vega_lite_chart`` (key, on_select, width ...)."""
+    spec = remember(name, (language(), inputs), lambda: chart_spec(build()))
+    return st.vega_lite_chart({**spec}, **kwargs)  # a copy: Streamlit takes the datasets out of the spec
