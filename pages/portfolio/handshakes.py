@@ -1,16 +1,19 @@
 """Handshakes across the portfolio: where every strategic account's handshake stands, what is
 stuck, what is late on either side, and which reviews come next."""
 
+import pandas as pd
 import streamlit as st
 
 from kam_core import formatting as fmt
 from kam_core.handshake import STUCK_AFTER_DAYS
 from kam_core.models import HANDSHAKE_STAGES
 from kam_core.ui import readers, state
-from kam_core.ui.i18n import label, language, t
+from kam_core.ui.i18n import label, labels, language, t
 
 HANDSHAKE_PAGE = "pages/account/handshake.py"
 NO_HANDSHAKE = "none"
+CARDS_PER_LANE = 6  # what a lane shows on a projector; the table below has every handshake
+REVIEWS_LISTED = 10
 
 
 def header(board, overdue) -> None:
@@ -30,13 +33,15 @@ def header(board, overdue) -> None:
     columns[3].metric(t("handshakes.reviews_due"), int(board["review_due"].sum()), border=True)
 
 
-def open_handshake(account_id: int, text: str, key: str) -> None:
-    if st.button(text, key=key, type="tertiary", icon=":material/open_in_new:"):
+def open_handshake(account_id: int, text: str, key: str, kind: str = "tertiary") -> None:
+    if st.button(text, key=key, type=kind, icon=":material/open_in_new:"):
         state.request_account(account_id)
         st.switch_page(HANDSHAKE_PAGE)
 
 
 def stage_board(board) -> None:
+    """A lane per stage; in each, the cards that need attention first (stuck, longest at the stage),
+    at most CARDS_PER_LANE: a board of hundreds of cards reads from nowhere, the table below has them all."""
     st.subheader(t("handshakes.board"))
     lang = language()
     lanes = [NO_HANDSHAKE, *HANDSHAKE_STAGES]
@@ -44,7 +49,8 @@ def stage_board(board) -> None:
         cards = board[board["stage"].isna()] if lane == NO_HANDSHAKE else board[board["stage"] == lane]
         column.markdown(f"**{t('handshakes.no_handshake') if lane == NO_HANDSHAKE else label('stage', lane)}** "
                         f"({len(cards)})")
-        for row in cards.itertuples():
+        first = cards.sort_values(["stuck", "days_in_stage"], ascending=False, na_position="last")
+        for row in first.head(CARDS_PER_LANE).itertuples():
             with column.container(border=True):
                 open_handshake(int(row.account_id), row.name, f"board_{row.account_id}")
                 if lane != NO_HANDSHAKE:
@@ -52,6 +58,33 @@ def stage_board(board) -> None:
                     st.caption(t("handshakes.days_in_stage", days=int(row.days_in_stage)) + badge)
                 if row.review_due:
                     st.caption(t("handshakes.review_on", date=fmt.day(row.next_review_on, lang)))
+        if len(cards) > CARDS_PER_LANE:
+            column.caption(t("handshakes.more_in_lane", count=len(cards) - CARDS_PER_LANE))
+
+
+def every_handshake(board) -> None:
+    """The whole board as a table: sortable, and a ticked row opens the handshake."""
+    with st.expander(t("handshakes.all", count=len(board)), expanded=len(board) > CARDS_PER_LANE):
+        st.caption(t("handshakes.all_help"))
+        stages = labels("stage", HANDSHAKE_STAGES)
+        shown = pd.DataFrame({
+            "name": board["name"], "stage": board["stage"].map(stages).fillna(t("handshakes.no_handshake")),
+            "days": board["days_in_stage"], "stuck": board["stuck"], "next_review": board["next_review_on"],
+            "late_ours": board["overdue_ours"], "late_theirs": board["overdue_theirs"], "kam": board["kam"]})
+        picked = st.dataframe(shown, hide_index=True, width="stretch", on_select="rerun",
+                              selection_mode="single-row", key="handshakes_table", column_config={
+                                  "name": st.column_config.TextColumn(t("column.account"), pinned=True),
+                                  "stage": t("handshakes.column.stage"),
+                                  "days": st.column_config.NumberColumn(t("handshakes.column.days"), format="%d"),
+                                  "stuck": st.column_config.CheckboxColumn(t("handshakes.column.stuck")),
+                                  "next_review": st.column_config.DateColumn(t("handshakes.column.next_review")),
+                                  "late_ours": st.column_config.NumberColumn(t("handshakes.column.late_ours")),
+                                  "late_theirs": st.column_config.NumberColumn(t("handshakes.column.late_theirs")),
+                                  "kam": t("column.kam")})
+        rows = picked.selection.rows if picked else []
+        if rows and rows[0] < len(board):
+            row = board.iloc[rows[0]]
+            open_handshake(int(row["account_id"]), t("handshakes.open", name=row["name"]), "table_open", "primary")
 
 
 def late_commitments(overdue) -> None:
@@ -60,7 +93,7 @@ def late_commitments(overdue) -> None:
         st.success(t("handshakes.nothing_overdue"))
         return
     lang = language()
-    st.dataframe(overdue.assign(side=overdue["side"].map(lambda side: label("follow_up", side)),
+    st.dataframe(overdue.assign(side=overdue["side"].map(labels("follow_up", ("ours", "theirs"))),
                                 due_date=overdue["due_date"].map(lambda day: fmt.day(day, lang)))
                  [["account", "side", "description", "owner", "due_date", "days_late"]]
                  .rename(columns={"account": t("column.account"), "side": t("handshakes.side"),
@@ -77,16 +110,19 @@ def reviews_due(board) -> None:
         st.caption(t("handshakes.no_reviews_due"))
         return
     lang = language()
-    for row in due.itertuples():
+    for row in due.head(REVIEWS_LISTED).itertuples():
         left, right = st.columns([1, 3], vertical_alignment="center")
         left.markdown(f"**{fmt.day(row.next_review_on, lang)}**")
         with right:
             open_handshake(int(row.account_id), row.name, f"review_{row.account_id}")
+    if len(due) > REVIEWS_LISTED:
+        st.caption(t("handshakes.reviews_more", count=len(due) - REVIEWS_LISTED))
 
 
 board, overdue = readers.handshake_board()
 header(board, overdue)
 stage_board(board)
+every_handshake(board)
 left, right = st.columns([2, 1], gap="large")
 with left:
     late_commitments(overdue)

@@ -137,3 +137,28 @@ def test_home_links_to_the_handshake_board(demo_app):
     app.button(key="link_handshake_board").click().run()
     no_exception(app)
     assert app.title[0].value == "Handshakes"
+
+
+def test_a_large_board_shows_the_cards_that_need_attention_first_and_every_handshake_in_a_table(
+        tmp_path, monkeypatch):
+    from bench.generate import generate
+    from tests.pages.conftest import open_app
+
+    path = tmp_path / "large.db"
+    generate(path, 300)
+    monkeypatch.setenv("KAM_TODAY", "2026-11-26")  # the generated portfolio's dates
+    app = open_app(f"sqlite:///{path}", monkeypatch, BOARD)
+    no_exception(app)
+    cards = [button for button in app.button if str(button.key).startswith("board_")]
+    lanes = [text for text in (str(m.value) for m in app.markdown) if text.startswith("**") and "(" in text]
+    counts = [int(text.rsplit("(", 1)[1].rstrip(")")) for text in lanes]
+    assert sum(counts) > 6 * len(lanes) // 2  # a board too large to show card by card
+    assert len(cards) == sum(min(count, 6) for count in counts)
+    assert any("more at this stage, in the table below" in str(c.value) for c in app.caption)
+    table = app.dataframe[0].value
+    assert len(table) == sum(counts)  # every strategic account's handshake, in the table
+    shown = {str(button.label) for button in cards}
+    stuck_shown = int(table[table["stuck"]]["name"].isin(shown).sum())
+    stuck_per_stage = table[table["stuck"]].groupby("stage").size()
+    assert stuck_per_stage.sum() > 0
+    assert stuck_shown == sum(min(count, 6) for count in stuck_per_stage)  # stuck handshakes come first
