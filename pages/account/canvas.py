@@ -13,6 +13,7 @@ from kam_core.ui.saving import save, saved_message
 from kam_core.ui.section_editor import section_editor
 from kam_core.ui.store import engine
 from kam_core.ui.widgets import RAG_COLOURS, segment_badge, selected_account_or_stop
+from kam_core.ui.memo import draw_chart
 from kam_core.white_space import white_space_chart, white_space_totals
 
 
@@ -60,8 +61,10 @@ def key_figures(summary, account_id: int, currency: str) -> None:
     columns[3].metric(t("overview.margin"), fmt.percent(summary.margin_pct, lang), border=True)
     left, right = st.columns([2, 3], gap="large")
     if not summary.revenue_by_year.empty:
-        left.altair_chart(charts.revenue_chart(summary.revenue_by_year, revenue_label=t("overview.revenue_axis"),
-                                               year_label=t("overview.year"), height=200), width="stretch")
+        with left:
+            draw_chart("canvas_revenue", account_id, lambda: charts.revenue_chart(
+                summary.revenue_by_year, revenue_label=t("overview.revenue_axis"), year_label=t("overview.year"),
+                height=200), width="stretch")
     with right:
         st.caption(t("canvas.years_help"))
         section_editor("years", account_id)
@@ -135,7 +138,8 @@ def buying_centre(account_id: int) -> None:
         st.warning(t("canvas.stale", names=", ".join(stale["name"])), icon=":material/schedule:")
     if not people.empty:
         labels = buying_centre_labels()
-        st.altair_chart(influence_attitude_chart(people, labels=labels, today=today()), width="stretch")
+        draw_chart("influence_attitude", (account_id, today()),
+                   lambda: influence_attitude_chart(people, labels=labels, today=today()), width="stretch")
         st.graphviz_chart(org_chart_dot(people, labels=labels, today=today()), width="stretch")
     section_editor("stakeholders", account_id)
 
@@ -167,9 +171,9 @@ def white_space(account_id: int, currency: str) -> None:
         labels |= {"unmapped": t("canvas.unmapped"), "offer": t("col.white_space.offer_id"),
                    "unit": t("col.white_space.unit_id"), "value": t("col.white_space.value"),
                    "status": t("col.white_space.status"), "competitor": t("col.white_space.competitor")}
-        st.altair_chart(white_space_chart(cells, units=units, offers=offers, labels=labels,
-                                          currency_symbol=fmt.currency_symbol(currency), language=lang),
-                        width="stretch")
+        draw_chart("white_space", (account_id, currency), lambda: white_space_chart(
+            cells, units=units, offers=offers, labels=labels, currency_symbol=fmt.currency_symbol(currency),
+            language=lang), width="stretch")
     left, right = st.columns([1, 2], gap="large")
     with left:
         st.markdown(f"**{t('canvas.units')}**")

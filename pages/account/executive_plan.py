@@ -14,6 +14,7 @@ from kam_core.ui.saving import save, saved_message
 from kam_core.ui.section_editor import section_editor
 from kam_core.ui.store import engine
 from kam_core.ui.widgets import selected_account_or_stop
+from kam_core.ui.memo import draw_chart
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -64,7 +65,8 @@ def engagements(account_id: int) -> None:
     st.subheader(t("plan.engagements"))
     rows = readers.engagements(today() - timedelta(days=183), today() + timedelta(days=183), account_id)
     if not rows.empty:
-        st.altair_chart(engagement.timeline_chart(rows, labels=timeline_labels(), today=today()), width="stretch")
+        draw_chart("account_timeline", (account_id, today()),
+                   lambda: engagement.timeline_chart(rows, labels=timeline_labels(), today=today()), width="stretch")
     st.caption(t("plan.engagements_help"))
     section_editor("engagements", account_id)
     planned = rows[rows["status"] == "planned"] if not rows.empty else rows

@@ -13,6 +13,7 @@ from kam_core.ui.saving import save, saved_message
 from kam_core.ui.section_editor import section_editor
 from kam_core.ui.store import engine
 from kam_core.ui.widgets import rag_badge
+from kam_core.ui.memo import draw_chart
 
 
 def header(view) -> None:
@@ -90,7 +91,7 @@ def details(view) -> None:
 def objectives(view, history) -> None:
     st.subheader(t("handshake.objectives"))
     if not history.empty and history["value"].notna().any():
-        st.altair_chart(kpi_chart(history, labels=kpi_labels()), width="stretch")
+        draw_chart("kpi_chart", view.account_id, lambda: kpi_chart(history, labels=kpi_labels()), width="stretch")
     section_editor("joint_objectives", view.account_id)
 
 

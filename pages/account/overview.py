@@ -12,6 +12,7 @@ from kam_core.models import HANDSHAKE_STAGES
 from kam_core.ui import readers
 from kam_core.ui.i18n import label, language, t
 from kam_core.ui.widgets import SEGMENT_COLOURS, rag_badge, segment_badge, selected_account_or_stop
+from kam_core.ui.memo import draw_chart
 
 
 def header(summary) -> None:
@@ -43,9 +44,9 @@ def revenue_chart(summary) -> None:
     if summary.revenue_by_year.empty:
         st.info(t("overview.no_revenue"))
         return
-    chart = charts.revenue_chart(summary.revenue_by_year, revenue_label=t("overview.revenue_axis"),
-                                 year_label=t("overview.year"))
-    st.altair_chart(chart, width="stretch")
+    draw_chart("overview_revenue", summary.account_id, lambda: charts.revenue_chart(
+        summary.revenue_by_year, revenue_label=t("overview.revenue_axis"), year_label=t("overview.year")),
+        width="stretch")
 
 
 def trajectory(summary) -> None:

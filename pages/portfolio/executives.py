@@ -13,6 +13,7 @@ from kam_core.ui.labels import CADENCE_COLOURS, timeline_labels
 from kam_core.ui.roster_editor import roster_editor
 from kam_core.ui.store import engine
 from kam_core.ui.widgets import link_to_accounts
+from kam_core.ui.memo import draw_chart
 
 EXECUTIVE_PLAN = "pages/account/executive_plan.py"
 CADENCE_ROWS = 25  # a list a room can read; beyond it a row of widgets per pairing only slows the page
@@ -99,7 +100,8 @@ def timeline() -> None:
     if rows.empty:
         st.info(t("home.no_engagements"))
         return
-    st.altair_chart(engagement.timeline_chart(rows, labels=timeline_labels(), today=today()), width="stretch")
+    draw_chart("engagement_timeline", (start, end, today()),
+               lambda: engagement.timeline_chart(rows, labels=timeline_labels(), today=today()), width="stretch")
     planned = rows[rows["status"] == "planned"]
     st.download_button(t("executives.ics", count=len(planned)),
                        lambda: engagement.engagements_ics(planned, calendar_name=t("executives.calendar_name")),
