@@ -195,13 +195,6 @@ def account_view(table: pd.DataFrame, view: str, include_archived: bool = False)
     return rows[_has_overdue(rows)]
 
 
-def account_choices(session: Session) -> list[tuple[int, str]]:
-    """(id, name) of the accounts the global selector offers: those in the programme, by name."""
-    rows = session.execute(select(Account.id, Account.name).where(Account.status != "archived")
-                           .order_by(Account.name_key)).all()
-    return [(row[0], row[1]) for row in rows]
-
-
 @dataclass(frozen=True)
 class AccountFilter:
     search: str = ""

@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import streamlit as st
 
+from kam_core.db import database_url
+from kam_core.directory import AccountDirectory, selector_options
 from kam_core.i18n import LANGUAGES
 from kam_core.ui import readers, state
 from kam_core.ui.i18n import LANGUAGE_KEY, language, t
+from kam_core.ui.memo import remember
+
+SELECTOR_LIMIT = 100  # accounts the sidebar lists at once; a larger programme is searched
 from kam_core.ui.store import engine
 
 
@@ -21,22 +26,41 @@ def open_store() -> None:
     engine()
 
 
+def account_directory() -> AccountDirectory:
+    """The programme's accounts, read once per session and state of the data (not copied at each rerun)."""
+    return remember("account_directory", database_url(), readers.account_directory)
+
+
 def account_selector() -> int | None:
-    choices = readers.account_choices()
-    ids = [account_id for account_id, _ in choices]
-    names = dict(choices)
-    if state.url_names_unknown_account(ids):
+    directory = account_directory()
+    if state.url_names_unknown_account(directory):
         st.sidebar.warning(t("frame.unknown_account", value=st.query_params.get("account")))
-    selected = state.resolve_selection(ids)
+    selected = state.resolve_selection(directory, directory.ids[0] if directory.ids else None)
     if selected is None:
         st.sidebar.info(t("frame.no_accounts"))
         state.remember_in_url(None)
         return None
+    query = ""
+    if len(directory) > SELECTOR_LIMIT:  # a large programme: a shortlist, and a search for any other account
+        query = st.sidebar.text_input(t("frame.find_account"), key=state.SEARCH_KEY,
+                                      placeholder=t("frame.find_account_placeholder", count=len(directory)))
+    options = selector_options(directory, selected=selected, recent=state.recent_accounts(selected), query=query,
+                               limit=SELECTOR_LIMIT)
     st.session_state[state.SELECTOR_KEY] = selected
-    st.sidebar.selectbox(t("frame.account"), ids, key=state.SELECTOR_KEY, format_func=names.get,
+    st.sidebar.selectbox(t("frame.account"), options.ids, key=state.SELECTOR_KEY, format_func=directory.names.get,
                          help=t("frame.account_help"), on_change=state.stop_new_account)
+    shortlist_caption(options, len(directory), query)
     state.remember_in_url(selected)
     return selected
+
+
+def shortlist_caption(options, total: int, query: str) -> None:
+    if options.searched:
+        key = "frame.no_match" if not options.matched else (
+            "frame.matches_more" if options.matched > SELECTOR_LIMIT else "frame.matches")
+        st.sidebar.caption(t(key, count=options.matched, shown=SELECTOR_LIMIT, query=query))
+    elif total > SELECTOR_LIMIT:
+        st.sidebar.caption(t("frame.shortlist", shown=len(options.ids), total=total))
 
 
 def programme_caption() -> None:

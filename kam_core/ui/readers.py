@@ -17,6 +17,7 @@ from kam_core import (
 from kam_core.account_summary import AccountSummary, account_summary
 from kam_core.clock import today
 from kam_core.db import database_url, get_engine, store_info
+from kam_core.directory import AccountDirectory, account_directory as _read_directory
 from kam_core.engagement import UpcomingEngagement, upcoming_engagements
 from kam_core.errors import NotFoundError
 from kam_core.matrix import StrategicCapacity, active_kams, matrix_table
@@ -51,13 +52,13 @@ def account_table() -> pd.DataFrame:
 
 
 @st.cache_data(**_CACHE)
-def _account_choices(url: str) -> list[tuple[int, str]]:
+def _account_directory(url: str) -> AccountDirectory:
     with Session(get_engine(url)) as session:
-        return overview.account_choices(session)
+        return _read_directory(session)
 
 
-def account_choices() -> list[tuple[int, str]]:
-    return _account_choices(database_url())
+def account_directory() -> AccountDirectory:
+    return _account_directory(database_url())
 
 
 @st.cache_data(**_CACHE)

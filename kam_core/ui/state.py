@@ -7,6 +7,8 @@ frame applies the request at the start of the next run, before the selector is d
 
 from __future__ import annotations
 
+from typing import Container
+
 import streamlit as st
 
 SELECTOR_KEY = "account_selector"
@@ -15,6 +17,9 @@ RECORD_PATH = "account-record"
 _PENDING_KEY = "account_requested"
 _VIEW_KEY = "accounts_view"
 _CHART_PICK_KEY = "matrix_pick_applied"
+_RECENT_KEY = "accounts_recent"
+RECENT_KEPT = 10
+SEARCH_KEY = "account_search"
 
 
 def request_account(account_id: int) -> None:
@@ -40,15 +45,23 @@ def selected_account_id() -> int | None:
     return int(value) if value is not None else None
 
 
-def resolve_selection(account_ids: list[int]) -> int | None:
+def resolve_selection(known: Container[int], first: int | None) -> int | None:
     """The account to select this run: a page's request, else the current one, else the URL's,
-    else the first; always one of ``account_ids`` (None when there is none)."""
+    else ``first``; always one ``known`` (None when there is none)."""
     candidates = [st.session_state.pop(_PENDING_KEY, None), st.session_state.get(SELECTOR_KEY),
                   _from_url()]
     for candidate in candidates:
-        if candidate is not None and candidate in account_ids:
+        if candidate is not None and candidate in known:
             return candidate
-    return account_ids[0] if account_ids else None
+    return first
+
+
+def recent_accounts(selected: int | None) -> list[int]:
+    """The accounts selected lately in this session, the latest first (``selected`` included)."""
+    recent = [account_id for account_id in st.session_state.get(_RECENT_KEY, []) if account_id != selected]
+    recent = ([selected] if selected is not None else []) + recent
+    st.session_state[_RECENT_KEY] = recent[:RECENT_KEPT]
+    return st.session_state[_RECENT_KEY]
 
 
 def _from_url() -> int | None:
@@ -59,9 +72,9 @@ def _from_url() -> int | None:
         return None
 
 
-def url_names_unknown_account(account_ids: list[int]) -> bool:
+def url_names_unknown_account(known: Container[int]) -> bool:
     raw = st.query_params.get("account")
-    return raw is not None and _from_url() not in account_ids
+    return raw is not None and _from_url() not in known
 
 
 def remember_in_url(account_id: int | None) -> None:

@@ -6,7 +6,7 @@ import streamlit as st
 from kam_core import accounts
 from kam_core import formatting as fmt
 from kam_core.countries import country_choices, country_name
-from kam_core.ui import readers, state
+from kam_core.ui import frame, readers, state
 from kam_core.ui.i18n import label, language, t
 from kam_core.ui.saving import save, saved_message
 from kam_core.ui.section_editor import section_editor
@@ -29,7 +29,7 @@ def header(record) -> None:
             new_account_button("new_account")
     if record is None:
         st.caption(t("record.new_caption"))
-        if readers.account_choices() and st.button(t("record.cancel_new"), key="cancel_new_account",
+        if len(frame.account_directory()) and st.button(t("record.cancel_new"), key="cancel_new_account",
                                                    icon=":material/close:", type="tertiary"):
             state.stop_new_account()
             st.rerun()

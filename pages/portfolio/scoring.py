@@ -5,7 +5,7 @@ import streamlit as st
 from kam_core import formatting as fmt, scoring
 from kam_core.errors import ConflictError, ValidationError
 from kam_core.models import AXES
-from kam_core.ui import grid, readers, state
+from kam_core.ui import frame, grid, readers, state
 from kam_core.ui.i18n import language, t
 from kam_core.ui.labels import quadrant_name
 from kam_core.ui.store import engine
@@ -57,7 +57,7 @@ def workshop(account_id: int | None, period: str) -> None:
     if account_id is None:
         st.info(t("overview.pick_account"))
         return
-    name = dict(readers.account_choices()).get(account_id, "")
+    name = frame.account_directory().names.get(account_id, "")
     before = position_of(account_id, period)
     st.subheader(t("scoring.workshop_title", name=name, period=period))
     show_position(before)

@@ -160,3 +160,32 @@ def test_an_invalid_database_url_gives_a_message_not_a_traceback(monkeypatch):
     app = open_app("this-is-not-a-url", monkeypatch)
     no_exception(app)
     assert "KAM_DATABASE_URL" in texts(app)
+
+
+def test_a_large_programme_gets_a_shortlist_and_a_search_in_the_sidebar(tmp_path, monkeypatch):
+    from bench.generate import generate
+    from kam_core.directory import account_directory
+    from kam_core.ui.frame import SELECTOR_LIMIT
+
+    path = tmp_path / "large.db"
+    generate(path, 300)
+    url = f"sqlite:///{path}"
+    with Session(db.get_engine(url)) as session:
+        directory = account_directory(session)
+    outside = directory.by_revenue[-1]  # the smallest account: not on the shortlist
+    app = open_app(url, monkeypatch, "pages/account/overview.py", account=str(outside))
+    no_exception(app)
+    selector = app.selectbox(key="account_selector")
+    assert selector.value == outside and app.title[0].value == directory.names[outside]  # the link's account
+    assert len(selector.options) <= SELECTOR_LIMIT + 1
+    assert f"of {len(directory)} accounts listed" in " ".join(str(c.value) for c in app.sidebar.caption)
+    wanted = directory.ids[len(directory) // 2]
+    part = directory.names[wanted].split()[0][:5].upper()
+    app.text_input(key="account_search").input(part).run()
+    no_exception(app)
+    listed = [option for option in app.selectbox(key="account_selector").options]
+    assert directory.names[wanted] in listed
+    assert all(part.lower() in name.lower() for name in listed if name != directory.names[outside])
+    app.selectbox(key="account_selector").set_value(wanted).run()
+    no_exception(app)
+    assert app.title[0].value == directory.names[wanted] and app.query_params["account"] == str(wanted)

@@ -18,7 +18,8 @@ from kam_core.accounts import (
 from kam_core.errors import ConflictError, NotFoundError, ValidationError
 from kam_core.matrix import matrix_table
 from kam_core.models import Account, Kam
-from kam_core.overview import account_choices, account_table, portfolio_figures
+from kam_core.directory import account_directory
+from kam_core.overview import account_table, portfolio_figures
 from kam_core.portfolio import Thresholds, load_programme, segments
 from tests.conftest import TODAY
 
@@ -295,7 +296,7 @@ def _figures_and_matrix(engine):
         programme = load_programme(session)
         current = segments(session, programme.current_period,
                            Thresholds(programme.attractiveness_threshold, programme.strength_threshold))
-        choices = dict(account_choices(session))
+        choices = account_directory(session).names
     figures = portfolio_figures(table, programme.strategic_capacity, TODAY.year - 1)
     return table, figures, matrix_table(table, current), choices
 

@@ -1,0 +1,60 @@
+"""The account selector's directory and shortlist (kam_core.directory)."""
+
+from __future__ import annotations
+
+from sqlmodel import Session
+
+from kam_core.directory import AccountDirectory, account_directory, selector_options
+from kam_core.models import Account, AccountYear
+from kam_core import db
+
+
+def _directory(count: int) -> AccountDirectory:
+    ids = tuple(range(1, count + 1))
+    names = {i: f"Account {i:04d}" for i in ids}
+    return AccountDirectory(ids=ids, names=names, keys={i: name.lower() for i, name in names.items()},
+                            by_revenue=tuple(reversed(ids)))  # the last ids are the largest
+
+
+def test_a_small_programme_is_listed_whole():
+    options = selector_options(_directory(40), selected=3, limit=100)
+    assert options.ids == list(range(1, 41)) and options.matched == 40 and not options.searched
+
+
+def test_a_large_programme_lists_the_recent_and_the_largest_accounts_by_name_and_always_the_selected():
+    directory = _directory(1000)
+    options = selector_options(directory, selected=5, recent=[7, 5, 999_999], limit=50)
+    assert len(options.ids) == 50
+    assert {5, 7} <= set(options.ids)  # opened lately (an unknown id is ignored)
+    assert set(options.ids) - {5, 7} <= set(range(951, 1001))  # then the largest
+    assert options.ids == sorted(options.ids)  # shown by name
+    assert options.matched == 1000
+
+
+def test_the_search_ignores_case_and_accents_and_keeps_the_selected_account():
+    directory = AccountDirectory(ids=(1, 2, 3), names={1: "Électra SA", 2: "Nordlys", 3: "Electrolux"},
+                                 keys={1: "electra sa", 2: "nordlys", 3: "electrolux"}, by_revenue=(1, 2, 3))
+    options = selector_options(directory, selected=2, query="ÉLEC", limit=100)
+    assert options.ids == [1, 2, 3] and options.matched == 2 and options.searched  # 2 is the selected one
+    assert selector_options(directory, selected=2, query="zzz", limit=100).matched == 0
+    many = selector_options(_directory(500), query="account 0", limit=20)
+    assert len(many.ids) == 20 and many.matched == 500
+
+
+def test_the_directory_leaves_archived_accounts_out_and_ranks_by_the_latest_revenue(tmp_path):
+    engine = db.get_engine(f"sqlite:///{tmp_path / 'd.db'}")
+    db.migrate(engine)
+    with db.session_scope(engine) as session:
+        small = Account(name="Zeta", name_key="zeta", sector="Retail")
+        big = Account(name="Alpha", name_key="alpha", sector="Retail")
+        gone = Account(name="Beta", name_key="beta", sector="Retail", status="archived")
+        session.add_all([small, big, gone])
+        session.flush()
+        session.add_all([AccountYear(account_id=small.id, year=2025, revenue=9e6),
+                         AccountYear(account_id=small.id, year=2026, revenue=1e6),  # the latest year counts
+                         AccountYear(account_id=big.id, year=2026, revenue=5e6)])
+        ids = (big.id, small.id)
+    with Session(engine) as session:
+        directory = account_directory(session)
+    assert directory.ids == ids  # by name, archived left out
+    assert directory.by_revenue == ids and gone.id not in directory
