@@ -293,21 +293,25 @@ def handshake_details(account_id: int) -> tuple[pd.DataFrame, pd.DataFrame, pd.D
     return _handshake_details(database_url(), today(), account_id)
 
 
-def strategic_account_ids() -> tuple[int, ...]:
-    table = overview.in_programme(account_table())
-    return tuple(int(i) for i in table.loc[table["segment"] == "strategic", "account_id"])
-
-
 @st.cache_data(**_CACHE)
-def _handshake_board(url: str, day: date, account_ids: tuple[int, ...]) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _strategic_account_ids(url: str, day: date) -> list[int]:
+    table = overview.in_programme(_account_table(url, day))
+    return [int(i) for i in table.loc[table["segment"] == "strategic", "account_id"]]
+
+
+# The readers below take the strategic accounts inside: as an argument, a list of thousands of ids
+# would be hashed at every rerun to find the cached value.
+@st.cache_data(**_CACHE)
+def _handshake_board(url: str, day: date) -> tuple[pd.DataFrame, pd.DataFrame]:
+    account_ids = _strategic_account_ids(url, day)
     with Session(get_engine(url)) as session:
-        return (handshake.handshake_board(session, list(account_ids), day),
-                handshake.overdue_commitments(session, day, list(account_ids)))
+        return (handshake.handshake_board(session, account_ids, day),
+                handshake.overdue_commitments(session, day, account_ids))
 
 
 def handshake_board() -> tuple[pd.DataFrame, pd.DataFrame]:
     """(one row per strategic account, every overdue commitment of those accounts)."""
-    return _handshake_board(database_url(), today(), strategic_account_ids())
+    return _handshake_board(database_url(), today())
 
 
 # --- executive engagement ---------------------------------------------------------------------
@@ -325,13 +329,14 @@ def cadence(account_id: int | None = None) -> pd.DataFrame:
 
 
 @st.cache_data(**_CACHE)
-def _sponsor_load(url: str, day: date, strategic_ids: tuple[int, ...]) -> pd.DataFrame:
+def _sponsor_load(url: str, day: date) -> pd.DataFrame:
+    strategic_ids = _strategic_account_ids(url, day)
     with Session(get_engine(url)) as session:
-        return engagement.sponsor_load(session, day, list(strategic_ids))
+        return engagement.sponsor_load(session, day, strategic_ids)
 
 
 def sponsor_load() -> pd.DataFrame:
-    return _sponsor_load(database_url(), today(), strategic_account_ids())
+    return _sponsor_load(database_url(), today())
 
 
 @st.cache_data(**_CACHE)
