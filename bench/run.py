@@ -178,6 +178,28 @@ def measure_floor(runs: int) -> float:
     return _ms(statistics.median(_timed_run(app) for _ in range(max(1, runs))))
 
 
+def measure_frame(account_id: int, runs: int) -> float:
+    """Median rerun (ms) of app.py without its page: the router and the sidebar (language, account
+    selector, programme) that every page pays before drawing anything. For information: it tells a
+    page's own cost (``rerun_ms - frame_ms``) from the frame's."""
+    from streamlit.testing.v1 import AppTest
+
+    source = APP.read_text(encoding="utf-8")
+    if "navigation.run()" not in source:
+        raise RuntimeError("app.py no longer ends with navigation.run()")
+    frame_only = ROOT / f".bench-frame-{os.getpid()}.py"  # beside app.py: the pages' paths resolve from there
+    frame_only.write_text(source.replace("navigation.run()", "pass  # the frame alone"), encoding="utf-8")
+    try:
+        app = AppTest.from_file(str(frame_only), default_timeout=RUN_TIMEOUT_S)
+        app.query_params["account"] = str(account_id)
+        app.run()
+        if app.exception:
+            raise RuntimeError(str(app.exception[0].value))
+        return _ms(statistics.median(_timed_run(app) for _ in range(max(1, runs))))
+    finally:
+        frame_only.unlink(missing_ok=True)
+
+
 def measure_page(page: Page, pages: list[Page], account_id: int, reruns: int, counter: QueryCounter) -> dict:
     """First run of the page with cold caches, then ``reruns`` reruns: times, SQL statements, exceptions."""
     from streamlit.testing.v1 import AppTest
@@ -368,7 +390,8 @@ def measure_size(size: int, pages: list[Page], all_pages: list[Page], *, reruns:
                 for page in pages:
                     measure_page(page, all_pages, account_id, 0, counter)
             floor_ms = measure_floor(reruns)
-            echo(f"  floor: {floor_ms} ms; typical account #{account_id} {account_name}")
+            frame_ms = measure_frame(account_id, reruns)
+            echo(f"  floor: {floor_ms} ms, frame: {frame_ms} ms; typical account #{account_id} {account_name}")
             results = {}
             for page in pages:
                 figures = measure_page(page, all_pages, account_id, reruns, counter)
@@ -394,7 +417,7 @@ def measure_size(size: int, pages: list[Page], all_pages: list[Page], *, reruns:
     return {
         "accounts": size, "rows": info["rows"], "generate_s": info["generate_s"], "cached": info["cached"],
         "typical_account": {"id": account_id, "name": account_name},
-        "floor_ms": floor_ms, "pages": results, **imported, **qbr, "peak_rss_mb": peak_rss_mb(),
+        "floor_ms": floor_ms, "frame_ms": frame_ms, "pages": results, **imported, **qbr, "peak_rss_mb": peak_rss_mb(),
     }
 
 
@@ -481,7 +504,8 @@ def report(result: dict, pages: list[Page]) -> str:
         lines.append("")
         lines.append(f"== {size:,} accounts ({figures['rows']:,} rows; typical account #{account['id']} "
                      f"{account['name']}) ==")
-        lines.append(f"floor (empty page under AppTest): {figures['floor_ms']} ms")
+        lines.append(f"floor (empty page under AppTest): {figures['floor_ms']} ms; frame (app.py without a page: "
+                     f"router and sidebar): {figures.get('frame_ms')} ms")
         lines.append(f"{'page':<28} {'first ms':>10} {'rerun ms':>10} {'x floor':>8} {'SQL first/rerun':>16}  "
                      f"budget{'' if binding else ' (binding at 2,000 only)'}")
         for title, page in figures["pages"].items():

@@ -86,7 +86,7 @@ def test_a_tiny_benchmark_writes_the_documented_json(tmp_path):
     assert result["machine"]["cpu_count"] >= 1 and result["machine"]["python"]
     assert list(result["sizes"]) == [str(ACCOUNTS)]
     size = result["sizes"][str(ACCOUNTS)]
-    for key in ("floor_ms", "import_rows_per_s", "qbr_s", "peak_rss_mb"):
+    for key in ("floor_ms", "frame_ms", "import_rows_per_s", "qbr_s", "peak_rss_mb"):
         assert isinstance(size[key], (int, float)) and size[key] > 0, key
     assert set(size["pages"]) == {"Home", "Account strategy canvas", "Accounts"}
     for title, page in size["pages"].items():
