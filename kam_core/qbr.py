@@ -2,14 +2,17 @@
 review as a PowerPoint deck the KAM takes into the customer meeting.
 
 ``build_qbr`` reads everything once (through the modules the pages use: ``account_summary``,
-``overview``, ``matrix``, ``sections``, ``buying_centre``, ``white_space``, ``handshake``,
-``engagement``) and draws a 16:9 deck in English or French (catalog keys ``qbr.*`` and the
+``sections``, ``buying_centre``, ``white_space``, ``handshake``, ``engagement``, each asked about this
+account only, and ``qbr_scope`` for the account's key figures and the portfolio around it on the
+matrix, so that one account's deck costs the same in a portfolio of 200 or 10,000 accounts) and
+draws a 16:9 deck in English or French (catalog keys ``qbr.*`` and the
 existing ``section.*``, ``enum.*``, ``rag.*``, ``col.*`` keys):
 
 1. title: account, quarter, date, our KAM and sponsor, the customer's signatory;
 2. key figures and revenue by year (chart): revenue with us and growth; the internal deck adds our
    share of their wallet, the 3-year potential and our margin;
-3. where the account stands in our portfolio matrix (internal only);
+3. where the account stands in our portfolio matrix among the other accounts, drawn as anonymous grey
+   bubbles (binned into squares of neighbours beyond ``MAX_OTHER_BUBBLES``) (internal only);
 4. the customer's priorities and our value proposition for each;
 5. buying centre: the internal deck gives each person's buying role, influence and attitude and the
    map's status; the customer's deck ("our contacts") shows name, title and unit only;
@@ -67,11 +70,11 @@ from kam_core.exports import PNG_SCALE
 from kam_core.formatting import currency_symbol, day, money, number, percent, score
 from kam_core.handshake import kpi_history, read_handshake
 from kam_core.i18n import translate
-from kam_core.matrix import matrix_table
 from kam_core.models import Account
-from kam_core.overview import account_table
+from kam_core.overview import reference_year
 from kam_core.periods import period_of, period_start, shift_period
-from kam_core.portfolio import QUADRANTS, Thresholds, load_programme, segments
+from kam_core.portfolio import QUADRANTS, Thresholds, load_programme
+from kam_core.qbr_scope import AccountFigures, account_figures, binned_others, matrix_others
 from kam_core.sections import load_section
 from kam_core.text import fold_name
 from kam_core.white_space import STATUS_FILL, compact_value, load_white_space, white_space_totals
@@ -419,12 +422,12 @@ def _labelled(label: str, text: str, language: str) -> str:
 
 @dataclass(frozen=True)
 class _Facts:
-    """What the deck shows, read once."""
+    """What the deck shows about the account, read once with queries about that account only (the
+    portfolio around it is read by the matrix slide alone, see ``_portfolio_slide``)."""
 
     account: Account
     summary: AccountSummary
-    row: pd.Series  # the account's row of overview.account_table
-    points: pd.DataFrame  # matrix.matrix_table of the current quarter
+    figures: AccountFigures  # the account's figures of overview.account_table
     currency: str
     thresholds: Thresholds
     today: date
@@ -437,10 +440,8 @@ def _facts(session: Session, account_id: int, today: date) -> _Facts:
     summary = account_summary(session, account_id, today)
     programme = load_programme(session)
     thresholds = Thresholds(programme.attractiveness_threshold, programme.strength_threshold)
-    table = account_table(session, today)
-    points = matrix_table(table, segments(session, programme.current_period, thresholds))
-    return _Facts(account, summary, table[table["account_id"] == account_id].iloc[0], points, programme.currency,
-                  thresholds, today)
+    figures = account_figures(session, account_id, reference_year(today))
+    return _Facts(account, summary, figures, programme.currency, thresholds, today)
 
 
 # --- slides -------------------------------------------------------------------------------------------
@@ -464,22 +465,18 @@ def _title_slide(deck: _Deck, facts: _Facts, signatory: str | None, internal: bo
 
 
 def _figures_slide(deck: _Deck, facts: _Facts, internal: bool) -> None:
-    language, row, currency = deck.language, facts.row, facts.currency
+    language, row, currency = deck.language, facts.figures, facts.currency
     slide = deck.slide(translate("section.key_figures", language))
-    year = int(row["revenue_year"])
-
-    def value(name):
-        return None if _missing(row[name]) else float(row[name])
-
-    growth = value("growth_pct")
+    year = row.revenue_year
+    growth = row.growth_pct
     figures = [
-        (translate("overview.revenue", language, year=year), money(value("revenue"), currency, language)),
+        (translate("overview.revenue", language, year=year), money(row.revenue, currency, language)),
         (translate("qbr.growth", language, year=year - 1),
          "–" if growth is None else ("+" if growth > 0 else "") + percent(growth, language, 1)),
     ]
     if internal:  # our view of their wallet and our margin are never shown to the customer
         figures += [
-            (translate("overview.share_of_wallet", language), percent(value("share_of_wallet_pct"), language)),
+            (translate("overview.share_of_wallet", language), percent(row.share_of_wallet_pct, language)),
             (translate("overview.potential", language), money(facts.account.potential_3y, currency, language)),
             (translate("overview.margin", language), percent(facts.account.margin_pct, language)),
         ]
@@ -514,28 +511,53 @@ def _matrix_labels(language: str, account_name: str) -> MatrixLabels:
         previous=translate("matrix.previous_short", language))
 
 
-def _portfolio_slide(deck: _Deck, facts: _Facts) -> None:
+MAX_OTHER_BUBBLES = 400  # other accounts drawn one by one on the matrix slide; beyond, they are binned
+OTHERS_BIN = 1 / 3  # score points: the side of a bin of other accounts (30 x 30 bins over the matrix)
+
+
+def _matrix_points(session: Session, facts: _Facts, now) -> pd.DataFrame:
+    """The bubbles of the matrix slide: the programme's other placed accounts (anonymous, grey, in the
+    account table's order, read compactly: axis scores and revenue only), then this account.
+
+    Rasterising a bubble costs the same whatever it stands for, so beyond ``MAX_OTHER_BUBBLES`` others
+    the slide draws one grey bubble per ``OTHERS_BIN`` square that holds any (at their mean position,
+    as big as the biggest of them): the slide costs the same at 500 or 10,000 accounts and still
+    shows where the portfolio lies around this account."""
+    summary, figures = facts.summary, facts.figures
+    others, count = binned_others(session, summary.current_period, figures.revenue_year, summary.account_id,
+                                  OTHERS_BIN)
+    if count <= MAX_OTHER_BUBBLES:  # a small portfolio: every other account its own bubble
+        others = matrix_others(session, summary.current_period, figures.revenue_year, summary.account_id)
+    others = others.assign(name="", quadrant="other", scored=True, share_of_wallet_pct=None, kam=None, sector=None)
+    this = pd.DataFrame([{
+        "account_id": summary.account_id, "attractiveness": now.attractiveness, "strength": now.strength,
+        "revenue": figures.revenue, "name": summary.name, "quadrant": "this", "scored": True,
+        "share_of_wallet_pct": figures.share_of_wallet_pct, "kam": summary.kam, "sector": summary.sector}])
+    columns = ["account_id", "name", "quadrant", "scored", "attractiveness", "strength", "revenue",
+               "share_of_wallet_pct", "kam", "sector"]
+    shown = pd.concat([others[columns], this[columns]], ignore_index=True) if len(others) else this[columns]
+    shown["revenue"] = shown["revenue"].astype(float)
+    return shown
+
+
+def _portfolio_slide(deck: _Deck, session: Session, facts: _Facts) -> None:
     language, summary = deck.language, facts.summary
     slide = deck.slide(translate("qbr.slide.portfolio", language))
-    points = facts.points
-    this = points["account_id"] == summary.account_id
-    placed = bool((this & points["scored"]).any())
     segment = summary.segment
-    if not placed:
+    now = next((position for position in summary.trajectory if position.period == summary.current_period), None)
+    # an archived account has left the matrix; an account not scored on both axes has no place in it
+    if summary.status == "archived" or now is None or now.quadrant is None:
         deck.sentence(slide, translate("overview.not_scored", language))
         return
     # Only this account stands out: the others are grey bubbles without names, drawn first.
-    shown = points.assign(quadrant=["this" if mine else "other" for mine in this],
-                          name=[name if mine else "" for name, mine in zip(points["name"], this)])
-    shown = pd.concat([shown[~this], shown[this]], ignore_index=True)
+    shown = _matrix_points(session, facts, now)
     chart = matrix_chart(shown, attractiveness_threshold=facts.thresholds.attractiveness,
                          strength_threshold=facts.thresholds.strength,
                          labels=_matrix_labels(language, summary.name),
-                         colours={"this": SEGMENT_COLOURS.get(facts.row["segment"], ACCENT),
+                         colours={"this": SEGMENT_COLOURS.get(segment, ACCENT),
                                   "other": OTHER_ACCOUNTS_COLOUR},
                          selected_id=summary.account_id, height=620, interactive=False)
     deck.picture(slide, _png(chart, language, width=760), MARGIN, BODY_TOP, 7.9, BODY_BOTTOM - BODY_TOP)
-    now = next(position for position in summary.trajectory if position.period == summary.current_period)
     before = [position for position in summary.trajectory if position.period < summary.current_period]
     lines = [
         _Line(translate("overview.segment", language), 16, ink=MUTED, space_after=0),
@@ -862,7 +884,7 @@ def build_qbr(session: Session, account_id: int, today: date, language: str = "e
     _title_slide(deck, facts, view.signatory, internal)
     _figures_slide(deck, facts, internal)
     if internal:
-        _portfolio_slide(deck, facts)
+        _portfolio_slide(deck, session, facts)
     _priorities_slide(deck, session, facts)
     _buying_centre_slide(deck, session, facts, internal)
     _white_space_slide(deck, session, facts, internal)

@@ -487,3 +487,98 @@ def test_a_french_deck_with_long_job_titles_keeps_its_notes_below_the_table(demo
                     and translate("overview.more", "fr", count=MAX_ROWS + 4 - shown) in shape.text_frame.text)
         assert note.top >= table.top + sum(row.height for row in table.table.rows)
     assert TABLE_PT >= 16
+
+
+# --- one account's pack does not depend on the size of the portfolio -----------------------------------
+
+
+def _add_unrelated_accounts(engine, count: int, seed: int = 11) -> None:
+    """``count`` accounts fully scored in the current quarter with a revenue, and one archived, none
+    with anything else: accounts the deck of another account only shows as grey bubbles."""
+    import random
+
+    from kam_core.models import Criterion, Score
+    from kam_core.text import fold_name
+
+    rng = random.Random(seed)
+    with Session(engine) as session:
+        programme = session.get(Programme, 1)
+        criteria = session.scalars(select(Criterion.id).where(Criterion.active)).all()
+        for index in range(count + 1):
+            name = f"Unrelated Holding {index:04d}"
+            account = Account(name=name, name_key=fold_name(name), sector="Energy",
+                              status="archived" if index == count else "active")
+            session.add(account)
+            session.flush()
+            session.add(AccountYear(account_id=account.id, year=TODAY.year - 1, revenue=rng.randint(0, 90) * 100_000.0))
+            session.add_all([Score(account_id=account.id, criterion_id=criterion, period=programme.current_period,
+                                   value=float(rng.randint(0, 10))) for criterion in criteria])
+        session.commit()
+
+
+def _deck_texts(pack: QbrPack) -> list[str]:
+    return [_texts(slide) for slide in _open(pack).slides]
+
+
+def test_the_pack_of_one_account_keeps_its_figures_when_many_unrelated_accounts_are_added(demo_engine):
+    from kam_core.qbr import MAX_OTHER_BUBBLES
+
+    with Session(demo_engine) as session:
+        rich = session.scalar(select(Account.id).where(Account.name == RICH))
+        before = {language: build_qbr(session, rich, TODAY, language=language) for language in ("en", "fr")}
+        customer_before = build_qbr(session, rich, TODAY, internal=False)
+    _add_unrelated_accounts(demo_engine, MAX_OTHER_BUBBLES + 100)  # enough to bin the other bubbles
+    with Session(demo_engine) as session:
+        after = {language: build_qbr(session, rich, TODAY, language=language) for language in ("en", "fr")}
+        customer_after = build_qbr(session, rich, TODAY, internal=False)
+    for language in ("en", "fr"):
+        assert after[language].slides == before[language].slides
+        assert _deck_texts(after[language]) == _deck_texts(before[language])  # every figure, table and note
+        matrix = _slide(_open(after[language]), translate("qbr.slide.portfolio", language))
+        assert len(_pictures(matrix)) == 1
+    assert customer_after.slides == customer_before.slides
+    assert _deck_texts(customer_after) == _deck_texts(customer_before)
+
+
+def test_the_scoped_reads_agree_with_the_portfolio_functions(demo_engine):
+    """What the pack reads about one account and the portfolio around it is what the account table,
+    the segments and the matrix table say, for every account."""
+    import math
+
+    from kam_core.matrix import matrix_table
+    from kam_core.overview import account_table, reference_year
+    from kam_core.portfolio import Thresholds, load_programme, segments
+    from kam_core.qbr_scope import account_figures, axis_positions, binned_others, matrix_others
+
+    _add_unrelated_accounts(demo_engine, 60)
+    with Session(demo_engine) as session:
+        archived = session.scalar(select(Account).where(Account.name == "Unrelated Holding 0060"))
+        assert archived.status == "archived"
+        programme = load_programme(session)
+        period, year = programme.current_period, reference_year(TODAY)
+        thresholds = Thresholds(programme.attractiveness_threshold, programme.strength_threshold)
+        table = account_table(session, TODAY)
+        current = segments(session, period, thresholds)
+        points = matrix_table(table, current)
+        placed = current[current["attractiveness"].notna() & current["strength"].notna()]
+        assert axis_positions(session, period) == {
+            int(row.account_id): (row.attractiveness, row.strength) for row in placed.itertuples()}
+        for row in table.itertuples():
+            figures = account_figures(session, row.account_id, year)
+            assert figures.revenue_year == row.revenue_year
+            for name in ("revenue", "growth_pct", "share_of_wallet_pct"):
+                expected = getattr(row, name)
+                assert getattr(figures, name) == (None if math.isnan(expected) else expected), (row.name, name)
+        one = int(placed["account_id"].iloc[0])
+        others = points[points["scored"] & (points["account_id"] != one)]
+        read = matrix_others(session, period, year, one)
+        assert read["account_id"].tolist() == others["account_id"].tolist()  # the account table's order
+        assert read["attractiveness"].tolist() == others["attractiveness"].tolist()
+        assert read["strength"].tolist() == others["strength"].tolist()
+        assert read["revenue"].fillna(-1).tolist() == others["revenue"].fillna(-1).tolist()
+        assert archived.id not in set(read["account_id"])
+        bins, count = binned_others(session, period, year, one, 0.5)
+    assert count == len(others) == int(bins["accounts"].sum())
+    assert len(bins) <= 400 and (bins["account_id"] < 0).all()
+    assert bins["revenue"].max() == others["revenue"].max()  # the size scale of the matrix is unchanged
+    assert bins["attractiveness"].between(others["attractiveness"].min(), others["attractiveness"].max()).all()
