@@ -282,6 +282,25 @@ TIMELINE_STATUS_COLOURS = {"held": "#15803D", "planned": "#0B4F8A", "cancelled":
 TIMELINE_LABEL_KEYS = ("on_date", "account", "status", "kind", "objective", "executives", "stakeholders", "today")
 
 
+def timeline_accounts(rows: pd.DataFrame, today: date, limit: int) -> list[int]:
+    """The accounts a portfolio timeline shows when there are more than ``limit``: those whose next
+    planned engagement comes first, then those met most recently (``rows`` as ``engagements_between``
+    gives them). A chart with a line per account reads up to a few dozen lines."""
+    if rows.empty:
+        return []
+    days = pd.to_datetime(rows["on_date"])
+    ahead = rows[(rows["status"] == "planned") & (days >= pd.Timestamp(today))]
+    behind = rows[(rows["status"] == "held") & (days < pd.Timestamp(today))]
+    order = list(dict.fromkeys(
+        ahead.sort_values(["on_date", "account_id"])["account_id"].tolist()
+        + behind.sort_values(["on_date", "account_id"], ascending=[False, True])["account_id"].tolist()
+        + rows["account_id"].tolist()))
+    return [int(account_id) for account_id in order[:limit]]
+
+
+TIMELINE_COLUMNS = ["on_date", "account", "status", "kind", "objective", "executives", "stakeholders"]
+
+
 def timeline_chart(rows: pd.DataFrame, *, labels: dict[str, str], today: date, height: int | None = None
                    ) -> alt.Chart:
     """Engagements over 12 months (6 back, 6 ahead): one point per engagement, date across,
@@ -291,7 +310,7 @@ def timeline_chart(rows: pd.DataFrame, *, labels: dict[str, str], today: date, h
     "account", "status", "kind", "objective", "executives", "stakeholders", "today") and, for
     each code, "status.<code>" and "kind.<code>" (a missing one shows the key or code)."""
     start, end = today - timedelta(days=183), today + timedelta(days=183)
-    frame = rows.copy()
+    frame = rows[[column for column in TIMELINE_COLUMNS if column in rows]].copy()  # what the browser needs
     if len(frame):
         frame["on_date"] = pd.to_datetime(frame["on_date"])
         frame = frame[(frame["on_date"] >= pd.Timestamp(start)) & (frame["on_date"] <= pd.Timestamp(end))]

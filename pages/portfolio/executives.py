@@ -17,6 +17,7 @@ from kam_core.ui.memo import draw_chart
 
 EXECUTIVE_PLAN = "pages/account/executive_plan.py"
 CADENCE_ROWS = 25  # a list a room can read; beyond it a row of widgets per pairing only slows the page
+TIMELINE_ACCOUNTS = 25  # a line per account: what a projector reads
 
 
 def header(grid) -> None:
@@ -100,8 +101,14 @@ def timeline() -> None:
     if rows.empty:
         st.info(t("home.no_engagements"))
         return
+    accounts = rows["account_id"].nunique()
+    if accounts > TIMELINE_ACCOUNTS:
+        shown = rows[rows["account_id"].isin(engagement.timeline_accounts(rows, today(), TIMELINE_ACCOUNTS))]
+        st.caption(t("executives.timeline_first", shown=TIMELINE_ACCOUNTS, total=accounts))
+    else:
+        shown = rows
     draw_chart("engagement_timeline", (start, end, today()),
-               lambda: engagement.timeline_chart(rows, labels=timeline_labels(), today=today()), width="stretch")
+               lambda: engagement.timeline_chart(shown, labels=timeline_labels(), today=today()), width="stretch")
     planned = rows[rows["status"] == "planned"]
     st.download_button(t("executives.ics", count=len(planned)),
                        lambda: engagement.engagements_ics(planned, calendar_name=t("executives.calendar_name")),

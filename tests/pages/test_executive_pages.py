@@ -147,3 +147,26 @@ def test_the_relationship_list_stays_readable_and_says_how_many_are_left_out(dem
     shown = [button for button in app.button if str(button.key).startswith("cadence_")]
     assert len(shown) == 25
     assert "The first 25 of 32 relationships" in texts(app)
+
+
+def test_the_portfolio_timeline_keeps_to_the_accounts_met_next_and_says_so(tmp_path, monkeypatch):
+    import json
+
+    import pyarrow as pa
+
+    from bench.generate import generate
+    from tests.pages.conftest import open_app
+
+    path = tmp_path / "large.db"
+    generate(path, 120)
+    monkeypatch.setenv("KAM_TODAY", "2026-11-26")
+    app = open_app(f"sqlite:///{path}", monkeypatch, PORTFOLIO)
+    no_exception(app)
+    assert "the timeline shows the 25 whose next meeting comes first" in texts(app)
+    chart = app.get("vega_lite_chart")[0].proto
+    tables = [pa.ipc.open_stream(dataset.data.data).read_pandas() for dataset in chart.datasets]
+    points = next(table for table in tables if "account" in table)
+    assert points["account"].nunique() == 25
+    assert set(points.columns) <= {"on_date", "account", "status", "kind", "objective", "executives", "stakeholders",
+                                   "status_label", "kind_label"}  # only what the chart shows goes to the browser
+    assert json.loads(chart.spec)["height"] == 34 * 25

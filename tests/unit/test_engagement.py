@@ -351,3 +351,22 @@ def test_brief_docx_opens_and_names_the_account(demo_engine):
 def test_brief_of_an_unknown_engagement(demo_engine):
     with Session(demo_engine) as session, pytest.raises(NotFoundError):
         build_brief(session, 99999, TODAY)
+
+
+def test_a_crowded_timeline_keeps_the_accounts_met_next_then_those_met_last():
+    import pandas as pd
+
+    from kam_core.engagement import timeline_accounts
+
+    day = date(2026, 11, 26)
+    rows = pd.DataFrame([
+        {"account_id": 1, "on_date": date(2026, 12, 20), "status": "planned"},
+        {"account_id": 2, "on_date": date(2026, 12, 1), "status": "planned"},
+        {"account_id": 3, "on_date": date(2026, 11, 20), "status": "held"},
+        {"account_id": 4, "on_date": date(2026, 6, 1), "status": "held"},
+        {"account_id": 5, "on_date": date(2026, 12, 5), "status": "cancelled"},
+        {"account_id": 1, "on_date": date(2026, 10, 1), "status": "held"},
+    ])
+    assert timeline_accounts(rows, day, 10) == [2, 1, 3, 4, 5]
+    assert timeline_accounts(rows, day, 3) == [2, 1, 3]
+    assert timeline_accounts(rows.iloc[0:0], day, 3) == []
