@@ -298,6 +298,25 @@ def timeline_accounts(rows: pd.DataFrame, today: date, limit: int) -> list[int]:
     return [int(account_id) for account_id in order[:limit]]
 
 
+@dataclass(frozen=True)
+class PortfolioTimeline:
+    rows: pd.DataFrame  # the engagements of the accounts shown
+    accounts: int  # accounts with an engagement in the window
+    shown: int  # accounts shown
+    planned: int  # planned engagements, every account
+
+
+def portfolio_timeline(rows: pd.DataFrame, today: date, limit: int) -> PortfolioTimeline:
+    """The timeline of the programme's engagements (``rows`` as ``engagements_between`` gives them),
+    kept to ``limit`` accounts (``timeline_accounts``)."""
+    accounts = int(rows["account_id"].nunique()) if len(rows) else 0
+    shown = rows
+    if accounts > limit:
+        shown = rows[rows["account_id"].isin(timeline_accounts(rows, today, limit))]
+    return PortfolioTimeline(shown[[column for column in TIMELINE_COLUMNS if column in shown]].reset_index(drop=True),
+                             accounts, min(accounts, limit), int((rows["status"] == "planned").sum()) if len(rows) else 0)
+
+
 TIMELINE_COLUMNS = ["on_date", "account", "status", "kind", "objective", "executives", "stakeholders"]
 
 

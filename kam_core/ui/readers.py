@@ -350,6 +350,16 @@ def engagements(start: date, end: date, account_id: int | None = None) -> pd.Dat
 
 
 @st.cache_data(**_CACHE)
+def _portfolio_timeline(url: str, day: date, start: date, end: date, limit: int) -> engagement.PortfolioTimeline:
+    return engagement.portfolio_timeline(_engagements(url, start, end, None), day, limit)
+
+
+def portfolio_timeline(start: date, end: date, limit: int) -> engagement.PortfolioTimeline:
+    """The programme's timeline kept to ``limit`` accounts: small enough to read at every rerun."""
+    return _portfolio_timeline(database_url(), today(), start, end, limit)
+
+
+@st.cache_data(**_CACHE)
 def _brief(url: str, day: date, engagement_id: int) -> brief.Brief:
     with Session(get_engine(url)) as session:
         return brief.build_brief(session, engagement_id, day)

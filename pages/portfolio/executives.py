@@ -97,23 +97,24 @@ def cadence_grid(grid) -> None:
 def timeline() -> None:
     st.subheader(t("executives.timeline"))
     start, end = today() - timedelta(days=183), today() + timedelta(days=183)
-    rows = readers.engagements(start, end)
-    if rows.empty:
+    view = readers.portfolio_timeline(start, end, TIMELINE_ACCOUNTS)
+    if not view.accounts:
         st.info(t("home.no_engagements"))
         return
-    accounts = rows["account_id"].nunique()
-    if accounts > TIMELINE_ACCOUNTS:
-        shown = rows[rows["account_id"].isin(engagement.timeline_accounts(rows, today(), TIMELINE_ACCOUNTS))]
-        st.caption(t("executives.timeline_first", shown=TIMELINE_ACCOUNTS, total=accounts))
-    else:
-        shown = rows
+    if view.shown < view.accounts:
+        st.caption(t("executives.timeline_first", shown=view.shown, total=view.accounts))
     draw_chart("engagement_timeline", (start, end, today()),
-               lambda: engagement.timeline_chart(shown, labels=timeline_labels(), today=today()), width="stretch")
-    planned = rows[rows["status"] == "planned"]
-    st.download_button(t("executives.ics", count=len(planned)),
-                       lambda: engagement.engagements_ics(planned, calendar_name=t("executives.calendar_name")),
+               lambda: engagement.timeline_chart(view.rows, labels=timeline_labels(), today=today()), width="stretch")
+    st.download_button(t("executives.ics", count=view.planned), lambda: calendar(start, end),
                        "kam-engagements.ics", "text/calendar", icon=":material/calendar_month:", on_click="ignore",
-                       disabled=planned.empty)
+                       disabled=not view.planned)
+
+
+def calendar(start, end) -> bytes:
+    """Every planned engagement of the programme in the window, read when the file is asked for."""
+    rows = readers.engagements(start, end)
+    return engagement.engagements_ics(rows[rows["status"] == "planned"],
+                                      calendar_name=t("executives.calendar_name"))
 
 
 grid = readers.cadence()

@@ -370,3 +370,17 @@ def test_a_crowded_timeline_keeps_the_accounts_met_next_then_those_met_last():
     assert timeline_accounts(rows, day, 10) == [2, 1, 3, 4, 5]
     assert timeline_accounts(rows, day, 3) == [2, 1, 3]
     assert timeline_accounts(rows.iloc[0:0], day, 3) == []
+
+
+def test_the_portfolio_timeline_counts_every_account_and_plan_but_keeps_the_rows_shown():
+    import pandas as pd
+
+    from kam_core.engagement import portfolio_timeline
+
+    rows = pd.DataFrame([
+        {"account_id": i, "account": f"A{i}", "on_date": date(2026, 12, i), "status": "planned", "kind": "meeting",
+         "objective": "", "executives": "", "stakeholders": "", "engagement_id": i} for i in range(1, 7)])
+    view = portfolio_timeline(rows, date(2026, 11, 26), 4)
+    assert (view.accounts, view.shown, view.planned) == (6, 4, 6)
+    assert view.rows["account"].tolist() == ["A1", "A2", "A3", "A4"] and "engagement_id" not in view.rows
+    assert portfolio_timeline(rows.iloc[0:0], date(2026, 11, 26), 4).accounts == 0
