@@ -17,6 +17,7 @@ from kam_core.models import (
     Executive, Handshake, Kam, Score,
 )
 from kam_core.portfolio import axis_scores, load_criteria, load_programme, quadrant_of
+from kam_core.frames import rows_frame
 
 TRAJECTORY_PERIODS = 5
 
@@ -94,7 +95,7 @@ def _trajectory(session: Session, account_id: int, thresholds: tuple[float, floa
                 current_period: str) -> tuple[PeriodPosition, ...]:
     rows = session.execute(select(Score.period, Score.account_id, Score.criterion_id, Score.value)
                            .where(Score.account_id == account_id, Score.period <= current_period)).all()
-    scores = pd.DataFrame(rows, columns=["period", "account_id", "criterion_id", "value"])
+    scores = rows_frame(rows, ["period", "account_id", "criterion_id", "value"])
     criteria = load_criteria(session)
     positions = []
     for period in sorted(scores["period"].unique())[-TRAJECTORY_PERIODS:]:

@@ -19,6 +19,7 @@ from kam_core.errors import ConflictError, FieldError, ValidationError
 
 from kam_core.records import account_at_version
 from kam_core.models import Account, Engagement, EngagementPairing, Executive, Pairing, Stakeholder
+from kam_core.frames import rows_frame
 
 
 @dataclass(frozen=True)
@@ -169,7 +170,7 @@ def sponsor_load(session: Session, today: date, strategic_ids: list[int]) -> pd.
         rows.append([executive_id, name, title, max_accounts, len(accounts),
                      sum(1 for acc_id in accounts if acc_id in strategic), len(accounts) > max_accounts,
                      pairing_count.get(executive_id, 0), int(quarter_count.get(executive_id, 0))])
-    frame = pd.DataFrame(rows, columns=SPONSOR_COLUMNS)
+    frame = rows_frame(rows, SPONSOR_COLUMNS)
     return frame.astype({"executive_id": "int64", "max_accounts": "int64", "sponsored": "int64",
                          "sponsored_strategic": "int64", "over_limit": "bool", "pairings": "int64",
                          "engagements_this_quarter": "int64"})

@@ -50,6 +50,7 @@ from sqlmodel import Session
 
 from kam_core.db import session_scope
 from kam_core.errors import ConflictError, FieldError, NotFoundError, ValidationError
+from kam_core.frames import rows_frame
 from kam_core.models import (
     CLOSED_COMMITMENT_STATUSES, HANDSHAKE_STAGES, Account, Commitment, Executive, Handshake, HandshakeReview,
     HandshakeStageEvent, JointObjective, Kam, KpiReading, Stakeholder,
@@ -92,7 +93,7 @@ def rag_status(status: str, due: date, today: date, closed_statuses=CLOSED_COMMI
 def load_handshakes(session: Session) -> pd.DataFrame:
     rows = session.execute(select(Handshake.account_id, Handshake.stage, Handshake.stage_since,
                                   Handshake.next_review_on)).all()
-    return pd.DataFrame(rows, columns=["account_id", "handshake_stage", "stage_since", "next_review_on"])
+    return rows_frame(rows, ["account_id", "handshake_stage", "stage_since", "next_review_on"])
 
 
 def overdue_commitments_per_account(session: Session, today: date) -> pd.DataFrame:
@@ -101,7 +102,7 @@ def overdue_commitments_per_account(session: Session, today: date) -> pd.DataFra
         .join(Handshake, Handshake.id == Commitment.handshake_id)
         .where(Commitment.status.not_in(CLOSED_COMMITMENT_STATUSES), Commitment.due_date < today)
         .group_by(Handshake.account_id, Commitment.side)).all()
-    frame = pd.DataFrame(rows, columns=["account_id", "side", "count"])
+    frame = rows_frame(rows, ["account_id", "side", "count"])
     wide = frame.pivot_table(index="account_id", columns="side", values="count", aggfunc="sum", fill_value=0)
     wide = wide.reindex(columns=["ours", "theirs"], fill_value=0)
     wide.columns = ["overdue_ours", "overdue_theirs"]

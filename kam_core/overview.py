@@ -20,6 +20,7 @@ from kam_core.handshake import is_agreed, load_handshakes, overdue_commitments_p
 from kam_core.models import CLOSED_ACTION_STATUSES, Account, AccountYear, Action, Engagement, Executive, Kam
 from kam_core.portfolio import QUADRANTS, Thresholds, load_programme, segments
 from kam_core.text import fold_name
+from kam_core.frames import rows_frame
 
 UNSCORED = "unscored"
 SEGMENTS = (*QUADRANTS, UNSCORED)
@@ -44,7 +45,7 @@ def _accounts(session: Session) -> pd.DataFrame:
         .outerjoin(Kam, Kam.id == Account.kam_id)
         .outerjoin(Executive, Executive.id == Account.sponsor_id)
         .order_by(Account.name)).all()
-    return pd.DataFrame(rows, columns=["account_id", "name", "group", "sector", "country", "kam", "status",
+    return rows_frame(rows, ["account_id", "name", "group", "sector", "country", "kam", "status",
                                        "sponsor_id", "sponsor", "potential_3y", "margin_pct"])
 
 
@@ -52,7 +53,7 @@ def _revenue(session: Session, year: int) -> pd.DataFrame:
     rows = session.execute(select(AccountYear.account_id, AccountYear.year, AccountYear.revenue,
                                   AccountYear.category_spend)
                            .where(AccountYear.year.in_([year - 1, year]))).all()
-    frame = pd.DataFrame(rows, columns=["account_id", "year", "revenue", "category_spend"])
+    frame = rows_frame(rows, ["account_id", "year", "revenue", "category_spend"])
     current = frame[frame["year"] == year].set_index("account_id")
     previous = frame[frame["year"] == year - 1].set_index("account_id")
     result = pd.DataFrame({
@@ -67,14 +68,14 @@ def _overdue_actions(session: Session, today: date) -> pd.DataFrame:
     rows = session.execute(select(Action.account_id, func.count(Action.id))
                            .where(Action.status.not_in(CLOSED_ACTION_STATUSES), Action.due_date < today)
                            .group_by(Action.account_id)).all()
-    return pd.DataFrame(rows, columns=["account_id", "overdue_actions"])
+    return rows_frame(rows, ["account_id", "overdue_actions"])
 
 
 def _next_engagements(session: Session, today: date) -> pd.DataFrame:
     rows = session.execute(select(Engagement.account_id, func.min(Engagement.on_date))
                            .where(Engagement.status == "planned", Engagement.on_date >= today)
                            .group_by(Engagement.account_id)).all()
-    return pd.DataFrame(rows, columns=["account_id", "next_engagement"])
+    return rows_frame(rows, ["account_id", "next_engagement"])
 
 
 def account_table(session: Session, today: date) -> pd.DataFrame:

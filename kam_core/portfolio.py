@@ -19,6 +19,7 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from kam_core.models import AXES, Criterion, Programme, Score
+from kam_core.frames import rows_frame
 
 QUADRANTS = ("strategic", "develop", "maintain", "opportunistic")
 
@@ -92,13 +93,13 @@ def load_criteria(session: Session) -> pd.DataFrame:
     rows = session.execute(
         select(Criterion.id, Criterion.axis, Criterion.name, Criterion.weight, Criterion.position,
                Criterion.active).order_by(Criterion.axis, Criterion.position)).all()
-    return pd.DataFrame(rows, columns=["id", "axis", "name", "weight", "position", "active"])
+    return rows_frame(rows, ["id", "axis", "name", "weight", "position", "active"])
 
 
 def load_scores(session: Session, period: str) -> pd.DataFrame:
     rows = session.execute(
         select(Score.account_id, Score.criterion_id, Score.value).where(Score.period == period)).all()
-    return pd.DataFrame(rows, columns=["account_id", "criterion_id", "value"])
+    return rows_frame(rows, ["account_id", "criterion_id", "value"])
 
 
 def segments(session: Session, period: str, thresholds: Thresholds) -> pd.DataFrame:
