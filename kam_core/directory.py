@@ -27,6 +27,7 @@ class AccountDirectory:
     keys: dict[int, str]  # folded names, for the search
     by_revenue: tuple[int, ...]  # the latest year's revenue with us, largest first
     position: dict[int, int] = field(default_factory=dict)  # id -> place in ``ids``
+    archived: frozenset[int] = frozenset()  # when read with the archived accounts
 
     def __post_init__(self):
         if not self.position:
@@ -39,15 +40,19 @@ class AccountDirectory:
         return account_id in self.names
 
 
-def account_directory(session: Session) -> AccountDirectory:
+def account_directory(session: Session, *, with_archived: bool = False) -> AccountDirectory:
+    """The programme's accounts (``with_archived``: the archived ones too, marked in ``archived``)."""
     latest = (select(AccountYear.revenue).where(AccountYear.account_id == Account.id)
               .order_by(AccountYear.year.desc()).limit(1).scalar_subquery())
-    rows = session.execute(select(Account.id, Account.name, Account.name_key, latest)
-                           .where(Account.status != "archived").order_by(Account.name_key, Account.id)).all()
+    query = select(Account.id, Account.name, Account.name_key, latest, Account.status)
+    if not with_archived:
+        query = query.where(Account.status != "archived")
+    rows = session.execute(query.order_by(Account.name_key, Account.id)).all()
     by_revenue = sorted(rows, key=lambda row: (-(row[3] or 0.0), row[2], row[0]))
     return AccountDirectory(ids=tuple(row[0] for row in rows), names={row[0]: row[1] for row in rows},
                             keys={row[0]: row[2] or fold_name(row[1]) for row in rows},
-                            by_revenue=tuple(row[0] for row in by_revenue))
+                            by_revenue=tuple(row[0] for row in by_revenue),
+                            archived=frozenset(row[0] for row in rows if row[4] == "archived"))
 
 
 @dataclass(frozen=True)

@@ -26,9 +26,10 @@ def open_store() -> None:
     engine()
 
 
-def account_directory() -> AccountDirectory:
+def account_directory(with_archived: bool = False) -> AccountDirectory:
     """The programme's accounts, read once per session and state of the data (not copied at each rerun)."""
-    return remember("account_directory", database_url(), readers.account_directory)
+    return remember(f"account_directory_{with_archived}", database_url(),
+                    lambda: readers.account_directory(with_archived))
 
 
 def account_selector() -> int | None:

@@ -52,13 +52,13 @@ def account_table() -> pd.DataFrame:
 
 
 @st.cache_data(**_CACHE)
-def _account_directory(url: str) -> AccountDirectory:
+def _account_directory(url: str, with_archived: bool) -> AccountDirectory:
     with Session(get_engine(url)) as session:
-        return _read_directory(session)
+        return _read_directory(session, with_archived=with_archived)
 
 
-def account_directory() -> AccountDirectory:
-    return _account_directory(database_url())
+def account_directory(with_archived: bool = False) -> AccountDirectory:
+    return _account_directory(database_url(), with_archived)
 
 
 @st.cache_data(**_CACHE)

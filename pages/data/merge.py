@@ -7,7 +7,8 @@ import streamlit as st
 from kam_core import formatting as fmt
 from kam_core import merge
 from kam_core.countries import country_name
-from kam_core.ui import readers, state
+from kam_core.directory import selector_options
+from kam_core.ui import frame, readers, state
 from kam_core.ui.i18n import label, language, t
 from kam_core.ui.saving import save, saved_message
 from kam_core.ui.store import engine
@@ -24,13 +25,13 @@ def header() -> None:
     saved_message()
 
 
-def likely_duplicates(names: dict[int, str]) -> None:
+def likely_duplicates(directory) -> list:
     """Pairs that look like one customer; picking one fills the two choices below."""
     st.subheader(t("merge.duplicates"))
     pairs = readers.likely_duplicates()
     if not pairs:
         st.info(t("merge.no_duplicates"))
-        return
+        return pairs
     table = pd.DataFrame([{
         "first": pair.first_name, "second": pair.second_name, "similarity": 100 * pair.similarity,
         "reasons": ", ".join(t(f"merge.reason.{reason}") for reason in pair.reasons),
@@ -45,24 +46,40 @@ def likely_duplicates(names: dict[int, str]) -> None:
                           })
     rows = picked.selection.rows if picked else []
     choice = (pairs[rows[0]].first_id, pairs[rows[0]].second_id) if rows and rows[0] < len(pairs) else None
-    if choice and st.session_state.get(PICKED_PAIR_KEY) != choice and all(i in names for i in choice):
+    if choice and st.session_state.get(PICKED_PAIR_KEY) != choice and all(i in directory for i in choice):
         st.session_state[PICKED_PAIR_KEY] = choice
         st.session_state[KEEP_KEY], st.session_state[OTHER_KEY] = choice
         st.rerun()
+    return pairs
 
 
-def choose_accounts(names: dict[int, str]) -> tuple[int | None, int | None]:
+def choose_accounts(directory, pairs) -> tuple[int | None, int | None]:
     st.subheader(t("merge.choose"))
-    ids = list(names)
+    query = ""
+    if len(directory) > frame.SELECTOR_LIMIT:  # a large programme: find the two accounts by name
+        query = st.text_input(t("merge.find"), key="merge_search", placeholder=t("merge.find_placeholder"))
+    likely = [account_id for pair in pairs for account_id in (pair.first_id, pair.second_id)]
     left, right = st.columns(2)
-    keep = left.selectbox(t("merge.keep"), ids, format_func=names.get, index=None, key=KEEP_KEY,
-                          placeholder=t("merge.pick"), help=t("merge.keep_help"))
-    other = right.selectbox(t("merge.other"), ids, format_func=names.get, index=None, key=OTHER_KEY,
-                            placeholder=t("merge.pick"), help=t("merge.other_help"))
+    keep = account_choice(left, directory, KEEP_KEY, "keep", query, likely)
+    other = account_choice(right, directory, OTHER_KEY, "other", query, likely)
     if keep is not None and keep == other:
         st.warning(t("merge.same_account"))
         return None, None
     return keep, other
+
+
+def account_choice(where, directory, key: str, side: str, query: str, likely: list[int]) -> int | None:
+    """One of the two accounts: every account of a small programme; in a large one those the search
+    finds, else the likely duplicates; the account already chosen is always listed."""
+    chosen = st.session_state.get(key)
+    if chosen is not None and chosen not in directory:
+        st.session_state[key] = chosen = None  # merged or deleted meanwhile
+    options = selector_options(directory, selected=chosen, recent=likely, query=query, limit=frame.SELECTOR_LIMIT)
+    archived = label("account_status", "archived")
+    return where.selectbox(
+        t(f"merge.{side}"), options.ids, index=None, key=key, placeholder=t("merge.pick"),
+        help=t(f"merge.{side}_help"),
+        format_func=lambda i: f"{directory.names[i]} ({archived})" if i in directory.archived else directory.names[i])
 
 
 def field_winners(plan, generation: int) -> dict[str, str]:
@@ -196,13 +213,10 @@ def _field_label(field: str) -> str:
     return t(f"account.field.{field}", currency=readers.programme_settings().currency)
 
 
-table = readers.account_table()
-names = {int(row.account_id): (row.name if row.status != "archived"
-                               else f"{row.name} ({label('account_status', 'archived')})")
-         for row in table.itertuples()}
+directory = frame.account_directory(with_archived=True)
 header()
-likely_duplicates(names)
-keep_id, other_id = choose_accounts(names)
+pairs = likely_duplicates(directory)
+keep_id, other_id = choose_accounts(directory, pairs)
 if keep_id is not None and other_id is not None:
     plan, generation = reviewed_plan(keep_id, other_id)
     if st.session_state.pop(f"merge_reviewed_again_{keep_id}_{other_id}", False):

@@ -296,3 +296,29 @@ def test_a_kam_made_inactive_who_still_owns_accounts_is_called_out(demo_app, dem
     app.button(key="save_kams").click().run()
     no_exception(app)
     assert "is no longer active but still owns" in texts(app)
+
+
+def test_in_a_large_programme_the_two_accounts_to_merge_are_found_by_name(tmp_path, monkeypatch):
+    from bench.generate import generate
+    from kam_core.directory import account_directory
+    from kam_core.ui.frame import SELECTOR_LIMIT
+    from tests.pages.conftest import open_app
+
+    path = tmp_path / "large.db"
+    generate(path, 250)
+    url = f"sqlite:///{path}"
+    with Session(db.get_engine(url)) as session:
+        directory = account_directory(session)
+    app = open_app(url, monkeypatch, MERGE)
+    no_exception(app)
+    assert len(app.selectbox(key="merge_keep").options) <= SELECTOR_LIMIT
+    first, second = directory.ids[10], directory.ids[200]
+    for account_id, key in ((first, "merge_keep"), (second, "merge_other")):
+        app.text_input(key="merge_search").input(directory.names[account_id]).run()
+        no_exception(app)
+        assert directory.names[account_id] in app.selectbox(key=key).options
+        app.selectbox(key=key).set_value(account_id).run()
+    no_exception(app)
+    assert app.selectbox(key="merge_keep").value == first  # the first choice stays while searching the second
+    assert app.selectbox(key="merge_other").value == second
+    assert any(button.label == "Merge" for button in app.button)  # the plan of the two accounts is shown

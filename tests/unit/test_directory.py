@@ -56,5 +56,7 @@ def test_the_directory_leaves_archived_accounts_out_and_ranks_by_the_latest_reve
         ids = (big.id, small.id)
     with Session(engine) as session:
         directory = account_directory(session)
+        everyone = account_directory(session, with_archived=True)
     assert directory.ids == ids  # by name, archived left out
-    assert directory.by_revenue == ids and gone.id not in directory
+    assert directory.by_revenue == ids and gone.id not in directory and not directory.archived
+    assert everyone.ids == (big.id, gone.id, small.id) and everyone.archived == {gone.id}
