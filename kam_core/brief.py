@@ -13,7 +13,6 @@ import io
 from dataclasses import dataclass
 from datetime import date
 
-import pandas as pd
 from sqlalchemy import select
 from sqlmodel import Session
 
@@ -25,8 +24,10 @@ from kam_core.models import (
     CLOSED_COMMITMENT_STATUSES, Account, Engagement, EngagementPairing, Executive, Handshake, Kam, Pairing, Priority,
 )
 from kam_core.models import Stakeholder as StakeholderRecord
-from kam_core.overview import account_table
+from kam_core.account_summary import account_summary
+from kam_core.overview import reference_year
 from kam_core.portfolio import load_programme
+from kam_core.qbr_scope import account_figures
 
 RECENT = 3  # held engagements shown, per stakeholder and for the account
 TOP_PRIORITIES = 3
@@ -115,18 +116,14 @@ def build_brief(session: Session, engagement_id: int, today: date) -> Brief:
     if engagement is None:
         raise NotFoundError(f"engagement {engagement_id}")
     account = session.get(Account, engagement.account_id)
-    table = account_table(session, today)
-    row = table[table["account_id"] == account.id].iloc[0]
     programme = load_programme(session)
     kam = session.get(Kam, account.kam_id) if account.kam_id is not None else None
     sponsor = session.get(Executive, account.sponsor_id) if account.sponsor_id is not None else None
-
-    def value(name):
-        item = row[name]
-        return None if pd.isna(item) else float(item)
-
-    figures = KeyFigures(int(row["revenue_year"]), value("revenue"), value("growth_pct"),
-                         value("share_of_wallet_pct"), account.potential_3y, account.margin_pct, programme.currency)
+    # this account's rows only: a brief costs the same in a programme of 20 or 10,000 accounts
+    year = account_figures(session, account.id, reference_year(today))
+    segment = account_summary(session, account.id, today).segment
+    figures = KeyFigures(year.revenue_year, year.revenue, year.growth_pct, year.share_of_wallet_pct,
+                         account.potential_3y, account.margin_pct, programme.currency)
     priorities = tuple(session.scalars(select(Priority.title).where(Priority.account_id == account.id)
                                        .order_by(Priority.rank, Priority.id).limit(TOP_PRIORITIES)))
     stage = session.scalar(select(Handshake.stage).where(Handshake.account_id == account.id))
@@ -151,7 +148,7 @@ def build_brief(session: Session, engagement_id: int, today: date) -> Brief:
         engagement_id=engagement.id, on_date=engagement.on_date, kind=engagement.kind, status=engagement.status,
         objective=engagement.objective, ask=engagement.ask, attendees=engagement.attendees,
         account_id=account.id, account=account.name, sector=account.sector, country=account.country,
-        segment=row["segment"], kam=kam.name if kam else None,
+        segment=segment, kam=kam.name if kam else None,
         sponsor=f"{sponsor.name} — {sponsor.title}" if sponsor else None, figures=figures, priorities=priorities,
         handshake_stage=stage,
         commitments=tuple(OpenCommitment(c.side, c.description, c.owner, c.due_date, c.rag)

@@ -384,3 +384,19 @@ def test_the_portfolio_timeline_counts_every_account_and_plan_but_keeps_the_rows
     assert (view.accounts, view.shown, view.planned) == (6, 4, 6)
     assert view.rows["account"].tolist() == ["A1", "A2", "A3", "A4"] and "engagement_id" not in view.rows
     assert portfolio_timeline(rows.iloc[0:0], date(2026, 11, 26), 4).accounts == 0
+
+
+def test_a_brief_gives_the_figures_and_segment_of_the_account_table_reading_only_its_account(demo_engine):
+    import pandas as pd
+
+    with Session(demo_engine) as session:
+        table = account_table(session, TODAY).set_index("account_id")
+        for row in engagements_between(session, TODAY - timedelta(days=60), TODAY + timedelta(days=120)).itertuples():
+            brief = build_brief(session, int(row.engagement_id), TODAY)
+            expected = table.loc[brief.account_id]
+            assert brief.segment == expected["segment"], brief.account
+            assert brief.figures.revenue_year == expected["revenue_year"]
+            for mine, theirs in ((brief.figures.revenue, expected["revenue"]),
+                                 (brief.figures.growth_pct, expected["growth_pct"]),
+                                 (brief.figures.share_of_wallet_pct, expected["share_of_wallet_pct"])):
+                assert (mine is None and pd.isna(theirs)) or mine == pytest.approx(float(theirs)), brief.account
