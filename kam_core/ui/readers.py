@@ -340,6 +340,19 @@ def sponsor_load() -> pd.DataFrame:
 
 
 @st.cache_data(**_CACHE)
+def _sponsor_options(url: str, day: date) -> pd.DataFrame:
+    with Session(get_engine(url)) as session:  # no strategic accounts: their count is not shown here
+        load = engagement.sponsor_load(session, day, [])
+    return load[["executive_id", "executive", "title", "sponsored", "max_accounts"]]
+
+
+def sponsor_options() -> pd.DataFrame:
+    """The active executives with how many accounts each sponsors and their limit: what choosing an
+    account's sponsor needs, without the segments of the whole portfolio."""
+    return _sponsor_options(database_url(), today())
+
+
+@st.cache_data(**_CACHE)
 def _engagements(url: str, start: date, end: date, account_id: int | None) -> pd.DataFrame:
     with Session(get_engine(url)) as session:
         return engagement.engagements_between(session, start, end, account_id)

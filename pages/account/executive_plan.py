@@ -26,7 +26,7 @@ def header(summary) -> None:
 
 def sponsor(account_id: int, summary) -> None:
     st.subheader(t("plan.sponsor"))
-    load = readers.sponsor_load()
+    load = readers.sponsor_options()
     options = {int(row.executive_id): t("plan.sponsor_option", name=row.executive, title=row.title,
                                          sponsored=row.sponsored, limit=row.max_accounts)
                for row in load.itertuples()}
