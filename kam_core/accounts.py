@@ -159,18 +159,29 @@ def _descendants(parents: dict[int, int | None], account_id: int) -> set[int]:
     return found
 
 
-def parent_choices(session: Session, account_id: int | None) -> list[tuple[int, str]]:
-    """(id, name) of the accounts that may head this one's group, by name: not archived (the
-    current parent stays, even archived), not the account itself, none of its descendants."""
-    current, excluded = None, set()
+@dataclass(frozen=True)
+class ParentRules:
+    """What limits an account's group head: never itself nor one of its subsidiaries (``excluded``);
+    its ``current`` head (id, name) stays offered even archived; ``heads`` are the accounts that
+    head a group today (in the programme, by name), offered first in a large programme."""
+
+    excluded: frozenset[int]
+    current: tuple[int, str] | None
+    heads: tuple[int, ...]
+
+
+def parent_rules(session: Session, account_id: int | None) -> ParentRules:
+    parents = _parents(session)
+    current, excluded = None, frozenset()
     if account_id is not None:
-        stored = session.get(Account, account_id)
-        current = stored.parent_id if stored is not None else None
-        excluded = _descendants(_parents(session), account_id) | {account_id}
-    rows = session.execute(select(Account.id, Account.name, Account.status)
-                           .order_by(Account.name_key, Account.id)).all()
-    return [(row.id, row.name) for row in rows
-            if row.id not in excluded and (row.status != "archived" or row.id == current)]
+        current_id = parents.get(account_id)
+        if current_id is not None:
+            current = (current_id, session.get(Account, current_id).name)
+        excluded = frozenset(_descendants(parents, account_id) | {account_id})
+    heads = session.execute(select(Account.id).where(Account.id.in_(
+        select(Account.parent_id).where(Account.parent_id.is_not(None)).scalar_subquery()),
+        Account.status != "archived").order_by(Account.name_key, Account.id)).scalars()
+    return ParentRules(excluded, current, tuple(head for head in heads if head not in excluded))
 
 
 def group_names(session: Session) -> list[str]:
@@ -189,14 +200,14 @@ def sector_names(session: Session) -> list[str]:
 class FormChoices:
     """What the account form offers: possible group heads, group names and sectors in use, KAMs."""
 
-    parents: list[tuple[int, str]]
+    parents: ParentRules
     groups: list[str]
     kams: list[tuple[int, str]]
     sectors: list[str]
 
 
 def form_choices(session: Session, account_id: int | None, current_kam_id: int | None = None) -> FormChoices:
-    return FormChoices(parent_choices(session, account_id), group_names(session),
+    return FormChoices(parent_rules(session, account_id), group_names(session),
                        kam_choices(session, current_kam_id), sector_names(session))
 
 

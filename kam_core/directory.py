@@ -84,3 +84,17 @@ def selector_options(directory: AccountDirectory, *, selected: int | None = None
         chosen.append(selected)
     chosen.sort(key=directory.position.__getitem__)
     return SelectorOptions(chosen, matched, bool(folded))
+
+
+def group_head_options(directory: AccountDirectory, *, excluded: frozenset[int] = frozenset(),
+                       current: tuple[int, str] | None = None, heads: Sequence[int] = (), query: str = "",
+                       limit: int = 100) -> SelectorOptions:
+    """The accounts an account's group head may be chosen from, as ``selector_options`` lists them
+    (the accounts that head a group come first in a large programme), without the account and its
+    subsidiaries (``excluded``); the ``current`` head is always listed, first when it is archived."""
+    current_id = current[0] if current else None
+    options = selector_options(directory, selected=current_id, recent=heads, query=query, limit=limit)
+    ids = [account_id for account_id in options.ids if account_id not in excluded]
+    if current_id is not None and current_id not in directory:
+        ids.insert(0, current_id)
+    return SelectorOptions(ids, options.matched, options.searched)

@@ -6,6 +6,7 @@ import streamlit as st
 from kam_core import accounts
 from kam_core import formatting as fmt
 from kam_core.countries import country_choices, country_name
+from kam_core.directory import group_head_options
 from kam_core.ui import frame, readers, state
 from kam_core.ui.i18n import label, language, t
 from kam_core.ui.saving import save, saved_message
@@ -55,6 +56,22 @@ def _restart_form(account_id: int, generation: int) -> None:
                                                      "values": fresh.values()}
 
 
+def group_heads(rules):
+    """The group heads the form offers; a large programme gets a search for them above the form (a
+    form does not rerun while it is filled in)."""
+    directory = frame.account_directory()
+    query = ""
+    if len(directory) > frame.SELECTOR_LIMIT:
+        query = st.text_input(t("record.find_parent"), key="record_parent_search",
+                              placeholder=t("record.find_parent_placeholder"))
+    options = group_head_options(directory, excluded=rules.excluded, current=rules.current, heads=rules.heads,
+                                 query=query, limit=frame.SELECTOR_LIMIT)
+    if options.searched:
+        st.caption(t("record.parent_matches", count=len(options.ids)))
+    archived = dict([rules.current]) if rules.current else {}  # an archived head is not in the directory
+    return options.ids, lambda account_id: directory.names.get(account_id) or archived.get(account_id, "")
+
+
 def basics_form(record) -> None:
     """The account's identity and figures; on a refused save the form keeps what was typed."""
     started = form_state(record)
@@ -64,7 +81,7 @@ def basics_form(record) -> None:
     suffix = f"{account_id}_{started['generation']}" if record else "new"
     lang = language()
     currency = readers.programme_settings().currency
-    parents = dict(choices.parents)
+    parent_ids, parent_name = group_heads(choices.parents)
     kams = dict(choices.kams)
     countries = country_choices(lang)
     with st.form(f"account_form_{suffix}", enter_to_submit=False):
@@ -81,8 +98,8 @@ def basics_form(record) -> None:
                               format_func=kams.get, placeholder=t("record.none"), key=f"kam_{suffix}",
                               help=t("record.kam_help"))
         left, middle, right = st.columns(3)
-        parent = left.selectbox(field_label("parent_id"), list(parents), format_func=parents.get,
-                                index=_index(list(parents), values["parent_id"]), placeholder=t("record.none"),
+        parent = left.selectbox(field_label("parent_id"), parent_ids, format_func=parent_name,
+                                index=_index(parent_ids, values["parent_id"]), placeholder=t("record.none"),
                                 key=f"parent_{suffix}", help=t("record.parent_help"))
         group = middle.selectbox(field_label("group_name"), choices.groups,
                                  index=_index(choices.groups, values["group_name"]), accept_new_options=True,

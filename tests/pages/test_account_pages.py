@@ -322,3 +322,25 @@ def test_in_a_large_programme_the_two_accounts_to_merge_are_found_by_name(tmp_pa
     assert app.selectbox(key="merge_keep").value == first  # the first choice stays while searching the second
     assert app.selectbox(key="merge_other").value == second
     assert any(button.label == "Merge" for button in app.button)  # the plan of the two accounts is shown
+
+
+def test_in_a_large_programme_a_group_head_is_found_by_name_above_the_form(tmp_path, monkeypatch):
+    from bench.generate import generate
+    from kam_core.directory import account_directory
+    from kam_core.ui.frame import SELECTOR_LIMIT
+    from tests.pages.conftest import open_app
+
+    path = tmp_path / "large.db"
+    generate(path, 250)
+    url = f"sqlite:///{path}"
+    with Session(db.get_engine(url)) as session:
+        directory = account_directory(session)
+    account_id, wanted = directory.ids[0], directory.ids[180]
+    app = open_app(url, monkeypatch, RECORD, account=str(account_id))
+    no_exception(app)
+    parent = next(box for box in app.selectbox if str(box.key).startswith("parent_"))
+    assert len(parent.options) <= SELECTOR_LIMIT + 1 and directory.names[account_id] not in parent.options
+    app.text_input(key="record_parent_search").input(directory.names[wanted]).run()
+    no_exception(app)
+    parent = next(box for box in app.selectbox if str(box.key).startswith("parent_"))
+    assert directory.names[wanted] in parent.options

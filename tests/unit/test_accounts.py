@@ -12,13 +12,14 @@ from sqlmodel import Session
 from kam_core import db
 from kam_core.accounts import (
     DELETION_KINDS, FIELDS, AccountRecord, blank_values, create_account, delete_account, deletion_impact,
-    group_names, kam_choices, load_account, parent_choices, sector_names, set_status, update_account,
+    group_names, kam_choices, load_account, parent_rules, sector_names, set_status, update_account,
     validate_account,
 )
 from kam_core.errors import ConflictError, NotFoundError, ValidationError
 from kam_core.matrix import matrix_table
 from kam_core.models import Account, Kam
-from kam_core.directory import account_directory
+from kam_core.directory import account_directory, group_head_options
+from kam_core.text import fold_name
 from kam_core.overview import account_table, portfolio_figures
 from kam_core.portfolio import Thresholds, load_programme, segments
 from tests.conftest import TODAY
@@ -250,30 +251,47 @@ def test_updating_a_deleted_account_is_not_found(demo_engine):
 # --- choices ------------------------------------------------------------------------------------
 
 
-def test_parent_choices_leave_out_the_account_its_descendants_and_archived_ones(demo_engine):
+def _group_heads(session, account_id, **options) -> list[int]:
+    rules = parent_rules(session, account_id)
+    return group_head_options(account_directory(session), excluded=rules.excluded, current=rules.current,
+                              heads=rules.heads, **options).ids
+
+
+def test_group_heads_leave_out_the_account_its_descendants_and_archived_ones(demo_engine):
     child = create_account(demo_engine, _new(name="Veltara Grandchild", parent_id=27))  # 27's parent is 1
     with Session(demo_engine) as session:
-        choices = parent_choices(session, GROUP)
-        for_new = parent_choices(session, None)
-        keys = [session.get(Account, identifier).name_key for identifier, _ in choices]
-    ids = [identifier for identifier, _ in choices]
+        ids = _group_heads(session, GROUP)
+        for_new = _group_heads(session, None)
+        keys = [session.get(Account, identifier).name_key for identifier in ids]
     assert not {GROUP, 27, 28, child} & set(ids)
     assert 24 not in ids  # archived
     assert {2, 13, 29} <= set(ids)
     assert keys == sorted(keys)
-    assert {GROUP, 27, 28, child} <= {identifier for identifier, _ in for_new}
-    assert 24 not in {identifier for identifier, _ in for_new}
+    assert {GROUP, 27, 28, child} <= set(for_new)
+    assert 24 not in for_new
 
 
-def test_parent_choices_keep_an_archived_current_parent(demo_engine):
+def test_group_heads_keep_an_archived_current_head(demo_engine):
     child = create_account(demo_engine, _new(parent_id=2))
     record = _load(demo_engine, 2)
     set_status(demo_engine, 2, "archived", record.version)
     with Session(demo_engine) as session:
-        assert 2 in dict(parent_choices(session, child))
-        assert 2 not in dict(parent_choices(session, None))
+        assert _group_heads(session, child)[0] == 2
+        assert parent_rules(session, child).current[0] == 2
+        assert 2 not in _group_heads(session, None)
     mine = _load(demo_engine, child)
     assert update_account(demo_engine, child, {**mine.values(), "notes": "x"}, mine.version).parent_id == 2
+
+
+def test_in_a_large_programme_the_group_heads_come_first_and_a_search_finds_the_others(demo_engine):
+    with Session(demo_engine) as session:
+        rules = parent_rules(session, 28)
+        shortlist = _group_heads(session, 28, limit=3)
+        found = _group_heads(session, 28, query="aeri", limit=3)
+        names = {i: session.get(Account, i).name for i in found}
+    assert set(rules.heads) == {GROUP, 4, 13}  # the demo's three groups
+    assert set(shortlist) == {GROUP, 4, 13}  # a list of three: the heads first
+    assert all("aeri" in fold_name(name) for identifier, name in names.items() if identifier != rules.current[0])
 
 
 def test_group_sector_and_kam_lists(demo_engine):
