@@ -130,18 +130,24 @@ account_name_taken {other} and crm_id_taken {other}.
 
 Performance: lookups are loaded once into dicts (no query per row for contacts and revenue
 lines), revenue lines are written with bulk statements in batches of ``BATCH_SIZE``, and
-``progress`` is called about every 2 %. Accounts go through ``validate_account`` row by row (a
+``progress`` is called about every 2 %. A revenue file reads only the stored lines it can match
+(its CRM ids, in IN lists of ``_IN_CHUNK``; the natural keys and open deals of its accounts) and
+lets the database sum the touched accounts' lines, so its time follows the file's size, not the
+database's. Accounts go through ``validate_account`` row by row (a
 few queries each), which is the price of the form's rules: thousands of accounts, not millions.
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import gc
 import gettext
 import io
 import json
 import math
 import re
+import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
@@ -296,16 +302,32 @@ _ALLOWED_CONTROLS = {"\t", "\n", "\r", "\f", "\x1a"}
 csv.field_size_limit(max(csv.field_size_limit(), 16 * 1024 * 1024))
 
 
+@contextlib.contextmanager
+def _without_gc_pauses():
+    """The cyclic garbage collector paused while a file is read or imported: a large file makes
+    hundreds of thousands of small objects (rows, cells, keys) and no reference cycles, and each
+    collection would walk them all again (a third of a 100,000-row import's time). Reference
+    counting still frees everything; the collector is turned back on as it was found."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def read_table(data: bytes, filename: str) -> RawTable:
     """The table a CSV or XLSX file holds; ImportFileError when it holds none."""
-    if not data or not data.strip():
+    if not data or data.isspace():  # nothing but blanks (as data.strip(), without copying the file)
         raise ImportFileError("empty_file")
     suffix = Path(filename or "").suffix.lower()
-    if data.startswith(_ZIP_MAGIC) or suffix in (".xlsx", ".xlsm"):
-        return _read_xlsx(data)
-    if data.startswith(_OLE_MAGIC) or suffix == ".xls":
-        raise ImportFileError("xls_format")
-    return _read_csv(data)
+    with _without_gc_pauses():
+        if data.startswith(_ZIP_MAGIC) or suffix in (".xlsx", ".xlsm"):
+            return _read_xlsx(data)
+        if data.startswith(_OLE_MAGIC) or suffix == ".xls":
+            raise ImportFileError("xls_format")
+        return _read_csv(data)
 
 
 def _read_xlsx(data: bytes) -> RawTable:
@@ -416,7 +438,7 @@ def _read_csv(data: bytes) -> RawTable:
         for row in reader:
             if len(rows) > MAX_ROWS:  # the header and MAX_ROWS data rows, blank rows counted
                 raise ImportFileError("too_large", {"rows": MAX_ROWS, "columns": MAX_COLUMNS})
-            rows.append(tuple(cell if cell.strip() else None for cell in row))
+            rows.append(tuple([cell if cell.strip() else None for cell in row]))
     except csv.Error as exc:
         raise ImportFileError("bad_csv", {"line": reader.line_num, "reason": str(exc)}) from None
     return _table(rows, encoding=encoding, separator=separator, source="csv")
@@ -455,7 +477,7 @@ def _sniff(text: str) -> str:
 
 def _table(rows: list[tuple], encoding: str | None, separator: str | None, source: str) -> RawTable:
     def filled(row) -> bool:
-        return any(cell is not None for cell in row)
+        return row.count(None) < len(row)
 
     start = next((index for index, row in enumerate(rows) if filled(row)), None)
     if start is None:
@@ -468,6 +490,11 @@ def _table(rows: list[tuple], encoding: str | None, separator: str | None, sourc
         raise ImportFileError("header_only")
     width = 0
     for row in (header_cells, *body):
+        if len(row) <= width:  # a row no wider than the widest so far cannot widen it
+            continue
+        if row[-1] is not None:
+            width = len(row)
+            continue
         last = max((index for index, cell in enumerate(row) if cell is not None), default=-1)
         width = max(width, last + 1)
     if width > MAX_COLUMNS:
@@ -899,13 +926,16 @@ def _date_column(cells: Sequence, us_file: bool = False, guessed: set | None = N
         if guessed is not None:
             guessed.update(index for index, first, second, _year_value, _text_value in pending
                            if first <= 12 and second <= 12 and first != second)
+    made: dict[tuple[int, int, int], object] = {}  # a file repeats its dates: one object each
     for index, first, second, year, _text_value in pending:
         if order == "mixed" and first <= 12 and second <= 12 and first != second:
             values[index] = _Bad("ambiguous_date")
-        elif order == "mdy" or (order == "mixed" and second > 12):
-            values[index] = _make_date(year, first, second)
-        else:
-            values[index] = _make_date(year, second, first)
+            continue
+        ymd = (year, first, second) if order == "mdy" or (order == "mixed" and second > 12) else (year, second, first)
+        value = made.get(ymd)
+        if value is None:
+            value = made[ymd] = _make_date(*ymd)
+        values[index] = value
     return values
 
 
@@ -1081,6 +1111,16 @@ class _Plan:
             rows.append(PreviewRow(row.number, action, row.values, tuple(row.problems)))
         return ImportPreview(self.kind, tuple(rows), self.ignored, counts, tuple(self.year_totals))
 
+    def summary(self) -> tuple[dict, tuple[ImportProblem, ...]]:
+        """The preview's counts and problems, without its rows."""
+        counts = dict.fromkeys(ACTIONS, 0)
+        problems = []
+        for row in self.rows:
+            counts["reject" if row.errors > 0 else row.action] += 1
+            if row.problems:
+                problems.extend(row.problems)
+        return counts, tuple(problems)
+
 
 class _Progress:
     """Calls ``callback`` with a fraction from ``start`` to ``end``, about every 2 %."""
@@ -1221,9 +1261,13 @@ def crm_key(value: str | None) -> str | None:
     so the 15- and 18-character ids of one record match (case-sensitive). Any other id is itself."""
     if value is None or len(value) != 18 or not (value.isascii() and value.isalnum()):
         return value
-    suffix = "".join(_SF_SUFFIX[sum(1 << bit for bit, ch in enumerate(value[start:start + 5]) if "A" <= ch <= "Z")]
-                     for start in (0, 5, 10))
-    return value[:15] if value[15:] == suffix else value
+    return value[:15] if value[15:] == _sf_suffix(value) else value
+
+
+def _sf_suffix(value: str) -> str:
+    """The 3-character case checksum Salesforce computes from an id's first 15 characters."""
+    return "".join(_SF_SUFFIX[sum(1 << bit for bit, ch in enumerate(value[start:start + 5]) if "A" <= ch <= "Z")]
+                   for start in (0, 5, 10))
 
 
 class _CrmDict(dict):
@@ -1661,29 +1705,128 @@ def _write_contacts(session: Session, plan: _Plan, progress: _Progress) -> dict:
 # --- revenue lines ------------------------------------------------------------------------------
 
 
+_LINE_COLUMNS = (RevenueLine.id, RevenueLine.account_id, RevenueLine.crm_id, RevenueLine.kind, RevenueLine.label,
+                 RevenueLine.amount, RevenueLine.line_date, RevenueLine.probability_pct, RevenueLine.version)
+
+
+def _crm_forms(value: str) -> tuple[str, ...]:
+    """The stored CRM ids ``crm_key`` compares equal to ``value``: its key, and the key's
+    18-character Salesforce form when the key is a 15-character id."""
+    key = value if len(value) != 18 else crm_key(value)  # crm_key's own shortcut: its cache is left alone
+    if len(key) == 15 and key.isascii() and key.isalnum():
+        return key, key + _sf_suffix(key)
+    return (key,)
+
+
+def _select_in(connection, columns, column, values, *criteria) -> list:
+    """The rows whose ``column`` is one of ``values``, asked in chunks of ``_IN_CHUNK``."""
+    statement = select(*columns).where(column.in_(bindparam("_values", expanding=True)), *criteria)
+    found = []
+    for chunk in _chunks(sorted(values)):
+        found.extend(connection.execute(statement, {"_values": chunk}).all())
+    return found
+
+
+def _lines_by_crm(connection, crms) -> list:
+    """The stored lines whose CRM id compares equal (``crm_key``) to one of ``crms``."""
+    forms = set()
+    for crm in crms:
+        forms.update(_crm_forms(crm))
+    return _select_in(connection, _LINE_COLUMNS, RevenueLine.crm_id, forms)
+
+
+_BARE = RevenueLine.crm_id.is_(None) | (RevenueLine.crm_id == "")  # a line stored without a CRM id
+_KEY_ACCOUNTS, _KEY_DATES = 100, 400  # per query of the natural-key lookup (at most 500 parameters)
+
+
+def _lines_by_keys(connection, keys, bare: bool) -> list:
+    """The stored lines whose (account, date) is one of the natural ``keys``' (only those without a
+    CRM id when ``bare``): a superset of the lines the keys match, bounded by the file's size."""
+    dates_of: dict[int, set] = {}
+    for key in keys:
+        dates_of.setdefault(key[0], set()).add(key[2])
+    criteria = [RevenueLine.line_date.in_(bindparam("_dates", expanding=True))]
+    if bare:
+        criteria.append(_BARE)
+    statement = select(*_LINE_COLUMNS).where(RevenueLine.account_id.in_(bindparam("_accounts", expanding=True)),
+                                            *criteria)
+    found = []
+    for accounts in _chunks(sorted(dates_of), _KEY_ACCOUNTS):
+        dates = sorted(set().union(*(dates_of[account_id] for account_id in accounts)))
+        for chunk in _chunks(dates, _KEY_DATES):
+            found.extend(connection.execute(statement, {"_accounts": accounts, "_dates": chunk}).all())
+    return found
+
+
+def _open_deals(connection, pairs) -> list:
+    """The stored open opportunities of the ``pairs``' accounts whose label folds as one of the
+    pairs' (account, label folded): the labels in use are read first (a few per account), then only
+    the lines bearing a label that can match."""
+    folds_of: dict[int, set] = {}
+    for account_id, text in pairs:
+        folds_of.setdefault(account_id, set()).add(text)
+    accounts_in = RevenueLine.account_id.in_(bindparam("_accounts", expanding=True))
+    in_use = (select(RevenueLine.label).distinct()
+              .where(accounts_in, RevenueLine.kind == "opportunity", RevenueLine.label.is_not(None)))
+    lines = (select(*_LINE_COLUMNS)
+             .where(accounts_in, RevenueLine.kind == "opportunity",
+                    RevenueLine.label.in_(bindparam("_labels", expanding=True))))
+    folds: dict[str, str] = {}  # stored label -> folded (stored labels repeat)
+
+    def folded(label: str) -> str:
+        text = folds.get(label)
+        if text is None:
+            text = folds[label] = _fold(label)
+        return text
+
+    found = []
+    for accounts in _chunks(sorted(folds_of)):
+        wanted = set().union(*(folds_of[account_id] for account_id in accounts))
+        labels = sorted(label for label in connection.execute(in_use, {"_accounts": accounts}).scalars()
+                        if label and folded(label) in wanted)
+        for chunk in _chunks(labels):
+            found.extend(line for line in connection.execute(lines, {"_accounts": accounts, "_labels": chunk}).all()
+                         if (line.account_id, folded(line.label)) in pairs)
+    return found
+
+
+def _fold(text: str) -> str:
+    """``fold_name``, with a fast path for ASCII text (its NFKD form is itself, casefold is lower)."""
+    return " ".join(text.lower().split()) if text.isascii() else fold_name(text)
+
+
 def _plan_revenue(session: Session, table: RawTable, cells: _Cells, today: date, progress: _Progress,
-                  default_kind: str | None = None) -> list[_Row]:
+                  default_kind: str | None = None, shown: bool = True) -> list[_Row]:
     """The hot loop of large imports: columns are read once, lookups are dicts, helpers only run
-    for rows with a problem."""
+    for rows with a problem. Only the stored lines the file can match are read (by the file's
+    CRM ids, then by the natural keys and the open deals of the accounts it names), so the time
+    depends on the file's size, not the database's."""
     index = _account_index(session)
-    line_columns = (RevenueLine.id, RevenueLine.account_id, RevenueLine.crm_id, RevenueLine.kind, RevenueLine.label,
-                    RevenueLine.amount, RevenueLine.line_date, RevenueLine.probability_pct, RevenueLine.version)
-    lines = session.connection().execute(select(*line_columns)).all()
-    stored_of = {line.id: line for line in lines}
-    by_crm = _CrmDict((line.crm_id, line.id) for line in lines if line.crm_id)
-    by_key: dict | None = None  # (account, kind, date, amount, label) -> id, built when a row has no CRM id
-    by_key_bare: dict = {}  # the same, of the lines stored without a CRM id
-    open_by_label: dict | None = None  # (account, label folded) -> id of the one open opportunity, else None
+    connection = session.connection()
     crms, labels = cells.column("crm_id"), cells.column("label")
+    stored_of: dict = {}  # id -> the stored line (a Row in _LINE_COLUMNS order)
+    for line in _lines_by_crm(connection, {crm for crm in crms if crm is not None}):
+        stored_of[line.id] = line
+    by_crm = _CrmDict((stored_of[id_].crm_id, id_) for id_ in sorted(stored_of) if stored_of[id_].crm_id)
     amounts, dates, probabilities = cells.column("amount"), cells.column("date"), cells.column("probability_pct")
     account_crms, account_names = cells.column("account_crm_id"), cells.column("account_name")
     accounts_by_crm, accounts_by_key, account_names_of = index.by_crm, index.by_key, index.names
     folded: dict[str, str] = {}  # account name as typed -> folded (files repeat the same few names)
     guessed_dates = cells.guessed.get("date", set())
-    seen: dict = {}
-    planned = []
-    for position, row in _rows(table, progress):
-        planned.append(row)
+    kind_column, stage_column = cells.read.get("kind"), cells.read.get("stage")
+    won_column, closed_column = cells.read.get("is_won"), cells.read.get("is_closed")
+    # first pass: each row read, its account found and matched on its CRM id; what is still unmatched
+    # collects the natural keys and the open deals' labels to look up
+    pending = []
+    keys_any, keys_bare = set(), set()  # natural keys of rows without, and with, a CRM id
+    label_pairs: set[tuple[int, str]] = set()  # (account, label folded) a row may match an open deal on
+    first_number, table_rows = table.header_row + 1, table.rows
+    for position in range(len(table_rows)):  # _rows, inline
+        if position >= progress.next:
+            progress.at(position)
+        if table_rows[position].count(None) == len(table_rows[position]):
+            continue
+        row = _Row(first_number + position)
         account_crm, account_name = account_crms[position], account_names[position]
         crm, label = crms[position], labels[position]
         account_id = accounts_by_crm.get(account_crm) if account_crm is not None else None
@@ -1703,7 +1846,25 @@ def _plan_revenue(session: Session, table: RawTable, cells: _Cells, today: date,
         if label is not None and len(label) > LABEL_MAX:
             label = _text_value(row, cells, position, "label", LABEL_MAX)
         amount = amounts[position]
-        kind = _revenue_kind(row, cells, position, default_kind)
+        given = kind_column[position] if kind_column is not None else None
+        kind = _line_kind(given) if given is not None else None
+        if kind is None:  # _revenue_kind's rules, inline; it reports the row's problems itself
+            won = won_column[position] if won_column is not None else None
+            closed = closed_column[position] if closed_column is not None else None
+            stage = stage_column[position] if stage_column is not None else None
+            staged = _line_kind(stage) if stage is not None else None
+            if won.__class__ is _Bad or closed.__class__ is _Bad:
+                kind = _revenue_kind(row, cells, position, default_kind)
+            elif won:
+                kind = "won"
+            elif staged is not None:
+                kind = staged
+            elif closed and won is False:
+                kind = "lost"
+            elif closed is False or (stage is not None and not closed):
+                kind = "opportunity"
+            else:
+                kind = default_kind if default_kind is not None else _revenue_kind(row, cells, position, None)
         if amount is not None and (amount.__class__ is not float or not 0 <= amount <= AMOUNT_MAX):
             if amount.__class__ is float and amount < 0 and kind == "invoice":
                 _problem(row, cells, position, "amount", "credit_note")  # a negative invoice: not imported
@@ -1718,27 +1879,53 @@ def _plan_revenue(session: Session, table: RawTable, cells: _Cells, today: date,
         probability = probabilities[position]
         if probability is not None and (probability.__class__ is not float or not 0 <= probability <= 100):
             probability = _number_in(row, cells, position, "probability_pct", 0, 100)
-        existing = by_crm.get(crm) if crm is not None else None
+        same = crm if crm is None or len(crm) != 18 else crm_key(crm)  # the CRM id as ids compare
+        existing = dict.get(by_crm, same) if same is not None else None
         key = None
         if account_id is not None and kind is not None and line_date is not None and amount is not None:
             key = (account_id, kind, line_date, round(amount, 2), label or "")
-            if existing is None:
-                if by_key is None:  # a CRM id not found falls back on the lines stored without one
-                    by_key, by_key_bare = {}, {}
-                    for line in lines:
-                        natural = (line.account_id, line.kind, line.line_date, round(line.amount, 2), line.label or "")
-                        by_key.setdefault(natural, line.id)
-                        if not line.crm_id:
-                            by_key_bare.setdefault(natural, line.id)
-                existing = (by_key if crm is None else by_key_bare).get(key)
+            if existing is None:  # a CRM id not found falls back on the lines stored without one
+                (keys_any if crm is None else keys_bare).add(key)
+        pair = None
         if existing is None and label and account_id is not None and kind in ("opportunity", "won", "lost"):
-            if open_by_label is None:  # an open deal: its date, amount and stage change while it stays one line
-                open_by_label = {}
-                for line in lines:
-                    if line.kind == "opportunity" and line.label:
-                        pair = (line.account_id, fold_name(line.label))
-                        open_by_label[pair] = None if pair in open_by_label else line.id  # None: ambiguous
-            candidate = open_by_label.get((account_id, fold_name(label)))
+            pair = (account_id, _fold(label))
+            label_pairs.add(pair)
+        pending.append((position, row, account_id, crm, label, amount, kind, line_date, probability, existing, key,
+                        pair, same))
+    # the stored lines those rows can match, in the order of their ids (the first one stored wins)
+    by_key: dict = {}  # (account, kind, date, amount, label) -> id
+    by_key_bare: dict = {}  # the same, of the lines stored without a CRM id
+    if keys_bare and connection.execute(select(RevenueLine.id).where(_BARE).limit(1)).first() is None:
+        keys_bare = set()  # no line is stored without a CRM id (the CRM id's index says so at once)
+    for keys, bare in ((keys_any, False), (keys_bare, True)):
+        if not keys:
+            continue
+        for line in sorted(_lines_by_keys(connection, keys, bare), key=lambda line: line.id):
+            natural = (line.account_id, line.kind, line.line_date, round(line.amount, 2), line.label or "")
+            if natural in keys:
+                stored_of.setdefault(line.id, line)
+                if not bare:
+                    by_key.setdefault(natural, line.id)
+                if not line.crm_id:
+                    by_key_bare.setdefault(natural, line.id)
+    open_by_label: dict = {}  # (account, label folded) -> id of the one open opportunity, else None
+    for line in sorted(_open_deals(connection, label_pairs), key=lambda line: line.id):
+        stored_of.setdefault(line.id, line)  # an open deal: its date, amount and stage change, it stays one line
+        pair = (line.account_id, _fold(line.label))
+        open_by_label[pair] = None if pair in open_by_label else line.id  # None: ambiguous
+    # second pass: the row's match, its action and what will be written
+    seen: dict = {}
+    planned = []
+    del keys_any, keys_bare, label_pairs
+    for index_ in range(len(pending)):
+        position, row, account_id, crm, label, amount, kind, line_date, probability, existing, key, pair, same = \
+            pending[index_]
+        pending[index_] = None  # released as the rows are planned: a large file's memory
+        planned.append(row)
+        if existing is None and key is not None:
+            existing = (by_key if crm is None else by_key_bare).get(key)
+        if existing is None and pair is not None:
+            candidate = open_by_label.get(pair) if open_by_label else None
             if candidate is not None and (crm is None or not stored_of[candidate].crm_id):
                 existing = candidate
         row.target_id = existing
@@ -1748,9 +1935,10 @@ def _plan_revenue(session: Session, table: RawTable, cells: _Cells, today: date,
                 _problem(row, cells, position, "amount", "required")
             if dates[position] is None:
                 _problem(row, cells, position, "date", "required")
-        row.values = {"account_name": account_names_of.get(account_id), "crm_id": crm, "kind": kind, "label": label,
-                      "amount": amount, "date": line_date, "probability_pct": probability}
-        if before is not None:  # as it will be stored: an empty cell keeps the stored value
+        if shown:
+            row.values = {"account_name": account_names_of.get(account_id), "crm_id": crm, "kind": kind,
+                          "label": label, "amount": amount, "date": line_date, "probability_pct": probability}
+        if shown and before is not None:  # as it will be stored: an empty cell keeps the stored value
             for name, stored in (("crm_id", before.crm_id), ("label", before.label), ("amount", before.amount),
                                  ("date", before.line_date), ("probability_pct", before.probability_pct)):
                 if row.values[name] is None:
@@ -1765,7 +1953,8 @@ def _plan_revenue(session: Session, table: RawTable, cells: _Cells, today: date,
             continue
         if existing is not None:
             row.action = "update"
-        same = crm_key(crm) if crm is not None else key  # a CRM id (text) or a natural key (tuple): never equal
+        if crm is None:
+            same = key  # a CRM id (text) or a natural key (tuple): never equal
         if same is not None:
             first = seen.get(same) or (seen.get(existing) if existing is not None else None)
             if first is not None:
@@ -1775,20 +1964,17 @@ def _plan_revenue(session: Session, table: RawTable, cells: _Cells, today: date,
                 seen[same] = row.number
                 if existing is not None:
                     seen[existing] = row.number  # an id (int): never equal to a text or a tuple
-        row.stored = {"account_id": account_id, "crm_id": crm, "kind": kind, "label": label, "amount": amount,
-                      "line_date": line_date, "probability_pct": probability}
+        row.stored = (account_id, crm, kind, label, amount, line_date, probability)  # in _LINE_FIELDS order
     return planned
 
 
-def _revenue_year_totals(session: Session, planned: Sequence[_Row], lines: Sequence) -> tuple[YearTotal, ...]:
+def _revenue_year_totals(session: Session, planned: Sequence[_Row], summed: bool = True) -> tuple[YearTotal, ...]:
     """Every account-year the planned rows touch (a won or invoice line added, changed or removed),
     with the AccountYear.revenue stored and the sum of won and invoice lines once the rows are
-    written (an empty cell keeps the stored value, as the writer does)."""
-    totals: dict[tuple[int, int], float] = {}
-    for line in lines:
-        if line.kind in ("won", "invoice"):
-            pair = (line.account_id, line.line_date.year)
-            totals[pair] = totals.get(pair, 0.0) + line.amount
+    written (an empty cell keeps the stored value, as the writer does). Only the touched
+    accounts' sums are read (summed by the database); not ``summed``, the stored lines are not
+    read at all (the writer sums every touched account-year once written)."""
+    changes: list[tuple[tuple[int, int], float]] = []  # (account, year), amount added (or taken off)
     touched: set[tuple[int, int]] = set()
     for row in planned:
         if row.refused or row.action == "skip":
@@ -1796,37 +1982,40 @@ def _revenue_year_totals(session: Session, planned: Sequence[_Row], lines: Seque
         before = row.before
         if before is not None and before.kind in ("won", "invoice"):
             pair = (before.account_id, before.line_date.year)
-            totals[pair] = totals.get(pair, 0.0) - before.amount
+            changes.append((pair, -before.amount))
             touched.add(pair)
         if row.action == "remove":
             continue
-        values = row.stored
-
-        def merged(name, stored_name=None):
-            value = values.get(name)
-            return value if value is not None or before is None else getattr(before, stored_name or name)
-
-        kind, account_id = merged("kind"), merged("account_id")
-        amount, line_date = merged("amount"), merged("line_date")
+        account_id, _crm, kind, _label, amount, line_date, _probability = row.stored
+        if before is not None:  # an empty cell keeps the stored value
+            kind = kind if kind is not None else before.kind
+            account_id = account_id if account_id is not None else before.account_id
+            amount = amount if amount is not None else before.amount
+            line_date = line_date if line_date is not None else before.line_date
         if kind in ("won", "invoice") and account_id is not None and amount is not None and line_date is not None:
             pair = (account_id, line_date.year)
-            totals[pair] = totals.get(pair, 0.0) + amount
+            changes.append((pair, amount))
             touched.add(pair)
+    totals = _won_sums(session, sorted({account_id for account_id, _year in touched})) if summed else {}
+    for pair, amount in changes:  # the stored sum first, then the rows in order, as once written
+        totals[pair] = totals.get(pair, 0.0) + amount
     if not touched:
         return ()
     accounts = sorted({account_id for account_id, _year in touched})
+    years = sorted({year for _account_id, year in touched})
     stored: dict[tuple[int, int], float] = {}
     names: dict[int, str] = {}
     for chunk in _chunks(accounts):
         for account_id, year, revenue in session.execute(
                 select(AccountYear.account_id, AccountYear.year, AccountYear.revenue)
-                .where(AccountYear.account_id.in_(chunk))):
+                .where(AccountYear.account_id.in_(chunk), AccountYear.year.in_(years))):
             stored[(account_id, year)] = revenue
         names |= dict(session.execute(select(Account.id, Account.name).where(Account.id.in_(chunk))).all())
+    folded = {account_id: fold_name(name) for account_id, name in names.items()}
     return tuple(sorted((YearTotal(account_id, names.get(account_id, ""), year, stored.get((account_id, year)),
                                    round(totals.get((account_id, year), 0.0), 6))
                          for account_id, year in touched),
-                        key=lambda total: (fold_name(total.account_name), total.account_id, total.year)))
+                        key=lambda total: (folded.get(total.account_id, ""), total.account_id, total.year)))
 
 
 def _revenue_kind(row: _Row, cells: _Cells, position: int, default_kind: str | None) -> str | None:
@@ -1859,8 +2048,72 @@ _LINE_FIELDS = ("account_id", "crm_id", "kind", "label", "amount", "line_date", 
 
 
 def _execute_batch(session: Session, statement, rows: list[dict]):
-    """One bulk statement (executemany) in the import's transaction."""
+    """One bulk statement (executemany) in the import's transaction: a statement with dicts, or the
+    driver's SQL text with tuples."""
+    if isinstance(statement, str):
+        return session.connection().exec_driver_sql(statement, rows)
     return session.connection().execute(statement, rows)
+
+
+def _insert_lines(session: Session, inserts: list[tuple], now: datetime, progress: _Progress) -> int:
+    """The new lines (tuples in _LINE_FIELDS order), in batches of ``BATCH_SIZE`` (executemany).
+    With a "?" driver (SQLite) the rows go to the driver as tuples, each value converted by its
+    column type's own bind processor (the values SQLAlchemy would send), which spares its per-row
+    work; else through ``insert``."""
+    table = RevenueLine.__table__
+    connection = session.connection()
+    dialect = connection.dialect
+    done = 0
+    if dialect.paramstyle != "qmark":
+        statement = insert(table).values(version=1, created_at=now, updated_at=now)
+        for chunk in _chunks(inserts, BATCH_SIZE):
+            _execute_batch(session, statement, [dict(zip(_LINE_FIELDS, values)) for values in chunk])
+            done += len(chunk)
+            progress.at(done)
+        return done
+    constants = {"version": 1, "created_at": now, "updated_at": now}
+    names = (*_LINE_FIELDS, *constants)
+    quote = dialect.identifier_preparer.quote
+    sql = (f"INSERT INTO {quote(table.name)} ({', '.join(quote(name) for name in names)}) "
+           f"VALUES ({', '.join('?' * len(names))})")
+    processors = {name: table.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in names}
+    fixed = tuple(processors[name](value) if processors[name] else value for name, value in constants.items())
+    converted = [(index, processors[name]) for index, name in enumerate(_LINE_FIELDS) if processors[name]]
+    for chunk in _chunks(inserts, BATCH_SIZE):
+        rows = []
+        for values in chunk:
+            row = list(values)
+            for index, process in converted:
+                row[index] = process(row[index])
+            rows.append((*row, *fixed))
+        _execute_batch(session, sql, rows)
+        done += len(chunk)
+        progress.at(done)
+    return done
+
+
+_WRITE_CACHE_KIB = 8192  # SQLite page cache while many lines are written
+
+
+@contextlib.contextmanager
+def _sqlite_cache(session: Session, writes: int):
+    """A larger SQLite page cache while many lines are written (``_WRITE_CACHE_KIB``, when the
+    connection's is smaller), then the connection's own again. Each new line goes into the
+    account's index at a random place: with the default 2 MB cache those pages would be read
+    again and again, and changed pages written to the log before the commit."""
+    connection = session.connection()
+    if connection.dialect.name != "sqlite" or writes < BATCH_SIZE:
+        yield
+        return
+    previous = connection.exec_driver_sql("PRAGMA cache_size").scalar()
+    if previous is None or (previous < 0 and -previous >= _WRITE_CACHE_KIB):
+        yield
+        return
+    connection.exec_driver_sql(f"PRAGMA cache_size=-{_WRITE_CACHE_KIB}")
+    try:
+        yield
+    finally:
+        connection.exec_driver_sql(f"PRAGMA cache_size={int(previous)}")
 
 
 def _write_revenue(session: Session, plan: _Plan, progress: _Progress, set_yearly_revenue: bool = False) -> dict:
@@ -1884,25 +2137,22 @@ def _write_revenue(session: Session, plan: _Plan, progress: _Progress, set_yearl
             removals.append(row.target_id)
             counts["removed"] += 1
             continue
-        touched_accounts.add(values["account_id"])
-        if values["kind"] in ("won", "invoice"):
-            touched_years.add((values["account_id"], values["line_date"].year))
+        account_id, kind, line_date = values[0], values[2], values[5]  # see _LINE_FIELDS
+        touched_accounts.add(account_id)
+        if kind in ("won", "invoice"):
+            touched_years.add((account_id, line_date.year))
         if row.target_id is None:
-            inserts.append({**values, "version": 1, "created_at": now, "updated_at": now})
+            inserts.append(values)
             counts["created"] += 1
             continue
         counts["updated"] += 1
         old = tuple(before)[1:8]  # the stored values, in _LINE_FIELDS order
         new = tuple(value if value is not None else stored
-                    for value, stored in zip((values[key] for key in _LINE_FIELDS), old))  # empty never erases
+                    for value, stored in zip(values, old))  # empty never erases
         if new != old:
             updates.append({**{f"b_{key}": value for key, value in zip(_LINE_FIELDS, new)}, "b_id": before.id,
                             "b_old": before.version, "b_version": before.version + 1, "b_now": now})
-    done = 0
-    for chunk in _chunks(inserts, BATCH_SIZE):
-        _execute_batch(session, insert(table), chunk)
-        done += len(chunk)
-        progress.at(done)
+    done = _insert_lines(session, inserts, now, progress)
     if updates:
         statement = (update(table).where(table.c.id == bindparam("b_id"), table.c.version == bindparam("b_old"))
                      .values(**{key: bindparam(f"b_{key}") for key in _LINE_FIELDS}, version=bindparam("b_version"),
@@ -1951,7 +2201,10 @@ def _pipeline(session: Session, accounts: Sequence[int]) -> dict[int, tuple[floa
 
 
 def _plan(session: Session, table: RawTable, kind: str, mapping: Mapping[str, str | None], today: date,
-          progress: _Progress, default_kind: str | None) -> _Plan:
+          progress: _Progress, default_kind: str | None, shown: bool = True) -> _Plan:
+    """``shown``: the plan is previewed (each row's display values, the year totals' sums before
+    the import). run_import needs neither for revenue: the rows it writes are not displayed and
+    every account-year the plan touches is summed again by the writer once written."""
     columns = _checked_mapping(table, kind, mapping)
     if default_kind is not None and default_kind not in LINE_KINDS:
         raise ValueError(f"default_kind must be one of {LINE_KINDS}")
@@ -1964,10 +2217,8 @@ def _plan(session: Session, table: RawTable, kind: str, mapping: Mapping[str, st
     elif kind == "contacts":
         rows = _plan_contacts(session, table, cells, today, progress)
     else:
-        rows = _plan_revenue(session, table, cells, today, progress, default_kind)
-        lines = session.connection().execute(select(RevenueLine.account_id, RevenueLine.kind, RevenueLine.amount,
-                                                    RevenueLine.line_date)).all()
-        return _Plan(kind, rows, ignored, _revenue_year_totals(session, rows, lines))
+        rows = _plan_revenue(session, table, cells, today, progress, default_kind, shown)
+        return _Plan(kind, rows, ignored, _revenue_year_totals(session, rows, shown))
     return _Plan(kind, rows, ignored)
 
 
@@ -1998,8 +2249,53 @@ def preview_import(session: Session, table: RawTable, kind: str, mapping: Mappin
                    default_kind: str | None = None) -> ImportPreview:
     """Every row as it would be stored and its problems; nothing is written. ImportFileError
     (bad_mapping, missing_required) when the mapping cannot be used."""
-    with session.no_autoflush:
+    with session.no_autoflush, _without_gc_pauses():
         return _plan(session, table, kind, mapping, today, _Progress(None, 0, 0, 0), default_kind).preview()
+
+
+class _EarlyBackup:
+    """The copy of a SQLite file (``db.backup_sqlite(path, "before-import")``) an import makes
+    before it writes, started in a thread as the import starts: the copy (disk work, the GIL
+    released) and the planning (Python work) overlap. The import waits for it (``result``,
+    whose error is raised as the copy's own) before writing anything; an import that writes
+    nothing deletes it (``discard``), as if it had never been made."""
+
+    def __init__(self, engine: Engine | None) -> None:
+        self.copy: Path | None = None
+        self.error: BaseException | None = None
+        self.thread: threading.Thread | None = None
+        path = db.sqlite_path(str(engine.url)) if engine is not None else None
+        if path is None or not path.exists():
+            return
+        self.new_folder = not db.backup_folder(path).exists()
+        self.thread = threading.Thread(target=self._copy, args=(path,), name="import-backup", daemon=True)
+        self.thread.start()
+
+    def _copy(self, path: Path) -> None:
+        try:
+            self.copy = db.backup_sqlite(path, "before-import")
+        except BaseException as exc:  # raised in the import's thread by result()
+            self.error = exc
+
+    def result(self) -> Path | None:
+        if self.thread is None:
+            return None
+        self.thread.join()
+        if self.error is not None:
+            raise self.error
+        return self.copy
+
+    def discard(self) -> None:
+        if self.thread is None:
+            return
+        self.thread.join()
+        self.thread = None
+        if self.copy is not None:
+            folder = self.copy.parent
+            self.copy.unlink(missing_ok=True)
+            if self.new_folder:
+                with contextlib.suppress(OSError):
+                    folder.rmdir()  # made for this copy only, and empty
 
 
 _WRITERS = {"accounts": _write_accounts, "contacts": _write_contacts, "revenue": _write_revenue}
@@ -2019,36 +2315,38 @@ def run_import(engine: Engine, table: RawTable, kind: str, mapping: Mapping[str,
     ``year_totals`` gives, per touched account-year, the revenue stored before the import and the
     lines' total after it."""
     copy = None
+    early = _EarlyBackup(engine if backup else None)  # copied while the rows are planned
     try:
-        with db.session_scope(engine) as session:
+        with _without_gc_pauses(), db.session_scope(engine) as session:
             with session.no_autoflush:
                 plan = _plan(session, table, kind, mapping, today, _Progress(progress, 0.0, 0.5, len(table.rows)),
-                             default_kind)
-            preview = plan.preview()
-            problems = preview.problems
-            rejected = preview.counts["reject"]
+                             default_kind, shown=False)
+            counts, problems = plan.summary()
+            rejected = counts["reject"]
             if rejected and not only_valid:
                 raise ImportRefused(problems, rejected)
-            writes = sum(preview.counts[action] for action in ("create", "update", "remove"))
+            writes = sum(counts[action] for action in ("create", "update", "remove"))
             if writes and backup:
-                path = db.sqlite_path(str(engine.url))
-                if path is not None and path.exists():
-                    copy = db.backup_sqlite(path, "before-import")
+                copy = early.result()  # waited for: nothing is written before the copy is whole
             written = {"created": 0, "updated": 0, "years_updated": 0}
             if writes:
                 writer_progress = _Progress(progress, 0.5, 1.0, writes)
                 if kind == "revenue":
-                    written = _write_revenue(session, plan, writer_progress, set_yearly_revenue)
+                    with _sqlite_cache(session, writes):
+                        written = _write_revenue(session, plan, writer_progress, set_yearly_revenue)
                 else:
                     written = _WRITERS[kind](session, plan, writer_progress)
     except (StaleDataError, IntegrityError) as exc:  # someone wrote the same records meanwhile
         raise ConflictError(kind) from exc
+    finally:
+        if copy is None:
+            early.discard()  # nothing to write (or no import): no copy either
     if progress is not None:
         progress(1.0)
     return ImportResult(kind=kind, read=len(plan.rows), created=written["created"], updated=written["updated"],
                         rejected=rejected, problems=problems, backup=copy, pipeline=written.get("pipeline", {}),
-                        years_updated=written["years_updated"], skipped=preview.counts["skip"],
-                        removed=preview.counts["remove"], year_totals=_final_totals(plan, written))
+                        years_updated=written["years_updated"], skipped=counts["skip"],
+                        removed=counts["remove"], year_totals=_final_totals(plan, written))
 
 
 def _final_totals(plan: _Plan, written: dict) -> tuple[YearTotal, ...]:

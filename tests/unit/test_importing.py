@@ -1108,3 +1108,71 @@ def test_digit_groups_must_be_three_digits(engine, cell, expected):
                        separator=";")
     row = _preview(engine, table, "revenue").rows[0]
     assert (row.values["amount"] if row.action != "reject" else row.problems[0].code) == expected
+
+
+def test_a_revenue_file_matches_the_right_lines_among_many_unrelated_stored_ones(engine):
+    """Only the stored lines a file can match are read (by its CRM ids, in chunks, then by natural
+    key and open deal within its accounts): lines of other accounts and ids never get in the way,
+    and the year totals and the pipeline still sum every stored line of the touched accounts."""
+    accounts = _csv_table(["Name", "Sector"], ["Acme", "Energy"], ["Beta", "Energy"], ["Gamma", "Energy"])
+    run_import(engine, accounts, "accounts", propose_mapping(accounts.headers, "accounts"), today=TODAY)
+    ids = {account.name: account.id for account in _accounts(engine).values()}
+    with db.session_scope(engine) as session:
+        for number in range(1, 1201):  # more ids than one IN (...) list holds
+            account = ("Acme", "Beta", "Gamma")[number % 3]
+            kind = ("won", "invoice", "opportunity")[number % 3]
+            session.add(RevenueLine(account_id=ids[account], crm_id=f"L{number:05d}", kind=kind, label=f"Deal {number}",
+                                    amount=float(number), line_date=date(2024 + number % 2, 1 + number % 12, 1),
+                                    probability_pct=50.0 if kind == "opportunity" else None))
+        session.add(RevenueLine(account_id=ids["Acme"], crm_id="0065g00000AbCdEAAV", kind="won", label="Salesforce",
+                                amount=10.0, line_date=date(2025, 3, 1)))
+        session.add(RevenueLine(account_id=ids["Acme"], crm_id=None, kind="invoice", label="Bare",
+                                amount=99.5, line_date=date(2025, 4, 1)))
+        session.add(RevenueLine(account_id=ids["Beta"], crm_id=None, kind="invoice", label="Bare",
+                                amount=99.5, line_date=date(2025, 4, 1)))
+        session.add(RevenueLine(account_id=ids["Acme"], crm_id=None, kind="opportunity", label="Fleet  Renewal",
+                                amount=500.0, line_date=date(2026, 6, 1), probability_pct=20.0))
+    with Session(engine) as session:
+        before = {line.crm_id or f"{line.account_id}:{line.label}": (line.id, line.amount, line.version)
+                  for line in session.execute(select(RevenueLine)).scalars()}
+    headers = ["Id", "Account", "Amount", "Date", "Name", "Stage", "Probability"]
+    rows = [[f"L{number:05d}", "Acme", f"{number + 0.25}", "2025-05-01", f"Deal {number}", "Closed Won", "100"]
+            for number in range(3, 1201, 3)]  # Acme's own lines, by their ids
+    rows += [["0065g00000AbCdE", "Acme", "11", "2025-03-01", "Salesforce", "Closed Won", "100"],  # 15 for 18
+             ["006NEW0001", "Acme", "99.5", "2025-04-01", "Bare", "Invoice", ""],  # Acme's line without id
+             ["", "Acme", "650", "2026-07-01", "fleet renewal", "Negotiation", "60"],  # the open deal, by label
+             ["006NEW0002", "Gamma", "7", "2025-08-01", "New", "Closed Won", "100"]]  # a new line
+    table = _csv_table(headers, *rows)
+    preview = _preview(engine, table, "revenue")
+    assert (preview.counts["update"], preview.counts["create"], preview.counts["reject"]) == (403, 1, 0)
+    result = run_import(engine, table, "revenue", propose_mapping(table.headers, "revenue"), today=TODAY)
+    assert (result.created, result.updated, result.rejected) == (1, 403, 0)
+    with Session(engine) as session:
+        after = {line.id: line for line in session.execute(select(RevenueLine)).scalars()}
+    for number in range(1, 1201):
+        line_id, amount, version = before[f"L{number:05d}"]
+        line = after[line_id]
+        if number % 3 == 0:
+            assert (line.kind, line.amount, line.line_date, line.version) == ("won", number + 0.25, date(2025, 5, 1), 2)
+        else:
+            assert (line.amount, line.version) == (amount, version)  # another account's line: untouched
+    assert after[before["0065g00000AbCdEAAV"][0]].amount == 11.0
+    bare = after[before[f"{ids['Acme']}:Bare"][0]]
+    assert (bare.crm_id, bare.amount, bare.version) == ("006NEW0001", 99.5, 2)  # its id stored
+    assert after[before[f"{ids['Beta']}:Bare"][0]].crm_id is None
+    fleet = after[before[f"{ids['Acme']}:Fleet  Renewal"][0]]
+    assert (fleet.amount, fleet.probability_pct, fleet.label) == (650.0, 60.0, "fleet renewal")
+    assert len(after) == len(before) + 1
+    sums: dict[tuple[int, int], float] = {}
+    for line in after.values():
+        if line.kind in ("won", "invoice"):
+            pair = (line.account_id, line.line_date.year)
+            sums[pair] = sums.get(pair, 0.0) + line.amount
+    touched = {(ids["Acme"], 2024), (ids["Acme"], 2025), (ids["Gamma"], 2025)}  # Acme's 2024 lines moved to 2025
+    assert {(total.account_id, total.year): total.lines_total for total in result.year_totals} == {
+        pair: pytest.approx(sums.get(pair, 0.0)) for pair in touched}
+    assert {(total.account_id, total.year): total.lines_total for total in preview.year_totals} == {
+        (total.account_id, total.year): pytest.approx(total.lines_total) for total in result.year_totals}
+    open_acme = [line for line in after.values() if line.account_id == ids["Acme"] and line.kind == "opportunity"]
+    assert result.pipeline[ids["Acme"]] == pytest.approx(
+        (sum(line.amount for line in open_acme), sum(line.amount * line.probability_pct / 100 for line in open_acme)))
