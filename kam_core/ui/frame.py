@@ -6,6 +6,7 @@ import streamlit as st
 
 from kam_core.db import database_url
 from kam_core.directory import AccountDirectory, selector_options
+from kam_core.formatting import grouped
 from kam_core.i18n import LANGUAGES
 from kam_core.ui import readers, state
 from kam_core.ui.i18n import LANGUAGE_KEY, language, t
@@ -44,7 +45,8 @@ def account_selector() -> int | None:
     query = ""
     if len(directory) > SELECTOR_LIMIT:  # a large programme: a shortlist, and a search for any other account
         query = st.sidebar.text_input(t("frame.find_account"), key=state.SEARCH_KEY,
-                                      placeholder=t("frame.find_account_placeholder", count=len(directory)))
+                                      placeholder=t("frame.find_account_placeholder",
+                                                                count=grouped(len(directory), language())))
     options = selector_options(directory, selected=selected, recent=state.recent_accounts(selected), query=query,
                                limit=SELECTOR_LIMIT)
     st.session_state[state.SELECTOR_KEY] = selected
@@ -59,9 +61,9 @@ def shortlist_caption(options, total: int, query: str) -> None:
     if options.searched:
         key = "frame.no_match" if not options.matched else (
             "frame.matches_more" if options.matched > SELECTOR_LIMIT else "frame.matches")
-        st.sidebar.caption(t(key, count=options.matched, shown=SELECTOR_LIMIT, query=query))
+        st.sidebar.caption(t(key, count=grouped(options.matched, language()), shown=SELECTOR_LIMIT, query=query))
     elif total > SELECTOR_LIMIT:
-        st.sidebar.caption(t("frame.shortlist", shown=len(options.ids), total=total))
+        st.sidebar.caption(t("frame.shortlist", shown=len(options.ids), total=grouped(total, language())))
 
 
 def programme_caption() -> None:

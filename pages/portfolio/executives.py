@@ -102,7 +102,7 @@ def timeline() -> None:
         st.info(t("home.no_engagements"))
         return
     if view.shown < view.accounts:
-        st.caption(t("executives.timeline_first", shown=view.shown, total=view.accounts))
+        st.caption(t("executives.timeline_first", shown=view.shown, total=fmt.grouped(view.accounts, language())))
     draw_chart("engagement_timeline", (start, end, today()),
                lambda: engagement.timeline_chart(view.rows, labels=timeline_labels(), today=today()), width="stretch")
     st.download_button(t("executives.ics", count=view.planned), lambda: calendar(start, end),

@@ -64,12 +64,13 @@ def stage_board(board) -> None:
 
 def every_handshake(board) -> None:
     """The whole board as a table: sortable, and a ticked row opens the handshake."""
-    with st.expander(t("handshakes.all", count=len(board)), expanded=len(board) > CARDS_PER_LANE):
+    crowded = board["stage"].fillna(NO_HANDSHAKE).value_counts().max() > CARDS_PER_LANE if len(board) else False
+    with st.expander(t("handshakes.all", count=len(board)), expanded=bool(crowded)):  # open when a lane is cut
         st.caption(t("handshakes.all_help"))
         stages = labels("stage", HANDSHAKE_STAGES)
         shown = pd.DataFrame({
             "name": board["name"], "stage": board["stage"].map(stages).fillna(t("handshakes.no_handshake")),
-            "days": board["days_in_stage"], "stuck": board["stuck"], "next_review": board["next_review_on"],
+            "days": board["days_in_stage"], "stuck": board["stuck"], "next_review": pd.to_datetime(board["next_review_on"]),
             "late_ours": board["overdue_ours"], "late_theirs": board["overdue_theirs"], "kam": board["kam"]})
         picked = st.dataframe(shown, hide_index=True, width="stretch", on_select="rerun",
                               selection_mode="single-row", key="handshakes_table", column_config={
