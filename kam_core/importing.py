@@ -2137,18 +2137,18 @@ def _write_revenue(session: Session, plan: _Plan, progress: _Progress, set_yearl
             removals.append(row.target_id)
             counts["removed"] += 1
             continue
-        account_id, kind, line_date = values[0], values[2], values[5]  # see _LINE_FIELDS
+        old = tuple(before)[1:8] if row.target_id is not None else None  # the stored values, in _LINE_FIELDS order
+        new = values if old is None else tuple(value if value is not None else stored
+                                               for value, stored in zip(values, old))  # empty never erases
+        account_id, kind, line_date = new[0], new[2], new[5]  # see _LINE_FIELDS; an empty date keeps the stored one
         touched_accounts.add(account_id)
         if kind in ("won", "invoice"):
             touched_years.add((account_id, line_date.year))
-        if row.target_id is None:
+        if old is None:
             inserts.append(values)
             counts["created"] += 1
             continue
         counts["updated"] += 1
-        old = tuple(before)[1:8]  # the stored values, in _LINE_FIELDS order
-        new = tuple(value if value is not None else stored
-                    for value, stored in zip(values, old))  # empty never erases
         if new != old:
             updates.append({**{f"b_{key}": value for key, value in zip(_LINE_FIELDS, new)}, "b_id": before.id,
                             "b_old": before.version, "b_version": before.version + 1, "b_now": now})

@@ -1176,3 +1176,17 @@ def test_a_revenue_file_matches_the_right_lines_among_many_unrelated_stored_ones
     open_acme = [line for line in after.values() if line.account_id == ids["Acme"] and line.kind == "opportunity"]
     assert result.pipeline[ids["Acme"]] == pytest.approx(
         (sum(line.amount for line in open_acme), sum(line.amount * line.probability_pct / 100 for line in open_acme)))
+
+
+def test_an_empty_date_cell_keeps_the_stored_date_of_a_won_line(engine, tmp_path):
+    _import(engine, salesforce_accounts(tmp_path), "accounts")
+    _import(engine, salesforce_opportunities(tmp_path), "revenue", set_yearly_revenue=True)
+    before = _years(engine)
+    table = _csv_table(["Opportunity ID", "Account ID", "Amount", "Close Date", "Stage", "Probability (%)"],
+                       ["0065g0000008", FRANCE, "12000", "", "Closed Won", "100"])
+    result = run_import(engine, table, "revenue", propose_mapping(table.headers, "revenue"), today=TODAY,
+                        set_yearly_revenue=True)
+    assert (result.updated, result.rejected) == (1, 0)
+    after = _years(engine)
+    changed = {key for key in after if after[key] != before.get(key)}
+    assert len(changed) == 1 and after[changed.pop()] != 0  # the amount changed in the line's own (stored) year
