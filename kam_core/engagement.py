@@ -217,7 +217,8 @@ def _people(session: Session, ids: list[int]) -> dict[int, tuple[list[str], list
     return people
 
 
-def engagements_between(session: Session, start: date, end: date, account_id: int | None = None) -> pd.DataFrame:
+def engagements_between(session: Session, start: date, end: date, account_id: int | None = None,
+                        account_ids: list[int] | None = None) -> pd.DataFrame:
     """Engagements of any status from ``start`` to ``end`` (both included), of the account or of
     every account in the programme, by date then account; ``executives`` and ``stakeholders``
     are names joined with ", " ("" when the engagement serves no pairing)."""
@@ -228,6 +229,8 @@ def engagements_between(session: Session, start: date, end: date, account_id: in
              .order_by(Engagement.on_date, Account.name_key, Engagement.id))
     if account_id is not None:
         query = query.where(Engagement.account_id == account_id)
+    if account_ids is not None:  # a few accounts (a timeline's)
+        query = query.where(Engagement.account_id.in_(account_ids))
     rows = session.execute(query).all()
     people = _people(session, [row[0] for row in rows])
     frame = pd.DataFrame([(*row, ", ".join(people[row[0]][0]), ", ".join(people[row[0]][1])) for row in rows],
@@ -307,15 +310,20 @@ class PortfolioTimeline:
     planned: int  # planned engagements, every account
 
 
-def portfolio_timeline(rows: pd.DataFrame, today: date, limit: int) -> PortfolioTimeline:
-    """The timeline of the programme's engagements (``rows`` as ``engagements_between`` gives them),
-    kept to ``limit`` accounts (``timeline_accounts``)."""
-    accounts = int(rows["account_id"].nunique()) if len(rows) else 0
-    shown = rows
-    if accounts > limit:
-        shown = rows[rows["account_id"].isin(timeline_accounts(rows, today, limit))]
+def portfolio_timeline(session: Session, start: date, end: date, today: date, limit: int) -> PortfolioTimeline:
+    """The programme's engagements from ``start`` to ``end`` kept to ``limit`` accounts
+    (``timeline_accounts``): the accounts are chosen on (account, date, status) alone, and only the
+    chosen accounts' engagements are read whole."""
+    compact = rows_frame(session.execute(
+        select(Engagement.account_id, Engagement.on_date, Engagement.status)
+        .join(Account, Account.id == Engagement.account_id)
+        .where(Engagement.on_date >= start, Engagement.on_date <= end, Account.status != "archived")).all(),
+        ["account_id", "on_date", "status"])
+    accounts = int(compact["account_id"].nunique())
+    chosen = timeline_accounts(compact, today, limit) if accounts > limit else None
+    shown = engagements_between(session, start, end, account_ids=chosen) if accounts else compact.iloc[0:0]
     return PortfolioTimeline(shown[[column for column in TIMELINE_COLUMNS if column in shown]].reset_index(drop=True),
-                             accounts, min(accounts, limit), int((rows["status"] == "planned").sum()) if len(rows) else 0)
+                             accounts, min(accounts, limit), int((compact["status"] == "planned").sum()))
 
 
 TIMELINE_COLUMNS = ["on_date", "account", "status", "kind", "objective", "executives", "stakeholders"]

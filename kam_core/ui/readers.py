@@ -364,7 +364,8 @@ def engagements(start: date, end: date, account_id: int | None = None) -> pd.Dat
 
 @st.cache_data(**_CACHE)
 def _portfolio_timeline(url: str, day: date, start: date, end: date, limit: int) -> engagement.PortfolioTimeline:
-    return engagement.portfolio_timeline(_engagements(url, start, end, None), day, limit)
+    with Session(get_engine(url)) as session:
+        return engagement.portfolio_timeline(session, start, end, day, limit)
 
 
 def portfolio_timeline(start: date, end: date, limit: int) -> engagement.PortfolioTimeline:

@@ -372,31 +372,18 @@ def test_a_crowded_timeline_keeps_the_accounts_met_next_then_those_met_last():
     assert timeline_accounts(rows.iloc[0:0], day, 3) == []
 
 
-def test_the_portfolio_timeline_counts_every_account_and_plan_but_keeps_the_rows_shown():
-    import pandas as pd
+def test_the_portfolio_timeline_counts_every_account_and_plan_but_reads_the_accounts_shown(demo_engine):
+    from kam_core.engagement import portfolio_timeline, timeline_accounts
 
-    from kam_core.engagement import portfolio_timeline
-
-    rows = pd.DataFrame([
-        {"account_id": i, "account": f"A{i}", "on_date": date(2026, 12, i), "status": "planned", "kind": "meeting",
-         "objective": "", "executives": "", "stakeholders": "", "engagement_id": i} for i in range(1, 7)])
-    view = portfolio_timeline(rows, date(2026, 11, 26), 4)
-    assert (view.accounts, view.shown, view.planned) == (6, 4, 6)
-    assert view.rows["account"].tolist() == ["A1", "A2", "A3", "A4"] and "engagement_id" not in view.rows
-    assert portfolio_timeline(rows.iloc[0:0], date(2026, 11, 26), 4).accounts == 0
-
-
-def test_a_brief_gives_the_figures_and_segment_of_the_account_table_reading_only_its_account(demo_engine):
-    import pandas as pd
-
+    start, end = TODAY - timedelta(days=183), TODAY + timedelta(days=183)
     with Session(demo_engine) as session:
-        table = account_table(session, TODAY).set_index("account_id")
-        for row in engagements_between(session, TODAY - timedelta(days=60), TODAY + timedelta(days=120)).itertuples():
-            brief = build_brief(session, int(row.engagement_id), TODAY)
-            expected = table.loc[brief.account_id]
-            assert brief.segment == expected["segment"], brief.account
-            assert brief.figures.revenue_year == expected["revenue_year"]
-            for mine, theirs in ((brief.figures.revenue, expected["revenue"]),
-                                 (brief.figures.growth_pct, expected["growth_pct"]),
-                                 (brief.figures.share_of_wallet_pct, expected["share_of_wallet_pct"])):
-                assert (mine is None and pd.isna(theirs)) or mine == pytest.approx(float(theirs)), brief.account
+        every = engagements_between(session, start, end)
+        view = portfolio_timeline(session, start, end, TODAY, 4)
+        whole = portfolio_timeline(session, start, end, TODAY, 1000)
+    assert view.accounts == every["account_id"].nunique() > 4 and view.shown == 4
+    assert view.planned == int((every["status"] == "planned").sum())
+    chosen = timeline_accounts(every, TODAY, 4)
+    names = set(every.loc[every["account_id"].isin(chosen), "account"])
+    assert set(view.rows["account"]) == names and len(view.rows) == int(every["account_id"].isin(chosen).sum())
+    assert "engagement_id" not in view.rows
+    assert len(whole.rows) == len(every) and whole.shown == whole.accounts
