@@ -26,6 +26,7 @@ from sqlalchemy import Integer, and_, case, cast, func, select
 from sqlmodel import Session
 
 from kam_core.models import AXES, Account, AccountYear, Criterion, Score
+from kam_core.portfolio import axis_sums
 
 
 @dataclass(frozen=True)
@@ -62,24 +63,13 @@ def account_figures(session: Session, account_id: int, year: int) -> AccountFigu
     return AccountFigures(year, revenue, growth, share)
 
 
-def _axis_sums(period: str):
-    """Per account and axis of ``period``: the weighted sum of the active criteria's scores, the sum of
-    their weights and how many there are (``portfolio.axis_scores``'s inner join on active criteria)."""
-    return (select(Score.account_id.label("account_id"), Criterion.axis.label("axis"),
-                   func.coalesce(func.sum(Score.value * Criterion.weight), 0.0).label("weighted"),
-                   func.coalesce(func.sum(Criterion.weight), 0.0).label("weight"), func.count().label("scored"))
-            .join(Criterion, Criterion.id == Score.criterion_id)
-            .where(Score.period == period, Criterion.active)
-            .group_by(Score.account_id, Criterion.axis))
-
-
 def axis_positions(session: Session, period: str, exclude: int | None = None) -> dict[int, tuple[float, float]]:
     """(attractiveness, strength) of every account fully scored on both axes in ``period``, exactly as
     ``portfolio.segments`` gives them (same arithmetic and rounding), from per-account sums the
     database computes."""
     expected = dict(session.execute(select(Criterion.axis, func.count(Criterion.id))
                                     .where(Criterion.active).group_by(Criterion.axis)).all())
-    statement = _axis_sums(period)
+    statement = axis_sums(period)
     if exclude is not None:
         statement = statement.where(Score.account_id != exclude)
     rows = session.execute(statement).all()
@@ -126,7 +116,7 @@ def binned_others(session: Session, period: str, year: int, account_id: int, ste
     answer has at most (10 / step)² rows whatever the size of the portfolio."""
     columns = ["account_id", "attractiveness", "strength", "revenue", "accounts"]
     cells = max(1, int(round(10.0 / step)))
-    sums = _axis_sums(period).where(Score.account_id != account_id).subquery()
+    sums = axis_sums(period).where(Score.account_id != account_id).subquery()
     expected = (select(Criterion.axis.label("axis"), func.count(Criterion.id).label("wanted"))
                 .where(Criterion.active).group_by(Criterion.axis).subquery())
     mean = func.round(sums.c.weighted * 1.0 / sums.c.weight, 6)

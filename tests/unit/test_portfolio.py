@@ -59,3 +59,19 @@ def test_a_mean_equal_to_the_threshold_counts_as_high():
     row = axis_scores(_scores([(1, 1, 4.1), (1, 2, 5.1), (1, 3, 5.0)]), criteria).iloc[0]
     assert row["attractiveness"] == 5.0  # 0.41 + 4.59, not 4.999999999999999
     assert quadrant_of(row["attractiveness"], row["strength"]) == "strategic"
+
+
+def test_the_programme_axis_scores_summed_by_the_database_equal_the_scores_read_row_by_row(demo_engine):
+    from sqlmodel import Session
+
+    from kam_core.portfolio import load_criteria, load_scores, programme_axis_scores
+    from kam_core.scoring import scored_periods
+
+    with Session(demo_engine) as session:
+        periods = scored_periods(session)
+        assert len(periods) > 1
+        for period in periods:
+            fast = programme_axis_scores(session, period)
+            slow = axis_scores(load_scores(session, period), load_criteria(session))
+            pd.testing.assert_frame_equal(fast.reset_index(drop=True), slow.reset_index(drop=True),
+                                          check_dtype=False)
