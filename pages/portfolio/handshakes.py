@@ -70,7 +70,8 @@ def every_handshake(board) -> None:
         stages = labels("stage", HANDSHAKE_STAGES)
         shown = pd.DataFrame({
             "name": board["name"], "stage": board["stage"].map(stages).fillna(t("handshakes.no_handshake")),
-            "days": board["days_in_stage"], "stuck": board["stuck"], "next_review": pd.to_datetime(board["next_review_on"]),
+            "days": board["days_in_stage"], "stuck": board["stuck"],
+            "next_review": [day.isoformat() if day is not None else "" for day in board["next_review_on"]],  # sorts
             "late_ours": board["overdue_ours"], "late_theirs": board["overdue_theirs"], "kam": board["kam"]})
         picked = st.dataframe(shown, hide_index=True, width="stretch", on_select="rerun",
                               selection_mode="single-row", key="handshakes_table", column_config={
@@ -78,7 +79,7 @@ def every_handshake(board) -> None:
                                   "stage": t("handshakes.column.stage"),
                                   "days": st.column_config.NumberColumn(t("handshakes.column.days"), format="%d"),
                                   "stuck": st.column_config.CheckboxColumn(t("handshakes.column.stuck")),
-                                  "next_review": st.column_config.DateColumn(t("handshakes.column.next_review")),
+                                  "next_review": st.column_config.TextColumn(t("handshakes.column.next_review")),
                                   "late_ours": st.column_config.NumberColumn(t("handshakes.column.late_ours")),
                                   "late_theirs": st.column_config.NumberColumn(t("handshakes.column.late_theirs")),
                                   "kam": t("column.kam")})
