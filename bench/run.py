@@ -587,6 +587,9 @@ def server_script_cache():
     from streamlit.runtime.scriptrunner.script_cache import ScriptCache
     from streamlit.testing.v1 import app_test, local_script_runner
 
+    for module in (app_test, local_script_runner):  # Streamlit 1.67 names it there; fail loudly if that changes
+        if getattr(module, "ScriptCache", None) is not ScriptCache:
+            raise RuntimeError(f"{module.__name__} no longer uses ScriptCache: update bench.run.server_script_cache")
     shared = ScriptCache()
     saved = app_test.ScriptCache, local_script_runner.ScriptCache
     app_test.ScriptCache = local_script_runner.ScriptCache = lambda: shared

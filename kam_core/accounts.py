@@ -174,9 +174,9 @@ def parent_rules(session: Session, account_id: int | None) -> ParentRules:
     parents = _parents(session)
     current, excluded = None, frozenset()
     if account_id is not None:
-        current_id = parents.get(account_id)
-        if current_id is not None:
-            current = (current_id, session.get(Account, current_id).name)
+        head = session.get(Account, parents[account_id]) if parents.get(account_id) is not None else None
+        if head is not None:  # a link to a row gone (foreign keys off at some point) is no head
+            current = (head.id, head.name)
         excluded = frozenset(_descendants(parents, account_id) | {account_id})
     heads = session.execute(select(Account.id).where(Account.id.in_(
         select(Account.parent_id).where(Account.parent_id.is_not(None)).scalar_subquery()),

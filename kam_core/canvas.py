@@ -25,6 +25,7 @@ import pandas as pd
 from sqlalchemy import and_, distinct, func, select
 from sqlmodel import Session
 
+from kam_core.frames import rows_frame
 from kam_core.models import (
     Account, AccountPlan, AccountYear, Action, Competitor, Objective, Priority, Stakeholder, SwotItem,
     ValueProposition, WhiteSpaceCell,
@@ -47,20 +48,23 @@ def _filled_text(column):
 
 def section_facts(session: Session, account_ids: Iterable[int] | None = None) -> pd.DataFrame:
     """Raw counts per account that the completeness rules read (one grouped query per fact)."""
-    ids = select(Account.id) if account_ids is None else list(account_ids)
+    ids = None if account_ids is None else list(account_ids)
+
+    def of(column):  # every account: no filter (an IN over every id costs a lookup per row)
+        return [] if ids is None else [column.in_(ids)]
 
     def per_account(model, *where):
-        statement = select(model.account_id, func.count(model.id)).where(model.account_id.in_(ids), *where)
+        statement = select(model.account_id, func.count(model.id)).where(*of(model.account_id), *where)
         return _counts(session, statement.group_by(model.account_id))
 
     priorities_with_vp = _counts(session, select(Priority.account_id, func.count(distinct(Priority.id)))
                                  .join(ValueProposition, ValueProposition.priority_id == Priority.id)
-                                 .where(Priority.account_id.in_(ids)).group_by(Priority.account_id))
+                                 .where(*of(Priority.account_id)).group_by(Priority.account_id))
     swot_kinds = _counts(session, select(SwotItem.account_id, func.count(distinct(SwotItem.kind)))
-                         .where(SwotItem.account_id.in_(ids)).group_by(SwotItem.account_id))
+                         .where(*of(SwotItem.account_id)).group_by(SwotItem.account_id))
     accounts = session.execute(
-        select(Account.id, Account.potential_3y).where(Account.id.in_(ids)).order_by(Account.id)).all()
-    facts = pd.DataFrame(accounts, columns=["account_id", "potential_3y"]).set_index("account_id")
+        select(Account.id, Account.potential_3y).where(*of(Account.id)).order_by(Account.id)).all()
+    facts = rows_frame(accounts, ["account_id", "potential_3y"]).set_index("account_id")
     series = {
         "revenue_years": per_account(AccountYear),
         "business": per_account(AccountPlan, _filled_text(AccountPlan.business)),

@@ -17,16 +17,26 @@ MAX_LABELLED = 40
 QUADRANT_FILL = {"strategic": "#E3F1EA", "develop": "#FBF0DD", "maintain": "#E4EDF8", "opportunistic": "#F1F2F4"}
 
 
-_TRANSFORMER_LOCK = threading.Lock()  # Altair's data transformer is global to the process's threads
+_ALTAIR_LOCK = threading.Lock()  # Altair's data transformer and theme are global to the process's threads
+VALIDATE_SPECS = False  # the tests turn it on: every spec a page or a file draws is checked against the schema
+
+
+def chart_dict(chart: alt.TopLevelMixin) -> dict:
+    """The Vega-Lite spec of ``chart`` with its data inline and no row limit (a programme of 10,000
+    accounts draws 10,000 bubbles), for the files (PNG, SVG, the QBR deck). Every switch of
+    Altair's global settings happens under one lock, shared with ``chart_spec``: two sessions
+    exporting at once never see each other's transformer."""
+    with _ALTAIR_LOCK, alt.data_transformers.disable_max_rows():
+        return chart.to_dict(validate=VALIDATE_SPECS)
 
 
 def chart_spec(chart: alt.TopLevelMixin) -> dict:
     """The Vega-Lite spec of ``chart``, its tables kept as DataFrames under ``datasets`` (a page
     draws it with ``st.vega_lite_chart``, which sends them as Arrow, like ``st.altair_chart``).
 
-    Built once and drawn at every rerun: building an Altair chart and turning it into a spec
-    validates it against the Vega-Lite schema, which costs more than drawing it. The spec is not
-    validated again here (the chart was, when built)."""
+    Built once and drawn at every rerun (``memo.draw_chart``). Validating a spec against the
+    Vega-Lite schema costs more than drawing it, so it is skipped here; the tests validate every
+    spec the pages draw (``VALIDATE_SPECS``)."""
     kept: dict[str, pd.DataFrame] = {}
 
     def keep(data):
@@ -34,11 +44,11 @@ def chart_spec(chart: alt.TopLevelMixin) -> dict:
         kept[name] = data
         return {"name": name}
 
-    with _TRANSFORMER_LOCK:
+    with _ALTAIR_LOCK:
         alt.data_transformers.register("kam_keep_tables", keep)
         # Altair's default theme sets a 300 x 300 view that st.altair_chart drops too
         with alt.theme.enable("none"), alt.data_transformers.enable("kam_keep_tables"):
-            spec = chart.to_dict(validate=False)
+            spec = chart.to_dict(validate=VALIDATE_SPECS)
     spec["datasets"] = {**spec.get("datasets", {}), **kept}
     return spec
 

@@ -74,7 +74,12 @@ def selector_options(directory: AccountDirectory, *, selected: int | None = None
     elif len(directory) <= limit:
         chosen, matched = list(directory.ids), len(directory)
     else:
-        picked = dict.fromkeys(account_id for account_id in recent if account_id in directory)
+        picked: dict[int, None] = {}
+        for account_id in recent:
+            if len(picked) >= limit:
+                break
+            if account_id in directory:
+                picked.setdefault(account_id)
         for account_id in directory.by_revenue:
             if len(picked) >= limit:
                 break
@@ -88,13 +93,17 @@ def selector_options(directory: AccountDirectory, *, selected: int | None = None
 
 def group_head_options(directory: AccountDirectory, *, excluded: frozenset[int] = frozenset(),
                        current: tuple[int, str] | None = None, heads: Sequence[int] = (), query: str = "",
-                       limit: int = 100) -> SelectorOptions:
+                       limit: int = 100, typed: int | None = None) -> SelectorOptions:
     """The accounts an account's group head may be chosen from, as ``selector_options`` lists them
     (the accounts that head a group come first in a large programme), without the account and its
-    subsidiaries (``excluded``); the ``current`` head is always listed, first when it is archived."""
+    subsidiaries (``excluded``); the ``current`` head is always listed, first when it is archived,
+    and so is the head ``typed`` in a form not saved yet."""
     current_id = current[0] if current else None
     options = selector_options(directory, selected=current_id, recent=heads, query=query, limit=limit)
     ids = [account_id for account_id in options.ids if account_id not in excluded]
+    if typed is not None and typed in directory and typed not in excluded and typed not in ids:
+        ids.append(typed)
+        ids.sort(key=directory.position.__getitem__)
     if current_id is not None and current_id not in directory:
         ids.insert(0, current_id)
     return SelectorOptions(ids, options.matched, options.searched)

@@ -8,6 +8,8 @@ import altair as alt
 import pandas as pd
 import vl_convert
 
+from kam_core.charts import chart_dict
+
 PNG_SCALE = 2  # sharp enough for a slide
 
 
@@ -20,8 +22,7 @@ def chart_svg(chart: alt.TopLevelMixin, width: int = 1100) -> bytes:
 
 
 def _spec(chart: alt.TopLevelMixin, width: int) -> dict:
-    with alt.data_transformers.disable_max_rows():  # a large programme's matrix has more than 5,000 bubbles
-        spec = chart.to_dict()
+    spec = chart_dict(chart)
     spec["width"] = width  # "container" width means nothing outside a page
     spec.pop("params", None)
     for layer in spec.get("layer", []):

@@ -532,6 +532,12 @@ def overdue_commitments(session: Session, today: date, account_ids: list[int] | 
     return frame.astype({"id": "int64", "account_id": "int64", "days_late": "int64"})
 
 
+def attention_first(board: pd.DataFrame) -> pd.DataFrame:
+    """Rows of ``handshake_board`` in the order they need attention: stuck handshakes first, then the
+    longest at their stage (no handshake last)."""
+    return board.sort_values(["stuck", "days_in_stage", "name"], ascending=[False, False, True], na_position="last")
+
+
 def handshake_board(session: Session, strategic_ids: list[int], today: date) -> pd.DataFrame:
     """One row per account of ``strategic_ids``, by name: where its handshake stands (``stage``
     None: no handshake), how long it has been there, whether it is stuck, whether a review is

@@ -14,7 +14,11 @@ TODAY = date(2026, 11, 26)
 os.environ["KAM_TODAY"] = TODAY.isoformat()
 os.environ.pop("KAM_DATABASE_URL", None)
 
-from kam_core import db  # noqa: E402
+from kam_core import charts, db  # noqa: E402
+
+# The app skips validating chart specs against the Vega-Lite schema (it costs more than drawing);
+# the tests validate every spec a page draws or a file holds, so a broken chart fails here.
+charts.VALIDATE_SPECS = True
 
 
 def sqlite_url(path: Path) -> str:

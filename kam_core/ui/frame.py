@@ -11,9 +11,9 @@ from kam_core.i18n import LANGUAGES
 from kam_core.ui import readers, state
 from kam_core.ui.i18n import LANGUAGE_KEY, language, t
 from kam_core.ui.memo import remember
+from kam_core.ui.store import engine
 
 SELECTOR_LIMIT = 100  # accounts the sidebar lists at once; a larger programme is searched
-from kam_core.ui.store import engine
 
 
 def language_switch() -> None:

@@ -13,6 +13,8 @@ from typing import Callable, Hashable, TypeVar
 import streamlit as st
 
 from kam_core.charts import chart_spec
+from kam_core.clock import today
+from kam_core.db import database_url
 from kam_core.ui import readers
 from kam_core.ui.i18n import language
 
@@ -24,7 +26,7 @@ def remember(name: str, inputs: Hashable, build: Callable[[], T]) -> T:
     """``build()``, or what it returned on an earlier run of this session for equal ``inputs``
     and no write since. ``inputs`` must name everything the value depends on besides the data
     (the language, the selected account, the options chosen ...)."""
-    key = (readers.generation(), inputs)
+    key = (readers.generation(), database_url(), today(), inputs)  # like every cached read: per base and day
     slot = st.session_state.get(PREFIX + name)
     if slot is not None and slot[0] == key:
         return slot[1]

@@ -56,7 +56,7 @@ def _restart_form(account_id: int, generation: int) -> None:
                                                      "values": fresh.values()}
 
 
-def group_heads(rules):
+def group_heads(rules, typed: int | None):
     """The group heads the form offers; a large programme gets a search for them above the form (a
     form does not rerun while it is filled in)."""
     directory = frame.account_directory()
@@ -65,7 +65,7 @@ def group_heads(rules):
         query = st.text_input(t("record.find_parent"), key="record_parent_search",
                               placeholder=t("record.find_parent_placeholder"))
     options = group_head_options(directory, excluded=rules.excluded, current=rules.current, heads=rules.heads,
-                                 query=query, limit=frame.SELECTOR_LIMIT)
+                                 query=query, limit=frame.SELECTOR_LIMIT, typed=typed)
     if options.searched:
         st.caption(t("record.parent_matches", count=len(options.ids)))
     archived = dict([rules.current]) if rules.current else {}  # an archived head is not in the directory
@@ -81,7 +81,7 @@ def basics_form(record) -> None:
     suffix = f"{account_id}_{started['generation']}" if record else "new"
     lang = language()
     currency = readers.programme_settings().currency
-    parent_ids, parent_name = group_heads(choices.parents)
+    parent_ids, parent_name = group_heads(choices.parents, values["parent_id"])
     kams = dict(choices.kams)
     countries = country_choices(lang)
     with st.form(f"account_form_{suffix}", enter_to_submit=False):

@@ -5,7 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from kam_core import formatting as fmt
-from kam_core.handshake import STUCK_AFTER_DAYS
+from kam_core.handshake import STUCK_AFTER_DAYS, attention_first
 from kam_core.models import HANDSHAKE_STAGES
 from kam_core.ui import readers, state
 from kam_core.ui.i18n import label, labels, language, t
@@ -49,8 +49,7 @@ def stage_board(board) -> None:
         cards = board[board["stage"].isna()] if lane == NO_HANDSHAKE else board[board["stage"] == lane]
         column.markdown(f"**{t('handshakes.no_handshake') if lane == NO_HANDSHAKE else label('stage', lane)}** "
                         f"({len(cards)})")
-        first = cards.sort_values(["stuck", "days_in_stage"], ascending=False, na_position="last")
-        for row in first.head(CARDS_PER_LANE).itertuples():
+        for row in attention_first(cards).head(CARDS_PER_LANE).itertuples():
             with column.container(border=True):
                 open_handshake(int(row.account_id), row.name, f"board_{row.account_id}")
                 if lane != NO_HANDSHAKE:
@@ -73,8 +72,10 @@ def every_handshake(board) -> None:
             "days": board["days_in_stage"], "stuck": board["stuck"],
             "next_review": [day.isoformat() if day is not None else "" for day in board["next_review_on"]],  # sorts
             "late_ours": board["overdue_ours"], "late_theirs": board["overdue_theirs"], "kam": board["kam"]})
+        # the key follows the rows: a ticked row never points at another account after a save changes the board
         picked = st.dataframe(shown, hide_index=True, width="stretch", on_select="rerun",
-                              selection_mode="single-row", key="handshakes_table", column_config={
+                              key=f"handshakes_table_{hash(tuple(board['account_id']))}",
+                              selection_mode="single-row", column_config={
                                   "name": st.column_config.TextColumn(t("column.account"), pinned=True),
                                   "stage": t("handshakes.column.stage"),
                                   "days": st.column_config.NumberColumn(t("handshakes.column.days"), format="%d"),

@@ -44,3 +44,21 @@ def test_the_matrix_spec_sends_the_browser_only_the_columns_it_draws_and_has_no_
     assert all("notes" not in table and "country" not in table for table in bubbles)
     text = json.dumps({key: value for key, value in spec.items() if key != "datasets"})
     assert "Our strength" in text and '"pick"' in text  # the axis title, the click selection
+
+
+def test_specs_for_pages_and_files_leave_altairs_global_settings_as_they_found_them():
+    from concurrent.futures import ThreadPoolExecutor
+
+    from kam_core.charts import chart_dict
+
+    before = alt.data_transformers.active
+    big = matrix_chart(_points(6000), attractiveness_threshold=5, strength_threshold=5, labels=LABELS)
+
+    def both(_):
+        page, file = chart_spec(big), chart_dict(big)
+        return len(page["datasets"]), sum(len(rows) for rows in file["datasets"].values())
+
+    with ThreadPoolExecutor(4) as pool:  # sessions exporting while others draw
+        results = list(pool.map(both, range(8)))
+    assert all(tables > 0 and rows >= 6000 for tables, rows in results)  # inline data, no 5,000-row limit
+    assert alt.data_transformers.active == before

@@ -60,3 +60,22 @@ def test_the_directory_leaves_archived_accounts_out_and_ranks_by_the_latest_reve
     assert directory.ids == ids  # by name, archived left out
     assert directory.by_revenue == ids and gone.id not in directory and not directory.archived
     assert everyone.ids == (big.id, gone.id, small.id) and everyone.archived == {gone.id}
+
+
+def test_a_long_list_of_recent_accounts_or_group_heads_never_outgrows_the_shortlist():
+    from kam_core.directory import group_head_options
+
+    directory = _directory(1000)
+    assert len(selector_options(directory, recent=list(range(1, 501)), limit=50).ids) == 50
+    heads = group_head_options(directory, heads=list(range(1, 451)), current=(999, "Account 0999"), limit=50,
+                               excluded=frozenset({3}))
+    assert len(heads.ids) <= 51 and 999 in heads.ids and 3 not in heads.ids
+
+
+def test_the_group_head_typed_in_an_unsaved_form_stays_listed():
+    from kam_core.directory import group_head_options
+
+    directory = _directory(1000)
+    options = group_head_options(directory, heads=[1, 2], query="account 05", limit=10, typed=777)
+    assert 777 in options.ids and options.ids == sorted(options.ids)
+    assert 777 not in group_head_options(directory, typed=777, excluded=frozenset({777}), limit=10).ids

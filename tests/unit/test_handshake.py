@@ -672,3 +672,13 @@ def test_the_demo_handshakes_read_whole(demo_engine):
     assert history["value"].notna().all() and len(history) > history["objective_id"].nunique()
     assert list(held["review_date"]) == sorted(held["review_date"], reverse=True)
     assert (held["readings"] > 0).all()
+
+
+def test_the_board_puts_stuck_handshakes_first_then_the_longest_at_their_stage():
+    import pandas as pd
+
+    from kam_core.handshake import attention_first
+
+    board = pd.DataFrame({"name": ["A", "B", "C", "D", "E"], "stuck": [False, True, False, True, False],
+                          "days_in_stage": pd.array([10, 95, 80, 120, None], dtype="Int64")})
+    assert attention_first(board)["name"].tolist() == ["D", "B", "C", "A", "E"]
