@@ -176,16 +176,24 @@ def backup_sqlite(path: Path, label: str) -> Path:
 
 def copy_sqlite(path: Path, target: Path) -> Path:
     """An online copy of the SQLite file ``path`` into ``target`` (safe while the app writes:
-    SQLite's backup API copies a consistent state, write-ahead log included)."""
+    SQLite's backup API copies a consistent state, write-ahead log included). The copy is written
+    under a ``.part`` name and renamed once complete: a process stopped mid-copy never leaves a
+    file that looks like a whole backup."""
+    target = Path(target)
+    partial = target.with_name(target.name + ".part")
     source = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
-        destination = sqlite3.connect(target)
+        destination = sqlite3.connect(partial)
         try:
             source.backup(destination)
         finally:
             destination.close()
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
     finally:
         source.close()
+    os.replace(partial, target)
     return target
 
 

@@ -185,3 +185,35 @@ def test_dates_round_trip(empty_url):
         session.add(Stakeholder(account_id=account.id, name="A. Person", last_contact=date(2026, 1, 31)))
     with Session(engine) as session:
         assert session.exec(Stakeholder.__table__.select()).first().last_contact == date(2026, 1, 31)
+
+
+def test_a_copy_interrupted_midway_leaves_no_file_that_looks_like_a_backup(tmp_path, monkeypatch):
+    import sqlite3 as real
+    from types import SimpleNamespace
+
+    source = tmp_path / "kam.db"
+    db.get_engine(f"sqlite:///{source}")
+    target = tmp_path / "copy.db"
+
+    class Stopped(Exception):
+        pass
+
+    class Source:  # the real file, whose copy stops half way (the process killed)
+        def __init__(self, *args, **kwargs):
+            self.connection = real.connect(*args, **kwargs)
+
+        def backup(self, destination):
+            destination.execute("create table half_copied (x)")
+            destination.commit()
+            raise Stopped()
+
+        def close(self):
+            self.connection.close()
+
+    def connect(name, *args, **kwargs):
+        return Source(name, *args, **kwargs) if str(name).startswith("file:") else real.connect(name, *args, **kwargs)
+
+    monkeypatch.setattr(db, "sqlite3", SimpleNamespace(connect=connect))
+    with pytest.raises(Stopped):
+        db.copy_sqlite(source, target)
+    assert not target.exists() and not list(tmp_path.glob("*.part"))
