@@ -307,7 +307,9 @@ def _without_gc_pauses():
     """The cyclic garbage collector paused while a file is read or imported: a large file makes
     hundreds of thousands of small objects (rows, cells, keys) and no reference cycles, and each
     collection would walk them all again (a third of a 100,000-row import's time). Reference
-    counting still frees everything; the collector is turned back on as it was found."""
+    counting still frees everything; the collector is turned back on as it was found. The switch
+    is the process's: while an import runs (seconds), other sessions' reference cycles wait too,
+    and two imports at once leave it on as soon as the first one ends (never off for good)."""
     enabled = gc.isenabled()
     gc.disable()
     try:
