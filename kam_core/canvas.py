@@ -39,7 +39,8 @@ MIN_STAKEHOLDERS = 3
 
 
 def _counts(session: Session, statement) -> dict[int, int]:
-    return {account_id: count for account_id, count in session.execute(statement).all()}
+    # Core rows: over every account, the ORM's row processing costs more than the counting query
+    return dict(session.connection().execute(statement).all())
 
 
 def _filled_text(column):

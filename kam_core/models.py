@@ -257,7 +257,8 @@ class Score(Versioned, table=True):
         UniqueConstraint("account_id", "criterion_id", "period", name="uq_score"),
         CheckConstraint(_between("value", 0, 10), name="ck_score_value"),
         CheckConstraint(PERIOD_CHECK, name="ck_score_period"),
-        Index("ix_score_period", "period"),
+        # what a quarter's segments read, from the index alone (migration 0003)
+        Index("ix_score_period_account", "period", "account_id", "criterion_id", "value"),
     )
 
     account_id: int = Field(foreign_key="account.id", ondelete="CASCADE", index=True)

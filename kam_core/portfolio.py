@@ -117,13 +117,14 @@ def axis_sums(period: str):
 def programme_axis_scores(session: Session, period: str) -> pd.DataFrame:
     """``axis_scores`` of every account scored in ``period``, from per-account sums the database
     computes: a programme's scores (10,000 accounts x 12 criteria) never travel row by row."""
-    expected = dict(session.execute(select(Criterion.axis, func.count(Criterion.id))
-                                    .where(Criterion.active).group_by(Criterion.axis)).all())
-    present = sorted(session.execute(select(Score.account_id).where(Score.period == period).distinct()).scalars())
+    core = session.connection()  # plain rows: the ORM's row processing costs more than the query here
+    expected = dict(core.execute(select(Criterion.axis, func.count(Criterion.id))
+                                 .where(Criterion.active).group_by(Criterion.axis)).all())
+    present = sorted(core.execute(select(Score.account_id).where(Score.period == period).distinct()).scalars())
     columns = ["account_id", *AXES, *(f"missing_{axis}" for axis in AXES)]
     if not present:
         return pd.DataFrame(columns=columns)
-    sums = rows_frame(session.execute(axis_sums(period)).all(), ["account_id", "axis", "weighted", "weight", "scored"])
+    sums = rows_frame(core.execute(axis_sums(period)).all(), ["account_id", "axis", "weighted", "weight", "scored"])
     table = pd.DataFrame({"account_id": present})
     for axis in AXES:
         part = sums[sums["axis"] == axis].set_index("account_id").reindex(present)

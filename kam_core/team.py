@@ -69,8 +69,8 @@ def load_kams(session: Session, today_period: str | None = None) -> pd.DataFrame
                                                      programme.strength_threshold))
     strategic_ids = {int(identifier) for identifier in
                      quadrants.loc[quadrants["quadrant"] == "strategic", "account_id"]}
-    owned = session.execute(select(Account.id, Account.kam_id)
-                            .where(Account.status != "archived", Account.kam_id.is_not(None))).all()
+    owned = session.connection().execute(select(Account.id, Account.kam_id)
+                                         .where(Account.status != "archived", Account.kam_id.is_not(None))).all()
     accounts = Counter(kam_id for _, kam_id in owned)
     strategic = Counter(kam_id for account_id, kam_id in owned if account_id in strategic_ids)
     table["accounts"] = [accounts[identifier] for identifier in table["id"]]
