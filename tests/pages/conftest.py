@@ -24,6 +24,37 @@ def open_app(url: str, monkeypatch, page: str | None = None, **query) -> AppTest
     return app
 
 
+LARGE_ACCOUNTS = 300  # over the sidebar's shortlist of 100: searches and capped lists show
+
+
+@pytest.fixture(scope="session")
+def large_template(tmp_path_factory) -> Path:
+    """A generated programme of LARGE_ACCOUNTS accounts (the benchmark's generator), built once."""
+    from bench.generate import generate
+
+    path = tmp_path_factory.mktemp("large") / "large.db"
+    generate(path, LARGE_ACCOUNTS)
+    return path
+
+
+@pytest.fixture
+def large_programme(large_template, tmp_path, monkeypatch):
+    """(url, directory) of a copy of the large programme, KAM_TODAY on the generator's day."""
+    import shutil
+
+    from sqlmodel import Session
+
+    from kam_core import db
+    from kam_core.directory import account_directory
+
+    path = tmp_path / "large.db"
+    shutil.copy(large_template, path)
+    monkeypatch.setenv("KAM_TODAY", "2026-11-26")
+    url = f"sqlite:///{path}"
+    with Session(db.get_engine(url)) as session:
+        return url, account_directory(session)
+
+
 @pytest.fixture
 def demo_app(demo_url, monkeypatch):
     def _open(page: str | None = None, **query) -> AppTest:

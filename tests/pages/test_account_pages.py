@@ -298,17 +298,11 @@ def test_a_kam_made_inactive_who_still_owns_accounts_is_called_out(demo_app, dem
     assert "is no longer active but still owns" in texts(app)
 
 
-def test_in_a_large_programme_the_two_accounts_to_merge_are_found_by_name(tmp_path, monkeypatch):
-    from bench.generate import generate
-    from kam_core.directory import account_directory
+def test_in_a_large_programme_the_two_accounts_to_merge_are_found_by_name(large_programme, monkeypatch):
     from kam_core.ui.frame import SELECTOR_LIMIT
     from tests.pages.conftest import open_app
 
-    path = tmp_path / "large.db"
-    generate(path, 250)
-    url = f"sqlite:///{path}"
-    with Session(db.get_engine(url)) as session:
-        directory = account_directory(session)
+    url, directory = large_programme
     app = open_app(url, monkeypatch, MERGE)
     no_exception(app)
     assert len(app.selectbox(key="merge_keep").options) <= SELECTOR_LIMIT
@@ -324,17 +318,11 @@ def test_in_a_large_programme_the_two_accounts_to_merge_are_found_by_name(tmp_pa
     assert any(button.label == "Merge" for button in app.button)  # the plan of the two accounts is shown
 
 
-def test_in_a_large_programme_a_group_head_is_found_by_name_above_the_form(tmp_path, monkeypatch):
-    from bench.generate import generate
-    from kam_core.directory import account_directory
+def test_in_a_large_programme_a_group_head_is_found_by_name_above_the_form(large_programme, monkeypatch):
     from kam_core.ui.frame import SELECTOR_LIMIT
     from tests.pages.conftest import open_app
 
-    path = tmp_path / "large.db"
-    generate(path, 250)
-    url = f"sqlite:///{path}"
-    with Session(db.get_engine(url)) as session:
-        directory = account_directory(session)
+    url, directory = large_programme
     account_id, wanted = directory.ids[0], directory.ids[180]
     app = open_app(url, monkeypatch, RECORD, account=str(account_id))
     no_exception(app)

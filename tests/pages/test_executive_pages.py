@@ -149,18 +149,14 @@ def test_the_relationship_list_stays_readable_and_says_how_many_are_left_out(dem
     assert "The first 25 of 32 relationships" in texts(app)
 
 
-def test_the_portfolio_timeline_keeps_to_the_accounts_met_next_and_says_so(tmp_path, monkeypatch):
+def test_the_portfolio_timeline_keeps_to_the_accounts_met_next_and_says_so(large_programme, monkeypatch):
     import json
 
     import pyarrow as pa
 
-    from bench.generate import generate
     from tests.pages.conftest import open_app
 
-    path = tmp_path / "large.db"
-    generate(path, 120)
-    monkeypatch.setenv("KAM_TODAY", "2026-11-26")
-    app = open_app(f"sqlite:///{path}", monkeypatch, PORTFOLIO)
+    app = open_app(large_programme[0], monkeypatch, PORTFOLIO)
     no_exception(app)
     assert "the timeline shows the 25 whose next meeting comes first" in texts(app)
     chart = app.get("vega_lite_chart")[0].proto

@@ -140,14 +140,10 @@ def test_home_links_to_the_handshake_board(demo_app):
 
 
 def test_a_large_board_shows_the_cards_that_need_attention_first_and_every_handshake_in_a_table(
-        tmp_path, monkeypatch):
-    from bench.generate import generate
+        large_programme, monkeypatch):
     from tests.pages.conftest import open_app
 
-    path = tmp_path / "large.db"
-    generate(path, 300)
-    monkeypatch.setenv("KAM_TODAY", "2026-11-26")  # the generated portfolio's dates
-    app = open_app(f"sqlite:///{path}", monkeypatch, BOARD)
+    app = open_app(large_programme[0], monkeypatch, BOARD)
     no_exception(app)
     cards = [button for button in app.button if str(button.key).startswith("board_")]
     lanes = [text for text in (str(m.value) for m in app.markdown) if text.startswith("**") and "(" in text]

@@ -162,16 +162,10 @@ def test_an_invalid_database_url_gives_a_message_not_a_traceback(monkeypatch):
     assert "KAM_DATABASE_URL" in texts(app)
 
 
-def test_a_large_programme_gets_a_shortlist_and_a_search_in_the_sidebar(tmp_path, monkeypatch):
-    from bench.generate import generate
-    from kam_core.directory import account_directory
+def test_a_large_programme_gets_a_shortlist_and_a_search_in_the_sidebar(large_programme, monkeypatch):
     from kam_core.ui.frame import SELECTOR_LIMIT
 
-    path = tmp_path / "large.db"
-    generate(path, 300)
-    url = f"sqlite:///{path}"
-    with Session(db.get_engine(url)) as session:
-        directory = account_directory(session)
+    url, directory = large_programme
     outside = directory.by_revenue[-1]  # the smallest account: not on the shortlist
     app = open_app(url, monkeypatch, "pages/account/overview.py", account=str(outside))
     no_exception(app)
