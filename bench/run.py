@@ -642,6 +642,9 @@ def run_benchmark(sizes=DEFAULT_SIZES, *, reruns: int = 10, import_rows: int = 1
 
 
 def main(argv: list[str] | None = None) -> int:
+    from kam_core.memory import limit_malloc_arenas
+
+    limit_malloc_arenas()  # as the app's server does (kam_core.ui.serve), before AppTest's threads start
     parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default=",".join(str(s) for s in DEFAULT_SIZES),
                         help="portfolio sizes in accounts, comma separated (default: %(default)s)")

@@ -15,10 +15,13 @@ from pathlib import Path
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.web import cli
 
+from kam_core.memory import limit_malloc_arenas
+
 APP = Path(__file__).resolve().parents[2] / "app.py"
 
 
 def main(argv: list[str]) -> None:
+    limit_malloc_arenas()  # before the server's threads start
     PagesManager.uses_pages_directory = False
     cli.main(args=["run", str(APP), *argv], prog_name="streamlit")
 
