@@ -437,6 +437,14 @@ def _all(session: Session, query) -> list:
     return list(session.execute(query).scalars())
 
 
+def _by_folded_name(rows) -> dict:
+    """The first of ``rows`` for each name once case, accents and extra spaces are folded."""
+    found = {}
+    for row in rows:
+        found.setdefault(fold_name(row.name), row)
+    return found
+
+
 def _owned_rows(session: Session, model: type, account_id: int, *order) -> list:
     """The rows of ``model`` the account owns, in ``order`` (default: by id)."""
     return _all(session, select(model).where(model.account_id == account_id).order_by(*(order or (model.id,))))
@@ -578,9 +586,7 @@ def _analyse(session: Session, keep: Account, other: Account, words: _Words = _W
 
     # customer units and white space cells
     if rows[CustomerUnit]:
-        mine = {}
-        for unit in _owned_rows(session, CustomerUnit, keep.id):
-            mine.setdefault(fold_name(unit.name), unit)
+        mine = _by_folded_name(_owned_rows(session, CustomerUnit, keep.id))
         for unit in rows[CustomerUnit]:
             target = mine.get(fold_name(unit.name))
             if target is not None:
@@ -601,9 +607,7 @@ def _analyse(session: Session, keep: Account, other: Account, words: _Words = _W
 
     # competitors
     if rows[Competitor]:
-        mine = {}
-        for row in _owned_rows(session, Competitor, keep.id):
-            mine.setdefault(fold_name(row.name), row)
+        mine = _by_folded_name(_owned_rows(session, Competitor, keep.id))
         for row in rows[Competitor]:
             twin = mine.get(fold_name(row.name))
             if twin is not None:
