@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import altair as alt
 import pandas as pd
+import pyarrow as pa
 
 MATRIX_SELECTION = "pick"
 MAX_LABELLED = 40
@@ -31,17 +32,18 @@ def chart_dict(chart: alt.TopLevelMixin) -> dict:
 
 
 def chart_spec(chart: alt.TopLevelMixin) -> dict:
-    """The Vega-Lite spec of ``chart``, its tables kept as DataFrames under ``datasets`` (a page
-    draws it with ``st.vega_lite_chart``, which sends them as Arrow, like ``st.altair_chart``).
+    """The Vega-Lite spec of ``chart``, its tables kept as Arrow tables under ``datasets`` (a page
+    draws it with ``st.vega_lite_chart``, which sends them as they are, like ``st.altair_chart``).
 
     Built once and drawn at every rerun (``memo.draw_chart``). Validating a spec against the
     Vega-Lite schema costs more than drawing it, so it is skipped here; the tests validate every
     spec the pages draw (``VALIDATE_SPECS``)."""
-    kept: dict[str, pd.DataFrame] = {}
+    kept: dict[str, pa.Table] = {}
 
     def keep(data):
         name = f"table_{len(kept)}"
-        kept[name] = data
+        # as Arrow once: drawing the spec again sends the table without converting it from pandas each time
+        kept[name] = pa.Table.from_pandas(pd.DataFrame(data), preserve_index=False)
         return {"name": name}
 
     with _ALTAIR_LOCK:

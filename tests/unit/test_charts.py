@@ -6,6 +6,7 @@ import json
 
 import altair as alt
 import pandas as pd
+import pyarrow as pa
 
 from kam_core.charts import MatrixLabels, chart_spec, matrix_chart
 
@@ -27,21 +28,21 @@ def _points(count: int) -> pd.DataFrame:
     })
 
 
-def test_a_spec_keeps_its_tables_as_dataframes_named_in_the_spec():
+def test_a_spec_keeps_its_tables_as_arrow_tables_named_in_the_spec():
     data = pd.DataFrame({"x": [1, 2, 3], "y": [4, 5, 6]})
     spec = chart_spec(alt.Chart(data).mark_point().encode(x="x:Q", y="y:Q"))
     (name, table), = spec["datasets"].items()
     assert spec["data"] == {"name": name}
-    assert isinstance(table, pd.DataFrame) and table["y"].tolist() == [4, 5, 6]
+    assert isinstance(table, pa.Table) and table.column("y").to_pylist() == [4, 5, 6]
     assert "config" not in spec or "view" not in spec["config"]  # no 300 x 300 view of Altair's default theme
 
 
 def test_the_matrix_spec_sends_the_browser_only_the_columns_it_draws_and_has_no_row_limit():
     spec = chart_spec(matrix_chart(_points(6000), attractiveness_threshold=5, strength_threshold=5, labels=LABELS,
                                    selected_id=3))
-    bubbles = [table for table in spec["datasets"].values() if "size_value" in table]
-    assert max(len(table) for table in bubbles) == 6000  # more than Altair's 5,000-row default
-    assert all("notes" not in table and "country" not in table for table in bubbles)
+    bubbles = [table for table in spec["datasets"].values() if "size_value" in table.column_names]
+    assert max(table.num_rows for table in bubbles) == 6000  # more than Altair's 5,000-row default
+    assert all("notes" not in table.column_names and "country" not in table.column_names for table in bubbles)
     text = json.dumps({key: value for key, value in spec.items() if key != "datasets"})
     assert "Our strength" in text and '"pick"' in text  # the axis title, the click selection
 
