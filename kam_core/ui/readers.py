@@ -71,10 +71,17 @@ def programme_settings() -> settings.ProgrammeSettings:
     return _settings(database_url())
 
 
+@st.cache_data(**_CACHE)
+def _portfolio_figures(url: str, day: date) -> overview.PortfolioFigures:
+    settings = _settings(url)
+    limit = StrategicCapacity(0, settings.strategic_capacity, _active_kams(url), settings.accounts_per_kam).limit
+    return overview.portfolio_figures(_account_table(url, day), limit, overview.reference_year(day))
+
+
 def portfolio_figures() -> overview.PortfolioFigures:
-    settings = programme_settings()
-    limit = StrategicCapacity(0, settings.strategic_capacity, active_kam_count(), settings.accounts_per_kam).limit
-    return overview.portfolio_figures(account_table(), limit, overview.reference_year(today()))
+    """The programme's figures (Home, Executive engagement): computed once per state of the data,
+    not from the whole account table at every rerun."""
+    return _portfolio_figures(database_url(), today())
 
 
 @st.cache_data(**_CACHE)
