@@ -1,18 +1,22 @@
 """Accounts: every account of the programme, filtered to what a home-page figure stands for; a row
 opens the account or its record, an archived one can be restored, and a new account starts here."""
 
+import pyarrow as pa
 import streamlit as st
 
 from kam_core import accounts
 from kam_core.models import ACCOUNT_STATUSES, HANDSHAKE_STAGES
 from kam_core.overview import ACCOUNT_VIEWS, SEGMENTS, AccountFilter, account_view, filter_accounts, in_programme
 from kam_core.ui import readers, state
-from kam_core.ui.i18n import label, labels, t
+from kam_core.ui.i18n import label, labels, language, t
+from kam_core.ui.memo import remember
 from kam_core.ui.saving import save, saved_message
 from kam_core.ui.store import engine
 from kam_core.ui.widgets import RECORD_PAGE, SEGMENT_COLOURS, new_account_button, open_account
 
 ROW_HEIGHT = 35
+GRID_COLUMNS = ["name", "segment", "kam", "revenue_m", "share_of_wallet_pct", "completeness_pct", "handshake_stage",
+                "sponsor", "overdue", "sector", "country", "group", "potential_m", "status"]
 MAX_GRID_HEIGHT = 1100
 
 
@@ -25,7 +29,14 @@ def header(count: int) -> None:
     saved_message()
 
 
-def view_and_filters(table):
+def programme_lists() -> tuple[int, dict[str, list[str]]]:
+    """How many accounts are in the programme, and the values the filters offer."""
+    table = readers.account_table()
+    return len(in_programme(table)), {column: sorted(table[column].dropna().unique())
+                                      for column in ("sector", "country", "kam")}
+
+
+def view_and_filters(options: dict[str, list[str]]) -> tuple[str, bool, AccountFilter]:
     st.session_state.setdefault(state.accounts_view_key(), "all")
     top = st.columns([2, 2, 1], vertical_alignment="bottom")
     view = top[0].selectbox(t("accounts.view"), ACCOUNT_VIEWS, key=state.accounts_view_key(),
@@ -34,19 +45,24 @@ def view_and_filters(table):
     include_archived = top[2].toggle(t("accounts.include_archived"))
     with st.expander(t("accounts.filters")):
         columns = st.columns(5)
-        sectors = columns[0].multiselect(t("column.sector"), sorted(table["sector"].dropna().unique()))
-        countries = columns[1].multiselect(t("column.country"), sorted(table["country"].dropna().unique()))
-        kams = columns[2].multiselect(t("column.kam"), sorted(table["kam"].dropna().unique()))
+        sectors = columns[0].multiselect(t("column.sector"), options["sector"])
+        countries = columns[1].multiselect(t("column.country"), options["country"])
+        kams = columns[2].multiselect(t("column.kam"), options["kam"])
         statuses = columns[3].multiselect(t("column.status"), ACCOUNT_STATUSES,
                                           format_func=lambda code: label("account_status", code))
         segments = columns[4].multiselect(t("column.segment"), SEGMENTS, format_func=lambda code: label("segment", code),
                                           key="accounts_segments")
-    rows = account_view(table, view, include_archived=include_archived or "archived" in statuses)
-    return filter_accounts(rows, AccountFilter(search, tuple(sectors), tuple(countries), tuple(kams),
-                                               tuple(statuses), segments=tuple(segments)))
+    chosen = AccountFilter(search, tuple(sectors), tuple(countries), tuple(kams), tuple(statuses),
+                           segments=tuple(segments))
+    return view, include_archived or "archived" in statuses, chosen
 
 
-def account_grid(rows, currency: str):
+def listed(view: str, include_archived: bool, chosen: AccountFilter):
+    return filter_accounts(account_view(readers.account_table(), view, include_archived=include_archived), chosen)
+
+
+def grid_table(rows, currency: str) -> pa.Table:
+    """What the grid shows, as Arrow: built once per list and language, sent as it is at each rerun."""
     segments = labels("segment", SEGMENTS)
     shown = rows.assign(
         segment=[[code] if code in segments else [] for code in rows["segment"]],
@@ -57,6 +73,11 @@ def account_grid(rows, currency: str):
         group=rows["group"].fillna(""),
         sponsor=rows["sponsor"].fillna(""),
     )
+    return pa.Table.from_pandas(shown[GRID_COLUMNS], preserve_index=False)
+
+
+def account_grid(rows, grid: pa.Table, currency: str):
+    segments = labels("segment", SEGMENTS)
     year = int(rows["revenue_year"].max())
     columns = {
         "name": st.column_config.TextColumn(t("column.account"), width="medium", pinned=True),
@@ -80,9 +101,9 @@ def account_grid(rows, currency: str):
     }
     # the key follows the rows shown, so a ticked row never points at another account after filtering
     key = f"accounts_grid_{hash(tuple(rows['account_id']))}"
-    return st.dataframe(shown[list(columns)], column_config=columns, hide_index=True, width="stretch",
+    return st.dataframe(grid, column_config=columns, hide_index=True, width="stretch",
                         on_select="rerun", selection_mode="single-row", key=key,
-                        height=min(ROW_HEIGHT * (len(shown) + 1) + 3, MAX_GRID_HEIGHT))
+                        height=min(ROW_HEIGHT * (len(rows) + 1) + 3, MAX_GRID_HEIGHT))
 
 
 def open_selected(rows, selection) -> None:
@@ -118,11 +139,14 @@ def restore(account_id: int, name: str) -> None:
         save(action, field_label=lambda field: t(f"account.field.{field}", currency=""), success=t("accounts.restored", name=name))
 
 
-table = readers.account_table()
-header(len(in_programme(table)))
-rows = view_and_filters(table)
+count, options = remember("accounts_lists", (), programme_lists)
+header(count)
+shown = view_and_filters(options)
+rows = remember("accounts_rows", shown, lambda: listed(*shown))
 if rows.empty:
     st.info(t("accounts.none"))
 else:
-    selection = account_grid(rows, readers.programme_settings().currency)
+    currency = readers.programme_settings().currency
+    grid = remember("accounts_grid", (shown, currency, language()), lambda: grid_table(rows, currency))
+    selection = account_grid(rows, grid, currency)
     open_selected(rows, selection)
