@@ -10,9 +10,10 @@ LANGUAGE_KEY = "language"
 
 
 def language() -> str:
-    if LANGUAGE_KEY not in st.session_state:
-        st.session_state[LANGUAGE_KEY] = language_from_locale(getattr(st.context, "locale", None))
-    return st.session_state[LANGUAGE_KEY]
+    code = st.session_state.get(LANGUAGE_KEY)  # one look-up: every t() of every page goes through here
+    if code is None:
+        code = st.session_state[LANGUAGE_KEY] = language_from_locale(getattr(st.context, "locale", None))
+    return code
 
 
 def t(key: str, **params) -> str:
