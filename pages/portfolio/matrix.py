@@ -1,6 +1,7 @@
 """Portfolio matrix: where each key account stands (attractiveness x our strength), where it
 moved since an earlier quarter, and what each quadrant holds."""
 
+import pyarrow as pa
 import streamlit as st
 
 from kam_core import exports, formatting as fmt
@@ -12,7 +13,7 @@ from kam_core.periods import shift_period
 from kam_core.ui import readers, state
 from kam_core.ui.i18n import label, language, t
 from kam_core.ui.labels import matrix_labels, quadrant_name, quadrant_names
-from kam_core.ui.memo import draw_chart
+from kam_core.ui.memo import draw_chart, remember
 from kam_core.ui.widgets import SEGMENT_COLOURS, link_to_page
 
 
@@ -120,7 +121,8 @@ def moved(points, compare) -> None:
     st.markdown(t("matrix.moved", period=compare) + "\n" + "\n".join(lines))
 
 
-def account_list(points, compare):
+def account_list(points, compare, shown: tuple):
+    """The table of the accounts shown; built (and turned into Arrow) once per choice and language."""
     st.subheader(t("matrix.accounts"))
     columns = {"name": t("column.account"), "quadrant": t("column.segment"),
                "attractiveness": t("overview.attractiveness"), "strength": t("overview.strength")}
@@ -130,12 +132,8 @@ def account_list(points, compare):
                     "delta_strength": t("matrix.delta_strength")}
     columns |= {"revenue": t("column.revenue"), "share_of_wallet_pct": t("column.share_of_wallet"),
                 "kam": t("column.kam"), "sector": t("column.sector")}
-    names = quadrant_names()
-    table = points[list(columns)].assign(
-        quadrant=points["quadrant"].map(names),
-        **({"prev_quadrant": points["prev_quadrant"].map(names).fillna("")} if compare is not None else {}),
-    ).sort_values(["attractiveness", "strength"], ascending=False).rename(columns=columns)
-    st.dataframe(table, hide_index=True, width="stretch", column_config={
+    table, arrow = remember("matrix_list", (shown, language()), lambda: list_table(points, columns, compare))
+    st.dataframe(arrow, hide_index=True, width="stretch", column_config={
         columns["attractiveness"]: st.column_config.NumberColumn(format="%.1f"),
         columns["strength"]: st.column_config.NumberColumn(format="%.1f"),
         columns["revenue"]: st.column_config.NumberColumn(format="localized"),
@@ -144,6 +142,15 @@ def account_list(points, compare):
             columns["delta_strength"]: st.column_config.NumberColumn(format="%+.1f")} if compare else {}),
     })
     return table
+
+
+def list_table(points, columns: dict[str, str], compare):
+    names = quadrant_names()
+    table = points[list(columns)].assign(
+        quadrant=points["quadrant"].map(names),
+        **({"prev_quadrant": points["prev_quadrant"].map(names).fillna("")} if compare is not None else {}),
+    ).sort_values(["attractiveness", "strength"], ascending=False).rename(columns=columns)
+    return table, pa.Table.from_pandas(table, preserve_index=False)
 
 
 def downloads(build_figure, table, period) -> None:
@@ -164,9 +171,9 @@ def downloads(build_figure, table, period) -> None:
 settings = readers.programme_settings()
 header(settings)
 period, compare, size_by, colour_by = choices(settings)
-everything = readers.matrix(period, compare)
+everything = remember("matrix_all", (period, compare), lambda: readers.matrix(period, compare))  # not unpickled per click
 chosen = filters(everything)
-points = filter_accounts(everything, chosen)
+points = remember("matrix_points", (period, compare, chosen), lambda: filter_accounts(everything, chosen))
 capacity_notice(everything, settings)
 left, right = st.columns([3, 1], gap="large")
 with left:
@@ -175,5 +182,5 @@ with right:
     summary(points, settings.currency)
 incomplete(points)
 moved(points, compare)
-table = account_list(points, compare)
+table = account_list(points, compare, (period, compare, chosen))
 downloads(figure, table, period)
