@@ -96,12 +96,6 @@ def load_criteria(session: Session) -> pd.DataFrame:
     return rows_frame(rows, ["id", "axis", "name", "weight", "position", "active"])
 
 
-def load_scores(session: Session, period: str) -> pd.DataFrame:
-    rows = session.execute(
-        select(Score.account_id, Score.criterion_id, Score.value).where(Score.period == period)).all()
-    return rows_frame(rows, ["account_id", "criterion_id", "value"])
-
-
 def axis_sums(period: str):
     """Per account and axis of ``period``: the weighted sum of the active criteria's scores, the sum of
     their weights and how many there are (``axis_scores``'s inner join on active criteria), summed

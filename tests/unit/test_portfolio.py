@@ -62,10 +62,18 @@ def test_a_mean_equal_to_the_threshold_counts_as_high():
 
 
 def test_the_programme_axis_scores_summed_by_the_database_equal_the_scores_read_row_by_row(demo_engine):
+    from sqlalchemy import select
     from sqlmodel import Session
 
-    from kam_core.portfolio import load_criteria, load_scores, programme_axis_scores
+    from kam_core.frames import rows_frame
+    from kam_core.models import Score
+    from kam_core.portfolio import load_criteria, programme_axis_scores
     from kam_core.scoring import scored_periods
+
+    def load_scores(session, period):  # the scores row by row, as segments read them before
+        rows = session.execute(select(Score.account_id, Score.criterion_id, Score.value)
+                               .where(Score.period == period)).all()
+        return rows_frame(rows, ["account_id", "criterion_id", "value"])
 
     with Session(demo_engine) as session:
         periods = scored_periods(session)

@@ -27,7 +27,7 @@ from kam_core.models import (
 )
 from kam_core.models import Stakeholder as StakeholderRow
 from kam_core.qbr import (
-    MAX_FOLLOW_UPS, MAX_ROWS, SEGMENT_COLOURS, TABLE_PT, QbrPack, _Cell, _row_height, build_qbr,
+    MAX_FOLLOW_UPS, MAX_ROWS, TABLE_PT, QbrPack, _Cell, _row_height, build_qbr,
 )
 from tests.conftest import TODAY, sqlite_url
 
