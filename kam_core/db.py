@@ -10,6 +10,8 @@ from __future__ import annotations
 import os
 import sqlite3
 import threading
+import time
+import weakref
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -21,10 +23,13 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import ArgumentError, DatabaseError, NoSuchModuleError, OperationalError
 from sqlmodel import Session, create_engine
 
+from kam_core import access, audit
+
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 DEFAULT_DB_PATH = PROJECT_DIR / "data" / "kam.db"
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 BUSY_TIMEOUT_MS = 5000
+BEGIN_ATTEMPTS = 6  # a write waits up to BUSY_TIMEOUT_MS per attempt for SQLite's write lock
 
 
 class StoreError(Exception):
@@ -68,6 +73,15 @@ def _set_sqlite_pragmas(dbapi_connection, _record) -> None:
         cursor.close()
 
 
+def _begin_sqlite(connection) -> None:
+    """BEGIN IMMEDIATE for a unit of work that writes: it waits for SQLite's write lock up front,
+    under the busy timeout. Begun as a read (the driver's default BEGIN, issued at its first
+    write), it would fail with "database is locked" at once when another write committed
+    meanwhile. Reads keep the driver's default."""
+    if connection.get_execution_options().get("kam_write", False):
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
 def make_engine(url: str) -> Engine:
     """A new engine for ``url``; raises StoreError for a URL that names no usable database."""
     try:
@@ -78,12 +92,15 @@ def make_engine(url: str) -> Engine:
                 path.parent.mkdir(parents=True, exist_ok=True)
             engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000})
             event.listen(engine, "connect", _set_sqlite_pragmas)
+            event.listen(engine, "begin", _begin_sqlite)
         else:
             engine = create_engine(url, pool_pre_ping=True)
     except (ArgumentError, NoSuchModuleError, ValueError) as exc:
         raise StoreError("store.bad_url", url=_safe(url), reason=str(exc).splitlines()[0]) from exc
     except ImportError as exc:
         raise StoreError("store.driver_missing", url=_safe(url), reason=str(exc)) from exc
+    access.install_guard()
+    audit.install()
     return engine
 
 
@@ -122,11 +139,48 @@ def dispose_all() -> None:
         _ready.clear()
 
 
+_writers_lock = threading.Lock()
+_writers: "weakref.WeakKeyDictionary[Engine, Engine]" = weakref.WeakKeyDictionary()
+
+
+def writer(engine: Engine) -> Engine:
+    """The engine as a unit of work that writes uses it (on SQLite: BEGIN IMMEDIATE)."""
+    with _writers_lock:
+        found = _writers.get(engine)
+        if found is None:
+            found = _writers[engine] = engine.execution_options(kam_write=True)
+        return found
+
+
+def is_busy(exc: BaseException) -> bool:
+    """SQLite's "database is locked" (or busy): another write holds the lock."""
+    text_ = str(getattr(exc, "orig", exc)).lower()
+    return "database is locked" in text_ or "database is busy" in text_
+
+
+def _begin(session: Session) -> None:
+    """Open the unit of work's transaction; where SQLite is busy past its timeout, try again a few
+    times (nothing has run yet), then say the database is busy rather than "database is locked"."""
+    for attempt in range(BEGIN_ATTEMPTS):
+        try:
+            session.connection()
+            return
+        except OperationalError as exc:
+            session.rollback()
+            if not is_busy(exc):
+                raise
+            if attempt == BEGIN_ATTEMPTS - 1:
+                raise StoreError("store.busy", path=describe(str(session.get_bind().url))) from exc
+            time.sleep(0.05 * (attempt + 1))
+
+
 @contextmanager
 def session_scope(engine: Engine) -> Iterator[Session]:
-    """One unit of work: commits whole at the end, or rolls back whole on any error."""
-    session = Session(engine, expire_on_commit=False)
+    """One unit of work that writes: commits whole at the end, or rolls back whole on any error.
+    On SQLite it holds the write lock from its start, so concurrent writes queue, never fail."""
+    session = Session(writer(engine), expire_on_commit=False)
     try:
+        _begin(session)
         yield session
         session.commit()
     except BaseException:
@@ -216,7 +270,9 @@ def head_revision() -> str:
 def current_revision(engine: Engine) -> str | None:
     from alembic.runtime.migration import MigrationContext
 
+    # a read: never the write lock, even from an engine a unit of work that writes handed over
     with engine.connect() as connection:
+        connection.execution_options(kam_write=False)
         return MigrationContext.configure(connection).get_current_revision()
 
 
@@ -246,9 +302,10 @@ def prepare(engine: Engine) -> None:
 
     check_readable(engine)
     try:
-        migrate(engine)
-        with session_scope(engine) as session:
-            install_defaults(session, today=today())
+        with access.acting_as(access.SYSTEM):
+            migrate(engine)
+            with session_scope(engine) as session:
+                install_defaults(session, today=today())
     except OperationalError as exc:
         raise StoreError("store.unreachable", path=describe(str(engine.url)), reason=str(exc.orig)) from exc
 

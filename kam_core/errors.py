@@ -21,12 +21,35 @@ class ValidationError(Exception):
 
 
 class ConflictError(Exception):
-    """Someone saved the record after it was read: nothing was written."""
+    """Someone saved the record after it was read: nothing was written. ``table`` and
+    ``record_id``, when known, let the caller find who saved it and when (the audit trail)."""
 
-    def __init__(self, record: str, updated_at=None) -> None:
+    def __init__(self, record: str, updated_at=None, *, table: str | None = None,
+                 record_id: int | None = None) -> None:
         super().__init__(f"{record} was changed by someone else")
         self.record = record
         self.updated_at = updated_at
+        self.table = table
+        self.record_id = record_id
+
+    @classmethod
+    def of(cls, name: str, row) -> "ConflictError":
+        """The conflict on ``row``, a stored record that moved on (or None when it is gone)."""
+        if row is None:
+            return cls(name)
+        return cls(name, getattr(row, "updated_at", None), table=getattr(row, "__tablename__", None),
+                   record_id=getattr(row, "id", None))
+
+
+class PermissionDenied(Exception):
+    """The signed-in person's role does not allow this write: nothing was written.
+    ``needed`` is the role the write needs, ``role`` the one they have (None: no role)."""
+
+    def __init__(self, needed: str, role: str | None, actor: str = "") -> None:
+        super().__init__(f"{actor or 'this user'} has role {role or 'none'}; {needed} needed")
+        self.needed = needed
+        self.role = role
+        self.actor = actor
 
 
 class NotFoundError(Exception):

@@ -277,7 +277,7 @@ def _plain(raw):
 
 def _check_version(record: Handshake | None, expected_version: int | None) -> None:
     if (record.version if record is not None else None) != expected_version:
-        raise ConflictError("handshake", record.updated_at if record is not None else None)
+        raise ConflictError.of("handshake", record)
 
 
 def move_stage(engine: Engine, account_id: int, target: str, on_date, expected_version: int | None, *,

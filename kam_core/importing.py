@@ -148,6 +148,7 @@ import json
 import math
 import re
 import threading
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
@@ -162,7 +163,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session
 
-from kam_core import db
+from kam_core import audit, db
 from kam_core.accounts import (
     CRM_ID_MAX, FIELDS as ACCOUNT_FIELDS, POTENTIAL_MAX, blank_values, spellings_in_use, validate_account,
 )
@@ -2127,6 +2128,7 @@ def _write_revenue(session: Session, plan: _Plan, progress: _Progress, set_yearl
     touched_years: set[tuple[int, int]] = set()
     touched_accounts: set[int] = set()
     counts = {"created": 0, "updated": 0, "skipped": 0, "removed": 0}
+    per_account: dict[int, Counter] = defaultdict(Counter)  # the audit trail's summary, per account
     for row in rows:
         values, before = row.stored, row.before
         if before is not None:
@@ -2139,6 +2141,7 @@ def _write_revenue(session: Session, plan: _Plan, progress: _Progress, set_yearl
         if row.action == "remove":
             removals.append(row.target_id)
             counts["removed"] += 1
+            per_account[before.account_id]["lines_removed"] += 1
             continue
         old = tuple(before)[1:8] if row.target_id is not None else None  # the stored values, in _LINE_FIELDS order
         new = values if old is None else tuple(value if value is not None else stored
@@ -2150,9 +2153,11 @@ def _write_revenue(session: Session, plan: _Plan, progress: _Progress, set_yearl
         if old is None:
             inserts.append(values)
             counts["created"] += 1
+            per_account[account_id]["lines_created"] += 1
             continue
         counts["updated"] += 1
         if new != old:
+            per_account[account_id]["lines_updated"] += 1
             updates.append({**{f"b_{key}": value for key, value in zip(_LINE_FIELDS, new)}, "b_id": before.id,
                             "b_old": before.version, "b_version": before.version + 1, "b_now": now})
     done = _insert_lines(session, inserts, now, progress)
@@ -2168,6 +2173,12 @@ def _write_revenue(session: Session, plan: _Plan, progress: _Progress, set_yearl
             progress.at(done)
     for chunk in _chunks(removals):
         session.execute(delete(table).where(table.c.id.in_(chunk)))
+    # One audit entry per account (lines written in bulk, not one by one): how many lines the import
+    # created, changed and removed there.
+    audit.record(session.connection(), [
+        audit.entry("update", "revenue_line", None, account_id,
+                    {name: (None, count) for name, count in sorted(changed.items())})
+        for account_id, changed in sorted(per_account.items()) if changed])
     sums = _won_sums(session, sorted({account_id for account_id, _year in touched_years}))
     years = {pair: round(sums.get(pair, 0.0), 6) for pair in touched_years}
     counts["lines_totals"] = years

@@ -805,11 +805,11 @@ def _check_left_behind(session: Session, keep: Account, other: Account) -> None:
     for model in _OWNED:
         left = session.execute(select(func.count()).select_from(model).where(model.account_id == other.id)).scalar_one()
         if left:
-            raise ConflictError("account", other.updated_at)
+            raise ConflictError.of("account", other)
     children = session.execute(select(func.count()).select_from(Account)
                                .where(Account.parent_id == other.id, Account.id != keep.id)).scalar_one()
     if children:
-        raise ConflictError("account", other.updated_at)
+        raise ConflictError.of("account", other)
 
 
 def _winning_values(keep: Account, other: Account, winners: dict[str, str], parent_id: int | None) -> dict:
@@ -842,7 +842,7 @@ def merge_accounts(engine: Engine, keep_id: int, other_id: int, winners: dict[st
             keep, other = account_or_missing(session, keep_id), account_or_missing(session, other_id)
             for record, expected in zip((keep, other), versions, strict=True):
                 if record.version != expected:
-                    raise ConflictError("account", record.updated_at)
+                    raise ConflictError.of("account", record)
             found = _analyse(session, keep, other)
             applied, unresolved = _check_resolutions(found.conflicts, resolutions)
             errors += unresolved

@@ -546,9 +546,49 @@ class EngagementPairing(SQLModel, table=True):
     pairing_id: int = Field(foreign_key="pairing.id", ondelete="CASCADE", primary_key=True, index=True)
 
 
+# --- access and audit -------------------------------------------------------------------------
+
+ROLES = ("viewer", "editor", "admin")
+AUDIT_ACTIONS = ("create", "update", "delete")
+
+
+class RoleGrant(Versioned, table=True):
+    """Who may do what once sign-in is on: a role given to an e-mail address (stored lower case)."""
+
+    __tablename__ = "role_grant"
+    __table_args__ = (CheckConstraint(_in("role", ROLES), name="ck_role_grant_role"),)
+
+    email: str = Field(max_length=254, unique=True)
+    role: str = Field(max_length=16)
+
+
+class AuditEntry(SQLModel, table=True):
+    """One change to one record: who made it, when, and each changed field's old and new value.
+
+    Written in the same transaction as the change itself, so the trail has no gap and no entry
+    for a change that was rolled back. ``changes`` is JSON: ``{field: [old, new]}``."""
+
+    __tablename__ = "audit_entry"
+    __table_args__ = (
+        CheckConstraint(_in("action", AUDIT_ACTIONS), name="ck_audit_entry_action"),
+        Index("ix_audit_entry_account_at", "account_id", "at"),
+        Index("ix_audit_entry_record", "table_name", "record_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(default_factory=utcnow, nullable=False)
+    actor: str = Field(max_length=254)
+    action: str = Field(max_length=8)
+    table_name: str = Field(max_length=64)
+    record_id: int | None = None
+    account_id: int | None = None  # no foreign key: the trail outlives a deleted account
+    label: str | None = Field(default=None, max_length=300)  # the record's name when it was written
+    changes: str = "{}"
+
+
 EDITABLE_TABLES = [
     Programme, Kam, Executive, Offer, Account, AccountYear, RevenueLine, CustomerUnit, Criterion, Score,
     AccountPlan, Priority, ValueProposition, SwotItem, Competitor, Stakeholder, WhiteSpaceCell, Objective,
     Action, Handshake, HandshakeStageEvent, JointObjective, HandshakeReview, KpiReading, Commitment,
     Pairing, Engagement,
-]
+]  # the programme's data (RoleGrant, who may do what, is not part of it)

@@ -21,7 +21,7 @@ def account_at_version(session: Session, account_id: int, expected_version: int)
     """The account, as the caller read it; ConflictError (with when it was saved) when it moved on."""
     account = account_or_missing(session, account_id)
     if account.version != expected_version:
-        raise ConflictError("account", account.updated_at)
+        raise ConflictError.of("account", account)
     return account
 
 

@@ -190,7 +190,7 @@ def _write(session: Session, spec: RosterSpec, rows: list[TableRow], stored: dic
         if all(getattr(record, name) == value for name, value in row.values.items()):
             continue
         if record.version != row.version:
-            raise ConflictError(spec.record, record.updated_at)
+            raise ConflictError.of(spec.record, record)
         changed.append((record, row.values))
     listed = {row.id for row in rows}
     retired = [stored[identifier] for identifier in sorted(read_ids - listed)

@@ -251,7 +251,7 @@ def _check_criteria_versions(stored: dict[int, Criterion], desired: list[Criteri
         if criterion is None:
             raise NotFoundError(f"criterion {row.id} is not a criterion of this axis")
         if row.version != criterion.version:
-            raise ConflictError("criterion", criterion.updated_at)
+            raise ConflictError.of("criterion", criterion)
 
 
 def _check_names_free(desired: list[CriterionRow], removed: list[Criterion]) -> None:
@@ -492,7 +492,7 @@ def _stored_scores(session: Session, period: str, edits: list[ScoreEdit]) -> dic
 def _check_score_version(score: Score | None, edit: ScoreEdit) -> None:
     stored_version = score.version if score is not None else None
     if stored_version != edit.expected_version:
-        raise ConflictError("score", score.updated_at if score is not None else None)
+        raise ConflictError.of("score", score)
 
 
 def _apply_edit(session: Session, period: str, score: Score | None, edit: ScoreEdit) -> int:

@@ -901,7 +901,7 @@ def _write(session: Session, spec: SectionSpec, account_id: int, rows: list[Tabl
     deleted = [stored[identifier] for identifier in sorted(_deletable(stored, read_versions) - set(ids))]
     for record in deleted:
         if read_versions is not None and record.version != read_versions[record.id]:
-            raise ConflictError(spec.name, record.updated_at)
+            raise ConflictError.of(spec.name, record)
         session.delete(record)
     session.flush()
 
@@ -916,7 +916,7 @@ def _write(session: Session, spec: SectionSpec, account_id: int, rows: list[Tabl
         if not changes and not links:
             continue
         if record.version != row.version:
-            raise ConflictError(spec.name, record.updated_at)
+            raise ConflictError.of(spec.name, record)
         for name, value in changes.items():
             setattr(record, name, value)
         if links and not changes:
@@ -995,7 +995,7 @@ def save_plan_text(engine: Engine, account_id: int, values: dict, expected_versi
                 raise NotFoundError(f"account {account_id}")
             plan = _plan_of(session, account_id)
             if (plan.version if plan is not None else None) != expected_version:
-                raise ConflictError("account_plan", plan.updated_at if plan is not None else None)
+                raise ConflictError.of("account_plan", plan)
             if plan is None and any(value is not None for value in cleaned.values()):
                 session.add(AccountPlan(account_id=account_id, **cleaned))
             elif plan is not None:

@@ -75,7 +75,7 @@ def save_settings(engine: Engine, values: dict, expected_version: int) -> Progra
         with session_scope(engine) as session:
             row = session.get(Programme, 1)
             if row.version != expected_version:
-                raise ConflictError("programme", row.updated_at)
+                raise ConflictError.of("programme", row)
             for key, value in values.items():
                 setattr(row, key, value)
             session.flush()

@@ -14,7 +14,7 @@ TODAY = date(2026, 11, 26)
 os.environ["KAM_TODAY"] = TODAY.isoformat()
 os.environ.pop("KAM_DATABASE_URL", None)
 
-from kam_core import charts, db  # noqa: E402
+from kam_core import access, charts, db  # noqa: E402
 
 # The app skips validating chart specs against the Vega-Lite schema (it costs more than drawing);
 # the tests validate every spec a page draws or a file holds, so a broken chart fails here.
@@ -63,3 +63,4 @@ def demo_engine(demo_url):
 def _close_engines():
     yield
     db.dispose_all()
+    access.set_default(None)  # an app run with sign-in on makes "nobody" the process default

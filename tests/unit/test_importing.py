@@ -1190,3 +1190,17 @@ def test_an_empty_date_cell_keeps_the_stored_date_of_a_won_line(engine, tmp_path
     after = _years(engine)
     changed = {key for key in after if after[key] != before.get(key)}
     assert len(changed) == 1 and after[changed.pop()] != 0  # the amount changed in the line's own (stored) year
+
+
+def test_an_import_of_revenue_lines_leaves_one_audit_entry_per_account(engine, tmp_path):
+    from kam_core.models import AuditEntry
+
+    _import(engine, salesforce_accounts(tmp_path), "accounts")
+    accounts = _accounts(engine)
+    result = _import(engine, salesforce_opportunities(tmp_path), "revenue")
+    with Session(engine) as session:
+        entries = session.execute(select(AuditEntry).where(AuditEntry.table_name == "revenue_line")).scalars().all()
+    created = {entry.account_id: json.loads(entry.changes)["lines_created"][1] for entry in entries}
+    assert sum(created.values()) == result.created
+    assert set(created) <= {account.id for account in accounts.values()}
+    assert all(entry.action == "update" and entry.record_id is None for entry in entries)
