@@ -2,13 +2,16 @@
 
 import streamlit as st
 
-from kam_core.ui import frame, state
+from kam_core.errors import PermissionDenied
+from kam_core.ui import auth, frame, state
+from kam_core.ui.saving import denied_message
 from kam_core.ui.i18n import t
 
 st.set_page_config(page_title="KAM", page_icon=":material/handshake:", layout="wide")
 
 frame.language_switch()
 frame.open_store()
+actor = auth.establish()  # who acts in this run; stops at the sign-in screen when sign-in is on
 
 navigation = st.navigation({
     t("nav.portfolio"): [
@@ -35,6 +38,7 @@ navigation = st.navigation({
         st.Page("pages/account/qbr.py", title=t("page.qbr"), icon=":material/slideshow:", url_path="qbr"),
         st.Page("pages/account/record.py", title=t("page.record"), icon=":material/edit_note:",
                 url_path=state.RECORD_PATH),
+        st.Page("pages/account/history.py", title=t("page.history"), icon=":material/history:", url_path="history"),
     ],
     t("nav.data"): [
         st.Page("pages/data/exchange.py", title=t("page.exchange"), icon=":material/sync_alt:",
@@ -47,4 +51,8 @@ navigation = st.navigation({
 frame.end_new_account_elsewhere(navigation)
 frame.account_selector()
 frame.programme_caption()
-navigation.run()
+auth.who_caption(actor)
+try:
+    navigation.run()
+except PermissionDenied as denied:  # a write the role does not allow, from a control that did not say so
+    st.error(denied_message(denied), icon=":material/lock:")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from datetime import date
+from datetime import date, datetime, timezone
 
 _MONTHS = {
     "en": ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"),
@@ -55,6 +55,15 @@ def day(value: date | None, language: str = "en") -> str:
     if value is None:
         return "–"
     return f"{value.day} {_MONTHS[language][value.month - 1]} {value.year}"
+
+
+def moment(value: datetime | None, language: str = "en") -> str:
+    """A stored time (UTC) as '26 Nov 2026, 14:03 UTC'; naive values are taken as UTC."""
+    if value is None:
+        return "–"
+    if value.tzinfo is not None:
+        value = value.astimezone(timezone.utc)
+    return f"{day(value.date(), language)}, {value:%H:%M} UTC"
 
 
 def score(value: float | None, language: str = "en") -> str:

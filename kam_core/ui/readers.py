@@ -509,3 +509,52 @@ def _qbr_pack(url: str, day: date, account_id: int, language: str, internal: boo
 
 def qbr_pack(account_id: int, language: str, internal: bool) -> qbr.QbrPack:
     return _qbr_pack(database_url(), today(), account_id, language, internal)
+
+
+# --- access and audit ---------------------------------------------------------------------------
+
+
+@st.cache_data(**_CACHE)
+def _role_of(url: str, email: str, admins: tuple[str, ...]) -> str | None:
+    from kam_core.roles import role_of
+
+    with Session(get_engine(url)) as session:
+        return role_of(session, email, admins)
+
+
+def role_of(email: str, admins: tuple[str, ...] = ()) -> str | None:
+    """The role of a signed-in e-mail (read once until the next write)."""
+    return _role_of(database_url(), email, admins)
+
+
+@st.cache_data(**_CACHE)
+def _role_grants(url: str) -> list:
+    from kam_core.roles import grants
+
+    with Session(get_engine(url)) as session:
+        return grants(session)
+
+
+def role_grants() -> list:
+    return _role_grants(database_url())
+
+
+@st.cache_data(**_CACHE)
+def _account_history(url: str, account_id: int, limit: int) -> tuple[list, int]:
+    from kam_core.audit import account_history, history_size
+
+    with Session(get_engine(url)) as session:
+        return account_history(session, account_id, limit), history_size(session, account_id)
+
+
+def account_history(account_id: int, limit: int) -> tuple[list, int]:
+    """The account's newest changes (at most ``limit``) and how many there are in all."""
+    return _account_history(database_url(), account_id, limit)
+
+
+def last_change(table: str | None, record_id: int | None, account_id: int | None):
+    """Who saved a record last, and when (not cached: read when a save was refused)."""
+    from kam_core.audit import last_change as _last_change
+
+    with Session(get_engine(database_url())) as session:
+        return _last_change(session, table, record_id, account_id)

@@ -11,10 +11,10 @@ from collections.abc import Callable
 import pandas as pd
 import streamlit as st
 
-from kam_core.errors import ConflictError, ValidationError
+from kam_core.errors import ConflictError, PermissionDenied, ValidationError
 from kam_core.ui import readers
 from kam_core.ui.i18n import t
-from kam_core.ui.saving import show_row_errors
+from kam_core.ui.saving import conflict_message, denied_message, show_row_errors
 
 
 def roster_editor(name: str, table: pd.DataFrame, column_config: dict, *,
@@ -35,8 +35,11 @@ def roster_editor(name: str, table: pd.DataFrame, column_config: dict, *,
         except ValidationError as error:
             show_row_errors(error, field_label)
             return
-        except ConflictError:
-            st.session_state[f"{name}_conflict"] = True
+        except ConflictError as error:
+            st.session_state[f"{name}_conflict"] = conflict_message(error)
+            return
+        except PermissionDenied as denied:
+            st.error(denied_message(denied), icon=":material/lock:")
             return
         readers.clear()
         st.session_state[generation_key] = generation + 1
@@ -46,7 +49,7 @@ def roster_editor(name: str, table: pd.DataFrame, column_config: dict, *,
     if changes is not None:
         actions.success(t("canvas.saved") if changes else t("canvas.unchanged"), icon=":material/check:")
     if st.session_state.get(f"{name}_conflict"):
-        st.error(t("canvas.conflict"), icon=":material/sync_problem:")
+        st.error(st.session_state[f"{name}_conflict"], icon=":material/sync_problem:")
         if st.button(t("canvas.reload"), key=f"reload_{name}", icon=":material/refresh:"):
             del st.session_state[f"{name}_conflict"]
             readers.clear()

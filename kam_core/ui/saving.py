@@ -9,8 +9,9 @@ from collections.abc import Callable
 import streamlit as st
 
 from kam_core import formatting as fmt
-from kam_core.errors import ConflictError, ValidationError
-from kam_core.ui import readers
+from kam_core.db import StoreError
+from kam_core.errors import ConflictError, PermissionDenied, ValidationError
+from kam_core.ui import readers, state
 from kam_core.ui.i18n import language, t
 
 _MESSAGE_KEY = "saved_message"
@@ -35,11 +36,17 @@ def save(action: Callable[[], object], *, field_label: Callable[[str], str],
             values = params(values) if params else values
             st.error(t("error.field", field=field_label(problem.field), message=t(f"error.{problem.code}", **values)))
         return
-    except ConflictError:
-        st.error(t("canvas.conflict_form"))
+    except ConflictError as error:
+        st.error(conflict_message(error, "canvas.conflict_form"), icon=":material/sync_problem:")
         readers.clear()
         if on_conflict:
             on_conflict()
+        return
+    except PermissionDenied as denied:
+        st.error(denied_message(denied), icon=":material/lock:")
+        return
+    except StoreError as problem:
+        st.error(t(f"error.{problem.code}", **problem.params), icon=":material/database:")
         return
     readers.clear()
     message = success(result) if callable(success) else success
@@ -47,6 +54,23 @@ def save(action: Callable[[], object], *, field_label: Callable[[str], str],
     if go_to:
         st.switch_page(go_to)
     st.rerun()
+
+
+def conflict_message(error: ConflictError, key: str = "canvas.conflict") -> str:
+    """``key``'s message (nothing was saved, what to do), then who saved meanwhile and when, from
+    the audit trail: that record's last change, else the shown account's."""
+    change = readers.last_change(error.table, error.record_id,
+                                 None if error.table else state.selected_account_id())
+    if change is None:
+        return t(key)
+    return t("audit.conflict_by", message=t(key), who=change.actor, when=fmt.moment(change.at, language()))
+
+
+def denied_message(denied: PermissionDenied) -> str:
+    """Nothing saved: the person's role does not allow it (viewers read; admins alone change the
+    criteria, the settings and the roles)."""
+    role = t(f"enum.access_role.{denied.role}") if denied.role else t("auth.no_role_short")
+    return t("access.denied", role=role, needed=t(f"enum.access_role.{denied.needed}"))
 
 
 def saved_message() -> None:

@@ -12,10 +12,10 @@ import streamlit as st
 
 from kam_core import sections
 from kam_core.clock import today
-from kam_core.errors import ConflictError, ValidationError
+from kam_core.errors import ConflictError, PermissionDenied, ValidationError
 from kam_core.ui import readers
 from kam_core.ui.i18n import t
-from kam_core.ui.saving import show_row_errors
+from kam_core.ui.saving import conflict_message, denied_message, show_row_errors
 from kam_core.ui.store import engine
 
 # Which enumeration labels (catalog "enum.<kind>.<code>") a choice column shows.
@@ -114,8 +114,11 @@ def _save(section: str, account_id: int, rows: list[dict], read_versions: dict[i
     except ValidationError as error:
         show_row_errors(error, lambda field: t(f"col.{section}.{field}"))
         return
-    except ConflictError:
-        st.session_state[f"conflict_{section}_{account_id}"] = True
+    except ConflictError as error:
+        st.session_state[f"conflict_{section}_{account_id}"] = conflict_message(error)
+        return
+    except PermissionDenied as denied:
+        st.error(denied_message(denied), icon=":material/lock:")
         return
     readers.clear()
     st.session_state[generation_key] += 1
@@ -124,7 +127,7 @@ def _save(section: str, account_id: int, rows: list[dict], read_versions: dict[i
 
 
 def _conflict(section: str, account_id: int, generation_key: str) -> None:
-    st.error(t("canvas.conflict"), icon=":material/sync_problem:")
+    st.error(st.session_state[f"conflict_{section}_{account_id}"], icon=":material/sync_problem:")
     if st.button(t("canvas.reload"), key=f"reload_{section}_{account_id}", icon=":material/refresh:"):
         del st.session_state[f"conflict_{section}_{account_id}"]
         readers.clear()

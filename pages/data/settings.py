@@ -1,12 +1,15 @@
-"""Settings: the programme's settings and where its data lives."""
+"""Settings: the programme's settings, its criteria, who may do what, and where its data lives."""
 
+import pandas as pd
 import streamlit as st
 
 from kam_core import scoring
-from kam_core.errors import ConflictError, ValidationError
-from kam_core.models import AXES
+from kam_core.errors import ConflictError, PermissionDenied, ValidationError
+from kam_core.models import AXES, ROLES
+from kam_core.roles import save_grants
 from kam_core.settings import save_settings
-from kam_core.ui import readers
+from kam_core.ui import auth, readers
+from kam_core.ui.saving import conflict_message, denied_message
 from kam_core.ui.i18n import language, t
 from kam_core.ui.store import engine
 from kam_core import formatting as fmt
@@ -17,6 +20,7 @@ FORM_KEY = "settings_form"
 def programme_form() -> None:
     st.subheader(t("settings.programme"))
     current = readers.programme_settings()
+    admin_only_caption()
     with st.form(FORM_KEY, enter_to_submit=False):
         name = st.text_input(t("field.name"), value=current.name, max_chars=120, key="programme_name")
         left, middle, right = st.columns(3)
@@ -34,7 +38,8 @@ def programme_form() -> None:
                                        help=t("settings.threshold_help"), key="programme_strength_threshold")
         per_kam = right.number_input(t("field.accounts_per_kam"), value=current.accounts_per_kam, step=1,
                                      help=t("settings.per_kam_help"), key="programme_accounts_per_kam")
-        submitted = st.form_submit_button(t("action.save"), type="primary", icon=":material/save:")
+        submitted = st.form_submit_button(t("action.save"), type="primary", icon=":material/save:",
+                                          disabled=not auth.can("admin"))
     if submitted:
         save({"name": name, "current_period": period.strip(), "currency": currency.strip().upper(),
               "strategic_capacity": int(capacity), "attractiveness_threshold": float(attractiveness),
@@ -52,9 +57,11 @@ def save(values: dict, version: int) -> None:
                        message=t(f"error.{problem.code}", **problem.params)))
         return
     except ConflictError as error:
-        when = fmt.day(error.updated_at.date(), language()) if error.updated_at else "–"
-        st.error(t("error.conflict", when=when))
+        st.error(conflict_message(error, "settings.conflict"), icon=":material/sync_problem:")
         readers.clear()
+        return
+    except PermissionDenied as denied:
+        st.error(denied_message(denied), icon=":material/lock:")
         return
     readers.clear()
     st.session_state["settings_saved"] = True
@@ -86,7 +93,8 @@ def criteria_editor(axis: str) -> None:
     left, right = st.columns([1, 3], vertical_alignment="center")
     colour = "green" if scoring.weights_complete(total) else "red"
     left.markdown(t("criteria.sum", sum=f":{colour}[**{fmt.number(total, language())}**]"))
-    if right.button(t("criteria.save"), key=f"save_criteria_{axis}", type="primary", icon=":material/save:"):
+    if right.button(t("criteria.save"), key=f"save_criteria_{axis}", type="primary", icon=":material/save:",
+                    disabled=not auth.can("admin")):
         save_criteria(axis, rows, generation)
     if st.session_state.pop(f"criteria_saved_{axis}", False):
         st.success(t("criteria.saved"), icon=":material/check:")
@@ -101,13 +109,76 @@ def save_criteria(axis: str, rows, generation: int) -> None:
             st.error(t("error.field", field=t(f"field.{problem.field}", **problem.params),
                        message=t(f"error.{problem.code}", **problem.params)))
         return
-    except ConflictError:
-        st.error(t("criteria.conflict"))
+    except ConflictError as error:
+        st.error(conflict_message(error, "criteria.conflict"), icon=":material/sync_problem:")
         readers.clear()
+        return
+    except PermissionDenied as denied:
+        st.error(denied_message(denied), icon=":material/lock:")
         return
     readers.clear()
     st.session_state[f"criteria_generation_{axis}"] = generation + 1
     st.session_state[f"criteria_saved_{axis}"] = True
+    st.rerun()
+
+
+def admin_only_caption() -> None:
+    if not auth.can("admin"):
+        st.caption(t("access.admin_only"), help=None)
+
+
+def access_panel() -> None:
+    """Who may do what: the mode, and (with sign-in) the roles given to e-mail addresses."""
+    st.subheader(t("access.title"))
+    if not auth.sign_in_configured():
+        st.info(t("access.open_mode_explained"), icon=":material/lock_open:")
+        return
+    st.caption(t("access.roles_intro"))
+    admins = auth.secret_admins()
+    if admins:
+        st.caption(t("access.secret_admins", emails=", ".join(admins)))
+    roles_editor()
+
+
+def roles_editor() -> None:
+    generation = st.session_state.setdefault("roles_generation", 0)
+    grants = readers.role_grants()
+    table = pd.DataFrame([{"email": g.email, "role": g.role, "id": g.id, "version": g.version} for g in grants],
+                         columns=["email", "role", "id", "version"])
+    edited = st.data_editor(
+        table, key=f"roles_{generation}", num_rows="dynamic", hide_index=True, width="stretch",
+        column_order=("email", "role"), disabled=not auth.can("admin"),
+        column_config={
+            "email": st.column_config.TextColumn(t("field.email"), required=True, max_chars=254),
+            "role": st.column_config.SelectboxColumn(t("field.role"), options=list(ROLES), required=True,
+                                                     default="viewer", format_func=lambda code: t(f"enum.access_role.{code}")),
+        })
+    if st.button(t("access.save"), key="save_roles", type="primary", icon=":material/save:",
+                 disabled=not auth.can("admin")):
+        save_roles(edited.to_dict("records"), generation)
+    if st.session_state.pop("roles_saved", False):
+        st.success(t("access.saved"), icon=":material/check:")
+
+
+def save_roles(rows: list[dict], generation: int) -> None:
+    try:
+        save_grants(engine(), rows, auth.secret_admins())
+    except ValidationError as error:
+        st.error(t("canvas.nothing_saved"))
+        for problem in error.errors:
+            st.error(t("canvas.row_error", row=problem.params.get("row", "–"), field=t(f"field.{problem.field}"),
+                       message=t(f"error.{problem.code}", **problem.params)))
+        return
+    except ConflictError as error:
+        st.error(conflict_message(error, "canvas.conflict"), icon=":material/sync_problem:")
+        readers.clear()
+        return
+    except PermissionDenied as denied:
+        st.error(denied_message(denied), icon=":material/lock:")
+        return
+    readers.clear()
+    st.session_state["roles_generation"] = generation + 1
+    st.session_state["roles_saved"] = True
     st.rerun()
 
 
@@ -127,7 +198,10 @@ st.title(t("page.settings"))
 programme_form()
 st.divider()
 st.caption(t("criteria.intro"))
+admin_only_caption()
 for axis in AXES:
     criteria_editor(axis)
+st.divider()
+access_panel()
 st.divider()
 database_panel()

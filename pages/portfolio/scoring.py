@@ -3,7 +3,8 @@
 import streamlit as st
 
 from kam_core import formatting as fmt, scoring
-from kam_core.errors import ConflictError, ValidationError
+from kam_core.errors import ConflictError, PermissionDenied, ValidationError
+from kam_core.ui.saving import denied_message
 from kam_core.models import AXES
 from kam_core.ui import frame, grid, readers, state
 from kam_core.ui.i18n import language, t
@@ -41,6 +42,9 @@ def start_period_button(period: str) -> None:
             copied = scoring.start_period(engine(), period, previous)
         except (ConflictError, ValidationError):
             st.error(t("scoring.conflict"))
+            return
+        except PermissionDenied as denied:
+            st.error(denied_message(denied), icon=":material/lock:")
             return
         finally:
             readers.clear()
@@ -141,6 +145,9 @@ def save(period: str, edits, tab: str) -> bool:
         st.error(t("scoring.nothing_saved"))
         for problem in error.errors:
             st.error(t(f"error.{problem.code}", **problem.params))
+        return False
+    except PermissionDenied as denied:
+        st.error(denied_message(denied), icon=":material/lock:")
         return False
     except ConflictError:
         readers.clear()

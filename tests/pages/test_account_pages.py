@@ -7,7 +7,7 @@ from pathlib import Path
 
 from sqlmodel import Session, func, select
 
-from kam_core import accounts, db
+from kam_core import access, accounts, db
 from kam_core.models import Account, Kam, Offer, Score, Stakeholder
 from kam_core.text import fold_name
 from kam_core.ui import readers
@@ -102,12 +102,15 @@ def test_editing_the_basics_saves_them_and_a_stale_form_is_refused(demo_app, dem
     app.text_area(key=f"notes_{form}").set_value("mine")
     with Session(db.get_engine(demo_url)) as session:
         record = accounts.load_account(session, account_id)
-    accounts.update_account(db.get_engine(demo_url), account_id, {**record.values(), "notes": "theirs"},
-                            record.version)
+    with access.acting_as(access.Actor("colleague@example.com", "editor", signed_in=True)):
+        accounts.update_account(db.get_engine(demo_url), account_id, {**record.values(), "notes": "theirs"},
+                                record.version)
     readers.clear()
     _button(app, "Save").click().run()
     no_exception(app)
-    assert "Someone else saved this" in " ".join(str(error.value) for error in app.error)
+    refusal = " ".join(str(error.value) for error in app.error)
+    assert "Someone else saved this" in refusal
+    assert "Last saved by colleague@example.com on 2" in refusal and "UTC" in refusal  # who and when
     assert _account(demo_url, account_id).notes == "theirs"
     assert app.text_area(key=f"notes_{form}").value == "mine"
     # saving again replaces their version, knowingly

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from sqlmodel import Session, select
 
-from kam_core import db, sections
+from kam_core import access, db, sections
 from kam_core.models import Account, AccountPlan, Action, Competitor, Priority, Stakeholder
 from tests.conftest import TODAY
 from tests.pages.conftest import no_exception, texts
@@ -114,9 +114,11 @@ def test_a_stale_section_save_is_refused_and_the_input_kept(demo_app, demo_url):
     frame = _section(demo_url, "priorities", account_id)
     rows = frame.to_dict("records")
     rows[0]["title"] = "Changed by a colleague"
-    sections.save_section(db.get_engine(demo_url), "priorities", account_id, rows, today=TODAY)
+    with access.acting_as(access.Actor("colleague@example.com", "editor", signed_in=True)):
+        sections.save_section(db.get_engine(demo_url), "priorities", account_id, rows, today=TODAY)
     _edit(app, "priorities", account_id, edited_rows={0: {"title": "My own wording"}})
     assert "Someone else saved this section" in texts(app)
+    assert "Last saved by colleague@example.com" in texts(app)
     assert "Changed by a colleague" in _section(demo_url, "priorities", account_id)["title"].tolist()
     assert app.session_state[f"editor_priorities_{account_id}_0"]["edited_rows"] == {0: {"title": "My own wording"}}
 
