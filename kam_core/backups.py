@@ -54,6 +54,13 @@ class NotABackup(Exception):
         self.detail = detail
 
 
+def live_file() -> Path | None:
+    """The SQLite file of ``KAM_DATABASE_URL``, or None for another database (PostgreSQL)."""
+    from kam_core import db
+
+    return db.sqlite_path(db.database_url())
+
+
 def keep_limit() -> int:
     """How many copies of a database are kept: ``KAM_BACKUPS_KEEP`` when it is a whole number of
     at least 1, else ``KEEP_DEFAULT``."""

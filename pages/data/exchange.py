@@ -202,7 +202,7 @@ def restore_section() -> None:
 
 def backups_section() -> None:
     st.subheader(t("exchange.backups"))
-    path = db.sqlite_path(db.database_url())
+    path = backups.live_file()
     if path is None:
         st.caption(t("exchange.backups_postgres"))
         return
