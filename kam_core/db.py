@@ -166,16 +166,17 @@ def backup_folder(path: Path) -> Path:
     return path.parent / "backups"
 
 
-def backup_sqlite(path: Path, label: str, protect: tuple[Path, ...] = ()) -> Path:
+def backup_sqlite(path: Path, label: str, protect: tuple[Path, ...] = (), prune: bool = True) -> Path:
     """An online copy of a SQLite file (sqlite3 backup API) in ``data/backups`` beside it; then
-    the copies of that database beyond the ones kept (``KAM_BACKUPS_KEEP``) are deleted, never
-    this one nor the ``protect``ed files (``kam_core.backups``)."""
+    (``prune``) the copies of that database beyond the ones kept (``KAM_BACKUPS_KEEP``) are
+    deleted, never this one nor the ``protect``ed files (``kam_core.backups``)."""
     from kam_core import backups as kept
 
     folder = backup_folder(path)
     folder.mkdir(parents=True, exist_ok=True)
     copy = copy_sqlite(path, folder / kept.backup_name(path, datetime.now(), label))
-    kept.prune(path, protect=(copy, *protect))
+    if prune:
+        kept.prune(path, protect=(copy, *protect))
     return copy
 
 

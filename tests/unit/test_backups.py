@@ -232,3 +232,21 @@ def test_cli_help_documents_the_commands(capsys):
         main(["--help"])
     out = capsys.readouterr().out
     assert "restore-backup FILE" in out and "KAM_BACKUPS_KEEP" in out
+
+
+def test_an_import_prunes_only_once_its_copy_is_kept(on, demo_url, tmp_path, monkeypatch, capsys):
+    from tests.unit.fixtures_import import write_csv
+
+    on(demo_url)
+    path = _path(demo_url)
+    monkeypatch.setenv(backups.KEEP_VARIABLE, "2")
+    older = [_fake(db.backup_folder(path), f"demo-2025010{day}-101500-000000-before-merge.db") for day in (1, 2)]
+    source = write_csv(tmp_path, "accounts.csv", [["Name", "Industry"], ["Brand New Customer", "Energy"]])
+    assert main(["import", "accounts", str(source)]) == 0
+    kept = backups.list_backups(path)
+    assert [backup.label for backup in kept] == ["before-import", "before-merge"] and not older[0].exists()
+    # a file whose every row is refused writes nothing: its copy is discarded, no older copy goes for it
+    refused = write_csv(tmp_path, "refused.csv", [["Name", "Industry"], ["", "Energy"]])
+    assert main(["import", "accounts", str(refused)]) == 1
+    capsys.readouterr()
+    assert backups.list_backups(path) == kept
