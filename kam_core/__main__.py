@@ -12,7 +12,11 @@
   restore FILE.xlsx                    restore such a workbook into an empty database
   qbr "ACCOUNT NAME" --out FILE.pptx [--language fr] [--customer]
                                        the QBR PowerPoint deck of one account
-  backup FILE                          an online copy of the SQLite database into FILE
+  backup [FILE]                        an online copy of the SQLite database into FILE; without FILE, into
+                                       data/backups/ (the oldest copies beyond KAM_BACKUPS_KEEP, default 20, go)
+  backups                              the copies kept in data/backups/: when, why, size
+  restore-backup FILE                  put a copy (a file of data/backups/, or any copy made by backup) back
+                                       into the database; the current content is copied first (before-restore)
 
 Exit status: 0 when done, 1 when the input is refused (nothing written; an import whose every row
 is refused too), 2 for a command line that does not parse, 3 when the database cannot be used.
@@ -202,16 +206,76 @@ def _write(target: Path, data: bytes) -> None:
         raise Refused(f"{target} cannot be written: {error.strerror or error}.") from error
 
 
+POSTGRES_BACKUPS = ("Backups from here are for a SQLite database; back up a PostgreSQL server with pg_dump "
+                    "and restore it with pg_restore.")
+
+
+def _sqlite_file() -> Path:
+    """The SQLite file of KAM_DATABASE_URL (not opened: a damaged one can still be replaced)."""
+    path = db.sqlite_path(db.database_url())
+    if path is None:
+        raise Refused(POSTGRES_BACKUPS)
+    return path
+
+
+def _size(size_bytes: int) -> str:
+    return f"{size_bytes / 1024 / 1024:.1f} MB" if size_bytes >= 1024 * 1024 else f"{max(size_bytes // 1024, 1)} KB"
+
+
 def cmd_backup(args) -> None:
     engine = _engine()
     path = db.sqlite_path(str(engine.url))
     if path is None:
-        raise Refused("Backups from here are for a SQLite database; back up your PostgreSQL server with pg_dump.")
-    target = Path(args.file)
-    if target.exists():
-        raise Refused(f"{target} already exists; choose a new file name.")
-    db.copy_sqlite(path, target)
-    print(f"Copy of {path} written to {target} ({target.stat().st_size // 1024} KB).")
+        raise Refused(POSTGRES_BACKUPS)
+    if args.file is None:
+        target = db.backup_sqlite(path, "manual")
+    else:
+        target = Path(args.file)
+        if target.exists():
+            raise Refused(f"{target} already exists; choose a new file name.")
+        db.copy_sqlite(path, target)
+    print(f"Copy of {path} written to {target} ({_size(target.stat().st_size)}).")
+
+
+def cmd_backups(_args) -> None:
+    from kam_core import backups
+
+    path = _sqlite_file()
+    kept = backups.list_backups(path)
+    print(f"Backups of {path} in {db.backup_folder(path)}: {len(kept)} kept "
+          f"(at most {backups.keep_limit()}, {backups.KEEP_VARIABLE}).")
+    for backup in kept:
+        print(f"  {backup.made:%Y-%m-%d %H:%M:%S}  {backup.label:<34} {_size(backup.size_bytes):>9}  {backup.path.name}")
+
+
+def cmd_restore_backup(args) -> None:
+    import sqlite3
+
+    from kam_core import backups
+
+    path = _sqlite_file()
+    source = Path(args.file)
+    if not source.exists() and not source.is_absolute() and (db.backup_folder(path) / source).exists():
+        source = db.backup_folder(path) / source  # a name as `backups` lists it
+    reasons = {"not_found": "no such file", "not_sqlite": "not a SQLite database, or a damaged one",
+               "not_kam": "a SQLite database, but not one of this app", "same_file": "it is the database itself",
+               "unknown_revision": "made by a newer version of the app (schema {detail}); update the app first"}
+    try:
+        restored = backups.restore(path, source)
+    except backups.NotABackup as refused:
+        reason = reasons[refused.code].format(detail=refused.detail)
+        extra = f" ({refused.detail})" if refused.detail and refused.code != "unknown_revision" else ""
+        raise Refused(f"{refused.path}: {reason}{extra}. Nothing was restored.") from refused
+    except sqlite3.DatabaseError as error:
+        raise Refused(f"{path} cannot be copied before the restore ({error}); move it aside and run the "
+                      "command again. Nothing was restored.") from error
+    if restored.safety_copy is not None:
+        print(f"Copy of the database before the restore: {restored.safety_copy}")
+    print(f"Restored {restored.source} into {restored.target} (schema {restored.revision}).")
+    if restored.migrated_to:
+        print(f"Schema migrated from {restored.revision} to {restored.migrated_to}.")
+    print("An app running on this database shows the restored data at its next page (restart it to be sure "
+          "nothing cached is shown).")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -254,9 +318,24 @@ def main(argv: list[str] | None = None) -> int:
     deck.add_argument("--customer", action="store_true",
                       help="the customer's version (without our internal slides and remarks)")
     deck.set_defaults(run=cmd_qbr)
-    backup = commands.add_parser("backup", help="an online copy of the SQLite database")
-    backup.add_argument("file", help="the file to write (must not exist)")
+    backup = commands.add_parser("backup", help="an online copy of the SQLite database",
+                                 description="An online copy of the SQLite database (safe while the app runs). "
+                                 "Without FILE the copy goes to data/backups/ beside the database, labelled "
+                                 "'manual', and the oldest copies beyond KAM_BACKUPS_KEEP (default 20) are deleted.")
+    backup.add_argument("file", nargs="?", help="the file to write (must not exist); default: data/backups/")
     backup.set_defaults(run=cmd_backup)
+    commands.add_parser("backups", help="list the copies kept in data/backups/ (when, why, size)",
+                        description="The copies of the SQLite database kept in data/backups/, newest first: "
+                        "when each was made, why (before-import, before-migration-from-…, before-merge, "
+                        "before-delete, before-restore, manual) and its size.").set_defaults(run=cmd_backups)
+    back = commands.add_parser("restore-backup", help="put a copy of the SQLite database back (from data/backups/)",
+                               description="Put a copy made by `backup` (or kept in data/backups/) back into the "
+                               "SQLite database of KAM_DATABASE_URL. The file must be a database of this app; the "
+                               "current database is copied first (label before-restore); the copy is written with "
+                               "SQLite's backup API (safe while the app runs), then migrated to the current schema "
+                               "when it is older. PostgreSQL: use pg_dump and pg_restore.")
+    back.add_argument("file", help="the copy to restore: a path, or a file name as `backups` lists it")
+    back.set_defaults(run=cmd_restore_backup)
     args = parser.parse_args(argv)
     try:
         args.run(args)

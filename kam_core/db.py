@@ -220,12 +220,18 @@ def backup_folder(path: Path) -> Path:
     return path.parent / "backups"
 
 
-def backup_sqlite(path: Path, label: str) -> Path:
-    """An online copy of a SQLite file (sqlite3 backup API) in ``data/backups`` beside it."""
-    backups = backup_folder(path)
-    backups.mkdir(parents=True, exist_ok=True)
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
-    return copy_sqlite(path, backups / f"{path.stem}-{stamp}-{label}.db")
+def backup_sqlite(path: Path, label: str, protect: tuple[Path, ...] = (), prune: bool = True) -> Path:
+    """An online copy of a SQLite file (sqlite3 backup API) in ``data/backups`` beside it; then
+    (``prune``) the copies of that database beyond the ones kept (``KAM_BACKUPS_KEEP``) are
+    deleted, never this one nor the ``protect``ed files (``kam_core.backups``)."""
+    from kam_core import backups as kept
+
+    folder = backup_folder(path)
+    folder.mkdir(parents=True, exist_ok=True)
+    copy = copy_sqlite(path, folder / kept.backup_name(path, datetime.now(), label))
+    if prune:
+        kept.prune(path, protect=(copy, *protect))
+    return copy
 
 
 def copy_sqlite(path: Path, target: Path) -> Path:

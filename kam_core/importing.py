@@ -163,7 +163,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session
 
-from kam_core import audit, db
+from kam_core import audit, backups, db
 from kam_core.accounts import (
     CRM_ID_MAX, FIELDS as ACCOUNT_FIELDS, POTENTIAL_MAX, blank_values, spellings_in_use, validate_account,
 )
@@ -2282,12 +2282,13 @@ class _EarlyBackup:
         if path is None or not path.exists():
             return
         self.new_folder = not db.backup_folder(path).exists()
+        self.path = path
         self.thread = threading.Thread(target=self._copy, args=(path,), name="import-backup", daemon=True)
         self.thread.start()
 
     def _copy(self, path: Path) -> None:
         try:
-            self.copy = db.backup_sqlite(path, "before-import")
+            self.copy = db.backup_sqlite(path, "before-import", prune=False)  # pruned once kept (result)
         except BaseException as exc:  # raised in the import's thread by result()
             self.error = exc
 
@@ -2297,6 +2298,8 @@ class _EarlyBackup:
         self.thread.join()
         if self.error is not None:
             raise self.error
+        if self.copy is not None:
+            backups.prune(self.path, protect=(self.copy,))  # once it is kept: a discarded copy costs none
         return self.copy
 
     def discard(self) -> None:

@@ -4,10 +4,11 @@ thread), so that a rerun never pays for a workbook or a deck nobody asked for.""
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 from sqlmodel import Session
 
-from kam_core import workbook
+from kam_core import backups, workbook
 from kam_core.clock import today
 from kam_core.db import database_url, get_engine
 
@@ -25,3 +26,18 @@ def workbook_builder() -> Callable[[], bytes]:
 
     return build
 
+
+
+def backup_name() -> str:
+    from datetime import datetime
+
+    return f"kam-backup-{datetime.now():%Y%m%d-%H%M%S}.db"
+
+
+def backup_builder(path: Path) -> Callable[[], bytes]:
+    """A fresh online copy of the SQLite file ``path``, made when the button is clicked."""
+
+    def build() -> bytes:
+        return backups.snapshot_bytes(path)
+
+    return build

@@ -1,6 +1,7 @@
 """Import and export: take accounts, contacts and revenue lines in from a CRM or Excel export
 (mapping, preview, validation report, then import), export the whole database to one Excel
-workbook, and restore such a workbook into an empty database."""
+workbook, restore such a workbook into an empty database, and download a copy of the database
+(the copies kept in data/backups/ listed)."""
 
 import hashlib
 
@@ -8,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from kam_core import formatting as fmt
-from kam_core import importing, workbook
+from kam_core import backups, db, importing, workbook
 from kam_core.clock import today
 from kam_core.ui import downloads, readers
 from kam_core.ui.i18n import label, language, t
@@ -199,6 +200,37 @@ def restore_section() -> None:
              success=lambda counts: t("exchange.restored", rows=sum(counts.values()), tables=len(counts)))
 
 
+def backups_section() -> None:
+    st.subheader(t("exchange.backups"))
+    path = backups.live_file()
+    if path is None:
+        st.caption(t("exchange.backups_postgres"))
+        return
+    st.caption(t("exchange.backups_help", folder=str(db.backup_folder(path)), keep=backups.keep_limit(),
+                 variable=backups.KEEP_VARIABLE))
+    st.download_button(t("exchange.backup_button"), data=downloads.backup_builder(path), file_name=downloads.backup_name(),
+                       mime="application/vnd.sqlite3", icon=":material/download:", key="download_backup",
+                       on_click="ignore")
+    kept = backups.list_backups(path)
+    if not kept:
+        st.caption(t("exchange.backups_none"))
+        return
+    st.dataframe(pd.DataFrame([{
+        t("exchange.backup_when"): f"{backup.made:%Y-%m-%d %H:%M:%S}", t("exchange.backup_why"): _reason(backup.label),
+        t("exchange.backup_size"): t("exchange.backup_mb", size=fmt.number(round(backup.size_bytes / 1048576, 1), language())),
+        t("exchange.backup_file"): backup.path.name,
+    } for backup in kept]), hide_index=True, width="stretch", height=min(35 * (len(kept) + 1) + 3, 400))
+    st.caption(t("exchange.backups_restore"))
+
+
+def _reason(label: str) -> str:
+    """Why a copy was made, from its label (before-import, before-migration-from-0003…)."""
+    if label.startswith("before-migration-from-"):
+        return t("backup.reason.before-migration", revision=label.removeprefix("before-migration-from-"))
+    known = ("before-import", "before-merge", "before-delete", "before-restore", "manual")
+    return t(f"backup.reason.{label}") if label in known else label
+
+
 header()
 kind, upload = choose_file()
 if upload is not None:
@@ -213,3 +245,5 @@ st.divider()
 export_section()
 st.divider()
 restore_section()
+st.divider()
+backups_section()
