@@ -14,15 +14,19 @@ from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from decimal import Decimal
 
+from collections import defaultdict
+
 from sqlalchemy import event, func, insert, inspect, select
 from sqlalchemy.orm import Session
+from sqlmodel import SQLModel
 
 from kam_core import access
 from kam_core import models as m
 
 SKIPPED_FIELDS = frozenset({"id", "version", "created_at", "updated_at"})
 UNAUDITED = frozenset({"audit_entry", "alembic_version"})
-LABEL_FIELDS = ("name", "title", "statement", "description", "text", "email", "period")
+LABEL_FIELDS = ("name", "title", "statement", "description", "text", "objective", "kpi", "email", "period",
+                "on_date", "year")
 TABLE = m.AuditEntry.__table__
 
 # Records without an account_id of their own reach their account through a parent:
@@ -237,3 +241,40 @@ def history_lines(changes: list[Change]) -> list[HistoryLine]:
             lines.append(HistoryLine(change.at, change.actor, change.action, change.table, change.label, None,
                                      values=values))
     return lines
+
+
+def referred_table(table: str, field: str) -> str | None:
+    """The table a field points to (a foreign key), else None."""
+    known = SQLModel.metadata.tables.get(table)
+    if known is None or field not in known.c or not known.c[field].foreign_keys:
+        return None
+    return next(iter(known.c[field].foreign_keys)).column.table.name
+
+
+def reference_labels(session: Session, lines: list[HistoryLine]) -> dict[tuple[str, int], str]:
+    """What the ids in ``lines`` stand for, (table, id) -> name as stored now (a person, an offer, a
+    meeting...), so that a history says "Stakeholder: Ann Buyer", not "Stakeholder: 194"."""
+    wanted: dict[str, set[int]] = defaultdict(set)
+    for line in lines:
+        pairs = [(line.field, line.old), (line.field, line.new)] if line.field else list(line.values)
+        for field, value in pairs:
+            target = referred_table(line.table, field) if field else None
+            if target and isinstance(value, int):
+                wanted[target].add(value)
+    labels: dict[tuple[str, int], str] = {}
+    for target, ids in wanted.items():
+        table = SQLModel.metadata.tables[target]
+        columns = [table.c[name] for name in LABEL_FIELDS if name in table.c]
+        if not columns:
+            continue
+        for chunk in _chunks(sorted(ids)):
+            for row in session.execute(select(table.c.id, *columns).where(table.c.id.in_(chunk))):
+                label = label_of(dict(zip((column.name for column in columns), row[1:])))
+                if label:
+                    labels[(target, row[0])] = label
+    return labels
+
+
+def _chunks(ids: list[int], size: int = 500):
+    for start in range(0, len(ids), size):
+        yield ids[start:start + size]

@@ -5,13 +5,16 @@ from __future__ import annotations
 import pandas as pd
 
 from kam_core import formatting as fmt
-from kam_core.audit import HistoryLine
+from kam_core.audit import HistoryLine, referred_table
 from kam_core.i18n import catalog
 from kam_core.sections import SECTIONS
-from kam_core.ui.i18n import language, t
+from kam_core.ui import readers
+from kam_core.ui.i18n import label, language, t
 
 TEXT_SHOWN = 160  # characters of a long value shown in the table
 _SECTION_OF = {spec.model.__tablename__: spec.name for spec in SECTIONS.values()}
+_FIELD_PREFIX = {"account": "account", "handshake": "handshake", "executive": "executives", "kam": "team",
+                 "offer": "team"}  # where the page that edits these records names its fields
 
 
 def kind_label(table: str) -> str:
@@ -21,9 +24,10 @@ def kind_label(table: str) -> str:
 def field_label(table: str, field: str) -> str:
     """The field's name as the page that edits it shows it."""
     known = catalog(language())
-    for key in (f"col.{_SECTION_OF.get(table)}.{field}", f"field.{field}"):
+    prefix = _FIELD_PREFIX.get(table)
+    for key in (f"col.{_SECTION_OF.get(table)}.{field}", f"{prefix}.field.{field}", f"field.{field}"):
         if key in known:
-            return known[key]
+            return t(key, currency=readers.programme_settings().currency)
     return field.replace("_id", "").replace("_", " ").capitalize()
 
 
@@ -38,21 +42,52 @@ def value_text(value) -> str:
     return text if len(text) <= TEXT_SHOWN else text[:TEXT_SHOWN - 1] + "…"
 
 
-def _fields_text(table: str, values: tuple) -> str:
-    return "; ".join(f"{field_label(table, field)}: {value_text(value)}" for field, value in values)
+# Fields holding an enumeration code, and the catalog kind of its labels.
+ENUMS = {
+    ("account", "status"): "account_status", ("action", "status"): "action_status",
+    ("stakeholder", "attitude"): "attitude", ("stakeholder", "role"): "role",
+    ("commitment", "status"): "commitment_status", ("engagement", "kind"): "engagement_kind",
+    ("engagement", "status"): "engagement_status", ("revenue_line", "kind"): "line_kind",
+    ("objective", "kind"): "objective_kind", ("objective", "status"): "objective_status",
+    ("handshake", "stage"): "stage", ("handshake_stage_event", "stage"): "stage", ("swot_item", "kind"): "swot",
+    ("customer_unit", "kind"): "unit_kind", ("white_space_cell", "status"): "white_space",
+    ("role_grant", "role"): "access_role",
+}
+HIDDEN = frozenset({"account_id", "name_key"})  # the account the history is about; a search key
 
 
-def history_table(lines: list[HistoryLine]) -> pd.DataFrame:
+def shown_value(table: str, field: str, value, refs: dict) -> str:
+    """A value as a person reads it: what an id stands for, a long text shortened."""
+    target = referred_table(table, field)
+    if target and isinstance(value, int):
+        return refs.get((target, value)) or f"{kind_label(target)} #{value}"
+    kind = ENUMS.get((table, field))
+    if kind and value not in (None, ""):
+        return label(kind, value)
+    return value_text(value)
+
+
+def _fields_text(table: str, values: tuple, refs: dict) -> str:
+    return "; ".join(f"{field_label(table, field)}: {shown_value(table, field, value, refs)}"
+                     for field, value in values if field not in HIDDEN)
+
+
+def history_table(lines: list[HistoryLine], refs: dict) -> pd.DataFrame:
+    """One row per line; ``refs`` names what ids stand for (``audit.reference_labels``)."""
     lang = language()
     rows = []
     for line in lines:
-        record = kind_label(line.table) + (f" · {line.label}" if line.label else "")
+        if line.field in HIDDEN:
+            continue
+        named = line.label and line.table != "account"  # the page is about the account already
+        record = kind_label(line.table) + (f" · {line.label}" if named else "")
         if line.field is None:
-            before, after = ("–", _fields_text(line.table, line.values)) if line.action == "create" else (
-                _fields_text(line.table, line.values), "–")
+            described = _fields_text(line.table, line.values, refs)
+            before, after = ("–", described) if line.action == "create" else (described, "–")
             field = "–"
         else:
-            before, after, field = value_text(line.old), value_text(line.new), field_label(line.table, line.field)
+            before, after = (shown_value(line.table, line.field, value, refs) for value in (line.old, line.new))
+            field = field_label(line.table, line.field)
         rows.append({"when": fmt.moment(line.at, lang), "who": line.actor, "action": t(f"audit.action.{line.action}"),
                      "record": record, "field": field, "before": before, "after": after,
                      "record_kind": kind_label(line.table)})

@@ -540,15 +540,17 @@ def role_grants() -> list:
 
 
 @st.cache_data(**_CACHE)
-def _account_history(url: str, account_id: int, limit: int) -> tuple[list, int]:
-    from kam_core.audit import account_history, history_size
+def _account_history(url: str, account_id: int, limit: int) -> tuple[list, dict, int]:
+    from kam_core.audit import account_history, history_lines, history_size, reference_labels
 
     with Session(get_engine(url)) as session:
-        return account_history(session, account_id, limit), history_size(session, account_id)
+        lines = history_lines(account_history(session, account_id, limit))
+        return lines, reference_labels(session, lines), history_size(session, account_id)
 
 
-def account_history(account_id: int, limit: int) -> tuple[list, int]:
-    """The account's newest changes (at most ``limit``) and how many there are in all."""
+def account_history(account_id: int, limit: int) -> tuple[list, dict, int]:
+    """The lines of the account's newest changes (at most ``limit`` changes), what the ids in them
+    stand for, and how many changes there are in all."""
     return _account_history(database_url(), account_id, limit)
 
 

@@ -3,7 +3,6 @@ record, which field, before and after."""
 
 import streamlit as st
 
-from kam_core.audit import history_lines
 from kam_core.ui import readers
 from kam_core.ui.history import history_table
 from kam_core.ui.i18n import t
@@ -31,17 +30,18 @@ def filters(table):
 
 
 def changes_table(account_id: int) -> None:
-    changes, total = readers.account_history(account_id, LINES_READ)
-    if not changes:
+    lines, refs, total = readers.account_history(account_id, LINES_READ)
+    if not lines:
         st.info(t("history.empty"))
         return
-    table = history_table(history_lines(changes))
+    table = history_table(lines, refs)
     shown = filters(table)
-    st.dataframe(shown.drop(columns=["record_kind"]), hide_index=True, width="stretch", height=min(36 * (len(shown) + 1) + 3, 720),
-                 column_config={key: st.column_config.TextColumn(t(f"history.col.{key}"))
-                                for key in ("when", "who", "action", "record", "field", "before", "after")})
-    if total > len(changes):
-        st.caption(t("history.more", shown=len(changes), total=total))
+    widths = {"when": 165, "who": 160, "action": 80, "record": 190, "field": 100, "before": 170, "after": 200}
+    columns = {key: st.column_config.TextColumn(t(f"history.col.{key}"), width=width) for key, width in widths.items()}
+    st.dataframe(shown.drop(columns=["record_kind"]), hide_index=True, width="stretch",
+                 height=min(36 * (len(shown) + 1) + 3, 720), column_config=columns)
+    if total > LINES_READ:
+        st.caption(t("history.more", shown=LINES_READ, total=total))
 
 
 summary = selected_account_or_stop("history.page")

@@ -310,3 +310,20 @@ def test_eight_people_saving_the_same_accounts_lose_nothing(empty_url):
     updates = [e for e in _trail(engine) if e.action == "update"]
     assert len(updates) == THREADS * UPDATES
     assert {e.actor for e in updates} == {f"kam{n}@example.com" for n in range(THREADS)}
+
+
+def test_ids_in_a_history_are_named_by_what_they_stand_for(demo_url):
+    from kam_core.models import Kam
+
+    engine = db.get_engine(demo_url)
+    with Session(engine) as session:
+        account = session.execute(select(Account).where(Account.kam_id.is_not(None))).scalars().first()
+        other = session.execute(select(Kam).where(Kam.id != account.kam_id)).scalars().first()
+        record = accounts.load_account(session, account.id)
+    accounts.update_account(engine, account.id, {**_values(record), "kam_id": other.id}, record.version)
+    with Session(engine) as session:
+        lines = audit.history_lines(audit.account_history(session, account.id, limit=1))
+        labels = audit.reference_labels(session, lines)
+    assert (lines[0].field, lines[0].new) == ("kam_id", other.id)
+    assert labels[("kam", other.id)] == other.name
+    assert audit.referred_table("account", "kam_id") == "kam" and audit.referred_table("account", "notes") is None
