@@ -1589,16 +1589,20 @@ def _set_years(session: Session, revenues: Mapping[tuple[int, int], float], crea
                                    .where(AccountYear.account_id.in_(chunk))):
             existing[(row.account_id, row.year)] = (row.id, row.revenue, row.version)
     now = utcnow()
-    inserts, updates = [], []
+    inserts, updates, trail = [], [], []
     for (account_id, year), revenue in revenues.items():
         found = existing.get((account_id, year))
         if found is None:
             if revenue or create_zero:
                 inserts.append({"account_id": account_id, "year": year, "revenue": revenue, "category_spend": None,
                                 "version": 1, "created_at": now, "updated_at": now})
+                trail.append(audit.entry("create", "account_year", None, account_id,
+                                         {"year": (None, year), "revenue": (None, revenue)}, str(year)))
         elif abs(found[1] - revenue) > 1e-9:
             updates.append({"b_id": found[0], "b_old": found[2], "b_revenue": revenue, "b_version": found[2] + 1,
                             "b_now": now})
+            trail.append(audit.entry("update", "account_year", found[0], account_id,
+                                     {"revenue": (found[1], revenue)}, str(year)))
     table = AccountYear.__table__
     if inserts:
         session.execute(insert(table), inserts)
@@ -1609,6 +1613,7 @@ def _set_years(session: Session, revenues: Mapping[tuple[int, int], float], crea
         result = session.connection().execute(statement, updates)
         if result.rowcount != len(updates):
             raise ConflictError("account_year")
+    audit.record(session.connection(), trail)
     return len(inserts) + len(updates)
 
 

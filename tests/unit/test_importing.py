@@ -1197,9 +1197,12 @@ def test_an_import_of_revenue_lines_leaves_one_audit_entry_per_account(engine, t
 
     _import(engine, salesforce_accounts(tmp_path), "accounts")
     accounts = _accounts(engine)
-    result = _import(engine, salesforce_opportunities(tmp_path), "revenue")
+    result = _import(engine, salesforce_opportunities(tmp_path), "revenue", set_yearly_revenue=True)
     with Session(engine) as session:
         entries = session.execute(select(AuditEntry).where(AuditEntry.table_name == "revenue_line")).scalars().all()
+        years = session.execute(select(AuditEntry).where(AuditEntry.table_name == "account_year")).scalars().all()
+    assert len(years) == result.years_updated > 0  # the yearly revenue the lines set is traced too
+    assert all(json.loads(entry.changes)["revenue"][1] is not None for entry in years)
     created = {entry.account_id: json.loads(entry.changes)["lines_created"][1] for entry in entries}
     assert sum(created.values()) == result.created
     assert set(created) <= {account.id for account in accounts.values()}
