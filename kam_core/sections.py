@@ -99,6 +99,9 @@ from kam_core.text import fold_name
 PLAN_TEXT_FIELDS = ("business", "markets", "recent_events", "ambition")
 PLAN_TEXT_MAX = 4000
 SHARES_MAX = 100.0
+# The largest whole number an INTEGER column holds in PostgreSQL (SQLite's hold up to 2**63 - 1):
+# a whole number or a reference beyond it is refused, never handed to the database to overflow.
+INTEGER_MAX = 2**31 - 1
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
@@ -585,6 +588,11 @@ def normalise(column: Column, raw, ref_ids: Iterable[int] = ()):
         value = parse(raw)
     except (TypeError, ValueError):
         raise Refused(code, **_limits(column)) from None
+    if column.kind in ("int", "ref") and not -INTEGER_MAX - 1 <= value <= INTEGER_MAX:
+        if column.kind == "ref":
+            raise Refused(code)
+        low = column.minimum if column.minimum is not None else -INTEGER_MAX - 1
+        raise Refused(code, min=low, max=column.maximum if column.maximum is not None else INTEGER_MAX)
     if not _allowed(column, value, ref_ids):
         if column.kind in ("int", "float") and column.maximum is None:
             raise Refused("number_min", min=column.minimum)  # "{value} is below {min}", not "to None"

@@ -1,0 +1,34 @@
+"""One test per bug the hostile-input properties (tests/unit/test_hostile_*.py) found, each naming
+the input that broke the service before its fix."""
+
+from __future__ import annotations
+
+import pytest
+from sqlmodel import Session
+
+from kam_core import accounts, sections
+from kam_core.errors import FieldError, ValidationError
+from kam_core.models import Account
+from tests.conftest import TODAY
+from tests.unit.hostile import ACCOUNT, small_engine, small_template  # noqa: F401 - fixtures
+
+
+def _codes(error: ValidationError) -> list[tuple[str, str]]:
+    return [(problem.field, problem.code) for problem in error.errors]
+
+
+def test_a_reference_beyond_the_integer_columns_is_an_unknown_choice_not_an_overflow(small_engine):
+    # 10**30 as a parent id raised OverflowError ("Python int too large to convert to SQLite INTEGER")
+    with pytest.raises(ValidationError) as refused:
+        accounts.create_account(small_engine, {"name": "Initech", "sector": "IT", "status": "active", "parent_id": 10**30})
+    assert _codes(refused.value) == [("parent_id", "unknown_ref")]
+
+
+def test_a_rank_beyond_the_integer_columns_is_refused_with_its_range(small_engine):
+    # a priority ranked 10**30 (or 2**63) reached the database and overflowed
+    for rank in (10**30, 2**63, "99999999999999999999"):
+        with pytest.raises(ValidationError) as refused:
+            sections.save_section(small_engine, "priorities", ACCOUNT, [{"rank": rank, "title": "Grow more"}],
+                                  today=TODAY)
+        assert refused.value.errors == [FieldError("rank", "integer_range", {
+            "row": 1, "value": rank, "min": 1, "max": sections.INTEGER_MAX})]
