@@ -32,3 +32,20 @@ def test_a_rank_beyond_the_integer_columns_is_refused_with_its_range(small_engin
                                   today=TODAY)
         assert refused.value.errors == [FieldError("rank", "integer_range", {
             "row": 1, "value": rank, "min": 1, "max": sections.INTEGER_MAX})]
+
+
+@pytest.mark.parametrize("period", [2026, None, "2026-Q4\n", "٢٠٢٦-Q4", " 2026-Q4"])
+def test_only_an_exact_period_code_is_a_period(small_engine, period):
+    # start_period(2026) raised TypeError; "2026-Q4\n" passed the check and broke the database's
+    # CHECK on the programme's period (an IntegrityError, not a message)
+    from kam_core import scoring, settings
+    from kam_core.periods import is_period
+    assert not is_period(period)
+    with pytest.raises(ValidationError) as refused:
+        scoring.start_period(small_engine, period if period is not None else 7, None)
+    assert _codes(refused.value) == [("period", "period_format")]
+    with Session(small_engine) as session:
+        current = settings.read_settings(session)
+    with pytest.raises(ValidationError) as refused:
+        settings.save_settings(small_engine, {**settings.as_dict(current), "current_period": period}, current.version)
+    assert _codes(refused.value) == [("current_period", "period_format")]
