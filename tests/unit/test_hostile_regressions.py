@@ -49,3 +49,20 @@ def test_only_an_exact_period_code_is_a_period(small_engine, period):
     with pytest.raises(ValidationError) as refused:
         settings.save_settings(small_engine, {**settings.as_dict(current), "current_period": period}, current.version)
     assert _codes(refused.value) == [("current_period", "period_format")]
+
+
+@pytest.mark.parametrize("executive", ["", "abc", True, 10**30, TODAY, 1.5, float("nan")])
+def test_a_sponsor_that_is_no_executive_id_is_an_unknown_choice(small_engine, executive):
+    # set_sponsor(... "abc" / 10**30 / a date / True) raised ValueError, OverflowError, TypeError
+    # or SQLAlchemy's ArgumentError; "" and NaN mean nobody, as None does
+    from kam_core import engagement
+    with Session(small_engine) as session:
+        version = session.get(Account, ACCOUNT).version
+    if executive == "" or executive != executive:
+        engagement.set_sponsor(small_engine, ACCOUNT, executive, version)
+        with Session(small_engine) as session:
+            assert session.get(Account, ACCOUNT).sponsor_id is None
+        return
+    with pytest.raises(ValidationError) as refused:
+        engagement.set_sponsor(small_engine, ACCOUNT, executive, version)
+    assert _codes(refused.value) == [("sponsor_id", "unknown_ref")]
