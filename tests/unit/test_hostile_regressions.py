@@ -66,3 +66,16 @@ def test_a_sponsor_that_is_no_executive_id_is_an_unknown_choice(small_engine, ex
     with pytest.raises(ValidationError) as refused:
         engagement.set_sponsor(small_engine, ACCOUNT, executive, version)
     assert _codes(refused.value) == [("sponsor_id", "unknown_ref")]
+
+
+@pytest.mark.parametrize("field, value, code", [("name", None, "text_length"), ("name", 42, "text_length"),
+                                                ("currency", None, "currency_code"), ("currency", "ÉÉÉ", "currency_code")])
+def test_programme_settings_refuse_a_name_or_currency_that_is_no_text(small_engine, field, value, code):
+    # a name of None raised AttributeError ('NoneType' object has no attribute 'strip'); "ÉÉÉ" was
+    # taken for a currency code (upper-case letters, but no ISO code)
+    from kam_core import settings
+    with Session(small_engine) as session:
+        current = settings.read_settings(session)
+    with pytest.raises(ValidationError) as refused:
+        settings.save_settings(small_engine, {**settings.as_dict(current), field: value}, current.version)
+    assert _codes(refused.value) == [(field, code)]
