@@ -226,7 +226,10 @@ def _number(raw) -> float | None:
     if isinstance(raw, (bool, np.bool_)):
         raise _Unreadable(raw)
     if isinstance(raw, (numbers.Real, Decimal)):
-        value = float(raw)
+        try:
+            value = float(raw)
+        except OverflowError:  # an integer too large for a float (10**400)
+            raise _Unreadable(raw) from None
     elif isinstance(raw, str):
         text = raw.strip()
         if text.count(",") == 1 and "." not in text:

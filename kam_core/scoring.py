@@ -141,8 +141,12 @@ def active_weight_sum(rows: Iterable[CriterionRow]) -> float:
 
 def _is_number(value) -> bool:
     """A real, finite number (booleans are not numbers here)."""
-    return (isinstance(value, numbers.Real) and not isinstance(value, bool)
-            and math.isfinite(float(value)))
+    if not isinstance(value, numbers.Real) or isinstance(value, bool):
+        return False
+    try:
+        return math.isfinite(float(value))
+    except OverflowError:  # an integer too large for a float (10**400)
+        return False
 
 
 def _clean_text(value) -> str:
@@ -312,7 +316,10 @@ def parse_score(raw) -> float | None:
     if isinstance(raw, bool):
         raise ValueError(f"not a score: {raw!r}")
     if isinstance(raw, numbers.Real):
-        value = float(raw)
+        try:
+            value = float(raw)
+        except OverflowError:  # an integer too large for a float (10**400)
+            raise ValueError(f"not a score: {raw!r}") from None
         if math.isnan(value):
             return None
         if math.isinf(value):
@@ -599,7 +606,7 @@ def start_period(engine: Engine, period: str, from_period: str | None = None) ->
     Returns how many scores were copied."""
     errors = [FieldError(field, "period_format", {"value": value})
               for field, value in (("period", period), ("from_period", from_period))
-              if value is not None and not is_period(value)]
+              if (value is not None or field == "period") and not is_period(value)]
     if errors:
         raise ValidationError(errors)
     try:

@@ -586,7 +586,7 @@ def normalise(column: Column, raw, ref_ids: Iterable[int] = ()):
     parse, code = _PARSERS[column.kind]
     try:
         value = parse(raw)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # OverflowError: an integer too large for a float (10**400)
         raise Refused(code, **_limits(column)) from None
     if column.kind in ("int", "ref") and not -INTEGER_MAX - 1 <= value <= INTEGER_MAX:
         if column.kind == "ref":

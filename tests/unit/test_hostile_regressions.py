@@ -79,3 +79,32 @@ def test_programme_settings_refuse_a_name_or_currency_that_is_no_text(small_engi
     with pytest.raises(ValidationError) as refused:
         settings.save_settings(small_engine, {**settings.as_dict(current), field: value}, current.version)
     assert _codes(refused.value) == [(field, code)]
+
+
+def test_an_integer_too_large_for_a_float_is_refused_everywhere_a_number_is_typed(small_engine):
+    # 10**400 raised OverflowError ("int too large to convert to float") in the shared normaliser,
+    # the account form, the criteria weights and the score parser
+    from kam_core import scoring
+    huge = 10**400
+    with pytest.raises(ValidationError) as refused:
+        sections.save_key_figures(small_engine, ACCOUNT, huge, None, 1)
+    assert _codes(refused.value) == [("potential_3y", "number_range")]
+    with pytest.raises(ValidationError) as refused:
+        accounts.create_account(small_engine, {"name": "Initech", "sector": "IT", "status": "active",
+                                               "margin_pct": huge})
+    assert _codes(refused.value) == [("margin_pct", "number_format")]
+    assert not scoring._is_number(huge)
+    with pytest.raises(ValueError):
+        scoring.parse_score(huge)
+    with pytest.raises(ValidationError) as refused:
+        sections.save_section(small_engine, "stakeholders", ACCOUNT, [{"name": "Sam", "role": "user", "influence": huge}],
+                              today=TODAY)
+    assert _codes(refused.value) == [("influence", "integer_range")]
+
+
+def test_starting_a_period_needs_a_period(small_engine):
+    # start_period(None) reached the database as "period = NULL" (SQLAlchemy ArgumentError)
+    from kam_core import scoring
+    with pytest.raises(ValidationError) as refused:
+        scoring.start_period(small_engine, None)
+    assert _codes(refused.value) == [("period", "period_format")]
