@@ -13,6 +13,7 @@ from kam_core.ui.saving import save, saved_message
 from kam_core.ui.section_editor import section_editor
 from kam_core.ui.store import engine
 from kam_core.ui.widgets import ACCOUNTS_PAGE, link_to_page, new_account_button
+from kam_core.text import md
 
 SCORING_PAGE = "pages/portfolio/scoring.py"
 FORM_STATUSES = ("prospect", "active")  # archiving has its own button, which leaves the page
@@ -195,7 +196,7 @@ def archive(record) -> None:
 def delete(record) -> None:
     with st.expander(t("record.delete_title"), icon=":material/delete_forever:"):
         impact = readers.deletion_impact(record.id)
-        st.markdown(t("record.delete_intro", name=record.name))
+        st.markdown(t("record.delete_intro", name=md(record.name)))
         lines = [t("record.delete_line", kind=t(f"record.kind.{kind}"), count=count)
                  for kind, count in impact.items() if count and kind != "child_accounts"]
         st.markdown("\n".join(lines) if lines else t("record.delete_nothing_else"))
