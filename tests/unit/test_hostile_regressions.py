@@ -108,3 +108,22 @@ def test_starting_a_period_needs_a_period(small_engine):
     with pytest.raises(ValidationError) as refused:
         scoring.start_period(small_engine, None)
     assert _codes(refused.value) == [("period", "period_format")]
+
+
+@pytest.mark.parametrize("name", ["\x00Initech", "Initech\x00", "Ini\x00tech"])
+def test_a_nul_character_in_text_is_refused_with_its_own_message(small_engine, name):
+    # "\x00Initech" reached the database, whose length(trim(name)) stops at the NUL: the CHECK on
+    # a blank name failed and the user read "someone else saved" (ConflictError)
+    with pytest.raises(ValidationError) as refused:
+        accounts.create_account(small_engine, {"name": name, "sector": "IT", "status": "active"})
+    assert _codes(refused.value) == [("name", "text_nul")]
+    with pytest.raises(ValidationError) as refused:
+        sections.save_section(small_engine, "stakeholders", ACCOUNT, [{"name": name, "role": "user"}], today=TODAY)
+    assert _codes(refused.value) == [("name", "text_nul")]
+
+
+def test_utf16_text_holding_nul_characters_is_not_text():
+    from kam_core.importing import ImportFileError, read_table
+    with pytest.raises(ImportFileError) as refused:
+        read_table("Name,Industry\r\nAc\x00me,IT\r\n".encode("utf-16"), "accounts.csv")
+    assert refused.value.code == "not_text"
