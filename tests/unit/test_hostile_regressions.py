@@ -127,3 +127,30 @@ def test_utf16_text_holding_nul_characters_is_not_text():
     with pytest.raises(ImportFileError) as refused:
         read_table("Name,Industry\r\nAc\x00me,IT\r\n".encode("utf-16"), "accounts.csv")
     assert refused.value.code == "not_text"
+
+
+@pytest.mark.parametrize("cell", [10**30, "99999999999999999999", "1e400", "inf", "nan"])
+def test_a_restored_workbook_refuses_numbers_no_column_holds(small_engine, empty_url, cell):
+    # a whole number of 10**30 in the workbook's rank column raised OverflowError (sqlite3), and
+    # "1e400" or "inf" in a figure reached the database as infinity
+    import io
+    from openpyxl import load_workbook
+    from kam_core import db, workbook
+    with Session(small_engine) as session:
+        data = workbook.export_workbook(session)
+    book = load_workbook(io.BytesIO(data))
+    sheet = book["priority"] if "priority" in book.sheetnames else book[workbook.sheet_name(
+        next(table for table in workbook.tables() if table.name == "priority"))]
+    headers = [cell.value for cell in sheet[1]]
+    column = headers.index("rank" if isinstance(cell, int) or cell.isdigit() else "id") + 1
+    if not (isinstance(cell, int) or cell.isdigit()):
+        sheet = book[workbook.sheet_name(next(table for table in workbook.tables() if table.name == "joint_objective"))]
+        headers = [value.value for value in sheet[1]]
+        column = headers.index("target") + 1
+    sheet.cell(row=2, column=column).value = cell
+    buffer = io.BytesIO()
+    book.save(buffer)
+    target = db.get_engine(empty_url)
+    with pytest.raises(ValidationError) as refused:
+        workbook.restore_workbook(target, buffer.getvalue())
+    assert {problem.field for problem in refused.value.errors} == {"file"}
