@@ -45,6 +45,8 @@ def validate(values: dict) -> list[FieldError]:
     name = name.strip() if isinstance(name, str) else ""
     if not name or len(name) > 120:
         errors.append(FieldError("name", "text_length", {"min": 1, "max": 120}))
+    elif "\x00" in name:
+        errors.append(FieldError("name", "text_nul", {}))
     currency = values.get("currency")
     currency = currency.strip() if isinstance(currency, str) else ""
     if len(currency) != 3 or not currency.isascii() or not currency.isalpha() or not currency.isupper():

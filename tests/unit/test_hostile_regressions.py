@@ -154,3 +154,26 @@ def test_a_restored_workbook_refuses_numbers_no_column_holds(small_engine, empty
     with pytest.raises(ValidationError) as refused:
         workbook.restore_workbook(target, buffer.getvalue())
     assert {problem.field for problem in refused.value.errors} == {"file"}
+
+
+def test_a_nul_character_is_refused_in_criteria_scores_and_settings(small_engine):
+    # criteria, score rationales and the programme's name took "\x00" as typed (PostgreSQL refuses it)
+    from dataclasses import replace
+    from kam_core import scoring, settings
+    with Session(small_engine) as session:
+        criteria = scoring.list_criteria(session, "attractiveness")
+        current = settings.read_settings(session)
+    with pytest.raises(ValidationError) as refused:
+        scoring.save_criteria(small_engine, "attractiveness",
+                              [replace(criteria[0], name="Size\x00"), *criteria[1:]])
+    assert _codes(refused.value) == [("criterion_name", "text_nul")]
+    with pytest.raises(ValidationError) as refused:
+        scoring.save_criteria(small_engine, "attractiveness",
+                              [replace(criteria[0], description="a\x00b"), *criteria[1:]])
+    assert _codes(refused.value) == [("criterion_description", "text_nul")]
+    with pytest.raises(ValidationError) as refused:
+        scoring.save_scores(small_engine, "2026-Q4", [scoring.ScoreEdit(ACCOUNT, criteria[0].id, 5, "why\x00")])
+    assert _codes(refused.value) == [("rationale", "text_nul")]
+    with pytest.raises(ValidationError) as refused:
+        settings.save_settings(small_engine, {**settings.as_dict(current), "name": "KAM\x00"}, current.version)
+    assert _codes(refused.value) == [("name", "text_nul")]
