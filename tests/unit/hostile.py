@@ -8,6 +8,7 @@ keeps -- it succeeds, or it refuses with catalogued messages and the database un
 from __future__ import annotations
 
 import math
+import os
 import shutil
 from contextlib import contextmanager
 from datetime import date, datetime, timedelta
@@ -25,7 +26,8 @@ from kam_core.i18n import LANGUAGES, catalog, translate
 
 # Few examples per test, many tests: the files run in about a minute. deadline=None: a
 # database write takes a few ms, and the first one of a test more.
-HOSTILE = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
+# HOSTILE_EXAMPLES=500 for a deeper search before a release.
+HOSTILE = settings(max_examples=int(os.environ.get("HOSTILE_EXAMPLES", "40")), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
                                                                           HealthCheck.too_slow,
                                                                           HealthCheck.data_too_large])
 
