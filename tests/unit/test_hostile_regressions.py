@@ -177,3 +177,19 @@ def test_a_nul_character_is_refused_in_criteria_scores_and_settings(small_engine
     with pytest.raises(ValidationError) as refused:
         settings.save_settings(small_engine, {**settings.as_dict(current), "name": "KAM\x00"}, current.version)
     assert _codes(refused.value) == [("name", "text_nul")]
+
+
+def test_pandas_na_as_a_status_or_a_stage_is_refused(small_engine):
+    # set_status(pd.NA) and move_stage(pd.NA) raised TypeError ("boolean value of NA is ambiguous")
+    import pandas as pd
+    from kam_core import handshake
+    with Session(small_engine) as session:
+        version = session.get(Account, ACCOUNT).version
+        stage_version = handshake.read_handshake(session, ACCOUNT).version
+    with pytest.raises(ValidationError) as refused:
+        accounts.set_status(small_engine, ACCOUNT, pd.NA, version)
+    assert refused.value.errors == [FieldError("status", "choice", {"value": None,
+                                                                    "choices": ["prospect", "active", "archived"]})]
+    with pytest.raises(ValidationError) as refused:
+        handshake.move_stage(small_engine, ACCOUNT, pd.NA, TODAY, stage_version, today=TODAY)
+    assert _codes(refused.value) == [("stage", "choice")]
