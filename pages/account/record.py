@@ -204,7 +204,7 @@ def delete(record) -> None:
             st.caption(t("record.children_unlinked", count=impact["child_accounts"]))
         backed_up = readers.database_info().backup_folder is not None
         st.caption(t("record.delete_backup") if backed_up else t("record.delete_no_backup"))
-        typed = st.text_input(t("record.delete_confirm", name=record.name), key=f"delete_confirm_{record.id}")
+        typed = st.text_input(t("record.delete_confirm", name=md(record.name)), key=f"delete_confirm_{record.id}")
         if st.button(t("record.delete"), key=f"delete_{record.id}", type="primary", icon=":material/delete_forever:"):
             save(lambda: accounts.delete_account(engine(), record.id, typed, record.version), field_label=field_label,
                  success=lambda backup: t("record.deleted", name=record.name, backup=backup or "–"),

@@ -171,7 +171,7 @@ def merge_button(plan, winners: dict[str, str], resolutions: dict[str, str | Non
     if open_conflicts:
         st.warning(t("merge.unsettled", count=open_conflicts), icon=":material/rule:")
     st.markdown(t("merge.warning", other=md(plan.other_name), keep=md(plan.keep_name)))
-    sure = st.checkbox(t("merge.confirm", other=plan.other_name), key=f"merge_sure_{plan.keep_id}_{plan.other_id}")
+    sure = st.checkbox(t("merge.confirm", other=md(plan.other_name)), key=f"merge_sure_{plan.keep_id}_{plan.other_id}")
     if st.button(t("merge.go"), key="merge_go", type="primary", icon=":material/merge:",
                  disabled=not sure or bool(open_conflicts)):
         def action():

@@ -131,7 +131,7 @@ def open_selected(rows, selection) -> None:
 def restore(account_id: int, name: str) -> None:
     """An archived account is out of the programme: it can be put back, then opened."""
     st.info(t("accounts.archived", name=md(name)))
-    if st.button(t("accounts.restore", name=name), key="restore_selected_account", icon=":material/unarchive:"):
+    if st.button(t("accounts.restore", name=md(name)), key="restore_selected_account", icon=":material/unarchive:"):
         def action():
             record = readers.account_record(account_id)
             accounts.set_status(engine(), account_id, "active", record.version)
