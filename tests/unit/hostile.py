@@ -7,10 +7,8 @@ keeps -- it succeeds, or it refuses with catalogued messages and the database un
 
 from __future__ import annotations
 
-import math
 import os
 import shutil
-from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -135,12 +133,6 @@ def stripped(raw):
 def same_text(stored, raw) -> bool:
     return stored == (stripped(raw) if isinstance(raw, str) else stored)
 
-
-def finite(value) -> bool:
-    return isinstance(value, float) and math.isfinite(value)
-
-
-ONE_DAY = timedelta(days=1)
 
 
 # --- fixtures (imported by the test modules) ---------------------------------------------------------

@@ -23,8 +23,7 @@ from kam_core.importing import (
 )
 from tests.conftest import TODAY
 from tests.unit.hostile import (  # noqa: F401 - fixtures
-    HOSTILE, attempt, hostile_date, hostile_number, hostile_text, hostile_value, numeric_text, small_engine,
-    small_template, snapshot,
+    HOSTILE, attempt, hostile_text, hostile_value, numeric_text, small_engine, small_template, snapshot,
 )
 
 HEADERS = {
