@@ -226,7 +226,10 @@ def _number(raw) -> float | None:
     if isinstance(raw, (bool, np.bool_)):
         raise _Unreadable(raw)
     if isinstance(raw, (numbers.Real, Decimal)):
-        value = float(raw)
+        try:
+            value = float(raw)
+        except OverflowError:  # an integer too large for a float (10**400)
+            raise _Unreadable(raw) from None
     elif isinstance(raw, str):
         text = raw.strip()
         if text.count(",") == 1 and "." not in text:
@@ -440,8 +443,9 @@ def update_account(engine: Engine, account_id: int, values: dict, expected_versi
 
 def set_status(engine: Engine, account_id: int, status: str, expected_version: int) -> AccountRecord:
     """Archive (``"archived"``), restore (``"active"``) or mark as prospect; the rest unchanged."""
-    if status not in ACCOUNT_STATUSES:
-        raise ValidationError([FieldError("status", "choice", {"value": status, "choices": list(ACCOUNT_STATUSES)})])
+    if not isinstance(status, str) or status not in ACCOUNT_STATUSES:  # pandas' NA cannot even be compared
+        raise ValidationError([FieldError("status", "choice", {"value": plain(status),
+                                                              "choices": list(ACCOUNT_STATUSES)})])
     try:
         with session_scope(engine) as session:
             account = account_at_version(session, account_id, expected_version)

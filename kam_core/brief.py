@@ -28,6 +28,7 @@ from kam_core.account_summary import account_summary
 from kam_core.overview import reference_year
 from kam_core.portfolio import load_programme
 from kam_core.qbr_scope import account_figures
+from kam_core.text import md
 
 RECENT = 3  # held engagements shown, per stakeholder and for the account
 TOP_PRIORITIES = 3
@@ -249,13 +250,13 @@ def _title(brief: Brief, language: str) -> str:
 
 def brief_markdown(brief: Brief, language: str) -> str:
     """The brief as one page of Markdown: a title, the key figures as a table, short sections."""
-    lines = [f"# {_title(brief, language)}", ""]
+    lines = [f"# {md(_title(brief, language))}", ""]
     blocks = _blocks(brief, language)
     for heading, bullets in blocks[:2]:
         lines += [f"## {heading}", "", *(_bullet(text) for text in bullets), ""]
     lines += [f"## {_t('brief.section.figures', language)}", "",
               f"| {_t('brief.figure', language)} | {_t('brief.value', language)} |", "| --- | ---: |"]
-    lines += [f"| {label} | {text} |" for label, text in _figure_rows(brief, language)]
+    lines += [f"| {md(label)} | {md(text)} |" for label, text in _figure_rows(brief, language)]
     lines.append("")
     for heading, bullets in blocks[2:]:
         lines += [f"## {heading}", "", *(_bullet(text) for text in bullets), ""]
@@ -263,7 +264,8 @@ def brief_markdown(brief: Brief, language: str) -> str:
 
 
 def _bullet(text: str) -> str:
-    return f"    - {text.strip()}" if text.startswith("  ") else f"- {text}"
+    """One bullet; its text is the user's (names, objectives): escaped, never read as Markdown."""
+    return f"    - {md(text.strip())}" if text.startswith("  ") else f"- {md(text)}"
 
 
 def brief_docx(brief: Brief, language: str) -> bytes:

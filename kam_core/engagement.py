@@ -18,6 +18,7 @@ from kam_core.db import session_scope
 from kam_core.errors import ConflictError, FieldError, ValidationError
 
 from kam_core.records import account_at_version
+from kam_core.sections import Column, Refused, normalise, plain
 from kam_core.models import Account, Engagement, EngagementPairing, Executive, Pairing, Stakeholder
 from kam_core.frames import rows_frame
 
@@ -176,6 +177,9 @@ def sponsor_load(session: Session, today: date, strategic_ids: list[int]) -> pd.
                          "engagements_this_quarter": "int64"})
 
 
+_SPONSOR = Column("sponsor_id", "int")  # an id: a whole number within the INTEGER range
+
+
 def set_sponsor(engine: Engine, account_id: int, executive_id: int | None, expected_version: int) -> None:
     """Make ``executive_id`` (None: nobody) the account's sponsor (Account.sponsor_id).
 
@@ -184,14 +188,18 @@ def set_sponsor(engine: Engine, account_id: int, executive_id: int | None, expec
     {"value"})]) for an executive that does not exist or is inactive (keeping the sponsor already
     set, even inactive, is allowed). The handshake's own sponsor is left as it is."""
     try:
+        chosen = normalise(_SPONSOR, executive_id)  # None for nothing chosen; a whole number else
+    except Refused:
+        raise ValidationError([FieldError("sponsor_id", "unknown_ref", {"value": plain(executive_id)})]) from None
+    try:
         with session_scope(engine) as session:
             account = account_at_version(session, account_id, expected_version)
-            if executive_id is not None and executive_id != account.sponsor_id:
-                executive = session.get(Executive, int(executive_id))
+            if chosen is not None and chosen != account.sponsor_id:
+                executive = session.get(Executive, chosen)
                 if executive is None or not executive.active:
-                    raise ValidationError([FieldError("sponsor_id", "unknown_ref", {"value": executive_id})])
-            if account.sponsor_id != executive_id:
-                account.sponsor_id = None if executive_id is None else int(executive_id)
+                    raise ValidationError([FieldError("sponsor_id", "unknown_ref", {"value": chosen})])
+            if account.sponsor_id != chosen:
+                account.sponsor_id = chosen
             session.flush()
     except (StaleDataError, IntegrityError) as exc:
         raise ConflictError("account") from exc

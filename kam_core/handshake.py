@@ -223,8 +223,8 @@ def move_blockers(view: HandshakeView, target: str, on_date: date, *, joint_obje
     of steps (the date still not before the current stage was reached, so the history reads in
     order); never in the future. "agreed" needs a customer signatory and a joint objective.
     """
-    if target not in HANDSHAKE_STAGES:
-        return [FieldError("stage", "choice", {"value": target, "choices": list(HANDSHAKE_STAGES)})]
+    if not isinstance(target, str) or target not in HANDSHAKE_STAGES:  # pandas' NA cannot even be compared
+        return [FieldError("stage", "choice", {"value": plain(target), "choices": list(HANDSHAKE_STAGES)})]
     errors = []
     if on_date > today:
         errors.append(FieldError("stage_date", "date_in_future", {"value": on_date, "today": today}))

@@ -418,6 +418,8 @@ def _decode(data: bytes) -> tuple[str, str]:
         text = data.decode(encoding)
     except UnicodeDecodeError:
         raise ImportFileError("not_text") from None
+    if "\x00" in text:  # UTF-16 text holding NUL characters: no CRM exports them, no database stores them
+        raise ImportFileError("not_text")
     return text, encoding
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-_PERIOD = re.compile(r"^(\d{4})-Q([1-4])$")
+_PERIOD = re.compile(r"([0-9]{4})-Q([1-4])")  # ASCII digits; matched whole (fullmatch): no "\n" after it
 
 
 def period_of(day: date) -> str:
@@ -13,13 +13,14 @@ def period_of(day: date) -> str:
     return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
 
 
-def is_period(text: str) -> bool:
-    return bool(_PERIOD.match(text or ""))
+def is_period(text) -> bool:
+    """Whether ``text`` is a period code, exactly: anything else (None, a number, "2026-Q4\\n") is not."""
+    return isinstance(text, str) and _PERIOD.fullmatch(text) is not None
 
 
 def shift_period(period: str, quarters: int) -> str:
     """Move a period by a number of quarters: shift_period('2026-Q1', -1) -> '2025-Q4'."""
-    match = _PERIOD.match(period)
+    match = _PERIOD.fullmatch(period)
     if not match:
         raise ValueError(f"not a period: {period!r}")
     index = int(match.group(1)) * 4 + int(match.group(2)) - 1 + quarters
@@ -27,7 +28,7 @@ def shift_period(period: str, quarters: int) -> str:
 
 
 def period_start(period: str) -> date:
-    match = _PERIOD.match(period)
+    match = _PERIOD.fullmatch(period)
     if not match:
         raise ValueError(f"not a period: {period!r}")
     return date(int(match.group(1)), (int(match.group(2)) - 1) * 3 + 1, 1)

@@ -141,8 +141,12 @@ def active_weight_sum(rows: Iterable[CriterionRow]) -> float:
 
 def _is_number(value) -> bool:
     """A real, finite number (booleans are not numbers here)."""
-    return (isinstance(value, numbers.Real) and not isinstance(value, bool)
-            and math.isfinite(float(value)))
+    if not isinstance(value, numbers.Real) or isinstance(value, bool):
+        return False
+    try:
+        return math.isfinite(float(value))
+    except OverflowError:  # an integer too large for a float (10**400)
+        return False
 
 
 def _clean_text(value) -> str:
@@ -152,6 +156,8 @@ def _clean_text(value) -> str:
 
 def _text_error(field: str, row: int, value, maximum: int, **extra) -> FieldError | None:
     text = _clean_text(value)
+    if "\x00" in text:  # as sections.normalise: no database stores it whole
+        return FieldError(field, "text_nul", {"row": row, **extra})
     if 1 <= len(text) <= maximum:
         return None
     return FieldError(field, "text_length", {"row": row, "value": value, "min": 1, "max": maximum, **extra})
@@ -179,6 +185,8 @@ def validate_criteria(axis: str, rows: list[CriterionRow]) -> list[FieldError]:
         if not (_is_number(row.weight) and WEIGHT_MIN <= float(row.weight) <= WEIGHT_MAX):
             errors.append(FieldError("criterion_weight", "number_range",
                                      {"row": row_number, "value": row.weight, "min": 0, "max": 100}))
+        if "\x00" in _clean_text(row.description):
+            errors.append(FieldError("criterion_description", "text_nul", {"row": row_number}))
         for anchor in ANCHORS:
             anchor_error = _text_error("criterion_anchor", row_number, getattr(row, f"anchor_{anchor}"), ANCHOR_MAX,
                                        anchor=anchor)
@@ -312,7 +320,10 @@ def parse_score(raw) -> float | None:
     if isinstance(raw, bool):
         raise ValueError(f"not a score: {raw!r}")
     if isinstance(raw, numbers.Real):
-        value = float(raw)
+        try:
+            value = float(raw)
+        except OverflowError:  # an integer too large for a float (10**400)
+            raise ValueError(f"not a score: {raw!r}") from None
         if math.isnan(value):
             return None
         if math.isinf(value):
@@ -430,6 +441,8 @@ def validate_scores(session: Session, edits: list[ScoreEdit]) -> list[FieldError
             errors.append(value_error)
         if edit.rationale is not None and len(edit.rationale.strip()) > RATIONALE_MAX:
             errors.append(FieldError("rationale", "rationale_length", {**where, "max": RATIONALE_MAX}))
+        elif edit.rationale is not None and "\x00" in edit.rationale:
+            errors.append(FieldError("rationale", "text_nul", where))
     return errors
 
 
@@ -599,7 +612,7 @@ def start_period(engine: Engine, period: str, from_period: str | None = None) ->
     Returns how many scores were copied."""
     errors = [FieldError(field, "period_format", {"value": value})
               for field, value in (("period", period), ("from_period", from_period))
-              if value is not None and not is_period(value)]
+              if (value is not None or field == "period") and not is_period(value)]
     if errors:
         raise ValidationError(errors)
     try:

@@ -99,6 +99,9 @@ from kam_core.text import fold_name
 PLAN_TEXT_FIELDS = ("business", "markets", "recent_events", "ambition")
 PLAN_TEXT_MAX = 4000
 SHARES_MAX = 100.0
+# The largest whole number an INTEGER column holds in PostgreSQL (SQLite's hold up to 2**63 - 1):
+# a whole number or a reference beyond it is refused, never handed to the database to overflow.
+INTEGER_MAX = 2**31 - 1
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
@@ -527,13 +530,22 @@ def _text_value(raw) -> str:
     return raw.strip() if isinstance(raw, str) else str(plain(raw))
 
 
+def _text_value_checked(raw) -> str:
+    """Text as stored; a NUL character is refused: SQLite's length() stops at it (a name starting
+    with one reads as blank to the database's checks) and PostgreSQL cannot store it at all."""
+    value = _text_value(raw)
+    if "\x00" in value:
+        raise Refused("text_nul")
+    return value
+
+
 def _choice_value(raw):
     return raw.strip() if isinstance(raw, str) else plain(raw)
 
 
 # kind -> (parser raising ValueError/TypeError, the error code of the kind)
 _PARSERS: dict[str, tuple[Callable, str]] = {
-    "text": (_text_value, "text_length"),
+    "text": (_text_value_checked, "text_length"),
     "int": (_integer, "integer_range"),
     "float": (_number, "number_range"),
     "date": (_date, "not_a_date"),
@@ -583,8 +595,15 @@ def normalise(column: Column, raw, ref_ids: Iterable[int] = ()):
     parse, code = _PARSERS[column.kind]
     try:
         value = parse(raw)
-    except (TypeError, ValueError):
+    except Refused:
+        raise
+    except (TypeError, ValueError, OverflowError):  # OverflowError: an integer too large for a float (10**400)
         raise Refused(code, **_limits(column)) from None
+    if column.kind in ("int", "ref") and not -INTEGER_MAX - 1 <= value <= INTEGER_MAX:
+        if column.kind == "ref":
+            raise Refused(code)
+        low = column.minimum if column.minimum is not None else -INTEGER_MAX - 1
+        raise Refused(code, min=low, max=column.maximum if column.maximum is not None else INTEGER_MAX)
     if not _allowed(column, value, ref_ids):
         if column.kind in ("int", "float") and column.maximum is None:
             raise Refused("number_min", min=column.minimum)  # "{value} is below {min}", not "to None"

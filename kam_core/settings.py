@@ -41,11 +41,15 @@ def read_settings(session: Session) -> ProgrammeSettings:
 
 def validate(values: dict) -> list[FieldError]:
     errors: list[FieldError] = []
-    name = (values.get("name") or "").strip()
+    name = values.get("name")
+    name = name.strip() if isinstance(name, str) else ""
     if not name or len(name) > 120:
         errors.append(FieldError("name", "text_length", {"min": 1, "max": 120}))
-    currency = (values.get("currency") or "").strip()
-    if len(currency) != 3 or not currency.isalpha() or not currency.isupper():
+    elif "\x00" in name:
+        errors.append(FieldError("name", "text_nul", {}))
+    currency = values.get("currency")
+    currency = currency.strip() if isinstance(currency, str) else ""
+    if len(currency) != 3 or not currency.isascii() or not currency.isalpha() or not currency.isupper():
         errors.append(FieldError("currency", "currency_code", {"value": currency}))
     if not is_period(values.get("current_period") or ""):
         errors.append(FieldError("current_period", "period_format", {"value": values.get("current_period")}))
@@ -65,9 +69,9 @@ def _number_between(value, low: float, high: float) -> bool:
 
 def save_settings(engine: Engine, values: dict, expected_version: int) -> ProgrammeSettings:
     """Validate, then save whole or not at all; a stale ``expected_version`` raises ConflictError."""
-    values = {key: values[key] for key in EDITABLE}
-    values["name"] = values["name"].strip()
-    values["currency"] = values["currency"].strip()
+    values = {key: values.get(key) for key in EDITABLE}
+    for key in ("name", "currency"):  # text stripped; anything else (None, a number) counts as nothing typed
+        values[key] = values[key].strip() if isinstance(values[key], str) else ""
     errors = validate(values)
     if errors:
         raise ValidationError(errors)

@@ -305,12 +305,30 @@ _INT_RE = re.compile(r"[+-]?\d+")
 _BOOL_TEXT = {"true": True, "false": False, "1": True, "0": False}
 
 
+_INT64_MAX = 2**63 - 1
+
+
 class _BadCell(Exception):
     pass
 
 
 def _parse(kind: str, value: Any, data_type: str | None) -> Any:
-    """The Python value of one non-empty cell for a column of ``kind``; _BadCell when unreadable."""
+    """The Python value of one non-empty cell for a column of ``kind``; _BadCell when unreadable,
+    a whole number beyond what a database INTEGER holds (64 bits: what a database of ours can have
+    exported; a version of 2**53 + 1 included) or a number
+    that is not finite."""
+    try:
+        parsed = _parse_any(kind, value, data_type)
+    except OverflowError:  # an integer too large for a float
+        raise _BadCell from None
+    if kind == "int" and not -_INT64_MAX - 1 <= parsed <= _INT64_MAX:
+        raise _BadCell
+    if kind == "float" and not math.isfinite(parsed):  # "inf", "nan", "1e400": no figure of ours
+        raise _BadCell
+    return parsed
+
+
+def _parse_any(kind: str, value: Any, data_type: str | None) -> Any:
     if data_type in ("f", "e"):  # a formula or an error (#N/A) is never data of ours
         raise _BadCell
     if isinstance(value, str):

@@ -12,6 +12,7 @@ from kam_core.ui import readers, state
 from kam_core.ui.i18n import LANGUAGE_KEY, language, t
 from kam_core.ui.memo import remember
 from kam_core.ui.store import engine
+from kam_core.text import md
 
 SELECTOR_LIMIT = 100  # accounts the sidebar lists at once; a larger programme is searched
 
@@ -36,7 +37,7 @@ def account_directory(with_archived: bool = False) -> AccountDirectory:
 def account_selector() -> int | None:
     directory = account_directory()
     if state.url_names_unknown_account(directory):
-        st.sidebar.warning(t("frame.unknown_account", value=st.query_params.get("account")))
+        st.sidebar.warning(t("frame.unknown_account", value=md(st.query_params.get("account"))))
     selected = state.resolve_selection(directory, directory.ids[0] if directory.ids else None)
     if selected is None:
         st.sidebar.info(t("frame.no_accounts"))
@@ -68,7 +69,7 @@ def shortlist_caption(options, total: int, query: str) -> None:
 
 def programme_caption() -> None:
     settings = readers.programme_settings()
-    st.sidebar.caption(t("frame.programme", name=settings.name, period=settings.current_period))
+    st.sidebar.caption(t("frame.programme", name=md(settings.name), period=settings.current_period))
 
 
 def end_new_account_elsewhere(page) -> None:

@@ -13,6 +13,7 @@ from kam_core.db import StoreError
 from kam_core.errors import ConflictError, PermissionDenied, ValidationError
 from kam_core.ui import readers, state
 from kam_core.ui.i18n import language, t
+from kam_core.text import md_params
 
 _MESSAGE_KEY = "saved_message"
 
@@ -32,7 +33,7 @@ def save(action: Callable[[], object], *, field_label: Callable[[str], str],
         result = action()
     except ValidationError as error:
         for problem in error.errors:
-            values = {key: _shown(value) for key, value in problem.params.items()}
+            values = md_params({key: _shown(value) for key, value in problem.params.items()})
             values = params(values) if params else values
             st.error(t("error.field", field=field_label(problem.field), message=t(f"error.{problem.code}", **values)))
         return
@@ -85,4 +86,4 @@ def show_row_errors(error: ValidationError, field_label: Callable[[str], str]) -
     st.error(t("canvas.nothing_saved"))
     for problem in error.errors:
         st.error(t("canvas.row_error", row=problem.params.get("row", "–"), field=field_label(problem.field),
-                   message=t(f"error.{problem.code}", **problem.params)))
+                   message=t(f"error.{problem.code}", **md_params(problem.params))))

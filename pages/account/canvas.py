@@ -15,6 +15,7 @@ from kam_core.ui.store import engine
 from kam_core.ui.widgets import RAG_COLOURS, segment_badge, selected_account_or_stop
 from kam_core.ui.memo import draw_chart
 from kam_core.white_space import white_space_chart, white_space_totals
+from kam_core.text import md
 
 
 
@@ -23,9 +24,9 @@ def anchor(section: str) -> str:
 
 
 def header(summary) -> None:
-    st.title(summary.name)
-    st.markdown(f"{segment_badge(summary.segment)} &nbsp; " + t("canvas.subtitle", kam=summary.kam or "–",
-                                                                 sponsor=summary.sponsor or "–"),
+    st.title(md(summary.name))
+    st.markdown(f"{segment_badge(summary.segment)} &nbsp; " + t("canvas.subtitle", kam=md(summary.kam) or "–",
+                                                                 sponsor=md(summary.sponsor) or "–"),
                 unsafe_allow_html=True)
 
 
@@ -135,7 +136,7 @@ def buying_centre(account_id: int) -> None:
     st.markdown(f":{RAG_COLOURS[status]}-badge[{t(f'canvas.map_badge.{status}')}] {t(f'canvas.map_status.{status}')}")
     stale = people[stale_contacts(people, today())]
     if not stale.empty:
-        st.warning(t("canvas.stale", names=", ".join(stale["name"])), icon=":material/schedule:")
+        st.warning(t("canvas.stale", names=md(", ".join(stale["name"]))), icon=":material/schedule:")
     if not people.empty:
         labels = buying_centre_labels()
         draw_chart("influence_attitude", (account_id, today()),
@@ -196,7 +197,7 @@ def action_plan(summary, account_id: int) -> None:
     if late:
         lang = language()
         st.error(t("canvas.overdue_actions", count=len(late)) + "\n" + "\n".join(
-            f"- **{fmt.day(item.due_date, lang)}** · {item.title} — *{item.owner}*" for item in late))
+            f"- **{fmt.day(item.due_date, lang)}** · {md(item.title)} — *{md(item.owner)}*" for item in late))
     section_editor("actions", account_id)
 
 

@@ -15,12 +15,13 @@ from kam_core.ui.section_editor import section_editor
 from kam_core.ui.store import engine
 from kam_core.ui.widgets import selected_account_or_stop
 from kam_core.ui.memo import draw_chart
+from kam_core.text import md
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def header(summary) -> None:
-    st.title(t("plan.title", name=summary.name))
+    st.title(t("plan.title", name=md(summary.name)))
     st.caption(t("plan.caption"))
 
 

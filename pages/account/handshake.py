@@ -14,10 +14,11 @@ from kam_core.ui.section_editor import section_editor
 from kam_core.ui.store import engine
 from kam_core.ui.widgets import rag_badge
 from kam_core.ui.memo import draw_chart
+from kam_core.text import md
 
 
 def header(view) -> None:
-    st.title(t("handshake.title", name=readers.account_summary_of(view.account_id).name))
+    st.title(t("handshake.title", name=md(readers.account_summary_of(view.account_id).name)))
     if view.stage is None:
         return
     lang = language()
@@ -29,7 +30,7 @@ def header(view) -> None:
         steps.append(f"**:green[{text}]**" if done else f":gray[{text}]")
     st.markdown("  →  ".join(steps))
     days = (today() - view.stage_since).days if view.stage_since else 0
-    st.caption(t("handshake.people", signatory=view.signatory or "–", sponsor=view.sponsor or "–",
+    st.caption(t("handshake.people", signatory=md(view.signatory) or "–", sponsor=md(view.sponsor) or "–",
                  kam=view.kam or "–", days=days, review=fmt.day(view.next_review_on, lang)))
 
 
@@ -106,7 +107,7 @@ def commitments(view, rows) -> None:
         lang = language()
         st.markdown("\n".join(
             f"- {rag_badge(row.rag)} **{fmt.day(row.due_date, lang)}** · {label('follow_up', row.side)} · "
-            f"{row.description} — *{row.owner}*" for row in late.itertuples()))
+            f"{md(row.description)} — *{md(row.owner)}*" for row in late.itertuples()))
     section_editor("commitments", view.account_id)
 
 
@@ -144,8 +145,8 @@ def review_history(reviews) -> None:
     lang = language()
     for row in reviews.itertuples():
         with st.expander(t("handshake.review_of", date=fmt.day(row.review_date, lang), readings=row.readings)):
-            st.markdown(f"**{t('handshake.notes')}** — {row.notes or '–'}")
-            st.markdown(f"**{t('handshake.decisions')}** — {row.decisions or '–'}")
+            st.markdown(f"**{t('handshake.notes')}** — {md(row.notes) or '–'}")
+            st.markdown(f"**{t('handshake.decisions')}** — {md(row.decisions) or '–'}")
             st.caption(t("handshake.next_review_was", date=fmt.day(row.next_review_on, lang)))
 
 

@@ -1,6 +1,5 @@
 """Account overview: the selected account at a glance, and what its plan still lacks."""
 
-import html
 
 import pandas as pd
 import streamlit as st
@@ -13,15 +12,16 @@ from kam_core.ui import readers
 from kam_core.ui.i18n import label, language, t
 from kam_core.ui.widgets import SEGMENT_COLOURS, rag_badge, segment_badge, selected_account_or_stop
 from kam_core.ui.memo import draw_chart
+from kam_core.text import md
 
 
 def header(summary) -> None:
-    st.title(summary.name)
+    st.title(md(summary.name))
     identity = " · ".join(part for part in (summary.group, summary.sector, summary.country,
                                             label("account_status", summary.status)) if part)
-    st.markdown(f"{segment_badge(summary.segment)} &nbsp; {html.escape(identity)}", unsafe_allow_html=True)
-    st.markdown(t("overview.people", kam=summary.kam or t("overview.nobody"),
-                  sponsor=summary.sponsor or t("overview.no_sponsor")))
+    st.markdown(f"{segment_badge(summary.segment)} &nbsp; {md(identity)}", unsafe_allow_html=True)
+    st.markdown(t("overview.people", kam=md(summary.kam) or t("overview.nobody"),
+                  sponsor=md(summary.sponsor) or t("overview.no_sponsor")))
 
 
 def key_figures(summary, currency: str) -> None:
@@ -101,7 +101,7 @@ def follow_ups(summary) -> None:
         return
     lang = language()
     lines = [f"- {rag_badge(item.rag)} **{fmt.day(item.due_date, lang)}** · {label('follow_up', item.kind)} · "
-             f"{item.title} — *{item.owner}*" for item in summary.follow_ups[:10]]
+             f"{md(item.title)} — *{md(item.owner)}*" for item in summary.follow_ups[:10]]
     st.markdown("\n".join(lines))
     if len(summary.follow_ups) > 10:
         st.caption(t("overview.more", count=len(summary.follow_ups) - 10))
@@ -113,7 +113,7 @@ def next_engagements(summary) -> None:
         st.info(t("overview.no_engagements"))
         return
     lang = language()
-    st.markdown("\n".join(f"- **{fmt.day(on_date, lang)}** · {label('engagement_kind', kind)} — {objective}"
+    st.markdown("\n".join(f"- **{fmt.day(on_date, lang)}** · {label('engagement_kind', kind)} — {md(objective)}"
                           for on_date, kind, objective in summary.next_engagements))
 
 

@@ -8,12 +8,13 @@ from kam_core.i18n import LANGUAGES
 from kam_core.ui import readers
 from kam_core.ui.i18n import language, t
 from kam_core.ui.widgets import selected_account_or_stop
+from kam_core.text import md
 
 PPTX = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
 
 
 def header(summary) -> None:
-    st.title(t("qbr_page.title", name=summary.name))
+    st.title(t("qbr_page.title", name=md(summary.name)))
     st.caption(t("qbr_page.caption"))
 
 

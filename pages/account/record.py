@@ -13,6 +13,7 @@ from kam_core.ui.saving import save, saved_message
 from kam_core.ui.section_editor import section_editor
 from kam_core.ui.store import engine
 from kam_core.ui.widgets import ACCOUNTS_PAGE, link_to_page, new_account_button
+from kam_core.text import md
 
 SCORING_PAGE = "pages/portfolio/scoring.py"
 FORM_STATUSES = ("prospect", "active")  # archiving has its own button, which leaves the page
@@ -195,7 +196,7 @@ def archive(record) -> None:
 def delete(record) -> None:
     with st.expander(t("record.delete_title"), icon=":material/delete_forever:"):
         impact = readers.deletion_impact(record.id)
-        st.markdown(t("record.delete_intro", name=record.name))
+        st.markdown(t("record.delete_intro", name=md(record.name)))
         lines = [t("record.delete_line", kind=t(f"record.kind.{kind}"), count=count)
                  for kind, count in impact.items() if count and kind != "child_accounts"]
         st.markdown("\n".join(lines) if lines else t("record.delete_nothing_else"))
@@ -203,7 +204,7 @@ def delete(record) -> None:
             st.caption(t("record.children_unlinked", count=impact["child_accounts"]))
         backed_up = readers.database_info().backup_folder is not None
         st.caption(t("record.delete_backup") if backed_up else t("record.delete_no_backup"))
-        typed = st.text_input(t("record.delete_confirm", name=record.name), key=f"delete_confirm_{record.id}")
+        typed = st.text_input(t("record.delete_confirm", name=md(record.name)), key=f"delete_confirm_{record.id}")
         if st.button(t("record.delete"), key=f"delete_{record.id}", type="primary", icon=":material/delete_forever:"):
             save(lambda: accounts.delete_account(engine(), record.id, typed, record.version), field_label=field_label,
                  success=lambda backup: t("record.deleted", name=record.name, backup=backup or "–"),

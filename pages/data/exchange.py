@@ -15,6 +15,7 @@ from kam_core.ui import downloads, readers
 from kam_core.ui.i18n import label, language, t
 from kam_core.ui.saving import save, saved_message
 from kam_core.ui.store import engine
+from kam_core.text import md_params
 
 PREVIEW_ROWS = 200  # rows shown in the preview table; the counts cover the whole file
 SEPARATOR_NAMES = {";": "semicolon", ",": "comma", "\t": "tab", "|": "pipe"}
@@ -43,7 +44,7 @@ def read_file(upload):
     try:
         table = readers.raw_table(data, upload.name)
     except importing.ImportFileError as error:
-        st.error(t(f"import.error.{error.code}", **error.params), icon=":material/error:")
+        st.error(t(f"import.error.{error.code}", **md_params(error.params)), icon=":material/error:")
         return None
     found = t("exchange.read", rows=len(table.rows), columns=len(table.headers))
     if table.source == "csv":
@@ -77,7 +78,7 @@ def preview(file_key: str, table, kind: str, mapping: dict):
     try:
         result = readers.import_preview(file_key, table, kind, mapping)
     except importing.ImportFileError as error:
-        st.error(t(f"import.error.{error.code}", **_joined(error.params)), icon=":material/error:")
+        st.error(t(f"import.error.{error.code}", **md_params(_joined(error.params))), icon=":material/error:")
         return None
     counts = result.counts
     shown = [action for action in ("create", "update", "reject", "skip", "remove")
@@ -180,7 +181,7 @@ def run(table, kind: str, mapping: dict, only_valid: bool, set_years: bool) -> N
         report(refused.problems)
     except importing.ImportFileError as error:
         bar.empty()
-        st.error(t(f"import.error.{error.code}", **_joined(error.params)), icon=":material/error:")
+        st.error(t(f"import.error.{error.code}", **md_params(_joined(error.params))), icon=":material/error:")
 
 
 def export_section() -> None:

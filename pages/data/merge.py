@@ -12,6 +12,7 @@ from kam_core.ui import frame, readers, state
 from kam_core.ui.i18n import label, language, t
 from kam_core.ui.saving import save, saved_message
 from kam_core.ui.store import engine
+from kam_core.text import md
 
 KEEP_KEY = "merge_keep"
 OTHER_KEY = "merge_other"
@@ -129,7 +130,7 @@ def moves(plan) -> None:
     st.subheader(t("merge.moves"))
     lines = [t("record.delete_line", kind=t(f"record.kind.{kind}"), count=count)
              for kind, count in plan.moves.items() if count]
-    st.markdown(t("merge.moves_intro", other=plan.other_name, keep=plan.keep_name))
+    st.markdown(t("merge.moves_intro", other=md(plan.other_name), keep=md(plan.keep_name)))
     st.markdown("\n".join(lines) if lines else t("merge.nothing_moves"))
 
 
@@ -169,8 +170,8 @@ def merge_button(plan, winners: dict[str, str], resolutions: dict[str, str | Non
     open_conflicts = sum(1 for choice in resolutions.values() if choice is None)
     if open_conflicts:
         st.warning(t("merge.unsettled", count=open_conflicts), icon=":material/rule:")
-    st.markdown(t("merge.warning", other=plan.other_name, keep=plan.keep_name))
-    sure = st.checkbox(t("merge.confirm", other=plan.other_name), key=f"merge_sure_{plan.keep_id}_{plan.other_id}")
+    st.markdown(t("merge.warning", other=md(plan.other_name), keep=md(plan.keep_name)))
+    sure = st.checkbox(t("merge.confirm", other=md(plan.other_name)), key=f"merge_sure_{plan.keep_id}_{plan.other_id}")
     if st.button(t("merge.go"), key="merge_go", type="primary", icon=":material/merge:",
                  disabled=not sure or bool(open_conflicts)):
         def action():

@@ -8,6 +8,7 @@ from kam_core.ui import readers
 from kam_core.ui.i18n import t
 from kam_core.ui.roster_editor import roster_editor
 from kam_core.ui.store import engine
+from kam_core.text import md
 
 
 def kam_team() -> None:
@@ -16,10 +17,10 @@ def kam_team() -> None:
     table = readers.kam_table()
     over = table[table["over_limit"] & table["active"]]
     for row in over.itertuples():
-        st.warning(t("team.over_limit", name=row.name, count=row.strategic,
+        st.warning(t("team.over_limit", name=md(row.name), count=row.strategic,
                      limit=readers.programme_settings().accounts_per_kam), icon=":material/warning:")
     for row in table[~table["active"] & (table["accounts"] > 0)].itertuples():
-        st.warning(t("team.inactive_owner", name=row.name, count=row.accounts), icon=":material/person_off:")
+        st.warning(t("team.inactive_owner", name=md(row.name), count=row.accounts), icon=":material/person_off:")
     roster_editor("kams", table, {
         "name": st.column_config.TextColumn(t("team.field.name"), required=True, max_chars=120, width="medium"),
         "email": st.column_config.TextColumn(t("team.field.email"), required=True, max_chars=254, width="large"),

@@ -13,6 +13,7 @@ from kam_core.ui.memo import remember
 from kam_core.ui.saving import save, saved_message
 from kam_core.ui.store import engine
 from kam_core.ui.widgets import RECORD_PAGE, SEGMENT_COLOURS, new_account_button, open_account
+from kam_core.text import md
 
 ROW_HEIGHT = 35
 GRID_COLUMNS = ["name", "segment", "kam", "revenue_m", "share_of_wallet_pct", "completeness_pct", "handshake_stage",
@@ -129,8 +130,8 @@ def open_selected(rows, selection) -> None:
 
 def restore(account_id: int, name: str) -> None:
     """An archived account is out of the programme: it can be put back, then opened."""
-    st.info(t("accounts.archived", name=name))
-    if st.button(t("accounts.restore", name=name), key="restore_selected_account", icon=":material/unarchive:"):
+    st.info(t("accounts.archived", name=md(name)))
+    if st.button(t("accounts.restore", name=md(name)), key="restore_selected_account", icon=":material/unarchive:"):
         def action():
             record = readers.account_record(account_id)
             accounts.set_status(engine(), account_id, "active", record.version)

@@ -14,6 +14,7 @@ from kam_core.ui.roster_editor import roster_editor
 from kam_core.ui.store import engine
 from kam_core.ui.widgets import link_to_accounts
 from kam_core.ui.memo import draw_chart
+from kam_core.text import md
 
 EXECUTIVE_PLAN = "pages/account/executive_plan.py"
 CADENCE_ROWS = 25  # a list a room can read; beyond it a row of widgets per pairing only slows the page
@@ -40,7 +41,7 @@ def sponsors() -> None:
     load = readers.sponsor_load()
     over = load[load["over_limit"]]
     for row in over.itertuples():
-        st.error(t("executives.over_limit", name=row.executive, sponsored=row.sponsored, limit=row.max_accounts),
+        st.error(t("executives.over_limit", name=md(row.executive), sponsored=row.sponsored, limit=row.max_accounts),
                  icon=":material/warning:")
 
 
@@ -85,7 +86,7 @@ def cadence_grid(grid) -> None:
                          icon=":material/open_in_new:"):
                 state.request_account(int(row.account_id))
                 st.switch_page(EXECUTIVE_PLAN)
-        middle.markdown(f"**{row.executive}** ↔ {row.stakeholder}")
+        middle.markdown(f"**{md(row.executive)}** ↔ {md(row.stakeholder)}")
         since = t("executives.never_met") if row.last_held is None else t(
             "executives.since", days=row.days_since, date=fmt.day(row.last_held, lang))
         right.markdown(f":{CADENCE_COLOURS[row.status]}-badge[{t(f'enum.cadence.{row.status}')}] "

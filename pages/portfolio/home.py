@@ -6,6 +6,7 @@ from kam_core import formatting as fmt
 from kam_core.ui import readers
 from kam_core.ui.i18n import language, t
 from kam_core.ui.widgets import figure, link_to_accounts, link_to_page, open_account, segment_tile
+from kam_core.text import md
 
 HANDSHAKES_PAGE = "pages/portfolio/handshakes.py"
 # Quadrants laid out as on the matrix: attractiveness up, our strength to the right.
@@ -13,7 +14,7 @@ MATRIX_LAYOUT = (("develop", "strategic"), ("opportunistic", "maintain"))
 
 
 def header(figures, settings) -> None:
-    st.title(settings.name)
+    st.title(md(settings.name))
     st.caption(t("home.subtitle", period=settings.current_period, accounts=figures.accounts,
                  year=figures.revenue_year))
 
@@ -96,9 +97,9 @@ def next_engagements() -> None:
         with st.container(border=True):
             st.markdown(f"**{fmt.day(item.on_date, lang)}** · {t(f'enum.engagement_kind.{item.kind}')}")
             open_account(item.account_id, item.account, f"open_engagement_{item.engagement_id}")
-            st.write(item.objective)
+            st.markdown(md(item.objective))
             if item.executives:
-                st.caption(t("home.who_meets", ours=", ".join(item.executives), theirs=", ".join(item.stakeholders)))
+                st.caption(t("home.who_meets", ours=md(", ".join(item.executives)), theirs=md(", ".join(item.stakeholders))))
 
 
 settings = readers.programme_settings()

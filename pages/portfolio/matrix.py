@@ -15,6 +15,7 @@ from kam_core.ui.i18n import label, language, t
 from kam_core.ui.labels import matrix_labels, quadrant_name, quadrant_names
 from kam_core.ui.memo import draw_chart, remember
 from kam_core.ui.widgets import SEGMENT_COLOURS, link_to_page
+from kam_core.text import md
 
 
 def header(settings) -> None:
@@ -107,7 +108,7 @@ def incomplete(points) -> None:
     missing = incomplete_accounts(points)
     if missing.empty:
         return
-    names = ", ".join(f"{row.name} ({t('matrix.missing', count=row.missing)})" for row in missing.itertuples())
+    names = ", ".join(f"{md(row.name)} ({t('matrix.missing', count=row.missing)})" for row in missing.itertuples())
     st.warning(t("matrix.incomplete", count=len(missing), names=names), icon=":material/pending_actions:")
     link_to_page("pages/portfolio/scoring.py", t("matrix.go_score"), "matrix_go_score")
 

@@ -10,6 +10,7 @@ from kam_core.ui import frame, grid, readers, state
 from kam_core.ui.i18n import language, t
 from kam_core.ui.labels import quadrant_name
 from kam_core.ui.store import engine
+from kam_core.text import md, md_params
 
 NOT_SCORED = "–"
 HALF_STEPS = [step / 2 for step in range(0, 21)]
@@ -63,7 +64,7 @@ def workshop(account_id: int | None, period: str) -> None:
         return
     name = frame.account_directory().names.get(account_id, "")
     before = position_of(account_id, period)
-    st.subheader(t("scoring.workshop_title", name=name, period=period))
+    st.subheader(t("scoring.workshop_title", name=md(name), period=period))
     show_position(before)
     scores = readers.account_scores_of(account_id, period)
     with st.form(f"workshop_{account_id}_{period}", enter_to_submit=False, border=False):
@@ -96,7 +97,7 @@ def criterion_input(score, account_id: int, period: str):
     key = f"score_{account_id}_{period}_{criterion.id}"
     lang = language()
     with st.container(border=True):
-        st.markdown(f"**{criterion.name}** · {t('scoring.weight', weight=fmt.number(criterion.weight, lang))}")
+        st.markdown(f"**{md(criterion.name)}** · {t('scoring.weight', weight=fmt.number(criterion.weight, lang))}")
         value = st.select_slider(criterion.name, slider_steps(score.value), key=key, label_visibility="collapsed",
                                  value=NOT_SCORED if score.value is None else score.value,
                                  format_func=lambda v: v if v == NOT_SCORED else fmt.score(v, lang))
@@ -144,7 +145,7 @@ def save(period: str, edits, tab: str) -> bool:
     except ValidationError as error:
         st.error(t("scoring.nothing_saved"))
         for problem in error.errors:
-            st.error(t(f"error.{problem.code}", **problem.params))
+            st.error(t(f"error.{problem.code}", **md_params(problem.params)))
         return False
     except PermissionDenied as denied:
         st.error(denied_message(denied), icon=":material/lock:")

@@ -3,6 +3,7 @@ started on a free port with its own copy of the demo database."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -49,14 +50,9 @@ def browser_context_args(browser_context_args):
     return {**browser_context_args, "viewport": VIEWPORT, "locale": "en-GB"}
 
 
-@pytest.fixture(scope="session")
-def server(demo_template, tmp_path_factory):
-    """A real streamlit server on a free port, with its own copy of the demo portfolio."""
-    for old in SCREENSHOTS.glob("*.png"):  # this run's screenshots only
-        old.unlink()
-    folder = tmp_path_factory.mktemp("e2e")
-    database = folder / "kam.db"
-    shutil.copy(demo_template, database)
+@contextlib.contextmanager
+def running_server(database: Path, folder: Path):
+    """``streamlit run`` on a free port against ``database``; yields its URL, stops it after."""
     port = _free_port()
     env = {**os.environ, "KAM_DATABASE_URL": f"sqlite:///{database}"}
     log = (folder / "streamlit.log").open("w")
@@ -78,13 +74,27 @@ def server(demo_template, tmp_path_factory):
             process.kill()
             pytest.fail("streamlit did not start:\n" + (folder / "streamlit.log").read_text())
         time.sleep(0.2)
-    yield url
-    process.terminate()
     try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
-    log.close()
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        log.close()
+
+
+@pytest.fixture(scope="session")
+def server(demo_template, tmp_path_factory):
+    """A real streamlit server on a free port, with its own copy of the demo portfolio."""
+    for old in SCREENSHOTS.glob("*.png"):  # this run's screenshots only
+        old.unlink()
+    folder = tmp_path_factory.mktemp("e2e")
+    database = folder / "kam.db"
+    shutil.copy(demo_template, database)
+    with running_server(database, folder) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

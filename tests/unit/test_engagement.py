@@ -19,6 +19,7 @@ from kam_core.errors import ConflictError, NotFoundError, ValidationError
 from kam_core.models import Account, Engagement, EngagementPairing, Pairing, Stakeholder
 from kam_core.overview import account_table
 from kam_core.sections import load_section, ref_choices, save_section, versions
+from kam_core.text import md
 from tests.conftest import TODAY
 
 
@@ -327,9 +328,10 @@ def test_brief_markdown_holds_what_the_sponsor_needs(demo_engine, language):
     with Session(demo_engine) as session:
         brief = build_brief(session, _planned_with_commitments(session), TODAY)
     text = brief_markdown(brief, language)
-    assert brief.account in text and brief.ask in text
-    assert all(person.name in text for person in brief.people)
-    assert all(item.description in text for item in brief.commitments)
+    # the user's text is escaped for Markdown (kam_core.text.md): it reads as typed, never as markup
+    assert md(brief.account) in text and md(brief.ask) in text
+    assert all(md(person.name) in text for person in brief.people)
+    assert all(md(item.description) in text for item in brief.commitments)
     assert {item.side for item in brief.commitments} <= {"ours", "theirs"}
     assert len(brief.recent) <= 3 and all(item.on_date <= TODAY for item in brief.recent)
     assert ("M€" if language == "fr" else "€") in text
