@@ -11,6 +11,7 @@ from __future__ import annotations
 import streamlit as st
 
 from kam_core import access
+from kam_core.text import md
 from kam_core.ui import readers
 from kam_core.ui.i18n import t
 
@@ -70,16 +71,16 @@ def _sign_in_screen() -> None:
 
 def _no_role_screen(actor: access.Actor) -> None:
     st.title(t("auth.title"))
-    st.warning(t("auth.no_role", email=actor.name), icon=":material/lock:")
+    st.warning(t("auth.no_role", email=md(actor.name)), icon=":material/lock:")
     st.button(t("auth.sign_out"), on_click=st.logout, icon=":material/logout:")
 
 
 def who_caption(actor: access.Actor) -> None:
     """The sidebar line that says who is acting, with what role, or that anyone may edit."""
     if not actor.signed_in:
-        st.sidebar.caption(t("auth.open_mode", user=actor.name), help=t("auth.open_mode_help"))
+        st.sidebar.caption(t("auth.open_mode", user=md(actor.name)), help=t("auth.open_mode_help"))
         return
-    st.sidebar.caption(t("auth.signed_in", email=actor.name, role=t(f"enum.access_role.{actor.role}")))
+    st.sidebar.caption(t("auth.signed_in", email=md(actor.name), role=t(f"enum.access_role.{actor.role}")))
     if actor.role == "viewer":
         st.sidebar.info(t("auth.read_only"), icon=":material/visibility:")
     st.sidebar.button(t("auth.sign_out"), on_click=st.logout, icon=":material/logout:", key="sign_out")

@@ -13,7 +13,7 @@ from kam_core.db import StoreError
 from kam_core.errors import ConflictError, PermissionDenied, ValidationError
 from kam_core.ui import readers, state
 from kam_core.ui.i18n import language, t
-from kam_core.text import md_params
+from kam_core.text import md, md_params
 
 _MESSAGE_KEY = "saved_message"
 
@@ -64,7 +64,7 @@ def conflict_message(error: ConflictError, key: str = "canvas.conflict") -> str:
                                  None if error.table else state.selected_account_id())
     if change is None:
         return t(key)
-    return t("audit.conflict_by", message=t(key), who=change.actor, when=fmt.moment(change.at, language()))
+    return t("audit.conflict_by", message=t(key), who=md(change.actor), when=fmt.moment(change.at, language()))
 
 
 def denied_message(denied: PermissionDenied) -> str:
