@@ -50,15 +50,14 @@ def browser_context_args(browser_context_args):
 
 
 @pytest.fixture(scope="session")
-def server(demo_template, tmp_path_factory):
-    """A real streamlit server on a free port, with its own copy of the demo portfolio."""
+def server(databases, tmp_path_factory):
+    """A real streamlit server on a free port, with its own copy of the demo portfolio (of the tests'
+    database backend)."""
     for old in SCREENSHOTS.glob("*.png"):  # this run's screenshots only
         old.unlink()
     folder = tmp_path_factory.mktemp("e2e")
-    database = folder / "kam.db"
-    shutil.copy(demo_template, database)
     port = _free_port()
-    env = {**os.environ, "KAM_DATABASE_URL": f"sqlite:///{database}"}
+    env = {**os.environ, "KAM_DATABASE_URL": databases.copy("demo", folder, "kam.db")}
     log = (folder / "streamlit.log").open("w")
     process = subprocess.Popen(
         [sys.executable, "-m", "kam_core.ui.serve", "--server.headless", "true",
