@@ -6,7 +6,7 @@ PORT   ?= 8501
 RUNTIME_STAMP := $(VENV)/.runtime-installed
 DEV_STAMP     := $(VENV)/.dev-installed
 
-.PHONY: run test test-fast test-e2e bench chromium clean-venv
+.PHONY: run test test-fast test-e2e test-postgres bench chromium postgresql clean-venv
 
 ## make run: install (when requirements changed), create or migrate the database, load the demo
 ## portfolio into an empty database, start the app on http://localhost:$(PORT)
@@ -14,9 +14,14 @@ run: $(RUNTIME_STAMP)
 	$(BIN)/python -m kam_core setup --demo-if-empty
 	$(BIN)/python -m kam_core.ui.serve --server.port $(PORT) --browser.gatherUsageStats false
 
-## make test: unit, page (AppTest) and browser (Chromium) tests
-test: $(DEV_STAMP) chromium
-	$(BIN)/python -m pytest tests
+## make test: unit, page (AppTest) and browser (Chromium) tests on SQLite, then the unit and page
+## tests again on a throw-away PostgreSQL server (tests/postgres_server.py); fails if either fails
+test: $(DEV_STAMP) chromium postgresql
+	@status=0; \
+	$(BIN)/python -m pytest tests || status=$$?; \
+	echo "--- the store and page tests on PostgreSQL ---"; \
+	KAM_TEST_BACKEND=postgres $(BIN)/python -m pytest tests/unit tests/pages || status=$$?; \
+	exit $$status
 
 ## make bench: performance benchmark at 200, 2,000 and 10,000 accounts (about 10 min); writes
 ## bench/results/latest.json and prints each figure against the budget (bench/README.md)
@@ -29,6 +34,10 @@ test-fast: $(DEV_STAMP)
 
 test-e2e: $(DEV_STAMP) chromium
 	$(BIN)/python -m pytest tests/e2e
+
+## make test-postgres: the unit and page tests on a throw-away PostgreSQL server only
+test-postgres: $(DEV_STAMP) postgresql
+	KAM_TEST_BACKEND=postgres $(BIN)/python -m pytest tests/unit tests/pages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -56,3 +65,16 @@ chromium:
 
 clean-venv:
 	rm -rf $(VENV)
+
+# Debian's PostgreSQL server binaries (/usr/lib/postgresql/<version>/bin): the tests start their own
+# server from them in a temporary directory, on a free port, and stop it after.
+postgresql:
+	@if ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || [ -n "$$PG_BINDIR" ]; then exit 0; fi; \
+	if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "Installing PostgreSQL from Debian's packages..."; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; \
+	else \
+		echo "PostgreSQL's server is missing: install it with 'sudo apt-get install postgresql' (Debian/Ubuntu)," \
+		     "or set PG_BINDIR=/path/to/postgresql/bin, then run make test again."; \
+		exit 1; \
+	fi

@@ -139,10 +139,12 @@ def build_brief(session: Session, engagement_id: int, today: date) -> Brief:
         .where(EngagementPairing.engagement_id == engagement.id)
         .order_by(StakeholderRecord.name, Executive.name)).all()
     for person, strength, executive in met:
-        recent = _held(session, _recent_query(engagement.id)
-                       .join(EngagementPairing, EngagementPairing.engagement_id == Engagement.id)
-                       .join(Pairing, Pairing.id == EngagementPairing.pairing_id)
-                       .where(Pairing.stakeholder_id == person.id).distinct(), today)
+        # each engagement once however many of its pairings meet this person (IN, not DISTINCT: the
+        # order is by columns not shown, which PostgreSQL refuses with DISTINCT)
+        recent = _held(session, _recent_query(engagement.id).where(Engagement.id.in_(
+            select(EngagementPairing.engagement_id)
+            .join(Pairing, Pairing.id == EngagementPairing.pairing_id)
+            .where(Pairing.stakeholder_id == person.id))), today)
         people.append(PersonMet(person.name, person.title, person.role, person.attitude, person.last_contact,
                                 strength, executive, recent))
     return Brief(

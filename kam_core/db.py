@@ -30,6 +30,7 @@ DEFAULT_DB_PATH = PROJECT_DIR / "data" / "kam.db"
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 BUSY_TIMEOUT_MS = 5000
 BEGIN_ATTEMPTS = 6  # a write waits up to BUSY_TIMEOUT_MS per attempt for SQLite's write lock
+CONNECT_TIMEOUT_S = 10
 
 
 class StoreError(Exception):
@@ -94,7 +95,10 @@ def make_engine(url: str) -> Engine:
             event.listen(engine, "connect", _set_sqlite_pragmas)
             event.listen(engine, "begin", _begin_sqlite)
         else:
-            engine = create_engine(url, pool_pre_ping=True)
+            # a server that does not answer is named after CONNECT_TIMEOUT_S, not after the system's TCP timeout
+            connect_args = {} if "connect_timeout" in parsed.query or parsed.get_backend_name() != "postgresql" \
+                else {"connect_timeout": CONNECT_TIMEOUT_S}
+            engine = create_engine(url, pool_pre_ping=True, connect_args=connect_args)
     except (ArgumentError, NoSuchModuleError, ValueError) as exc:
         raise StoreError("store.bad_url", url=_safe(url), reason=str(exc).splitlines()[0]) from exc
     except ImportError as exc:

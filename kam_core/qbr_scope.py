@@ -106,6 +106,13 @@ def matrix_others(session: Session, period: str, year: int, account_id: int) -> 
     return pd.DataFrame(placed, columns=columns)
 
 
+def _bin(position, last: int, dialect: str):
+    """The whole part of a position (never negative), at most ``last``. CAST to an integer truncates in
+    SQLite but rounds in PostgreSQL, and a two-argument min() is SQLite's alone."""
+    whole = cast(func.trunc(position) if dialect == "postgresql" else position, Integer)
+    return case((whole > last, last), else_=whole)
+
+
 def binned_others(session: Session, period: str, year: int, account_id: int, step: float) -> tuple[pd.DataFrame, int]:
     """The programme's other placed accounts (as ``matrix_others``) gathered by the database into
     square bins ``step`` score points wide, and how many accounts they hold in all.
@@ -119,15 +126,16 @@ def binned_others(session: Session, period: str, year: int, account_id: int, ste
     sums = axis_sums(period).where(Score.account_id != account_id).subquery()
     expected = (select(Criterion.axis.label("axis"), func.count(Criterion.id).label("wanted"))
                 .where(Criterion.active).group_by(Criterion.axis).subquery())
-    mean = func.round(sums.c.weighted * 1.0 / sums.c.weight, 6)
+    # round(x * 1e6) / 1e6: PostgreSQL has no round(double precision, digits)
+    mean = func.round(sums.c.weighted * 1.0 / sums.c.weight * 1e6) / 1e6
     positions = (select(sums.c.account_id,
                         func.max(case((sums.c.axis == "attractiveness", mean))).label("attractiveness"),
                         func.max(case((sums.c.axis == "strength", mean))).label("strength"))
                  .join(expected, expected.c.axis == sums.c.axis)
                  .where(sums.c.scored == expected.c.wanted, expected.c.wanted > 0, sums.c.weight > 0)
                  .group_by(sums.c.account_id).having(func.count() == len(AXES)).subquery())
-    bin_a = func.min(cast(positions.c.attractiveness / step, Integer), cells - 1)
-    bin_s = func.min(cast(positions.c.strength / step, Integer), cells - 1)
+    bin_a = _bin(positions.c.attractiveness / step, cells - 1, session.get_bind().dialect.name)
+    bin_s = _bin(positions.c.strength / step, cells - 1, session.get_bind().dialect.name)
     rows = session.execute(
         select(bin_a.label("bin_a"), bin_s.label("bin_s"), func.avg(positions.c.attractiveness),
                func.avg(positions.c.strength), func.max(AccountYear.revenue), func.count())

@@ -1,4 +1,9 @@
-"""Fixtures shared by every test layer: temporary databases, empty or with the demo portfolio."""
+"""Fixtures shared by every test layer: temporary databases, empty or with the demo portfolio.
+
+The store and page tests run on SQLite by default, and on a throw-away PostgreSQL server when
+``KAM_TEST_BACKEND=postgres`` (``make test`` runs both; ``tests/postgres_server.py``). Tests about
+SQLite files only are marked ``sqlite_only`` and skipped on PostgreSQL.
+"""
 
 from __future__ import annotations
 
@@ -20,38 +25,147 @@ from kam_core import access, charts, db  # noqa: E402
 # the tests validate every spec a page draws or a file holds, so a broken chart fails here.
 charts.VALIDATE_SPECS = True
 
+BACKEND = os.environ.get("KAM_TEST_BACKEND", "").strip().lower() or "sqlite"
+if BACKEND not in ("sqlite", "postgres"):
+    raise pytest.UsageError(f"KAM_TEST_BACKEND must be 'sqlite' or 'postgres', not {BACKEND!r}")
+POSTGRES = BACKEND == "postgres"
+
 
 def sqlite_url(path: Path) -> str:
     return f"sqlite:///{path}"
 
 
-@pytest.fixture
-def empty_url(tmp_path) -> str:
-    """A new database migrated to head, with the programme defaults and no account."""
-    url = sqlite_url(tmp_path / "empty.db")
-    db.get_engine(url)
-    return url
+def pytest_report_header(config):
+    return f"database backend: {BACKEND}"
+
+
+def pytest_collection_modifyitems(config, items):
+    if not POSTGRES:
+        return
+    for item in items:
+        marker = item.get_closest_marker("sqlite_only")
+        if marker is not None:
+            reason = marker.args[0] if marker.args else "about SQLite files"
+            item.add_marker(pytest.mark.skip(reason=f"SQLite only: {reason}"))
+
+
+class Databases:
+    """New databases of the test backend: ``empty()``, ``demo()``; ``drop(url)`` when done."""
+
+    def __init__(self, tmp_path_factory) -> None:
+        self.tmp = tmp_path_factory
+        self._server = None
+        self._templates: dict[str, object] = {}
+
+    # PostgreSQL: one server per session; templates built once, copied per test by CREATE DATABASE
+    @property
+    def server(self):
+        """The session's PostgreSQL server (started on first use)."""
+        if self._server is None:
+            from tests.postgres_server import PostgresServer
+
+            self._server = PostgresServer().start()
+        return self._server
+
+    def _template(self, kind: str):
+        if kind not in self._templates:
+            if POSTGRES:
+                name = self.server.create_database(prefix=f"template_{kind}")
+                url = self.server.url(name)
+            else:
+                name = self.tmp.mktemp(f"template_{kind}") / f"{kind}.db"
+                url = sqlite_url(name)
+            engine = db.make_engine(url)
+            try:
+                db.prepare(engine)
+                if kind == "demo":
+                    from kam_core.seed import seed_demo
+
+                    with db.session_scope(engine) as session:
+                        seed_demo(session, today=TODAY)
+            finally:
+                engine.dispose()  # a PostgreSQL template is copied only while nobody is connected to it
+            self._templates[kind] = name
+        return self._templates[kind]
+
+    def template(self, kind: str):
+        """The template itself: a file (SQLite) or a database name (PostgreSQL). Never write to it."""
+        return self._template(kind)
+
+    def copy(self, kind: str, folder: Path, name: str | None = None) -> str:
+        """The URL of a new database holding a copy of the ``kind`` template."""
+        template = self._template(kind)
+        if POSTGRES:
+            return self.server.url(self.server.create_database(template=template))
+        path = Path(folder) / (name or f"{kind}.db")
+        shutil.copy(template, path)
+        return sqlite_url(path)
+
+    def empty(self, folder: Path) -> str:
+        return self.copy("empty", folder)
+
+    def demo(self, folder: Path) -> str:
+        return self.copy("demo", folder)
+
+    def new(self, folder: Path, name: str = "new.db") -> str:
+        """A URL naming a database that does not exist yet in SQLite / exists and is blank in PostgreSQL."""
+        if POSTGRES:
+            return self.server.url(self.server.create_database())
+        return sqlite_url(Path(folder) / name)
+
+    def drop(self, url: str) -> None:
+        """Forget a database made by ``copy``/``new`` (PostgreSQL: dropped; SQLite: pytest removes the file)."""
+        if POSTGRES and self._server is not None:
+            from sqlalchemy.engine import make_url
+
+            self._server.drop_database(make_url(url).database)
+
+    def close(self) -> None:
+        if self._server is not None:
+            self._server.stop()
 
 
 @pytest.fixture(scope="session")
-def demo_template(tmp_path_factory) -> Path:
-    """The demo portfolio, built once per test run; tests get copies of it."""
-    from kam_core.seed import seed_demo
-
-    path = tmp_path_factory.mktemp("template") / "demo.db"
-    engine = db.make_engine(sqlite_url(path))
-    db.prepare(engine)
-    with db.session_scope(engine) as session:
-        seed_demo(session, today=TODAY)
-    engine.dispose()
-    return path
+def databases(tmp_path_factory):
+    manager = Databases(tmp_path_factory)
+    try:
+        yield manager
+    finally:
+        manager.close()
 
 
 @pytest.fixture
-def demo_url(tmp_path, demo_template) -> str:
-    path = tmp_path / "demo.db"
-    shutil.copy(demo_template, path)
-    return sqlite_url(path)
+def empty_url(tmp_path, databases) -> str:
+    """A new database migrated to head, with the programme defaults and no account."""
+    url = databases.empty(tmp_path)
+    db.get_engine(url)
+    yield url
+    db.dispose_all()
+    databases.drop(url)
+
+
+@pytest.fixture
+def new_url(tmp_path, databases) -> str:
+    """A database with no table yet: a file not yet created (SQLite), a blank database (PostgreSQL)."""
+    url = databases.new(tmp_path)
+    yield url
+    db.dispose_all()
+    databases.drop(url)
+
+
+@pytest.fixture(scope="session")
+def demo_template(databases):
+    """The demo portfolio, built once per test run; tests get copies of it (``databases.demo``).
+    A SQLite file, or the name of a PostgreSQL template database."""
+    return databases.template("demo")
+
+
+@pytest.fixture
+def demo_url(tmp_path, databases, demo_template) -> str:
+    url = databases.demo(tmp_path)
+    yield url
+    db.dispose_all()
+    databases.drop(url)
 
 
 @pytest.fixture

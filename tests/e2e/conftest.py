@@ -51,10 +51,12 @@ def browser_context_args(browser_context_args):
 
 
 @contextlib.contextmanager
-def running_server(database: Path, folder: Path):
-    """``streamlit run`` on a free port against ``database``; yields its URL, stops it after."""
+def running_server(database: Path | str, folder: Path):
+    """``streamlit run`` on a free port against ``database`` (a SQLite file, or a database URL);
+    yields its URL, stops it after."""
     port = _free_port()
-    env = {**os.environ, "KAM_DATABASE_URL": f"sqlite:///{database}"}
+    database_url = database if isinstance(database, str) else f"sqlite:///{database}"
+    env = {**os.environ, "KAM_DATABASE_URL": database_url}
     log = (folder / "streamlit.log").open("w")
     process = subprocess.Popen(
         [sys.executable, "-m", "kam_core.ui.serve", "--server.headless", "true",
@@ -86,14 +88,13 @@ def running_server(database: Path, folder: Path):
 
 
 @pytest.fixture(scope="session")
-def server(demo_template, tmp_path_factory):
-    """A real streamlit server on a free port, with its own copy of the demo portfolio."""
+def server(databases, tmp_path_factory):
+    """A real streamlit server on a free port, with its own copy of the demo portfolio (of the tests'
+    database backend)."""
     for old in SCREENSHOTS.glob("*.png"):  # this run's screenshots only
         old.unlink()
     folder = tmp_path_factory.mktemp("e2e")
-    database = folder / "kam.db"
-    shutil.copy(demo_template, database)
-    with running_server(database, folder) as url:
+    with running_server(databases.copy("demo", folder, "kam.db"), folder) as url:
         yield url
 
 

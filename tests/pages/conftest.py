@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-import pytest
-from streamlit.testing.v1 import AppTest
-
 from pathlib import Path
 
+import pytest
+from sqlalchemy.engine import make_url
+from streamlit.testing.v1 import AppTest
+
 from kam_core.ui import readers
+from tests.conftest import POSTGRES, sqlite_url
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 
@@ -28,17 +30,43 @@ LARGE_ACCOUNTS = 300  # over the sidebar's shortlist of 100: searches and capped
 
 
 @pytest.fixture(scope="session")
-def large_template(tmp_path_factory) -> Path:
-    """A generated programme of LARGE_ACCOUNTS accounts (the benchmark's generator), built once."""
+def large_template(tmp_path_factory, databases):
+    """A generated programme of LARGE_ACCOUNTS accounts (the benchmark's generator), built once: a
+    SQLite file, or (PostgreSQL) a template database holding the same rows."""
     from bench.generate import generate
 
     path = tmp_path_factory.mktemp("large") / "large.db"
     generate(path, LARGE_ACCOUNTS)
-    return path
+    if not POSTGRES:
+        return path
+    url = databases.new(tmp_path_factory.mktemp("large_pg"))
+    _copy_rows(sqlite_url(path), url)
+    return make_url(url).database
+
+
+def _copy_rows(source_url: str, target_url: str) -> None:
+    """Every row of the SQLite file into a new PostgreSQL database migrated to head (the workbook
+    restore's own inserts: self-references set after, id sequences moved past the copied ids)."""
+    from sqlalchemy import select
+
+    from kam_core import db, workbook
+
+    source, target = db.make_engine(source_url), db.make_engine(target_url)
+    try:
+        db.migrate(target)
+        with source.connect() as reading, target.begin() as writing:
+            for table in workbook.tables():
+                records = [dict(row) for row in reading.execute(select(table)).mappings()]
+                if records:
+                    workbook._insert(writing, table, records)
+            workbook._reset_sequences(writing, workbook.tables())
+    finally:
+        source.dispose()
+        target.dispose()  # a template is copied only while nobody is connected to it
 
 
 @pytest.fixture
-def large_programme(large_template, tmp_path, monkeypatch):
+def large_programme(large_template, databases, tmp_path, monkeypatch):
     """(url, directory) of a copy of the large programme, KAM_TODAY on the generator's day."""
     import shutil
 
@@ -47,12 +75,18 @@ def large_programme(large_template, tmp_path, monkeypatch):
     from kam_core import db
     from kam_core.directory import account_directory
 
-    path = tmp_path / "large.db"
-    shutil.copy(large_template, path)
+    if POSTGRES:
+        url = databases.server.url(databases.server.create_database(template=large_template))
+    else:
+        path = tmp_path / "large.db"
+        shutil.copy(large_template, path)
+        url = sqlite_url(path)
     monkeypatch.setenv("KAM_TODAY", "2026-11-26")
-    url = f"sqlite:///{path}"
     with Session(db.get_engine(url)) as session:
-        return url, account_directory(session)
+        directory = account_directory(session)
+    yield url, directory
+    db.dispose_all()
+    databases.drop(url)
 
 
 @pytest.fixture

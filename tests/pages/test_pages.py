@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlmodel import Session
 
 from kam_core import db, formatting as fmt
@@ -147,6 +148,7 @@ def test_an_empty_database_renders_every_page(empty_url, monkeypatch):
         no_exception(app)
 
 
+@pytest.mark.sqlite_only("a file that is not a database")
 def test_a_file_that_is_not_a_database_is_named_on_the_page(tmp_path, monkeypatch):
     path = tmp_path / "kam.db"
     path.write_text("not a database at all " * 50)
@@ -154,6 +156,18 @@ def test_a_file_that_is_not_a_database_is_named_on_the_page(tmp_path, monkeypatc
     no_exception(app)
     assert str(path) in texts(app)
     assert path.read_text().startswith("not a database at all")
+
+
+def test_a_postgresql_server_that_does_not_answer_is_named_on_the_page(monkeypatch):
+    import socket
+
+    with socket.socket() as sock:  # a port nobody listens on
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    app = open_app(f"postgresql+psycopg://kam:secret@127.0.0.1:{port}/kam", monkeypatch)
+    no_exception(app)
+    shown = texts(app)
+    assert f"postgresql+psycopg://kam:***@127.0.0.1:{port}/kam" in shown and "secret" not in shown
 
 
 def test_an_invalid_database_url_gives_a_message_not_a_traceback(monkeypatch):

@@ -28,6 +28,7 @@ def test_the_benchmark_day_is_the_tests_day():
     assert BENCH_TODAY == TODAY
 
 
+@pytest.mark.sqlite_only("the benchmark generates SQLite files")
 def test_generate_gives_every_account_exactly_its_rows(tmp_path):
     path = tmp_path / "bench.db"
     counts = generate(path, ACCOUNTS)
@@ -58,6 +59,7 @@ def test_generate_gives_every_account_exactly_its_rows(tmp_path):
     assert _rows(path, "SELECT current_period FROM programme") == [("2026-Q4",)]
 
 
+@pytest.mark.sqlite_only("the benchmark generates SQLite files")
 def test_generate_is_deterministic(tmp_path):
     first, second = tmp_path / "a.db", tmp_path / "b.db"
     generate(first, 5, seed=3)
@@ -77,6 +79,7 @@ def test_the_pages_are_read_from_app_py():
     assert {page.title for page in pages if page.about_one_account} == ACCOUNT_PAGES
 
 
+@pytest.mark.sqlite_only("the benchmark runs on SQLite files")
 def test_a_tiny_benchmark_writes_the_documented_json(tmp_path):
     out = tmp_path / "results" / "latest.json"
     run_benchmark([ACCOUNTS], reruns=2, import_rows=500, out=out, pages=["home", "canvas", "accounts"],

@@ -12,6 +12,7 @@ from sqlmodel import Session, func, select
 from kam_core import db
 from kam_core.__main__ import main
 from kam_core.models import Account, AccountYear, RevenueLine
+from tests.conftest import POSTGRES
 
 
 @pytest.fixture
@@ -57,6 +58,10 @@ def test_qbr_writes_the_deck_of_the_named_account(on, demo_url, tmp_path, capsys
 def test_backup_copies_the_database_and_never_overwrites(on, demo_url, tmp_path, capsys):
     on(demo_url)
     target = tmp_path / "copy.db"
+    if POSTGRES:  # the copy is of a SQLite file: a PostgreSQL server is backed up with pg_dump
+        assert main(["backup", str(target)]) == 1
+        assert "pg_dump" in capsys.readouterr().err and not target.exists()
+        return
     assert main(["backup", str(target)]) == 0
     with sqlite3.connect(target) as copy:
         assert copy.execute("select count(*) from account").fetchone()[0] == 30

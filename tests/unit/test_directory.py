@@ -41,9 +41,8 @@ def test_the_search_ignores_case_and_accents_and_keeps_the_selected_account():
     assert len(many.ids) == 20 and many.matched == 500
 
 
-def test_the_directory_leaves_archived_accounts_out_and_ranks_by_the_latest_revenue(tmp_path):
-    engine = db.get_engine(f"sqlite:///{tmp_path / 'd.db'}")
-    db.migrate(engine)
+def test_the_directory_leaves_archived_accounts_out_and_ranks_by_the_latest_revenue(new_url):
+    engine = db.get_engine(new_url)
     with db.session_scope(engine) as session:
         small = Account(name="Zeta", name_key="zeta", sector="Retail")
         big = Account(name="Alpha", name_key="alpha", sector="Retail")

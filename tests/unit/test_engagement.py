@@ -244,8 +244,7 @@ def test_changing_the_shown_pairing_keeps_the_other_links(demo_engine):
     with Session(demo_engine) as session:
         engagement_id, account_id = session.execute(
             select(Engagement.id, Engagement.account_id).join(EngagementPairing)
-            .group_by(Engagement.id).having(EngagementPairing.pairing_id.is_not(None))
-            .order_by(Engagement.id)).first()
+            .where(EngagementPairing.pairing_id.is_not(None)).order_by(Engagement.id)).first()
         session.add(EngagementPairing(engagement_id=engagement_id, pairing_id=_other_pairing(session, engagement_id,
                                                                                           account_id)))
         session.commit()

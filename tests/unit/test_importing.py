@@ -694,6 +694,7 @@ def test_a_failure_in_the_middle_of_an_import_leaves_the_database_unchanged(engi
     assert _years(engine) == years
 
 
+@pytest.mark.sqlite_only("the copy of the .db file")
 def test_a_backup_is_made_before_writing_to_a_sqlite_file(engine, tmp_path):
     result = _import(engine, salesforce_accounts(tmp_path), "accounts")
     assert result.backup is not None and result.backup.exists()

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import io
 import re
-import shutil
 from pathlib import Path
 
 import pytest
@@ -29,7 +28,7 @@ from kam_core.models import Stakeholder as StakeholderRow
 from kam_core.qbr import (
     MAX_FOLLOW_UPS, MAX_ROWS, TABLE_PT, QbrPack, _Cell, _row_height, build_qbr,
 )
-from tests.conftest import TODAY, sqlite_url
+from tests.conftest import TODAY
 
 RICH = "Aerivon Aerostructures"  # strategic, handshake in quarterly review with KPI readings
 WITH_OVERDUE_ACTION = "Veltara Motors Group"
@@ -93,11 +92,10 @@ def _runs(shape):
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory, demo_template):
+def demo(tmp_path_factory, databases):
     """The demo portfolio (read only here), its engine, and the decks the tests look at."""
-    path = tmp_path_factory.mktemp("qbr") / "demo.db"
-    shutil.copy(demo_template, path)
-    engine = db.get_engine(sqlite_url(path))
+    url = databases.demo(tmp_path_factory.mktemp("qbr"))
+    engine = db.get_engine(url)
     with Session(engine) as session:
         ids = {name: session.scalar(select(Account.id).where(Account.name == name))
                for name in (RICH, WITH_OVERDUE_ACTION)}
@@ -107,11 +105,13 @@ def demo(tmp_path_factory, demo_template):
             "customer": build_qbr(session, ids[RICH], TODAY, internal=False),
             "overdue": build_qbr(session, ids[WITH_OVERDUE_ACTION], TODAY),
         }
-    return {"path": path, "ids": ids, "decks": decks}
+    yield {"url": url, "ids": ids, "decks": decks}
+    db.dispose_all()
+    databases.drop(url)
 
 
 def _session(demo) -> Session:
-    return Session(db.get_engine(sqlite_url(demo["path"])))
+    return Session(db.get_engine(demo["url"]))
 
 
 # --- the whole deck -----------------------------------------------------------------------------------

@@ -20,32 +20,36 @@ ALL_TABLES = [*m.EDITABLE_TABLES, m.EngagementPairing]
 TIMESTAMPS = {"created_at", "updated_at"}
 
 
-def _engine(path):
-    engine = create_engine(f"sqlite:///{path}")
+def _engine(url: str):
+    engine = create_engine(url)
 
-    @event.listens_for(engine, "connect")
-    def _foreign_keys_on(dbapi_connection, _record):
-        cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.close()
+    if engine.dialect.name == "sqlite":
+        @event.listens_for(engine, "connect")
+        def _foreign_keys_on(dbapi_connection, _record):
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.close()
 
     SQLModel.metadata.create_all(engine)
     return engine
 
 
 @pytest.fixture
-def make_session(tmp_path):
-    """Factory of sessions, each on its own fresh SQLite database with foreign keys enforced."""
+def make_session(tmp_path, databases):
+    """Factory of sessions, each on its own fresh database of the test backend, foreign keys enforced."""
     sessions = []
 
     def make(name: str = "kam") -> Session:
-        session = Session(_engine(tmp_path / f"{name}.db"))
-        sessions.append(session)
+        url = databases.new(tmp_path, f"{name}.db")
+        session = Session(_engine(url))
+        sessions.append((session, url))
         return session
 
     yield make
-    for session in sessions:
+    for session, url in sessions:
         session.close()
+        session.get_bind().dispose()
+        databases.drop(url)
 
 
 @pytest.fixture
@@ -254,6 +258,7 @@ def test_strings_fit_their_columns(seeded):
                     assert value is None or len(value) <= column.type.length, (table.__tablename__, column.name, value)
 
 
+@pytest.mark.sqlite_only("timed on a local file (a server's round trips cost more)")
 def test_seed_is_fast(make_session):
     import time
 

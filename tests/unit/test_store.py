@@ -6,19 +6,21 @@ from datetime import date
 
 import pytest
 from sqlalchemy import text
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session
 
 from kam_core import db
 from kam_core.models import Account, AccountYear, Criterion, Score, Stakeholder
 from kam_core.text import fold_name
+from tests.conftest import POSTGRES
 
 
 def _account(name: str, **fields) -> Account:
     return Account(name=name, name_key=fold_name(name), sector="Energy", **fields)
 
 
+@pytest.mark.sqlite_only("SQLite's PRAGMAs")
 def test_sqlite_pragmas_are_active(empty_url):
     with db.get_engine(empty_url).connect() as connection:
         assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1
@@ -42,7 +44,8 @@ def test_foreign_keys_are_enforced(empty_url):
 def test_out_of_range_account_values_are_refused_by_the_database(empty_url, model, fields):
     with Session(db.get_engine(empty_url)) as session:
         session.add(_account("Acme", **fields))
-        with pytest.raises(IntegrityError):
+        # PostgreSQL refuses a text longer than its VARCHAR as a DataError (SQLite through a CHECK)
+        with pytest.raises((IntegrityError, DataError) if POSTGRES else IntegrityError):
             session.commit()
 
 
@@ -126,6 +129,7 @@ def test_deleting_an_account_removes_its_plan_rows(empty_url):
         assert session.exec(AccountYear.__table__.select()).all() == []
 
 
+@pytest.mark.sqlite_only("a file that is not a database")
 def test_a_file_that_is_not_a_database_is_refused_and_left_untouched(tmp_path):
     path = tmp_path / "kam.db"
     path.write_bytes(b"this is a spreadsheet, not a database" * 100)
@@ -138,6 +142,7 @@ def test_a_file_that_is_not_a_database_is_refused_and_left_untouched(tmp_path):
     assert not (tmp_path / "backups").exists()
 
 
+@pytest.mark.sqlite_only("a directory in place of the .db file")
 def test_a_directory_in_place_of_the_file_is_refused(tmp_path):
     (tmp_path / "kam.db").mkdir()
     with pytest.raises(db.StoreError) as raised:
@@ -154,6 +159,33 @@ def test_an_invalid_database_url_gives_a_clear_error(url, code):
         db.get_engine(url)
     assert raised.value.code == code
     assert "secret" not in str(raised.value.params)
+
+
+def _closed_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_a_postgresql_server_that_does_not_answer_is_named_without_its_password():
+    port = _closed_port()
+    with pytest.raises(db.StoreError) as raised:
+        db.get_engine(f"postgresql+psycopg://kam:secret@127.0.0.1:{port}/kam")
+    assert raised.value.code == "store.unreachable"
+    assert f"127.0.0.1:{port}/kam" in raised.value.params["path"] and "refused" in raised.value.params["reason"]
+    assert "secret" not in str(raised.value.params)
+
+
+@pytest.mark.skipif(not POSTGRES, reason="needs the tests' PostgreSQL server (KAM_TEST_BACKEND=postgres)")
+def test_a_database_missing_on_the_server_is_named(databases):
+    url = databases.server.url("no_such_database")
+    with pytest.raises(db.StoreError) as raised:
+        db.get_engine(url)
+    assert raised.value.code == "store.unreachable"
+    assert raised.value.params["path"].endswith("/no_such_database")
+    assert 'database "no_such_database" does not exist' in raised.value.params["reason"]
 
 
 def test_the_default_database_lives_in_data(monkeypatch):
@@ -187,6 +219,7 @@ def test_dates_round_trip(empty_url):
         assert session.exec(Stakeholder.__table__.select()).first().last_contact == date(2026, 1, 31)
 
 
+@pytest.mark.sqlite_only("the copy of the .db file")
 def test_a_copy_interrupted_midway_leaves_no_file_that_looks_like_a_backup(tmp_path, monkeypatch):
     import sqlite3 as real
     from types import SimpleNamespace
