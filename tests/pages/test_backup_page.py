@@ -4,6 +4,8 @@ to use pg_dump."""
 
 from __future__ import annotations
 
+import pytest
+
 from kam_core import backups, db
 from tests.pages.conftest import no_exception, texts
 
@@ -14,6 +16,7 @@ def _download_labels(app) -> list[str]:
     return [button.proto.label for button in app.get("download_button")]
 
 
+@pytest.mark.sqlite_only("the copies of a SQLite file")
 def test_the_backups_section_offers_a_download_and_lists_the_copies(demo_app, demo_url, monkeypatch):
     path = db.sqlite_path(demo_url)
     monkeypatch.setenv(backups.KEEP_VARIABLE, "7")
@@ -31,6 +34,7 @@ def test_the_backups_section_offers_a_download_and_lists_the_copies(demo_app, de
     assert all(size.endswith(" MB") for size in table["Size"])
 
 
+@pytest.mark.sqlite_only("the copies of a SQLite file")
 def test_without_copies_the_section_says_so_in_french(demo_app):
     app = demo_app(EXCHANGE)
     app.radio(key="language").set_value("fr").run()

@@ -17,6 +17,8 @@ from kam_core.accounts import blank_values, create_account, delete_account, load
 from kam_core.models import Account
 from tests.unit.snapshots import integrity, snapshot
 
+pytestmark = pytest.mark.sqlite_only("copies of the SQLite file (PostgreSQL is backed up with pg_dump)")
+
 
 def _path(url: str) -> Path:
     return db.sqlite_path(url)

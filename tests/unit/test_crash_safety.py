@@ -30,7 +30,8 @@ PROJECT = Path(__file__).resolve().parents[2]
 LINES = 30_000
 READY = "PAUSED"
 
-pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL (POSIX)")
+pytestmark = [pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL (POSIX)"),
+              pytest.mark.sqlite_only("a SQLite file killed mid-import, and copies of it")]
 
 DRIVER = textwrap.dedent('''
     import sys, time
