@@ -4,9 +4,12 @@ Three roles: a *viewer* reads, an *editor* changes account plans, an *admin* als
 criteria, the programme settings and the roles. Roles are given to e-mail addresses (the
 ``role_grant`` table, or ``KAM_ADMINS`` for the admins who set the others up).
 
-The rule is enforced by the store, below every service: each INSERT, UPDATE or DELETE that
-reaches the database is checked against the role of the person acting (``current()``), so no
-page, command or future service can write past it by forgetting a check. A refused write raises
+The rule is enforced by the store, below every service: each statement that reaches the
+database through SQLAlchemy is checked against the role of the person acting (``current()``):
+reads pass, writes need an editor (an admin for the admin tables), and anything not known to be
+a read counts as a write. So no page, command or future service can write past it by forgetting
+a check. Services that also copy files (a backup before a delete, a merge, an import) check the
+role first themselves, before the copy. A refused write raises
 ``PermissionDenied`` before it runs, and the unit of work rolls back whole.
 
 Who is acting: the signed-in person (set by the app for each run), else the person who runs the
@@ -107,22 +110,56 @@ def require(needed: str) -> None:
 
 # --- the store's guard -------------------------------------------------------------------------
 
-_WRITE = re.compile(
-    r"""^\s*(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|REPLACE\s+INTO|UPDATE(?:\s+OR\s+\w+)?|DELETE\s+FROM)\s+["`]?(\w+)""",
-    re.IGNORECASE,
-)
+# Statements that read, or only steer the connection: anything else needs a role that may write.
+_READS = frozenset({"select", "begin", "commit", "rollback", "savepoint", "release", "end", "pragma", "show",
+                    "explain", "set", "reset", "values"})
+_LEADING = re.compile(r"^(?:\s+|--[^\n]*\n|/\*.*?\*/|\()+", re.DOTALL)
+_FIRST = re.compile(r"[A-Za-z]+")
+_NAME = r"""(?:["`]?\w+["`]?\s*\.\s*)?["`]?(\w+)["`]?"""  # schema.table or table, quoted or not
+_WRITES = re.compile(
+    r"\b(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|REPLACE\s+INTO|UPDATE(?:\s+OR\s+\w+)?|DELETE\s+FROM|MERGE\s+INTO|"
+    r"TRUNCATE(?:\s+TABLE)?|COPY)\s+(?:ONLY\s+)?" + _NAME, re.IGNORECASE)
+_WRITE_KEYWORDS = frozenset({"insert", "replace", "update", "delete", "merge", "truncate", "copy"})
+_PRAGMA_SET = re.compile(r"^pragma\s+[\w.]+\s*=", re.IGNORECASE)
+
+
+def write_needs(statement: str) -> str | None:
+    """The role a statement needs: None for a read; for a write, "admin" when it touches a table
+    only admins change, else "editor". Deny by default: a statement that is not known to read
+    (DDL, ATTACH, VACUUM, a CTE that writes, a PRAGMA that sets...) needs at least "editor"."""
+    text_ = _LEADING.sub("", statement, count=1)
+    first = _FIRST.match(text_)
+    keyword = first.group(0).lower() if first else ""
+    if keyword in _READS:
+        return "editor" if keyword == "pragma" and _PRAGMA_SET.match(text_) else None
+    if keyword == "with":  # named subqueries, then a query or a write
+        tables = [match.group(1).lower() for match in _WRITES.finditer(text_)]
+        if not tables:
+            return None
+    elif keyword in _WRITE_KEYWORDS:
+        match = _WRITES.match(text_)
+        tables = [match.group(1).lower()] if match else []
+    else:
+        return "editor"
+    if any(table in ADMIN_TABLES for table in tables):
+        return "admin"
+    if tables and all(table in FREE_TABLES for table in tables):
+        return None
+    return "editor"
 
 
 def written_table(statement: str) -> str | None:
-    """The table an INSERT, UPDATE or DELETE writes; None for any other statement."""
-    match = _WRITE.match(statement)
+    """The (first) table an INSERT, UPDATE or DELETE writes; None for any other statement."""
+    text_ = _LEADING.sub("", statement, count=1)
+    first = _FIRST.match(text_)
+    match = _WRITES.search(text_) if first and first.group(0).lower() in (*_WRITE_KEYWORDS, "with") else None
     return match.group(1).lower() if match else None
 
 
 def _guard(_connection, _cursor, statement, _parameters, _context, _executemany) -> None:
-    table = written_table(statement)
-    if table is not None and table not in FREE_TABLES:
-        require(needed_for(table))
+    needed = write_needs(statement)
+    if needed is not None:
+        require(needed)
 
 
 _installed = False

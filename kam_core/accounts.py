@@ -58,7 +58,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session
 
-from kam_core import db
+from kam_core import access, db
 from kam_core.countries import is_country
 from kam_core.db import session_scope
 from kam_core.errors import ConflictError, FieldError, ValidationError
@@ -535,7 +535,9 @@ def delete_account(engine: Engine, account_id: int, confirmation: str, expected_
     ``confirmation`` is the account's name as the user typed it (capitals and accents do not
     count). NotFoundError when the account is gone, ConflictError when someone saved it since
     it was read, ValidationError (field "confirmation") when the name does not match: nothing
-    is deleted, and no copy made, in any of these cases."""
+    is deleted, and no copy made, in any of these cases. PermissionDenied, before anything (the
+    copy included), unless the person acting may edit."""
+    access.require("editor")
     try:
         with session_scope(engine) as session:
             account = account_at_version(session, account_id, expected_version)

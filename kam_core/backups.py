@@ -121,6 +121,8 @@ def prune(path: Path, keep: int | None = None, protect: Iterable[Path] = ()) -> 
 
 def _revision(source: Path) -> str:
     """The schema revision written in a SQLite file of this app; NotABackup when it is not one."""
+    from kam_core import db
+
     source = Path(source)
     if not source.is_file():
         raise NotABackup("not_found", source)
@@ -128,7 +130,7 @@ def _revision(source: Path) -> str:
         if handle.read(16) != SQLITE_HEADER:
             raise NotABackup("not_sqlite", source)
     try:
-        connection = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+        connection = sqlite3.connect(db.read_only_uri(source), uri=True)
         try:
             tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
             if "alembic_version" not in tables:
@@ -195,7 +197,9 @@ def restore(path: Path, source: Path) -> Restored:
 def copy_into(source: Path, target: Path) -> None:
     """The content of the SQLite file ``source`` written into ``target`` with the backup API, as
     one write of ``target``: its other connections (a running app) wait for it, then see it whole."""
-    reader = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+    from kam_core import db
+
+    reader = sqlite3.connect(db.read_only_uri(source), uri=True)
     try:
         writer = sqlite3.connect(target, timeout=30)
         try:
@@ -207,9 +211,11 @@ def copy_into(source: Path, target: Path) -> None:
 
 
 def snapshot_bytes(path: Path) -> bytes:
-    """A fresh online copy of the SQLite file ``path``, as bytes (for a download)."""
-    from kam_core import db
+    """A fresh online copy of the SQLite file ``path``, as bytes (for a download). Admins only:
+    the file holds everything, the roles and the audit trail included."""
+    from kam_core import access, db
 
+    access.require("admin")
     with tempfile.TemporaryDirectory(prefix="kam-download-") as folder:
         copy = db.copy_sqlite(Path(path), Path(folder) / "copy.db")
         return copy.read_bytes()

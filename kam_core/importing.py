@@ -163,7 +163,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session
 
-from kam_core import audit, backups, db
+from kam_core import access, audit, backups, db
 from kam_core.accounts import (
     CRM_ID_MAX, FIELDS as ACCOUNT_FIELDS, POTENTIAL_MAX, blank_values, spellings_in_use, validate_account,
 )
@@ -2338,6 +2338,7 @@ def run_import(engine: Engine, table: RawTable, kind: str, mapping: Mapping[str,
     and invoice lines (``years_updated`` counts the rows created or changed). Either way
     ``year_totals`` gives, per touched account-year, the revenue stored before the import and the
     lines' total after it."""
+    access.require("editor")  # before the copy of the database: a refused import makes none
     copy = None
     early = _EarlyBackup(engine if backup else None)  # copied while the rows are planned
     try:

@@ -102,6 +102,7 @@ from kam_core.models import (
     Executive, Handshake, HandshakeReview, HandshakeStageEvent, JointObjective, Kam, Objective, Offer, Pairing,
     Priority, RevenueLine, Score, Stakeholder, SwotItem, ValueProposition, WhiteSpaceCell, utcnow,
 )
+from kam_core import access
 from kam_core import formatting as fmt
 from kam_core.i18n import translate
 from kam_core.portfolio import load_programme
@@ -834,6 +835,7 @@ def merge_accounts(engine: Engine, keep_id: int, other_id: int, winners: dict[st
     options; ``versions``: (keep's, other's) as read with the plan. Raises (nothing written) as the
     module's docstring lists. Returns the rows taken over per kind, the resolutions applied and
     the copy of the database made first (None when none was made)."""
+    access.require("editor")  # before the copy of the database: a refused merge makes none
     _same_account(keep_id, other_id)
     chosen, errors = _check_winners(winners)
     copy = None

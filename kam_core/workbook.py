@@ -77,7 +77,7 @@ from sqlalchemy.types import TypeDecorator
 from sqlmodel import SQLModel
 
 import kam_core.models  # noqa: F401 - registers every table on SQLModel.metadata
-from kam_core import db
+from kam_core import access, db
 from kam_core.errors import FieldError, ValidationError
 from kam_core.models import Account, Programme
 
@@ -533,13 +533,17 @@ def restore_workbook(engine: Engine, data: bytes, *, progress: Progress | None =
     """Restore a workbook of ``export_workbook`` into an empty database; rows restored per table.
 
     ``progress(done, total, sheet)`` is called as sheets are read, then written (total = twice
-    the number of tables). Nothing is written when anything is refused.
+    the number of tables). Nothing is written when anything is refused. Only an admin restores
+    (it replaces the criteria, the settings and the roles too).
     """
+    access.require("admin")
     all_tables = tables()
     total = 2 * len(all_tables)
     content = read_workbook(engine, data, progress, total)
     restored: dict[str, int] = {}
-    with engine.begin() as connection:
+    with db.writer(engine).begin() as connection:  # SQLite: BEGIN IMMEDIATE, so the check holds
+        if connection.dialect.name == "postgresql":  # nobody adds an account between check and write
+            connection.exec_driver_sql("LOCK TABLE account IN EXCLUSIVE MODE")
         accounts = _count_accounts(connection)  # again, inside the transaction
         if accounts:
             raise ValidationError([FieldError("file", "database_not_empty", {"accounts": accounts})])

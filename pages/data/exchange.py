@@ -11,7 +11,7 @@ import streamlit as st
 from kam_core import formatting as fmt
 from kam_core import backups, db, importing, workbook
 from kam_core.clock import today
-from kam_core.ui import downloads, readers
+from kam_core.ui import auth, downloads, readers
 from kam_core.ui.i18n import label, language, t
 from kam_core.ui.saving import save, saved_message
 from kam_core.ui.store import engine
@@ -211,7 +211,7 @@ def backups_section() -> None:
                  variable=backups.KEEP_VARIABLE))
     st.download_button(t("exchange.backup_button"), data=downloads.backup_builder(path), file_name=downloads.backup_name(),
                        mime="application/vnd.sqlite3", icon=":material/download:", key="download_backup",
-                       on_click="ignore")
+                       on_click="ignore", disabled=not auth.can("admin"))
     kept = backups.list_backups(path)
     if not kept:
         st.caption(t("exchange.backups_none"))

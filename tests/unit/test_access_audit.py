@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from dataclasses import asdict, replace
 
 import pytest
@@ -48,18 +49,31 @@ def _load(engine, account_id):
 # --- the store's guard -------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("statement, table", [
-    ("INSERT INTO account (name) VALUES (?)", "account"),
-    ('INSERT INTO "role_grant" (email) VALUES (?)', "role_grant"),
-    ("insert or replace into score values (1)", "score"),
-    ("  UPDATE programme SET name=?", "programme"),
-    ("DELETE FROM criterion WHERE id=?", "criterion"),
+@pytest.mark.parametrize("statement, needed", [
     ("SELECT * FROM account", None),
     ("WITH x AS (SELECT 1) SELECT * FROM x", None),
+    ("select name from account where notes = 'update account set x'", None),
     ("PRAGMA cache_size", None),
+    ("BEGIN IMMEDIATE", None),
+    ("SAVEPOINT sa_1", None),
+    ("INSERT INTO account (name) VALUES (?)", "editor"),
+    ('INSERT INTO "role_grant" (email) VALUES (?)', "admin"),
+    ("insert or replace into score values (1)", "editor"),
+    ("  UPDATE programme SET name=?", "admin"),
+    ("DELETE FROM criterion WHERE id=?", "admin"),
+    ("INSERT INTO main.criterion VALUES (1)", "admin"),  # a schema-qualified name is the table's
+    ("/* note */ INSERT INTO account VALUES (1)", "editor"),
+    ("(INSERT INTO score VALUES (1))", "editor"),
+    ("WITH x AS (SELECT 1) INSERT INTO programme SELECT * FROM x", "admin"),
+    ("TRUNCATE account", "editor"),
+    ("CREATE TABLE x (a int)", "editor"),  # not known to read: a write
+    ("ATTACH 'other.db' AS other", "editor"),
+    ("VACUUM INTO '/tmp/copy.db'", "editor"),
+    ("PRAGMA foreign_keys=OFF", "editor"),
+    ("UPDATE alembic_version SET version_num='0005'", None),
 ])
-def test_written_table_names_the_table_of_every_write(statement, table):
-    assert access.written_table(statement) == table
+def test_the_guard_lets_reads_pass_and_names_the_role_a_write_needs(statement, needed):
+    assert access.write_needs(statement) == needed
 
 
 def test_a_viewer_writes_nothing_through_any_service(empty_url):
@@ -296,6 +310,7 @@ def test_eight_people_saving_the_same_accounts_lose_nothing(empty_url):
         thread.start()
     for thread in threads:
         thread.join(timeout=600)
+    assert not any(thread.is_alive() for thread in threads), "a save never finished"
     assert not failures, failures[:3]
     expected = {account_id: set() for account_id in ids}
     for number in range(THREADS):
@@ -327,3 +342,52 @@ def test_ids_in_a_history_are_named_by_what_they_stand_for(demo_url):
     assert (lines[0].field, lines[0].new) == ("kam_id", other.id)
     assert labels[("kam", other.id)] == other.name
     assert audit.referred_table("account", "kam_id") == "kam" and audit.referred_table("account", "notes") is None
+
+
+@pytest.mark.sqlite_only("copies of the SQLite file")
+def test_a_refused_delete_merge_or_import_makes_no_copy_and_prunes_none(demo_url, tmp_path):
+    """A viewer must not be able to push the kept backups out by trying writes they may not make."""
+    from kam_core import merge
+    from kam_core.importing import RawTable, propose_mapping, run_import
+
+    engine = db.get_engine(demo_url)
+    folder = db.backup_folder(db.sqlite_path(demo_url))
+    before = sorted(folder.glob("*")) if folder.exists() else []
+    with Session(engine) as session:
+        first, second = session.execute(select(Account).order_by(Account.id).limit(2)).scalars().all()
+    table = RawTable(("Name", "Sector"), (("New Co", "Retail"),), "utf-8", ",", "csv")
+    with access.acting_as(VIEWER):
+        with pytest.raises(PermissionDenied):
+            accounts.delete_account(engine, first.id, first.name, first.version)
+        with pytest.raises(PermissionDenied):
+            merge.merge_accounts(engine, first.id, second.id, {}, {}, (first.version, second.version))
+        with pytest.raises(PermissionDenied):
+            run_import(engine, table, "accounts", propose_mapping(table.headers, "accounts"), today=TODAY)
+    assert (sorted(folder.glob("*")) if folder.exists() else []) == before
+
+
+def test_a_unit_of_work_that_writes_waits_for_the_one_before_to_commit(empty_url):
+    """On both databases writes queue (SQLite: BEGIN IMMEDIATE; PostgreSQL: the write lock), so
+    a rule checked inside one (a version, a unique name, the last admin) holds until it commits:
+    the second unit of work, started while the first is open, sees the first one's row."""
+    engine = db.get_engine(empty_url)
+    inside, seen = threading.Event(), []
+
+    def first() -> None:
+        with db.session_scope(engine) as session:
+            session.add(Account(name="First", sector="Retail", name_key="first"))
+            session.flush()
+            inside.set()
+            time.sleep(0.5)  # the second unit of work starts meanwhile: it must wait for this commit
+
+    def second() -> None:
+        inside.wait(10)
+        with db.session_scope(engine) as session:
+            seen.append(session.execute(select(Account.name).where(Account.name == "First")).scalar_one_or_none())
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert seen == ["First"]

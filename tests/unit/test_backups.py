@@ -252,3 +252,13 @@ def test_an_import_prunes_only_once_its_copy_is_kept(on, demo_url, tmp_path, mon
     assert main(["import", "accounts", str(refused)]) == 1
     capsys.readouterr()
     assert backups.list_backups(path) == kept
+
+
+def test_a_database_in_a_folder_named_with_a_hash_is_copied_whole(tmp_path):
+    """An unescaped file: URI cuts the name at '#': the copy was of another, empty file."""
+    folder = tmp_path / "KAM #2"
+    folder.mkdir()
+    db.get_engine(f"sqlite:///{folder / 'kam.db'}")
+    copy = db.backup_sqlite(folder / "kam.db", "manual")
+    assert backups.check_backup(copy) == db.head_revision()
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["KAM #2"]  # no stray empty file beside it
