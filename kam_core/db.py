@@ -83,6 +83,19 @@ def _begin_sqlite(connection) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
+WRITE_LOCK_KEY = 7_361_042  # PostgreSQL advisory lock held by every unit of work that writes
+
+
+def _begin_postgresql(connection) -> None:
+    """A unit of work that writes takes the programme's write lock first (an advisory lock held
+    until it commits), so writes queue one after another as on SQLite. Each checks its rules
+    (versions, unique names, one admin left) on what the previous one committed: two saves
+    cannot both pass a check that only one of them may pass. It waits BUSY_TIMEOUT_MS at most."""
+    if connection.get_execution_options().get("kam_write", False):
+        connection.exec_driver_sql(f"SET LOCAL lock_timeout = '{BUSY_TIMEOUT_MS}ms'")
+        connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITE_LOCK_KEY})")
+
+
 def make_engine(url: str) -> Engine:
     """A new engine for ``url``; raises StoreError for a URL that names no usable database."""
     try:
@@ -96,9 +109,15 @@ def make_engine(url: str) -> Engine:
             event.listen(engine, "begin", _begin_sqlite)
         else:
             # a server that does not answer is named after CONNECT_TIMEOUT_S, not after the system's TCP timeout
-            connect_args = {} if "connect_timeout" in parsed.query or parsed.get_backend_name() != "postgresql" \
-                else {"connect_timeout": CONNECT_TIMEOUT_S}
+            connect_args = {}
+            if parsed.get_backend_name() == "postgresql":
+                if "connect_timeout" not in parsed.query:
+                    connect_args["connect_timeout"] = CONNECT_TIMEOUT_S
+                if "options" not in parsed.query:  # times are stored and read as UTC, whatever the server's zone
+                    connect_args["options"] = "-c timezone=UTC"
             engine = create_engine(url, pool_pre_ping=True, connect_args=connect_args)
+            if parsed.get_backend_name() == "postgresql":
+                event.listen(engine, "begin", _begin_postgresql)
     except (ArgumentError, NoSuchModuleError, ValueError) as exc:
         raise StoreError("store.bad_url", url=_safe(url), reason=str(exc).splitlines()[0]) from exc
     except ImportError as exc:
@@ -157,9 +176,10 @@ def writer(engine: Engine) -> Engine:
 
 
 def is_busy(exc: BaseException) -> bool:
-    """SQLite's "database is locked" (or busy): another write holds the lock."""
+    """Another write holds the lock: SQLite's "database is locked", PostgreSQL's lock timeout."""
     text_ = str(getattr(exc, "orig", exc)).lower()
-    return "database is locked" in text_ or "database is busy" in text_
+    return any(sign in text_ for sign in ("database is locked", "database is busy", "lock timeout",
+                                          "deadlock detected", "could not serialize"))
 
 
 def _begin(session: Session) -> None:
@@ -238,6 +258,12 @@ def backup_sqlite(path: Path, label: str, protect: tuple[Path, ...] = (), prune:
     return copy
 
 
+def read_only_uri(path: Path) -> str:
+    """The URI that opens the SQLite file ``path`` read-only, whatever its name holds ('#', '?',
+    spaces): an unescaped ``file:`` URI would cut the name at '#' and open another, empty file."""
+    return Path(path).resolve().as_uri() + "?mode=ro"
+
+
 def copy_sqlite(path: Path, target: Path) -> Path:
     """An online copy of the SQLite file ``path`` into ``target`` (safe while the app writes:
     SQLite's backup API copies a consistent state, write-ahead log included). The copy is written
@@ -245,7 +271,7 @@ def copy_sqlite(path: Path, target: Path) -> Path:
     file that looks like a whole backup."""
     target = Path(target)
     partial = target.with_name(target.name + ".part")
-    source = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    source = sqlite3.connect(read_only_uri(path), uri=True)
     try:
         destination = sqlite3.connect(partial)
         try:

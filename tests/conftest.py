@@ -56,6 +56,7 @@ class Databases:
         self.tmp = tmp_path_factory
         self._server = None
         self._templates: dict[str, object] = {}
+        self._builders: dict[str, object] = {}
 
     # PostgreSQL: one server per session; templates built once, copied per test by CREATE DATABASE
     @property
@@ -83,20 +84,26 @@ class Databases:
 
                     with db.session_scope(engine) as session:
                         seed_demo(session, today=TODAY)
+                elif kind in self._builders:
+                    self._builders[kind](engine)
             finally:
                 engine.dispose()  # a PostgreSQL template is copied only while nobody is connected to it
             self._templates[kind] = name
         return self._templates[kind]
 
-    def template(self, kind: str):
-        """The template itself: a file (SQLite) or a database name (PostgreSQL). Never write to it."""
+    def template(self, kind: str, build=None):
+        """The template itself: a file (SQLite) or a database name (PostgreSQL). Never write to it.
+        ``build(engine)`` fills a template of a kind of its own once, after the migrations."""
+        if build is not None:
+            self._builders.setdefault(kind, build)
         return self._template(kind)
 
     def copy(self, kind: str, folder: Path, name: str | None = None) -> str:
         """The URL of a new database holding a copy of the ``kind`` template."""
         template = self._template(kind)
         if POSTGRES:
-            return self.server.url(self.server.create_database(template=template))
+            with access.acting_as(access.SYSTEM):
+                return self.server.url(self.server.create_database(template=template))
         path = Path(folder) / (name or f"{kind}.db")
         shutil.copy(template, path)
         return sqlite_url(path)
@@ -118,7 +125,8 @@ class Databases:
         if POSTGRES and self._server is not None:
             from sqlalchemy.engine import make_url
 
-            self._server.drop_database(make_url(url).database)
+            with access.acting_as(access.SYSTEM):  # whoever the last app run left as the process default
+                self._server.drop_database(make_url(url).database)
 
     def close(self) -> None:
         if self._server is not None:

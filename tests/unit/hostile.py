@@ -8,7 +8,6 @@ keeps -- it succeeds, or it refuses with catalogued messages and the database un
 from __future__ import annotations
 
 import os
-import shutil
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -72,12 +71,6 @@ hostile_value = st.one_of(st.none(), hostile_text, hostile_number, hostile_date,
 
 
 # --- the database -----------------------------------------------------------------------------------
-
-
-def copy_database(template: Path, folder: Path) -> str:
-    path = folder / "hostile.db"
-    shutil.copy(template, path)
-    return f"sqlite:///{path}"
 
 
 def snapshot(engine) -> dict:
@@ -149,24 +142,20 @@ from tests.conftest import TODAY  # noqa: E402
 ACCOUNT, OTHER = 1, 2  # the two accounts of the small database
 
 
-@pytest.fixture(scope="session")
-def small_template(tmp_path_factory) -> Path:
-    """A small programme: one KAM, one executive, one offer, two accounts; the first has a unit,
-    a priority, a stakeholder paired with the executive, and an agreed handshake with one joint
-    objective (so that every section and every handshake write has something to point at)."""
-    path = tmp_path_factory.mktemp("hostile") / "small.db"
-    engine = db.make_engine(f"sqlite:///{path}")
-    db.prepare(engine)
+def _fill_small(engine) -> None:
     with db.session_scope(engine) as session:
         kam = Kam(name="Claire Martin", email="claire@example.com")
         executive = Executive(name="Ada Chief", title="CEO", function="General management")
         offer = Offer(name="Maintenance", family="Services")
         session.add_all([kam, executive, offer])
         session.flush()
-        first = Account(id=ACCOUNT, name="Acme", name_key="acme", sector="Energy", kam_id=kam.id, country="FR")
-        second = Account(id=OTHER, name="Globex", name_key="globex", sector="Retail")
-        session.add_all([first, second])
+        first = Account(name="Acme", name_key="acme", sector="Energy", kam_id=kam.id, country="FR")
+        session.add(first)
+        session.flush()  # one at a time: the ids are the database's own (PostgreSQL's sequence moves on)
+        second = Account(name="Globex", name_key="globex", sector="Retail")
+        session.add(second)
         session.flush()
+        assert (first.id, second.id) == (ACCOUNT, OTHER)
         person = Stakeholder(account_id=ACCOUNT, name="Dana Buyer", role="decision_maker")
         session.add_all([person, CustomerUnit(account_id=ACCOUNT, name="North", kind="division"),
                          Priority(account_id=ACCOUNT, rank=1, title="Grow")])
@@ -182,10 +171,20 @@ def small_template(tmp_path_factory) -> Path:
             JointObjective(handshake_id=handshake.id, title="Uptime", kpi="Uptime", unit="%", baseline=90, target=99,
                            due_date=TODAY + timedelta(days=300)),
         ])
-    engine.dispose()
-    return path
+
+
+@pytest.fixture(scope="session")
+def small_template(databases):
+    """A small programme of the tests' database backend: one KAM, one executive, one offer, two
+    accounts; the first has a unit, a priority, a stakeholder paired with the executive, and an
+    agreed handshake with one joint objective (so that every section and every handshake write
+    has something to point at)."""
+    return databases.template("hostile", build=_fill_small)
 
 
 @pytest.fixture
-def small_engine(small_template, tmp_path):
-    return db.get_engine(copy_database(small_template, tmp_path))
+def small_engine(small_template, databases, tmp_path):
+    url = databases.copy("hostile", tmp_path)
+    yield db.get_engine(url)
+    db.dispose_all()
+    databases.drop(url)

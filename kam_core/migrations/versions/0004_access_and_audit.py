@@ -10,6 +10,7 @@ Create Date: 2026-11-26
 """
 
 import sqlalchemy as sa
+import sqlmodel.sql.sqltypes
 from alembic import op
 
 revision = "0004"
@@ -23,8 +24,8 @@ def upgrade() -> None:
         "role_grant",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("version", sa.Integer(), nullable=False),
-        sa.Column("created_at", sa.DateTime(), nullable=False),
-        sa.Column("updated_at", sa.DateTime(), nullable=False),
+        sa.Column("created_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+        sa.Column("updated_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
         sa.Column("email", sa.String(length=254), nullable=False),
         sa.Column("role", sa.String(length=16), nullable=False),
         sa.CheckConstraint("role IN ('viewer', 'editor', 'admin')", name="ck_role_grant_role"),
@@ -34,7 +35,7 @@ def upgrade() -> None:
     op.create_table(
         "audit_entry",
         sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("at", sa.DateTime(), nullable=False),
+        sa.Column("at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
         sa.Column("actor", sa.String(length=254), nullable=False),
         sa.Column("action", sa.String(length=8), nullable=False),
         sa.Column("table_name", sa.String(length=64), nullable=False),
