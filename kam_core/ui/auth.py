@@ -52,7 +52,9 @@ def establish() -> access.Actor:
     if not st.user.is_logged_in:
         _sign_in_screen()
         st.stop()
-    email = access.normalise_email(st.user.get("email"))
+    # an address the identity provider says it has not verified gives no role (anyone could type it)
+    verified = st.user.get("email_verified") is not False
+    email = access.normalise_email(st.user.get("email")) if verified else ""
     actor = access.Actor(email or "unknown", readers.role_of(email, secret_admins()) if email else None,
                          signed_in=True)
     access.set_current(actor)

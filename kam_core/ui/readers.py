@@ -514,8 +514,8 @@ def qbr_pack(account_id: int, language: str, internal: bool) -> qbr.QbrPack:
 # --- access and audit ---------------------------------------------------------------------------
 
 
-@st.cache_data(**_CACHE)
-def _role_of(url: str, email: str, admins: tuple[str, ...]) -> str | None:
+@st.cache_data(show_spinner=False, max_entries=256, ttl=30)  # a role removed elsewhere (another server,
+def _role_of(url: str, email: str, admins: tuple[str, ...]) -> str | None:  # the command line) ends within 30 s
     from kam_core.roles import role_of
 
     with Session(get_engine(url)) as session:
@@ -523,7 +523,7 @@ def _role_of(url: str, email: str, admins: tuple[str, ...]) -> str | None:
 
 
 def role_of(email: str, admins: tuple[str, ...] = ()) -> str | None:
-    """The role of a signed-in e-mail (read once until the next write)."""
+    """The role of a signed-in e-mail (read again after a write here, or after 30 seconds)."""
     return _role_of(database_url(), email, admins)
 
 

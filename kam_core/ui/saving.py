@@ -11,6 +11,7 @@ import streamlit as st
 from kam_core import formatting as fmt
 from kam_core.db import StoreError
 from kam_core.errors import ConflictError, PermissionDenied, ValidationError
+from kam_core.sections import SECTIONS
 from kam_core.ui import readers, state
 from kam_core.ui.i18n import language, t
 from kam_core.text import md, md_params
@@ -57,11 +58,19 @@ def save(action: Callable[[], object], *, field_label: Callable[[str], str],
     st.rerun()
 
 
+# Conflicts about the account shown, or about a part of its plan: when the record itself is not
+# known, the account's last change says who saved.
+ACCOUNT_RECORDS = frozenset({"account", "account_plan", "handshake", *SECTIONS})
+
+
 def conflict_message(error: ConflictError, key: str = "canvas.conflict") -> str:
     """``key``'s message (nothing was saved, what to do), then who saved meanwhile and when, from
     the audit trail: that record's last change, else the shown account's."""
+    about_account = error.record in ACCOUNT_RECORDS
+    if error.table is None and not about_account:
+        return t(key)  # the record is not known: name nobody rather than the wrong person
     change = readers.last_change(error.table, error.record_id,
-                                 None if error.table else state.selected_account_id())
+                                 state.selected_account_id() if error.table is None else None)
     if change is None:
         return t(key)
     return t("audit.conflict_by", message=t(key), who=md(change.actor), when=fmt.moment(change.at, language()))

@@ -145,3 +145,17 @@ def test_the_history_shows_who_changed_which_field(demo_app, demo_url):
     assert first["record"] == "Account"
     app.multiselect(key="history_people").set_value(["colleague@example.com"]).run()
     assert set(app.dataframe[0].value["who"]) == {"colleague@example.com"}
+
+
+def test_an_address_the_provider_has_not_verified_gives_no_role(demo_url, monkeypatch):
+    _grant(demo_url, ada_admin="admin")
+    monkeypatch.setenv("KAM_DATABASE_URL", demo_url)
+    readers.clear()
+    app = AppTest.from_file(APP, default_timeout=30)
+    app.secrets["auth"] = AUTH
+    app.user = {"is_logged_in": True, "email": "ada@admin.example.com", "email_verified": False}
+    app.run()
+    no_exception(app)
+    assert "no role is given to this address" in texts(app)
+    assert not app.metric
+
