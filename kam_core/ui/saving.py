@@ -32,23 +32,10 @@ def save(action: Callable[[], object], *, field_label: Callable[[str], str],
     runs after a refused stale save, once the cached reads are cleared."""
     try:
         result = action()
-    except ValidationError as error:
-        for problem in error.errors:
-            values = md_params({key: _shown(value) for key, value in problem.params.items()})
-            values = params(values) if params else values
-            st.error(t("error.field", field=field_label(problem.field), message=t(f"error.{problem.code}", **values)))
-        return
-    except ConflictError as error:
-        st.error(conflict_message(error, "canvas.conflict_form"), icon=":material/sync_problem:")
-        readers.clear()
-        if on_conflict:
+    except (ValidationError, ConflictError, PermissionDenied, StoreError) as error:
+        refused(error, field_label, conflict_key="canvas.conflict_form", params=params)
+        if isinstance(error, ConflictError) and on_conflict:
             on_conflict()
-        return
-    except PermissionDenied as denied:
-        st.error(denied_message(denied), icon=":material/lock:")
-        return
-    except StoreError as problem:
-        st.error(t(f"error.{problem.code}", **problem.params), icon=":material/database:")
         return
     readers.clear()
     message = success(result) if callable(success) else success
@@ -81,6 +68,30 @@ def denied_message(denied: PermissionDenied) -> str:
     criteria, the settings and the roles)."""
     role = t(f"enum.access_role.{denied.role}") if denied.role else t("auth.no_role_short")
     return t("access.denied", role=role, needed=t(f"enum.access_role.{denied.needed}"))
+
+
+def refused(error: Exception, field_label: Callable[[str], str], *, conflict_key: str = "canvas.conflict",
+            rows: bool = False, params: Callable[[dict], dict] | None = None) -> None:
+    """Say why a save wrote nothing: each bad field (``rows``: with its row; ``params`` adjusts a
+    message's details), someone else's save (the cached reads are cleared, so the page shows
+    theirs), a role that does not allow it, or a database that cannot take it now."""
+    if isinstance(error, ValidationError):
+        if rows:
+            show_row_errors(error, field_label)
+            return
+        for problem in error.errors:
+            values = md_params({key: _shown(value) for key, value in problem.params.items()})
+            values = params(values) if params else values
+            st.error(t("error.field", field=field_label(problem.field), message=t(f"error.{problem.code}", **values)))
+    elif isinstance(error, ConflictError):
+        st.error(conflict_message(error, conflict_key), icon=":material/sync_problem:")
+        readers.clear()
+    elif isinstance(error, PermissionDenied):
+        st.error(denied_message(error), icon=":material/lock:")
+    elif isinstance(error, StoreError):
+        st.error(t(f"error.{error.code}", **error.params), icon=":material/database:")
+    else:
+        raise error
 
 
 def saved_message() -> None:

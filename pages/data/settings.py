@@ -9,7 +9,7 @@ from kam_core.models import AXES, ROLES
 from kam_core.roles import save_grants
 from kam_core.settings import save_settings
 from kam_core.ui import auth, readers
-from kam_core.ui.saving import conflict_message, denied_message
+from kam_core.ui.saving import conflict_message, denied_message, refused
 from kam_core.ui.i18n import language, t
 from kam_core.ui.store import engine
 from kam_core import formatting as fmt
@@ -48,20 +48,15 @@ def programme_form() -> None:
         st.success(t("settings.saved"), icon=":material/check:")
 
 
+def field_label(field: str) -> str:
+    return t(f"field.{field}")
+
+
 def save(values: dict, version: int) -> None:
     try:
         save_settings(engine(), values, version)
-    except ValidationError as error:
-        for problem in error.errors:
-            st.error(t("error.field", field=t(f"field.{problem.field}"),
-                       message=t(f"error.{problem.code}", **problem.params)))
-        return
-    except ConflictError as error:
-        st.error(conflict_message(error, "settings.conflict"), icon=":material/sync_problem:")
-        readers.clear()
-        return
-    except PermissionDenied as denied:
-        st.error(denied_message(denied), icon=":material/lock:")
+    except (ValidationError, ConflictError, PermissionDenied) as error:
+        refused(error, field_label, conflict_key="settings.conflict")
         return
     readers.clear()
     st.session_state["settings_saved"] = True
@@ -163,18 +158,8 @@ def roles_editor() -> None:
 def save_roles(rows: list[dict], generation: int) -> None:
     try:
         save_grants(engine(), rows, auth.secret_admins())
-    except ValidationError as error:
-        st.error(t("canvas.nothing_saved"))
-        for problem in error.errors:
-            st.error(t("canvas.row_error", row=problem.params.get("row", "–"), field=t(f"field.{problem.field}"),
-                       message=t(f"error.{problem.code}", **problem.params)))
-        return
-    except ConflictError as error:
-        st.error(conflict_message(error, "canvas.conflict"), icon=":material/sync_problem:")
-        readers.clear()
-        return
-    except PermissionDenied as denied:
-        st.error(denied_message(denied), icon=":material/lock:")
+    except (ValidationError, ConflictError, PermissionDenied) as error:
+        refused(error, field_label, rows=True)
         return
     readers.clear()
     st.session_state["roles_generation"] = generation + 1

@@ -24,7 +24,7 @@ NAVIGATION = [  # (link text in the sidebar, screenshot name, a text the page mu
     ("Account overview", "05d-account-overview", "Account plan"),
     ("QBR pack", "05f-qbr", "Build the deck"),
     ("Account record", "05e-account-record", "Identity and figures"),
-    ("Account history", "05g-history", "Every change to this account"),
+    ("Account history", "05g-history", "The changes to this account and its plan"),
     ("Import and export", "06c-exchange", "Export the whole database"),
     ("Team and offers", "06a-team", "Our KAM team"),
     ("Duplicates and merge", "06b-merge", "Likely duplicates"),

@@ -115,7 +115,8 @@ def test_settings_bad_input_names_the_field_and_keeps_the_input(demo_app, demo_u
     app.text_input[1].input("2026-Q9")  # current period
     app.button[0].click().run()
     no_exception(app)
-    assert "Current period: “2026-Q9” is not a quarter; write it like 2026-Q4." in texts(app)
+    # what was typed is quoted as text: Markdown's characters escaped (it shows as 2026-Q9)
+    assert "Current period: “2026\\-Q9” is not a quarter; write it like 2026-Q4." in texts(app)
     assert app.text_input[1].value == "2026-Q9"
     with Session(db.get_engine(demo_url)) as session:
         assert read_settings(session).current_period == "2026-Q4"
