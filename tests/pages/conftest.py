@@ -14,10 +14,15 @@ from tests.conftest import POSTGRES, sqlite_url
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 
 
-def open_app(url: str, monkeypatch, page: str | None = None, **query) -> AppTest:
+def open_app(url: str, monkeypatch, page: str | None = None, *, secrets: dict | None = None,
+             user: dict | None = None, **query) -> AppTest:
+    """The app on ``url``; ``secrets`` and ``user`` as the run reads them (``st.secrets``, ``st.user``)."""
     monkeypatch.setenv("KAM_DATABASE_URL", url)
     readers.clear()
     app = AppTest.from_file(APP, default_timeout=30)
+    app.secrets.update(secrets or {})
+    if user is not None:
+        app.user = user
     for key, value in query.items():
         app.query_params[key] = value
     app.run()

@@ -9,8 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from kam_core import access, accounts, db, roles
 from kam_core.models import Account, RoleGrant
-from kam_core.ui import readers
-from tests.pages.conftest import APP, no_exception, texts
+from tests.pages.conftest import no_exception, open_app, texts
 
 RECORD = "pages/account/record.py"
 SETTINGS = "pages/data/settings.py"
@@ -21,17 +20,8 @@ AUTH = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret":
 
 def _signed_in(url: str, monkeypatch, email: str | None, page: str | None = None, **query) -> AppTest:
     """The app with sign-in configured; ``email`` None: nobody signed in yet."""
-    monkeypatch.setenv("KAM_DATABASE_URL", url)
-    readers.clear()
-    app = AppTest.from_file(APP, default_timeout=30)
-    app.secrets["auth"] = AUTH
-    app.user = {"is_logged_in": False} if email is None else {"is_logged_in": True, "email": email}
-    for key, value in query.items():
-        app.query_params[key] = value
-    app.run()
-    if page:
-        app.switch_page(page).run()
-    return app
+    user = {"is_logged_in": False} if email is None else {"is_logged_in": True, "email": email}
+    return open_app(url, monkeypatch, page, secrets={"auth": AUTH}, user=user, **query)
 
 
 def _grant(url: str, **given) -> None:
@@ -149,12 +139,8 @@ def test_the_history_shows_who_changed_which_field(demo_app, demo_url):
 
 def test_an_address_the_provider_has_not_verified_gives_no_role(demo_url, monkeypatch):
     _grant(demo_url, ada_admin="admin")
-    monkeypatch.setenv("KAM_DATABASE_URL", demo_url)
-    readers.clear()
-    app = AppTest.from_file(APP, default_timeout=30)
-    app.secrets["auth"] = AUTH
-    app.user = {"is_logged_in": True, "email": "ada@admin.example.com", "email_verified": False}
-    app.run()
+    app = open_app(demo_url, monkeypatch, secrets={"auth": AUTH},
+                   user={"is_logged_in": True, "email": "ada@admin.example.com", "email_verified": False})
     no_exception(app)
     assert "no role is given to this address" in texts(app)
     assert not app.metric
