@@ -186,3 +186,12 @@ def _close_engines():
     yield
     db.dispose_all()
     access.set_default(None)  # an app run with sign-in on makes "nobody" the process default
+
+
+@pytest.fixture
+def on(monkeypatch):
+    """``on(url)`` points KAM_DATABASE_URL at ``url`` for the test (as the command line reads it)."""
+    def point_at(url: str) -> str:
+        monkeypatch.setenv("KAM_DATABASE_URL", url)
+        return url
+    return point_at

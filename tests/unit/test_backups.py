@@ -182,14 +182,6 @@ def test_a_download_is_a_fresh_whole_copy(demo_engine, demo_url):
 # --- the command line ---------------------------------------------------------------------------
 
 
-@pytest.fixture
-def on(monkeypatch):
-    def point_at(url: str) -> str:
-        monkeypatch.setenv("KAM_DATABASE_URL", url)
-        return url
-    return point_at
-
-
 def test_cli_backup_list_and_restore(on, demo_url, capsys):
     on(demo_url)
     path = _path(demo_url)

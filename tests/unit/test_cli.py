@@ -15,14 +15,6 @@ from kam_core.models import Account, AccountYear, RevenueLine
 from tests.conftest import POSTGRES
 
 
-@pytest.fixture
-def on(monkeypatch):
-    def point_at(url: str) -> str:
-        monkeypatch.setenv("KAM_DATABASE_URL", url)
-        return url
-    return point_at
-
-
 def _accounts(url: str) -> int:
     with Session(db.get_engine(url)) as session:
         return session.exec(select(func.count()).select_from(Account)).one()
