@@ -595,7 +595,8 @@ def _insert(connection, table: Table, records: list[dict]) -> None:
 
 
 def _reset_sequences(connection, all_tables: list[Table]) -> None:
-    """PostgreSQL: each serial id's sequence continues after the largest restored id."""
+    """PostgreSQL: each serial id's sequence continues after the largest restored id (from 1 when
+    no id is 1 or more: a hand-edited id of 0 or below is a valid key, but not a sequence value)."""
     quote = connection.dialect.identifier_preparer.quote
     for table in all_tables:
         key = _primary_key(table)
@@ -604,5 +605,6 @@ def _reset_sequences(connection, all_tables: list[Table]) -> None:
         table_name, column_name = quote(table.name), quote(key[0].name)
         connection.execute(text(
             f"SELECT setval(pg_get_serial_sequence(:table, :column), "
-            f"COALESCE(MAX({column_name}), 1), MAX({column_name}) IS NOT NULL) FROM {table_name}"
+            f"GREATEST(COALESCE(MAX({column_name}), 1), 1), COALESCE(MAX({column_name}) >= 1, FALSE)) "
+            f"FROM {table_name}"
         ), {"table": table_name, "column": key[0].name})

@@ -193,3 +193,31 @@ def test_pandas_na_as_a_status_or_a_stage_is_refused(small_engine):
     with pytest.raises(ValidationError) as refused:
         handshake.move_stage(small_engine, ACCOUNT, pd.NA, TODAY, stage_version, today=TODAY)
     assert _codes(refused.value) == [("stage", "choice")]
+
+
+@pytest.mark.parametrize("unit_id", [0, -7])
+def test_a_restored_id_below_one_still_leaves_the_next_id_free(small_engine, empty_url, unit_id):
+    # a workbook whose only customer unit had id 0 failed on PostgreSQL after its rows were in:
+    # "setval: value 0 is out of bounds" (the sequence was set to the largest id, 0)
+    import io
+    from openpyxl import load_workbook
+    from sqlalchemy import select
+    from kam_core import db, workbook
+    from kam_core.models import CustomerUnit
+    with Session(small_engine) as session:
+        data = workbook.export_workbook(session)
+    book = load_workbook(io.BytesIO(data))
+    units = book[workbook.sheet_name(CustomerUnit.__table__)]
+    units.delete_rows(3, units.max_row)  # one unit left, and nothing in the white space refers to it
+    cells = book[workbook.sheet_name(next(t for t in workbook.tables() if t.name == "white_space_cell"))]
+    cells.delete_rows(2, cells.max_row)
+    units.cell(row=2, column=[cell.value for cell in units[1]].index("id") + 1).value = unit_id
+    buffer = io.BytesIO()
+    book.save(buffer)
+    target = db.get_engine(empty_url)
+    workbook.restore_workbook(target, buffer.getvalue())
+    with Session(target) as session:
+        session.add(CustomerUnit(account_id=ACCOUNT, name="A unit added after the restore", kind="site"))
+        session.commit()
+        ids = sorted(session.scalars(select(CustomerUnit.id)).all())
+    assert len(ids) == 2 and ids[0] == unit_id  # SQLite goes on from the largest id, PostgreSQL from 1
