@@ -14,13 +14,18 @@ run: $(RUNTIME_STAMP)
 	$(BIN)/python -m kam_core setup --demo-if-empty
 	$(BIN)/python -m kam_core.ui.serve --server.port $(PORT) --browser.gatherUsageStats false
 
-## make test: unit, page (AppTest) and browser (Chromium) tests on SQLite, then the unit and page
-## tests again on a throw-away PostgreSQL server (tests/postgres_server.py); fails if either fails
+## make test: unit, page (AppTest) and browser (Chromium) tests on SQLite and, at the same time on
+## the other core, the unit and page tests again on a throw-away PostgreSQL server
+## (tests/postgres_server.py), whose output follows; fails if either pass fails
 test: $(DEV_STAMP) chromium postgresql
-	@status=0; \
+	@mkdir -p tests/.logs; \
+	KAM_TEST_BACKEND=postgres $(BIN)/python -m pytest tests/unit tests/pages > tests/.logs/postgres.log 2>&1 & \
+	postgres=$$!; status=0; \
+	echo "--- SQLite: unit, page and browser tests (the PostgreSQL pass runs meanwhile) ---"; \
 	$(BIN)/python -m pytest tests || status=$$?; \
-	echo "--- the store and page tests on PostgreSQL ---"; \
-	KAM_TEST_BACKEND=postgres $(BIN)/python -m pytest tests/unit tests/pages || status=$$?; \
+	wait $$postgres || status=$$?; \
+	echo "--- PostgreSQL: the unit and page tests (tests/.logs/postgres.log) ---"; \
+	cat tests/.logs/postgres.log; \
 	exit $$status
 
 ## make bench: performance benchmark at 200, 2,000 and 10,000 accounts (about 10 min); writes
