@@ -4,10 +4,12 @@ and a save is seen at once."""
 
 from __future__ import annotations
 
+import functools
 from datetime import date
 
 import pandas as pd
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 from sqlmodel import Session
 
 from kam_core import (
@@ -25,6 +27,8 @@ from kam_core.models import AXES
 from kam_core.portfolio import Thresholds, segments
 
 _CACHE = {"show_spinner": False, "max_entries": 16}
+KEPT_KEY = "_kept_reads"
+KEPT_PER_SESSION = 64  # values a session keeps between its runs (the oldest go first)
 
 
 _generation = 0  # how many times the cache was cleared in this process: what memo.remember compares
@@ -41,7 +45,46 @@ def generation() -> int:
     return _generation
 
 
-@st.cache_data(**_CACHE)
+def _session_reads() -> dict | None:
+    """What this session read since the last ``clear()`` in this process; None outside a run."""
+    if get_script_run_ctx(suppress_warning=True) is None:
+        return None
+    kept = st.session_state.get(KEPT_KEY)
+    if kept is None or kept[0] != _generation:
+        kept = st.session_state[KEPT_KEY] = (_generation, {})
+    return kept[1]
+
+
+def _kept(function):
+    """``st.cache_data``, plus the session keeps what it read until the next write: at a rerun the
+    value comes back as it was, without hashing the arguments and unpickling a copy again (what
+    ``st.cache_data`` costs at every call: about a third of a ms for a small frame, several for the
+    portfolio's tables). The pages treat what they read as read-only (they copy before changing)."""
+    shared = st.cache_data(**_CACHE)(function)
+    name = function.__qualname__
+
+    @functools.wraps(function)
+    def read(*args, **kwargs):
+        reads = _session_reads()
+        if reads is None:
+            return shared(*args, **kwargs)
+        key = (name, args, tuple(sorted(kwargs.items())))
+        try:
+            return reads[key]
+        except KeyError:
+            pass
+        except TypeError:  # an argument that cannot be a key: the shared cache alone
+            return shared(*args, **kwargs)
+        value = reads[key] = shared(*args, **kwargs)
+        if len(reads) > KEPT_PER_SESSION:
+            del reads[next(iter(reads))]
+        return value
+
+    read.clear = shared.clear
+    return read
+
+
+@_kept
 def _account_table(url: str, day: date) -> pd.DataFrame:
     with Session(get_engine(url)) as session:
         return overview.account_table(session, day)
@@ -51,7 +94,7 @@ def account_table() -> pd.DataFrame:
     return _account_table(database_url(), today())
 
 
-@st.cache_data(**_CACHE)
+@_kept
 def _account_directory(url: str, with_archived: bool) -> AccountDirectory:
     with Session(get_engine(url)) as session:
         return _read_directory(session, with_archived=with_archived)
@@ -61,7 +104,7 @@ def account_directory(with_archived: bool = False) -> AccountDirectory:
     return _account_directory(database_url(), with_archived)
 
 
-@st.cache_data(**_CACHE)
+@_kept
 def _settings(url: str) -> settings.ProgrammeSettings:
     with Session(get_engine(url)) as session:
         return settings.read_settings(session)
@@ -71,7 +114,7 @@ def programme_settings() -> settings.ProgrammeSettings:
     return _settings(database_url())
 
 
-@st.cache_data(**_CACHE)
+@_kept
 def _portfolio_figures(url: str, day: date) -> overview.PortfolioFigures:
     settings = _settings(url)
     limit = StrategicCapacity(0, settings.strategic_capacity, _active_kams(url), settings.accounts_per_kam).limit
@@ -84,7 +127,7 @@ def portfolio_figures() -> overview.PortfolioFigures:
     return _portfolio_figures(database_url(), today())
 
 
-@st.cache_data(**_CACHE)
+@_kept
 def _upcoming(url: str, day: date, days: int, limit: int) -> list[UpcomingEngagement]:
     with Session(get_engine(url)) as session:
         return upcoming_engagements(session, day, days=days, limit=limit)
@@ -94,7 +137,7 @@ def upcoming(days: int = 30, limit: int = 8) -> list[UpcomingEngagement]:
     return _upcoming(database_url(), today(), days, limit)
 
 
-@st.cache_data(**_CACHE)
+@_kept
 def _account_summary(url: str, day: date, account_id: int) -> AccountSummary | None:
     with Session(get_engine(url)) as session:
         return account_summary(session, account_id, day)
@@ -104,7 +147,7 @@ def account_summary_of(account_id: int) -> AccountSummary | None:
     return _account_summary(database_url(), today(), account_id)
 
 
-@st.cache_data(**_CACHE)
+@_kept
 def _database_info(url: str):
     return store_info(get_engine(url))
 
@@ -113,7 +156,7 @@ def database_info():
     return _database_info(database_url())
 
 
-@st.cache_data(**_CACHE)
+@_kept
 def _segments(url: str, period: str, attractiveness_threshold: float, strength_threshold: float) -> pd.DataFrame:
     with Session(get_engine(url)) as session:
         return segments(session, period, Thresholds(attractiveness_threshold, strength_threshold))
@@ -124,7 +167,7 @@ def segments_of(period: str) -> pd.DataFrame:
     return _segments(database_url(), period, current.attractiveness_threshold, current.strength_threshold)
 
 
-@st.cache_data(**_CACHE)
+@_kept
 def _scored_periods(url: str) -> list[str]:
     with Session(get_engine(url)) as session:
         return scoring.scored_periods(session)
@@ -139,7 +182,7 @@ def period_choices() -> list[str]:
     return sorted(set(scored_periods()) | {programme_settings().current_period}, reverse=True)
 
 
-@st.cache_data(**_CACHE)
+@_kept
 def _active_kams(url: str) -> int:
     with Session(get_engine(url)) as session:
         return active_kams(session)
@@ -149,7 +192,7 @@ def active_kam_count() -> int:
     return _active_kams(database_url())
 
 
-@st.cache_data(**_CACHE)
+@_kept
 def _matrix(url: str, day: date, period: str, compare_with: str | None) -> pd.DataFrame:
     previous = segments_of(compare_with) if compare_with else None
     active = sum(len(criteria_of(axis)) for axis in AXES)
@@ -160,7 +203,7 @@ def matrix(period: str, compare_with: str | None) -> pd.DataFrame:
     return _matrix(database_url(), today(), period, compare_with)
 
 
-@st.cache_data(**_CACHE)
+@_kept
 def _account_scores(url: str, account_id: int, period: str) -> list[scoring.AccountScore]:
     with Session(get_engine(url)) as session:
         return scoring.account_scores(session, account_id, period)
@@ -170,7 +213,7 @@ def account_scores_of(account_id: int, period: str) -> list[scoring.AccountScore
     return _account_scores(database_url(), account_id, period)
 
 
-@st.cache_data(**_CACHE)
+@_kept
 def _score_sheet(url: str, period: str, axis: str) -> pd.DataFrame:
     with Session(get_engine(url)) as session:
         return scoring.score_sheet(session, period, axis)
@@ -180,7 +223,7 @@ def score_sheet(period: str, axis: str) -> pd.DataFrame:
     return _score_sheet(database_url(), period, axis)
 
 
-@st.cache_data(**_CACHE)
+@_kept
 def _score_versions(url: str, period: str, axis: str) -> dict[tuple[int, int], int]:
     with Session(get_engine(url)) as session:
         return scoring.score_versions(session, period, axis)
@@ -190,7 +233,7 @@ def score_versions(period: str, axis: str) -> dict[tuple[int, int], int]:
     return _score_versions(database_url(), period, axis)
 
 
-@st.cache_data(**_CACHE)
+@_kept
 def _criteria(url: str, axis: str, include_inactive: bool) -> list[scoring.CriterionRow]:
     with Session(get_engine(url)) as session:
         return scoring.list_criteria(session, axis, include_inactive=include_inactive)
@@ -203,7 +246,7 @@ def criteria_of(axis: str, include_inactive: bool = False) -> list[scoring.Crite
 # --- the account strategy canvas ----------------------------------------------------------------
 
 
-@st.cache_data(**_CACHE)
+@_kept
 def _section_frame(url: str, section: str, account_id: int) -> pd.DataFrame:
     with Session(get_engine(url)) as session:
         return sections.load_section(session, section, account_id)
@@ -213,7 +256,7 @@ def section_frame(section: str, account_id: int) -> pd.DataFrame:
     return _section_frame(database_url(), section, account_id)
 
 
-@st.cache_data(**_CACHE)
+@_kept
 def _section_refs(url: str, section: str, account_id: int) -> dict[str, dict[int, str]]:
     with Session(get_engine(url)) as session:
         return sections.ref_choices(session, section, account_id)
@@ -223,7 +266,7 @@ def section_refs(section: str, account_id: int) -> dict[str, dict[int, str]]:
     return _section_refs(database_url(), section, account_id)
 
 
-@st.cache_data(**_CACHE)
+@_kept
 def _plan_text(url: str, account_id: int) -> sections.PlanText:
     with Session(get_engine(url)) as session:
         return sections.read_plan_text(session, account_id)
@@ -233,7 +276,7 @@ def plan_text(account_id: int) -> sections.PlanText:
     return _plan_text(database_url(), account_id)
 
 
-@st.cache_data(**_CACHE)
+@_kept
 def _key_figures(url: str, account_id: int) -> sections.KeyFigures:
     with Session(get_engine(url)) as session:
         return sections.read_key_figures(session, account_id)
@@ -243,7 +286,7 @@ def key_figures(account_id: int) -> sections.KeyFigures:
     return _key_figures(database_url(), account_id)
 
 
-@st.cache_data(**_CACHE)
+@_kept
 def _stakeholders(url: str, account_id: int) -> pd.DataFrame:
     with Session(get_engine(url)) as session:
         return buying_centre.load_stakeholders(session, account_id)
@@ -253,7 +296,7 @@ def stakeholders(account_id: int) -> pd.DataFrame:
     return _stakeholders(database_url(), account_id)
 
 
-@st.cache_data(**_CACHE)
+@_kept
 def _white_space(url: str, account_id: int) -> pd.DataFrame:
     with Session(get_engine(url)) as session:
         return white_space.load_white_space(session, account_id)
@@ -266,7 +309,7 @@ def white_space_cells(account_id: int) -> pd.DataFrame:
 # --- handshakes ---------------------------------------------------------------------------------
 
 
-@st.cache_data(**_CACHE)
+@_kept
 def _handshake_view(url: str, account_id: int) -> handshake.HandshakeView:
     with Session(get_engine(url)) as session:
         return handshake.read_handshake(session, account_id)
@@ -276,7 +319,7 @@ def handshake_view(account_id: int) -> handshake.HandshakeView:
     return _handshake_view(database_url(), account_id)
 
 
-@st.cache_data(**_CACHE)
+@_kept
 def _handshake_choices(url: str, account_id: int, keep: int | None) -> tuple[dict[int, str], dict[int, str]]:
     with Session(get_engine(url)) as session:
         return handshake.signatory_choices(session, account_id), handshake.sponsor_choices(session, keep=keep)
@@ -288,7 +331,7 @@ def handshake_choices(account_id: int, sponsor_id: int | None) -> tuple[dict[int
     return _handshake_choices(database_url(), account_id, sponsor_id)
 
 
-@st.cache_data(**_CACHE)
+@_kept
 def _handshake_details(url: str, day: date, account_id: int) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     with Session(get_engine(url)) as session:
         return (handshake.kpi_history(session, account_id), handshake.reviews(session, account_id),
@@ -300,7 +343,7 @@ def handshake_details(account_id: int) -> tuple[pd.DataFrame, pd.DataFrame, pd.D
     return _handshake_details(database_url(), today(), account_id)
 
 
-@st.cache_data(**_CACHE)
+@_kept
 def _strategic_account_ids(url: str, day: date) -> list[int]:
     table = overview.in_programme(_account_table(url, day))
     return [int(i) for i in table.loc[table["segment"] == "strategic", "account_id"]]
@@ -308,7 +351,7 @@ def _strategic_account_ids(url: str, day: date) -> list[int]:
 
 # The readers below take the strategic accounts inside: as an argument, a list of thousands of ids
 # would be hashed at every rerun to find the cached value.
-@st.cache_data(**_CACHE)
+@_kept
 def _handshake_board(url: str, day: date) -> tuple[pd.DataFrame, pd.DataFrame]:
     account_ids = _strategic_account_ids(url, day)
     with Session(get_engine(url)) as session:
@@ -324,7 +367,7 @@ def handshake_board() -> tuple[pd.DataFrame, pd.DataFrame]:
 # --- executive engagement ---------------------------------------------------------------------
 
 
-@st.cache_data(**_CACHE)
+@_kept
 def _cadence(url: str, day: date, account_id: int | None) -> pd.DataFrame:
     with Session(get_engine(url)) as session:
         return engagement.cadence_grid(session, day, account_id)
@@ -335,7 +378,7 @@ def cadence(account_id: int | None = None) -> pd.DataFrame:
     return _cadence(database_url(), today(), account_id)
 
 
-@st.cache_data(**_CACHE)
+@_kept
 def _sponsor_load(url: str, day: date) -> pd.DataFrame:
     strategic_ids = _strategic_account_ids(url, day)
     with Session(get_engine(url)) as session:
@@ -346,7 +389,7 @@ def sponsor_load() -> pd.DataFrame:
     return _sponsor_load(database_url(), today())
 
 
-@st.cache_data(**_CACHE)
+@_kept
 def _sponsor_options(url: str, day: date) -> pd.DataFrame:
     with Session(get_engine(url)) as session:  # no strategic accounts: their count is not shown here
         load = engagement.sponsor_load(session, day, [])
@@ -359,7 +402,7 @@ def sponsor_options() -> pd.DataFrame:
     return _sponsor_options(database_url(), today())
 
 
-@st.cache_data(**_CACHE)
+@_kept
 def _engagements(url: str, start: date, end: date, account_id: int | None) -> pd.DataFrame:
     with Session(get_engine(url)) as session:
         return engagement.engagements_between(session, start, end, account_id)
@@ -369,7 +412,7 @@ def engagements(start: date, end: date, account_id: int | None = None) -> pd.Dat
     return _engagements(database_url(), start, end, account_id)
 
 
-@st.cache_data(**_CACHE)
+@_kept
 def _portfolio_timeline(url: str, day: date, start: date, end: date, limit: int) -> engagement.PortfolioTimeline:
     with Session(get_engine(url)) as session:
         return engagement.portfolio_timeline(session, start, end, day, limit)
@@ -380,7 +423,7 @@ def portfolio_timeline(start: date, end: date, limit: int) -> engagement.Portfol
     return _portfolio_timeline(database_url(), today(), start, end, limit)
 
 
-@st.cache_data(**_CACHE)
+@_kept
 def _brief(url: str, day: date, engagement_id: int) -> brief.Brief:
     with Session(get_engine(url)) as session:
         return brief.build_brief(session, engagement_id, day)
@@ -390,7 +433,7 @@ def executive_brief(engagement_id: int) -> brief.Brief:
     return _brief(database_url(), today(), engagement_id)
 
 
-@st.cache_data(**_CACHE)
+@_kept
 def _executives(url: str) -> pd.DataFrame:
     with Session(get_engine(url)) as session:
         return executives.load_executives(session)
@@ -403,7 +446,7 @@ def executives_table() -> pd.DataFrame:
 # --- accounts and reference data ---------------------------------------------------------------
 
 
-@st.cache_data(**_CACHE)
+@_kept
 def _account_record(url: str, account_id: int) -> accounts.AccountRecord | None:
     with Session(get_engine(url)) as session:
         try:
@@ -416,7 +459,7 @@ def account_record(account_id: int) -> accounts.AccountRecord | None:
     return _account_record(database_url(), account_id)
 
 
-@st.cache_data(**_CACHE)
+@_kept
 def _account_form_choices(url: str, account_id: int | None, kam_id: int | None) -> accounts.FormChoices:
     with Session(get_engine(url)) as session:
         return accounts.form_choices(session, account_id, kam_id)
@@ -427,7 +470,7 @@ def account_form_choices(account_id: int | None, kam_id: int | None) -> accounts
     return _account_form_choices(database_url(), account_id, kam_id)
 
 
-@st.cache_data(**_CACHE)
+@_kept
 def _deletion_impact(url: str, account_id: int) -> dict[str, int]:
     with Session(get_engine(url)) as session:
         return accounts.deletion_impact(session, account_id)
@@ -437,7 +480,7 @@ def deletion_impact(account_id: int) -> dict[str, int]:
     return _deletion_impact(database_url(), account_id)
 
 
-@st.cache_data(**_CACHE)
+@_kept
 def _kams(url: str) -> pd.DataFrame:
     with Session(get_engine(url)) as session:
         return team.load_kams(session)
@@ -447,7 +490,7 @@ def kam_table() -> pd.DataFrame:
     return _kams(database_url())
 
 
-@st.cache_data(**_CACHE)
+@_kept
 def _offers(url: str) -> pd.DataFrame:
     with Session(get_engine(url)) as session:
         return team.load_offers(session)
@@ -457,7 +500,7 @@ def offers_table() -> pd.DataFrame:
     return _offers(database_url())
 
 
-@st.cache_data(**_CACHE)
+@_kept
 def _duplicates(url: str) -> list[merge.DuplicatePair]:
     with Session(get_engine(url)) as session:
         return merge.likely_duplicates(session)
@@ -467,7 +510,7 @@ def likely_duplicates() -> list[merge.DuplicatePair]:
     return _duplicates(database_url())
 
 
-@st.cache_data(**_CACHE)
+@_kept
 def _merge_plan(url: str, keep_id: int, other_id: int, language: str) -> merge.MergePlan:
     with Session(get_engine(url)) as session:
         return merge.merge_plan(session, keep_id, other_id, language)
@@ -527,7 +570,7 @@ def role_of(email: str, admins: tuple[str, ...] = ()) -> str | None:
     return _role_of(database_url(), email, admins)
 
 
-@st.cache_data(**_CACHE)
+@_kept
 def _role_grants(url: str) -> list:
     from kam_core.roles import grants
 
@@ -539,7 +582,7 @@ def role_grants() -> list:
     return _role_grants(database_url())
 
 
-@st.cache_data(**_CACHE)
+@_kept
 def _account_history(url: str, account_id: int, limit: int) -> tuple[list, dict, int]:
     from kam_core.audit import account_history, history_lines, history_size, reference_labels
 
