@@ -1,4 +1,5 @@
-"""One editable table per account-plan section, drawn the same way for every section.
+"""One editable table per account-plan section, drawn the same way for every section, and the
+same section read-only (``section_table``), as the canvas shows it until its Edit switch is on.
 
 The table shows labels (translated enumerations, names of referenced rows) and hands back ids
 and codes; a section is saved on its own, validated whole, and refused when someone else saved
@@ -7,14 +8,18 @@ it in between; in both cases what the user typed stays in the table.
 
 from __future__ import annotations
 
+from datetime import date
+
 import pandas as pd
 import streamlit as st
 
-from kam_core import sections
+from kam_core import formatting as fmt, sections
 from kam_core.clock import today
 from kam_core.errors import ConflictError, PermissionDenied, ValidationError
+from kam_core.text import md
 from kam_core.ui import readers
-from kam_core.ui.i18n import t
+from kam_core.ui.i18n import language, t
+from kam_core.ui.memo import remember
 from kam_core.ui.saving import conflict_message, denied_message, show_row_errors
 from kam_core.ui.store import engine
 
@@ -33,6 +38,10 @@ CHOICE_LABELS = {
     ("engagements", "status"): "engagement_status",
 }
 ATTITUDE_COLUMN = ("stakeholders", "attitude")
+# How the read-only table shows a figure (other numbers as they are).
+MONEY_COLUMNS = {("years", "revenue"), ("years", "category_spend"), ("value_propositions", "value_amount"),
+                 ("white_space", "value")}
+PERCENT_COLUMNS = {("competitors", "share_pct")}
 
 
 def _choice_labels(section: str, column: sections.Column) -> dict:
@@ -81,13 +90,64 @@ def _to_codes(edited: pd.DataFrame, mapping: dict[str, dict]) -> list[dict]:
     return rows
 
 
+def _mapping(section: str, spec: sections.SectionSpec, refs: dict[str, dict[int, str]]) -> dict[str, dict]:
+    """{column: {code or id: label}} of the columns that show labels."""
+    return {column.name: labels for column in spec.columns
+            if (labels := _labels_for(section, column, refs)) or column.kind == "ref"}
+
+
+def edit_switch(section: str, account_id: int, where=st) -> bool:
+    """The Edit switch of a canvas section: True while it is on (the section's tables are editable)."""
+    return where.toggle(t("canvas.edit"), key=f"edit_{section}_{account_id}", help=t("canvas.edit_help"))
+
+
+def section_table(section: str, account_id: int, columns: tuple[str, ...] | None = None) -> None:
+    """The section's rows as a read-only table (``columns``: those shown, all by default), in the
+    page's own font: what a room reads on a projector. Built once per state of the data."""
+    currency = readers.programme_settings().currency
+    st.markdown(remember(f"section_table_{section}_{account_id}", (language(), currency, columns),
+                         lambda: _markdown_table(section, account_id, columns, currency)))
+
+
+def _markdown_table(section: str, account_id: int, names: tuple[str, ...] | None, currency: str) -> str:
+    spec = sections.spec_of(section)
+    frame = readers.section_frame(section, account_id)
+    if frame.empty:
+        return t("canvas.empty_edit")
+    columns = [column for column in spec.columns if names is None or column.name in names]
+    mapping = _mapping(section, spec, readers.section_refs(section, account_id))
+    shown = _to_labels(frame, mapping)
+    lang = language()
+    figures = {column.name for column in columns if column.kind in ("int", "float") and column.name not in mapping}
+    lines = ["| " + " | ".join(md(t(f"col.{section}.{column.name}")) for column in columns) + " |",
+             "| " + " | ".join("---:" if column.name in figures else "---" for column in columns) + " |"]
+    for record in shown[[column.name for column in columns]].itertuples(index=False):
+        lines.append("| " + " | ".join(_cell(section, column, value, lang, currency)
+                                       for column, value in zip(columns, record)) + " |")
+    return "\n".join(lines)
+
+
+def _cell(section: str, column: sections.Column, value, lang: str, currency: str) -> str:
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return ""
+    if column.kind == "date" and isinstance(value, date):
+        return fmt.day(value, lang)
+    if column.kind == "float":
+        if (section, column.name) in MONEY_COLUMNS:
+            return fmt.money(value, currency, lang)
+        if (section, column.name) in PERCENT_COLUMNS:
+            return fmt.percent(value, lang)
+        return fmt.number(value, lang)
+    if column.kind == "bool":
+        return "✓" if value else ""
+    return md(value)
+
+
 def section_editor(section: str, account_id: int, *, height: int | str = "auto") -> None:
     """The table of one section, its Save button, and what a save has to say."""
     spec = sections.spec_of(section)
     frame = readers.section_frame(section, account_id)
-    refs = readers.section_refs(section, account_id)
-    mapping = {column.name: labels for column in spec.columns
-               if (labels := _labels_for(section, column, refs)) or column.kind == "ref"}
+    mapping = _mapping(section, spec, readers.section_refs(section, account_id))
     generation_key = f"generation_{section}_{account_id}"
     generation = st.session_state.setdefault(generation_key, 0)
     columns = [column.name for column in spec.columns]

@@ -1,5 +1,5 @@
-"""Account strategy canvas: the account plan of the selected account on one screen, each
-section edited in place and saved on its own."""
+"""Account strategy canvas: the account plan of the selected account on one screen, read as the
+room sees it; a section's Edit switch opens its tables and forms, each section saved on its own."""
 
 import streamlit as st
 
@@ -10,14 +10,14 @@ from kam_core.models import BUYING_ROLES, WHITE_SPACE_STATUSES
 from kam_core.ui import readers
 from kam_core.ui.i18n import label, language, t
 from kam_core.ui.saving import save, saved_message
-from kam_core.ui.section_editor import section_editor
+from kam_core.ui.section_editor import edit_switch, section_editor, section_table
 from kam_core.ui.store import engine
 from kam_core.ui.widgets import RAG_COLOURS, segment_badge, selected_account_or_stop
-from kam_core.ui.memo import draw_chart
+from kam_core.ui.memo import draw_chart, remember
 from kam_core.white_space import white_space_chart, white_space_totals
 from kam_core.text import md
 
-
+STAKEHOLDER_COLUMNS = ("name", "role", "influence", "attitude", "relationship", "owner", "last_contact")
 
 def anchor(section: str) -> str:
     return f"plan-{section.replace('_', '-')}"
@@ -42,12 +42,22 @@ def completeness(summary) -> None:
             f"[{t(f'section.{section}')}](#{anchor(section)})" for section in missing))
 
 
-def section_title(section: str) -> None:
-    st.subheader(t(f"section.{section}"), anchor=anchor(section))
+def section_title(section: str, account_id: int) -> bool:
+    """The section's heading with its Edit switch: True while the section is open for editing."""
+    row = st.container(horizontal=True, vertical_alignment="bottom")
+    row.subheader(t(f"section.{section}"), anchor=anchor(section))
+    return edit_switch(section, account_id, row)
+
+
+def table_or_editor(section: str, account_id: int, editing: bool, columns: tuple[str, ...] | None = None) -> None:
+    if editing:
+        section_editor(section, account_id)
+    else:
+        section_table(section, account_id, columns)
 
 
 def key_figures(summary, account_id: int, currency: str) -> None:
-    section_title("key_figures")
+    editing = section_title("key_figures", account_id)
     lang = language()
     columns = st.columns(4)
     columns[0].metric(t("overview.revenue", year=int(summary.revenue_by_year["year"].iloc[-1])
@@ -67,6 +77,9 @@ def key_figures(summary, account_id: int, currency: str) -> None:
                 summary.revenue_by_year, revenue_label=t("overview.revenue_axis"), year_label=t("overview.year"),
                 height=200), width="stretch")
     with right:
+        if not editing:
+            section_table("years", account_id)
+            return
         st.caption(t("canvas.years_help"))
         section_editor("years", account_id)
         potential_and_margin(account_id)
@@ -100,22 +113,33 @@ def plan_text_form(account_id: int, fields: tuple[str, ...], form: str) -> None:
             write(lambda: sections.save_plan_text(engine(), account_id, {**current, **values}, text.version))
 
 
+def plan_text(account_id: int, fields: tuple[str, ...], form: str) -> None:
+    if section_title(form, account_id):
+        plan_text_form(account_id, fields, form)
+        return
+    text = readers.plan_text(account_id)
+    for field, column in zip(fields, st.columns(len(fields), gap="large")):
+        lines = [md(line) for line in (getattr(text, field) or "").splitlines() if line.strip()]
+        column.markdown(f"**{t(f'field.{field}')}**  \n" + ("  \n".join(lines) or t("canvas.empty_edit")))
+
+
 def customer(account_id: int) -> None:
-    section_title("customer")
-    plan_text_form(account_id, ("business", "markets", "recent_events"), "customer")
-    section_title("priorities")
-    st.caption(t("canvas.priorities_help"))
-    section_editor("priorities", account_id)
+    plan_text(account_id, ("business", "markets", "recent_events"), "customer")
+    editing = section_title("priorities", account_id)
+    if editing:
+        st.caption(t("canvas.priorities_help"))
+    table_or_editor("priorities", account_id, editing)
 
 
 def value_proposition(account_id: int) -> None:
-    section_title("value_proposition")
-    st.caption(t("canvas.value_help"))
-    section_editor("value_propositions", account_id)
+    editing = section_title("value_proposition", account_id)
+    if editing:
+        st.caption(t("canvas.value_help"))
+    table_or_editor("value_propositions", account_id, editing)
 
 
 def position(account_id: int) -> None:
-    section_title("swot")
+    editing = section_title("swot", account_id)
     swot = readers.section_frame("swot", account_id)
     grid = st.columns(2)
     for index, kind in enumerate(("strength", "weakness", "opportunity", "threat")):
@@ -123,14 +147,13 @@ def position(account_id: int) -> None:
         with grid[index % 2].container(border=True):
             st.markdown(f"**{label('swot', kind)}**")
             st.markdown("\n".join(f"- {item}" for item in items) or t("canvas.empty"))
-    with st.expander(t("canvas.edit_swot")):
+    if editing:
         section_editor("swot", account_id)
-    section_title("competitors")
-    section_editor("competitors", account_id)
+    table_or_editor("competitors", account_id, section_title("competitors", account_id))
 
 
 def buying_centre(account_id: int) -> None:
-    section_title("buying_centre")
+    editing = section_title("buying_centre", account_id)
     people = readers.stakeholders(account_id)
     status = map_status(people)
     st.markdown(f":{RAG_COLOURS[status]}-badge[{t(f'canvas.map_badge.{status}')}] {t(f'canvas.map_status.{status}')}")
@@ -141,8 +164,9 @@ def buying_centre(account_id: int) -> None:
         labels = buying_centre_labels()
         draw_chart("influence_attitude", (account_id, today()),
                    lambda: influence_attitude_chart(people, labels=labels, today=today()), width="stretch")
-        st.graphviz_chart(org_chart_dot(people, labels=labels, today=today()), width="stretch")
-    section_editor("stakeholders", account_id)
+        st.graphviz_chart(remember("org_chart", (account_id, language(), today()),
+                                   lambda: org_chart_dot(people, labels=labels, today=today())), width="stretch")
+    table_or_editor("stakeholders", account_id, editing, STAKEHOLDER_COLUMNS)
 
 
 def buying_centre_labels() -> dict[str, str]:
@@ -156,9 +180,9 @@ def buying_centre_labels() -> dict[str, str]:
 
 
 def white_space(account_id: int, currency: str) -> None:
-    section_title("white_space")
+    editing = section_title("white_space", account_id)
     cells = readers.white_space_cells(account_id)
-    totals = white_space_totals(cells)
+    totals = remember("white_space_totals", account_id, lambda: white_space_totals(cells))
     lang = language()
     columns = st.columns(3)
     columns[0].metric(t("canvas.open_white_space"), fmt.money(totals.open_value, currency, lang), border=True,
@@ -175,6 +199,10 @@ def white_space(account_id: int, currency: str) -> None:
         draw_chart("white_space", (account_id, currency), lambda: white_space_chart(
             cells, units=units, offers=offers, labels=labels, currency_symbol=fmt.currency_symbol(currency),
             language=lang), width="stretch")
+    if not editing:
+        if not (units and offers):
+            st.markdown(t("canvas.empty_edit"))
+        return
     left, right = st.columns([1, 2], gap="large")
     with left:
         st.markdown(f"**{t('canvas.units')}**")
@@ -185,20 +213,18 @@ def white_space(account_id: int, currency: str) -> None:
 
 
 def ambition_and_objectives(account_id: int) -> None:
-    section_title("ambition")
-    plan_text_form(account_id, ("ambition",), "ambition")
-    section_title("objectives")
-    section_editor("objectives", account_id)
+    plan_text(account_id, ("ambition",), "ambition")
+    table_or_editor("objectives", account_id, section_title("objectives", account_id))
 
 
 def action_plan(summary, account_id: int) -> None:
-    section_title("actions")
+    editing = section_title("actions", account_id)
     late = [item for item in summary.follow_ups if item.kind == "action" and item.rag == "red"]
     if late:
         lang = language()
         st.error(t("canvas.overdue_actions", count=len(late)) + "\n" + "\n".join(
             f"- **{fmt.day(item.due_date, lang)}** · {md(item.title)} — *{md(item.owner)}*" for item in late))
-    section_editor("actions", account_id)
+    table_or_editor("actions", account_id, editing)
 
 
 summary = selected_account_or_stop("page.canvas")

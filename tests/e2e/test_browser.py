@@ -142,6 +142,22 @@ def test_the_whole_canvas_of_a_demo_account(page: Page):
     shoot(page, "10-canvas-whole")
 
 
+def test_a_canvas_section_switched_to_edit_shows_its_table(page: Page):
+    page.set_viewport_size({"width": 1600, "height": 1800})
+    _open(page, "/canvas")
+    expect(page.locator('[data-testid="stDataFrame"]')).to_have_count(0)  # read as the room sees it
+    expect(page.get_by_role("cell", name="Qualify new plants fast", exact=True)).to_be_visible()
+    page.locator('[data-testid="stCheckbox"]', has_text="Edit").nth(2).click()  # key figures, customer, priorities
+    wait_idle(page)
+    grid = page.locator('[data-testid="stDataFrame"]')
+    expect(grid).to_have_count(1)
+    grid.scroll_into_view_if_needed()
+    grid.locator("canvas").first.wait_for(state="attached")
+    expect(page.get_by_role("button", name="Save")).to_have_count(1)
+    _no_exception(page)
+    shoot(page, "10b-canvas-priorities-editing")
+
+
 def _create_account(page: Page, name: str, sector: str) -> None:
     """From the account list: New account, a name and a sector typed as a user would, Create."""
     page.get_by_role("button", name="New account").click()

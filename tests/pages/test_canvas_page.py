@@ -25,7 +25,20 @@ def _open(demo_app, url: str, account_id: int):
     return app
 
 
+# The canvas heading whose Edit switch opens a section's table (the same name where not listed).
+UNDER = {"years": "key_figures", "value_propositions": "value_proposition", "stakeholders": "buying_centre",
+         "units": "white_space"}
+
+
+def _switch_on(app, heading: str, account_id: int):
+    app.toggle(key=f"edit_{heading}_{account_id}").set_value(True).run()
+    no_exception(app)
+    return app
+
+
 def _edit(app, section: str, account_id: int, **changes):
+    if not app.session_state[f"edit_{UNDER.get(section, section)}_{account_id}"]:
+        _switch_on(app, UNDER.get(section, section), account_id)
     app.session_state[f"editor_{section}_{account_id}_0"] = {"edited_rows": {}, "added_rows": [], "deleted_rows": [],
                                                              **changes}
     app.run()
@@ -125,7 +138,7 @@ def test_a_stale_section_save_is_refused_and_the_input_kept(demo_app, demo_url):
 
 def test_the_customer_text_saves_and_a_stale_text_is_refused(demo_app, demo_url):
     account_id = _account(demo_url)
-    app = _open(demo_app, demo_url, account_id)
+    app = _switch_on(_open(demo_app, demo_url, account_id), "customer", account_id)
     app.text_area(key=f"business_{account_id}").input("Makes aerostructures for three airframers.")
     next(b for b in app.button if b.label == "Save" and "customer" in str(b.key)).click().run()
     no_exception(app)
@@ -142,7 +155,7 @@ def test_the_customer_text_saves_and_a_stale_text_is_refused(demo_app, demo_url)
 
 def test_key_figures_save(demo_app, demo_url):
     account_id = _account(demo_url)
-    app = _open(demo_app, demo_url, account_id)
+    app = _switch_on(_open(demo_app, demo_url, account_id), "key_figures", account_id)
     app.number_input(key=f"margin_{account_id}").set_value(31.5)
     next(b for b in app.button if "key_figures" in str(b.key)).click().run()
     no_exception(app)
@@ -178,3 +191,25 @@ def test_saving_an_unchanged_section_writes_nothing(demo_app, demo_url):
     _edit(app, "objectives", account_id)
     assert "Nothing had changed." in texts(app)
     assert _section(demo_url, "objectives", account_id)["version"].tolist() == before["version"].tolist()
+
+
+def test_the_canvas_reads_as_tables_until_a_section_is_switched_to_edit(demo_app, demo_url):
+    account_id = _account(demo_url)
+    app = _open(demo_app, demo_url, account_id)
+    assert not app.data_editor and not app.text_area and not app.number_input
+    titles = _section(demo_url, "priorities", account_id)["title"].tolist()
+    table = next(block.value for block in app.markdown if "| Rank | Priority |" in block.value)
+    assert all(title in table for title in titles)
+    app = _switch_on(app, "priorities", account_id)
+    assert len(app.data_editor) == 1  # the priorities' table only
+    _edit(app, "priorities", account_id, edited_rows={0: {"title": "Win the ramp-up race"}})
+    app.toggle(key=f"edit_priorities_{account_id}").set_value(False).run()
+    assert not app.data_editor
+    assert "Win the ramp-up race" in next(block.value for block in app.markdown if "| Rank | Priority |" in block.value)
+
+
+def test_an_empty_section_says_how_to_fill_it(demo_app, demo_url):
+    account_id = _account(demo_url, "Polarbyte")
+    assert _section(demo_url, "objectives", account_id).empty
+    app = _open(demo_app, demo_url, account_id)
+    assert "Nothing yet: switch on Edit to add it." in texts(app)
