@@ -14,6 +14,7 @@ from kam_core.text import md, md_params
 
 NOT_SCORED = "–"
 HALF_STEPS = [step / 2 for step in range(0, 21)]
+TAB_KEY = "scoring_tab"
 
 
 def slider_steps(current: float | None) -> list:
@@ -185,8 +186,12 @@ def score_grid(period: str) -> None:
 
 
 period = header()
-workshop_tab, grid_tab = st.tabs([t("scoring.tab_workshop"), t("scoring.tab_grid")])
-with workshop_tab:
-    workshop(state.selected_account_id(), period)
-with grid_tab:
-    score_grid(period)
+# Only the open tab runs (a rerun at each switch): the grid of every account is not built while the
+# room scores one account, nor the twelve sliders while the grid is open.
+workshop_tab, grid_tab = st.tabs([t("scoring.tab_workshop"), t("scoring.tab_grid")], key=TAB_KEY, on_change="rerun")
+if workshop_tab.open:
+    with workshop_tab:
+        workshop(state.selected_account_id(), period)
+if grid_tab.open:
+    with grid_tab:
+        score_grid(period)

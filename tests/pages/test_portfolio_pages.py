@@ -84,6 +84,23 @@ def test_workshop_scoring_moves_the_account_to_the_expected_quadrant(demo_app, d
     assert table.loc[table["Account"] == name, "Segment"].tolist() == ["Strategic"]
 
 
+def _open_grid(app):
+    """The scoring page's grid tab (only the open tab runs)."""
+    app.session_state["scoring_tab"] = "Grid: many accounts"
+    app.run()
+    no_exception(app)
+    return app
+
+
+def test_only_the_open_scoring_tab_runs(demo_app):
+    app = demo_app(SCORING)
+    assert app.tabs[0].children and not app.tabs[1].children  # the workshop: the grid is not built
+    assert "save_grid" not in [button.key for button in app.button]
+    app = _open_grid(app)
+    assert app.tabs[1].children and not app.tabs[0].children
+    assert not app.select_slider and "save_grid" in [button.key for button in app.button]
+
+
 def test_grid_batch_with_one_bad_cell_saves_nothing_and_names_it(demo_app, demo_url, monkeypatch):
     criteria = _criteria(demo_url, "attractiveness")
     first, second = str(criteria[0].id), str(criteria[1].id)
@@ -95,7 +112,7 @@ def test_grid_batch_with_one_bad_cell_saves_nothing_and_names_it(demo_app, demo_
         return edited
 
     monkeypatch.setattr("kam_core.ui.grid.edit_score_sheet", typed)
-    app = demo_app(SCORING)
+    app = _open_grid(demo_app(SCORING))
     before = _all_scores(demo_url)
     app.button(key="save_grid").click().run()
     no_exception(app)
@@ -121,7 +138,7 @@ def test_grid_batch_saves_whole(demo_app, demo_url, monkeypatch):
         return SimpleNamespace(data=typed)
 
     monkeypatch.setattr("kam_core.ui.grid.AgGrid", grid_in_the_browser)
-    app = demo_app(SCORING)
+    app = _open_grid(demo_app(SCORING))
     app.segmented_control(key="grid_axis").set_value("strength").run()
     app.button(key="save_grid").click().run()
     no_exception(app)
