@@ -3,6 +3,8 @@ relationships are late against their cadence, and the twelve months of meetings.
 
 from datetime import timedelta
 
+import pandas as pd
+import pyarrow as pa
 import streamlit as st
 
 from kam_core import engagement, executives, formatting as fmt
@@ -13,11 +15,10 @@ from kam_core.ui.labels import CADENCE_COLOURS, timeline_labels
 from kam_core.ui.roster_editor import roster_editor
 from kam_core.ui.store import engine
 from kam_core.ui.widgets import link_to_accounts
-from kam_core.ui.memo import draw_chart
+from kam_core.ui.memo import draw_chart, remember
 from kam_core.text import md
 
 EXECUTIVE_PLAN = "pages/account/executive_plan.py"
-CADENCE_ROWS = 25  # a list a room can read; beyond it a row of widgets per pairing only slows the page
 TIMELINE_ACCOUNTS = 25  # a line per account: what a projector reads
 
 
@@ -73,26 +74,57 @@ def executives_editor() -> None:
 
 
 def cadence_grid(grid) -> None:
+    """Every relationship of the chosen statuses in one table (late first); a ticked row opens the
+    account's executive plan."""
     st.subheader(t("executives.cadence"))
     statuses = st.segmented_control(t("executives.show"), list(CADENCE_COLOURS), default=["late", "due", "never"],
                                     selection_mode="multi", key="cadence_filter",
                                     format_func=lambda code: t(f"enum.cadence.{code}"))
-    shown = grid[grid["status"].isin(statuses or list(CADENCE_COLOURS))]
+    chosen = tuple(statuses or CADENCE_COLOURS)
+    table, accounts, rows_key = remember("cadence_table", (language(), chosen), lambda: cadence_table(grid, chosen))
+    if not accounts:
+        st.caption(t("executives.no_pairings"))
+        return
+    status_names = {code: t(f"enum.cadence.{code}") for code in CADENCE_COLOURS}
+    # the key follows the rows: a ticked row never points at another account after the filter changes
+    picked = st.dataframe(table, hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row",
+                          key=f"cadence_table_{rows_key}", height=min(35 * (len(accounts) + 1) + 3, 600),
+                          column_config={
+        "account": st.column_config.TextColumn(t("column.account"), pinned=True),
+        "pairing": st.column_config.TextColumn(t("executives.pairing")),
+        # a coloured label per status, without a pandas Styler
+        "status": st.column_config.MultiselectColumn(t("executives.status"), options=list(status_names),
+                                                     color=list(CADENCE_COLOURS.values()),
+                                                     format_func=status_names.get),
+        "cadence_days": st.column_config.NumberColumn(t("executives.cadence_days"), format="%d"),
+        "last_held": st.column_config.TextColumn(t("executives.last_held"))})
+    rows = picked.selection.rows if picked else []
+    if rows and rows[0] < len(accounts):
+        account_id, account = accounts[rows[0]]
+        if st.button(t("executives.open_plan", name=account), key="cadence_open", type="primary",
+                     icon=":material/open_in_new:"):
+            state.request_account(account_id)
+            st.switch_page(EXECUTIVE_PLAN)
+    else:
+        st.caption(t("executives.pick_hint"))
+
+
+def cadence_table(grid, statuses: tuple[str, ...]) -> tuple[pa.Table, list[tuple[int, str]], int]:
+    """The relationships of ``statuses`` as the table shows them (Arrow, sent as it is at each rerun),
+    their accounts (id, name) in the same order, and a key that changes with the rows."""
+    shown = grid[grid["status"].isin(statuses)]
     lang = language()
-    for row in shown.head(CADENCE_ROWS).itertuples():
-        left, middle, right = st.columns([3, 3, 3], vertical_alignment="center")
-        with left:
-            if st.button(row.account, key=f"cadence_{row.pairing_id}", type="tertiary",
-                         icon=":material/open_in_new:"):
-                state.request_account(int(row.account_id))
-                st.switch_page(EXECUTIVE_PLAN)
-        middle.markdown(f"**{md(row.executive)}** ↔ {md(row.stakeholder)}")
-        since = t("executives.never_met") if row.last_held is None else t(
-            "executives.since", days=row.days_since, date=fmt.day(row.last_held, lang))
-        right.markdown(f":{CADENCE_COLOURS[row.status]}-badge[{t(f'enum.cadence.{row.status}')}] "
-                       + t("executives.every", days=row.cadence_days) + f" · {since}")
-    if len(shown) > CADENCE_ROWS:
-        st.caption(t("executives.more_pairings", shown=CADENCE_ROWS, total=len(shown)))
+    table = pd.DataFrame({
+        "account": shown["account"],
+        "pairing": [f"{executive} ↔ {stakeholder}" for executive, stakeholder in
+                    zip(shown["executive"], shown["stakeholder"])],
+        "status": [[code] for code in shown["status"]],
+        "cadence_days": shown["cadence_days"],
+        "last_held": [t("executives.never_met") if day is None else t("executives.met_ago", date=fmt.day(day, lang),
+                                                                       days=days)
+                      for day, days in zip(shown["last_held"], shown["days_since"])]})
+    accounts = list(zip(shown["account_id"].astype(int).tolist(), shown["account"].tolist()))
+    return pa.Table.from_pandas(table, preserve_index=False), accounts, hash(tuple(shown["pairing_id"]))
 
 
 def timeline() -> None:
@@ -120,11 +152,8 @@ def calendar(start, end) -> bytes:
 
 grid = readers.cadence()
 header(grid)
-left, right = st.columns([3, 2], gap="large")
-with left:
-    cadence_grid(grid)
-with right:
-    sponsors()
+cadence_grid(grid)
+sponsors()
 sponsor_table()
 timeline()
 executives_editor()

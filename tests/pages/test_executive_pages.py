@@ -139,14 +139,28 @@ def test_saving_keeps_a_sponsor_who_is_no_longer_active(demo_app, demo_url):
         assert session.exec(select(Handshake.sponsor_id).where(Handshake.account_id == account_id)).one() == sponsor_id
 
 
-def test_the_relationship_list_stays_readable_and_says_how_many_are_left_out(demo_app):
+def test_every_relationship_is_in_one_table_and_a_ticked_row_opens_its_plan(demo_app):
     app = demo_app(PORTFOLIO)
     app.session_state["cadence_filter"] = ["late", "due", "never", "on_track"]
     app.run()
     no_exception(app)
-    shown = [button for button in app.button if str(button.key).startswith("cadence_")]
-    assert len(shown) == 25
-    assert "The first 25 of 32 relationships" in texts(app)
+    table = next(frame for frame in app.dataframe if str(frame.key).startswith("cadence_table_"))
+    assert len(table.value) == 32 and not [button for button in app.button if button.key == "cadence_open"]
+    assert table.value["status"].iloc[0] == ["late"]  # late first
+    account = table.value["account"].iloc[2]
+    app.session_state[table.key] = {"selection": {"rows": [2], "columns": [], "cells": []}}
+    app.run()
+    app.button(key="cadence_open").click().run()
+    no_exception(app)
+    assert [title.value for title in app.title] == [f"Executive plan — {account}"]
+
+
+def test_the_relationship_filter_keeps_the_chosen_statuses(demo_app):
+    app = demo_app(PORTFOLIO)
+    app.session_state["cadence_filter"] = ["on_track"]
+    app.run()
+    table = next(frame for frame in app.dataframe if str(frame.key).startswith("cadence_table_"))
+    assert len(table.value) and {code for codes in table.value["status"] for code in codes} == {"on_track"}
 
 
 def test_the_portfolio_timeline_keeps_to_the_accounts_met_next_and_says_so(large_programme, monkeypatch):
