@@ -46,7 +46,8 @@ def filters(table) -> AccountFilter:
         row = st.columns([2, 1, 1, 1, 1, 1])
         search = row[0].text_input(t("accounts.search"), placeholder=t("accounts.search_placeholder"),
                                    key="matrix_search")
-        options = {column: sorted(table[column].dropna().unique()) for column in ("sector", "country", "kam", "group")}
+        options = remember("matrix_filter_options", None, lambda: {
+            column: sorted(table[column].dropna().unique()) for column in ("sector", "country", "kam", "group")})
         sectors = row[1].multiselect(t("column.sector"), options["sector"], key="matrix_sectors")
         countries = row[2].multiselect(t("column.country"), options["country"], key="matrix_countries")
         kams = row[3].multiselect(t("column.kam"), options["kam"], key="matrix_kams")
@@ -57,8 +58,8 @@ def filters(table) -> AccountFilter:
 
 
 def capacity_notice(table, settings) -> None:
-    capacity = strategic_capacity(table, settings.strategic_capacity, readers.active_kam_count(),
-                                  settings.accounts_per_kam)
+    capacity = remember("matrix_capacity", None, lambda: strategic_capacity(
+        table, settings.strategic_capacity, readers.active_kam_count(), settings.accounts_per_kam))
     text = t("matrix.capacity", strategic=capacity.strategic, programme=capacity.programme_capacity,
              kams=capacity.kams, per_kam=capacity.accounts_per_kam, kam_capacity=capacity.kam_capacity)
     if capacity.over_by:
@@ -87,10 +88,10 @@ def chart(points, settings, shown: tuple, size_by, colour_by):
     return build
 
 
-def summary(points, currency: str) -> None:
+def summary(points, currency: str, shown: tuple) -> None:
     st.subheader(t("matrix.summary"))
     lang = language()
-    for row in quadrant_summary(points).itertuples():
+    for row in remember("matrix_summary", shown, lambda: list(quadrant_summary(points).itertuples())):
         if row.quadrant == "unscored" and not row.accounts:
             continue
         with st.container(border=True):
@@ -104,8 +105,8 @@ def summary(points, currency: str) -> None:
                 st.caption(t(f"posture.{row.quadrant}"))
 
 
-def incomplete(points) -> None:
-    missing = incomplete_accounts(points)
+def incomplete(points, shown: tuple) -> None:
+    missing = remember("matrix_incomplete", shown, lambda: incomplete_accounts(points))
     if missing.empty:
         return
     names = ", ".join(f"{md(row.name)} ({t('matrix.missing', count=row.missing)})" for row in missing.itertuples())
@@ -113,9 +114,11 @@ def incomplete(points) -> None:
     link_to_page("pages/portfolio/scoring.py", t("matrix.go_score"), "matrix_go_score")
 
 
-def moved(points, compare) -> None:
-    changes = movements(points)
-    if compare is None or changes.empty:
+def moved(points, compare, shown: tuple) -> None:
+    if compare is None:
+        return
+    changes = remember("matrix_moved", shown, lambda: movements(points))
+    if changes.empty:
         return
     lines = [f"- **{row.name}**: {quadrant_name(row.prev_quadrant)} → {quadrant_name(row.quadrant)}"
              for row in changes.itertuples()]
@@ -180,8 +183,8 @@ left, right = st.columns([3, 1], gap="large")
 with left:
     figure = chart(points, settings, (period, compare, chosen), size_by, colour_by)
 with right:
-    summary(points, settings.currency)
-incomplete(points)
-moved(points, compare)
+    summary(points, settings.currency, (period, compare, chosen))
+incomplete(points, (period, compare, chosen))
+moved(points, compare, (period, compare, chosen))
 table = account_list(points, compare, (period, compare, chosen))
 downloads(figure, table, period)
