@@ -151,8 +151,9 @@ def section_editor(section: str, account_id: int, *, height: int | str = "auto")
     generation_key = f"generation_{section}_{account_id}"
     generation = st.session_state.setdefault(generation_key, 0)
     columns = [column.name for column in spec.columns]
+    shown = remember(f"section_shown_{section}_{account_id}", language(), lambda: _to_labels(frame, mapping))
     edited = st.data_editor(
-        _to_labels(frame, mapping), key=f"editor_{section}_{account_id}_{generation}", num_rows="dynamic",
+        shown, key=f"editor_{section}_{account_id}_{generation}", num_rows="dynamic",
         hide_index=True, width="stretch", height=height, column_order=columns,
         column_config={column.name: _column_config(section, column, mapping.get(column.name))
                        for column in spec.columns})
