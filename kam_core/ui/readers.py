@@ -5,11 +5,12 @@ and a save is seen at once."""
 from __future__ import annotations
 
 import functools
+import threading
+from collections import OrderedDict
 from datetime import date
 
 import pandas as pd
 import streamlit as st
-from streamlit.runtime.scriptrunner import get_script_run_ctx
 from sqlmodel import Session
 
 from kam_core import (
@@ -27,17 +28,22 @@ from kam_core.models import AXES
 from kam_core.portfolio import Thresholds, segments
 
 _CACHE = {"show_spinner": False, "max_entries": 16}
-KEPT_KEY = "_kept_reads"
-KEPT_PER_SESSION = 64  # values a session keeps between its runs (the oldest go first)
-
+KEPT_PER_READER = 16  # values each reader keeps (the least recently used go first)
 
 _generation = 0  # how many times the cache was cleared in this process: what memo.remember compares
+_kept_values: dict[str, OrderedDict] = {}  # reader -> {arguments: value}, for this generation only
+_kept_lock = threading.Lock()
+_computing: dict[tuple, threading.Lock] = {}  # one computation of a value at a time
 
 
 def clear() -> None:
+    """After every write: every value read before is stale (in every session of this process)."""
     global _generation
+    with _kept_lock:
+        _generation += 1
+        _kept_values.clear()
+        _computing.clear()
     st.cache_data.clear()
-    _generation += 1
 
 
 def generation() -> int:
@@ -45,42 +51,42 @@ def generation() -> int:
     return _generation
 
 
-def _session_reads() -> dict | None:
-    """What this session read since the last ``clear()`` in this process; None outside a run."""
-    if get_script_run_ctx(suppress_warning=True) is None:
-        return None
-    kept = st.session_state.get(KEPT_KEY)
-    if kept is None or kept[0] != _generation:
-        kept = st.session_state[KEPT_KEY] = (_generation, {})
-    return kept[1]
-
-
 def _kept(function):
-    """``st.cache_data``, plus the session keeps what it read until the next write: at a rerun the
-    value comes back as it was, without hashing the arguments and unpickling a copy again (what
-    ``st.cache_data`` costs at every call: about a third of a ms for a small frame, several for the
-    portfolio's tables). The pages treat what they read as read-only (they copy before changing)."""
-    shared = st.cache_data(**_CACHE)(function)
+    """Keeps what ``function`` read, once for the whole process, until the next ``clear()``.
+
+    Unlike ``st.cache_data`` it does not pickle the value and hand each call an unpickled copy:
+    a rerun gets the very value read before, at no cost (the copy cost about a third of a ms for
+    a small frame and several for the portfolio's tables, at every call of every rerun), and the
+    process holds one copy of it whatever the number of sessions. The price: a value read is
+    shared, so pages and the rules they call never change it in place (they copy first)."""
     name = function.__qualname__
 
     @functools.wraps(function)
     def read(*args, **kwargs):
-        reads = _session_reads()
-        if reads is None:
-            return shared(*args, **kwargs)
-        key = (name, args, tuple(sorted(kwargs.items())))
+        key = (args, tuple(sorted(kwargs.items())))
         try:
-            return reads[key]
-        except KeyError:
-            pass
-        except TypeError:  # an argument that cannot be a key: the shared cache alone
-            return shared(*args, **kwargs)
-        value = reads[key] = shared(*args, **kwargs)
-        if len(reads) > KEPT_PER_SESSION:
-            del reads[next(iter(reads))]
-        return value
+            hash(key)
+        except TypeError:  # an argument that cannot be a key: read it again
+            return function(*args, **kwargs)
+        with _kept_lock:
+            generation, values = _generation, _kept_values.setdefault(name, OrderedDict())
+            if key in values:
+                values.move_to_end(key)
+                return values[key]
+            computing = _computing.setdefault((name, key), threading.Lock())
+        with computing:  # two sessions asking for the same value: the second waits for the first
+            with _kept_lock:
+                if generation == _generation and key in values:
+                    return values[key]
+            value = function(*args, **kwargs)
+            with _kept_lock:
+                if generation == _generation:  # not kept when a write came in the meantime
+                    values[key] = value
+                    while len(values) > KEPT_PER_READER:
+                        values.popitem(last=False)
+                    _computing.pop((name, key), None)
+            return value
 
-    read.clear = shared.clear
     return read
 
 
