@@ -141,7 +141,6 @@ from __future__ import annotations
 
 import contextlib
 import csv
-import gc
 import gettext
 import io
 import json
@@ -169,6 +168,7 @@ from kam_core.accounts import (
 )
 from kam_core.countries import COUNTRY_CODES, country_name
 from kam_core.errors import ConflictError
+from kam_core.memory import release_free_memory, without_gc_pauses
 from kam_core.import_synonyms import SYNONYMS, fold_header
 from kam_core.models import BUYING_ROLES, Account, AccountYear, Kam, RevenueLine, Stakeholder, utcnow
 from kam_core.records import assign_changed
@@ -304,29 +304,12 @@ _ALLOWED_CONTROLS = {"\t", "\n", "\r", "\f", "\x1a"}
 csv.field_size_limit(max(csv.field_size_limit(), 16 * 1024 * 1024))
 
 
-@contextlib.contextmanager
-def _without_gc_pauses():
-    """The cyclic garbage collector paused while a file is read or imported: a large file makes
-    hundreds of thousands of small objects (rows, cells, keys) and no reference cycles, and each
-    collection would walk them all again (a third of a 100,000-row import's time). Reference
-    counting still frees everything; the collector is turned back on as it was found. The switch
-    is the process's: while an import runs (seconds), other sessions' reference cycles wait too,
-    and two imports at once leave it on as soon as the first one ends (never off for good)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def read_table(data: bytes, filename: str) -> RawTable:
     """The table a CSV or XLSX file holds; ImportFileError when it holds none."""
     if not data or data.isspace():  # nothing but blanks (as data.strip(), without copying the file)
         raise ImportFileError("empty_file")
     suffix = Path(filename or "").suffix.lower()
-    with _without_gc_pauses():
+    with without_gc_pauses():
         if data.startswith(_ZIP_MAGIC) or suffix in (".xlsx", ".xlsm"):
             return _read_xlsx(data)
         if data.startswith(_OLE_MAGIC) or suffix == ".xls":
@@ -2270,7 +2253,7 @@ def preview_import(session: Session, table: RawTable, kind: str, mapping: Mappin
                    default_kind: str | None = None) -> ImportPreview:
     """Every row as it would be stored and its problems; nothing is written. ImportFileError
     (bad_mapping, missing_required) when the mapping cannot be used."""
-    with session.no_autoflush, _without_gc_pauses():
+    with session.no_autoflush, without_gc_pauses():
         return _plan(session, table, kind, mapping, today, _Progress(None, 0, 0, 0), default_kind).preview()
 
 
@@ -2342,7 +2325,7 @@ def run_import(engine: Engine, table: RawTable, kind: str, mapping: Mapping[str,
     copy = None
     early = _EarlyBackup(engine if backup else None)  # copied while the rows are planned
     try:
-        with _without_gc_pauses(), db.session_scope(engine) as session:
+        with without_gc_pauses(), db.session_scope(engine) as session:
             with session.no_autoflush:
                 plan = _plan(session, table, kind, mapping, today, _Progress(progress, 0.0, 0.5, len(table.rows)),
                              default_kind, shown=False)
@@ -2366,6 +2349,7 @@ def run_import(engine: Engine, table: RawTable, kind: str, mapping: Mapping[str,
     finally:
         if copy is None:
             early.discard()  # nothing to write (or no import): no copy either
+        release_free_memory()  # what the file's rows held goes back to the system
     if progress is not None:
         progress(1.0)
     return ImportResult(kind=kind, read=len(plan.rows), created=written["created"], updated=written["updated"],
