@@ -21,6 +21,7 @@ test: $(DEV_STAMP) chromium postgresql
 	@mkdir -p tests/.logs; \
 	KAM_TEST_BACKEND=postgres $(BIN)/python -m pytest tests/unit tests/pages > tests/.logs/postgres.log 2>&1 & \
 	postgres=$$!; status=0; \
+	trap 'kill $$postgres 2>/dev/null; exit 130' INT TERM; \
 	echo "--- SQLite: unit, page and browser tests (the PostgreSQL pass runs meanwhile) ---"; \
 	$(BIN)/python -m pytest tests || status=$$?; \
 	wait $$postgres || status=$$?; \
@@ -28,7 +29,7 @@ test: $(DEV_STAMP) chromium postgresql
 	cat tests/.logs/postgres.log; \
 	exit $$status
 
-## make bench: performance benchmark at 200, 2,000 and 10,000 accounts (about 10 min); writes
+## make bench: performance benchmark at 200, 2,000 and 10,000 accounts (about two minutes); writes
 ## bench/results/latest.json and prints each figure against the budget (bench/README.md)
 bench: $(DEV_STAMP)
 	$(BIN)/python -m bench.run

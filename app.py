@@ -3,7 +3,6 @@
 import streamlit as st
 
 from kam_core.errors import PermissionDenied
-from kam_core.memory import freeze_long_lived
 from kam_core.ui import auth, frame, state
 from kam_core.ui.saving import denied_message
 from kam_core.ui.i18n import t
@@ -57,4 +56,3 @@ try:
     navigation.run()
 except PermissionDenied as denied:  # a write the role does not allow, from a control that did not say so
     st.error(denied_message(denied), icon=":material/lock:")
-freeze_long_lived()  # once per process: the modules loaded by now are out of the collector's way

@@ -645,6 +645,9 @@ def main(argv: list[str] | None = None) -> int:
     from kam_core.memory import limit_malloc_arenas
 
     limit_malloc_arenas()  # as the app's server does (kam_core.ui.serve), before AppTest's threads start
+    from kam_core.ui.serve import preload
+
+    preload()  # as the server does before its first session: the app's modules, frozen out of the collector's way
     parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default=",".join(str(s) for s in DEFAULT_SIZES),
                         help="portfolio sizes in accounts, comma separated (default: %(default)s)")

@@ -80,12 +80,13 @@ _frozen = {"done": False}
 
 
 def freeze_long_lived() -> bool:
-    """Once per process, after the first run of the app: every object alive then (the modules of
-    Streamlit, pandas, SQLAlchemy and the app, about 200,000 objects) is moved out of the cyclic
-    collector's reach for good, so its full passes stop walking them again and again -- they cost
-    more the more the process held, and made a read at 10,000 accounts slower than in proportion
-    (800 -> 650 ms for the account table). What the first session holds then stays for the life of
-    the process (a few MB, once). True the first time."""
+    """Once per process, before the server takes its first session (``kam_core.ui.serve.preload``):
+    every object alive then -- the modules of Streamlit, pandas, SQLAlchemy, Altair and the app,
+    about 200,000 objects that live as long as the process -- is moved out of the cyclic collector's
+    reach, so its full passes stop walking them again and again. Those passes cost more the more
+    the process held, and made a read at 10,000 accounts slower than in proportion (800 -> 650 ms
+    for the account table). Nothing of a session exists yet, so nothing that will die is frozen.
+    True the first time."""
     with _pauses_lock:
         if _frozen["done"]:
             return False

@@ -8,6 +8,7 @@ write (``readers.clear``) makes every remembered value stale.
 
 from __future__ import annotations
 
+import weakref
 from typing import Callable, Hashable, TypeVar
 
 import streamlit as st
@@ -22,17 +23,31 @@ T = TypeVar("T")
 PREFIX = "_remembered_"
 
 
-def remember(name: str, inputs: Hashable, build: Callable[[], T]) -> T:
+def remember(name: str, inputs: Hashable, build: Callable[[], T], source: object = None) -> T:
     """``build()``, or what it returned on an earlier run of this session for equal ``inputs``
     and no write since. ``inputs`` must name everything the value depends on besides the data
-    (the language, the selected account, the options chosen ...)."""
+    (the language, the selected account, the options chosen ...).
+
+    ``source``: the value read earlier in the run that ``build`` derives from (a reader's frame).
+    What was built is given back only for that very object: a write between the page's read and
+    this call (another session's) would otherwise file a value built from the old data under the
+    new state of the data, and show it until the next write."""
     key = (readers.generation(), database_url(), today(), inputs)  # like every cached read: per base and day
     slot = st.session_state.get(PREFIX + name)
-    if slot is not None and slot[0] == key:
+    if slot is not None and slot[0] == key and slot[2]() is source:
         return slot[1]
     value = build()
-    st.session_state[PREFIX + name] = (key, value)
+    st.session_state[PREFIX + name] = (key, value, _reference(source))
     return value
+
+
+def _reference(source: object) -> Callable[[], object]:
+    """A weak reference where the object takes one (a frame), so a remembered value does not keep
+    old data alive; a strong one otherwise (a tuple of frames)."""
+    try:
+        return weakref.ref(source)
+    except TypeError:
+        return lambda: source
 
 
 def draw_chart(name: str, inputs: Hashable, build: Callable[[], object], **kwargs):

@@ -96,9 +96,29 @@ def _mapping(section: str, spec: sections.SectionSpec, refs: dict[str, dict[int,
             if (labels := _labels_for(section, column, refs)) or column.kind == "ref"}
 
 
-def edit_switch(section: str, account_id: int, where=st) -> bool:
-    """The Edit switch of a canvas section: True while it is on (the section's tables are editable)."""
-    return where.toggle(t("canvas.edit"), key=f"edit_{section}_{account_id}", help=t("canvas.edit_help"))
+def edit_switch(section: str, account_id: int, where=st, tables: tuple[str, ...] = ()) -> bool:
+    """The Edit switch of a canvas section: True while it is on (the section's ``tables`` are
+    editable). It does not switch off while one of those tables holds changes not saved: what was
+    typed would be lost with the table; the section says so instead."""
+    key = f"edit_{section}_{account_id}"
+    editing = where.toggle(t("canvas.edit"), key=key, help=t("canvas.edit_help"), on_change=_keep_unsaved_open,
+                           args=(key, account_id, tables))
+    if st.session_state.pop(f"unsaved_{key}", False):
+        st.warning(t("canvas.unsaved"), icon=":material/edit_note:")
+    return editing
+
+
+def _keep_unsaved_open(key: str, account_id: int, tables: tuple[str, ...]) -> None:
+    if not st.session_state[key] and any(unsaved_rows(table, account_id) for table in tables):
+        st.session_state[key] = True
+        st.session_state[f"unsaved_{key}"] = True
+
+
+def unsaved_rows(section: str, account_id: int) -> bool:
+    """Whether the section's table holds rows changed, added or deleted and not saved."""
+    generation = st.session_state.get(f"generation_{section}_{account_id}", 0)
+    changes = st.session_state.get(f"editor_{section}_{account_id}_{generation}") or {}
+    return any(changes.get(kind) for kind in ("edited_rows", "added_rows", "deleted_rows"))
 
 
 def section_table(section: str, account_id: int, columns: tuple[str, ...] | None = None) -> None:
@@ -151,7 +171,8 @@ def section_editor(section: str, account_id: int, *, height: int | str = "auto")
     generation_key = f"generation_{section}_{account_id}"
     generation = st.session_state.setdefault(generation_key, 0)
     columns = [column.name for column in spec.columns]
-    shown = remember(f"section_shown_{section}_{account_id}", language(), lambda: _to_labels(frame, mapping))
+    shown = remember(f"section_shown_{section}_{account_id}", language(), lambda: _to_labels(frame, mapping),
+                     source=frame)
     edited = st.data_editor(
         shown, key=f"editor_{section}_{account_id}_{generation}", num_rows="dynamic",
         hide_index=True, width="stretch", height=height, column_order=columns,

@@ -9,19 +9,33 @@ routes only with ``st.navigation``, so the flag is set before the server starts.
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 import sys
 from pathlib import Path
 
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.web import cli
 
-from kam_core.memory import limit_malloc_arenas
+import kam_core
+from kam_core.memory import freeze_long_lived, limit_malloc_arenas
 
 APP = Path(__file__).resolve().parents[2] / "app.py"
 
 
+def preload() -> None:
+    """Imports every module of the app (and so the libraries they use: Altair, python-pptx, openpyxl
+    ...) before the first session, then freezes what lives for good out of the garbage collector's
+    way (``kam_core.memory.freeze_long_lived``)."""
+    for module in pkgutil.walk_packages(kam_core.__path__, prefix="kam_core."):
+        if module.name != __name__:
+            importlib.import_module(module.name)
+    freeze_long_lived()
+
+
 def main(argv: list[str]) -> None:
     limit_malloc_arenas()  # before the server's threads start
+    preload()
     PagesManager.uses_pages_directory = False
     cli.main(args=["run", str(APP), *argv], prog_name="streamlit")
 

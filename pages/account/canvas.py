@@ -17,6 +17,10 @@ from kam_core.ui.memo import draw_chart, remember
 from kam_core.white_space import white_space_chart, white_space_totals
 from kam_core.text import md
 
+# The editable tables under each heading (the customer's texts and the ambition are forms).
+TABLES = {"key_figures": ("years",), "priorities": ("priorities",), "value_proposition": ("value_propositions",),
+          "swot": ("swot",), "competitors": ("competitors",), "buying_centre": ("stakeholders",),
+          "white_space": ("units", "white_space"), "objectives": ("objectives",), "actions": ("actions",)}
 STAKEHOLDER_COLUMNS = ("name", "role", "influence", "attitude", "relationship", "owner", "last_contact")
 
 def anchor(section: str) -> str:
@@ -46,7 +50,7 @@ def section_title(section: str, account_id: int) -> bool:
     """The section's heading with its Edit switch: True while the section is open for editing."""
     row = st.container(horizontal=True, vertical_alignment="bottom")
     row.subheader(t(f"section.{section}"), anchor=anchor(section))
-    return edit_switch(section, account_id, row)
+    return edit_switch(section, account_id, row, TABLES.get(section, ()))
 
 
 def table_or_editor(section: str, account_id: int, editing: bool, columns: tuple[str, ...] | None = None) -> None:
@@ -146,7 +150,7 @@ def position(account_id: int) -> None:
         items = swot[swot["kind"] == kind]["text"].tolist()
         with grid[index % 2].container(border=True):
             st.markdown(f"**{label('swot', kind)}**")
-            st.markdown("\n".join(f"- {item}" for item in items) or t("canvas.empty"))
+            st.markdown("\n".join(f"- {md(item)}" for item in items) or t("canvas.empty"))
     if editing:
         section_editor("swot", account_id)
     table_or_editor("competitors", account_id, section_title("competitors", account_id))
@@ -165,7 +169,8 @@ def buying_centre(account_id: int) -> None:
         draw_chart("influence_attitude", (account_id, today()),
                    lambda: influence_attitude_chart(people, labels=labels, today=today()), width="stretch")
         st.graphviz_chart(remember("org_chart", (account_id, language(), today()),
-                                   lambda: org_chart_dot(people, labels=labels, today=today())), width="stretch")
+                                   lambda: org_chart_dot(people, labels=labels, today=today()), source=people),
+                          width="stretch")
     table_or_editor("stakeholders", account_id, editing, STAKEHOLDER_COLUMNS)
 
 
@@ -182,7 +187,7 @@ def buying_centre_labels() -> dict[str, str]:
 def white_space(account_id: int, currency: str) -> None:
     editing = section_title("white_space", account_id)
     cells = readers.white_space_cells(account_id)
-    totals = remember("white_space_totals", account_id, lambda: white_space_totals(cells))
+    totals = remember("white_space_totals", account_id, lambda: white_space_totals(cells), source=cells)
     lang = language()
     columns = st.columns(3)
     columns[0].metric(t("canvas.open_white_space"), fmt.money(totals.open_value, currency, lang), border=True,

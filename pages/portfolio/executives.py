@@ -81,7 +81,8 @@ def cadence_grid(grid) -> None:
                                     selection_mode="multi", key="cadence_filter",
                                     format_func=lambda code: t(f"enum.cadence.{code}"))
     chosen = tuple(statuses or CADENCE_COLOURS)
-    table, accounts, rows_key = remember("cadence_table", (language(), chosen), lambda: cadence_table(grid, chosen))
+    table, accounts, rows_key = remember("cadence_table", (language(), chosen), lambda: cadence_table(grid, chosen),
+                                         source=grid)
     if not accounts:
         st.caption(t("executives.no_pairings"))
         return
@@ -101,7 +102,7 @@ def cadence_grid(grid) -> None:
     rows = picked.selection.rows if picked else []
     if rows and rows[0] < len(accounts):
         account_id, account = accounts[rows[0]]
-        if st.button(t("executives.open_plan", name=account), key="cadence_open", type="primary",
+        if st.button(t("executives.open_plan", name=md(account)), key="cadence_open", type="primary",
                      icon=":material/open_in_new:"):
             state.request_account(account_id)
             st.switch_page(EXECUTIVE_PLAN)

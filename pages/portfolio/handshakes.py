@@ -10,6 +10,7 @@ from kam_core.models import HANDSHAKE_STAGES
 from kam_core.ui import readers, state
 from kam_core.ui.i18n import label, labels, language, t
 from kam_core.ui.memo import remember
+from kam_core.text import md
 
 HANDSHAKE_PAGE = "pages/account/handshake.py"
 NO_HANDSHAKE = "none"
@@ -28,7 +29,7 @@ def counts(board, overdue) -> dict[str, int]:
 def header(board, overdue) -> None:
     st.title(t("page.handshakes"))
     st.caption(t("handshakes.caption"))
-    count = remember("handshake_counts", None, lambda: counts(board, overdue))
+    count = remember("handshake_counts", None, lambda: counts(board, overdue), source=board)
     agreed, total = count["agreed"], count["total"]
     columns = st.columns(4)
     columns[0].metric(t("home.handshake_coverage"), fmt.ratio(agreed / total if total else None, language()),
@@ -57,7 +58,7 @@ def lanes(board) -> list[tuple[str, int, list]]:
 
 
 def lanes_of(board) -> list[tuple[str, int, list]]:
-    return remember("handshake_lanes", None, lambda: lanes(board))
+    return remember("handshake_lanes", None, lambda: lanes(board), source=board)
 
 
 def stage_board(board) -> None:
@@ -71,7 +72,7 @@ def stage_board(board) -> None:
                         f"({total})")
         for row in rows:
             with column.container(border=True):
-                open_handshake(int(row.account_id), row.name, f"board_{row.account_id}")
+                open_handshake(int(row.account_id), md(row.name), f"board_{row.account_id}")
                 if lane != NO_HANDSHAKE:
                     badge = f" :red-badge[{t('handshakes.stuck_badge')}]" if row.stuck else ""
                     st.caption(t("handshakes.days_in_stage", days=int(row.days_in_stage)) + badge)
@@ -86,7 +87,7 @@ def every_handshake(board) -> None:
     crowded = any(total > CARDS_PER_LANE for _, total, _ in lanes_of(board))
     with st.expander(t("handshakes.all", count=len(board)), expanded=bool(crowded)):  # open when a lane is cut
         st.caption(t("handshakes.all_help"))
-        shown, rows_key = remember("handshake_table", language(), lambda: handshake_table(board))
+        shown, rows_key = remember("handshake_table", language(), lambda: handshake_table(board), source=board)
         # the key follows the rows: a ticked row never points at another account after a save changes the board
         picked = st.dataframe(shown, hide_index=True, width="stretch", on_select="rerun",
                               key=f"handshakes_table_{rows_key}",
@@ -102,7 +103,7 @@ def every_handshake(board) -> None:
         rows = picked.selection.rows if picked else []
         if rows and rows[0] < len(board):
             row = board.iloc[rows[0]]
-            open_handshake(int(row["account_id"]), t("handshakes.open", name=row["name"]), "table_open", "primary")
+            open_handshake(int(row["account_id"]), t("handshakes.open", name=md(row["name"])), "table_open", "primary")
 
 
 def handshake_table(board) -> tuple[pd.DataFrame, int]:
@@ -121,7 +122,7 @@ def late_commitments(overdue) -> None:
     if overdue.empty:
         st.success(t("handshakes.nothing_overdue"))
         return
-    st.dataframe(remember("late_commitments", language(), lambda: late_table(overdue)), hide_index=True,
+    st.dataframe(remember("late_commitments", language(), lambda: late_table(overdue), source=overdue), hide_index=True,
                  width="stretch")
 
 
@@ -138,7 +139,7 @@ def late_table(overdue) -> pd.DataFrame:
 
 def reviews_due(board) -> None:
     st.subheader(t("handshakes.reviews_due"))
-    total, first = remember("reviews_due", None, lambda: next_reviews(board))
+    total, first = remember("reviews_due", None, lambda: next_reviews(board), source=board)
     if not total:
         st.caption(t("handshakes.no_reviews_due"))
         return
@@ -147,7 +148,7 @@ def reviews_due(board) -> None:
         left, right = st.columns([1, 3], vertical_alignment="center")
         left.markdown(f"**{fmt.day(row.next_review_on, lang)}**")
         with right:
-            open_handshake(int(row.account_id), row.name, f"review_{row.account_id}")
+            open_handshake(int(row.account_id), md(row.name), f"review_{row.account_id}")
     if total > REVIEWS_LISTED:
         st.caption(t("handshakes.reviews_more", count=total - REVIEWS_LISTED))
 

@@ -47,7 +47,8 @@ def filters(table) -> AccountFilter:
         search = row[0].text_input(t("accounts.search"), placeholder=t("accounts.search_placeholder"),
                                    key="matrix_search")
         options = remember("matrix_filter_options", None, lambda: {
-            column: sorted(table[column].dropna().unique()) for column in ("sector", "country", "kam", "group")})
+            column: sorted(table[column].dropna().unique()) for column in ("sector", "country", "kam", "group")},
+            source=table)
         sectors = row[1].multiselect(t("column.sector"), options["sector"], key="matrix_sectors")
         countries = row[2].multiselect(t("column.country"), options["country"], key="matrix_countries")
         kams = row[3].multiselect(t("column.kam"), options["kam"], key="matrix_kams")
@@ -59,7 +60,7 @@ def filters(table) -> AccountFilter:
 
 def capacity_notice(table, settings) -> None:
     capacity = remember("matrix_capacity", None, lambda: strategic_capacity(
-        table, settings.strategic_capacity, readers.active_kam_count(), settings.accounts_per_kam))
+        table, settings.strategic_capacity, readers.active_kam_count(), settings.accounts_per_kam), source=table)
     text = t("matrix.capacity", strategic=capacity.strategic, programme=capacity.programme_capacity,
              kams=capacity.kams, per_kam=capacity.accounts_per_kam, kam_capacity=capacity.kam_capacity)
     if capacity.over_by:
@@ -91,7 +92,8 @@ def chart(points, settings, shown: tuple, size_by, colour_by):
 def summary(points, currency: str, shown: tuple) -> None:
     st.subheader(t("matrix.summary"))
     lang = language()
-    for row in remember("matrix_summary", shown, lambda: list(quadrant_summary(points).itertuples())):
+    for row in remember("matrix_summary", shown, lambda: list(quadrant_summary(points).itertuples()),
+                           source=points):
         if row.quadrant == "unscored" and not row.accounts:
             continue
         with st.container(border=True):
@@ -106,7 +108,7 @@ def summary(points, currency: str, shown: tuple) -> None:
 
 
 def incomplete(points, shown: tuple) -> None:
-    missing = remember("matrix_incomplete", shown, lambda: incomplete_accounts(points))
+    missing = remember("matrix_incomplete", shown, lambda: incomplete_accounts(points), source=points)
     if missing.empty:
         return
     names = ", ".join(f"{md(row.name)} ({t('matrix.missing', count=row.missing)})" for row in missing.itertuples())
@@ -117,10 +119,10 @@ def incomplete(points, shown: tuple) -> None:
 def moved(points, compare, shown: tuple) -> None:
     if compare is None:
         return
-    changes = remember("matrix_moved", shown, lambda: movements(points))
+    changes = remember("matrix_moved", shown, lambda: movements(points), source=points)
     if changes.empty:
         return
-    lines = [f"- **{row.name}**: {quadrant_name(row.prev_quadrant)} → {quadrant_name(row.quadrant)}"
+    lines = [f"- **{md(row.name)}**: {quadrant_name(row.prev_quadrant)} → {quadrant_name(row.quadrant)}"
              for row in changes.itertuples()]
     st.markdown(t("matrix.moved", period=compare) + "\n" + "\n".join(lines))
 
@@ -136,7 +138,8 @@ def account_list(points, compare, shown: tuple):
                     "delta_strength": t("matrix.delta_strength")}
     columns |= {"revenue": t("column.revenue"), "share_of_wallet_pct": t("column.share_of_wallet"),
                 "kam": t("column.kam"), "sector": t("column.sector")}
-    table, arrow = remember("matrix_list", (shown, language()), lambda: list_table(points, columns, compare))
+    table, arrow = remember("matrix_list", (shown, language()), lambda: list_table(points, columns, compare),
+                            source=points)
     st.dataframe(arrow, hide_index=True, width="stretch", column_config={
         columns["attractiveness"]: st.column_config.NumberColumn(format="%.1f"),
         columns["strength"]: st.column_config.NumberColumn(format="%.1f"),
@@ -177,7 +180,8 @@ header(settings)
 period, compare, size_by, colour_by = choices(settings)
 everything = remember("matrix_all", (period, compare), lambda: readers.matrix(period, compare))  # not unpickled per click
 chosen = filters(everything)
-points = remember("matrix_points", (period, compare, chosen), lambda: filter_accounts(everything, chosen))
+points = remember("matrix_points", (period, compare, chosen), lambda: filter_accounts(everything, chosen),
+                  source=everything)
 capacity_notice(everything, settings)
 left, right = st.columns([3, 1], gap="large")
 with left:

@@ -14,7 +14,10 @@ from kam_core.text import md, md_params
 
 NOT_SCORED = "–"
 HALF_STEPS = [step / 2 for step in range(0, 21)]
+TABS = ("workshop", "grid")
 TAB_KEY = "scoring_tab"
+OPEN_TAB_KEY = "scoring_open_tab"
+GRID_PENDING_KEY = "grid_pending"
 
 
 def slider_steps(current: float | None) -> list:
@@ -176,22 +179,43 @@ def score_grid(period: str) -> None:
     generation = st.session_state.setdefault("grid_generation", 0)
     edited = grid.edit_score_sheet(sheet, criteria, t("column.account"), key=f"grid_{period}_{axis}_{generation}")
     edits = scoring.sheet_edits(sheet, edited, readers.score_versions(period, axis))
+    st.session_state[GRID_PENDING_KEY] = len(edits)
+    if st.session_state.pop("grid_unsaved", False) and edits:
+        st.warning(t("scoring.unsaved", count=len(edits)), icon=":material/edit_note:")
     st.caption(t("scoring.pending", count=len(edits)))
     if st.button(t("scoring.save_grid", count=len(edits)), type="primary", disabled=not edits, key="save_grid",
                  icon=":material/save:") and save(period, edits, "grid"):
         st.session_state["grid_generation"] = generation + 1
+        st.session_state[GRID_PENDING_KEY] = 0
         st.session_state["grid_saved"] = (len(edits), None, None)
         st.rerun()
     report_last_save("grid")
 
 
+def scoring_tabs() -> dict:
+    """The two tabs; only the open one runs (a rerun at each switch): the grid of every account is
+    not built while the room scores one account, nor the twelve sliders while the grid is open. The
+    open tab is kept by its code, so it stays open when the language changes."""
+    labels = {code: t(f"scoring.tab_{code}") for code in TABS}
+    tabs = dict(zip(TABS, st.tabs(list(labels.values()), key=TAB_KEY, on_change=tab_changed, args=(labels,),
+                                  default=labels[st.session_state.get(OPEN_TAB_KEY, TABS[0])])))
+    st.session_state[OPEN_TAB_KEY] = next((code for code, tab in tabs.items() if tab.open), TABS[0])
+    return tabs
+
+
+def tab_changed(labels: dict) -> None:
+    """Leaving the grid with scores typed and not saved would lose them: the grid stays open and says so."""
+    chosen = next((code for code, text in labels.items() if text == st.session_state[TAB_KEY]), TABS[0])
+    if chosen != "grid" and st.session_state.get(GRID_PENDING_KEY):
+        st.session_state[TAB_KEY] = labels["grid"]
+        st.session_state["grid_unsaved"] = True
+
+
 period = header()
-# Only the open tab runs (a rerun at each switch): the grid of every account is not built while the
-# room scores one account, nor the twelve sliders while the grid is open.
-workshop_tab, grid_tab = st.tabs([t("scoring.tab_workshop"), t("scoring.tab_grid")], key=TAB_KEY, on_change="rerun")
-if workshop_tab.open:
-    with workshop_tab:
+tabs = scoring_tabs()
+if tabs["workshop"].open:
+    with tabs["workshop"]:
         workshop(state.selected_account_id(), period)
-if grid_tab.open:
-    with grid_tab:
+if tabs["grid"].open:
+    with tabs["grid"]:
         score_grid(period)

@@ -147,7 +147,9 @@ def test_a_canvas_section_switched_to_edit_shows_its_table(page: Page):
     _open(page, "/canvas")
     expect(page.locator('[data-testid="stDataFrame"]')).to_have_count(0)  # read as the room sees it
     expect(page.get_by_role("cell", name="Qualify new plants fast", exact=True)).to_be_visible()
-    page.locator('[data-testid="stCheckbox"]', has_text="Edit").nth(2).click()  # key figures, customer, priorities
+    heading = page.locator('[data-testid="stHorizontalBlock"], [data-testid="stLayoutWrapper"]').filter(
+        has=page.get_by_role("heading", name="Customer priorities")).last
+    heading.locator('[data-testid="stCheckbox"]').click()  # the section's Edit switch
     wait_idle(page)
     grid = page.locator('[data-testid="stDataFrame"]')
     expect(grid).to_have_count(1)

@@ -213,3 +213,19 @@ def test_an_empty_section_says_how_to_fill_it(demo_app, demo_url):
     assert _section(demo_url, "objectives", account_id).empty
     app = _open(demo_app, demo_url, account_id)
     assert "Nothing yet: switch on Edit to add it." in texts(app)
+
+
+def test_a_table_with_changes_not_saved_keeps_its_edit_switch_on(demo_app, demo_url):
+    account_id = _account(demo_url)
+    app = _switch_on(_open(demo_app, demo_url, account_id), "priorities", account_id)
+    app.session_state[f"editor_priorities_{account_id}_0"] = {
+        "edited_rows": {0: {"title": "Typed, not saved"}}, "added_rows": [], "deleted_rows": []}
+    app.run()
+    app.toggle(key=f"edit_priorities_{account_id}").set_value(False).run()
+    no_exception(app)
+    assert app.toggle(key=f"edit_priorities_{account_id}").value is True
+    assert "This table holds changes not saved" in texts(app)
+    assert app.session_state[f"editor_priorities_{account_id}_0"]["edited_rows"] == {0: {"title": "Typed, not saved"}}
+    _edit(app, "priorities", account_id)  # saved: the switch goes off
+    app.toggle(key=f"edit_priorities_{account_id}").set_value(False).run()
+    assert app.toggle(key=f"edit_priorities_{account_id}").value is False and not app.data_editor

@@ -101,6 +101,13 @@ def test_only_the_open_scoring_tab_runs(demo_app):
     assert not app.select_slider and "save_grid" in [button.key for button in app.button]
 
 
+def test_the_open_scoring_tab_stays_open_in_the_other_language(demo_app):
+    app = _open_grid(demo_app(SCORING))
+    app.radio(key="language").set_value("fr").run()
+    no_exception(app)
+    assert app.tabs[1].label == "Grille : plusieurs comptes" and app.tabs[1].children and not app.tabs[0].children
+
+
 def test_grid_batch_with_one_bad_cell_saves_nothing_and_names_it(demo_app, demo_url, monkeypatch):
     criteria = _criteria(demo_url, "attractiveness")
     first, second = str(criteria[0].id), str(criteria[1].id)
