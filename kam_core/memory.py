@@ -20,18 +20,23 @@ M_ARENA_MAX = -8  # glibc's mallopt parameter
 ARENAS = 2
 
 
-def limit_malloc_arenas(arenas: int = ARENAS) -> bool:
-    """Cap glibc's arenas (as MALLOC_ARENA_MAX does) before the threads start; True when applied."""
+def _glibc(function: str):
+    """glibc's ``function`` through ctypes; None elsewhere (not Linux, or musl, which lacks it)."""
     if not sys.platform.startswith("linux"):
-        return False
+        return None
     name = ctypes.util.find_library("c")
     if name is None:
-        return False
+        return None
     try:
-        mallopt = ctypes.CDLL(name).mallopt
-    except (OSError, AttributeError):  # not glibc (musl has no mallopt)
-        return False
-    return bool(mallopt(M_ARENA_MAX, arenas))
+        return getattr(ctypes.CDLL(name), function)
+    except (OSError, AttributeError):
+        return None
+
+
+def limit_malloc_arenas(arenas: int = ARENAS) -> bool:
+    """Cap glibc's arenas (as MALLOC_ARENA_MAX does) before the threads start; True when applied."""
+    mallopt = _glibc("mallopt")
+    return mallopt is not None and bool(mallopt(M_ARENA_MAX, arenas))
 
 
 _pauses = {"running": 0, "was_enabled": True}  # units of work running with the collector paused
@@ -64,16 +69,8 @@ def release_free_memory() -> bool:
     """Hands the heap's free pages back to the system (glibc's malloc_trim) after a large transient
     allocation -- an import of 100,000 lines holds well over 100 MB while it runs -- so the server's
     footprint returns to what it uses; True when done."""
-    if not sys.platform.startswith("linux"):
-        return False
-    name = ctypes.util.find_library("c")
-    if name is None:
-        return False
-    try:
-        trim = ctypes.CDLL(name).malloc_trim
-    except (OSError, AttributeError):
-        return False
-    return bool(trim(0))
+    trim = _glibc("malloc_trim")
+    return trim is not None and bool(trim(0))
 
 
 _frozen = {"done": False}
