@@ -38,8 +38,8 @@ ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "app.py"
 DEFAULT_OUT = Path(__file__).resolve().parent / "results" / "latest.json"
 DEFAULT_SIZES = (200, 2000, 10000)
-RUN_TIMEOUT_S = 900
-FIRST_RUNS = 3  # cold runs per page (caches cleared before each); first_ms is their median  # one AppTest run; a page slower than this is reported as an error
+RUN_TIMEOUT_S = 900  # one AppTest run; a page slower than this is reported as an error
+FIRST_RUNS = 5  # cold runs per page (caches cleared before each); first_ms is their median
 
 # The budget (2-core machine), see bench/README.md.
 BUDGET_SIZE = 2000  # where every page's rerun is held to the two limits below
@@ -216,7 +216,7 @@ def measure_page(page: Page, pages: list[Page], account_id: int, reruns: int, co
         check_registered(app, pages)
         app.switch_page(page.path)
         firsts, first_queries = [], []
-        for _ in range(FIRST_RUNS):  # one sample is at the mercy of the machine: the median of three
+        for _ in range(FIRST_RUNS):  # one sample is at the mercy of the machine: the median of five
             readers.clear()  # cold caches: the first run reads everything it shows
             before = counter.count
             firsts.append(_timed_run(app))
