@@ -73,11 +73,14 @@ def stage_board(board) -> None:
         for row in rows:
             with column.container(border=True):
                 open_handshake(int(row.account_id), md(row.name), f"board_{row.account_id}")
+                facts = []  # one caption a card: fewer elements, the same words
                 if lane != NO_HANDSHAKE:
                     badge = f" :red-badge[{t('handshakes.stuck_badge')}]" if row.stuck else ""
-                    st.caption(t("handshakes.days_in_stage", days=int(row.days_in_stage)) + badge)
+                    facts.append(t("handshakes.days_in_stage", days=int(row.days_in_stage)) + badge)
                 if row.review_due:
-                    st.caption(t("handshakes.review_on", date=fmt.day(row.next_review_on, lang)))
+                    facts.append(t("handshakes.review_on", date=fmt.day(row.next_review_on, lang)))
+                if facts:
+                    st.caption("  \n".join(facts))
         if total > CARDS_PER_LANE:
             column.caption(t("handshakes.more_in_lane", count=total - CARDS_PER_LANE))
 
@@ -144,11 +147,9 @@ def reviews_due(board) -> None:
         st.caption(t("handshakes.no_reviews_due"))
         return
     lang = language()
-    for row in first:
-        left, right = st.columns([1, 3], vertical_alignment="center")
-        left.markdown(f"**{fmt.day(row.next_review_on, lang)}**")
-        with right:
-            open_handshake(int(row.account_id), md(row.name), f"review_{row.account_id}")
+    for row in first:  # one button a review, its date first
+        open_handshake(int(row.account_id), f"**{fmt.day(row.next_review_on, lang)}** · {md(row.name)}",
+                       f"review_{row.account_id}")
     if total > REVIEWS_LISTED:
         st.caption(t("handshakes.reviews_more", count=total - REVIEWS_LISTED))
 
