@@ -31,7 +31,7 @@ def header(view) -> None:
     st.markdown("  →  ".join(steps))
     days = (today() - view.stage_since).days if view.stage_since else 0
     st.caption(t("handshake.people", signatory=md(view.signatory) or "–", sponsor=md(view.sponsor) or "–",
-                 kam=view.kam or "–", days=days, review=fmt.day(view.next_review_on, lang)))
+                 kam=md(view.kam) or "–", days=days, review=fmt.day(view.next_review_on, lang)))
 
 
 def write(action, success: str) -> None:
