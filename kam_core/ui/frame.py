@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from kam_core.db import database_url
-from kam_core.directory import AccountDirectory, selector_options
+from kam_core.directory import selector_options
 from kam_core.formatting import grouped
 from kam_core.i18n import LANGUAGES
 from kam_core.ui import readers, state
 from kam_core.ui.i18n import LANGUAGE_KEY, language, t
-from kam_core.ui.memo import remember
 from kam_core.ui.store import engine
 from kam_core.text import md
 
@@ -28,14 +26,8 @@ def open_store() -> None:
     engine()
 
 
-def account_directory(with_archived: bool = False) -> AccountDirectory:
-    """The programme's accounts, read once per session and state of the data (not copied at each rerun)."""
-    return remember(f"account_directory_{with_archived}", database_url(),
-                    lambda: readers.account_directory(with_archived))
-
-
 def account_selector() -> int | None:
-    directory = account_directory()
+    directory = readers.account_directory()
     if state.url_names_unknown_account(directory):
         st.sidebar.warning(t("frame.unknown_account", value=md(st.query_params.get("account"))))
     selected = state.resolve_selection(directory, directory.ids[0] if directory.ids else None)

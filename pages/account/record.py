@@ -31,7 +31,7 @@ def header(record) -> None:
             new_account_button("new_account")
     if record is None:
         st.caption(t("record.new_caption"))
-        if len(frame.account_directory()) and st.button(t("record.cancel_new"), key="cancel_new_account",
+        if len(readers.account_directory()) and st.button(t("record.cancel_new"), key="cancel_new_account",
                                                    icon=":material/close:", type="tertiary"):
             state.stop_new_account()
             st.rerun()
@@ -60,7 +60,7 @@ def _restart_form(account_id: int, generation: int) -> None:
 def group_heads(rules, typed: int | None):
     """The group heads the form offers; a large programme gets a search for them above the form (a
     form does not rerun while it is filled in)."""
-    directory = frame.account_directory()
+    directory = readers.account_directory()
     query = ""
     if len(directory) > frame.SELECTOR_LIMIT:
         query = st.text_input(t("record.find_parent"), key="record_parent_search",

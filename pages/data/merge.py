@@ -214,7 +214,7 @@ def _field_label(field: str) -> str:
     return t(f"account.field.{field}", currency=readers.programme_settings().currency)
 
 
-directory = frame.account_directory(with_archived=True)
+directory = readers.account_directory(with_archived=True)
 header()
 pairs = likely_duplicates(directory)
 keep_id, other_id = choose_accounts(directory, pairs)

@@ -178,7 +178,7 @@ def downloads(build_figure, table, period) -> None:
 settings = readers.programme_settings()
 header(settings)
 period, compare, size_by, colour_by = choices(settings)
-everything = remember("matrix_all", (period, compare), lambda: readers.matrix(period, compare))  # not unpickled per click
+everything = readers.matrix(period, compare)
 chosen = filters(everything)
 points = remember("matrix_points", (period, compare, chosen), lambda: filter_accounts(everything, chosen),
                   source=everything)

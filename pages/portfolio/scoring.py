@@ -6,7 +6,7 @@ from kam_core import formatting as fmt, scoring
 from kam_core.errors import ConflictError, PermissionDenied, ValidationError
 from kam_core.ui.saving import denied_message
 from kam_core.models import AXES
-from kam_core.ui import frame, grid, readers, state
+from kam_core.ui import grid, readers, state
 from kam_core.ui.i18n import language, t
 from kam_core.ui.labels import quadrant_name
 from kam_core.ui.store import engine
@@ -66,7 +66,7 @@ def workshop(account_id: int | None, period: str) -> None:
     if account_id is None:
         st.info(t("overview.pick_account"))
         return
-    name = frame.account_directory().names.get(account_id, "")
+    name = readers.account_directory().names.get(account_id, "")
     before = position_of(account_id, period)
     st.subheader(t("scoring.workshop_title", name=md(name), period=period))
     show_position(before)
