@@ -126,6 +126,8 @@ IGNORED_WORDS = frozenset("""
 _NON_WORD = re.compile(r"[\W_]+")
 _JOINERS = re.compile(r"[.'’]")
 _ALPHABET = {character: index for index, character in enumerate("abcdefghijklmnopqrstuvwxyz0123456789 ")}
+_BUCKET_OF_POINT = np.full(max(map(ord, _ALPHABET)) + 2, len(_ALPHABET), dtype=np.int64)  # code point -> bucket
+_BUCKET_OF_POINT[[ord(character) for character in _ALPHABET]] = list(_ALPHABET.values())
 
 
 @dataclass(frozen=True)
@@ -146,6 +148,7 @@ class NamedAccount:
     name: str
     parent_id: int | None = None
     group_name: str | None = None
+    folded: str | None = None  # the name folded (``Account.name_key``), when the store has it at hand
 
 
 def core_name(name: str) -> str:
@@ -164,8 +167,8 @@ def _core_of_folded(folded: str) -> str:
 def likely_duplicates(session: Session, minimum: float = DEFAULT_MINIMUM, limit: int = 100) -> list[DuplicatePair]:
     """Pairs of accounts (archived ones left out) that look like one customer, most similar first
     (see the module's table)."""
-    rows = session.execute(
-        select(Account.id, Account.name, Account.parent_id, Account.group_name)
+    rows = session.execute(  # name_key is fold_name(name), kept by every write: no folding 10,000 names again
+        select(Account.id, Account.name, Account.parent_id, Account.group_name, Account.name_key)
         .where(Account.status != "archived")).all()
     return find_duplicates([NamedAccount(*row) for row in rows], minimum=minimum, limit=limit)
 
@@ -213,12 +216,16 @@ def _candidate_pairs(cores: list[str]) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _letter_counts(cores: list[str]) -> np.ndarray:
-    """Per core name, how often each letter, digit, space or other character (one bucket) occurs."""
-    counts = np.zeros((len(cores), len(_ALPHABET) + 1), dtype=np.int16)
-    for row, core in enumerate(cores):
-        for character in core:
-            counts[row, _ALPHABET.get(character, len(_ALPHABET))] += 1
-    return counts
+    """Per core name, how often each letter, digit, space or other character (one bucket) occurs;
+    counted in bulk over the names' code points (a loop per character cost 60 ms at 10,000 accounts)."""
+    buckets = len(_ALPHABET) + 1
+    if not cores:
+        return np.zeros((0, buckets), dtype=np.int16)
+    points = np.frombuffer("".join(cores).encode("utf-32-le"), dtype=np.uint32)
+    codes = _BUCKET_OF_POINT[np.minimum(points, len(_BUCKET_OF_POINT) - 1)]  # past "z": the other bucket
+    rows = np.repeat(np.arange(len(cores)), [len(core) for core in cores])
+    flat = np.bincount(rows * buckets + codes, minlength=len(cores) * buckets)
+    return flat.reshape(len(cores), buckets).astype(np.int16)
 
 
 @dataclass(frozen=True)
@@ -258,7 +265,7 @@ def find_duplicates(accounts: list[NamedAccount], minimum: float = DEFAULT_MINIM
     by_core: dict[str, list[_Entry]] = defaultdict(list)
     group_names: dict[str, str] = {}
     for account in accounts:
-        folded = fold_name(account.name)
+        folded = account.folded or fold_name(account.name)
         by_core[_core_of_folded(folded)].append(_Entry(account, folded, _groups(account, group_names)))
     lowest = minimum - SAME_GROUP_SLACK
     found: list[tuple] = []

@@ -20,11 +20,12 @@ from kam_core import (
 from kam_core.account_summary import AccountSummary, account_summary
 from kam_core.clock import today
 from kam_core.db import database_url, get_engine, store_info
-from kam_core.directory import AccountDirectory, account_directory as _read_directory
+from kam_core.directory import AccountDirectory, account_directory as _read_directory, without_archived
 from kam_core.engagement import UpcomingEngagement, upcoming_engagements
 from kam_core.errors import NotFoundError
 from kam_core.matrix import StrategicCapacity, active_kams, matrix_table
 from kam_core.models import AXES
+from kam_core.memory import without_gc_pauses
 from kam_core.portfolio import Thresholds, segments
 
 _CACHE = {"show_spinner": False, "max_entries": 16}
@@ -78,7 +79,8 @@ def _kept(function):
             with _kept_lock:
                 if generation == _generation and key in values:
                     return values[key]
-            value = function(*args, **kwargs)
+            with without_gc_pauses():  # a read builds many objects and no garbage: no collection walks them
+                value = function(*args, **kwargs)
             with _kept_lock:
                 if generation == _generation:  # not kept when a write came in the meantime
                     values[key] = value
@@ -102,8 +104,10 @@ def account_table() -> pd.DataFrame:
 
 @_kept
 def _account_directory(url: str, with_archived: bool) -> AccountDirectory:
+    if not with_archived:  # the frame's selector and Duplicates and merge: one read serves both
+        return without_archived(_account_directory(url, True))
     with Session(get_engine(url)) as session:
-        return _read_directory(session, with_archived=with_archived)
+        return _read_directory(session, with_archived=True)
 
 
 def account_directory(with_archived: bool = False) -> AccountDirectory:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlmodel import Session
 
-from kam_core.directory import AccountDirectory, account_directory, selector_options
+from kam_core.directory import AccountDirectory, account_directory, selector_options, without_archived
 from kam_core.models import Account, AccountYear
 from kam_core import db
 
@@ -59,6 +59,8 @@ def test_the_directory_leaves_archived_accounts_out_and_ranks_by_the_latest_reve
     assert directory.ids == ids  # by name, archived left out
     assert directory.by_revenue == ids and gone.id not in directory and not directory.archived
     assert everyone.ids == (big.id, gone.id, small.id) and everyone.archived == {gone.id}
+    assert without_archived(everyone) == directory  # one read serves the selector and the merge page
+    assert without_archived(directory) is directory
 
 
 def test_a_long_list_of_recent_accounts_or_group_heads_never_outgrows_the_shortlist():

@@ -9,6 +9,7 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import date
 
+import numpy as np
 import pytest
 from sqlalchemy import insert, select, text
 from sqlmodel import Session, SQLModel
@@ -273,6 +274,23 @@ def test_a_full_list_keeps_the_most_similar_pairs():
     assert [(pair.first_id, pair.second_id) for pair in every] == [(4, 3), (1, 2), (6, 5)]
     assert find_duplicates(accounts, limit=1) == every[:1]
     assert find_duplicates(accounts, limit=2) == every[:2]
+
+
+def test_letters_are_counted_in_bulk_as_one_by_one():
+    cores = ["acme", "", "zz{|~ 9", "日本 ß", "a" * 150, "\U0010ffff x", "nordhavn automotive"]
+    one_by_one = np.zeros((len(cores), len(merge_module._ALPHABET) + 1), dtype=np.int16)
+    for row, core in enumerate(cores):
+        for character in core:
+            one_by_one[row, merge_module._ALPHABET.get(character, len(merge_module._ALPHABET))] += 1
+    assert (merge_module._letter_counts(cores) == one_by_one).all()
+    assert merge_module._letter_counts([]).shape == (0, len(merge_module._ALPHABET) + 1)
+
+
+def test_the_stored_folded_name_gives_the_same_pairs_as_folding_again():
+    names = ["Marlow Trading", "Marlwo Trading", "ACMÉ Corp.", "Acme Corporation", "Nordhavn Automotiv"]
+    plain = [NamedAccount(i, name) for i, name in enumerate(names, 1)]
+    folded = [NamedAccount(i, name, folded=fold_name(name)) for i, name in enumerate(names, 1)]
+    assert find_duplicates(folded) == find_duplicates(plain) and len(find_duplicates(plain)) == 2
 
 
 def test_ten_thousand_accounts_are_searched(empty_url):
