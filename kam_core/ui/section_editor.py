@@ -108,6 +108,22 @@ def edit_switch(section: str, account_id: int, where=st, tables: tuple[str, ...]
     return editing
 
 
+def editable_heading(section: str, account_id: int, title: str, *, anchor: str | None = None,
+                     tables: tuple[str, ...] = ()) -> bool:
+    """A section's heading with its Edit switch beside it: True while the section is open for editing."""
+    row = st.container(horizontal=True, vertical_alignment="bottom")
+    row.subheader(title, anchor=anchor)
+    return edit_switch(section, account_id, row, tables)
+
+
+def table_or_editor(section: str, account_id: int, editing: bool, columns: tuple[str, ...] | None = None) -> None:
+    """The section's editable table while Edit is on, else its rows as a read-only table."""
+    if editing:
+        section_editor(section, account_id)
+    else:
+        section_table(section, account_id, columns)
+
+
 def _keep_unsaved_open(key: str, account_id: int, tables: tuple[str, ...]) -> None:
     if not st.session_state[key] and any(unsaved_rows(table, account_id) for table in tables):
         st.session_state[key] = True

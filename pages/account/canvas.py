@@ -10,7 +10,7 @@ from kam_core.models import BUYING_ROLES, WHITE_SPACE_STATUSES
 from kam_core.ui import readers
 from kam_core.ui.i18n import label, language, t
 from kam_core.ui.saving import save, saved_message
-from kam_core.ui.section_editor import edit_switch, section_editor, section_table
+from kam_core.ui.section_editor import editable_heading, section_editor, section_table, table_or_editor
 from kam_core.ui.store import engine
 from kam_core.ui.widgets import RAG_COLOURS, segment_badge, selected_account_or_stop
 from kam_core.ui.memo import draw_chart, remember
@@ -48,16 +48,8 @@ def completeness(summary) -> None:
 
 def section_title(section: str, account_id: int) -> bool:
     """The section's heading with its Edit switch: True while the section is open for editing."""
-    row = st.container(horizontal=True, vertical_alignment="bottom")
-    row.subheader(t(f"section.{section}"), anchor=anchor(section))
-    return edit_switch(section, account_id, row, TABLES.get(section, ()))
-
-
-def table_or_editor(section: str, account_id: int, editing: bool, columns: tuple[str, ...] | None = None) -> None:
-    if editing:
-        section_editor(section, account_id)
-    else:
-        section_table(section, account_id, columns)
+    return editable_heading(section, account_id, t(f"section.{section}"), anchor=anchor(section),
+                            tables=TABLES.get(section, ()))
 
 
 def key_figures(summary, account_id: int, currency: str) -> None:

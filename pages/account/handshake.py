@@ -10,10 +10,10 @@ from kam_core.models import HANDSHAKE_STAGES
 from kam_core.ui import readers, state
 from kam_core.ui.i18n import label, language, t
 from kam_core.ui.saving import save, saved_message
-from kam_core.ui.section_editor import section_editor
+from kam_core.ui.section_editor import editable_heading, table_or_editor
 from kam_core.ui.store import engine
 from kam_core.ui.widgets import rag_badge
-from kam_core.ui.memo import draw_chart
+from kam_core.ui.memo import draw_chart, remember
 from kam_core.text import md
 
 
@@ -90,10 +90,12 @@ def details(view) -> None:
 
 
 def objectives(view, history) -> None:
-    st.subheader(t("handshake.objectives"))
+    """Read as a table in a review; the Edit switch opens it for changes."""
+    editing = editable_heading("joint_objectives", view.account_id, t("handshake.objectives"),
+                               tables=("joint_objectives",))
     if not history.empty and history["value"].notna().any():
         draw_chart("kpi_chart", view.account_id, lambda: kpi_chart(history, labels=kpi_labels()), width="stretch")
-    section_editor("joint_objectives", view.account_id)
+    table_or_editor("joint_objectives", view.account_id, editing)
 
 
 def kpi_labels() -> dict[str, str]:
@@ -101,14 +103,19 @@ def kpi_labels() -> dict[str, str]:
 
 
 def commitments(view, rows) -> None:
-    st.subheader(t("handshake.commitments"))
+    editing = editable_heading("commitments", view.account_id, t("handshake.commitments"), tables=("commitments",))
+    late = remember(f"handshake_late_{view.account_id}", language(), lambda: late_commitments(rows), source=rows)
+    if late:
+        st.markdown(late)
+    table_or_editor("commitments", view.account_id, editing)
+
+
+def late_commitments(rows) -> str:
+    """The commitments overdue or due soon, most pressing first, as a Markdown list ("" when none)."""
     late = rows[rows["rag"].isin(["red", "amber"])].sort_values("due_date") if not rows.empty else rows
-    if not late.empty:
-        lang = language()
-        st.markdown("\n".join(
-            f"- {rag_badge(row.rag)} **{fmt.day(row.due_date, lang)}** · {label('follow_up', row.side)} · "
-            f"{md(row.description)} — *{md(row.owner)}*" for row in late.itertuples()))
-    section_editor("commitments", view.account_id)
+    lang = language()
+    return "\n".join(f"- {rag_badge(row.rag)} **{fmt.day(row.due_date, lang)}** · {label('follow_up', row.side)} · "
+                     f"{md(row.description)} — *{md(row.owner)}*" for row in late.itertuples())
 
 
 def review_form(view, history) -> None:
@@ -116,7 +123,8 @@ def review_form(view, history) -> None:
     if not handshake.is_agreed(view.stage):
         st.info(t("handshake.review_after_agreement"))
         return
-    objectives = history.drop_duplicates("objective_id")
+    objectives = remember(f"handshake_readings_{view.account_id}", language(), lambda: reading_labels(history),
+                          source=history)
     with st.form(f"review_{view.account_id}", border=True):
         left, right = st.columns(2)
         review_date = left.date_input(t("handshake.review_date"), value=today(), max_value=today(),
@@ -124,10 +132,8 @@ def review_form(view, history) -> None:
         next_review = right.date_input(t("handshake.next_review"), value=None, min_value=today(),
                                        key="review_next", format="YYYY-MM-DD")
         readings = {}
-        for row in objectives.itertuples():
-            readings[int(row.objective_id)] = st.text_input(
-                t("handshake.reading", objective=row.title, kpi=row.kpi, unit=row.unit,
-                  target=fmt.number(row.target, language())), key=f"reading_{row.objective_id}")
+        for objective_id, text in objectives:
+            readings[objective_id] = st.text_input(text, key=f"reading_{objective_id}")
         notes = st.text_area(t("handshake.notes"), key="review_notes", height=90, max_chars=4000)
         decisions = st.text_area(t("handshake.decisions"), key="review_decisions", height=90, max_chars=4000)
         if st.form_submit_button(t("handshake.record"), type="primary", icon=":material/event_available:"):
@@ -137,17 +143,34 @@ def review_form(view, history) -> None:
                 t("handshake.recorded"))
 
 
-def review_history(reviews) -> None:
+def reading_labels(history) -> list[tuple[int, str]]:
+    """(objective id, the label of its KPI reading's field), one per joint objective."""
+    lang = language()
+    return [(int(row.objective_id), t("handshake.reading", objective=row.title, kpi=row.kpi, unit=row.unit,
+                                       target=fmt.number(row.target, lang)))
+            for row in history.drop_duplicates("objective_id").itertuples()]
+
+
+def review_history(view, reviews) -> None:
     st.subheader(t("handshake.history"))
     if reviews.empty:
         st.caption(t("handshake.no_reviews"))
         return
+    for title, notes, decisions, next_review in remember(f"handshake_reviews_{view.account_id}", language(),
+                                                         lambda: past_reviews(reviews), source=reviews):
+        with st.expander(title):
+            st.markdown(notes)
+            st.markdown(decisions)
+            st.caption(next_review)
+
+
+def past_reviews(reviews) -> list[tuple[str, str, str, str]]:
+    """Each review's title, notes, decisions and the next review it set, as the page writes them."""
     lang = language()
-    for row in reviews.itertuples():
-        with st.expander(t("handshake.review_of", date=fmt.day(row.review_date, lang), readings=row.readings)):
-            st.markdown(f"**{t('handshake.notes')}** — {md(row.notes) or '–'}")
-            st.markdown(f"**{t('handshake.decisions')}** — {md(row.decisions) or '–'}")
-            st.caption(t("handshake.next_review_was", date=fmt.day(row.next_review_on, lang)))
+    return [(t("handshake.review_of", date=fmt.day(row.review_date, lang), readings=row.readings),
+             f"**{t('handshake.notes')}** — {md(row.notes) or '–'}",
+             f"**{t('handshake.decisions')}** — {md(row.decisions) or '–'}",
+             t("handshake.next_review_was", date=fmt.day(row.next_review_on, lang))) for row in reviews.itertuples()]
 
 
 account_id = state.selected_account_id()
@@ -167,4 +190,4 @@ objectives(view, history)
 commitments(view, commitment_rows)
 stage_move(view, history["objective_id"].nunique())
 review_form(view, history)
-review_history(reviews)
+review_history(view, reviews)

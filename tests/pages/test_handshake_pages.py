@@ -7,8 +7,9 @@ from sqlmodel import Session, select
 
 from kam_core import db
 from kam_core.handshake import read_handshake
-from kam_core.models import Account, Handshake, HandshakeReview, KpiReading, Stakeholder
-from kam_core.text import fold_name
+from kam_core.models import (Account, Commitment, Handshake, HandshakeReview, JointObjective, KpiReading,
+                             Stakeholder)
+from kam_core.text import fold_name, md
 from tests.conftest import TODAY
 from tests.pages.conftest import no_exception, texts
 
@@ -60,6 +61,8 @@ def test_moving_a_handshake_through_its_stages(demo_app, demo_url):
     app.selectbox(key=f"signatory_{account_id}").set_value(signatory)
     next(b for b in app.button if "details_" in str(b.key)).click().run()
     no_exception(app)
+    assert "Nothing yet: switch on Edit to add it." in texts(app) and not app.data_editor
+    app.toggle(key=f"edit_joint_objectives_{account_id}").set_value(True).run()
     app.session_state[f"editor_joint_objectives_{account_id}_0"] = {
         "edited_rows": {}, "deleted_rows": [],
         "added_rows": [{"title": "Cut energy per part", "kpi": "Energy per part", "unit": "kWh", "baseline": 400,
@@ -75,6 +78,38 @@ def test_moving_a_handshake_through_its_stages(demo_app, demo_url):
     view = _view(demo_url, account_id)
     assert view.stage == "presented"
     assert [step.stage for step in view.history][-2:] == ["agreed", "presented"]
+
+
+def test_objectives_and_commitments_read_as_tables_until_edit_is_switched_on(demo_app, demo_url):
+    account_id = _with_handshake(demo_url)
+    app = demo_app(HANDSHAKE, account=str(account_id))
+    no_exception(app)
+    assert not app.data_editor
+    objectives = next(block.value for block in app.markdown if "| Joint objective | KPI |" in block.value)
+    commitments = next(block.value for block in app.markdown if "| Side | Commitment |" in block.value)
+    with Session(db.get_engine(demo_url)) as session:
+        handshake_id = session.exec(select(Handshake.id).where(Handshake.account_id == account_id)).one()
+        titles = session.exec(select(JointObjective.title).where(JointObjective.handshake_id == handshake_id)).all()
+        promised = session.exec(select(Commitment.description).where(Commitment.handshake_id == handshake_id)).all()
+    assert titles and all(md(title) in objectives for title in titles)
+    assert promised and all(md(text) in commitments for text in promised)
+    app.toggle(key=f"edit_commitments_{account_id}").set_value(True).run()
+    no_exception(app)
+    assert len(app.data_editor) == 1  # the commitments' table only
+    app.session_state[f"editor_commitments_{account_id}_0"] = {
+        "edited_rows": {0: {"owner": "Typed, not saved"}}, "added_rows": [], "deleted_rows": []}
+    app.run()
+    app.toggle(key=f"edit_commitments_{account_id}").set_value(False).run()  # unsaved: it stays open
+    assert app.toggle(key=f"edit_commitments_{account_id}").value is True
+    assert "This table holds changes not saved" in texts(app)
+
+
+def _with_handshake(url: str) -> int:
+    """A demo account whose handshake has joint objectives and commitments."""
+    with Session(db.get_engine(url)) as session:
+        return session.exec(select(Handshake.account_id).join(JointObjective, JointObjective.handshake_id == Handshake.id)
+                            .join(Commitment, Commitment.handshake_id == Handshake.id)
+                            .order_by(Handshake.account_id)).first()
 
 
 def _signatories(url: str, account_id: int) -> list[int]:
