@@ -276,6 +276,13 @@ def test_a_file_that_is_not_utf8_is_read_as_windows_1252():
     assert (table.encoding, table.rows) == ("cp1252", (("François Bérégovoy", "Contrôleur"),))
 
 
+def test_repeated_cells_of_a_csv_share_one_string():
+    table = read_table(b"Account Name;Stage\nNordhavn Automotive;Won\nNordhavn Automotive;Won\n", "deals.csv")
+    first, second = table.rows
+    assert first == second == ("Nordhavn Automotive", "Won")
+    assert first[0] is second[0] and first[1] is second[1]  # a 100,000-line file holds each name once
+
+
 def test_utf16_text_as_excel_saves_unicode_text():
     table = read_table("Name\tCountry\nÅsa Öberg\tSE\n".encode("utf-16"), "unicode.txt")
     assert (table.encoding, table.separator, table.rows) == ("utf-16", "\t", (("Åsa Öberg", "SE"),))
