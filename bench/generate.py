@@ -998,16 +998,27 @@ def cache_path(accounts: int, seed: int = 7, cache_dir: Path = CACHE_DIR) -> Pat
     return Path(cache_dir) / f"{accounts}-{seed}-{db.head_revision()}.db"
 
 
+def in_cache(accounts: int, seed: int = 7, cache_dir: Path = CACHE_DIR) -> tuple[Path, dict] | None:
+    """The generated file for (accounts, seed, schema head) and its info, when the cache holds one made by
+    this version of the generator; else None."""
+    path = cache_path(accounts, seed, cache_dir)
+    sidecar = path.with_suffix(".json")
+    if path.exists() and sidecar.exists():
+        info = json.loads(sidecar.read_text())
+        if info.get("generator") == _generator_digest():
+            return path, {**info, "cached": True}
+    return None
+
+
 def cached(accounts: int, seed: int = 7, cache_dir: Path = CACHE_DIR) -> tuple[Path, dict]:
     """The generated file for (accounts, seed, schema head), made when missing or made by another version of
     this generator; returns (path, info: counts, generate_s, cached)."""
+    found = in_cache(accounts, seed, cache_dir)
+    if found is not None:
+        return found
     path = cache_path(accounts, seed, cache_dir)
     sidecar = path.with_suffix(".json")
     digest = _generator_digest()
-    if path.exists() and sidecar.exists():
-        info = json.loads(sidecar.read_text())
-        if info.get("generator") == digest:
-            return path, {**info, "cached": True}
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(path.name + ".partial")
     started = time.perf_counter()

@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
-from bench.generate import BENCH_TODAY, CACHE_DIR, cached, copy_database
+from bench.generate import BENCH_TODAY, CACHE_DIR, cached, copy_database, in_cache
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "app.py"
@@ -382,9 +382,14 @@ def generated(size: int, seed: int, cache_dir: Path) -> tuple[Path, dict]:
     the app's work, and in this process it would raise the peak memory measured (786 MB instead of
     587 on a fresh clone) and leave its heap fragmented for the import."""
     import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
 
-    with multiprocessing.get_context("spawn").Pool(1) as pool:
-        return pool.apply(cached, (size, seed, cache_dir))
+    found = in_cache(size, seed, cache_dir)
+    if found is not None:
+        return found
+    # an executor, not a Pool: a child that dies (out of memory) raises BrokenProcessPool instead of hanging
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as executor:
+        return executor.submit(cached, size, seed, cache_dir).result()
 
 
 def measure_size(size: int, pages: list[Page], all_pages: list[Page], *, reruns: int, import_rows: int, seed: int,

@@ -221,7 +221,7 @@ def _letter_counts(cores: list[str]) -> np.ndarray:
     buckets = len(_ALPHABET) + 1
     if not cores:
         return np.zeros((0, buckets), dtype=np.int16)
-    points = np.frombuffer("".join(cores).encode("utf-32-le"), dtype=np.uint32)
+    points = np.frombuffer("".join(cores).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
     codes = _BUCKET_OF_POINT[np.minimum(points, len(_BUCKET_OF_POINT) - 1)]  # past "z": the other bucket
     rows = np.repeat(np.arange(len(cores)), [len(core) for core in cores])
     flat = np.bincount(rows * buckets + codes, minlength=len(cores) * buckets)

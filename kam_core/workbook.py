@@ -89,6 +89,10 @@ FORMULA_STARTS = frozenset("=+-@\t\r'")
 FIRST_EXCEL_DATE = date(1900, 3, 1)  # before it, Excel's 1900 calendar is off by one day
 MAX_EXACT_INT = 10**15  # a spreadsheet keeps 15 significant digits
 
+# Revisions that changed indexes only: a workbook exported under the revision before one of them holds
+# the very same tables and columns, and restores as it is.
+SAME_TABLES_AS = {"0003": "0002", "0005": "0004"}
+
 # About sheet labels (column A); the restore finds the values by them
 LABEL_FORMAT = "Format"
 LABEL_PROGRAMME = "Programme"
@@ -463,6 +467,13 @@ def _read_sheet(sheet, table: Table, errors: list[FieldError], cell_errors: list
     return records
 
 
+def _tables_revision(revision: str | None) -> str | None:
+    """The revision whose tables and columns ``revision`` has (itself, unless it changed indexes only)."""
+    while revision in SAME_TABLES_AS:
+        revision = SAME_TABLES_AS[revision]
+    return revision
+
+
 def read_workbook(engine: Engine, data: bytes, progress: Progress | None = None,
                   total_steps: int | None = None) -> dict[str, list[dict]]:
     """Every table's rows from a workbook of ours, checked; ValidationError listing every problem
@@ -471,7 +482,7 @@ def read_workbook(engine: Engine, data: bytes, progress: Progress | None = None,
     try:
         about = _read_about(workbook)
         database_revision = db.current_revision(engine)
-        if about["revision"] != database_revision:
+        if _tables_revision(about["revision"]) != _tables_revision(database_revision):
             raise ValidationError([FieldError("file", "schema_mismatch", {
                 "file": about["revision"], "database": database_revision,
             })])

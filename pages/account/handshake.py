@@ -146,8 +146,8 @@ def review_form(view, history) -> None:
 def reading_labels(history) -> list[tuple[int, str]]:
     """(objective id, the label of its KPI reading's field), one per joint objective."""
     lang = language()
-    return [(int(row.objective_id), t("handshake.reading", objective=row.title, kpi=row.kpi, unit=row.unit,
-                                       target=fmt.number(row.target, lang)))
+    return [(int(row.objective_id), t("handshake.reading", objective=md(row.title), kpi=md(row.kpi),
+                                       unit=md(row.unit), target=fmt.number(row.target, lang)))
             for row in history.drop_duplicates("objective_id").itertuples()]
 
 

@@ -277,7 +277,7 @@ def test_a_full_list_keeps_the_most_similar_pairs():
 
 
 def test_letters_are_counted_in_bulk_as_one_by_one():
-    cores = ["acme", "", "zz{|~ 9", "日本 ß", "a" * 150, "\U0010ffff x", "nordhavn automotive"]
+    cores = ["acme", "", "zz{|~ 9", "日本 ß", "a" * 150, "\U0010ffff x", "nordhavn automotive", "\ud800 lone"]
     one_by_one = np.zeros((len(cores), len(merge_module._ALPHABET) + 1), dtype=np.int16)
     for row, core in enumerate(cores):
         for character in core:
@@ -291,6 +291,18 @@ def test_the_stored_folded_name_gives_the_same_pairs_as_folding_again():
     plain = [NamedAccount(i, name) for i, name in enumerate(names, 1)]
     folded = [NamedAccount(i, name, folded=fold_name(name)) for i, name in enumerate(names, 1)]
     assert find_duplicates(folded) == find_duplicates(plain) and len(find_duplicates(plain)) == 2
+    # the stored folded name is the one compared (not the name folded again)
+    told = [NamedAccount(1, "Marlow Trading", folded="zephyr"), NamedAccount(2, "Quill Hosting", folded="zephyr")]
+    assert [(pair.first_id, pair.second_id) for pair in find_duplicates(told)] == [(1, 2)]
+
+
+def test_the_store_search_reads_the_folded_name_every_write_keeps(demo_engine):
+    with db.session_scope(demo_engine) as session:
+        assert all(account.name_key == fold_name(account.name) for account in session.scalars(select(Account)))
+        session.get(Account, 1).name_key = "a folded name no other account has"  # the column the search reads
+        session.get(Account, 2).name_key = "a folded name no other account hasx"
+    pairs = {(pair.first_id, pair.second_id) for pair in _duplicates(demo_engine)}
+    assert (1, 2) in pairs or (2, 1) in pairs
 
 
 def test_ten_thousand_accounts_are_searched(empty_url):

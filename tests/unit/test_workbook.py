@@ -428,6 +428,17 @@ def test_another_schema_revision_is_refused(demo_export, empty_engine):
     assert _codes(excinfo) == [("file", "schema_mismatch", {"file": "0001", "database": db.head_revision()})]
 
 
+def test_a_workbook_exported_before_an_index_only_revision_restores(demo_export, empty_engine):
+    def before_the_index(book):
+        for row in book[ABOUT_SHEET].iter_rows():
+            if row[0].value == "Schema revision":
+                row[1].value = "0004"  # 0005 added an index on revenue lines: same tables, same columns
+
+    assert db.head_revision() == "0005"  # a revision that changes tables or columns joins no such pair
+    restored = restore_workbook(empty_engine, _edit(demo_export, before_the_index))
+    assert restored["account"] > 0 and restored["revenue_line"] > 0
+
+
 def test_a_workbook_not_made_here_is_refused(empty_engine):
     other = Workbook()
     other.active.append(["name", "revenue"])
