@@ -2,6 +2,7 @@
 stuck, what is late on either side, and which reviews come next."""
 
 import pandas as pd
+import pyarrow as pa
 import streamlit as st
 
 from kam_core import formatting as fmt
@@ -109,15 +110,16 @@ def every_handshake(board) -> None:
             open_handshake(int(row["account_id"]), t("handshakes.open", name=md(row["name"])), "table_open", "primary")
 
 
-def handshake_table(board) -> tuple[pd.DataFrame, int]:
-    """The board as the table shows it, and a key that changes with its rows."""
+def handshake_table(board) -> tuple[pa.Table, int]:
+    """The board as the table shows it (as Arrow: converted once, not at each rerun), and a key that
+    changes with its rows."""
     stages = labels("stage", HANDSHAKE_STAGES)
     shown = pd.DataFrame({
         "name": board["name"], "stage": board["stage"].map(stages).fillna(t("handshakes.no_handshake")),
         "days": board["days_in_stage"], "stuck": board["stuck"],
         "next_review": [day.isoformat() if day is not None else "" for day in board["next_review_on"]],  # sorts
         "late_ours": board["overdue_ours"], "late_theirs": board["overdue_theirs"], "kam": board["kam"]})
-    return shown, hash(tuple(board["account_id"]))
+    return pa.Table.from_pandas(shown, preserve_index=False), hash(tuple(board["account_id"]))
 
 
 def late_commitments(overdue) -> None:
@@ -129,15 +131,16 @@ def late_commitments(overdue) -> None:
                  width="stretch")
 
 
-def late_table(overdue) -> pd.DataFrame:
+def late_table(overdue) -> pa.Table:
+    """The late commitments as the table shows them (as Arrow: converted once, not at each rerun)."""
     lang = language()
-    return (overdue.assign(side=overdue["side"].map(labels("follow_up", ("ours", "theirs"))),
+    return pa.Table.from_pandas(overdue.assign(side=overdue["side"].map(labels("follow_up", ("ours", "theirs"))),
                            due_date=overdue["due_date"].map(lambda day: fmt.day(day, lang)))
             [["account", "side", "description", "owner", "due_date", "days_late"]]
             .rename(columns={"account": t("column.account"), "side": t("handshakes.side"),
                              "description": t("col.commitments.description"),
                              "owner": t("col.commitments.owner"), "due_date": t("col.commitments.due_date"),
-                             "days_late": t("handshakes.days_late")}))
+                             "days_late": t("handshakes.days_late")}), preserve_index=False)
 
 
 def reviews_due(board) -> None:
