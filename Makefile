@@ -29,7 +29,7 @@ test: $(DEV_STAMP) chromium postgresql
 	cat tests/.logs/postgres.log; \
 	exit $$status
 
-## make bench: performance benchmark at 200, 2,000 and 10,000 accounts (about two minutes); writes
+## make bench: performance benchmark at 200, 2,000 and 10,000 accounts (two to three minutes); writes
 ## bench/results/latest.json and prints each figure against the budget (bench/README.md)
 bench: $(DEV_STAMP)
 	$(BIN)/python -m bench.run
