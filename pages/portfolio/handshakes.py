@@ -134,13 +134,14 @@ def late_commitments(overdue) -> None:
 def late_table(overdue) -> pa.Table:
     """The late commitments as the table shows them (as Arrow: converted once, not at each rerun)."""
     lang = language()
-    return pa.Table.from_pandas(overdue.assign(side=overdue["side"].map(labels("follow_up", ("ours", "theirs"))),
-                           due_date=overdue["due_date"].map(lambda day: fmt.day(day, lang)))
-            [["account", "side", "description", "owner", "due_date", "days_late"]]
-            .rename(columns={"account": t("column.account"), "side": t("handshakes.side"),
-                             "description": t("col.commitments.description"),
-                             "owner": t("col.commitments.owner"), "due_date": t("col.commitments.due_date"),
-                             "days_late": t("handshakes.days_late")}), preserve_index=False)
+    shown = (overdue.assign(side=overdue["side"].map(labels("follow_up", ("ours", "theirs"))),
+                            due_date=overdue["due_date"].map(lambda day: fmt.day(day, lang)))
+             [["account", "side", "description", "owner", "due_date", "days_late"]]
+             .rename(columns={"account": t("column.account"), "side": t("handshakes.side"),
+                              "description": t("col.commitments.description"),
+                              "owner": t("col.commitments.owner"), "due_date": t("col.commitments.due_date"),
+                              "days_late": t("handshakes.days_late")}))
+    return pa.Table.from_pandas(shown, preserve_index=False)
 
 
 def reviews_due(board) -> None:
