@@ -19,7 +19,8 @@
                                        into the database; the current content is copied first (before-restore)
 
 Exit status: 0 when done, 1 when the input is refused (nothing written; an import whose every row
-is refused too), 2 for a command line that does not parse, 3 when the database cannot be used.
+is refused too), 2 for a command line or a setting (KAM_TODAY, KAM_TIMEZONE) that does not parse, 3 when
+the database cannot be used.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError
 
 from kam_core import db
-from kam_core.clock import today
+from kam_core.clock import ClockSettingError, today
 from kam_core.errors import ConflictError, ValidationError
 from kam_core.i18n import translate
 from kam_core.models import Account
@@ -353,6 +354,9 @@ def main(argv: list[str] | None = None) -> int:
     except Refused as refused:
         print(str(refused), file=sys.stderr)
         return 1
+    except ClockSettingError as error:
+        print(translate(f"error.clock.{error.variable}", "en", value=error.value), file=sys.stderr)
+        return 2
     return 0
 
 

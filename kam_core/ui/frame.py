@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from kam_core import clock
 from kam_core.directory import selector_options
 from kam_core.formatting import grouped
 from kam_core.i18n import LANGUAGES
@@ -22,8 +23,19 @@ def language_switch() -> None:
 
 
 def open_store() -> None:
-    """Stops the run with a clear message when the database cannot be used."""
+    """Stops the run with a clear message when the database or the clock settings cannot be used."""
+    check_clock()
     engine()
+
+
+def check_clock() -> None:
+    """A KAM_TODAY or KAM_TIMEZONE that is not a date or a time zone: say so on the page, and stop."""
+    try:
+        clock.programme_zone()
+        clock.today()
+    except clock.ClockSettingError as error:
+        st.error(t(f"error.clock.{error.variable}", value=md(error.value)), icon=":material/schedule:")
+        st.stop()
 
 
 def account_selector() -> int | None:
