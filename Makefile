@@ -6,7 +6,7 @@ PORT   ?= 8501
 RUNTIME_STAMP := $(VENV)/.runtime-installed
 DEV_STAMP     := $(VENV)/.dev-installed
 
-.PHONY: run test test-fast test-e2e test-postgres bench chromium postgresql clean-venv
+.PHONY: run test test-fast test-e2e test-postgres test-calendar bench chromium postgresql clean-venv
 
 ## make run: install (when requirements changed), create or migrate the database, load the demo
 ## portfolio into an empty database, start the app on http://localhost:$(PORT)
@@ -28,6 +28,25 @@ test: $(DEV_STAMP) chromium postgresql
 	echo "--- PostgreSQL: the unit and page tests (tests/.logs/postgres.log) ---"; \
 	cat tests/.logs/postgres.log; \
 	exit $$status
+
+## make test-calendar: the unit, page and browser tests (SQLite) once per moment below, the clock of
+## every test process (and of the app server) moved there and running on (tests/travel.py), each run
+## with its own hash seed; before a release (about 6 min a moment here). A moment: local time@zone.
+##  - just after midnight on the 1st of a month, 14 hours ahead of UTC (UTC still on the 31st)
+##  - New Year's Eve a few minutes before midnight, 11 hours behind UTC: the run crosses into the new year
+##  - 29 February of a leap year before midnight in UTC: the run crosses into 1 March
+CALENDAR ?= 2027-01-01T00:00:30@Pacific/Kiritimati 2027-12-31T23:57:00@Pacific/Pago_Pago \
+            2028-02-29T23:57:00@UTC
+test-calendar: $(DEV_STAMP) chromium
+	@failed=""; seed=0; \
+	for moment in $(CALENDAR); do \
+		seed=$$((seed + 1)); \
+		echo "--- clock at $${moment%@*} in $${moment#*@} (PYTHONHASHSEED=$$seed) ---"; \
+		KAM_TEST_MOMENT="$${moment%@*}" KAM_TEST_ZONE="$${moment#*@}" PYTHONHASHSEED=$$seed \
+			$(BIN)/python -m pytest tests || failed="$$failed $$moment"; \
+	done; \
+	if [ -n "$$failed" ]; then echo "test-calendar: failed at$$failed"; exit 1; fi; \
+	echo "test-calendar: passed at every moment ($(CALENDAR))"
 
 ## make bench: performance benchmark at 200, 2,000 and 10,000 accounts (two to three minutes); writes
 ## bench/results/latest.json and prints each figure against the budget (bench/README.md)

@@ -22,6 +22,11 @@ hypothesis_settings.register_profile("repeatable", derandomize=True, database=No
 hypothesis_settings.register_profile("explore", print_blob=True)
 hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))
 
+# make test-calendar moves the clock (tests/travel.py): before anything reads the time
+from tests import travel  # noqa: E402
+
+travel.start_from_environment()
+
 # Every test sees the same "today", so figures computed from dates are stable.
 TODAY = date(2026, 11, 26)
 os.environ["KAM_TODAY"] = TODAY.isoformat()
@@ -44,7 +49,9 @@ def sqlite_url(path: Path) -> str:
 
 
 def pytest_report_header(config):
-    return f"database backend: {BACKEND}"
+    moment = travel.moment_from_environment()
+    clock = f"; clock moved to {moment.isoformat()} ({moment.tzname()})" if moment else ""
+    return f"database backend: {BACKEND}{clock}"
 
 
 def pytest_collection_modifyitems(config, items):

@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from tests import travel
+
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
 APP_IDLE = ('[data-testid="stApp"][data-test-script-state="notRunning"]'
@@ -56,13 +58,12 @@ def running_server(database: Path | str, folder: Path):
     yields its URL, stops it after."""
     port = _free_port()
     database_url = database if isinstance(database, str) else f"sqlite:///{database}"
-    env = {**os.environ, "KAM_DATABASE_URL": database_url}
+    command, clock = travel.server_command(
+        "kam_core.ui.serve", "--server.headless", "true", "--server.port", str(port),
+        "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none")
+    env = {**os.environ, **clock, "KAM_DATABASE_URL": database_url}
     log = (folder / "streamlit.log").open("w")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "kam_core.ui.serve", "--server.headless", "true",
-         "--server.port", str(port), "--browser.gatherUsageStats", "false",
-         "--server.fileWatcherType", "none"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while True:
