@@ -88,6 +88,9 @@ def test_a_tiny_benchmark_writes_the_documented_json(tmp_path):
     result = json.loads(out.read_text())
     assert {"machine", "sizes", "budget"} <= set(result)
     assert result["machine"]["cpu_count"] >= 1 and result["machine"]["python"]
+    # the demo portfolio's load is measured here, not asserted in a test (test_seed.py had a timed assertion)
+    assert isinstance(result["demo_seed_s"], float) and result["demo_seed_s"] > 0
+    assert any(check["check"].startswith("demo_seed_s") for check in result["budget"]["checks"])
     assert list(result["sizes"]) == [str(ACCOUNTS)]
     size = result["sizes"][str(ACCOUNTS)]
     for key in ("floor_ms", "frame_ms", "import_rows_per_s", "qbr_s", "peak_rss_mb"):

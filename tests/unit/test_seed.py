@@ -259,16 +259,6 @@ def test_strings_fit_their_columns(seeded):
 
 
 @pytest.mark.sqlite_only("timed on a local file (a server's round trips cost more)")
-def test_seed_is_fast(make_session):
-    import time
-
-    session = make_session()
-    started = time.perf_counter()
-    seed_demo(session, today=TODAY)
-    session.commit()
-    assert time.perf_counter() - started < 2.0
-
-
 # --- defaults --------------------------------------------------------------------------------
 
 
