@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from kam_core.errors import PermissionDenied
+from kam_core.common.errors import PermissionDenied
 from kam_core.ui import auth, frame, state
 from kam_core.ui.saving import denied_message
 from kam_core.ui.i18n import t

@@ -251,10 +251,10 @@ def typical_account(url: str) -> tuple[int, str]:
     from sqlalchemy import select
     from sqlmodel import Session
 
-    from kam_core import db
-    from kam_core.models import Account, AccountYear, Handshake
-    from kam_core.overview import reference_year
-    from kam_core.portfolio import Thresholds, load_programme, segments
+    from kam_core.store import db
+    from kam_core.store.models import Account, AccountYear, Handshake
+    from kam_core.portfolio.overview import reference_year
+    from kam_core.portfolio.segmentation import Thresholds, load_programme, segments
 
     with Session(db.get_engine(url)) as session:
         programme = load_programme(session)
@@ -286,8 +286,8 @@ def revenue_csv(url: str, rows: int, seed: int) -> bytes:
     from sqlalchemy import select
     from sqlmodel import Session
 
-    from kam_core import db
-    from kam_core.models import Account
+    from kam_core.store import db
+    from kam_core.store.models import Account
 
     with Session(db.get_engine(url)) as session:
         names = list(session.execute(select(Account.name).order_by(Account.id)).scalars())
@@ -309,8 +309,8 @@ def revenue_csv(url: str, rows: int, seed: int) -> bytes:
 def measure_import(source: Path, workdir: Path, rows: int, seed: int) -> dict:
     """read_table + run_import (the app's defaults: only valid rows, a backup first) of ``rows`` revenue lines,
     on a copy of the database."""
-    from kam_core import db
-    from kam_core.importing import propose_mapping, read_table, run_import
+    from kam_core.store import db
+    from kam_core.exchange.importing import propose_mapping, read_table, run_import
 
     target = copy_database(source, workdir / "import.db")
     url = f"sqlite:///{target}"
@@ -328,8 +328,8 @@ def measure_import(source: Path, workdir: Path, rows: int, seed: int) -> dict:
 def measure_qbr(url: str, account_id: int) -> float:
     from sqlmodel import Session
 
-    from kam_core import db
-    from kam_core.qbr import build_qbr
+    from kam_core.store import db
+    from kam_core.documents.qbr import build_qbr
 
     with Session(db.get_engine(url)) as session:
         started = time.perf_counter()
@@ -411,7 +411,7 @@ def generated(size: int, seed: int, cache_dir: Path) -> tuple[Path, dict]:
 
 def measure_size(size: int, pages: list[Page], all_pages: list[Page], *, reruns: int, import_rows: int, seed: int,
                  cache_dir: Path, warmup: bool, counter: QueryCounter, echo) -> dict:
-    from kam_core import db
+    from kam_core.store import db
     from kam_core.ui import readers
 
     source, info = generated(size, seed, cache_dir)
@@ -686,7 +686,7 @@ def run_benchmark(sizes=DEFAULT_SIZES, *, reruns: int = 10, import_rows: int = 1
 
 
 def main(argv: list[str] | None = None) -> int:
-    from kam_core.memory import limit_malloc_arenas
+    from kam_core.store.memory import limit_malloc_arenas
 
     limit_malloc_arenas()  # as the app's server does (kam_core.ui.serve), before AppTest's threads start
     from kam_core.ui.serve import preload

@@ -32,11 +32,11 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError
 
-from kam_core import db
-from kam_core.clock import ClockSettingError, today
-from kam_core.errors import ConflictError, ValidationError
+from kam_core.store import db
+from kam_core.common.clock import ClockSettingError, today
+from kam_core.common.errors import ConflictError, ValidationError
 from kam_core.i18n import translate
-from kam_core.models import Account
+from kam_core.store.models import Account
 
 
 def _engine():
@@ -49,7 +49,7 @@ def _is_empty(engine) -> bool:
 
 
 def _seed(engine, rng_seed: int) -> None:
-    from kam_core.seed import seed_demo
+    from kam_core.demo.seed import seed_demo
 
     with db.session_scope(engine) as session:
         counts = seed_demo(session, today=today(), rng_seed=rng_seed)
@@ -106,7 +106,7 @@ def _validation_lines(error: ValidationError) -> str:
 
 
 def cmd_import(args) -> None:
-    from kam_core import importing
+    from kam_core.exchange import importing
 
     path = Path(args.file)
     if not path.is_file():
@@ -157,7 +157,7 @@ def _print_revenue(result) -> None:
 
 
 def cmd_export(args) -> None:
-    from kam_core.workbook import export_workbook
+    from kam_core.exchange.workbook import export_workbook
 
     target = Path(args.file)
     if target.exists():
@@ -172,7 +172,7 @@ def cmd_export(args) -> None:
 
 
 def cmd_restore(args) -> None:
-    from kam_core.workbook import restore_workbook
+    from kam_core.exchange.workbook import restore_workbook
 
     source = Path(args.file)
     if not source.is_file():
@@ -185,8 +185,8 @@ def cmd_restore(args) -> None:
 
 
 def cmd_qbr(args) -> None:
-    from kam_core.qbr import build_qbr
-    from kam_core.text import fold_name
+    from kam_core.documents.qbr import build_qbr
+    from kam_core.common.text import fold_name
 
     with db.session_scope(_engine()) as session:
         account_id = session.execute(select(Account.id).where(Account.name_key == fold_name(args.account))).scalar()
@@ -239,7 +239,7 @@ def cmd_backup(args) -> None:
 
 
 def cmd_backups(_args) -> None:
-    from kam_core import backups
+    from kam_core.store import backups
 
     path = _sqlite_file()
     kept = backups.list_backups(path)
@@ -252,7 +252,7 @@ def cmd_backups(_args) -> None:
 def cmd_restore_backup(args) -> None:
     import sqlite3
 
-    from kam_core import backups
+    from kam_core.store import backups
 
     path = _sqlite_file()
     source = Path(args.file)

@@ -32,7 +32,9 @@ TODAY = date(2026, 11, 26)
 os.environ["KAM_TODAY"] = TODAY.isoformat()
 os.environ.pop("KAM_DATABASE_URL", None)
 
-from kam_core import access, charts, db  # noqa: E402
+from kam_core.governance import access  # noqa: E402
+from kam_core.documents import charts
+from kam_core.store import db
 
 # The app skips validating chart specs against the Vega-Lite schema (it costs more than drawing);
 # the tests validate every spec a page draws or a file holds, so a broken chart fails here.
@@ -95,7 +97,7 @@ class Databases:
             try:
                 db.prepare(engine)
                 if kind == "demo":
-                    from kam_core.seed import seed_demo
+                    from kam_core.demo.seed import seed_demo
 
                     with db.session_scope(engine) as session:
                         seed_demo(session, today=TODAY)

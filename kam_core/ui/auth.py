@@ -4,14 +4,14 @@ With an ``[auth]`` section in ``.streamlit/secrets.toml``, people sign in with `
 (OpenID Connect) and act with the role an admin gave their e-mail; without one, the app runs in
 open single-user mode (the person who started it, as admin) and says so in the sidebar. Every
 run names the person acting before any page is drawn; the store refuses what their role does
-not allow (``kam_core.access``)."""
+not allow (``kam_core.governance.access``)."""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from kam_core import access
-from kam_core.text import md
+from kam_core.governance import access
+from kam_core.common.text import md
 from kam_core.ui import readers
 from kam_core.ui.i18n import t
 

@@ -8,9 +8,10 @@ from pathlib import Path
 
 from sqlmodel import Session
 
-from kam_core import backups, workbook
-from kam_core.clock import today
-from kam_core.db import database_url, get_engine
+from kam_core.store import backups
+from kam_core.exchange import workbook
+from kam_core.common.clock import today
+from kam_core.store.db import database_url, get_engine
 
 
 def workbook_name() -> str:

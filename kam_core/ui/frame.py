@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import streamlit as st
 
-from kam_core import clock
-from kam_core.directory import selector_options
-from kam_core.formatting import grouped
+from kam_core.common import clock
+from kam_core.portfolio.directory import selector_options
+from kam_core.common.formatting import grouped
 from kam_core.i18n import LANGUAGES
 from kam_core.ui import readers, state
 from kam_core.ui.i18n import LANGUAGE_KEY, language, t
 from kam_core.ui.store import engine
-from kam_core.text import md
+from kam_core.common.text import md
 
 SELECTOR_LIMIT = 100  # accounts the sidebar lists at once; a larger programme is searched
 

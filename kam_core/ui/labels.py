@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kam_core.charts import MatrixLabels
+from kam_core.documents.charts import MatrixLabels
 from kam_core.ui.i18n import label, labels, t
 
 # Cadence of an executive pairing, as badge colours: late stands out, never met too.

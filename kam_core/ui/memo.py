@@ -13,9 +13,9 @@ from typing import Callable, Hashable, TypeVar
 
 import streamlit as st
 
-from kam_core.charts import chart_spec
-from kam_core.clock import today
-from kam_core.db import database_url
+from kam_core.documents.charts import chart_spec
+from kam_core.common.clock import today
+from kam_core.store.db import database_url
 from kam_core.ui import readers
 from kam_core.ui.i18n import language
 

@@ -13,20 +13,31 @@ import pandas as pd
 import streamlit as st
 from sqlmodel import Session
 
-from kam_core import (
-    accounts, brief, buying_centre, engagement, executives, handshake, importing, merge, overview, qbr, scoring,
-    sections, settings, team, white_space,
-)
-from kam_core.account_summary import AccountSummary, account_summary
-from kam_core.clock import today
-from kam_core.db import database_url, get_engine, store_info
-from kam_core.directory import AccountDirectory, account_directory as _read_directory, without_archived
-from kam_core.engagement import UpcomingEngagement, upcoming_engagements
-from kam_core.errors import NotFoundError
-from kam_core.matrix import StrategicCapacity, active_kams, matrix_table
-from kam_core.models import AXES
-from kam_core.memory import without_gc_pauses
-from kam_core.portfolio import Thresholds, segments
+from kam_core.account import accounts
+from kam_core.documents import brief
+from kam_core.account import buying_centre
+from kam_core.account import engagement
+from kam_core.programme import executives
+from kam_core.account import handshake
+from kam_core.exchange import importing
+from kam_core.account import merge
+from kam_core.portfolio import overview
+from kam_core.documents import qbr
+from kam_core.portfolio import scoring
+from kam_core.account import sections
+from kam_core.programme import settings
+from kam_core.programme import team
+from kam_core.account import white_space
+from kam_core.account.summary import AccountSummary, account_summary
+from kam_core.common.clock import today
+from kam_core.store.db import database_url, get_engine, store_info
+from kam_core.portfolio.directory import AccountDirectory, account_directory as _read_directory, without_archived
+from kam_core.account.engagement import UpcomingEngagement, upcoming_engagements
+from kam_core.common.errors import NotFoundError
+from kam_core.portfolio.matrix import StrategicCapacity, active_kams, matrix_table
+from kam_core.store.models import AXES
+from kam_core.store.memory import without_gc_pauses
+from kam_core.portfolio.segmentation import Thresholds, segments
 
 _CACHE = {"show_spinner": False, "max_entries": 16}
 KEPT_PER_READER = 16  # values each reader keeps (the least recently used go first)
@@ -569,7 +580,7 @@ def qbr_pack(account_id: int, language: str, internal: bool) -> qbr.QbrPack:
 
 @st.cache_data(show_spinner=False, max_entries=256, ttl=30)  # a role removed elsewhere (another server,
 def _role_of(url: str, email: str, admins: tuple[str, ...]) -> str | None:  # the command line) ends within 30 s
-    from kam_core.roles import role_of
+    from kam_core.governance.roles import role_of
 
     with Session(get_engine(url)) as session:
         return role_of(session, email, admins)
@@ -582,7 +593,7 @@ def role_of(email: str, admins: tuple[str, ...] = ()) -> str | None:
 
 @_kept
 def _role_grants(url: str) -> list:
-    from kam_core.roles import grants
+    from kam_core.governance.roles import grants
 
     with Session(get_engine(url)) as session:
         return grants(session)
@@ -594,7 +605,7 @@ def role_grants() -> list:
 
 @_kept
 def _account_history(url: str, account_id: int, limit: int) -> tuple[list, dict, int]:
-    from kam_core.audit import account_history, history_lines, history_size, reference_labels
+    from kam_core.governance.audit import account_history, history_lines, history_size, reference_labels
 
     with Session(get_engine(url)) as session:
         lines = history_lines(account_history(session, account_id, limit))
@@ -609,7 +620,7 @@ def account_history(account_id: int, limit: int) -> tuple[list, dict, int]:
 
 def last_change(table: str | None, record_id: int | None, account_id: int | None):
     """Who saved a record last, and when (not cached: read when a save was refused)."""
-    from kam_core.audit import last_change as _last_change
+    from kam_core.governance.audit import last_change as _last_change
 
     with Session(get_engine(database_url())) as session:
         return _last_change(session, table, record_id, account_id)

@@ -11,7 +11,7 @@ from collections.abc import Callable
 import pandas as pd
 import streamlit as st
 
-from kam_core.errors import ConflictError, PermissionDenied, ValidationError
+from kam_core.common.errors import ConflictError, PermissionDenied, ValidationError
 from kam_core.ui import readers
 from kam_core.ui.i18n import t
 from kam_core.ui.saving import conflict_message, denied_message, show_row_errors

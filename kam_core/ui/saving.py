@@ -8,13 +8,13 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from kam_core import formatting as fmt
-from kam_core.db import StoreError
-from kam_core.errors import ConflictError, PermissionDenied, ValidationError
-from kam_core.sections import SECTIONS
+from kam_core.common import formatting as fmt
+from kam_core.store.db import StoreError
+from kam_core.common.errors import ConflictError, PermissionDenied, ValidationError
+from kam_core.account.sections import SECTIONS
 from kam_core.ui import readers, state
 from kam_core.ui.i18n import language, t
-from kam_core.text import md, md_params
+from kam_core.common.text import md, md_params
 
 _MESSAGE_KEY = "saved_message"
 

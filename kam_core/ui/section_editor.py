@@ -13,10 +13,11 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from kam_core import formatting as fmt, sections
-from kam_core.clock import today
-from kam_core.errors import ConflictError, PermissionDenied, ValidationError
-from kam_core.text import md
+from kam_core.common import formatting as fmt
+from kam_core.account import sections
+from kam_core.common.clock import today
+from kam_core.common.errors import ConflictError, PermissionDenied, ValidationError
+from kam_core.common.text import md
 from kam_core.ui import readers
 from kam_core.ui.i18n import language, t
 from kam_core.ui.memo import remember

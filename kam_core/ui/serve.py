@@ -18,7 +18,7 @@ from streamlit.runtime.pages_manager import PagesManager
 from streamlit.web import cli
 
 import kam_core
-from kam_core.memory import freeze_long_lived, limit_malloc_arenas
+from kam_core.store.memory import freeze_long_lived, limit_malloc_arenas
 
 APP = Path(__file__).resolve().parents[2] / "app.py"
 
@@ -26,7 +26,7 @@ APP = Path(__file__).resolve().parents[2] / "app.py"
 def preload() -> None:
     """Imports every module of the app (and so the libraries they use: Altair, python-pptx, openpyxl
     ...) before the first session, then freezes what lives for good out of the garbage collector's
-    way (``kam_core.memory.freeze_long_lived``)."""
+    way (``kam_core.store.memory.freeze_long_lived``)."""
     for module in pkgutil.walk_packages(kam_core.__path__, prefix="kam_core."):
         if module.name != __name__:
             importlib.import_module(module.name)

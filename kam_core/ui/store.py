@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 from sqlalchemy.engine import Engine
 
-from kam_core.db import StoreError, database_url, get_engine
+from kam_core.store.db import StoreError, database_url, get_engine
 from kam_core.ui.i18n import t
 
 

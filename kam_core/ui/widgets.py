@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from kam_core.charts import SEGMENT_COLOURS  # noqa: F401 (the pages take it from here)
+from kam_core.documents.charts import SEGMENT_COLOURS  # noqa: F401 (the pages take it from here)
 from kam_core.ui import state
 from kam_core.ui.i18n import t
 

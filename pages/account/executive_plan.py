@@ -5,8 +5,10 @@ from datetime import timedelta
 
 import streamlit as st
 
-from kam_core import brief, engagement, formatting as fmt
-from kam_core.clock import today
+from kam_core.documents import brief
+from kam_core.account import engagement
+from kam_core.common import formatting as fmt
+from kam_core.common.clock import today
 from kam_core.ui import readers
 from kam_core.ui.i18n import language, t
 from kam_core.ui.labels import CADENCE_COLOURS, timeline_labels
@@ -15,7 +17,7 @@ from kam_core.ui.section_editor import section_editor
 from kam_core.ui.store import engine
 from kam_core.ui.widgets import selected_account_or_stop
 from kam_core.ui.memo import draw_chart
-from kam_core.text import md
+from kam_core.common.text import md
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 

@@ -3,10 +3,11 @@ objectives and their KPIs, both sides' commitments, and the quarterly reviews.""
 
 import streamlit as st
 
-from kam_core import formatting as fmt, handshake
-from kam_core.charts import kpi_chart
-from kam_core.clock import today
-from kam_core.models import HANDSHAKE_STAGES
+from kam_core.common import formatting as fmt
+from kam_core.account import handshake
+from kam_core.documents.charts import kpi_chart
+from kam_core.common.clock import today
+from kam_core.store.models import HANDSHAKE_STAGES
 from kam_core.ui import readers, state
 from kam_core.ui.i18n import label, language, t
 from kam_core.ui.saving import save, saved_message
@@ -14,7 +15,7 @@ from kam_core.ui.section_editor import editable_heading, table_or_editor
 from kam_core.ui.store import engine
 from kam_core.ui.widgets import rag_badge
 from kam_core.ui.memo import draw_chart, remember
-from kam_core.text import md
+from kam_core.common.text import md
 
 
 def header(view) -> None:

@@ -4,15 +4,15 @@
 import pandas as pd
 import streamlit as st
 
-from kam_core import formatting as fmt
-from kam_core import charts
-from kam_core.handshake import stage_index
-from kam_core.models import HANDSHAKE_STAGES
+from kam_core.common import formatting as fmt
+from kam_core.documents import charts
+from kam_core.account.handshake import stage_index
+from kam_core.store.models import HANDSHAKE_STAGES
 from kam_core.ui import readers
 from kam_core.ui.i18n import label, language, t
 from kam_core.ui.widgets import SEGMENT_COLOURS, rag_badge, segment_badge, selected_account_or_stop
 from kam_core.ui.memo import draw_chart
-from kam_core.text import md
+from kam_core.common.text import md
 
 
 def header(summary) -> None:

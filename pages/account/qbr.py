@@ -8,7 +8,7 @@ from kam_core.i18n import LANGUAGES
 from kam_core.ui import readers
 from kam_core.ui.i18n import language, t
 from kam_core.ui.widgets import selected_account_or_stop
-from kam_core.text import md
+from kam_core.common.text import md
 
 PPTX = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
 

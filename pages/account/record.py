@@ -3,17 +3,17 @@ units, archive it, or delete it for good."""
 
 import streamlit as st
 
-from kam_core import accounts
-from kam_core import formatting as fmt
-from kam_core.countries import country_choices, country_name
-from kam_core.directory import group_head_options
+from kam_core.account import accounts
+from kam_core.common import formatting as fmt
+from kam_core.programme.countries import country_choices, country_name
+from kam_core.portfolio.directory import group_head_options
 from kam_core.ui import frame, readers, state
 from kam_core.ui.i18n import label, language, t
 from kam_core.ui.saving import save, saved_message
 from kam_core.ui.section_editor import section_editor
 from kam_core.ui.store import engine
 from kam_core.ui.widgets import ACCOUNTS_PAGE, link_to_page, new_account_button
-from kam_core.text import md
+from kam_core.common.text import md
 
 SCORING_PAGE = "pages/portfolio/scoring.py"
 FORM_STATUSES = ("prospect", "active")  # archiving has its own button, which leaves the page

@@ -8,14 +8,17 @@ import hashlib
 import pandas as pd
 import streamlit as st
 
-from kam_core import formatting as fmt
-from kam_core import backups, db, importing, workbook
-from kam_core.clock import today
+from kam_core.common import formatting as fmt
+from kam_core.store import backups
+from kam_core.store import db
+from kam_core.exchange import importing
+from kam_core.exchange import workbook
+from kam_core.common.clock import today
 from kam_core.ui import auth, downloads, readers
 from kam_core.ui.i18n import label, language, t
 from kam_core.ui.saving import save, saved_message
 from kam_core.ui.store import engine
-from kam_core.text import md_params
+from kam_core.common.text import md_params
 
 PREVIEW_ROWS = 200  # rows shown in the preview table; the counts cover the whole file
 SEPARATOR_NAMES = {";": "semicolon", ",": "comma", "\t": "tab", "|": "pipe"}

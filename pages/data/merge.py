@@ -4,15 +4,15 @@ and merge them, choosing which values win and settling every conflict, without l
 import pandas as pd
 import streamlit as st
 
-from kam_core import formatting as fmt
-from kam_core import merge
-from kam_core.countries import country_name
-from kam_core.directory import selector_options
+from kam_core.common import formatting as fmt
+from kam_core.account import merge
+from kam_core.programme.countries import country_name
+from kam_core.portfolio.directory import selector_options
 from kam_core.ui import frame, readers, state
 from kam_core.ui.i18n import label, language, t
 from kam_core.ui.saving import save, saved_message
 from kam_core.ui.store import engine
-from kam_core.text import md
+from kam_core.common.text import md
 
 KEEP_KEY = "merge_keep"
 OTHER_KEY = "merge_other"

@@ -3,16 +3,16 @@
 import pandas as pd
 import streamlit as st
 
-from kam_core import scoring
-from kam_core.errors import ConflictError, PermissionDenied, ValidationError
-from kam_core.models import AXES, ROLES
-from kam_core.roles import save_grants
-from kam_core.settings import save_settings
+from kam_core.portfolio import scoring
+from kam_core.common.errors import ConflictError, PermissionDenied, ValidationError
+from kam_core.store.models import AXES, ROLES
+from kam_core.governance.roles import save_grants
+from kam_core.programme.settings import save_settings
 from kam_core.ui import auth, readers
 from kam_core.ui.saving import conflict_message, denied_message, refused
 from kam_core.ui.i18n import language, t
 from kam_core.ui.store import engine
-from kam_core import formatting as fmt
+from kam_core.common import formatting as fmt
 
 FORM_KEY = "settings_form"
 

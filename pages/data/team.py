@@ -3,12 +3,12 @@ and the catalogue of our offer lines the white space maps."""
 
 import streamlit as st
 
-from kam_core import team
+from kam_core.programme import team
 from kam_core.ui import readers
 from kam_core.ui.i18n import t
 from kam_core.ui.roster_editor import roster_editor
 from kam_core.ui.store import engine
-from kam_core.text import md
+from kam_core.common.text import md
 
 
 def kam_team() -> None:

@@ -4,16 +4,16 @@ opens the account or its record, an archived one can be restored, and a new acco
 import pyarrow as pa
 import streamlit as st
 
-from kam_core import accounts
-from kam_core.models import ACCOUNT_STATUSES, HANDSHAKE_STAGES
-from kam_core.overview import ACCOUNT_VIEWS, SEGMENTS, AccountFilter, account_view, filter_accounts, in_programme
+from kam_core.account import accounts
+from kam_core.store.models import ACCOUNT_STATUSES, HANDSHAKE_STAGES
+from kam_core.portfolio.overview import ACCOUNT_VIEWS, SEGMENTS, AccountFilter, account_view, filter_accounts, in_programme
 from kam_core.ui import readers, state
 from kam_core.ui.i18n import label, labels, language, t
 from kam_core.ui.memo import remember
 from kam_core.ui.saving import save, saved_message
 from kam_core.ui.store import engine
 from kam_core.ui.widgets import RECORD_PAGE, SEGMENT_COLOURS, new_account_button, open_account
-from kam_core.text import md
+from kam_core.common.text import md
 
 ROW_HEIGHT = 35
 GRID_COLUMNS = ["name", "segment", "kam", "revenue_m", "share_of_wallet_pct", "completeness_pct", "handshake_stage",

@@ -7,8 +7,10 @@ import pandas as pd
 import pyarrow as pa
 import streamlit as st
 
-from kam_core import engagement, executives, formatting as fmt
-from kam_core.clock import today
+from kam_core.account import engagement
+from kam_core.programme import executives
+from kam_core.common import formatting as fmt
+from kam_core.common.clock import today
 from kam_core.ui import readers, state
 from kam_core.ui.i18n import language, t
 from kam_core.ui.labels import CADENCE_COLOURS, timeline_labels
@@ -16,7 +18,7 @@ from kam_core.ui.roster_editor import roster_editor
 from kam_core.ui.store import engine
 from kam_core.ui.widgets import link_to_accounts
 from kam_core.ui.memo import draw_chart, remember
-from kam_core.text import md
+from kam_core.common.text import md
 
 EXECUTIVE_PLAN = "pages/account/executive_plan.py"
 TIMELINE_ACCOUNTS = 25  # a line per account: what a projector reads

@@ -5,13 +5,13 @@ import pandas as pd
 import pyarrow as pa
 import streamlit as st
 
-from kam_core import formatting as fmt
-from kam_core.handshake import STUCK_AFTER_DAYS, attention_first
-from kam_core.models import HANDSHAKE_STAGES
+from kam_core.common import formatting as fmt
+from kam_core.account.handshake import STUCK_AFTER_DAYS, attention_first
+from kam_core.store.models import HANDSHAKE_STAGES
 from kam_core.ui import readers, state
 from kam_core.ui.i18n import label, labels, language, t
 from kam_core.ui.memo import remember
-from kam_core.text import md
+from kam_core.common.text import md
 
 HANDSHAKE_PAGE = "pages/account/handshake.py"
 NO_HANDSHAKE = "none"

@@ -2,11 +2,11 @@
 
 import streamlit as st
 
-from kam_core import formatting as fmt
+from kam_core.common import formatting as fmt
 from kam_core.ui import readers
 from kam_core.ui.i18n import language, t
 from kam_core.ui.widgets import figure, link_to_accounts, link_to_page, open_account, segment_tile
-from kam_core.text import md
+from kam_core.common.text import md
 
 HANDSHAKES_PAGE = "pages/portfolio/handshakes.py"
 # Quadrants laid out as on the matrix: attractiveness up, our strength to the right.

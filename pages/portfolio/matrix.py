@@ -4,18 +4,19 @@ moved since an earlier quarter, and what each quadrant holds."""
 import pyarrow as pa
 import streamlit as st
 
-from kam_core import exports, formatting as fmt
-from kam_core.charts import MATRIX_SELECTION, matrix_chart
-from kam_core.matrix import COLOUR_MEASURES, SIZE_MEASURES, incomplete_accounts, movements, quadrant_summary, \
+from kam_core.exchange import exports
+from kam_core.common import formatting as fmt
+from kam_core.documents.charts import MATRIX_SELECTION, matrix_chart
+from kam_core.portfolio.matrix import COLOUR_MEASURES, SIZE_MEASURES, incomplete_accounts, movements, quadrant_summary, \
     strategic_capacity
-from kam_core.overview import AccountFilter, filter_accounts
-from kam_core.periods import shift_period
+from kam_core.portfolio.overview import AccountFilter, filter_accounts
+from kam_core.programme.periods import shift_period
 from kam_core.ui import readers, state
 from kam_core.ui.i18n import label, language, t
 from kam_core.ui.labels import matrix_labels, quadrant_name, quadrant_names
 from kam_core.ui.memo import draw_chart, remember
 from kam_core.ui.widgets import SEGMENT_COLOURS, link_to_page
-from kam_core.text import md
+from kam_core.common.text import md
 
 
 def header(settings) -> None:

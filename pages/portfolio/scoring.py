@@ -2,15 +2,16 @@
 
 import streamlit as st
 
-from kam_core import formatting as fmt, scoring
-from kam_core.errors import ConflictError, PermissionDenied, ValidationError
+from kam_core.common import formatting as fmt
+from kam_core.portfolio import scoring
+from kam_core.common.errors import ConflictError, PermissionDenied, ValidationError
 from kam_core.ui.saving import denied_message
-from kam_core.models import AXES
+from kam_core.store.models import AXES
 from kam_core.ui import grid, readers, state
 from kam_core.ui.i18n import language, t
 from kam_core.ui.labels import quadrant_name
 from kam_core.ui.store import engine
-from kam_core.text import md, md_params
+from kam_core.common.text import md, md_params
 
 NOT_SCORED = "–"
 HALF_STEPS = [step / 2 for step in range(0, 21)]

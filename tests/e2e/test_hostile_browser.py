@@ -13,11 +13,11 @@ import pytest
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
-from kam_core import db
-from kam_core.models import (
+from kam_core.store import db
+from kam_core.store.models import (
     Account, Engagement, EngagementPairing, Executive, Handshake, Kam, Pairing, Stakeholder,
 )
-from kam_core.text import fold_name
+from kam_core.common.text import fold_name
 from kam_core.ui.state import RECORD_PATH
 from tests.conftest import TODAY
 from tests.e2e.conftest import running_server, shoot, wait_idle

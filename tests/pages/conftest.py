@@ -54,7 +54,8 @@ def _copy_rows(source_url: str, target_url: str) -> None:
     restore's own inserts: self-references set after, id sequences moved past the copied ids)."""
     from sqlalchemy import select
 
-    from kam_core import db, workbook
+    from kam_core.store import db
+    from kam_core.exchange import workbook
 
     source, target = db.make_engine(source_url), db.make_engine(target_url)
     try:
@@ -77,8 +78,8 @@ def large_programme(large_template, databases, tmp_path, monkeypatch):
 
     from sqlmodel import Session
 
-    from kam_core import db
-    from kam_core.directory import account_directory
+    from kam_core.store import db
+    from kam_core.portfolio.directory import account_directory
 
     if POSTGRES:
         url = databases.server.url(databases.server.create_database(template=large_template))

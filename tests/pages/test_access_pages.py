@@ -7,8 +7,11 @@ from __future__ import annotations
 from sqlmodel import Session, select
 from streamlit.testing.v1 import AppTest
 
-from kam_core import access, accounts, db, roles
-from kam_core.models import Account, RoleGrant
+from kam_core.governance import access
+from kam_core.account import accounts
+from kam_core.store import db
+from kam_core.governance import roles
+from kam_core.store.models import Account, RoleGrant
 from tests.pages.conftest import no_exception, open_app, texts
 
 RECORD = "pages/account/record.py"

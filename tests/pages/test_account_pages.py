@@ -8,9 +8,11 @@ from pathlib import Path
 
 from sqlmodel import Session, func, select
 
-from kam_core import access, accounts, db
-from kam_core.models import Account, Kam, Offer, Score, Stakeholder
-from kam_core.text import fold_name
+from kam_core.governance import access
+from kam_core.account import accounts
+from kam_core.store import db
+from kam_core.store.models import Account, Kam, Offer, Score, Stakeholder
+from kam_core.common.text import fold_name
 from kam_core.ui import readers
 from tests.conftest import POSTGRES
 from tests.pages.conftest import no_exception, texts

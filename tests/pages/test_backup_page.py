@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from kam_core import backups, db
+from kam_core.store import backups
+from kam_core.store import db
 from tests.pages.conftest import no_exception, texts
 
 EXCHANGE = "pages/data/exchange.py"

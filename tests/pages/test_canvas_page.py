@@ -6,8 +6,10 @@ from __future__ import annotations
 import pytest
 from sqlmodel import Session, select
 
-from kam_core import access, db, sections
-from kam_core.models import Account, AccountPlan, Action, Competitor, Priority, Stakeholder
+from kam_core.governance import access
+from kam_core.store import db
+from kam_core.account import sections
+from kam_core.store.models import Account, AccountPlan, Action, Competitor, Priority, Stakeholder
 from tests.conftest import TODAY
 from tests.pages.conftest import no_exception, texts
 

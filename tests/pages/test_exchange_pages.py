@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from sqlmodel import Session, func, select
 
-from kam_core import db
-from kam_core.models import Account
+from kam_core.store import db
+from kam_core.store.models import Account
 from tests.pages.conftest import no_exception, texts
 
 EXCHANGE = "pages/data/exchange.py"
@@ -87,7 +87,7 @@ def test_the_qbr_deck_is_built_on_request_and_offered(demo_app, demo_url):
 
 
 def test_a_revenue_file_shows_its_yearly_totals_and_changes_the_revenue_only_when_asked(demo_app, demo_url):
-    from kam_core.models import AccountYear
+    from kam_core.store.models import AccountYear
 
     def stored() -> float:
         with Session(db.get_engine(demo_url)) as session:

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from sqlmodel import Session, select
 
-from kam_core import db, sections
-from kam_core.models import Account, Engagement, Executive, Handshake, Pairing, Stakeholder
+from kam_core.store import db
+from kam_core.account import sections
+from kam_core.store.models import Account, Engagement, Executive, Handshake, Pairing, Stakeholder
 from tests.conftest import TODAY
 from tests.pages.conftest import no_exception, texts
 

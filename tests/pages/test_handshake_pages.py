@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from sqlmodel import Session, select
 
-from kam_core import db
-from kam_core.handshake import read_handshake
-from kam_core.models import (Account, Commitment, Handshake, HandshakeReview, JointObjective, KpiReading,
+from kam_core.store import db
+from kam_core.account.handshake import read_handshake
+from kam_core.store.models import (Account, Commitment, Handshake, HandshakeReview, JointObjective, KpiReading,
                              Stakeholder)
-from kam_core.text import fold_name, md
+from kam_core.common.text import fold_name, md
 from tests.conftest import TODAY
 from tests.pages.conftest import no_exception, texts
 

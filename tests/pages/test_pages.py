@@ -5,10 +5,11 @@ from __future__ import annotations
 import pytest
 from sqlmodel import Session
 
-from kam_core import db, formatting as fmt
-from kam_core.errors import FieldError  # noqa: F401 - documents what the settings page shows
-from kam_core.overview import account_table, portfolio_figures, reference_year
-from kam_core.settings import read_settings
+from kam_core.store import db
+from kam_core.common import formatting as fmt
+from kam_core.common.errors import FieldError  # noqa: F401 - documents what the settings page shows
+from kam_core.portfolio.overview import account_table, portfolio_figures, reference_year
+from kam_core.programme.settings import read_settings
 from tests.conftest import TODAY
 from tests.pages.conftest import no_exception, open_app, texts
 
@@ -123,7 +124,7 @@ def test_settings_bad_input_names_the_field_and_keeps_the_input(demo_app, demo_u
 
 
 def test_settings_conflict_is_told_and_nothing_is_overwritten(demo_app, demo_url):
-    from kam_core.settings import as_dict, save_settings
+    from kam_core.programme.settings import as_dict, save_settings
 
     app = demo_app("pages/data/settings.py")
     engine = db.get_engine(demo_url)

@@ -7,10 +7,10 @@ from types import SimpleNamespace
 import pandas as pd
 from sqlmodel import Session, select
 
-from kam_core import db
-from kam_core.models import Account, Criterion, Score
-from kam_core.portfolio import Thresholds, segments
-from kam_core.settings import as_dict, read_settings, save_settings
+from kam_core.store import db
+from kam_core.store.models import Account, Criterion, Score
+from kam_core.portfolio.segmentation import Thresholds, segments
+from kam_core.programme.settings import as_dict, read_settings, save_settings
 from tests.pages.conftest import no_exception, texts
 
 MATRIX = "pages/portfolio/matrix.py"

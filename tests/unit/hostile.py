@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from sqlalchemy import inspect, text
 
-from kam_core.errors import ConflictError, NotFoundError, ValidationError
+from kam_core.common.errors import ConflictError, NotFoundError, ValidationError
 from kam_core.i18n import LANGUAGES, catalog, translate
 
 # Few examples per test, many tests: the files run in about a minute. deadline=None: a
@@ -132,8 +132,8 @@ def same_text(stored, raw) -> bool:
 
 import pytest  # noqa: E402
 
-from kam_core import db  # noqa: E402
-from kam_core.models import (  # noqa: E402
+from kam_core.store import db  # noqa: E402
+from kam_core.store.models import (  # noqa: E402
     Account, CustomerUnit, Executive, Handshake, HandshakeStageEvent, JointObjective, Kam, Offer, Pairing, Priority,
     Stakeholder,
 )

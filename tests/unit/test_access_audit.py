@@ -11,10 +11,16 @@ import pytest
 from sqlalchemy import func, select
 from sqlmodel import Session
 
-from kam_core import access, accounts, audit, db, roles, scoring, sections
-from kam_core.errors import ConflictError, PermissionDenied, ValidationError
-from kam_core.models import Account, AuditEntry, Criterion, RoleGrant, Stakeholder
-from kam_core.settings import read_settings, save_settings
+from kam_core.governance import access
+from kam_core.account import accounts
+from kam_core.governance import audit
+from kam_core.store import db
+from kam_core.governance import roles
+from kam_core.portfolio import scoring
+from kam_core.account import sections
+from kam_core.common.errors import ConflictError, PermissionDenied, ValidationError
+from kam_core.store.models import Account, AuditEntry, Criterion, RoleGrant, Stakeholder
+from kam_core.programme.settings import read_settings, save_settings
 from tests.conftest import TODAY
 
 VIEWER = access.Actor("vera@example.com", "viewer", signed_in=True)
@@ -328,7 +334,7 @@ def test_eight_people_saving_the_same_accounts_lose_nothing(empty_url):
 
 
 def test_ids_in_a_history_are_named_by_what_they_stand_for(demo_url):
-    from kam_core.models import Kam
+    from kam_core.store.models import Kam
 
     engine = db.get_engine(demo_url)
     with Session(engine) as session:
@@ -347,8 +353,8 @@ def test_ids_in_a_history_are_named_by_what_they_stand_for(demo_url):
 @pytest.mark.sqlite_only("copies of the SQLite file")
 def test_a_refused_delete_merge_or_import_makes_no_copy_and_prunes_none(demo_url, tmp_path):
     """A viewer must not be able to push the kept backups out by trying writes they may not make."""
-    from kam_core import merge
-    from kam_core.importing import RawTable, propose_mapping, run_import
+    from kam_core.account import merge
+    from kam_core.exchange.importing import RawTable, propose_mapping, run_import
 
     engine = db.get_engine(demo_url)
     folder = db.backup_folder(db.sqlite_path(demo_url))

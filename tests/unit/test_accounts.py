@@ -9,19 +9,19 @@ import pytest
 from sqlalchemy import event, func, select, text, update
 from sqlmodel import Session
 
-from kam_core import db
-from kam_core.accounts import (
+from kam_core.store import db
+from kam_core.account.accounts import (
     DELETION_KINDS, FIELDS, AccountRecord, blank_values, create_account, delete_account, deletion_impact,
     group_names, kam_choices, load_account, parent_rules, sector_names, set_status, update_account,
     validate_account,
 )
-from kam_core.errors import ConflictError, NotFoundError, ValidationError
-from kam_core.matrix import matrix_table
-from kam_core.models import Account, Kam
-from kam_core.directory import account_directory, group_head_options
-from kam_core.text import fold_name
-from kam_core.overview import account_table, portfolio_figures
-from kam_core.portfolio import Thresholds, load_programme, segments
+from kam_core.common.errors import ConflictError, NotFoundError, ValidationError
+from kam_core.portfolio.matrix import matrix_table
+from kam_core.store.models import Account, Kam
+from kam_core.portfolio.directory import account_directory, group_head_options
+from kam_core.common.text import fold_name
+from kam_core.portfolio.overview import account_table, portfolio_figures
+from kam_core.portfolio.segmentation import Thresholds, load_programme, segments
 from tests.conftest import POSTGRES, TODAY
 
 GROUP = 1  # Veltara Motors Group: holds rows of every kind and heads two subsidiaries
@@ -353,7 +353,7 @@ def test_set_status_refuses_an_unknown_status_and_a_stale_version(demo_engine):
 # --- delete -------------------------------------------------------------------------------------
 
 # Every table an account owns rows in, and how each row leads back to its account (written
-# independently of kam_core.accounts, so that the two can disagree).
+# independently of kam_core.account.accounts, so that the two can disagree).
 OWNED = {
     "stakeholders": "SELECT account_id FROM stakeholder",
     "scores": "SELECT account_id FROM score",

@@ -11,10 +11,11 @@ from pathlib import Path
 import pytest
 from sqlmodel import Session, select
 
-from kam_core import backups, db
+from kam_core.store import backups
+from kam_core.store import db
 from kam_core.__main__ import main
-from kam_core.accounts import blank_values, create_account, delete_account, load_account, set_status, update_account
-from kam_core.models import Account
+from kam_core.account.accounts import blank_values, create_account, delete_account, load_account, set_status, update_account
+from kam_core.store.models import Account
 from tests.unit.snapshots import integrity, snapshot
 
 pytestmark = pytest.mark.sqlite_only("copies of the SQLite file (PostgreSQL is backed up with pg_dump)")

@@ -11,13 +11,13 @@ import pytest
 from sqlalchemy import func, select
 from sqlmodel import Session
 
-from kam_core import db
-from kam_core.buying_centre import (
+from kam_core.store import db
+from kam_core.account.buying_centre import (
     ATTITUDE_FILL, COLUMNS, STALE_AFTER_DAYS, STALE_BORDER, SUPPORTIVE, influence_attitude_chart,
     load_stakeholders, map_status, org_chart_dot, stale_contacts,
 )
-from kam_core.models import ATTITUDES, BUYING_ROLES, Account, Stakeholder
-from kam_core.seed import ACCOUNTS, NO_SUPPORTIVE_DECISION_MAKER
+from kam_core.store.models import ATTITUDES, BUYING_ROLES, Account, Stakeholder
+from kam_core.demo.seed import ACCOUNTS, NO_SUPPORTIVE_DECISION_MAKER
 
 TODAY = date(2026, 11, 26)
 LABELS = {

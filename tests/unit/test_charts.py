@@ -1,4 +1,4 @@
-"""Charts as specs: built once, drawn at every rerun (kam_core.charts.chart_spec)."""
+"""Charts as specs: built once, drawn at every rerun (kam_core.documents.charts.chart_spec)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import altair as alt
 import pandas as pd
 import pyarrow as pa
 
-from kam_core.charts import MatrixLabels, chart_spec, matrix_chart
+from kam_core.documents.charts import MatrixLabels, chart_spec, matrix_chart
 
 LABELS = MatrixLabels(attractiveness="Attractiveness", strength="Our strength",
                       quadrants={"strategic": "Strategic", "develop": "Develop", "maintain": "Maintain",
@@ -50,7 +50,7 @@ def test_the_matrix_spec_sends_the_browser_only_the_columns_it_draws_and_has_no_
 def test_specs_for_pages_and_files_leave_altairs_global_settings_as_they_found_them():
     from concurrent.futures import ThreadPoolExecutor
 
-    from kam_core.charts import chart_dict
+    from kam_core.documents.charts import chart_dict
 
     before = alt.data_transformers.active
     big = matrix_chart(_points(6000), attractiveness_threshold=5, strength_threshold=5, labels=LABELS)

@@ -9,9 +9,9 @@ import pytest
 from pptx import Presentation
 from sqlmodel import Session, func, select
 
-from kam_core import db
+from kam_core.store import db
 from kam_core.__main__ import main
-from kam_core.models import Account, AccountYear, RevenueLine
+from kam_core.store.models import Account, AccountYear, RevenueLine
 from tests.conftest import POSTGRES
 
 

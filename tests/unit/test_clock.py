@@ -7,8 +7,8 @@ from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
-from kam_core import clock
-from kam_core.periods import period_of
+from kam_core.common import clock
+from kam_core.programme.periods import period_of
 
 # 23:30 UTC on the last evening of the year: already New Year's Day east of UTC, still 31 December west of it
 NEW_YEARS_EVE_UTC = datetime(2026, 12, 31, 23, 30, tzinfo=timezone.utc)

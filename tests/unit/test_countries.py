@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from kam_core.countries import COUNTRY_CODES, country_choices, country_name, is_country
-from kam_core.text import fold_name
+from kam_core.programme.countries import COUNTRY_CODES, country_choices, country_name, is_country
+from kam_core.common.text import fold_name
 
 
 def test_codes_are_every_alpha_2_code_sorted():

@@ -21,8 +21,9 @@ from pathlib import Path
 import pytest
 from sqlmodel import Session, func, select
 
-from kam_core import backups, db
-from kam_core.models import RevenueLine
+from kam_core.store import backups
+from kam_core.store import db
+from kam_core.store.models import RevenueLine
 from tests.unit.fixtures_import import many_revenue_lines
 from tests.unit.snapshots import integrity, snapshot
 
@@ -36,7 +37,8 @@ pytestmark = [pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs S
 DRIVER = textwrap.dedent('''
     import sys, time
     sys.path.insert(0, {project!r})
-    from kam_core import db, importing
+    from kam_core.store import db
+    from kam_core.exchange import importing
 
     def pause(why):
         print({ready!r} + " " + why, flush=True)

@@ -1,12 +1,12 @@
-"""The account selector's directory and shortlist (kam_core.directory)."""
+"""The account selector's directory and shortlist (kam_core.portfolio.directory)."""
 
 from __future__ import annotations
 
 from sqlmodel import Session
 
-from kam_core.directory import AccountDirectory, account_directory, selector_options, without_archived
-from kam_core.models import Account, AccountYear
-from kam_core import db
+from kam_core.portfolio.directory import AccountDirectory, account_directory, selector_options, without_archived
+from kam_core.store.models import Account, AccountYear
+from kam_core.store import db
 
 
 def _directory(count: int) -> AccountDirectory:
@@ -64,7 +64,7 @@ def test_the_directory_leaves_archived_accounts_out_and_ranks_by_the_latest_reve
 
 
 def test_a_long_list_of_recent_accounts_or_group_heads_never_outgrows_the_shortlist():
-    from kam_core.directory import group_head_options
+    from kam_core.portfolio.directory import group_head_options
 
     directory = _directory(1000)
     assert len(selector_options(directory, recent=list(range(1, 501)), limit=50).ids) == 50
@@ -74,7 +74,7 @@ def test_a_long_list_of_recent_accounts_or_group_heads_never_outgrows_the_shortl
 
 
 def test_the_group_head_typed_in_an_unsaved_form_stays_listed():
-    from kam_core.directory import group_head_options
+    from kam_core.portfolio.directory import group_head_options
 
     directory = _directory(1000)
     options = group_head_options(directory, heads=[1, 2], query="account 05", limit=10, typed=777)

@@ -10,16 +10,16 @@ import pytest
 from sqlalchemy import select
 from sqlmodel import Session
 
-from kam_core.brief import brief_docx, brief_markdown, build_brief
-from kam_core.engagement import (
+from kam_core.documents.brief import brief_docx, brief_markdown, build_brief
+from kam_core.account.engagement import (
     DUE_WINDOW_DAYS, cadence_grid, cadence_status, engagements_between, engagements_ics, set_sponsor, sponsor_load,
     timeline_chart,
 )
-from kam_core.errors import ConflictError, NotFoundError, ValidationError
-from kam_core.models import Account, Engagement, EngagementPairing, Pairing, Stakeholder
-from kam_core.overview import account_table
-from kam_core.sections import load_section, ref_choices, save_section, versions
-from kam_core.text import md
+from kam_core.common.errors import ConflictError, NotFoundError, ValidationError
+from kam_core.store.models import Account, Engagement, EngagementPairing, Pairing, Stakeholder
+from kam_core.portfolio.overview import account_table
+from kam_core.account.sections import load_section, ref_choices, save_section, versions
+from kam_core.common.text import md
 from tests.conftest import TODAY
 
 
@@ -327,7 +327,7 @@ def test_brief_markdown_holds_what_the_sponsor_needs(demo_engine, language):
     with Session(demo_engine) as session:
         brief = build_brief(session, _planned_with_commitments(session), TODAY)
     text = brief_markdown(brief, language)
-    # the user's text is escaped for Markdown (kam_core.text.md): it reads as typed, never as markup
+    # the user's text is escaped for Markdown (kam_core.common.text.md): it reads as typed, never as markup
     assert md(brief.account) in text and md(brief.ask) in text
     assert all(md(person.name) in text for person in brief.people)
     assert all(md(item.description) in text for item in brief.commitments)
@@ -357,7 +357,7 @@ def test_brief_of_an_unknown_engagement(demo_engine):
 def test_a_crowded_timeline_keeps_the_accounts_met_next_then_those_met_last():
     import pandas as pd
 
-    from kam_core.engagement import timeline_accounts
+    from kam_core.account.engagement import timeline_accounts
 
     day = date(2026, 11, 26)
     rows = pd.DataFrame([
@@ -374,7 +374,7 @@ def test_a_crowded_timeline_keeps_the_accounts_met_next_then_those_met_last():
 
 
 def test_the_portfolio_timeline_counts_every_account_and_plan_but_reads_the_accounts_shown(demo_engine):
-    from kam_core.engagement import portfolio_timeline, timeline_accounts
+    from kam_core.account.engagement import portfolio_timeline, timeline_accounts
 
     start, end = TODAY - timedelta(days=183), TODAY + timedelta(days=183)
     with Session(demo_engine) as session:

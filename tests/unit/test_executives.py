@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from sqlmodel import Session
 
-from kam_core import db
-from kam_core.errors import ConflictError, ValidationError
-from kam_core.executives import load_executives, save_executives
+from kam_core.store import db
+from kam_core.common.errors import ConflictError, ValidationError
+from kam_core.programme.executives import load_executives, save_executives
 
 
 def _table(url):

@@ -7,7 +7,7 @@ import io
 import openpyxl
 import pandas as pd
 
-from kam_core.exports import table_csv, table_xlsx
+from kam_core.exchange.exports import table_csv, table_xlsx
 
 HOSTILE = ["=HYPERLINK(\"http://evil.example\",\"Click\")", "+cmd|' /C calc'!A0", "@SUM(A1)", "-2+3", "Acme"]
 

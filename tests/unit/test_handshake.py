@@ -11,22 +11,22 @@ import pytest
 from sqlalchemy import func, select, update
 from sqlmodel import Session
 
-from kam_core import db
-from kam_core.charts import kpi_chart
-from kam_core.errors import ConflictError, FieldError, ValidationError
-from kam_core.handshake import (
+from kam_core.store import db
+from kam_core.documents.charts import kpi_chart
+from kam_core.common.errors import ConflictError, FieldError, ValidationError
+from kam_core.account.handshake import (
     STUCK_AFTER_DAYS, HandshakeView, StageStep, commitments_with_rag, handshake_board, kpi_history, move_blockers,
     move_stage, overdue_commitments, overdue_commitments_per_account, rag_status, read_handshake, record_review,
     reviews, save_handshake_details, signatory_choices, sponsor_choices,
 )
-from kam_core.models import (
+from kam_core.store.models import (
     HANDSHAKE_STAGES, Account, Commitment, Executive, Handshake, HandshakeStageEvent, JointObjective, Kam,
     KpiReading, Stakeholder,
 )
-from kam_core.sections import (
+from kam_core.account.sections import (
     HANDSHAKE_SECTIONS, SECTIONS, load_section, ref_choices, save_section, spec_of, versions,
 )
-from kam_core.text import fold_name
+from kam_core.common.text import fold_name
 from tests.conftest import TODAY
 
 DAY = timedelta(days=1)
@@ -677,7 +677,7 @@ def test_the_demo_handshakes_read_whole(demo_engine):
 def test_the_board_puts_stuck_handshakes_first_then_the_longest_at_their_stage():
     import pandas as pd
 
-    from kam_core.handshake import attention_first
+    from kam_core.account.handshake import attention_first
 
     board = pd.DataFrame({"name": ["A", "B", "C", "D", "E"], "stuck": [False, True, False, True, False],
                           "days_in_stage": pd.array([10, 95, 80, 120, None], dtype="Int64")})

@@ -12,9 +12,16 @@ from hypothesis import given
 from hypothesis import strategies as st
 from sqlmodel import Session
 
-from kam_core import accounts, engagement, executives, merge, scoring, sections, settings, team
-from kam_core.models import Account
-from kam_core.text import fold_name
+from kam_core.account import accounts
+from kam_core.account import engagement
+from kam_core.programme import executives
+from kam_core.account import merge
+from kam_core.portfolio import scoring
+from kam_core.account import sections
+from kam_core.programme import settings
+from kam_core.programme import team
+from kam_core.store.models import Account
+from kam_core.common.text import fold_name
 from tests.unit.hostile import (  # noqa: F401 - fixtures
     ACCOUNT, HOSTILE, OTHER, attempt, hostile_number, hostile_text, hostile_value, numeric_text, same_text,
     small_engine, small_template,

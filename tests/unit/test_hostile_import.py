@@ -15,10 +15,11 @@ from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
 from sqlmodel import Session
 
-from kam_core import db, workbook
-from kam_core.errors import ConflictError
+from kam_core.store import db
+from kam_core.exchange import workbook
+from kam_core.common.errors import ConflictError
 from kam_core.i18n import LANGUAGES, catalog, translate
-from kam_core.importing import (
+from kam_core.exchange.importing import (
     KINDS, ImportFileError, ImportRefused, propose_mapping, read_table, run_import,
 )
 from tests.conftest import TODAY

@@ -6,9 +6,10 @@ from __future__ import annotations
 import pytest
 from sqlmodel import Session
 
-from kam_core import accounts, sections
-from kam_core.errors import FieldError, ValidationError
-from kam_core.models import Account
+from kam_core.account import accounts
+from kam_core.account import sections
+from kam_core.common.errors import FieldError, ValidationError
+from kam_core.store.models import Account
 from tests.conftest import TODAY
 from tests.unit.hostile import ACCOUNT, small_engine, small_template  # noqa: F401 - fixtures
 
@@ -38,8 +39,9 @@ def test_a_rank_beyond_the_integer_columns_is_refused_with_its_range(small_engin
 def test_only_an_exact_period_code_is_a_period(small_engine, period):
     # start_period(2026) raised TypeError; "2026-Q4\n" passed the check and broke the database's
     # CHECK on the programme's period (an IntegrityError, not a message)
-    from kam_core import scoring, settings
-    from kam_core.periods import is_period
+    from kam_core.portfolio import scoring
+    from kam_core.programme import settings
+    from kam_core.programme.periods import is_period
     assert not is_period(period)
     with pytest.raises(ValidationError) as refused:
         scoring.start_period(small_engine, period if period is not None else 7, None)
@@ -55,7 +57,7 @@ def test_only_an_exact_period_code_is_a_period(small_engine, period):
 def test_a_sponsor_that_is_no_executive_id_is_an_unknown_choice(small_engine, executive):
     # set_sponsor(... "abc" / 10**30 / a date / True) raised ValueError, OverflowError, TypeError
     # or SQLAlchemy's ArgumentError; "" and NaN mean nobody, as None does
-    from kam_core import engagement
+    from kam_core.account import engagement
     with Session(small_engine) as session:
         version = session.get(Account, ACCOUNT).version
     if executive == "" or executive != executive:
@@ -73,7 +75,7 @@ def test_a_sponsor_that_is_no_executive_id_is_an_unknown_choice(small_engine, ex
 def test_programme_settings_refuse_a_name_or_currency_that_is_no_text(small_engine, field, value, code):
     # a name of None raised AttributeError ('NoneType' object has no attribute 'strip'); "ÉÉÉ" was
     # taken for a currency code (upper-case letters, but no ISO code)
-    from kam_core import settings
+    from kam_core.programme import settings
     with Session(small_engine) as session:
         current = settings.read_settings(session)
     with pytest.raises(ValidationError) as refused:
@@ -84,7 +86,7 @@ def test_programme_settings_refuse_a_name_or_currency_that_is_no_text(small_engi
 def test_an_integer_too_large_for_a_float_is_refused_everywhere_a_number_is_typed(small_engine):
     # 10**400 raised OverflowError ("int too large to convert to float") in the shared normaliser,
     # the account form, the criteria weights and the score parser
-    from kam_core import scoring
+    from kam_core.portfolio import scoring
     huge = 10**400
     with pytest.raises(ValidationError) as refused:
         sections.save_key_figures(small_engine, ACCOUNT, huge, None, 1)
@@ -104,7 +106,7 @@ def test_an_integer_too_large_for_a_float_is_refused_everywhere_a_number_is_type
 
 def test_starting_a_period_needs_a_period(small_engine):
     # start_period(None) reached the database as "period = NULL" (SQLAlchemy ArgumentError)
-    from kam_core import scoring
+    from kam_core.portfolio import scoring
     with pytest.raises(ValidationError) as refused:
         scoring.start_period(small_engine, None)
     assert _codes(refused.value) == [("period", "period_format")]
@@ -123,7 +125,7 @@ def test_a_nul_character_in_text_is_refused_with_its_own_message(small_engine, n
 
 
 def test_utf16_text_holding_nul_characters_is_not_text():
-    from kam_core.importing import ImportFileError, read_table
+    from kam_core.exchange.importing import ImportFileError, read_table
     with pytest.raises(ImportFileError) as refused:
         read_table("Name,Industry\r\nAc\x00me,IT\r\n".encode("utf-16"), "accounts.csv")
     assert refused.value.code == "not_text"
@@ -135,7 +137,8 @@ def test_a_restored_workbook_refuses_numbers_no_column_holds(small_engine, empty
     # "1e400" or "inf" in a figure reached the database as infinity
     import io
     from openpyxl import load_workbook
-    from kam_core import db, workbook
+    from kam_core.store import db
+    from kam_core.exchange import workbook
     with Session(small_engine) as session:
         data = workbook.export_workbook(session)
     book = load_workbook(io.BytesIO(data))
@@ -159,7 +162,8 @@ def test_a_restored_workbook_refuses_numbers_no_column_holds(small_engine, empty
 def test_a_nul_character_is_refused_in_criteria_scores_and_settings(small_engine):
     # criteria, score rationales and the programme's name took "\x00" as typed (PostgreSQL refuses it)
     from dataclasses import replace
-    from kam_core import scoring, settings
+    from kam_core.portfolio import scoring
+    from kam_core.programme import settings
     with Session(small_engine) as session:
         criteria = scoring.list_criteria(session, "attractiveness")
         current = settings.read_settings(session)
@@ -182,7 +186,7 @@ def test_a_nul_character_is_refused_in_criteria_scores_and_settings(small_engine
 def test_pandas_na_as_a_status_or_a_stage_is_refused(small_engine):
     # set_status(pd.NA) and move_stage(pd.NA) raised TypeError ("boolean value of NA is ambiguous")
     import pandas as pd
-    from kam_core import handshake
+    from kam_core.account import handshake
     with Session(small_engine) as session:
         version = session.get(Account, ACCOUNT).version
         stage_version = handshake.read_handshake(session, ACCOUNT).version
@@ -202,8 +206,9 @@ def test_a_restored_id_below_one_still_leaves_the_next_id_free(small_engine, emp
     import io
     from openpyxl import load_workbook
     from sqlalchemy import select
-    from kam_core import db, workbook
-    from kam_core.models import CustomerUnit
+    from kam_core.store import db
+    from kam_core.exchange import workbook
+    from kam_core.store.models import CustomerUnit
     with Session(small_engine) as session:
         data = workbook.export_workbook(session)
     book = load_workbook(io.BytesIO(data))

@@ -11,8 +11,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 from sqlmodel import Session
 
-from kam_core import handshake, sections
-from kam_core.models import HANDSHAKE_STAGES
+from kam_core.account import handshake
+from kam_core.account import sections
+from kam_core.store.models import HANDSHAKE_STAGES
 from tests.conftest import TODAY
 from tests.unit.hostile import (  # noqa: F401 - fixtures
     ACCOUNT, HOSTILE, attempt, hostile_date, hostile_number, hostile_text, hostile_value, numeric_text, same_text,

@@ -8,13 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from kam_core.canvas import PLAN_SECTIONS
-from kam_core.db import StoreError
+from kam_core.account.canvas import PLAN_SECTIONS
+from kam_core.store.db import StoreError
 from kam_core.i18n import LANGUAGES, catalog, translate
-from kam_core.models import ACCOUNT_STATUSES, ENGAGEMENT_KINDS, HANDSHAKE_STAGES
-from kam_core.overview import ACCOUNT_VIEWS, SEGMENTS
-from kam_core.portfolio import QUADRANTS
-from kam_core.settings import EDITABLE
+from kam_core.store.models import ACCOUNT_STATUSES, ENGAGEMENT_KINDS, HANDSHAKE_STAGES
+from kam_core.portfolio.overview import ACCOUNT_VIEWS, SEGMENTS
+from kam_core.portfolio.segmentation import QUADRANTS
+from kam_core.programme.settings import EDITABLE
 
 ROOT = Path(__file__).resolve().parents[2]
 UI_FILES = [ROOT / "app.py", *sorted((ROOT / "pages").rglob("*.py")), *sorted((ROOT / "kam_core" / "ui").glob("*.py"))]
@@ -72,7 +72,7 @@ def test_every_label_kind_used_in_pages_exists():
 
 
 def test_every_store_error_has_a_message():
-    source = (ROOT / "kam_core" / "db.py").read_text(encoding="utf-8")
+    source = (ROOT / "kam_core" / "store" / "db.py").read_text(encoding="utf-8")
     codes = set(re.findall(r'StoreError\(\s*"([a-z_.]+)"', source)) | set(re.findall(r'"(store\.[a-z_]+)"', source))
     assert codes
     for code in codes:
@@ -117,7 +117,7 @@ def test_translate_falls_back_to_english_then_to_the_key():
 
 
 def test_every_canvas_column_and_choice_has_a_label():
-    from kam_core.sections import ALL_SECTIONS as SECTIONS
+    from kam_core.account.sections import ALL_SECTIONS as SECTIONS
     from kam_core.ui.section_editor import CHOICE_LABELS
 
     keys = set(catalog("en"))

@@ -12,14 +12,14 @@ import pytest
 from sqlalchemy import func, select
 from sqlmodel import Session
 
-from kam_core import db
-from kam_core import importing
-from kam_core.import_synonyms import SYNONYMS, fold_header, synonyms_table
-from kam_core.importing import (
+from kam_core.store import db
+from kam_core.exchange import importing
+from kam_core.exchange.import_synonyms import SYNONYMS, fold_header, synonyms_table
+from kam_core.exchange.importing import (
     KINDS, REQUIRED, TARGETS, ImportFileError, ImportPreview, ImportProblem, ImportRefused, RawTable, YearTotal,
     country_code, load_mapping, preview_import, propose_mapping, read_table, run_import,
 )
-from kam_core.models import Account, AccountYear, Kam, RevenueLine, Stakeholder
+from kam_core.store.models import Account, AccountYear, Kam, RevenueLine, Stakeholder
 from tests.conftest import TODAY
 from tests.unit.fixtures_import import (
     FRENCH_REVENUE_2024, FRENCH_REVENUE_2025, NBSP, french_accounts, french_accounts_utf8_bom, french_invoices,
@@ -805,7 +805,7 @@ def test_targets_required_groups_and_synonyms_hold_together():
 
 
 def test_the_synonym_table_in_the_docstring_is_up_to_date():
-    from kam_core import import_synonyms
+    from kam_core.exchange import import_synonyms
 
     assert synonyms_table() in import_synonyms.__doc__
 
@@ -1201,7 +1201,7 @@ def test_an_empty_date_cell_keeps_the_stored_date_of_a_won_line(engine, tmp_path
 
 
 def test_an_import_of_revenue_lines_leaves_one_audit_entry_per_account(engine, tmp_path):
-    from kam_core.models import AuditEntry
+    from kam_core.store.models import AuditEntry
 
     _import(engine, salesforce_accounts(tmp_path), "accounts")
     accounts = _accounts(engine)

@@ -8,12 +8,13 @@ import pandas as pd
 import pytest
 from sqlmodel import Session
 
-from kam_core import db, exports
-from kam_core.charts import MATRIX_SELECTION, MatrixLabels, matrix_chart
-from kam_core.matrix import StrategicCapacity, incomplete_accounts, matrix_table, movements, quadrant_summary, \
+from kam_core.store import db
+from kam_core.exchange import exports
+from kam_core.documents.charts import MATRIX_SELECTION, MatrixLabels, matrix_chart
+from kam_core.portfolio.matrix import StrategicCapacity, incomplete_accounts, matrix_table, movements, quadrant_summary, \
     strategic_capacity
-from kam_core.overview import account_table
-from kam_core.portfolio import Thresholds, segments
+from kam_core.portfolio.overview import account_table
+from kam_core.portfolio.segmentation import Thresholds, segments
 from tests.conftest import TODAY
 
 ACCOUNTS = pd.DataFrame([

@@ -14,20 +14,20 @@ import pytest
 from sqlalchemy import insert, select, text
 from sqlmodel import Session, SQLModel
 
-from kam_core import db
-from kam_core import merge as merge_module
-from kam_core.errors import ConflictError, NotFoundError, ValidationError
-from kam_core.merge import (
+from kam_core.store import db
+from kam_core.account import merge as merge_module
+from kam_core.common.errors import ConflictError, NotFoundError, ValidationError
+from kam_core.account.merge import (
     CONFLICT_KINDS, FIELDS, MOVE_KINDS, NamedAccount, core_name, find_duplicates, likely_duplicates, merge_accounts,
     merge_plan,
 )
-from kam_core.models import (
+from kam_core.store.models import (
     Account, AccountPlan, AccountYear, Action, Commitment, Competitor, Criterion, CustomerUnit, Engagement,
     EngagementPairing, Executive, Handshake, HandshakeReview, HandshakeStageEvent, JointObjective, Kam, KpiReading,
     Objective, Offer, Pairing, Priority, RevenueLine, Score, Stakeholder, SwotItem, ValueProposition,
     WhiteSpaceCell,
 )
-from kam_core.text import fold_name
+from kam_core.common.text import fold_name
 from tests.conftest import POSTGRES
 
 Q3, Q2 = "2026-Q3", "2026-Q2"
@@ -745,7 +745,7 @@ def test_no_copy_when_asked_not_to(demo_url, demo_engine, acme):
 
 
 def test_an_empty_field_never_wins_by_default_over_a_filled_one():
-    from kam_core.merge import FieldChoice
+    from kam_core.account.merge import FieldChoice
     assert FieldChoice("country", None, "FR", "", "FR", True).suggested == "other"
     assert FieldChoice("notes", "  ", "x", "", "x", True).suggested == "other"
     assert FieldChoice("country", "DE", "FR", "DE", "FR", True).suggested == "keep"

@@ -10,7 +10,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import inspect, text
 from sqlmodel import SQLModel
 
-from kam_core import db
+from kam_core.store import db
 from tests.conftest import POSTGRES
 
 

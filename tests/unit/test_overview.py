@@ -8,16 +8,16 @@ import pandas as pd
 import pytest
 from sqlmodel import Session, select
 
-from kam_core import db
-from kam_core.canvas import PLAN_SECTIONS, completeness, missing_sections, section_facts
-from kam_core.models import (
+from kam_core.store import db
+from kam_core.account.canvas import PLAN_SECTIONS, completeness, missing_sections, section_facts
+from kam_core.store.models import (
     Account, AccountPlan, AccountYear, Action, Commitment, Competitor, Criterion, Executive, Handshake, Objective,
     Priority, Score, Stakeholder, SwotItem, ValueProposition,
 )
-from kam_core.overview import (
+from kam_core.portfolio.overview import (
     AccountFilter, account_table, account_view, filter_accounts, portfolio_figures,
 )
-from kam_core.text import fold_name
+from kam_core.common.text import fold_name
 
 TODAY = date(2026, 11, 26)
 
@@ -109,7 +109,7 @@ def _plan(session, complete: bool) -> int:
     session.flush()
     session.add(Action(account_id=account.id, objective_id=objective.id, title="Call", owner="Me",
                        due_date=date(2026, 11, 1)))
-    from kam_core.models import CustomerUnit, Offer, WhiteSpaceCell
+    from kam_core.store.models import CustomerUnit, Offer, WhiteSpaceCell
     unit, offer = CustomerUnit(account_id=account.id, name="North"), Offer(name="Audit", family="Services")
     session.add_all([unit, offer])
     session.flush()

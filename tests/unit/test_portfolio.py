@@ -7,7 +7,7 @@ import math
 import pandas as pd
 import pytest
 
-from kam_core.portfolio import axis_scores, quadrant_of
+from kam_core.portfolio.segmentation import axis_scores, quadrant_of
 
 CRITERIA = pd.DataFrame([
     {"id": 1, "axis": "attractiveness", "weight": 60, "active": True},
@@ -65,10 +65,10 @@ def test_the_programme_axis_scores_summed_by_the_database_equal_the_scores_read_
     from sqlalchemy import select
     from sqlmodel import Session
 
-    from kam_core.frames import rows_frame
-    from kam_core.models import Score
-    from kam_core.portfolio import load_criteria, programme_axis_scores
-    from kam_core.scoring import scored_periods
+    from kam_core.store.frames import rows_frame
+    from kam_core.store.models import Score
+    from kam_core.portfolio.segmentation import load_criteria, programme_axis_scores
+    from kam_core.portfolio.scoring import scored_periods
 
     def load_scores(session, period):  # the scores row by row, as segments read them before
         rows = session.execute(select(Score.account_id, Score.criterion_id, Score.value)

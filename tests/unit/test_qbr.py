@@ -15,17 +15,17 @@ from pptx.util import Emu
 from sqlalchemy import select
 from sqlmodel import Session
 
-from kam_core import db
-from kam_core.accounts import create_account
-from kam_core.errors import NotFoundError
-from kam_core.formatting import money
-from kam_core.handshake import read_handshake
+from kam_core.store import db
+from kam_core.account.accounts import create_account
+from kam_core.common.errors import NotFoundError
+from kam_core.common.formatting import money
+from kam_core.account.handshake import read_handshake
 from kam_core.i18n import catalog, translate
-from kam_core.models import (
+from kam_core.store.models import (
     CLOSED_ACTION_STATUSES, Account, AccountYear, Action, Priority, Programme, Stakeholder,
 )
-from kam_core.models import Stakeholder as StakeholderRow
-from kam_core.qbr import (
+from kam_core.store.models import Stakeholder as StakeholderRow
+from kam_core.documents.qbr import (
     MAX_FOLLOW_UPS, MAX_ROWS, TABLE_PT, QbrPack, _Cell, _row_height, build_qbr,
 )
 from tests.conftest import TODAY
@@ -350,7 +350,7 @@ def test_an_unknown_account_is_not_found(demo_engine):
 
 
 def test_every_catalog_key_the_pack_names_exists_in_both_languages():
-    source = (ROOT / "kam_core" / "qbr.py").read_text(encoding="utf-8")
+    source = (ROOT / "kam_core" / "documents" / "qbr.py").read_text(encoding="utf-8")
     keys = set(re.findall(r"""translate\(\s*"([a-z0-9_.]+)\"""", source))
     keys |= set(re.findall(r'"((?:qbr|overview|brief|section|canvas|handshake|col|page|matrix|posture)\.[a-z0-9_.]+)"',
                            source))
@@ -497,8 +497,8 @@ def _add_unrelated_accounts(engine, count: int, seed: int = 11) -> None:
     with anything else: accounts the deck of another account only shows as grey bubbles."""
     import random
 
-    from kam_core.models import Criterion, Score
-    from kam_core.text import fold_name
+    from kam_core.store.models import Criterion, Score
+    from kam_core.common.text import fold_name
 
     rng = random.Random(seed)
     with Session(engine) as session:
@@ -521,7 +521,7 @@ def _deck_texts(pack: QbrPack) -> list[str]:
 
 
 def test_the_pack_of_one_account_keeps_its_figures_when_many_unrelated_accounts_are_added(demo_engine):
-    from kam_core.qbr import MAX_OTHER_BUBBLES
+    from kam_core.documents.qbr import MAX_OTHER_BUBBLES
 
     with Session(demo_engine) as session:
         rich = session.scalar(select(Account.id).where(Account.name == RICH))
@@ -545,10 +545,10 @@ def test_the_scoped_reads_agree_with_the_portfolio_functions(demo_engine):
     the segments and the matrix table say, for every account."""
     import math
 
-    from kam_core.matrix import matrix_table
-    from kam_core.overview import account_table, reference_year
-    from kam_core.portfolio import Thresholds, load_programme, segments
-    from kam_core.qbr_scope import account_figures, axis_positions, binned_others, matrix_others
+    from kam_core.portfolio.matrix import matrix_table
+    from kam_core.portfolio.overview import account_table, reference_year
+    from kam_core.portfolio.segmentation import Thresholds, load_programme, segments
+    from kam_core.documents.qbr_scope import account_figures, axis_positions, binned_others, matrix_others
 
     _add_unrelated_accounts(demo_engine, 60)
     with Session(demo_engine) as session:

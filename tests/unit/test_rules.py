@@ -6,11 +6,11 @@ from datetime import date
 
 import pytest
 
-from kam_core import formatting as fmt
-from kam_core.handshake import is_agreed, rag_status
+from kam_core.common import formatting as fmt
+from kam_core.account.handshake import is_agreed, rag_status
 from kam_core.i18n import language_from_locale
-from kam_core.periods import is_period, period_of, period_start, shift_period
-from kam_core.text import fold_name
+from kam_core.programme.periods import is_period, period_of, period_start, shift_period
+from kam_core.common.text import fold_name
 
 TODAY = date(2026, 11, 26)
 
@@ -68,7 +68,7 @@ def test_language_from_the_browser_locale(locale, expected):
 
 
 def test_previous_scored_period_and_weight_total():
-    from kam_core.scoring import previous_scored_period, weights_complete
+    from kam_core.portfolio.scoring import previous_scored_period, weights_complete
 
     assert previous_scored_period(["2026-Q2", "2025-Q4", "2026-Q4"], "2026-Q4") == "2026-Q2"
     assert previous_scored_period(["2026-Q4"], "2026-Q4") is None
@@ -76,7 +76,7 @@ def test_previous_scored_period_and_weight_total():
 
 
 def test_grouped_numbers_keep_every_digit():
-    from kam_core import formatting as fmt
+    from kam_core.common import formatting as fmt
     assert fmt.grouped(1_250_000.5, "en") == "1,250,000.5"
     assert fmt.grouped(1_250_000.5, "fr") == "1\u202f250\u202f000,5"
     assert fmt.grouped(12.0, "en") == "12"

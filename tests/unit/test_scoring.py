@@ -10,15 +10,15 @@ import pytest
 from sqlalchemy import func, select
 from sqlmodel import Session
 
-from kam_core import db
-from kam_core.errors import ConflictError, FieldError, NotFoundError, ValidationError
-from kam_core.models import Account, Score
-from kam_core.scoring import (
+from kam_core.store import db
+from kam_core.common.errors import ConflictError, FieldError, NotFoundError, ValidationError
+from kam_core.store.models import Account, Score
+from kam_core.portfolio.scoring import (
     CriterionRow, ScoreEdit, account_scores, active_weight_sum, list_criteria, parse_score, save_criteria,
     save_scores, score_sheet, score_versions, scored_periods, sheet_edits, start_period, validate_criteria,
     workshop_edits,
 )
-from kam_core.text import fold_name
+from kam_core.common.text import fold_name
 
 AXIS = "attractiveness"
 

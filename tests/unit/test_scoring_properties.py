@@ -11,8 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kam_core.models import AXES
-from kam_core.portfolio import axis_scores, quadrant_of
+from kam_core.store.models import AXES
+from kam_core.portfolio.segmentation import axis_scores, quadrant_of
 
 PROPERTY = settings(max_examples=100, deadline=None)
 ACCOUNT = 7

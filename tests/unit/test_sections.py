@@ -12,14 +12,14 @@ import pytest
 from sqlalchemy import select, update
 from sqlmodel import Session
 
-from kam_core import db
-from kam_core.errors import ConflictError, FieldError, NotFoundError, ValidationError
-from kam_core.models import Account, AccountPlan, Offer, Priority, Stakeholder, ValueProposition, WhiteSpaceCell
-from kam_core.sections import (
+from kam_core.store import db
+from kam_core.common.errors import ConflictError, FieldError, NotFoundError, ValidationError
+from kam_core.store.models import Account, AccountPlan, Offer, Priority, Stakeholder, ValueProposition, WhiteSpaceCell
+from kam_core.account.sections import (
     SECTIONS, Column, KeyFigures, PlanText, Refused, load_section, normalise, read_key_figures, read_plan_text,
     ref_choices, save_key_figures, save_plan_text, save_section, versions,
 )
-from kam_core.text import fold_name
+from kam_core.common.text import fold_name
 from tests.conftest import TODAY
 
 ACCOUNT, OTHER = 1, 2  # Veltara Motors Group, Kessler-Autowerke AG in the demo portfolio

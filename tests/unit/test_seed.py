@@ -9,11 +9,11 @@ import pytest
 from sqlalchemy import Date, String, event
 from sqlmodel import Session, SQLModel, create_engine, select
 
-from kam_core import models as m
-from kam_core.defaults import DEFAULT_CRITERIA, install_defaults
-from kam_core.periods import period_of, shift_period
-from kam_core.seed import SeedError, seed_demo
-from kam_core.text import fold_name
+from kam_core.store import models as m
+from kam_core.programme.defaults import DEFAULT_CRITERIA, install_defaults
+from kam_core.programme.periods import period_of, shift_period
+from kam_core.demo.seed import SeedError, seed_demo
+from kam_core.common.text import fold_name
 
 TODAY = date(2026, 5, 13)  # a Wednesday, mid-quarter
 ALL_TABLES = [*m.EDITABLE_TABLES, m.EngagementPairing]

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from sqlmodel import Session
 
-from kam_core import db
-from kam_core.errors import ConflictError, ValidationError
-from kam_core.settings import read_settings, save_settings
+from kam_core.store import db
+from kam_core.common.errors import ConflictError, ValidationError
+from kam_core.programme.settings import read_settings, save_settings
 
 
 def _values(**changes):

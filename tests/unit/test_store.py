@@ -10,9 +10,9 @@ from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session
 
-from kam_core import db
-from kam_core.models import Account, AccountYear, Criterion, Score, Stakeholder
-from kam_core.text import fold_name
+from kam_core.store import db
+from kam_core.store.models import Account, AccountYear, Criterion, Score, Stakeholder
+from kam_core.common.text import fold_name
 from tests.conftest import POSTGRES
 
 

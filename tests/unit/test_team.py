@@ -8,12 +8,12 @@ import pytest
 from sqlalchemy import func, select
 from sqlmodel import Session
 
-from kam_core import db
-from kam_core.errors import ConflictError, ValidationError
-from kam_core.executives import load_executives, save_executives
-from kam_core.models import Account, Offer, Programme, ValueProposition, WhiteSpaceCell
-from kam_core.portfolio import Thresholds, load_programme, segments
-from kam_core.team import kam_choices, load_kams, load_offers, save_kams, save_offers
+from kam_core.store import db
+from kam_core.common.errors import ConflictError, ValidationError
+from kam_core.programme.executives import load_executives, save_executives
+from kam_core.store.models import Account, Offer, Programme, ValueProposition, WhiteSpaceCell
+from kam_core.portfolio.segmentation import Thresholds, load_programme, segments
+from kam_core.programme.team import kam_choices, load_kams, load_offers, save_kams, save_offers
 
 
 def _kams(engine, **kwargs):
@@ -254,7 +254,7 @@ def test_an_executive_may_not_take_the_name_of_an_inactive_one_left_out(demo_eng
 
 
 def test_a_new_row_left_blank_with_only_its_tick_box_is_skipped(demo_engine):
-    from kam_core.team import load_offers, save_offers
+    from kam_core.programme.team import load_offers, save_offers
     with Session(demo_engine) as session:
         table = load_offers(session)
     rows = table.to_dict("records") + [{"name": None, "family": "", "active": True}]

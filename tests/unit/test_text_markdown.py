@@ -1,4 +1,4 @@
-"""The Markdown escaping of user text (kam_core.text.md): what a name, a note or an objective
+"""The Markdown escaping of user text (kam_core.common.text.md): what a name, a note or an objective
 holds is shown as typed, never read as HTML, a link, an image, emphasis, LaTeX or a directive."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kam_core.text import md, md_params
+from kam_core.common.text import md, md_params
 
 
 @pytest.mark.parametrize("typed, escaped", [

@@ -9,9 +9,9 @@ import pytest
 from sqlalchemy import func, select
 from sqlmodel import Session
 
-from kam_core import db
-from kam_core.models import WHITE_SPACE_STATUSES, Account, WhiteSpaceCell
-from kam_core.white_space import (
+from kam_core.store import db
+from kam_core.store.models import WHITE_SPACE_STATUSES, Account, WhiteSpaceCell
+from kam_core.account.white_space import (
     COLUMNS, STATUS_FILL, UNMAPPED, WhiteSpaceTotals, compact_value, load_white_space, white_space_chart,
     white_space_totals,
 )

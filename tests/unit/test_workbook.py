@@ -17,11 +17,11 @@ from openpyxl import Workbook, load_workbook
 from sqlalchemy import func, select, update
 from sqlmodel import SQLModel
 
-from kam_core import db
-from kam_core import workbook as workbook_module
-from kam_core.errors import FieldError, ValidationError
-from kam_core.models import Account, AccountPlan, AccountYear, Kam, Programme, Stakeholder
-from kam_core.workbook import (
+from kam_core.store import db
+from kam_core.exchange import workbook as workbook_module
+from kam_core.common.errors import FieldError, ValidationError
+from kam_core.store.models import Account, AccountPlan, AccountYear, Kam, Programme, Stakeholder
+from kam_core.exchange.workbook import (
     ABOUT_SHEET, MAX_CELL_CHARS, escape_text, export_workbook, restore_workbook, sheet_name, tables,
     unescape_text,
 )

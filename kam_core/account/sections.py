@@ -1,0 +1,1066 @@
+"""The editable parts of one account's plan (kam-method.md, section 2): list sections edited as
+tables, the narrative texts and the key figures.
+
+Every list section is described once in ``SECTIONS`` (its model, its columns, their kind and
+limits, its order) and goes through one engine:
+
+- ``load_section`` reads the account's rows as a table (``id``, ``version``, then the columns);
+- ``ref_choices`` gives, for each column that points at another row, the rows it may point at;
+- ``save_section`` takes the complete list as the user left the table: a row with an id is an
+  existing row and carries the version read, a row without id is new, an existing row left out
+  is deleted (with ``read_versions``: only if it was read, and nobody saved it since). Every
+  cell goes through one normaliser (``normalise``), every row through one validator loop, then
+  the section's own rules (``_RULES``); all errors are reported at once and nothing is written.
+  Then one transaction: deletes, updates (only rows whose values changed), inserts. A changed
+  or deleted row that someone saved since it was read raises ``ConflictError``, and nothing is
+  written.
+
+Rules of the sections, beyond each column's kind and limits:
+
+| section            | rule (error code)                                                        |
+| ------------------ | ------------------------------------------------------------------------ |
+| years              | one row per year (duplicate_year); category spend >= revenue             |
+|                    | (spend_below_revenue)                                                    |
+| priorities         | ranks unique (duplicate_rank)                                            |
+| value_propositions | only for the account's own priorities (unknown_ref)                      |
+| competitors        | names unique, ignoring case and accents (duplicate_name); shares add up  |
+|                    | to 100 at most (shares_over_100)                                         |
+| stakeholders       | e-mail looks like one (email_format); reports to someone else            |
+|                    | (reports_to_self), with no cycle (reports_to_cycle), kept in this save   |
+|                    | (unknown_ref); last contact not in the future (date_in_future)           |
+| units              | names unique, ignoring case and accents (duplicate_name)                 |
+| white_space        | one cell per unit x offer (duplicate_pair)                               |
+| actions            | done_on not in the future (date_in_future); an action that becomes done  |
+|                    | without a date is done today                                             |
+| joint_objectives   | target differs from the baseline (target_equals_baseline)                |
+| commitments        | objective only one of the handshake's joint objectives (unknown_ref);    |
+|                    | done_on not in the future (date_in_future); a commitment that becomes    |
+|                    | done without a date is done today                                        |
+
+The handshake's lists (``joint_objectives``, ``commitments``; kam-method.md, section 3) go
+through the same engine and are listed apart in ``HANDSHAKE_SECTIONS`` (``SECTIONS`` stays the
+canvas lists; ``ALL_SECTIONS`` holds both). They belong to the account through its handshake
+(one per account): an account without a handshake has no rows, and saving rows for it is
+refused (no_handshake, on the field "handshake").
+
+The executive engagement lists (kam-method.md, section 4) are listed apart in
+``ENGAGEMENT_SECTIONS`` (also in ``ALL_SECTIONS``):
+
+| section     | rule (error code)                                                               |
+| ----------- | ------------------------------------------------------------------------------- |
+| pairings    | owned through the stakeholder (Stakeholder.account_id); executive: an active    |
+|             | one, or the one the row already names (unknown_ref); stakeholder: one of the    |
+|             | account's (unknown_ref); one row per executive x stakeholder (duplicate_pairing |
+|             | on stakeholder_id)                                                              |
+| engagements | "held" not after today (held_in_future, {today}); "held" needs an outcome       |
+|             | (outcome_required); "planned" not before today (planned_in_past, {today}),      |
+|             | checked only on new rows and rows whose status or date changes, so a plan       |
+|             | that simply went by does not block the table                                    |
+
+The engagements' ``pairing_id`` is no column of Engagement: it is one link of the
+EngagementPairing table, the lowest pairing id linked (an engagement may serve several
+pairings; the table shows one). Saving another pairing replaces that one link only, and
+clearing it removes that one link: the engagement's other links are left untouched (so after
+clearing, the next one linked, if any, shows). A link change alone counts as an update: the
+engagement's version moves on.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import func, or_, select
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
+from sqlmodel import Session
+
+from kam_core.store.db import session_scope
+from kam_core.common.errors import ConflictError, FieldError, NotFoundError, ValidationError
+from kam_core.store.records import account_at_version, assign_changed
+from kam_core.store.models import (
+    ENGAGEMENT_KINDS, ENGAGEMENT_STATUSES, Engagement, EngagementPairing, Executive, Pairing, utcnow,
+)
+from kam_core.store.models import (
+    ACTION_STATUSES, BUYING_ROLES, COMMITMENT_STATUSES, COMMITMENT_SIDES, OBJECTIVE_KINDS, OBJECTIVE_STATUSES,
+    SWOT_KINDS, UNIT_KINDS, WHITE_SPACE_STATUSES, Account, AccountPlan, AccountYear, Action, Commitment, Competitor,
+    CustomerUnit, Handshake, JointObjective, Objective, Offer, Priority, Stakeholder, SwotItem, ValueProposition,
+    WhiteSpaceCell,
+)
+from kam_core.common.text import fold_name
+
+PLAN_TEXT_FIELDS = ("business", "markets", "recent_events", "ambition")
+PLAN_TEXT_MAX = 4000
+SHARES_MAX = 100.0
+# The largest whole number an INTEGER column holds in PostgreSQL (SQLite's hold up to 2**63 - 1):
+# a whole number or a reference beyond it is refused, never handed to the database to overflow.
+INTEGER_MAX = 2**31 - 1
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str  # model attribute
+    kind: str  # "text" | "int" | "float" | "date" | "choice" | "bool" | "ref"
+    required: bool = False
+    minimum: float | None = None
+    maximum: float | None = None
+    max_length: int | None = None
+    choices: tuple = ()  # for "choice"; for "ref" the choices are computed (see ref_choices)
+    default: object = None  # stored when the cell is left empty (a column with a default is never "required")
+
+
+@dataclass(frozen=True)
+class SectionSpec:
+    name: str
+    model: type
+    columns: tuple[Column, ...]
+    order_by: tuple[str, ...]  # model attributes; a leading "-" sorts descending; id breaks ties
+
+    @property
+    def column_names(self) -> list[str]:
+        return [column.name for column in self.columns]
+
+
+def _text(name: str, max_length: int, required: bool = False) -> Column:
+    return Column(name, "text", required=required, max_length=max_length)
+
+
+def _choice(name: str, choices: tuple) -> Column:
+    return Column(name, "choice", required=True, choices=tuple(choices))
+
+
+SECTIONS: dict[str, SectionSpec] = {spec.name: spec for spec in (
+    SectionSpec("years", AccountYear, (
+        Column("year", "int", required=True, minimum=1990, maximum=2100),
+        Column("revenue", "float", required=True, minimum=0),
+        Column("category_spend", "float", minimum=0),
+    ), ("year",)),
+    SectionSpec("priorities", Priority, (
+        Column("rank", "int", required=True, minimum=1),
+        _text("title", 200, required=True),
+        _text("description", 2000),
+    ), ("rank",)),
+    SectionSpec("value_propositions", ValueProposition, (
+        Column("priority_id", "ref", required=True),
+        Column("offer_id", "ref"),
+        _text("what_we_bring", 2000, required=True),
+        _text("customer_value", 2000, required=True),
+        Column("value_amount", "float", minimum=0),
+    ), ("priority_id",)),
+    SectionSpec("swot", SwotItem, (
+        _choice("kind", SWOT_KINDS),
+        _text("text", 300, required=True),
+        Column("position", "int", default=0),
+    ), ("kind", "position")),
+    SectionSpec("competitors", Competitor, (
+        _text("name", 120, required=True),
+        Column("share_pct", "float", minimum=0, maximum=100),
+        _text("strengths", 300),
+    ), ("-share_pct", "name")),
+    SectionSpec("stakeholders", Stakeholder, (
+        _text("name", 120, required=True),
+        _text("title", 120),
+        _text("unit", 120),
+        _text("email", 254),
+        Column("reports_to_id", "ref"),
+        _choice("role", BUYING_ROLES),
+        Column("influence", "int", minimum=1, maximum=5, default=3),
+        Column("attitude", "int", minimum=-2, maximum=2, default=0),
+        Column("relationship", "int", minimum=1, maximum=5, default=2),
+        _text("owner", 120),
+        Column("last_contact", "date"),
+    ), ("-influence", "name")),
+    SectionSpec("units", CustomerUnit, (
+        _text("name", 120, required=True),
+        _choice("kind", UNIT_KINDS),
+    ), ("kind", "name")),
+    SectionSpec("white_space", WhiteSpaceCell, (
+        Column("unit_id", "ref", required=True),
+        Column("offer_id", "ref", required=True),
+        _choice("status", WHITE_SPACE_STATUSES),
+        Column("value", "float", minimum=0),
+        _text("competitor", 120),
+    ), ("unit_id", "offer_id")),
+    SectionSpec("objectives", Objective, (
+        _choice("kind", OBJECTIVE_KINDS),
+        _text("title", 200, required=True),
+        _text("target", 120, required=True),
+        _text("owner", 120, required=True),
+        Column("due_date", "date", required=True),
+        _choice("status", OBJECTIVE_STATUSES),
+    ), ("due_date",)),
+    SectionSpec("actions", Action, (
+        Column("objective_id", "ref"),
+        _text("title", 200, required=True),
+        _text("owner", 120, required=True),
+        Column("due_date", "date", required=True),
+        _choice("status", ACTION_STATUSES),
+        Column("done_on", "date"),
+    ), ("due_date",)),
+)}
+
+# The handshake's lists: owned by the account through its Handshake.
+HANDSHAKE_SECTIONS: dict[str, SectionSpec] = {spec.name: spec for spec in (
+    SectionSpec("joint_objectives", JointObjective, (
+        _text("title", 200, required=True),
+        _text("kpi", 120, required=True),
+        _text("unit", 24, required=True),
+        Column("baseline", "float", required=True),
+        Column("target", "float", required=True),
+        Column("due_date", "date", required=True),
+    ), ("due_date",)),
+    SectionSpec("commitments", Commitment, (
+        _choice("side", COMMITMENT_SIDES),
+        _text("description", 300, required=True),
+        _text("owner", 120, required=True),
+        Column("due_date", "date", required=True),
+        _choice("status", COMMITMENT_STATUSES),
+        Column("objective_id", "ref"),
+        Column("done_on", "date"),
+    ), ("due_date",)),
+)}
+
+# Executive engagement: pairings owned through their stakeholder, engagements by the account.
+ENGAGEMENT_SECTIONS: dict[str, SectionSpec] = {spec.name: spec for spec in (
+    SectionSpec("pairings", Pairing, (
+        Column("executive_id", "ref", required=True),
+        Column("stakeholder_id", "ref", required=True),
+        Column("cadence_days", "int", required=True, minimum=1, maximum=730),
+        Column("strength", "int", required=True, minimum=1, maximum=5),
+    ), ("executive_id", "stakeholder_id")),
+    SectionSpec("engagements", Engagement, (
+        Column("on_date", "date", required=True),
+        _choice("kind", ENGAGEMENT_KINDS),
+        _choice("status", ENGAGEMENT_STATUSES),
+        Column("pairing_id", "ref"),  # stored in EngagementPairing (see the module's docstring)
+        _text("objective", 300, required=True),
+        _text("attendees", 500),
+        _text("ask", 500),
+        _text("outcome", 4000),
+        _text("next_step", 300),
+    ), ("-on_date",)),
+)}
+
+ALL_SECTIONS: dict[str, SectionSpec] = {**SECTIONS, **HANDSHAKE_SECTIONS, **ENGAGEMENT_SECTIONS}
+# (section, column) stored in a link table: (link model, its column naming the row, its column holding the value)
+_LINKED: dict[tuple[str, str], tuple[type, str, str]] = {
+    ("engagements", "pairing_id"): (EngagementPairing, "engagement_id", "pairing_id"),
+}
+_THROUGH_HANDSHAKE = (JointObjective, Commitment)
+
+
+def spec_of(section: str) -> SectionSpec:
+    """The spec of any list section, canvas or handshake (KeyError for an unknown name)."""
+    return ALL_SECTIONS[section]
+
+
+# --- which rows belong to the account ----------------------------------------------------------
+
+
+def _scoped(query, spec: SectionSpec, account_id: int):
+    """``query`` restricted to the account's rows of ``spec``; value propositions belong to the
+    account through their priority, joint objectives and commitments through its handshake."""
+    if spec.model is ValueProposition:
+        return query.join(Priority, Priority.id == ValueProposition.priority_id).where(
+            Priority.account_id == account_id)
+    if spec.model in _THROUGH_HANDSHAKE:
+        return query.join(Handshake, Handshake.id == spec.model.handshake_id).where(
+            Handshake.account_id == account_id)
+    if spec.model is Pairing:
+        return query.join(Stakeholder, Stakeholder.id == Pairing.stakeholder_id).where(
+            Stakeholder.account_id == account_id)
+    return query.where(spec.model.account_id == account_id)
+
+
+def _handshake_id(session: Session, account_id: int) -> int | None:
+    return session.scalar(select(Handshake.id).where(Handshake.account_id == account_id))
+
+
+def _ordering(spec: SectionSpec) -> list:
+    order = []
+    for name in (*spec.order_by, "id"):
+        attribute = getattr(spec.model, name.lstrip("-"))
+        order.append(attribute.desc() if name.startswith("-") else attribute.asc())
+    return order
+
+
+def _owner_values(session: Session, spec: SectionSpec, account_id: int) -> dict:
+    if spec.model in (ValueProposition, Pairing):
+        return {}
+    if spec.model in _THROUGH_HANDSHAKE:
+        return {"handshake_id": _handshake_id(session, account_id)}
+    return {"account_id": account_id}
+
+
+# --- reading ------------------------------------------------------------------------------------
+
+_DTYPES = {"int": "Int64", "ref": "Int64", "float": "float64", "bool": "boolean"}
+
+
+def load_section(session: Session, section: str, account_id: int) -> pd.DataFrame:
+    """The account's rows of ``section``: ``id``, ``version``, then the section's columns, in
+    the section's order. Whole numbers and references may be missing (pandas ``Int64``); dates
+    are ``datetime.date``; empty text is None."""
+    spec = spec_of(section)
+    model = spec.model
+    stored = _stored_names(spec)
+    query = select(model.id, model.version, *(getattr(model, name) for name in stored))
+    rows = session.execute(_scoped(query, spec, account_id).order_by(*_ordering(spec))).all()
+    frame = pd.DataFrame([tuple(row) for row in rows], columns=["id", "version", *stored])
+    for name in spec.column_names:
+        if name not in stored:
+            linked = _linked_values(session, spec, name, frame["id"].tolist())
+            frame[name] = [linked.get(identifier) for identifier in frame["id"]]
+    frame = frame[["id", "version", *spec.column_names]]
+    frame = frame.astype({"id": "int64", "version": "int64"})
+    for column in spec.columns:
+        values = frame[column.name]
+        frame[column.name] = (values.astype(_DTYPES[column.kind]) if column.kind in _DTYPES
+                              else values.astype(object).where(values.notna(), None))
+    return frame
+
+
+def _stored_names(spec: SectionSpec) -> list[str]:
+    """The section's columns that are columns of its model (not held in a link table)."""
+    return [name for name in spec.column_names if (spec.name, name) not in _LINKED]
+
+
+def _linked_values(session: Session, spec: SectionSpec, name: str, ids: list[int]) -> dict[int, int]:
+    """{row id: the lowest value linked to it} of a column held in a link table."""
+    link, owner, value = _LINKED[(spec.name, name)]
+    if not ids:
+        return {}
+    rows = session.execute(select(getattr(link, owner), func.min(getattr(link, value)))
+                           .where(getattr(link, owner).in_([int(i) for i in ids]))
+                           .group_by(getattr(link, owner)))
+    return {int(row_id): int(linked) for row_id, linked in rows}
+
+
+def versions(frame: pd.DataFrame) -> dict[int, int]:
+    """{id: version} of a table as ``load_section`` read it (for ``save_section(read_versions=)``)."""
+    return {int(identifier): int(version) for identifier, version in zip(frame["id"], frame["version"])}
+
+
+def _unique_labels(pairs: Iterable[tuple[int, str]]) -> dict[int, str]:
+    """{id: label}; labels that two rows share get the row's id (" #12") so each stays unique."""
+    pairs = list(pairs)
+    seen: dict[str, int] = {}
+    for _, label in pairs:
+        seen[label] = seen.get(label, 0) + 1
+    return {identifier: label if seen[label] == 1 else f"{label} #{identifier}" for identifier, label in pairs}
+
+
+def _priority_choices(session: Session, spec: SectionSpec, account_id: int) -> dict[int, str]:
+    rows = session.execute(select(Priority.id, Priority.rank, Priority.title)
+                           .where(Priority.account_id == account_id).order_by(Priority.rank, Priority.id))
+    return _unique_labels((identifier, f"{rank}. {title}") for identifier, rank, title in rows)
+
+
+def _offer_choices(session: Session, spec: SectionSpec, account_id: int) -> dict[int, str]:
+    """Active offers, and the inactive ones the section's rows already name (so they keep their label)."""
+    used = _scoped(select(spec.model.offer_id), spec, account_id)
+    rows = session.execute(select(Offer.id, Offer.name).where(or_(Offer.active.is_(True), Offer.id.in_(used)))
+                           .order_by(Offer.name, Offer.id))
+    return _unique_labels((identifier, name) for identifier, name in rows)
+
+
+def _unit_choices(session: Session, spec: SectionSpec, account_id: int) -> dict[int, str]:
+    rows = session.execute(select(CustomerUnit.id, CustomerUnit.name)
+                           .where(CustomerUnit.account_id == account_id).order_by(CustomerUnit.name, CustomerUnit.id))
+    return _unique_labels((identifier, name) for identifier, name in rows)
+
+
+def _stakeholder_choices(session: Session, spec: SectionSpec, account_id: int) -> dict[int, str]:
+    rows = session.execute(select(Stakeholder.id, Stakeholder.name, Stakeholder.title)
+                           .where(Stakeholder.account_id == account_id).order_by(Stakeholder.name, Stakeholder.id))
+    return _unique_labels((identifier, f"{name} — {title}" if title else name) for identifier, name, title in rows)
+
+
+def _objective_choices(session: Session, spec: SectionSpec, account_id: int) -> dict[int, str]:
+    rows = session.execute(select(Objective.id, Objective.title)
+                           .where(Objective.account_id == account_id).order_by(Objective.due_date, Objective.id))
+    return _unique_labels((identifier, title) for identifier, title in rows)
+
+
+def _joint_objective_choices(session: Session, spec: SectionSpec, account_id: int) -> dict[int, str]:
+    """The joint objectives of the account's handshake (none while it has no handshake)."""
+    rows = session.execute(select(JointObjective.id, JointObjective.title)
+                           .join(Handshake, Handshake.id == JointObjective.handshake_id)
+                           .where(Handshake.account_id == account_id)
+                           .order_by(JointObjective.due_date, JointObjective.id))
+    return _unique_labels((identifier, title) for identifier, title in rows)
+
+
+def _executive_choices(session: Session, spec: SectionSpec, account_id: int) -> dict[int, str]:
+    """Active executives "name — title", and the inactive ones the account's pairings already name."""
+    used = _scoped(select(Pairing.executive_id), spec, account_id)
+    rows = session.execute(select(Executive.id, Executive.name, Executive.title)
+                           .where(or_(Executive.active.is_(True), Executive.id.in_(used)))
+                           .order_by(Executive.name, Executive.id))
+    return _unique_labels((identifier, f"{name} — {title}" if title else name) for identifier, name, title in rows)
+
+
+def _pairing_choices(session: Session, spec: SectionSpec, account_id: int) -> dict[int, str]:
+    """The account's pairings, "executive ↔ stakeholder"."""
+    rows = session.execute(select(Pairing.id, Executive.name, Stakeholder.name)
+                           .join(Executive, Executive.id == Pairing.executive_id)
+                           .join(Stakeholder, Stakeholder.id == Pairing.stakeholder_id)
+                           .where(Stakeholder.account_id == account_id)
+                           .order_by(Executive.name, Stakeholder.name, Pairing.id))
+    return _unique_labels((identifier, f"{ours} ↔ {theirs}") for identifier, ours, theirs in rows)
+
+
+_REF_SOURCES: dict[tuple[str, str], Callable[[Session, SectionSpec, int], dict[int, str]]] = {
+    ("value_propositions", "priority_id"): _priority_choices,
+    ("value_propositions", "offer_id"): _offer_choices,
+    ("white_space", "unit_id"): _unit_choices,
+    ("white_space", "offer_id"): _offer_choices,
+    ("stakeholders", "reports_to_id"): _stakeholder_choices,
+    ("actions", "objective_id"): _objective_choices,
+    ("commitments", "objective_id"): _joint_objective_choices,
+    ("pairings", "executive_id"): _executive_choices,
+    ("pairings", "stakeholder_id"): _stakeholder_choices,
+    ("engagements", "pairing_id"): _pairing_choices,
+}
+
+
+def ref_choices(session: Session, section: str, account_id: int) -> dict[str, dict[int, str]]:
+    """For each "ref" column of ``section``: {id: label} of the rows it may point at."""
+    spec = spec_of(section)
+    return {column.name: _REF_SOURCES[(section, column.name)](session, spec, account_id)
+            for column in spec.columns if column.kind == "ref"}
+
+
+# --- one normaliser -----------------------------------------------------------------------------
+
+
+class Refused(Exception):
+    """A cell that cannot be stored: ``code`` and ``params`` of its FieldError (without row/value)."""
+
+    def __init__(self, code: str, **params) -> None:
+        super().__init__(code)
+        self.code = code
+        self.params = params
+
+
+def is_empty(raw) -> bool:
+    """None, NaN, NaT, pandas NA and blank text are all "nothing typed"."""
+    if raw is None:
+        return True
+    if isinstance(raw, str):
+        return not raw.strip()
+    try:
+        return bool(pd.isna(raw))
+    except (TypeError, ValueError):  # not a scalar
+        return False
+
+
+def plain(raw):
+    """A cell's value as it may go into an error's params: Python scalars, None for NaN/NaT/NA."""
+    if not isinstance(raw, str) and is_empty(raw):
+        return None
+    return raw.item() if isinstance(raw, np.generic) else raw
+
+
+def _number(raw) -> float:
+    """A finite number from a number or typed text ('7,5' and '7.5' both mean 7.5)."""
+    if isinstance(raw, (bool, np.bool_)):
+        raise ValueError(raw)
+    if isinstance(raw, numbers.Real):
+        value = float(raw)
+    elif isinstance(raw, str):
+        text = raw.strip()
+        if text.count(",") == 1 and "." not in text:
+            text = text.replace(",", ".")
+        value = float(text)
+    else:
+        raise ValueError(raw)
+    if not math.isfinite(value):
+        raise ValueError(raw)
+    return value
+
+
+def _integer(raw) -> int:
+    if isinstance(raw, numbers.Integral) and not isinstance(raw, (bool, np.bool_)):
+        return int(raw)
+    value = _number(raw)
+    if not value.is_integer():
+        raise ValueError(raw)
+    return int(value)
+
+
+def _date(raw) -> date:
+    if isinstance(raw, np.datetime64):
+        raw = pd.Timestamp(raw)
+    if isinstance(raw, datetime):  # pandas Timestamp included
+        return raw.date()
+    if isinstance(raw, date):
+        return raw
+    if isinstance(raw, str):
+        text = raw.strip()
+        try:
+            return date.fromisoformat(text)
+        except ValueError:
+            return datetime.fromisoformat(text).date()
+    raise ValueError(raw)
+
+
+_TRUE, _FALSE = ("true", "yes", "1"), ("false", "no", "0")
+
+
+def _boolean(raw) -> bool:
+    if isinstance(raw, (bool, np.bool_)):
+        return bool(raw)
+    if isinstance(raw, numbers.Real) and float(raw) in (0.0, 1.0):
+        return bool(raw)
+    if isinstance(raw, str) and raw.strip().lower() in (*_TRUE, *_FALSE):
+        return raw.strip().lower() in _TRUE
+    raise ValueError(raw)
+
+
+def _text_value(raw) -> str:
+    return raw.strip() if isinstance(raw, str) else str(plain(raw))
+
+
+def _text_value_checked(raw) -> str:
+    """Text as stored; a NUL character is refused: SQLite's length() stops at it (a name starting
+    with one reads as blank to the database's checks) and PostgreSQL cannot store it at all."""
+    value = _text_value(raw)
+    if "\x00" in value:
+        raise Refused("text_nul")
+    return value
+
+
+def _choice_value(raw):
+    return raw.strip() if isinstance(raw, str) else plain(raw)
+
+
+# kind -> (parser raising ValueError/TypeError, the error code of the kind)
+_PARSERS: dict[str, tuple[Callable, str]] = {
+    "text": (_text_value_checked, "text_length"),
+    "int": (_integer, "integer_range"),
+    "float": (_number, "number_range"),
+    "date": (_date, "not_a_date"),
+    "choice": (_choice_value, "choice"),
+    "bool": (_boolean, "choice"),
+    "ref": (_integer, "unknown_ref"),
+}
+
+
+def _allowed(column: Column, value, ref_ids: Iterable[int]) -> bool:
+    if column.kind == "text":
+        return column.max_length is None or len(value) <= column.max_length
+    if column.kind in ("int", "float"):
+        return ((column.minimum is None or value >= column.minimum)
+                and (column.maximum is None or value <= column.maximum))
+    if column.kind == "choice":
+        return value in column.choices
+    if column.kind == "ref":
+        return value in set(ref_ids)
+    return True
+
+
+def _limits(column: Column) -> dict:
+    """What the column allows, as the params of its error."""
+    if column.kind == "text":
+        return {"min": 1 if column.required else 0, "max": column.max_length}
+    if column.kind in ("int", "float"):
+        return {"min": column.minimum, "max": column.maximum}
+    if column.kind in ("choice", "bool"):
+        return {"choices": list(column.choices) if column.kind == "choice" else [True, False]}
+    return {}
+
+
+def normalise(column: Column, raw, ref_ids: Iterable[int] = ()):
+    """The value ``raw`` stands for in ``column``, as it will be stored.
+
+    Empty cells (None, NaN, NaT, NA, blank text) give the column's default (None unless set);
+    text is stripped; numbers, dates and references accept what a table editor or a caller
+    hands over (numpy and pandas values, typed text with a decimal comma, ISO dates). Raises
+    ``Refused`` with the code of the problem (required, text_length, integer_range,
+    number_range, not_a_date, choice, unknown_ref) and what the column allows.
+    """
+    if is_empty(raw):
+        if column.required and column.default is None:
+            raise Refused("required")
+        return column.default
+    parse, code = _PARSERS[column.kind]
+    try:
+        value = parse(raw)
+    except Refused:
+        raise
+    except (TypeError, ValueError, OverflowError):  # OverflowError: an integer too large for a float (10**400)
+        raise Refused(code, **_limits(column)) from None
+    if column.kind in ("int", "ref") and not -INTEGER_MAX - 1 <= value <= INTEGER_MAX:
+        if column.kind == "ref":
+            raise Refused(code)
+        low = column.minimum if column.minimum is not None else -INTEGER_MAX - 1
+        raise Refused(code, min=low, max=column.maximum if column.maximum is not None else INTEGER_MAX)
+    if not _allowed(column, value, ref_ids):
+        if column.kind in ("int", "float") and column.maximum is None:
+            raise Refused("number_min", min=column.minimum)  # "{value} is below {min}", not "to None"
+        raise Refused(code, **_limits(column))
+    return value
+
+
+# --- one validator loop, small rules per section ----------------------------------------------
+
+
+@dataclass(frozen=True)
+class TableRow:
+    """One row as the user left it, normalised: ``values`` hold None where a cell was refused."""
+
+    number: int  # 1-based position in the rows handed to the save (save_section, save_roster)
+    id: int | None
+    version: int | None
+    values: dict
+
+
+@dataclass(frozen=True)
+class _Context:
+    refs: dict[str, dict[int, str]]
+    today: date
+    removed: frozenset[int] = field(default_factory=frozenset)  # ids this save deletes
+    stored: Mapping[int, dict] = field(default_factory=dict)  # {id: stored values}, for the sections that compare
+
+
+def _key(raw, section: str) -> int | None:
+    """A row's id or version: None when empty; anything else that is no whole number is a row
+    this account does not have."""
+    if is_empty(raw):
+        return None
+    try:
+        return _integer(raw)
+    except (TypeError, ValueError):
+        raise ConflictError(section) from None
+
+
+def _read_rows(spec: SectionSpec, rows: list[dict], refs: dict[str, dict[int, str]]
+               ) -> tuple[list[TableRow], list[FieldError]]:
+    """Every cell through ``normalise``. A new row left entirely blank is skipped."""
+    read, errors = [], []
+    for number, row in enumerate(rows, start=1):
+        identifier = _key(row.get("id"), spec.name)
+        if identifier is None and all(is_empty(row.get(name)) for name in spec.column_names):
+            continue
+        values = {}
+        for column in spec.columns:
+            raw = row.get(column.name)
+            try:
+                values[column.name] = normalise(column, raw, refs.get(column.name, {}))
+            except Refused as refused:
+                errors.append(FieldError(column.name, refused.code,
+                                         {"row": number, "value": plain(raw), **refused.params}))
+                values[column.name] = None
+        read.append(TableRow(number, identifier, _key(row.get("version"), spec.name), values))
+    return read, errors
+
+
+def _error(row: TableRow, field_name: str, code: str, **params) -> FieldError:
+    return FieldError(field_name, code, {"row": row.number, "value": row.values.get(field_name), **params})
+
+
+def _duplicates(rows: list[TableRow], field_name: str, code: str, key: Callable = lambda value: value) -> list[FieldError]:
+    """One error on each row repeating a value an earlier row holds."""
+    seen, errors = set(), []
+    for row in rows:
+        value = row.values[field_name]
+        if value is None:
+            continue
+        if key(value) in seen:
+            errors.append(_error(row, field_name, code))
+        seen.add(key(value))
+    return errors
+
+
+def _not_in_future(rows: list[TableRow], field_name: str, today: date) -> list[FieldError]:
+    return [_error(row, field_name, "date_in_future", today=today) for row in rows
+            if row.values[field_name] is not None and row.values[field_name] > today]
+
+
+def _year_rules(rows: list[TableRow], context: _Context) -> list[FieldError]:
+    errors = _duplicates(rows, "year", "duplicate_year")
+    for row in rows:
+        spend, revenue = row.values["category_spend"], row.values["revenue"]
+        if spend is not None and revenue is not None and spend < revenue:
+            errors.append(_error(row, "category_spend", "spend_below_revenue", revenue=revenue))
+    return errors
+
+
+def _priority_rules(rows: list[TableRow], context: _Context) -> list[FieldError]:
+    return _duplicates(rows, "rank", "duplicate_rank")
+
+
+def _competitor_rules(rows: list[TableRow], context: _Context) -> list[FieldError]:
+    """Names unique; the shares add up to 100 at most (reported on the row that goes over)."""
+    errors = _duplicates(rows, "name", "duplicate_name", key=fold_name)
+    total, over = 0.0, None
+    for row in rows:
+        share = row.values["share_pct"]
+        if share is not None:
+            total += share
+            if over is None and total > SHARES_MAX + 1e-9:
+                over = row
+    if over is not None:
+        errors.append(_error(over, "share_pct", "shares_over_100", sum=round(total, 1)))
+    return errors
+
+
+def _stakeholder_rules(rows: list[TableRow], context: _Context) -> list[FieldError]:
+    errors = []
+    manager_of = {row.id: row.values["reports_to_id"] for row in rows if row.id is not None}
+    in_cycle: set[int] = set()
+    for row in rows:
+        email = row.values["email"]
+        if email is not None and not EMAIL.match(email):
+            errors.append(_error(row, "email", "email_format"))
+        manager = row.values["reports_to_id"]
+        if manager is None:
+            continue
+        if manager == row.id:
+            errors.append(_error(row, "reports_to_id", "reports_to_self"))
+        elif manager in context.removed:
+            errors.append(_error(row, "reports_to_id", "unknown_ref"))
+        elif row.id is not None and row.id not in in_cycle:
+            cycle = _cycle_through(row.id, manager_of)
+            if cycle:
+                in_cycle |= cycle
+                errors.append(_error(row, "reports_to_id", "reports_to_cycle"))
+    return errors + _not_in_future(rows, "last_contact", context.today)
+
+
+def _cycle_through(start: int, manager_of: Mapping[int, int | None]) -> set[int]:
+    """The people of the reporting cycle ``start`` is part of (empty when it is in none)."""
+    path, node = [], start
+    while node is not None and node not in path:
+        path.append(node)
+        node = manager_of.get(node)
+    return set(path) if node == start else set()
+
+
+def _unit_rules(rows: list[TableRow], context: _Context) -> list[FieldError]:
+    return _duplicates(rows, "name", "duplicate_name", key=fold_name)
+
+
+def _white_space_rules(rows: list[TableRow], context: _Context) -> list[FieldError]:
+    seen, errors = set(), []
+    units, offers = context.refs.get("unit_id", {}), context.refs.get("offer_id", {})
+    for row in rows:
+        pair = (row.values["unit_id"], row.values["offer_id"])
+        if None in pair:
+            continue
+        if pair in seen:
+            errors.append(_error(row, "offer_id", "duplicate_pair", unit=units.get(pair[0]), offer=offers.get(pair[1])))
+        seen.add(pair)
+    return errors
+
+
+def _action_rules(rows: list[TableRow], context: _Context) -> list[FieldError]:
+    return _not_in_future(rows, "done_on", context.today)
+
+
+def _joint_objective_rules(rows: list[TableRow], context: _Context) -> list[FieldError]:
+    """A KPI that is to stay where it is is no objective: the target differs from the baseline."""
+    return [_error(row, "target", "target_equals_baseline", baseline=row.values["baseline"]) for row in rows
+            if row.values["target"] is not None and row.values["target"] == row.values["baseline"]]
+
+
+def _commitment_rules(rows: list[TableRow], context: _Context) -> list[FieldError]:
+    return _not_in_future(rows, "done_on", context.today)
+
+
+def _pairing_rules(rows: list[TableRow], context: _Context) -> list[FieldError]:
+    seen, errors = set(), []
+    for row in rows:
+        pair = (row.values["executive_id"], row.values["stakeholder_id"])
+        if None in pair:
+            continue
+        if pair in seen:
+            errors.append(_error(row, "stakeholder_id", "duplicate_pairing"))
+        seen.add(pair)
+    return errors
+
+
+def _engagement_rules(rows: list[TableRow], context: _Context) -> list[FieldError]:
+    """Held: not in the future, with an outcome. Planned: not in the past, checked only when the
+    row is new or its status or date changes (a plan that simply went by does not block saving)."""
+    errors = []
+    for row in rows:
+        status, on_date = row.values["status"], row.values["on_date"]
+        if status == "held" and on_date is not None and on_date > context.today:
+            errors.append(_error(row, "on_date", "held_in_future", today=context.today))
+        if status == "held" and row.values["outcome"] is None:
+            errors.append(_error(row, "outcome", "outcome_required"))
+        before = context.stored.get(row.id) if row.id is not None else None
+        changed = before is None or before["status"] != status or before["on_date"] != on_date
+        if status == "planned" and on_date is not None and on_date < context.today and changed:
+            errors.append(_error(row, "on_date", "planned_in_past", today=context.today))
+    return errors
+
+
+_RULES: dict[str, Callable[[list[TableRow], _Context], list[FieldError]]] = {
+    "years": _year_rules,
+    "priorities": _priority_rules,
+    "competitors": _competitor_rules,
+    "stakeholders": _stakeholder_rules,
+    "units": _unit_rules,
+    "white_space": _white_space_rules,
+    "actions": _action_rules,
+    "joint_objectives": _joint_objective_rules,
+    "commitments": _commitment_rules,
+    "pairings": _pairing_rules,
+    "engagements": _engagement_rules,
+}
+# Sections whose rules compare a row with what is stored (``_Context.stored``).
+_COMPARES_STORED = ("engagements",)
+
+
+def _stamp_done_on(values: dict, stored, today: date) -> dict:
+    """An action (or a commitment) that becomes done without a date was done today."""
+    becomes_done = values["status"] == "done" and (stored is None or stored.status != "done")
+    return {**values, "done_on": today} if becomes_done and values["done_on"] is None else values
+
+
+# What a section derives from the values before they are written (stored row or None, today).
+_DERIVED: dict[str, Callable[[dict, object, date], dict]] = {"actions": _stamp_done_on,
+                                                            "commitments": _stamp_done_on}
+
+
+def _validate(spec: SectionSpec, rows: list[dict], refs: dict[str, dict[int, str]], today: date,
+                     removed: Iterable[int] = (), stored: Mapping[int, dict] | None = None
+              ) -> tuple[list[TableRow], list[FieldError]]:
+    """The rows normalised, and every reason they cannot be saved (in row order)."""
+    read, errors = _read_rows(spec, rows, refs)
+    rule = _RULES.get(spec.name)
+    if rule is not None:
+        errors += rule(read, _Context(refs, today, frozenset(removed), stored or {}))
+    errors.sort(key=lambda error: error.params.get("row", 0))
+    return read, errors
+
+
+# --- saving a section ---------------------------------------------------------------------------
+
+
+def save_section(engine: Engine, section: str, account_id: int, rows: list[dict], *, today: date,
+                 read_versions: Mapping[int, int] | None = None) -> int:
+    """Save the complete list of ``section`` as the user left it, whole or not at all; returns
+    the number of rows inserted, updated (values changed) or deleted.
+
+    A row with an ``id`` is an existing row and carries the ``version`` read; a row without id
+    is new; an existing row of the account left out of ``rows`` is deleted. ``read_versions``
+    ({id: version} of the table as loaded, see ``versions``) makes deletes safe: a row left out
+    is deleted only if it was read, and only if nobody saved it since (else ConflictError); rows
+    someone added after the read are kept. Without it every row left out is deleted, unchecked.
+
+    Raises ValidationError (every FieldError at once; params hold the 1-based ``row`` and the
+    ``value``; for a handshake list of an account without handshake, the one FieldError
+    ("handshake", "no_handshake") unless there is no row to save), ConflictError (a changed or deleted row saved by someone else since it was read,
+    a row id that is not one of the account's rows of the section, or a concurrent save breaking
+    a constraint), and nothing is written.
+    """
+    spec = spec_of(section)
+    with Session(engine) as session:
+        refs = ref_choices(session, section, account_id)
+        stored_ids = set(session.scalars(_scoped(select(spec.model.id), spec, account_id)))
+        owned_through_handshake = spec.model in _THROUGH_HANDSHAKE
+        no_handshake = owned_through_handshake and _handshake_id(session, account_id) is None
+        stored_values = {}
+        if section in _COMPARES_STORED:
+            names = _stored_names(spec)
+            query = select(spec.model.id, *(getattr(spec.model, name) for name in names))
+            stored_values = {row[0]: dict(zip(names, row[1:]))
+                             for row in session.execute(_scoped(query, spec, account_id))}
+    listed = {_key(row.get("id"), section) for row in rows} - {None}
+    if listed - stored_ids:  # deleted by someone else since it was read, or never the account's
+        raise ConflictError(section)
+    removed = _deletable(stored_ids, read_versions) - listed
+    read, errors = _validate(spec, rows, refs, today, removed, stored_values)
+    if no_handshake and read:
+        raise ValidationError([FieldError("handshake", "no_handshake", {})])
+    if errors:
+        raise ValidationError(errors)
+    try:
+        with session_scope(engine) as session:
+            if owned_through_handshake and read and _handshake_id(session, account_id) is None:
+                raise ConflictError("handshake")  # removed since it was read
+            stored = {record.id: record for record in
+                      session.scalars(_scoped(select(spec.model), spec, account_id))}
+            return _write(session, spec, account_id, read, stored, read_versions, today)
+    except (StaleDataError, IntegrityError) as exc:  # validated already: only a concurrent save gets here
+        raise ConflictError(section) from exc
+
+
+def _deletable(stored_ids: Iterable[int], read_versions: Mapping[int, int] | None) -> set[int]:
+    stored_ids = set(stored_ids)
+    return stored_ids if read_versions is None else stored_ids & set(read_versions)
+
+
+def _write(session: Session, spec: SectionSpec, account_id: int, rows: list[TableRow], stored: dict,
+           read_versions: Mapping[int, int] | None, today: date) -> int:
+    """Deletes, then updates, then inserts (each flushed, so a new row may take the unique
+    value a deleted or updated row gave up)."""
+    existing = [row for row in rows if row.id is not None]
+    ids = [row.id for row in existing]
+    if len(ids) != len(set(ids)):
+        raise ValueError(f"{spec.name}: a row is listed twice")
+    if any(identifier not in stored for identifier in ids):
+        raise ConflictError(spec.name)
+    derive = _DERIVED.get(spec.name, lambda values, _stored, _today: values)
+    linked_names = [name for name in spec.column_names if (spec.name, name) in _LINKED]
+    linked_before = {name: _linked_values(session, spec, name, ids) for name in linked_names}
+
+    deleted = [stored[identifier] for identifier in sorted(_deletable(stored, read_versions) - set(ids))]
+    for record in deleted:
+        if read_versions is not None and record.version != read_versions[record.id]:
+            raise ConflictError.of(spec.name, record)
+        session.delete(record)
+    session.flush()
+
+    updated = 0
+    for row in existing:
+        record = stored[row.id]
+        values = derive(row.values, record, today)
+        changes = {name: value for name, value in values.items()
+                   if name not in linked_names and getattr(record, name) != value}
+        links = {name: (linked_before[name].get(row.id), values[name]) for name in linked_names
+                 if linked_before[name].get(row.id) != values[name]}
+        if not changes and not links:
+            continue
+        if record.version != row.version:
+            raise ConflictError.of(spec.name, record)
+        for name, value in changes.items():
+            setattr(record, name, value)
+        if links and not changes:
+            record.updated_at = utcnow()  # a link change alone still moves the row's version on
+        for name, (old, value) in links.items():
+            _relink(session, spec, name, row.id, old, value)
+        updated += 1
+    session.flush()
+
+    new = [row for row in rows if row.id is None]
+    owner = _owner_values(session, spec, account_id) if new else {}
+    records = [spec.model(**owner, **{name: value for name, value in derive(row.values, None, today).items()
+                                      if name not in linked_names}) for row in new]
+    session.add_all(records)
+    session.flush()
+    for row, record in zip(new, records):
+        for name in linked_names:
+            if row.values[name] is not None:
+                _relink(session, spec, name, record.id, None, row.values[name])
+    session.flush()
+    return len(deleted) + updated + len(new)
+
+
+def _relink(session: Session, spec: SectionSpec, name: str, row_id: int, old: int | None, new: int | None) -> None:
+    """Replace the link ``old`` of the row by ``new`` (either may be None); other links stay."""
+    link, owner, value = _LINKED[(spec.name, name)]
+    if old is not None:
+        record = session.get(link, {owner: row_id, value: old})
+        if record is not None:
+            session.delete(record)
+    if new is not None and session.get(link, {owner: row_id, value: new}) is None:
+        session.add(link(**{owner: row_id, value: new}))
+
+
+# --- the narrative texts ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PlanText:
+    business: str | None
+    markets: str | None
+    recent_events: str | None
+    ambition: str | None
+    version: int | None  # None while the account has no AccountPlan row
+
+
+def _plan_of(session: Session, account_id: int) -> AccountPlan | None:
+    return session.scalars(select(AccountPlan).where(AccountPlan.account_id == account_id)).first()
+
+
+def read_plan_text(session: Session, account_id: int) -> PlanText:
+    plan = _plan_of(session, account_id)
+    if plan is None:
+        return PlanText(None, None, None, None, None)
+    return PlanText(*(getattr(plan, name) for name in PLAN_TEXT_FIELDS), version=plan.version)
+
+
+def save_plan_text(engine: Engine, account_id: int, values: dict, expected_version: int | None) -> PlanText:
+    """Write the texts given in ``values`` (keys of PLAN_TEXT_FIELDS; a key left out keeps its
+    text; blank text is stored as None). ``expected_version`` is the version read (None when
+    there was no plan yet): a different stored one raises ConflictError. A plan is created on
+    the first save that has something to say."""
+    cleaned, errors = {}, []
+    for name in PLAN_TEXT_FIELDS:
+        if name not in values:
+            continue
+        try:
+            cleaned[name] = normalise(Column(name, "text", max_length=PLAN_TEXT_MAX), values[name])
+        except Refused as refused:
+            errors.append(FieldError(name, refused.code, refused.params))
+    if errors:
+        raise ValidationError(errors)
+    try:
+        with session_scope(engine) as session:
+            if session.get(Account, account_id) is None:
+                raise NotFoundError(f"account {account_id}")
+            plan = _plan_of(session, account_id)
+            if (plan.version if plan is not None else None) != expected_version:
+                raise ConflictError.of("account_plan", plan)
+            if plan is None and any(value is not None for value in cleaned.values()):
+                session.add(AccountPlan(account_id=account_id, **cleaned))
+            elif plan is not None:
+                assign_changed(plan, cleaned)
+            session.flush()
+            return read_plan_text(session, account_id)
+    except (StaleDataError, IntegrityError) as exc:
+        raise ConflictError("account_plan") from exc
+
+
+# --- key figures ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class KeyFigures:
+    potential_3y: float | None
+    margin_pct: float | None
+    version: int  # the account's
+
+
+KEY_FIGURES = (Column("potential_3y", "float", minimum=0), Column("margin_pct", "float", minimum=-100, maximum=100))
+
+
+def read_key_figures(session: Session, account_id: int) -> KeyFigures:
+    account = session.get(Account, account_id)
+    if account is None:
+        raise NotFoundError(f"account {account_id}")
+    return KeyFigures(account.potential_3y, account.margin_pct, account.version)
+
+
+def save_key_figures(engine: Engine, account_id: int, potential_3y, margin_pct, expected_version: int) -> KeyFigures:
+    """The account's 3-year potential (>= 0) and margin (-100..100), None clearing them; a stale
+    ``expected_version`` (the account's) raises ConflictError."""
+    cleaned, errors = {}, []
+    for column, raw in zip(KEY_FIGURES, (potential_3y, margin_pct)):
+        try:
+            cleaned[column.name] = normalise(column, raw)
+        except Refused as refused:
+            errors.append(FieldError(column.name, refused.code, {"value": plain(raw), **refused.params}))
+    if errors:
+        raise ValidationError(errors)
+    try:
+        with session_scope(engine) as session:
+            account = account_at_version(session, account_id, expected_version)
+            assign_changed(account, cleaned)
+            session.flush()
+            return read_key_figures(session, account_id)
+    except (StaleDataError, IntegrityError) as exc:
+        raise ConflictError("account") from exc

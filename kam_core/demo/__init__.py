@@ -1,0 +1,1 @@
+"""The deterministic demo portfolio loaded into an empty database."""

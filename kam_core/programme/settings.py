@@ -1,0 +1,92 @@
+"""Programme settings: read, validate and save (with optimistic locking)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import datetime
+
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm.exc import StaleDataError
+from sqlmodel import Session
+
+from kam_core.store.db import session_scope
+from kam_core.common.errors import ConflictError, FieldError, ValidationError
+from kam_core.store.models import Programme
+from kam_core.programme.periods import is_period
+
+
+@dataclass(frozen=True)
+class ProgrammeSettings:
+    name: str
+    currency: str
+    current_period: str
+    attractiveness_threshold: float
+    strength_threshold: float
+    strategic_capacity: int
+    accounts_per_kam: int
+    version: int
+    updated_at: datetime | None = None
+
+
+EDITABLE = ("name", "currency", "current_period", "attractiveness_threshold", "strength_threshold",
+            "strategic_capacity", "accounts_per_kam")
+
+
+def read_settings(session: Session) -> ProgrammeSettings:
+    row = session.get(Programme, 1)
+    if row is None:
+        raise LookupError("programme settings are missing")
+    return ProgrammeSettings(**{name: getattr(row, name) for name in (*EDITABLE, "version", "updated_at")})
+
+
+def validate(values: dict) -> list[FieldError]:
+    errors: list[FieldError] = []
+    name = values.get("name")
+    name = name.strip() if isinstance(name, str) else ""
+    if not name or len(name) > 120:
+        errors.append(FieldError("name", "text_length", {"min": 1, "max": 120}))
+    elif "\x00" in name:
+        errors.append(FieldError("name", "text_nul", {}))
+    currency = values.get("currency")
+    currency = currency.strip() if isinstance(currency, str) else ""
+    if len(currency) != 3 or not currency.isascii() or not currency.isalpha() or not currency.isupper():
+        errors.append(FieldError("currency", "currency_code", {"value": currency}))
+    if not is_period(values.get("current_period") or ""):
+        errors.append(FieldError("current_period", "period_format", {"value": values.get("current_period")}))
+    for key in ("attractiveness_threshold", "strength_threshold"):
+        if not _number_between(values.get(key), 0, 10):
+            errors.append(FieldError(key, "number_range", {"min": 0, "max": 10, "value": values.get(key)}))
+    for key, high in (("strategic_capacity", 500), ("accounts_per_kam", 50)):
+        value = values.get(key)
+        if not (isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= high):
+            errors.append(FieldError(key, "integer_range", {"min": 1, "max": high, "value": value}))
+    return errors
+
+
+def _number_between(value, low: float, high: float) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and low <= value <= high
+
+
+def save_settings(engine: Engine, values: dict, expected_version: int) -> ProgrammeSettings:
+    """Validate, then save whole or not at all; a stale ``expected_version`` raises ConflictError."""
+    values = {key: values.get(key) for key in EDITABLE}
+    for key in ("name", "currency"):  # text stripped; anything else (None, a number) counts as nothing typed
+        values[key] = values[key].strip() if isinstance(values[key], str) else ""
+    errors = validate(values)
+    if errors:
+        raise ValidationError(errors)
+    try:
+        with session_scope(engine) as session:
+            row = session.get(Programme, 1)
+            if row.version != expected_version:
+                raise ConflictError.of("programme", row)
+            for key, value in values.items():
+                setattr(row, key, value)
+            session.flush()
+            return read_settings(session)
+    except StaleDataError as exc:
+        raise ConflictError("programme") from exc
+
+
+def as_dict(settings: ProgrammeSettings) -> dict:
+    return asdict(settings)

@@ -1,0 +1,369 @@
+"""The store: one engine per process, short sessions, migrations applied at start.
+
+The database is named by ``KAM_DATABASE_URL``; without it, the SQLite file ``data/kam.db``
+beside the project. SQLite connections get foreign keys, WAL and a busy timeout. Before a
+migration touches an existing SQLite file, a copy of it is kept in ``data/backups/``.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import threading
+import time
+import weakref
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Iterator
+
+from sqlalchemy import event, inspect, text
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import ArgumentError, DatabaseError, NoSuchModuleError, OperationalError
+from sqlmodel import Session, create_engine
+
+from kam_core.governance import access
+from kam_core.governance import audit
+
+PROJECT_DIR = Path(__file__).resolve().parents[2]
+DEFAULT_DB_PATH = PROJECT_DIR / "data" / "kam.db"
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+BUSY_TIMEOUT_MS = 5000
+BEGIN_ATTEMPTS = 6  # a write waits up to BUSY_TIMEOUT_MS per attempt for SQLite's write lock
+CONNECT_TIMEOUT_S = 10
+
+
+class StoreError(Exception):
+    """The database cannot be used. ``code`` names a catalog message, ``params`` fills it."""
+
+    def __init__(self, code: str, **params: str) -> None:
+        super().__init__(f"{code}: {params}")
+        self.code = code
+        self.params = params
+
+
+def database_url() -> str:
+    url = os.environ.get("KAM_DATABASE_URL", "").strip()
+    return url or f"sqlite:///{DEFAULT_DB_PATH}"
+
+
+def sqlite_path(url: str) -> Path | None:
+    """The file behind a SQLite URL, or None for another database or an in-memory one."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or not parsed.database or parsed.database == ":memory:":
+        return None
+    return Path(parsed.database)
+
+
+def describe(url: str) -> str:
+    """The URL as it may be shown on screen: the file for SQLite, no password otherwise."""
+    path = sqlite_path(url)
+    if path is not None:
+        return str(path)
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def _set_sqlite_pragmas(dbapi_connection, _record) -> None:
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+    finally:
+        cursor.close()
+
+
+def _begin_sqlite(connection) -> None:
+    """BEGIN IMMEDIATE for a unit of work that writes: it waits for SQLite's write lock up front,
+    under the busy timeout. Begun as a read (the driver's default BEGIN, issued at its first
+    write), it would fail with "database is locked" at once when another write committed
+    meanwhile. Reads keep the driver's default."""
+    if connection.get_execution_options().get("kam_write", False):
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+WRITE_LOCK_KEY = 7_361_042  # PostgreSQL advisory lock held by every unit of work that writes
+
+
+def _begin_postgresql(connection) -> None:
+    """A unit of work that writes takes the programme's write lock first (an advisory lock held
+    until it commits), so writes queue one after another as on SQLite. Each checks its rules
+    (versions, unique names, one admin left) on what the previous one committed: two saves
+    cannot both pass a check that only one of them may pass. It waits BUSY_TIMEOUT_MS at most."""
+    if connection.get_execution_options().get("kam_write", False):
+        connection.exec_driver_sql(f"SET LOCAL lock_timeout = '{BUSY_TIMEOUT_MS}ms'")
+        connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITE_LOCK_KEY})")
+
+
+def make_engine(url: str) -> Engine:
+    """A new engine for ``url``; raises StoreError for a URL that names no usable database."""
+    try:
+        parsed = make_url(url)
+        if parsed.get_backend_name() == "sqlite":
+            path = sqlite_path(url)
+            if path is not None:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000})
+            event.listen(engine, "connect", _set_sqlite_pragmas)
+            event.listen(engine, "begin", _begin_sqlite)
+        else:
+            # a server that does not answer is named after CONNECT_TIMEOUT_S, not after the system's TCP timeout
+            connect_args = {}
+            if parsed.get_backend_name() == "postgresql":
+                if "connect_timeout" not in parsed.query:
+                    connect_args["connect_timeout"] = CONNECT_TIMEOUT_S
+                if "options" not in parsed.query:  # times are stored and read as UTC, whatever the server's zone
+                    connect_args["options"] = "-c timezone=UTC"
+            engine = create_engine(url, pool_pre_ping=True, connect_args=connect_args)
+            if parsed.get_backend_name() == "postgresql":
+                event.listen(engine, "begin", _begin_postgresql)
+    except (ArgumentError, NoSuchModuleError, ValueError) as exc:
+        raise StoreError("store.bad_url", url=_safe(url), reason=str(exc).splitlines()[0]) from exc
+    except ImportError as exc:
+        raise StoreError("store.driver_missing", url=_safe(url), reason=str(exc)) from exc
+    access.install_guard()
+    audit.install()
+    return engine
+
+
+def _safe(url: str) -> str:
+    try:
+        return describe(url)
+    except Exception:  # an unparseable URL: show its scheme only, never a password
+        return url.split("://", 1)[0] + "://…" if "://" in url else "…"
+
+
+_engines: dict[str, Engine] = {}
+_ready: set[str] = set()
+_lock = threading.Lock()
+
+
+def get_engine(url: str | None = None) -> Engine:
+    """The process-wide engine of ``url`` (default: ``database_url()``), migrated to head."""
+    url = url or database_url()
+    with _lock:
+        engine = _engines.get(url)
+        if engine is None:
+            engine = make_engine(url)
+            _engines[url] = engine
+        if url not in _ready:
+            prepare(engine)
+            _ready.add(url)
+    return engine
+
+
+def dispose_all() -> None:
+    """Close every engine of the process (tests and the command line use it)."""
+    with _lock:
+        for engine in _engines.values():
+            engine.dispose()
+        _engines.clear()
+        _ready.clear()
+
+
+_writers_lock = threading.Lock()
+_writers: "weakref.WeakKeyDictionary[Engine, Engine]" = weakref.WeakKeyDictionary()
+
+
+def writer(engine: Engine) -> Engine:
+    """The engine as a unit of work that writes uses it (on SQLite: BEGIN IMMEDIATE)."""
+    with _writers_lock:
+        found = _writers.get(engine)
+        if found is None:
+            found = _writers[engine] = engine.execution_options(kam_write=True)
+        return found
+
+
+def is_busy(exc: BaseException) -> bool:
+    """Another write holds the lock: SQLite's "database is locked", PostgreSQL's lock timeout."""
+    text_ = str(getattr(exc, "orig", exc)).lower()
+    return any(sign in text_ for sign in ("database is locked", "database is busy", "lock timeout",
+                                          "deadlock detected", "could not serialize"))
+
+
+def _begin(session: Session) -> None:
+    """Open the unit of work's transaction; where SQLite is busy past its timeout, try again a few
+    times (nothing has run yet), then say the database is busy rather than "database is locked"."""
+    for attempt in range(BEGIN_ATTEMPTS):
+        try:
+            session.connection()
+            return
+        except OperationalError as exc:
+            session.rollback()
+            if not is_busy(exc):
+                raise
+            if attempt == BEGIN_ATTEMPTS - 1:
+                raise StoreError("store.busy", path=describe(str(session.get_bind().url))) from exc
+            time.sleep(0.05 * (attempt + 1))
+
+
+@contextmanager
+def session_scope(engine: Engine) -> Iterator[Session]:
+    """One unit of work that writes: commits whole at the end, or rolls back whole on any error.
+    On SQLite it holds the write lock from its start, so concurrent writes queue, never fail."""
+    session = Session(writer(engine), expire_on_commit=False)
+    try:
+        _begin(session)
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+
+
+# --- checks, backups, migrations --------------------------------------------------------------
+
+
+def check_readable(engine: Engine) -> None:
+    """Refuse a file that is not a database, or one we cannot read, naming it; writes nothing."""
+    path = sqlite_path(str(engine.url))
+    if path is not None and path.exists():
+        if path.is_dir():
+            raise StoreError("store.not_a_database", path=str(path))
+        if not os.access(path, os.R_OK):
+            raise StoreError("store.unreadable", path=str(path), reason="permission denied")
+        with path.open("rb") as handle:
+            header = handle.read(16)
+        if header and header != b"SQLite format 3\x00":
+            raise StoreError("store.not_a_database", path=str(path))
+    try:
+        with engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+            inspect(connection).get_table_names()
+    except DatabaseError as exc:
+        reason = str(exc.orig) if getattr(exc, "orig", None) else str(exc)
+        code = "store.not_a_database" if "not a database" in reason else "store.unreachable"
+        raise StoreError(code, path=describe(str(engine.url)), reason=reason.splitlines()[0]) from exc
+
+
+def backup_folder(path: Path) -> Path:
+    """Where copies of a SQLite file are kept: ``backups/`` beside it."""
+    return path.parent / "backups"
+
+
+def backup_sqlite(path: Path, label: str, protect: tuple[Path, ...] = (), prune: bool = True) -> Path:
+    """An online copy of a SQLite file (sqlite3 backup API) in ``data/backups`` beside it; then
+    (``prune``) the copies of that database beyond the ones kept (``KAM_BACKUPS_KEEP``) are
+    deleted, never this one nor the ``protect``ed files (``kam_core.store.backups``)."""
+    from kam_core.store import backups as kept
+
+    folder = backup_folder(path)
+    folder.mkdir(parents=True, exist_ok=True)
+    copy = copy_sqlite(path, folder / kept.backup_name(path, datetime.now(), label))
+    if prune:
+        kept.prune(path, protect=(copy, *protect))
+    return copy
+
+
+def read_only_uri(path: Path) -> str:
+    """The URI that opens the SQLite file ``path`` read-only, whatever its name holds ('#', '?',
+    spaces): an unescaped ``file:`` URI would cut the name at '#' and open another, empty file."""
+    return Path(path).resolve().as_uri() + "?mode=ro"
+
+
+def copy_sqlite(path: Path, target: Path) -> Path:
+    """An online copy of the SQLite file ``path`` into ``target`` (safe while the app writes:
+    SQLite's backup API copies a consistent state, write-ahead log included). The copy is written
+    under a ``.part`` name and renamed once complete: a process stopped mid-copy never leaves a
+    file that looks like a whole backup."""
+    target = Path(target)
+    partial = target.with_name(target.name + ".part")
+    source = sqlite3.connect(read_only_uri(path), uri=True)
+    try:
+        destination = sqlite3.connect(partial)
+        try:
+            source.backup(destination)
+        finally:
+            destination.close()
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    finally:
+        source.close()
+    os.replace(partial, target)
+    return target
+
+
+def _alembic_config(engine: Engine):
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    config.attributes["engine"] = engine
+    return config
+
+
+def head_revision() -> str:
+    from alembic.script import ScriptDirectory
+
+    config = _alembic_config(None)  # type: ignore[arg-type]
+    return ScriptDirectory.from_config(config).get_current_head()
+
+
+def current_revision(engine: Engine) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+
+    # a read: never the write lock, even from an engine a unit of work that writes handed over
+    with engine.connect() as connection:
+        connection.execution_options(kam_write=False)
+        return MigrationContext.configure(connection).get_current_revision()
+
+
+def migrate(engine: Engine, revision: str = "head") -> Path | None:
+    """Upgrade the schema to ``revision``; returns the backup made first, if any."""
+    from alembic import command
+
+    backup = None
+    current = current_revision(engine)
+    path = sqlite_path(str(engine.url))
+    if path is not None and path.exists() and current is not None and current != head_revision():
+        backup = backup_sqlite(path, f"before-migration-from-{current}")
+    command.upgrade(_alembic_config(engine), revision)
+    return backup
+
+
+def downgrade(engine: Engine, revision: str) -> None:
+    from alembic import command
+
+    command.downgrade(_alembic_config(engine), revision)
+
+
+def prepare(engine: Engine) -> None:
+    """Make the database usable: readable, migrated to head, programme defaults present."""
+    from kam_core.programme.defaults import install_defaults
+    from kam_core.common.clock import today
+
+    check_readable(engine)
+    try:
+        with access.acting_as(access.SYSTEM):
+            migrate(engine)
+            with session_scope(engine) as session:
+                install_defaults(session, today=today())
+    except OperationalError as exc:
+        raise StoreError("store.unreachable", path=describe(str(engine.url)), reason=str(exc.orig)) from exc
+
+
+@dataclass(frozen=True)
+class StoreInfo:
+    location: str
+    backend: str
+    revision: str | None
+    head: str
+    size_bytes: int | None
+    backup_folder: str | None
+
+
+def store_info(engine: Engine) -> StoreInfo:
+    path = sqlite_path(str(engine.url))
+    return StoreInfo(
+        location=describe(str(engine.url)),
+        backend=engine.url.get_backend_name(),
+        revision=current_revision(engine),
+        head=head_revision(),
+        size_bytes=path.stat().st_size if path is not None and path.exists() else None,
+        backup_folder=str(backup_folder(path)) if path is not None else None,
+    )
