@@ -342,8 +342,8 @@ def measure_qbr(url: str, account_id: int) -> float:
 
 def measure_demo_seed(workdir: Path) -> float:
     """Seconds to load the demo portfolio into a migrated, empty SQLite file (what make run does first)."""
-    from kam_core import db
-    from kam_core.seed import seed_demo
+    from kam_core.store import db
+    from kam_core.demo.seed import seed_demo
 
     engine = db.make_engine(f"sqlite:///{workdir / 'demo-seed.db'}")
     try:
