@@ -53,7 +53,7 @@ def upcoming_engagements(session: Session, today: date, days: int = 30, limit: i
     ]
 
 
-# --- cadence, sponsors, calendar (kam-method.md, section 4) ---------------------------------------
+# --- cadence, sponsors, calendar (docs/method.md, section 4) ---------------------------------------
 
 DUE_WINDOW_DAYS = 14
 CADENCE_STATUSES = ("late", "due", "never", "on_track")  # also the cadence grid's order

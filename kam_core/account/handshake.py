@@ -1,4 +1,4 @@
-"""Handshake rules: stages, coverage, RAG status of commitments (kam-method.md, section 3).
+"""Handshake rules: stages, coverage, RAG status of commitments (docs/method.md, section 3).
 
 A handshake moves through ``HANDSHAKE_STAGES`` (draft, internally reviewed, presented, agreed,
 then in quarterly review). ``move_blockers`` holds the stage rules as a pure function; the writes

@@ -1,4 +1,4 @@
-"""The editable parts of one account's plan (kam-method.md, section 2): list sections edited as
+"""The editable parts of one account's plan (docs/method.md, section 2): list sections edited as
 tables, the narrative texts and the key figures.
 
 Every list section is described once in ``SECTIONS`` (its model, its columns, their kind and
@@ -37,13 +37,13 @@ Rules of the sections, beyond each column's kind and limits:
 |                    | done_on not in the future (date_in_future); a commitment that becomes    |
 |                    | done without a date is done today                                        |
 
-The handshake's lists (``joint_objectives``, ``commitments``; kam-method.md, section 3) go
+The handshake's lists (``joint_objectives``, ``commitments``; docs/method.md, section 3) go
 through the same engine and are listed apart in ``HANDSHAKE_SECTIONS`` (``SECTIONS`` stays the
 canvas lists; ``ALL_SECTIONS`` holds both). They belong to the account through its handshake
 (one per account): an account without a handshake has no rows, and saving rows for it is
 refused (no_handshake, on the field "handshake").
 
-The executive engagement lists (kam-method.md, section 4) are listed apart in
+The executive engagement lists (docs/method.md, section 4) are listed apart in
 ``ENGAGEMENT_SECTIONS`` (also in ``ALL_SECTIONS``):
 
 | section     | rule (error code)                                                               |

@@ -1,4 +1,4 @@
-"""The executive brief (kam-method.md, section 4): a one-page factual note the KAM hands the
+"""The executive brief (docs/method.md, section 4): a one-page factual note the KAM hands the
 executive before an engagement: the meeting and its ask, the account and its key figures, the
 customer's top priorities, where the handshake stands with its open commitments, the people met
 and what happened the last times.

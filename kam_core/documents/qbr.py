@@ -1,4 +1,4 @@
-"""The QBR pack (kam-method.md: "revue d'affaires trimestrielle"): one account's quarterly business
+"""The QBR pack (docs/method.md: "revue d'affaires trimestrielle"): one account's quarterly business
 review as a PowerPoint deck the KAM takes into the customer meeting.
 
 ``build_qbr`` reads everything once (through the modules the pages use: ``account_summary``,

@@ -1,5 +1,5 @@
 """The portfolio matrix: where each account stands this period, where it came from, and what
-the quadrants hold (kam-method.md, section 1).
+the quadrants hold (docs/method.md, section 1).
 
 Everything here works on plain frames: ``matrix_table`` joins the account table (identity,
 revenue, share of wallet) with the segments of two periods; the summary, the movement and the

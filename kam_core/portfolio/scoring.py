@@ -1,6 +1,6 @@
 """Scoring criteria and account scores: read, validate and save (with optimistic locking).
 
-Rules (kam-method.md, section 1):
+Rules (docs/method.md, section 1):
 - each axis has weighted criteria; the active weights of an axis sum to exactly 100;
 - criterion names are unique within an axis, ignoring case and accents;
 - every criterion carries an anchored scale (what a low, a mid and a high score mean);

@@ -1,6 +1,6 @@
 """Portfolio segmentation: axis scores from weighted criteria, quadrants, capacity.
 
-Rules (kam-method.md, section 1):
+Rules (docs/method.md, section 1):
 - an axis score is the weighted mean (0-10) of the account's scores on that axis's active
   criteria for one period;
 - a missing score never counts as zero: an account missing any active criterion of an axis has

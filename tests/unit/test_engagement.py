@@ -1,5 +1,5 @@
 """Executive engagement: cadence, sponsors' load, the pairing and engagement lists, the calendar
-export and the executive brief (kam-method.md, section 4)."""
+export and the executive brief (docs/method.md, section 4)."""
 
 from __future__ import annotations
 

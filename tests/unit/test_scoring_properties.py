@@ -1,4 +1,4 @@
-"""Properties of the segmentation rules (kam-method.md, section 1), for any criteria and scores:
+"""Properties of the segmentation rules (docs/method.md, section 1), for any criteria and scores:
 an axis score is a weighted mean within 0-10, only relative weights matter, a missing score
 never counts as zero, and a score equal to a threshold counts as high."""
 
