@@ -19,7 +19,7 @@ from kam_core.account.accounts import CRM_ID_MAX
 from kam_core.exchange.import_synonyms import fold_header
 from kam_core.store.models import BUYING_ROLES, Stakeholder
 from kam_core.store.records import assign_changed
-from kam_core.account.sections import EMAIL
+from kam_core.common.cells import EMAIL
 from kam_core.common.text import fold_name
 from kam_core.exchange.importing.model import BATCH_SIZE, CONTACT_TEXT_MAX, EMAIL_MAX, RawTable
 from kam_core.exchange.importing.cell_values import _ROLE_WORDS
