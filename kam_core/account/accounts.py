@@ -69,7 +69,7 @@ from kam_core.store.models import (
     Handshake, HandshakeReview, HandshakeStageEvent, JointObjective, Kam, KpiReading, Objective, Pairing, Priority,
     RevenueLine, Score, Stakeholder, SwotItem, ValueProposition, WhiteSpaceCell,
 )
-from kam_core.account.sections import Column, Refused, normalise, plain
+from kam_core.common.cells import Column, Refused, normalise, plain
 from kam_core.programme.team import kam_choices
 from kam_core.common.text import fold_name
 

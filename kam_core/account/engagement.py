@@ -18,7 +18,7 @@ from kam_core.store.db import session_scope
 from kam_core.common.errors import ConflictError, FieldError, ValidationError
 
 from kam_core.store.records import account_at_version
-from kam_core.account.sections import Column, Refused, normalise, plain
+from kam_core.common.cells import Column, Refused, normalise, plain
 from kam_core.store.models import Account, Engagement, EngagementPairing, Executive, Pairing, Stakeholder
 from kam_core.store.frames import rows_frame
 

@@ -55,9 +55,8 @@ from kam_core.store.models import (
     CLOSED_COMMITMENT_STATUSES, HANDSHAKE_STAGES, Account, Commitment, Executive, Handshake, HandshakeReview,
     HandshakeStageEvent, JointObjective, Kam, KpiReading, Stakeholder,
 )
-from kam_core.account.sections import (
-    Column, Refused, _unique_labels, is_empty, load_section, normalise, plain, ref_choices,
-)
+from kam_core.common.cells import Column, Refused, is_empty, normalise, plain
+from kam_core.account.sections import _unique_labels, load_section, ref_choices
 
 AGREED_STAGES = ("agreed", "in_review")
 AMBER_WINDOW_DAYS = 14

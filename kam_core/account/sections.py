@@ -1,16 +1,17 @@
 """The editable parts of one account's plan (docs/method.md, section 2): list sections edited as
 tables, the narrative texts and the key figures.
 
-Every list section is described once in ``SECTIONS`` (its model, its columns, their kind and
-limits, its order) and goes through one engine:
+Every list section is described once in ``SECTIONS`` (``kam_core.account.section_specs``: its
+model, its columns, their kind and limits, its order) and goes through one engine:
 
 - ``load_section`` reads the account's rows as a table (``id``, ``version``, then the columns);
 - ``ref_choices`` gives, for each column that points at another row, the rows it may point at;
 - ``save_section`` takes the complete list as the user left the table: a row with an id is an
   existing row and carries the version read, a row without id is new, an existing row left out
   is deleted (with ``read_versions``: only if it was read, and nobody saved it since). Every
-  cell goes through one normaliser (``normalise``), every row through one validator loop, then
-  the section's own rules (``_RULES``); all errors are reported at once and nothing is written.
+  cell goes through one normaliser (``normalise``, ``kam_core.common.cells``), every row through
+  one validator loop, then the section's own rules (``_RULES``); all errors are reported at once
+  and nothing is written.
   Then one transaction: deletes, updates (only rows whose values changed), inserts. A changed
   or deleted row that someone saved since it was read raises ``ConflictError``, and nothing is
   written.
@@ -67,14 +68,10 @@ engagement's version moves on.
 
 from __future__ import annotations
 
-import math
-import numbers
-import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 
-import numpy as np
 import pandas as pd
 from sqlalchemy import func, or_, select
 from sqlalchemy.engine import Engine
@@ -85,181 +82,25 @@ from sqlmodel import Session
 from kam_core.store.db import session_scope
 from kam_core.common.errors import ConflictError, FieldError, NotFoundError, ValidationError
 from kam_core.store.records import account_at_version, assign_changed
+from kam_core.store.models import EngagementPairing, Executive, Pairing, utcnow
 from kam_core.store.models import (
-    ENGAGEMENT_KINDS, ENGAGEMENT_STATUSES, Engagement, EngagementPairing, Executive, Pairing, utcnow,
-)
-from kam_core.store.models import (
-    ACTION_STATUSES, BUYING_ROLES, COMMITMENT_STATUSES, COMMITMENT_SIDES, OBJECTIVE_KINDS, OBJECTIVE_STATUSES,
-    SWOT_KINDS, UNIT_KINDS, WHITE_SPACE_STATUSES, Account, AccountPlan, AccountYear, Action, Commitment, Competitor,
-    CustomerUnit, Handshake, JointObjective, Objective, Offer, Priority, Stakeholder, SwotItem, ValueProposition,
-    WhiteSpaceCell,
+    Account, AccountPlan, Commitment, CustomerUnit, Handshake, JointObjective, Objective, Offer, Priority,
+    Stakeholder, ValueProposition,
 )
 from kam_core.common.text import fold_name
+from kam_core.common.cells import Column, EMAIL, Refused, _integer, is_empty, normalise, plain
+from kam_core.account.section_specs import SectionSpec, spec_of
 
 PLAN_TEXT_FIELDS = ("business", "markets", "recent_events", "ambition")
 PLAN_TEXT_MAX = 4000
 SHARES_MAX = 100.0
-# The largest whole number an INTEGER column holds in PostgreSQL (SQLite's hold up to 2**63 - 1):
-# a whole number or a reference beyond it is refused, never handed to the database to overflow.
-INTEGER_MAX = 2**31 - 1
-EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
-@dataclass(frozen=True)
-class Column:
-    name: str  # model attribute
-    kind: str  # "text" | "int" | "float" | "date" | "choice" | "bool" | "ref"
-    required: bool = False
-    minimum: float | None = None
-    maximum: float | None = None
-    max_length: int | None = None
-    choices: tuple = ()  # for "choice"; for "ref" the choices are computed (see ref_choices)
-    default: object = None  # stored when the cell is left empty (a column with a default is never "required")
-
-
-@dataclass(frozen=True)
-class SectionSpec:
-    name: str
-    model: type
-    columns: tuple[Column, ...]
-    order_by: tuple[str, ...]  # model attributes; a leading "-" sorts descending; id breaks ties
-
-    @property
-    def column_names(self) -> list[str]:
-        return [column.name for column in self.columns]
-
-
-def _text(name: str, max_length: int, required: bool = False) -> Column:
-    return Column(name, "text", required=required, max_length=max_length)
-
-
-def _choice(name: str, choices: tuple) -> Column:
-    return Column(name, "choice", required=True, choices=tuple(choices))
-
-
-SECTIONS: dict[str, SectionSpec] = {spec.name: spec for spec in (
-    SectionSpec("years", AccountYear, (
-        Column("year", "int", required=True, minimum=1990, maximum=2100),
-        Column("revenue", "float", required=True, minimum=0),
-        Column("category_spend", "float", minimum=0),
-    ), ("year",)),
-    SectionSpec("priorities", Priority, (
-        Column("rank", "int", required=True, minimum=1),
-        _text("title", 200, required=True),
-        _text("description", 2000),
-    ), ("rank",)),
-    SectionSpec("value_propositions", ValueProposition, (
-        Column("priority_id", "ref", required=True),
-        Column("offer_id", "ref"),
-        _text("what_we_bring", 2000, required=True),
-        _text("customer_value", 2000, required=True),
-        Column("value_amount", "float", minimum=0),
-    ), ("priority_id",)),
-    SectionSpec("swot", SwotItem, (
-        _choice("kind", SWOT_KINDS),
-        _text("text", 300, required=True),
-        Column("position", "int", default=0),
-    ), ("kind", "position")),
-    SectionSpec("competitors", Competitor, (
-        _text("name", 120, required=True),
-        Column("share_pct", "float", minimum=0, maximum=100),
-        _text("strengths", 300),
-    ), ("-share_pct", "name")),
-    SectionSpec("stakeholders", Stakeholder, (
-        _text("name", 120, required=True),
-        _text("title", 120),
-        _text("unit", 120),
-        _text("email", 254),
-        Column("reports_to_id", "ref"),
-        _choice("role", BUYING_ROLES),
-        Column("influence", "int", minimum=1, maximum=5, default=3),
-        Column("attitude", "int", minimum=-2, maximum=2, default=0),
-        Column("relationship", "int", minimum=1, maximum=5, default=2),
-        _text("owner", 120),
-        Column("last_contact", "date"),
-    ), ("-influence", "name")),
-    SectionSpec("units", CustomerUnit, (
-        _text("name", 120, required=True),
-        _choice("kind", UNIT_KINDS),
-    ), ("kind", "name")),
-    SectionSpec("white_space", WhiteSpaceCell, (
-        Column("unit_id", "ref", required=True),
-        Column("offer_id", "ref", required=True),
-        _choice("status", WHITE_SPACE_STATUSES),
-        Column("value", "float", minimum=0),
-        _text("competitor", 120),
-    ), ("unit_id", "offer_id")),
-    SectionSpec("objectives", Objective, (
-        _choice("kind", OBJECTIVE_KINDS),
-        _text("title", 200, required=True),
-        _text("target", 120, required=True),
-        _text("owner", 120, required=True),
-        Column("due_date", "date", required=True),
-        _choice("status", OBJECTIVE_STATUSES),
-    ), ("due_date",)),
-    SectionSpec("actions", Action, (
-        Column("objective_id", "ref"),
-        _text("title", 200, required=True),
-        _text("owner", 120, required=True),
-        Column("due_date", "date", required=True),
-        _choice("status", ACTION_STATUSES),
-        Column("done_on", "date"),
-    ), ("due_date",)),
-)}
-
-# The handshake's lists: owned by the account through its Handshake.
-HANDSHAKE_SECTIONS: dict[str, SectionSpec] = {spec.name: spec for spec in (
-    SectionSpec("joint_objectives", JointObjective, (
-        _text("title", 200, required=True),
-        _text("kpi", 120, required=True),
-        _text("unit", 24, required=True),
-        Column("baseline", "float", required=True),
-        Column("target", "float", required=True),
-        Column("due_date", "date", required=True),
-    ), ("due_date",)),
-    SectionSpec("commitments", Commitment, (
-        _choice("side", COMMITMENT_SIDES),
-        _text("description", 300, required=True),
-        _text("owner", 120, required=True),
-        Column("due_date", "date", required=True),
-        _choice("status", COMMITMENT_STATUSES),
-        Column("objective_id", "ref"),
-        Column("done_on", "date"),
-    ), ("due_date",)),
-)}
-
-# Executive engagement: pairings owned through their stakeholder, engagements by the account.
-ENGAGEMENT_SECTIONS: dict[str, SectionSpec] = {spec.name: spec for spec in (
-    SectionSpec("pairings", Pairing, (
-        Column("executive_id", "ref", required=True),
-        Column("stakeholder_id", "ref", required=True),
-        Column("cadence_days", "int", required=True, minimum=1, maximum=730),
-        Column("strength", "int", required=True, minimum=1, maximum=5),
-    ), ("executive_id", "stakeholder_id")),
-    SectionSpec("engagements", Engagement, (
-        Column("on_date", "date", required=True),
-        _choice("kind", ENGAGEMENT_KINDS),
-        _choice("status", ENGAGEMENT_STATUSES),
-        Column("pairing_id", "ref"),  # stored in EngagementPairing (see the module's docstring)
-        _text("objective", 300, required=True),
-        _text("attendees", 500),
-        _text("ask", 500),
-        _text("outcome", 4000),
-        _text("next_step", 300),
-    ), ("-on_date",)),
-)}
-
-ALL_SECTIONS: dict[str, SectionSpec] = {**SECTIONS, **HANDSHAKE_SECTIONS, **ENGAGEMENT_SECTIONS}
 # (section, column) stored in a link table: (link model, its column naming the row, its column holding the value)
 _LINKED: dict[tuple[str, str], tuple[type, str, str]] = {
     ("engagements", "pairing_id"): (EngagementPairing, "engagement_id", "pairing_id"),
 }
 _THROUGH_HANDSHAKE = (JointObjective, Commitment)
-
-
-def spec_of(section: str) -> SectionSpec:
-    """The spec of any list section, canvas or handshake (KeyError for an unknown name)."""
-    return ALL_SECTIONS[section]
 
 
 # --- which rows belong to the account ----------------------------------------------------------
@@ -440,178 +281,6 @@ def ref_choices(session: Session, section: str, account_id: int) -> dict[str, di
 
 
 # --- one normaliser -----------------------------------------------------------------------------
-
-
-class Refused(Exception):
-    """A cell that cannot be stored: ``code`` and ``params`` of its FieldError (without row/value)."""
-
-    def __init__(self, code: str, **params) -> None:
-        super().__init__(code)
-        self.code = code
-        self.params = params
-
-
-def is_empty(raw) -> bool:
-    """None, NaN, NaT, pandas NA and blank text are all "nothing typed"."""
-    if raw is None:
-        return True
-    if isinstance(raw, str):
-        return not raw.strip()
-    try:
-        return bool(pd.isna(raw))
-    except (TypeError, ValueError):  # not a scalar
-        return False
-
-
-def plain(raw):
-    """A cell's value as it may go into an error's params: Python scalars, None for NaN/NaT/NA."""
-    if not isinstance(raw, str) and is_empty(raw):
-        return None
-    return raw.item() if isinstance(raw, np.generic) else raw
-
-
-def _number(raw) -> float:
-    """A finite number from a number or typed text ('7,5' and '7.5' both mean 7.5)."""
-    if isinstance(raw, (bool, np.bool_)):
-        raise ValueError(raw)
-    if isinstance(raw, numbers.Real):
-        value = float(raw)
-    elif isinstance(raw, str):
-        text = raw.strip()
-        if text.count(",") == 1 and "." not in text:
-            text = text.replace(",", ".")
-        value = float(text)
-    else:
-        raise ValueError(raw)
-    if not math.isfinite(value):
-        raise ValueError(raw)
-    return value
-
-
-def _integer(raw) -> int:
-    if isinstance(raw, numbers.Integral) and not isinstance(raw, (bool, np.bool_)):
-        return int(raw)
-    value = _number(raw)
-    if not value.is_integer():
-        raise ValueError(raw)
-    return int(value)
-
-
-def _date(raw) -> date:
-    if isinstance(raw, np.datetime64):
-        raw = pd.Timestamp(raw)
-    if isinstance(raw, datetime):  # pandas Timestamp included
-        return raw.date()
-    if isinstance(raw, date):
-        return raw
-    if isinstance(raw, str):
-        text = raw.strip()
-        try:
-            return date.fromisoformat(text)
-        except ValueError:
-            return datetime.fromisoformat(text).date()
-    raise ValueError(raw)
-
-
-_TRUE, _FALSE = ("true", "yes", "1"), ("false", "no", "0")
-
-
-def _boolean(raw) -> bool:
-    if isinstance(raw, (bool, np.bool_)):
-        return bool(raw)
-    if isinstance(raw, numbers.Real) and float(raw) in (0.0, 1.0):
-        return bool(raw)
-    if isinstance(raw, str) and raw.strip().lower() in (*_TRUE, *_FALSE):
-        return raw.strip().lower() in _TRUE
-    raise ValueError(raw)
-
-
-def _text_value(raw) -> str:
-    return raw.strip() if isinstance(raw, str) else str(plain(raw))
-
-
-def _text_value_checked(raw) -> str:
-    """Text as stored; a NUL character is refused: SQLite's length() stops at it (a name starting
-    with one reads as blank to the database's checks) and PostgreSQL cannot store it at all."""
-    value = _text_value(raw)
-    if "\x00" in value:
-        raise Refused("text_nul")
-    return value
-
-
-def _choice_value(raw):
-    return raw.strip() if isinstance(raw, str) else plain(raw)
-
-
-# kind -> (parser raising ValueError/TypeError, the error code of the kind)
-_PARSERS: dict[str, tuple[Callable, str]] = {
-    "text": (_text_value_checked, "text_length"),
-    "int": (_integer, "integer_range"),
-    "float": (_number, "number_range"),
-    "date": (_date, "not_a_date"),
-    "choice": (_choice_value, "choice"),
-    "bool": (_boolean, "choice"),
-    "ref": (_integer, "unknown_ref"),
-}
-
-
-def _allowed(column: Column, value, ref_ids: Iterable[int]) -> bool:
-    if column.kind == "text":
-        return column.max_length is None or len(value) <= column.max_length
-    if column.kind in ("int", "float"):
-        return ((column.minimum is None or value >= column.minimum)
-                and (column.maximum is None or value <= column.maximum))
-    if column.kind == "choice":
-        return value in column.choices
-    if column.kind == "ref":
-        return value in set(ref_ids)
-    return True
-
-
-def _limits(column: Column) -> dict:
-    """What the column allows, as the params of its error."""
-    if column.kind == "text":
-        return {"min": 1 if column.required else 0, "max": column.max_length}
-    if column.kind in ("int", "float"):
-        return {"min": column.minimum, "max": column.maximum}
-    if column.kind in ("choice", "bool"):
-        return {"choices": list(column.choices) if column.kind == "choice" else [True, False]}
-    return {}
-
-
-def normalise(column: Column, raw, ref_ids: Iterable[int] = ()):
-    """The value ``raw`` stands for in ``column``, as it will be stored.
-
-    Empty cells (None, NaN, NaT, NA, blank text) give the column's default (None unless set);
-    text is stripped; numbers, dates and references accept what a table editor or a caller
-    hands over (numpy and pandas values, typed text with a decimal comma, ISO dates). Raises
-    ``Refused`` with the code of the problem (required, text_length, integer_range,
-    number_range, not_a_date, choice, unknown_ref) and what the column allows.
-    """
-    if is_empty(raw):
-        if column.required and column.default is None:
-            raise Refused("required")
-        return column.default
-    parse, code = _PARSERS[column.kind]
-    try:
-        value = parse(raw)
-    except Refused:
-        raise
-    except (TypeError, ValueError, OverflowError):  # OverflowError: an integer too large for a float (10**400)
-        raise Refused(code, **_limits(column)) from None
-    if column.kind in ("int", "ref") and not -INTEGER_MAX - 1 <= value <= INTEGER_MAX:
-        if column.kind == "ref":
-            raise Refused(code)
-        low = column.minimum if column.minimum is not None else -INTEGER_MAX - 1
-        raise Refused(code, min=low, max=column.maximum if column.maximum is not None else INTEGER_MAX)
-    if not _allowed(column, value, ref_ids):
-        if column.kind in ("int", "float") and column.maximum is None:
-            raise Refused("number_min", min=column.minimum)  # "{value} is below {min}", not "to None"
-        raise Refused(code, **_limits(column))
-    return value
-
-
-# --- one validator loop, small rules per section ----------------------------------------------
 
 
 @dataclass(frozen=True)

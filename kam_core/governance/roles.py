@@ -20,7 +20,7 @@ from kam_core.governance.access import configured_admins, normalise_email
 from kam_core.store.db import session_scope
 from kam_core.common.errors import ConflictError, FieldError, ValidationError
 from kam_core.store.models import ROLES, RoleGrant
-from kam_core.account.sections import EMAIL
+from kam_core.common.cells import EMAIL
 
 MAX_GRANTS = 2000
 

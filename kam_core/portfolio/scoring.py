@@ -156,7 +156,7 @@ def _clean_text(value) -> str:
 
 def _text_error(field: str, row: int, value, maximum: int, **extra) -> FieldError | None:
     text = _clean_text(value)
-    if "\x00" in text:  # as sections.normalise: no database stores it whole
+    if "\x00" in text:  # as cells.normalise: no database stores it whole
         return FieldError(field, "text_nul", {"row": row, **extra})
     if 1 <= len(text) <= maximum:
         return None

@@ -18,7 +18,7 @@ from sqlmodel import Session
 
 from kam_core.store.models import Executive
 from kam_core.programme.roster import RosterSpec, Unique, load_roster, save_roster
-from kam_core.account.sections import Column
+from kam_core.common.cells import Column
 from kam_core.common.text import fold_name
 
 COLUMNS = (

@@ -8,7 +8,7 @@ the record name its conflicts carry, its order, its unique columns) and goes thr
 - ``load_roster`` reads the whole table (``id``, ``version``, then the columns) in the spec's order;
 - ``save_roster`` takes the complete table as the user left it, whole or not at all.
 
-Rules of every roster, beyond each column's kind and limits (``sections.normalise``):
+Rules of every roster, beyond each column's kind and limits (``cells.normalise``):
 
 | rule                                                                   | error code (params)         |
 | ---------------------------------------------------------------------- | --------------------------- |
@@ -48,7 +48,8 @@ from sqlmodel import Session
 from kam_core.store.db import session_scope
 from kam_core.common.errors import ConflictError, FieldError, ValidationError
 from kam_core.store.records import assign_changed
-from kam_core.account.sections import EMAIL, Column, Refused, TableRow, is_empty, normalise, plain
+from kam_core.common.cells import EMAIL, Column, Refused, is_empty, normalise, plain
+from kam_core.account.sections import TableRow
 
 
 class Unique(NamedTuple):

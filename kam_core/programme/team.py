@@ -33,7 +33,7 @@ from sqlmodel import Session
 from kam_core.store.models import Account, Kam, Offer, ValueProposition, WhiteSpaceCell
 from kam_core.portfolio.segmentation import Thresholds, load_programme, segments
 from kam_core.programme.roster import RosterSpec, Unique, load_roster, save_roster
-from kam_core.account.sections import Column
+from kam_core.common.cells import Column
 from kam_core.common.text import fold_name
 
 KAM_COLUMNS = (

@@ -7,7 +7,7 @@ import pandas as pd
 from kam_core.common import formatting as fmt
 from kam_core.governance.audit import HistoryLine, referred_table
 from kam_core.i18n import catalog
-from kam_core.account.sections import SECTIONS
+from kam_core.account.section_specs import SECTIONS
 from kam_core.ui import readers
 from kam_core.ui.i18n import label, language, t
 

@@ -11,7 +11,7 @@ import streamlit as st
 from kam_core.common import formatting as fmt
 from kam_core.store.db import StoreError
 from kam_core.common.errors import ConflictError, PermissionDenied, ValidationError
-from kam_core.account.sections import SECTIONS
+from kam_core.account.section_specs import SECTIONS
 from kam_core.ui import readers, state
 from kam_core.ui.i18n import language, t
 from kam_core.common.text import md, md_params

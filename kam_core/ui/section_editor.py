@@ -14,7 +14,8 @@ import pandas as pd
 import streamlit as st
 
 from kam_core.common import formatting as fmt
-from kam_core.account import sections
+from kam_core.account import section_specs, sections
+from kam_core.common import cells
 from kam_core.common.clock import today
 from kam_core.common.errors import ConflictError, PermissionDenied, ValidationError
 from kam_core.common.text import md
@@ -45,20 +46,20 @@ MONEY_COLUMNS = {("years", "revenue"), ("years", "category_spend"), ("value_prop
 PERCENT_COLUMNS = {("competitors", "share_pct")}
 
 
-def _choice_labels(section: str, column: sections.Column) -> dict:
+def _choice_labels(section: str, column: cells.Column) -> dict:
     if (section, column.name) == ATTITUDE_COLUMN:
         return {code: t(f"enum.attitude.{code}") for code in range(-2, 3)}
     kind = CHOICE_LABELS.get((section, column.name))
     return {code: t(f"enum.{kind}.{code}") for code in column.choices} if kind else {}
 
 
-def _labels_for(section: str, column: sections.Column, refs: dict[str, dict[int, str]]) -> dict:
+def _labels_for(section: str, column: cells.Column, refs: dict[str, dict[int, str]]) -> dict:
     if column.kind == "ref":
         return refs.get(column.name, {})
     return _choice_labels(section, column)
 
 
-def _column_config(section: str, column: sections.Column, labels: dict):
+def _column_config(section: str, column: cells.Column, labels: dict):
     title = t(f"col.{section}.{column.name}")
     if labels is not None:
         return st.column_config.SelectboxColumn(title, options=list(labels.values()), required=column.required)
@@ -91,7 +92,7 @@ def _to_codes(edited: pd.DataFrame, mapping: dict[str, dict]) -> list[dict]:
     return rows
 
 
-def _mapping(section: str, spec: sections.SectionSpec, refs: dict[str, dict[int, str]]) -> dict[str, dict]:
+def _mapping(section: str, spec: section_specs.SectionSpec, refs: dict[str, dict[int, str]]) -> dict[str, dict]:
     """{column: {code or id: label}} of the columns that show labels."""
     return {column.name: labels for column in spec.columns
             if (labels := _labels_for(section, column, refs)) or column.kind == "ref"}
@@ -147,7 +148,7 @@ def section_table(section: str, account_id: int, columns: tuple[str, ...] | None
 
 
 def _markdown_table(section: str, account_id: int, names: tuple[str, ...] | None, currency: str) -> str:
-    spec = sections.spec_of(section)
+    spec = section_specs.spec_of(section)
     frame = readers.section_frame(section, account_id)
     if frame.empty:
         return t("canvas.empty_edit")
@@ -164,7 +165,7 @@ def _markdown_table(section: str, account_id: int, names: tuple[str, ...] | None
     return "\n".join(lines)
 
 
-def _cell(section: str, column: sections.Column, value, lang: str, currency: str) -> str:
+def _cell(section: str, column: cells.Column, value, lang: str, currency: str) -> str:
     if value is None or (not isinstance(value, str) and pd.isna(value)):
         return ""
     if column.kind == "date" and isinstance(value, date):
@@ -182,7 +183,7 @@ def _cell(section: str, column: sections.Column, value, lang: str, currency: str
 
 def section_editor(section: str, account_id: int, *, height: int | str = "auto") -> None:
     """The table of one section, its Save button, and what a save has to say."""
-    spec = sections.spec_of(section)
+    spec = section_specs.spec_of(section)
     frame = readers.section_frame(section, account_id)
     mapping = _mapping(section, spec, readers.section_refs(section, account_id))
     generation_key = f"generation_{section}_{account_id}"

@@ -4,7 +4,7 @@ leaves no file that looks like a whole backup.
 
 The moment is made certain without hooks in the product: a small driver runs the real command
 (``python -m kam_core import revenue FILE``) in a child process, after wrapping, in that child
-only, the function that writes one batch of lines (``importing._execute_batch``) so that once the
+only, the function that writes one batch of lines (``importing.revenue._execute_batch``) so that once the
 batches asked for are written inside the import's transaction, it says so on stdout and sleeps.
 The parent waits for that line, then kills the child."""
 
@@ -38,7 +38,7 @@ DRIVER = textwrap.dedent('''
     import sys, time
     sys.path.insert(0, {project!r})
     from kam_core.store import db
-    from kam_core.exchange import importing
+    from kam_core.exchange.importing import revenue as import_revenue
 
     def pause(why):
         print({ready!r} + " " + why, flush=True)
@@ -55,8 +55,8 @@ DRIVER = textwrap.dedent('''
             connection.execute("PRAGMA cache_size=-64")
 
         db._set_sqlite_pragmas = small_cache
-        importing._WRITE_CACHE_KIB = 64
-        real = importing._execute_batch
+        import_revenue._WRITE_CACHE_KIB = 64
+        real = import_revenue._execute_batch
         written = []
 
         def batch(session, statement, rows):
@@ -66,7 +66,7 @@ DRIVER = textwrap.dedent('''
                 pause(f"{{sum(written)}} lines written in the open transaction")
             return result
 
-        importing._execute_batch = batch
+        import_revenue._execute_batch = batch
         from kam_core.__main__ import main
         sys.exit(main(["import", "revenue", sys.argv[3], "--set-yearly-revenue"]))
     if mode == "backup":

@@ -23,9 +23,8 @@ from kam_core.store.models import (
     HANDSHAKE_STAGES, Account, Commitment, Executive, Handshake, HandshakeStageEvent, JointObjective, Kam,
     KpiReading, Stakeholder,
 )
-from kam_core.account.sections import (
-    HANDSHAKE_SECTIONS, SECTIONS, load_section, ref_choices, save_section, spec_of, versions,
-)
+from kam_core.account.section_specs import HANDSHAKE_SECTIONS, SECTIONS, spec_of
+from kam_core.account.sections import load_section, ref_choices, save_section, versions
 from kam_core.common.text import fold_name
 from tests.conftest import TODAY
 

@@ -8,6 +8,7 @@ from sqlmodel import Session
 
 from kam_core.account import accounts
 from kam_core.account import sections
+from kam_core.common.cells import INTEGER_MAX
 from kam_core.common.errors import FieldError, ValidationError
 from kam_core.store.models import Account
 from tests.conftest import TODAY
@@ -32,7 +33,7 @@ def test_a_rank_beyond_the_integer_columns_is_refused_with_its_range(small_engin
             sections.save_section(small_engine, "priorities", ACCOUNT, [{"rank": rank, "title": "Grow more"}],
                                   today=TODAY)
         assert refused.value.errors == [FieldError("rank", "integer_range", {
-            "row": 1, "value": rank, "min": 1, "max": sections.INTEGER_MAX})]
+            "row": 1, "value": rank, "min": 1, "max": INTEGER_MAX})]
 
 
 @pytest.mark.parametrize("period", [2026, None, "2026-Q4\n", "٢٠٢٦-Q4", " 2026-Q4"])

@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 from sqlmodel import Session
 
 from kam_core.account import handshake
-from kam_core.account import sections
+from kam_core.account import section_specs, sections
+from kam_core.common import cells
 from kam_core.store.models import HANDSHAKE_STAGES
 from tests.conftest import TODAY
 from tests.unit.hostile import (  # noqa: F401 - fixtures
@@ -21,7 +22,7 @@ from tests.unit.hostile import (  # noqa: F401 - fixtures
 )
 
 
-def _cell(column: sections.Column):
+def _cell(column: cells.Column):
     """What a data editor may hand over for this column: mostly its kind, sometimes anything."""
     usual = {
         "text": hostile_text,
@@ -37,7 +38,7 @@ def _cell(column: sections.Column):
 
 
 def _rows(section: str):
-    spec = sections.spec_of(section)
+    spec = section_specs.spec_of(section)
     row = st.fixed_dictionaries({column.name: _cell(column) for column in spec.columns})
     return st.lists(row, min_size=1, max_size=3)
 
@@ -54,11 +55,11 @@ def _check_section(engine, section: str, new_rows: list[dict]) -> None:
         return
     with Session(engine) as session:
         after = sections.load_section(session, section, ACCOUNT)
-    spec = sections.spec_of(section)
+    spec = section_specs.spec_of(section)
     texts = [column.name for column in spec.columns if column.kind == "text"]
     stored_texts = {tuple(row[name] for name in texts) for row in after.to_dict("records")}
     for row in new_rows:
-        if all(sections.is_empty(row.get(name)) for name in spec.column_names):
+        if all(cells.is_empty(row.get(name)) for name in spec.column_names):
             continue  # a blank new row is skipped
         expected = tuple(row[name].strip() or None if isinstance(row[name], str) else None for name in texts)
         assert any(all(want is None or want == got for want, got in zip(expected, stored))
@@ -77,7 +78,7 @@ def _section_test(section: str):
     return test
 
 
-for _section in sections.ALL_SECTIONS:
+for _section in section_specs.ALL_SECTIONS:
     globals()[f"test_the_{_section}_section_from_any_input"] = _section_test(_section)
 
 

@@ -117,7 +117,7 @@ def test_translate_falls_back_to_english_then_to_the_key():
 
 
 def test_every_canvas_column_and_choice_has_a_label():
-    from kam_core.account.sections import ALL_SECTIONS as SECTIONS
+    from kam_core.account.section_specs import ALL_SECTIONS as SECTIONS
     from kam_core.ui.section_editor import CHOICE_LABELS
 
     keys = set(catalog("en"))

@@ -14,6 +14,7 @@ from sqlmodel import Session
 
 from kam_core.store import db
 from kam_core.exchange import importing
+from kam_core.exchange.importing import files as import_files, revenue as import_revenue
 from kam_core.exchange.import_synonyms import SYNONYMS, fold_header, synonyms_table
 from kam_core.exchange.importing import (
     KINDS, REQUIRED, TARGETS, ImportFileError, ImportPreview, ImportProblem, ImportRefused, RawTable, YearTotal,
@@ -683,7 +684,7 @@ def test_a_failure_in_the_middle_of_an_import_leaves_the_database_unchanged(engi
     _import(engine, salesforce_opportunities(tmp_path), "revenue")
     before, years = _counts(engine), _years(engine)
     calls = []
-    real = importing._execute_batch
+    real = import_revenue._execute_batch
 
     def failing(session, statement, rows):
         calls.append(len(rows))
@@ -691,8 +692,8 @@ def test_a_failure_in_the_middle_of_an_import_leaves_the_database_unchanged(engi
             raise RuntimeError("disk full")
         return real(session, statement, rows)
 
-    monkeypatch.setattr(importing, "BATCH_SIZE", 2)
-    monkeypatch.setattr(importing, "_execute_batch", failing)
+    monkeypatch.setattr(import_revenue, "BATCH_SIZE", 2)
+    monkeypatch.setattr(import_revenue, "_execute_batch", failing)
     path = many_revenue_lines(tmp_path, 10, [GROUP, FRANCE])
     with pytest.raises(RuntimeError, match="disk full"):
         _import(engine, path, "revenue")
@@ -1011,7 +1012,7 @@ def test_an_xlsx_stops_after_1000_blank_rows_and_refuses_too_many_columns_or_row
     with pytest.raises(ImportFileError) as error:
         read_table(("," .join(f"C{number}" for number in range(501)) + "\n" + "x," * 500 + "x\n").encode(), "w.csv")
     assert error.value.code == "too_large"
-    monkeypatch.setattr(importing, "MAX_ROWS", 3)
+    monkeypatch.setattr(import_files, "MAX_ROWS", 3)
 
     def long(sheet):
         for number in range(5):

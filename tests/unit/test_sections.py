@@ -15,10 +15,12 @@ from sqlmodel import Session
 from kam_core.store import db
 from kam_core.common.errors import ConflictError, FieldError, NotFoundError, ValidationError
 from kam_core.store.models import Account, AccountPlan, Offer, Priority, Stakeholder, ValueProposition, WhiteSpaceCell
+from kam_core.account.section_specs import SECTIONS
 from kam_core.account.sections import (
-    SECTIONS, Column, KeyFigures, PlanText, Refused, load_section, normalise, read_key_figures, read_plan_text,
-    ref_choices, save_key_figures, save_plan_text, save_section, versions,
+    KeyFigures, PlanText, load_section, read_key_figures, read_plan_text, ref_choices, save_key_figures,
+    save_plan_text, save_section, versions,
 )
+from kam_core.common.cells import Column, Refused, normalise
 from kam_core.common.text import fold_name
 from tests.conftest import TODAY
 
