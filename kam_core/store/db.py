@@ -183,6 +183,23 @@ def is_busy(exc: BaseException) -> bool:
                                           "deadlock detected", "could not serialize"))
 
 
+# A driver's error that says the database went away or cannot be written, not that the code is wrong.
+_GONE = ("unable to open database file", "disk i/o error", "readonly database", "no such file",
+         "server closed the connection", "connection refused", "terminating connection")
+
+
+def as_store_error(exc: BaseException, url: str | None = None) -> StoreError | None:
+    """The store error a driver's error means (None: it means none, let it be raised): another
+    save holds the lock (``store.busy``), or the database went away (``store.unreachable``)."""
+    shown = describe(url or database_url())
+    if is_busy(exc):
+        return StoreError("store.busy", path=shown)
+    reason = str(getattr(exc, "orig", None) or exc).strip()
+    if getattr(exc, "connection_invalidated", False) or any(sign in reason.lower() for sign in _GONE):
+        return StoreError("store.unreachable", path=shown, reason=(reason.splitlines() or ["?"])[0])
+    return None
+
+
 def _begin(session: Session) -> None:
     """Open the unit of work's transaction; where SQLite is busy past its timeout, try again a few
     times (nothing has run yet), then say the database is busy rather than "database is locked"."""
@@ -202,15 +219,20 @@ def _begin(session: Session) -> None:
 @contextmanager
 def session_scope(engine: Engine) -> Iterator[Session]:
     """One unit of work that writes: commits whole at the end, or rolls back whole on any error.
-    On SQLite it holds the write lock from its start, so concurrent writes queue, never fail."""
+    On SQLite it holds the write lock from its start, so concurrent writes queue, never fail; a
+    lock held past the busy timeout, or a database gone, raises StoreError (never the driver's
+    OperationalError)."""
     session = Session(writer(engine), expire_on_commit=False)
     try:
         _begin(session)
         yield session
         session.commit()
-    except BaseException:
+    except BaseException as exc:
         session.rollback()
-        raise
+        error = as_store_error(exc, str(engine.url)) if isinstance(exc, OperationalError) else None
+        if error is None:
+            raise
+        raise error from exc  # "database is locked" at a write or at the commit: the same message
     finally:
         session.close()
 

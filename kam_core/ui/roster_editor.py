@@ -11,10 +11,8 @@ from collections.abc import Callable
 import pandas as pd
 import streamlit as st
 
-from kam_core.common.errors import ConflictError, PermissionDenied, ValidationError
-from kam_core.ui import readers
 from kam_core.ui.i18n import t
-from kam_core.ui.saving import conflict_message, denied_message, show_row_errors
+from kam_core.ui.saving import kept_conflict, save_table
 
 
 def roster_editor(name: str, table: pd.DataFrame, column_config: dict, *,
@@ -30,28 +28,9 @@ def roster_editor(name: str, table: pd.DataFrame, column_config: dict, *,
     if actions.button(t("canvas.save"), key=f"save_{name}", icon=":material/save:", type="primary"):
         rows = [{key: value for key, value in row.items() if key not in read_only}
                 for row in edited.to_dict("records")]
-        try:
-            changes = save(rows, set(int(i) for i in table["id"].dropna()))
-        except ValidationError as error:
-            show_row_errors(error, field_label)
-            return
-        except ConflictError as error:
-            st.session_state[f"{name}_conflict"] = conflict_message(error)
-            return
-        except PermissionDenied as denied:
-            st.error(denied_message(denied), icon=":material/lock:")
-            return
-        readers.clear()
-        st.session_state[generation_key] = generation + 1
-        st.session_state[f"{name}_saved"] = changes
-        st.rerun()
+        save_table(lambda: save(rows, set(int(i) for i in table["id"].dropna())), field_label,
+                   generation_key=generation_key, saved_key=f"{name}_saved", conflict_key=f"{name}_conflict")
     changes = st.session_state.pop(f"{name}_saved", None)
     if changes is not None:
         actions.success(t("canvas.saved") if changes else t("canvas.unchanged"), icon=":material/check:")
-    if st.session_state.get(f"{name}_conflict"):
-        st.error(st.session_state[f"{name}_conflict"], icon=":material/sync_problem:")
-        if st.button(t("canvas.reload"), key=f"reload_{name}", icon=":material/refresh:"):
-            del st.session_state[f"{name}_conflict"]
-            readers.clear()
-            st.session_state[generation_key] = generation + 1
-            st.rerun()
+    kept_conflict(f"{name}_conflict", f"reload_{name}", generation_key)

@@ -17,12 +17,11 @@ from kam_core.common import formatting as fmt
 from kam_core.account import section_specs, sections
 from kam_core.common import cells
 from kam_core.common.clock import today
-from kam_core.common.errors import ConflictError, PermissionDenied, ValidationError
 from kam_core.common.text import md
 from kam_core.ui import readers
 from kam_core.ui.i18n import language, t
 from kam_core.ui.memo import remember
-from kam_core.ui.saving import conflict_message, denied_message, show_row_errors
+from kam_core.ui.saving import kept_conflict, save_table
 from kam_core.ui.store import engine
 
 # Which enumeration labels (catalog "enum.<kind>.<code>") a choice column shows.
@@ -198,38 +197,12 @@ def section_editor(section: str, account_id: int, *, height: int | str = "auto")
                        for column in spec.columns})
     actions = st.container(horizontal=True, vertical_alignment="center")  # the button keeps its full label
     if actions.button(t("canvas.save"), key=f"save_{section}_{account_id}", icon=":material/save:", type="primary"):
-        _save(section, account_id, _to_codes(edited, mapping), sections.versions(frame), generation_key)
+        rows, read_versions = _to_codes(edited, mapping), sections.versions(frame)
+        save_table(lambda: sections.save_section(engine(), section, account_id, rows, today=today(),
+                                                 read_versions=read_versions),
+                   lambda field: t(f"col.{section}.{field}"), generation_key=generation_key,
+                   saved_key=f"saved_{section}_{account_id}", conflict_key=f"conflict_{section}_{account_id}")
     changes = st.session_state.pop(f"saved_{section}_{account_id}", None)
     if changes is not None:
         actions.success(t("canvas.saved") if changes else t("canvas.unchanged"), icon=":material/check:")
-    if st.session_state.get(f"conflict_{section}_{account_id}"):
-        _conflict(section, account_id, generation_key)
-
-
-def _save(section: str, account_id: int, rows: list[dict], read_versions: dict[int, int],
-          generation_key: str) -> None:
-    try:
-        changes = sections.save_section(engine(), section, account_id, rows, today=today(),
-                                        read_versions=read_versions)
-    except ValidationError as error:
-        show_row_errors(error, lambda field: t(f"col.{section}.{field}"))
-        return
-    except ConflictError as error:
-        st.session_state[f"conflict_{section}_{account_id}"] = conflict_message(error)
-        return
-    except PermissionDenied as denied:
-        st.error(denied_message(denied), icon=":material/lock:")
-        return
-    readers.clear()
-    st.session_state[generation_key] += 1
-    st.session_state[f"saved_{section}_{account_id}"] = changes
-    st.rerun()
-
-
-def _conflict(section: str, account_id: int, generation_key: str) -> None:
-    st.error(st.session_state[f"conflict_{section}_{account_id}"], icon=":material/sync_problem:")
-    if st.button(t("canvas.reload"), key=f"reload_{section}_{account_id}", icon=":material/refresh:"):
-        del st.session_state[f"conflict_{section}_{account_id}"]
-        readers.clear()
-        st.session_state[generation_key] += 1
-        st.rerun()
+    kept_conflict(f"conflict_{section}_{account_id}", f"reload_{section}_{account_id}", generation_key)

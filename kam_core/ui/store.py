@@ -18,6 +18,11 @@ def engine() -> Engine:
         st.stop()
 
 
+def store_message(error: StoreError) -> str:
+    """The catalog's message of a store error (busy, unreachable, not a database...), naming the database."""
+    return t(f"error.{error.code}", **error.params)
+
+
 def show_store_error(error: StoreError) -> None:
-    st.error(t(f"error.{error.code}", **error.params), icon=":material/database:")
+    st.error(store_message(error), icon=":material/database:")
     st.info(t("error.store.what_to_do"))

@@ -4,12 +4,11 @@ import pandas as pd
 import streamlit as st
 
 from kam_core.portfolio import scoring
-from kam_core.common.errors import ConflictError, PermissionDenied, ValidationError
 from kam_core.store.models import AXES, ROLES
 from kam_core.governance.roles import save_grants
 from kam_core.programme.settings import save_settings
 from kam_core.ui import auth, readers
-from kam_core.ui.saving import conflict_message, denied_message, refused
+from kam_core.ui.saving import attempt
 from kam_core.ui.i18n import language, t
 from kam_core.ui.store import engine
 from kam_core.common import formatting as fmt
@@ -53,12 +52,9 @@ def field_label(field: str) -> str:
 
 
 def save(values: dict, version: int) -> None:
-    try:
-        save_settings(engine(), values, version)
-    except (ValidationError, ConflictError, PermissionDenied) as error:
-        refused(error, field_label, conflict_key="settings.conflict")
+    if not attempt(lambda: save_settings(engine(), values, version), field_label,
+                   conflict_key="settings.conflict").saved:
         return
-    readers.clear()
     st.session_state["settings_saved"] = True
     st.rerun()
 
@@ -96,22 +92,10 @@ def criteria_editor(axis: str) -> None:
 
 
 def save_criteria(axis: str, rows, generation: int) -> None:
-    try:
-        scoring.save_criteria(engine(), axis, rows)
-    except ValidationError as error:
-        st.error(t("criteria.nothing_saved"))
-        for problem in error.errors:
-            st.error(t("error.field", field=t(f"field.{problem.field}", **problem.params),
-                       message=t(f"error.{problem.code}", **problem.params)))
+    if not attempt(lambda: scoring.save_criteria(engine(), axis, rows),
+                   lambda field, **params: t(f"field.{field}", **params), label_params=True,
+                   heading="criteria.nothing_saved", conflict_key="criteria.conflict").saved:
         return
-    except ConflictError as error:
-        st.error(conflict_message(error, "criteria.conflict"), icon=":material/sync_problem:")
-        readers.clear()
-        return
-    except PermissionDenied as denied:
-        st.error(denied_message(denied), icon=":material/lock:")
-        return
-    readers.clear()
     st.session_state[f"criteria_generation_{axis}"] = generation + 1
     st.session_state[f"criteria_saved_{axis}"] = True
     st.rerun()
@@ -156,12 +140,8 @@ def roles_editor() -> None:
 
 
 def save_roles(rows: list[dict], generation: int) -> None:
-    try:
-        save_grants(engine(), rows, auth.secret_admins())
-    except (ValidationError, ConflictError, PermissionDenied) as error:
-        refused(error, field_label, rows=True)
+    if not attempt(lambda: save_grants(engine(), rows, auth.secret_admins()), field_label, rows=True).saved:
         return
-    readers.clear()
     st.session_state["roles_generation"] = generation + 1
     st.session_state["roles_saved"] = True
     st.rerun()

@@ -4,14 +4,13 @@ import streamlit as st
 
 from kam_core.common import formatting as fmt
 from kam_core.portfolio import scoring
-from kam_core.common.errors import ConflictError, PermissionDenied, ValidationError
-from kam_core.ui.saving import denied_message
+from kam_core.ui.saving import attempt
 from kam_core.store.models import AXES
 from kam_core.ui import grid, readers, state
 from kam_core.ui.i18n import language, t
 from kam_core.ui.labels import quadrant_name
 from kam_core.ui.store import engine
-from kam_core.common.text import md, md_params
+from kam_core.common.text import md
 
 NOT_SCORED = "–"
 HALF_STEPS = [step / 2 for step in range(0, 21)]
@@ -44,16 +43,12 @@ def start_period_button(period: str) -> None:
         return
     if st.button(t("scoring.start_period", period=period, previous=previous), icon=":material/content_copy:",
                  help=t("scoring.start_period_help"), key="start_period"):
-        try:
-            copied = scoring.start_period(engine(), period, previous)
-        except (ConflictError, ValidationError):
-            st.error(t("scoring.conflict"))
-            return
-        except PermissionDenied as denied:
-            st.error(denied_message(denied), icon=":material/lock:")
-            return
-        finally:
+        outcome = attempt(lambda: scoring.start_period(engine(), period, previous),
+                          on_conflict=say_scores_changed, on_invalid=say_scores_changed)
+        if not outcome.saved:
             readers.clear()
+            return
+        copied = outcome.result
         st.toast(t("scoring.started", count=copied), icon=":material/check:")
 
 
@@ -143,25 +138,20 @@ def report_last_save(tab: str) -> None:
                      after=quadrant_name(after)), icon=":material/trending_flat:")
 
 
+def say_scores_changed(_error) -> None:
+    st.error(t("scoring.conflict"))
+
+
 def save(period: str, edits, tab: str) -> bool:
     """Save a batch whole or not at all; say what is wrong, naming the account and criterion."""
-    try:
-        scoring.save_scores(engine(), period, edits)
-    except ValidationError as error:
-        st.error(t("scoring.nothing_saved"))
-        for problem in error.errors:
-            st.error(t(f"error.{problem.code}", **md_params(problem.params)))
-        return False
-    except PermissionDenied as denied:
-        st.error(denied_message(denied), icon=":material/lock:")
-        return False
-    except ConflictError:
+    def show_stored_scores(_conflict) -> None:
         readers.clear()
         forget_typed_scores()
         st.session_state[f"{tab}_conflict"] = True
         st.rerun()
-    readers.clear()
-    return True
+
+    return attempt(lambda: scoring.save_scores(engine(), period, edits), heading="scoring.nothing_saved",
+                   on_conflict=show_stored_scores).saved
 
 
 def forget_typed_scores() -> None:
