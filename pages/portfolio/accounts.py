@@ -5,7 +5,8 @@ import pyarrow as pa
 import streamlit as st
 
 from kam_core.account import accounts
-from kam_core.store.models import ACCOUNT_STATUSES, HANDSHAKE_STAGES
+from kam_core.account.accounts import ACCOUNT_STATUSES
+from kam_core.account.handshake import HANDSHAKE_STAGES
 from kam_core.portfolio.overview import ACCOUNT_VIEWS, SEGMENTS, AccountFilter, account_view, filter_accounts, in_programme
 from kam_core.ui import readers, state
 from kam_core.ui.i18n import label, labels, language, t

@@ -6,8 +6,7 @@ import pyarrow as pa
 import streamlit as st
 
 from kam_core.common import formatting as fmt
-from kam_core.account.handshake import STUCK_AFTER_DAYS, attention_first
-from kam_core.store.models import HANDSHAKE_STAGES
+from kam_core.account.handshake import HANDSHAKE_STAGES, STUCK_AFTER_DAYS, attention_first
 from kam_core.ui import readers, state
 from kam_core.ui.i18n import label, labels, language, t
 from kam_core.ui.memo import remember

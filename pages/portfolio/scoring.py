@@ -6,7 +6,7 @@ from kam_core.common import formatting as fmt
 from kam_core.portfolio import scoring
 from kam_core.common.errors import ConflictError, PermissionDenied, ValidationError
 from kam_core.ui.saving import denied_message
-from kam_core.store.models import AXES
+from kam_core.portfolio.scoring import AXES
 from kam_core.ui import grid, readers, state
 from kam_core.ui.i18n import language, t
 from kam_core.ui.labels import quadrant_name
