@@ -11,7 +11,6 @@ against the budget, and writes the figures as JSON.
 from __future__ import annotations
 
 import argparse
-import ast
 import contextlib
 import csv
 import gc
@@ -54,7 +53,7 @@ RSS_MB_MAX = 600.0
 ACCOUNT_GROUP_KEY = "nav.account"  # pages about one account: the "Account" group of the navigation
 
 
-# --- the pages, as app.py declares them ----------------------------------------------------------
+# --- the pages, as app.py declares them (kam_core.ui.routes) ----------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -67,33 +66,15 @@ class Page:
 
 
 def app_pages() -> list[Page]:
-    """The st.Page list of app.py's st.navigation, read from its source (titles in English)."""
+    """The pages of app.py's st.navigation, in its order (titles in English): app.py builds it from
+    kam_core.ui.routes.ROUTES, the one table of the pages, read here without running app.py."""
     from kam_core.i18n import translate
+    from kam_core.ui.routes import ROUTES
 
-    tree = ast.parse(APP.read_text(encoding="utf-8"))
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Call) and getattr(node.func, "attr", None) == "navigation":
-            groups = node.args[0]
-            break
-    else:
-        raise RuntimeError("app.py calls no st.navigation")
-    if not isinstance(groups, ast.Dict):
-        raise RuntimeError("app.py's st.navigation is not given a dict of page lists")
-
-    def text_key(call) -> str:  # t("page.home") -> "page.home"
-        return call.args[0].value if isinstance(call, ast.Call) and call.args else ast.literal_eval(call)
-
-    pages = []
-    for group_node, listing in zip(groups.keys, groups.values):
-        group = text_key(group_node)
-        for call in listing.elts:
-            keywords = {keyword.arg: keyword.value for keyword in call.keywords}
-            url_path = keywords.get("url_path")
-            pages.append(Page(
-                path=ast.literal_eval(call.args[0]), title=translate(text_key(keywords["title"]), "en"),
-                url_path=url_path.value if isinstance(url_path, ast.Constant) else None, group=group,
-                about_one_account=group == ACCOUNT_GROUP_KEY))
-    return pages
+    if "routes.ROUTES" not in APP.read_text(encoding="utf-8"):
+        raise RuntimeError("app.py no longer builds its navigation from kam_core.ui.routes.ROUTES")
+    return [Page(path=route.path, title=translate(route.title, "en"), url_path=route.url_path, group=route.group,
+                 about_one_account=route.group == ACCOUNT_GROUP_KEY) for route in ROUTES]
 
 
 def select_pages(pages: list[Page], wanted: list[str] | None) -> list[Page]:

@@ -28,6 +28,9 @@ class ProgrammeSettings:
     updated_at: datetime | None = None
 
 
+NAME_MAX = 120
+NUMBER_RANGES = {"attractiveness_threshold": (0, 10), "strength_threshold": (0, 10)}
+INTEGER_RANGES = {"strategic_capacity": (1, 500), "accounts_per_kam": (1, 50)}
 EDITABLE = ("name", "currency", "current_period", "attractiveness_threshold", "strength_threshold",
             "strategic_capacity", "accounts_per_kam")
 
@@ -43,8 +46,8 @@ def validate(values: dict) -> list[FieldError]:
     errors: list[FieldError] = []
     name = values.get("name")
     name = name.strip() if isinstance(name, str) else ""
-    if not name or len(name) > 120:
-        errors.append(FieldError("name", "text_length", {"min": 1, "max": 120}))
+    if not name or len(name) > NAME_MAX:
+        errors.append(FieldError("name", "text_length", {"min": 1, "max": NAME_MAX}))
     elif "\x00" in name:
         errors.append(FieldError("name", "text_nul", {}))
     currency = values.get("currency")
@@ -53,13 +56,13 @@ def validate(values: dict) -> list[FieldError]:
         errors.append(FieldError("currency", "currency_code", {"value": currency}))
     if not is_period(values.get("current_period") or ""):
         errors.append(FieldError("current_period", "period_format", {"value": values.get("current_period")}))
-    for key in ("attractiveness_threshold", "strength_threshold"):
-        if not _number_between(values.get(key), 0, 10):
-            errors.append(FieldError(key, "number_range", {"min": 0, "max": 10, "value": values.get(key)}))
-    for key, high in (("strategic_capacity", 500), ("accounts_per_kam", 50)):
+    for key, (low, high) in NUMBER_RANGES.items():
+        if not _number_between(values.get(key), low, high):
+            errors.append(FieldError(key, "number_range", {"min": low, "max": high, "value": values.get(key)}))
+    for key, (low, high) in INTEGER_RANGES.items():
         value = values.get(key)
-        if not (isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= high):
-            errors.append(FieldError(key, "integer_range", {"min": 1, "max": high, "value": value}))
+        if not (isinstance(value, int) and not isinstance(value, bool) and low <= value <= high):
+            errors.append(FieldError(key, "integer_range", {"min": low, "max": high, "value": value}))
     return errors
 
 

@@ -1,10 +1,14 @@
-"""Cached reads. Every function here is keyed by the database URL and today's date, and
-``clear()`` (called after every write) empties the cache, so a rerun never reloads the world
-and a save is seen at once."""
+"""Cached reads. A reader is declared once, with ``@reader``: what it reads from (a session, or the
+database URL for a read built from other reads) and what else it depends on (``depends_on``, e.g.
+today's date). Its value is kept by the database URL, those dependencies and its arguments, and
+``clear()`` (called after every write) empties the cache, so a rerun never reloads the world and a
+save is seen at once. Four reads keep ``st.cache_data`` instead (a copy per call, their own limits):
+the uploaded file, the import preview (keyed by the file's digest), the QBR pack and a role (30 s)."""
 
 from __future__ import annotations
 
 import functools
+import inspect
 import threading
 from collections import OrderedDict
 from datetime import date
@@ -102,100 +106,114 @@ def _kept(function):
 
     return read
 
-
-@_kept
-def _account_table(url: str, day: date) -> pd.DataFrame:
-    with Session(get_engine(url)) as session:
-        return overview.account_table(session, day)
+DEPENDENCIES = {"day": lambda: today()}  # what a reader may depend on besides the database, read at each call
 
 
-def account_table() -> pd.DataFrame:
-    return _account_table(database_url(), today())
+def reader(depends_on: tuple[str, ...] = ()):
+    """Declares a kept read (``_kept``), written once.
+
+    The function's first parameter is ``session`` (a session on the database's engine, open for the
+    read) or ``url`` (the database URL: a read made of other reads, or one that needs the engine); then
+    one parameter per name of ``depends_on`` (``DEPENDENCIES``), in that order; then the caller's
+    arguments. The decorated name is what pages call, with the caller's arguments only: the database URL
+    and the dependencies are added, and defaults filled, so that one value has one key. ``.at(url,
+    *dependencies, *arguments)`` is the kept read itself, for a reader built from others with the same
+    URL and day."""
+    unknown = set(depends_on) - set(DEPENDENCIES)
+    if unknown:
+        raise ValueError(f"a reader depends on {sorted(unknown)}: not in DEPENDENCIES")
+
+    def declare(function):
+        signature = inspect.signature(function)
+        parameters = list(signature.parameters.values())
+        source = parameters[0].name
+        if source not in ("session", "url"):
+            raise TypeError(f"{function.__qualname__}: the first parameter is session or url, not {source}")
+        if tuple(p.name for p in parameters[1:1 + len(depends_on)]) != tuple(depends_on):
+            raise TypeError(f"{function.__qualname__}: after {source}, the parameters are {depends_on}")
+        own = signature.replace(parameters=parameters[1 + len(depends_on):])
+        count = len(own.parameters)
+
+        if source == "session":
+            def read(url, *args):
+                with Session(get_engine(url)) as session:
+                    return function(session, *args)
+        else:
+            read = function
+        read.__qualname__ = function.__qualname__
+        kept = _kept(read)
+        needs = [DEPENDENCIES[name] for name in depends_on]
+
+        @functools.wraps(function)
+        def public(*args, **kwargs):
+            if kwargs or len(args) != count:  # defaults filled and keywords placed: one key per value
+                bound = own.bind(*args, **kwargs)
+                bound.apply_defaults()
+                args = bound.args
+            return kept(database_url(), *[need() for need in needs], *args)
+
+        public.__signature__ = own
+        public.at = kept
+        return public
+
+    return declare
 
 
-@_kept
-def _account_directory(url: str, with_archived: bool) -> AccountDirectory:
+@reader(depends_on=("day",))
+def account_table(session: Session, day: date) -> pd.DataFrame:
+    return overview.account_table(session, day)
+
+
+@reader()
+def account_directory(url: str, with_archived: bool = False) -> AccountDirectory:
     if not with_archived:  # the frame's selector and Duplicates and merge: one read serves both
-        return without_archived(_account_directory(url, True))
+        return without_archived(account_directory.at(url, True))
     with Session(get_engine(url)) as session:
         return _read_directory(session, with_archived=True)
 
 
-def account_directory(with_archived: bool = False) -> AccountDirectory:
-    return _account_directory(database_url(), with_archived)
+@reader()
+def programme_settings(session: Session) -> settings.ProgrammeSettings:
+    return settings.read_settings(session)
 
 
-@_kept
-def _settings(url: str) -> settings.ProgrammeSettings:
-    with Session(get_engine(url)) as session:
-        return settings.read_settings(session)
-
-
-def programme_settings() -> settings.ProgrammeSettings:
-    return _settings(database_url())
-
-
-@_kept
-def _portfolio_figures(url: str, day: date) -> overview.PortfolioFigures:
-    settings = _settings(url)
-    limit = StrategicCapacity(0, settings.strategic_capacity, _active_kams(url), settings.accounts_per_kam).limit
-    return overview.portfolio_figures(_account_table(url, day), limit, overview.reference_year(day))
-
-
-def portfolio_figures() -> overview.PortfolioFigures:
+@reader(depends_on=("day",))
+def portfolio_figures(url: str, day: date) -> overview.PortfolioFigures:
     """The programme's figures (Home, Executive engagement): computed once per state of the data,
     not from the whole account table at every rerun."""
-    return _portfolio_figures(database_url(), today())
+    current = programme_settings.at(url)
+    limit = StrategicCapacity(0, current.strategic_capacity, active_kam_count.at(url), current.accounts_per_kam).limit
+    return overview.portfolio_figures(account_table.at(url, day), limit, overview.reference_year(day))
 
 
-@_kept
-def _upcoming(url: str, day: date, days: int, limit: int) -> list[UpcomingEngagement]:
-    with Session(get_engine(url)) as session:
-        return upcoming_engagements(session, day, days=days, limit=limit)
+@reader(depends_on=("day",))
+def upcoming(session: Session, day: date, days: int = 30, limit: int = 8) -> list[UpcomingEngagement]:
+    return upcoming_engagements(session, day, days=days, limit=limit)
 
 
-def upcoming(days: int = 30, limit: int = 8) -> list[UpcomingEngagement]:
-    return _upcoming(database_url(), today(), days, limit)
+@reader(depends_on=("day",))
+def account_summary_of(session: Session, day: date, account_id: int) -> AccountSummary | None:
+    return account_summary(session, account_id, day)
 
 
-@_kept
-def _account_summary(url: str, day: date, account_id: int) -> AccountSummary | None:
-    with Session(get_engine(url)) as session:
-        return account_summary(session, account_id, day)
-
-
-def account_summary_of(account_id: int) -> AccountSummary | None:
-    return _account_summary(database_url(), today(), account_id)
-
-
-@_kept
-def _database_info(url: str):
+@reader()
+def database_info(url: str):
     return store_info(get_engine(url))
 
 
-def database_info():
-    return _database_info(database_url())
-
-
-@_kept
-def _segments(url: str, period: str, attractiveness_threshold: float, strength_threshold: float) -> pd.DataFrame:
-    with Session(get_engine(url)) as session:
-        return segments(session, period, Thresholds(attractiveness_threshold, strength_threshold))
+@reader()
+def _segments(session: Session, period: str, attractiveness_threshold: float, strength_threshold: float) -> pd.DataFrame:
+    return segments(session, period, Thresholds(attractiveness_threshold, strength_threshold))
 
 
 def segments_of(period: str) -> pd.DataFrame:
     current = programme_settings()
-    return _segments(database_url(), period, current.attractiveness_threshold, current.strength_threshold)
+    return _segments(period, current.attractiveness_threshold, current.strength_threshold)
 
 
-@_kept
-def _scored_periods(url: str) -> list[str]:
-    with Session(get_engine(url)) as session:
-        return scoring.scored_periods(session)
-
-
-def scored_periods() -> list[str]:
-    return _scored_periods(database_url())
+@reader()
+def scored_periods(session: Session) -> list[str]:
+    return scoring.scored_periods(session)
 
 
 def period_choices() -> list[str]:
@@ -203,343 +221,195 @@ def period_choices() -> list[str]:
     return sorted(set(scored_periods()) | {programme_settings().current_period}, reverse=True)
 
 
-@_kept
-def _active_kams(url: str) -> int:
-    with Session(get_engine(url)) as session:
-        return active_kams(session)
+@reader()
+def active_kam_count(session: Session) -> int:
+    return active_kams(session)
 
 
-def active_kam_count() -> int:
-    return _active_kams(database_url())
-
-
-@_kept
-def _matrix(url: str, day: date, period: str, compare_with: str | None) -> pd.DataFrame:
+@reader(depends_on=("day",))
+def matrix(url: str, day: date, period: str, compare_with: str | None) -> pd.DataFrame:
     previous = segments_of(compare_with) if compare_with else None
     active = sum(len(criteria_of(axis)) for axis in AXES)
     return matrix_table(account_table(), segments_of(period), previous, active_criteria=active)
 
 
-def matrix(period: str, compare_with: str | None) -> pd.DataFrame:
-    return _matrix(database_url(), today(), period, compare_with)
+@reader()
+def account_scores_of(session: Session, account_id: int, period: str) -> list[scoring.AccountScore]:
+    return scoring.account_scores(session, account_id, period)
 
 
-@_kept
-def _account_scores(url: str, account_id: int, period: str) -> list[scoring.AccountScore]:
-    with Session(get_engine(url)) as session:
-        return scoring.account_scores(session, account_id, period)
+@reader()
+def score_sheet(session: Session, period: str, axis: str) -> pd.DataFrame:
+    return scoring.score_sheet(session, period, axis)
 
 
-def account_scores_of(account_id: int, period: str) -> list[scoring.AccountScore]:
-    return _account_scores(database_url(), account_id, period)
+@reader()
+def score_versions(session: Session, period: str, axis: str) -> dict[tuple[int, int], int]:
+    return scoring.score_versions(session, period, axis)
 
 
-@_kept
-def _score_sheet(url: str, period: str, axis: str) -> pd.DataFrame:
-    with Session(get_engine(url)) as session:
-        return scoring.score_sheet(session, period, axis)
-
-
-def score_sheet(period: str, axis: str) -> pd.DataFrame:
-    return _score_sheet(database_url(), period, axis)
-
-
-@_kept
-def _score_versions(url: str, period: str, axis: str) -> dict[tuple[int, int], int]:
-    with Session(get_engine(url)) as session:
-        return scoring.score_versions(session, period, axis)
-
-
-def score_versions(period: str, axis: str) -> dict[tuple[int, int], int]:
-    return _score_versions(database_url(), period, axis)
-
-
-@_kept
-def _criteria(url: str, axis: str, include_inactive: bool) -> list[scoring.CriterionRow]:
-    with Session(get_engine(url)) as session:
-        return scoring.list_criteria(session, axis, include_inactive=include_inactive)
-
-
-def criteria_of(axis: str, include_inactive: bool = False) -> list[scoring.CriterionRow]:
-    return _criteria(database_url(), axis, include_inactive)
+@reader()
+def criteria_of(session: Session, axis: str, include_inactive: bool = False) -> list[scoring.CriterionRow]:
+    return scoring.list_criteria(session, axis, include_inactive=include_inactive)
 
 
 # --- the account strategy canvas ----------------------------------------------------------------
 
 
-@_kept
-def _section_frame(url: str, section: str, account_id: int) -> pd.DataFrame:
-    with Session(get_engine(url)) as session:
-        return sections.load_section(session, section, account_id)
+@reader()
+def section_frame(session: Session, section: str, account_id: int) -> pd.DataFrame:
+    return sections.load_section(session, section, account_id)
 
 
-def section_frame(section: str, account_id: int) -> pd.DataFrame:
-    return _section_frame(database_url(), section, account_id)
+@reader()
+def section_refs(session: Session, section: str, account_id: int) -> dict[str, dict[int, str]]:
+    return sections.ref_choices(session, section, account_id)
 
 
-@_kept
-def _section_refs(url: str, section: str, account_id: int) -> dict[str, dict[int, str]]:
-    with Session(get_engine(url)) as session:
-        return sections.ref_choices(session, section, account_id)
+@reader()
+def plan_text(session: Session, account_id: int) -> sections.PlanText:
+    return sections.read_plan_text(session, account_id)
 
 
-def section_refs(section: str, account_id: int) -> dict[str, dict[int, str]]:
-    return _section_refs(database_url(), section, account_id)
+@reader()
+def key_figures(session: Session, account_id: int) -> sections.KeyFigures:
+    return sections.read_key_figures(session, account_id)
 
 
-@_kept
-def _plan_text(url: str, account_id: int) -> sections.PlanText:
-    with Session(get_engine(url)) as session:
-        return sections.read_plan_text(session, account_id)
+@reader()
+def stakeholders(session: Session, account_id: int) -> pd.DataFrame:
+    return buying_centre.load_stakeholders(session, account_id)
 
 
-def plan_text(account_id: int) -> sections.PlanText:
-    return _plan_text(database_url(), account_id)
-
-
-@_kept
-def _key_figures(url: str, account_id: int) -> sections.KeyFigures:
-    with Session(get_engine(url)) as session:
-        return sections.read_key_figures(session, account_id)
-
-
-def key_figures(account_id: int) -> sections.KeyFigures:
-    return _key_figures(database_url(), account_id)
-
-
-@_kept
-def _stakeholders(url: str, account_id: int) -> pd.DataFrame:
-    with Session(get_engine(url)) as session:
-        return buying_centre.load_stakeholders(session, account_id)
-
-
-def stakeholders(account_id: int) -> pd.DataFrame:
-    return _stakeholders(database_url(), account_id)
-
-
-@_kept
-def _white_space(url: str, account_id: int) -> pd.DataFrame:
-    with Session(get_engine(url)) as session:
-        return white_space.load_white_space(session, account_id)
-
-
-def white_space_cells(account_id: int) -> pd.DataFrame:
-    return _white_space(database_url(), account_id)
+@reader()
+def white_space_cells(session: Session, account_id: int) -> pd.DataFrame:
+    return white_space.load_white_space(session, account_id)
 
 
 # --- handshakes ---------------------------------------------------------------------------------
 
 
-@_kept
-def _handshake_view(url: str, account_id: int) -> handshake.HandshakeView:
-    with Session(get_engine(url)) as session:
-        return handshake.read_handshake(session, account_id)
+@reader()
+def handshake_view(session: Session, account_id: int) -> handshake.HandshakeView:
+    return handshake.read_handshake(session, account_id)
 
 
-def handshake_view(account_id: int) -> handshake.HandshakeView:
-    return _handshake_view(database_url(), account_id)
-
-
-@_kept
-def _handshake_choices(url: str, account_id: int, keep: int | None) -> tuple[dict[int, str], dict[int, str]]:
-    with Session(get_engine(url)) as session:
-        return handshake.signatory_choices(session, account_id), handshake.sponsor_choices(session, keep=keep)
-
-
-def handshake_choices(account_id: int, sponsor_id: int | None) -> tuple[dict[int, str], dict[int, str]]:
+@reader()
+def handshake_choices(session: Session, account_id: int, sponsor_id: int | None) -> tuple[dict[int, str], dict[int, str]]:
     """(signatories: the account's stakeholders, sponsors: our active executives and the one set,
     even if no longer active, so that saving something else never clears it)."""
-    return _handshake_choices(database_url(), account_id, sponsor_id)
+    return handshake.signatory_choices(session, account_id), handshake.sponsor_choices(session, keep=sponsor_id)
 
 
-@_kept
-def _handshake_details(url: str, day: date, account_id: int) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    with Session(get_engine(url)) as session:
-        return (handshake.kpi_history(session, account_id), handshake.reviews(session, account_id),
-                handshake.commitments_with_rag(session, account_id, day))
-
-
-def handshake_details(account_id: int) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+@reader(depends_on=("day",))
+def handshake_details(session: Session, day: date, account_id: int) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """(KPI readings, reviews, commitments with their RAG status) of one account's handshake."""
-    return _handshake_details(database_url(), today(), account_id)
+    return (handshake.kpi_history(session, account_id), handshake.reviews(session, account_id),
+            handshake.commitments_with_rag(session, account_id, day))
 
 
-@_kept
+@reader(depends_on=("day",))
 def _strategic_account_ids(url: str, day: date) -> list[int]:
-    table = overview.in_programme(_account_table(url, day))
+    table = overview.in_programme(account_table.at(url, day))
     return [int(i) for i in table.loc[table["segment"] == "strategic", "account_id"]]
 
 
 # The readers below take the strategic accounts inside: as an argument, a list of thousands of ids
 # would be hashed at every rerun to find the cached value.
-@_kept
-def _handshake_board(url: str, day: date) -> tuple[pd.DataFrame, pd.DataFrame]:
-    account_ids = _strategic_account_ids(url, day)
+@reader(depends_on=("day",))
+def handshake_board(url: str, day: date) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(one row per strategic account, every overdue commitment of those accounts)."""
+    account_ids = _strategic_account_ids.at(url, day)
     with Session(get_engine(url)) as session:
         return (handshake.handshake_board(session, account_ids, day),
                 handshake.overdue_commitments(session, day, account_ids))
 
 
-def handshake_board() -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(one row per strategic account, every overdue commitment of those accounts)."""
-    return _handshake_board(database_url(), today())
-
-
 # --- executive engagement ---------------------------------------------------------------------
 
 
-@_kept
-def _cadence(url: str, day: date, account_id: int | None) -> pd.DataFrame:
-    with Session(get_engine(url)) as session:
-        return engagement.cadence_grid(session, day, account_id)
-
-
-def cadence(account_id: int | None = None) -> pd.DataFrame:
+@reader(depends_on=("day",))
+def cadence(session: Session, day: date, account_id: int | None = None) -> pd.DataFrame:
     """Every pairing (of one account, or of the programme) against its cadence."""
-    return _cadence(database_url(), today(), account_id)
+    return engagement.cadence_grid(session, day, account_id)
 
 
-@_kept
-def _sponsor_load(url: str, day: date) -> pd.DataFrame:
-    strategic_ids = _strategic_account_ids(url, day)
+@reader(depends_on=("day",))
+def sponsor_load(url: str, day: date) -> pd.DataFrame:
+    strategic_ids = _strategic_account_ids.at(url, day)
     with Session(get_engine(url)) as session:
         return engagement.sponsor_load(session, day, strategic_ids)
 
 
-def sponsor_load() -> pd.DataFrame:
-    return _sponsor_load(database_url(), today())
-
-
-@_kept
-def _sponsor_options(url: str, day: date) -> pd.DataFrame:
-    with Session(get_engine(url)) as session:  # no strategic accounts: their count is not shown here
-        load = engagement.sponsor_load(session, day, [])
+@reader(depends_on=("day",))
+def sponsor_options(session: Session, day: date) -> pd.DataFrame:
+    """The active executives with how many accounts each sponsors and their limit: what choosing an
+    account's sponsor needs, without the segments of the whole portfolio."""
+    load = engagement.sponsor_load(session, day, [])  # no strategic accounts: their count is not shown here
     return load[["executive_id", "executive", "title", "sponsored", "max_accounts"]]
 
 
-def sponsor_options() -> pd.DataFrame:
-    """The active executives with how many accounts each sponsors and their limit: what choosing an
-    account's sponsor needs, without the segments of the whole portfolio."""
-    return _sponsor_options(database_url(), today())
+@reader()
+def engagements(session: Session, start: date, end: date, account_id: int | None = None) -> pd.DataFrame:
+    return engagement.engagements_between(session, start, end, account_id)
 
 
-@_kept
-def _engagements(url: str, start: date, end: date, account_id: int | None) -> pd.DataFrame:
-    with Session(get_engine(url)) as session:
-        return engagement.engagements_between(session, start, end, account_id)
-
-
-def engagements(start: date, end: date, account_id: int | None = None) -> pd.DataFrame:
-    return _engagements(database_url(), start, end, account_id)
-
-
-@_kept
-def _portfolio_timeline(url: str, day: date, start: date, end: date, limit: int) -> engagement.PortfolioTimeline:
-    with Session(get_engine(url)) as session:
-        return engagement.portfolio_timeline(session, start, end, day, limit)
-
-
-def portfolio_timeline(start: date, end: date, limit: int) -> engagement.PortfolioTimeline:
+@reader(depends_on=("day",))
+def portfolio_timeline(session: Session, day: date, start: date, end: date, limit: int) -> engagement.PortfolioTimeline:
     """The programme's timeline kept to ``limit`` accounts: small enough to read at every rerun."""
-    return _portfolio_timeline(database_url(), today(), start, end, limit)
+    return engagement.portfolio_timeline(session, start, end, day, limit)
 
 
-@_kept
-def _brief(url: str, day: date, engagement_id: int) -> brief.Brief:
-    with Session(get_engine(url)) as session:
-        return brief.build_brief(session, engagement_id, day)
+@reader(depends_on=("day",))
+def executive_brief(session: Session, day: date, engagement_id: int) -> brief.Brief:
+    return brief.build_brief(session, engagement_id, day)
 
 
-def executive_brief(engagement_id: int) -> brief.Brief:
-    return _brief(database_url(), today(), engagement_id)
-
-
-@_kept
-def _executives(url: str) -> pd.DataFrame:
-    with Session(get_engine(url)) as session:
-        return executives.load_executives(session)
-
-
-def executives_table() -> pd.DataFrame:
-    return _executives(database_url())
+@reader()
+def executives_table(session: Session) -> pd.DataFrame:
+    return executives.load_executives(session)
 
 
 # --- accounts and reference data ---------------------------------------------------------------
 
 
-@_kept
-def _account_record(url: str, account_id: int) -> accounts.AccountRecord | None:
-    with Session(get_engine(url)) as session:
-        try:
-            return accounts.load_account(session, account_id)
-        except NotFoundError:
-            return None
+@reader()
+def account_record(session: Session, account_id: int) -> accounts.AccountRecord | None:
+    try:
+        return accounts.load_account(session, account_id)
+    except NotFoundError:
+        return None
 
 
-def account_record(account_id: int) -> accounts.AccountRecord | None:
-    return _account_record(database_url(), account_id)
-
-
-@_kept
-def _account_form_choices(url: str, account_id: int | None, kam_id: int | None) -> accounts.FormChoices:
-    with Session(get_engine(url)) as session:
-        return accounts.form_choices(session, account_id, kam_id)
-
-
-def account_form_choices(account_id: int | None, kam_id: int | None) -> accounts.FormChoices:
+@reader()
+def account_form_choices(session: Session, account_id: int | None, kam_id: int | None) -> accounts.FormChoices:
     """What the account form offers: group heads, group names, KAMs, sectors in use."""
-    return _account_form_choices(database_url(), account_id, kam_id)
+    return accounts.form_choices(session, account_id, kam_id)
 
 
-@_kept
-def _deletion_impact(url: str, account_id: int) -> dict[str, int]:
-    with Session(get_engine(url)) as session:
-        return accounts.deletion_impact(session, account_id)
+@reader()
+def deletion_impact(session: Session, account_id: int) -> dict[str, int]:
+    return accounts.deletion_impact(session, account_id)
 
 
-def deletion_impact(account_id: int) -> dict[str, int]:
-    return _deletion_impact(database_url(), account_id)
+@reader()
+def kam_table(session: Session) -> pd.DataFrame:
+    return team.load_kams(session)
 
 
-@_kept
-def _kams(url: str) -> pd.DataFrame:
-    with Session(get_engine(url)) as session:
-        return team.load_kams(session)
+@reader()
+def offers_table(session: Session) -> pd.DataFrame:
+    return team.load_offers(session)
 
 
-def kam_table() -> pd.DataFrame:
-    return _kams(database_url())
+@reader()
+def likely_duplicates(session: Session) -> list[merge.DuplicatePair]:
+    return merge.likely_duplicates(session)
 
 
-@_kept
-def _offers(url: str) -> pd.DataFrame:
-    with Session(get_engine(url)) as session:
-        return team.load_offers(session)
-
-
-def offers_table() -> pd.DataFrame:
-    return _offers(database_url())
-
-
-@_kept
-def _duplicates(url: str) -> list[merge.DuplicatePair]:
-    with Session(get_engine(url)) as session:
-        return merge.likely_duplicates(session)
-
-
-def likely_duplicates() -> list[merge.DuplicatePair]:
-    return _duplicates(database_url())
-
-
-@_kept
-def _merge_plan(url: str, keep_id: int, other_id: int, language: str) -> merge.MergePlan:
-    with Session(get_engine(url)) as session:
-        return merge.merge_plan(session, keep_id, other_id, language)
-
-
-def merge_plan(keep_id: int, other_id: int, language: str) -> merge.MergePlan:
-    return _merge_plan(database_url(), keep_id, other_id, language)
-
+@reader()
+def merge_plan(session: Session, keep_id: int, other_id: int, language: str) -> merge.MergePlan:
+    return merge.merge_plan(session, keep_id, other_id, language)
 
 # --- import ---------------------------------------------------------------------------------------
 
@@ -591,31 +461,21 @@ def role_of(email: str, admins: tuple[str, ...] = ()) -> str | None:
     return _role_of(database_url(), email, admins)
 
 
-@_kept
-def _role_grants(url: str) -> list:
+@reader()
+def role_grants(session: Session) -> list:
     from kam_core.governance.roles import grants
 
-    with Session(get_engine(url)) as session:
-        return grants(session)
+    return grants(session)
 
 
-def role_grants() -> list:
-    return _role_grants(database_url())
-
-
-@_kept
-def _account_history(url: str, account_id: int, limit: int) -> tuple[list, dict, int]:
-    from kam_core.governance.audit import account_history, history_lines, history_size, reference_labels
-
-    with Session(get_engine(url)) as session:
-        lines = history_lines(account_history(session, account_id, limit))
-        return lines, reference_labels(session, lines), history_size(session, account_id)
-
-
-def account_history(account_id: int, limit: int) -> tuple[list, dict, int]:
+@reader()
+def account_history(session: Session, account_id: int, limit: int) -> tuple[list, dict, int]:
     """The lines of the account's newest changes (at most ``limit`` changes), what the ids in them
     stand for, and how many changes there are in all."""
-    return _account_history(database_url(), account_id, limit)
+    from kam_core.governance.audit import account_history, history_lines, history_size, reference_labels
+
+    lines = history_lines(account_history(session, account_id, limit))
+    return lines, reference_labels(session, lines), history_size(session, account_id)
 
 
 def last_change(table: str | None, record_id: int | None, account_id: int | None):

@@ -11,9 +11,11 @@ from typing import Container
 
 import streamlit as st
 
+from kam_core.ui import routes
+
 SELECTOR_KEY = "account_selector"
 NEW_ACCOUNT_KEY = "creating_account"  # the account record page shows the form for a new account
-RECORD_PATH = "account-record"
+RECORD_PATH = routes.RECORD.url_path
 _PENDING_KEY = "account_requested"
 _VIEW_KEY = "accounts_view"
 _CHART_PICK_KEY = "matrix_pick_applied"

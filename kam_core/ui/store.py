@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
 from sqlalchemy.engine import Engine
 
-from kam_core.store.db import StoreError, database_url, get_engine
+from kam_core.store import backups
+from kam_core.store.db import StoreError, backup_folder, database_url, get_engine
 from kam_core.ui.i18n import t
+
 
 
 def engine() -> Engine:
@@ -26,3 +30,21 @@ def store_message(error: StoreError) -> str:
 def show_store_error(error: StoreError) -> None:
     st.error(store_message(error), icon=":material/database:")
     st.info(t("error.store.what_to_do"))
+
+
+# What the pages show of the kept copies (a page never imports kam_core.store itself). Each looks
+# kam_core.store.backups up at the call, as the page did.
+BACKUPS_KEEP_VARIABLE = backups.KEEP_VARIABLE
+
+
+def live_file() -> Path | None:
+    """The SQLite file in use, or None when the store is not a SQLite file."""
+    return backups.live_file()
+
+
+def backups_keep_limit() -> int:
+    return backups.keep_limit()
+
+
+def list_backups(path: Path) -> list[backups.Backup]:
+    return backups.list_backups(path)

@@ -5,20 +5,17 @@ from __future__ import annotations
 import streamlit as st
 
 from kam_core.documents.charts import SEGMENT_COLOURS  # noqa: F401 (the pages take it from here)
-from kam_core.ui import state
+from kam_core.ui import routes, state
 from kam_core.ui.i18n import t
 
 RAG_COLOURS = {"red": "red", "amber": "orange", "green": "green", "done": "gray"}
-ACCOUNTS_PAGE = "pages/portfolio/accounts.py"
-ACCOUNT_PAGE = "pages/account/overview.py"
-RECORD_PAGE = "pages/account/record.py"
 
 
 def link_to_accounts(view: str, text: str, key: str) -> None:
     """A button that opens the account list on the subset a figure stands for."""
     if st.button(text, key=key, icon=":material/arrow_forward:", type="tertiary"):
         state.set_accounts_view(view)
-        st.switch_page(ACCOUNTS_PAGE)
+        st.switch_page(routes.ACCOUNTS.path)
 
 
 def link_to_page(page: str, text: str, key: str, kind: str = "secondary") -> None:
@@ -26,7 +23,7 @@ def link_to_page(page: str, text: str, key: str, kind: str = "secondary") -> Non
         st.switch_page(page)
 
 
-def open_account(account_id: int, text: str, key: str, kind: str = "tertiary", page: str = ACCOUNT_PAGE,
+def open_account(account_id: int, text: str, key: str, kind: str = "tertiary", page: str = routes.ACCOUNT.path,
                  icon: str = ":material/open_in_new:") -> None:
     """A button that makes ``account_id`` the selected account and opens its overview (or ``page``)."""
     if st.button(text, key=key, icon=icon, type=kind):
@@ -38,7 +35,7 @@ def new_account_button(key: str) -> None:
     """A button that opens the account record on the form for a new account."""
     if st.button(t("record.new"), key=key, icon=":material/add_business:"):
         state.start_new_account()
-        st.switch_page(RECORD_PAGE)
+        st.switch_page(routes.RECORD.path)
 
 
 def figure(label: str, value: str, help_text: str, caption: str | None = None) -> None:

@@ -6,9 +6,8 @@ import streamlit as st
 from kam_core.documents import charts
 from kam_core.common import formatting as fmt
 from kam_core.account import sections
-from kam_core.account.buying_centre import influence_attitude_chart, map_status, org_chart_dot, stale_contacts
+from kam_core.account.buying_centre import BUYING_ROLES, influence_attitude_chart, map_status, org_chart_dot, stale_contacts
 from kam_core.common.clock import today
-from kam_core.store.models import BUYING_ROLES, WHITE_SPACE_STATUSES
 from kam_core.ui import readers
 from kam_core.ui.i18n import label, language, t
 from kam_core.ui.saving import save, saved_message
@@ -16,7 +15,7 @@ from kam_core.ui.section_editor import editable_heading, section_editor, section
 from kam_core.ui.store import engine
 from kam_core.ui.widgets import RAG_COLOURS, segment_badge, selected_account_or_stop
 from kam_core.ui.memo import draw_chart, remember
-from kam_core.account.white_space import white_space_chart, white_space_totals
+from kam_core.account.white_space import WHITE_SPACE_STATUSES, white_space_chart, white_space_totals
 from kam_core.common.text import md
 
 # The editable tables under each heading (the customer's texts and the ambition are forms).

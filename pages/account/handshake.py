@@ -7,7 +7,7 @@ from kam_core.common import formatting as fmt
 from kam_core.account import handshake
 from kam_core.documents.charts import kpi_chart
 from kam_core.common.clock import today
-from kam_core.store.models import HANDSHAKE_STAGES
+from kam_core.account.handshake import HANDSHAKE_STAGES
 from kam_core.ui import readers, state
 from kam_core.ui.i18n import label, language, t
 from kam_core.ui.saving import save, saved_message

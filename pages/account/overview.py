@@ -6,8 +6,7 @@ import streamlit as st
 
 from kam_core.common import formatting as fmt
 from kam_core.documents import charts
-from kam_core.account.handshake import stage_index
-from kam_core.store.models import HANDSHAKE_STAGES
+from kam_core.account.handshake import HANDSHAKE_STAGES, stage_index
 from kam_core.ui import readers
 from kam_core.ui.i18n import label, language, t
 from kam_core.ui.widgets import SEGMENT_COLOURS, rag_badge, segment_badge, selected_account_or_stop

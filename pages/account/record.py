@@ -12,10 +12,10 @@ from kam_core.ui.i18n import label, language, t
 from kam_core.ui.saving import save, saved_message
 from kam_core.ui.section_editor import section_editor
 from kam_core.ui.store import engine
-from kam_core.ui.widgets import ACCOUNTS_PAGE, link_to_page, new_account_button
+from kam_core.ui import routes
+from kam_core.ui.widgets import link_to_page, new_account_button
 from kam_core.common.text import md
 
-SCORING_PAGE = "pages/portfolio/scoring.py"
 FORM_STATUSES = ("prospect", "active")  # archiving has its own button, which leaves the page
 
 
@@ -170,7 +170,7 @@ def next_step(record) -> None:
     summary = readers.account_summary_of(record.id)
     if summary is not None and summary.segment == "unscored":
         st.info(t("record.not_scored"), icon=":material/bubble_chart:")
-        link_to_page(SCORING_PAGE, t("record.go_score"), "record_go_score")
+        link_to_page(routes.SCORING.path, t("record.go_score"), "record_go_score")
 
 
 def revenue_and_units(account_id: int) -> None:
@@ -190,7 +190,7 @@ def archive(record) -> None:
     st.caption(t("record.archive_help"))
     if st.button(t("record.archive"), key=f"archive_{record.id}", icon=":material/archive:"):
         save(lambda: accounts.set_status(engine(), record.id, "archived", record.version), field_label=field_label,
-             success=t("record.archived", name=record.name), go_to=ACCOUNTS_PAGE)
+             success=t("record.archived", name=record.name), go_to=routes.ACCOUNTS.path)
 
 
 def delete(record) -> None:
@@ -208,7 +208,7 @@ def delete(record) -> None:
         if st.button(t("record.delete"), key=f"delete_{record.id}", type="primary", icon=":material/delete_forever:"):
             save(lambda: accounts.delete_account(engine(), record.id, typed, record.version), field_label=field_label,
                  success=lambda backup: t("record.deleted", name=record.name, backup=backup or "–"),
-                 go_to=ACCOUNTS_PAGE)
+                 go_to=routes.ACCOUNTS.path)
 
 
 account_id = state.selected_account_id()

@@ -9,15 +9,15 @@ import pandas as pd
 import streamlit as st
 
 from kam_core.common import formatting as fmt
-from kam_core.store import backups
-from kam_core.store import db
 from kam_core.exchange import importing
 from kam_core.exchange import workbook
 from kam_core.common.clock import today
 from kam_core.ui import auth, downloads, readers
 from kam_core.ui.i18n import label, language, t
 from kam_core.ui.saving import save, saved_message
-from kam_core.ui.store import engine
+from kam_core.ui.store import (
+    BACKUPS_KEEP_VARIABLE, backup_folder, backups_keep_limit, engine, list_backups, live_file,
+)
 from kam_core.common.text import md_params
 
 PREVIEW_ROWS = 200  # rows shown in the preview table; the counts cover the whole file
@@ -206,16 +206,16 @@ def restore_section() -> None:
 
 def backups_section() -> None:
     st.subheader(t("exchange.backups"))
-    path = backups.live_file()
+    path = live_file()
     if path is None:
         st.caption(t("exchange.backups_postgres"))
         return
-    st.caption(t("exchange.backups_help", folder=str(db.backup_folder(path)), keep=backups.keep_limit(),
-                 variable=backups.KEEP_VARIABLE))
+    st.caption(t("exchange.backups_help", folder=str(backup_folder(path)), keep=backups_keep_limit(),
+                 variable=BACKUPS_KEEP_VARIABLE))
     st.download_button(t("exchange.backup_button"), data=downloads.backup_builder(path), file_name=downloads.backup_name(),
                        mime="application/vnd.sqlite3", icon=":material/download:", key="download_backup",
                        on_click="ignore", disabled=not auth.can("admin"))
-    kept = backups.list_backups(path)
+    kept = list_backups(path)
     if not kept:
         st.caption(t("exchange.backups_none"))
         return

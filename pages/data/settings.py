@@ -4,8 +4,8 @@ import pandas as pd
 import streamlit as st
 
 from kam_core.portfolio import scoring
-from kam_core.store.models import AXES, ROLES
-from kam_core.governance.roles import save_grants
+from kam_core.portfolio.scoring import AXES
+from kam_core.governance.roles import ROLES, save_grants
 from kam_core.programme.settings import save_settings
 from kam_core.ui import auth, readers
 from kam_core.ui.saving import attempt

@@ -5,14 +5,15 @@ import pyarrow as pa
 import streamlit as st
 
 from kam_core.account import accounts
-from kam_core.store.models import ACCOUNT_STATUSES, HANDSHAKE_STAGES
+from kam_core.account.accounts import ACCOUNT_STATUSES
+from kam_core.account.handshake import HANDSHAKE_STAGES
 from kam_core.portfolio.overview import ACCOUNT_VIEWS, SEGMENTS, AccountFilter, account_view, filter_accounts, in_programme
-from kam_core.ui import readers, state
+from kam_core.ui import readers, routes, state
 from kam_core.ui.i18n import label, labels, language, t
 from kam_core.ui.memo import remember
 from kam_core.ui.saving import save, saved_message
 from kam_core.ui.store import engine
-from kam_core.ui.widgets import RECORD_PAGE, SEGMENT_COLOURS, new_account_button, open_account
+from kam_core.ui.widgets import SEGMENT_COLOURS, new_account_button, open_account
 from kam_core.common.text import md
 
 ROW_HEIGHT = 35
@@ -125,7 +126,7 @@ def open_selected(rows, selection) -> None:
         open_account(account_id, t("accounts.open", name=row["name"]), "open_selected_account", "primary")
     with right:
         open_account(account_id, t("accounts.edit", name=row["name"]), "edit_selected_account", "secondary",
-                     page=RECORD_PAGE, icon=":material/edit:")
+                     page=routes.RECORD.path, icon=":material/edit:")
 
 
 def restore(account_id: int, name: str) -> None:

@@ -11,7 +11,7 @@ from kam_core.account import engagement
 from kam_core.programme import executives
 from kam_core.common import formatting as fmt
 from kam_core.common.clock import today
-from kam_core.ui import readers, state
+from kam_core.ui import readers, routes, state
 from kam_core.ui.i18n import language, t
 from kam_core.ui.labels import CADENCE_COLOURS, timeline_labels
 from kam_core.ui.roster_editor import roster_editor
@@ -20,7 +20,6 @@ from kam_core.ui.widgets import link_to_accounts
 from kam_core.ui.memo import draw_chart, remember
 from kam_core.common.text import md
 
-EXECUTIVE_PLAN = "pages/account/executive_plan.py"
 TIMELINE_ACCOUNTS = 25  # a line per account: what a projector reads
 
 
@@ -107,7 +106,7 @@ def cadence_grid(grid) -> None:
         if st.button(t("executives.open_plan", name=md(account)), key="cadence_open", type="primary",
                      icon=":material/open_in_new:"):
             state.request_account(account_id)
-            st.switch_page(EXECUTIVE_PLAN)
+            st.switch_page(routes.EXECUTIVE_PLAN.path)
     else:
         st.caption(t("executives.pick_hint"))
 

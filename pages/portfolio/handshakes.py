@@ -6,14 +6,12 @@ import pyarrow as pa
 import streamlit as st
 
 from kam_core.common import formatting as fmt
-from kam_core.account.handshake import STUCK_AFTER_DAYS, attention_first
-from kam_core.store.models import HANDSHAKE_STAGES
-from kam_core.ui import readers, state
+from kam_core.account.handshake import HANDSHAKE_STAGES, STUCK_AFTER_DAYS, attention_first
+from kam_core.ui import readers, routes, state
 from kam_core.ui.i18n import label, labels, language, t
 from kam_core.ui.memo import remember
 from kam_core.common.text import md
 
-HANDSHAKE_PAGE = "pages/account/handshake.py"
 NO_HANDSHAKE = "none"
 CARDS_PER_LANE = 6  # what a lane shows on a projector; the table below has every handshake
 REVIEWS_LISTED = 10
@@ -46,7 +44,7 @@ def header(board, overdue) -> None:
 def open_handshake(account_id: int, text: str, key: str, kind: str = "tertiary") -> None:
     if st.button(text, key=key, type=kind, icon=":material/open_in_new:"):
         state.request_account(account_id)
-        st.switch_page(HANDSHAKE_PAGE)
+        st.switch_page(routes.HANDSHAKE.path)
 
 
 def lanes(board) -> list[tuple[str, int, list]]:

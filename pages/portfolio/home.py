@@ -3,12 +3,11 @@
 import streamlit as st
 
 from kam_core.common import formatting as fmt
-from kam_core.ui import readers
+from kam_core.ui import readers, routes
 from kam_core.ui.i18n import language, t
 from kam_core.ui.widgets import figure, link_to_accounts, link_to_page, open_account, segment_tile
 from kam_core.common.text import md
 
-HANDSHAKES_PAGE = "pages/portfolio/handshakes.py"
 # Quadrants laid out as on the matrix: attractiveness up, our strength to the right.
 MATRIX_LAYOUT = (("develop", "strategic"), ("opportunistic", "maintain"))
 
@@ -38,7 +37,7 @@ def strategic_figures(figures, settings) -> None:
         link_to_accounts("strategic", t("home.see_accounts"), "link_strategic_revenue")
     with columns[2].container(border=True):
         coverage_figure(figures.handshake_coverage, "handshake", "strategic_without_handshake")
-        link_to_page(HANDSHAKES_PAGE, t("home.handshake_board"), "link_handshake_board", "tertiary")
+        link_to_page(routes.HANDSHAKES.path, t("home.handshake_board"), "link_handshake_board", "tertiary")
     with columns[3].container(border=True):
         coverage_figure(figures.sponsor_coverage, "sponsor", "strategic_without_sponsor")
 

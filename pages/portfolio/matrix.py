@@ -11,7 +11,7 @@ from kam_core.portfolio.matrix import COLOUR_MEASURES, SIZE_MEASURES, incomplete
     strategic_capacity
 from kam_core.portfolio.overview import AccountFilter, filter_accounts
 from kam_core.programme.periods import shift_period
-from kam_core.ui import readers, state
+from kam_core.ui import readers, routes, state
 from kam_core.ui.i18n import label, language, t
 from kam_core.ui.labels import matrix_labels, quadrant_name, quadrant_names
 from kam_core.ui.memo import draw_chart, remember
@@ -114,7 +114,7 @@ def incomplete(points, shown: tuple) -> None:
         return
     names = ", ".join(f"{md(row.name)} ({t('matrix.missing', count=row.missing)})" for row in missing.itertuples())
     st.warning(t("matrix.incomplete", count=len(missing), names=names), icon=":material/pending_actions:")
-    link_to_page("pages/portfolio/scoring.py", t("matrix.go_score"), "matrix_go_score")
+    link_to_page(routes.SCORING.path, t("matrix.go_score"), "matrix_go_score")
 
 
 def moved(points, compare, shown: tuple) -> None:

@@ -5,7 +5,7 @@ import streamlit as st
 from kam_core.common import formatting as fmt
 from kam_core.portfolio import scoring
 from kam_core.ui.saving import attempt
-from kam_core.store.models import AXES
+from kam_core.portfolio.scoring import AXES
 from kam_core.ui import grid, readers, state
 from kam_core.ui.i18n import language, t
 from kam_core.ui.labels import quadrant_name

@@ -34,3 +34,38 @@ def test_a_failing_read_turns_the_collector_back_on():
     with pytest.raises(RuntimeError):
         broken()
     assert gc.isenabled()
+
+
+def test_a_reader_is_keyed_by_the_database_and_its_dependencies_with_defaults_filled(monkeypatch):
+    from datetime import date
+
+    seen = []
+
+    @readers.reader(depends_on=("day",))
+    def read(url, day, number=1):
+        seen.append((url, day, number))
+        return [number]
+
+    monkeypatch.setattr(readers, "database_url", lambda: "sqlite:///one.db")
+    monkeypatch.setattr(readers, "today", lambda: date(2026, 1, 1))
+    first = read()
+    assert read(1) is first and read(number=1) is first  # one value, one key
+    assert read.at("sqlite:///one.db", date(2026, 1, 1), 1) is first
+    monkeypatch.setattr(readers, "today", lambda: date(2026, 1, 2))
+    assert read() is not first  # another day, another value
+    monkeypatch.setattr(readers, "database_url", lambda: "sqlite:///two.db")
+    read()
+    assert seen == [("sqlite:///one.db", date(2026, 1, 1), 1), ("sqlite:///one.db", date(2026, 1, 2), 1),
+                    ("sqlite:///two.db", date(2026, 1, 2), 1)]
+    readers.clear()
+    read()
+    assert len(seen) == 4  # read again after a write
+
+
+def test_a_reader_states_what_it_reads_from():
+    with pytest.raises(ValueError):
+        readers.reader(depends_on=("moon",))
+    with pytest.raises(TypeError):
+        @readers.reader(depends_on=("day",))
+        def wrong(session, number):
+            return number

@@ -1,0 +1,53 @@
+"""Every page of the app, named once: its file, its url path, its title and icon, its navigation group.
+
+app.py builds ``st.navigation`` from ``ROUTES``; a page or a widget that links to another page takes
+its ``path`` from here (``st.page_link``, ``st.switch_page``); bench/run.py lists the pages from here.
+Plain data: no streamlit import, so the benchmark and the tests read it without a page running."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Route:
+    path: str  # the page's file, relative to app.py (what st.Page, st.switch_page and st.page_link take)
+    url_path: str
+    title: str  # i18n key of the page's title
+    icon: str
+    group: str  # i18n key of its group in the navigation
+    default: bool = False  # the page opened at /
+
+
+# --- Portfolio ---
+HOME = Route("pages/portfolio/home.py", "home", "page.home", ":material/dashboard:", "nav.portfolio", default=True)
+MATRIX = Route("pages/portfolio/matrix.py", "matrix", "page.matrix", ":material/bubble_chart:", "nav.portfolio")
+SCORING = Route("pages/portfolio/scoring.py", "scoring", "page.scoring", ":material/tune:", "nav.portfolio")
+HANDSHAKES = Route("pages/portfolio/handshakes.py", "handshakes", "page.handshakes", ":material/handshake:",
+                   "nav.portfolio")
+EXECUTIVES = Route("pages/portfolio/executives.py", "executives", "page.executives", ":material/groups:",
+                   "nav.portfolio")
+ACCOUNTS = Route("pages/portfolio/accounts.py", "accounts", "page.accounts", ":material/list_alt:", "nav.portfolio")
+# --- Account (pages about the account chosen in the frame's selector) ---
+CANVAS = Route("pages/account/canvas.py", "canvas", "page.canvas", ":material/dashboard_customize:", "nav.account")
+HANDSHAKE = Route("pages/account/handshake.py", "handshake", "page.handshake", ":material/approval_delegation:",
+                  "nav.account")
+EXECUTIVE_PLAN = Route("pages/account/executive_plan.py", "executive-plan", "page.executive_plan",
+                       ":material/diversity_3:", "nav.account")
+ACCOUNT = Route("pages/account/overview.py", "account", "page.account_overview", ":material/business_center:",
+                "nav.account")
+QBR = Route("pages/account/qbr.py", "qbr", "page.qbr", ":material/slideshow:", "nav.account")
+RECORD = Route("pages/account/record.py", "account-record", "page.record", ":material/edit_note:", "nav.account")
+HISTORY = Route("pages/account/history.py", "history", "page.history", ":material/history:", "nav.account")
+# --- Data ---
+EXCHANGE = Route("pages/data/exchange.py", "import-export", "page.exchange", ":material/sync_alt:", "nav.data")
+TEAM = Route("pages/data/team.py", "team", "page.team", ":material/badge:", "nav.data")
+MERGE = Route("pages/data/merge.py", "merge", "page.merge", ":material/merge:", "nav.data")
+SETTINGS = Route("pages/data/settings.py", "settings", "page.settings", ":material/settings:", "nav.data")
+
+# In the navigation's order (groups in the order of their first page)
+ROUTES: tuple[Route, ...] = (
+    HOME, MATRIX, SCORING, HANDSHAKES, EXECUTIVES, ACCOUNTS,
+    CANVAS, HANDSHAKE, EXECUTIVE_PLAN, ACCOUNT, QBR, RECORD, HISTORY,
+    EXCHANGE, TEAM, MERGE, SETTINGS,
+)
