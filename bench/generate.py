@@ -33,6 +33,7 @@ from typing import Iterable, Iterator
 
 from sqlalchemy import event, literal_column, select, update
 
+from kam_core.store import backups
 from kam_core.store import db
 from kam_core.store import models as m
 from kam_core.demo import data as demo
@@ -1039,7 +1040,7 @@ def copy_database(source: Path, target: Path) -> Path:
     _remove(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     if Path(f"{source}-wal").exists():
-        return db.copy_sqlite(source, target)
+        return backups.copy_sqlite(source, target)
     shutil.copyfile(source, target)
     return target
 

@@ -25,7 +25,7 @@ Merging: ``merge_plan`` (a read) shows what merging would do: for each account f
 other account come over, whether they move as they are or are merged with a row of the
 surviving account (``moves``); and the conflicts, each with a stable key the user's choice is
 handed back under. ``merge_accounts`` (the write) recomputes the plan in its own transaction,
-validates everything, makes a copy of a SQLite file (``db.backup_sqlite``, "before-merge"),
+validates everything, makes a copy of a SQLite file (``backups.backup_sqlite``, "before-merge"),
 then moves, merges and deletes rows, deletes the other account and sets the winning fields, all
 in one transaction. By kind of row:
 
@@ -94,7 +94,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session
 
-from kam_core.store.db import backup_sqlite, session_scope, sqlite_path
+from kam_core.store.backups import backup_sqlite
+from kam_core.store.db import session_scope, sqlite_path
 from kam_core.common.errors import ConflictError, FieldError, ValidationError
 from kam_core.store.records import account_or_missing, assign_changed
 from kam_core.store.models import (

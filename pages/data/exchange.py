@@ -10,7 +10,6 @@ import streamlit as st
 
 from kam_core.common import formatting as fmt
 from kam_core.store import backups
-from kam_core.store import db
 from kam_core.exchange import importing
 from kam_core.exchange import workbook
 from kam_core.common.clock import today
@@ -210,7 +209,7 @@ def backups_section() -> None:
     if path is None:
         st.caption(t("exchange.backups_postgres"))
         return
-    st.caption(t("exchange.backups_help", folder=str(db.backup_folder(path)), keep=backups.keep_limit(),
+    st.caption(t("exchange.backups_help", folder=str(backups.backup_folder(path)), keep=backups.keep_limit(),
                  variable=backups.KEEP_VARIABLE))
     st.download_button(t("exchange.backup_button"), data=downloads.backup_builder(path), file_name=downloads.backup_name(),
                        mime="application/vnd.sqlite3", icon=":material/download:", key="download_backup",

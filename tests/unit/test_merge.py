@@ -14,6 +14,7 @@ import pytest
 from sqlalchemy import insert, select, text
 from sqlmodel import Session, SQLModel
 
+from kam_core.store import backups
 from kam_core.store import db
 from kam_core.account import merge as merge_module
 from kam_core.common.errors import ConflictError, NotFoundError, ValidationError
@@ -54,7 +55,7 @@ def _snapshot(engine) -> dict[str, tuple[int, int]]:
 def _backups(url: str) -> list:
     if POSTGRES:  # copies are of SQLite files only
         return []
-    folder = db.backup_folder(db.sqlite_path(url))
+    folder = backups.backup_folder(db.sqlite_path(url))
     return sorted(folder.glob("*before-merge*")) if folder.exists() else []
 
 
