@@ -20,6 +20,7 @@ from kam_core.account import engagement
 from kam_core.programme import executives
 from kam_core.account import handshake
 from kam_core.exchange import importing
+from kam_core.account import duplicates
 from kam_core.account import merge
 from kam_core.portfolio import overview
 from kam_core.documents import qbr
@@ -522,12 +523,12 @@ def offers_table() -> pd.DataFrame:
 
 
 @_kept
-def _duplicates(url: str) -> list[merge.DuplicatePair]:
+def _duplicates(url: str) -> list[duplicates.DuplicatePair]:
     with Session(get_engine(url)) as session:
-        return merge.likely_duplicates(session)
+        return duplicates.likely_duplicates(session)
 
 
-def likely_duplicates() -> list[merge.DuplicatePair]:
+def likely_duplicates() -> list[duplicates.DuplicatePair]:
     return _duplicates(database_url())
 
 
