@@ -10,7 +10,7 @@ Every account gets exactly the rows of ``PER_ACCOUNT`` (20 stakeholders, 12 crit
 engagements, 50 revenue lines ...); the handshake's history (stage events, quarterly reviews, KPI
 readings) depends on its stage, which varies. Our side scales with the portfolio: one KAM per 40
 accounts (at least 6), one executive per 60 (at least 7), 12 offers. Texts, sectors, countries and
-people come from the demo portfolio's vocabulary (``kam_core.demo.seed``); dates are relative to
+people come from the demo portfolio's vocabulary (``kam_core.demo.data``); dates are relative to
 ``BENCH_TODAY`` (the tests' 2026-11-26), whatever the clock says.
 
 Same (accounts, seed) -> same rows, byte for byte in every column (created_at/updated_at included).
@@ -33,9 +33,11 @@ from typing import Iterable, Iterator
 
 from sqlalchemy import event, literal_column, select, update
 
+from kam_core.store import backups
 from kam_core.store import db
 from kam_core.store import models as m
-from kam_core.demo import seed as demo
+from kam_core.demo import data as demo
+from kam_core.demo import seed as demo_seed
 from kam_core.programme.periods import period_of, shift_period
 from kam_core.portfolio.segmentation import quadrant_of
 from kam_core.common.text import fold_name
@@ -990,7 +992,7 @@ def expected_counts(accounts: int) -> dict[str, int]:
 
 
 def _generator_digest() -> str:
-    source = Path(__file__).read_bytes() + Path(demo.__file__).read_bytes()
+    source = b"".join(Path(module).read_bytes() for module in (__file__, demo_seed.__file__, demo.__file__))
     return hashlib.sha256(source).hexdigest()[:16]
 
 
@@ -1038,7 +1040,7 @@ def copy_database(source: Path, target: Path) -> Path:
     _remove(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     if Path(f"{source}-wal").exists():
-        return db.copy_sqlite(source, target)
+        return backups.copy_sqlite(source, target)
     shutil.copyfile(source, target)
     return target
 

@@ -32,6 +32,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError
 
+from kam_core.store import backups
 from kam_core.store import db
 from kam_core.common.clock import ClockSettingError, today
 from kam_core.common.errors import ConflictError, ValidationError
@@ -229,21 +230,19 @@ def cmd_backup(args) -> None:
     if path is None:
         raise Refused(POSTGRES_BACKUPS)
     if args.file is None:
-        target = db.backup_sqlite(path, "manual")
+        target = backups.backup_sqlite(path, "manual")
     else:
         target = Path(args.file)
         if target.exists():
             raise Refused(f"{target} already exists; choose a new file name.")
-        db.copy_sqlite(path, target)
+        backups.copy_sqlite(path, target)
     print(f"Copy of {path} written to {target} ({_size(target.stat().st_size)}).")
 
 
 def cmd_backups(_args) -> None:
-    from kam_core.store import backups
-
     path = _sqlite_file()
     kept = backups.list_backups(path)
-    print(f"Backups of {path} in {db.backup_folder(path)}: {len(kept)} kept "
+    print(f"Backups of {path} in {backups.backup_folder(path)}: {len(kept)} kept "
           f"(at most {backups.keep_limit()}, {backups.KEEP_VARIABLE}).")
     for backup in kept:
         print(f"  {backup.made:%Y-%m-%d %H:%M:%S}  {backup.label:<34} {_size(backup.size_bytes):>9}  {backup.path.name}")
@@ -252,12 +251,10 @@ def cmd_backups(_args) -> None:
 def cmd_restore_backup(args) -> None:
     import sqlite3
 
-    from kam_core.store import backups
-
     path = _sqlite_file()
     source = Path(args.file)
-    if not source.exists() and not source.is_absolute() and (db.backup_folder(path) / source).exists():
-        source = db.backup_folder(path) / source  # a name as `backups` lists it
+    if not source.exists() and not source.is_absolute() and (backups.backup_folder(path) / source).exists():
+        source = backups.backup_folder(path) / source  # a name as `backups` lists it
     reasons = {"not_found": "no such file", "not_sqlite": "not a SQLite database, or a damaged one",
                "not_kam": "a SQLite database, but not one of this app", "same_file": "it is the database itself",
                "unknown_revision": "made by a newer version of the app (schema {detail}); update the app first"}

@@ -34,7 +34,7 @@ and the counts (``status = "archived"``); restoring sets it back to active (or p
 
 Deleting is for good: the user confirms by typing the account's name (capitals and accents do
 not count; confirmation_mismatch otherwise). On a SQLite file a copy of the database is made
-first (``db.backup_sqlite``). The database's ON DELETE CASCADE then removes every row the
+first (``backups.backup_sqlite``). The database's ON DELETE CASCADE then removes every row the
 account owns (``DELETION_KINDS``, counted beforehand by ``deletion_impact``), the rows owned
 by its handshake and its stakeholders included; the accounts it headed are unlinked
 (``parent_id`` cleared), not deleted. The delete checks that nothing of the account is left
@@ -59,6 +59,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session
 
 from kam_core.governance import access
+from kam_core.store import backups
 from kam_core.store import db
 from kam_core.programme.countries import is_country
 from kam_core.store.db import session_scope
@@ -546,7 +547,7 @@ def delete_account(engine: Engine, account_id: int, confirmation: str, expected_
             if fold_name(typed) != fold_name(account.name):
                 raise ValidationError([FieldError("confirmation", "confirmation_mismatch", {"name": account.name})])
             path = db.sqlite_path(str(engine.url)) if backup else None
-            copy = db.backup_sqlite(path, "before-delete") if path is not None else None
+            copy = backups.backup_sqlite(path, "before-delete") if path is not None else None
             group = account.group_name or account.name
             for child in _children(session, account_id):
                 child.parent_id = None  # through the ORM, so that their versions move on

@@ -1,6 +1,6 @@
 """The copies of a SQLite database kept in ``data/backups/``: listed, kept to a number, restored.
 
-``db.backup_sqlite(path, label)`` makes a copy (SQLite's online backup API) named
+``backup_sqlite(path, label)`` makes a copy (SQLite's online backup API) named
 ``<stem>-<YYYYmmdd-HHMMSS-ffffff>-<label>.db`` beside the database, in ``backups/``: the stem is
 the database file's (``kam`` for ``kam.db``), the label says why it was made (``before-import``,
 ``before-migration-from-0003``, ``before-restore``, ``manual``…). After each copy, ``prune`` keeps
@@ -16,6 +16,12 @@ live file with the backup API (safe while the app has it open: the other connect
 restored content at their next read, as after any other write), then migrates it to head when it
 was made by an older version. SQLite only; a PostgreSQL server is backed up with pg_dump and
 restored with pg_restore.
+
+``copy_sqlite(path, target)`` is the online copy itself, into any file (``python -m kam_core backup
+FILE``, a download); ``before_migration(engine)`` is the copy ``db.migrate`` keeps before it
+upgrades an existing file. This module reads the store through ``db`` (the live file, schema
+revisions, the migration after a restore) and ``db`` makes its copies here: each imports the
+other's module at the top and uses it only inside functions.
 """
 
 from __future__ import annotations
@@ -28,6 +34,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Iterable
+
+from sqlalchemy.engine import Engine
+
+from kam_core.governance import access
+from kam_core.store import db
 
 KEEP_DEFAULT = 20
 KEEP_VARIABLE = "KAM_BACKUPS_KEEP"
@@ -56,8 +67,6 @@ class NotABackup(Exception):
 
 def live_file() -> Path | None:
     """The SQLite file of ``KAM_DATABASE_URL``, or None for another database (PostgreSQL)."""
-    from kam_core.store import db
-
     return db.sqlite_path(db.database_url())
 
 
@@ -76,14 +85,69 @@ def backup_name(path: Path, made: datetime, label: str) -> str:
     return f"{path.stem}-{made.strftime(_STAMP)}-{label}.db"
 
 
+def backup_folder(path: Path) -> Path:
+    """Where copies of a SQLite file are kept: ``backups/`` beside it."""
+    return path.parent / "backups"
+
+
+def backup_sqlite(path: Path, label: str, protect: tuple[Path, ...] = (), prune: bool = True) -> Path:
+    """An online copy of a SQLite file (sqlite3 backup API) in ``data/backups`` beside it; then
+    (``prune``) the copies of that database beyond the ones kept (``KAM_BACKUPS_KEEP``) are
+    deleted (``prune``), never this one nor the ``protect``ed files."""
+    folder = backup_folder(path)
+    folder.mkdir(parents=True, exist_ok=True)
+    copy = copy_sqlite(path, folder / backup_name(path, datetime.now(), label))
+    if prune:
+        _prune(path, protect=(copy, *protect))
+    return copy
+
+
+def read_only_uri(path: Path) -> str:
+    """The URI that opens the SQLite file ``path`` read-only, whatever its name holds ('#', '?',
+    spaces): an unescaped ``file:`` URI would cut the name at '#' and open another, empty file."""
+    return Path(path).resolve().as_uri() + "?mode=ro"
+
+
+def copy_sqlite(path: Path, target: Path) -> Path:
+    """An online copy of the SQLite file ``path`` into ``target`` (safe while the app writes:
+    SQLite's backup API copies a consistent state, write-ahead log included). The copy is written
+    under a ``.part`` name and renamed once complete: a process stopped mid-copy never leaves a
+    file that looks like a whole backup."""
+    target = Path(target)
+    partial = target.with_name(target.name + ".part")
+    source = sqlite3.connect(read_only_uri(path), uri=True)
+    try:
+        destination = sqlite3.connect(partial)
+        try:
+            source.backup(destination)
+        finally:
+            destination.close()
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    finally:
+        source.close()
+    os.replace(partial, target)
+    return target
+
+
+def before_migration(engine: Engine) -> Path | None:
+    """The copy of the SQLite file of ``engine`` kept before a migration touches it
+    (``before-migration-from-<revision>``): made when the file exists with a schema behind head;
+    None otherwise (a new database, another database, or one at head)."""
+    current = db.current_revision(engine)
+    path = db.sqlite_path(str(engine.url))
+    if path is not None and path.exists() and current is not None and current != db.head_revision():
+        return backup_sqlite(path, f"before-migration-from-{current}")
+    return None
+
+
 def _pattern(stem: str) -> re.Pattern:
     return re.compile(rf"{re.escape(stem)}-(\d{{8}}-\d{{6}}-\d{{6}})-([A-Za-z0-9][A-Za-z0-9._-]*)\.db")
 
 
 def list_backups(path: Path) -> list[Backup]:
     """The copies of the database ``path`` kept in its backup folder, newest first."""
-    from kam_core.store.db import backup_folder
-
     folder = backup_folder(Path(path))
     if not folder.is_dir():
         return []
@@ -119,10 +183,11 @@ def prune(path: Path, keep: int | None = None, protect: Iterable[Path] = ()) -> 
     return deleted
 
 
+_prune = prune  # for backup_sqlite, whose ``prune`` flag hides the name
+
+
 def _revision(source: Path) -> str:
     """The schema revision written in a SQLite file of this app; NotABackup when it is not one."""
-    from kam_core.store import db
-
     source = Path(source)
     if not source.is_file():
         raise NotABackup("not_found", source)
@@ -130,7 +195,7 @@ def _revision(source: Path) -> str:
         if handle.read(16) != SQLITE_HEADER:
             raise NotABackup("not_sqlite", source)
     try:
-        connection = sqlite3.connect(db.read_only_uri(source), uri=True)
+        connection = sqlite3.connect(read_only_uri(source), uri=True)
         try:
             tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
             if "alembic_version" not in tables:
@@ -153,8 +218,6 @@ def check_backup(source: Path) -> str:
     or was made by a newer version of the app."""
     from alembic.script import ScriptDirectory
 
-    from kam_core.store import db
-
     revision = _revision(source)
     script = ScriptDirectory.from_config(db._alembic_config(None))  # type: ignore[arg-type]
     known = {item.revision for item in script.walk_revisions()}
@@ -174,13 +237,11 @@ class Restored:
 
 def restore(path: Path, source: Path) -> Restored:
     """Put the copy ``source`` back into the live SQLite database ``path`` (see the module)."""
-    from kam_core.store import db
-
     path, source = Path(path), Path(source)
     revision = check_backup(source)
     if path.exists() and path.resolve() == source.resolve():
         raise NotABackup("same_file", source)
-    safety = db.backup_sqlite(path, "before-restore", protect=(source,)) if path.exists() else None
+    safety = backup_sqlite(path, "before-restore", protect=(source,)) if path.exists() else None
     path.parent.mkdir(parents=True, exist_ok=True)
     copy_into(source, path)
     engine = db.make_engine(f"sqlite:///{path}")
@@ -197,9 +258,7 @@ def restore(path: Path, source: Path) -> Restored:
 def copy_into(source: Path, target: Path) -> None:
     """The content of the SQLite file ``source`` written into ``target`` with the backup API, as
     one write of ``target``: its other connections (a running app) wait for it, then see it whole."""
-    from kam_core.store import db
-
-    reader = sqlite3.connect(db.read_only_uri(source), uri=True)
+    reader = sqlite3.connect(read_only_uri(source), uri=True)
     try:
         writer = sqlite3.connect(target, timeout=30)
         try:
@@ -213,10 +272,7 @@ def copy_into(source: Path, target: Path) -> None:
 def snapshot_bytes(path: Path) -> bytes:
     """A fresh online copy of the SQLite file ``path``, as bytes (for a download). Admins only:
     the file holds everything, the roles and the audit trail included."""
-    from kam_core.governance import access
-    from kam_core.store import db
-
     access.require("admin")
     with tempfile.TemporaryDirectory(prefix="kam-download-") as folder:
-        copy = db.copy_sqlite(Path(path), Path(folder) / "copy.db")
+        copy = copy_sqlite(Path(path), Path(folder) / "copy.db")
         return copy.read_bytes()

@@ -2,19 +2,18 @@
 
 The database is named by ``KAM_DATABASE_URL``; without it, the SQLite file ``data/kam.db``
 beside the project. SQLite connections get foreign keys, WAL and a busy timeout. Before a
-migration touches an existing SQLite file, a copy of it is kept in ``data/backups/``.
+migration touches an existing SQLite file, a copy of it is kept in ``data/backups/``
+(``kam_core.store.backups``).
 """
 
 from __future__ import annotations
 
 import os
-import sqlite3
 import threading
 import time
 import weakref
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 from typing import Iterator
 
@@ -25,6 +24,7 @@ from sqlmodel import Session, create_engine
 
 from kam_core.governance import access
 from kam_core.governance import audit
+from kam_core.store import backups
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 DEFAULT_DB_PATH = PROJECT_DIR / "data" / "kam.db"
@@ -237,7 +237,7 @@ def session_scope(engine: Engine) -> Iterator[Session]:
         session.close()
 
 
-# --- checks, backups, migrations --------------------------------------------------------------
+# --- checks, migrations -----------------------------------------------------------------------
 
 
 def check_readable(engine: Engine) -> None:
@@ -260,54 +260,6 @@ def check_readable(engine: Engine) -> None:
         reason = str(exc.orig) if getattr(exc, "orig", None) else str(exc)
         code = "store.not_a_database" if "not a database" in reason else "store.unreachable"
         raise StoreError(code, path=describe(str(engine.url)), reason=reason.splitlines()[0]) from exc
-
-
-def backup_folder(path: Path) -> Path:
-    """Where copies of a SQLite file are kept: ``backups/`` beside it."""
-    return path.parent / "backups"
-
-
-def backup_sqlite(path: Path, label: str, protect: tuple[Path, ...] = (), prune: bool = True) -> Path:
-    """An online copy of a SQLite file (sqlite3 backup API) in ``data/backups`` beside it; then
-    (``prune``) the copies of that database beyond the ones kept (``KAM_BACKUPS_KEEP``) are
-    deleted, never this one nor the ``protect``ed files (``kam_core.store.backups``)."""
-    from kam_core.store import backups as kept
-
-    folder = backup_folder(path)
-    folder.mkdir(parents=True, exist_ok=True)
-    copy = copy_sqlite(path, folder / kept.backup_name(path, datetime.now(), label))
-    if prune:
-        kept.prune(path, protect=(copy, *protect))
-    return copy
-
-
-def read_only_uri(path: Path) -> str:
-    """The URI that opens the SQLite file ``path`` read-only, whatever its name holds ('#', '?',
-    spaces): an unescaped ``file:`` URI would cut the name at '#' and open another, empty file."""
-    return Path(path).resolve().as_uri() + "?mode=ro"
-
-
-def copy_sqlite(path: Path, target: Path) -> Path:
-    """An online copy of the SQLite file ``path`` into ``target`` (safe while the app writes:
-    SQLite's backup API copies a consistent state, write-ahead log included). The copy is written
-    under a ``.part`` name and renamed once complete: a process stopped mid-copy never leaves a
-    file that looks like a whole backup."""
-    target = Path(target)
-    partial = target.with_name(target.name + ".part")
-    source = sqlite3.connect(read_only_uri(path), uri=True)
-    try:
-        destination = sqlite3.connect(partial)
-        try:
-            source.backup(destination)
-        finally:
-            destination.close()
-    except BaseException:
-        partial.unlink(missing_ok=True)
-        raise
-    finally:
-        source.close()
-    os.replace(partial, target)
-    return target
 
 
 def _alembic_config(engine: Engine):
@@ -339,11 +291,7 @@ def migrate(engine: Engine, revision: str = "head") -> Path | None:
     """Upgrade the schema to ``revision``; returns the backup made first, if any."""
     from alembic import command
 
-    backup = None
-    current = current_revision(engine)
-    path = sqlite_path(str(engine.url))
-    if path is not None and path.exists() and current is not None and current != head_revision():
-        backup = backup_sqlite(path, f"before-migration-from-{current}")
+    backup = backups.before_migration(engine)
     command.upgrade(_alembic_config(engine), revision)
     return backup
 
@@ -387,5 +335,5 @@ def store_info(engine: Engine) -> StoreInfo:
         revision=current_revision(engine),
         head=head_revision(),
         size_bytes=path.stat().st_size if path is not None and path.exists() else None,
-        backup_folder=str(backup_folder(path)) if path is not None else None,
+        backup_folder=str(backups.backup_folder(path)) if path is not None else None,
     )

@@ -24,6 +24,7 @@ from kam_core.account import engagement
 from kam_core.programme import executives
 from kam_core.account import handshake
 from kam_core.exchange import importing
+from kam_core.account import duplicates
 from kam_core.account import merge
 from kam_core.portfolio import overview
 from kam_core.documents import qbr
@@ -403,8 +404,8 @@ def offers_table(session: Session) -> pd.DataFrame:
 
 
 @reader()
-def likely_duplicates(session: Session) -> list[merge.DuplicatePair]:
-    return merge.likely_duplicates(session)
+def likely_duplicates(session: Session) -> list[duplicates.DuplicatePair]:
+    return duplicates.likely_duplicates(session)
 
 
 @reader()

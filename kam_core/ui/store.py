@@ -8,7 +8,7 @@ import streamlit as st
 from sqlalchemy.engine import Engine
 
 from kam_core.store import backups
-from kam_core.store.db import StoreError, backup_folder, database_url, get_engine
+from kam_core.store.db import StoreError, database_url, get_engine
 from kam_core.ui.i18n import t
 
 
@@ -40,6 +40,11 @@ BACKUPS_KEEP_VARIABLE = backups.KEEP_VARIABLE
 def live_file() -> Path | None:
     """The SQLite file in use, or None when the store is not a SQLite file."""
     return backups.live_file()
+
+
+def backup_folder(path: Path) -> Path:
+    """Where the copies of the SQLite file ``path`` are kept."""
+    return backups.backup_folder(path)
 
 
 def backups_keep_limit() -> int:

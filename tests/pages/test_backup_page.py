@@ -21,13 +21,13 @@ def _download_labels(app) -> list[str]:
 def test_the_backups_section_offers_a_download_and_lists_the_copies(demo_app, demo_url, monkeypatch):
     path = db.sqlite_path(demo_url)
     monkeypatch.setenv(backups.KEEP_VARIABLE, "7")
-    made = db.backup_sqlite(path, "before-import")
-    db.backup_sqlite(path, "before-migration-from-0002")
+    made = backups.backup_sqlite(path, "before-import")
+    backups.backup_sqlite(path, "before-migration-from-0002")
     app = demo_app(EXCHANGE)
     no_exception(app)
     shown = texts(app)
     assert "Backups of the database" in shown
-    assert str(db.backup_folder(path)) in shown and "the 7 newest are kept" in shown and "KAM_BACKUPS_KEEP" in shown
+    assert str(backups.backup_folder(path)) in shown and "the 7 newest are kept" in shown and "KAM_BACKUPS_KEEP" in shown
     assert "Download a copy of the database" in _download_labels(app)
     table = app.dataframe[-1].value
     assert list(table["File"])[1] == made.name

@@ -14,6 +14,7 @@ from sqlmodel import Session
 from kam_core.governance import access
 from kam_core.account import accounts
 from kam_core.governance import audit
+from kam_core.store import backups
 from kam_core.store import db
 from kam_core.governance import roles
 from kam_core.portfolio import scoring
@@ -357,7 +358,7 @@ def test_a_refused_delete_merge_or_import_makes_no_copy_and_prunes_none(demo_url
     from kam_core.exchange.importing import RawTable, propose_mapping, run_import
 
     engine = db.get_engine(demo_url)
-    folder = db.backup_folder(db.sqlite_path(demo_url))
+    folder = backups.backup_folder(db.sqlite_path(demo_url))
     before = sorted(folder.glob("*")) if folder.exists() else []
     with Session(engine) as session:
         first, second = session.execute(select(Account).order_by(Account.id).limit(2)).scalars().all()

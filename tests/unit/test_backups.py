@@ -55,7 +55,7 @@ def test_keep_limit_comes_from_the_environment(monkeypatch):
 
 def test_retention_keeps_exactly_the_newest_and_touches_nothing_else(empty_url, monkeypatch):
     path = _path(empty_url)
-    folder = db.backup_folder(path)
+    folder = backups.backup_folder(path)
     ours = [_fake(folder, f"empty-2025010{day}-101500-00000{day}-before-import.db") for day in range(1, 7)]
     others = [
         _fake(folder, "other-20240101-101500-000000-before-import.db"),  # another database's copy
@@ -66,7 +66,7 @@ def test_retention_keeps_exactly_the_newest_and_touches_nothing_else(empty_url, 
         _fake(folder, "notes.txt"),
     ]
     monkeypatch.setenv(backups.KEEP_VARIABLE, "3")
-    made = db.backup_sqlite(path, "manual")
+    made = backups.backup_sqlite(path, "manual")
     assert made.exists() and integrity(made) == "ok"
     kept = backups.list_backups(path)
     assert [backup.path for backup in kept] == [made, ours[5], ours[4]]
@@ -78,11 +78,11 @@ def test_retention_keeps_exactly_the_newest_and_touches_nothing_else(empty_url, 
 
 def test_the_copy_just_made_is_never_deleted(empty_url, monkeypatch):
     path = _path(empty_url)
-    later = _fake(db.backup_folder(path), "empty-29991231-235959-000000-before-merge.db")  # a clock set ahead
+    later = _fake(backups.backup_folder(path), "empty-29991231-235959-000000-before-merge.db")  # a clock set ahead
     monkeypatch.setenv(backups.KEEP_VARIABLE, "1")
-    made = db.backup_sqlite(path, "before-delete")
+    made = backups.backup_sqlite(path, "before-delete")
     assert made.exists() and later.exists()
-    again = db.backup_sqlite(path, "before-delete")
+    again = backups.backup_sqlite(path, "before-delete")
     assert again.exists() and later.exists() and not made.exists()
 
 
@@ -90,7 +90,7 @@ def test_every_kind_of_copy_the_app_makes_is_counted(demo_engine, demo_url, monk
     monkeypatch.setenv(backups.KEEP_VARIABLE, "2")
     path = _path(demo_url)
     for _ in range(3):
-        db.backup_sqlite(path, "before-import")
+        backups.backup_sqlite(path, "before-import")
     record = _load(demo_engine, 20)
     deleted = delete_account(demo_engine, 20, record.name, record.version)
     assert [backup.path for backup in backups.list_backups(path)][0] == deleted
@@ -105,7 +105,7 @@ def test_a_restore_gives_back_exactly_what_was_saved(demo_engine, demo_url):
     first = create_account(demo_engine, _new("Saved Before The Backup"))
     record = _load(demo_engine, 3)
     update_account(demo_engine, 3, {**record.values(), "notes": "kept in the backup"}, record.version)
-    saved = db.backup_sqlite(path, "manual")
+    saved = backups.backup_sqlite(path, "manual")
     expected = snapshot(path)
     assert snapshot(saved) == expected
 
@@ -162,7 +162,7 @@ def test_a_file_that_is_not_a_database_of_this_app_is_refused(empty_url, tmp_pat
         connection.execute("create table things (x)")
     _refused(live, foreign, "not_kam")
     newer = tmp_path / "newer.db"
-    db.copy_sqlite(live, newer)
+    backups.copy_sqlite(live, newer)
     with sqlite3.connect(newer) as connection:
         connection.execute("update alembic_version set version_num = '9999'")
     _refused(live, newer, "unknown_revision")
@@ -235,7 +235,7 @@ def test_an_import_prunes_only_once_its_copy_is_kept(on, demo_url, tmp_path, mon
     on(demo_url)
     path = _path(demo_url)
     monkeypatch.setenv(backups.KEEP_VARIABLE, "2")
-    older = [_fake(db.backup_folder(path), f"demo-2025010{day}-101500-000000-before-merge.db") for day in (1, 2)]
+    older = [_fake(backups.backup_folder(path), f"demo-2025010{day}-101500-000000-before-merge.db") for day in (1, 2)]
     source = write_csv(tmp_path, "accounts.csv", [["Name", "Industry"], ["Brand New Customer", "Energy"]])
     assert main(["import", "accounts", str(source)]) == 0
     kept = backups.list_backups(path)
@@ -252,6 +252,6 @@ def test_a_database_in_a_folder_named_with_a_hash_is_copied_whole(tmp_path):
     folder = tmp_path / "KAM #2"
     folder.mkdir()
     db.get_engine(f"sqlite:///{folder / 'kam.db'}")
-    copy = db.backup_sqlite(folder / "kam.db", "manual")
+    copy = backups.backup_sqlite(folder / "kam.db", "manual")
     assert backups.check_backup(copy) == db.head_revision()
     assert sorted(path.name for path in tmp_path.iterdir()) == ["KAM #2"]  # no stray empty file beside it

@@ -17,7 +17,7 @@ from kam_core.account.buying_centre import (
     load_stakeholders, map_status, org_chart_dot, stale_contacts,
 )
 from kam_core.store.models import ATTITUDES, BUYING_ROLES, Account, Stakeholder
-from kam_core.demo.seed import ACCOUNTS, NO_SUPPORTIVE_DECISION_MAKER
+from kam_core.demo.data import ACCOUNTS, NO_SUPPORTIVE_DECISION_MAKER
 
 TODAY = date(2026, 11, 26)
 LABELS = {

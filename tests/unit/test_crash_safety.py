@@ -37,6 +37,7 @@ pytestmark = [pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs S
 DRIVER = textwrap.dedent('''
     import sys, time
     sys.path.insert(0, {project!r})
+    from kam_core.store import backups
     from kam_core.store import db
     from kam_core.exchange.importing import revenue as import_revenue
 
@@ -70,7 +71,7 @@ DRIVER = textwrap.dedent('''
         from kam_core.__main__ import main
         sys.exit(main(["import", "revenue", sys.argv[3], "--set-yearly-revenue"]))
     if mode == "backup":
-        real_connect = db.sqlite3.connect
+        real_connect = backups.sqlite3.connect
 
         class Source:  # the real source connection, copied a few pages at a time
             def __init__(self, *args, **kwargs):
@@ -96,8 +97,8 @@ DRIVER = textwrap.dedent('''
                 return Source(name, *args, **kwargs)
             return opened
 
-        db.sqlite3 = type(sys)("sqlite3_paused")
-        db.sqlite3.connect = connect
+        backups.sqlite3 = type(sys)("sqlite3_paused")
+        backups.sqlite3.connect = connect
         from kam_core.__main__ import main
         sys.exit(main(["backup"]))
 ''')
@@ -173,7 +174,7 @@ def test_a_killed_backup_leaves_no_file_that_looks_like_a_backup(demo_url, tmp_p
     db.get_engine(demo_url)
     db.dispose_all()
     before = snapshot(path)
-    folder = db.backup_folder(path)
+    folder = backups.backup_folder(path)
 
     child, said = _run_until_paused(tmp_path, demo_url, "backup", "3")
     assert " pages copied" in said
@@ -184,6 +185,6 @@ def test_a_killed_backup_leaves_no_file_that_looks_like_a_backup(demo_url, tmp_p
     assert left and all(".db.part" in item.name for item in left), left  # the unfinished copy (and its journal)
     assert snapshot(path) == before and integrity(path) == "ok"
     # a backup made afterwards is whole and listed; the unfinished one is not taken for one
-    made = db.backup_sqlite(path, "manual")
+    made = backups.backup_sqlite(path, "manual")
     assert [backup.path for backup in backups.list_backups(path)] == [made]
     assert snapshot(made) == before

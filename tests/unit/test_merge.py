@@ -14,13 +14,13 @@ import pytest
 from sqlalchemy import insert, select, text
 from sqlmodel import Session, SQLModel
 
+from kam_core.store import backups
 from kam_core.store import db
+from kam_core.account import duplicates as duplicates_module
 from kam_core.account import merge as merge_module
 from kam_core.common.errors import ConflictError, NotFoundError, ValidationError
-from kam_core.account.merge import (
-    CONFLICT_KINDS, FIELDS, MOVE_KINDS, NamedAccount, core_name, find_duplicates, likely_duplicates, merge_accounts,
-    merge_plan,
-)
+from kam_core.account.duplicates import NamedAccount, core_name, find_duplicates, likely_duplicates
+from kam_core.account.merge import CONFLICT_KINDS, FIELDS, MOVE_KINDS, merge_accounts, merge_plan
 from kam_core.store.models import (
     Account, AccountPlan, AccountYear, Action, Commitment, Competitor, Criterion, CustomerUnit, Engagement,
     EngagementPairing, Executive, Handshake, HandshakeReview, HandshakeStageEvent, JointObjective, Kam, KpiReading,
@@ -54,7 +54,7 @@ def _snapshot(engine) -> dict[str, tuple[int, int]]:
 def _backups(url: str) -> list:
     if POSTGRES:  # copies are of SQLite files only
         return []
-    folder = db.backup_folder(db.sqlite_path(url))
+    folder = backups.backup_folder(db.sqlite_path(url))
     return sorted(folder.glob("*before-merge*")) if folder.exists() else []
 
 
@@ -278,12 +278,12 @@ def test_a_full_list_keeps_the_most_similar_pairs():
 
 def test_letters_are_counted_in_bulk_as_one_by_one():
     cores = ["acme", "", "zz{|~ 9", "日本 ß", "a" * 150, "\U0010ffff x", "nordhavn automotive", "\ud800 lone"]
-    one_by_one = np.zeros((len(cores), len(merge_module._ALPHABET) + 1), dtype=np.int16)
+    one_by_one = np.zeros((len(cores), len(duplicates_module._ALPHABET) + 1), dtype=np.int16)
     for row, core in enumerate(cores):
         for character in core:
-            one_by_one[row, merge_module._ALPHABET.get(character, len(merge_module._ALPHABET))] += 1
-    assert (merge_module._letter_counts(cores) == one_by_one).all()
-    assert merge_module._letter_counts([]).shape == (0, len(merge_module._ALPHABET) + 1)
+            one_by_one[row, duplicates_module._ALPHABET.get(character, len(duplicates_module._ALPHABET))] += 1
+    assert (duplicates_module._letter_counts(cores) == one_by_one).all()
+    assert duplicates_module._letter_counts([]).shape == (0, len(duplicates_module._ALPHABET) + 1)
 
 
 def test_the_stored_folded_name_gives_the_same_pairs_as_folding_again():

@@ -25,9 +25,8 @@ from kam_core.store.models import (
     CLOSED_ACTION_STATUSES, Account, AccountYear, Action, Priority, Programme, Stakeholder,
 )
 from kam_core.store.models import Stakeholder as StakeholderRow
-from kam_core.documents.qbr import (
-    MAX_FOLLOW_UPS, MAX_ROWS, TABLE_PT, QbrPack, _Cell, _row_height, build_qbr,
-)
+from kam_core.documents.qbr import QbrPack, build_qbr
+from kam_core.documents.qbr_layout import MAX_FOLLOW_UPS, MAX_ROWS, TABLE_PT, _Cell, _row_height
 from tests.conftest import TODAY
 
 RICH = "Aerivon Aerostructures"  # strategic, handshake in quarterly review with KPI readings
@@ -350,7 +349,8 @@ def test_an_unknown_account_is_not_found(demo_engine):
 
 
 def test_every_catalog_key_the_pack_names_exists_in_both_languages():
-    source = (ROOT / "kam_core" / "documents" / "qbr.py").read_text(encoding="utf-8")
+    source = "".join((ROOT / "kam_core" / "documents" / name).read_text(encoding="utf-8")
+                     for name in ("qbr.py", "qbr_layout.py"))
     keys = set(re.findall(r"""translate\(\s*"([a-z0-9_.]+)\"""", source))
     keys |= set(re.findall(r'"((?:qbr|overview|brief|section|canvas|handshake|col|page|matrix|posture)\.[a-z0-9_.]+)"',
                            source))

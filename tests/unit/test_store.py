@@ -10,6 +10,7 @@ from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session
 
+from kam_core.store import backups
 from kam_core.store import db
 from kam_core.store.models import Account, AccountYear, Criterion, Score, Stakeholder
 from kam_core.common.text import fold_name
@@ -246,7 +247,7 @@ def test_a_copy_interrupted_midway_leaves_no_file_that_looks_like_a_backup(tmp_p
     def connect(name, *args, **kwargs):
         return Source(name, *args, **kwargs) if str(name).startswith("file:") else real.connect(name, *args, **kwargs)
 
-    monkeypatch.setattr(db, "sqlite3", SimpleNamespace(connect=connect))
+    monkeypatch.setattr(backups, "sqlite3", SimpleNamespace(connect=connect))
     with pytest.raises(Stopped):
-        db.copy_sqlite(source, target)
+        backups.copy_sqlite(source, target)
     assert not target.exists() and not list(tmp_path.glob("*.part"))

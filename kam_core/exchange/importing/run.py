@@ -7,7 +7,7 @@
 4. ``run_import(engine, ...)`` does the same reading again inside one transaction and writes:
    the valid rows (``only_valid=True``), or nothing at all when any row is rejected
    (``only_valid=False`` raises ``ImportRefused``). With a SQLite file a copy of the database is
-   made first (``db.backup_sqlite(path, "before-import")``). Any failure while writing rolls
+   made first (``backups.backup_sqlite(path, "before-import")``). Any failure while writing rolls
    the whole import back.
 
 Performance: lookups are loaded once into dicts (no query per row for contacts and revenue
@@ -77,7 +77,7 @@ def preview_import(session: Session, table: RawTable, kind: str, mapping: Mappin
 
 
 class _EarlyBackup:
-    """The copy of a SQLite file (``db.backup_sqlite(path, "before-import")``) an import makes
+    """The copy of a SQLite file (``backups.backup_sqlite(path, "before-import")``) an import makes
     before it writes, started in a thread as the import starts: the copy (disk work, the GIL
     released) and the planning (Python work) overlap. The import waits for it (``result``,
     whose error is raised as the copy's own) before writing anything; an import that writes
@@ -90,14 +90,14 @@ class _EarlyBackup:
         path = db.sqlite_path(str(engine.url)) if engine is not None else None
         if path is None or not path.exists():
             return
-        self.new_folder = not db.backup_folder(path).exists()
+        self.new_folder = not backups.backup_folder(path).exists()
         self.path = path
         self.thread = threading.Thread(target=self._copy, args=(path,), name="import-backup", daemon=True)
         self.thread.start()
 
     def _copy(self, path: Path) -> None:
         try:
-            self.copy = db.backup_sqlite(path, "before-import", prune=False)  # pruned once kept (result)
+            self.copy = backups.backup_sqlite(path, "before-import", prune=False)  # pruned once kept (result)
         except BaseException as exc:  # raised in the import's thread by result()
             self.error = exc
 
