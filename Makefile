@@ -6,7 +6,7 @@ PORT   ?= 8501
 RUNTIME_STAMP := $(VENV)/.runtime-installed
 DEV_STAMP     := $(VENV)/.dev-installed
 
-.PHONY: run test test-fast test-e2e test-postgres test-calendar bench chromium postgresql clean-venv
+.PHONY: run test lint test-fast test-e2e test-postgres test-calendar bench chromium postgresql clean-venv
 
 ## make run: install (when requirements changed), create or migrate the database, load the demo
 ## portfolio into an empty database, start the app on http://localhost:$(PORT)
@@ -18,6 +18,8 @@ run: $(RUNTIME_STAMP)
 ## the other core, the unit and page tests again on a throw-away PostgreSQL server
 ## (tests/postgres_server.py), whose output follows; fails if either pass fails
 test: $(DEV_STAMP) chromium postgresql
+	@echo "--- ruff: lint and format (make lint fixes what it can) ---"
+	$(BIN)/ruff check . && $(BIN)/ruff format --check .
 	@mkdir -p tests/.logs; \
 	KAM_TEST_BACKEND=postgres $(BIN)/python -m pytest tests/unit tests/pages > tests/.logs/postgres.log 2>&1 & \
 	postgres=$$!; status=0; \
@@ -52,6 +54,10 @@ test-calendar: $(DEV_STAMP) chromium
 ## bench/results/latest.json and prints each figure against the budget (bench/README.md)
 bench: $(DEV_STAMP)
 	$(BIN)/python -m bench.run
+
+## make lint: ruff fixes what it can (import order, unused imports) and formats the code
+lint: $(DEV_STAMP)
+	$(BIN)/ruff check --fix . && $(BIN)/ruff format .
 
 ## make test-fast: unit and page tests only (no browser), for quick loops
 test-fast: $(DEV_STAMP)

@@ -4,8 +4,8 @@ import streamlit as st
 
 from kam_core.common.errors import PermissionDenied
 from kam_core.ui import auth, frame, routes
-from kam_core.ui.saving import denied_message
 from kam_core.ui.i18n import t
+from kam_core.ui.saving import denied_message
 
 st.set_page_config(page_title="KAM", page_icon=":material/handshake:", layout="wide")
 
@@ -16,7 +16,8 @@ actor = auth.establish()  # who acts in this run; stops at the sign-in screen wh
 pages: dict[str, list] = {}  # the navigation's groups, from the one table of pages (kam_core.ui.routes)
 for route in routes.ROUTES:
     pages.setdefault(t(route.group), []).append(
-        st.Page(route.path, title=t(route.title), icon=route.icon, url_path=route.url_path, default=route.default))
+        st.Page(route.path, title=t(route.title), icon=route.icon, url_path=route.url_path, default=route.default)
+    )
 navigation = st.navigation(pages, expanded=True)  # every page in sight: a workshop should not hunt behind "View more"
 frame.end_new_account_elsewhere(navigation)
 frame.account_selector()

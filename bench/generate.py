@@ -26,24 +26,23 @@ import math
 import random
 import shutil
 import time
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Iterable, Iterator
 
 from sqlalchemy import event, literal_column, select, update
 
-from kam_core.store import backups
-from kam_core.store import db
-from kam_core.store import models as m
+from kam_core.common.text import fold_name
 from kam_core.demo import data as demo
 from kam_core.demo import seed as demo_seed
-from kam_core.programme.periods import period_of, shift_period
 from kam_core.portfolio.segmentation import quadrant_of
-from kam_core.common.text import fold_name
+from kam_core.programme.periods import period_of, shift_period
+from kam_core.store import backups, db
+from kam_core.store import models as m
 
 BENCH_TODAY = date(2026, 11, 26)  # the tests' "today" (tests/conftest.py); KAM_TODAY must say the same
-STAMP = datetime(2026, 11, 1, 8, 0, tzinfo=timezone.utc)  # created_at / updated_at of every row
+STAMP = datetime(2026, 11, 1, 8, 0, tzinfo=UTC)  # created_at / updated_at of every row
 QUARTERS = 8
 CRITERIA = 12
 BATCH = 20_000
@@ -87,17 +86,21 @@ def executive_count(accounts: int) -> int:
 
 # --- vocabulary (the demo's, plus what 10,000 accounts need) -----------------------------------
 
-OFFERS = [*demo.OFFERS.items(),
-          ("powerquality", ("Power quality & harmonics services", "Field services")),
-          ("epc", ("Energy performance contracts", "Energy management"))]
+OFFERS = [
+    *demo.OFFERS.items(),
+    ("powerquality", ("Power quality & harmonics services", "Field services")),
+    ("epc", ("Energy performance contracts", "Energy management")),
+]
 OFFER_KEYS = [key for key, _ in OFFERS]
 
-ORG_CHART = [*demo.ORG_CHART,
-             ("fac", "Head of Facilities", "{unit1}", "coo", "influencer", 3),
-             ("quality", "Quality Director", "Operations", "coo", "influencer", 2),
-             ("projects", "Head of Capital Projects", "Engineering", "eng", "user", 3),
-             ("buyer2", "Buyer, Indirect Categories", "Procurement", "cat", "buyer", 2),
-             ("data", "Data & Analytics Lead", "IT", "cio", "user", 2)]
+ORG_CHART = [
+    *demo.ORG_CHART,
+    ("fac", "Head of Facilities", "{unit1}", "coo", "influencer", 3),
+    ("quality", "Quality Director", "Operations", "coo", "influencer", 2),
+    ("projects", "Head of Capital Projects", "Engineering", "eng", "user", 3),
+    ("buyer2", "Buyer, Indirect Categories", "Procurement", "cat", "buyer", 2),
+    ("data", "Data & Analytics Lead", "IT", "cio", "user", 2),
+]
 SLOTS = {entry[0]: index for index, entry in enumerate(ORG_CHART)}
 assert len(ORG_CHART) == PER_ACCOUNT["stakeholder"]
 
@@ -107,37 +110,149 @@ EXTRA_JOINT_OBJECTIVES = (
     ("Report energy savings every month", "Sites reporting savings monthly", "%", 20, 90),
 )
 
-ROOTS = ["Vel", "Kes", "Aer", "Lum", "Cir", "Alto", "Vol", "Iber", "Balt", "Hel", "Crest", "Quor", "Nord", "Pos",
-         "Sant", "Alba", "Cor", "Wis", "Medi", "Orth", "Anim", "Polar", "Ter", "Mar", "Sol", "Bor", "Fen", "Gral",
-         "Ost", "Zen", "Arc", "Dav", "Elm", "Fal", "Gar", "Hal", "Ivo", "Jor", "Kal", "Lor", "Mon", "Nex", "Oro",
-         "Pra", "Rho", "Sil", "Tor", "Ul", "Var", "Wes"]
-ENDINGS = ["tara", "sler", "ivon", "enthis", "renta", "strata", "tera", "wind", "grid", "vane", "mont", "vant",
-           "havn", "tavia", "éa", "mar", "ance", "elia", "alis", "byte", "ra", "ion", "ex", "ia", "ico", "ent", "is",
-           "um", "ova", "ec"]
+ROOTS = [
+    "Vel",
+    "Kes",
+    "Aer",
+    "Lum",
+    "Cir",
+    "Alto",
+    "Vol",
+    "Iber",
+    "Balt",
+    "Hel",
+    "Crest",
+    "Quor",
+    "Nord",
+    "Pos",
+    "Sant",
+    "Alba",
+    "Cor",
+    "Wis",
+    "Medi",
+    "Orth",
+    "Anim",
+    "Polar",
+    "Ter",
+    "Mar",
+    "Sol",
+    "Bor",
+    "Fen",
+    "Gral",
+    "Ost",
+    "Zen",
+    "Arc",
+    "Dav",
+    "Elm",
+    "Fal",
+    "Gar",
+    "Hal",
+    "Ivo",
+    "Jor",
+    "Kal",
+    "Lor",
+    "Mon",
+    "Nex",
+    "Oro",
+    "Pra",
+    "Rho",
+    "Sil",
+    "Tor",
+    "Ul",
+    "Var",
+    "Wes",
+]
+ENDINGS = [
+    "tara",
+    "sler",
+    "ivon",
+    "enthis",
+    "renta",
+    "strata",
+    "tera",
+    "wind",
+    "grid",
+    "vane",
+    "mont",
+    "vant",
+    "havn",
+    "tavia",
+    "éa",
+    "mar",
+    "ance",
+    "elia",
+    "alis",
+    "byte",
+    "ra",
+    "ion",
+    "ex",
+    "ia",
+    "ico",
+    "ent",
+    "is",
+    "um",
+    "ova",
+    "ec",
+]
 SECTOR_WORDS = {
-    "auto": ["Motors", "Automotive", "Mobility"], "post": ["Post", "Parcels", "Logistics"],
-    "aero": ["Aerostructures", "Aerospace", "Propulsion"], "health": ["Cliniques", "Health", "Hospitals"],
-    "pharma": ["Pharma", "Biologics", "Therapeutics"], "medtech": ["Medical", "Imaging", "Surgical"],
-    "animal": ["Vet Group", "Animal Health", "Veterinary"], "cloud": ["Data Centres", "Cloud", "Hosting"],
-    "energy": ["Energy", "Renewables", "Grid"], "bank": ["Bank", "Banque", "Capital"],
+    "auto": ["Motors", "Automotive", "Mobility"],
+    "post": ["Post", "Parcels", "Logistics"],
+    "aero": ["Aerostructures", "Aerospace", "Propulsion"],
+    "health": ["Cliniques", "Health", "Hospitals"],
+    "pharma": ["Pharma", "Biologics", "Therapeutics"],
+    "medtech": ["Medical", "Imaging", "Surgical"],
+    "animal": ["Vet Group", "Animal Health", "Veterinary"],
+    "cloud": ["Data Centres", "Cloud", "Hosting"],
+    "energy": ["Energy", "Renewables", "Grid"],
+    "bank": ["Bank", "Banque", "Capital"],
     "insurance": ["Assurances", "Insurance", "Mutual"],
 }
-LEGAL_FORMS = {"FR": "SA", "LU": "SA", "BE": "NV", "NL": "BV", "DE": "AG", "CH": "AG", "IT": "SpA", "ES": "SA",
-               "GB": "plc", "IE": "Ltd", "US": "Inc.", "SE": "AB", "DK": "A/S", "FI": "Oy", "PL": "S.A.",
-               "LT": "UAB", "SG": "Pte Ltd"}
-OUR_REGIONS = ["France", "DACH", "Southern Europe", "UK, Ireland & Nordics", "Benelux & Central Europe",
-               "Global accounts", "North America", "Asia Pacific"]
+LEGAL_FORMS = {
+    "FR": "SA",
+    "LU": "SA",
+    "BE": "NV",
+    "NL": "BV",
+    "DE": "AG",
+    "CH": "AG",
+    "IT": "SpA",
+    "ES": "SA",
+    "GB": "plc",
+    "IE": "Ltd",
+    "US": "Inc.",
+    "SE": "AB",
+    "DK": "A/S",
+    "FI": "Oy",
+    "PL": "S.A.",
+    "LT": "UAB",
+    "SG": "Pte Ltd",
+}
+OUR_REGIONS = [
+    "France",
+    "DACH",
+    "Southern Europe",
+    "UK, Ireland & Nordics",
+    "Benelux & Central Europe",
+    "Global accounts",
+    "North America",
+    "Asia Pacific",
+]
 EXECUTIVE_TITLES = [(title, function) for _, _, title, function, _ in demo.EXECUTIVES] + [
-    ("SVP Key Accounts", "Sales"), ("VP Field Services", "Services"), ("VP Energy Management", "Business unit"),
-    ("VP Industrial Automation", "Business unit"), ("Country President", "General management")]
+    ("SVP Key Accounts", "Sales"),
+    ("VP Field Services", "Services"),
+    ("VP Energy Management", "Business unit"),
+    ("VP Industrial Automation", "Business unit"),
+    ("Country President", "General management"),
+]
 QUADRANT_SHARES = (("strategic", 0.15), ("develop", 0.25), ("maintain", 0.25), ("opportunistic", 0.35))
 STAGE_SHARES = {
     "strategic": (("draft", 10), ("internally_reviewed", 10), ("presented", 15), ("agreed", 25), ("in_review", 40)),
     "other": (("draft", 45), ("internally_reviewed", 25), ("presented", 15), ("agreed", 10), ("in_review", 5)),
 }
-ACCOUNT_NOTES = ["Framework agreement renewed every three years; next renewal in negotiation.",
-                 "Buys through a central procurement team; sites order on call-offs.",
-                 "Part of a group: coordinate with the group KAM before any offer."]
+ACCOUNT_NOTES = [
+    "Framework agreement renewed every three years; next renewal in negotiation.",
+    "Buys through a central procurement team; sites order on call-offs.",
+    "Part of a group: coordinate with the group KAM before any offer.",
+]
 
 
 # --- helpers -----------------------------------------------------------------------------------
@@ -297,8 +412,7 @@ def _plan_world(session_criteria, accounts: int, seed: int, offer_ids: dict[str,
     rng = _rng(seed, "portfolio")
     taken: set[str] = set()
     kam_names = _team(rng, kam_count(accounts), taken)
-    kams = [(name, f"{_slug(name)}.{number}@ourcompany.example")
-            for number, name in enumerate(kam_names, start=1)]
+    kams = [(name, f"{_slug(name)}.{number}@ourcompany.example") for number, name in enumerate(kam_names, start=1)]
     executives = []
     for name in _team(rng, executive_count(accounts), taken):
         title, function = rng.choice(EXECUTIVE_TITLES)
@@ -321,8 +435,10 @@ def _plan_world(session_criteria, accounts: int, seed: int, offer_ids: dict[str,
                 break
         quadrant = _pick(rng, QUADRANT_SHARES)
         high_a, high_s = quadrant in ("strategic", "develop"), quadrant in ("strategic", "maintain")
-        target = (round(rng.uniform(5.8, 9.2) if high_a else rng.uniform(1.5, 4.2), 2),
-                  round(rng.uniform(5.8, 9.0) if high_s else rng.uniform(1.2, 4.2), 2))
+        target = (
+            round(rng.uniform(5.8, 9.2) if high_a else rng.uniform(1.5, 4.2), 2),
+            round(rng.uniform(5.8, 9.0) if high_s else rng.uniform(1.2, 4.2), 2),
+        )
         draw = rng.random()
         status = "prospect" if draw < 0.05 else "archived" if draw < 0.08 else "active"
         spend = _clamp(math.exp(rng.gauss(2.3, 0.9)), 0.5, 300.0) * 1e6
@@ -339,10 +455,22 @@ def _plan_world(session_criteria, accounts: int, seed: int, offer_ids: dict[str,
             sponsor = sponsor_cursor % len(executives)
             sponsor_cursor += 1
         profile = _Account(
-            id=number, name=name, short=short, sector=sector, country=country, kam=rng.randrange(len(kams)),
-            sponsor=sponsor, status=status, target=target, spend=spend, sow=sow,
-            growth=rng.uniform(-0.03, 0.2), margin=float(rng.randint(6, 30)), parent_id=parent_id,
-            group_name=group_name)
+            id=number,
+            name=name,
+            short=short,
+            sector=sector,
+            country=country,
+            kam=rng.randrange(len(kams)),
+            sponsor=sponsor,
+            status=status,
+            target=target,
+            spend=spend,
+            sow=sow,
+            growth=rng.uniform(-0.03, 0.2),
+            margin=float(rng.randint(6, 30)),
+            parent_id=parent_id,
+            group_name=group_name,
+        )
         profile.people = _people_names(rng, country, PER_ACCOUNT["stakeholder"])
         cities = rng.sample(demo.COUNTRIES[country][1], 2)
         templates = demo.SECTORS[sector].units
@@ -359,8 +487,15 @@ def _plan_world(session_criteria, accounts: int, seed: int, offer_ids: dict[str,
         profile.review_base = review_base
         review_base += len(profile.reviews)
     current = period_of(BENCH_TODAY)
-    return _World(seed=seed, accounts=profiles, kams=kams, executives=executives, offer_ids=offer_ids,
-                  criteria=session_criteria, periods=[shift_period(current, k - QUARTERS + 1) for k in range(QUARTERS)])
+    return _World(
+        seed=seed,
+        accounts=profiles,
+        kams=kams,
+        executives=executives,
+        offer_ids=offer_ids,
+        criteria=session_criteria,
+        periods=[shift_period(current, k - QUARTERS + 1) for k in range(QUARTERS)],
+    )
 
 
 # --- ids of per-account rows: arithmetic, so that any table can point at any other ---------------
@@ -404,11 +539,18 @@ def _sponsor_name(world: _World, account: _Account) -> str | None:
 
 def _words(world: _World, account: _Account) -> dict:
     sector = demo.SECTORS[account.sector]
-    return {"name": account.name, "short": account.short, "country": demo.COUNTRIES[account.country][0],
-            "unit1": account.units[0][0], "unit2": account.units[1][0], "ops": sector.ops_title,
-            "eng": sector.eng_title,
-            "site": sector.site_title, "kam": _kam_name(world, account),
-            "sponsor": _sponsor_name(world, account) or "the country manager"}
+    return {
+        "name": account.name,
+        "short": account.short,
+        "country": demo.COUNTRIES[account.country][0],
+        "unit1": account.units[0][0],
+        "unit2": account.units[1][0],
+        "ops": sector.ops_title,
+        "eng": sector.eng_title,
+        "site": sector.site_title,
+        "kam": _kam_name(world, account),
+        "sponsor": _sponsor_name(world, account) or "the country manager",
+    }
 
 
 # --- rows, table by table ------------------------------------------------------------------------
@@ -428,20 +570,36 @@ def _executive_rows(world: _World) -> Iterator[dict]:
         if a.sponsor is not None:
             load[a.sponsor] += 1
     for number, (name, title, function) in enumerate(world.executives, start=1):
-        yield _versioned(id=number, name=name, title=title, function=function,
-                         email=f"{_slug(name)}.{number}@ourcompany.example",
-                         max_accounts=int(_clamp(load[number - 1] + rng.randint(-1, 3), 1, 20)), active=True)
+        yield _versioned(
+            id=number,
+            name=name,
+            title=title,
+            function=function,
+            email=f"{_slug(name)}.{number}@ourcompany.example",
+            max_accounts=int(_clamp(load[number - 1] + rng.randint(-1, 3), 1, 20)),
+            active=True,
+        )
 
 
 def _account_rows(world: _World) -> Iterator[dict]:
     rng = _rng(world.seed, "account")
     for a in world.accounts:
         yield _versioned(
-            id=a.id, name=a.name, name_key=fold_name(a.name), crm_id=f"ACC-{a.id:06d}", parent_id=a.parent_id,
-            group_name=a.group_name, sector=demo.SECTORS[a.sector].label, country=a.country, kam_id=a.kam + 1,
-            sponsor_id=None if a.sponsor is None else a.sponsor + 1, status=a.status,
-            potential_3y=_money(3 * a.spend * (1 + max(a.growth, 0.0)) ** 2, 100_000), margin_pct=a.margin,
-            notes=rng.choice(ACCOUNT_NOTES) if rng.random() < 0.2 else None)
+            id=a.id,
+            name=a.name,
+            name_key=fold_name(a.name),
+            crm_id=f"ACC-{a.id:06d}",
+            parent_id=a.parent_id,
+            group_name=a.group_name,
+            sector=demo.SECTORS[a.sector].label,
+            country=a.country,
+            kam_id=a.kam + 1,
+            sponsor_id=None if a.sponsor is None else a.sponsor + 1,
+            status=a.status,
+            potential_3y=_money(3 * a.spend * (1 + max(a.growth, 0.0)) ** 2, 100_000),
+            margin_pct=a.margin,
+            notes=rng.choice(ACCOUNT_NOTES) if rng.random() < 0.2 else None,
+        )
 
 
 def _account_year_rows(world: _World) -> Iterator[dict]:
@@ -450,10 +608,15 @@ def _account_year_rows(world: _World) -> Iterator[dict]:
     for a in world.accounts:
         for back in (2, 1, 0):
             number += 1
-            spend = a.spend / 1.04 ** back
+            spend = a.spend / 1.04**back
             revenue = a.spend * a.sow / (1 + a.growth) ** back * (1 + rng.gauss(0, 0.02))
-            yield _versioned(id=number, account_id=a.id, year=BENCH_TODAY.year - 1 - back,
-                             revenue=_money(_clamp(revenue, 0.0, 0.9 * spend)), category_spend=_money(spend, 10_000))
+            yield _versioned(
+                id=number,
+                account_id=a.id,
+                year=BENCH_TODAY.year - 1 - back,
+                revenue=_money(_clamp(revenue, 0.0, 0.9 * spend)),
+                category_spend=_money(spend, 10_000),
+            )
 
 
 def _revenue_line_rows(world: _World) -> Iterator[dict]:
@@ -467,19 +630,31 @@ def _revenue_line_rows(world: _World) -> Iterator[dict]:
             number += 1
             offer = demo.OFFERS.get(rng.choice(OFFER_KEYS), ("Service contract", ""))[0]
             if kind == "invoice":
-                row = dict(crm_id=f"INV-{number:08d}", label=f"Invoice - {offer}",
-                           amount=_money(yearly * rng.uniform(0.01, 0.05), 100), line_date=_day(-rng.randint(5, 1060)),
-                           probability_pct=None)
+                row = dict(
+                    crm_id=f"INV-{number:08d}",
+                    label=f"Invoice - {offer}",
+                    amount=_money(yearly * rng.uniform(0.01, 0.05), 100),
+                    line_date=_day(-rng.randint(5, 1060)),
+                    probability_pct=None,
+                )
             elif kind == "won":
                 what = rng.choice(["site project", "extension", "framework", "pilot"])
-                row = dict(crm_id=f"OPP-{number:08d}", label=f"Won - {offer}, {what}",
-                           amount=_money(yearly * rng.uniform(0.03, 0.12)), line_date=_day(-rng.randint(20, 1080)),
-                           probability_pct=None)
+                row = dict(
+                    crm_id=f"OPP-{number:08d}",
+                    label=f"Won - {offer}, {what}",
+                    amount=_money(yearly * rng.uniform(0.03, 0.12)),
+                    line_date=_day(-rng.randint(20, 1080)),
+                    probability_pct=None,
+                )
             else:
                 what = rng.choice(["new site", "renewal", "retrofit programme"])
-                row = dict(crm_id=f"OPP-{number:08d}", label=f"Opportunity - {offer}, {what}",
-                           amount=_money(a.spend * rng.uniform(0.005, 0.03)), line_date=_day(rng.randint(-60, 240)),
-                           probability_pct=float(rng.choice([10, 20, 30, 40, 50, 60, 70, 80])))
+                row = dict(
+                    crm_id=f"OPP-{number:08d}",
+                    label=f"Opportunity - {offer}, {what}",
+                    amount=_money(a.spend * rng.uniform(0.005, 0.03)),
+                    line_date=_day(rng.randint(-60, 240)),
+                    probability_pct=float(rng.choice([10, 20, 30, 40, 50, 60, 70, 80])),
+                )
             yield _versioned(id=number, account_id=a.id, kind=kind, **row)
 
 
@@ -497,8 +672,9 @@ def _score_rows(world: _World) -> Iterator[dict]:
         path = [a.target]
         for _ in range(QUARTERS - 1):  # older quarters drift away from today's position
             previous = path[-1]
-            path.append((_clamp(previous[0] + rng.gauss(0, 0.25), 1.0, 9.5),
-                         _clamp(previous[1] + rng.gauss(0, 0.25), 1.0, 9.5)))
+            path.append(
+                (_clamp(previous[0] + rng.gauss(0, 0.25), 1.0, 9.5), _clamp(previous[1] + rng.gauss(0, 0.25), 1.0, 9.5))
+            )
         path.reverse()
         for axis_index, axis in enumerate(m.AXES):
             criteria = by_axis[axis]
@@ -513,16 +689,24 @@ def _score_rows(world: _World) -> Iterator[dict]:
                     band = 0 if value < 3.5 else 1 if value < 6.5 else 2
                     texts = demo.RATIONALES.get(criterion[2])
                     number += 1
-                    yield _versioned(id=number, account_id=a.id, criterion_id=criterion[0], period=period, value=value,
-                                     rationale=texts[band][words] if texts else demo.GENERIC_RATIONALES[band])
+                    yield _versioned(
+                        id=number,
+                        account_id=a.id,
+                        criterion_id=criterion[0],
+                        period=period,
+                        value=value,
+                        rationale=texts[band][words] if texts else demo.GENERIC_RATIONALES[band],
+                    )
 
 
 def _ambition(a: _Account) -> str:
     revenue_m = a.revenue / 1e6
     sow = round(100 * a.sow)
-    return (f"By {BENCH_TODAY.year + 3}, be {a.short}'s reference partner for energy and operations: "
-            f"{revenue_m * 1.35:.1f} M EUR a year (from {revenue_m:.1f} M EUR), share of wallet from {sow}% to "
-            f"{min(sow + 12, 75)}%, starting with '{a.priorities[0].title}'.")
+    return (
+        f"By {BENCH_TODAY.year + 3}, be {a.short}'s reference partner for energy and operations: "
+        f"{revenue_m * 1.35:.1f} M EUR a year (from {revenue_m:.1f} M EUR), share of wallet from {sow}% to "
+        f"{min(sow + 12, 75)}%, starting with '{a.priorities[0].title}'."
+    )
 
 
 def _account_plan_rows(world: _World) -> Iterator[dict]:
@@ -530,27 +714,36 @@ def _account_plan_rows(world: _World) -> Iterator[dict]:
     events = [spec.event for spec in demo.ACCOUNTS if spec.event]
     for a in world.accounts:
         sector, words = demo.SECTORS[a.sector], _words(world, a)
-        yield _versioned(id=a.id, account_id=a.id, business=sector.business.format(**words),
-                         markets=sector.markets.format(**words),
-                         recent_events=rng.choice(events) if rng.random() < 0.5 else None,
-                         ambition=_ambition(a) if rng.random() < 0.8 else None)
+        yield _versioned(
+            id=a.id,
+            account_id=a.id,
+            business=sector.business.format(**words),
+            markets=sector.markets.format(**words),
+            recent_events=rng.choice(events) if rng.random() < 0.5 else None,
+            ambition=_ambition(a) if rng.random() < 0.8 else None,
+        )
 
 
 def _priority_rows(world: _World) -> Iterator[dict]:
     for a in world.accounts:
         for k, prio in enumerate(a.priorities):
-            yield _versioned(id=_priority_id(a, k), account_id=a.id, rank=k + 1, title=prio.title,
-                             description=prio.description)
+            yield _versioned(
+                id=_priority_id(a, k), account_id=a.id, rank=k + 1, title=prio.title, description=prio.description
+            )
 
 
 def _value_proposition_rows(world: _World) -> Iterator[dict]:
     rng = _rng(world.seed, "value_proposition")
     for a in world.accounts:
         for k, prio in enumerate(a.priorities):
-            yield _versioned(id=_priority_id(a, k), priority_id=_priority_id(a, k),
-                             offer_id=world.offer_ids[prio.offer], what_we_bring=prio.what_we_bring,
-                             customer_value=prio.customer_value,
-                             value_amount=_money(a.spend * prio.value_share * rng.uniform(0.8, 1.2), 10_000))
+            yield _versioned(
+                id=_priority_id(a, k),
+                priority_id=_priority_id(a, k),
+                offer_id=world.offer_ids[prio.offer],
+                what_we_bring=prio.what_we_bring,
+                customer_value=prio.customer_value,
+                value_amount=_money(a.spend * prio.value_share * rng.uniform(0.8, 1.2), 10_000),
+            )
 
 
 def _swot_rows(world: _World) -> Iterator[dict]:
@@ -561,9 +754,13 @@ def _swot_rows(world: _World) -> Iterator[dict]:
         for kind in m.SWOT_KINDS:
             texts = [text for text, when in demo.SWOT_TEXTS[kind] if when in ("any", position)]
             number += 1
-            text = rng.choice(texts).format(unit=a.units[0][0], competitor=a.competitors[0],
-                                            priority=a.priorities[0].title,
-                                            offer=demo.OFFERS[a.priorities[-1].offer][0], n=rng.randint(2, 9))
+            text = rng.choice(texts).format(
+                unit=a.units[0][0],
+                competitor=a.competitors[0],
+                priority=a.priorities[0].title,
+                offer=demo.OFFERS[a.priorities[-1].offer][0],
+                n=rng.randint(2, 9),
+            )
             yield _versioned(id=number, account_id=a.id, kind=kind, text=text[:300], position=0)
 
 
@@ -575,8 +772,9 @@ def _competitor_rows(world: _World) -> Iterator[dict]:
         share = 100 * (1 - a.sow) * rng.uniform(0.35, 0.55)
         for name in a.competitors:
             number += 1
-            yield _versioned(id=number, account_id=a.id, name=name, share_pct=float(round(share)),
-                             strengths=strengths[name])
+            yield _versioned(
+                id=number, account_id=a.id, name=name, share_pct=float(round(share)), strengths=strengths[name]
+            )
             share *= rng.uniform(0.4, 0.7)
 
 
@@ -588,19 +786,27 @@ def _stakeholder_rows(world: _World) -> Iterator[dict]:
     for a in world.accounts:
         words = _words(world, a)
         domain = f"{_slug(a.short)}.example"
-        for slot_index, (slot, title, unit, reports_to, role, influence) in enumerate(ORG_CHART):
+        for slot_index, (_slot, title, unit, reports_to, role, influence) in enumerate(ORG_CHART):
             name = a.people[slot_index]
             first, _, last = name.partition(" ")
             relationship = rng.choice([1, 2, 2, 3, 3, 3, 4, 4, 5])
             person_id = (a.id - 1) * PER_ACCOUNT["stakeholder"] + slot_index + 1
             yield _versioned(
-                id=person_id, account_id=a.id, crm_id=f"CON-{person_id:07d}", name=name,
-                title=title.format(**words)[:120], unit=unit.format(**words)[:120],
+                id=person_id,
+                account_id=a.id,
+                crm_id=f"CON-{person_id:07d}",
+                name=name,
+                title=title.format(**words)[:120],
+                unit=unit.format(**words)[:120],
                 email=f"{_slug(first)[:1]}.{_slug(last)}.{slot_index}@{domain}",
-                reports_to_id=_person_id(a, reports_to) if reports_to else None, role=role, influence=influence,
-                attitude=_pick(rng, ATTITUDES), relationship=relationship,
+                reports_to_id=_person_id(a, reports_to) if reports_to else None,
+                role=role,
+                influence=influence,
+                attitude=_pick(rng, ATTITUDES),
+                relationship=relationship,
                 owner=words["kam"] if influence >= 4 else rng.choice(demo.OUR_TEAM),
-                last_contact=_day(-rng.randint(3, 220), forward=False) if rng.random() < 0.9 else None)
+                last_contact=_day(-rng.randint(3, 220), forward=False) if rng.random() < 0.9 else None,
+            )
 
 
 def _white_space_rows(world: _World) -> Iterator[dict]:
@@ -613,12 +819,25 @@ def _white_space_rows(world: _World) -> Iterator[dict]:
             for offer in sorted(rng.sample(relevant, WHITE_SPACE_OFFERS_PER_UNIT)):
                 number += 1
                 draw = rng.random()
-                status = ("sold" if draw < p_sold else "competitor" if draw < p_sold + p_competitor
-                          else "not_relevant" if draw < p_sold + p_competitor + 0.08 else "open")
+                status = (
+                    "sold"
+                    if draw < p_sold
+                    else "competitor"
+                    if draw < p_sold + p_competitor
+                    else "not_relevant"
+                    if draw < p_sold + p_competitor + 0.08
+                    else "open"
+                )
                 value = None if status == "not_relevant" else _money(a.spend * rng.uniform(0.01, 0.06), 10_000)
-                yield _versioned(id=number, account_id=a.id, unit_id=_unit_id(a, k), offer_id=world.offer_ids[offer],
-                                 status=status, value=value,
-                                 competitor=rng.choice(a.competitors) if status == "competitor" else None)
+                yield _versioned(
+                    id=number,
+                    account_id=a.id,
+                    unit_id=_unit_id(a, k),
+                    offer_id=world.offer_ids[offer],
+                    status=status,
+                    value=value,
+                    competitor=rng.choice(a.competitors) if status == "competitor" else None,
+                )
 
 
 OBJECTIVE_KINDS_OF = {quadrant: [*kinds, "revenue"] for quadrant, kinds in demo.OBJECTIVE_ORDER.items()}
@@ -646,19 +865,34 @@ def _objective_rows(world: _World) -> Iterator[dict]:
             else:
                 title, target = f"Run a joint pilot on '{a.priorities[0].title}'", "Pilot results signed off"
             due = _day(rng.randint(-60, 640))
-            status = (rng.choice(["achieved", "missed"]) if due < BENCH_TODAY
-                      else rng.choices(["on_track", "at_risk", "not_started"], weights=[5, 2, 2])[0])
+            status = (
+                rng.choice(["achieved", "missed"])
+                if due < BENCH_TODAY
+                else rng.choices(["on_track", "at_risk", "not_started"], weights=[5, 2, 2])[0]
+            )
             owner = _sponsor_name(world, a) if kind == "relationship" and a.sponsor is not None else _kam_name(world, a)
-            yield _versioned(id=_objective_id(a, k), account_id=a.id, kind=kind, title=title[:200], target=target,
-                             owner=owner, due_date=due, status=status)
+            yield _versioned(
+                id=_objective_id(a, k),
+                account_id=a.id,
+                kind=kind,
+                title=title[:200],
+                target=target,
+                owner=owner,
+                due_date=due,
+                status=status,
+            )
 
 
 def _action_rows(world: _World) -> Iterator[dict]:
     rng = _rng(world.seed, "action")
     number = 0
     for a in world.accounts:
-        words = {**_words(world, a), "offer": demo.OFFERS[a.priorities[0].offer][0], "unit": a.units[0][0],
-                 "competitor": a.competitors[0]}
+        words = {
+            **_words(world, a),
+            "offer": demo.OFFERS[a.priorities[0].offer][0],
+            "unit": a.units[0][0],
+            "competitor": a.competitors[0],
+        }
         kinds = OBJECTIVE_KINDS_OF[a.quadrant]
         for k in range(PER_ACCOUNT["action"]):
             objective = k % PER_ACCOUNT["objective"]
@@ -666,17 +900,27 @@ def _action_rows(world: _World) -> Iterator[dict]:
             due = _day(rng.randint(-120, 150))
             draw = rng.random()
             if due < BENCH_TODAY:  # about four in ten past actions are still open: overdue
-                status = "done" if draw < 0.55 else "cancelled" if draw < 0.6 else "open" if draw < 0.85 \
-                    else "in_progress"
+                status = (
+                    "done" if draw < 0.55 else "cancelled" if draw < 0.6 else "open" if draw < 0.85 else "in_progress"
+                )
             else:
                 status = "open" if draw < 0.6 else "in_progress" if draw < 0.95 else "done"
-            done_on = min(BENCH_TODAY - timedelta(days=1), due + timedelta(days=rng.randint(-10, 5))) \
-                if status == "done" else None
+            done_on = (
+                min(BENCH_TODAY - timedelta(days=1), due + timedelta(days=rng.randint(-10, 5)))
+                if status == "done"
+                else None
+            )
             title = rng.choice(demo.ACTION_TEXTS[kinds[objective]]).format(**words)
-            yield _versioned(id=number, account_id=a.id,
-                             objective_id=_objective_id(a, objective) if draw < 0.8 or k < 5 else None,
-                             title=title[:200], owner=words["kam"] if k % 3 else rng.choice(demo.OUR_TEAM),
-                             due_date=due, status=status, done_on=done_on)
+            yield _versioned(
+                id=number,
+                account_id=a.id,
+                objective_id=_objective_id(a, objective) if draw < 0.8 or k < 5 else None,
+                title=title[:200],
+                owner=words["kam"] if k % 3 else rng.choice(demo.OUR_TEAM),
+                due_date=due,
+                status=status,
+                done_on=done_on,
+            )
 
 
 def _handshake_rows(world: _World) -> Iterator[dict]:
@@ -686,22 +930,37 @@ def _handshake_rows(world: _World) -> Iterator[dict]:
         if agreed:
             last = a.reviews[-1] if a.reviews else a.reached["agreed"]
             next_review = _workday(last + timedelta(days=demo.REVIEW_EVERY_DAYS))
-        yield _versioned(id=a.id, account_id=a.id, stage=a.stage, stage_since=a.reached[a.stage],
-                         vision=demo.SECTORS[a.sector].vision.format(short=a.short),
-                         signatory_id=_person_id(a, "coo") if agreed else None,
-                         sponsor_id=None if a.sponsor is None else a.sponsor + 1, kam_id=a.kam + 1,
-                         next_review_on=next_review)
+        yield _versioned(
+            id=a.id,
+            account_id=a.id,
+            stage=a.stage,
+            stage_since=a.reached[a.stage],
+            vision=demo.SECTORS[a.sector].vision.format(short=a.short),
+            signatory_id=_person_id(a, "coo") if agreed else None,
+            sponsor_id=None if a.sponsor is None else a.sponsor + 1,
+            kam_id=a.kam + 1,
+            next_review_on=next_review,
+        )
 
 
 def _stage_event_rows(world: _World) -> Iterator[dict]:
     number = 0
     for a in world.accounts:
-        words = {"kam": _kam_name(world, a), "sponsor": _sponsor_name(world, a) or "the country manager",
-                 "ceo": a.people[SLOTS["ceo"]], "signatory": a.people[SLOTS["coo"]]}
+        words = {
+            "kam": _kam_name(world, a),
+            "sponsor": _sponsor_name(world, a) or "the country manager",
+            "ceo": a.people[SLOTS["ceo"]],
+            "signatory": a.people[SLOTS["coo"]],
+        }
         for stage in m.HANDSHAKE_STAGES[: m.HANDSHAKE_STAGES.index(a.stage) + 1]:
             number += 1
-            yield _versioned(id=number, handshake_id=a.id, stage=stage, reached_on=a.reached[stage],
-                             note=demo.STAGE_NOTES[stage].format(**words))
+            yield _versioned(
+                id=number,
+                handshake_id=a.id,
+                stage=stage,
+                reached_on=a.reached[stage],
+                note=demo.STAGE_NOTES[stage].format(**words),
+            )
 
 
 def _joint_objectives(world: _World, a: _Account) -> list[tuple[str, str, str, float, float, date]]:
@@ -727,18 +986,30 @@ def _joint_objectives(world: _World, a: _Account) -> list[tuple[str, str, str, f
 def _joint_objective_rows(world: _World) -> Iterator[dict]:
     for a in world.accounts:
         for k, (title, kpi, unit, base, goal, due) in enumerate(_joint_objectives(world, a)):
-            yield _versioned(id=_joint_objective_id(a, k), handshake_id=a.id, title=title, kpi=kpi, unit=unit,
-                             baseline=base, target=goal, due_date=due)
+            yield _versioned(
+                id=_joint_objective_id(a, k),
+                handshake_id=a.id,
+                title=title,
+                kpi=kpi,
+                unit=unit,
+                baseline=base,
+                target=goal,
+                due_date=due,
+            )
 
 
 def _review_rows(world: _World) -> Iterator[dict]:
     rng = _rng(world.seed, "handshake_review")
     for a in world.accounts:
         for k, day in enumerate(a.reviews):
-            yield _versioned(id=a.review_base + k + 1, handshake_id=a.id, review_date=day,
-                             notes=rng.choice(demo.REVIEW_NOTES).format(unit=a.units[0]),
-                             decisions=rng.choice(demo.REVIEW_DECISIONS),
-                             next_review_on=_workday(day + timedelta(days=demo.REVIEW_EVERY_DAYS)))
+            yield _versioned(
+                id=a.review_base + k + 1,
+                handshake_id=a.id,
+                review_date=day,
+                notes=rng.choice(demo.REVIEW_NOTES).format(unit=a.units[0]),
+                decisions=rng.choice(demo.REVIEW_DECISIONS),
+                next_review_on=_workday(day + timedelta(days=demo.REVIEW_EVERY_DAYS)),
+            )
 
 
 def _kpi_rows(world: _World) -> Iterator[dict]:
@@ -749,14 +1020,24 @@ def _kpi_rows(world: _World) -> Iterator[dict]:
             continue
         for k, (_title, _kpi, _unit, base, goal, _due) in enumerate(_joint_objectives(world, a)):
             number += 1
-            yield _versioned(id=number, objective_id=_joint_objective_id(a, k), review_id=None,
-                             reading_date=a.reached["agreed"], value=base)
+            yield _versioned(
+                id=number,
+                objective_id=_joint_objective_id(a, k),
+                review_id=None,
+                reading_date=a.reached["agreed"],
+                value=base,
+            )
             progress = 0.0
             for r, day in enumerate(a.reviews):
                 progress = min(0.95, progress + rng.uniform(0.05, 0.25))
                 number += 1
-                yield _versioned(id=number, objective_id=_joint_objective_id(a, k), review_id=a.review_base + r + 1,
-                                 reading_date=day, value=round(base + (goal - base) * progress, 1))
+                yield _versioned(
+                    id=number,
+                    objective_id=_joint_objective_id(a, k),
+                    review_id=a.review_base + r + 1,
+                    reading_date=day,
+                    value=round(base + (goal - base) * progress, 1),
+                )
 
 
 def _commitment_rows(world: _World) -> Iterator[dict]:
@@ -767,8 +1048,11 @@ def _commitment_rows(world: _World) -> Iterator[dict]:
         start = a.reached.get("agreed", a.reached[a.stage])
         ours = rng.sample(demo.OUR_COMMITMENTS, 3)
         theirs = rng.sample(demo.THEIR_COMMITMENTS, 3)
-        owners = {"kam": _kam_name(world, a), "sponsor": _sponsor_name(world, a) or _kam_name(world, a),
-                  "engineer": rng.choice(demo.OUR_TEAM)}
+        owners = {
+            "kam": _kam_name(world, a),
+            "sponsor": _sponsor_name(world, a) or _kam_name(world, a),
+            "engineer": rng.choice(demo.OUR_TEAM),
+        }
         for k in range(PER_ACCOUNT["commitment"]):
             number += 1
             side = "ours" if k < 3 else "theirs"
@@ -782,16 +1066,27 @@ def _commitment_rows(world: _World) -> Iterator[dict]:
             if a.stage not in ("agreed", "in_review"):
                 status, done_on = "open", None
             elif due < BENCH_TODAY:
-                status = "done" if draw < 0.6 else "dropped" if draw < 0.65 else "open" if draw < 0.85 \
-                    else "in_progress"
-                done_on = min(BENCH_TODAY - timedelta(days=1), due + timedelta(days=rng.randint(-10, 10))) \
-                    if status == "done" else None
+                status = (
+                    "done" if draw < 0.6 else "dropped" if draw < 0.65 else "open" if draw < 0.85 else "in_progress"
+                )
+                done_on = (
+                    min(BENCH_TODAY - timedelta(days=1), due + timedelta(days=rng.randint(-10, 10)))
+                    if status == "done"
+                    else None
+                )
             else:
                 status, done_on = ("open" if draw < 0.6 else "in_progress"), None
-            yield _versioned(id=number, handshake_id=a.id,
-                             objective_id=_joint_objective_id(a, rng.randrange(3)) if rng.random() < 0.5 else None,
-                             side=side, description=description, owner=owner, due_date=due, status=status,
-                             done_on=done_on)
+            yield _versioned(
+                id=number,
+                handshake_id=a.id,
+                objective_id=_joint_objective_id(a, rng.randrange(3)) if rng.random() < 0.5 else None,
+                side=side,
+                description=description,
+                owner=owner,
+                due_date=due,
+                status=status,
+                done_on=done_on,
+            )
 
 
 def _pairing_executives(world: _World, a: _Account) -> tuple[int, int]:
@@ -806,9 +1101,13 @@ def _pairing_rows(world: _World) -> Iterator[dict]:
     rng = _rng(world.seed, "pairing")
     for a in world.accounts:
         for k, (executive_id, slot) in enumerate(zip(_pairing_executives(world, a), ("ceo", "coo"))):
-            yield _versioned(id=_pairing_id(a, k), executive_id=executive_id, stakeholder_id=_person_id(a, slot),
-                             cadence_days=rng.choice([90, 180]) if slot == "ceo" else rng.choice([30, 60, 90]),
-                             strength=rng.randint(1, 5))
+            yield _versioned(
+                id=_pairing_id(a, k),
+                executive_id=executive_id,
+                stakeholder_id=_person_id(a, slot),
+                cadence_days=rng.choice([90, 180]) if slot == "ceo" else rng.choice([30, 60, 90]),
+                strength=rng.randint(1, 5),
+            )
 
 
 # 10 held, 1 cancelled in the last year; 4 planned in the next four months
@@ -825,28 +1124,42 @@ def _engagement_rows(world: _World) -> Iterator[dict]:
     for a in world.accounts:
         customer = a.status == "active"
         executives = [world.executives[i - 1] for i in _pairing_executives(world, a)]
-        people = [(a.people[SLOTS[slot]], ORG_CHART[SLOTS[slot]][1].format(**_words(world, a)))
-                  for slot in ("ceo", "coo")]
+        people = [
+            (a.people[SLOTS[slot]], ORG_CHART[SLOTS[slot]][1].format(**_words(world, a))) for slot in ("ceo", "coo")
+        ]
         kinds = demo.ENGAGEMENT_KINDS if customer else demo.PROSPECT_ENGAGEMENT_KINDS
         for k, status in enumerate(ENGAGEMENT_PLAN):
             pair = k % 2
             person, title = people[pair]
-            words = {"cust": person, "priority": a.priorities[0].title, "site": a.units[k % 2][0],
-                     "offer": demo.OFFERS[a.priorities[-1].offer][0], "country": demo.COUNTRIES[a.country][0]}
+            words = {
+                "cust": person,
+                "priority": a.priorities[0].title,
+                "site": a.units[k % 2][0],
+                "offer": demo.OFFERS[a.priorities[-1].offer][0],
+                "country": demo.COUNTRIES[a.country][0],
+            }
             executive = executives[pair]
-            attendees = (f"Ours: {executive[0]} ({executive[1]}), {_kam_name(world, a)} (KAM). "
-                         f"Customer: {person} ({title})")[:500]
-            row = dict(kind=rng.choice(kinds), status=status, attendees=attendees, ask=None, outcome=None,
-                       next_step=None)
+            attendees = (
+                f"Ours: {executive[0]} ({executive[1]}), {_kam_name(world, a)} (KAM). Customer: {person} ({title})"
+            )[:500]
+            row = dict(
+                kind=rng.choice(kinds), status=status, attendees=attendees, ask=None, outcome=None, next_step=None
+            )
             if status == "planned":
-                row.update(on_date=_day(rng.randint(3, 120)), objective=pick(demo.PLANNED_OBJECTIVES, customer, words),
-                           ask=pick(demo.ASKS, customer, words))
+                row.update(
+                    on_date=_day(rng.randint(3, 120)),
+                    objective=pick(demo.PLANNED_OBJECTIVES, customer, words),
+                    ask=pick(demo.ASKS, customer, words),
+                )
             else:
-                row.update(on_date=_day(-rng.randint(3, 365), forward=False),
-                           objective=pick(demo.HELD_OBJECTIVES, customer, words))
+                row.update(
+                    on_date=_day(-rng.randint(3, 365), forward=False),
+                    objective=pick(demo.HELD_OBJECTIVES, customer, words),
+                )
                 if status == "held":
-                    row.update(outcome=pick(demo.OUTCOMES, customer, words),
-                               next_step=pick(demo.NEXT_STEPS, customer, words))
+                    row.update(
+                        outcome=pick(demo.OUTCOMES, customer, words), next_step=pick(demo.NEXT_STEPS, customer, words)
+                    )
                 else:
                     row.update(outcome=rng.choice(demo.CANCEL_REASONS).format(**words))
             row["objective"] = row["objective"][:300]
@@ -860,14 +1173,30 @@ def _engagement_pairing_rows(world: _World) -> Iterator[dict]:
 
 
 TABLES = [  # in foreign-key order
-    ("kam", _kam_rows), ("executive", _executive_rows), ("account", _account_rows),
-    ("account_year", _account_year_rows), ("revenue_line", _revenue_line_rows), ("customer_unit", _customer_unit_rows),
-    ("score", _score_rows), ("account_plan", _account_plan_rows), ("priority", _priority_rows),
-    ("value_proposition", _value_proposition_rows), ("swot_item", _swot_rows), ("competitor", _competitor_rows),
-    ("stakeholder", _stakeholder_rows), ("white_space_cell", _white_space_rows), ("objective", _objective_rows),
-    ("action", _action_rows), ("handshake", _handshake_rows), ("handshake_stage_event", _stage_event_rows),
-    ("joint_objective", _joint_objective_rows), ("handshake_review", _review_rows), ("kpi_reading", _kpi_rows),
-    ("commitment", _commitment_rows), ("pairing", _pairing_rows), ("engagement", _engagement_rows),
+    ("kam", _kam_rows),
+    ("executive", _executive_rows),
+    ("account", _account_rows),
+    ("account_year", _account_year_rows),
+    ("revenue_line", _revenue_line_rows),
+    ("customer_unit", _customer_unit_rows),
+    ("score", _score_rows),
+    ("account_plan", _account_plan_rows),
+    ("priority", _priority_rows),
+    ("value_proposition", _value_proposition_rows),
+    ("swot_item", _swot_rows),
+    ("competitor", _competitor_rows),
+    ("stakeholder", _stakeholder_rows),
+    ("white_space_cell", _white_space_rows),
+    ("objective", _objective_rows),
+    ("action", _action_rows),
+    ("handshake", _handshake_rows),
+    ("handshake_stage_event", _stage_event_rows),
+    ("joint_objective", _joint_objective_rows),
+    ("handshake_review", _review_rows),
+    ("kpi_reading", _kpi_rows),
+    ("commitment", _commitment_rows),
+    ("pairing", _pairing_rows),
+    ("engagement", _engagement_rows),
     ("engagement_pairing", _engagement_pairing_rows),
 ]
 
@@ -913,33 +1242,63 @@ def _reference_data(engine, accounts: int) -> tuple[dict[str, int], list[tuple[i
     offers = m.SQLModel.metadata.tables["offer"]
     criteria = m.SQLModel.metadata.tables["criterion"]
     with engine.begin() as connection:
-        connection.execute(offers.insert(), [
-            dict(id=number, name=name, family=family, active=True, version=1, created_at=STAMP, updated_at=STAMP)
-            for number, (_key, (name, family)) in enumerate(OFFERS, start=1)])
+        connection.execute(
+            offers.insert(),
+            [
+                dict(id=number, name=name, family=family, active=True, version=1, created_at=STAMP, updated_at=STAMP)
+                for number, (_key, (name, family)) in enumerate(OFFERS, start=1)
+            ],
+        )
         active = connection.execute(
             select(criteria.c.id, criteria.c.axis, criteria.c.name, criteria.c.weight, criteria.c.position)
-            .where(criteria.c.active).order_by(criteria.c.axis, criteria.c.position, criteria.c.id)).all()
+            .where(criteria.c.active)
+            .order_by(criteria.c.axis, criteria.c.position, criteria.c.id)
+        ).all()
         extra = 0
         while len(active) + extra < CRITERIA:  # a programme with fewer criteria: add unweighted ones
             extra += 1
             axis = m.AXES[extra % 2]
-            connection.execute(criteria.insert(), [dict(
-                version=1, created_at=STAMP, updated_at=STAMP, axis=axis, name=f"Benchmark criterion {extra}",
-                description=None, weight=0.0, position=100 + extra,
-                anchor_low="Low", anchor_mid="Middle", anchor_high="High", active=True)])
+            connection.execute(
+                criteria.insert(),
+                [
+                    dict(
+                        version=1,
+                        created_at=STAMP,
+                        updated_at=STAMP,
+                        axis=axis,
+                        name=f"Benchmark criterion {extra}",
+                        description=None,
+                        weight=0.0,
+                        position=100 + extra,
+                        anchor_low="Low",
+                        anchor_mid="Middle",
+                        anchor_high="High",
+                        active=True,
+                    )
+                ],
+            )
         if extra:
             active = connection.execute(
                 select(criteria.c.id, criteria.c.axis, criteria.c.name, criteria.c.weight, criteria.c.position)
-                .where(criteria.c.active).order_by(criteria.c.axis, criteria.c.position, criteria.c.id)).all()
+                .where(criteria.c.active)
+                .order_by(criteria.c.axis, criteria.c.position, criteria.c.id)
+            ).all()
         active = active[:CRITERIA]
         strategic = round(QUADRANT_SHARES[0][1] * accounts)
         programme = m.SQLModel.metadata.tables["programme"]
         connection.execute(update(criteria).values(created_at=STAMP, updated_at=STAMP))  # installed "now"
-        connection.execute(update(programme).where(programme.c.id == 1).values(
-            created_at=STAMP, updated_at=STAMP,
-            name=f"Benchmark programme ({accounts:,} accounts)", current_period=period_of(BENCH_TODAY),
-            strategic_capacity=int(_clamp(strategic, 12, 500)),
-            accounts_per_kam=int(_clamp(math.ceil(strategic / kam_count(accounts)) + 1, 1, 50))))
+        connection.execute(
+            update(programme)
+            .where(programme.c.id == 1)
+            .values(
+                created_at=STAMP,
+                updated_at=STAMP,
+                name=f"Benchmark programme ({accounts:,} accounts)",
+                current_period=period_of(BENCH_TODAY),
+                strategic_capacity=int(_clamp(strategic, 12, 500)),
+                accounts_per_kam=int(_clamp(math.ceil(strategic / kam_count(accounts)) + 1, 1, 50)),
+            )
+        )
     offer_ids = {key: number for number, key in enumerate(OFFER_KEYS, start=1)}
     return offer_ids, [(row.id, row.axis, row.name, row.weight) for row in active]
 
@@ -977,8 +1336,10 @@ def table_counts(engine) -> dict[str, int]:
     from sqlalchemy import func
 
     with engine.connect() as connection:
-        return {name: connection.execute(select(func.count()).select_from(table)).scalar_one()
-                for name, table in sorted(m.SQLModel.metadata.tables.items())}
+        return {
+            name: connection.execute(select(func.count()).select_from(table)).scalar_one()
+            for name, table in sorted(m.SQLModel.metadata.tables.items())
+        }
 
 
 def expected_counts(accounts: int) -> dict[str, int]:
@@ -1029,8 +1390,14 @@ def cached(accounts: int, seed: int = 7, cache_dir: Path = CACHE_DIR) -> tuple[P
     _remove(path)
     partial.rename(path)
     _remove(partial)
-    info = {"accounts": accounts, "seed": seed, "generator": digest, "generate_s": round(elapsed, 2),
-            "counts": counts, "rows": sum(counts.values())}
+    info = {
+        "accounts": accounts,
+        "seed": seed,
+        "generator": digest,
+        "generate_s": round(elapsed, 2),
+        "counts": counts,
+        "rows": sum(counts.values()),
+    }
     sidecar.write_text(json.dumps(info, indent=1))
     return path, {**info, "cached": False}
 
@@ -1051,5 +1418,6 @@ if __name__ == "__main__":  # python -m bench.generate 2000 [seed]
     size = int(sys.argv[1]) if len(sys.argv) > 1 else 200
     chosen_seed = int(sys.argv[2]) if len(sys.argv) > 2 else 7
     where, details = cached(size, chosen_seed)
-    print(where, "cached" if details["cached"] else f"generated in {details['generate_s']} s",
-          f"{details['rows']:,} rows")
+    print(
+        where, "cached" if details["cached"] else f"generated in {details['generate_s']} s", f"{details['rows']:,} rows"
+    )

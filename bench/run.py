@@ -73,8 +73,16 @@ def app_pages() -> list[Page]:
 
     if "routes.ROUTES" not in APP.read_text(encoding="utf-8"):
         raise RuntimeError("app.py no longer builds its navigation from kam_core.ui.routes.ROUTES")
-    return [Page(path=route.path, title=translate(route.title, "en"), url_path=route.url_path, group=route.group,
-                 about_one_account=route.group == ACCOUNT_GROUP_KEY) for route in ROUTES]
+    return [
+        Page(
+            path=route.path,
+            title=translate(route.title, "en"),
+            url_path=route.url_path,
+            group=route.group,
+            about_one_account=route.group == ACCOUNT_GROUP_KEY,
+        )
+        for route in ROUTES
+    ]
 
 
 def select_pages(pages: list[Page], wanted: list[str] | None) -> list[Page]:
@@ -84,8 +92,11 @@ def select_pages(pages: list[Page], wanted: list[str] | None) -> list[Page]:
     chosen = []
     for name in wanted:
         folded = name.strip().casefold()
-        match = [page for page in pages if folded in {(page.url_path or "").casefold(), Path(page.path).stem.casefold(),
-                                                      page.title.casefold()}]
+        match = [
+            page
+            for page in pages
+            if folded in {(page.url_path or "").casefold(), Path(page.path).stem.casefold(), page.title.casefold()}
+        ]
         if not match:
             raise SystemExit(f"unknown page {name!r}; pages: {', '.join(page.url_path or page.path for page in pages)}")
         chosen.extend(page for page in match if page not in chosen)
@@ -97,8 +108,11 @@ def check_registered(app, pages: list[Page]) -> None:
     registered = getattr(app, "_registered_pages", None)
     if not registered:  # an AppTest without the registry: switch_page itself refuses unknown pages
         return
-    running = {str(Path(str(info["script_path"])).resolve()): info.get("page_name")
-               for info in registered.values() if info.get("script_path")}
+    running = {
+        str(Path(str(info["script_path"])).resolve()): info.get("page_name")
+        for info in registered.values()
+        if info.get("script_path")
+    }
     declared = {str((APP.parent / page.path).resolve()): page.title for page in pages}
     if running != declared:
         raise RuntimeError(f"app.py's pages as read {declared} differ from st.navigation's {running}")
@@ -189,8 +203,15 @@ def measure_page(page: Page, pages: list[Page], account_id: int, reruns: int, co
 
     from kam_core.ui import readers
 
-    result: dict = {"path": page.path, "first_ms": None, "rerun_ms": None, "ratio_to_floor": None,
-                    "first_queries": None, "rerun_queries": None, "exceptions": []}
+    result: dict = {
+        "path": page.path,
+        "first_ms": None,
+        "rerun_ms": None,
+        "ratio_to_floor": None,
+        "first_queries": None,
+        "rerun_queries": None,
+        "exceptions": [],
+    }
     try:
         app = AppTest.from_file(str(APP), default_timeout=RUN_TIMEOUT_S)
         app.query_params["account"] = str(account_id)
@@ -203,8 +224,9 @@ def measure_page(page: Page, pages: list[Page], account_id: int, reruns: int, co
             before = counter.count
             firsts.append(_timed_run(app))
             first_queries.append(counter.count - before)
-            result["exceptions"] += [f"first run: {text}" for text in _exceptions(app)
-                                     if f"first run: {text}" not in result["exceptions"]]
+            result["exceptions"] += [
+                f"first run: {text}" for text in _exceptions(app) if f"first run: {text}" not in result["exceptions"]
+            ]
         result["first_ms"] = _ms(statistics.median(firsts))
         result["first_queries"] = int(statistics.median(first_queries))
         times, queries = [], []
@@ -212,8 +234,9 @@ def measure_page(page: Page, pages: list[Page], account_id: int, reruns: int, co
             before = counter.count
             times.append(_timed_run(app))
             queries.append(counter.count - before)
-            result["exceptions"] += [f"rerun: {text}" for text in _exceptions(app) if f"rerun: {text}" not in
-                                     result["exceptions"]]
+            result["exceptions"] += [
+                f"rerun: {text}" for text in _exceptions(app) if f"rerun: {text}" not in result["exceptions"]
+            ]
         if times:
             result["rerun_ms"] = _ms(statistics.median(times))
             result["rerun_queries"] = int(statistics.median(queries))
@@ -221,8 +244,11 @@ def measure_page(page: Page, pages: list[Page], account_id: int, reruns: int, co
         if errors:
             result["error_messages"] = errors[:3]  # st.error on the page: shown, not raised
     except Exception as exc:  # noqa: BLE001 - a page that cannot run is a result to report
-        result["exceptions"].append(f"{type(exc).__name__}: {exc}".splitlines()[0][:500]
-                                    + " | " + traceback.format_exc().strip().splitlines()[-1][:200])
+        result["exceptions"].append(
+            f"{type(exc).__name__}: {exc}".splitlines()[0][:500]
+            + " | "
+            + traceback.format_exc().strip().splitlines()[-1][:200]
+        )
     return result
 
 
@@ -232,24 +258,32 @@ def typical_account(url: str) -> tuple[int, str]:
     from sqlalchemy import select
     from sqlmodel import Session
 
-    from kam_core.store import db
-    from kam_core.store.models import Account, AccountYear, Handshake
     from kam_core.portfolio.overview import reference_year
     from kam_core.portfolio.segmentation import Thresholds, load_programme, segments
+    from kam_core.store import db
+    from kam_core.store.models import Account, AccountYear, Handshake
 
     with Session(db.get_engine(url)) as session:
         programme = load_programme(session)
-        table = segments(session, programme.current_period,
-                         Thresholds(programme.attractiveness_threshold, programme.strength_threshold))
+        table = segments(
+            session,
+            programme.current_period,
+            Thresholds(programme.attractiveness_threshold, programme.strength_threshold),
+        )
         strategic = set(int(i) for i in table.loc[table["quadrant"] == "strategic", "account_id"])
         rows = session.execute(
             select(Account.id, Account.name, Account.status, Handshake.stage, AccountYear.revenue)
             .outerjoin(Handshake, Handshake.account_id == Account.id)
-            .outerjoin(AccountYear, (AccountYear.account_id == Account.id)
-                       & (AccountYear.year == reference_year(BENCH_TODAY)))
-            .order_by(Account.id)).all()
-    for keep in (lambda r: r.id in strategic and r.status == "active" and r.stage == "in_review",
-                 lambda r: r.stage is not None, lambda r: True):
+            .outerjoin(
+                AccountYear, (AccountYear.account_id == Account.id) & (AccountYear.year == reference_year(BENCH_TODAY))
+            )
+            .order_by(Account.id)
+        ).all()
+    for keep in (
+        lambda r: r.id in strategic and r.status == "active" and r.stage == "in_review",
+        lambda r: r.stage is not None,
+        lambda r: True,
+    ):
         candidates = sorted((r for r in rows if keep(r)), key=lambda r: (r.revenue or 0.0, r.id))
         if candidates:
             chosen = candidates[len(candidates) // 2]
@@ -257,8 +291,14 @@ def typical_account(url: str) -> tuple[int, str]:
     raise RuntimeError("the benchmark database holds no account")
 
 
-STAGES = (("Closed Won", None), ("Closed Won", None), ("Prospecting", 10), ("Qualification", 20),
-          ("Proposal/Price Quote", 50), ("Negotiation/Review", 80))
+STAGES = (
+    ("Closed Won", None),
+    ("Closed Won", None),
+    ("Prospecting", 10),
+    ("Qualification", 20),
+    ("Proposal/Price Quote", 50),
+    ("Negotiation/Review", 80),
+)
 
 
 def revenue_csv(url: str, rows: int, seed: int) -> bytes:
@@ -275,23 +315,32 @@ def revenue_csv(url: str, rows: int, seed: int) -> bytes:
     rng = random.Random(f"{seed}:import:{rows}")
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(["Opportunity ID", "Account Name", "Opportunity Name", "Amount", "Close Date", "Stage",
-                     "Probability (%)"])
+    writer.writerow(
+        ["Opportunity ID", "Account Name", "Opportunity Name", "Amount", "Close Date", "Stage", "Probability (%)"]
+    )
     for number in range(1, rows + 1):
         stage, probability = rng.choice(STAGES)
         won = probability is None
         day = BENCH_TODAY + timedelta(days=rng.randint(-900, -1) if won else rng.randint(-30, 270))
-        writer.writerow([f"006BENCH{number:09d}", rng.choice(names), f"Benchmark deal {number}",
-                         f"{rng.uniform(2_000, 400_000):.2f}", day.strftime("%d/%m/%Y"), stage,
-                         "100" if won else str(probability)])
+        writer.writerow(
+            [
+                f"006BENCH{number:09d}",
+                rng.choice(names),
+                f"Benchmark deal {number}",
+                f"{rng.uniform(2_000, 400_000):.2f}",
+                day.strftime("%d/%m/%Y"),
+                stage,
+                "100" if won else str(probability),
+            ]
+        )
     return buffer.getvalue().encode("utf-8")
 
 
 def measure_import(source: Path, workdir: Path, rows: int, seed: int) -> dict:
     """read_table + run_import (the app's defaults: only valid rows, a backup first) of ``rows`` revenue lines,
     on a copy of the database."""
-    from kam_core.store import db
     from kam_core.exchange.importing import propose_mapping, read_table, run_import
+    from kam_core.store import db
 
     target = copy_database(source, workdir / "import.db")
     url = f"sqlite:///{target}"
@@ -299,18 +348,24 @@ def measure_import(source: Path, workdir: Path, rows: int, seed: int) -> dict:
     data = revenue_csv(url, rows, seed)
     started = time.perf_counter()
     table = read_table(data, "opportunities.csv")
-    result = run_import(db.get_engine(url), table, "revenue", propose_mapping(table.headers, "revenue"),
-                        today=BENCH_TODAY)
+    result = run_import(
+        db.get_engine(url), table, "revenue", propose_mapping(table.headers, "revenue"), today=BENCH_TODAY
+    )
     elapsed = time.perf_counter() - started
-    return {"import_rows_per_s": round(rows / elapsed, 1), "import_s": round(elapsed, 3),
-            "import_created": result.created, "import_updated": result.updated, "import_rejected": result.rejected}
+    return {
+        "import_rows_per_s": round(rows / elapsed, 1),
+        "import_s": round(elapsed, 3),
+        "import_created": result.created,
+        "import_updated": result.updated,
+        "import_rejected": result.rejected,
+    }
 
 
 def measure_qbr(url: str, account_id: int) -> float:
     from sqlmodel import Session
 
-    from kam_core.store import db
     from kam_core.documents.qbr import build_qbr
+    from kam_core.store import db
 
     with Session(db.get_engine(url)) as session:
         started = time.perf_counter()
@@ -323,8 +378,8 @@ def measure_qbr(url: str, account_id: int) -> float:
 
 def measure_demo_seed(workdir: Path) -> float:
     """Seconds to load the demo portfolio into a migrated, empty SQLite file (what make run does first)."""
-    from kam_core.store import db
     from kam_core.demo.seed import seed_demo
+    from kam_core.store import db
 
     engine = db.make_engine(f"sqlite:///{workdir / 'demo-seed.db'}")
     try:
@@ -354,8 +409,13 @@ def machine() -> dict:
         for line in Path("/proc/meminfo").read_text().splitlines():
             if line.startswith("MemTotal:"):
                 ram_gb = round(int(line.split()[1]) / 1024 / 1024, 1)
-    return {"platform": platform.platform(), "python": platform.python_version(), "cpu_count": os.cpu_count(),
-            "cpu_model": cpu, "ram_gb": ram_gb}
+    return {
+        "platform": platform.platform(),
+        "python": platform.python_version(),
+        "cpu_count": os.cpu_count(),
+        "cpu_model": cpu,
+        "ram_gb": ram_gb,
+    }
 
 
 @contextlib.contextmanager
@@ -390,14 +450,27 @@ def generated(size: int, seed: int, cache_dir: Path) -> tuple[Path, dict]:
         return executor.submit(cached, size, seed, cache_dir).result()
 
 
-def measure_size(size: int, pages: list[Page], all_pages: list[Page], *, reruns: int, import_rows: int, seed: int,
-                 cache_dir: Path, warmup: bool, counter: QueryCounter, echo) -> dict:
+def measure_size(
+    size: int,
+    pages: list[Page],
+    all_pages: list[Page],
+    *,
+    reruns: int,
+    import_rows: int,
+    seed: int,
+    cache_dir: Path,
+    warmup: bool,
+    counter: QueryCounter,
+    echo,
+) -> dict:
     from kam_core.store import db
     from kam_core.ui import readers
 
     source, info = generated(size, seed, cache_dir)
-    echo(f"  database: {info['rows']:,} rows, "
-         + ("from the cache" if info["cached"] else f"generated in {info['generate_s']} s"))
+    echo(
+        f"  database: {info['rows']:,} rows, "
+        + ("from the cache" if info["cached"] else f"generated in {info['generate_s']} s")
+    )
     workdir = Path(tempfile.mkdtemp(prefix=f"kam-bench-{size}-"))
     try:
         target = copy_database(source, workdir / "kam.db")
@@ -417,27 +490,41 @@ def measure_size(size: int, pages: list[Page], all_pages: list[Page], *, reruns:
                 if figures["rerun_ms"] is not None and floor_ms > 0:
                     figures["ratio_to_floor"] = round(figures["rerun_ms"] / floor_ms, 2)
                 results[page.title] = figures
-                echo(f"  {page.title}: first {figures['first_ms']} ms, rerun {figures['rerun_ms']} ms"
-                     + (f" - EXCEPTION {figures['exceptions'][0][:120]}" if figures["exceptions"] else ""))
+                echo(
+                    f"  {page.title}: first {figures['first_ms']} ms, rerun {figures['rerun_ms']} ms"
+                    + (f" - EXCEPTION {figures['exceptions'][0][:120]}" if figures["exceptions"] else "")
+                )
             qbr = _attempt(lambda: {"qbr_s": measure_qbr(url, account_id)}, "qbr", ("qbr_s",))
             echo(f"  QBR pack: {qbr['qbr_s']} s" + (f" - EXCEPTION {qbr['qbr_error']}" if "qbr_error" in qbr else ""))
             readers.clear()
             db.dispose_all()
             pages_rss_mb = peak_rss_mb()  # what the pages and the QBR deck reached; the import comes on top
-            imported = _attempt(lambda: measure_import(source, workdir, import_rows, seed), "import",
-                                ("import_rows_per_s", "import_s", "import_created", "import_updated",
-                                 "import_rejected"))
-            echo(f"  import: {imported['import_rows_per_s']} rows/s"
-                 + (f" - EXCEPTION {imported['import_error']}" if "import_error" in imported else ""))
+            imported = _attempt(
+                lambda: measure_import(source, workdir, import_rows, seed),
+                "import",
+                ("import_rows_per_s", "import_s", "import_created", "import_updated", "import_rejected"),
+            )
+            echo(
+                f"  import: {imported['import_rows_per_s']} rows/s"
+                + (f" - EXCEPTION {imported['import_error']}" if "import_error" in imported else "")
+            )
         readers.clear()
         db.dispose_all()
         gc.collect()
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     return {
-        "accounts": size, "rows": info["rows"], "generate_s": info["generate_s"], "cached": info["cached"],
+        "accounts": size,
+        "rows": info["rows"],
+        "generate_s": info["generate_s"],
+        "cached": info["cached"],
         "typical_account": {"id": account_id, "name": account_name},
-        "floor_ms": floor_ms, "frame_ms": frame_ms, "pages": results, **imported, **qbr, "peak_rss_mb": peak_rss_mb(),
+        "floor_ms": floor_ms,
+        "frame_ms": frame_ms,
+        "pages": results,
+        **imported,
+        **qbr,
+        "peak_rss_mb": peak_rss_mb(),
         "peak_rss_before_import_mb": pages_rss_mb,
     }
 
@@ -450,8 +537,11 @@ def _attempt(measure, name: str, keys: tuple[str, ...]) -> dict:
         where = traceback.extract_tb(exc.__traceback__)
         app_frames = [frame for frame in where if "/kam_core/" in frame.filename] or where
         last = app_frames[-1]
-        return {**dict.fromkeys(keys), f"{name}_error": f"{type(exc).__name__}: {str(exc).splitlines()[0][:300]} "
-                                                       f"(at {Path(last.filename).name}:{last.lineno} {last.name})"}
+        return {
+            **dict.fromkeys(keys),
+            f"{name}_error": f"{type(exc).__name__}: {str(exc).splitlines()[0][:300]} "
+            f"(at {Path(last.filename).name}:{last.lineno} {last.name})",
+        }
 
 
 # --- the budget ----------------------------------------------------------------------------------
@@ -465,29 +555,69 @@ def evaluate(sizes: dict[str, dict], pages: list[Page], demo_seed_s: float | Non
     """Every check of the budget that the sizes run allow; ``passed`` when all hold."""
     checks: list[dict] = []
     if demo_seed_s is not None:
-        _check(checks, f"demo_seed_s < {DEMO_SEED_S_MAX:g}", demo_seed_s, DEMO_SEED_S_MAX,
-               demo_seed_s < DEMO_SEED_S_MAX)
+        _check(
+            checks, f"demo_seed_s < {DEMO_SEED_S_MAX:g}", demo_seed_s, DEMO_SEED_S_MAX, demo_seed_s < DEMO_SEED_S_MAX
+        )
     about_one = {page.title: page.about_one_account for page in pages}
     for key, figures in sizes.items():
         size = int(key)
         for title, page in figures["pages"].items():
-            _check(checks, "runs without exception", len(page["exceptions"]), 0, not page["exceptions"],
-                   size=size, page=title)
+            _check(
+                checks,
+                "runs without exception",
+                len(page["exceptions"]),
+                0,
+                not page["exceptions"],
+                size=size,
+                page=title,
+            )
             if size == BUDGET_SIZE and page["rerun_ms"] is not None:
-                _check(checks, f"rerun_ms <= {RERUN_MS_MAX:g}", page["rerun_ms"], RERUN_MS_MAX,
-                       page["rerun_ms"] <= RERUN_MS_MAX, size=size, page=title)
-                _check(checks, f"ratio_to_floor <= {RATIO_TO_FLOOR_MAX:g}", page["ratio_to_floor"], RATIO_TO_FLOOR_MAX,
-                       page["ratio_to_floor"] is not None and page["ratio_to_floor"] <= RATIO_TO_FLOOR_MAX,
-                       size=size, page=title)
+                _check(
+                    checks,
+                    f"rerun_ms <= {RERUN_MS_MAX:g}",
+                    page["rerun_ms"],
+                    RERUN_MS_MAX,
+                    page["rerun_ms"] <= RERUN_MS_MAX,
+                    size=size,
+                    page=title,
+                )
+                _check(
+                    checks,
+                    f"ratio_to_floor <= {RATIO_TO_FLOOR_MAX:g}",
+                    page["ratio_to_floor"],
+                    RATIO_TO_FLOOR_MAX,
+                    page["ratio_to_floor"] is not None and page["ratio_to_floor"] <= RATIO_TO_FLOOR_MAX,
+                    size=size,
+                    page=title,
+                )
         rate, qbr_s = figures["import_rows_per_s"], figures["qbr_s"]
-        _check(checks, f"import_rows_per_s >= {IMPORT_ROWS_PER_S_MIN:,.0f}", rate, IMPORT_ROWS_PER_S_MIN,
-               rate is not None and rate >= IMPORT_ROWS_PER_S_MIN, size=size,
-               **({"error": figures["import_error"]} if "import_error" in figures else {}))
-        _check(checks, f"qbr_s < {QBR_S_MAX:g}", qbr_s, QBR_S_MAX, qbr_s is not None and qbr_s < QBR_S_MAX, size=size,
-               **({"error": figures["qbr_error"]} if "qbr_error" in figures else {}))
+        _check(
+            checks,
+            f"import_rows_per_s >= {IMPORT_ROWS_PER_S_MIN:,.0f}",
+            rate,
+            IMPORT_ROWS_PER_S_MIN,
+            rate is not None and rate >= IMPORT_ROWS_PER_S_MIN,
+            size=size,
+            **({"error": figures["import_error"]} if "import_error" in figures else {}),
+        )
+        _check(
+            checks,
+            f"qbr_s < {QBR_S_MAX:g}",
+            qbr_s,
+            QBR_S_MAX,
+            qbr_s is not None and qbr_s < QBR_S_MAX,
+            size=size,
+            **({"error": figures["qbr_error"]} if "qbr_error" in figures else {}),
+        )
         if size == RSS_SIZE:
-            _check(checks, f"peak_rss_mb < {RSS_MB_MAX:g}", figures["peak_rss_mb"], RSS_MB_MAX,
-                   figures["peak_rss_mb"] < RSS_MB_MAX, size=size)
+            _check(
+                checks,
+                f"peak_rss_mb < {RSS_MB_MAX:g}",
+                figures["peak_rss_mb"],
+                RSS_MB_MAX,
+                figures["peak_rss_mb"] < RSS_MB_MAX,
+                size=size,
+            )
     for small, large, kind in ((200, 10000, "same"), (2000, 10000, "linear")):
         if str(small) not in sizes or str(large) not in sizes:
             continue
@@ -495,13 +625,20 @@ def evaluate(sizes: dict[str, dict], pages: list[Page], demo_seed_s: float | Non
             high = sizes[str(large)]["pages"].get(title)
             if high is None or (kind == "same") != about_one.get(title, False):
                 continue
-            for figure in (("rerun_ms",) if kind == "same" else ("first_ms", "rerun_ms")):
+            for figure in ("rerun_ms",) if kind == "same" else ("first_ms", "rerun_ms"):
                 if not low[figure] or high[figure] is None:
                     continue
                 ratio = round(high[figure] / low[figure], 2)
                 limit = round(1 + SAME_COST_TOLERANCE, 2) if kind == "same" else round(large / small, 2)
-                _check(checks, f"{figure} at {large:,} / at {small:,} <= {limit:g}", ratio, limit, ratio <= limit,
-                       page=title, sizes=[small, large])
+                _check(
+                    checks,
+                    f"{figure} at {large:,} / at {small:,} <= {limit:g}",
+                    ratio,
+                    limit,
+                    ratio <= limit,
+                    page=title,
+                    sizes=[small, large],
+                )
     over = [check for check in checks if not check["ok"]]
     return {"passed": not over, "checks": checks, "over": over}
 
@@ -522,19 +659,26 @@ def report(result: dict, pages: list[Page]) -> str:
     lines = []
     budget = result["budget"]
     if result.get("demo_seed_s") is not None:
-        lines.append(f"demo portfolio into an empty database: {result['demo_seed_s']} s  "
-                     f"{_mark(result['demo_seed_s'] < DEMO_SEED_S_MAX)} (< {DEMO_SEED_S_MAX:g} s)")
+        lines.append(
+            f"demo portfolio into an empty database: {result['demo_seed_s']} s  "
+            f"{_mark(result['demo_seed_s'] < DEMO_SEED_S_MAX)} (< {DEMO_SEED_S_MAX:g} s)"
+        )
     for key, figures in result["sizes"].items():
         size = int(key)
         binding = size == BUDGET_SIZE
         account = figures["typical_account"]
         lines.append("")
-        lines.append(f"== {size:,} accounts ({figures['rows']:,} rows; typical account #{account['id']} "
-                     f"{account['name']}) ==")
-        lines.append(f"floor (empty page under AppTest): {figures['floor_ms']} ms; frame (app.py without a page: "
-                     f"router and sidebar): {figures.get('frame_ms')} ms")
-        lines.append(f"{'page':<28} {'first ms':>10} {'rerun ms':>10} {'x floor':>8} {'SQL first/rerun':>16}  "
-                     f"budget{'' if binding else ' (binding at 2,000 only)'}")
+        lines.append(
+            f"== {size:,} accounts ({figures['rows']:,} rows; typical account #{account['id']} {account['name']}) =="
+        )
+        lines.append(
+            f"floor (empty page under AppTest): {figures['floor_ms']} ms; frame (app.py without a page: "
+            f"router and sidebar): {figures.get('frame_ms')} ms"
+        )
+        lines.append(
+            f"{'page':<28} {'first ms':>10} {'rerun ms':>10} {'x floor':>8} {'SQL first/rerun':>16}  "
+            f"budget{'' if binding else ' (binding at 2,000 only)'}"
+        )
         for title, page in figures["pages"].items():
             if page["exceptions"]:
                 mark = "ERROR"
@@ -544,25 +688,31 @@ def report(result: dict, pages: list[Page]) -> str:
                 ok = page["rerun_ms"] <= RERUN_MS_MAX and (page["ratio_to_floor"] or 0) <= RATIO_TO_FLOOR_MAX
                 mark = _mark(ok, binding)
             queries = f"{_num(page['first_queries'], 0)}/{_num(page['rerun_queries'], 0)}"
-            lines.append(f"{title:<28} {_num(page['first_ms']):>10} {_num(page['rerun_ms']):>10} "
-                         f"{_num(page['ratio_to_floor'], 1):>8} {queries:>16}  {mark}")
+            lines.append(
+                f"{title:<28} {_num(page['first_ms']):>10} {_num(page['rerun_ms']):>10} "
+                f"{_num(page['ratio_to_floor'], 1):>8} {queries:>16}  {mark}"
+            )
             for text in page["exceptions"][:2]:
                 lines.append(f"    ! {text[:160]}")
         rate = figures["import_rows_per_s"]
         if rate is None:
             lines.append(f"import: ERROR {figures.get('import_error')}")
         else:
-            lines.append(f"import: {_num(rate, 0)} rows/s ({figures['import_created']:,} lines created in "
-                         f"{figures['import_s']} s, {figures['import_rejected']} refused)  "
-                         f"{_mark(rate >= IMPORT_ROWS_PER_S_MIN)} (>= {IMPORT_ROWS_PER_S_MIN:,.0f})")
+            lines.append(
+                f"import: {_num(rate, 0)} rows/s ({figures['import_created']:,} lines created in "
+                f"{figures['import_s']} s, {figures['import_rejected']} refused)  "
+                f"{_mark(rate >= IMPORT_ROWS_PER_S_MIN)} (>= {IMPORT_ROWS_PER_S_MIN:,.0f})"
+            )
         if figures["qbr_s"] is None:
             lines.append(f"QBR pack: ERROR {figures.get('qbr_error')}")
         else:
             lines.append(f"QBR pack: {figures['qbr_s']} s  {_mark(figures['qbr_s'] < QBR_S_MAX)} (< {QBR_S_MAX:g} s)")
         rss_binding = size == RSS_SIZE
-        lines.append(f"peak RSS of the process so far: {figures['peak_rss_mb']} MB "
-                     f"({figures.get('peak_rss_before_import_mb', '–')} MB before the import)  "
-                     f"{_mark(figures['peak_rss_mb'] < RSS_MB_MAX, rss_binding)} (< {RSS_MB_MAX:g} MB at 10,000)")
+        lines.append(
+            f"peak RSS of the process so far: {figures['peak_rss_mb']} MB "
+            f"({figures.get('peak_rss_before_import_mb', '–')} MB before the import)  "
+            f"{_mark(figures['peak_rss_mb'] < RSS_MB_MAX, rss_binding)} (< {RSS_MB_MAX:g} MB at 10,000)"
+        )
     comparisons = [check for check in budget["checks"] if "sizes" in check]
     if comparisons:
         lines.append("")
@@ -627,9 +777,18 @@ def server_script_cache():
         app_test.ScriptCache, local_script_runner.ScriptCache = saved
 
 
-def run_benchmark(sizes=DEFAULT_SIZES, *, reruns: int = 10, import_rows: int = 100_000, out: Path | None = DEFAULT_OUT,
-                  pages: list[str] | None = None, seed: int = 7, cache_dir: Path = CACHE_DIR, warmup: bool = True,
-                  echo=print) -> dict:
+def run_benchmark(
+    sizes=DEFAULT_SIZES,
+    *,
+    reruns: int = 10,
+    import_rows: int = 100_000,
+    out: Path | None = DEFAULT_OUT,
+    pages: list[str] | None = None,
+    seed: int = 7,
+    cache_dir: Path = CACHE_DIR,
+    warmup: bool = True,
+    echo=print,
+) -> dict:
     """Measure every size (ascending: peak RSS only grows), write ``out`` (when given) and return the result."""
     started = time.perf_counter()
     _quiet_streamlit()
@@ -637,8 +796,11 @@ def run_benchmark(sizes=DEFAULT_SIZES, *, reruns: int = 10, import_rows: int = 1
     chosen = select_pages(all_pages, pages)
     counter = QueryCounter()
     counter.install()
-    result = {"machine": machine(), "settings": {"reruns": reruns, "import_rows": import_rows, "seed": seed,
-                                                 "today": BENCH_TODAY.isoformat()}, "sizes": {}}
+    result = {
+        "machine": machine(),
+        "settings": {"reruns": reruns, "import_rows": import_rows, "seed": seed, "today": BENCH_TODAY.isoformat()},
+        "sizes": {},
+    }
     with tempfile.TemporaryDirectory(prefix="kam-bench-seed-") as workdir:
         result["demo_seed_s"] = measure_demo_seed(Path(workdir))
     echo(f"demo portfolio loaded into an empty database: {result['demo_seed_s']} s")
@@ -648,8 +810,17 @@ def run_benchmark(sizes=DEFAULT_SIZES, *, reruns: int = 10, import_rows: int = 1
             for size in sorted(set(int(s) for s in sizes)):
                 echo(f"{size:,} accounts")
                 result["sizes"][str(size)] = measure_size(
-                    size, chosen, all_pages, reruns=reruns, import_rows=import_rows, seed=seed,
-                    cache_dir=Path(cache_dir), warmup=warmup and first, counter=counter, echo=echo)
+                    size,
+                    chosen,
+                    all_pages,
+                    reruns=reruns,
+                    import_rows=import_rows,
+                    seed=seed,
+                    cache_dir=Path(cache_dir),
+                    warmup=warmup and first,
+                    counter=counter,
+                    echo=echo,
+                )
                 first = False
     finally:
         counter.remove()
@@ -674,8 +845,11 @@ def main(argv: list[str] | None = None) -> int:
 
     preload()  # as the server does before its first session: the app's modules, frozen out of the collector's way
     parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sizes", default=",".join(str(s) for s in DEFAULT_SIZES),
-                        help="portfolio sizes in accounts, comma separated (default: %(default)s)")
+    parser.add_argument(
+        "--sizes",
+        default=",".join(str(s) for s in DEFAULT_SIZES),
+        help="portfolio sizes in accounts, comma separated (default: %(default)s)",
+    )
     parser.add_argument("--reruns", type=int, default=10, help="reruns per page, and runs of the floor (default: 10)")
     parser.add_argument("--import-rows", type=int, default=100_000, help="revenue lines imported (default: 100000)")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="the JSON written (default: %(default)s)")
@@ -686,8 +860,15 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     sizes = [int(part) for part in args.sizes.split(",") if part.strip()]
     pages = [part for part in args.pages.split(",") if part.strip()] or None
-    result = run_benchmark(sizes, reruns=args.reruns, import_rows=args.import_rows, out=args.out, pages=pages,
-                           seed=args.seed, cache_dir=args.cache_dir)
+    result = run_benchmark(
+        sizes,
+        reruns=args.reruns,
+        import_rows=args.import_rows,
+        out=args.out,
+        pages=pages,
+        seed=args.seed,
+        cache_dir=args.cache_dir,
+    )
     return 1 if args.strict and not result["budget"]["passed"] else 0
 
 

@@ -32,11 +32,10 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError
 
-from kam_core.store import backups
-from kam_core.store import db
 from kam_core.common.clock import ClockSettingError, today
 from kam_core.common.errors import ConflictError, ValidationError
 from kam_core.i18n import translate
+from kam_core.store import backups, db
 from kam_core.store.models import Account
 
 
@@ -54,8 +53,10 @@ def _seed(engine, rng_seed: int) -> None:
 
     with db.session_scope(engine) as session:
         counts = seed_demo(session, today=today(), rng_seed=rng_seed)
-    print(f"Demo portfolio loaded into {db.describe(str(engine.url))}: "
-          f"{counts.get('account', 0)} accounts, {sum(counts.values())} rows.")
+    print(
+        f"Demo portfolio loaded into {db.describe(str(engine.url))}: "
+        f"{counts.get('account', 0)} accounts, {sum(counts.values())} rows."
+    )
 
 
 def cmd_setup(args) -> None:
@@ -70,8 +71,10 @@ def cmd_seed(args) -> None:
         raise SystemExit("Nothing to do: say --demo to load the demo portfolio.")
     engine = _engine()
     if not _is_empty(engine):
-        raise SystemExit(f"{db.describe(str(engine.url))} already holds accounts; the demo portfolio "
-                         "is only loaded into an empty database.")
+        raise SystemExit(
+            f"{db.describe(str(engine.url))} already holds accounts; the demo portfolio "
+            "is only loaded into an empty database."
+        )
     _seed(engine, args.seed)
 
 
@@ -96,14 +99,17 @@ class Refused(Exception):
 def _problem_line(problem) -> str:
     where = f"row {problem.row}" + (f", {problem.column}" if problem.column else "")
     value = f" “{problem.value}”" if problem.value not in (None, "") else ""
-    params = {key: ", ".join(map(str, value)) if isinstance(value, (list, tuple)) else value
-              for key, value in problem.params.items()}
+    params = {
+        key: ", ".join(map(str, value)) if isinstance(value, (list, tuple)) else value
+        for key, value in problem.params.items()
+    }
     return f"  {problem.severity:<7} {where}{value}: {translate(f'import.problem.{problem.code}', 'en', **params)}"
 
 
 def _validation_lines(error: ValidationError) -> str:
-    return "\n".join(f"  {problem.field}: {translate(f'error.{problem.code}', 'en', **problem.params)}"
-                     for problem in error.errors)
+    return "\n".join(
+        f"  {problem.field}: {translate(f'error.{problem.code}', 'en', **problem.params)}" for problem in error.errors
+    )
 
 
 def cmd_import(args) -> None:
@@ -114,15 +120,26 @@ def cmd_import(args) -> None:
         raise Refused(f"{path}: no such file.")
     try:
         table = importing.read_table(path.read_bytes(), path.name)
-        mapping = (importing.load_mapping(args.mapping, args.kind, table.headers) if args.mapping
-                   else importing.propose_mapping(table.headers, args.kind))
+        mapping = (
+            importing.load_mapping(args.mapping, args.kind, table.headers)
+            if args.mapping
+            else importing.propose_mapping(table.headers, args.kind)
+        )
         engine = _engine()
-        result = importing.run_import(engine, table, args.kind, mapping, today=today(),
-                                      only_valid=not args.all_or_nothing,
-                                      set_yearly_revenue=args.set_yearly_revenue)
+        result = importing.run_import(
+            engine,
+            table,
+            args.kind,
+            mapping,
+            today=today(),
+            only_valid=not args.all_or_nothing,
+            set_yearly_revenue=args.set_yearly_revenue,
+        )
     except importing.ImportFileError as error:
-        params = {key: ", ".join(map(str, value)) if isinstance(value, (list, tuple)) else value
-                  for key, value in error.params.items()}
+        params = {
+            key: ", ".join(map(str, value)) if isinstance(value, (list, tuple)) else value
+            for key, value in error.params.items()
+        }
         raise Refused(f"{path}: {translate(f'import.error.{error.code}', 'en', **params)}") from error
     except importing.ImportRefused as refused:
         lines = "\n".join(_problem_line(problem) for problem in refused.problems)
@@ -132,9 +149,13 @@ def cmd_import(args) -> None:
     ignored = [header for header in table.headers if header not in set(mapping.values())]
     if ignored:
         print(f"Columns not imported: {', '.join(ignored)}.")
-    print(f"{path.name}: {result.read} rows read, {result.created} created, {result.updated} updated, "
-          f"{result.rejected} refused" + (f", {result.skipped} lost deals skipped" if result.skipped else "")
-          + (f", {result.removed} lost deals removed" if result.removed else "") + ".")
+    print(
+        f"{path.name}: {result.read} rows read, {result.created} created, {result.updated} updated, "
+        f"{result.rejected} refused"
+        + (f", {result.skipped} lost deals skipped" if result.skipped else "")
+        + (f", {result.removed} lost deals removed" if result.removed else "")
+        + "."
+    )
     for problem in result.problems:
         print(_problem_line(problem))
     _print_revenue(result)
@@ -149,8 +170,10 @@ def _print_revenue(result) -> None:
     totals = getattr(result, "year_totals", ())
     for total in totals:
         stored = "none" if total.stored is None else f"{total.stored:,.2f}"
-        print(f"  {total.account_name} {total.year}: won and invoiced lines {total.lines_total:,.2f} "
-              f"(yearly revenue stored: {stored})")
+        print(
+            f"  {total.account_name} {total.year}: won and invoiced lines {total.lines_total:,.2f} "
+            f"(yearly revenue stored: {stored})"
+        )
     if totals and not getattr(result, "years_updated", 0):
         print("  Yearly revenue left as it was; --set-yearly-revenue replaces it with these totals.")
     for account_id, (open_amount, weighted) in sorted(result.pipeline.items()):
@@ -186,8 +209,8 @@ def cmd_restore(args) -> None:
 
 
 def cmd_qbr(args) -> None:
-    from kam_core.documents.qbr import build_qbr
     from kam_core.common.text import fold_name
+    from kam_core.documents.qbr import build_qbr
 
     with db.session_scope(_engine()) as session:
         account_id = session.execute(select(Account.id).where(Account.name_key == fold_name(args.account))).scalar()
@@ -208,8 +231,10 @@ def _write(target: Path, data: bytes) -> None:
         raise Refused(f"{target} cannot be written: {error.strerror or error}.") from error
 
 
-POSTGRES_BACKUPS = ("Backups from here are for a SQLite database; back up a PostgreSQL server with pg_dump "
-                    "and restore it with pg_restore.")
+POSTGRES_BACKUPS = (
+    "Backups from here are for a SQLite database; back up a PostgreSQL server with pg_dump "
+    "and restore it with pg_restore."
+)
 
 
 def _sqlite_file() -> Path:
@@ -242,10 +267,14 @@ def cmd_backup(args) -> None:
 def cmd_backups(_args) -> None:
     path = _sqlite_file()
     kept = backups.list_backups(path)
-    print(f"Backups of {path} in {backups.backup_folder(path)}: {len(kept)} kept "
-          f"(at most {backups.keep_limit()}, {backups.KEEP_VARIABLE}).")
+    print(
+        f"Backups of {path} in {backups.backup_folder(path)}: {len(kept)} kept "
+        f"(at most {backups.keep_limit()}, {backups.KEEP_VARIABLE})."
+    )
     for backup in kept:
-        print(f"  {backup.made:%Y-%m-%d %H:%M:%S}  {backup.label:<34} {_size(backup.size_bytes):>9}  {backup.path.name}")
+        print(
+            f"  {backup.made:%Y-%m-%d %H:%M:%S}  {backup.label:<34} {_size(backup.size_bytes):>9}  {backup.path.name}"
+        )
 
 
 def cmd_restore_backup(args) -> None:
@@ -255,9 +284,13 @@ def cmd_restore_backup(args) -> None:
     source = Path(args.file)
     if not source.exists() and not source.is_absolute() and (backups.backup_folder(path) / source).exists():
         source = backups.backup_folder(path) / source  # a name as `backups` lists it
-    reasons = {"not_found": "no such file", "not_sqlite": "not a SQLite database, or a damaged one",
-               "not_kam": "a SQLite database, but not one of this app", "same_file": "it is the database itself",
-               "unknown_revision": "made by a newer version of the app (schema {detail}); update the app first"}
+    reasons = {
+        "not_found": "no such file",
+        "not_sqlite": "not a SQLite database, or a damaged one",
+        "not_kam": "a SQLite database, but not one of this app",
+        "same_file": "it is the database itself",
+        "unknown_revision": "made by a newer version of the app (schema {detail}); update the app first",
+    }
     try:
         restored = backups.restore(path, source)
     except backups.NotABackup as refused:
@@ -265,20 +298,25 @@ def cmd_restore_backup(args) -> None:
         extra = f" ({refused.detail})" if refused.detail and refused.code != "unknown_revision" else ""
         raise Refused(f"{refused.path}: {reason}{extra}. Nothing was restored.") from refused
     except sqlite3.DatabaseError as error:
-        raise Refused(f"{path} cannot be copied before the restore ({error}); move it aside and run the "
-                      "command again. Nothing was restored.") from error
+        raise Refused(
+            f"{path} cannot be copied before the restore ({error}); move it aside and run the "
+            "command again. Nothing was restored."
+        ) from error
     if restored.safety_copy is not None:
         print(f"Copy of the database before the restore: {restored.safety_copy}")
     print(f"Restored {restored.source} into {restored.target} (schema {restored.revision}).")
     if restored.migrated_to:
         print(f"Schema migrated from {restored.revision} to {restored.migrated_to}.")
-    print("An app running on this database shows the restored data at its next page (restart it to be sure "
-          "nothing cached is shown).")
+    print(
+        "An app running on this database shows the restored data at its next page (restart it to be sure "
+        "nothing cached is shown)."
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m kam_core", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m kam_core", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     commands = parser.add_subparsers(dest="command", required=True)
     setup = commands.add_parser("setup", help="create or migrate the database")
     setup.add_argument("--demo-if-empty", action="store_true", help="load the demo portfolio into an empty database")
@@ -290,18 +328,27 @@ def main(argv: list[str] | None = None) -> int:
     seed.set_defaults(run=cmd_seed)
     commands.add_parser("migrate", help="apply pending schema migrations").set_defaults(run=cmd_migrate)
     commands.add_parser("info", help="where the database is").set_defaults(run=cmd_info)
-    imports = commands.add_parser("import", help="import accounts, contacts or revenue lines from a CSV or XLSX file",
-                                  description="Import a CRM or Excel export. Columns are mapped from their usual "
-                                  "names (README, section Import) unless --mapping gives them. Importing the same "
-                                  "file again updates, never duplicates. A copy of the database is kept first.")
+    imports = commands.add_parser(
+        "import",
+        help="import accounts, contacts or revenue lines from a CSV or XLSX file",
+        description="Import a CRM or Excel export. Columns are mapped from their usual "
+        "names (README, section Import) unless --mapping gives them. Importing the same "
+        "file again updates, never duplicates. A copy of the database is kept first.",
+    )
     imports.add_argument("kind", choices=("accounts", "contacts", "revenue"))
     imports.add_argument("file", help="the .csv or .xlsx file")
     imports.add_argument("--mapping", help='a JSON file {"field": "Column header", ...}')
-    imports.add_argument("--all-or-nothing", action="store_true",
-                         help="import nothing when any row is refused (default: import the valid rows)")
-    imports.add_argument("--set-yearly-revenue", action="store_true",
-                         help="revenue files: replace each touched account's yearly revenue with the total of its "
-                         "won deals and invoices (default: report the totals, change nothing)")
+    imports.add_argument(
+        "--all-or-nothing",
+        action="store_true",
+        help="import nothing when any row is refused (default: import the valid rows)",
+    )
+    imports.add_argument(
+        "--set-yearly-revenue",
+        action="store_true",
+        help="revenue files: replace each touched account's yearly revenue with the total of its "
+        "won deals and invoices (default: report the totals, change nothing)",
+    )
     imports.set_defaults(run=cmd_import)
     export = commands.add_parser("export", help="the whole database as one Excel workbook")
     export.add_argument("file", help="the .xlsx file to write")
@@ -313,25 +360,35 @@ def main(argv: list[str] | None = None) -> int:
     deck.add_argument("account", help="the account's name (capitals and accents do not count)")
     deck.add_argument("--out", required=True, help="the .pptx file to write")
     deck.add_argument("--language", choices=("en", "fr"), default="en")
-    deck.add_argument("--customer", action="store_true",
-                      help="the customer's version (without our internal slides and remarks)")
+    deck.add_argument(
+        "--customer", action="store_true", help="the customer's version (without our internal slides and remarks)"
+    )
     deck.set_defaults(run=cmd_qbr)
-    backup = commands.add_parser("backup", help="an online copy of the SQLite database",
-                                 description="An online copy of the SQLite database (safe while the app runs). "
-                                 "Without FILE the copy goes to data/backups/ beside the database, labelled "
-                                 "'manual', and the oldest copies beyond KAM_BACKUPS_KEEP (default 20) are deleted.")
+    backup = commands.add_parser(
+        "backup",
+        help="an online copy of the SQLite database",
+        description="An online copy of the SQLite database (safe while the app runs). "
+        "Without FILE the copy goes to data/backups/ beside the database, labelled "
+        "'manual', and the oldest copies beyond KAM_BACKUPS_KEEP (default 20) are deleted.",
+    )
     backup.add_argument("file", nargs="?", help="the file to write (must not exist); default: data/backups/")
     backup.set_defaults(run=cmd_backup)
-    commands.add_parser("backups", help="list the copies kept in data/backups/ (when, why, size)",
-                        description="The copies of the SQLite database kept in data/backups/, newest first: "
-                        "when each was made, why (before-import, before-migration-from-…, before-merge, "
-                        "before-delete, before-restore, manual) and its size.").set_defaults(run=cmd_backups)
-    back = commands.add_parser("restore-backup", help="put a copy of the SQLite database back (from data/backups/)",
-                               description="Put a copy made by `backup` (or kept in data/backups/) back into the "
-                               "SQLite database of KAM_DATABASE_URL. The file must be a database of this app; the "
-                               "current database is copied first (label before-restore); the copy is written with "
-                               "SQLite's backup API (safe while the app runs), then migrated to the current schema "
-                               "when it is older. PostgreSQL: use pg_dump and pg_restore.")
+    commands.add_parser(
+        "backups",
+        help="list the copies kept in data/backups/ (when, why, size)",
+        description="The copies of the SQLite database kept in data/backups/, newest first: "
+        "when each was made, why (before-import, before-migration-from-…, before-merge, "
+        "before-delete, before-restore, manual) and its size.",
+    ).set_defaults(run=cmd_backups)
+    back = commands.add_parser(
+        "restore-backup",
+        help="put a copy of the SQLite database back (from data/backups/)",
+        description="Put a copy made by `backup` (or kept in data/backups/) back into the "
+        "SQLite database of KAM_DATABASE_URL. The file must be a database of this app; the "
+        "current database is copied first (label before-restore); the copy is written with "
+        "SQLite's backup API (safe while the app runs), then migrated to the current schema "
+        "when it is older. PostgreSQL: use pg_dump and pg_restore.",
+    )
     back.add_argument("file", help="the copy to restore: a path, or a file name as `backups` lists it")
     back.set_defaults(run=cmd_restore_backup)
     args = parser.parse_args(argv)
@@ -341,12 +398,17 @@ def main(argv: list[str] | None = None) -> int:
         print(translate(f"error.{error.code}", "en", **error.params), file=sys.stderr)
         return 3
     except ConflictError:
-        print("Someone saved the same records at the same moment: nothing was written. Run the command again.",
-              file=sys.stderr)
+        print(
+            "Someone saved the same records at the same moment: nothing was written. Run the command again.",
+            file=sys.stderr,
+        )
         return 1
     except OperationalError as error:
-        print(f"The database cannot be used right now ({str(error.orig).splitlines()[0]}). Nothing was written; "
-              "try again in a moment.", file=sys.stderr)
+        print(
+            f"The database cannot be used right now ({str(error.orig).splitlines()[0]}). Nothing was written; "
+            "try again in a moment.",
+            file=sys.stderr,
+        )
         return 3
     except Refused as refused:
         print(str(refused), file=sys.stderr)

@@ -32,9 +32,9 @@ TODAY = date(2026, 11, 26)
 os.environ["KAM_TODAY"] = TODAY.isoformat()
 os.environ.pop("KAM_DATABASE_URL", None)
 
+from kam_core.documents import charts  # noqa: E402
 from kam_core.governance import access  # noqa: E402
-from kam_core.documents import charts
-from kam_core.store import db
+from kam_core.store import db  # noqa: E402
 
 # The app skips validating chart specs against the Vega-Lite schema (it costs more than drawing);
 # the tests validate every spec a page draws or a file holds, so a broken chart fails here.
@@ -208,7 +208,9 @@ def _close_engines():
 @pytest.fixture
 def on(monkeypatch):
     """``on(url)`` points KAM_DATABASE_URL at ``url`` for the test (as the command line reads it)."""
+
     def point_at(url: str) -> str:
         monkeypatch.setenv("KAM_DATABASE_URL", url)
         return url
+
     return point_at

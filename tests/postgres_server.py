@@ -9,6 +9,7 @@ PostgreSQL refuses to run as root: as root, the server runs as the ``postgres`` 
 from __future__ import annotations
 
 import atexit
+import contextlib
 import glob
 import os
 import pwd
@@ -36,8 +37,10 @@ def server_binaries() -> Path:
     for folder in candidates:
         if folder and (Path(folder) / "initdb").exists() and (Path(folder) / "pg_ctl").exists():
             return Path(folder)
-    raise ServerMissing("PostgreSQL's server is missing: `make test` installs Debian's postgresql package "
-                        "(as root), or run `sudo apt-get install postgresql`, or set PG_BINDIR=/path/to/bin.")
+    raise ServerMissing(
+        "PostgreSQL's server is missing: `make test` installs Debian's postgresql package "
+        "(as root), or run `sudo apt-get install postgresql`, or set PG_BINDIR=/path/to/bin."
+    )
 
 
 def _version(folder: str) -> float:
@@ -60,8 +63,9 @@ def _server_account() -> pwd.struct_passwd | None:
     try:
         return pwd.getpwnam(SERVER_USER)
     except KeyError:
-        subprocess.run(["useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin", SERVER_USER],
-                       check=True)
+        subprocess.run(
+            ["useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin", SERVER_USER], check=True
+        )
         return pwd.getpwnam(SERVER_USER)
 
 
@@ -84,26 +88,49 @@ class PostgresServer:
 
     def _run(self, *args: str) -> subprocess.CompletedProcess:
         user = {} if self.account is None else {"user": self.account.pw_uid, "group": self.account.pw_gid}
-        result = subprocess.run([str(self.bin / args[0]), *args[1:]], cwd=self.root, capture_output=True,
-                                text=True, env={**os.environ, "LC_ALL": "C.UTF-8"}, **user)
+        result = subprocess.run(
+            [str(self.bin / args[0]), *args[1:]],
+            cwd=self.root,
+            capture_output=True,
+            text=True,
+            env={**os.environ, "LC_ALL": "C.UTF-8"},
+            **user,
+        )
         if result.returncode != 0:
             log = self.log.read_text(errors="replace")[-3000:] if self.log.exists() else ""
             raise RuntimeError(f"{args[0]} failed ({result.returncode}):\n{result.stdout}\n{result.stderr}\n{log}")
         return result
 
-    def start(self) -> "PostgresServer":
+    def start(self) -> PostgresServer:
         if self.account is not None:
             os.chown(self.root, self.account.pw_uid, self.account.pw_gid)
         # ICU's English collation: names sort the way a usual production server sorts them (not by code point)
-        self._run("initdb", "-D", str(self.data), "-U", SUPERUSER, "--auth=trust", "--encoding=UTF8",
-                  "--locale=C.UTF-8", "--locale-provider=icu", "--icu-locale=en", "--no-sync")
+        self._run(
+            "initdb",
+            "-D",
+            str(self.data),
+            "-U",
+            SUPERUSER,
+            "--auth=trust",
+            "--encoding=UTF8",
+            "--locale=C.UTF-8",
+            "--locale-provider=icu",
+            "--icu-locale=en",
+            "--no-sync",
+        )
         for attempt in range(5):  # the free port may be taken between the look-up and the start
             self.port = _free_port()
             settings = {
-                "listen_addresses": "'127.0.0.1'", "port": str(self.port),
-                "unix_socket_directories": f"'{self.root}'", "fsync": "off", "synchronous_commit": "off",
-                "full_page_writes": "off", "max_connections": "300", "shared_buffers": "64MB",
-                "log_min_messages": "warning", "timezone": "'UTC'",
+                "listen_addresses": "'127.0.0.1'",
+                "port": str(self.port),
+                "unix_socket_directories": f"'{self.root}'",
+                "fsync": "off",
+                "synchronous_commit": "off",
+                "full_page_writes": "off",
+                "max_connections": "300",
+                "shared_buffers": "64MB",
+                "log_min_messages": "warning",
+                "timezone": "'UTC'",
             }
             conf = self.data / "postgresql.auto.conf"
             conf.write_text("".join(f"{k} = {v}\n" for k, v in settings.items()))
@@ -128,10 +155,8 @@ class PostgresServer:
             _RUNNING.remove(self)
         if self.running:
             self.running = False
-            try:
+            with contextlib.suppress(RuntimeError):
                 self._run("pg_ctl", "-D", str(self.data), "-m", "immediate", "-w", "stop")
-            except RuntimeError:
-                pass
         shutil.rmtree(self.root, ignore_errors=True)
 
     # --- databases -----------------------------------------------------------------------------
@@ -167,11 +192,12 @@ class PostgresServer:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
-_RUNNING: list["PostgresServer"] = []
+_RUNNING: list[PostgresServer] = []
 
 
 def _stop_on_sigterm() -> None:
     """A run ended by SIGTERM (a CI time limit) stops the servers first, then dies of the signal."""
+
     def stop_then_die(signum, _frame):
         for server in list(_RUNNING):
             server.stop()

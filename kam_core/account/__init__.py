@@ -1,1 +1,3 @@
-"""One account's plan: its record, canvas sections, buying centre, white space, handshake, executive engagement, merge."""
+"""One account's plan: its record, canvas sections, buying centre, white space, handshake, executive
+engagement, merge.
+"""

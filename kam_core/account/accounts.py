@@ -58,24 +58,55 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session
 
-from kam_core.governance import access
-from kam_core.store import backups
-from kam_core.store import db
-from kam_core.programme.countries import is_country
-from kam_core.store.db import session_scope
-from kam_core.common.errors import ConflictError, FieldError, ValidationError
-from kam_core.store.records import account_at_version, account_or_missing, assign_changed
-from kam_core.store.models import (
-    ACCOUNT_STATUSES, Account, AccountPlan, AccountYear, Action, Commitment, Competitor, CustomerUnit, Engagement,
-    Handshake, HandshakeReview, HandshakeStageEvent, JointObjective, Kam, KpiReading, Objective, Pairing, Priority,
-    RevenueLine, Score, Stakeholder, SwotItem, ValueProposition, WhiteSpaceCell,
-)
 from kam_core.common.cells import Column, Refused, normalise, plain
-from kam_core.programme.team import kam_choices
+from kam_core.common.errors import ConflictError, FieldError, ValidationError
 from kam_core.common.text import fold_name
+from kam_core.governance import access
+from kam_core.programme.countries import is_country
+from kam_core.programme.team import kam_choices
+from kam_core.store import backups, db
+from kam_core.store.db import session_scope
+from kam_core.store.models import (
+    ACCOUNT_STATUSES,
+    Account,
+    AccountPlan,
+    AccountYear,
+    Action,
+    Commitment,
+    Competitor,
+    CustomerUnit,
+    Engagement,
+    Handshake,
+    HandshakeReview,
+    HandshakeStageEvent,
+    JointObjective,
+    Kam,
+    KpiReading,
+    Objective,
+    Pairing,
+    Priority,
+    RevenueLine,
+    Score,
+    Stakeholder,
+    SwotItem,
+    ValueProposition,
+    WhiteSpaceCell,
+)
+from kam_core.store.records import account_at_version, account_or_missing, assign_changed
 
-FIELDS = ("name", "crm_id", "parent_id", "group_name", "sector", "country", "kam_id", "status",
-          "potential_3y", "margin_pct", "notes")
+FIELDS = (
+    "name",
+    "crm_id",
+    "parent_id",
+    "group_name",
+    "sector",
+    "country",
+    "kam_id",
+    "status",
+    "potential_3y",
+    "margin_pct",
+    "notes",
+)
 
 NAME_MAX = 160
 CRM_ID_MAX = 64
@@ -132,8 +163,12 @@ def blank_values() -> dict:
 
 
 def _record(account: Account) -> AccountRecord:
-    return AccountRecord(id=account.id, version=account.version, updated_at=account.updated_at,
-                         **{name: getattr(account, name) for name in FIELDS})
+    return AccountRecord(
+        id=account.id,
+        version=account.version,
+        updated_at=account.updated_at,
+        **{name: getattr(account, name) for name in FIELDS},
+    )
 
 
 def load_account(session: Session, account_id: int) -> AccountRecord:
@@ -180,9 +215,14 @@ def parent_rules(session: Session, account_id: int | None) -> ParentRules:
         if head is not None:  # a link to a row gone (foreign keys off at some point) is no head
             current = (head.id, head.name)
         excluded = frozenset(_descendants(parents, account_id) | {account_id})
-    heads = session.execute(select(Account.id).where(Account.id.in_(
-        select(Account.parent_id).where(Account.parent_id.is_not(None)).scalar_subquery()),
-        Account.status != "archived").order_by(Account.name_key, Account.id)).scalars()
+    heads = session.execute(
+        select(Account.id)
+        .where(
+            Account.id.in_(select(Account.parent_id).where(Account.parent_id.is_not(None)).scalar_subquery()),
+            Account.status != "archived",
+        )
+        .order_by(Account.name_key, Account.id)
+    ).scalars()
     return ParentRules(excluded, current, tuple(head for head in heads if head not in excluded))
 
 
@@ -209,8 +249,12 @@ class FormChoices:
 
 
 def form_choices(session: Session, account_id: int | None, current_kam_id: int | None = None) -> FormChoices:
-    return FormChoices(parent_rules(session, account_id), group_names(session),
-                       kam_choices(session, current_kam_id), sector_names(session))
+    return FormChoices(
+        parent_rules(session, account_id),
+        group_names(session),
+        kam_choices(session, current_kam_id),
+        sector_names(session),
+    )
 
 
 # --- validating ---------------------------------------------------------------------------------
@@ -267,8 +311,10 @@ def _texts(values: dict, cleaned: dict, errors: list[FieldError]) -> None:
 
 def spellings_in_use(session: Session) -> dict[str, dict[str, str]]:
     """For "sector" and "group_name": folded spelling -> the spelling stored."""
-    return {name: {fold_name(known): known for known in session.execute(select(column).distinct()).scalars() if known}
-            for name, column in (("sector", Account.sector), ("group_name", Account.group_name))}
+    return {
+        name: {fold_name(known): known for known in session.execute(select(column).distinct()).scalars() if known}
+        for name, column in (("sector", Account.sector), ("group_name", Account.group_name))
+    }
 
 
 def _spelling_in_use(session: Session, cleaned: dict, spellings: dict[str, dict[str, str]] | None) -> None:
@@ -317,8 +363,7 @@ def _country_rules(cleaned: dict, errors: list[FieldError]) -> None:
         errors.append(FieldError("country", "country_code", {"value": country}))
 
 
-def _kam_rules(session: Session, values: dict, cleaned: dict, stored: Account | None,
-               errors: list[FieldError]) -> None:
+def _kam_rules(session: Session, values: dict, cleaned: dict, stored: Account | None, errors: list[FieldError]) -> None:
     before = len(errors)
     kam_id = _ref(values.get("kam_id"), "kam_id", errors)
     cleaned["kam_id"] = kam_id
@@ -353,8 +398,14 @@ def _number_rules(values: dict, cleaned: dict, errors: list[FieldError]) -> None
         cleaned[name] = value
 
 
-def _parent_rules(session: Session, values: dict, cleaned: dict, account_id: int | None, stored: Account | None,
-                  errors: list[FieldError]) -> None:
+def _parent_rules(
+    session: Session,
+    values: dict,
+    cleaned: dict,
+    account_id: int | None,
+    stored: Account | None,
+    errors: list[FieldError],
+) -> None:
     before = len(errors)
     parent_id = _ref(values.get("parent_id"), "parent_id", errors)
     cleaned["parent_id"] = parent_id
@@ -383,8 +434,9 @@ def _reaches(parents: dict[int, int | None], start: int, target: int) -> bool:
     return False
 
 
-def validate_account(session: Session, values: dict, account_id: int | None, *,
-                     spellings: dict[str, dict[str, str]] | None = None) -> tuple[dict, list[FieldError]]:
+def validate_account(
+    session: Session, values: dict, account_id: int | None, *, spellings: dict[str, dict[str, str]] | None = None
+) -> tuple[dict, list[FieldError]]:
     """The values as they will be stored (``FIELDS`` only: text stripped, blank text None, numbers
     as float, the country in capitals, no group name under a parent) and every error found.
     ``account_id`` is None for a new account. Keys outside ``FIELDS`` are ignored; a missing key
@@ -446,8 +498,9 @@ def update_account(engine: Engine, account_id: int, values: dict, expected_versi
 def set_status(engine: Engine, account_id: int, status: str, expected_version: int) -> AccountRecord:
     """Archive (``"archived"``), restore (``"active"``) or mark as prospect; the rest unchanged."""
     if not isinstance(status, str) or status not in ACCOUNT_STATUSES:  # pandas' NA cannot even be compared
-        raise ValidationError([FieldError("status", "choice", {"value": plain(status),
-                                                              "choices": list(ACCOUNT_STATUSES)})])
+        raise ValidationError(
+            [FieldError("status", "choice", {"value": plain(status), "choices": list(ACCOUNT_STATUSES)})]
+        )
     try:
         with session_scope(engine) as session:
             account = account_at_version(session, account_id, expected_version)
@@ -462,9 +515,26 @@ def set_status(engine: Engine, account_id: int, status: str, expected_version: i
 
 # What deleting an account removes with it, in the order the confirmation lists them.
 DELETION_KINDS: tuple[str, ...] = (
-    "stakeholders", "scores", "plan", "priorities", "value_propositions", "swot_items", "competitors",
-    "customer_units", "white_space_cells", "objectives", "actions", "handshake", "stage_events",
-    "joint_objectives", "commitments", "reviews", "kpi_readings", "pairings", "engagements", "revenue_lines",
+    "stakeholders",
+    "scores",
+    "plan",
+    "priorities",
+    "value_propositions",
+    "swot_items",
+    "competitors",
+    "customer_units",
+    "white_space_cells",
+    "objectives",
+    "actions",
+    "handshake",
+    "stage_events",
+    "joint_objectives",
+    "commitments",
+    "reviews",
+    "kpi_readings",
+    "pairings",
+    "engagements",
+    "revenue_lines",
     "years",
 )
 
@@ -474,8 +544,12 @@ def _owned(model, account_id: int):
 
 
 def _through_handshake(model, account_id: int):
-    return (select(func.count()).select_from(model).join(Handshake, Handshake.id == model.handshake_id)
-            .where(Handshake.account_id == account_id))
+    return (
+        select(func.count())
+        .select_from(model)
+        .join(Handshake, Handshake.id == model.handshake_id)
+        .where(Handshake.account_id == account_id)
+    )
 
 
 def _kind_counts(account_id: int) -> dict:
@@ -484,8 +558,10 @@ def _kind_counts(account_id: int) -> dict:
         "scores": _owned(Score, account_id),
         "plan": _owned(AccountPlan, account_id),
         "priorities": _owned(Priority, account_id),
-        "value_propositions": select(func.count()).select_from(ValueProposition)
-        .join(Priority, Priority.id == ValueProposition.priority_id).where(Priority.account_id == account_id),
+        "value_propositions": select(func.count())
+        .select_from(ValueProposition)
+        .join(Priority, Priority.id == ValueProposition.priority_id)
+        .where(Priority.account_id == account_id),
         "swot_items": _owned(SwotItem, account_id),
         "competitors": _owned(Competitor, account_id),
         "customer_units": _owned(CustomerUnit, account_id),
@@ -497,11 +573,15 @@ def _kind_counts(account_id: int) -> dict:
         "joint_objectives": _through_handshake(JointObjective, account_id),
         "commitments": _through_handshake(Commitment, account_id),
         "reviews": _through_handshake(HandshakeReview, account_id),
-        "kpi_readings": select(func.count()).select_from(KpiReading)
+        "kpi_readings": select(func.count())
+        .select_from(KpiReading)
         .join(JointObjective, JointObjective.id == KpiReading.objective_id)
-        .join(Handshake, Handshake.id == JointObjective.handshake_id).where(Handshake.account_id == account_id),
-        "pairings": select(func.count()).select_from(Pairing)
-        .join(Stakeholder, Stakeholder.id == Pairing.stakeholder_id).where(Stakeholder.account_id == account_id),
+        .join(Handshake, Handshake.id == JointObjective.handshake_id)
+        .where(Handshake.account_id == account_id),
+        "pairings": select(func.count())
+        .select_from(Pairing)
+        .join(Stakeholder, Stakeholder.id == Pairing.stakeholder_id)
+        .where(Stakeholder.account_id == account_id),
         "engagements": _owned(Engagement, account_id),
         "revenue_lines": _owned(RevenueLine, account_id),
         "years": _owned(AccountYear, account_id),
@@ -514,8 +594,7 @@ def _counts(session: Session, account_id: int) -> dict[str, int]:
 
 
 def _children(session: Session, account_id: int) -> list[Account]:
-    return list(session.execute(select(Account).where(Account.parent_id == account_id)
-                                .order_by(Account.id)).scalars())
+    return list(session.execute(select(Account).where(Account.parent_id == account_id).order_by(Account.id)).scalars())
 
 
 def deletion_impact(session: Session, account_id: int) -> dict[str, int]:
@@ -524,13 +603,15 @@ def deletion_impact(session: Session, account_id: int) -> dict[str, int]:
     NotFoundError when there is no such account."""
     account_or_missing(session, account_id)
     counts = _counts(session, account_id)
-    counts["child_accounts"] = int(session.execute(
-        select(func.count()).select_from(Account).where(Account.parent_id == account_id)).scalar_one())
+    counts["child_accounts"] = int(
+        session.execute(select(func.count()).select_from(Account).where(Account.parent_id == account_id)).scalar_one()
+    )
     return counts
 
 
-def delete_account(engine: Engine, account_id: int, confirmation: str, expected_version: int,
-                   backup: bool = True) -> Path | None:
+def delete_account(
+    engine: Engine, account_id: int, confirmation: str, expected_version: int, backup: bool = True
+) -> Path | None:
     """Delete the account and everything it owns, for good; returns the copy of the database
     made first (None when none was made: ``backup`` off, or not a SQLite file).
 

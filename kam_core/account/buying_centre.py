@@ -30,16 +30,33 @@ from kam_core.store.models import ATTITUDES, BUYING_ROLES, Stakeholder
 SUPPORTIVE = 1  # attitude >= 1 (supporter, champion) counts as supportive
 STALE_AFTER_DAYS = 90
 
-COLUMNS = ["id", "name", "title", "unit", "email", "reports_to_id", "role", "influence", "attitude",
-           "relationship", "owner", "last_contact"]
+COLUMNS = [
+    "id",
+    "name",
+    "title",
+    "unit",
+    "email",
+    "reports_to_id",
+    "role",
+    "influence",
+    "attitude",
+    "relationship",
+    "owner",
+    "last_contact",
+]
 
 # Pastel fills, readable with dark text, from opponent (red) to champion (green).
 ATTITUDE_FILL = {-2: "#F6C1BC", -1: "#FBDDB5", 0: "#E5E7EB", 1: "#D2EDCB", 2: "#A6DBA0"}
 TEXT_COLOUR = "#111827"
 STALE_BORDER = "#B91C1C"
 ROLE_COLOURS = {
-    "decision_maker": "#0B4F8A", "approver": "#7C3AED", "influencer": "#0E9F6E", "user": "#9CA3AF",
-    "buyer": "#D97706", "gatekeeper": "#B91C1C", "champion": "#DB2777",
+    "decision_maker": "#0B4F8A",
+    "approver": "#7C3AED",
+    "influencer": "#0E9F6E",
+    "user": "#9CA3AF",
+    "buyer": "#D97706",
+    "gatekeeper": "#B91C1C",
+    "champion": "#DB2777",
 }
 KEY_ZONE_FILL = "#DCFCE7"
 
@@ -51,10 +68,23 @@ def load_stakeholders(session: Session, account_id: int) -> pd.DataFrame:
     """One row per stakeholder of the account, ordered by name; ``last_contact`` holds dates or None,
     ``reports_to_id`` is a nullable integer."""
     rows = session.execute(
-        select(Stakeholder.id, Stakeholder.name, Stakeholder.title, Stakeholder.unit, Stakeholder.email,
-               Stakeholder.reports_to_id, Stakeholder.role, Stakeholder.influence, Stakeholder.attitude,
-               Stakeholder.relationship, Stakeholder.owner, Stakeholder.last_contact)
-        .where(Stakeholder.account_id == account_id).order_by(Stakeholder.name, Stakeholder.id)).all()
+        select(
+            Stakeholder.id,
+            Stakeholder.name,
+            Stakeholder.title,
+            Stakeholder.unit,
+            Stakeholder.email,
+            Stakeholder.reports_to_id,
+            Stakeholder.role,
+            Stakeholder.influence,
+            Stakeholder.attitude,
+            Stakeholder.relationship,
+            Stakeholder.owner,
+            Stakeholder.last_contact,
+        )
+        .where(Stakeholder.account_id == account_id)
+        .order_by(Stakeholder.name, Stakeholder.id)
+    ).all()
     frame = pd.DataFrame([tuple(row) for row in rows], columns=COLUMNS)
     for column in ("id", "influence", "attitude", "relationship"):
         frame[column] = frame[column].astype("int64")
@@ -155,7 +185,7 @@ def org_chart_dot(stakeholders: pd.DataFrame, *, labels: dict[str, str], today: 
         if node_id in ids:
             continue
         ids.add(node_id)
-        parts = [f'<b>{_text(row["name"])}</b>']
+        parts = [f"<b>{_text(row['name'])}</b>"]
         if _text(row.get("title")):
             parts.append(f'<font point-size="12">{_text(row.get("title"))}</font>')
         role = _text(_label(labels, f"role.{row['role']}"))
@@ -202,8 +232,9 @@ def _label_expression(values: dict[int, str]) -> str:
     return expression
 
 
-def influence_attitude_chart(stakeholders: pd.DataFrame, *, labels: dict[str, str], today: date,
-                             height: int = 520) -> alt.LayerChart:
+def influence_attitude_chart(
+    stakeholders: pd.DataFrame, *, labels: dict[str, str], today: date, height: int = 520
+) -> alt.LayerChart:
     """Attitude to us across (opponent .. champion), influence up (1-5): one bubble per stakeholder,
     sized by relationship strength, coloured by role, named beside it; stakeholders sharing a cell
     are fanned out vertically. The "key supporters" zone (attitude >= 1, influence >= 4) is shaded;
@@ -215,12 +246,26 @@ def influence_attitude_chart(stakeholders: pd.DataFrame, *, labels: dict[str, st
     data["y_pos"] = data["influence"].astype(float) + _cell_offsets(data)
     data["role_label"] = data["role"].map(role_labels).fillna(data["role"])
     data["attitude_label"] = data["attitude"].map(attitude_labels)
-    data["last_contact_text"] = [never if (contact := _as_date(value)) is None else contact.isoformat()
-                                 for value in data["last_contact"]]
+    data["last_contact_text"] = [
+        never if (contact := _as_date(value)) is None else contact.isoformat() for value in data["last_contact"]
+    ]
     data["stale"] = stale_contacts(data, today)
     data["title"] = data["title"].fillna("")
-    data = data[["id", "name", "title", "role_label", "influence", "attitude", "attitude_label", "relationship",
-                 "last_contact_text", "stale", "y_pos"]]
+    data = data[
+        [
+            "id",
+            "name",
+            "title",
+            "role_label",
+            "influence",
+            "attitude",
+            "attitude_label",
+            "relationship",
+            "last_contact_text",
+            "stale",
+            "y_pos",
+        ]
+    ]
 
     scale_x = alt.Scale(domain=[-2.5, 2.5], nice=False, zero=False)
     scale_y = alt.Scale(domain=[0.5, 5.5], nice=False, zero=False)
@@ -229,18 +274,29 @@ def influence_attitude_chart(stakeholders: pd.DataFrame, *, labels: dict[str, st
     y_axis = alt.Axis(values=list(range(1, 6)), format="d", **axis)
     title_x, title_y = _label(labels, "axis.attitude"), _label(labels, "axis.influence")
 
-    zone = pd.DataFrame([{"x": SUPPORTIVE - 0.5, "x2": 2.5, "y": 3.5, "y2": 5.5,
-                          "caption": labels.get("zone.key_supporters", "")}])
-    layers = [alt.Chart(zone).mark_rect(color=KEY_ZONE_FILL, opacity=0.9).encode(
-        x=alt.X("x:Q", scale=scale_x, title=title_x, axis=x_axis), x2="x2:Q",
-        y=alt.Y("y:Q", scale=scale_y, title=title_y, axis=y_axis), y2="y2:Q")]
+    zone = pd.DataFrame(
+        [{"x": SUPPORTIVE - 0.5, "x2": 2.5, "y": 3.5, "y2": 5.5, "caption": labels.get("zone.key_supporters", "")}]
+    )
+    layers = [
+        alt.Chart(zone)
+        .mark_rect(color=KEY_ZONE_FILL, opacity=0.9)
+        .encode(
+            x=alt.X("x:Q", scale=scale_x, title=title_x, axis=x_axis),
+            x2="x2:Q",
+            y=alt.Y("y:Q", scale=scale_y, title=title_y, axis=y_axis),
+            y2="y2:Q",
+        )
+    ]
     if zone.loc[0, "caption"]:
-        layers.append(alt.Chart(zone).mark_text(align="right", baseline="top", dx=-6, dy=6, fontSize=15,
-                                                fontWeight="bold", color="#166534", opacity=0.8).encode(
-            x="x2:Q", y="y2:Q", text="caption:N"))
+        layers.append(
+            alt.Chart(zone)
+            .mark_text(
+                align="right", baseline="top", dx=-6, dy=6, fontSize=15, fontWeight="bold", color="#166534", opacity=0.8
+            )
+            .encode(x="x2:Q", y="y2:Q", text="caption:N")
+        )
     neutral = pd.DataFrame({"x": [0.0]})
-    layers.append(alt.Chart(neutral).mark_rule(color="#9CA3AF", strokeDash=[6, 4], strokeWidth=1.5)
-                  .encode(x="x:Q"))
+    layers.append(alt.Chart(neutral).mark_rule(color="#9CA3AF", strokeDash=[6, 4], strokeWidth=1.5).encode(x="x:Q"))
 
     tooltip = [
         alt.Tooltip("name:N", title=_label(labels, "name")),
@@ -253,17 +309,28 @@ def influence_attitude_chart(stakeholders: pd.DataFrame, *, labels: dict[str, st
     ]
     base = alt.Chart(data)
     position = {"x": alt.X("attitude:Q", scale=scale_x), "y": alt.Y("y_pos:Q", scale=scale_y)}
-    layers.append(base.mark_circle(opacity=0.85, stroke="white", strokeWidth=1.5).encode(
-        **position,
-        size=alt.Size("relationship:Q", scale=alt.Scale(domain=[1, 5], range=[140, 900]), legend=None),
-        color=alt.Color("role_label:N",
-                        scale=alt.Scale(domain=list(role_labels.values()), range=list(ROLE_COLOURS.values())),
-                        legend=alt.Legend(title=None, orient="bottom", labelFontSize=15, symbolSize=220,
-                                          columns=4, labelLimit=240)),
-        tooltip=tooltip))
-    layers.append(alt.Chart(data[data["stale"]]).mark_point(
-        shape="circle", filled=False, size=1300, strokeWidth=2, strokeDash=[4, 3], color=STALE_BORDER).encode(
-        **position, tooltip=tooltip))
-    layers.append(base.mark_text(align="left", baseline="middle", dx=24, fontSize=14, color=TEXT_COLOUR).encode(
-        **position, text="name:N", tooltip=tooltip))
+    layers.append(
+        base.mark_circle(opacity=0.85, stroke="white", strokeWidth=1.5).encode(
+            **position,
+            size=alt.Size("relationship:Q", scale=alt.Scale(domain=[1, 5], range=[140, 900]), legend=None),
+            color=alt.Color(
+                "role_label:N",
+                scale=alt.Scale(domain=list(role_labels.values()), range=list(ROLE_COLOURS.values())),
+                legend=alt.Legend(
+                    title=None, orient="bottom", labelFontSize=15, symbolSize=220, columns=4, labelLimit=240
+                ),
+            ),
+            tooltip=tooltip,
+        )
+    )
+    layers.append(
+        alt.Chart(data[data["stale"]])
+        .mark_point(shape="circle", filled=False, size=1300, strokeWidth=2, strokeDash=[4, 3], color=STALE_BORDER)
+        .encode(**position, tooltip=tooltip)
+    )
+    layers.append(
+        base.mark_text(align="left", baseline="middle", dx=24, fontSize=14, color=TEXT_COLOUR).encode(
+            **position, text="name:N", tooltip=tooltip
+        )
+    )
     return alt.layer(*layers).properties(height=height).configure_view(stroke="#9CA3AF")

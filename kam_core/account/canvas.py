@@ -27,13 +27,31 @@ from sqlmodel import Session
 
 from kam_core.store.frames import rows_frame
 from kam_core.store.models import (
-    Account, AccountPlan, AccountYear, Action, Competitor, Objective, Priority, Stakeholder, SwotItem,
-    ValueProposition, WhiteSpaceCell,
+    Account,
+    AccountPlan,
+    AccountYear,
+    Action,
+    Competitor,
+    Objective,
+    Priority,
+    Stakeholder,
+    SwotItem,
+    ValueProposition,
+    WhiteSpaceCell,
 )
 
 PLAN_SECTIONS = (
-    "key_figures", "customer", "priorities", "value_proposition", "swot", "competitors",
-    "buying_centre", "white_space", "ambition", "objectives", "actions",
+    "key_figures",
+    "customer",
+    "priorities",
+    "value_proposition",
+    "swot",
+    "competitors",
+    "buying_centre",
+    "white_space",
+    "ambition",
+    "objectives",
+    "actions",
 )
 MIN_STAKEHOLDERS = 3
 
@@ -58,13 +76,22 @@ def section_facts(session: Session, account_ids: Iterable[int] | None = None) ->
         statement = select(model.account_id, func.count(model.id)).where(*of(model.account_id), *where)
         return _counts(session, statement.group_by(model.account_id))
 
-    priorities_with_vp = _counts(session, select(Priority.account_id, func.count(distinct(Priority.id)))
-                                 .join(ValueProposition, ValueProposition.priority_id == Priority.id)
-                                 .where(*of(Priority.account_id)).group_by(Priority.account_id))
-    swot_kinds = _counts(session, select(SwotItem.account_id, func.count(distinct(SwotItem.kind)))
-                         .where(*of(SwotItem.account_id)).group_by(SwotItem.account_id))
+    priorities_with_vp = _counts(
+        session,
+        select(Priority.account_id, func.count(distinct(Priority.id)))
+        .join(ValueProposition, ValueProposition.priority_id == Priority.id)
+        .where(*of(Priority.account_id))
+        .group_by(Priority.account_id),
+    )
+    swot_kinds = _counts(
+        session,
+        select(SwotItem.account_id, func.count(distinct(SwotItem.kind)))
+        .where(*of(SwotItem.account_id))
+        .group_by(SwotItem.account_id),
+    )
     accounts = session.execute(
-        select(Account.id, Account.potential_3y).where(*of(Account.id)).order_by(Account.id)).all()
+        select(Account.id, Account.potential_3y).where(*of(Account.id)).order_by(Account.id)
+    ).all()
     facts = rows_frame(accounts, ["account_id", "potential_3y"]).set_index("account_id")
     series = {
         "revenue_years": per_account(AccountYear),

@@ -33,8 +33,8 @@ import numpy as np
 from sqlalchemy import select
 from sqlmodel import Session
 
-from kam_core.store.models import Account
 from kam_core.common.text import fold_name
+from kam_core.store.models import Account
 
 # --- likely duplicates ----------------------------------------------------------------------------
 
@@ -42,14 +42,70 @@ DEFAULT_MINIMUM = 0.82
 SAME_GROUP_SLACK = 0.1
 KEY_LENGTH = 4  # candidate pairs share the first or the last KEY_LENGTH letters of a word
 WINDOW = 25  # ... and are among the WINDOW nearest names sharing it
-CHUNK = 50_000  # candidate pairs bounded at once (their temporary arrays stay in the CPU caches: 330 -> 290 ms at 10,000 accounts)
+# candidate pairs bounded at once (their temporary arrays stay in the CPU caches: 330 -> 290 ms at 10,000 accounts)
+CHUNK = 50_000
 
 # Legal forms and filler words set aside by core_name.
-IGNORED_WORDS = frozenset("""
-    corp corporation inc incorporated co cie company companies ltd limited llc llp lp plc pte pty
-    sa sas sasu sarl se sca scs snc gmbh ag kg kgaa mbh ohg ev nv bv vof spa srl sl slu oy oyj ab as asa aps
-    group groupe gruppe grupo groep holding holdings the et and of und
-""".split())
+IGNORED_WORDS = frozenset(
+    [
+        "corp",
+        "corporation",
+        "inc",
+        "incorporated",
+        "co",
+        "cie",
+        "company",
+        "companies",
+        "ltd",
+        "limited",
+        "llc",
+        "llp",
+        "lp",
+        "plc",
+        "pte",
+        "pty",
+        "sa",
+        "sas",
+        "sasu",
+        "sarl",
+        "se",
+        "sca",
+        "scs",
+        "snc",
+        "gmbh",
+        "ag",
+        "kg",
+        "kgaa",
+        "mbh",
+        "ohg",
+        "ev",
+        "nv",
+        "bv",
+        "vof",
+        "spa",
+        "srl",
+        "sl",
+        "slu",
+        "oy",
+        "oyj",
+        "ab",
+        "as",
+        "asa",
+        "aps",
+        "group",
+        "groupe",
+        "gruppe",
+        "grupo",
+        "groep",
+        "holding",
+        "holdings",
+        "the",
+        "et",
+        "and",
+        "of",
+        "und",
+    ]
+)
 _NON_WORD = re.compile(r"[\W_]+")
 _JOINERS = re.compile(r"[.'’]")
 _ALPHABET = {character: index for index, character in enumerate("abcdefghijklmnopqrstuvwxyz0123456789 ")}
@@ -95,8 +151,10 @@ def likely_duplicates(session: Session, minimum: float = DEFAULT_MINIMUM, limit:
     """Pairs of accounts (archived ones left out) that look like one customer, most similar first
     (see the module's table)."""
     rows = session.execute(  # name_key is fold_name(name), kept by every write: no folding 10,000 names again
-        select(Account.id, Account.name, Account.parent_id, Account.group_name, Account.name_key)
-        .where(Account.status != "archived")).all()
+        select(Account.id, Account.name, Account.parent_id, Account.group_name, Account.name_key).where(
+            Account.status != "archived"
+        )
+    ).all()
     return find_duplicates([NamedAccount(*row) for row in rows], minimum=minimum, limit=limit)
 
 
@@ -162,8 +220,9 @@ class _Entry:
     groups: frozenset  # ("parent", id) and ("group", folded name) markers
 
 
-def _bounded_candidates(cores: list[str], grouped: np.ndarray, minimum: float,
-                        lowest: float) -> tuple[list[int], list[int], list[float]]:
+def _bounded_candidates(
+    cores: list[str], grouped: np.ndarray, minimum: float, lowest: float
+) -> tuple[list[int], list[int], list[float]]:
     """The candidate pairs (first, second, upper bound of their ratio) whose bound reaches their
     threshold (``lowest`` when both core names have group markers, else ``minimum``), each once,
     highest bound first. The bound is difflib's quick_ratio, computed in bulk."""
@@ -172,7 +231,7 @@ def _bounded_candidates(cores: list[str], grouped: np.ndarray, minimum: float,
     lengths = counts.sum(axis=1)
     kept_codes, kept_bounds = [np.zeros(0, dtype=np.int64)], [np.zeros(0)]
     for start in range(0, len(firsts), CHUNK):  # in chunks: memory stays small
-        first, second = firsts[start:start + CHUNK], seconds[start:start + CHUNK]
+        first, second = firsts[start : start + CHUNK], seconds[start : start + CHUNK]
         common = np.minimum(counts[first], counts[second]).sum(axis=1)
         bound = 2.0 * common / np.maximum(lengths[first] + lengths[second], 1)
         kept = bound >= np.where(grouped[first] & grouped[second], lowest, minimum)
@@ -184,8 +243,9 @@ def _bounded_candidates(cores: list[str], grouped: np.ndarray, minimum: float,
     return (codes[order] // len(cores)).tolist(), (codes[order] % len(cores)).tolist(), bounds[order].tolist()
 
 
-def find_duplicates(accounts: list[NamedAccount], minimum: float = DEFAULT_MINIMUM,
-                    limit: int = 100) -> list[DuplicatePair]:
+def find_duplicates(
+    accounts: list[NamedAccount], minimum: float = DEFAULT_MINIMUM, limit: int = 100
+) -> list[DuplicatePair]:
     """The duplicate search itself, on plain data (``likely_duplicates`` reads it from the store)."""
     if limit <= 0:
         return []
@@ -205,16 +265,30 @@ def find_duplicates(accounts: list[NamedAccount], minimum: float = DEFAULT_MINIM
         if (second.folded, second.account.id) < (first.folded, first.account.id):
             first, second = second, first
         reasons = (reason, "same_group") if same_group else (reason,)
-        found.append((-similarity, first.folded, second.folded, first.account.id, second.account.id,
-                      DuplicatePair(first.account.id, first.account.name, second.account.id, second.account.name,
-                                    round(similarity, 4), reasons)))
+        found.append(
+            (
+                -similarity,
+                first.folded,
+                second.folded,
+                first.account.id,
+                second.account.id,
+                DuplicatePair(
+                    first.account.id,
+                    first.account.name,
+                    second.account.id,
+                    second.account.name,
+                    round(similarity, 4),
+                    reasons,
+                ),
+            )
+        )
         heapq.heappush(best, similarity)
         if len(best) > limit:
             heapq.heappop(best)
 
     for entries in by_core.values():
         for position, first in enumerate(entries):
-            for second in entries[position + 1:]:
+            for second in entries[position + 1 :]:
                 add(first, second, 1.0, "same_core_name")
 
     cores = sorted(by_core)

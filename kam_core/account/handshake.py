@@ -48,15 +48,25 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session
 
-from kam_core.store.db import session_scope
+from kam_core.account.sections import _unique_labels, load_section, ref_choices
+from kam_core.common.cells import Column, Refused, is_empty, normalise, plain
 from kam_core.common.errors import ConflictError, FieldError, NotFoundError, ValidationError
+from kam_core.store.db import session_scope
 from kam_core.store.frames import rows_frame
 from kam_core.store.models import (
-    CLOSED_COMMITMENT_STATUSES, HANDSHAKE_STAGES, Account, Commitment, Executive, Handshake, HandshakeReview,
-    HandshakeStageEvent, JointObjective, Kam, KpiReading, Stakeholder,
+    CLOSED_COMMITMENT_STATUSES,
+    HANDSHAKE_STAGES,
+    Account,
+    Commitment,
+    Executive,
+    Handshake,
+    HandshakeReview,
+    HandshakeStageEvent,
+    JointObjective,
+    Kam,
+    KpiReading,
+    Stakeholder,
 )
-from kam_core.common.cells import Column, Refused, is_empty, normalise, plain
-from kam_core.account.sections import _unique_labels, load_section, ref_choices
 
 AGREED_STAGES = ("agreed", "in_review")
 AMBER_WINDOW_DAYS = 14
@@ -90,8 +100,9 @@ def rag_status(status: str, due: date, today: date, closed_statuses=CLOSED_COMMI
 
 
 def load_handshakes(session: Session) -> pd.DataFrame:
-    rows = session.execute(select(Handshake.account_id, Handshake.stage, Handshake.stage_since,
-                                  Handshake.next_review_on)).all()
+    rows = session.execute(
+        select(Handshake.account_id, Handshake.stage, Handshake.stage_since, Handshake.next_review_on)
+    ).all()
     return rows_frame(rows, ["account_id", "handshake_stage", "stage_since", "next_review_on"])
 
 
@@ -100,7 +111,8 @@ def overdue_commitments_per_account(session: Session, today: date) -> pd.DataFra
         select(Handshake.account_id, Commitment.side, func.count(Commitment.id))
         .join(Handshake, Handshake.id == Commitment.handshake_id)
         .where(Commitment.status.not_in(CLOSED_COMMITMENT_STATUSES), Commitment.due_date < today)
-        .group_by(Handshake.account_id, Commitment.side)).all()
+        .group_by(Handshake.account_id, Commitment.side)
+    ).all()
     frame = rows_frame(rows, ["account_id", "side", "count"])
     wide = frame.pivot_table(index="account_id", columns="side", values="count", aggfunc="sum", fill_value=0)
     wide = wide.reindex(columns=["ours", "theirs"], fill_value=0)
@@ -167,8 +179,9 @@ def read_handshake(session: Session, account_id: int) -> HandshakeView:
     record = _handshake_of(session, account_id)
     if record is None:
         kam = session.get(Kam, account.kam_id) if account.kam_id is not None else None
-        return HandshakeView(account_id, None, None, None, None, None, None, None, None,
-                             kam.name if kam else None, None, None, ())
+        return HandshakeView(
+            account_id, None, None, None, None, None, None, None, None, kam.name if kam else None, None, None, ()
+        )
     signatory = session.get(Stakeholder, record.signatory_id) if record.signatory_id is not None else None
     sponsor = session.get(Executive, record.sponsor_id) if record.sponsor_id is not None else None
     kam_id = record.kam_id if record.kam_id is not None else account.kam_id
@@ -176,23 +189,34 @@ def read_handshake(session: Session, account_id: int) -> HandshakeView:
     events = session.execute(
         select(HandshakeStageEvent.stage, HandshakeStageEvent.reached_on, HandshakeStageEvent.note)
         .where(HandshakeStageEvent.handshake_id == record.id)
-        .order_by(HandshakeStageEvent.reached_on, HandshakeStageEvent.id)).all()
+        .order_by(HandshakeStageEvent.reached_on, HandshakeStageEvent.id)
+    ).all()
     return HandshakeView(
-        account_id=account_id, handshake_id=record.id, stage=record.stage, stage_since=record.stage_since,
-        vision=record.vision, signatory_id=record.signatory_id,
+        account_id=account_id,
+        handshake_id=record.id,
+        stage=record.stage,
+        stage_since=record.stage_since,
+        vision=record.vision,
+        signatory_id=record.signatory_id,
         signatory=_person(signatory.name, signatory.title) if signatory else None,
-        sponsor_id=record.sponsor_id, sponsor=_person(sponsor.name, sponsor.title) if sponsor else None,
-        kam=kam.name if kam else None, next_review_on=record.next_review_on, version=record.version,
-        history=tuple(StageStep(stage, reached_on, note) for stage, reached_on, note in events))
+        sponsor_id=record.sponsor_id,
+        sponsor=_person(sponsor.name, sponsor.title) if sponsor else None,
+        kam=kam.name if kam else None,
+        next_review_on=record.next_review_on,
+        version=record.version,
+        history=tuple(StageStep(stage, reached_on, note) for stage, reached_on, note in events),
+    )
 
 
 def signatory_choices(session: Session, account_id: int) -> dict[int, str]:
     """{id: "name — title"} of the account's stakeholders: decision makers and approvers first,
     then by influence, then by name."""
     signing_first = case((Stakeholder.role.in_(SIGNING_ROLES), 0), else_=1)
-    rows = session.execute(select(Stakeholder.id, Stakeholder.name, Stakeholder.title)
-                           .where(Stakeholder.account_id == account_id)
-                           .order_by(signing_first, Stakeholder.influence.desc(), Stakeholder.name, Stakeholder.id))
+    rows = session.execute(
+        select(Stakeholder.id, Stakeholder.name, Stakeholder.title)
+        .where(Stakeholder.account_id == account_id)
+        .order_by(signing_first, Stakeholder.influence.desc(), Stakeholder.name, Stakeholder.id)
+    )
     return _unique_labels((identifier, _person(name, title)) for identifier, name, title in rows)
 
 
@@ -200,8 +224,9 @@ def sponsor_choices(session: Session, keep: int | None = None) -> dict[int, str]
     """{id: "name — title"} of our active executives, by name; ``keep`` (the sponsor already set)
     is listed too when inactive, so it keeps its label."""
     wanted = Executive.active.is_(True) if keep is None else or_(Executive.active.is_(True), Executive.id == keep)
-    rows = session.execute(select(Executive.id, Executive.name, Executive.title).where(wanted)
-                           .order_by(Executive.name, Executive.id))
+    rows = session.execute(
+        select(Executive.id, Executive.name, Executive.title).where(wanted).order_by(Executive.name, Executive.id)
+    )
     return _unique_labels((identifier, _person(name, title)) for identifier, name, title in rows)
 
 
@@ -214,8 +239,9 @@ def _joint_objective_count(session: Session, handshake_id: int | None) -> int:
 # --- the stage rules ------------------------------------------------------------------------------
 
 
-def move_blockers(view: HandshakeView, target: str, on_date: date, *, joint_objectives: int,
-                  today: date) -> list[FieldError]:
+def move_blockers(
+    view: HandshakeView, target: str, on_date: date, *, joint_objectives: int, today: date
+) -> list[FieldError]:
     """Every reason the handshake of ``view`` cannot move to ``target`` on ``on_date`` (empty: it can).
 
     Pure. Forward one step at a time, not before the current stage was reached; back any number
@@ -279,8 +305,16 @@ def _check_version(record: Handshake | None, expected_version: int | None) -> No
         raise ConflictError.of("handshake", record)
 
 
-def move_stage(engine: Engine, account_id: int, target: str, on_date, expected_version: int | None, *,
-               today: date, note: str | None = None) -> HandshakeView:
+def move_stage(
+    engine: Engine,
+    account_id: int,
+    target: str,
+    on_date,
+    expected_version: int | None,
+    *,
+    today: date,
+    note: str | None = None,
+) -> HandshakeView:
     """Move the account's handshake to ``target``, reached on ``on_date``.
 
     Without a handshake (``expected_version`` None) only "draft" is allowed, and creates it
@@ -299,13 +333,19 @@ def move_stage(engine: Engine, account_id: int, target: str, on_date, expected_v
             record = _handshake_of(session, account_id)
             _check_version(record, expected_version)
             view = read_handshake(session, account_id)
-            errors = move_blockers(view, target, day, today=today,
-                                   joint_objectives=_joint_objective_count(session, view.handshake_id))
+            errors = move_blockers(
+                view, target, day, today=today, joint_objectives=_joint_objective_count(session, view.handshake_id)
+            )
             if errors:
                 raise ValidationError(errors)
             if record is None:
-                record = Handshake(account_id=account_id, stage=target, stage_since=day, kam_id=account.kam_id,
-                                   sponsor_id=account.sponsor_id)
+                record = Handshake(
+                    account_id=account_id,
+                    stage=target,
+                    stage_since=day,
+                    kam_id=account.kam_id,
+                    sponsor_id=account.sponsor_id,
+                )
                 session.add(record)
                 session.flush()
             else:
@@ -322,8 +362,17 @@ def move_stage(engine: Engine, account_id: int, target: str, on_date, expected_v
 # --- the details ----------------------------------------------------------------------------------
 
 
-def save_handshake_details(engine: Engine, account_id: int, *, vision, signatory_id, sponsor_id, next_review_on,
-                           expected_version: int | None, today: date) -> HandshakeView:
+def save_handshake_details(
+    engine: Engine,
+    account_id: int,
+    *,
+    vision,
+    signatory_id,
+    sponsor_id,
+    next_review_on,
+    expected_version: int | None,
+    today: date,
+) -> HandshakeView:
     """The shared vision (blank: None), the customer's signatory, our sponsor and the next
     review date, saved whole or not at all. Raises ValidationError (see the module's table),
     ConflictError for a stale ``expected_version``."""
@@ -373,8 +422,18 @@ def _reading_value(raw):
         raise ValueError(raw) from None
 
 
-def record_review(engine: Engine, account_id: int, *, review_date, notes, decisions, next_review_on,
-                  readings: dict[int, object], expected_version: int | None, today: date) -> int:
+def record_review(
+    engine: Engine,
+    account_id: int,
+    *,
+    review_date,
+    notes,
+    decisions,
+    next_review_on,
+    readings: dict[int, object],
+    expected_version: int | None,
+    today: date,
+) -> int:
     """Record a quarterly review of the account's agreed handshake; returns the review's id.
 
     One transaction: the review, one KPI reading per objective read (dated the review date;
@@ -388,8 +447,9 @@ def record_review(engine: Engine, account_id: int, *, review_date, notes, decisi
         errors.append(FieldError("review_date", "date_in_future", {"value": held, "today": today}))
     following = _clean("next_review_on", _column("next_review_on", "date", required=True), next_review_on, errors)
     if held is not None and following is not None and following <= held:
-        errors.append(FieldError("next_review_on", "next_review_before_review", {"value": following,
-                                                                                 "review_date": held}))
+        errors.append(
+            FieldError("next_review_on", "next_review_before_review", {"value": following, "review_date": held})
+        )
     notes = _clean("notes", _column("notes", "text", max_length=REVIEW_TEXT_MAX), notes, errors)
     decisions = _clean("decisions", _column("decisions", "text", max_length=REVIEW_TEXT_MAX), decisions, errors)
     try:
@@ -398,11 +458,18 @@ def record_review(engine: Engine, account_id: int, *, review_date, notes, decisi
             record = _handshake_of(session, account_id)
             _check_version(record, expected_version)
             if record is None or not is_agreed(record.stage):
-                errors.insert(0, FieldError("stage", "review_needs_agreement",
-                                            {"stage": record.stage if record is not None else None}))
+                errors.insert(
+                    0,
+                    FieldError(
+                        "stage", "review_needs_agreement", {"stage": record.stage if record is not None else None}
+                    ),
+                )
                 raise ValidationError(errors)
-            titles = dict(session.execute(select(JointObjective.id, JointObjective.title)
-                                          .where(JointObjective.handshake_id == record.id)).all())
+            titles = dict(
+                session.execute(
+                    select(JointObjective.id, JointObjective.title).where(JointObjective.handshake_id == record.id)
+                ).all()
+            )
             values = _read_readings(readings, titles, errors)
             if not values and notes is None:
                 errors.append(FieldError("review", "empty_review", {}))
@@ -413,8 +480,9 @@ def record_review(engine: Engine, account_id: int, *, review_date, notes, decisi
                 errors.append(FieldError("review_date", "dates_out_of_order", {"stage": "agreed", "date": agreed_on}))
             if errors:
                 raise ValidationError(errors)
-            review = HandshakeReview(handshake_id=record.id, review_date=held, notes=notes, decisions=decisions,
-                                     next_review_on=following)
+            review = HandshakeReview(
+                handshake_id=record.id, review_date=held, notes=notes, decisions=decisions, next_review_on=following
+            )
             session.add(review)
             session.flush()
             _store_readings(session, values, review)
@@ -441,33 +509,68 @@ def _read_readings(readings: dict, titles: dict[int, str], errors: list[FieldErr
         try:
             values[objective] = _reading_value(raw)
         except ValueError:
-            errors.append(FieldError("reading", "not_a_number", {"objective": titles[objective],
-                                                                 "value": _plain(raw)}))
+            errors.append(FieldError("reading", "not_a_number", {"objective": titles[objective], "value": _plain(raw)}))
     return values
 
 
 def _store_readings(session: Session, values: dict[int, float], review: HandshakeReview) -> None:
-    stored = {reading.objective_id: reading for reading in session.scalars(
-        select(KpiReading).where(KpiReading.objective_id.in_(list(values)),
-                                 KpiReading.reading_date == review.review_date))}
+    stored = {
+        reading.objective_id: reading
+        for reading in session.scalars(
+            select(KpiReading).where(
+                KpiReading.objective_id.in_(list(values)), KpiReading.reading_date == review.review_date
+            )
+        )
+    }
     for objective, value in values.items():
         reading = stored.get(objective)
         if reading is None:
-            session.add(KpiReading(objective_id=objective, review_id=review.id, reading_date=review.review_date,
-                                   value=value))
+            session.add(
+                KpiReading(objective_id=objective, review_id=review.id, reading_date=review.review_date, value=value)
+            )
         else:
             reading.value, reading.review_id = value, review.id
 
 
 # --- tables for the pages -------------------------------------------------------------------------
 
-KPI_HISTORY_COLUMNS = ["objective_id", "title", "kpi", "unit", "baseline", "target", "due_date", "reading_date",
-                       "value"]
+KPI_HISTORY_COLUMNS = [
+    "objective_id",
+    "title",
+    "kpi",
+    "unit",
+    "baseline",
+    "target",
+    "due_date",
+    "reading_date",
+    "value",
+]
 REVIEW_COLUMNS = ["id", "review_date", "notes", "decisions", "next_review_on", "readings"]
-OVERDUE_COLUMNS = ["id", "account_id", "account", "side", "description", "owner", "due_date", "status",
-                   "objective", "days_late"]
-BOARD_COLUMNS = ["account_id", "name", "kam", "stage", "stage_since", "days_in_stage", "stuck", "next_review_on",
-                 "review_due", "overdue_ours", "overdue_theirs"]
+OVERDUE_COLUMNS = [
+    "id",
+    "account_id",
+    "account",
+    "side",
+    "description",
+    "owner",
+    "due_date",
+    "status",
+    "objective",
+    "days_late",
+]
+BOARD_COLUMNS = [
+    "account_id",
+    "name",
+    "kam",
+    "stage",
+    "stage_since",
+    "days_in_stage",
+    "stuck",
+    "next_review_on",
+    "review_due",
+    "overdue_ours",
+    "overdue_theirs",
+]
 
 
 def kpi_history(session: Session, account_id: int) -> pd.DataFrame:
@@ -475,13 +578,22 @@ def kpi_history(session: Session, account_id: int) -> pd.DataFrame:
     oldest first); an objective without reading appears once, with ``reading_date`` NaT and
     ``value`` NaN. ``reading_date`` is a pandas datetime, ``due_date`` a ``datetime.date``."""
     rows = session.execute(
-        select(JointObjective.id, JointObjective.title, JointObjective.kpi, JointObjective.unit,
-               JointObjective.baseline, JointObjective.target, JointObjective.due_date, KpiReading.reading_date,
-               KpiReading.value)
+        select(
+            JointObjective.id,
+            JointObjective.title,
+            JointObjective.kpi,
+            JointObjective.unit,
+            JointObjective.baseline,
+            JointObjective.target,
+            JointObjective.due_date,
+            KpiReading.reading_date,
+            KpiReading.value,
+        )
         .join(Handshake, Handshake.id == JointObjective.handshake_id)
         .outerjoin(KpiReading, KpiReading.objective_id == JointObjective.id)
         .where(Handshake.account_id == account_id)
-        .order_by(JointObjective.due_date, JointObjective.id, KpiReading.reading_date)).all()
+        .order_by(JointObjective.due_date, JointObjective.id, KpiReading.reading_date)
+    ).all()
     frame = pd.DataFrame([tuple(row) for row in rows], columns=KPI_HISTORY_COLUMNS)
     frame["objective_id"] = frame["objective_id"].astype("int64")
     for name in ("baseline", "target", "value"):
@@ -492,14 +604,25 @@ def kpi_history(session: Session, account_id: int) -> pd.DataFrame:
 
 def reviews(session: Session, account_id: int) -> pd.DataFrame:
     """The handshake's reviews, newest first, with the number of KPI readings each recorded."""
-    count = (select(func.count(KpiReading.id)).where(KpiReading.review_id == HandshakeReview.id)
-             .correlate(HandshakeReview).scalar_subquery())
+    count = (
+        select(func.count(KpiReading.id))
+        .where(KpiReading.review_id == HandshakeReview.id)
+        .correlate(HandshakeReview)
+        .scalar_subquery()
+    )
     rows = session.execute(
-        select(HandshakeReview.id, HandshakeReview.review_date, HandshakeReview.notes, HandshakeReview.decisions,
-               HandshakeReview.next_review_on, count)
+        select(
+            HandshakeReview.id,
+            HandshakeReview.review_date,
+            HandshakeReview.notes,
+            HandshakeReview.decisions,
+            HandshakeReview.next_review_on,
+            count,
+        )
         .join(Handshake, Handshake.id == HandshakeReview.handshake_id)
         .where(Handshake.account_id == account_id)
-        .order_by(HandshakeReview.review_date.desc(), HandshakeReview.id.desc())).all()
+        .order_by(HandshakeReview.review_date.desc(), HandshakeReview.id.desc())
+    ).all()
     frame = pd.DataFrame([tuple(row) for row in rows], columns=REVIEW_COLUMNS)
     return frame.astype({"id": "int64", "readings": "int64"})
 
@@ -517,13 +640,24 @@ def commitments_with_rag(session: Session, account_id: int, today: date) -> pd.D
 def overdue_commitments(session: Session, today: date, account_ids: list[int] | None = None) -> pd.DataFrame:
     """Every open commitment past its due date, of both sides, across ``account_ids`` (None: every
     account): the most late first."""
-    query = (select(Commitment.id, Account.id, Account.name, Commitment.side, Commitment.description,
-                    Commitment.owner, Commitment.due_date, Commitment.status, JointObjective.title)
-             .join(Handshake, Handshake.id == Commitment.handshake_id)
-             .join(Account, Account.id == Handshake.account_id)
-             .outerjoin(JointObjective, JointObjective.id == Commitment.objective_id)
-             .where(Commitment.status.not_in(CLOSED_COMMITMENT_STATUSES), Commitment.due_date < today)
-             .order_by(Commitment.due_date, Account.name_key, Commitment.id))
+    query = (
+        select(
+            Commitment.id,
+            Account.id,
+            Account.name,
+            Commitment.side,
+            Commitment.description,
+            Commitment.owner,
+            Commitment.due_date,
+            Commitment.status,
+            JointObjective.title,
+        )
+        .join(Handshake, Handshake.id == Commitment.handshake_id)
+        .join(Account, Account.id == Handshake.account_id)
+        .outerjoin(JointObjective, JointObjective.id == Commitment.objective_id)
+        .where(Commitment.status.not_in(CLOSED_COMMITMENT_STATUSES), Commitment.due_date < today)
+        .order_by(Commitment.due_date, Account.name_key, Commitment.id)
+    )
     if account_ids is not None:
         query = query.where(Account.id.in_([int(identifier) for identifier in account_ids]))
     rows = session.execute(query).all()
@@ -548,26 +682,48 @@ def handshake_board(session: Session, strategic_ids: list[int], today: date) -> 
     ids = [int(identifier) for identifier in strategic_ids]
     kam = func.coalesce(Handshake.kam_id, Account.kam_id)
     rows = session.execute(
-        select(Account.id, Account.name, Kam.name, Handshake.stage, Handshake.stage_since, Handshake.next_review_on,
-               Account.name_key)
+        select(
+            Account.id,
+            Account.name,
+            Kam.name,
+            Handshake.stage,
+            Handshake.stage_since,
+            Handshake.next_review_on,
+            Account.name_key,
+        )
         .outerjoin(Handshake, Handshake.account_id == Account.id)
         .outerjoin(Kam, Kam.id == kam)
         .where(Account.id.in_(ids))
-        .order_by(Account.name_key, Account.id)).all()
+        .order_by(Account.name_key, Account.id)
+    ).all()
     late = overdue_commitments(session, today, ids)
     late_count = late.groupby(["account_id", "side"]).size()
     board = []
     for account_id, name, kam_name, stage, since, next_review, _ in rows:
         days = (today - since).days if since is not None else None
-        board.append({
-            "account_id": account_id, "name": name, "kam": kam_name, "stage": stage, "stage_since": since,
-            "days_in_stage": days,
-            "stuck": stage is not None and stage != "in_review" and days is not None and days > STUCK_AFTER_DAYS,
-            "next_review_on": next_review,
-            "review_due": next_review is not None and (next_review - today).days <= REVIEW_DUE_WITHIN_DAYS,
-            "overdue_ours": int(late_count.get((account_id, "ours"), 0)),
-            "overdue_theirs": int(late_count.get((account_id, "theirs"), 0)),
-        })
+        board.append(
+            {
+                "account_id": account_id,
+                "name": name,
+                "kam": kam_name,
+                "stage": stage,
+                "stage_since": since,
+                "days_in_stage": days,
+                "stuck": stage is not None and stage != "in_review" and days is not None and days > STUCK_AFTER_DAYS,
+                "next_review_on": next_review,
+                "review_due": next_review is not None and (next_review - today).days <= REVIEW_DUE_WITHIN_DAYS,
+                "overdue_ours": int(late_count.get((account_id, "ours"), 0)),
+                "overdue_theirs": int(late_count.get((account_id, "theirs"), 0)),
+            }
+        )
     frame = pd.DataFrame(board, columns=BOARD_COLUMNS)
-    return frame.astype({"account_id": "int64", "days_in_stage": "Int64", "stuck": "bool", "review_due": "bool",
-                         "overdue_ours": "int64", "overdue_theirs": "int64"})
+    return frame.astype(
+        {
+            "account_id": "int64",
+            "days_in_stage": "Int64",
+            "stuck": "bool",
+            "review_due": "bool",
+            "overdue_ours": "int64",
+            "overdue_theirs": "int64",
+        }
+    )

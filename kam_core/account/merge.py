@@ -72,29 +72,83 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session
 
-from kam_core.store.backups import backup_sqlite
-from kam_core.store.db import session_scope, sqlite_path
-from kam_core.common.errors import ConflictError, FieldError, ValidationError
-from kam_core.store.records import account_or_missing, assign_changed
-from kam_core.store.models import (
-    Account, AccountPlan, AccountYear, Action, Commitment, Competitor, Criterion, CustomerUnit, Engagement,
-    Executive, Handshake, HandshakeReview, HandshakeStageEvent, JointObjective, Kam, Objective, Offer, Pairing,
-    Priority, RevenueLine, Score, Stakeholder, SwotItem, ValueProposition, WhiteSpaceCell, utcnow,
-)
-from kam_core.governance import access
+from kam_core.account.sections import PLAN_TEXT_FIELDS
 from kam_core.common import formatting as fmt
+from kam_core.common.errors import ConflictError, FieldError, ValidationError
+from kam_core.common.text import fold_name
+from kam_core.governance import access
 from kam_core.i18n import translate
 from kam_core.portfolio.segmentation import load_programme
-from kam_core.account.sections import PLAN_TEXT_FIELDS
-from kam_core.common.text import fold_name
+from kam_core.store.backups import backup_sqlite
+from kam_core.store.db import session_scope, sqlite_path
+from kam_core.store.models import (
+    Account,
+    AccountPlan,
+    AccountYear,
+    Action,
+    Commitment,
+    Competitor,
+    Criterion,
+    CustomerUnit,
+    Engagement,
+    Executive,
+    Handshake,
+    HandshakeReview,
+    HandshakeStageEvent,
+    JointObjective,
+    Kam,
+    Objective,
+    Offer,
+    Pairing,
+    Priority,
+    RevenueLine,
+    Score,
+    Stakeholder,
+    SwotItem,
+    ValueProposition,
+    WhiteSpaceCell,
+    utcnow,
+)
+from kam_core.store.records import account_or_missing, assign_changed
 
 # --- the plan -------------------------------------------------------------------------------------
 
-FIELDS = ("name", "crm_id", "parent_id", "group_name", "sector", "country", "kam_id", "sponsor_id", "status",
-          "potential_3y", "margin_pct", "notes")
-MOVE_KINDS = ("stakeholders", "pairings", "scores", "plan", "priorities", "value_propositions", "swot_items",
-              "competitors", "customer_units", "white_space_cells", "objectives", "actions", "handshake",
-              "joint_objectives", "commitments", "reviews", "engagements", "revenue_lines", "years", "child_accounts")
+FIELDS = (
+    "name",
+    "crm_id",
+    "parent_id",
+    "group_name",
+    "sector",
+    "country",
+    "kam_id",
+    "sponsor_id",
+    "status",
+    "potential_3y",
+    "margin_pct",
+    "notes",
+)
+MOVE_KINDS = (
+    "stakeholders",
+    "pairings",
+    "scores",
+    "plan",
+    "priorities",
+    "value_propositions",
+    "swot_items",
+    "competitors",
+    "customer_units",
+    "white_space_cells",
+    "objectives",
+    "actions",
+    "handshake",
+    "joint_objectives",
+    "commitments",
+    "reviews",
+    "engagements",
+    "revenue_lines",
+    "years",
+    "child_accounts",
+)
 CONFLICT_KINDS = ("score", "year", "plan_text", "handshake", "white_space", "competitor")
 SIDES = ("keep", "other")
 SUMMARY_MAX = 80
@@ -195,7 +249,7 @@ class _Analysis:
 
 def _short(text: str | None) -> str:
     flat = " ".join((text or "").split())
-    return flat if len(flat) <= SUMMARY_MAX else flat[:SUMMARY_MAX - 1] + "…"
+    return flat if len(flat) <= SUMMARY_MAX else flat[: SUMMARY_MAX - 1] + "…"
 
 
 def _number_label(value) -> str:
@@ -246,8 +300,16 @@ def _field_choices(session: Session, keep: Account, other: Account) -> tuple[Fie
     choices = []
     for name in FIELDS:
         mine, theirs = getattr(keep, name), getattr(other, name)
-        choices.append(FieldChoice(name, mine, theirs, _field_label(session, name, mine),
-                                   _field_label(session, name, theirs), mine != theirs))
+        choices.append(
+            FieldChoice(
+                name,
+                mine,
+                theirs,
+                _field_label(session, name, mine),
+                _field_label(session, name, theirs),
+                mine != theirs,
+            )
+        )
     return tuple(choices)
 
 
@@ -270,8 +332,9 @@ def _score_summary(score: Score, words: _Words) -> str:
 def _year_summary(year: AccountYear, words: _Words) -> str:
     if year.category_spend is None:
         return words.money(year.revenue)
-    return translate("merge.summary.year", words.language, revenue=words.money(year.revenue),
-                     spend=words.money(year.category_spend))
+    return translate(
+        "merge.summary.year", words.language, revenue=words.money(year.revenue), spend=words.money(year.category_spend)
+    )
 
 
 def _cell_summary(cell: WhiteSpaceCell, words: _Words) -> str:
@@ -284,8 +347,11 @@ def _cell_summary(cell: WhiteSpaceCell, words: _Words) -> str:
 
 
 def _competitor_summary(competitor: Competitor, words: _Words) -> str:
-    share = (fmt.percent(competitor.share_pct, words.language) if competitor.share_pct is not None
-             else translate("merge.summary.no_share", words.language))
+    share = (
+        fmt.percent(competitor.share_pct, words.language)
+        if competitor.share_pct is not None
+        else translate("merge.summary.no_share", words.language)
+    )
     strengths = _short(competitor.strengths)
     return share + (f", {strengths}" if strengths else "")
 
@@ -294,19 +360,40 @@ def _handshake_children(session: Session, handshake: Handshake | None) -> dict[t
     models = (JointObjective, Commitment, HandshakeReview, HandshakeStageEvent)
     if handshake is None:
         return {model: [] for model in models}
-    return {model: _all(session, select(model).where(model.handshake_id == handshake.id).order_by(model.id))
-            for model in models}
+    return {
+        model: _all(session, select(model).where(model.handshake_id == handshake.id).order_by(model.id))
+        for model in models
+    }
 
 
 def _handshake_summary(handshake: Handshake, children: dict[type, list], words: _Words) -> str:
-    return translate("merge.summary.handshake", words.language,
-                     stage=translate(f"enum.stage.{handshake.stage}", words.language),
-                     objectives=len(children[JointObjective]), commitments=len(children[Commitment]),
-                     reviews=len(children[HandshakeReview]), events=len(children[HandshakeStageEvent]))
+    return translate(
+        "merge.summary.handshake",
+        words.language,
+        stage=translate(f"enum.stage.{handshake.stage}", words.language),
+        objectives=len(children[JointObjective]),
+        commitments=len(children[Commitment]),
+        reviews=len(children[HandshakeReview]),
+        events=len(children[HandshakeStageEvent]),
+    )
 
 
-_OWNED = (Stakeholder, Score, AccountYear, RevenueLine, CustomerUnit, SwotItem, Competitor, Priority, Objective,
-          Action, WhiteSpaceCell, Engagement, AccountPlan, Handshake)
+_OWNED = (
+    Stakeholder,
+    Score,
+    AccountYear,
+    RevenueLine,
+    CustomerUnit,
+    SwotItem,
+    Competitor,
+    Priority,
+    Objective,
+    Action,
+    WhiteSpaceCell,
+    Engagement,
+    AccountPlan,
+    Handshake,
+)
 
 
 def _analyse(session: Session, keep: Account, other: Account, words: _Words = _Words()) -> _Analysis:
@@ -325,10 +412,18 @@ def _analyse(session: Session, keep: Account, other: Account, words: _Words = _W
             if twin is None:
                 continue
             equal = row.value == twin.value and _text_of(row.rationale) == _text_of(twin.rationale)
-            conflict = None if equal else Conflict(
-                f"score:{row.criterion_id}:{row.period}", "score",
-                f"{criteria.get(row.criterion_id, row.criterion_id)}, {row.period}",
-                _score_summary(row, words), _score_summary(twin, words), SIDES)
+            conflict = (
+                None
+                if equal
+                else Conflict(
+                    f"score:{row.criterion_id}:{row.period}",
+                    "score",
+                    f"{criteria.get(row.criterion_id, row.criterion_id)}, {row.period}",
+                    _score_summary(row, words),
+                    _score_summary(twin, words),
+                    SIDES,
+                )
+            )
             found.scores.append(_Pair(row, twin, conflict))
 
     # years
@@ -336,8 +431,20 @@ def _analyse(session: Session, keep: Account, other: Account, words: _Words = _W
     for row in _owned_rows(session, AccountYear, keep.id, AccountYear.year):
         twin = theirs.get(row.year)
         if twin is not None:
-            found.years.append(_Pair(row, twin, Conflict(f"year:{row.year}", "year", str(row.year), _year_summary(row, words),
-                                                         _year_summary(twin, words), (*SIDES, "both"))))
+            found.years.append(
+                _Pair(
+                    row,
+                    twin,
+                    Conflict(
+                        f"year:{row.year}",
+                        "year",
+                        str(row.year),
+                        _year_summary(row, words),
+                        _year_summary(twin, words),
+                        (*SIDES, "both"),
+                    ),
+                )
+            )
 
     # plan
     found.other_plan = rows[AccountPlan][0] if rows[AccountPlan] else None
@@ -350,8 +457,9 @@ def _analyse(session: Session, keep: Account, other: Account, words: _Words = _W
             if not mine_text:
                 found.plan_fills.append(name)
             else:
-                found.plan_texts[name] = Conflict(f"plan:{name}", "plan_text", name, _short(mine_text),
-                                                  _short(their_text), (*SIDES, "both"))
+                found.plan_texts[name] = Conflict(
+                    f"plan:{name}", "plan_text", name, _short(mine_text), _short(their_text), (*SIDES, "both")
+                )
 
     # handshake
     found.other_handshake = rows[Handshake][0] if rows[Handshake] else None
@@ -360,9 +468,13 @@ def _analyse(session: Session, keep: Account, other: Account, words: _Words = _W
     rows.update({model: other_children[model] for model in (JointObjective, Commitment, HandshakeReview)})
     if found.keep_handshake is not None and found.other_handshake is not None:
         found.handshake_conflict = Conflict(
-            "handshake", "handshake", "handshake",
+            "handshake",
+            "handshake",
+            "handshake",
             _handshake_summary(found.keep_handshake, _handshake_children(session, found.keep_handshake), words),
-            _handshake_summary(found.other_handshake, other_children, words), SIDES)
+            _handshake_summary(found.other_handshake, other_children, words),
+            SIDES,
+        )
 
     # customer units and white space cells
     if rows[CustomerUnit]:
@@ -373,17 +485,32 @@ def _analyse(session: Session, keep: Account, other: Account, words: _Words = _W
                 found.unit_targets[unit.id] = target
     if found.unit_targets:
         targets = {unit.id: unit for unit in found.unit_targets.values()}
-        occupied = {(cell.unit_id, cell.offer_id): cell for cell in _all(session, select(WhiteSpaceCell).where(
-            WhiteSpaceCell.unit_id.in_(list(targets))).order_by(WhiteSpaceCell.id))}
+        occupied = {
+            (cell.unit_id, cell.offer_id): cell
+            for cell in _all(
+                session,
+                select(WhiteSpaceCell).where(WhiteSpaceCell.unit_id.in_(list(targets))).order_by(WhiteSpaceCell.id),
+            )
+        }
         offers = dict(session.execute(select(Offer.id, Offer.name)).all())
         for cell in rows[WhiteSpaceCell]:
             target = found.unit_targets.get(cell.unit_id)
             mine_cell = occupied.get((target.id, cell.offer_id)) if target is not None else None
             if mine_cell is not None:
-                found.cells.append(_Pair(mine_cell, cell, Conflict(
-                    f"white_space:{fold_name(target.name)}:{cell.offer_id}", "white_space",
-                    f"{target.name} / {offers.get(cell.offer_id, cell.offer_id)}", _cell_summary(mine_cell, words),
-                    _cell_summary(cell, words), SIDES)))
+                found.cells.append(
+                    _Pair(
+                        mine_cell,
+                        cell,
+                        Conflict(
+                            f"white_space:{fold_name(target.name)}:{cell.offer_id}",
+                            "white_space",
+                            f"{target.name} / {offers.get(cell.offer_id, cell.offer_id)}",
+                            _cell_summary(mine_cell, words),
+                            _cell_summary(cell, words),
+                            SIDES,
+                        ),
+                    )
+                )
 
     # competitors
     if rows[Competitor]:
@@ -391,26 +518,55 @@ def _analyse(session: Session, keep: Account, other: Account, words: _Words = _W
         for row in rows[Competitor]:
             twin = mine.get(fold_name(row.name))
             if twin is not None:
-                found.competitors.append(_Pair(twin, row, Conflict(
-                    f"competitor:{fold_name(row.name)}", "competitor", twin.name, _competitor_summary(twin, words),
-                    _competitor_summary(row, words), SIDES)))
+                found.competitors.append(
+                    _Pair(
+                        twin,
+                        row,
+                        Conflict(
+                            f"competitor:{fold_name(row.name)}",
+                            "competitor",
+                            twin.name,
+                            _competitor_summary(twin, words),
+                            _competitor_summary(row, words),
+                            SIDES,
+                        ),
+                    )
+                )
 
     # rows that follow their owner, and the other's children accounts
     stakeholder_ids = [row.id for row in rows[Stakeholder]]
     priority_ids = [row.id for row in rows[Priority]]
-    rows[Pairing] = _all(session, select(Pairing).where(Pairing.stakeholder_id.in_(stakeholder_ids))
-                         .order_by(Pairing.id))
-    rows[ValueProposition] = _all(session, select(ValueProposition)
-                                  .where(ValueProposition.priority_id.in_(priority_ids)).order_by(ValueProposition.id))
-    rows[Account] = _all(session, select(Account).where(Account.parent_id == other.id, Account.id != keep.id)
-                         .order_by(Account.id))
+    rows[Pairing] = _all(
+        session, select(Pairing).where(Pairing.stakeholder_id.in_(stakeholder_ids)).order_by(Pairing.id)
+    )
+    rows[ValueProposition] = _all(
+        session,
+        select(ValueProposition).where(ValueProposition.priority_id.in_(priority_ids)).order_by(ValueProposition.id),
+    )
+    rows[Account] = _all(
+        session, select(Account).where(Account.parent_id == other.id, Account.id != keep.id).order_by(Account.id)
+    )
 
     counted = {
-        "stakeholders": Stakeholder, "pairings": Pairing, "scores": Score, "plan": AccountPlan, "priorities": Priority,
-        "value_propositions": ValueProposition, "swot_items": SwotItem, "competitors": Competitor,
-        "customer_units": CustomerUnit, "white_space_cells": WhiteSpaceCell, "objectives": Objective,
-        "actions": Action, "handshake": Handshake, "joint_objectives": JointObjective, "commitments": Commitment,
-        "reviews": HandshakeReview, "engagements": Engagement, "revenue_lines": RevenueLine, "years": AccountYear,
+        "stakeholders": Stakeholder,
+        "pairings": Pairing,
+        "scores": Score,
+        "plan": AccountPlan,
+        "priorities": Priority,
+        "value_propositions": ValueProposition,
+        "swot_items": SwotItem,
+        "competitors": Competitor,
+        "customer_units": CustomerUnit,
+        "white_space_cells": WhiteSpaceCell,
+        "objectives": Objective,
+        "actions": Action,
+        "handshake": Handshake,
+        "joint_objectives": JointObjective,
+        "commitments": Commitment,
+        "reviews": HandshakeReview,
+        "engagements": Engagement,
+        "revenue_lines": RevenueLine,
+        "years": AccountYear,
         "child_accounts": Account,
     }
     found.moves = {kind: len(rows[counted[kind]]) for kind in MOVE_KINDS}
@@ -424,10 +580,17 @@ def merge_plan(session: Session, keep_id: int, other_id: int, language: str = "e
     _same_account(keep_id, other_id)
     keep, other = account_or_missing(session, keep_id), account_or_missing(session, other_id)
     found = _analyse(session, keep, other, _Words(language, load_programme(session).currency))
-    return MergePlan(keep_id=keep.id, other_id=other.id, keep_name=keep.name, other_name=other.name,
-                     keep_version=keep.version, other_version=other.version,
-                     fields=_field_choices(session, keep, other), moves=dict(found.moves),
-                     conflicts=found.conflicts)
+    return MergePlan(
+        keep_id=keep.id,
+        other_id=other.id,
+        keep_name=keep.name,
+        other_name=other.name,
+        keep_version=keep.version,
+        other_version=other.version,
+        fields=_field_choices(session, keep, other),
+        moves=dict(found.moves),
+        conflicts=found.conflicts,
+    )
 
 
 # --- the merge ------------------------------------------------------------------------------------
@@ -445,8 +608,9 @@ def _check_winners(winners: dict[str, str]) -> tuple[dict[str, str], list[FieldE
     return cleaned, errors
 
 
-def _check_resolutions(conflicts: tuple[Conflict, ...], resolutions: dict[str, str]) -> tuple[dict[str, str],
-                                                                                              list[FieldError]]:
+def _check_resolutions(
+    conflicts: tuple[Conflict, ...], resolutions: dict[str, str]
+) -> tuple[dict[str, str], list[FieldError]]:
     errors, applied = [], {}
     for conflict in conflicts:
         choice = (resolutions or {}).get(conflict.key)
@@ -586,8 +750,9 @@ def _check_left_behind(session: Session, keep: Account, other: Account) -> None:
         left = session.execute(select(func.count()).select_from(model).where(model.account_id == other.id)).scalar_one()
         if left:
             raise ConflictError.of("account", other)
-    children = session.execute(select(func.count()).select_from(Account)
-                               .where(Account.parent_id == other.id, Account.id != keep.id)).scalar_one()
+    children = session.execute(
+        select(func.count()).select_from(Account).where(Account.parent_id == other.id, Account.id != keep.id)
+    ).scalar_one()
     if children:
         raise ConflictError.of("account", other)
 
@@ -606,8 +771,15 @@ def _set_fields(keep: Account, values: dict) -> None:
     keep.updated_at = utcnow()  # the account changed (it received rows): its version moves on
 
 
-def merge_accounts(engine: Engine, keep_id: int, other_id: int, winners: dict[str, str],
-                   resolutions: dict[str, str], versions: tuple[int, int], backup: bool = True) -> MergeResult:
+def merge_accounts(
+    engine: Engine,
+    keep_id: int,
+    other_id: int,
+    winners: dict[str, str],
+    resolutions: dict[str, str],
+    versions: tuple[int, int],
+    backup: bool = True,
+) -> MergeResult:
     """Merge ``other_id`` into ``keep_id`` in one transaction, then delete ``other_id``.
 
     ``winners``: account field -> "keep" | "other"; ``resolutions``: conflict key -> one of its
@@ -648,4 +820,3 @@ def merge_accounts(engine: Engine, keep_id: int, other_id: int, winners: dict[st
             return MergeResult(keep_id=keep.id, moved=dict(found.moves), resolved=applied, backup=copy)
     except (StaleDataError, IntegrityError) as exc:
         raise ConflictError("account") from exc
-

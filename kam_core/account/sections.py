@@ -79,17 +79,29 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session
 
-from kam_core.store.db import session_scope
-from kam_core.common.errors import ConflictError, FieldError, NotFoundError, ValidationError
-from kam_core.store.records import account_at_version, assign_changed
-from kam_core.store.models import EngagementPairing, Executive, Pairing, utcnow
-from kam_core.store.models import (
-    Account, AccountPlan, Commitment, CustomerUnit, Handshake, JointObjective, Objective, Offer, Priority,
-    Stakeholder, ValueProposition,
-)
-from kam_core.common.text import fold_name
-from kam_core.common.cells import Column, EMAIL, Refused, _integer, is_empty, normalise, plain
 from kam_core.account.section_specs import SectionSpec, spec_of
+from kam_core.common.cells import EMAIL, Column, Refused, _integer, is_empty, normalise, plain
+from kam_core.common.errors import ConflictError, FieldError, NotFoundError, ValidationError
+from kam_core.common.text import fold_name
+from kam_core.store.db import session_scope
+from kam_core.store.models import (
+    Account,
+    AccountPlan,
+    Commitment,
+    CustomerUnit,
+    EngagementPairing,
+    Executive,
+    Handshake,
+    JointObjective,
+    Objective,
+    Offer,
+    Pairing,
+    Priority,
+    Stakeholder,
+    ValueProposition,
+    utcnow,
+)
+from kam_core.store.records import account_at_version, assign_changed
 
 PLAN_TEXT_FIELDS = ("business", "markets", "recent_events", "ambition")
 PLAN_TEXT_MAX = 4000
@@ -111,13 +123,14 @@ def _scoped(query, spec: SectionSpec, account_id: int):
     account through their priority, joint objectives and commitments through its handshake."""
     if spec.model is ValueProposition:
         return query.join(Priority, Priority.id == ValueProposition.priority_id).where(
-            Priority.account_id == account_id)
+            Priority.account_id == account_id
+        )
     if spec.model in _THROUGH_HANDSHAKE:
-        return query.join(Handshake, Handshake.id == spec.model.handshake_id).where(
-            Handshake.account_id == account_id)
+        return query.join(Handshake, Handshake.id == spec.model.handshake_id).where(Handshake.account_id == account_id)
     if spec.model is Pairing:
         return query.join(Stakeholder, Stakeholder.id == Pairing.stakeholder_id).where(
-            Stakeholder.account_id == account_id)
+            Stakeholder.account_id == account_id
+        )
     return query.where(spec.model.account_id == account_id)
 
 
@@ -164,8 +177,11 @@ def load_section(session: Session, section: str, account_id: int) -> pd.DataFram
     frame = frame.astype({"id": "int64", "version": "int64"})
     for column in spec.columns:
         values = frame[column.name]
-        frame[column.name] = (values.astype(_DTYPES[column.kind]) if column.kind in _DTYPES
-                              else values.astype(object).where(values.notna(), None))
+        frame[column.name] = (
+            values.astype(_DTYPES[column.kind])
+            if column.kind in _DTYPES
+            else values.astype(object).where(values.notna(), None)
+        )
     return frame
 
 
@@ -179,9 +195,11 @@ def _linked_values(session: Session, spec: SectionSpec, name: str, ids: list[int
     link, owner, value = _LINKED[(spec.name, name)]
     if not ids:
         return {}
-    rows = session.execute(select(getattr(link, owner), func.min(getattr(link, value)))
-                           .where(getattr(link, owner).in_([int(i) for i in ids]))
-                           .group_by(getattr(link, owner)))
+    rows = session.execute(
+        select(getattr(link, owner), func.min(getattr(link, value)))
+        .where(getattr(link, owner).in_([int(i) for i in ids]))
+        .group_by(getattr(link, owner))
+    )
     return {int(row_id): int(linked) for row_id, linked in rows}
 
 
@@ -200,62 +218,83 @@ def _unique_labels(pairs: Iterable[tuple[int, str]]) -> dict[int, str]:
 
 
 def _priority_choices(session: Session, spec: SectionSpec, account_id: int) -> dict[int, str]:
-    rows = session.execute(select(Priority.id, Priority.rank, Priority.title)
-                           .where(Priority.account_id == account_id).order_by(Priority.rank, Priority.id))
+    rows = session.execute(
+        select(Priority.id, Priority.rank, Priority.title)
+        .where(Priority.account_id == account_id)
+        .order_by(Priority.rank, Priority.id)
+    )
     return _unique_labels((identifier, f"{rank}. {title}") for identifier, rank, title in rows)
 
 
 def _offer_choices(session: Session, spec: SectionSpec, account_id: int) -> dict[int, str]:
     """Active offers, and the inactive ones the section's rows already name (so they keep their label)."""
     used = _scoped(select(spec.model.offer_id), spec, account_id)
-    rows = session.execute(select(Offer.id, Offer.name).where(or_(Offer.active.is_(True), Offer.id.in_(used)))
-                           .order_by(Offer.name, Offer.id))
+    rows = session.execute(
+        select(Offer.id, Offer.name)
+        .where(or_(Offer.active.is_(True), Offer.id.in_(used)))
+        .order_by(Offer.name, Offer.id)
+    )
     return _unique_labels((identifier, name) for identifier, name in rows)
 
 
 def _unit_choices(session: Session, spec: SectionSpec, account_id: int) -> dict[int, str]:
-    rows = session.execute(select(CustomerUnit.id, CustomerUnit.name)
-                           .where(CustomerUnit.account_id == account_id).order_by(CustomerUnit.name, CustomerUnit.id))
+    rows = session.execute(
+        select(CustomerUnit.id, CustomerUnit.name)
+        .where(CustomerUnit.account_id == account_id)
+        .order_by(CustomerUnit.name, CustomerUnit.id)
+    )
     return _unique_labels((identifier, name) for identifier, name in rows)
 
 
 def _stakeholder_choices(session: Session, spec: SectionSpec, account_id: int) -> dict[int, str]:
-    rows = session.execute(select(Stakeholder.id, Stakeholder.name, Stakeholder.title)
-                           .where(Stakeholder.account_id == account_id).order_by(Stakeholder.name, Stakeholder.id))
+    rows = session.execute(
+        select(Stakeholder.id, Stakeholder.name, Stakeholder.title)
+        .where(Stakeholder.account_id == account_id)
+        .order_by(Stakeholder.name, Stakeholder.id)
+    )
     return _unique_labels((identifier, f"{name} — {title}" if title else name) for identifier, name, title in rows)
 
 
 def _objective_choices(session: Session, spec: SectionSpec, account_id: int) -> dict[int, str]:
-    rows = session.execute(select(Objective.id, Objective.title)
-                           .where(Objective.account_id == account_id).order_by(Objective.due_date, Objective.id))
+    rows = session.execute(
+        select(Objective.id, Objective.title)
+        .where(Objective.account_id == account_id)
+        .order_by(Objective.due_date, Objective.id)
+    )
     return _unique_labels((identifier, title) for identifier, title in rows)
 
 
 def _joint_objective_choices(session: Session, spec: SectionSpec, account_id: int) -> dict[int, str]:
     """The joint objectives of the account's handshake (none while it has no handshake)."""
-    rows = session.execute(select(JointObjective.id, JointObjective.title)
-                           .join(Handshake, Handshake.id == JointObjective.handshake_id)
-                           .where(Handshake.account_id == account_id)
-                           .order_by(JointObjective.due_date, JointObjective.id))
+    rows = session.execute(
+        select(JointObjective.id, JointObjective.title)
+        .join(Handshake, Handshake.id == JointObjective.handshake_id)
+        .where(Handshake.account_id == account_id)
+        .order_by(JointObjective.due_date, JointObjective.id)
+    )
     return _unique_labels((identifier, title) for identifier, title in rows)
 
 
 def _executive_choices(session: Session, spec: SectionSpec, account_id: int) -> dict[int, str]:
     """Active executives "name — title", and the inactive ones the account's pairings already name."""
     used = _scoped(select(Pairing.executive_id), spec, account_id)
-    rows = session.execute(select(Executive.id, Executive.name, Executive.title)
-                           .where(or_(Executive.active.is_(True), Executive.id.in_(used)))
-                           .order_by(Executive.name, Executive.id))
+    rows = session.execute(
+        select(Executive.id, Executive.name, Executive.title)
+        .where(or_(Executive.active.is_(True), Executive.id.in_(used)))
+        .order_by(Executive.name, Executive.id)
+    )
     return _unique_labels((identifier, f"{name} — {title}" if title else name) for identifier, name, title in rows)
 
 
 def _pairing_choices(session: Session, spec: SectionSpec, account_id: int) -> dict[int, str]:
     """The account's pairings, "executive ↔ stakeholder"."""
-    rows = session.execute(select(Pairing.id, Executive.name, Stakeholder.name)
-                           .join(Executive, Executive.id == Pairing.executive_id)
-                           .join(Stakeholder, Stakeholder.id == Pairing.stakeholder_id)
-                           .where(Stakeholder.account_id == account_id)
-                           .order_by(Executive.name, Stakeholder.name, Pairing.id))
+    rows = session.execute(
+        select(Pairing.id, Executive.name, Stakeholder.name)
+        .join(Executive, Executive.id == Pairing.executive_id)
+        .join(Stakeholder, Stakeholder.id == Pairing.stakeholder_id)
+        .where(Stakeholder.account_id == account_id)
+        .order_by(Executive.name, Stakeholder.name, Pairing.id)
+    )
     return _unique_labels((identifier, f"{ours} ↔ {theirs}") for identifier, ours, theirs in rows)
 
 
@@ -276,8 +315,11 @@ _REF_SOURCES: dict[tuple[str, str], Callable[[Session, SectionSpec, int], dict[i
 def ref_choices(session: Session, section: str, account_id: int) -> dict[str, dict[int, str]]:
     """For each "ref" column of ``section``: {id: label} of the rows it may point at."""
     spec = spec_of(section)
-    return {column.name: _REF_SOURCES[(section, column.name)](session, spec, account_id)
-            for column in spec.columns if column.kind == "ref"}
+    return {
+        column.name: _REF_SOURCES[(section, column.name)](session, spec, account_id)
+        for column in spec.columns
+        if column.kind == "ref"
+    }
 
 
 # --- one normaliser -----------------------------------------------------------------------------
@@ -312,8 +354,9 @@ def _key(raw, section: str) -> int | None:
         raise ConflictError(section) from None
 
 
-def _read_rows(spec: SectionSpec, rows: list[dict], refs: dict[str, dict[int, str]]
-               ) -> tuple[list[TableRow], list[FieldError]]:
+def _read_rows(
+    spec: SectionSpec, rows: list[dict], refs: dict[str, dict[int, str]]
+) -> tuple[list[TableRow], list[FieldError]]:
     """Every cell through ``normalise``. A new row left entirely blank is skipped."""
     read, errors = [], []
     for number, row in enumerate(rows, start=1):
@@ -326,8 +369,9 @@ def _read_rows(spec: SectionSpec, rows: list[dict], refs: dict[str, dict[int, st
             try:
                 values[column.name] = normalise(column, raw, refs.get(column.name, {}))
             except Refused as refused:
-                errors.append(FieldError(column.name, refused.code,
-                                         {"row": number, "value": plain(raw), **refused.params}))
+                errors.append(
+                    FieldError(column.name, refused.code, {"row": number, "value": plain(raw), **refused.params})
+                )
                 values[column.name] = None
         read.append(TableRow(number, identifier, _key(row.get("version"), spec.name), values))
     return read, errors
@@ -337,7 +381,9 @@ def _error(row: TableRow, field_name: str, code: str, **params) -> FieldError:
     return FieldError(field_name, code, {"row": row.number, "value": row.values.get(field_name), **params})
 
 
-def _duplicates(rows: list[TableRow], field_name: str, code: str, key: Callable = lambda value: value) -> list[FieldError]:
+def _duplicates(
+    rows: list[TableRow], field_name: str, code: str, key: Callable = lambda value: value
+) -> list[FieldError]:
     """One error on each row repeating a value an earlier row holds."""
     seen, errors = set(), []
     for row in rows:
@@ -351,8 +397,11 @@ def _duplicates(rows: list[TableRow], field_name: str, code: str, key: Callable 
 
 
 def _not_in_future(rows: list[TableRow], field_name: str, today: date) -> list[FieldError]:
-    return [_error(row, field_name, "date_in_future", today=today) for row in rows
-            if row.values[field_name] is not None and row.values[field_name] > today]
+    return [
+        _error(row, field_name, "date_in_future", today=today)
+        for row in rows
+        if row.values[field_name] is not None and row.values[field_name] > today
+    ]
 
 
 def _year_rules(rows: list[TableRow], context: _Context) -> list[FieldError]:
@@ -438,8 +487,11 @@ def _action_rules(rows: list[TableRow], context: _Context) -> list[FieldError]:
 
 def _joint_objective_rules(rows: list[TableRow], context: _Context) -> list[FieldError]:
     """A KPI that is to stay where it is is no objective: the target differs from the baseline."""
-    return [_error(row, "target", "target_equals_baseline", baseline=row.values["baseline"]) for row in rows
-            if row.values["target"] is not None and row.values["target"] == row.values["baseline"]]
+    return [
+        _error(row, "target", "target_equals_baseline", baseline=row.values["baseline"])
+        for row in rows
+        if row.values["target"] is not None and row.values["target"] == row.values["baseline"]
+    ]
 
 
 def _commitment_rules(rows: list[TableRow], context: _Context) -> list[FieldError]:
@@ -499,13 +551,17 @@ def _stamp_done_on(values: dict, stored, today: date) -> dict:
 
 
 # What a section derives from the values before they are written (stored row or None, today).
-_DERIVED: dict[str, Callable[[dict, object, date], dict]] = {"actions": _stamp_done_on,
-                                                            "commitments": _stamp_done_on}
+_DERIVED: dict[str, Callable[[dict, object, date], dict]] = {"actions": _stamp_done_on, "commitments": _stamp_done_on}
 
 
-def _validate(spec: SectionSpec, rows: list[dict], refs: dict[str, dict[int, str]], today: date,
-                     removed: Iterable[int] = (), stored: Mapping[int, dict] | None = None
-              ) -> tuple[list[TableRow], list[FieldError]]:
+def _validate(
+    spec: SectionSpec,
+    rows: list[dict],
+    refs: dict[str, dict[int, str]],
+    today: date,
+    removed: Iterable[int] = (),
+    stored: Mapping[int, dict] | None = None,
+) -> tuple[list[TableRow], list[FieldError]]:
     """The rows normalised, and every reason they cannot be saved (in row order)."""
     read, errors = _read_rows(spec, rows, refs)
     rule = _RULES.get(spec.name)
@@ -518,8 +574,15 @@ def _validate(spec: SectionSpec, rows: list[dict], refs: dict[str, dict[int, str
 # --- saving a section ---------------------------------------------------------------------------
 
 
-def save_section(engine: Engine, section: str, account_id: int, rows: list[dict], *, today: date,
-                 read_versions: Mapping[int, int] | None = None) -> int:
+def save_section(
+    engine: Engine,
+    section: str,
+    account_id: int,
+    rows: list[dict],
+    *,
+    today: date,
+    read_versions: Mapping[int, int] | None = None,
+) -> int:
     """Save the complete list of ``section`` as the user left it, whole or not at all; returns
     the number of rows inserted, updated (values changed) or deleted.
 
@@ -531,7 +594,8 @@ def save_section(engine: Engine, section: str, account_id: int, rows: list[dict]
 
     Raises ValidationError (every FieldError at once; params hold the 1-based ``row`` and the
     ``value``; for a handshake list of an account without handshake, the one FieldError
-    ("handshake", "no_handshake") unless there is no row to save), ConflictError (a changed or deleted row saved by someone else since it was read,
+    ("handshake", "no_handshake") unless there is no row to save), ConflictError (a changed or deleted
+    row saved by someone else since it was read,
     a row id that is not one of the account's rows of the section, or a concurrent save breaking
     a constraint), and nothing is written.
     """
@@ -545,8 +609,9 @@ def save_section(engine: Engine, section: str, account_id: int, rows: list[dict]
         if section in _COMPARES_STORED:
             names = _stored_names(spec)
             query = select(spec.model.id, *(getattr(spec.model, name) for name in names))
-            stored_values = {row[0]: dict(zip(names, row[1:]))
-                             for row in session.execute(_scoped(query, spec, account_id))}
+            stored_values = {
+                row[0]: dict(zip(names, row[1:])) for row in session.execute(_scoped(query, spec, account_id))
+            }
     listed = {_key(row.get("id"), section) for row in rows} - {None}
     if listed - stored_ids:  # deleted by someone else since it was read, or never the account's
         raise ConflictError(section)
@@ -560,8 +625,7 @@ def save_section(engine: Engine, section: str, account_id: int, rows: list[dict]
         with session_scope(engine) as session:
             if owned_through_handshake and read and _handshake_id(session, account_id) is None:
                 raise ConflictError("handshake")  # removed since it was read
-            stored = {record.id: record for record in
-                      session.scalars(_scoped(select(spec.model), spec, account_id))}
+            stored = {record.id: record for record in session.scalars(_scoped(select(spec.model), spec, account_id))}
             return _write(session, spec, account_id, read, stored, read_versions, today)
     except (StaleDataError, IntegrityError) as exc:  # validated already: only a concurrent save gets here
         raise ConflictError(section) from exc
@@ -572,8 +636,15 @@ def _deletable(stored_ids: Iterable[int], read_versions: Mapping[int, int] | Non
     return stored_ids if read_versions is None else stored_ids & set(read_versions)
 
 
-def _write(session: Session, spec: SectionSpec, account_id: int, rows: list[TableRow], stored: dict,
-           read_versions: Mapping[int, int] | None, today: date) -> int:
+def _write(
+    session: Session,
+    spec: SectionSpec,
+    account_id: int,
+    rows: list[TableRow],
+    stored: dict,
+    read_versions: Mapping[int, int] | None,
+    today: date,
+) -> int:
     """Deletes, then updates, then inserts (each flushed, so a new row may take the unique
     value a deleted or updated row gave up)."""
     existing = [row for row in rows if row.id is not None]
@@ -597,10 +668,14 @@ def _write(session: Session, spec: SectionSpec, account_id: int, rows: list[Tabl
     for row in existing:
         record = stored[row.id]
         values = derive(row.values, record, today)
-        changes = {name: value for name, value in values.items()
-                   if name not in linked_names and getattr(record, name) != value}
-        links = {name: (linked_before[name].get(row.id), values[name]) for name in linked_names
-                 if linked_before[name].get(row.id) != values[name]}
+        changes = {
+            name: value for name, value in values.items() if name not in linked_names and getattr(record, name) != value
+        }
+        links = {
+            name: (linked_before[name].get(row.id), values[name])
+            for name in linked_names
+            if linked_before[name].get(row.id) != values[name]
+        }
         if not changes and not links:
             continue
         if record.version != row.version:
@@ -616,8 +691,13 @@ def _write(session: Session, spec: SectionSpec, account_id: int, rows: list[Tabl
 
     new = [row for row in rows if row.id is None]
     owner = _owner_values(session, spec, account_id) if new else {}
-    records = [spec.model(**owner, **{name: value for name, value in derive(row.values, None, today).items()
-                                      if name not in linked_names}) for row in new]
+    records = [
+        spec.model(
+            **owner,
+            **{name: value for name, value in derive(row.values, None, today).items() if name not in linked_names},
+        )
+        for row in new
+    ]
     session.add_all(records)
     session.flush()
     for row, record in zip(new, records):

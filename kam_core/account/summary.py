@@ -12,12 +12,21 @@ from sqlmodel import Session
 
 from kam_core.account.canvas import PLAN_SECTIONS, completeness, section_facts
 from kam_core.account.handshake import rag_status
-from kam_core.store.models import (
-    CLOSED_ACTION_STATUSES, CLOSED_COMMITMENT_STATUSES, Account, AccountYear, Action, Commitment, Engagement,
-    Executive, Handshake, Kam, Score,
-)
 from kam_core.portfolio.segmentation import axis_scores, load_criteria, load_programme, quadrant_of
 from kam_core.store.frames import rows_frame
+from kam_core.store.models import (
+    CLOSED_ACTION_STATUSES,
+    CLOSED_COMMITMENT_STATUSES,
+    Account,
+    AccountYear,
+    Action,
+    Commitment,
+    Engagement,
+    Executive,
+    Handshake,
+    Kam,
+    Score,
+)
 
 TRAJECTORY_PERIODS = 5
 
@@ -91,10 +100,14 @@ class AccountSummary:
         return None if previous <= 0 else round(100.0 * (last / previous - 1.0), 1)
 
 
-def _trajectory(session: Session, account_id: int, thresholds: tuple[float, float],
-                current_period: str) -> tuple[PeriodPosition, ...]:
-    rows = session.execute(select(Score.period, Score.account_id, Score.criterion_id, Score.value)
-                           .where(Score.account_id == account_id, Score.period <= current_period)).all()
+def _trajectory(
+    session: Session, account_id: int, thresholds: tuple[float, float], current_period: str
+) -> tuple[PeriodPosition, ...]:
+    rows = session.execute(
+        select(Score.period, Score.account_id, Score.criterion_id, Score.value).where(
+            Score.account_id == account_id, Score.period <= current_period
+        )
+    ).all()
     scores = rows_frame(rows, ["period", "account_id", "criterion_id", "value"])
     criteria = load_criteria(session)
     positions = []
@@ -102,23 +115,31 @@ def _trajectory(session: Session, account_id: int, thresholds: tuple[float, floa
         axes = axis_scores(scores[scores["period"] == period], criteria).iloc[0]
         attractiveness = None if pd.isna(axes["attractiveness"]) else float(axes["attractiveness"])
         strength = None if pd.isna(axes["strength"]) else float(axes["strength"])
-        positions.append(PeriodPosition(period, attractiveness, strength,
-                                        quadrant_of(attractiveness, strength, *thresholds)))
+        positions.append(
+            PeriodPosition(period, attractiveness, strength, quadrant_of(attractiveness, strength, *thresholds))
+        )
     return tuple(positions)
 
 
 def _follow_ups(session: Session, account_id: int, today: date) -> tuple[FollowUp, ...]:
-    actions = session.execute(select(Action.title, Action.owner, Action.due_date, Action.status)
-                              .where(Action.account_id == account_id,
-                                     Action.status.not_in(CLOSED_ACTION_STATUSES))).all()
+    actions = session.execute(
+        select(Action.title, Action.owner, Action.due_date, Action.status).where(
+            Action.account_id == account_id, Action.status.not_in(CLOSED_ACTION_STATUSES)
+        )
+    ).all()
     commitments = session.execute(
         select(Commitment.side, Commitment.description, Commitment.owner, Commitment.due_date, Commitment.status)
         .join(Handshake, Handshake.id == Commitment.handshake_id)
-        .where(Handshake.account_id == account_id, Commitment.status.not_in(CLOSED_COMMITMENT_STATUSES))).all()
-    items = [FollowUp("action", title, owner, due, rag_status(status, due, today, CLOSED_ACTION_STATUSES))
-             for title, owner, due, status in actions]
-    items += [FollowUp(side, description, owner, due, rag_status(status, due, today))
-              for side, description, owner, due, status in commitments]
+        .where(Handshake.account_id == account_id, Commitment.status.not_in(CLOSED_COMMITMENT_STATUSES))
+    ).all()
+    items = [
+        FollowUp("action", title, owner, due, rag_status(status, due, today, CLOSED_ACTION_STATUSES))
+        for title, owner, due, status in actions
+    ]
+    items += [
+        FollowUp(side, description, owner, due, rag_status(status, due, today))
+        for side, description, owner, due, status in commitments
+    ]
     return tuple(sorted(items, key=lambda item: item.due_date))
 
 
@@ -130,29 +151,48 @@ def account_summary(session: Session, account_id: int, today: date) -> AccountSu
         .outerjoin(parent, parent.id == Account.parent_id)
         .outerjoin(Kam, Kam.id == Account.kam_id)
         .outerjoin(Executive, Executive.id == Account.sponsor_id)
-        .where(Account.id == account_id)).first()
+        .where(Account.id == account_id)
+    ).first()
     if row is None:
         return None
     account, parent_name, kam_name, sponsor_name = row
     programme = load_programme(session)
-    years = session.execute(select(AccountYear.year, AccountYear.revenue, AccountYear.category_spend)
-                            .where(AccountYear.account_id == account_id).order_by(AccountYear.year)).all()
+    years = session.execute(
+        select(AccountYear.year, AccountYear.revenue, AccountYear.category_spend)
+        .where(AccountYear.account_id == account_id)
+        .order_by(AccountYear.year)
+    ).all()
     done = completeness(section_facts(session, [account_id])).iloc[0]
-    handshake = session.execute(select(Handshake.stage, Handshake.stage_since, Handshake.next_review_on)
-                                .where(Handshake.account_id == account_id)).first()
-    engagements = session.execute(select(Engagement.on_date, Engagement.kind, Engagement.objective)
-                                  .where(Engagement.account_id == account_id, Engagement.status == "planned",
-                                         Engagement.on_date >= today)
-                                  .order_by(Engagement.on_date).limit(5)).all()
+    handshake = session.execute(
+        select(Handshake.stage, Handshake.stage_since, Handshake.next_review_on).where(
+            Handshake.account_id == account_id
+        )
+    ).first()
+    engagements = session.execute(
+        select(Engagement.on_date, Engagement.kind, Engagement.objective)
+        .where(Engagement.account_id == account_id, Engagement.status == "planned", Engagement.on_date >= today)
+        .order_by(Engagement.on_date)
+        .limit(5)
+    ).all()
     return AccountSummary(
-        account_id=account.id, name=account.name, group=account.group_name or parent_name, sector=account.sector,
-        country=account.country, kam=kam_name, sponsor=sponsor_name, sponsor_id=account.sponsor_id,
+        account_id=account.id,
+        name=account.name,
+        group=account.group_name or parent_name,
+        sector=account.sector,
+        country=account.country,
+        kam=kam_name,
+        sponsor=sponsor_name,
+        sponsor_id=account.sponsor_id,
         status=account.status,
         revenue_by_year=pd.DataFrame(years, columns=["year", "revenue", "category_spend"]),
-        potential_3y=account.potential_3y, margin_pct=account.margin_pct,
-        trajectory=_trajectory(session, account_id,
-                               (programme.attractiveness_threshold, programme.strength_threshold),
-                               programme.current_period),
+        potential_3y=account.potential_3y,
+        margin_pct=account.margin_pct,
+        trajectory=_trajectory(
+            session,
+            account_id,
+            (programme.attractiveness_threshold, programme.strength_threshold),
+            programme.current_period,
+        ),
         current_period=programme.current_period,
         sections={section: bool(done[section]) for section in PLAN_SECTIONS},
         completeness_pct=float(done["pct"]),

@@ -21,8 +21,13 @@ from kam_core.store.models import WHITE_SPACE_STATUSES, CustomerUnit, Offer, Whi
 
 COLUMNS = ["id", "unit_id", "unit", "offer_id", "offer", "family", "status", "value", "competitor"]
 UNMAPPED = "unmapped"
-STATUS_FILL = {"sold": "#8FD19E", "open": "#F6C86B", "competitor": "#F09A8F", "not_relevant": "#E5E7EB",
-               UNMAPPED: "#FFFFFF"}
+STATUS_FILL = {
+    "sold": "#8FD19E",
+    "open": "#F6C86B",
+    "competitor": "#F09A8F",
+    "not_relevant": "#E5E7EB",
+    UNMAPPED: "#FFFFFF",
+}
 TEXT_COLOUR = "#111827"
 
 
@@ -30,12 +35,22 @@ def load_white_space(session: Session, account_id: int) -> pd.DataFrame:
     """One row per white-space cell of the account (cell ``id``), with its unit's and offer's names,
     ordered by unit then offer; ``value`` is a float (NaN when not given)."""
     rows = session.execute(
-        select(WhiteSpaceCell.id, WhiteSpaceCell.unit_id, CustomerUnit.name, WhiteSpaceCell.offer_id, Offer.name,
-               Offer.family, WhiteSpaceCell.status, WhiteSpaceCell.value, WhiteSpaceCell.competitor)
+        select(
+            WhiteSpaceCell.id,
+            WhiteSpaceCell.unit_id,
+            CustomerUnit.name,
+            WhiteSpaceCell.offer_id,
+            Offer.name,
+            Offer.family,
+            WhiteSpaceCell.status,
+            WhiteSpaceCell.value,
+            WhiteSpaceCell.competitor,
+        )
         .join(CustomerUnit, CustomerUnit.id == WhiteSpaceCell.unit_id)
         .join(Offer, Offer.id == WhiteSpaceCell.offer_id)
         .where(WhiteSpaceCell.account_id == account_id)
-        .order_by(CustomerUnit.name, Offer.name)).all()
+        .order_by(CustomerUnit.name, Offer.name)
+    ).all()
     frame = pd.DataFrame([tuple(row) for row in rows], columns=COLUMNS)
     for column in ("id", "unit_id", "offer_id"):
         frame[column] = frame[column].astype("int64")
@@ -69,9 +84,14 @@ def white_space_totals(cells: pd.DataFrame) -> WhiteSpaceTotals:
     open_cells = cells[cells["status"] == "open"]
     counts = {status: int((cells["status"] == status).sum()) for status in WHITE_SPACE_STATUSES}
     return WhiteSpaceTotals(
-        open_value=total("open"), open_cells=len(open_cells), sold_value=total("sold"),
-        competitor_value=total("competitor"), counts=counts,
-        open_by_unit=_by(open_cells, "unit"), open_by_offer=_by(open_cells, "offer"))
+        open_value=total("open"),
+        open_cells=len(open_cells),
+        sold_value=total("sold"),
+        competitor_value=total("competitor"),
+        counts=counts,
+        open_by_unit=_by(open_cells, "unit"),
+        open_by_offer=_by(open_cells, "offer"),
+    )
 
 
 def compact_value(value: float | None, currency_symbol: str = "", language: str = "en") -> str:
@@ -99,8 +119,16 @@ def _label(labels: dict[str, str], key: str) -> str:
     return labels.get(key) or key.split(".", 1)[-1]
 
 
-def white_space_chart(cells: pd.DataFrame, *, units: list[str], offers: list[str], labels: dict[str, str],
-                      currency_symbol: str, language: str = "en", row_height: int = 46) -> alt.LayerChart:
+def white_space_chart(
+    cells: pd.DataFrame,
+    *,
+    units: list[str],
+    offers: list[str],
+    labels: dict[str, str],
+    currency_symbol: str,
+    language: str = "en",
+    row_height: int = 46,
+) -> alt.LayerChart:
     """A heatmap, offers down and units across, one square per pair (a pair with no cell shows as
     "not mapped", white), coloured by status, with the compact value written in it.
 
@@ -120,11 +148,24 @@ def white_space_chart(cells: pd.DataFrame, *, units: list[str], offers: list[str
     data["competitor"] = data["competitor"].fillna("").astype(str)
     data = data[["offer", "unit", "status", "status_label", "value_text", "value_tooltip", "competitor"]]
 
-    x = alt.X("unit:N", sort=units, title=None,
-              axis=alt.Axis(orient="top", labelFontSize=16, labelAngle=0 if len(units) <= 5 else -30,
-                            labelLimit=150, labelOverlap=False, labelFontWeight="bold", ticks=False, domain=False))
-    y = alt.Y("offer:N", sort=offers, title=None,
-              axis=alt.Axis(labelFontSize=16, labelLimit=260, ticks=False, domain=False))
+    x = alt.X(
+        "unit:N",
+        sort=units,
+        title=None,
+        axis=alt.Axis(
+            orient="top",
+            labelFontSize=16,
+            labelAngle=0 if len(units) <= 5 else -30,
+            labelLimit=150,
+            labelOverlap=False,
+            labelFontWeight="bold",
+            ticks=False,
+            domain=False,
+        ),
+    )
+    y = alt.Y(
+        "offer:N", sort=offers, title=None, axis=alt.Axis(labelFontSize=16, labelLimit=260, ticks=False, domain=False)
+    )
     tooltip = [
         alt.Tooltip("offer:N", title=_label(labels, "offer")),
         alt.Tooltip("unit:N", title=_label(labels, "unit")),
@@ -135,15 +176,25 @@ def white_space_chart(cells: pd.DataFrame, *, units: list[str], offers: list[str
         tooltip.append(alt.Tooltip("competitor:N", title=_label(labels, "competitor")))
     base = alt.Chart(data)
     squares = base.mark_rect(stroke="#9CA3AF", strokeWidth=1).encode(
-        x=x, y=y,
-        color=alt.Color("status_label:N",
-                        scale=alt.Scale(domain=[status_labels[c] for c in codes],
-                                        range=[STATUS_FILL[c] for c in codes]),
-                        legend=alt.Legend(title=None, orient="bottom", labelFontSize=15, symbolSize=260,
-                                          symbolType="square", symbolStrokeColor="#9CA3AF", columns=5,
-                                          labelLimit=260)),
-        tooltip=tooltip)
+        x=x,
+        y=y,
+        color=alt.Color(
+            "status_label:N",
+            scale=alt.Scale(domain=[status_labels[c] for c in codes], range=[STATUS_FILL[c] for c in codes]),
+            legend=alt.Legend(
+                title=None,
+                orient="bottom",
+                labelFontSize=15,
+                symbolSize=260,
+                symbolType="square",
+                symbolStrokeColor="#9CA3AF",
+                columns=5,
+                labelLimit=260,
+            ),
+        ),
+        tooltip=tooltip,
+    )
     values = base.mark_text(fontSize=15, fontWeight="bold", color=TEXT_COLOUR).encode(
-        x=x, y=y, text="value_text:N", tooltip=tooltip)
-    return (alt.layer(squares, values).properties(height=max(1, len(offers)) * row_height)
-            .configure_view(stroke=None))
+        x=x, y=y, text="value_text:N", tooltip=tooltip
+    )
+    return alt.layer(squares, values).properties(height=max(1, len(offers)) * row_height).configure_view(stroke=None)

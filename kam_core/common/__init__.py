@@ -1,1 +1,3 @@
-"""Helpers every layer uses: the programme's day, text folding and Markdown escaping, number and date formats, errors."""
+"""Helpers every layer uses: the programme's day, text folding and Markdown escaping, number and date
+formats, errors.
+"""

@@ -153,8 +153,9 @@ def _allowed(column: Column, value, ref_ids: Iterable[int]) -> bool:
     if column.kind == "text":
         return column.max_length is None or len(value) <= column.max_length
     if column.kind in ("int", "float"):
-        return ((column.minimum is None or value >= column.minimum)
-                and (column.maximum is None or value <= column.maximum))
+        return (column.minimum is None or value >= column.minimum) and (
+            column.maximum is None or value <= column.maximum
+        )
     if column.kind == "choice":
         return value in column.choices
     if column.kind == "ref":

@@ -21,8 +21,11 @@ class ClockSettingError(ValueError):
 
     def __init__(self, variable: str, value: str) -> None:
         self.variable, self.value = variable, value
-        allowed = "a date as YYYY-MM-DD, e.g. 2026-11-26" if variable == "KAM_TODAY" else \
-            "an IANA time zone name, e.g. Europe/Paris or UTC"
+        allowed = (
+            "a date as YYYY-MM-DD, e.g. 2026-11-26"
+            if variable == "KAM_TODAY"
+            else "an IANA time zone name, e.g. Europe/Paris or UTC"
+        )
         super().__init__(f"{variable}={value!r} is not {allowed}")
 
 

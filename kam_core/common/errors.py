@@ -24,8 +24,7 @@ class ConflictError(Exception):
     """Someone saved the record after it was read: nothing was written. ``table`` and
     ``record_id``, when known, let the caller find who saved it and when (the audit trail)."""
 
-    def __init__(self, record: str, updated_at=None, *, table: str | None = None,
-                 record_id: int | None = None) -> None:
+    def __init__(self, record: str, updated_at=None, *, table: str | None = None, record_id: int | None = None) -> None:
         super().__init__(f"{record} was changed by someone else")
         self.record = record
         self.updated_at = updated_at
@@ -33,12 +32,16 @@ class ConflictError(Exception):
         self.record_id = record_id
 
     @classmethod
-    def of(cls, name: str, row) -> "ConflictError":
+    def of(cls, name: str, row) -> ConflictError:
         """The conflict on ``row``, a stored record that moved on (or None when it is gone)."""
         if row is None:
             return cls(name)
-        return cls(name, getattr(row, "updated_at", None), table=getattr(row, "__tablename__", None),
-                   record_id=getattr(row, "id", None))
+        return cls(
+            name,
+            getattr(row, "updated_at", None),
+            table=getattr(row, "__tablename__", None),
+            record_id=getattr(row, "id", None),
+        )
 
 
 class PermissionDenied(Exception):

@@ -11,10 +11,9 @@ from datetime import date, timedelta
 
 from sqlmodel import Session
 
-from kam_core.store import models as m
-from kam_core.demo.data import AccountSpec, COUNTRIES, OFFERS, Prio, SECTORS, Sector
 from kam_core.common.text import fold_name
-
+from kam_core.demo.data import COUNTRIES, OFFERS, SECTORS, AccountSpec, Prio, Sector
+from kam_core.store import models as m
 
 _ASCII = str.maketrans({"ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "æ": "ae", "ß": "ss"})
 

@@ -7,15 +7,33 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from kam_core.store import models as m
+from kam_core.demo.context import _clamp, _kpi_round, _Pair, _quadrant, _Seed, _workday
 from kam_core.demo.data import (
-    ACCOUNTS, ASKS, CANCEL_REASONS, COUNTERPARTS, COUNTRIES, ENGAGEMENT_KINDS, EXTRA_PAIRINGS,
-    HANDSHAKES, HELD_OBJECTIVES, KIND_OF_OBJECTIVE, NEXT_STEPS, OFFERS, OUR_COMMITMENTS, OUR_TEAM,
-    OUTCOMES, PLANNED_OBJECTIVES, PROSPECT_ENGAGEMENT_KINDS, REVIEW_DECISIONS, REVIEW_EVERY_DAYS,
-    REVIEW_NOTES, STAGE_GAPS, STAGE_NOTES, THEIR_COMMITMENTS,
+    ACCOUNTS,
+    ASKS,
+    CANCEL_REASONS,
+    COUNTERPARTS,
+    COUNTRIES,
+    ENGAGEMENT_KINDS,
+    EXTRA_PAIRINGS,
+    HANDSHAKES,
+    HELD_OBJECTIVES,
+    KIND_OF_OBJECTIVE,
+    NEXT_STEPS,
+    OFFERS,
+    OUR_COMMITMENTS,
+    OUR_TEAM,
+    OUTCOMES,
+    PLANNED_OBJECTIVES,
+    PROSPECT_ENGAGEMENT_KINDS,
+    REVIEW_DECISIONS,
+    REVIEW_EVERY_DAYS,
+    REVIEW_NOTES,
+    STAGE_GAPS,
+    STAGE_NOTES,
+    THEIR_COMMITMENTS,
 )
-from kam_core.demo.context import _Pair, _Seed, _clamp, _kpi_round, _quadrant, _workday
-
+from kam_core.store import models as m
 
 # --- handshakes ------------------------------------------------------------------------------
 
@@ -58,21 +76,36 @@ def _joint_objectives(ctx: _Seed, key: str, handshake: m.Handshake, start: date)
         base, goal = _kpi_round(base, unit, baseline), _kpi_round(goal, unit, baseline)
         if goal == base:
             base, goal = float(baseline), float(target)
-        rows.append(m.JointObjective(handshake_id=handshake.id, title=title, kpi=kpi, unit=unit, baseline=base,
-                                     target=goal, due_date=_workday(start + timedelta(days=rng.randint(540, 760)))))
+        rows.append(
+            m.JointObjective(
+                handshake_id=handshake.id,
+                title=title,
+                kpi=kpi,
+                unit=unit,
+                baseline=base,
+                target=goal,
+                due_date=_workday(start + timedelta(days=rng.randint(540, 760))),
+            )
+        )
     return rows
 
 
-def _commitments(ctx: _Seed, key: str, handshake: m.Handshake, start: date,
-                 objectives: list[m.JointObjective]) -> list[m.Commitment]:
+def _commitments(
+    ctx: _Seed, key: str, handshake: m.Handshake, start: date, objectives: list[m.JointObjective]
+) -> list[m.Commitment]:
     rng = ctx.rng
     people = ctx.people[key]
     count = rng.randint(4, 6)
     sides = ["ours", "theirs"] + [rng.choice(m.COMMITMENT_SIDES) for _ in range(count - 2)]
-    texts = {"ours": rng.sample(OUR_COMMITMENTS, sides.count("ours")),
-             "theirs": rng.sample(THEIR_COMMITMENTS, sides.count("theirs"))}
-    our_owners = {"kam": ctx.kam_name(key), "sponsor": ctx.sponsor_name(key) or ctx.kam_name(key),
-                  "engineer": rng.choice(OUR_TEAM)}
+    texts = {
+        "ours": rng.sample(OUR_COMMITMENTS, sides.count("ours")),
+        "theirs": rng.sample(THEIR_COMMITMENTS, sides.count("theirs")),
+    }
+    our_owners = {
+        "kam": ctx.kam_name(key),
+        "sponsor": ctx.sponsor_name(key) or ctx.kam_name(key),
+        "engineer": rng.choice(OUR_TEAM),
+    }
     their_owners = [people[s].name for s in ("coo", "cpo", "eng", "energy", "cio", "cfo") if s in people]
     rows = []
     for side in sides:
@@ -90,10 +123,18 @@ def _commitments(ctx: _Seed, key: str, handshake: m.Handshake, start: date,
             owner = our_owners[who]
         else:
             description, owner = texts["theirs"].pop(), rng.choice(their_owners)
-        rows.append(m.Commitment(
-            handshake_id=handshake.id,
-            objective_id=rng.choice(objectives).id if objectives and rng.random() < 0.5 else None,
-            side=side, description=description, owner=owner, due_date=due, status=status, done_on=done_on))
+        rows.append(
+            m.Commitment(
+                handshake_id=handshake.id,
+                objective_id=rng.choice(objectives).id if objectives and rng.random() < 0.5 else None,
+                side=side,
+                description=description,
+                owner=owner,
+                due_date=due,
+                status=status,
+                done_on=done_on,
+            )
+        )
     return rows
 
 
@@ -109,10 +150,15 @@ def _handshakes(ctx: _Seed) -> None:
             last = reviews[-1] if reviews else reached["agreed"]
             next_review = _workday(last + timedelta(days=REVIEW_EVERY_DAYS))
         handshake = m.Handshake(
-            account_id=account.id, stage=stage, stage_since=reached[stage],
+            account_id=account.id,
+            stage=stage,
+            stage_since=reached[stage],
             vision=None if stage == "draft" and days < 30 else sector.vision.format(short=ctx.specs[key].short),
             signatory_id=people["coo"].id if stage in ("agreed", "in_review") else None,
-            sponsor_id=account.sponsor_id, kam_id=account.kam_id, next_review_on=next_review)
+            sponsor_id=account.sponsor_id,
+            kam_id=account.kam_id,
+            next_review_on=next_review,
+        )
         plans.append((key, handshake, reached, reviews))
     ctx.add([plan[1] for plan in plans])
     ctx.flush()
@@ -121,18 +167,31 @@ def _handshakes(ctx: _Seed) -> None:
     rows = []
     for key, handshake, reached, reviews in plans:
         people = ctx.people[key]
-        words = {"kam": ctx.kam_name(key), "sponsor": ctx.sponsor_name(key) or "the country manager",
-                 "ceo": people["ceo"].name, "signatory": people["coo"].name}
+        words = {
+            "kam": ctx.kam_name(key),
+            "sponsor": ctx.sponsor_name(key) or "the country manager",
+            "ceo": people["ceo"].name,
+            "signatory": people["coo"].name,
+        }
         for stage in m.HANDSHAKE_STAGES[: m.HANDSHAKE_STAGES.index(handshake.stage) + 1]:
-            rows.append(m.HandshakeStageEvent(handshake_id=handshake.id, stage=stage, reached_on=reached[stage],
-                                              note=STAGE_NOTES[stage].format(**words)))
+            rows.append(
+                m.HandshakeStageEvent(
+                    handshake_id=handshake.id,
+                    stage=stage,
+                    reached_on=reached[stage],
+                    note=STAGE_NOTES[stage].format(**words),
+                )
+            )
         start = reached.get("agreed", handshake.stage_since)
         objectives = _joint_objectives(ctx, key, handshake, start)
         review_rows = [
-            m.HandshakeReview(handshake_id=handshake.id, review_date=day,
-                              notes=rng.choice(REVIEW_NOTES).format(unit=ctx.unit_name(key)),
-                              decisions=rng.choice(REVIEW_DECISIONS),
-                              next_review_on=_workday(day + timedelta(days=REVIEW_EVERY_DAYS)))
+            m.HandshakeReview(
+                handshake_id=handshake.id,
+                review_date=day,
+                notes=rng.choice(REVIEW_NOTES).format(unit=ctx.unit_name(key)),
+                decisions=rng.choice(REVIEW_DECISIONS),
+                next_review_on=_workday(day + timedelta(days=REVIEW_EVERY_DAYS)),
+            )
             for day in reviews
         ]
         rows.extend(objectives + review_rows)
@@ -144,15 +203,21 @@ def _handshakes(ctx: _Seed) -> None:
     for key, handshake, reached, objectives, review_rows in later:
         if review_rows:  # KPI readings: the baseline when agreed, then one per review, moving toward target
             for objective in objectives:
-                rows.append(m.KpiReading(objective_id=objective.id, reading_date=reached["agreed"],
-                                         value=objective.baseline))
+                rows.append(
+                    m.KpiReading(objective_id=objective.id, reading_date=reached["agreed"], value=objective.baseline)
+                )
                 progress = 0.0
                 for review in review_rows:
                     progress = min(0.95, progress + rng.uniform(0.1, 0.25))
                     value = objective.baseline + (objective.target - objective.baseline) * progress
-                    rows.append(m.KpiReading(objective_id=objective.id, review_id=review.id,
-                                             reading_date=review.review_date,
-                                             value=_kpi_round(value, objective.unit, objective.baseline)))
+                    rows.append(
+                        m.KpiReading(
+                            objective_id=objective.id,
+                            review_id=review.id,
+                            reading_date=review.review_date,
+                            value=_kpi_round(value, objective.unit, objective.baseline),
+                        )
+                    )
         if handshake.stage in ("presented", "agreed", "in_review"):
             start = reached.get("agreed", reached["presented"])
             rows.extend(_commitments(ctx, key, handshake, start, objectives))
@@ -175,8 +240,9 @@ def _pairings(ctx: _Seed) -> None:
         executive = ctx.executives[executive_key]
         cadence = rng.choice([90, 180]) if slot == "ceo" else rng.choice([30, 60, 90, 90])
         strength = _clamp(person.relationship + rng.choice([-1, 0, 0, 1]), 1, 5)
-        pairing = m.Pairing(executive_id=executive.id, stakeholder_id=person.id, cadence_days=cadence,
-                            strength=strength)
+        pairing = m.Pairing(
+            executive_id=executive.id, stakeholder_id=person.id, cadence_days=cadence, strength=strength
+        )
         ctx.pairings.append(_Pair(key, pairing, executive, person))
 
     for spec in ACCOUNTS:
@@ -213,8 +279,14 @@ def _engagement(ctx: _Seed, pairs: list[_Pair], status: str, on_date: date) -> m
         return rng.choice([text for text, when in texts if customer or when == "any"]).format(**words)
 
     kinds = ENGAGEMENT_KINDS if customer else PROSPECT_ENGAGEMENT_KINDS
-    engagement = m.Engagement(account_id=ctx.accounts[key].id, kind=rng.choice(kinds), status=status,
-                              on_date=on_date, objective="", attendees=attendees)
+    engagement = m.Engagement(
+        account_id=ctx.accounts[key].id,
+        kind=rng.choice(kinds),
+        status=status,
+        on_date=on_date,
+        objective="",
+        attendees=attendees,
+    )
     if status == "planned":
         engagement.objective = pick(PLANNED_OBJECTIVES)
         engagement.ask = pick(ASKS)
@@ -279,5 +351,10 @@ def _engagements(ctx: _Seed) -> None:
             rows.append((_engagement(ctx, linked, status, on_date), linked))
     ctx.add([row[0] for row in rows])
     ctx.flush()
-    ctx.add([m.EngagementPairing(engagement_id=engagement.id, pairing_id=p.pairing.id)
-             for engagement, linked in rows for p in linked])
+    ctx.add(
+        [
+            m.EngagementPairing(engagement_id=engagement.id, pairing_id=p.pairing.id)
+            for engagement, linked in rows
+            for p in linked
+        ]
+    )

@@ -16,20 +16,48 @@ from datetime import date, timedelta
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from kam_core.store import models as m
-from kam_core.demo.data import (
-    ACCOUNTS, ACTION_TEXTS, AccountSpec, COMPETITORS, COUNTRIES, EXECUTIVES, GENERIC_RATIONALES,
-    HANDSHAKES, INCOMPLETE_SCORES, KAMS, NAME_POOLS, NO_SUPPORTIVE_DECISION_MAKER, OBJECTIVE_ORDER,
-    OFFERS, ORG_CHART, OUR_TEAM, POOL_OF_COUNTRY, PROSPECT_RATIONALES, RATIONALES, SECTORS, SWOT_TEXTS,
-)
-from kam_core.programme.defaults import install_defaults
-from kam_core.programme.periods import period_of, shift_period
 from kam_core.common.text import fold_name
 from kam_core.demo.context import (
-    _Seed, _clamp, _country_label, _email, _fmt_m, _margin_score, _money, _quadrant, _size_score, _slug,
-    _sow_score, _workday,
+    _clamp,
+    _country_label,
+    _email,
+    _fmt_m,
+    _margin_score,
+    _money,
+    _quadrant,
+    _Seed,
+    _size_score,
+    _slug,
+    _sow_score,
+    _workday,
+)
+from kam_core.demo.data import (
+    ACCOUNTS,
+    ACTION_TEXTS,
+    COMPETITORS,
+    COUNTRIES,
+    EXECUTIVES,
+    GENERIC_RATIONALES,
+    HANDSHAKES,
+    INCOMPLETE_SCORES,
+    KAMS,
+    NAME_POOLS,
+    NO_SUPPORTIVE_DECISION_MAKER,
+    OBJECTIVE_ORDER,
+    OFFERS,
+    ORG_CHART,
+    OUR_TEAM,
+    POOL_OF_COUNTRY,
+    PROSPECT_RATIONALES,
+    RATIONALES,
+    SECTORS,
+    SWOT_TEXTS,
+    AccountSpec,
 )
 from kam_core.demo.relationships import _engagements, _handshakes, _pairings
+from kam_core.programme.defaults import install_defaults
+from kam_core.programme.periods import period_of, shift_period
+from kam_core.store import models as m
 
 
 class SeedError(Exception):
@@ -89,8 +117,12 @@ def _reference_data(ctx: _Seed) -> None:
         ctx.kams[key] = kams.get(email) or m.Kam(name=name, email=email, region=region)
     for key, name, title, function, max_accounts in EXECUTIVES:
         ctx.executives[key] = executives.get(name) or m.Executive(
-            name=name, title=title, function=function, email=_email(name, "ourcompany.example"),
-            max_accounts=max_accounts)
+            name=name,
+            title=title,
+            function=function,
+            email=_email(name, "ourcompany.example"),
+            max_accounts=max_accounts,
+        )
     for key, (name, family) in OFFERS.items():
         ctx.offers[key] = offers.get(name) or m.Offer(name=name, family=family)
     ctx.add([row for row in [*ctx.kams.values(), *ctx.executives.values(), *ctx.offers.values()] if row.id is None])
@@ -139,8 +171,14 @@ def _account_years(ctx: _Seed) -> None:
             revenue = _money(min(revenue, 0.9 * spend))
             if back == 0:
                 ctx.revenue[spec.key] = revenue
-            rows.append(m.AccountYear(account_id=account.id, year=ctx.today.year - 1 - back, revenue=revenue,
-                                      category_spend=_money(spend, 10_000)))
+            rows.append(
+                m.AccountYear(
+                    account_id=account.id,
+                    year=ctx.today.year - 1 - back,
+                    revenue=revenue,
+                    category_spend=_money(spend, 10_000),
+                )
+            )
     ctx.add(rows)
 
 
@@ -158,26 +196,44 @@ def _revenue_lines(ctx: _Seed) -> None:
         if revenue > 0:
             for _ in range(rng.randint(2, 3)):
                 invoice_number += rng.randint(3, 40)
-                rows.append(m.RevenueLine(
-                    account_id=account_id, crm_id=f"INV-{invoice_number:06d}", kind="invoice",
-                    label=f"Invoice - {OFFERS[rng.choice(offers)][0]}",
-                    amount=_money(revenue * rng.uniform(0.03, 0.10)), line_date=ctx.day(-rng.randint(oldest, newest))))
+                rows.append(
+                    m.RevenueLine(
+                        account_id=account_id,
+                        crm_id=f"INV-{invoice_number:06d}",
+                        kind="invoice",
+                        label=f"Invoice - {OFFERS[rng.choice(offers)][0]}",
+                        amount=_money(revenue * rng.uniform(0.03, 0.10)),
+                        line_date=ctx.day(-rng.randint(oldest, newest)),
+                    )
+                )
             for _ in range(rng.randint(1, 2)):
                 opp_number += rng.randint(5, 60)
                 what = rng.choice(["three-year framework", "site project", "extension", "pilot"])
-                rows.append(m.RevenueLine(
-                    account_id=account_id, crm_id=f"OPP-{opp_number:06d}", kind="won",
-                    label=f"Won - {OFFERS[rng.choice(offers)][0]}, {what}",
-                    amount=_money(revenue * rng.uniform(0.08, 0.3)), line_date=ctx.day(-rng.randint(oldest + 20, 720))))
+                rows.append(
+                    m.RevenueLine(
+                        account_id=account_id,
+                        crm_id=f"OPP-{opp_number:06d}",
+                        kind="won",
+                        label=f"Won - {OFFERS[rng.choice(offers)][0]}, {what}",
+                        amount=_money(revenue * rng.uniform(0.08, 0.3)),
+                        line_date=ctx.day(-rng.randint(oldest + 20, 720)),
+                    )
+                )
         if not archived:
             for _ in range(rng.randint(1, 2)):
                 opp_number += rng.randint(5, 60)
                 what = rng.choice(["new site", "renewal", "group framework", "retrofit programme", "pilot extension"])
-                rows.append(m.RevenueLine(
-                    account_id=account_id, crm_id=f"OPP-{opp_number:06d}", kind="opportunity",
-                    label=f"Opportunity - {OFFERS[rng.choice(offers)][0]}, {what}",
-                    amount=_money(spend * rng.uniform(0.01, 0.05)), line_date=ctx.day(-rng.randint(5, 120)),
-                    probability_pct=float(rng.choice([20, 30, 40, 50, 60, 70, 80]))))
+                rows.append(
+                    m.RevenueLine(
+                        account_id=account_id,
+                        crm_id=f"OPP-{opp_number:06d}",
+                        kind="opportunity",
+                        label=f"Opportunity - {OFFERS[rng.choice(offers)][0]}, {what}",
+                        amount=_money(spend * rng.uniform(0.01, 0.05)),
+                        line_date=ctx.day(-rng.randint(5, 120)),
+                        probability_pct=float(rng.choice([20, 30, 40, 50, 60, 70, 80])),
+                    )
+                )
     ctx.add(rows)
 
 
@@ -193,8 +249,11 @@ def _customer_units(ctx: _Seed) -> None:
         # keep the two sites (they name the site directors), then a random pick of the rest
         chosen = sorted([0, 1] + rng.sample(range(2, len(templates)), count - 2))
         units = [
-            m.CustomerUnit(account_id=ctx.accounts[spec.key].id, kind=templates[i][1],
-                           name=templates[i][0].format(city1=city1, city2=city2, country=country))
+            m.CustomerUnit(
+                account_id=ctx.accounts[spec.key].id,
+                kind=templates[i][1],
+                name=templates[i][0].format(city1=city1, city2=city2, country=country),
+            )
             for i in chosen
         ]
         ctx.units[spec.key] = units
@@ -233,8 +292,11 @@ def _fixed_scores(ctx: _Seed, spec: AccountSpec) -> dict[int, tuple[float, str]]
                 f"across {len(ctx.units[spec.key])} divisions and sites",
             )
         elif criterion.name == "Share of wallet":
-            text = (f"Our revenue is about {sow * 100:.0f}% of its spend in our categories" if sow >= 0.005
-                    else "No revenue with us yet")
+            text = (
+                f"Our revenue is about {sow * 100:.0f}% of its spend in our categories"
+                if sow >= 0.005
+                else "No revenue with us yet"
+            )
             fixed[criterion.id] = (round(_sow_score(sow), 1), text)
         elif criterion.name == "Profitability & cost to serve":
             fixed[criterion.id] = (
@@ -255,8 +317,9 @@ def _criterion_bias(spec: AccountSpec, name: str) -> float:
     return 0.0
 
 
-def _judgement_rationale(spec: AccountSpec, criterion: m.Criterion, value: float, wording: int,
-                         before: float | None) -> str:
+def _judgement_rationale(
+    spec: AccountSpec, criterion: m.Criterion, value: float, wording: int, before: float | None
+) -> str:
     band = 0 if value < 3.5 else 1 if value < 6.5 else 2
     texts = RATIONALES.get(criterion.name)
     rationale = texts[band][wording] if texts else GENERIC_RATIONALES[band]
@@ -267,8 +330,14 @@ def _judgement_rationale(spec: AccountSpec, criterion: m.Criterion, value: float
     return rationale
 
 
-def _axis_scores(rng: random.Random, spec: AccountSpec, criteria: list[m.Criterion],
-                 fixed: dict[int, tuple[float, str]], targets: list[float], quarters: list[int]):
+def _axis_scores(
+    rng: random.Random,
+    spec: AccountSpec,
+    criteria: list[m.Criterion],
+    fixed: dict[int, tuple[float, str]],
+    targets: list[float],
+    quarters: list[int],
+):
     """Yield (quarter, criterion, value, rationale) so that each quarter's weighted mean meets its target.
 
     Criteria quoting the account's figures keep their value; the judgement criteria share the rest,
@@ -290,8 +359,9 @@ def _axis_scores(rng: random.Random, spec: AccountSpec, criteria: list[m.Criteri
             else:
                 noise = rng.gauss(0, 0.2)
                 value = round(_clamp(rest + offsets[criterion.id] - mean_offset + noise, 0.0, 10.0), 1)
-                rationale = _judgement_rationale(spec, criterion, value, wording[criterion.id],
-                                                 previous.get(criterion.id))
+                rationale = _judgement_rationale(
+                    spec, criterion, value, wording[criterion.id], previous.get(criterion.id)
+                )
                 previous[criterion.id] = value
             yield k, criterion, value, rationale
 
@@ -305,7 +375,7 @@ def _scores(ctx: _Seed) -> None:
     for spec in ACCOUNTS:
         quarters = {"prospect": [4], "archived": [0, 1, 2]}.get(spec.status, [0, 1, 2, 3, 4])
         unscored = INCOMPLETE_SCORES.get(spec.key, 0)
-        skipped = {c.id for c in ctx.criteria[len(ctx.criteria) - unscored:]} if unscored else set()
+        skipped = {c.id for c in ctx.criteria[len(ctx.criteria) - unscored :]} if unscored else set()
         path = _score_path(ctx.rng, spec)
         fixed = _fixed_scores(ctx, spec)
         for axis_index, axis in enumerate(m.AXES):
@@ -313,8 +383,15 @@ def _scores(ctx: _Seed) -> None:
             for k, criterion, value, rationale in _axis_scores(ctx.rng, spec, by_axis[axis], fixed, targets, quarters):
                 if k == 4 and criterion.id in skipped:
                     continue
-                rows.append(m.Score(account_id=ctx.accounts[spec.key].id, criterion_id=criterion.id,
-                                    period=periods[k], value=float(value), rationale=rationale))
+                rows.append(
+                    m.Score(
+                        account_id=ctx.accounts[spec.key].id,
+                        criterion_id=criterion.id,
+                        period=periods[k],
+                        value=float(value),
+                        rationale=rationale,
+                    )
+                )
     ctx.add(rows)
 
 
@@ -328,18 +405,26 @@ def _ambition(ctx: _Seed, spec: AccountSpec) -> str:
     first_priority = ctx.priorities[spec.key][0][1].title
     posture = _quadrant(*spec.cur)
     if posture == "strategic":
-        return (f"By {year}, be {spec.short}'s reference partner for energy and operations: "
-                f"{_fmt_m(revenue_m * 1.35)} M EUR a year (from {_fmt_m(revenue_m)} M EUR), share of wallet from "
-                f"{sow}% to {min(sow + 12, 75)}%, a handshake reviewed every quarter and one co-innovation project "
-                f"a year, starting with '{first_priority}'.")
+        return (
+            f"By {year}, be {spec.short}'s reference partner for energy and operations: "
+            f"{_fmt_m(revenue_m * 1.35)} M EUR a year (from {_fmt_m(revenue_m)} M EUR), share of wallet from "
+            f"{sow}% to {min(sow + 12, 75)}%, a handshake reviewed every quarter and one co-innovation project "
+            f"a year, starting with '{first_priority}'."
+        )
     if posture == "develop":
-        return (f"Win position at {spec.short} within three years: from {sow}% to {sow + 15}% share of wallet by "
-                f"becoming a framework supplier and landing a flagship project on '{first_priority}'.")
+        return (
+            f"Win position at {spec.short} within three years: from {sow}% to {sow + 15}% share of wallet by "
+            f"becoming a framework supplier and landing a flagship project on '{first_priority}'."
+        )
     if posture == "maintain":
-        return (f"Keep {spec.short} at about {_fmt_m(revenue_m)} M EUR a year with less effort: renew the "
-                f"framework, move routine service to remote monitoring and protect a {spec.margin:.0f}% margin.")
-    return (f"Serve {spec.short} profitably through distributors and our web shop; answer tenders only when the "
-            f"margin exceeds {max(spec.margin, 12):.0f}%.")
+        return (
+            f"Keep {spec.short} at about {_fmt_m(revenue_m)} M EUR a year with less effort: renew the "
+            f"framework, move routine service to remote monitoring and protect a {spec.margin:.0f}% margin."
+        )
+    return (
+        f"Serve {spec.short} profitably through distributors and our web shop; answer tenders only when the "
+        f"margin exceeds {max(spec.margin, 12):.0f}%."
+    )
 
 
 def _canvas(ctx: _Seed) -> None:
@@ -352,8 +437,7 @@ def _canvas(ctx: _Seed) -> None:
         sector = ctx.sector(key)
         names = {"name": spec.name, "short": spec.short, "country": COUNTRIES[spec.country][0]}
 
-        count = {"full": min(len(sector.priorities), rng.randint(3, 4)), "partial": rng.randint(2, 3),
-                 "thin": 2}[depth]
+        count = {"full": min(len(sector.priorities), rng.randint(3, 4)), "partial": rng.randint(2, 3), "thin": 2}[depth]
         chosen = rng.sample(sector.priorities, count)
         ctx.priorities[key] = [
             (m.Priority(account_id=account_id, rank=rank, title=p.title, description=p.description), p)
@@ -364,22 +448,31 @@ def _canvas(ctx: _Seed) -> None:
         available = 100 * (1 - ctx.revenue[key] / (spec.spend * 1e6))
         share = available * rng.uniform(0.35, 0.55)
         competitors = []
-        for name, strengths in rng.sample(COMPETITORS, {"full": rng.randint(2, 3), "partial": rng.randint(1, 2),
-                                                         "thin": 1}[depth]):
-            competitors.append(m.Competitor(account_id=account_id, name=name, strengths=strengths,
-                                            share_pct=None if depth == "thin" else float(round(share))))
+        for name, strengths in rng.sample(
+            COMPETITORS, {"full": rng.randint(2, 3), "partial": rng.randint(1, 2), "thin": 1}[depth]
+        ):
+            competitors.append(
+                m.Competitor(
+                    account_id=account_id,
+                    name=name,
+                    strengths=strengths,
+                    share_pct=None if depth == "thin" else float(round(share)),
+                )
+            )
             share *= rng.uniform(0.4, 0.7)
         ctx.competitors[key] = competitors
         rows.extend(competitors)
 
         with_events = depth == "full" or (depth == "partial" and index % 2 == 0)
-        rows.append(m.AccountPlan(
-            account_id=account_id,
-            business=sector.business.format(**names),
-            markets=None if depth == "thin" else sector.markets.format(**names),
-            recent_events=(spec.event or None) if with_events else None,
-            ambition=_ambition(ctx, spec) if depth == "full" else None,
-        ))
+        rows.append(
+            m.AccountPlan(
+                account_id=account_id,
+                business=sector.business.format(**names),
+                markets=None if depth == "thin" else sector.markets.format(**names),
+                recent_events=(spec.event or None) if with_events else None,
+                ambition=_ambition(ctx, spec) if depth == "full" else None,
+            )
+        )
 
         per_kind = {
             "full": {kind: rng.randint(2, 3) for kind in m.SWOT_KINDS},
@@ -390,9 +483,20 @@ def _canvas(ctx: _Seed) -> None:
         for kind, number in per_kind.items():
             texts = [text for text, when in SWOT_TEXTS[kind] if when in ("any", position_word)]
             for position, text in enumerate(rng.sample(texts, number)):
-                rows.append(m.SwotItem(account_id=account_id, kind=kind, position=position, text=text.format(
-                    unit=ctx.unit_name(key), competitor=competitors[0].name, priority=chosen[0].title,
-                    offer=OFFERS[chosen[-1].offer][0], n=rng.randint(2, 9))))
+                rows.append(
+                    m.SwotItem(
+                        account_id=account_id,
+                        kind=kind,
+                        position=position,
+                        text=text.format(
+                            unit=ctx.unit_name(key),
+                            competitor=competitors[0].name,
+                            priority=chosen[0].title,
+                            offer=OFFERS[chosen[-1].offer][0],
+                            n=rng.randint(2, 9),
+                        ),
+                    )
+                )
     ctx.add(rows)
 
 
@@ -412,10 +516,14 @@ def _objective_text(ctx: _Seed, spec: AccountSpec, kind: str) -> tuple[str, str]
         end = start + rng.randint(5, 15)
         return f"Raise our share of wallet at {spec.short} from {start}% to {end}%", f"{end}% of its category spend"
     if kind == "relationship":
-        return (f"Build a regular relationship with {spec.short}'s {ctx.sector(spec.key).ops_title}",
-                "Two executive meetings a year, sponsor pairing in place")
-    return (f"Run a joint pilot on '{ctx.priorities[spec.key][0][1].title}'",
-            "Pilot results signed off by both sponsors")
+        return (
+            f"Build a regular relationship with {spec.short}'s {ctx.sector(spec.key).ops_title}",
+            "Two executive meetings a year, sponsor pairing in place",
+        )
+    return (
+        f"Run a joint pilot on '{ctx.priorities[spec.key][0][1].title}'",
+        "Pilot results signed off by both sponsors",
+    )
 
 
 def _objectives(ctx: _Seed) -> None:
@@ -433,10 +541,20 @@ def _objectives(ctx: _Seed) -> None:
                 status = rng.choice(["achieved", "missed"])
             else:
                 status = rng.choices(["on_track", "at_risk", "not_started"], weights=[5, 2, 2])[0]
-            owner = (ctx.sponsor_name(spec.key) or ctx.kam_name(spec.key)) if kind == "relationship" \
+            owner = (
+                (ctx.sponsor_name(spec.key) or ctx.kam_name(spec.key))
+                if kind == "relationship"
                 else ctx.kam_name(spec.key)
-            objective = m.Objective(account_id=ctx.accounts[spec.key].id, kind=kind, title=title, target=target,
-                                    owner=owner, due_date=due, status=status)
+            )
+            objective = m.Objective(
+                account_id=ctx.accounts[spec.key].id,
+                kind=kind,
+                title=title,
+                target=target,
+                owner=owner,
+                due_date=due,
+                status=status,
+            )
             ctx.objectives[spec.key].append(objective)
             rows.append(objective)
     ctx.add(rows)
@@ -449,10 +567,15 @@ def _value_propositions(ctx: _Seed) -> None:
         priorities = ctx.priorities[spec.key]
         count = {"full": len(priorities), "partial": rng.randint(1, 2), "thin": 0}[spec.depth]
         for priority, prio in priorities[:count]:
-            rows.append(m.ValueProposition(
-                priority_id=priority.id, offer_id=ctx.offers[prio.offer].id, what_we_bring=prio.what_we_bring,
-                customer_value=prio.customer_value,
-                value_amount=_money(spec.spend * 1e6 * prio.value_share * rng.uniform(0.8, 1.2), 10_000)))
+            rows.append(
+                m.ValueProposition(
+                    priority_id=priority.id,
+                    offer_id=ctx.offers[prio.offer].id,
+                    what_we_bring=prio.what_we_bring,
+                    customer_value=prio.customer_value,
+                    value_amount=_money(spec.spend * 1e6 * prio.value_share * rng.uniform(0.8, 1.2), 10_000),
+                )
+            )
     ctx.add(rows)
 
 
@@ -486,8 +609,9 @@ def _white_space(ctx: _Seed) -> None:
                     status = "not_relevant"
                 else:
                     status = "open"
-                cells.append(m.WhiteSpaceCell(account_id=ctx.accounts[key].id, unit_id=unit.id, offer_id=offer.id,
-                                              status=status))
+                cells.append(
+                    m.WhiteSpaceCell(account_id=ctx.accounts[key].id, unit_id=unit.id, offer_id=offer.id, status=status)
+                )
         held_by_competitors = spend * sum(c.share_pct or 0 for c in ctx.competitors[key]) / 100 or spend * 0.3
         for status, total in (("sold", revenue), ("competitor", held_by_competitors)):
             group = [cell for cell in cells if cell.status == status]
@@ -520,14 +644,18 @@ def _actions(ctx: _Seed) -> None:
             template = rng.choice(templates)
             used.add(template)
             title = template.format(
-                offer=OFFERS[rng.choice(ctx.offer_keys(spec.key))][0], unit=ctx.unit_name(spec.key),
-                competitor=ctx.competitors[spec.key][0].name, sponsor=ctx.sponsor_name(spec.key) or "our sponsor",
-                ops=ctx.sector(spec.key).ops_title)
+                offer=OFFERS[rng.choice(ctx.offer_keys(spec.key))][0],
+                unit=ctx.unit_name(spec.key),
+                competitor=ctx.competitors[spec.key][0].name,
+                sponsor=ctx.sponsor_name(spec.key) or "our sponsor",
+                ops=ctx.sector(spec.key).ops_title,
+            )
             due = _workday(ctx.day(rng.randint(-60, 120)))
             draw = rng.random()
             if due < ctx.today:
-                status = ("done" if draw < 0.6 else "cancelled" if draw < 0.7
-                          else "open" if draw < 0.85 else "in_progress")
+                status = (
+                    "done" if draw < 0.6 else "cancelled" if draw < 0.7 else "open" if draw < 0.85 else "in_progress"
+                )
                 done_on = due - timedelta(days=rng.randint(0, 12)) if status == "done" else None
             else:
                 status = "open" if draw < 0.55 else "in_progress" if draw < 0.92 else "done"
@@ -535,8 +663,17 @@ def _actions(ctx: _Seed) -> None:
             owner = rng.choice(owners)
             if objective.kind == "relationship":
                 owner = rng.choice([ctx.kam_name(spec.key), ctx.sponsor_name(spec.key) or ctx.kam_name(spec.key)])
-            rows.append(m.Action(account_id=ctx.accounts[spec.key].id, objective_id=objective.id, title=title,
-                                 owner=owner, due_date=due, status=status, done_on=done_on))
+            rows.append(
+                m.Action(
+                    account_id=ctx.accounts[spec.key].id,
+                    objective_id=objective.id,
+                    title=title,
+                    owner=owner,
+                    due_date=due,
+                    status=status,
+                    done_on=done_on,
+                )
+            )
     ctx.add(rows)
 
 
@@ -548,8 +685,12 @@ def _buying_centre_size(rng: random.Random, spec: AccountSpec) -> int:
         return 6
     if spec.status != "active":
         return rng.randint(6, 8)
-    return {"strategic": rng.randint(11, 15), "develop": rng.randint(8, 11), "maintain": rng.randint(8, 10),
-            "opportunistic": rng.randint(6, 8)}[_quadrant(*spec.cur)]
+    return {
+        "strategic": rng.randint(11, 15),
+        "develop": rng.randint(8, 11),
+        "maintain": rng.randint(8, 10),
+        "opportunistic": rng.randint(6, 8),
+    }[_quadrant(*spec.cur)]
 
 
 def _owner(ctx: _Seed, spec: AccountSpec, slot: str, engineer: str) -> str:
@@ -576,14 +717,19 @@ def _buying_centre(ctx: _Seed) -> None:
         units = ctx.units[key]
         sites = [u for u in units if u.kind == "site"] or units
         unit1, unit2 = sites[0].name, (sites[1] if len(sites) > 1 else units[-1]).name
-        words = {"ops": sector.ops_title, "eng": sector.eng_title, "site": sector.site_title,
-                 "unit1": unit1, "unit2": unit2}
+        words = {
+            "ops": sector.ops_title,
+            "eng": sector.eng_title,
+            "site": sector.site_title,
+            "unit1": unit1,
+            "unit2": unit2,
+        }
         firsts, lasts = NAME_POOLS[POOL_OF_COUNTRY[spec.country]]
         domain = f"{_slug(spec.short.split()[0])}.example"
         engineer = rng.choice(OUR_TEAM)
         level_of: dict[str, int] = {}
         taken: set[str] = set()
-        for slot, title, unit, reports_to, role, influence in ORG_CHART[:_buying_centre_size(rng, spec)]:
+        for slot, title, unit, reports_to, role, influence in ORG_CHART[: _buying_centre_size(rng, spec)]:
             first, last = rng.choice(firsts), rng.choice(lasts)
             while f"{first} {last}" in taken:
                 first, last = rng.choice(firsts), rng.choice(lasts)
@@ -603,21 +749,38 @@ def _buying_centre(ctx: _Seed) -> None:
                 elif slot == "coo" and (strategic or key in signatories or strength >= 5 or spec.sponsor):
                     attitude, relationship = max(attitude, 1), max(relationship, 3)
             owner = _owner(ctx, spec, slot, engineer)
-            if (spec.depth == "thin" or not strategic and strength < 5) and slot not in ("ceo", "coo", "cpo", "cat") \
-                    and rng.random() < 0.35:
+            if (
+                (spec.depth == "thin" or not strategic and strength < 5)
+                and slot not in ("ceo", "coo", "cpo", "cat")
+                and rng.random() < 0.35
+            ):
                 owner = None  # nobody on our side covers this person
             if owner is None:
                 last_contact = None
             else:
-                days = (rng.randint(3, 60) if relationship >= 4 else rng.randint(15, 120) if relationship == 3
-                        else rng.randint(45, 200))
+                days = (
+                    rng.randint(3, 60)
+                    if relationship >= 4
+                    else rng.randint(15, 120)
+                    if relationship == 3
+                    else rng.randint(45, 200)
+                )
                 last_contact = _workday(ctx.day(-days), forward=False)
             contact_number += rng.randint(1, 9)
             person = m.Stakeholder(
-                account_id=ctx.accounts[key].id, crm_id=f"CON-{contact_number:05d}", name=f"{first} {last}",
-                title=title.format(**words), unit=unit.format(**words),
-                email=f"{_slug(first)[0]}.{_slug(last)}@{domain}", role=role, influence=influence,
-                attitude=attitude, relationship=relationship, owner=owner, last_contact=last_contact)
+                account_id=ctx.accounts[key].id,
+                crm_id=f"CON-{contact_number:05d}",
+                name=f"{first} {last}",
+                title=title.format(**words),
+                unit=unit.format(**words),
+                email=f"{_slug(first)[0]}.{_slug(last)}@{domain}",
+                role=role,
+                influence=influence,
+                attitude=attitude,
+                relationship=relationship,
+                owner=owner,
+                last_contact=last_contact,
+            )
             level_of[slot] = 0 if reports_to is None else level_of[reports_to] + 1
             levels.setdefault(level_of[slot], []).append((key, slot, reports_to, person))
     for level in sorted(levels):

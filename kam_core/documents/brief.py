@@ -16,19 +16,27 @@ from datetime import date
 from sqlalchemy import select
 from sqlmodel import Session
 
+from kam_core.account.handshake import commitments_with_rag
+from kam_core.account.summary import account_summary
 from kam_core.common.errors import NotFoundError
 from kam_core.common.formatting import day, money, percent
-from kam_core.account.handshake import commitments_with_rag
+from kam_core.common.text import md
+from kam_core.documents.qbr_scope import account_figures
 from kam_core.i18n import translate
-from kam_core.store.models import (
-    CLOSED_COMMITMENT_STATUSES, Account, Engagement, EngagementPairing, Executive, Handshake, Kam, Pairing, Priority,
-)
-from kam_core.store.models import Stakeholder as StakeholderRecord
-from kam_core.account.summary import account_summary
 from kam_core.portfolio.overview import reference_year
 from kam_core.portfolio.segmentation import load_programme
-from kam_core.documents.qbr_scope import account_figures
-from kam_core.common.text import md
+from kam_core.store.models import (
+    CLOSED_COMMITMENT_STATUSES,
+    Account,
+    Engagement,
+    EngagementPairing,
+    Executive,
+    Handshake,
+    Kam,
+    Pairing,
+    Priority,
+)
+from kam_core.store.models import Stakeholder as StakeholderRecord
 
 RECENT = 3  # held engagements shown, per stakeholder and for the account
 TOP_PRIORITIES = 3
@@ -99,14 +107,18 @@ class Brief:
 
 
 def _held(session: Session, query, before: date) -> tuple[PastEngagement, ...]:
-    rows = session.execute(query.where(Engagement.status == "held", Engagement.on_date <= before)
-                           .order_by(Engagement.on_date.desc(), Engagement.id.desc()).limit(RECENT)).all()
+    rows = session.execute(
+        query.where(Engagement.status == "held", Engagement.on_date <= before)
+        .order_by(Engagement.on_date.desc(), Engagement.id.desc())
+        .limit(RECENT)
+    ).all()
     return tuple(PastEngagement(*row) for row in rows)
 
 
 def _recent_query(exclude: int):
     return select(Engagement.on_date, Engagement.kind, Engagement.objective, Engagement.outcome).where(
-        Engagement.id != exclude)
+        Engagement.id != exclude
+    )
 
 
 def build_brief(session: Session, engagement_id: int, today: date) -> Brief:
@@ -123,10 +135,23 @@ def build_brief(session: Session, engagement_id: int, today: date) -> Brief:
     # this account's rows only: a brief costs the same in a programme of 20 or 10,000 accounts
     year = account_figures(session, account.id, reference_year(today))
     segment = account_summary(session, account.id, today).segment
-    figures = KeyFigures(year.revenue_year, year.revenue, year.growth_pct, year.share_of_wallet_pct,
-                         account.potential_3y, account.margin_pct, programme.currency)
-    priorities = tuple(session.scalars(select(Priority.title).where(Priority.account_id == account.id)
-                                       .order_by(Priority.rank, Priority.id).limit(TOP_PRIORITIES)))
+    figures = KeyFigures(
+        year.revenue_year,
+        year.revenue,
+        year.growth_pct,
+        year.share_of_wallet_pct,
+        account.potential_3y,
+        account.margin_pct,
+        programme.currency,
+    )
+    priorities = tuple(
+        session.scalars(
+            select(Priority.title)
+            .where(Priority.account_id == account.id)
+            .order_by(Priority.rank, Priority.id)
+            .limit(TOP_PRIORITIES)
+        )
+    )
     stage = session.scalar(select(Handshake.stage).where(Handshake.account_id == account.id))
     commitments = commitments_with_rag(session, account.id, today)
     open_ones = commitments[~commitments["status"].isin(CLOSED_COMMITMENT_STATUSES)].sort_values(["due_date", "id"])
@@ -137,27 +162,58 @@ def build_brief(session: Session, engagement_id: int, today: date) -> Brief:
         .join(EngagementPairing, EngagementPairing.pairing_id == Pairing.id)
         .join(Executive, Executive.id == Pairing.executive_id)
         .where(EngagementPairing.engagement_id == engagement.id)
-        .order_by(StakeholderRecord.name, Executive.name)).all()
+        .order_by(StakeholderRecord.name, Executive.name)
+    ).all()
     for person, strength, executive in met:
         # each engagement once however many of its pairings meet this person (IN, not DISTINCT: the
         # order is by columns not shown, which PostgreSQL refuses with DISTINCT)
-        recent = _held(session, _recent_query(engagement.id).where(Engagement.id.in_(
-            select(EngagementPairing.engagement_id)
-            .join(Pairing, Pairing.id == EngagementPairing.pairing_id)
-            .where(Pairing.stakeholder_id == person.id))), today)
-        people.append(PersonMet(person.name, person.title, person.role, person.attitude, person.last_contact,
-                                strength, executive, recent))
+        recent = _held(
+            session,
+            _recent_query(engagement.id).where(
+                Engagement.id.in_(
+                    select(EngagementPairing.engagement_id)
+                    .join(Pairing, Pairing.id == EngagementPairing.pairing_id)
+                    .where(Pairing.stakeholder_id == person.id)
+                )
+            ),
+            today,
+        )
+        people.append(
+            PersonMet(
+                person.name,
+                person.title,
+                person.role,
+                person.attitude,
+                person.last_contact,
+                strength,
+                executive,
+                recent,
+            )
+        )
     return Brief(
-        engagement_id=engagement.id, on_date=engagement.on_date, kind=engagement.kind, status=engagement.status,
-        objective=engagement.objective, ask=engagement.ask, attendees=engagement.attendees,
-        account_id=account.id, account=account.name, sector=account.sector, country=account.country,
-        segment=segment, kam=kam.name if kam else None,
-        sponsor=f"{sponsor.name} — {sponsor.title}" if sponsor else None, figures=figures, priorities=priorities,
+        engagement_id=engagement.id,
+        on_date=engagement.on_date,
+        kind=engagement.kind,
+        status=engagement.status,
+        objective=engagement.objective,
+        ask=engagement.ask,
+        attendees=engagement.attendees,
+        account_id=account.id,
+        account=account.name,
+        sector=account.sector,
+        country=account.country,
+        segment=segment,
+        kam=kam.name if kam else None,
+        sponsor=f"{sponsor.name} — {sponsor.title}" if sponsor else None,
+        figures=figures,
+        priorities=priorities,
         handshake_stage=stage,
-        commitments=tuple(OpenCommitment(c.side, c.description, c.owner, c.due_date, c.rag)
-                          for c in open_ones.itertuples(index=False)),
+        commitments=tuple(
+            OpenCommitment(c.side, c.description, c.owner, c.due_date, c.rag) for c in open_ones.itertuples(index=False)
+        ),
         people=tuple(people),
-        recent=_held(session, _recent_query(engagement.id).where(Engagement.account_id == account.id), today))
+        recent=_held(session, _recent_query(engagement.id).where(Engagement.account_id == account.id), today),
+    )
 
 
 # --- rendering -------------------------------------------------------------------------------------
@@ -168,7 +224,7 @@ def _t(key: str, language: str, **params) -> str:
 
 
 def _labelled(key: str, language: str, text: str) -> str:
-    """"Label: text", the label translated; the text (names, figures, the user's words) kept as is,
+    """ "Label: text", the label translated; the text (names, figures, the user's words) kept as is,
     outside any template."""
     return _t("brief.labelled", language).format(label=_t(key, language), text=text)
 
@@ -191,21 +247,25 @@ def _past(item: PastEngagement, language: str) -> str:
 
 def _person(person: PersonMet, language: str) -> str:
     name = f"{person.name} — {person.title}" if person.title else person.name
-    return " · ".join([
-        f"{name} ({_t(f'enum.role.{person.role}', language)}, {_t(f'enum.attitude.{person.attitude}', language)})",
-        _labelled("brief.last_contact", language, day(person.last_contact, language)),
-        _labelled("brief.strength", language, f"{person.strength}/5"),
-        _labelled("brief.paired_with", language, person.executive),
-    ])
+    return " · ".join(
+        [
+            f"{name} ({_t(f'enum.role.{person.role}', language)}, {_t(f'enum.attitude.{person.attitude}', language)})",
+            _labelled("brief.last_contact", language, day(person.last_contact, language)),
+            _labelled("brief.strength", language, f"{person.strength}/5"),
+            _labelled("brief.paired_with", language, person.executive),
+        ]
+    )
 
 
 def _commitment(item: OpenCommitment, language: str) -> str:
-    return " · ".join([
-        _labelled(f"enum.follow_up.{item.side}", language, item.description),
-        item.owner,
-        _labelled("brief.due", language, day(item.due_date, language)),
-        _t(f"rag.{item.rag}", language),
-    ])
+    return " · ".join(
+        [
+            _labelled(f"enum.follow_up.{item.side}", language, item.description),
+            item.owner,
+            _labelled("brief.due", language, day(item.due_date, language)),
+            _t(f"rag.{item.rag}", language),
+        ]
+    )
 
 
 def _blocks(brief: Brief, language: str) -> list[tuple[str, list[str]]]:
@@ -213,8 +273,11 @@ def _blocks(brief: Brief, language: str) -> list[tuple[str, list[str]]]:
     with two spaces sits under the one before."""
     none = _t("brief.none", language)
     meeting = [
-        _labelled("brief.when", language,
-                  f"{day(brief.on_date, language)} · {_t(f'enum.engagement_kind.{brief.kind}', language)}"),
+        _labelled(
+            "brief.when",
+            language,
+            f"{day(brief.on_date, language)} · {_t(f'enum.engagement_kind.{brief.kind}', language)}",
+        ),
         _labelled("brief.objective", language, brief.objective),
         _labelled("brief.ask", language, brief.ask or none),
     ]
@@ -222,13 +285,15 @@ def _blocks(brief: Brief, language: str) -> list[tuple[str, list[str]]]:
         meeting.append(_labelled("brief.attendees", language, brief.attendees))
     account = [
         " · ".join(part for part in (brief.account, brief.sector, brief.country) if part),
-        _labelled("brief.segment", language,
-                  _t(f"enum.segment.{brief.segment}", language) if brief.segment else none),
+        _labelled("brief.segment", language, _t(f"enum.segment.{brief.segment}", language) if brief.segment else none),
         _labelled("brief.kam", language, brief.kam or none),
         _labelled("brief.sponsor", language, brief.sponsor or none),
     ]
-    stage = (_t(f"enum.stage.{brief.handshake_stage}", language) if brief.handshake_stage
-             else _t("brief.no_handshake", language))
+    stage = (
+        _t(f"enum.stage.{brief.handshake_stage}", language)
+        if brief.handshake_stage
+        else _t("brief.no_handshake", language)
+    )
     handshake = [_labelled("brief.stage", language, stage)]
     handshake += [_commitment(item, language) for item in brief.commitments] or [_t("brief.no_commitments", language)]
     people = []
@@ -238,8 +303,10 @@ def _blocks(brief: Brief, language: str) -> list[tuple[str, list[str]]]:
     return [
         (_t("brief.section.meeting", language), meeting),
         (_t("brief.section.account", language), account),
-        (_t("brief.section.priorities", language),
-         [f"{rank}. {title}" for rank, title in enumerate(brief.priorities, start=1)] or [none]),
+        (
+            _t("brief.section.priorities", language),
+            [f"{rank}. {title}" for rank, title in enumerate(brief.priorities, start=1)] or [none],
+        ),
         (_t("brief.section.handshake", language), handshake),
         (_t("brief.section.people", language), people or [_t("brief.no_people", language)]),
         (_t("brief.section.recent", language), [_past(item, language) for item in brief.recent] or [none]),
@@ -256,8 +323,12 @@ def brief_markdown(brief: Brief, language: str) -> str:
     blocks = _blocks(brief, language)
     for heading, bullets in blocks[:2]:
         lines += [f"## {heading}", "", *(_bullet(text) for text in bullets), ""]
-    lines += [f"## {_t('brief.section.figures', language)}", "",
-              f"| {_t('brief.figure', language)} | {_t('brief.value', language)} |", "| --- | ---: |"]
+    lines += [
+        f"## {_t('brief.section.figures', language)}",
+        "",
+        f"| {_t('brief.figure', language)} | {_t('brief.value', language)} |",
+        "| --- | ---: |",
+    ]
     lines += [f"| {md(label)} | {md(text)} |" for label, text in _figure_rows(brief, language)]
     lines.append("")
     for heading, bullets in blocks[2:]:

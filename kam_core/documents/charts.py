@@ -91,46 +91,96 @@ def _quadrant_areas(attractiveness_threshold: float, strength_threshold: float, 
         ("opportunistic", 0, s, 0, a, 0.2, 0.3, "left"),
         ("maintain", s, 10, 0, a, 9.8, 0.3, "right"),
     ]
-    return pd.DataFrame([{"code": code, "x": x, "x2": x2, "y": y, "y2": y2, "lx": lx, "ly": ly, "align": align,
-                          "label": labels.quadrants[code]} for code, x, x2, y, y2, lx, ly, align in areas])
+    return pd.DataFrame(
+        [
+            {
+                "code": code,
+                "x": x,
+                "x2": x2,
+                "y": y,
+                "y2": y2,
+                "lx": lx,
+                "ly": ly,
+                "align": align,
+                "label": labels.quadrants[code],
+            }
+            for code, x, x2, y, y2, lx, ly, align in areas
+        ]
+    )
 
 
-def matrix_chart(points: pd.DataFrame, *, attractiveness_threshold: float, strength_threshold: float,
-                 labels: MatrixLabels, size_by: str = "revenue", colour_by: str = "quadrant",
-                 colours: dict[str, str] | None = None, show_movement: bool = False,
-                 selected_id: int | None = None, height: int = 760, interactive: bool = True) -> alt.LayerChart:
+def matrix_chart(
+    points: pd.DataFrame,
+    *,
+    attractiveness_threshold: float,
+    strength_threshold: float,
+    labels: MatrixLabels,
+    size_by: str = "revenue",
+    colour_by: str = "quadrant",
+    colours: dict[str, str] | None = None,
+    show_movement: bool = False,
+    selected_id: int | None = None,
+    height: int = 760,
+    interactive: bool = True,
+) -> alt.LayerChart:
     """Attractiveness up, our strength across (both 0-10), quadrant areas, lines and names;
     one bubble per scored account sized by revenue or potential and coloured by quadrant,
     sector or KAM; optional arrows from the earlier period; the selected account ringed."""
     scale_x = alt.Scale(domain=[0, 10], nice=False, zero=True)
     scale_y = alt.Scale(domain=[0, 10], nice=False, zero=True)
-    axis = {"labelFontSize": 16, "titleFontSize": 18, "titleFontWeight": "bold", "tickCount": 10,
-            "grid": False}
+    axis = {"labelFontSize": 16, "titleFontSize": 18, "titleFontWeight": "bold", "tickCount": 10, "grid": False}
     areas = _quadrant_areas(attractiveness_threshold, strength_threshold, labels)
-    background = alt.Chart(areas).mark_rect(opacity=0.9).encode(
-        x=alt.X("x:Q", scale=scale_x, title=labels.strength, axis=alt.Axis(**axis)), x2="x2:Q",
-        y=alt.Y("y:Q", scale=scale_y, title=labels.attractiveness, axis=alt.Axis(**axis)), y2="y2:Q",
-        color=alt.Color("code:N", scale=alt.Scale(domain=list(QUADRANT_FILL), range=list(QUADRANT_FILL.values())),
-                        legend=None))
+    background = (
+        alt.Chart(areas)
+        .mark_rect(opacity=0.9)
+        .encode(
+            x=alt.X("x:Q", scale=scale_x, title=labels.strength, axis=alt.Axis(**axis)),
+            x2="x2:Q",
+            y=alt.Y("y:Q", scale=scale_y, title=labels.attractiveness, axis=alt.Axis(**axis)),
+            y2="y2:Q",
+            color=alt.Color(
+                "code:N", scale=alt.Scale(domain=list(QUADRANT_FILL), range=list(QUADRANT_FILL.values())), legend=None
+            ),
+        )
+    )
     lines = alt.Chart(pd.DataFrame({"x": [strength_threshold], "y": [attractiveness_threshold]}))
-    thresholds = (lines.mark_rule(color="#4B5563", strokeWidth=2, strokeDash=[6, 4]).encode(x="x:Q")
-                  + lines.mark_rule(color="#4B5563", strokeWidth=2, strokeDash=[6, 4]).encode(y="y:Q"))
-    quadrant_names = alt.layer(*[
-        alt.Chart(areas[areas["align"] == align]).mark_text(
-            align=align, baseline="middle", fontSize=22, fontWeight="bold", opacity=0.55, color="#1F2937"
-        ).encode(x="lx:Q", y="ly:Q", text="label:N")
-        for align in ("left", "right")])
+    thresholds = lines.mark_rule(color="#4B5563", strokeWidth=2, strokeDash=[6, 4]).encode(x="x:Q") + lines.mark_rule(
+        color="#4B5563", strokeWidth=2, strokeDash=[6, 4]
+    ).encode(y="y:Q")
+    quadrant_names = alt.layer(
+        *[
+            alt.Chart(areas[areas["align"] == align])
+            .mark_text(align=align, baseline="middle", fontSize=22, fontWeight="bold", opacity=0.55, color="#1F2937")
+            .encode(x="lx:Q", y="ly:Q", text="label:N")
+            for align in ("left", "right")
+        ]
+    )
 
-    used = ["account_id", "name", "strength", "attractiveness", "quadrant", "revenue", "potential_3y",
-            "share_of_wallet_pct", "kam", "sector", "prev_strength", "prev_attractiveness", "prev_quadrant"]
+    used = [
+        "account_id",
+        "name",
+        "strength",
+        "attractiveness",
+        "quadrant",
+        "revenue",
+        "potential_3y",
+        "share_of_wallet_pct",
+        "kam",
+        "sector",
+        "prev_strength",
+        "prev_attractiveness",
+        "prev_quadrant",
+    ]
     # only the columns drawn or shown in a tooltip go to the browser
     scored = points.loc[points["scored"], [column for column in used if column in points]].copy()
     scored["size_value"] = scored[size_by].fillna(0).clip(lower=0)
     scored["quadrant_label"] = scored["quadrant"].map(labels.quadrants)
     colour_field = {"quadrant": "quadrant_label", "sector": "sector", "kam": "kam"}[colour_by]
     if colour_by == "quadrant" and colours:
-        colour_scale = alt.Scale(domain=[labels.quadrants[c] for c in colours if c in labels.quadrants],
-                                 range=[colours[c] for c in colours if c in labels.quadrants])
+        colour_scale = alt.Scale(
+            domain=[labels.quadrants[c] for c in colours if c in labels.quadrants],
+            range=[colours[c] for c in colours if c in labels.quadrants],
+        )
     else:
         colour_scale = alt.Scale(scheme="category20")
     tooltip = [
@@ -145,95 +195,170 @@ def matrix_chart(points: pd.DataFrame, *, attractiveness_threshold: float, stren
     ]
     base = alt.Chart(scored)
     bubble = base.mark_circle(opacity=0.85, stroke="white", strokeWidth=1.5).encode(
-        x=alt.X("strength:Q", scale=scale_x), y=alt.Y("attractiveness:Q", scale=scale_y),
+        x=alt.X("strength:Q", scale=scale_x),
+        y=alt.Y("attractiveness:Q", scale=scale_y),
         size=alt.Size("size_value:Q", scale=alt.Scale(range=[120, 2600]), legend=None),
-        color=alt.Color(f"{colour_field}:N", scale=colour_scale,
-                        legend=alt.Legend(title=None, orient="bottom", labelFontSize=15, symbolSize=220,
-                                          columns=4)),
-        tooltip=tooltip)
+        color=alt.Color(
+            f"{colour_field}:N",
+            scale=colour_scale,
+            legend=alt.Legend(title=None, orient="bottom", labelFontSize=15, symbolSize=220, columns=4),
+        ),
+        tooltip=tooltip,
+    )
     if interactive:
         bubble = bubble.add_params(alt.selection_point(name=MATRIX_SELECTION, fields=["account_id"], on="click"))
     layers = [background, thresholds, quadrant_names]
     if show_movement and "prev_strength" in scored:
         moved = scored[scored["prev_strength"].notna()]
-        layers.append(alt.Chart(moved).mark_rule(color="#374151", strokeWidth=1.5, opacity=0.7).encode(
-            x="prev_strength:Q", y="prev_attractiveness:Q", x2="strength:Q", y2="attractiveness:Q"))
-        layers.append(alt.Chart(moved).mark_point(shape="circle", filled=False, size=60, color="#374151",
-                                                  opacity=0.8).encode(
-            x="prev_strength:Q", y="prev_attractiveness:Q",
-            tooltip=[alt.Tooltip("name:N", title=labels.name), alt.Tooltip("prev_quadrant:N", title=labels.previous)]))
+        layers.append(
+            alt.Chart(moved)
+            .mark_rule(color="#374151", strokeWidth=1.5, opacity=0.7)
+            .encode(x="prev_strength:Q", y="prev_attractiveness:Q", x2="strength:Q", y2="attractiveness:Q")
+        )
+        layers.append(
+            alt.Chart(moved)
+            .mark_point(shape="circle", filled=False, size=60, color="#374151", opacity=0.8)
+            .encode(
+                x="prev_strength:Q",
+                y="prev_attractiveness:Q",
+                tooltip=[
+                    alt.Tooltip("name:N", title=labels.name),
+                    alt.Tooltip("prev_quadrant:N", title=labels.previous),
+                ],
+            )
+        )
     layers.append(bubble)
     if len(scored) <= MAX_LABELLED:
-        layers.append(base.mark_text(align="left", dx=14, dy=-10, fontSize=13, color="#111827").encode(
-            x="strength:Q", y="attractiveness:Q", text="name:N"))
+        layers.append(
+            base.mark_text(align="left", dx=14, dy=-10, fontSize=13, color="#111827").encode(
+                x="strength:Q", y="attractiveness:Q", text="name:N"
+            )
+        )
     if selected_id is not None and (scored["account_id"] == selected_id).any():
-        layers.append(alt.Chart(scored[scored["account_id"] == selected_id]).mark_point(
-            shape="circle", filled=False, size=1400, strokeWidth=3.5, color="#111827").encode(
-            x="strength:Q", y="attractiveness:Q"))
-    return (alt.layer(*layers).resolve_scale(color="independent", size="independent")
-            .properties(height=height).configure_view(stroke="#9CA3AF"))
+        layers.append(
+            alt.Chart(scored[scored["account_id"] == selected_id])
+            .mark_point(shape="circle", filled=False, size=1400, strokeWidth=3.5, color="#111827")
+            .encode(x="strength:Q", y="attractiveness:Q")
+        )
+    return (
+        alt.layer(*layers)
+        .resolve_scale(color="independent", size="independent")
+        .properties(height=height)
+        .configure_view(stroke="#9CA3AF")
+    )
 
 
 def revenue_chart(years: pd.DataFrame, *, revenue_label: str, year_label: str, height: int = 240) -> alt.Chart:
     """Revenue with us by year, in millions, bars large enough to read from the back of a room."""
     data = years.assign(year=years["year"].astype(str), revenue_m=years["revenue"] / 1e6)
-    return alt.Chart(data).mark_bar(color="#0B4F8A", size=48).encode(
-        x=alt.X("year:N", title=None, axis=alt.Axis(labelFontSize=16, labelAngle=0)),
-        y=alt.Y("revenue_m:Q", title=revenue_label, axis=alt.Axis(labelFontSize=14, titleFontSize=14)),
-        tooltip=[alt.Tooltip("year:N", title=year_label), alt.Tooltip("revenue_m:Q", title=revenue_label,
-                                                                       format=".1f")],
-    ).properties(height=height)
-
+    return (
+        alt.Chart(data)
+        .mark_bar(color="#0B4F8A", size=48)
+        .encode(
+            x=alt.X("year:N", title=None, axis=alt.Axis(labelFontSize=16, labelAngle=0)),
+            y=alt.Y("revenue_m:Q", title=revenue_label, axis=alt.Axis(labelFontSize=14, titleFontSize=14)),
+            tooltip=[
+                alt.Tooltip("year:N", title=year_label),
+                alt.Tooltip("revenue_m:Q", title=revenue_label, format=".1f"),
+            ],
+        )
+        .properties(height=height)
+    )
 
 
 KPI_COLOURS = {"reading": "#0B4F8A", "target": "#15803D", "baseline": "#6B7280"}
 
 
-def kpi_chart(history: pd.DataFrame, *, labels: dict[str, str], width: int = 460, height: int = 200,
-              columns: int = 2) -> alt.FacetChart:
+def kpi_chart(
+    history: pd.DataFrame, *, labels: dict[str, str], width: int = 460, height: int = 200, columns: int = 2
+) -> alt.FacetChart:
     """One small chart per joint objective (from ``handshake.kpi_history``): the readings as a
     line with points, the target as a dashed rule, the baseline as a thin rule, each panel on its
     own scale and titled "objective (unit)". ``labels`` holds the words shown, already
     translated: "reading", "target", "baseline", "date", "value", "objective" (a missing key shows
     the key)."""
     word = {key: labels.get(key, key) for key in ("reading", "target", "baseline", "date", "value", "objective")}
-    names = {identifier: f"{title} ({unit})" for identifier, title, unit in
-             zip(history["objective_id"], history["title"], history["unit"])}
+    names = {
+        identifier: f"{title} ({unit})"
+        for identifier, title, unit in zip(history["objective_id"], history["title"], history["unit"])
+    }
     repeated = {name for name in names.values() if list(names.values()).count(name) > 1}
-    panels = [names[identifier] + (f" #{identifier}" if names[identifier] in repeated else "")
-              for identifier in history["objective_id"]]
-    frame = pd.DataFrame({"panel": panels, "reading_date": pd.to_datetime(history["reading_date"]),
-                          "value": history["value"].astype(float), "target": history["target"].astype(float),
-                          "baseline": history["baseline"].astype(float)})
+    panels = [
+        names[identifier] + (f" #{identifier}" if names[identifier] in repeated else "")
+        for identifier in history["objective_id"]
+    ]
+    frame = pd.DataFrame(
+        {
+            "panel": panels,
+            "reading_date": pd.to_datetime(history["reading_date"]),
+            "value": history["value"].astype(float),
+            "target": history["target"].astype(float),
+            "baseline": history["baseline"].astype(float),
+        }
+    )
     read = frame[frame["value"].notna() & frame["reading_date"].notna()]
     levels = frame.drop_duplicates("panel")
-    data = pd.concat([
-        pd.DataFrame({"panel": read["panel"], "kind": "reading", "reading_date": read["reading_date"],
-                      "value": read["value"]}),
-        *(pd.DataFrame({"panel": levels["panel"], "kind": kind, "value": levels[kind]})
-          for kind in ("target", "baseline")),
-    ], ignore_index=True)
+    data = pd.concat(
+        [
+            pd.DataFrame(
+                {
+                    "panel": read["panel"],
+                    "kind": "reading",
+                    "reading_date": read["reading_date"],
+                    "value": read["value"],
+                }
+            ),
+            *(
+                pd.DataFrame({"panel": levels["panel"], "kind": kind, "value": levels[kind]})
+                for kind in ("target", "baseline")
+            ),
+        ],
+        ignore_index=True,
+    )
     data["series"] = data["kind"].map(word)
     series = alt.Scale(domain=[word[key] for key in KPI_COLOURS], range=list(KPI_COLOURS.values()))
-    colour = alt.Color("series:N", scale=series,
-                       legend=alt.Legend(title=None, orient="bottom", labelFontSize=16, symbolSize=220,
-                                         symbolStrokeWidth=3))
+    colour = alt.Color(
+        "series:N",
+        scale=series,
+        legend=alt.Legend(title=None, orient="bottom", labelFontSize=16, symbolSize=220, symbolStrokeWidth=3),
+    )
     axis = {"labelFontSize": 15, "titleFontSize": 15}
     y = alt.Y("value:Q", title=word["value"], scale=alt.Scale(zero=False, nice=True), axis=alt.Axis(**axis))
     x = alt.X("reading_date:T", title=word["date"], axis=alt.Axis(format="%b %Y", labelAngle=0, tickCount=4, **axis))
-    tooltip = [alt.Tooltip("panel:N", title=word["objective"]), alt.Tooltip("series:N", title=" "),
-               alt.Tooltip("value:Q", title=word["value"])]
+    tooltip = [
+        alt.Tooltip("panel:N", title=word["objective"]),
+        alt.Tooltip("series:N", title=" "),
+        alt.Tooltip("value:Q", title=word["value"]),
+    ]
     readings = alt.Chart().transform_filter(alt.datum.kind == "reading")
     line = readings.mark_line(strokeWidth=3).encode(x=x, y=y, color=colour)
     points = readings.mark_point(filled=True, size=110, opacity=1).encode(
-        x=x, y=y, color=colour, tooltip=[*tooltip, alt.Tooltip("reading_date:T", title=word["date"])])
-    target = alt.Chart().transform_filter(alt.datum.kind == "target").mark_rule(
-        strokeWidth=2.5, strokeDash=[8, 5]).encode(y=y, color=colour, tooltip=tooltip)
-    baseline = alt.Chart().transform_filter(alt.datum.kind == "baseline").mark_rule(strokeWidth=1.2).encode(
-        y=y, color=colour, tooltip=tooltip)
-    return (alt.layer(baseline, target, line, points, data=data).properties(width=width, height=height)
-            .facet(facet=alt.Facet("panel:N", title=None, sort=list(dict.fromkeys(panels)),
-                                   header=alt.Header(labelFontSize=18, labelFontWeight="bold", labelLimit=width)),
-                   columns=columns)
-            .resolve_scale(y="independent")
-            .configure_view(stroke="#D1D5DB"))
+        x=x, y=y, color=colour, tooltip=[*tooltip, alt.Tooltip("reading_date:T", title=word["date"])]
+    )
+    target = (
+        alt.Chart()
+        .transform_filter(alt.datum.kind == "target")
+        .mark_rule(strokeWidth=2.5, strokeDash=[8, 5])
+        .encode(y=y, color=colour, tooltip=tooltip)
+    )
+    baseline = (
+        alt.Chart()
+        .transform_filter(alt.datum.kind == "baseline")
+        .mark_rule(strokeWidth=1.2)
+        .encode(y=y, color=colour, tooltip=tooltip)
+    )
+    return (
+        alt.layer(baseline, target, line, points, data=data)
+        .properties(width=width, height=height)
+        .facet(
+            facet=alt.Facet(
+                "panel:N",
+                title=None,
+                sort=list(dict.fromkeys(panels)),
+                header=alt.Header(labelFontSize=18, labelFontWeight="bold", labelLimit=width),
+            ),
+            columns=columns,
+        )
+        .resolve_scale(y="independent")
+        .configure_view(stroke="#D1D5DB")
+    )

@@ -51,29 +51,61 @@ from datetime import date, timedelta
 import pandas as pd
 from sqlmodel import Session
 
-from kam_core.account.summary import AccountSummary, account_summary
 from kam_core.account.buying_centre import ATTITUDE_FILL, map_status
-from kam_core.documents.charts import SEGMENT_COLOURS, MatrixLabels, kpi_chart, matrix_chart, revenue_chart
 from kam_core.account.engagement import cadence_grid, engagements_between
+from kam_core.account.handshake import kpi_history, read_handshake
+from kam_core.account.sections import load_section
+from kam_core.account.summary import AccountSummary, account_summary
+from kam_core.account.white_space import STATUS_FILL, compact_value, load_white_space, white_space_totals
 from kam_core.common.errors import NotFoundError
 from kam_core.common.formatting import currency_symbol, day, money, number, percent, score
-from kam_core.account.handshake import kpi_history, read_handshake
-from kam_core.i18n import translate
-from kam_core.store.models import Account
-from kam_core.portfolio.overview import reference_year
-from kam_core.programme.periods import period_of, period_start, shift_period
-from kam_core.portfolio.segmentation import QUADRANTS, Thresholds, load_programme
+from kam_core.common.text import fold_name
+from kam_core.documents.charts import SEGMENT_COLOURS, MatrixLabels, kpi_chart, matrix_chart, revenue_chart
 from kam_core.documents.qbr_layout import (
-    ACCENT, BODY_BOTTOM, BODY_TOP, BOX_MARGIN_X, CONTENT_WIDTH, INK, MARGIN, MAX_FOLLOW_UPS,
-    MAX_KPI_CHARTS, MAX_MEETINGS, MAX_NEXT_MEETINGS, MAX_OBJECTIVES, MAX_OFFERS, MAX_PAIRINGS,
-    MAX_PRIORITIES, MAX_ROWS, MAX_UNITS, MAX_VALUE_PROPOSITIONS, MUTED, NOTE_GAP, NOTE_ROOM,
-    OTHER_ACCOUNTS_COLOUR, RAG_INK, WHITE, _Cell, _Deck, _Line, _chars_per_line, _clip, _fit, _labelled,
-    _missing, _more, _note, _png, _slug, _text_height,
+    ACCENT,
+    BODY_BOTTOM,
+    BODY_TOP,
+    BOX_MARGIN_X,
+    CONTENT_WIDTH,
+    INK,
+    MARGIN,
+    MAX_FOLLOW_UPS,
+    MAX_KPI_CHARTS,
+    MAX_MEETINGS,
+    MAX_NEXT_MEETINGS,
+    MAX_OBJECTIVES,
+    MAX_OFFERS,
+    MAX_PAIRINGS,
+    MAX_PRIORITIES,
+    MAX_ROWS,
+    MAX_UNITS,
+    MAX_VALUE_PROPOSITIONS,
+    MUTED,
+    NOTE_GAP,
+    NOTE_ROOM,
+    OTHER_ACCOUNTS_COLOUR,
+    RAG_INK,
+    WHITE,
+    _Cell,
+    _chars_per_line,
+    _clip,
+    _Deck,
+    _fit,
+    _labelled,
+    _Line,
+    _missing,
+    _more,
+    _note,
+    _png,
+    _slug,
+    _text_height,
 )
 from kam_core.documents.qbr_scope import AccountFigures, account_figures, binned_others, matrix_others
-from kam_core.account.sections import load_section
-from kam_core.common.text import fold_name
-from kam_core.account.white_space import STATUS_FILL, compact_value, load_white_space, white_space_totals
+from kam_core.i18n import translate
+from kam_core.portfolio.overview import reference_year
+from kam_core.portfolio.segmentation import QUADRANTS, Thresholds, load_programme
+from kam_core.programme.periods import period_of, period_start, shift_period
+from kam_core.store.models import Account
 
 
 @dataclass(frozen=True)
@@ -118,9 +150,11 @@ def _title_slide(deck: _Deck, facts: _Facts, signatory: str | None, internal: bo
     language, summary = deck.language, facts.summary
     slide = deck.slide(translate("qbr.title", language))
     deck.rule(slide, MARGIN + 0.05, 1.9, MARGIN + 0.05, 5.9, ACCENT, 6)
-    people = [(translate("qbr.kam", language), summary.kam),
-              (translate("handshake.sponsor", language), summary.sponsor),
-              (translate("handshake.signatory" if internal else "qbr.your_signatory", language), signatory)]
+    people = [
+        (translate("qbr.kam", language), summary.kam),
+        (translate("handshake.sponsor", language), summary.sponsor),
+        (translate("handshake.signatory" if internal else "qbr.your_signatory", language), signatory),
+    ]
     lines = [
         _Line(summary.name, 44, bold=True, ink=ACCENT, space_after=10),
         _Line(f"{summary.current_period} · {day(facts.today, language)}", 26, space_after=24),
@@ -138,8 +172,10 @@ def _figures_slide(deck: _Deck, facts: _Facts, internal: bool) -> None:
     growth = row.growth_pct
     figures = [
         (translate("overview.revenue", language, year=year), money(row.revenue, currency, language)),
-        (translate("qbr.growth", language, year=year - 1),
-         "–" if growth is None else ("+" if growth > 0 else "") + percent(growth, language, 1)),
+        (
+            translate("qbr.growth", language, year=year - 1),
+            "–" if growth is None else ("+" if growth > 0 else "") + percent(growth, language, 1),
+        ),
     ]
     if internal:  # our view of their wallet and our margin are never shown to the customer
         figures += [
@@ -155,13 +191,23 @@ def _figures_slide(deck: _Deck, facts: _Facts, internal: bool) -> None:
     years = years[years["year"] <= year]
     left = MARGIN + 4.5
     width = CONTENT_WIDTH - 4.5
-    deck.text(slide, left, BODY_TOP, width, 0.45,
-              [_Line(translate("overview.revenue_by_year", language), 20, bold=True, space_after=0)])
+    deck.text(
+        slide,
+        left,
+        BODY_TOP,
+        width,
+        0.45,
+        [_Line(translate("overview.revenue_by_year", language), 20, bold=True, space_after=0)],
+    )
     if years.empty:
         deck.sentence(slide, translate("overview.no_revenue", language), top=BODY_TOP + 0.6, left=left, width=width)
         return
-    chart = revenue_chart(years, revenue_label=translate("overview.revenue_axis", language),
-                          year_label=translate("overview.year", language), height=380)
+    chart = revenue_chart(
+        years,
+        revenue_label=translate("overview.revenue_axis", language),
+        year_label=translate("overview.year", language),
+        height=380,
+    )
     deck.picture(slide, _png(chart, language, width=620), left, BODY_TOP + 0.55, width, BODY_BOTTOM - BODY_TOP - 0.6)
 
 
@@ -170,12 +216,17 @@ def _matrix_labels(language: str, account_name: str) -> MatrixLabels:
     quadrants |= {"this": account_name, "other": translate("qbr.other_accounts", language)}
     return MatrixLabels(
         attractiveness=translate("matrix.axis_attractiveness", language),
-        strength=translate("matrix.axis_strength", language), quadrants=quadrants,
-        name=translate("column.account", language), revenue=translate("column.revenue", language),
+        strength=translate("matrix.axis_strength", language),
+        quadrants=quadrants,
+        name=translate("column.account", language),
+        revenue=translate("column.revenue", language),
         potential=translate("matrix.size.potential_3y", language),
-        share_of_wallet=translate("column.share_of_wallet", language), kam=translate("column.kam", language),
-        quadrant=translate("column.segment", language), sector=translate("column.sector", language),
-        previous=translate("matrix.previous_short", language))
+        share_of_wallet=translate("column.share_of_wallet", language),
+        kam=translate("column.kam", language),
+        quadrant=translate("column.segment", language),
+        sector=translate("column.sector", language),
+        previous=translate("matrix.previous_short", language),
+    )
 
 
 MAX_OTHER_BUBBLES = 400  # other accounts drawn one by one on the matrix slide; beyond, they are binned
@@ -191,17 +242,38 @@ def _matrix_points(session: Session, facts: _Facts, now) -> pd.DataFrame:
     as big as the biggest of them): the slide costs the same at 500 or 10,000 accounts and still
     shows where the portfolio lies around this account."""
     summary, figures = facts.summary, facts.figures
-    others, count = binned_others(session, summary.current_period, figures.revenue_year, summary.account_id,
-                                  OTHERS_BIN)
+    others, count = binned_others(session, summary.current_period, figures.revenue_year, summary.account_id, OTHERS_BIN)
     if count <= MAX_OTHER_BUBBLES:  # a small portfolio: every other account its own bubble
         others = matrix_others(session, summary.current_period, figures.revenue_year, summary.account_id)
     others = others.assign(name="", quadrant="other", scored=True, share_of_wallet_pct=None, kam=None, sector=None)
-    this = pd.DataFrame([{
-        "account_id": summary.account_id, "attractiveness": now.attractiveness, "strength": now.strength,
-        "revenue": figures.revenue, "name": summary.name, "quadrant": "this", "scored": True,
-        "share_of_wallet_pct": figures.share_of_wallet_pct, "kam": summary.kam, "sector": summary.sector}])
-    columns = ["account_id", "name", "quadrant", "scored", "attractiveness", "strength", "revenue",
-               "share_of_wallet_pct", "kam", "sector"]
+    this = pd.DataFrame(
+        [
+            {
+                "account_id": summary.account_id,
+                "attractiveness": now.attractiveness,
+                "strength": now.strength,
+                "revenue": figures.revenue,
+                "name": summary.name,
+                "quadrant": "this",
+                "scored": True,
+                "share_of_wallet_pct": figures.share_of_wallet_pct,
+                "kam": summary.kam,
+                "sector": summary.sector,
+            }
+        ]
+    )
+    columns = [
+        "account_id",
+        "name",
+        "quadrant",
+        "scored",
+        "attractiveness",
+        "strength",
+        "revenue",
+        "share_of_wallet_pct",
+        "kam",
+        "sector",
+    ]
     shown = pd.concat([others[columns], this[columns]], ignore_index=True) if len(others) else this[columns]
     shown["revenue"] = shown["revenue"].astype(float)
     return shown
@@ -218,28 +290,52 @@ def _portfolio_slide(deck: _Deck, session: Session, facts: _Facts) -> None:
         return
     # Only this account stands out: the others are grey bubbles without names, drawn first.
     shown = _matrix_points(session, facts, now)
-    chart = matrix_chart(shown, attractiveness_threshold=facts.thresholds.attractiveness,
-                         strength_threshold=facts.thresholds.strength,
-                         labels=_matrix_labels(language, summary.name),
-                         colours={"this": SEGMENT_COLOURS.get(segment, ACCENT),
-                                  "other": OTHER_ACCOUNTS_COLOUR},
-                         selected_id=summary.account_id, height=620, interactive=False)
+    chart = matrix_chart(
+        shown,
+        attractiveness_threshold=facts.thresholds.attractiveness,
+        strength_threshold=facts.thresholds.strength,
+        labels=_matrix_labels(language, summary.name),
+        colours={"this": SEGMENT_COLOURS.get(segment, ACCENT), "other": OTHER_ACCOUNTS_COLOUR},
+        selected_id=summary.account_id,
+        height=620,
+        interactive=False,
+    )
     deck.picture(slide, _png(chart, language, width=760), MARGIN, BODY_TOP, 7.9, BODY_BOTTOM - BODY_TOP)
     before = [position for position in summary.trajectory if position.period < summary.current_period]
     lines = [
         _Line(translate("overview.segment", language), 16, ink=MUTED, space_after=0),
-        _Line(translate(f"enum.segment.{segment}", language), 30, bold=True,
-              ink=SEGMENT_COLOURS.get(segment, "#" + ACCENT).lstrip("#"), space_after=8),
+        _Line(
+            translate(f"enum.segment.{segment}", language),
+            30,
+            bold=True,
+            ink=SEGMENT_COLOURS.get(segment, "#" + ACCENT).lstrip("#"),
+            space_after=8,
+        ),
         _Line(translate(f"posture.{segment}", language), 18, space_after=18),
-        _Line(_labelled(translate("overview.attractiveness", language), score(now.attractiveness, language),
-                        language), 18, space_after=4),
-        _Line(_labelled(translate("overview.strength", language), score(now.strength, language), language), 18,
-              space_after=14),
+        _Line(
+            _labelled(translate("overview.attractiveness", language), score(now.attractiveness, language), language),
+            18,
+            space_after=4,
+        ),
+        _Line(
+            _labelled(translate("overview.strength", language), score(now.strength, language), language),
+            18,
+            space_after=14,
+        ),
     ]
     if before and before[-1].quadrant:
-        lines.append(_Line(translate("qbr.previously", language, period=before[-1].period,
-                                     segment=translate(f"enum.segment.{before[-1].quadrant}", language)), 18,
-                           ink=MUTED))
+        lines.append(
+            _Line(
+                translate(
+                    "qbr.previously",
+                    language,
+                    period=before[-1].period,
+                    segment=translate(f"enum.segment.{before[-1].quadrant}", language),
+                ),
+                18,
+                ink=MUTED,
+            )
+        )
     deck.text(slide, MARGIN + 8.2, BODY_TOP + 0.2, CONTENT_WIDTH - 8.2, BODY_BOTTOM - BODY_TOP - 0.2, lines)
 
 
@@ -257,23 +353,40 @@ def _priorities_slide(deck: _Deck, session: Session, facts: _Facts) -> None:
         brings, values = [], []
         for proposition in mine.head(MAX_VALUE_PROPOSITIONS).itertuples(index=False):
             brings.append(_clip(proposition.what_we_bring, 200))
-            worth = "" if _missing(proposition.value_amount) else \
-                f" · {money(proposition.value_amount, facts.currency, language)}"
+            worth = (
+                ""
+                if _missing(proposition.value_amount)
+                else f" · {money(proposition.value_amount, facts.currency, language)}"
+            )
             values.append(_clip(proposition.customer_value, 200) + worth)
         if len(mine) > MAX_VALUE_PROPOSITIONS:
             brings.append(_more(len(mine) - MAX_VALUE_PROPOSITIONS, language))
         to_build = translate("qbr.to_build", language)
-        rows.append([_Cell(str(priority.rank), bold=True, align="center"),
-                     _Cell(_clip(priority.title, 200), bold=True),
-                     _Cell("\n".join(brings) or to_build, ink=None if brings else MUTED),
-                     _Cell("\n".join(values) or to_build, ink=None if values else MUTED)])
-    header = [translate("col.priorities.rank", language), translate("col.priorities.title", language),
-              translate("col.value_propositions.what_we_bring", language),
-              translate("col.value_propositions.customer_value", language)]
-    height, shown = deck.table(slide, MARGIN, BODY_TOP, [0.7, 3.3, 4.4, 3.7], header, rows, row_height=0.9,
-                               room=BODY_BOTTOM - BODY_TOP - NOTE_ROOM)
-    _note(deck, slide, BODY_TOP + height, [_Line(_more(len(priorities) - shown, language), 16, italic=True,
-                                                 ink=MUTED)])
+        rows.append(
+            [
+                _Cell(str(priority.rank), bold=True, align="center"),
+                _Cell(_clip(priority.title, 200), bold=True),
+                _Cell("\n".join(brings) or to_build, ink=None if brings else MUTED),
+                _Cell("\n".join(values) or to_build, ink=None if values else MUTED),
+            ]
+        )
+    header = [
+        translate("col.priorities.rank", language),
+        translate("col.priorities.title", language),
+        translate("col.value_propositions.what_we_bring", language),
+        translate("col.value_propositions.customer_value", language),
+    ]
+    height, shown = deck.table(
+        slide,
+        MARGIN,
+        BODY_TOP,
+        [0.7, 3.3, 4.4, 3.7],
+        header,
+        rows,
+        row_height=0.9,
+        room=BODY_BOTTOM - BODY_TOP - NOTE_ROOM,
+    )
+    _note(deck, slide, BODY_TOP + height, [_Line(_more(len(priorities) - shown, language), 16, italic=True, ink=MUTED)])
 
 
 def _buying_centre_slide(deck: _Deck, session: Session, facts: _Facts, internal: bool) -> None:
@@ -292,12 +405,17 @@ def _buying_centre_slide(deck: _Deck, session: Session, facts: _Facts, internal:
         else:
             cells.append(_Cell(translate(f"enum.role.{person.role}", language)))
             attitude = int(person.attitude)
-            cells += [_Cell(f"{int(person.influence)}/5", align="center"),
-                      _Cell(translate(f"enum.attitude.{attitude}", language),
-                            fill=ATTITUDE_FILL.get(attitude, "#FFFFFF").lstrip("#"))]
+            cells += [
+                _Cell(f"{int(person.influence)}/5", align="center"),
+                _Cell(
+                    translate(f"enum.attitude.{attitude}", language),
+                    fill=ATTITUDE_FILL.get(attitude, "#FFFFFF").lstrip("#"),
+                ),
+            ]
         rows.append(cells)
-    header = [translate(f"col.stakeholders.{name}", language)
-              for name in ("name", "title", "role" if internal else "unit")]
+    header = [
+        translate(f"col.stakeholders.{name}", language) for name in ("name", "title", "role" if internal else "unit")
+    ]
     if internal:
         header += [translate("col.stakeholders.influence", language), translate("col.stakeholders.attitude", language)]
         widths = [2.7, 3.9, 2.2, 1.4, 1.9]
@@ -308,8 +426,9 @@ def _buying_centre_slide(deck: _Deck, session: Session, facts: _Facts, internal:
         status = map_status(people)
         lines.append(_Line(translate(f"canvas.map_status.{status}", language), 18, bold=True, ink=RAG_INK[status]))
     reserve = NOTE_GAP + _text_height([_Line(_more(len(people), language), 16), *lines[1:]], CONTENT_WIDTH)
-    height, shown = deck.table(slide, MARGIN, BODY_TOP, widths, header, rows, row_height=0.42,
-                               room=BODY_BOTTOM - BODY_TOP - reserve)
+    height, shown = deck.table(
+        slide, MARGIN, BODY_TOP, widths, header, rows, row_height=0.42, room=BODY_BOTTOM - BODY_TOP - reserve
+    )
     lines[0] = _Line(_more(len(people) - shown, language), 16, italic=True, ink=MUTED)
     _note(deck, slide, BODY_TOP + height, lines)
 
@@ -335,8 +454,11 @@ def _white_space_slide(deck: _Deck, session: Session, facts: _Facts, internal: b
         deck.sentence(slide, translate("qbr.no_white_space", language))
         return
     units_order = [str(name) for name in load_section(session, "units", facts.summary.account_id)["name"]]
-    units_order = [unit for unit in dict.fromkeys([*units_order, *cells["unit"].tolist()])
-                   if internal or unit in set(cells["unit"])]
+    units_order = [
+        unit
+        for unit in dict.fromkeys([*units_order, *cells["unit"].tolist()])
+        if internal or unit in set(cells["unit"])
+    ]
     offers_order = sorted(dict.fromkeys(cells["offer"].tolist()), key=fold_name)
     totals = white_space_totals(cells)
     units = _keep(units_order, totals.open_by_unit, MAX_UNITS)
@@ -362,17 +484,37 @@ def _white_space_slide(deck: _Deck, session: Session, facts: _Facts, internal: b
     first = 3.2
     widths = [first, *[(CONTENT_WIDTH - first) / len(units)] * len(units)]
     header = [translate("col.white_space.offer_id", language), *(_clip(unit, 80) for unit in units)]
-    total = [translate("qbr.open_total", language, count=totals.open_cells,
-                       value=money(totals.open_value, facts.currency, language))] if internal else []
+    total = (
+        [
+            translate(
+                "qbr.open_total",
+                language,
+                count=totals.open_cells,
+                value=money(totals.open_value, facts.currency, language),
+            )
+        ]
+        if internal
+        else []
+    )
     widest = [translate(key, language, count=99) for key in ("qbr.more_offers", "qbr.more_units")]
     reserve = NOTE_GAP + _text_height([_Line(" · ".join([*total, *widest]), 16, bold=True)], CONTENT_WIDTH)
-    height, shown = deck.table(slide, MARGIN, BODY_TOP, widths, header, rows, row_height=0.63,
-                               room=BODY_BOTTOM - BODY_TOP - reserve)
-    hidden = [translate(key, language, count=left_out) for key, left_out in (
-        ("qbr.more_offers", len(offers_order) - shown), ("qbr.more_units", len(units_order) - len(units)))
-        if left_out > 0]
-    _note(deck, slide, BODY_TOP + height, [_Line(" · ".join([*total, *hidden]), 16, bold=bool(total),
-                                                 ink=INK if total else MUTED, italic=not total)])
+    height, shown = deck.table(
+        slide, MARGIN, BODY_TOP, widths, header, rows, row_height=0.63, room=BODY_BOTTOM - BODY_TOP - reserve
+    )
+    hidden = [
+        translate(key, language, count=left_out)
+        for key, left_out in (
+            ("qbr.more_offers", len(offers_order) - shown),
+            ("qbr.more_units", len(units_order) - len(units)),
+        )
+        if left_out > 0
+    ]
+    _note(
+        deck,
+        slide,
+        BODY_TOP + height,
+        [_Line(" · ".join([*total, *hidden]), 16, bold=bool(total), ink=INK if total else MUTED, italic=not total)],
+    )
 
 
 def _kpi_value(value, unit: str, language: str) -> str:
@@ -396,12 +538,14 @@ def _handshake_slide(deck: _Deck, session: Session, facts: _Facts, internal: boo
     left_width = 7.0 if charted else CONTENT_WIDTH  # the KPI chart takes the right-hand side
     lines = []
     if internal or view.stage not in ("draft", "internally_reviewed"):  # our own stages stay ours
-        lines.append(_Line(_labelled(translate("brief.stage", language), stage, language), 20, bold=True,
-                           space_after=4))
+        lines.append(
+            _Line(_labelled(translate("brief.stage", language), stage, language), 20, bold=True, space_after=4)
+        )
     if view.vision:
         vision = _fit(view.vision, _chars_per_line(left_width - 2 * BOX_MARGIN_X - 0.2, 18), 3)
-        lines.append(_Line(f"« {vision} »" if language == "fr" else f"“{vision}”", 18, italic=True, ink=MUTED,
-                           space_after=0))
+        lines.append(
+            _Line(f"« {vision} »" if language == "fr" else f"“{vision}”", 18, italic=True, ink=MUTED, space_after=0)
+        )
     height = _text_height(lines, left_width) if lines else 0.0
     deck.text(slide, MARGIN, BODY_TOP, left_width, height, lines)
     top = BODY_TOP + height + 0.15
@@ -412,32 +556,58 @@ def _handshake_slide(deck: _Deck, session: Session, facts: _Facts, internal: boo
     latest = read.groupby("objective_id")["value"].last()
     rows = []
     for objective in objectives.head(MAX_OBJECTIVES).itertuples(index=False):
-        rows.append([_Cell(_clip(objective.title, 120), bold=True),
-                     _Cell(_kpi_value(objective.baseline, objective.unit, language), align="center"),
-                     _Cell(_kpi_value(latest.get(objective.objective_id), objective.unit, language), align="center",
-                           bold=True),
-                     _Cell(_kpi_value(objective.target, objective.unit, language), align="center"),
-                     _Cell(day(objective.due_date, language), align="center")])
-    header = [translate("col.joint_objectives.title", language), translate("col.joint_objectives.baseline", language),
-              translate("qbr.latest_reading", language), translate("col.joint_objectives.target", language),
-              translate("col.joint_objectives.due_date", language)]
+        rows.append(
+            [
+                _Cell(_clip(objective.title, 120), bold=True),
+                _Cell(_kpi_value(objective.baseline, objective.unit, language), align="center"),
+                _Cell(
+                    _kpi_value(latest.get(objective.objective_id), objective.unit, language), align="center", bold=True
+                ),
+                _Cell(_kpi_value(objective.target, objective.unit, language), align="center"),
+                _Cell(day(objective.due_date, language), align="center"),
+            ]
+        )
+    header = [
+        translate("col.joint_objectives.title", language),
+        translate("col.joint_objectives.baseline", language),
+        translate("qbr.latest_reading", language),
+        translate("col.joint_objectives.target", language),
+        translate("col.joint_objectives.due_date", language),
+    ]
     first = left_width - 4 * 1.15 - 0.2
-    notes = [_Line("", 16)] + ([] if charted else [_Line(translate("qbr.no_readings", language), 18, italic=True,
-                                                         ink=MUTED)])
+    notes = [_Line("", 16)] + (
+        [] if charted else [_Line(translate("qbr.no_readings", language), 18, italic=True, ink=MUTED)]
+    )
     reserve = NOTE_GAP + _text_height([_Line(_more(len(objectives), language), 16), *notes[1:]], left_width)
-    height, shown = deck.table(slide, MARGIN, top, [first, 1.15, 1.15, 1.15, 1.35], header, rows, row_height=0.6,
-                               room=BODY_BOTTOM - top - reserve, max_lines=3)
+    height, shown = deck.table(
+        slide,
+        MARGIN,
+        top,
+        [first, 1.15, 1.15, 1.15, 1.35],
+        header,
+        rows,
+        row_height=0.6,
+        room=BODY_BOTTOM - top - reserve,
+        max_lines=3,
+    )
     notes[0] = _Line(_more(len(objectives) - shown, language), 16, italic=True, ink=MUTED)
     _note(deck, slide, top + height, notes, width=left_width)
     if not charted:
         return
-    chart = kpi_chart(history[history["objective_id"].isin(charted)],
-                      labels={key: translate(f"handshake.kpi.{key}", language)
-                              for key in ("reading", "target", "baseline", "date", "value", "objective")},
-                      width=430, height=170 if len(charted) > 1 else 300, columns=1)
+    chart = kpi_chart(
+        history[history["objective_id"].isin(charted)],
+        labels={
+            key: translate(f"handshake.kpi.{key}", language)
+            for key in ("reading", "target", "baseline", "date", "value", "objective")
+        },
+        width=430,
+        height=170 if len(charted) > 1 else 300,
+        columns=1,
+    )
     left = MARGIN + left_width + 0.25
-    deck.picture(slide, _png(chart, language), left, BODY_TOP, CONTENT_WIDTH - left_width - 0.25,
-                 BODY_BOTTOM - BODY_TOP)
+    deck.picture(
+        slide, _png(chart, language), left, BODY_TOP, CONTENT_WIDTH - left_width - 0.25, BODY_BOTTOM - BODY_TOP
+    )
 
 
 def _engagement_slide(deck: _Deck, session: Session, facts: _Facts, internal: bool) -> None:
@@ -453,26 +623,43 @@ def _engagement_slide(deck: _Deck, session: Session, facts: _Facts, internal: bo
         grid = grid.sort_values(["executive", "stakeholder"], key=lambda column: column.map(fold_name))
         rows = []
         for pairing in grid.head(MAX_PAIRINGS).itertuples(index=False):
-            theirs = f"{pairing.stakeholder} — {pairing.stakeholder_title}" if pairing.stakeholder_title \
+            theirs = (
+                f"{pairing.stakeholder} — {pairing.stakeholder_title}"
+                if pairing.stakeholder_title
                 else pairing.stakeholder
+            )
             row = [_Cell(_clip(pairing.executive, 60), bold=True), _Cell(_clip(theirs, 120))]
             if internal:
-                row += [_Cell(translate("executives.every", language, days=int(pairing.cadence_days))),
-                        _Cell(day(pairing.last_held, language) if pairing.last_held
-                              else translate("canvas.tooltip.never", language))]
+                row += [
+                    _Cell(translate("executives.every", language, days=int(pairing.cadence_days))),
+                    _Cell(
+                        day(pairing.last_held, language)
+                        if pairing.last_held
+                        else translate("canvas.tooltip.never", language)
+                    ),
+                ]
             rows.append(row)
         if internal:
-            header = [translate("col.pairings.executive_id", language),
-                      translate("col.pairings.stakeholder_id", language),
-                      translate("qbr.cadence", language), translate("qbr.last_met", language)]
+            header = [
+                translate("col.pairings.executive_id", language),
+                translate("col.pairings.stakeholder_id", language),
+                translate("qbr.cadence", language),
+                translate("qbr.last_met", language),
+            ]
             widths = [1.8, 2.5, 1.35, 1.35]
         else:
             header = [translate("qbr.our_executive", language), translate("qbr.your_executive", language)]
             widths = [2.6, 4.4]
-        height, shown = deck.table(slide, MARGIN, BODY_TOP, widths, header, rows, row_height=0.55,
-                                   room=BODY_BOTTOM - BODY_TOP - NOTE_ROOM)
-        _note(deck, slide, BODY_TOP + height, [_Line(_more(len(grid) - shown, language), 16, italic=True,
-                                                     ink=MUTED)], width=7.0)
+        height, shown = deck.table(
+            slide, MARGIN, BODY_TOP, widths, header, rows, row_height=0.55, room=BODY_BOTTOM - BODY_TOP - NOTE_ROOM
+        )
+        _note(
+            deck,
+            slide,
+            BODY_TOP + height,
+            [_Line(_more(len(grid) - shown, language), 16, italic=True, ink=MUTED)],
+            width=7.0,
+        )
     held_from = period_start(shift_period(period_of(today), -1))
     planned_to = period_start(shift_period(period_of(today), 2)) - timedelta(days=1)
     held = engagements_between(session, held_from, today, facts.summary.account_id)
@@ -486,8 +673,11 @@ def _engagement_slide(deck: _Deck, session: Session, facts: _Facts, internal: bo
         lines.append(_Line(translate(heading, language), 18, bold=True, ink=ACCENT, space_after=4))
         for meeting in rows.head(MAX_MEETINGS).itertuples(index=False):
             kind = translate(f"enum.engagement_kind.{meeting.kind}", language)
-            about = meeting.objective if internal else " — ".join(
-                part for part in (meeting.executives, meeting.stakeholders) if part)
+            about = (
+                meeting.objective
+                if internal
+                else " — ".join(part for part in (meeting.executives, meeting.stakeholders) if part)
+            )
             text = f"{day(meeting.on_date, language)} · {kind}" + (f" — {about}" if about else "")
             lines.append(_Line(_clip(text, chars), 16, space_after=4))  # one line each
         if rows.empty:
@@ -502,43 +692,76 @@ def _actions_slide(deck: _Deck, facts: _Facts, internal: bool) -> None:
     slide = deck.slide(translate("qbr.slide.actions" if internal else "qbr.slide.next_steps", language))
     items = [item for item in summary.follow_ups if internal or item.kind != "action"]
     review = day(summary.next_review_on, language) if summary.next_review_on else translate("qbr.not_set", language)
-    meetings = "; ".join(f"{day(on_date, language)} · {translate(f'enum.engagement_kind.{kind}', language)}"
-                         for on_date, kind, _ in summary.next_engagements[:MAX_NEXT_MEETINGS])
-    lines = [_Line(_labelled(translate("handshake.next_review", language), review, language) if summary.handshake_stage
-                   else "", 18, bold=True, space_after=4),
-             _Line(_labelled(translate("overview.next_engagements", language), meetings, language) if meetings
-                   else translate("overview.no_engagements", language), 18, space_after=0)]
+    meetings = "; ".join(
+        f"{day(on_date, language)} · {translate(f'enum.engagement_kind.{kind}', language)}"
+        for on_date, kind, _ in summary.next_engagements[:MAX_NEXT_MEETINGS]
+    )
+    lines = [
+        _Line(
+            _labelled(translate("handshake.next_review", language), review, language)
+            if summary.handshake_stage
+            else "",
+            18,
+            bold=True,
+            space_after=4,
+        ),
+        _Line(
+            _labelled(translate("overview.next_engagements", language), meetings, language)
+            if meetings
+            else translate("overview.no_engagements", language),
+            18,
+            space_after=0,
+        ),
+    ]
     closing = _text_height([line for line in lines if line.text], CONTENT_WIDTH)
     top = BODY_TOP
     if not items:
         deck.sentence(slide, translate("qbr.no_follow_ups" if internal else "brief.no_commitments", language))
         top = BODY_TOP + 1.0
     else:
+
         def kind(item) -> str:  # in the customer's deck their commitments are "yours"
             key = "qbr.follow_up.theirs" if not internal and item.kind == "theirs" else f"enum.follow_up.{item.kind}"
             return translate(key, language)
 
-        rows = [[_Cell(kind(item)), _Cell(_clip(item.title, 160)),
-                 _Cell(_clip(item.owner, 60)), _Cell(day(item.due_date, language), align="center"),
-                 _Cell(translate(f"rag.{item.rag}", language), ink=RAG_INK.get(item.rag), bold=True, align="center")]
-                for item in items[:MAX_FOLLOW_UPS]]
-        header = [translate("qbr.col.kind", language),
-                  translate("qbr.col.item" if internal else "col.commitments.description", language),
-                  translate("col.actions.owner", language), translate("col.actions.due_date", language),
-                  translate("col.actions.status", language)]
+        rows = [
+            [
+                _Cell(kind(item)),
+                _Cell(_clip(item.title, 160)),
+                _Cell(_clip(item.owner, 60)),
+                _Cell(day(item.due_date, language), align="center"),
+                _Cell(translate(f"rag.{item.rag}", language), ink=RAG_INK.get(item.rag), bold=True, align="center"),
+            ]
+            for item in items[:MAX_FOLLOW_UPS]
+        ]
+        header = [
+            translate("qbr.col.kind", language),
+            translate("qbr.col.item" if internal else "col.commitments.description", language),
+            translate("col.actions.owner", language),
+            translate("col.actions.due_date", language),
+            translate("col.actions.status", language),
+        ]
         more_height = NOTE_GAP + _text_height([_Line(_more(len(items), language), 16)], CONTENT_WIDTH)
-        height, shown = deck.table(slide, MARGIN, BODY_TOP, [2.2, 5.1, 1.9, 1.45, 1.45], header, rows,
-                                   row_height=0.5, room=BODY_BOTTOM - BODY_TOP - closing - more_height - 0.15)
-        top = _note(deck, slide, BODY_TOP + height, [_Line(_more(len(items) - shown, language), 16, italic=True,
-                                                            ink=MUTED)])
+        height, shown = deck.table(
+            slide,
+            MARGIN,
+            BODY_TOP,
+            [2.2, 5.1, 1.9, 1.45, 1.45],
+            header,
+            rows,
+            row_height=0.5,
+            room=BODY_BOTTOM - BODY_TOP - closing - more_height - 0.15,
+        )
+        top = _note(
+            deck, slide, BODY_TOP + height, [_Line(_more(len(items) - shown, language), 16, italic=True, ink=MUTED)]
+        )
     deck.text(slide, MARGIN, max(top + 0.15, BODY_BOTTOM - closing), CONTENT_WIDTH, closing, lines)
 
 
 # --- the pack ---------------------------------------------------------------------------------------
 
 
-def build_qbr(session: Session, account_id: int, today: date, language: str = "en",
-              internal: bool = True) -> QbrPack:
+def build_qbr(session: Session, account_id: int, today: date, language: str = "en", internal: bool = True) -> QbrPack:
     """The QBR deck of ``account_id`` (NotFoundError when unknown), in ``language``.
 
     ``internal=True`` (the KAM's preparation) adds the portfolio-matrix slide, the influence and
@@ -568,5 +791,6 @@ def build_qbr(session: Session, account_id: int, today: date, language: str = "e
     properties.language = {"fr": "fr-FR"}.get(language, "en-GB")
     data = deck.finish(footer)
     suffix = f"-{_slug(translate('qbr.file_internal', language))}" if internal else ""
-    return QbrPack(account_name=name, slides=tuple(deck.titles), data=data,
-                   filename=f"QBR-{_slug(name)}-{period}{suffix}.pptx")
+    return QbrPack(
+        account_name=name, slides=tuple(deck.titles), data=data, filename=f"QBR-{_slug(name)}-{period}{suffix}.pptx"
+    )

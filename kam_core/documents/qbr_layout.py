@@ -21,11 +21,10 @@ from pptx.enum.shapes import MSO_CONNECTOR
 from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
 from pptx.util import Emu, Inches, Pt
 
+from kam_core.common.text import fold_name
 from kam_core.documents.charts import chart_dict
 from kam_core.exchange.exports import PNG_SCALE
 from kam_core.i18n import translate
-from kam_core.common.text import fold_name
-
 
 # --- the look -------------------------------------------------------------------------------------
 
@@ -60,7 +59,6 @@ MAX_NEXT_MEETINGS = 3
 
 _LANGUAGE_IDS = {"en": MSO_LANGUAGE_ID.ENGLISH_UK, "fr": MSO_LANGUAGE_ID.FRENCH}
 _D3_LOCALES = {"en": "en-GB", "fr": "fr-FR"}
-
 
 
 # --- small helpers ----------------------------------------------------------------------------------
@@ -125,18 +123,18 @@ def _line_height(size: float) -> float:
     return size * LINE_SPACING / 72
 
 
-def _cell_lines(cell: "_Cell", width: float) -> int:
+def _cell_lines(cell: _Cell, width: float) -> int:
     chars = _chars_per_line(width - 2 * CELL_MARGIN_X, TABLE_PT, cell.bold)
     return sum(len(_wrap(part or "–", chars)) for part in (cell.text or "–").split("\n"))
 
 
-def _row_height(cells: list["_Cell"], widths: list[float], minimum: float) -> float:
+def _row_height(cells: list[_Cell], widths: list[float], minimum: float) -> float:
     """The height a table row needs for its cells' estimated lines, at least ``minimum``."""
     lines = max(_cell_lines(cell, width) for cell, width in zip(cells, widths))
     return max(minimum, round(lines * _line_height(TABLE_PT) + 2 * CELL_MARGIN_Y + 0.03, 3))
 
 
-def _text_height(lines: list["_Line"], width: float) -> float:
+def _text_height(lines: list[_Line], width: float) -> float:
     """The estimated height of a text box ``width`` inches wide holding ``lines``."""
     lines = [line for line in lines if line.text]
     height = 2 * BOX_MARGIN_Y
@@ -239,8 +237,17 @@ class _Deck:
         line.line.color.rgb = RGBColor.from_string(colour)
         line.line.width = Pt(width_pt)
 
-    def text(self, slide, left: float, top: float, width: float, height: float, lines: list[_Line],
-             align: str = "left", anchor=MSO_ANCHOR.TOP) -> None:
+    def text(
+        self,
+        slide,
+        left: float,
+        top: float,
+        width: float,
+        height: float,
+        lines: list[_Line],
+        align: str = "left",
+        anchor=MSO_ANCHOR.TOP,
+    ) -> None:
         lines = [line for line in lines if line.text]
         if not lines:
             return
@@ -251,19 +258,30 @@ class _Deck:
         frame.vertical_anchor = anchor
         for index, line in enumerate(lines):
             paragraph = frame.paragraphs[0] if index == 0 else frame.add_paragraph()
-            paragraph.alignment = PP_ALIGN.CENTER if align == "center" else (
-                PP_ALIGN.RIGHT if align == "right" else PP_ALIGN.LEFT)
+            paragraph.alignment = (
+                PP_ALIGN.CENTER if align == "center" else (PP_ALIGN.RIGHT if align == "right" else PP_ALIGN.LEFT)
+            )
             paragraph.space_after = Pt(line.space_after)
             self._run(paragraph, line)
 
-    def sentence(self, slide, text: str, top: float = BODY_TOP + 0.2, left: float = MARGIN,
-                 width: float = CONTENT_WIDTH) -> None:
+    def sentence(
+        self, slide, text: str, top: float = BODY_TOP + 0.2, left: float = MARGIN, width: float = CONTENT_WIDTH
+    ) -> None:
         """The sober sentence of a section without data."""
         self.text(slide, left, top, width, 0.8, [_Line(text, 20, italic=True, ink=MUTED)])
 
-    def table(self, slide, left: float, top: float, widths: list[float], header: list[str],
-              rows: list[list[_Cell]], row_height: float = 0.45, room: float | None = None,
-              max_lines: int = 2) -> tuple[float, int]:
+    def table(
+        self,
+        slide,
+        left: float,
+        top: float,
+        widths: list[float],
+        header: list[str],
+        rows: list[list[_Cell]],
+        row_height: float = 0.45,
+        room: float | None = None,
+        max_lines: int = 2,
+    ) -> tuple[float, int]:
         """A table with a coloured header row, at most ``room`` inches high (down to ``BODY_BOTTOM``
         when not given); returns its estimated height in inches and how many of ``rows`` it shows.
 
@@ -276,8 +294,9 @@ class _Deck:
             text = "\n".join(_fit(part, chars, lines) or "–" for part in (cell.text or "–").split("\n"))
             return _Cell(text, cell.fill, cell.ink, cell.bold, cell.align)
 
-        header_cells = [fitted(_Cell(text, fill=ACCENT, ink=WHITE, bold=True), width, 2)
-                        for text, width in zip(header, widths)]
+        header_cells = [
+            fitted(_Cell(text, fill=ACCENT, ink=WHITE, bold=True), width, 2) for text, width in zip(header, widths)
+        ]
         body = [[fitted(cell, width, max_lines) for cell, width in zip(cells, widths)] for cells in rows]
         heights = [_row_height(header_cells, widths, row_height)]
         for cells in body:
@@ -285,9 +304,10 @@ class _Deck:
             if sum(heights) + height > room and len(heights) > 1:
                 break
             heights.append(height)
-        body = body[:len(heights) - 1]
-        shape = slide.shapes.add_table(len(heights), len(widths), Inches(left), Inches(top),
-                                       Inches(sum(widths)), Inches(sum(heights)))
+        body = body[: len(heights) - 1]
+        shape = slide.shapes.add_table(
+            len(heights), len(widths), Inches(left), Inches(top), Inches(sum(widths)), Inches(sum(heights))
+        )
         table = shape.table
         table.first_row, table.horz_banding = True, False
         for index, width in enumerate(widths):
@@ -307,8 +327,9 @@ class _Deck:
                 for index, part in enumerate(cell.text.split("\n")):
                     paragraph = frame.paragraphs[0] if index == 0 else frame.add_paragraph()
                     paragraph.alignment = PP_ALIGN.CENTER if cell.align == "center" else PP_ALIGN.LEFT
-                    self._run(paragraph, _Line(part or "–", TABLE_PT, bold=cell.bold, ink=cell.ink or INK,
-                                               space_after=0))
+                    self._run(
+                        paragraph, _Line(part or "–", TABLE_PT, bold=cell.bold, ink=cell.ink or INK, space_after=0)
+                    )
         return sum(heights), len(body)
 
     def picture(self, slide, png: bytes, left: float, top: float, width: float, height: float) -> None:
@@ -316,18 +337,37 @@ class _Deck:
         pixels_wide, pixels_high = _png_size(png)
         scale = min(width / pixels_wide, height / pixels_high)
         shown_wide, shown_high = pixels_wide * scale, pixels_high * scale
-        slide.shapes.add_picture(io.BytesIO(png), Inches(left + (width - shown_wide) / 2), Inches(top),
-                                 Inches(shown_wide), Inches(shown_high))
+        slide.shapes.add_picture(
+            io.BytesIO(png),
+            Inches(left + (width - shown_wide) / 2),
+            Inches(top),
+            Inches(shown_wide),
+            Inches(shown_high),
+        )
 
     def finish(self, footer: str) -> bytes:
         total = len(self.presentation.slides)
         for page, slide in enumerate(self.presentation.slides, start=1):
             self.rule(slide, MARGIN, 6.92, MARGIN + CONTENT_WIDTH, 6.92, RULE, 0.75)
-            self.text(slide, MARGIN, 6.97, CONTENT_WIDTH - 1.6, 0.4,
-                      [_Line(footer, FOOTER_PT, ink=MUTED, space_after=0)])
-            self.text(slide, MARGIN + CONTENT_WIDTH - 1.5, 6.97, 1.5, 0.4,
-                      [_Line(translate("qbr.page", self.language, page=page, total=total), FOOTER_PT, ink=MUTED,
-                             space_after=0)], align="right")
+            self.text(
+                slide, MARGIN, 6.97, CONTENT_WIDTH - 1.6, 0.4, [_Line(footer, FOOTER_PT, ink=MUTED, space_after=0)]
+            )
+            self.text(
+                slide,
+                MARGIN + CONTENT_WIDTH - 1.5,
+                6.97,
+                1.5,
+                0.4,
+                [
+                    _Line(
+                        translate("qbr.page", self.language, page=page, total=total),
+                        FOOTER_PT,
+                        ink=MUTED,
+                        space_after=0,
+                    )
+                ],
+                align="right",
+            )
         buffer = io.BytesIO()
         self.presentation.save(buffer)
         return buffer.getvalue()
@@ -337,8 +377,9 @@ NOTE_GAP = 0.1  # inches between a table and the note below it
 NOTE_ROOM = 0.55  # inches kept below a table for an "and N more" note
 
 
-def _note(deck: _Deck, slide, top: float, lines: list[_Line], left: float = MARGIN,
-          width: float = CONTENT_WIDTH) -> float:
+def _note(
+    deck: _Deck, slide, top: float, lines: list[_Line], left: float = MARGIN, width: float = CONTENT_WIDTH
+) -> float:
     """``lines`` in a box starting ``NOTE_GAP`` below ``top`` (a table's estimated bottom), as high as
     their estimated lines; returns the box's bottom."""
     lines = [line for line in lines if line.text]

@@ -25,8 +25,8 @@ import pandas as pd
 from sqlalchemy import Integer, and_, case, cast, func, select
 from sqlmodel import Session
 
-from kam_core.store.models import AXES, Account, AccountYear, Criterion, Score
 from kam_core.portfolio.segmentation import axis_sums
+from kam_core.store.models import AXES, Account, AccountYear, Criterion, Score
 
 
 @dataclass(frozen=True)
@@ -51,15 +51,20 @@ def _float(value) -> float | None:
 def account_figures(session: Session, account_id: int, year: int) -> AccountFigures:
     """Revenue of ``year`` (the last closed year), growth on the year before and share of wallet,
     computed as ``overview.account_table`` computes them, from this account's rows only."""
-    rows = session.execute(select(AccountYear.year, AccountYear.revenue, AccountYear.category_spend)
-                           .where(AccountYear.account_id == account_id,
-                                  AccountYear.year.in_([year - 1, year]))).all()
+    rows = session.execute(
+        select(AccountYear.year, AccountYear.revenue, AccountYear.category_spend).where(
+            AccountYear.account_id == account_id, AccountYear.year.in_([year - 1, year])
+        )
+    ).all()
     by_year = {row[0]: (_float(row[1]), _float(row[2])) for row in rows}
     revenue, spend = by_year.get(year, (None, None))
     previous = by_year.get(year - 1, (None, None))[0]
     share = None if revenue is None or spend is None or not spend > 0 else _round(100.0 * revenue / spend, 1)
-    growth = None if revenue is None or previous is None or not previous > 0 else \
-        _round(100.0 * (revenue / previous - 1.0), 1)
+    growth = (
+        None
+        if revenue is None or previous is None or not previous > 0
+        else _round(100.0 * (revenue / previous - 1.0), 1)
+    )
     return AccountFigures(year, revenue, growth, share)
 
 
@@ -67,8 +72,11 @@ def axis_positions(session: Session, period: str, exclude: int | None = None) ->
     """(attractiveness, strength) of every account fully scored on both axes in ``period``, exactly as
     ``portfolio.segments`` gives them (same arithmetic and rounding), from per-account sums the
     database computes."""
-    expected = dict(session.execute(select(Criterion.axis, func.count(Criterion.id))
-                                    .where(Criterion.active).group_by(Criterion.axis)).all())
+    expected = dict(
+        session.execute(
+            select(Criterion.axis, func.count(Criterion.id)).where(Criterion.active).group_by(Criterion.axis)
+        ).all()
+    )
     statement = axis_sums(period)
     if exclude is not None:
         statement = statement.where(Score.account_id != exclude)
@@ -84,8 +92,11 @@ def axis_positions(session: Session, period: str, exclude: int | None = None) ->
     for account_id, axis, ok, mean in zip(ids, axes, complete.tolist(), means.tolist()):
         if ok:
             found.setdefault(account_id, {})[axis] = mean
-    return {account_id: (values["attractiveness"], values["strength"])
-            for account_id, values in found.items() if len(values) == len(AXES)}
+    return {
+        account_id: (values["attractiveness"], values["strength"])
+        for account_id, values in found.items()
+        if len(values) == len(AXES)
+    }
 
 
 def matrix_others(session: Session, period: str, year: int, account_id: int) -> pd.DataFrame:
@@ -101,7 +112,8 @@ def matrix_others(session: Session, period: str, year: int, account_id: int) -> 
         select(Account.id, AccountYear.revenue)
         .outerjoin(AccountYear, and_(AccountYear.account_id == Account.id, AccountYear.year == year))
         .where(Account.status != "archived", Account.id != account_id)
-        .order_by(Account.name)).all()
+        .order_by(Account.name)
+    ).all()
     placed = [(other, *positions[other], revenue) for other, revenue in rows if other in positions]
     return pd.DataFrame(placed, columns=columns)
 
@@ -124,27 +136,50 @@ def binned_others(session: Session, period: str, year: int, account_id: int, ste
     columns = ["account_id", "attractiveness", "strength", "revenue", "accounts"]
     cells = max(1, int(round(10.0 / step)))
     sums = axis_sums(period).where(Score.account_id != account_id).subquery()
-    expected = (select(Criterion.axis.label("axis"), func.count(Criterion.id).label("wanted"))
-                .where(Criterion.active).group_by(Criterion.axis).subquery())
+    expected = (
+        select(Criterion.axis.label("axis"), func.count(Criterion.id).label("wanted"))
+        .where(Criterion.active)
+        .group_by(Criterion.axis)
+        .subquery()
+    )
     # round(x * 1e6) / 1e6: PostgreSQL has no round(double precision, digits)
     mean = func.round(sums.c.weighted * 1.0 / sums.c.weight * 1e6) / 1e6
-    positions = (select(sums.c.account_id,
-                        func.max(case((sums.c.axis == "attractiveness", mean))).label("attractiveness"),
-                        func.max(case((sums.c.axis == "strength", mean))).label("strength"))
-                 .join(expected, expected.c.axis == sums.c.axis)
-                 .where(sums.c.scored == expected.c.wanted, expected.c.wanted > 0, sums.c.weight > 0)
-                 .group_by(sums.c.account_id).having(func.count() == len(AXES)).subquery())
+    positions = (
+        select(
+            sums.c.account_id,
+            func.max(case((sums.c.axis == "attractiveness", mean))).label("attractiveness"),
+            func.max(case((sums.c.axis == "strength", mean))).label("strength"),
+        )
+        .join(expected, expected.c.axis == sums.c.axis)
+        .where(sums.c.scored == expected.c.wanted, expected.c.wanted > 0, sums.c.weight > 0)
+        .group_by(sums.c.account_id)
+        .having(func.count() == len(AXES))
+        .subquery()
+    )
     bin_a = _bin(positions.c.attractiveness / step, cells - 1, session.get_bind().dialect.name)
     bin_s = _bin(positions.c.strength / step, cells - 1, session.get_bind().dialect.name)
     rows = session.execute(
-        select(bin_a.label("bin_a"), bin_s.label("bin_s"), func.avg(positions.c.attractiveness),
-               func.avg(positions.c.strength), func.max(AccountYear.revenue), func.count())
+        select(
+            bin_a.label("bin_a"),
+            bin_s.label("bin_s"),
+            func.avg(positions.c.attractiveness),
+            func.avg(positions.c.strength),
+            func.max(AccountYear.revenue),
+            func.count(),
+        )
         .select_from(positions)
         .join(Account, Account.id == positions.c.account_id)
         .outerjoin(AccountYear, and_(AccountYear.account_id == Account.id, AccountYear.year == year))
         .where(Account.status != "archived")
-        .group_by("bin_a", "bin_s").order_by("bin_a", "bin_s")).all()
-    bins = pd.DataFrame([(-1 - index, _round(a, 6), _round(s, 6), revenue, count)
-                         for index, (_, _, a, s, revenue, count) in enumerate(rows)], columns=columns)
+        .group_by("bin_a", "bin_s")
+        .order_by("bin_a", "bin_s")
+    ).all()
+    bins = pd.DataFrame(
+        [
+            (-1 - index, _round(a, 6), _round(s, 6), revenue, count)
+            for index, (_, _, a, s, revenue, count) in enumerate(rows)
+        ],
+        columns=columns,
+    )
     bins["revenue"] = bins["revenue"].astype(float)
     return bins, int(bins["accounts"].sum())

@@ -36,11 +36,13 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 def safe_text(table: pd.DataFrame) -> pd.DataFrame:
     """Text a spreadsheet would run as a formula (``=cmd|...``, ``+``, ``-``, ``@``) gets a leading
     ``'``, so that it shows as text and never runs (imported names and notes may hold anything)."""
+
     def cell(value):
         return "'" + value if isinstance(value, str) and value.startswith(FORMULA_STARTS) else value
 
-    text_columns = [name for name in table.columns if table[name].dtype == object or pd.api.types.is_string_dtype(
-        table[name])]
+    text_columns = [
+        name for name in table.columns if table[name].dtype == object or pd.api.types.is_string_dtype(table[name])
+    ]
     return table.assign(**{name: table[name].map(cell) for name in text_columns})
 
 

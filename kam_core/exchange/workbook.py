@@ -63,8 +63,9 @@ import io
 import math
 import re
 import zipfile
-from datetime import date, datetime, timezone
-from typing import Any, Callable
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+from typing import Any
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell import WriteOnlyCell
@@ -77,9 +78,9 @@ from sqlalchemy.types import TypeDecorator
 from sqlmodel import SQLModel
 
 import kam_core.store.models  # noqa: F401 - registers every table on SQLModel.metadata
+from kam_core.common.errors import FieldError, ValidationError
 from kam_core.governance import access
 from kam_core.store import db
-from kam_core.common.errors import FieldError, ValidationError
 from kam_core.store.models import Account, Programme
 
 ABOUT_SHEET = "About"
@@ -124,8 +125,13 @@ def sheet_name(table: Table) -> str:
 
 # Checked in this order (a TypeDecorator such as sqlmodel's UTCDateTime by the type it wraps).
 _KINDS = (
-    (Boolean, "bool"), (Integer, "int"), (Float, "float"), (Numeric, "float"), (DateTime, "datetime"),
-    (Date, "date"), (String, "str"),
+    (Boolean, "bool"),
+    (Integer, "int"),
+    (Float, "float"),
+    (Numeric, "float"),
+    (DateTime, "datetime"),
+    (Date, "date"),
+    (String, "str"),
 )
 
 
@@ -194,7 +200,7 @@ def _float_is_exact(value: float) -> bool:
     """True when openpyxl's 16 significant digits give ``value`` back."""
     if not math.isfinite(value) or (value == 0 and math.copysign(1.0, value) < 0):
         return False
-    return float("%.16g" % value) == value
+    return float(f"{value:.16g}") == value
 
 
 def _cell_value(kind: str, value: Any) -> tuple[Any, str | None]:
@@ -238,7 +244,7 @@ def export_workbook(session) -> bytes:
     """The whole database as an .xlsx file (see the module's docstring)."""
     engine = session.get_bind()
     revision = db.current_revision(engine)
-    exported_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    exported_at = datetime.now(UTC).isoformat(timespec="seconds")
     programme = session.get(Programme, 1)
 
     errors: list[FieldError] = []
@@ -254,10 +260,18 @@ def export_workbook(session) -> bytes:
             for position, (column, kind, value) in enumerate(zip(columns, kinds, record)):
                 cell, prefixed = _cell_value(kind, value)
                 if prefixed is not None and len(prefixed) > MAX_CELL_CHARS:
-                    errors.append(FieldError("file", "cell_too_long", {
-                        "sheet": sheet_name(table), "row": index + 2, "column": column.name,
-                        "length": len(prefixed),
-                    }))
+                    errors.append(
+                        FieldError(
+                            "file",
+                            "cell_too_long",
+                            {
+                                "sheet": sheet_name(table),
+                                "row": index + 2,
+                                "column": column.name,
+                                "length": len(prefixed),
+                            },
+                        )
+                    )
                 row.append(cell)
                 if index < 500:  # widths from the first rows are enough
                     widths[position] = max(widths[position], _width(cell))
@@ -453,17 +467,34 @@ def _read_sheet(sheet, table: Table, errors: list[FieldError], cell_errors: list
             value = getattr(cell, "value", None)
             if value is None:
                 if not column.nullable:
-                    cell_errors.append(FieldError("file", "empty_cell", {
-                        "sheet": name, "row": row_number, "column": column.name,
-                    }))
+                    cell_errors.append(
+                        FieldError(
+                            "file",
+                            "empty_cell",
+                            {
+                                "sheet": name,
+                                "row": row_number,
+                                "column": column.name,
+                            },
+                        )
+                    )
                 record[column.name] = None
                 continue
             try:
                 record[column.name] = _parse(kind, value, getattr(cell, "data_type", None))
             except _BadCell:
-                cell_errors.append(FieldError("file", "bad_cell", {
-                    "sheet": name, "row": row_number, "column": column.name, "value": _shown(value),
-                }))
+                cell_errors.append(
+                    FieldError(
+                        "file",
+                        "bad_cell",
+                        {
+                            "sheet": name,
+                            "row": row_number,
+                            "column": column.name,
+                            "value": _shown(value),
+                        },
+                    )
+                )
         records.append(record)
     return records
 
@@ -475,8 +506,9 @@ def _tables_revision(revision: str | None) -> str | None:
     return revision
 
 
-def read_workbook(engine: Engine, data: bytes, progress: Progress | None = None,
-                  total_steps: int | None = None) -> dict[str, list[dict]]:
+def read_workbook(
+    engine: Engine, data: bytes, progress: Progress | None = None, total_steps: int | None = None
+) -> dict[str, list[dict]]:
     """Every table's rows from a workbook of ours, checked; ValidationError listing every problem
     (the database having accounts among them)."""
     workbook = _open(data)
@@ -484,9 +516,18 @@ def read_workbook(engine: Engine, data: bytes, progress: Progress | None = None,
         about = _read_about(workbook)
         database_revision = db.current_revision(engine)
         if _tables_revision(about["revision"]) != _tables_revision(database_revision):
-            raise ValidationError([FieldError("file", "schema_mismatch", {
-                "file": about["revision"], "database": database_revision,
-            })])
+            raise ValidationError(
+                [
+                    FieldError(
+                        "file",
+                        "schema_mismatch",
+                        {
+                            "file": about["revision"],
+                            "database": database_revision,
+                        },
+                    )
+                ]
+            )
         errors: list[FieldError] = []
         cell_errors: list[FieldError] = []
         content = _read_sheets(workbook, about["counts"], errors, cell_errors, progress, total_steps)
@@ -507,8 +548,14 @@ def read_workbook(engine: Engine, data: bytes, progress: Progress | None = None,
     return content
 
 
-def _read_sheets(workbook, counts: dict, errors: list[FieldError], cell_errors: list[FieldError],
-                 progress: Progress | None, total_steps: int | None) -> dict[str, list[dict]]:
+def _read_sheets(
+    workbook,
+    counts: dict,
+    errors: list[FieldError],
+    cell_errors: list[FieldError],
+    progress: Progress | None,
+    total_steps: int | None,
+) -> dict[str, list[dict]]:
     content: dict[str, list[dict]] = {}
     all_tables = tables()
     total = total_steps or len(all_tables)
@@ -524,9 +571,17 @@ def _read_sheets(workbook, counts: dict, errors: list[FieldError], cell_errors: 
         content[table.name] = records
         # rows lost or added: only worth saying when the sheet itself could be read
         if len(errors) + len(cell_errors) == errors_before and counts.get(name) != len(records):
-            errors.append(FieldError("file", "row_count_mismatch", {
-                "sheet": name, "expected": counts.get(name), "found": len(records),
-            }))
+            errors.append(
+                FieldError(
+                    "file",
+                    "row_count_mismatch",
+                    {
+                        "sheet": name,
+                        "expected": counts.get(name),
+                        "found": len(records),
+                    },
+                )
+            )
     return content
 
 
@@ -585,15 +640,17 @@ def _insert(connection, table: Table, records: list[dict]) -> None:
         connection.execute(table.insert(), [{**record, **dict.fromkeys(self_references)} for record in records])
         key = _primary_key(table)
         # every column the update names is given, so no onupdate (updated_at) fires
-        update_columns = self_references + [
-            column.name for column in table.columns if column.onupdate is not None
-        ]
-        statement = table.update().where(
-            *[column == bindparam(f"key_{column.name}") for column in key]
-        ).values({name: bindparam(f"new_{name}") for name in update_columns})
+        update_columns = self_references + [column.name for column in table.columns if column.onupdate is not None]
+        statement = (
+            table.update()
+            .where(*[column == bindparam(f"key_{column.name}") for column in key])
+            .values({name: bindparam(f"new_{name}") for name in update_columns})
+        )
         updates = [
-            {**{f"key_{column.name}": record[column.name] for column in key},
-             **{f"new_{name}": record[name] for name in update_columns}}
+            {
+                **{f"key_{column.name}": record[column.name] for column in key},
+                **{f"new_{name}": record[name] for name in update_columns},
+            }
             for record in records
             if any(record[name] is not None for name in self_references)
         ]
@@ -601,9 +658,18 @@ def _insert(connection, table: Table, records: list[dict]) -> None:
             connection.execute(statement, updates)
     except DBAPIError as exc:
         reason = str(exc.orig) if exc.orig is not None else str(exc)
-        raise ValidationError([FieldError("file", "rejected_by_database", {
-            "sheet": sheet_name(table), "reason": reason.splitlines()[0] if reason else type(exc).__name__,
-        })]) from exc
+        raise ValidationError(
+            [
+                FieldError(
+                    "file",
+                    "rejected_by_database",
+                    {
+                        "sheet": sheet_name(table),
+                        "reason": reason.splitlines()[0] if reason else type(exc).__name__,
+                    },
+                )
+            ]
+        ) from exc
 
 
 def _reset_sequences(connection, all_tables: list[Table]) -> None:
@@ -615,8 +681,11 @@ def _reset_sequences(connection, all_tables: list[Table]) -> None:
         if len(key) != 1 or _kind(key[0]) != "int" or key[0].foreign_keys:
             continue
         table_name, column_name = quote(table.name), quote(key[0].name)
-        connection.execute(text(
-            f"SELECT setval(pg_get_serial_sequence(:table, :column), "
-            f"GREATEST(COALESCE(MAX({column_name}), 1), 1), COALESCE(MAX({column_name}) >= 1, FALSE)) "
-            f"FROM {table_name}"
-        ), {"table": table_name, "column": key[0].name})
+        connection.execute(
+            text(
+                f"SELECT setval(pg_get_serial_sequence(:table, :column), "
+                f"GREATEST(COALESCE(MAX({column_name}), 1), 1), COALESCE(MAX({column_name}) >= 1, FALSE)) "
+                f"FROM {table_name}"
+            ),
+            {"table": table_name, "column": key[0].name},
+        )

@@ -22,10 +22,10 @@ import getpass
 import os
 import re
 import threading
+from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import Iterator
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -111,14 +111,31 @@ def require(needed: str) -> None:
 # --- the store's guard -------------------------------------------------------------------------
 
 # Statements that read, or only steer the connection: anything else needs a role that may write.
-_READS = frozenset({"select", "begin", "commit", "rollback", "savepoint", "release", "end", "pragma", "show",
-                    "explain", "set", "reset", "values"})
+_READS = frozenset(
+    {
+        "select",
+        "begin",
+        "commit",
+        "rollback",
+        "savepoint",
+        "release",
+        "end",
+        "pragma",
+        "show",
+        "explain",
+        "set",
+        "reset",
+        "values",
+    }
+)
 _LEADING = re.compile(r"^(?:\s+|--[^\n]*\n|/\*.*?\*/|\()+", re.DOTALL)
 _FIRST = re.compile(r"[A-Za-z]+")
 _NAME = r"""(?:["`]?\w+["`]?\s*\.\s*)?["`]?(\w+)["`]?"""  # schema.table or table, quoted or not
 _WRITES = re.compile(
     r"\b(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|REPLACE\s+INTO|UPDATE(?:\s+OR\s+\w+)?|DELETE\s+FROM|MERGE\s+INTO|"
-    r"TRUNCATE(?:\s+TABLE)?|COPY)\s+(?:ONLY\s+)?" + _NAME, re.IGNORECASE)
+    r"TRUNCATE(?:\s+TABLE)?|COPY)\s+(?:ONLY\s+)?" + _NAME,
+    re.IGNORECASE,
+)
 _WRITE_KEYWORDS = frozenset({"insert", "replace", "update", "delete", "merge", "truncate", "copy"})
 _PRAGMA_SET = re.compile(r"^pragma\s+[\w.]+\s*=", re.IGNORECASE)
 

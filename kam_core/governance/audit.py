@@ -10,11 +10,10 @@ call ``record`` themselves.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
-from datetime import date, datetime, timezone
-from decimal import Decimal
-
 from collections import defaultdict
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from decimal import Decimal
 
 from sqlalchemy import event, func, insert, inspect, select
 from sqlalchemy.orm import Session
@@ -25,8 +24,19 @@ from kam_core.store import models as m
 
 SKIPPED_FIELDS = frozenset({"id", "version", "created_at", "updated_at"})
 UNAUDITED = frozenset({"audit_entry", "alembic_version"})
-LABEL_FIELDS = ("name", "title", "statement", "description", "text", "objective", "kpi", "email", "period",
-                "on_date", "year")
+LABEL_FIELDS = (
+    "name",
+    "title",
+    "statement",
+    "description",
+    "text",
+    "objective",
+    "kpi",
+    "email",
+    "period",
+    "on_date",
+    "year",
+)
 TABLE = m.AuditEntry.__table__
 
 # Records without an account_id of their own reach their account through a parent:
@@ -65,17 +75,33 @@ def label_of(values: dict) -> str | None:
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
-def entry(action: str, table: str, record_id, account_id, changes: dict, label: str | None = None,
-          *, actor: str | None = None, at: datetime | None = None) -> dict:
+def entry(
+    action: str,
+    table: str,
+    record_id,
+    account_id,
+    changes: dict,
+    label: str | None = None,
+    *,
+    actor: str | None = None,
+    at: datetime | None = None,
+) -> dict:
     """One row of the trail, as ``record`` takes it."""
-    return {"at": at or utcnow(), "actor": (actor or access.current().name)[:254], "action": action,
-            "table_name": table, "record_id": record_id, "account_id": account_id,
-            "label": label[:300] if label else None,
-            "changes": json.dumps({key: [plain(old), plain(new)] for key, (old, new) in changes.items()},
-                                  ensure_ascii=False)}
+    return {
+        "at": at or utcnow(),
+        "actor": (actor or access.current().name)[:254],
+        "action": action,
+        "table_name": table,
+        "record_id": record_id,
+        "account_id": account_id,
+        "label": label[:300] if label else None,
+        "changes": json.dumps(
+            {key: [plain(old), plain(new)] for key, (old, new) in changes.items()}, ensure_ascii=False
+        ),
+    }
 
 
 def record(connection, entries: list[dict]) -> None:
@@ -103,15 +129,17 @@ def _account_of(session: Session, obj, table: str):
     parent = session.identity_map.get(key)
     if parent is None:
         with session.no_autoflush:
-            parent = session.connection().execute(
-                select(parent_model.__table__).where(parent_model.__table__.c.id == parent_id)).first()
+            parent = (
+                session.connection()
+                .execute(select(parent_model.__table__).where(parent_model.__table__.c.id == parent_id))
+                .first()
+            )
     return None if parent is None else _account_of(session, parent, parent_model.__tablename__)
 
 
 def _values(obj) -> dict:
     state = inspect(obj)
-    return {attr.key: state.dict.get(attr.key) for attr in state.mapper.column_attrs
-            if attr.key not in SKIPPED_FIELDS}
+    return {attr.key: state.dict.get(attr.key) for attr in state.mapper.column_attrs if attr.key not in SKIPPED_FIELDS}
 
 
 def _changes(obj) -> dict:
@@ -135,21 +163,45 @@ def _after_flush(session: Session, _context) -> None:
         table = getattr(obj, "__tablename__", None)
         if table and table not in UNAUDITED:
             values = {key: value for key, value in _values(obj).items() if value not in (None, "")}
-            rows.append(entry("create", table, getattr(obj, "id", None), _account_of(session, obj, table),
-                              {key: (None, value) for key, value in values.items()}, label_of(values)))
+            rows.append(
+                entry(
+                    "create",
+                    table,
+                    getattr(obj, "id", None),
+                    _account_of(session, obj, table),
+                    {key: (None, value) for key, value in values.items()},
+                    label_of(values),
+                )
+            )
     for obj in session.dirty:
         table = getattr(obj, "__tablename__", None)
         if table and table not in UNAUDITED and session.is_modified(obj, include_collections=False):
             changes = _changes(obj)
             if changes:
-                rows.append(entry("update", table, getattr(obj, "id", None), _account_of(session, obj, table),
-                                  changes, label_of(_values(obj))))
+                rows.append(
+                    entry(
+                        "update",
+                        table,
+                        getattr(obj, "id", None),
+                        _account_of(session, obj, table),
+                        changes,
+                        label_of(_values(obj)),
+                    )
+                )
     for obj in session.deleted:
         table = getattr(obj, "__tablename__", None)
         if table and table not in UNAUDITED:
             values = {key: value for key, value in _values(obj).items() if value not in (None, "")}
-            rows.append(entry("delete", table, getattr(obj, "id", None), _account_of(session, obj, table),
-                              {key: (value, None) for key, value in values.items()}, label_of(values)))
+            rows.append(
+                entry(
+                    "delete",
+                    table,
+                    getattr(obj, "id", None),
+                    _account_of(session, obj, table),
+                    {key: (value, None) for key, value in values.items()},
+                    label_of(values),
+                )
+            )
     if rows:
         record(session.connection(), rows)
 
@@ -180,14 +232,25 @@ class Change:
 
 
 def _change(row) -> Change:
-    return Change(at=row.at, actor=row.actor, action=row.action, table=row.table_name, record_id=row.record_id,
-                  label=row.label, changes=json.loads(row.changes or "{}"))
+    return Change(
+        at=row.at,
+        actor=row.actor,
+        action=row.action,
+        table=row.table_name,
+        record_id=row.record_id,
+        label=row.label,
+        changes=json.loads(row.changes or "{}"),
+    )
 
 
 def account_history(session: Session, account_id: int, limit: int = 500) -> list[Change]:
     """The account's changes, newest first (its own record and every record of its plan)."""
-    rows = session.execute(select(TABLE).where(TABLE.c.account_id == account_id)
-                           .order_by(TABLE.c.at.desc(), TABLE.c.id.desc()).limit(limit)).all()
+    rows = session.execute(
+        select(TABLE)
+        .where(TABLE.c.account_id == account_id)
+        .order_by(TABLE.c.at.desc(), TABLE.c.id.desc())
+        .limit(limit)
+    ).all()
     return [_change(row) for row in rows]
 
 
@@ -195,8 +258,9 @@ def history_size(session: Session, account_id: int) -> int:
     return session.execute(select(func.count()).select_from(TABLE).where(TABLE.c.account_id == account_id)).scalar_one()
 
 
-def last_change(session: Session, table: str | None = None, record_id: int | None = None,
-                account_id: int | None = None) -> Change | None:
+def last_change(
+    session: Session, table: str | None = None, record_id: int | None = None, account_id: int | None = None
+) -> Change | None:
     """The newest change of a record (table and id), else of a table, else of an account."""
     query = select(TABLE)
     if table and record_id is not None:
@@ -234,12 +298,15 @@ def history_lines(changes: list[Change]) -> list[HistoryLine]:
     for change in changes:
         if change.action == "update":
             for field, (old, new) in change.changes.items():
-                lines.append(HistoryLine(change.at, change.actor, "update", change.table, change.label, field, old, new))
+                lines.append(
+                    HistoryLine(change.at, change.actor, "update", change.table, change.label, field, old, new)
+                )
         else:
             side = 1 if change.action == "create" else 0
             values = tuple((field, pair[side]) for field, pair in change.changes.items())
-            lines.append(HistoryLine(change.at, change.actor, change.action, change.table, change.label, None,
-                                     values=values))
+            lines.append(
+                HistoryLine(change.at, change.actor, change.action, change.table, change.label, None, values=values)
+            )
     return lines
 
 
@@ -277,4 +344,4 @@ def reference_labels(session: Session, lines: list[HistoryLine]) -> dict[tuple[s
 
 def _chunks(ids: list[int], size: int = 500):
     for start in range(0, len(ids), size):
-        yield ids[start:start + size]
+        yield ids[start : start + size]

@@ -16,11 +16,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session
 
+from kam_core.common.cells import EMAIL
+from kam_core.common.errors import ConflictError, FieldError, ValidationError
 from kam_core.governance.access import configured_admins, normalise_email
 from kam_core.store.db import session_scope
-from kam_core.common.errors import ConflictError, FieldError, ValidationError
 from kam_core.store.models import ROLES, RoleGrant
-from kam_core.common.cells import EMAIL
 
 MAX_GRANTS = 2000
 
@@ -63,7 +63,9 @@ def validate(rows: list[dict], admins=()) -> tuple[list[Grant], list[FieldError]
         if not email and not role:
             continue  # an empty line of the table
         if not email or len(email) > 254 or not EMAIL.match(email):
-            errors.append(FieldError("email", "email_format", {"row": number, "value": raw if isinstance(raw, str) else ""}))
+            errors.append(
+                FieldError("email", "email_format", {"row": number, "value": raw if isinstance(raw, str) else ""})
+            )
         elif email in seen:
             errors.append(FieldError("email", "duplicate_grant", {"row": number, "value": email}))
         if role not in ROLES:

@@ -8,7 +8,7 @@ under ``field.<name>`` and validation messages under ``error.<code>``.
 from __future__ import annotations
 
 import json
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 LANGUAGES = ("en", "fr")
@@ -16,7 +16,7 @@ DEFAULT_LANGUAGE = "en"
 _DIR = Path(__file__).resolve().parent
 
 
-@lru_cache(maxsize=None)
+@cache
 def catalog(language: str) -> dict[str, str]:
     with (_DIR / f"{language}.json").open(encoding="utf-8") as handle:
         return json.load(handle)

@@ -1,1 +1,3 @@
-"""The portfolio: segmentation (axis scores, quadrants, capacity), scoring, the matrix, the account list and directory."""
+"""The portfolio: segmentation (axis scores, quadrants, capacity), scoring, the matrix, the account
+list and directory.
+"""

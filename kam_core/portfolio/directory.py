@@ -8,14 +8,14 @@ by part of its name (case and accents ignored).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Sequence
 
 from sqlalchemy import select
 from sqlmodel import Session
 
-from kam_core.store.models import Account, AccountYear
 from kam_core.common.text import fold_name
+from kam_core.store.models import Account, AccountYear
 
 
 @dataclass(frozen=True)
@@ -42,17 +42,25 @@ class AccountDirectory:
 
 def account_directory(session: Session, *, with_archived: bool = False) -> AccountDirectory:
     """The programme's accounts (``with_archived``: the archived ones too, marked in ``archived``)."""
-    latest = (select(AccountYear.revenue).where(AccountYear.account_id == Account.id)
-              .order_by(AccountYear.year.desc()).limit(1).scalar_subquery())
+    latest = (
+        select(AccountYear.revenue)
+        .where(AccountYear.account_id == Account.id)
+        .order_by(AccountYear.year.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
     query = select(Account.id, Account.name, Account.name_key, latest, Account.status)
     if not with_archived:
         query = query.where(Account.status != "archived")
     rows = session.execute(query.order_by(Account.name_key, Account.id)).all()
     by_revenue = sorted(rows, key=lambda row: (-(row[3] or 0.0), row[2], row[0]))
-    return AccountDirectory(ids=tuple(row[0] for row in rows), names={row[0]: row[1] for row in rows},
-                            keys={row[0]: row[2] or fold_name(row[1]) for row in rows},
-                            by_revenue=tuple(row[0] for row in by_revenue),
-                            archived=frozenset(row[0] for row in rows if row[4] == "archived"))
+    return AccountDirectory(
+        ids=tuple(row[0] for row in rows),
+        names={row[0]: row[1] for row in rows},
+        keys={row[0]: row[2] or fold_name(row[1]) for row in rows},
+        by_revenue=tuple(row[0] for row in by_revenue),
+        archived=frozenset(row[0] for row in rows if row[4] == "archived"),
+    )
 
 
 def without_archived(directory: AccountDirectory) -> AccountDirectory:
@@ -61,10 +69,12 @@ def without_archived(directory: AccountDirectory) -> AccountDirectory:
     if not directory.archived:
         return directory
     gone = directory.archived
-    return AccountDirectory(ids=tuple(i for i in directory.ids if i not in gone),
-                            names={i: name for i, name in directory.names.items() if i not in gone},
-                            keys={i: key for i, key in directory.keys.items() if i not in gone},
-                            by_revenue=tuple(i for i in directory.by_revenue if i not in gone))
+    return AccountDirectory(
+        ids=tuple(i for i in directory.ids if i not in gone),
+        names={i: name for i, name in directory.names.items() if i not in gone},
+        keys={i: key for i, key in directory.keys.items() if i not in gone},
+        by_revenue=tuple(i for i in directory.by_revenue if i not in gone),
+    )
 
 
 @dataclass(frozen=True)
@@ -74,8 +84,14 @@ class SelectorOptions:
     searched: bool
 
 
-def selector_options(directory: AccountDirectory, *, selected: int | None = None, recent: Sequence[int] = (),
-                     query: str = "", limit: int = 100) -> SelectorOptions:
+def selector_options(
+    directory: AccountDirectory,
+    *,
+    selected: int | None = None,
+    recent: Sequence[int] = (),
+    query: str = "",
+    limit: int = 100,
+) -> SelectorOptions:
     """The accounts the selector lists: every account when there are at most ``limit``; else, with a
     ``query``, the first ``limit`` whose name contains it; without one, the ``recent`` accounts and
     the largest by revenue up to ``limit``. The ``selected`` account is always listed."""
@@ -103,9 +119,16 @@ def selector_options(directory: AccountDirectory, *, selected: int | None = None
     return SelectorOptions(chosen, matched, bool(folded))
 
 
-def group_head_options(directory: AccountDirectory, *, excluded: frozenset[int] = frozenset(),
-                       current: tuple[int, str] | None = None, heads: Sequence[int] = (), query: str = "",
-                       limit: int = 100, typed: int | None = None) -> SelectorOptions:
+def group_head_options(
+    directory: AccountDirectory,
+    *,
+    excluded: frozenset[int] = frozenset(),
+    current: tuple[int, str] | None = None,
+    heads: Sequence[int] = (),
+    query: str = "",
+    limit: int = 100,
+    typed: int | None = None,
+) -> SelectorOptions:
     """The accounts an account's group head may be chosen from, as ``selector_options`` lists them
     (the accounts that head a group come first in a large programme), without the account and its
     subsidiaries (``excluded``); the ``current`` head is always listed, first when it is archived,

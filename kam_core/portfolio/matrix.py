@@ -14,18 +14,29 @@ import pandas as pd
 from sqlalchemy import func, select
 from sqlmodel import Session
 
-from kam_core.store.models import Kam
 from kam_core.portfolio.overview import UNSCORED, in_programme
 from kam_core.portfolio.segmentation import QUADRANTS
+from kam_core.store.models import Kam
 
-ACCOUNT_COLUMNS = ["account_id", "name", "group", "sector", "country", "kam", "status", "revenue",
-                   "potential_3y", "share_of_wallet_pct"]
+ACCOUNT_COLUMNS = [
+    "account_id",
+    "name",
+    "group",
+    "sector",
+    "country",
+    "kam",
+    "status",
+    "revenue",
+    "potential_3y",
+    "share_of_wallet_pct",
+]
 SIZE_MEASURES = ("revenue", "potential_3y")
 COLOUR_MEASURES = ("quadrant", "sector", "kam")
 
 
-def matrix_table(accounts: pd.DataFrame, current: pd.DataFrame, previous: pd.DataFrame | None = None,
-                 active_criteria: int = 0) -> pd.DataFrame:
+def matrix_table(
+    accounts: pd.DataFrame, current: pd.DataFrame, previous: pd.DataFrame | None = None, active_criteria: int = 0
+) -> pd.DataFrame:
     """One row per account in the programme: axis scores and quadrant of the period, and of the
     earlier period when given (``prev_*`` columns), with ``moved`` when the quadrant changed.
 
@@ -33,20 +44,25 @@ def matrix_table(accounts: pd.DataFrame, current: pd.DataFrame, previous: pd.Dat
     an account with no score at all in the period misses all ``active_criteria``.
     """
     table = in_programme(accounts)[ACCOUNT_COLUMNS].merge(
-        current[["account_id", "attractiveness", "strength", "quadrant", "missing_attractiveness",
-                 "missing_strength"]], on="account_id", how="left")
+        current[["account_id", "attractiveness", "strength", "quadrant", "missing_attractiveness", "missing_strength"]],
+        on="account_id",
+        how="left",
+    )
     unscored = table["missing_attractiveness"].isna() & table["missing_strength"].isna()
     table["missing"] = (table["missing_attractiveness"].fillna(0) + table["missing_strength"].fillna(0)).astype(int)
     table.loc[unscored, "missing"] = active_criteria
     table["scored"] = table["quadrant"].notna()
     table["quadrant"] = table["quadrant"].astype(object).fillna(UNSCORED)
     if previous is not None:
-        before = previous[["account_id", "attractiveness", "strength", "quadrant"]].rename(columns={
-            "attractiveness": "prev_attractiveness", "strength": "prev_strength", "quadrant": "prev_quadrant"})
+        before = previous[["account_id", "attractiveness", "strength", "quadrant"]].rename(
+            columns={"attractiveness": "prev_attractiveness", "strength": "prev_strength", "quadrant": "prev_quadrant"}
+        )
         table = table.merge(before, on="account_id", how="left")
         table["delta_attractiveness"] = (table["attractiveness"] - table["prev_attractiveness"]).round(1)
         table["delta_strength"] = (table["strength"] - table["prev_strength"]).round(1)
-        table["moved"] = table["scored"] & table["prev_quadrant"].notna() & (table["quadrant"] != table["prev_quadrant"])
+        table["moved"] = (
+            table["scored"] & table["prev_quadrant"].notna() & (table["quadrant"] != table["prev_quadrant"])
+        )
     return table.drop(columns=["missing_attractiveness", "missing_strength"])
 
 
@@ -62,9 +78,15 @@ def quadrant_summary(table: pd.DataFrame) -> pd.DataFrame:
     for quadrant in (*QUADRANTS, UNSCORED):
         part = table[table["quadrant"] == quadrant]
         revenue = float(part["revenue"].fillna(0).sum())
-        rows.append({"quadrant": quadrant, "accounts": len(part), "revenue": revenue,
-                     "revenue_share_pct": round(100.0 * revenue / total, 1) if total else None,
-                     "potential": float(part["potential_3y"].fillna(0).sum())})
+        rows.append(
+            {
+                "quadrant": quadrant,
+                "accounts": len(part),
+                "revenue": revenue,
+                "revenue_share_pct": round(100.0 * revenue / total, 1) if total else None,
+                "potential": float(part["potential_3y"].fillna(0).sum()),
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -102,5 +124,7 @@ def active_kams(session: Session) -> int:
     return session.execute(select(func.count(Kam.id)).where(Kam.active)).scalar_one()
 
 
-def strategic_capacity(table: pd.DataFrame, programme_capacity: int, kams: int, accounts_per_kam: int) -> StrategicCapacity:
+def strategic_capacity(
+    table: pd.DataFrame, programme_capacity: int, kams: int, accounts_per_kam: int
+) -> StrategicCapacity:
     return StrategicCapacity(int((table["quadrant"] == "strategic").sum()), programme_capacity, kams, accounts_per_kam)

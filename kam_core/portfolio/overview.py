@@ -17,16 +17,23 @@ from sqlmodel import Session
 
 from kam_core.account.canvas import completeness, section_facts
 from kam_core.account.handshake import is_agreed, load_handshakes, overdue_commitments_per_account
-from kam_core.store.models import CLOSED_ACTION_STATUSES, Account, AccountYear, Action, Engagement, Executive, Kam
-from kam_core.portfolio.segmentation import QUADRANTS, Thresholds, load_programme, segments
 from kam_core.common.text import fold_name
+from kam_core.portfolio.segmentation import QUADRANTS, Thresholds, load_programme, segments
 from kam_core.store.frames import rows_frame
+from kam_core.store.models import CLOSED_ACTION_STATUSES, Account, AccountYear, Action, Engagement, Executive, Kam
 
 UNSCORED = "unscored"
 SEGMENTS = (*QUADRANTS, UNSCORED)
 ACCOUNT_VIEWS = (
-    "all", "strategic", "develop", "maintain", "opportunistic", UNSCORED,
-    "strategic_without_sponsor", "strategic_without_handshake", "with_overdue_items",
+    "all",
+    "strategic",
+    "develop",
+    "maintain",
+    "opportunistic",
+    UNSCORED,
+    "strategic_without_sponsor",
+    "strategic_without_handshake",
+    "with_overdue_items",
 )
 
 
@@ -38,43 +45,76 @@ def reference_year(today: date) -> int:
 def _accounts(session: Session) -> pd.DataFrame:
     parent = aliased(Account)
     rows = session.execute(
-        select(Account.id, Account.name, func.coalesce(Account.group_name, parent.name), Account.sector,
-               Account.country, Kam.name, Account.status, Account.sponsor_id, Executive.name,
-               Account.potential_3y, Account.margin_pct)
+        select(
+            Account.id,
+            Account.name,
+            func.coalesce(Account.group_name, parent.name),
+            Account.sector,
+            Account.country,
+            Kam.name,
+            Account.status,
+            Account.sponsor_id,
+            Executive.name,
+            Account.potential_3y,
+            Account.margin_pct,
+        )
         .outerjoin(parent, parent.id == Account.parent_id)
         .outerjoin(Kam, Kam.id == Account.kam_id)
         .outerjoin(Executive, Executive.id == Account.sponsor_id)
-        .order_by(Account.name)).all()
-    return rows_frame(rows, ["account_id", "name", "group", "sector", "country", "kam", "status",
-                                       "sponsor_id", "sponsor", "potential_3y", "margin_pct"])
+        .order_by(Account.name)
+    ).all()
+    return rows_frame(
+        rows,
+        [
+            "account_id",
+            "name",
+            "group",
+            "sector",
+            "country",
+            "kam",
+            "status",
+            "sponsor_id",
+            "sponsor",
+            "potential_3y",
+            "margin_pct",
+        ],
+    )
 
 
 def _revenue(session: Session, year: int) -> pd.DataFrame:
-    rows = session.execute(select(AccountYear.account_id, AccountYear.year, AccountYear.revenue,
-                                  AccountYear.category_spend)
-                           .where(AccountYear.year.in_([year - 1, year]))).all()
+    rows = session.execute(
+        select(AccountYear.account_id, AccountYear.year, AccountYear.revenue, AccountYear.category_spend).where(
+            AccountYear.year.in_([year - 1, year])
+        )
+    ).all()
     frame = rows_frame(rows, ["account_id", "year", "revenue", "category_spend"])
     current = frame[frame["year"] == year].set_index("account_id")
     previous = frame[frame["year"] == year - 1].set_index("account_id")
-    result = pd.DataFrame({
-        "revenue": current["revenue"],
-        "category_spend": current["category_spend"],
-    })
+    result = pd.DataFrame(
+        {
+            "revenue": current["revenue"],
+            "category_spend": current["category_spend"],
+        }
+    )
     result["revenue_previous"] = previous["revenue"].reindex(result.index)
     return result.rename_axis("account_id").reset_index()
 
 
 def _overdue_actions(session: Session, today: date) -> pd.DataFrame:
-    rows = session.execute(select(Action.account_id, func.count(Action.id))
-                           .where(Action.status.not_in(CLOSED_ACTION_STATUSES), Action.due_date < today)
-                           .group_by(Action.account_id)).all()
+    rows = session.execute(
+        select(Action.account_id, func.count(Action.id))
+        .where(Action.status.not_in(CLOSED_ACTION_STATUSES), Action.due_date < today)
+        .group_by(Action.account_id)
+    ).all()
     return rows_frame(rows, ["account_id", "overdue_actions"])
 
 
 def _next_engagements(session: Session, today: date) -> pd.DataFrame:
-    rows = session.execute(select(Engagement.account_id, func.min(Engagement.on_date))
-                           .where(Engagement.status == "planned", Engagement.on_date >= today)
-                           .group_by(Engagement.account_id)).all()
+    rows = session.execute(
+        select(Engagement.account_id, func.min(Engagement.on_date))
+        .where(Engagement.status == "planned", Engagement.on_date >= today)
+        .group_by(Engagement.account_id)
+    ).all()
     return rows_frame(rows, ["account_id", "next_engagement"])
 
 
@@ -85,8 +125,9 @@ def account_table(session: Session, today: date) -> pd.DataFrame:
     year = reference_year(today)
     table = _accounts(session)
     parts = [
-        segments(session, programme.current_period, thresholds)[["account_id", "attractiveness", "strength",
-                                                                  "quadrant"]],
+        segments(session, programme.current_period, thresholds)[
+            ["account_id", "attractiveness", "strength", "quadrant"]
+        ],
         _revenue(session, year),
         completeness(section_facts(session))[["account_id", "pct"]].rename(columns={"pct": "completeness_pct"}),
         load_handshakes(session)[["account_id", "handshake_stage", "next_review_on"]],
@@ -160,8 +201,9 @@ def portfolio_figures(table: pd.DataFrame, strategic_capacity: int, year: int) -
     return PortfolioFigures(
         accounts=len(live),
         segment_counts={segment: int(counts.get(segment, 0)) for segment in SEGMENTS},
-        segment_revenue={segment: float(live.loc[live["segment"] == segment, "revenue"].fillna(0).sum())
-                         for segment in SEGMENTS},
+        segment_revenue={
+            segment: float(live.loc[live["segment"] == segment, "revenue"].fillna(0).sum()) for segment in SEGMENTS
+        },
         revenue_year=year,
         total_revenue=float(live["revenue"].fillna(0).sum()),
         strategic_revenue=float(strategic["revenue"].fillna(0).sum()),
@@ -213,9 +255,14 @@ def filter_accounts(table: pd.DataFrame, criteria: AccountFilter) -> pd.DataFram
     if criteria.search.strip():
         needle = fold_name(criteria.search)
         rows = rows[rows["name"].map(fold_name).str.contains(needle, regex=False)]
-    for column, wanted in (("sector", criteria.sectors), ("country", criteria.countries), ("kam", criteria.kams),
-                           ("status", criteria.statuses), ("group", criteria.groups),
-                           ("segment", criteria.segments)):
+    for column, wanted in (
+        ("sector", criteria.sectors),
+        ("country", criteria.countries),
+        ("kam", criteria.kams),
+        ("status", criteria.statuses),
+        ("group", criteria.groups),
+        ("segment", criteria.segments),
+    ):
         if wanted:
             rows = rows[rows[column].isin(wanted)]
     return rows

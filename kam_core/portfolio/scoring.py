@@ -18,8 +18,8 @@ from __future__ import annotations
 
 import math
 import numbers
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from typing import Iterable
 
 import pandas as pd
 from sqlalchemy import case, func, select
@@ -28,11 +28,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session
 
-from kam_core.store.db import session_scope
 from kam_core.common.errors import ConflictError, FieldError, NotFoundError, ValidationError
-from kam_core.store.models import AXES, Account, Criterion, Score
-from kam_core.programme.periods import is_period
 from kam_core.common.text import fold_name
+from kam_core.programme.periods import is_period
+from kam_core.store.db import session_scope
+from kam_core.store.models import AXES, Account, Criterion, Score
 
 NAME_MAX = 120
 ANCHOR_MAX = 300
@@ -64,19 +64,32 @@ class CriterionRow:
     version: int | None = None
 
 
-CRITERION_TABLE_COLUMNS = ("id", "version", "position", "name", "weight", "active", "anchor_low", "anchor_mid",
-                           "anchor_high", "description")
+CRITERION_TABLE_COLUMNS = (
+    "id",
+    "version",
+    "position",
+    "name",
+    "weight",
+    "active",
+    "anchor_low",
+    "anchor_mid",
+    "anchor_high",
+    "description",
+)
 
 
 def criteria_table(rows: list[CriterionRow]) -> pd.DataFrame:
     """The criteria of one axis as an editable table, in display order."""
-    return pd.DataFrame([{column: getattr(row, column) for column in CRITERION_TABLE_COLUMNS} for row in rows],
-                        columns=list(CRITERION_TABLE_COLUMNS))
+    return pd.DataFrame(
+        [{column: getattr(row, column) for column in CRITERION_TABLE_COLUMNS} for row in rows],
+        columns=list(CRITERION_TABLE_COLUMNS),
+    )
 
 
 def criteria_from_table(axis: str, table: pd.DataFrame) -> list[CriterionRow]:
     """Rows as the user left the table, ordered by their 'position' (rows without one go last);
     a new row has no id; a blank weight reads as 0 and a blank 'active' as active."""
+
     def value(row, column, default=None):
         raw = row.get(column, default)
         return default if raw is None or (isinstance(raw, float) and pd.isna(raw)) else raw
@@ -88,21 +101,36 @@ def criteria_from_table(axis: str, table: pd.DataFrame) -> list[CriterionRow]:
         identifier = value(row, "id")
         version = value(row, "version")
         weight = value(row, "weight", 0.0)
-        result.append(CriterionRow(
-            id=int(identifier) if identifier is not None else None, axis=axis,
-            name=str(value(row, "name", "")), description=value(row, "description"),
-            weight=weight if isinstance(weight, str) else float(weight), position=index,
-            anchor_low=str(value(row, "anchor_low", "")), anchor_mid=str(value(row, "anchor_mid", "")),
-            anchor_high=str(value(row, "anchor_high", "")), active=bool(value(row, "active", True)),
-            version=int(version) if version is not None else None))
+        result.append(
+            CriterionRow(
+                id=int(identifier) if identifier is not None else None,
+                axis=axis,
+                name=str(value(row, "name", "")),
+                description=value(row, "description"),
+                weight=weight if isinstance(weight, str) else float(weight),
+                position=index,
+                anchor_low=str(value(row, "anchor_low", "")),
+                anchor_mid=str(value(row, "anchor_mid", "")),
+                anchor_high=str(value(row, "anchor_high", "")),
+                active=bool(value(row, "active", True)),
+                version=int(version) if version is not None else None,
+            )
+        )
     return result
 
 
 def _criterion_row(criterion: Criterion) -> CriterionRow:
     return CriterionRow(
-        id=criterion.id, axis=criterion.axis, name=criterion.name, description=criterion.description,
-        weight=criterion.weight, position=criterion.position, anchor_low=criterion.anchor_low,
-        anchor_mid=criterion.anchor_mid, anchor_high=criterion.anchor_high, active=bool(criterion.active),
+        id=criterion.id,
+        axis=criterion.axis,
+        name=criterion.name,
+        description=criterion.description,
+        weight=criterion.weight,
+        position=criterion.position,
+        anchor_low=criterion.anchor_low,
+        anchor_mid=criterion.anchor_mid,
+        anchor_high=criterion.anchor_high,
+        active=bool(criterion.active),
         version=criterion.version,
     )
 
@@ -183,13 +211,17 @@ def validate_criteria(axis: str, rows: list[CriterionRow]) -> list[FieldError]:
         else:
             seen_names.add(fold_name(row.name))
         if not (_is_number(row.weight) and WEIGHT_MIN <= float(row.weight) <= WEIGHT_MAX):
-            errors.append(FieldError("criterion_weight", "number_range",
-                                     {"row": row_number, "value": row.weight, "min": 0, "max": 100}))
+            errors.append(
+                FieldError(
+                    "criterion_weight", "number_range", {"row": row_number, "value": row.weight, "min": 0, "max": 100}
+                )
+            )
         if "\x00" in _clean_text(row.description):
             errors.append(FieldError("criterion_description", "text_nul", {"row": row_number}))
         for anchor in ANCHORS:
-            anchor_error = _text_error("criterion_anchor", row_number, getattr(row, f"anchor_{anchor}"), ANCHOR_MAX,
-                                       anchor=anchor)
+            anchor_error = _text_error(
+                "criterion_anchor", row_number, getattr(row, f"anchor_{anchor}"), ANCHOR_MAX, anchor=anchor
+            )
             if anchor_error:
                 errors.append(anchor_error)
     errors.extend(_weight_errors(axis, rows))
@@ -209,13 +241,29 @@ def _weight_errors(axis: str, rows: list[CriterionRow]) -> list[FieldError]:
 
 def _cleaned(row: CriterionRow, position: int) -> CriterionRow:
     description = _clean_text(row.description) or None
-    return replace(row, name=_clean_text(row.name), description=description, weight=float(row.weight),
-                   position=position, anchor_low=_clean_text(row.anchor_low), anchor_mid=_clean_text(row.anchor_mid),
-                   anchor_high=_clean_text(row.anchor_high), active=bool(row.active))
+    return replace(
+        row,
+        name=_clean_text(row.name),
+        description=description,
+        weight=float(row.weight),
+        position=position,
+        anchor_low=_clean_text(row.anchor_low),
+        anchor_mid=_clean_text(row.anchor_mid),
+        anchor_high=_clean_text(row.anchor_high),
+        active=bool(row.active),
+    )
 
 
-EDITABLE_CRITERION_FIELDS = ("name", "description", "weight", "position", "anchor_low", "anchor_mid", "anchor_high",
-                             "active")
+EDITABLE_CRITERION_FIELDS = (
+    "name",
+    "description",
+    "weight",
+    "position",
+    "anchor_low",
+    "anchor_mid",
+    "anchor_high",
+    "active",
+)
 
 
 def save_criteria(engine: Engine, axis: str, rows: list[CriterionRow]) -> list[CriterionRow]:
@@ -233,11 +281,16 @@ def save_criteria(engine: Engine, axis: str, rows: list[CriterionRow]) -> list[C
     desired = [_cleaned(row, position) for position, row in enumerate(rows, start=1)]
     try:
         with session_scope(engine) as session:
-            stored = {criterion.id: criterion for criterion in
-                      session.execute(select(Criterion).where(Criterion.axis == axis)).scalars()}
+            stored = {
+                criterion.id: criterion
+                for criterion in session.execute(select(Criterion).where(Criterion.axis == axis)).scalars()
+            }
             _check_criteria_versions(stored, desired)
-            removed = [criterion for criterion_id, criterion in stored.items()
-                       if criterion_id not in {row.id for row in desired}]
+            removed = [
+                criterion
+                for criterion_id, criterion in stored.items()
+                if criterion_id not in {row.id for row in desired}
+            ]
             _check_names_free(desired, removed)
             _write_criteria(session, axis, stored, desired, removed)
             return list_criteria(session, axis)
@@ -265,20 +318,27 @@ def _check_criteria_versions(stored: dict[int, Criterion], desired: list[Criteri
 def _check_names_free(desired: list[CriterionRow], removed: list[Criterion]) -> None:
     """A name may not reuse that of a criterion left out (deactivated): reactivate that one instead."""
     taken = {fold_name(criterion.name) for criterion in removed}
-    errors = [FieldError("criterion_name", "name_inactive", {"row": row.position, "value": row.name})
-              for row in desired if fold_name(row.name) in taken]
+    errors = [
+        FieldError("criterion_name", "name_inactive", {"row": row.position, "value": row.name})
+        for row in desired
+        if fold_name(row.name) in taken
+    ]
     if errors:
         raise ValidationError(errors)
 
 
-def _write_criteria(session: Session, axis: str, stored: dict[int, Criterion], desired: list[CriterionRow],
-                    removed: list[Criterion]) -> None:
+def _write_criteria(
+    session: Session, axis: str, stored: dict[int, Criterion], desired: list[CriterionRow], removed: list[Criterion]
+) -> None:
     """Updates, then inserts (so a new criterion may take the old name of a renamed one). A
     criterion whose current name another existing row takes (names swapping) first moves to a
     temporary name, as the database checks uniqueness statement by statement."""
     targets = {row.name: row.id for row in desired if row.id is not None}
-    holders = [criterion for criterion in stored.values()
-               if criterion.name in targets and targets[criterion.name] != criterion.id]
+    holders = [
+        criterion
+        for criterion in stored.values()
+        if criterion.name in targets and targets[criterion.name] != criterion.id
+    ]
     for criterion in holders:
         criterion.name = f"~renaming {criterion.id}~"
     if holders:
@@ -363,8 +423,9 @@ class AccountScore:
 
 def _programme_accounts(session: Session) -> list[tuple[int, str]]:
     """(id, name) of the accounts in the programme (archived ones are out), by name."""
-    rows = session.execute(select(Account.id, Account.name).where(Account.status != "archived")
-                           .order_by(Account.name_key, Account.id)).all()
+    rows = session.execute(
+        select(Account.id, Account.name).where(Account.status != "archived").order_by(Account.name_key, Account.id)
+    ).all()
     return [(row[0], row[1]) for row in rows]
 
 
@@ -381,12 +442,16 @@ def score_sheet(session: Session, period: str, axis: str) -> pd.DataFrame:
     criteria = list_criteria(session, axis, include_inactive=False)
     accounts = _programme_accounts(session)
     sheet = pd.DataFrame(accounts, columns=["account_id", "name"])
-    rows = session.execute(select(Score.account_id, Score.criterion_id, Score.value)
-                           .where(Score.period == period, Score.criterion_id.in_([c.id for c in criteria]))).all()
+    rows = session.execute(
+        select(Score.account_id, Score.criterion_id, Score.value).where(
+            Score.period == period, Score.criterion_id.in_([c.id for c in criteria])
+        )
+    ).all()
     values = {(account_id, criterion_id): value for account_id, criterion_id, value in rows}
     for criterion in criteria:
         sheet[str(criterion.id)] = pd.Series(
-            [values.get((account_id, criterion.id), math.nan) for account_id, _ in accounts], dtype=float)
+            [values.get((account_id, criterion.id), math.nan) for account_id, _ in accounts], dtype=float
+        )
     return sheet
 
 
@@ -396,7 +461,8 @@ def score_versions(session: Session, period: str, axis: str) -> dict[tuple[int, 
     rows = session.execute(
         select(Score.account_id, Score.criterion_id, Score.version)
         .join(Criterion, Criterion.id == Score.criterion_id)
-        .where(Score.period == period, Criterion.axis == axis)).all()
+        .where(Score.period == period, Criterion.axis == axis)
+    ).all()
     return {(row[0], row[1]): row[2] for row in rows}
 
 
@@ -405,14 +471,23 @@ def account_scores(session: Session, account_id: int, period: str) -> list[Accou
     account's score for ``period``, or None values where it has none."""
     if session.get(Account, account_id) is None:
         raise NotFoundError(f"account {account_id}")
-    stored = {score.criterion_id: score for score in session.execute(
-        select(Score).where(Score.account_id == account_id, Score.period == period)).scalars()}
+    stored = {
+        score.criterion_id: score
+        for score in session.execute(
+            select(Score).where(Score.account_id == account_id, Score.period == period)
+        ).scalars()
+    }
     result = []
     for criterion in list_criteria(session, include_inactive=False):
         score = stored.get(criterion.id)
-        result.append(AccountScore(criterion=criterion, value=score.value if score else None,
-                                   rationale=score.rationale if score else None,
-                                   version=score.version if score else None))
+        result.append(
+            AccountScore(
+                criterion=criterion,
+                value=score.value if score else None,
+                rationale=score.rationale if score else None,
+                version=score.version if score else None,
+            )
+        )
     return result
 
 
@@ -429,8 +504,13 @@ def validate_scores(session: Session, edits: list[ScoreEdit]) -> list[FieldError
         cell = (edit.account_id, edit.criterion_id)
         account, criterion = names["account"].get(edit.account_id), names["criterion"].get(edit.criterion_id)
         if account is None or criterion is None:
-            errors.append(FieldError("score", "unknown_cell", {
-                "account": account or edit.account_id, "criterion": criterion or edit.criterion_id}))
+            errors.append(
+                FieldError(
+                    "score",
+                    "unknown_cell",
+                    {"account": account or edit.account_id, "criterion": criterion or edit.criterion_id},
+                )
+            )
             continue
         where = {"account": account, "criterion": criterion}
         if cell in seen:
@@ -449,10 +529,16 @@ def validate_scores(session: Session, edits: list[ScoreEdit]) -> list[FieldError
 def _cell_names(session: Session, edits: list[ScoreEdit]) -> dict[str, dict[int, str]]:
     account_ids = {edit.account_id for edit in edits}
     criterion_ids = {edit.criterion_id for edit in edits}
-    accounts = dict(session.execute(select(Account.id, Account.name).where(Account.id.in_(account_ids))).all()) \
-        if account_ids else {}
-    criteria = dict(session.execute(select(Criterion.id, Criterion.name).where(Criterion.id.in_(criterion_ids)))
-                    .all()) if criterion_ids else {}
+    accounts = (
+        dict(session.execute(select(Account.id, Account.name).where(Account.id.in_(account_ids))).all())
+        if account_ids
+        else {}
+    )
+    criteria = (
+        dict(session.execute(select(Criterion.id, Criterion.name).where(Criterion.id.in_(criterion_ids))).all())
+        if criterion_ids
+        else {}
+    )
     return {"account": accounts, "criterion": criteria}
 
 
@@ -486,8 +572,9 @@ def save_scores(engine: Engine, period: str, edits: list[ScoreEdit]) -> int:
             stored = _stored_scores(session, period, edits)
             for edit in edits:
                 _check_score_version(stored.get((edit.account_id, edit.criterion_id)), edit)
-            changed = sum(_apply_edit(session, period, stored.get((edit.account_id, edit.criterion_id)), edit)
-                          for edit in edits)
+            changed = sum(
+                _apply_edit(session, period, stored.get((edit.account_id, edit.criterion_id)), edit) for edit in edits
+            )
             session.flush()
             return changed
     except StaleDataError as exc:
@@ -518,8 +605,15 @@ def _apply_edit(session: Session, period: str, score: Score | None, edit: ScoreE
         session.delete(score)
         return 1
     if score is None:
-        session.add(Score(account_id=edit.account_id, criterion_id=edit.criterion_id, period=period, value=value,
-                          rationale=rationale))
+        session.add(
+            Score(
+                account_id=edit.account_id,
+                criterion_id=edit.criterion_id,
+                period=period,
+                value=value,
+                rationale=rationale,
+            )
+        )
         return 1
     changes = {"value": value}
     if edit.rationale is not None:
@@ -544,8 +638,9 @@ def _same_score(raw, stored: float | None) -> bool:
     return value == stored
 
 
-def workshop_edits(account_id: int, scores: list[AccountScore],
-                   entered: dict[int, tuple[object, str | None]]) -> list[ScoreEdit]:
+def workshop_edits(
+    account_id: int, scores: list[AccountScore], entered: dict[int, tuple[object, str | None]]
+) -> list[ScoreEdit]:
     """The cells of one account that the workshop form changed.
 
     ``scores`` as read (``account_scores``); ``entered`` maps criterion id -> (value, rationale)
@@ -565,8 +660,7 @@ def workshop_edits(account_id: int, scores: list[AccountScore],
     return edits
 
 
-def sheet_edits(sheet: pd.DataFrame, edited: pd.DataFrame,
-                versions: dict[tuple[int, int], int]) -> list[ScoreEdit]:
+def sheet_edits(sheet: pd.DataFrame, edited: pd.DataFrame, versions: dict[tuple[int, int], int]) -> list[ScoreEdit]:
     """The cells of the score sheet the user changed, matched by account (the grid may reorder
     rows): one ScoreEdit per cell whose typed value differs from the one read, keeping the
     stored rationale. ``sheet`` as read (``score_sheet``), ``versions`` as read with it.
@@ -610,9 +704,11 @@ def start_period(engine: Engine, period: str, from_period: str | None = None) ->
     before it): copy value and rationale of every score of an active criterion and an account in
     the programme into ``period`` where that cell has no score yet. Never overwrites; idempotent.
     Returns how many scores were copied."""
-    errors = [FieldError(field, "period_format", {"value": value})
-              for field, value in (("period", period), ("from_period", from_period))
-              if (value is not None or field == "period") and not is_period(value)]
+    errors = [
+        FieldError(field, "period_format", {"value": value})
+        for field, value in (("period", period), ("from_period", from_period))
+        if (value is not None or field == "period") and not is_period(value)
+    ]
     if errors:
         raise ValidationError(errors)
     try:
@@ -629,14 +725,21 @@ def start_period(engine: Engine, period: str, from_period: str | None = None) ->
 
 
 def _missing_copies(session: Session, source: str, period: str) -> list[Score]:
-    already = {(account_id, criterion_id) for account_id, criterion_id in
-               session.execute(select(Score.account_id, Score.criterion_id).where(Score.period == period))}
+    already = {
+        (account_id, criterion_id)
+        for account_id, criterion_id in session.execute(
+            select(Score.account_id, Score.criterion_id).where(Score.period == period)
+        )
+    }
     rows = session.execute(
         select(Score.account_id, Score.criterion_id, Score.value, Score.rationale)
         .join(Account, Account.id == Score.account_id)
         .join(Criterion, Criterion.id == Score.criterion_id)
         .where(Score.period == source, Account.status != "archived", Criterion.active.is_(True))
-        .order_by(Score.account_id, Score.criterion_id)).all()
-    return [Score(account_id=account_id, criterion_id=criterion_id, period=period, value=value, rationale=rationale)
-            for account_id, criterion_id, value, rationale in rows
-            if (account_id, criterion_id) not in already]
+        .order_by(Score.account_id, Score.criterion_id)
+    ).all()
+    return [
+        Score(account_id=account_id, criterion_id=criterion_id, period=period, value=value, rationale=rationale)
+        for account_id, criterion_id, value, rationale in rows
+        if (account_id, criterion_id) not in already
+    ]

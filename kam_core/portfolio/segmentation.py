@@ -18,14 +18,18 @@ import pandas as pd
 from sqlalchemy import func, select
 from sqlmodel import Session
 
-from kam_core.store.models import AXES, Criterion, Programme, Score
 from kam_core.store.frames import rows_frame
+from kam_core.store.models import AXES, Criterion, Programme, Score
 
 QUADRANTS = ("strategic", "develop", "maintain", "opportunistic")
 
 
-def quadrant_of(attractiveness: float | None, strength: float | None,
-                attractiveness_threshold: float = 5.0, strength_threshold: float = 5.0) -> str | None:
+def quadrant_of(
+    attractiveness: float | None,
+    strength: float | None,
+    attractiveness_threshold: float = 5.0,
+    strength_threshold: float = 5.0,
+) -> str | None:
     """The quadrant of one account, or None when an axis score is missing."""
     if attractiveness is None or strength is None or _isnan(attractiveness) or _isnan(strength):
         return None
@@ -60,7 +64,8 @@ def axis_scores(scores: pd.DataFrame, criteria: pd.DataFrame) -> pd.DataFrame:
     merged = scores.merge(active[["id", "axis", "weight"]], left_on="criterion_id", right_on="id", how="inner")
     merged["weighted"] = merged["value"] * merged["weight"]
     grouped = merged.groupby(["account_id", "axis"]).agg(
-        weighted=("weighted", "sum"), weight=("weight", "sum"), count=("value", "size"))
+        weighted=("weighted", "sum"), weight=("weight", "sum"), count=("value", "size")
+    )
     result = pd.DataFrame(index=pd.Index(sorted(scores["account_id"].unique()), name="account_id"))
     for axis in AXES:
         expected = int((active["axis"] == axis).sum())
@@ -91,8 +96,10 @@ def load_programme(session: Session) -> Programme:
 
 def load_criteria(session: Session) -> pd.DataFrame:
     rows = session.execute(
-        select(Criterion.id, Criterion.axis, Criterion.name, Criterion.weight, Criterion.position,
-               Criterion.active).order_by(Criterion.axis, Criterion.position)).all()
+        select(
+            Criterion.id, Criterion.axis, Criterion.name, Criterion.weight, Criterion.position, Criterion.active
+        ).order_by(Criterion.axis, Criterion.position)
+    ).all()
     return rows_frame(rows, ["id", "axis", "name", "weight", "position", "active"])
 
 
@@ -100,20 +107,29 @@ def axis_sums(period: str):
     """Per account and axis of ``period``: the weighted sum of the active criteria's scores, the sum of
     their weights and how many there are (``axis_scores``'s inner join on active criteria), summed
     by the database."""
-    return (select(Score.account_id.label("account_id"), Criterion.axis.label("axis"),
-                   func.coalesce(func.sum(Score.value * Criterion.weight), 0.0).label("weighted"),
-                   func.coalesce(func.sum(Criterion.weight), 0.0).label("weight"), func.count().label("scored"))
-            .join(Criterion, Criterion.id == Score.criterion_id)
-            .where(Score.period == period, Criterion.active)
-            .group_by(Score.account_id, Criterion.axis))
+    return (
+        select(
+            Score.account_id.label("account_id"),
+            Criterion.axis.label("axis"),
+            func.coalesce(func.sum(Score.value * Criterion.weight), 0.0).label("weighted"),
+            func.coalesce(func.sum(Criterion.weight), 0.0).label("weight"),
+            func.count().label("scored"),
+        )
+        .join(Criterion, Criterion.id == Score.criterion_id)
+        .where(Score.period == period, Criterion.active)
+        .group_by(Score.account_id, Criterion.axis)
+    )
 
 
 def programme_axis_scores(session: Session, period: str) -> pd.DataFrame:
     """``axis_scores`` of every account scored in ``period``, from per-account sums the database
     computes: a programme's scores (10,000 accounts x 12 criteria) never travel row by row."""
     core = session.connection()  # plain rows: the ORM's row processing costs more than the query here
-    expected = dict(core.execute(select(Criterion.axis, func.count(Criterion.id))
-                                 .where(Criterion.active).group_by(Criterion.axis)).all())
+    expected = dict(
+        core.execute(
+            select(Criterion.axis, func.count(Criterion.id)).where(Criterion.active).group_by(Criterion.axis)
+        ).all()
+    )
     present = sorted(core.execute(select(Score.account_id).where(Score.period == period).distinct()).scalars())
     columns = ["account_id", *AXES, *(f"missing_{axis}" for axis in AXES)]
     if not present:

@@ -10,7 +10,7 @@ State of". A code pycountry does not know is shown as it is.
 from __future__ import annotations
 
 import gettext
-from functools import lru_cache
+from functools import cache
 
 import pycountry
 
@@ -21,7 +21,7 @@ COUNTRY_CODES: tuple[str, ...] = tuple(sorted(_COUNTRIES))
 _DOMAIN = "iso3166-1"
 
 
-@lru_cache(maxsize=None)
+@cache
 def _translation(language: str) -> gettext.NullTranslations:
     """The catalog of ``language``; English (the names as pycountry has them) needs none."""
     if language == "en":
@@ -43,7 +43,7 @@ def country_name(code: str, language: str) -> str:
     return _translation(language).gettext(english)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _choices(language: str) -> tuple[str, ...]:
     return tuple(sorted(COUNTRY_CODES, key=lambda code: (fold_name(country_name(code, language)), code)))
 

@@ -16,10 +16,10 @@ import pandas as pd
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from kam_core.store.models import Executive
-from kam_core.programme.roster import RosterSpec, Unique, load_roster, save_roster
 from kam_core.common.cells import Column
 from kam_core.common.text import fold_name
+from kam_core.programme.roster import RosterSpec, Unique, load_roster, save_roster
+from kam_core.store.models import Executive
 
 COLUMNS = (
     Column("name", "text", required=True, max_length=120),
@@ -29,8 +29,9 @@ COLUMNS = (
     Column("max_accounts", "int", required=True, minimum=1, maximum=20),
     Column("active", "bool"),
 )
-EXECUTIVES = RosterSpec(Executive, COLUMNS, "executive", ("-active", "name"),
-                        unique=(Unique("name", fold_name, "duplicate_name"),))
+EXECUTIVES = RosterSpec(
+    Executive, COLUMNS, "executive", ("-active", "name"), unique=(Unique("name", fold_name, "duplicate_name"),)
+)
 
 
 def load_executives(session: Session) -> pd.DataFrame:

@@ -45,11 +45,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session
 
-from kam_core.store.db import session_scope
-from kam_core.common.errors import ConflictError, FieldError, ValidationError
-from kam_core.store.records import assign_changed
-from kam_core.common.cells import EMAIL, Column, Refused, is_empty, normalise, plain
 from kam_core.account.sections import TableRow
+from kam_core.common.cells import EMAIL, Column, Refused, is_empty, normalise, plain
+from kam_core.common.errors import ConflictError, FieldError, ValidationError
+from kam_core.store.db import session_scope
+from kam_core.store.records import assign_changed
 
 
 class Unique(NamedTuple):
@@ -83,11 +83,18 @@ class RosterSpec:
 def load_roster(session: Session, spec: RosterSpec) -> pd.DataFrame:
     """Every row of the roster, inactive ones included: ``id``, ``version``, then the columns."""
     names = spec.column_names
-    ordering = [getattr(spec.model, name[1:]).desc() if name.startswith("-") else getattr(spec.model, name)
-                for name in spec.order_by]
+    ordering = [
+        getattr(spec.model, name[1:]).desc() if name.startswith("-") else getattr(spec.model, name)
+        for name in spec.order_by
+    ]
     records = session.scalars(select(spec.model).order_by(*ordering, spec.model.id)).all()
-    return pd.DataFrame([{"id": record.id, "version": record.version, **{name: getattr(record, name) for name in names}}
-                         for record in records], columns=["id", "version", *names])
+    return pd.DataFrame(
+        [
+            {"id": record.id, "version": record.version, **{name: getattr(record, name) for name in names}}
+            for record in records
+        ],
+        columns=["id", "version", *names],
+    )
 
 
 def _key(raw, record: str) -> int | None:
@@ -110,8 +117,9 @@ def _read_rows(spec: RosterSpec, rows: list[dict]) -> tuple[list[TableRow], list
     read, errors = [], []
     for number, row in enumerate(rows, start=1):
         identifier = _key(row.get("id"), spec.record)
-        if identifier is None and all(is_empty(row.get(column.name)) for column in spec.columns
-                                      if column.kind != "bool"):
+        if identifier is None and all(
+            is_empty(row.get(column.name)) for column in spec.columns if column.kind != "bool"
+        ):
             continue
         values = {}
         for column in spec.columns:
@@ -119,8 +127,9 @@ def _read_rows(spec: RosterSpec, rows: list[dict]) -> tuple[list[TableRow], list
             try:
                 values[column.name] = normalise(column, raw)
             except Refused as refused:
-                errors.append(FieldError(column.name, refused.code, {"row": number, "value": plain(raw),
-                                                                     **refused.params}))
+                errors.append(
+                    FieldError(column.name, refused.code, {"row": number, "value": plain(raw), **refused.params})
+                )
                 values[column.name] = None
         if values.get("active") is None:
             values["active"] = True
@@ -138,8 +147,9 @@ def _unique_errors(spec: RosterSpec, rows: list[TableRow], stored: dict) -> list
     others = [record for identifier, record in stored.items() if identifier not in listed]
     errors = []
     for unique in spec.unique:
-        taken = {unique.fold(value) for value in (getattr(record, unique.column) for record in others)
-                 if value is not None}
+        taken = {
+            unique.fold(value) for value in (getattr(record, unique.column) for record in others) if value is not None
+        }
         for row in rows:
             value = row.values[unique.column]
             if value is None:
@@ -194,8 +204,11 @@ def _write(session: Session, spec: RosterSpec, rows: list[TableRow], stored: dic
             raise ConflictError.of(spec.record, record)
         changed.append((record, row.values))
     listed = {row.id for row in rows}
-    retired = [stored[identifier] for identifier in sorted(read_ids - listed)
-               if identifier in stored and stored[identifier].active]
+    retired = [
+        stored[identifier]
+        for identifier in sorted(read_ids - listed)
+        if identifier in stored and stored[identifier].active
+    ]
     new = [spec.model(**row.values) for row in rows if row.id is None]
 
     _free_traded_values(session, spec, changed)

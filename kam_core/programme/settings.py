@@ -9,10 +9,10 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session
 
-from kam_core.store.db import session_scope
 from kam_core.common.errors import ConflictError, FieldError, ValidationError
-from kam_core.store.models import Programme
 from kam_core.programme.periods import is_period
+from kam_core.store.db import session_scope
+from kam_core.store.models import Programme
 
 
 @dataclass(frozen=True)
@@ -31,8 +31,15 @@ class ProgrammeSettings:
 NAME_MAX = 120
 NUMBER_RANGES = {"attractiveness_threshold": (0, 10), "strength_threshold": (0, 10)}
 INTEGER_RANGES = {"strategic_capacity": (1, 500), "accounts_per_kam": (1, 50)}
-EDITABLE = ("name", "currency", "current_period", "attractiveness_threshold", "strength_threshold",
-            "strategic_capacity", "accounts_per_kam")
+EDITABLE = (
+    "name",
+    "currency",
+    "current_period",
+    "attractiveness_threshold",
+    "strength_threshold",
+    "strategic_capacity",
+    "accounts_per_kam",
+)
 
 
 def read_settings(session: Session) -> ProgrammeSettings:

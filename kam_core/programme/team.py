@@ -30,11 +30,11 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from kam_core.store.models import Account, Kam, Offer, ValueProposition, WhiteSpaceCell
-from kam_core.portfolio.segmentation import Thresholds, load_programme, segments
-from kam_core.programme.roster import RosterSpec, Unique, load_roster, save_roster
 from kam_core.common.cells import Column
 from kam_core.common.text import fold_name
+from kam_core.portfolio.segmentation import Thresholds, load_programme, segments
+from kam_core.programme.roster import RosterSpec, Unique, load_roster, save_roster
+from kam_core.store.models import Account, Kam, Offer, ValueProposition, WhiteSpaceCell
 
 KAM_COLUMNS = (
     Column("name", "text", required=True, max_length=120),
@@ -42,16 +42,18 @@ KAM_COLUMNS = (
     Column("region", "text", max_length=80),
     Column("active", "bool"),
 )
-KAMS = RosterSpec(Kam, KAM_COLUMNS, "kam", ("-active", "name"),
-                  unique=(Unique("email", str.casefold, "duplicate_email"),))
+KAMS = RosterSpec(
+    Kam, KAM_COLUMNS, "kam", ("-active", "name"), unique=(Unique("email", str.casefold, "duplicate_email"),)
+)
 
 OFFER_COLUMNS = (
     Column("name", "text", required=True, max_length=120),
     Column("family", "text", required=True, max_length=80),
     Column("active", "bool"),
 )
-OFFERS = RosterSpec(Offer, OFFER_COLUMNS, "offer", ("-active", "family", "name"),
-                    unique=(Unique("name", fold_name, "duplicate_name"),))
+OFFERS = RosterSpec(
+    Offer, OFFER_COLUMNS, "offer", ("-active", "family", "name"), unique=(Unique("name", fold_name, "duplicate_name"),)
+)
 
 
 # --- our KAMs -------------------------------------------------------------------------------------
@@ -65,12 +67,15 @@ def load_kams(session: Session, today_period: str | None = None) -> pd.DataFrame
     table = load_roster(session, KAMS)
     programme = load_programme(session)
     period = today_period or programme.current_period
-    quadrants = segments(session, period, Thresholds(programme.attractiveness_threshold,
-                                                     programme.strength_threshold))
-    strategic_ids = {int(identifier) for identifier in
-                     quadrants.loc[quadrants["quadrant"] == "strategic", "account_id"]}
-    owned = session.connection().execute(select(Account.id, Account.kam_id)
-                                         .where(Account.status != "archived", Account.kam_id.is_not(None))).all()
+    quadrants = segments(session, period, Thresholds(programme.attractiveness_threshold, programme.strength_threshold))
+    strategic_ids = {
+        int(identifier) for identifier in quadrants.loc[quadrants["quadrant"] == "strategic", "account_id"]
+    }
+    owned = (
+        session.connection()
+        .execute(select(Account.id, Account.kam_id).where(Account.status != "archived", Account.kam_id.is_not(None)))
+        .all()
+    )
     accounts = Counter(kam_id for _, kam_id in owned)
     strategic = Counter(kam_id for account_id, kam_id in owned if account_id in strategic_ids)
     table["accounts"] = [accounts[identifier] for identifier in table["id"]]
@@ -104,8 +109,13 @@ def load_offers(session: Session) -> pd.DataFrame:
     table = load_roster(session, OFFERS)
     used = Counter()
     for model in (WhiteSpaceCell, ValueProposition):
-        used.update(dict(session.execute(select(model.offer_id, func.count()).where(model.offer_id.is_not(None))
-                                         .group_by(model.offer_id)).all()))
+        used.update(
+            dict(
+                session.execute(
+                    select(model.offer_id, func.count()).where(model.offer_id.is_not(None)).group_by(model.offer_id)
+                ).all()
+            )
+        )
     table["used"] = [used[identifier] for identifier in table["id"]]
     return table.astype({"used": int})
 

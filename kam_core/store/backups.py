@@ -30,10 +30,10 @@ import os
 import re
 import sqlite3
 import tempfile
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Iterable
 
 from sqlalchemy.engine import Engine
 

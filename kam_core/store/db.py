@@ -12,18 +12,17 @@ import os
 import threading
 import time
 import weakref
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
 
 from sqlalchemy import event, inspect, text
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import ArgumentError, DatabaseError, NoSuchModuleError, OperationalError
 from sqlmodel import Session, create_engine
 
-from kam_core.governance import access
-from kam_core.governance import audit
+from kam_core.governance import access, audit
 from kam_core.store import backups
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
@@ -164,7 +163,7 @@ def dispose_all() -> None:
 
 
 _writers_lock = threading.Lock()
-_writers: "weakref.WeakKeyDictionary[Engine, Engine]" = weakref.WeakKeyDictionary()
+_writers: weakref.WeakKeyDictionary[Engine, Engine] = weakref.WeakKeyDictionary()
 
 
 def writer(engine: Engine) -> Engine:
@@ -179,13 +178,28 @@ def writer(engine: Engine) -> Engine:
 def is_busy(exc: BaseException) -> bool:
     """Another write holds the lock: SQLite's "database is locked", PostgreSQL's lock timeout."""
     text_ = str(getattr(exc, "orig", exc)).lower()
-    return any(sign in text_ for sign in ("database is locked", "database is busy", "lock timeout",
-                                          "deadlock detected", "could not serialize"))
+    return any(
+        sign in text_
+        for sign in (
+            "database is locked",
+            "database is busy",
+            "lock timeout",
+            "deadlock detected",
+            "could not serialize",
+        )
+    )
 
 
 # A driver's error that says the database went away or cannot be written, not that the code is wrong.
-_GONE = ("unable to open database file", "disk i/o error", "readonly database", "no such file",
-         "server closed the connection", "connection refused", "terminating connection")
+_GONE = (
+    "unable to open database file",
+    "disk i/o error",
+    "readonly database",
+    "no such file",
+    "server closed the connection",
+    "connection refused",
+    "terminating connection",
+)
 
 
 def as_store_error(exc: BaseException, url: str | None = None) -> StoreError | None:
@@ -304,8 +318,8 @@ def downgrade(engine: Engine, revision: str) -> None:
 
 def prepare(engine: Engine) -> None:
     """Make the database usable: readable, migrated to head, programme defaults present."""
-    from kam_core.programme.defaults import install_defaults
     from kam_core.common.clock import today
+    from kam_core.programme.defaults import install_defaults
 
     check_readable(engine)
     try:

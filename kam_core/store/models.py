@@ -11,12 +11,11 @@ FR/EN catalogs (``kam_core/i18n``) under ``enum.<name>.<code>``.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 from sqlalchemy import CheckConstraint, Index, UniqueConstraint
 from sqlalchemy.orm import declared_attr
 from sqlmodel import Field, SQLModel
-
 
 # Every constraint and index gets a predictable name, so that migrations can alter them later
 # (SQLite's batch mode needs named constraints).
@@ -29,7 +28,7 @@ SQLModel.metadata.naming_convention = {
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 # --- enumerations (codes) ---------------------------------------------------------------------
@@ -67,10 +66,7 @@ def _between(column: str, low, high, nullable: bool = False) -> str:
 
 
 # Period codes look like 2026-Q3; written with substr/length so that SQLite and PostgreSQL agree.
-PERIOD_CHECK = (
-    "length(period) = 7 AND substr(period, 5, 2) = '-Q' "
-    "AND substr(period, 7, 1) IN ('1', '2', '3', '4')"
-)
+PERIOD_CHECK = "length(period) = 7 AND substr(period, 5, 2) = '-Q' AND substr(period, 7, 1) IN ('1', '2', '3', '4')"
 
 
 class Versioned(SQLModel):
@@ -434,9 +430,7 @@ class HandshakeStageEvent(Versioned, table=True):
     """History of stage moves: the date each stage was reached (and left, when moved back)."""
 
     __tablename__ = "handshake_stage_event"
-    __table_args__ = (
-        CheckConstraint(_in("stage", HANDSHAKE_STAGES), name="ck_handshake_event_stage"),
-    )
+    __table_args__ = (CheckConstraint(_in("stage", HANDSHAKE_STAGES), name="ck_handshake_event_stage"),)
 
     handshake_id: int = Field(foreign_key="handshake.id", ondelete="CASCADE", index=True)
     stage: str = Field(max_length=24)
@@ -589,8 +583,31 @@ class AuditEntry(SQLModel, table=True):
 
 
 EDITABLE_TABLES = [
-    Programme, Kam, Executive, Offer, Account, AccountYear, RevenueLine, CustomerUnit, Criterion, Score,
-    AccountPlan, Priority, ValueProposition, SwotItem, Competitor, Stakeholder, WhiteSpaceCell, Objective,
-    Action, Handshake, HandshakeStageEvent, JointObjective, HandshakeReview, KpiReading, Commitment,
-    Pairing, Engagement,
+    Programme,
+    Kam,
+    Executive,
+    Offer,
+    Account,
+    AccountYear,
+    RevenueLine,
+    CustomerUnit,
+    Criterion,
+    Score,
+    AccountPlan,
+    Priority,
+    ValueProposition,
+    SwotItem,
+    Competitor,
+    Stakeholder,
+    WhiteSpaceCell,
+    Objective,
+    Action,
+    Handshake,
+    HandshakeStageEvent,
+    JointObjective,
+    HandshakeReview,
+    KpiReading,
+    Commitment,
+    Pairing,
+    Engagement,
 ]  # the programme's data (RoleGrant, who may do what, is not part of it)

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from kam_core.governance import access
 from kam_core.common.text import md
+from kam_core.governance import access
 from kam_core.ui import readers
 from kam_core.ui.i18n import t
 
@@ -55,8 +55,7 @@ def establish() -> access.Actor:
     # an address the identity provider says it has not verified gives no role (anyone could type it)
     verified = st.user.get("email_verified") is not False
     email = access.normalise_email(st.user.get("email")) if verified else ""
-    actor = access.Actor(email or "unknown", readers.role_of(email, secret_admins()) if email else None,
-                         signed_in=True)
+    actor = access.Actor(email or "unknown", readers.role_of(email, secret_admins()) if email else None, signed_in=True)
     access.set_current(actor)
     if actor.role is None:
         _no_role_screen(actor)

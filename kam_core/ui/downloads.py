@@ -8,9 +8,9 @@ from pathlib import Path
 
 from sqlmodel import Session
 
-from kam_core.store import backups
-from kam_core.exchange import workbook
 from kam_core.common.clock import today
+from kam_core.exchange import workbook
+from kam_core.store import backups
 from kam_core.store.db import database_url, get_engine
 
 
@@ -26,7 +26,6 @@ def workbook_builder() -> Callable[[], bytes]:
             return workbook.export_workbook(session)
 
     return build
-
 
 
 def backup_name() -> str:

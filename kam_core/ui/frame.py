@@ -5,21 +5,26 @@ from __future__ import annotations
 import streamlit as st
 
 from kam_core.common import clock
-from kam_core.portfolio.directory import selector_options
 from kam_core.common.formatting import grouped
+from kam_core.common.text import md
 from kam_core.i18n import LANGUAGES
+from kam_core.portfolio.directory import selector_options
 from kam_core.ui import readers, state
 from kam_core.ui.i18n import LANGUAGE_KEY, language, t
 from kam_core.ui.store import engine
-from kam_core.common.text import md
 
 SELECTOR_LIMIT = 100  # accounts the sidebar lists at once; a larger programme is searched
 
 
 def language_switch() -> None:
     language()  # sets the default from the browser's locale on the first run
-    st.sidebar.radio(t("frame.language"), LANGUAGES, key=LANGUAGE_KEY, horizontal=True,
-                     format_func=lambda code: t(f"language.{code}"))
+    st.sidebar.radio(
+        t("frame.language"),
+        LANGUAGES,
+        key=LANGUAGE_KEY,
+        horizontal=True,
+        format_func=lambda code: t(f"language.{code}"),
+    )
 
 
 def open_store() -> None:
@@ -49,14 +54,23 @@ def account_selector() -> int | None:
         return None
     query = ""
     if len(directory) > SELECTOR_LIMIT:  # a large programme: a shortlist, and a search for any other account
-        query = st.sidebar.text_input(t("frame.find_account"), key=state.SEARCH_KEY,
-                                      placeholder=t("frame.find_account_placeholder",
-                                                                count=grouped(len(directory), language())))
-    options = selector_options(directory, selected=selected, recent=state.recent_accounts(selected), query=query,
-                               limit=SELECTOR_LIMIT)
+        query = st.sidebar.text_input(
+            t("frame.find_account"),
+            key=state.SEARCH_KEY,
+            placeholder=t("frame.find_account_placeholder", count=grouped(len(directory), language())),
+        )
+    options = selector_options(
+        directory, selected=selected, recent=state.recent_accounts(selected), query=query, limit=SELECTOR_LIMIT
+    )
     st.session_state[state.SELECTOR_KEY] = selected
-    st.sidebar.selectbox(t("frame.account"), options.ids, key=state.SELECTOR_KEY, format_func=directory.names.get,
-                         help=t("frame.account_help"), on_change=state.stop_new_account)
+    st.sidebar.selectbox(
+        t("frame.account"),
+        options.ids,
+        key=state.SELECTOR_KEY,
+        format_func=directory.names.get,
+        help=t("frame.account_help"),
+        on_change=state.stop_new_account,
+    )
     shortlist_caption(options, len(directory), query)
     state.remember_in_url(selected)
     return selected
@@ -64,8 +78,11 @@ def account_selector() -> int | None:
 
 def shortlist_caption(options, total: int, query: str) -> None:
     if options.searched:
-        key = "frame.no_match" if not options.matched else (
-            "frame.matches_more" if options.matched > SELECTOR_LIMIT else "frame.matches")
+        key = (
+            "frame.no_match"
+            if not options.matched
+            else ("frame.matches_more" if options.matched > SELECTOR_LIMIT else "frame.matches")
+        )
         st.sidebar.caption(t(key, count=grouped(options.matched, language()), shown=SELECTOR_LIMIT, query=query))
     elif total > SELECTOR_LIMIT:
         st.sidebar.caption(t("frame.shortlist", shown=len(options.ids), total=grouped(total, language())))

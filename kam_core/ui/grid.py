@@ -16,18 +16,32 @@ def edit_score_sheet(sheet: pd.DataFrame, columns: dict[str, str], name_header: 
     # score) in a float column; as object they come back as typed and parse_score judges them.
     sheet = sheet.astype({column: object for column in columns})
     builder = GridOptionsBuilder.from_dataframe(sheet)
-    builder.configure_default_column(resizable=True, sortable=True, filter=False, wrapHeaderText=True,
-                                     autoHeaderHeight=True)
+    builder.configure_default_column(
+        resizable=True, sortable=True, filter=False, wrapHeaderText=True, autoHeaderHeight=True
+    )
     builder.configure_column("account_id", hide=True)
     builder.configure_column("name", header_name=name_header, editable=False, pinned="left", minWidth=230)
     for column, header in columns.items():
-        builder.configure_column(column, header_name=header, editable=True, type=["numericColumn"], minWidth=120,
-                                 cellEditor="agTextCellEditor")
-    builder.configure_grid_options(rowHeight=ROW_HEIGHT, stopEditingWhenCellsLoseFocus=True,
-                                   singleClickEdit=True)
-    response = AgGrid(sheet, gridOptions=builder.build(), height=min(ROW_HEIGHT * (len(sheet) + 2) + 20, 760),
-                      update_on=["cellValueChanged"], key=key, theme="streamlit", show_download_button=False,
-                      show_search=False, conversion_errors="ignore", custom_css={
-                          ".ag-cell, .ag-header-cell-text": {"font-size": "16px !important"}})
+        builder.configure_column(
+            column,
+            header_name=header,
+            editable=True,
+            type=["numericColumn"],
+            minWidth=120,
+            cellEditor="agTextCellEditor",
+        )
+    builder.configure_grid_options(rowHeight=ROW_HEIGHT, stopEditingWhenCellsLoseFocus=True, singleClickEdit=True)
+    response = AgGrid(
+        sheet,
+        gridOptions=builder.build(),
+        height=min(ROW_HEIGHT * (len(sheet) + 2) + 20, 760),
+        update_on=["cellValueChanged"],
+        key=key,
+        theme="streamlit",
+        show_download_button=False,
+        show_search=False,
+        conversion_errors="ignore",
+        custom_css={".ag-cell, .ag-header-cell-text": {"font-size": "16px !important"}},
+    )
     data = response.data if response is not None and response.data is not None else sheet
     return pd.DataFrame(data)

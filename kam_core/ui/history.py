@@ -4,17 +4,22 @@ from __future__ import annotations
 
 import pandas as pd
 
+from kam_core.account.section_specs import SECTIONS
 from kam_core.common import formatting as fmt
 from kam_core.governance.audit import HistoryLine, referred_table
 from kam_core.i18n import catalog
-from kam_core.account.section_specs import SECTIONS
 from kam_core.ui import readers
 from kam_core.ui.i18n import label, language, t
 
 TEXT_SHOWN = 160  # characters of a long value shown in the table
 _SECTION_OF = {spec.model.__tablename__: spec.name for spec in SECTIONS.values()}
-_FIELD_PREFIX = {"account": "account", "handshake": "handshake", "executive": "executives", "kam": "team",
-                 "offer": "team"}  # where the page that edits these records names its fields
+_FIELD_PREFIX = {
+    "account": "account",
+    "handshake": "handshake",
+    "executive": "executives",
+    "kam": "team",
+    "offer": "team",
+}  # where the page that edits these records names its fields
 
 
 def kind_label(table: str) -> str:
@@ -39,18 +44,26 @@ def value_text(value) -> str:
     if isinstance(value, float):
         return fmt.number(value, language())
     text = str(value)
-    return text if len(text) <= TEXT_SHOWN else text[:TEXT_SHOWN - 1] + "…"
+    return text if len(text) <= TEXT_SHOWN else text[: TEXT_SHOWN - 1] + "…"
 
 
 # Fields holding an enumeration code, and the catalog kind of its labels.
 ENUMS = {
-    ("account", "status"): "account_status", ("action", "status"): "action_status",
-    ("stakeholder", "attitude"): "attitude", ("stakeholder", "role"): "role",
-    ("commitment", "status"): "commitment_status", ("engagement", "kind"): "engagement_kind",
-    ("engagement", "status"): "engagement_status", ("revenue_line", "kind"): "line_kind",
-    ("objective", "kind"): "objective_kind", ("objective", "status"): "objective_status",
-    ("handshake", "stage"): "stage", ("handshake_stage_event", "stage"): "stage", ("swot_item", "kind"): "swot",
-    ("customer_unit", "kind"): "unit_kind", ("white_space_cell", "status"): "white_space",
+    ("account", "status"): "account_status",
+    ("action", "status"): "action_status",
+    ("stakeholder", "attitude"): "attitude",
+    ("stakeholder", "role"): "role",
+    ("commitment", "status"): "commitment_status",
+    ("engagement", "kind"): "engagement_kind",
+    ("engagement", "status"): "engagement_status",
+    ("revenue_line", "kind"): "line_kind",
+    ("objective", "kind"): "objective_kind",
+    ("objective", "status"): "objective_status",
+    ("handshake", "stage"): "stage",
+    ("handshake_stage_event", "stage"): "stage",
+    ("swot_item", "kind"): "swot",
+    ("customer_unit", "kind"): "unit_kind",
+    ("white_space_cell", "status"): "white_space",
     ("role_grant", "role"): "access_role",
 }
 HIDDEN = frozenset({"account_id", "name_key"})  # the account the history is about; a search key
@@ -68,8 +81,11 @@ def shown_value(table: str, field: str, value, refs: dict) -> str:
 
 
 def _fields_text(table: str, values: tuple, refs: dict) -> str:
-    return "; ".join(f"{field_label(table, field)}: {shown_value(table, field, value, refs)}"
-                     for field, value in values if field not in HIDDEN)
+    return "; ".join(
+        f"{field_label(table, field)}: {shown_value(table, field, value, refs)}"
+        for field, value in values
+        if field not in HIDDEN
+    )
 
 
 def history_table(lines: list[HistoryLine], refs: dict) -> pd.DataFrame:
@@ -88,7 +104,16 @@ def history_table(lines: list[HistoryLine], refs: dict) -> pd.DataFrame:
         else:
             before, after = (shown_value(line.table, line.field, value, refs) for value in (line.old, line.new))
             field = field_label(line.table, line.field)
-        rows.append({"when": fmt.moment(line.at, lang), "who": line.actor, "action": t(f"audit.action.{line.action}"),
-                     "record": record, "field": field, "before": before, "after": after,
-                     "record_kind": kind_label(line.table)})
+        rows.append(
+            {
+                "when": fmt.moment(line.at, lang),
+                "who": line.actor,
+                "action": t(f"audit.action.{line.action}"),
+                "record": record,
+                "field": field,
+                "before": before,
+                "after": after,
+                "record_kind": kind_label(line.table),
+            }
+        )
     return pd.DataFrame(rows, columns=["when", "who", "action", "record", "field", "before", "after", "record_kind"])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from kam_core.i18n import translate, language_from_locale
+from kam_core.i18n import language_from_locale, translate
 
 LANGUAGE_KEY = "language"
 

@@ -20,11 +20,17 @@ def quadrant_names() -> dict[str, str]:
 
 def matrix_labels() -> MatrixLabels:
     return MatrixLabels(
-        attractiveness=t("matrix.axis_attractiveness"), strength=t("matrix.axis_strength"),
+        attractiveness=t("matrix.axis_attractiveness"),
+        strength=t("matrix.axis_strength"),
         quadrants={code: quadrant_name(code) for code in ("strategic", "develop", "maintain", "opportunistic")},
-        name=t("column.account"), revenue=t("column.revenue"), potential=t("matrix.size.potential_3y"),
-        share_of_wallet=t("column.share_of_wallet"), kam=t("column.kam"), quadrant=t("column.segment"),
-        sector=t("column.sector"), previous=t("matrix.previous_short"),
+        name=t("column.account"),
+        revenue=t("column.revenue"),
+        potential=t("matrix.size.potential_3y"),
+        share_of_wallet=t("column.share_of_wallet"),
+        kam=t("column.kam"),
+        quadrant=t("column.segment"),
+        sector=t("column.sector"),
+        previous=t("matrix.previous_short"),
     )
 
 
@@ -32,6 +38,8 @@ def timeline_labels() -> dict[str, str]:
     """Words of the engagement timeline."""
     labels = {f"status.{code}": label("engagement_status", code) for code in ("planned", "held", "cancelled")}
     labels |= {f"kind.{code}": label("engagement_kind", code) for code in ("meeting", "visit", "call", "event", "qbr")}
-    labels |= {key: t(f"executives.tooltip.{key}") for key in ("on_date", "account", "kind", "status", "objective",
-                                                                "executives", "stakeholders", "today")}
+    labels |= {
+        key: t(f"executives.tooltip.{key}")
+        for key in ("on_date", "account", "kind", "status", "objective", "executives", "stakeholders", "today")
+    }
     return labels

@@ -9,12 +9,13 @@ write (``readers.clear``) makes every remembered value stale.
 from __future__ import annotations
 
 import weakref
-from typing import Callable, Hashable, TypeVar
+from collections.abc import Callable, Hashable
+from typing import TypeVar
 
 import streamlit as st
 
-from kam_core.documents.charts import chart_spec
 from kam_core.common.clock import today
+from kam_core.documents.charts import chart_spec
 from kam_core.store.db import database_url
 from kam_core.ui import readers
 from kam_core.ui.i18n import language

@@ -17,32 +17,22 @@ import pandas as pd
 import streamlit as st
 from sqlmodel import Session
 
-from kam_core.account import accounts
-from kam_core.documents import brief
-from kam_core.account import buying_centre
-from kam_core.account import engagement
-from kam_core.programme import executives
-from kam_core.account import handshake
-from kam_core.exchange import importing
-from kam_core.account import duplicates
-from kam_core.account import merge
-from kam_core.portfolio import overview
-from kam_core.documents import qbr
-from kam_core.portfolio import scoring
-from kam_core.account import sections
-from kam_core.programme import settings
-from kam_core.programme import team
-from kam_core.account import white_space
+from kam_core.account import accounts, buying_centre, duplicates, engagement, handshake, merge, sections, white_space
+from kam_core.account.engagement import UpcomingEngagement, upcoming_engagements
 from kam_core.account.summary import AccountSummary, account_summary
 from kam_core.common.clock import today
-from kam_core.store.db import database_url, get_engine, store_info
-from kam_core.portfolio.directory import AccountDirectory, account_directory as _read_directory, without_archived
-from kam_core.account.engagement import UpcomingEngagement, upcoming_engagements
 from kam_core.common.errors import NotFoundError
+from kam_core.documents import brief, qbr
+from kam_core.exchange import importing
+from kam_core.portfolio import overview, scoring
+from kam_core.portfolio.directory import AccountDirectory, without_archived
+from kam_core.portfolio.directory import account_directory as _read_directory
 from kam_core.portfolio.matrix import StrategicCapacity, active_kams, matrix_table
-from kam_core.store.models import AXES
-from kam_core.store.memory import without_gc_pauses
 from kam_core.portfolio.segmentation import Thresholds, segments
+from kam_core.programme import executives, settings, team
+from kam_core.store.db import database_url, get_engine, store_info
+from kam_core.store.memory import without_gc_pauses
+from kam_core.store.models import AXES
 
 _CACHE = {"show_spinner": False, "max_entries": 16}
 KEPT_PER_READER = 16  # values each reader keeps (the least recently used go first)
@@ -107,6 +97,7 @@ def _kept(function):
 
     return read
 
+
 DEPENDENCIES = {"day": lambda: today()}  # what a reader may depend on besides the database, read at each call
 
 
@@ -130,12 +121,13 @@ def reader(depends_on: tuple[str, ...] = ()):
         source = parameters[0].name
         if source not in ("session", "url"):
             raise TypeError(f"{function.__qualname__}: the first parameter is session or url, not {source}")
-        if tuple(p.name for p in parameters[1:1 + len(depends_on)]) != tuple(depends_on):
+        if tuple(p.name for p in parameters[1 : 1 + len(depends_on)]) != tuple(depends_on):
             raise TypeError(f"{function.__qualname__}: after {source}, the parameters are {depends_on}")
-        own = signature.replace(parameters=parameters[1 + len(depends_on):])
+        own = signature.replace(parameters=parameters[1 + len(depends_on) :])
         count = len(own.parameters)
 
         if source == "session":
+
             def read(url, *args):
                 with Session(get_engine(url)) as session:
                     return function(session, *args)
@@ -203,7 +195,9 @@ def database_info(url: str):
 
 
 @reader()
-def _segments(session: Session, period: str, attractiveness_threshold: float, strength_threshold: float) -> pd.DataFrame:
+def _segments(
+    session: Session, period: str, attractiveness_threshold: float, strength_threshold: float
+) -> pd.DataFrame:
     return segments(session, period, Thresholds(attractiveness_threshold, strength_threshold))
 
 
@@ -296,7 +290,9 @@ def handshake_view(session: Session, account_id: int) -> handshake.HandshakeView
 
 
 @reader()
-def handshake_choices(session: Session, account_id: int, sponsor_id: int | None) -> tuple[dict[int, str], dict[int, str]]:
+def handshake_choices(
+    session: Session, account_id: int, sponsor_id: int | None
+) -> tuple[dict[int, str], dict[int, str]]:
     """(signatories: the account's stakeholders, sponsors: our active executives and the one set,
     even if no longer active, so that saving something else never clears it)."""
     return handshake.signatory_choices(session, account_id), handshake.sponsor_choices(session, keep=sponsor_id)
@@ -305,8 +301,11 @@ def handshake_choices(session: Session, account_id: int, sponsor_id: int | None)
 @reader(depends_on=("day",))
 def handshake_details(session: Session, day: date, account_id: int) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """(KPI readings, reviews, commitments with their RAG status) of one account's handshake."""
-    return (handshake.kpi_history(session, account_id), handshake.reviews(session, account_id),
-            handshake.commitments_with_rag(session, account_id, day))
+    return (
+        handshake.kpi_history(session, account_id),
+        handshake.reviews(session, account_id),
+        handshake.commitments_with_rag(session, account_id, day),
+    )
 
 
 @reader(depends_on=("day",))
@@ -322,8 +321,10 @@ def handshake_board(url: str, day: date) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(one row per strategic account, every overdue commitment of those accounts)."""
     account_ids = _strategic_account_ids.at(url, day)
     with Session(get_engine(url)) as session:
-        return (handshake.handshake_board(session, account_ids, day),
-                handshake.overdue_commitments(session, day, account_ids))
+        return (
+            handshake.handshake_board(session, account_ids, day),
+            handshake.overdue_commitments(session, day, account_ids),
+        )
 
 
 # --- executive engagement ---------------------------------------------------------------------
@@ -412,6 +413,7 @@ def likely_duplicates(session: Session) -> list[duplicates.DuplicatePair]:
 def merge_plan(session: Session, keep_id: int, other_id: int, language: str) -> merge.MergePlan:
     return merge.merge_plan(session, keep_id, other_id, language)
 
+
 # --- import ---------------------------------------------------------------------------------------
 
 
@@ -422,8 +424,14 @@ def raw_table(data: bytes, filename: str) -> importing.RawTable:
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
-def _import_preview(url: str, day: date, file_key: str, kind: str, mapping: tuple[tuple[str, str | None], ...],
-                    _table: importing.RawTable) -> importing.ImportPreview:
+def _import_preview(
+    url: str,
+    day: date,
+    file_key: str,
+    kind: str,
+    mapping: tuple[tuple[str, str | None], ...],
+    _table: importing.RawTable,
+) -> importing.ImportPreview:
     # keyed by the file's digest: hashing a large table at every rerun would cost seconds
     with Session(get_engine(url)) as session:
         return importing.preview_import(session, _table, kind, dict(mapping), day)

@@ -15,21 +15,39 @@ from kam_core.ui.i18n import t
 from kam_core.ui.saving import kept_conflict, save_table
 
 
-def roster_editor(name: str, table: pd.DataFrame, column_config: dict, *,
-                  save: Callable[[list[dict], set[int]], int], field_label: Callable[[str], str],
-                  read_only: tuple[str, ...] = ()) -> None:
+def roster_editor(
+    name: str,
+    table: pd.DataFrame,
+    column_config: dict,
+    *,
+    save: Callable[[list[dict], set[int]], int],
+    field_label: Callable[[str], str],
+    read_only: tuple[str, ...] = (),
+) -> None:
     """``column_config`` lists the columns shown, in order; ``read_only`` ones are figures the
     table shows but the save ignores."""
     generation_key = f"{name}_generation"
     generation = st.session_state.setdefault(generation_key, 0)
-    edited = st.data_editor(table, key=f"{name}_{generation}", num_rows="dynamic", hide_index=True, width="stretch",
-                            column_order=tuple(column_config), column_config=column_config, disabled=read_only)
+    edited = st.data_editor(
+        table,
+        key=f"{name}_{generation}",
+        num_rows="dynamic",
+        hide_index=True,
+        width="stretch",
+        column_order=tuple(column_config),
+        column_config=column_config,
+        disabled=read_only,
+    )
     actions = st.container(horizontal=True, vertical_alignment="center")  # the button keeps its full label
     if actions.button(t("canvas.save"), key=f"save_{name}", icon=":material/save:", type="primary"):
-        rows = [{key: value for key, value in row.items() if key not in read_only}
-                for row in edited.to_dict("records")]
-        save_table(lambda: save(rows, set(int(i) for i in table["id"].dropna())), field_label,
-                   generation_key=generation_key, saved_key=f"{name}_saved", conflict_key=f"{name}_conflict")
+        rows = [{key: value for key, value in row.items() if key not in read_only} for row in edited.to_dict("records")]
+        save_table(
+            lambda: save(rows, set(int(i) for i in table["id"].dropna())),
+            field_label,
+            generation_key=generation_key,
+            saved_key=f"{name}_saved",
+            conflict_key=f"{name}_conflict",
+        )
     changes = st.session_state.pop(f"{name}_saved", None)
     if changes is not None:
         actions.success(t("canvas.saved") if changes else t("canvas.unchanged"), icon=":material/check:")

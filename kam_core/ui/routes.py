@@ -23,19 +23,24 @@ class Route:
 HOME = Route("pages/portfolio/home.py", "home", "page.home", ":material/dashboard:", "nav.portfolio", default=True)
 MATRIX = Route("pages/portfolio/matrix.py", "matrix", "page.matrix", ":material/bubble_chart:", "nav.portfolio")
 SCORING = Route("pages/portfolio/scoring.py", "scoring", "page.scoring", ":material/tune:", "nav.portfolio")
-HANDSHAKES = Route("pages/portfolio/handshakes.py", "handshakes", "page.handshakes", ":material/handshake:",
-                   "nav.portfolio")
-EXECUTIVES = Route("pages/portfolio/executives.py", "executives", "page.executives", ":material/groups:",
-                   "nav.portfolio")
+HANDSHAKES = Route(
+    "pages/portfolio/handshakes.py", "handshakes", "page.handshakes", ":material/handshake:", "nav.portfolio"
+)
+EXECUTIVES = Route(
+    "pages/portfolio/executives.py", "executives", "page.executives", ":material/groups:", "nav.portfolio"
+)
 ACCOUNTS = Route("pages/portfolio/accounts.py", "accounts", "page.accounts", ":material/list_alt:", "nav.portfolio")
 # --- Account (pages about the account chosen in the frame's selector) ---
 CANVAS = Route("pages/account/canvas.py", "canvas", "page.canvas", ":material/dashboard_customize:", "nav.account")
-HANDSHAKE = Route("pages/account/handshake.py", "handshake", "page.handshake", ":material/approval_delegation:",
-                  "nav.account")
-EXECUTIVE_PLAN = Route("pages/account/executive_plan.py", "executive-plan", "page.executive_plan",
-                       ":material/diversity_3:", "nav.account")
-ACCOUNT = Route("pages/account/overview.py", "account", "page.account_overview", ":material/business_center:",
-                "nav.account")
+HANDSHAKE = Route(
+    "pages/account/handshake.py", "handshake", "page.handshake", ":material/approval_delegation:", "nav.account"
+)
+EXECUTIVE_PLAN = Route(
+    "pages/account/executive_plan.py", "executive-plan", "page.executive_plan", ":material/diversity_3:", "nav.account"
+)
+ACCOUNT = Route(
+    "pages/account/overview.py", "account", "page.account_overview", ":material/business_center:", "nav.account"
+)
 QBR = Route("pages/account/qbr.py", "qbr", "page.qbr", ":material/slideshow:", "nav.account")
 RECORD = Route("pages/account/record.py", "account-record", "page.record", ":material/edit_note:", "nav.account")
 HISTORY = Route("pages/account/history.py", "history", "page.history", ":material/history:", "nav.account")
@@ -47,7 +52,21 @@ SETTINGS = Route("pages/data/settings.py", "settings", "page.settings", ":materi
 
 # In the navigation's order (groups in the order of their first page)
 ROUTES: tuple[Route, ...] = (
-    HOME, MATRIX, SCORING, HANDSHAKES, EXECUTIVES, ACCOUNTS,
-    CANVAS, HANDSHAKE, EXECUTIVE_PLAN, ACCOUNT, QBR, RECORD, HISTORY,
-    EXCHANGE, TEAM, MERGE, SETTINGS,
+    HOME,
+    MATRIX,
+    SCORING,
+    HANDSHAKES,
+    EXECUTIVES,
+    ACCOUNTS,
+    CANVAS,
+    HANDSHAKE,
+    EXECUTIVE_PLAN,
+    ACCOUNT,
+    QBR,
+    RECORD,
+    HISTORY,
+    EXCHANGE,
+    TEAM,
+    MERGE,
+    SETTINGS,
 )

@@ -14,14 +14,14 @@ from dataclasses import dataclass
 import streamlit as st
 from sqlalchemy.exc import OperationalError
 
-from kam_core.common import formatting as fmt
-from kam_core.store.db import StoreError, as_store_error
-from kam_core.common.errors import ConflictError, PermissionDenied, ValidationError
 from kam_core.account.section_specs import SECTIONS
+from kam_core.common import formatting as fmt
+from kam_core.common.errors import ConflictError, PermissionDenied, ValidationError
+from kam_core.common.text import md, md_params
+from kam_core.store.db import StoreError, as_store_error
 from kam_core.ui import readers, state
 from kam_core.ui.i18n import language, t
 from kam_core.ui.store import store_message
-from kam_core.common.text import md, md_params
 
 _MESSAGE_KEY = "saved_message"
 REFUSALS = (ValidationError, ConflictError, PermissionDenied, StoreError)
@@ -39,11 +39,18 @@ class Outcome:
         return self.error is None
 
 
-def attempt(action: Callable[[], object], field_label: Callable[[str], str] | None = None, *,
-            conflict_key: str = "canvas.conflict", rows: bool = False, heading: str | None = None,
-            params: Callable[[dict], dict] | None = None, label_params: bool = False,
-            on_conflict: Callable[[ConflictError], None] | None = None,
-            on_invalid: Callable[[ValidationError], None] | None = None) -> Outcome:
+def attempt(
+    action: Callable[[], object],
+    field_label: Callable[[str], str] | None = None,
+    *,
+    conflict_key: str = "canvas.conflict",
+    rows: bool = False,
+    heading: str | None = None,
+    params: Callable[[dict], dict] | None = None,
+    label_params: bool = False,
+    on_conflict: Callable[[ConflictError], None] | None = None,
+    on_invalid: Callable[[ValidationError], None] | None = None,
+) -> Outcome:
     """Run the write ``action``. Saved: the cached reads are cleared (the caller reruns). Refused:
     ``refused`` says why (``on_conflict`` and ``on_invalid`` say it instead, for a screen that
     shows it later or its own way); nothing is rerun nor reset, so what was typed stays on screen.
@@ -51,8 +58,17 @@ def attempt(action: Callable[[], object], field_label: Callable[[str], str] | No
     try:
         result = action()
     except REFUSALS as error:
-        return _refusal(error, field_label, conflict_key=conflict_key, rows=rows, heading=heading, params=params,
-                        label_params=label_params, on_conflict=on_conflict, on_invalid=on_invalid)
+        return _refusal(
+            error,
+            field_label,
+            conflict_key=conflict_key,
+            rows=rows,
+            heading=heading,
+            params=params,
+            label_params=label_params,
+            on_conflict=on_conflict,
+            on_invalid=on_invalid,
+        )
     except OperationalError as exc:
         error = as_store_error(exc)
         if error is None:
@@ -77,9 +93,15 @@ def _shown(value):
     return fmt.day(value, language()) if hasattr(value, "isoformat") else value
 
 
-def save(action: Callable[[], object], *, field_label: Callable[[str], str],
-         success: str | Callable[[object], str] | None = None, params: Callable[[dict], dict] | None = None,
-         go_to: str | None = None, on_conflict: Callable[[], None] | None = None) -> None:
+def save(
+    action: Callable[[], object],
+    *,
+    field_label: Callable[[str], str],
+    success: str | Callable[[object], str] | None = None,
+    params: Callable[[dict], dict] | None = None,
+    go_to: str | None = None,
+    on_conflict: Callable[[], None] | None = None,
+) -> None:
     """Run ``action``; ``success`` may read what it returned. On success the page reruns, or opens
     ``go_to`` (when the record the page showed is gone or out of the programme). ``on_conflict``
     runs after a refused stale save, once the cached reads are cleared."""
@@ -96,12 +118,19 @@ def save(action: Callable[[], object], *, field_label: Callable[[str], str],
     st.rerun()
 
 
-def save_table(action: Callable[[], object], field_label: Callable[[str], str], *, generation_key: str,
-               saved_key: str, conflict_key: str) -> None:
+def save_table(
+    action: Callable[[], object],
+    field_label: Callable[[str], str],
+    *,
+    generation_key: str,
+    saved_key: str,
+    conflict_key: str,
+) -> None:
     """Save a whole editable table (section, roster): refused, each problem with its row and column,
     or someone else's save kept under ``conflict_key`` for ``kept_conflict`` to show with a button
     to reload theirs; what was typed stays in the table. Saved: the table is drawn anew (next
     ``generation_key``), what ``action`` returned (the count of changes) kept under ``saved_key``."""
+
     def keep(error: ConflictError) -> None:
         st.session_state[conflict_key] = conflict_message(error)
 
@@ -136,8 +165,9 @@ def conflict_message(error: ConflictError, key: str = "canvas.conflict") -> str:
     about_account = error.record in ACCOUNT_RECORDS
     if error.table is None and not about_account:
         return t(key)  # the record is not known: name nobody rather than the wrong person
-    change = readers.last_change(error.table, error.record_id,
-                                 state.selected_account_id() if error.table is None else None)
+    change = readers.last_change(
+        error.table, error.record_id, state.selected_account_id() if error.table is None else None
+    )
     if change is None:
         return t(key)
     return t("audit.conflict_by", message=t(key), who=md(change.actor), when=fmt.moment(change.at, language()))
@@ -150,9 +180,16 @@ def denied_message(denied: PermissionDenied) -> str:
     return t("access.denied", role=role, needed=t(f"enum.access_role.{denied.needed}"))
 
 
-def refused(error: Exception, field_label: Callable[[str], str] | None, *, conflict_key: str = "canvas.conflict",
-            rows: bool = False, heading: str | None = None, params: Callable[[dict], dict] | None = None,
-            label_params: bool = False) -> None:
+def refused(
+    error: Exception,
+    field_label: Callable[[str], str] | None,
+    *,
+    conflict_key: str = "canvas.conflict",
+    rows: bool = False,
+    heading: str | None = None,
+    params: Callable[[dict], dict] | None = None,
+    label_params: bool = False,
+) -> None:
     """Say why a save wrote nothing: each bad field (``rows``: with its row; ``heading``: a
     message said first; no ``field_label``: the message alone; ``params`` adjusts a message's
     details; ``label_params``: the label reads them too), someone else's save (the cached reads
@@ -195,5 +232,11 @@ def show_row_errors(error: ValidationError, field_label: Callable[[str], str]) -
     """A table save refused: nothing saved, then each problem with its row and column."""
     st.error(t("canvas.nothing_saved"))
     for problem in error.errors:
-        st.error(t("canvas.row_error", row=problem.params.get("row", "–"), field=field_label(problem.field),
-                   message=t(f"error.{problem.code}", **md_params(problem.params))))
+        st.error(
+            t(
+                "canvas.row_error",
+                row=problem.params.get("row", "–"),
+                field=field_label(problem.field),
+                message=t(f"error.{problem.code}", **md_params(problem.params)),
+            )
+        )

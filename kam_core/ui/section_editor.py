@@ -13,9 +13,9 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from kam_core.common import formatting as fmt
 from kam_core.account import section_specs, sections
 from kam_core.common import cells
+from kam_core.common import formatting as fmt
 from kam_core.common.clock import today
 from kam_core.common.text import md
 from kam_core.ui import readers
@@ -40,8 +40,12 @@ CHOICE_LABELS = {
 }
 ATTITUDE_COLUMN = ("stakeholders", "attitude")
 # How the read-only table shows a figure (other numbers as they are).
-MONEY_COLUMNS = {("years", "revenue"), ("years", "category_spend"), ("value_propositions", "value_amount"),
-                 ("white_space", "value")}
+MONEY_COLUMNS = {
+    ("years", "revenue"),
+    ("years", "category_spend"),
+    ("value_propositions", "value_amount"),
+    ("white_space", "value"),
+}
 PERCENT_COLUMNS = {("competitors", "share_pct")}
 
 
@@ -67,11 +71,20 @@ def _column_config(section: str, column: cells.Column, labels: dict):
     if column.kind == "bool":
         return st.column_config.CheckboxColumn(title)
     if column.kind in ("int", "float"):
-        return st.column_config.NumberColumn(title, required=column.required, min_value=column.minimum,
-                                             max_value=column.maximum, step=1 if column.kind == "int" else None,
-                                             format="%d" if column.kind == "int" else "localized")
-    return st.column_config.TextColumn(title, required=column.required, max_chars=column.max_length,
-                                       width="large" if (column.max_length or 0) > 300 else "medium")
+        return st.column_config.NumberColumn(
+            title,
+            required=column.required,
+            min_value=column.minimum,
+            max_value=column.maximum,
+            step=1 if column.kind == "int" else None,
+            format="%d" if column.kind == "int" else "localized",
+        )
+    return st.column_config.TextColumn(
+        title,
+        required=column.required,
+        max_chars=column.max_length,
+        width="large" if (column.max_length or 0) > 300 else "medium",
+    )
 
 
 def _to_labels(frame: pd.DataFrame, mapping: dict[str, dict]) -> pd.DataFrame:
@@ -93,8 +106,11 @@ def _to_codes(edited: pd.DataFrame, mapping: dict[str, dict]) -> list[dict]:
 
 def _mapping(section: str, spec: section_specs.SectionSpec, refs: dict[str, dict[int, str]]) -> dict[str, dict]:
     """{column: {code or id: label}} of the columns that show labels."""
-    return {column.name: labels for column in spec.columns
-            if (labels := _labels_for(section, column, refs)) or column.kind == "ref"}
+    return {
+        column.name: labels
+        for column in spec.columns
+        if (labels := _labels_for(section, column, refs)) or column.kind == "ref"
+    }
 
 
 def edit_switch(section: str, account_id: int, where=st, tables: tuple[str, ...] = ()) -> bool:
@@ -102,15 +118,21 @@ def edit_switch(section: str, account_id: int, where=st, tables: tuple[str, ...]
     editable). It does not switch off while one of those tables holds changes not saved: what was
     typed would be lost with the table; the section says so instead."""
     key = f"edit_{section}_{account_id}"
-    editing = where.toggle(t("canvas.edit"), key=key, help=t("canvas.edit_help"), on_change=_keep_unsaved_open,
-                           args=(key, account_id, tables))
+    editing = where.toggle(
+        t("canvas.edit"),
+        key=key,
+        help=t("canvas.edit_help"),
+        on_change=_keep_unsaved_open,
+        args=(key, account_id, tables),
+    )
     if st.session_state.pop(f"unsaved_{key}", False):
         st.warning(t("canvas.unsaved"), icon=":material/edit_note:")
     return editing
 
 
-def editable_heading(section: str, account_id: int, title: str, *, anchor: str | None = None,
-                     tables: tuple[str, ...] = ()) -> bool:
+def editable_heading(
+    section: str, account_id: int, title: str, *, anchor: str | None = None, tables: tuple[str, ...] = ()
+) -> bool:
     """A section's heading with its Edit switch beside it: True while the section is open for editing."""
     row = st.container(horizontal=True, vertical_alignment="bottom")
     row.subheader(title, anchor=anchor)
@@ -142,8 +164,13 @@ def section_table(section: str, account_id: int, columns: tuple[str, ...] | None
     """The section's rows as a read-only table (``columns``: those shown, all by default), in the
     page's own font: what a room reads on a projector. Built once per state of the data."""
     currency = readers.programme_settings().currency
-    st.markdown(remember(f"section_table_{section}_{account_id}", (language(), currency, columns),
-                         lambda: _markdown_table(section, account_id, columns, currency)))
+    st.markdown(
+        remember(
+            f"section_table_{section}_{account_id}",
+            (language(), currency, columns),
+            lambda: _markdown_table(section, account_id, columns, currency),
+        )
+    )
 
 
 def _markdown_table(section: str, account_id: int, names: tuple[str, ...] | None, currency: str) -> str:
@@ -156,11 +183,16 @@ def _markdown_table(section: str, account_id: int, names: tuple[str, ...] | None
     shown = _to_labels(frame, mapping)
     lang = language()
     figures = {column.name for column in columns if column.kind in ("int", "float") and column.name not in mapping}
-    lines = ["| " + " | ".join(md(t(f"col.{section}.{column.name}")) for column in columns) + " |",
-             "| " + " | ".join("---:" if column.name in figures else "---" for column in columns) + " |"]
+    lines = [
+        "| " + " | ".join(md(t(f"col.{section}.{column.name}")) for column in columns) + " |",
+        "| " + " | ".join("---:" if column.name in figures else "---" for column in columns) + " |",
+    ]
     for record in shown[[column.name for column in columns]].itertuples(index=False):
-        lines.append("| " + " | ".join(_cell(section, column, value, lang, currency)
-                                       for column, value in zip(columns, record)) + " |")
+        lines.append(
+            "| "
+            + " | ".join(_cell(section, column, value, lang, currency) for column, value in zip(columns, record))
+            + " |"
+        )
     return "\n".join(lines)
 
 
@@ -188,20 +220,33 @@ def section_editor(section: str, account_id: int, *, height: int | str = "auto")
     generation_key = f"generation_{section}_{account_id}"
     generation = st.session_state.setdefault(generation_key, 0)
     columns = [column.name for column in spec.columns]
-    shown = remember(f"section_shown_{section}_{account_id}", language(), lambda: _to_labels(frame, mapping),
-                     source=frame)
+    shown = remember(
+        f"section_shown_{section}_{account_id}", language(), lambda: _to_labels(frame, mapping), source=frame
+    )
     edited = st.data_editor(
-        shown, key=f"editor_{section}_{account_id}_{generation}", num_rows="dynamic",
-        hide_index=True, width="stretch", height=height, column_order=columns,
-        column_config={column.name: _column_config(section, column, mapping.get(column.name))
-                       for column in spec.columns})
+        shown,
+        key=f"editor_{section}_{account_id}_{generation}",
+        num_rows="dynamic",
+        hide_index=True,
+        width="stretch",
+        height=height,
+        column_order=columns,
+        column_config={
+            column.name: _column_config(section, column, mapping.get(column.name)) for column in spec.columns
+        },
+    )
     actions = st.container(horizontal=True, vertical_alignment="center")  # the button keeps its full label
     if actions.button(t("canvas.save"), key=f"save_{section}_{account_id}", icon=":material/save:", type="primary"):
         rows, read_versions = _to_codes(edited, mapping), sections.versions(frame)
-        save_table(lambda: sections.save_section(engine(), section, account_id, rows, today=today(),
-                                                 read_versions=read_versions),
-                   lambda field: t(f"col.{section}.{field}"), generation_key=generation_key,
-                   saved_key=f"saved_{section}_{account_id}", conflict_key=f"conflict_{section}_{account_id}")
+        save_table(
+            lambda: sections.save_section(
+                engine(), section, account_id, rows, today=today(), read_versions=read_versions
+            ),
+            lambda field: t(f"col.{section}.{field}"),
+            generation_key=generation_key,
+            saved_key=f"saved_{section}_{account_id}",
+            conflict_key=f"conflict_{section}_{account_id}",
+        )
     changes = st.session_state.pop(f"saved_{section}_{account_id}", None)
     if changes is not None:
         actions.success(t("canvas.saved") if changes else t("canvas.unchanged"), icon=":material/check:")

@@ -7,7 +7,7 @@ frame applies the request at the start of the next run, before the selector is d
 
 from __future__ import annotations
 
-from typing import Container
+from collections.abc import Container
 
 import streamlit as st
 
@@ -50,8 +50,7 @@ def selected_account_id() -> int | None:
 def resolve_selection(known: Container[int], first: int | None) -> int | None:
     """The account to select this run: a page's request, else the current one, else the URL's,
     else ``first``; always one ``known`` (None when there is none)."""
-    candidates = [st.session_state.pop(_PENDING_KEY, None), st.session_state.get(SELECTOR_KEY),
-                  _from_url()]
+    candidates = [st.session_state.pop(_PENDING_KEY, None), st.session_state.get(SELECTOR_KEY), _from_url()]
     for candidate in candidates:
         if candidate is not None and candidate in known:
             return candidate

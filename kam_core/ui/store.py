@@ -12,7 +12,6 @@ from kam_core.store.db import StoreError, database_url, get_engine
 from kam_core.ui.i18n import t
 
 
-
 def engine() -> Engine:
     """The process-wide engine; on a store error, say what is wrong on the page and stop."""
     try:

@@ -23,8 +23,14 @@ def link_to_page(page: str, text: str, key: str, kind: str = "secondary") -> Non
         st.switch_page(page)
 
 
-def open_account(account_id: int, text: str, key: str, kind: str = "tertiary", page: str = routes.ACCOUNT.path,
-                 icon: str = ":material/open_in_new:") -> None:
+def open_account(
+    account_id: int,
+    text: str,
+    key: str,
+    kind: str = "tertiary",
+    page: str = routes.ACCOUNT.path,
+    icon: str = ":material/open_in_new:",
+) -> None:
     """A button that makes ``account_id`` the selected account and opens its overview (or ``page``)."""
     if st.button(text, key=key, icon=icon, type=kind):
         state.request_account(account_id)
@@ -46,8 +52,10 @@ def figure(label: str, value: str, help_text: str, caption: str | None = None) -
 
 def segment_badge(segment: str) -> str:
     colour = SEGMENT_COLOURS.get(segment, "#6B7280")
-    return (f'<span style="background:{colour};color:white;padding:0.15rem 0.6rem;border-radius:0.4rem;'
-            f'font-weight:600">{t(f"enum.segment.{segment}")}</span>')
+    return (
+        f'<span style="background:{colour};color:white;padding:0.15rem 0.6rem;border-radius:0.4rem;'
+        f'font-weight:600">{t(f"enum.segment.{segment}")}</span>'
+    )
 
 
 def segment_tile(segment: str, count: int, revenue: str) -> None:
@@ -57,7 +65,9 @@ def segment_tile(segment: str, count: int, revenue: str) -> None:
         f'<div style="border-left:0.5rem solid {SEGMENT_COLOURS[segment]};padding-left:0.8rem">'
         f'<b style="font-size:1.4rem">{t(f"enum.segment.{segment}")}</b><br>'
         f'<span style="font-size:2.4rem;font-weight:700">{count}</span> {t("home.accounts_unit")} · {revenue}'
-        f'</div>', unsafe_allow_html=True)
+        f"</div>",
+        unsafe_allow_html=True,
+    )
 
 
 def rag_badge(rag: str) -> str:

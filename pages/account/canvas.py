@@ -3,26 +3,41 @@ room sees it; a section's Edit switch opens its tables and forms, each section s
 
 import streamlit as st
 
-from kam_core.documents import charts
-from kam_core.common import formatting as fmt
 from kam_core.account import sections
-from kam_core.account.buying_centre import BUYING_ROLES, influence_attitude_chart, map_status, org_chart_dot, stale_contacts
+from kam_core.account.buying_centre import (
+    BUYING_ROLES,
+    influence_attitude_chart,
+    map_status,
+    org_chart_dot,
+    stale_contacts,
+)
+from kam_core.account.white_space import WHITE_SPACE_STATUSES, white_space_chart, white_space_totals
+from kam_core.common import formatting as fmt
 from kam_core.common.clock import today
+from kam_core.common.text import md
+from kam_core.documents import charts
 from kam_core.ui import readers
 from kam_core.ui.i18n import label, language, t
+from kam_core.ui.memo import draw_chart, remember
 from kam_core.ui.saving import save, saved_message
 from kam_core.ui.section_editor import editable_heading, section_editor, section_table, table_or_editor
 from kam_core.ui.store import engine
 from kam_core.ui.widgets import RAG_COLOURS, segment_badge, selected_account_or_stop
-from kam_core.ui.memo import draw_chart, remember
-from kam_core.account.white_space import WHITE_SPACE_STATUSES, white_space_chart, white_space_totals
-from kam_core.common.text import md
 
 # The editable tables under each heading (the customer's texts and the ambition are forms).
-TABLES = {"key_figures": ("years",), "priorities": ("priorities",), "value_proposition": ("value_propositions",),
-          "swot": ("swot",), "competitors": ("competitors",), "buying_centre": ("stakeholders",),
-          "white_space": ("units", "white_space"), "objectives": ("objectives",), "actions": ("actions",)}
+TABLES = {
+    "key_figures": ("years",),
+    "priorities": ("priorities",),
+    "value_proposition": ("value_propositions",),
+    "swot": ("swot",),
+    "competitors": ("competitors",),
+    "buying_centre": ("stakeholders",),
+    "white_space": ("units", "white_space"),
+    "objectives": ("objectives",),
+    "actions": ("actions",),
+}
 STAKEHOLDER_COLUMNS = ("name", "role", "influence", "attitude", "relationship", "owner", "last_contact")
+
 
 def anchor(section: str) -> str:
     return f"plan-{section.replace('_', '-')}"
@@ -30,49 +45,77 @@ def anchor(section: str) -> str:
 
 def header(summary) -> None:
     st.title(md(summary.name))
-    st.markdown(f"{segment_badge(summary.segment)} &nbsp; " + t("canvas.subtitle", kam=md(summary.kam) or "–",
-                                                                 sponsor=md(summary.sponsor) or "–"),
-                unsafe_allow_html=True)
+    st.markdown(
+        f"{segment_badge(summary.segment)} &nbsp; "
+        + t("canvas.subtitle", kam=md(summary.kam) or "–", sponsor=md(summary.sponsor) or "–"),
+        unsafe_allow_html=True,
+    )
 
 
 def completeness(summary) -> None:
     with st.container(border=True):
-        st.progress(int(summary.completeness_pct),
-                    text=t("overview.plan_filled", pct=fmt.percent(summary.completeness_pct, language())))
+        st.progress(
+            int(summary.completeness_pct),
+            text=t("overview.plan_filled", pct=fmt.percent(summary.completeness_pct, language())),
+        )
         missing = [section for section, filled in summary.sections.items() if not filled]
         if not missing:
             st.markdown(t("overview.plan_complete"))
             return
-        st.markdown(t("canvas.missing") + " " + " · ".join(
-            f"[{t(f'section.{section}')}](#{anchor(section)})" for section in missing))
+        st.markdown(
+            t("canvas.missing")
+            + " "
+            + " · ".join(f"[{t(f'section.{section}')}](#{anchor(section)})" for section in missing)
+        )
 
 
 def section_title(section: str, account_id: int) -> bool:
     """The section's heading with its Edit switch: True while the section is open for editing."""
-    return editable_heading(section, account_id, t(f"section.{section}"), anchor=anchor(section),
-                            tables=TABLES.get(section, ()))
+    return editable_heading(
+        section, account_id, t(f"section.{section}"), anchor=anchor(section), tables=TABLES.get(section, ())
+    )
 
 
 def key_figures(summary, account_id: int, currency: str) -> None:
     editing = section_title("key_figures", account_id)
     lang = language()
     columns = st.columns(4)
-    columns[0].metric(t("overview.revenue", year=int(summary.revenue_by_year["year"].iloc[-1])
-                        if not summary.revenue_by_year.empty else "–"),
-                      fmt.money(summary.latest_revenue, currency, lang),
-                      delta=None if summary.growth_pct is None else fmt.percent(summary.growth_pct, lang, 1),
-                      border=True)
-    columns[1].metric(t("overview.share_of_wallet"), fmt.percent(summary.share_of_wallet_pct, lang), border=True,
-                      help=t("overview.share_of_wallet_help"))
-    columns[2].metric(t("overview.potential"), fmt.money(summary.potential_3y, currency, lang), border=True,
-                      help=t("overview.potential_help"))
+    columns[0].metric(
+        t(
+            "overview.revenue",
+            year=int(summary.revenue_by_year["year"].iloc[-1]) if not summary.revenue_by_year.empty else "–",
+        ),
+        fmt.money(summary.latest_revenue, currency, lang),
+        delta=None if summary.growth_pct is None else fmt.percent(summary.growth_pct, lang, 1),
+        border=True,
+    )
+    columns[1].metric(
+        t("overview.share_of_wallet"),
+        fmt.percent(summary.share_of_wallet_pct, lang),
+        border=True,
+        help=t("overview.share_of_wallet_help"),
+    )
+    columns[2].metric(
+        t("overview.potential"),
+        fmt.money(summary.potential_3y, currency, lang),
+        border=True,
+        help=t("overview.potential_help"),
+    )
     columns[3].metric(t("overview.margin"), fmt.percent(summary.margin_pct, lang), border=True)
     left, right = st.columns([2, 3], gap="large")
     if not summary.revenue_by_year.empty:
         with left:
-            draw_chart("canvas_revenue", account_id, lambda: charts.revenue_chart(
-                summary.revenue_by_year, revenue_label=t("overview.revenue_axis"), year_label=t("overview.year"),
-                height=200), width="stretch")
+            draw_chart(
+                "canvas_revenue",
+                account_id,
+                lambda: charts.revenue_chart(
+                    summary.revenue_by_year,
+                    revenue_label=t("overview.revenue_axis"),
+                    year_label=t("overview.year"),
+                    height=200,
+                ),
+                width="stretch",
+            )
     with right:
         if not editing:
             section_table("years", account_id)
@@ -86,10 +129,22 @@ def potential_and_margin(account_id: int) -> None:
     figures = readers.key_figures(account_id)
     with st.form(f"key_figures_{account_id}", border=False):
         left, middle = st.columns(2, vertical_alignment="bottom")
-        potential = left.number_input(t("canvas.potential_input"), min_value=0.0, step=100_000.0, format="%.0f",
-                                      value=figures.potential_3y, key=f"potential_{account_id}")
-        margin = middle.number_input(t("canvas.margin_input"), min_value=-100.0, max_value=100.0, step=0.5,
-                                     value=figures.margin_pct, key=f"margin_{account_id}")
+        potential = left.number_input(
+            t("canvas.potential_input"),
+            min_value=0.0,
+            step=100_000.0,
+            format="%.0f",
+            value=figures.potential_3y,
+            key=f"potential_{account_id}",
+        )
+        margin = middle.number_input(
+            t("canvas.margin_input"),
+            min_value=-100.0,
+            max_value=100.0,
+            step=0.5,
+            value=figures.margin_pct,
+            key=f"margin_{account_id}",
+        )
         if st.form_submit_button(t("canvas.save"), icon=":material/save:"):
             write(lambda: sections.save_key_figures(engine(), account_id, potential, margin, figures.version))
 
@@ -101,10 +156,17 @@ def write(action) -> None:
 def plan_text_form(account_id: int, fields: tuple[str, ...], form: str) -> None:
     text = readers.plan_text(account_id)
     with st.form(f"{form}_{account_id}", border=False):
-        values = {field: st.text_area(t(f"field.{field}"), value=getattr(text, field) or "", max_chars=4000,
-                                      key=f"{field}_{account_id}", height=110,
-                                      placeholder=t(f"canvas.placeholder.{field}"))
-                  for field in fields}
+        values = {
+            field: st.text_area(
+                t(f"field.{field}"),
+                value=getattr(text, field) or "",
+                max_chars=4000,
+                key=f"{field}_{account_id}",
+                height=110,
+                placeholder=t(f"canvas.placeholder.{field}"),
+            )
+            for field in fields
+        }
         if st.form_submit_button(t("canvas.save"), icon=":material/save:"):
             current = {field: getattr(text, field) for field in ("business", "markets", "recent_events", "ambition")}
             write(lambda: sections.save_plan_text(engine(), account_id, {**current, **values}, text.version))
@@ -159,11 +221,21 @@ def buying_centre(account_id: int) -> None:
         st.warning(t("canvas.stale", names=md(", ".join(stale["name"]))), icon=":material/schedule:")
     if not people.empty:
         labels = buying_centre_labels()
-        draw_chart("influence_attitude", (account_id, today()),
-                   lambda: influence_attitude_chart(people, labels=labels, today=today()), width="stretch")
-        st.graphviz_chart(remember("org_chart", (account_id, language(), today()),
-                                   lambda: org_chart_dot(people, labels=labels, today=today()), source=people),
-                          width="stretch")
+        draw_chart(
+            "influence_attitude",
+            (account_id, today()),
+            lambda: influence_attitude_chart(people, labels=labels, today=today()),
+            width="stretch",
+        )
+        st.graphviz_chart(
+            remember(
+                "org_chart",
+                (account_id, language(), today()),
+                lambda: org_chart_dot(people, labels=labels, today=today()),
+                source=people,
+            ),
+            width="stretch",
+        )
     table_or_editor("stakeholders", account_id, editing, STAKEHOLDER_COLUMNS)
 
 
@@ -171,9 +243,20 @@ def buying_centre_labels() -> dict[str, str]:
     labels = {f"role.{role}": label("role", role) for role in BUYING_ROLES}
     labels |= {f"attitude.{value}": label("attitude", value) for value in range(-2, 3)}
     labels |= {"axis.attitude": t("canvas.axis_attitude"), "axis.influence": t("canvas.axis_influence")}
-    labels |= {key: t(f"canvas.tooltip.{key}") for key in ("name", "title", "role", "influence", "attitude",
-                                                             "relationship", "last_contact", "never",
-                                                             "zone.key_supporters")}
+    labels |= {
+        key: t(f"canvas.tooltip.{key}")
+        for key in (
+            "name",
+            "title",
+            "role",
+            "influence",
+            "attitude",
+            "relationship",
+            "last_contact",
+            "never",
+            "zone.key_supporters",
+        )
+    }
     return labels
 
 
@@ -183,20 +266,39 @@ def white_space(account_id: int, currency: str) -> None:
     totals = remember("white_space_totals", account_id, lambda: white_space_totals(cells), source=cells)
     lang = language()
     columns = st.columns(3)
-    columns[0].metric(t("canvas.open_white_space"), fmt.money(totals.open_value, currency, lang), border=True,
-                      help=t("canvas.open_white_space_help"))
+    columns[0].metric(
+        t("canvas.open_white_space"),
+        fmt.money(totals.open_value, currency, lang),
+        border=True,
+        help=t("canvas.open_white_space_help"),
+    )
     columns[1].metric(t("canvas.sold"), fmt.money(totals.sold_value, currency, lang), border=True)
     columns[2].metric(t("canvas.competitor_held"), fmt.money(totals.competitor_value, currency, lang), border=True)
     units = readers.section_frame("units", account_id)["name"].tolist()
     offers = sorted(readers.section_refs("white_space", account_id).get("offer_id", {}).values())
     if units and offers:
         labels = {f"status.{code}": label("white_space", code) for code in WHITE_SPACE_STATUSES}
-        labels |= {"unmapped": t("canvas.unmapped"), "offer": t("col.white_space.offer_id"),
-                   "unit": t("col.white_space.unit_id"), "value": t("col.white_space.value"),
-                   "status": t("col.white_space.status"), "competitor": t("col.white_space.competitor")}
-        draw_chart("white_space", (account_id, currency), lambda: white_space_chart(
-            cells, units=units, offers=offers, labels=labels, currency_symbol=fmt.currency_symbol(currency),
-            language=lang), width="stretch")
+        labels |= {
+            "unmapped": t("canvas.unmapped"),
+            "offer": t("col.white_space.offer_id"),
+            "unit": t("col.white_space.unit_id"),
+            "value": t("col.white_space.value"),
+            "status": t("col.white_space.status"),
+            "competitor": t("col.white_space.competitor"),
+        }
+        draw_chart(
+            "white_space",
+            (account_id, currency),
+            lambda: white_space_chart(
+                cells,
+                units=units,
+                offers=offers,
+                labels=labels,
+                currency_symbol=fmt.currency_symbol(currency),
+                language=lang,
+            ),
+            width="stretch",
+        )
     if not editing:
         if not (units and offers):
             st.markdown(t("canvas.empty_edit"))
@@ -220,8 +322,13 @@ def action_plan(summary, account_id: int) -> None:
     late = [item for item in summary.follow_ups if item.kind == "action" and item.rag == "red"]
     if late:
         lang = language()
-        st.error(t("canvas.overdue_actions", count=len(late)) + "\n" + "\n".join(
-            f"- **{fmt.day(item.due_date, lang)}** · {md(item.title)} — *{md(item.owner)}*" for item in late))
+        st.error(
+            t("canvas.overdue_actions", count=len(late))
+            + "\n"
+            + "\n".join(
+                f"- **{fmt.day(item.due_date, lang)}** · {md(item.title)} — *{md(item.owner)}*" for item in late
+            )
+        )
     table_or_editor("actions", account_id, editing)
 
 

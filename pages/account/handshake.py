@@ -3,19 +3,19 @@ objectives and their KPIs, both sides' commitments, and the quarterly reviews.""
 
 import streamlit as st
 
-from kam_core.common import formatting as fmt
 from kam_core.account import handshake
-from kam_core.documents.charts import kpi_chart
-from kam_core.common.clock import today
 from kam_core.account.handshake import HANDSHAKE_STAGES
+from kam_core.common import formatting as fmt
+from kam_core.common.clock import today
+from kam_core.common.text import md
+from kam_core.documents.charts import kpi_chart
 from kam_core.ui import readers, state
 from kam_core.ui.i18n import label, language, t
+from kam_core.ui.memo import draw_chart, remember
 from kam_core.ui.saving import save, saved_message
 from kam_core.ui.section_editor import editable_heading, table_or_editor
 from kam_core.ui.store import engine
 from kam_core.ui.widgets import rag_badge
-from kam_core.ui.memo import draw_chart, remember
-from kam_core.common.text import md
 
 
 def header(view) -> None:
@@ -31,21 +31,36 @@ def header(view) -> None:
         steps.append(f"**:green[{text}]**" if done else f":gray[{text}]")
     st.markdown("  →  ".join(steps))
     days = (today() - view.stage_since).days if view.stage_since else 0
-    st.caption(t("handshake.people", signatory=md(view.signatory) or "–", sponsor=md(view.sponsor) or "–",
-                 kam=md(view.kam) or "–", days=days, review=fmt.day(view.next_review_on, lang)))
+    st.caption(
+        t(
+            "handshake.people",
+            signatory=md(view.signatory) or "–",
+            sponsor=md(view.sponsor) or "–",
+            kam=md(view.kam) or "–",
+            days=days,
+            review=fmt.day(view.next_review_on, lang),
+        )
+    )
 
 
 def write(action, success: str) -> None:
-    save(action, field_label=lambda field: t(f"handshake.field.{field}"), success=success,
-         params=lambda values: {key: label("stage", value) if value in HANDSHAKE_STAGES else value
-                                for key, value in values.items()})
+    save(
+        action,
+        field_label=lambda field: t(f"handshake.field.{field}"),
+        success=success,
+        params=lambda values: {
+            key: label("stage", value) if value in HANDSHAKE_STAGES else value for key, value in values.items()
+        },
+    )
 
 
 def start(view) -> None:
     st.info(t("handshake.none"))
     if st.button(t("handshake.start"), type="primary", icon=":material/handshake:", key="start_handshake"):
-        write(lambda: handshake.move_stage(engine(), view.account_id, "draft", today(), None, today=today()),
-              t("handshake.started"))
+        write(
+            lambda: handshake.move_stage(engine(), view.account_id, "draft", today(), None, today=today()),
+            t("handshake.started"),
+        )
 
 
 def stage_move(view, joint_objectives: int) -> None:
@@ -55,15 +70,24 @@ def stage_move(view, joint_objectives: int) -> None:
     default = next((i for i, s in enumerate(choices) if handshake.stage_index(s) == current + 1), 0)
     with st.form(f"move_{view.account_id}", border=False):
         left, middle, right = st.columns([2, 1, 2], vertical_alignment="bottom")
-        target = left.selectbox(t("handshake.move_to"), choices, index=default,
-                                format_func=lambda code: label("stage", code), key="move_target")
-        on_date = middle.date_input(t("handshake.move_date"), value=today(), max_value=today(), key="move_date",
-                                    format="YYYY-MM-DD")
+        target = left.selectbox(
+            t("handshake.move_to"),
+            choices,
+            index=default,
+            format_func=lambda code: label("stage", code),
+            key="move_target",
+        )
+        on_date = middle.date_input(
+            t("handshake.move_date"), value=today(), max_value=today(), key="move_date", format="YYYY-MM-DD"
+        )
         note = right.text_input(t("handshake.move_note"), max_chars=300, key="move_note")
         if st.form_submit_button(t("handshake.move_button"), type="primary", icon=":material/arrow_forward:"):
-            write(lambda: handshake.move_stage(engine(), view.account_id, target, on_date, view.version,
-                                               today=today(), note=note or None),
-                  t("handshake.moved", stage=label("stage", target)))
+            write(
+                lambda: handshake.move_stage(
+                    engine(), view.account_id, target, on_date, view.version, today=today(), note=note or None
+                ),
+                t("handshake.moved", stage=label("stage", target)),
+            )
     st.caption(t("handshake.rules", count=joint_objectives))
 
 
@@ -71,29 +95,58 @@ def details(view) -> None:
     st.subheader(t("handshake.details"))
     signatories, sponsors = readers.handshake_choices(view.account_id, view.sponsor_id)
     with st.form(f"details_{view.account_id}", border=False):
-        vision = st.text_area(t("handshake.vision"), value=view.vision or "", max_chars=4000, height=100,
-                              key=f"vision_{view.account_id}", placeholder=t("handshake.vision_placeholder"))
+        vision = st.text_area(
+            t("handshake.vision"),
+            value=view.vision or "",
+            max_chars=4000,
+            height=100,
+            key=f"vision_{view.account_id}",
+            placeholder=t("handshake.vision_placeholder"),
+        )
         left, middle, right = st.columns(3)
-        signatory = left.selectbox(t("handshake.signatory"), [None, *signatories], key=f"signatory_{view.account_id}",
-                                   index=1 + list(signatories).index(view.signatory_id)
-                                   if view.signatory_id in signatories else 0,
-                                   format_func=lambda i: "–" if i is None else signatories[i])
-        sponsor = middle.selectbox(t("handshake.sponsor"), [None, *sponsors], key=f"sponsor_{view.account_id}",
-                                   index=1 + list(sponsors).index(view.sponsor_id) if view.sponsor_id in sponsors else 0,
-                                   format_func=lambda i: "–" if i is None else sponsors[i])
+        signatory = left.selectbox(
+            t("handshake.signatory"),
+            [None, *signatories],
+            key=f"signatory_{view.account_id}",
+            index=1 + list(signatories).index(view.signatory_id) if view.signatory_id in signatories else 0,
+            format_func=lambda i: "–" if i is None else signatories[i],
+        )
+        sponsor = middle.selectbox(
+            t("handshake.sponsor"),
+            [None, *sponsors],
+            key=f"sponsor_{view.account_id}",
+            index=1 + list(sponsors).index(view.sponsor_id) if view.sponsor_id in sponsors else 0,
+            format_func=lambda i: "–" if i is None else sponsors[i],
+        )
         earliest = min(today(), view.next_review_on) if view.next_review_on else today()  # an overdue date stays
-        next_review = right.date_input(t("handshake.next_review"), value=view.next_review_on, min_value=earliest,
-                                       key=f"next_review_{view.account_id}", format="YYYY-MM-DD")
+        next_review = right.date_input(
+            t("handshake.next_review"),
+            value=view.next_review_on,
+            min_value=earliest,
+            key=f"next_review_{view.account_id}",
+            format="YYYY-MM-DD",
+        )
         if st.form_submit_button(t("canvas.save"), icon=":material/save:"):
-            write(lambda: handshake.save_handshake_details(
-                engine(), view.account_id, vision=vision, signatory_id=signatory, sponsor_id=sponsor,
-                next_review_on=next_review, expected_version=view.version, today=today()), t("canvas.saved"))
+            write(
+                lambda: handshake.save_handshake_details(
+                    engine(),
+                    view.account_id,
+                    vision=vision,
+                    signatory_id=signatory,
+                    sponsor_id=sponsor,
+                    next_review_on=next_review,
+                    expected_version=view.version,
+                    today=today(),
+                ),
+                t("canvas.saved"),
+            )
 
 
 def objectives(view, history) -> None:
     """Read as a table in a review; the Edit switch opens it for changes."""
-    editing = editable_heading("joint_objectives", view.account_id, t("handshake.objectives"),
-                               tables=("joint_objectives",))
+    editing = editable_heading(
+        "joint_objectives", view.account_id, t("handshake.objectives"), tables=("joint_objectives",)
+    )
     if not history.empty and history["value"].notna().any():
         draw_chart("kpi_chart", view.account_id, lambda: kpi_chart(history, labels=kpi_labels()), width="stretch")
     table_or_editor("joint_objectives", view.account_id, editing)
@@ -115,8 +168,11 @@ def late_commitments(rows) -> str:
     """The commitments overdue or due soon, most pressing first, as a Markdown list ("" when none)."""
     late = rows[rows["rag"].isin(["red", "amber"])].sort_values("due_date") if not rows.empty else rows
     lang = language()
-    return "\n".join(f"- {rag_badge(row.rag)} **{fmt.day(row.due_date, lang)}** · {label('follow_up', row.side)} · "
-                     f"{md(row.description)} — *{md(row.owner)}*" for row in late.itertuples())
+    return "\n".join(
+        f"- {rag_badge(row.rag)} **{fmt.day(row.due_date, lang)}** · {label('follow_up', row.side)} · "
+        f"{md(row.description)} — *{md(row.owner)}*"
+        for row in late.itertuples()
+    )
 
 
 def review_form(view, history) -> None:
@@ -124,32 +180,55 @@ def review_form(view, history) -> None:
     if not handshake.is_agreed(view.stage):
         st.info(t("handshake.review_after_agreement"))
         return
-    objectives = remember(f"handshake_readings_{view.account_id}", language(), lambda: reading_labels(history),
-                          source=history)
+    objectives = remember(
+        f"handshake_readings_{view.account_id}", language(), lambda: reading_labels(history), source=history
+    )
     with st.form(f"review_{view.account_id}", border=True):
         left, right = st.columns(2)
-        review_date = left.date_input(t("handshake.review_date"), value=today(), max_value=today(),
-                                      key="review_date", format="YYYY-MM-DD")
-        next_review = right.date_input(t("handshake.next_review"), value=None, min_value=today(),
-                                       key="review_next", format="YYYY-MM-DD")
+        review_date = left.date_input(
+            t("handshake.review_date"), value=today(), max_value=today(), key="review_date", format="YYYY-MM-DD"
+        )
+        next_review = right.date_input(
+            t("handshake.next_review"), value=None, min_value=today(), key="review_next", format="YYYY-MM-DD"
+        )
         readings = {}
         for objective_id, text in objectives:
             readings[objective_id] = st.text_input(text, key=f"reading_{objective_id}")
         notes = st.text_area(t("handshake.notes"), key="review_notes", height=90, max_chars=4000)
         decisions = st.text_area(t("handshake.decisions"), key="review_decisions", height=90, max_chars=4000)
         if st.form_submit_button(t("handshake.record"), type="primary", icon=":material/event_available:"):
-            write(lambda: handshake.record_review(
-                engine(), view.account_id, review_date=review_date, notes=notes, decisions=decisions,
-                next_review_on=next_review, readings=readings, expected_version=view.version, today=today()),
-                t("handshake.recorded"))
+            write(
+                lambda: handshake.record_review(
+                    engine(),
+                    view.account_id,
+                    review_date=review_date,
+                    notes=notes,
+                    decisions=decisions,
+                    next_review_on=next_review,
+                    readings=readings,
+                    expected_version=view.version,
+                    today=today(),
+                ),
+                t("handshake.recorded"),
+            )
 
 
 def reading_labels(history) -> list[tuple[int, str]]:
     """(objective id, the label of its KPI reading's field), one per joint objective."""
     lang = language()
-    return [(int(row.objective_id), t("handshake.reading", objective=md(row.title), kpi=md(row.kpi),
-                                       unit=md(row.unit), target=fmt.number(row.target, lang)))
-            for row in history.drop_duplicates("objective_id").itertuples()]
+    return [
+        (
+            int(row.objective_id),
+            t(
+                "handshake.reading",
+                objective=md(row.title),
+                kpi=md(row.kpi),
+                unit=md(row.unit),
+                target=fmt.number(row.target, lang),
+            ),
+        )
+        for row in history.drop_duplicates("objective_id").itertuples()
+    ]
 
 
 def review_history(view, reviews) -> None:
@@ -157,8 +236,9 @@ def review_history(view, reviews) -> None:
     if reviews.empty:
         st.caption(t("handshake.no_reviews"))
         return
-    for title, notes, decisions, next_review in remember(f"handshake_reviews_{view.account_id}", language(),
-                                                         lambda: past_reviews(reviews), source=reviews):
+    for title, notes, decisions, next_review in remember(
+        f"handshake_reviews_{view.account_id}", language(), lambda: past_reviews(reviews), source=reviews
+    ):
         with st.expander(title):
             st.markdown(notes)
             st.markdown(decisions)
@@ -168,10 +248,15 @@ def review_history(view, reviews) -> None:
 def past_reviews(reviews) -> list[tuple[str, str, str, str]]:
     """Each review's title, notes, decisions and the next review it set, as the page writes them."""
     lang = language()
-    return [(t("handshake.review_of", date=fmt.day(row.review_date, lang), readings=row.readings),
-             f"**{t('handshake.notes')}** — {md(row.notes) or '–'}",
-             f"**{t('handshake.decisions')}** — {md(row.decisions) or '–'}",
-             t("handshake.next_review_was", date=fmt.day(row.next_review_on, lang))) for row in reviews.itertuples()]
+    return [
+        (
+            t("handshake.review_of", date=fmt.day(row.review_date, lang), readings=row.readings),
+            f"**{t('handshake.notes')}** — {md(row.notes) or '–'}",
+            f"**{t('handshake.decisions')}** — {md(row.decisions) or '–'}",
+            t("handshake.next_review_was", date=fmt.day(row.next_review_on, lang)),
+        )
+        for row in reviews.itertuples()
+    ]
 
 
 account_id = state.selected_account_id()

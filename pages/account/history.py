@@ -18,10 +18,18 @@ def header(summary) -> None:
 
 def filters(table):
     left, right = st.columns(2)
-    kinds = left.multiselect(t("history.filter_record"), sorted(table["record_kind"].unique()),
-                             placeholder=t("history.filter_all"), key="history_kinds")
-    people = right.multiselect(t("history.filter_who"), sorted(table["who"].unique()),
-                               placeholder=t("history.filter_all"), key="history_people")
+    kinds = left.multiselect(
+        t("history.filter_record"),
+        sorted(table["record_kind"].unique()),
+        placeholder=t("history.filter_all"),
+        key="history_kinds",
+    )
+    people = right.multiselect(
+        t("history.filter_who"),
+        sorted(table["who"].unique()),
+        placeholder=t("history.filter_all"),
+        key="history_people",
+    )
     if kinds:
         table = table[table["record_kind"].isin(kinds)]
     if people:
@@ -38,8 +46,13 @@ def changes_table(account_id: int) -> None:
     shown = filters(table)
     widths = {"when": 165, "who": 160, "action": 80, "record": 190, "field": 100, "before": 170, "after": 200}
     columns = {key: st.column_config.TextColumn(t(f"history.col.{key}"), width=width) for key, width in widths.items()}
-    st.dataframe(shown.drop(columns=["record_kind"]), hide_index=True, width="stretch",
-                 height=min(36 * (len(shown) + 1) + 3, 720), column_config=columns)
+    st.dataframe(
+        shown.drop(columns=["record_kind"]),
+        hide_index=True,
+        width="stretch",
+        height=min(36 * (len(shown) + 1) + 3, 720),
+        column_config=columns,
+    )
     if total > LINES_READ:
         st.caption(t("history.more", shown=LINES_READ, total=total))
 

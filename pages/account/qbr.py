@@ -4,11 +4,11 @@ show the customer."""
 
 import streamlit as st
 
+from kam_core.common.text import md
 from kam_core.i18n import LANGUAGES
 from kam_core.ui import readers
 from kam_core.ui.i18n import language, t
 from kam_core.ui.widgets import selected_account_or_stop
-from kam_core.common.text import md
 
 PPTX = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
 
@@ -20,12 +20,21 @@ def header(summary) -> None:
 
 def options(account_id: int) -> tuple[str, bool]:
     left, right = st.columns(2)
-    deck_language = left.radio(t("qbr_page.language"), LANGUAGES, index=LANGUAGES.index(language()),
-                               format_func=lambda code: t(f"language.{code}"), horizontal=True,
-                               key=f"qbr_language_{account_id}")
-    audience = right.radio(t("qbr_page.audience"), ("internal", "customer"),
-                           format_func=lambda code: t(f"qbr_page.audience.{code}"), key=f"qbr_audience_{account_id}",
-                           help=t("qbr_page.audience_help"))
+    deck_language = left.radio(
+        t("qbr_page.language"),
+        LANGUAGES,
+        index=LANGUAGES.index(language()),
+        format_func=lambda code: t(f"language.{code}"),
+        horizontal=True,
+        key=f"qbr_language_{account_id}",
+    )
+    audience = right.radio(
+        t("qbr_page.audience"),
+        ("internal", "customer"),
+        format_func=lambda code: t(f"qbr_page.audience.{code}"),
+        key=f"qbr_audience_{account_id}",
+        help=t("qbr_page.audience_help"),
+    )
     return deck_language, audience == "internal"
 
 
@@ -40,9 +49,16 @@ def build(account_id: int, deck_language: str, internal: bool) -> None:
     with st.spinner(t("qbr_page.building")):
         pack = readers.qbr_pack(*request)  # cached until the next save, which may change the deck
     st.success(t("qbr_page.ready", count=len(pack.slides)), icon=":material/check:")
-    st.download_button(t("qbr_page.download", file=pack.filename), data=pack.data, file_name=pack.filename, mime=PPTX,
-                       icon=":material/download:", key=f"qbr_download_{account_id}", type="primary",
-                       on_click="ignore")
+    st.download_button(
+        t("qbr_page.download", file=pack.filename),
+        data=pack.data,
+        file_name=pack.filename,
+        mime=PPTX,
+        icon=":material/download:",
+        key=f"qbr_download_{account_id}",
+        type="primary",
+        on_click="ignore",
+    )
     st.markdown("\n".join(f"{number}. {title}" for number, title in enumerate(pack.slides, start=1)))
 
 

@@ -5,16 +5,15 @@ import streamlit as st
 
 from kam_core.account import accounts
 from kam_core.common import formatting as fmt
-from kam_core.programme.countries import country_choices, country_name
+from kam_core.common.text import md
 from kam_core.portfolio.directory import group_head_options
-from kam_core.ui import frame, readers, state
+from kam_core.programme.countries import country_choices, country_name
+from kam_core.ui import frame, readers, routes, state
 from kam_core.ui.i18n import label, language, t
 from kam_core.ui.saving import save, saved_message
 from kam_core.ui.section_editor import section_editor
 from kam_core.ui.store import engine
-from kam_core.ui import routes
 from kam_core.ui.widgets import link_to_page, new_account_button
-from kam_core.common.text import md
 
 FORM_STATUSES = ("prospect", "active")  # archiving has its own button, which leaves the page
 
@@ -31,8 +30,9 @@ def header(record) -> None:
             new_account_button("new_account")
     if record is None:
         st.caption(t("record.new_caption"))
-        if len(readers.account_directory()) and st.button(t("record.cancel_new"), key="cancel_new_account",
-                                                   icon=":material/close:", type="tertiary"):
+        if len(readers.account_directory()) and st.button(
+            t("record.cancel_new"), key="cancel_new_account", icon=":material/close:", type="tertiary"
+        ):
             state.stop_new_account()
             st.rerun()
     else:
@@ -45,16 +45,20 @@ def form_state(record) -> dict:
     the account meanwhile (their save is then refused, never silently undone)."""
     if record is None:
         return {"generation": "new", "version": None, "values": accounts.blank_values()}
-    return st.session_state.setdefault(f"record_form_{record.id}",
-                                       {"generation": 0, "version": record.version, "values": record.values()})
+    return st.session_state.setdefault(
+        f"record_form_{record.id}", {"generation": 0, "version": record.version, "values": record.values()}
+    )
 
 
 def _restart_form(account_id: int, generation: int) -> None:
     """Draw the form again from what is stored now (after a save, or to see a colleague's version)."""
     readers.clear()
     fresh = readers.account_record(account_id)
-    st.session_state[f"record_form_{account_id}"] = {"generation": generation + 1, "version": fresh.version,
-                                                     "values": fresh.values()}
+    st.session_state[f"record_form_{account_id}"] = {
+        "generation": generation + 1,
+        "version": fresh.version,
+        "values": fresh.values(),
+    }
 
 
 def group_heads(rules, typed: int | None):
@@ -63,10 +67,18 @@ def group_heads(rules, typed: int | None):
     directory = readers.account_directory()
     query = ""
     if len(directory) > frame.SELECTOR_LIMIT:
-        query = st.text_input(t("record.find_parent"), key="record_parent_search",
-                              placeholder=t("record.find_parent_placeholder"))
-    options = group_head_options(directory, excluded=rules.excluded, current=rules.current, heads=rules.heads,
-                                 query=query, limit=frame.SELECTOR_LIMIT, typed=typed)
+        query = st.text_input(
+            t("record.find_parent"), key="record_parent_search", placeholder=t("record.find_parent_placeholder")
+        )
+    options = group_head_options(
+        directory,
+        excluded=rules.excluded,
+        current=rules.current,
+        heads=rules.heads,
+        query=query,
+        limit=frame.SELECTOR_LIMIT,
+        typed=typed,
+    )
     if options.searched:
         st.caption(t("record.parent_matches", count=len(options.ids)))
     archived = dict([rules.current]) if rules.current else {}  # an archived head is not in the directory
@@ -89,51 +101,115 @@ def basics_form(record) -> None:
         st.subheader(t("record.basics"))
         name = st.text_input(field_label("name"), value=values["name"] or "", max_chars=160, key=f"name_{suffix}")
         left, middle, right = st.columns(3)
-        sector = left.selectbox(field_label("sector"), choices.sectors, index=_index(choices.sectors, values["sector"]),
-                                accept_new_options=True, placeholder=t("record.sector_placeholder"),
-                                key=f"sector_{suffix}")
-        country = middle.selectbox(field_label("country"), countries, index=_index(countries, values["country"]),
-                                   format_func=lambda code: f"{country_name(code, lang)} ({code})",
-                                   placeholder=t("record.none"), key=f"country_{suffix}")
-        kam = right.selectbox(field_label("kam_id"), list(kams), index=_index(list(kams), values["kam_id"]),
-                              format_func=kams.get, placeholder=t("record.none"), key=f"kam_{suffix}",
-                              help=t("record.kam_help"))
+        sector = left.selectbox(
+            field_label("sector"),
+            choices.sectors,
+            index=_index(choices.sectors, values["sector"]),
+            accept_new_options=True,
+            placeholder=t("record.sector_placeholder"),
+            key=f"sector_{suffix}",
+        )
+        country = middle.selectbox(
+            field_label("country"),
+            countries,
+            index=_index(countries, values["country"]),
+            format_func=lambda code: f"{country_name(code, lang)} ({code})",
+            placeholder=t("record.none"),
+            key=f"country_{suffix}",
+        )
+        kam = right.selectbox(
+            field_label("kam_id"),
+            list(kams),
+            index=_index(list(kams), values["kam_id"]),
+            format_func=kams.get,
+            placeholder=t("record.none"),
+            key=f"kam_{suffix}",
+            help=t("record.kam_help"),
+        )
         left, middle, right = st.columns(3)
-        parent = left.selectbox(field_label("parent_id"), parent_ids, format_func=parent_name,
-                                index=_index(parent_ids, values["parent_id"]), placeholder=t("record.none"),
-                                key=f"parent_{suffix}", help=t("record.parent_help"))
-        group = middle.selectbox(field_label("group_name"), choices.groups,
-                                 index=_index(choices.groups, values["group_name"]), accept_new_options=True,
-                                 placeholder=t("record.none"), key=f"group_{suffix}", help=t("record.group_help"))
-        crm_id = right.text_input(field_label("crm_id"), value=values["crm_id"] or "", max_chars=64,
-                                  key=f"crm_{suffix}", help=t("record.crm_help"))
+        parent = left.selectbox(
+            field_label("parent_id"),
+            parent_ids,
+            format_func=parent_name,
+            index=_index(parent_ids, values["parent_id"]),
+            placeholder=t("record.none"),
+            key=f"parent_{suffix}",
+            help=t("record.parent_help"),
+        )
+        group = middle.selectbox(
+            field_label("group_name"),
+            choices.groups,
+            index=_index(choices.groups, values["group_name"]),
+            accept_new_options=True,
+            placeholder=t("record.none"),
+            key=f"group_{suffix}",
+            help=t("record.group_help"),
+        )
+        crm_id = right.text_input(
+            field_label("crm_id"),
+            value=values["crm_id"] or "",
+            max_chars=64,
+            key=f"crm_{suffix}",
+            help=t("record.crm_help"),
+        )
         left, middle, right = st.columns(3)
-        status = left.selectbox(field_label("status"), FORM_STATUSES, index=_index(FORM_STATUSES, values["status"]),
-                                format_func=lambda code: label("account_status", code), key=f"status_{suffix}",
-                                help=t("record.status_help"))
-        potential = middle.number_input(field_label("potential_3y"), value=values["potential_3y"], min_value=0.0,
-                                        step=100_000.0, format="%.0f", key=f"potential_{suffix}",
-                                        help=t("overview.potential_help"))
+        status = left.selectbox(
+            field_label("status"),
+            FORM_STATUSES,
+            index=_index(FORM_STATUSES, values["status"]),
+            format_func=lambda code: label("account_status", code),
+            key=f"status_{suffix}",
+            help=t("record.status_help"),
+        )
+        potential = middle.number_input(
+            field_label("potential_3y"),
+            value=values["potential_3y"],
+            min_value=0.0,
+            step=100_000.0,
+            format="%.0f",
+            key=f"potential_{suffix}",
+            help=t("overview.potential_help"),
+        )
         if values["potential_3y"] is not None:  # the input cannot group digits: say the stored figure plainly
             middle.caption(t("record.stored", value=fmt.money(values["potential_3y"], currency, lang)))
-        margin = right.number_input(field_label("margin_pct"), value=values["margin_pct"], min_value=-100.0,
-                                    max_value=100.0, step=0.5, key=f"margin_{suffix}")
+        margin = right.number_input(
+            field_label("margin_pct"),
+            value=values["margin_pct"],
+            min_value=-100.0,
+            max_value=100.0,
+            step=0.5,
+            key=f"margin_{suffix}",
+        )
         notes = st.text_area(field_label("notes"), value=values["notes"] or "", max_chars=5000, key=f"notes_{suffix}")
-        submitted = st.form_submit_button(t("record.create") if record is None else t("action.save"), type="primary",
-                                          icon=":material/save:")
+        submitted = st.form_submit_button(
+            t("record.create") if record is None else t("action.save"), type="primary", icon=":material/save:"
+        )
     if submitted:
-        typed = {"name": name, "crm_id": crm_id, "parent_id": parent, "group_name": group, "sector": sector,
-                 "country": country, "kam_id": kam, "status": status, "potential_3y": potential,
-                 "margin_pct": margin, "notes": notes}
+        typed = {
+            "name": name,
+            "crm_id": crm_id,
+            "parent_id": parent,
+            "group_name": group,
+            "sector": sector,
+            "country": country,
+            "kam_id": kam,
+            "status": status,
+            "potential_3y": potential,
+            "margin_pct": margin,
+            "notes": notes,
+        }
         if record is None:
             create(typed)
         else:
             update(record.id, typed, started)
-    if record is not None and st.session_state.get(f"record_conflict_{record.id}"):
-        if st.button(t("record.show_theirs"), key=f"record_reload_{record.id}", icon=":material/refresh:"):
-            del st.session_state[f"record_conflict_{record.id}"]
-            _restart_form(record.id, started["generation"])
-            st.rerun()
+    if (
+        record is not None
+        and st.session_state.get(f"record_conflict_{record.id}")
+        and st.button(t("record.show_theirs"), key=f"record_reload_{record.id}", icon=":material/refresh:")
+    ):
+        del st.session_state[f"record_conflict_{record.id}"]
+        _restart_form(record.id, started["generation"])
+        st.rerun()
 
 
 def update(account_id: int, typed: dict, started: dict) -> None:
@@ -189,16 +265,23 @@ def archive(record) -> None:
     st.subheader(t("record.archive_title"))
     st.caption(t("record.archive_help"))
     if st.button(t("record.archive"), key=f"archive_{record.id}", icon=":material/archive:"):
-        save(lambda: accounts.set_status(engine(), record.id, "archived", record.version), field_label=field_label,
-             success=t("record.archived", name=record.name), go_to=routes.ACCOUNTS.path)
+        save(
+            lambda: accounts.set_status(engine(), record.id, "archived", record.version),
+            field_label=field_label,
+            success=t("record.archived", name=record.name),
+            go_to=routes.ACCOUNTS.path,
+        )
 
 
 def delete(record) -> None:
     with st.expander(t("record.delete_title"), icon=":material/delete_forever:"):
         impact = readers.deletion_impact(record.id)
         st.markdown(t("record.delete_intro", name=md(record.name)))
-        lines = [t("record.delete_line", kind=t(f"record.kind.{kind}"), count=count)
-                 for kind, count in impact.items() if count and kind != "child_accounts"]
+        lines = [
+            t("record.delete_line", kind=t(f"record.kind.{kind}"), count=count)
+            for kind, count in impact.items()
+            if count and kind != "child_accounts"
+        ]
         st.markdown("\n".join(lines) if lines else t("record.delete_nothing_else"))
         if impact.get("child_accounts"):
             st.caption(t("record.children_unlinked", count=impact["child_accounts"]))
@@ -206,9 +289,12 @@ def delete(record) -> None:
         st.caption(t("record.delete_backup") if backed_up else t("record.delete_no_backup"))
         typed = st.text_input(t("record.delete_confirm", name=md(record.name)), key=f"delete_confirm_{record.id}")
         if st.button(t("record.delete"), key=f"delete_{record.id}", type="primary", icon=":material/delete_forever:"):
-            save(lambda: accounts.delete_account(engine(), record.id, typed, record.version), field_label=field_label,
-                 success=lambda backup: t("record.deleted", name=record.name, backup=backup or "–"),
-                 go_to=routes.ACCOUNTS.path)
+            save(
+                lambda: accounts.delete_account(engine(), record.id, typed, record.version),
+                field_label=field_label,
+                success=lambda backup: t("record.deleted", name=record.name, backup=backup or "–"),
+                go_to=routes.ACCOUNTS.path,
+            )
 
 
 account_id = state.selected_account_id()

@@ -4,15 +4,15 @@ and merge them, choosing which values win and settling every conflict, without l
 import pandas as pd
 import streamlit as st
 
-from kam_core.common import formatting as fmt
 from kam_core.account import merge
-from kam_core.programme.countries import country_name
+from kam_core.common import formatting as fmt
+from kam_core.common.text import md
 from kam_core.portfolio.directory import selector_options
+from kam_core.programme.countries import country_name
 from kam_core.ui import frame, readers, state
 from kam_core.ui.i18n import label, language, t
 from kam_core.ui.saving import save, saved_message
 from kam_core.ui.store import engine
-from kam_core.common.text import md
 
 KEEP_KEY = "merge_keep"
 OTHER_KEY = "merge_other"
@@ -33,18 +33,33 @@ def likely_duplicates(directory) -> list:
     if not pairs:
         st.info(t("merge.no_duplicates"))
         return pairs
-    table = pd.DataFrame([{
-        "first": pair.first_name, "second": pair.second_name, "similarity": 100 * pair.similarity,
-        "reasons": ", ".join(t(f"merge.reason.{reason}") for reason in pair.reasons),
-    } for pair in pairs])
-    picked = st.dataframe(table, hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row",
-                          key=f"merge_duplicates_{st.session_state.get(TABLE_GENERATION_KEY, 0)}", column_config={
-                              "first": st.column_config.TextColumn(t("merge.first")),
-                              "second": st.column_config.TextColumn(t("merge.second")),
-                              "similarity": st.column_config.ProgressColumn(t("merge.similarity"), format="%.0f%%",
-                                                                            min_value=0, max_value=100),
-                              "reasons": st.column_config.TextColumn(t("merge.reasons")),
-                          })
+    table = pd.DataFrame(
+        [
+            {
+                "first": pair.first_name,
+                "second": pair.second_name,
+                "similarity": 100 * pair.similarity,
+                "reasons": ", ".join(t(f"merge.reason.{reason}") for reason in pair.reasons),
+            }
+            for pair in pairs
+        ]
+    )
+    picked = st.dataframe(
+        table,
+        hide_index=True,
+        width="stretch",
+        on_select="rerun",
+        selection_mode="single-row",
+        key=f"merge_duplicates_{st.session_state.get(TABLE_GENERATION_KEY, 0)}",
+        column_config={
+            "first": st.column_config.TextColumn(t("merge.first")),
+            "second": st.column_config.TextColumn(t("merge.second")),
+            "similarity": st.column_config.ProgressColumn(
+                t("merge.similarity"), format="%.0f%%", min_value=0, max_value=100
+            ),
+            "reasons": st.column_config.TextColumn(t("merge.reasons")),
+        },
+    )
     rows = picked.selection.rows if picked else []
     choice = (pairs[rows[0]].first_id, pairs[rows[0]].second_id) if rows and rows[0] < len(pairs) else None
     if choice and st.session_state.get(PICKED_PAIR_KEY) != choice and all(i in directory for i in choice):
@@ -78,9 +93,14 @@ def account_choice(where, directory, key: str, side: str, query: str, likely: li
     options = selector_options(directory, selected=chosen, recent=likely, query=query, limit=frame.SELECTOR_LIMIT)
     archived = label("account_status", "archived")
     return where.selectbox(
-        t(f"merge.{side}"), options.ids, index=None, key=key, placeholder=t("merge.pick"),
+        t(f"merge.{side}"),
+        options.ids,
+        index=None,
+        key=key,
+        placeholder=t("merge.pick"),
         help=t(f"merge.{side}_help"),
-        format_func=lambda i: f"{directory.names[i]} ({archived})" if i in directory.archived else directory.names[i])
+        format_func=lambda i: f"{directory.names[i]} ({archived})" if i in directory.archived else directory.names[i],
+    )
 
 
 def field_winners(plan, generation: int) -> dict[str, str]:
@@ -94,11 +114,17 @@ def field_winners(plan, generation: int) -> dict[str, str]:
     winners = {}
     columns = st.columns(2)
     for position, choice in enumerate(differing):
-        sides = {"keep": _side(plan.keep_name, _value(choice.field, choice.keep_value, choice.keep_label)),
-                 "other": _side(plan.other_name, _value(choice.field, choice.other_value, choice.other_label))}
+        sides = {
+            "keep": _side(plan.keep_name, _value(choice.field, choice.keep_value, choice.keep_label)),
+            "other": _side(plan.other_name, _value(choice.field, choice.other_value, choice.other_label)),
+        }
         winners[choice.field] = columns[position % 2].radio(
-            _field_label(choice.field), tuple(sides), index=tuple(sides).index(choice.suggested),
-            format_func=sides.get, key=f"merge_field_{plan.keep_id}_{plan.other_id}_{choice.field}_{generation}")
+            _field_label(choice.field),
+            tuple(sides),
+            index=tuple(sides).index(choice.suggested),
+            format_func=sides.get,
+            key=f"merge_field_{plan.keep_id}_{plan.other_id}_{choice.field}_{generation}",
+        )
     return winners
 
 
@@ -128,8 +154,11 @@ def _side(name: str, value: str) -> str:
 
 def moves(plan) -> None:
     st.subheader(t("merge.moves"))
-    lines = [t("record.delete_line", kind=t(f"record.kind.{kind}"), count=count)
-             for kind, count in plan.moves.items() if count]
+    lines = [
+        t("record.delete_line", kind=t(f"record.kind.{kind}"), count=count)
+        for kind, count in plan.moves.items()
+        if count
+    ]
     st.markdown(t("merge.moves_intro", other=md(plan.other_name), keep=md(plan.keep_name)))
     st.markdown("\n".join(lines) if lines else t("merge.nothing_moves"))
 
@@ -142,27 +171,50 @@ def conflicts(plan, generation: int) -> dict[str, str | None]:
         st.caption(t("merge.no_conflicts"))
         return {}
     st.caption(t("merge.conflicts_help"))
-    options = {"keep": t("merge.option.keep", name=plan.keep_name),
-               "other": t("merge.option.other", name=plan.other_name), "both": t("merge.option.both")}
-    fill = st.segmented_control(t("merge.fill"), ("keep", "other"), format_func=options.get,
-                                key=f"merge_fill_{plan.keep_id}_{plan.other_id}_{generation}")
-    table = pd.DataFrame([{
-        "kind": t(f"merge.kind.{conflict.kind}"), "label": _about(conflict), "keep_value": conflict.keep_value,
-        "other_value": conflict.other_value, "choice": options[fill] if fill else None,
-    } for conflict in plan.conflicts])
-    edited = st.data_editor(table, hide_index=True, width="stretch", disabled=("kind", "label", "keep_value",
-                                                                               "other_value"),
-                            key=f"merge_conflicts_{plan.keep_id}_{plan.other_id}_{generation}_{fill}", column_config={
-                                "kind": st.column_config.TextColumn(t("merge.kind")),
-                                "label": st.column_config.TextColumn(t("merge.about"), width="medium"),
-                                "keep_value": st.column_config.TextColumn(plan.keep_name, width="medium"),
-                                "other_value": st.column_config.TextColumn(plan.other_name, width="medium"),
-                                "choice": st.column_config.SelectboxColumn(t("merge.choice"), required=True,
-                                                                           options=list(options.values())),
-                            })
+    options = {
+        "keep": t("merge.option.keep", name=plan.keep_name),
+        "other": t("merge.option.other", name=plan.other_name),
+        "both": t("merge.option.both"),
+    }
+    fill = st.segmented_control(
+        t("merge.fill"),
+        ("keep", "other"),
+        format_func=options.get,
+        key=f"merge_fill_{plan.keep_id}_{plan.other_id}_{generation}",
+    )
+    table = pd.DataFrame(
+        [
+            {
+                "kind": t(f"merge.kind.{conflict.kind}"),
+                "label": _about(conflict),
+                "keep_value": conflict.keep_value,
+                "other_value": conflict.other_value,
+                "choice": options[fill] if fill else None,
+            }
+            for conflict in plan.conflicts
+        ]
+    )
+    edited = st.data_editor(
+        table,
+        hide_index=True,
+        width="stretch",
+        disabled=("kind", "label", "keep_value", "other_value"),
+        key=f"merge_conflicts_{plan.keep_id}_{plan.other_id}_{generation}_{fill}",
+        column_config={
+            "kind": st.column_config.TextColumn(t("merge.kind")),
+            "label": st.column_config.TextColumn(t("merge.about"), width="medium"),
+            "keep_value": st.column_config.TextColumn(plan.keep_name, width="medium"),
+            "other_value": st.column_config.TextColumn(plan.other_name, width="medium"),
+            "choice": st.column_config.SelectboxColumn(
+                t("merge.choice"), required=True, options=list(options.values())
+            ),
+        },
+    )
     back = {text: code for code, text in options.items()}
-    return {conflict.key: back.get(choice) if isinstance(choice, str) else None
-            for conflict, choice in zip(plan.conflicts, edited["choice"], strict=True)}
+    return {
+        conflict.key: back.get(choice) if isinstance(choice, str) else None
+        for conflict, choice in zip(plan.conflicts, edited["choice"], strict=True)
+    }
 
 
 def merge_button(plan, winners: dict[str, str], resolutions: dict[str, str | None]) -> None:
@@ -172,12 +224,19 @@ def merge_button(plan, winners: dict[str, str], resolutions: dict[str, str | Non
         st.warning(t("merge.unsettled", count=open_conflicts), icon=":material/rule:")
     st.markdown(t("merge.warning", other=md(plan.other_name), keep=md(plan.keep_name)))
     sure = st.checkbox(t("merge.confirm", other=md(plan.other_name)), key=f"merge_sure_{plan.keep_id}_{plan.other_id}")
-    if st.button(t("merge.go"), key="merge_go", type="primary", icon=":material/merge:",
-                 disabled=not sure or bool(open_conflicts)):
+    if st.button(
+        t("merge.go"),
+        key="merge_go",
+        type="primary",
+        icon=":material/merge:",
+        disabled=not sure or bool(open_conflicts),
+    ):
+
         def action():
             # the versions the user reviewed: if either account changed since, the merge is refused
-            result = merge.merge_accounts(engine(), plan.keep_id, plan.other_id, winners, resolutions,
-                                          (plan.keep_version, plan.other_version))
+            result = merge.merge_accounts(
+                engine(), plan.keep_id, plan.other_id, winners, resolutions, (plan.keep_version, plan.other_version)
+            )
             state.request_account(result.keep_id)
             _forget_review(plan)
             for key in (KEEP_KEY, OTHER_KEY, PICKED_PAIR_KEY):
@@ -185,9 +244,18 @@ def merge_button(plan, winners: dict[str, str], resolutions: dict[str, str | Non
             st.session_state[TABLE_GENERATION_KEY] = st.session_state.get(TABLE_GENERATION_KEY, 0) + 1
             return result
 
-        save(action, field_label=_field_label, on_conflict=lambda: _review_again(plan),
-             success=lambda result: t("merge.done", other=plan.other_name, keep=plan.keep_name,
-                                      count=sum(result.moved.values()), backup=result.backup or "–"))
+        save(
+            action,
+            field_label=_field_label,
+            on_conflict=lambda: _review_again(plan),
+            success=lambda result: t(
+                "merge.done",
+                other=plan.other_name,
+                keep=plan.keep_name,
+                count=sum(result.moved.values()),
+                backup=result.backup or "–",
+            ),
+        )
 
 
 def reviewed_plan(keep_id: int, other_id: int) -> tuple[object, int]:

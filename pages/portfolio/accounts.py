@@ -7,18 +7,39 @@ import streamlit as st
 from kam_core.account import accounts
 from kam_core.account.accounts import ACCOUNT_STATUSES
 from kam_core.account.handshake import HANDSHAKE_STAGES
-from kam_core.portfolio.overview import ACCOUNT_VIEWS, SEGMENTS, AccountFilter, account_view, filter_accounts, in_programme
+from kam_core.common.text import md
+from kam_core.portfolio.overview import (
+    ACCOUNT_VIEWS,
+    SEGMENTS,
+    AccountFilter,
+    account_view,
+    filter_accounts,
+    in_programme,
+)
 from kam_core.ui import readers, routes, state
 from kam_core.ui.i18n import label, labels, language, t
 from kam_core.ui.memo import remember
 from kam_core.ui.saving import save, saved_message
 from kam_core.ui.store import engine
 from kam_core.ui.widgets import SEGMENT_COLOURS, new_account_button, open_account
-from kam_core.common.text import md
 
 ROW_HEIGHT = 35
-GRID_COLUMNS = ["name", "segment", "kam", "revenue_m", "share_of_wallet_pct", "completeness_pct", "handshake_stage",
-                "sponsor", "overdue", "sector", "country", "group", "potential_m", "status"]
+GRID_COLUMNS = [
+    "name",
+    "segment",
+    "kam",
+    "revenue_m",
+    "share_of_wallet_pct",
+    "completeness_pct",
+    "handshake_stage",
+    "sponsor",
+    "overdue",
+    "sector",
+    "country",
+    "group",
+    "potential_m",
+    "status",
+]
 MAX_GRID_HEIGHT = 1100
 
 
@@ -34,15 +55,20 @@ def header(count: int) -> None:
 def programme_lists() -> tuple[int, dict[str, list[str]]]:
     """How many accounts are in the programme, and the values the filters offer."""
     table = readers.account_table()
-    return len(in_programme(table)), {column: sorted(table[column].dropna().unique())
-                                      for column in ("sector", "country", "kam")}
+    return len(in_programme(table)), {
+        column: sorted(table[column].dropna().unique()) for column in ("sector", "country", "kam")
+    }
 
 
 def view_and_filters(options: dict[str, list[str]]) -> tuple[str, bool, AccountFilter]:
     st.session_state.setdefault(state.accounts_view_key(), "all")
     top = st.columns([2, 2, 1], vertical_alignment="bottom")
-    view = top[0].selectbox(t("accounts.view"), ACCOUNT_VIEWS, key=state.accounts_view_key(),
-                            format_func=lambda code: t(f"accounts.view.{code}"))
+    view = top[0].selectbox(
+        t("accounts.view"),
+        ACCOUNT_VIEWS,
+        key=state.accounts_view_key(),
+        format_func=lambda code: t(f"accounts.view.{code}"),
+    )
     search = top[1].text_input(t("accounts.search"), placeholder=t("accounts.search_placeholder"))
     include_archived = top[2].toggle(t("accounts.include_archived"))
     with st.expander(t("accounts.filters")):
@@ -50,12 +76,15 @@ def view_and_filters(options: dict[str, list[str]]) -> tuple[str, bool, AccountF
         sectors = columns[0].multiselect(t("column.sector"), options["sector"])
         countries = columns[1].multiselect(t("column.country"), options["country"])
         kams = columns[2].multiselect(t("column.kam"), options["kam"])
-        statuses = columns[3].multiselect(t("column.status"), ACCOUNT_STATUSES,
-                                          format_func=lambda code: label("account_status", code))
-        segments = columns[4].multiselect(t("column.segment"), SEGMENTS, format_func=lambda code: label("segment", code),
-                                          key="accounts_segments")
-    chosen = AccountFilter(search, tuple(sectors), tuple(countries), tuple(kams), tuple(statuses),
-                           segments=tuple(segments))
+        statuses = columns[3].multiselect(
+            t("column.status"), ACCOUNT_STATUSES, format_func=lambda code: label("account_status", code)
+        )
+        segments = columns[4].multiselect(
+            t("column.segment"), SEGMENTS, format_func=lambda code: label("segment", code), key="accounts_segments"
+        )
+    chosen = AccountFilter(
+        search, tuple(sectors), tuple(countries), tuple(kams), tuple(statuses), segments=tuple(segments)
+    )
     return view, include_archived or "archived" in statuses, chosen
 
 
@@ -84,14 +113,18 @@ def account_grid(rows, grid: pa.Table, currency: str):
     columns = {
         "name": st.column_config.TextColumn(t("column.account"), width="medium", pinned=True),
         # a coloured label per segment, without a pandas Styler (which renders every cell at every rerun)
-        "segment": st.column_config.MultiselectColumn(t("column.segment"), options=list(segments),
-                                                      color=[SEGMENT_COLOURS[code] for code in segments],
-                                                      format_func=segments.get),
+        "segment": st.column_config.MultiselectColumn(
+            t("column.segment"),
+            options=list(segments),
+            color=[SEGMENT_COLOURS[code] for code in segments],
+            format_func=segments.get,
+        ),
         "kam": st.column_config.TextColumn(t("column.kam")),
         "revenue_m": st.column_config.NumberColumn(t("column.revenue_m", currency=currency, year=year), format="%.1f"),
         "share_of_wallet_pct": st.column_config.NumberColumn(t("column.share_of_wallet"), format="%.0f%%"),
-        "completeness_pct": st.column_config.ProgressColumn(t("column.completeness"), format="%.0f%%",
-                                                            min_value=0, max_value=100),
+        "completeness_pct": st.column_config.ProgressColumn(
+            t("column.completeness"), format="%.0f%%", min_value=0, max_value=100
+        ),
         "handshake_stage": st.column_config.TextColumn(t("column.handshake")),
         "sponsor": st.column_config.TextColumn(t("column.sponsor")),
         "overdue": st.column_config.NumberColumn(t("column.overdue"), format="%d", help=t("accounts.overdue_help")),
@@ -103,9 +136,16 @@ def account_grid(rows, grid: pa.Table, currency: str):
     }
     # the key follows the rows shown, so a ticked row never points at another account after filtering
     key = f"accounts_grid_{hash(tuple(rows['account_id']))}"
-    return st.dataframe(grid, column_config=columns, hide_index=True, width="stretch",
-                        on_select="rerun", selection_mode="single-row", key=key,
-                        height=min(ROW_HEIGHT * (len(rows) + 1) + 3, MAX_GRID_HEIGHT))
+    return st.dataframe(
+        grid,
+        column_config=columns,
+        hide_index=True,
+        width="stretch",
+        on_select="rerun",
+        selection_mode="single-row",
+        key=key,
+        height=min(ROW_HEIGHT * (len(rows) + 1) + 3, MAX_GRID_HEIGHT),
+    )
 
 
 def open_selected(rows, selection) -> None:
@@ -125,20 +165,31 @@ def open_selected(rows, selection) -> None:
     with left:
         open_account(account_id, t("accounts.open", name=row["name"]), "open_selected_account", "primary")
     with right:
-        open_account(account_id, t("accounts.edit", name=row["name"]), "edit_selected_account", "secondary",
-                     page=routes.RECORD.path, icon=":material/edit:")
+        open_account(
+            account_id,
+            t("accounts.edit", name=row["name"]),
+            "edit_selected_account",
+            "secondary",
+            page=routes.RECORD.path,
+            icon=":material/edit:",
+        )
 
 
 def restore(account_id: int, name: str) -> None:
     """An archived account is out of the programme: it can be put back, then opened."""
     st.info(t("accounts.archived", name=md(name)))
     if st.button(t("accounts.restore", name=md(name)), key="restore_selected_account", icon=":material/unarchive:"):
+
         def action():
             record = readers.account_record(account_id)
             accounts.set_status(engine(), account_id, "active", record.version)
             state.request_account(account_id)
 
-        save(action, field_label=lambda field: t(f"account.field.{field}", currency=""), success=t("accounts.restored", name=name))
+        save(
+            action,
+            field_label=lambda field: t(f"account.field.{field}", currency=""),
+            success=t("accounts.restored", name=name),
+        )
 
 
 count, options = remember("accounts_lists", (), programme_lists)

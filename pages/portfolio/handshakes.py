@@ -5,12 +5,12 @@ import pandas as pd
 import pyarrow as pa
 import streamlit as st
 
-from kam_core.common import formatting as fmt
 from kam_core.account.handshake import HANDSHAKE_STAGES, STUCK_AFTER_DAYS, attention_first
+from kam_core.common import formatting as fmt
+from kam_core.common.text import md
 from kam_core.ui import readers, routes, state
 from kam_core.ui.i18n import label, labels, language, t
 from kam_core.ui.memo import remember
-from kam_core.common.text import md
 
 NO_HANDSHAKE = "none"
 CARDS_PER_LANE = 6  # what a lane shows on a projector; the table below has every handshake
@@ -18,11 +18,15 @@ REVIEWS_LISTED = 10
 
 
 def counts(board, overdue) -> dict[str, int]:
-    return {"agreed": int(board["stage"].isin(["agreed", "in_review"]).sum()), "total": len(board),
-            "stuck": int(board["stuck"].sum()), "overdue": len(overdue),
-            "ours": int((overdue["side"] == "ours").sum()) if len(overdue) else 0,
-            "theirs": int((overdue["side"] == "theirs").sum()) if len(overdue) else 0,
-            "reviews_due": int(board["review_due"].sum())}
+    return {
+        "agreed": int(board["stage"].isin(["agreed", "in_review"]).sum()),
+        "total": len(board),
+        "stuck": int(board["stuck"].sum()),
+        "overdue": len(overdue),
+        "ours": int((overdue["side"] == "ours").sum()) if len(overdue) else 0,
+        "theirs": int((overdue["side"] == "theirs").sum()) if len(overdue) else 0,
+        "reviews_due": int(board["review_due"].sum()),
+    }
 
 
 def header(board, overdue) -> None:
@@ -31,12 +35,17 @@ def header(board, overdue) -> None:
     count = remember("handshake_counts", None, lambda: counts(board, overdue), source=board)
     agreed, total = count["agreed"], count["total"]
     columns = st.columns(4)
-    columns[0].metric(t("home.handshake_coverage"), fmt.ratio(agreed / total if total else None, language()),
-                      border=True, help=t("home.handshake_coverage_help"))
+    columns[0].metric(
+        t("home.handshake_coverage"),
+        fmt.ratio(agreed / total if total else None, language()),
+        border=True,
+        help=t("home.handshake_coverage_help"),
+    )
     columns[0].caption(t("home.covered_of", covered=agreed, total=total))
     columns[1].metric(t("handshakes.stuck", days=STUCK_AFTER_DAYS), count["stuck"], border=True)
-    columns[2].metric(t("handshakes.overdue_metric"), count["overdue"], border=True,
-                      help=t("handshakes.overdue_metric_help"))
+    columns[2].metric(
+        t("handshakes.overdue_metric"), count["overdue"], border=True, help=t("handshakes.overdue_metric_help")
+    )
     columns[2].caption(t("home.ours_theirs", ours=count["ours"], theirs=count["theirs"]))
     columns[3].metric(t("handshakes.reviews_due"), count["reviews_due"], border=True)
 
@@ -67,8 +76,9 @@ def stage_board(board) -> None:
     lang = language()
     board_lanes = lanes_of(board)
     for (lane, total, rows), column in zip(board_lanes, st.columns(len(board_lanes))):
-        column.markdown(f"**{t('handshakes.no_handshake') if lane == NO_HANDSHAKE else label('stage', lane)}** "
-                        f"({total})")
+        column.markdown(
+            f"**{t('handshakes.no_handshake') if lane == NO_HANDSHAKE else label('stage', lane)}** ({total})"
+        )
         for row in rows:
             with column.container(border=True):
                 open_handshake(int(row.account_id), md(row.name), f"board_{row.account_id}")
@@ -91,17 +101,24 @@ def every_handshake(board) -> None:
         st.caption(t("handshakes.all_help"))
         shown, rows_key = remember("handshake_table", language(), lambda: handshake_table(board), source=board)
         # the key follows the rows: a ticked row never points at another account after a save changes the board
-        picked = st.dataframe(shown, hide_index=True, width="stretch", on_select="rerun",
-                              key=f"handshakes_table_{rows_key}",
-                              selection_mode="single-row", column_config={
-                                  "name": st.column_config.TextColumn(t("column.account"), pinned=True),
-                                  "stage": t("handshakes.column.stage"),
-                                  "days": st.column_config.NumberColumn(t("handshakes.column.days"), format="%d"),
-                                  "stuck": st.column_config.CheckboxColumn(t("handshakes.column.stuck")),
-                                  "next_review": st.column_config.TextColumn(t("handshakes.column.next_review")),
-                                  "late_ours": st.column_config.NumberColumn(t("handshakes.column.late_ours")),
-                                  "late_theirs": st.column_config.NumberColumn(t("handshakes.column.late_theirs")),
-                                  "kam": t("column.kam")})
+        picked = st.dataframe(
+            shown,
+            hide_index=True,
+            width="stretch",
+            on_select="rerun",
+            key=f"handshakes_table_{rows_key}",
+            selection_mode="single-row",
+            column_config={
+                "name": st.column_config.TextColumn(t("column.account"), pinned=True),
+                "stage": t("handshakes.column.stage"),
+                "days": st.column_config.NumberColumn(t("handshakes.column.days"), format="%d"),
+                "stuck": st.column_config.CheckboxColumn(t("handshakes.column.stuck")),
+                "next_review": st.column_config.TextColumn(t("handshakes.column.next_review")),
+                "late_ours": st.column_config.NumberColumn(t("handshakes.column.late_ours")),
+                "late_theirs": st.column_config.NumberColumn(t("handshakes.column.late_theirs")),
+                "kam": t("column.kam"),
+            },
+        )
         rows = picked.selection.rows if picked else []
         if rows and rows[0] < len(board):
             row = board.iloc[rows[0]]
@@ -112,11 +129,18 @@ def handshake_table(board) -> tuple[pa.Table, int]:
     """The board as the table shows it (as Arrow: converted once, not at each rerun), and a key that
     changes with its rows."""
     stages = labels("stage", HANDSHAKE_STAGES)
-    shown = pd.DataFrame({
-        "name": board["name"], "stage": board["stage"].map(stages).fillna(t("handshakes.no_handshake")),
-        "days": board["days_in_stage"], "stuck": board["stuck"],
-        "next_review": [day.isoformat() if day is not None else "" for day in board["next_review_on"]],  # sorts
-        "late_ours": board["overdue_ours"], "late_theirs": board["overdue_theirs"], "kam": board["kam"]})
+    shown = pd.DataFrame(
+        {
+            "name": board["name"],
+            "stage": board["stage"].map(stages).fillna(t("handshakes.no_handshake")),
+            "days": board["days_in_stage"],
+            "stuck": board["stuck"],
+            "next_review": [day.isoformat() if day is not None else "" for day in board["next_review_on"]],  # sorts
+            "late_ours": board["overdue_ours"],
+            "late_theirs": board["overdue_theirs"],
+            "kam": board["kam"],
+        }
+    )
     return pa.Table.from_pandas(shown, preserve_index=False), hash(tuple(board["account_id"]))
 
 
@@ -125,20 +149,29 @@ def late_commitments(overdue) -> None:
     if overdue.empty:
         st.success(t("handshakes.nothing_overdue"))
         return
-    st.dataframe(remember("late_commitments", language(), lambda: late_table(overdue), source=overdue), hide_index=True,
-                 width="stretch")
+    st.dataframe(
+        remember("late_commitments", language(), lambda: late_table(overdue), source=overdue),
+        hide_index=True,
+        width="stretch",
+    )
 
 
 def late_table(overdue) -> pa.Table:
     """The late commitments as the table shows them (as Arrow: converted once, not at each rerun)."""
     lang = language()
-    shown = (overdue.assign(side=overdue["side"].map(labels("follow_up", ("ours", "theirs"))),
-                            due_date=overdue["due_date"].map(lambda day: fmt.day(day, lang)))
-             [["account", "side", "description", "owner", "due_date", "days_late"]]
-             .rename(columns={"account": t("column.account"), "side": t("handshakes.side"),
-                              "description": t("col.commitments.description"),
-                              "owner": t("col.commitments.owner"), "due_date": t("col.commitments.due_date"),
-                              "days_late": t("handshakes.days_late")}))
+    shown = overdue.assign(
+        side=overdue["side"].map(labels("follow_up", ("ours", "theirs"))),
+        due_date=overdue["due_date"].map(lambda day: fmt.day(day, lang)),
+    )[["account", "side", "description", "owner", "due_date", "days_late"]].rename(
+        columns={
+            "account": t("column.account"),
+            "side": t("handshakes.side"),
+            "description": t("col.commitments.description"),
+            "owner": t("col.commitments.owner"),
+            "due_date": t("col.commitments.due_date"),
+            "days_late": t("handshakes.days_late"),
+        }
+    )
     return pa.Table.from_pandas(shown, preserve_index=False)
 
 
@@ -150,8 +183,9 @@ def reviews_due(board) -> None:
         return
     lang = language()
     for row in first:  # one button a review, its date first
-        open_handshake(int(row.account_id), f"**{fmt.day(row.next_review_on, lang)}** · {md(row.name)}",
-                       f"review_{row.account_id}")
+        open_handshake(
+            int(row.account_id), f"**{fmt.day(row.next_review_on, lang)}** · {md(row.name)}", f"review_{row.account_id}"
+        )
     if total > REVIEWS_LISTED:
         st.caption(t("handshakes.reviews_more", count=total - REVIEWS_LISTED))
 

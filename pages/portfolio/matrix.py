@@ -4,11 +4,18 @@ moved since an earlier quarter, and what each quadrant holds."""
 import pyarrow as pa
 import streamlit as st
 
-from kam_core.exchange import exports
 from kam_core.common import formatting as fmt
+from kam_core.common.text import md
 from kam_core.documents.charts import MATRIX_SELECTION, matrix_chart
-from kam_core.portfolio.matrix import COLOUR_MEASURES, SIZE_MEASURES, incomplete_accounts, movements, quadrant_summary, \
-    strategic_capacity
+from kam_core.exchange import exports
+from kam_core.portfolio.matrix import (
+    COLOUR_MEASURES,
+    SIZE_MEASURES,
+    incomplete_accounts,
+    movements,
+    quadrant_summary,
+    strategic_capacity,
+)
 from kam_core.portfolio.overview import AccountFilter, filter_accounts
 from kam_core.programme.periods import shift_period
 from kam_core.ui import readers, routes, state
@@ -16,13 +23,17 @@ from kam_core.ui.i18n import label, language, t
 from kam_core.ui.labels import matrix_labels, quadrant_name, quadrant_names
 from kam_core.ui.memo import draw_chart, remember
 from kam_core.ui.widgets import SEGMENT_COLOURS, link_to_page
-from kam_core.common.text import md
 
 
 def header(settings) -> None:
     st.title(t("page.matrix"))
-    st.caption(t("matrix.caption", attractiveness=fmt.score(settings.attractiveness_threshold, language()),
-                 strength=fmt.score(settings.strength_threshold, language())))
+    st.caption(
+        t(
+            "matrix.caption",
+            attractiveness=fmt.score(settings.attractiveness_threshold, language()),
+            strength=fmt.score(settings.strength_threshold, language()),
+        )
+    )
 
 
 def choices(settings):
@@ -31,39 +42,80 @@ def choices(settings):
     period = top[0].selectbox(t("matrix.period"), periods, key="matrix_period")
     earlier = [p for p in periods if p < period]
     default = shift_period(period, -1)
-    compare = top[1].selectbox(t("matrix.compare_with"), [None, *earlier], key="matrix_compare",
-                               index=1 + earlier.index(default) if default in earlier else 0,
-                               format_func=lambda p: t("matrix.no_comparison") if p is None else p)
-    size_by = top[2].segmented_control(t("matrix.size_by"), SIZE_MEASURES, default="revenue", key="matrix_size",
-                                       format_func=lambda code: t(f"matrix.size.{code}")) or "revenue"
-    colour_by = top[3].segmented_control(t("matrix.colour_by"), COLOUR_MEASURES, default="quadrant",
-                                         key="matrix_colour",
-                                         format_func=lambda code: t(f"matrix.colour.{code}")) or "quadrant"
+    compare = top[1].selectbox(
+        t("matrix.compare_with"),
+        [None, *earlier],
+        key="matrix_compare",
+        index=1 + earlier.index(default) if default in earlier else 0,
+        format_func=lambda p: t("matrix.no_comparison") if p is None else p,
+    )
+    size_by = (
+        top[2].segmented_control(
+            t("matrix.size_by"),
+            SIZE_MEASURES,
+            default="revenue",
+            key="matrix_size",
+            format_func=lambda code: t(f"matrix.size.{code}"),
+        )
+        or "revenue"
+    )
+    colour_by = (
+        top[3].segmented_control(
+            t("matrix.colour_by"),
+            COLOUR_MEASURES,
+            default="quadrant",
+            key="matrix_colour",
+            format_func=lambda code: t(f"matrix.colour.{code}"),
+        )
+        or "quadrant"
+    )
     return period, compare, size_by, colour_by
 
 
 def filters(table) -> AccountFilter:
     with st.expander(t("accounts.filters")):
         row = st.columns([2, 1, 1, 1, 1, 1])
-        search = row[0].text_input(t("accounts.search"), placeholder=t("accounts.search_placeholder"),
-                                   key="matrix_search")
-        options = remember("matrix_filter_options", None, lambda: {
-            column: sorted(table[column].dropna().unique()) for column in ("sector", "country", "kam", "group")},
-            source=table)
+        search = row[0].text_input(
+            t("accounts.search"), placeholder=t("accounts.search_placeholder"), key="matrix_search"
+        )
+        options = remember(
+            "matrix_filter_options",
+            None,
+            lambda: {
+                column: sorted(table[column].dropna().unique()) for column in ("sector", "country", "kam", "group")
+            },
+            source=table,
+        )
         sectors = row[1].multiselect(t("column.sector"), options["sector"], key="matrix_sectors")
         countries = row[2].multiselect(t("column.country"), options["country"], key="matrix_countries")
         kams = row[3].multiselect(t("column.kam"), options["kam"], key="matrix_kams")
         groups = row[4].multiselect(t("column.group"), options["group"], key="matrix_groups")
-        statuses = row[5].multiselect(t("column.status"), ("prospect", "active"), key="matrix_statuses",
-                                      format_func=lambda code: label("account_status", code))
+        statuses = row[5].multiselect(
+            t("column.status"),
+            ("prospect", "active"),
+            key="matrix_statuses",
+            format_func=lambda code: label("account_status", code),
+        )
     return AccountFilter(search, tuple(sectors), tuple(countries), tuple(kams), tuple(statuses), tuple(groups))
 
 
 def capacity_notice(table, settings) -> None:
-    capacity = remember("matrix_capacity", None, lambda: strategic_capacity(
-        table, settings.strategic_capacity, readers.active_kam_count(), settings.accounts_per_kam), source=table)
-    text = t("matrix.capacity", strategic=capacity.strategic, programme=capacity.programme_capacity,
-             kams=capacity.kams, per_kam=capacity.accounts_per_kam, kam_capacity=capacity.kam_capacity)
+    capacity = remember(
+        "matrix_capacity",
+        None,
+        lambda: strategic_capacity(
+            table, settings.strategic_capacity, readers.active_kam_count(), settings.accounts_per_kam
+        ),
+        source=table,
+    )
+    text = t(
+        "matrix.capacity",
+        strategic=capacity.strategic,
+        programme=capacity.programme_capacity,
+        kams=capacity.kams,
+        per_kam=capacity.accounts_per_kam,
+        kam_capacity=capacity.kam_capacity,
+    )
     if capacity.over_by:
         st.warning(t("matrix.over_capacity", over=capacity.over_by) + " " + text, icon=":material/warning:")
     else:
@@ -73,18 +125,32 @@ def capacity_notice(table, settings) -> None:
 def chart(points, settings, shown: tuple, size_by, colour_by):
     """The matrix; returns how to build it again (for the PNG and SVG downloads)."""
     period, compare, _ = shown
-    show_movement = compare is not None and st.toggle(t("matrix.show_movement", period=compare), value=True,
-                                                      key="matrix_movement")
+    show_movement = compare is not None and st.toggle(
+        t("matrix.show_movement", period=compare), value=True, key="matrix_movement"
+    )
     selected = state.selected_account_id()
 
     def build():
-        return matrix_chart(points, attractiveness_threshold=settings.attractiveness_threshold,
-                            strength_threshold=settings.strength_threshold, labels=matrix_labels(),
-                            size_by=size_by, colour_by=colour_by, colours=SEGMENT_COLOURS,
-                            show_movement=show_movement, selected_id=selected)
+        return matrix_chart(
+            points,
+            attractiveness_threshold=settings.attractiveness_threshold,
+            strength_threshold=settings.strength_threshold,
+            labels=matrix_labels(),
+            size_by=size_by,
+            colour_by=colour_by,
+            colours=SEGMENT_COLOURS,
+            show_movement=show_movement,
+            selected_id=selected,
+        )
 
-    event = draw_chart("matrix", (shown, size_by, colour_by, show_movement, selected), build, on_select="rerun",
-                       key="matrix_chart", width="stretch")
+    event = draw_chart(
+        "matrix",
+        (shown, size_by, colour_by, show_movement, selected),
+        build,
+        on_select="rerun",
+        key="matrix_chart",
+        width="stretch",
+    )
     state.apply_chart_pick(event.selection.get(MATRIX_SELECTION, []) if event else [])
     st.caption(t("matrix.click_hint"))
     return build
@@ -93,17 +159,23 @@ def chart(points, settings, shown: tuple, size_by, colour_by):
 def summary(points, currency: str, shown: tuple) -> None:
     st.subheader(t("matrix.summary"))
     lang = language()
-    for row in remember("matrix_summary", shown, lambda: list(quadrant_summary(points).itertuples()),
-                           source=points):
+    for row in remember("matrix_summary", shown, lambda: list(quadrant_summary(points).itertuples()), source=points):
         if row.quadrant == "unscored" and not row.accounts:
             continue
         with st.container(border=True):
-            st.markdown(f"<b style='color:{SEGMENT_COLOURS[row.quadrant]};font-size:1.25rem'>"
-                        f"{quadrant_name(row.quadrant)}</b> — **{row.accounts}** {t('home.accounts_unit')}",
-                        unsafe_allow_html=True)
-            st.markdown(t("matrix.quadrant_figures", revenue=fmt.money(row.revenue, currency, lang),
-                          share=fmt.percent(row.revenue_share_pct, lang), potential=fmt.money(row.potential,
-                                                                                              currency, lang)))
+            st.markdown(
+                f"<b style='color:{SEGMENT_COLOURS[row.quadrant]};font-size:1.25rem'>"
+                f"{quadrant_name(row.quadrant)}</b> — **{row.accounts}** {t('home.accounts_unit')}",
+                unsafe_allow_html=True,
+            )
+            st.markdown(
+                t(
+                    "matrix.quadrant_figures",
+                    revenue=fmt.money(row.revenue, currency, lang),
+                    share=fmt.percent(row.revenue_share_pct, lang),
+                    potential=fmt.money(row.potential, currency, lang),
+                )
+            )
             if row.quadrant != "unscored":
                 st.caption(t(f"posture.{row.quadrant}"))
 
@@ -123,41 +195,70 @@ def moved(points, compare, shown: tuple) -> None:
     changes = remember("matrix_moved", shown, lambda: movements(points), source=points)
     if changes.empty:
         return
-    lines = [f"- **{md(row.name)}**: {quadrant_name(row.prev_quadrant)} → {quadrant_name(row.quadrant)}"
-             for row in changes.itertuples()]
+    lines = [
+        f"- **{md(row.name)}**: {quadrant_name(row.prev_quadrant)} → {quadrant_name(row.quadrant)}"
+        for row in changes.itertuples()
+    ]
     st.markdown(t("matrix.moved", period=compare) + "\n" + "\n".join(lines))
 
 
 def account_list(points, compare, shown: tuple):
     """The table of the accounts shown; built (and turned into Arrow) once per choice and language."""
     st.subheader(t("matrix.accounts"))
-    columns = {"name": t("column.account"), "quadrant": t("column.segment"),
-               "attractiveness": t("overview.attractiveness"), "strength": t("overview.strength")}
+    columns = {
+        "name": t("column.account"),
+        "quadrant": t("column.segment"),
+        "attractiveness": t("overview.attractiveness"),
+        "strength": t("overview.strength"),
+    }
     if compare is not None:
-        columns |= {"prev_quadrant": t("matrix.previous", period=compare),
-                    "delta_attractiveness": t("matrix.delta_attractiveness"),
-                    "delta_strength": t("matrix.delta_strength")}
-    columns |= {"revenue": t("column.revenue"), "share_of_wallet_pct": t("column.share_of_wallet"),
-                "kam": t("column.kam"), "sector": t("column.sector")}
-    table, arrow = remember("matrix_list", (shown, language()), lambda: list_table(points, columns, compare),
-                            source=points)
-    st.dataframe(arrow, hide_index=True, width="stretch", column_config={
-        columns["attractiveness"]: st.column_config.NumberColumn(format="%.1f"),
-        columns["strength"]: st.column_config.NumberColumn(format="%.1f"),
-        columns["revenue"]: st.column_config.NumberColumn(format="localized"),
-        columns["share_of_wallet_pct"]: st.column_config.NumberColumn(format="%.0f%%"),
-        **({columns["delta_attractiveness"]: st.column_config.NumberColumn(format="%+.1f"),
-            columns["delta_strength"]: st.column_config.NumberColumn(format="%+.1f")} if compare else {}),
-    })
+        columns |= {
+            "prev_quadrant": t("matrix.previous", period=compare),
+            "delta_attractiveness": t("matrix.delta_attractiveness"),
+            "delta_strength": t("matrix.delta_strength"),
+        }
+    columns |= {
+        "revenue": t("column.revenue"),
+        "share_of_wallet_pct": t("column.share_of_wallet"),
+        "kam": t("column.kam"),
+        "sector": t("column.sector"),
+    }
+    table, arrow = remember(
+        "matrix_list", (shown, language()), lambda: list_table(points, columns, compare), source=points
+    )
+    st.dataframe(
+        arrow,
+        hide_index=True,
+        width="stretch",
+        column_config={
+            columns["attractiveness"]: st.column_config.NumberColumn(format="%.1f"),
+            columns["strength"]: st.column_config.NumberColumn(format="%.1f"),
+            columns["revenue"]: st.column_config.NumberColumn(format="localized"),
+            columns["share_of_wallet_pct"]: st.column_config.NumberColumn(format="%.0f%%"),
+            **(
+                {
+                    columns["delta_attractiveness"]: st.column_config.NumberColumn(format="%+.1f"),
+                    columns["delta_strength"]: st.column_config.NumberColumn(format="%+.1f"),
+                }
+                if compare
+                else {}
+            ),
+        },
+    )
     return table
 
 
 def list_table(points, columns: dict[str, str], compare):
     names = quadrant_names()
-    table = points[list(columns)].assign(
-        quadrant=points["quadrant"].map(names),
-        **({"prev_quadrant": points["prev_quadrant"].map(names).fillna("")} if compare is not None else {}),
-    ).sort_values(["attractiveness", "strength"], ascending=False).rename(columns=columns)
+    table = (
+        points[list(columns)]
+        .assign(
+            quadrant=points["quadrant"].map(names),
+            **({"prev_quadrant": points["prev_quadrant"].map(names).fillna("")} if compare is not None else {}),
+        )
+        .sort_values(["attractiveness", "strength"], ascending=False)
+        .rename(columns=columns)
+    )
     return table, pa.Table.from_pandas(table, preserve_index=False)
 
 
@@ -165,15 +266,38 @@ def downloads(build_figure, table, period) -> None:
     st.subheader(t("matrix.export"))
     name = f"portfolio-matrix-{period}"
     row = st.columns(4)
-    row[0].download_button(t("matrix.export_png"), lambda: exports.chart_png(build_figure()), f"{name}.png", "image/png",
-                           icon=":material/image:", on_click="ignore")
-    row[1].download_button(t("matrix.export_svg"), lambda: exports.chart_svg(build_figure()), f"{name}.svg",
-                           "image/svg+xml", icon=":material/draw:", on_click="ignore")
-    row[2].download_button(t("matrix.export_csv"), lambda: exports.table_csv(table), f"{name}.csv", "text/csv",
-                           icon=":material/table:", on_click="ignore")
-    row[3].download_button(t("matrix.export_xlsx"), lambda: exports.table_xlsx(table, period), f"{name}.xlsx",
-                           "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                           icon=":material/grid_on:", on_click="ignore")
+    row[0].download_button(
+        t("matrix.export_png"),
+        lambda: exports.chart_png(build_figure()),
+        f"{name}.png",
+        "image/png",
+        icon=":material/image:",
+        on_click="ignore",
+    )
+    row[1].download_button(
+        t("matrix.export_svg"),
+        lambda: exports.chart_svg(build_figure()),
+        f"{name}.svg",
+        "image/svg+xml",
+        icon=":material/draw:",
+        on_click="ignore",
+    )
+    row[2].download_button(
+        t("matrix.export_csv"),
+        lambda: exports.table_csv(table),
+        f"{name}.csv",
+        "text/csv",
+        icon=":material/table:",
+        on_click="ignore",
+    )
+    row[3].download_button(
+        t("matrix.export_xlsx"),
+        lambda: exports.table_xlsx(table, period),
+        f"{name}.xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        icon=":material/grid_on:",
+        on_click="ignore",
+    )
 
 
 settings = readers.programme_settings()
@@ -181,8 +305,9 @@ header(settings)
 period, compare, size_by, colour_by = choices(settings)
 everything = readers.matrix(period, compare)
 chosen = filters(everything)
-points = remember("matrix_points", (period, compare, chosen), lambda: filter_accounts(everything, chosen),
-                  source=everything)
+points = remember(
+    "matrix_points", (period, compare, chosen), lambda: filter_accounts(everything, chosen), source=everything
+)
 capacity_notice(everything, settings)
 left, right = st.columns([3, 1], gap="large")
 with left:

@@ -3,14 +3,14 @@
 import streamlit as st
 
 from kam_core.common import formatting as fmt
+from kam_core.common.text import md
 from kam_core.portfolio import scoring
-from kam_core.ui.saving import attempt
 from kam_core.portfolio.scoring import AXES
 from kam_core.ui import grid, readers, state
 from kam_core.ui.i18n import language, t
 from kam_core.ui.labels import quadrant_name
+from kam_core.ui.saving import attempt
 from kam_core.ui.store import engine
-from kam_core.common.text import md
 
 NOT_SCORED = "–"
 HALF_STEPS = [step / 2 for step in range(0, 21)]
@@ -41,10 +41,17 @@ def start_period_button(period: str) -> None:
     previous = scoring.previous_scored_period(readers.scored_periods(), period)
     if period != readers.programme_settings().current_period or period in readers.scored_periods() or not previous:
         return
-    if st.button(t("scoring.start_period", period=period, previous=previous), icon=":material/content_copy:",
-                 help=t("scoring.start_period_help"), key="start_period"):
-        outcome = attempt(lambda: scoring.start_period(engine(), period, previous),
-                          on_conflict=say_scores_changed, on_invalid=say_scores_changed)
+    if st.button(
+        t("scoring.start_period", period=period, previous=previous),
+        icon=":material/content_copy:",
+        help=t("scoring.start_period_help"),
+        key="start_period",
+    ):
+        outcome = attempt(
+            lambda: scoring.start_period(engine(), period, previous),
+            on_conflict=say_scores_changed,
+            on_invalid=say_scores_changed,
+        )
         if not outcome.saved:
             readers.clear()
             return
@@ -75,8 +82,9 @@ def workshop(account_id: int | None, period: str) -> None:
                 st.markdown(f"### {t(f'matrix.axis_{axis}')}")
                 for score in [s for s in scores if s.criterion.axis == axis]:
                     entered[score.criterion.id] = criterion_input(score, account_id, period)
-        submitted = st.form_submit_button(t("scoring.save_scores"), type="primary", icon=":material/save:",
-                                          width="stretch")
+        submitted = st.form_submit_button(
+            t("scoring.save_scores"), type="primary", icon=":material/save:", width="stretch"
+        )
     if submitted:
         save_workshop(account_id, period, scores, entered, before)
     report_last_save("workshop")
@@ -87,9 +95,14 @@ def show_position(position) -> None:
     if position is None or position["quadrant"] is None:
         st.info(t("scoring.not_placed"))
         return
-    st.markdown(t("scoring.position", quadrant=quadrant_name(position["quadrant"]),
-                  attractiveness=fmt.score(position["attractiveness"], lang),
-                  strength=fmt.score(position["strength"], lang)))
+    st.markdown(
+        t(
+            "scoring.position",
+            quadrant=quadrant_name(position["quadrant"]),
+            attractiveness=fmt.score(position["attractiveness"], lang),
+            strength=fmt.score(position["strength"], lang),
+        )
+    )
 
 
 def criterion_input(score, account_id: int, period: str):
@@ -98,20 +111,34 @@ def criterion_input(score, account_id: int, period: str):
     lang = language()
     with st.container(border=True):
         st.markdown(f"**{md(criterion.name)}** · {t('scoring.weight', weight=fmt.number(criterion.weight, lang))}")
-        value = st.select_slider(criterion.name, slider_steps(score.value), key=key, label_visibility="collapsed",
-                                 value=NOT_SCORED if score.value is None else score.value,
-                                 format_func=lambda v: v if v == NOT_SCORED else fmt.score(v, lang))
-        st.caption(t("scoring.anchors", low=criterion.anchor_low, mid=criterion.anchor_mid,
-                     high=criterion.anchor_high))
-        rationale = st.text_input(t("scoring.rationale"), value=score.rationale or "", key=f"{key}_why",
-                                  placeholder=t("scoring.rationale_placeholder"), max_chars=500)
+        value = st.select_slider(
+            criterion.name,
+            slider_steps(score.value),
+            key=key,
+            label_visibility="collapsed",
+            value=NOT_SCORED if score.value is None else score.value,
+            format_func=lambda v: v if v == NOT_SCORED else fmt.score(v, lang),
+        )
+        st.caption(t("scoring.anchors", low=criterion.anchor_low, mid=criterion.anchor_mid, high=criterion.anchor_high))
+        rationale = st.text_input(
+            t("scoring.rationale"),
+            value=score.rationale or "",
+            key=f"{key}_why",
+            placeholder=t("scoring.rationale_placeholder"),
+            max_chars=500,
+        )
     return value, rationale
 
 
 def save_workshop(account_id: int, period: str, scores, entered: dict, before) -> None:
-    edits = scoring.workshop_edits(account_id, scores, {
-        criterion_id: (None if value == NOT_SCORED else value, rationale)
-        for criterion_id, (value, rationale) in entered.items()})
+    edits = scoring.workshop_edits(
+        account_id,
+        scores,
+        {
+            criterion_id: (None if value == NOT_SCORED else value, rationale)
+            for criterion_id, (value, rationale) in entered.items()
+        },
+    )
     if not edits:
         st.info(t("scoring.nothing_changed"))
         return
@@ -134,8 +161,14 @@ def report_last_save(tab: str) -> None:
     count, before, after = saved
     st.success(t("scoring.saved", count=count), icon=":material/check:")
     if after and before != after:
-        st.success(t("scoring.moved", before=quadrant_name(before) if before else t("scoring.unplaced"),
-                     after=quadrant_name(after)), icon=":material/trending_flat:")
+        st.success(
+            t(
+                "scoring.moved",
+                before=quadrant_name(before) if before else t("scoring.unplaced"),
+                after=quadrant_name(after),
+            ),
+            icon=":material/trending_flat:",
+        )
 
 
 def say_scores_changed(_error) -> None:
@@ -144,14 +177,18 @@ def say_scores_changed(_error) -> None:
 
 def save(period: str, edits, tab: str) -> bool:
     """Save a batch whole or not at all; say what is wrong, naming the account and criterion."""
+
     def show_stored_scores(_conflict) -> None:
         readers.clear()
         forget_typed_scores()
         st.session_state[f"{tab}_conflict"] = True
         st.rerun()
 
-    return attempt(lambda: scoring.save_scores(engine(), period, edits), heading="scoring.nothing_saved",
-                   on_conflict=show_stored_scores).saved
+    return attempt(
+        lambda: scoring.save_scores(engine(), period, edits),
+        heading="scoring.nothing_saved",
+        on_conflict=show_stored_scores,
+    ).saved
 
 
 def forget_typed_scores() -> None:
@@ -163,8 +200,12 @@ def forget_typed_scores() -> None:
 
 def score_grid(period: str) -> None:
     st.caption(t("scoring.grid_help"))
-    axis = st.segmented_control(t("scoring.axis"), AXES, default=AXES[0], key="grid_axis",
-                                format_func=lambda code: t(f"matrix.axis_{code}")) or AXES[0]
+    axis = (
+        st.segmented_control(
+            t("scoring.axis"), AXES, default=AXES[0], key="grid_axis", format_func=lambda code: t(f"matrix.axis_{code}")
+        )
+        or AXES[0]
+    )
     sheet = readers.score_sheet(period, axis)
     criteria = {str(c.id): c.name for c in readers.criteria_of(axis)}
     generation = st.session_state.setdefault("grid_generation", 0)
@@ -174,8 +215,13 @@ def score_grid(period: str) -> None:
     if st.session_state.pop("grid_unsaved", False) and edits:
         st.warning(t("scoring.unsaved", count=len(edits)), icon=":material/edit_note:")
     st.caption(t("scoring.pending", count=len(edits)))
-    if st.button(t("scoring.save_grid", count=len(edits)), type="primary", disabled=not edits, key="save_grid",
-                 icon=":material/save:") and save(period, edits, "grid"):
+    if st.button(
+        t("scoring.save_grid", count=len(edits)),
+        type="primary",
+        disabled=not edits,
+        key="save_grid",
+        icon=":material/save:",
+    ) and save(period, edits, "grid"):
         st.session_state["grid_generation"] = generation + 1
         st.session_state[GRID_PENDING_KEY] = 0
         st.session_state["grid_saved"] = (len(edits), None, None)
@@ -188,8 +234,18 @@ def scoring_tabs() -> dict:
     not built while the room scores one account, nor the twelve sliders while the grid is open. The
     open tab is kept by its code, so it stays open when the language changes."""
     labels = {code: t(f"scoring.tab_{code}") for code in TABS}
-    tabs = dict(zip(TABS, st.tabs(list(labels.values()), key=TAB_KEY, on_change=tab_changed, args=(labels,),
-                                  default=labels[st.session_state.get(OPEN_TAB_KEY, TABS[0])])))
+    tabs = dict(
+        zip(
+            TABS,
+            st.tabs(
+                list(labels.values()),
+                key=TAB_KEY,
+                on_change=tab_changed,
+                args=(labels,),
+                default=labels[st.session_state.get(OPEN_TAB_KEY, TABS[0])],
+            ),
+        )
+    )
     st.session_state[OPEN_TAB_KEY] = next((code for code, tab in tabs.items() if tab.open), TABS[0])
     return tabs
 

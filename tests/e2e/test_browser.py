@@ -76,7 +76,8 @@ def test_home_figure_opens_the_filtered_account_list(page: Page):
     wait_idle(page)
     expect(page).to_have_url(re.compile(r"/accounts"))
     expect(page.locator('[data-testid="stMain"] [data-testid="stSelectbox"] input').first).to_have_value(
-        "Strategic without a sponsor")
+        "Strategic without a sponsor"
+    )
     expect(page.locator('[data-testid="stDataFrame"]')).to_have_count(1)
     _no_exception(page)
 
@@ -147,8 +148,11 @@ def test_a_canvas_section_switched_to_edit_shows_its_table(page: Page):
     _open(page, "/canvas")
     expect(page.locator('[data-testid="stDataFrame"]')).to_have_count(0)  # read as the room sees it
     expect(page.get_by_role("cell", name="Qualify new plants fast", exact=True)).to_be_visible()
-    heading = page.locator('[data-testid="stHorizontalBlock"], [data-testid="stLayoutWrapper"]').filter(
-        has=page.get_by_role("heading", name="Customer priorities")).last
+    heading = (
+        page.locator('[data-testid="stHorizontalBlock"], [data-testid="stLayoutWrapper"]')
+        .filter(has=page.get_by_role("heading", name="Customer priorities"))
+        .last
+    )
     heading.locator('[data-testid="stCheckbox"]').click()  # the section's Edit switch
     wait_idle(page)
     grid = page.locator('[data-testid="stDataFrame"]')
@@ -173,8 +177,11 @@ def _create_account(page: Page, name: str, sector: str) -> None:
 
 def test_a_new_account_created_from_the_list_joins_it(page: Page):
     _open(page, "/accounts")
-    count = int(re.search(r"(\d+) accounts in the programme", page.get_by_text("accounts in the programme")
-                          .first.inner_text()).group(1))
+    count = int(
+        re.search(
+            r"(\d+) accounts in the programme", page.get_by_text("accounts in the programme").first.inner_text()
+        ).group(1)
+    )
     _create_account(page, "Brightwater Utilities", "Water utilities")
     shoot(page, "11-new-account-form")
     page.get_by_role("button", name="Create the account").click()
@@ -182,7 +189,8 @@ def test_a_new_account_created_from_the_list_joins_it(page: Page):
     expect(page.get_by_text("Brightwater Utilities created")).to_be_visible()
     expect(page.get_by_text("not on the portfolio matrix yet")).to_be_visible()
     expect(page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"] input').first).to_have_value(
-        "Brightwater Utilities")
+        "Brightwater Utilities"
+    )
     _no_exception(page)
     _charts_and_grids_drawn(page)
     shoot(page, "12-new-account-created")
@@ -220,9 +228,11 @@ def test_a_duplicate_is_listed_and_merged(page: Page):
 
 def test_a_french_excel_export_is_previewed_and_imported(page: Page, tmp_path):
     source = tmp_path / "comptes.csv"
-    source.write_bytes("Raison sociale;Secteur;Pays;Chiffre d'affaires\n"
-                       "Société Générale d'Éclairage;Énergie;France;1 250 000,50\n"
-                       "Brasserie Cévenole;Agroalimentaire;Belgique;n/a\n".encode("cp1252"))
+    source.write_bytes(
+        "Raison sociale;Secteur;Pays;Chiffre d'affaires\n"
+        "Société Générale d'Éclairage;Énergie;France;1 250 000,50\n"
+        "Brasserie Cévenole;Agroalimentaire;Belgique;n/a\n".encode("cp1252")
+    )
     _open(page, "/import-export")
     page.locator('[data-testid="stFileUploaderDropzoneInput"]').first.set_input_files(str(source))
     wait_idle(page)

@@ -13,11 +13,18 @@ import pytest
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
+from kam_core.common.text import fold_name
 from kam_core.store import db
 from kam_core.store.models import (
-    Account, Engagement, EngagementPairing, Executive, Handshake, Kam, Pairing, Stakeholder,
+    Account,
+    Engagement,
+    EngagementPairing,
+    Executive,
+    Handshake,
+    Kam,
+    Pairing,
+    Stakeholder,
 )
-from kam_core.common.text import fold_name
 from kam_core.ui.state import RECORD_PATH
 from tests.conftest import TODAY
 from tests.e2e.conftest import running_server, shoot, wait_idle
@@ -49,16 +56,34 @@ def hostile(demo_template, tmp_path_factory):
         session.flush()
         account.name, account.name_key, account.notes = ACCOUNT_NAME, fold_name(ACCOUNT_NAME), NOTE
         account.kam_id, account.sponsor_id = kam.id, executive.id
-        first = Stakeholder(account_id=account_id, name=SCRIPT, role="decision_maker", influence=5, attitude=2,
-                            last_contact=TODAY - timedelta(days=10))
-        second = Stakeholder(account_id=account_id, name=IMG, role="influencer", influence=4, attitude=-1,
-                             last_contact=TODAY - timedelta(days=400))
+        first = Stakeholder(
+            account_id=account_id,
+            name=SCRIPT,
+            role="decision_maker",
+            influence=5,
+            attitude=2,
+            last_contact=TODAY - timedelta(days=10),
+        )
+        second = Stakeholder(
+            account_id=account_id,
+            name=IMG,
+            role="influencer",
+            influence=4,
+            attitude=-1,
+            last_contact=TODAY - timedelta(days=400),
+        )
         session.add_all([first, second])
         session.flush()
         session.scalars(select(Handshake).where(Handshake.account_id == account_id)).one().signatory_id = first.id
         pairing = Pairing(executive_id=executive.id, stakeholder_id=second.id, cadence_days=30)
-        meeting = Engagement(account_id=account_id, kind="meeting", status="planned", on_date=TODAY + timedelta(days=3),
-                             objective=OBJECTIVE, attendees=SCRIPT)
+        meeting = Engagement(
+            account_id=account_id,
+            kind="meeting",
+            status="planned",
+            on_date=TODAY + timedelta(days=3),
+            objective=OBJECTIVE,
+            attendees=SCRIPT,
+        )
         session.add_all([pairing, meeting])
         session.flush()
         session.add(EngagementPairing(engagement_id=meeting.id, pairing_id=pairing.id))

@@ -14,8 +14,9 @@ from tests.conftest import POSTGRES, sqlite_url
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 
 
-def open_app(url: str, monkeypatch, page: str | None = None, *, secrets: dict | None = None,
-             user: dict | None = None, **query) -> AppTest:
+def open_app(
+    url: str, monkeypatch, page: str | None = None, *, secrets: dict | None = None, user: dict | None = None, **query
+) -> AppTest:
     """The app on ``url``; ``secrets`` and ``user`` as the run reads them (``st.secrets``, ``st.user``)."""
     monkeypatch.setenv("KAM_DATABASE_URL", url)
     readers.clear()
@@ -54,8 +55,8 @@ def _copy_rows(source_url: str, target_url: str) -> None:
     restore's own inserts: self-references set after, id sequences moved past the copied ids)."""
     from sqlalchemy import select
 
-    from kam_core.store import db
     from kam_core.exchange import workbook
+    from kam_core.store import db
 
     source, target = db.make_engine(source_url), db.make_engine(target_url)
     try:
@@ -78,8 +79,8 @@ def large_programme(large_template, databases, tmp_path, monkeypatch):
 
     from sqlmodel import Session
 
-    from kam_core.store import db
     from kam_core.portfolio.directory import account_directory
+    from kam_core.store import db
 
     if POSTGRES:
         url = databases.server.url(databases.server.create_database(template=large_template))
@@ -99,6 +100,7 @@ def large_programme(large_template, databases, tmp_path, monkeypatch):
 def demo_app(demo_url, monkeypatch):
     def _open(page: str | None = None, **query) -> AppTest:
         return open_app(demo_url, monkeypatch, page, **query)
+
     return _open
 
 

@@ -7,18 +7,22 @@ from __future__ import annotations
 from sqlmodel import Session, select
 from streamlit.testing.v1 import AppTest
 
-from kam_core.governance import access
 from kam_core.account import accounts
+from kam_core.governance import access, roles
 from kam_core.store import db
-from kam_core.governance import roles
 from kam_core.store.models import Account, RoleGrant
 from tests.pages.conftest import no_exception, open_app, texts
 
 RECORD = "pages/account/record.py"
 SETTINGS = "pages/data/settings.py"
 HISTORY = "pages/account/history.py"
-AUTH = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "test-secret",
-        "client_id": "kam", "client_secret": "secret", "server_metadata_url": "https://id.example.com/.well-known"}
+AUTH = {
+    "redirect_uri": "http://localhost:8501/oauth2callback",
+    "cookie_secret": "test-secret",
+    "client_id": "kam",
+    "client_secret": "secret",
+    "server_metadata_url": "https://id.example.com/.well-known",
+}
 
 
 def _signed_in(url: str, monkeypatch, email: str | None, page: str | None = None, **query) -> AppTest:
@@ -28,8 +32,10 @@ def _signed_in(url: str, monkeypatch, email: str | None, page: str | None = None
 
 
 def _grant(url: str, **given) -> None:
-    roles.save_grants(db.get_engine(url), [{"email": email.replace("_", "@") + ".example.com", "role": role}
-                                           for email, role in given.items()])
+    roles.save_grants(
+        db.get_engine(url),
+        [{"email": email.replace("_", "@") + ".example.com", "role": role} for email, role in given.items()],
+    )
 
 
 def _first_account(url: str) -> Account:
@@ -101,8 +107,11 @@ def test_an_admin_gives_a_role_on_the_settings_page(demo_url, monkeypatch):
     app = _signed_in(demo_url, monkeypatch, "ada@admin.example.com", SETTINGS)
     no_exception(app)
     assert "Sign-in and roles" in texts(app)
-    app.session_state["roles_0"] = {"edited_rows": {}, "deleted_rows": [],
-                                    "added_rows": [{"email": "New.Editor@example.com", "role": "editor"}]}
+    app.session_state["roles_0"] = {
+        "edited_rows": {},
+        "deleted_rows": [],
+        "added_rows": [{"email": "New.Editor@example.com", "role": "editor"}],
+    }
     app.run()
     _button(app, "Save roles").click().run()
     no_exception(app)
@@ -127,14 +136,19 @@ def test_the_history_shows_who_changed_which_field(demo_app, demo_url):
     with Session(engine) as session:
         record = accounts.load_account(session, account.id)
     with access.acting_as(access.Actor("colleague@example.com", "editor", signed_in=True)):
-        accounts.update_account(engine, account.id, {**record.values(), "notes": "Board changed in June"},
-                                record.version)
+        accounts.update_account(
+            engine, account.id, {**record.values(), "notes": "Board changed in June"}, record.version
+        )
     app = demo_app(HISTORY, account=str(account.id))
     no_exception(app)
     table = app.dataframe[0].value
     first = table.iloc[0]
     assert (first["who"], first["action"], first["field"], first["after"]) == (
-        "colleague@example.com", "Changed", "Notes", "Board changed in June")
+        "colleague@example.com",
+        "Changed",
+        "Notes",
+        "Board changed in June",
+    )
     assert first["record"] == "Account"
     app.multiselect(key="history_people").set_value(["colleague@example.com"]).run()
     assert set(app.dataframe[0].value["who"]) == {"colleague@example.com"}
@@ -142,9 +156,12 @@ def test_the_history_shows_who_changed_which_field(demo_app, demo_url):
 
 def test_an_address_the_provider_has_not_verified_gives_no_role(demo_url, monkeypatch):
     _grant(demo_url, ada_admin="admin")
-    app = open_app(demo_url, monkeypatch, secrets={"auth": AUTH},
-                   user={"is_logged_in": True, "email": "ada@admin.example.com", "email_verified": False})
+    app = open_app(
+        demo_url,
+        monkeypatch,
+        secrets={"auth": AUTH},
+        user={"is_logged_in": True, "email": "ada@admin.example.com", "email_verified": False},
+    )
     no_exception(app)
     assert "no role is given to this address" in texts(app)
     assert not app.metric
-

@@ -8,11 +8,11 @@ from pathlib import Path
 
 from sqlmodel import Session, func, select
 
-from kam_core.governance import access
 from kam_core.account import accounts
+from kam_core.common.text import fold_name
+from kam_core.governance import access
 from kam_core.store import db
 from kam_core.store.models import Account, Kam, Offer, Score, Stakeholder
-from kam_core.common.text import fold_name
 from kam_core.ui import readers
 from tests.conftest import POSTGRES
 from tests.pages.conftest import no_exception, texts
@@ -107,16 +107,18 @@ def test_editing_the_basics_saves_them_and_a_stale_form_is_refused(demo_app, dem
     with Session(db.get_engine(demo_url)) as session:
         record = accounts.load_account(session, account_id)
     with access.acting_as(access.Actor("colleague@example.com", "editor", signed_in=True)):
-        accounts.update_account(db.get_engine(demo_url), account_id, {**record.values(), "notes": "theirs"},
-                                record.version)
+        accounts.update_account(
+            db.get_engine(demo_url), account_id, {**record.values(), "notes": "theirs"}, record.version
+        )
     readers.clear()
     _button(app, "Save").click().run()
     no_exception(app)
     refusal = " ".join(str(error.value) for error in app.error)
     assert "Someone else saved this" in refusal
     # who, and when (a day, a month, a year, a time in UTC), on whatever day the test runs
-    assert re.search(r"Last saved by colleague@example\.com on \d{1,2} [A-Z][a-z]{2} \d{4}, \d{2}:\d{2} UTC\.",
-                     refusal), refusal
+    assert re.search(
+        r"Last saved by colleague@example\.com on \d{1,2} [A-Z][a-z]{2} \d{4}, \d{2}:\d{2} UTC\.", refusal
+    ), refusal
     assert _account(demo_url, account_id).notes == "theirs"
     assert app.text_area(key=f"notes_{form}").value == "mine"
     # saving again replaces their version, knowingly
@@ -185,8 +187,11 @@ def test_the_team_page_counts_strategic_accounts_and_adds_a_kam(demo_app, demo_u
     no_exception(app)
     assert "Our KAM team" in texts(app) and "Our offers" in texts(app)
     kams = _count(demo_url, Kam)
-    app.session_state["kams_0"] = {"edited_rows": {}, "deleted_rows": [], "added_rows": [
-        {"name": "Inès Moreau", "email": "ines.moreau@example.com", "region": "West", "active": True}]}
+    app.session_state["kams_0"] = {
+        "edited_rows": {},
+        "deleted_rows": [],
+        "added_rows": [{"name": "Inès Moreau", "email": "ines.moreau@example.com", "region": "West", "active": True}],
+    }
     app.run()
     app.button(key="save_kams").click().run()
     no_exception(app)
@@ -199,8 +204,11 @@ def test_a_kam_with_a_duplicate_email_is_refused_and_nothing_is_saved(demo_app, 
         taken = session.exec(select(Kam.email)).first()
     kams = _count(demo_url, Kam)
     app = demo_app(TEAM)
-    app.session_state["kams_0"] = {"edited_rows": {}, "deleted_rows": [], "added_rows": [
-        {"name": "Someone New", "email": taken.upper(), "active": True}]}
+    app.session_state["kams_0"] = {
+        "edited_rows": {},
+        "deleted_rows": [],
+        "added_rows": [{"name": "Someone New", "email": taken.upper(), "active": True}],
+    }
     app.run()
     app.button(key="save_kams").click().run()
     no_exception(app)
@@ -225,13 +233,22 @@ def _duplicate(url: str, of_id: int, name: str) -> int:
     engine = db.get_engine(url)
     original = _account(url, of_id)
     with db.session_scope(engine) as session:
-        copy = Account(name=name, name_key=fold_name(name), sector=original.sector, country=original.country,
-                       status="active", notes="imported")
+        copy = Account(
+            name=name,
+            name_key=fold_name(name),
+            sector=original.sector,
+            country=original.country,
+            status="active",
+            notes="imported",
+        )
         session.add(copy)
         session.flush()
         score = session.exec(select(Score).where(Score.account_id == of_id)).first()
-        session.add(Score(account_id=copy.id, criterion_id=score.criterion_id, period=score.period,
-                          value=(score.value + 3) % 10))
+        session.add(
+            Score(
+                account_id=copy.id, criterion_id=score.criterion_id, period=score.period, value=(score.value + 3) % 10
+            )
+        )
         session.add(Stakeholder(account_id=copy.id, name="Jo Imported"))
         session.flush()
         return copy.id
@@ -248,7 +265,10 @@ def _open_pair(demo_app, keep_id: int, other_id: int):
 
 def _settle(app, keep_id: int, other_id: int, generation: int, choice: str) -> None:
     app.session_state[f"merge_conflicts_{keep_id}_{other_id}_{generation}_None"] = {
-        "edited_rows": {0: {"choice": choice}}, "added_rows": [], "deleted_rows": []}
+        "edited_rows": {0: {"choice": choice}},
+        "added_rows": [],
+        "deleted_rows": [],
+    }
     app.run()
 
 
@@ -272,8 +292,11 @@ def test_merging_a_duplicate_moves_everything_and_settles_the_conflict(demo_app,
     assert _account(demo_url, other_id) is None
     assert _count(demo_url, Stakeholder, Stakeholder.account_id == keep_id) == stakeholders
     with Session(db.get_engine(demo_url)) as session:  # the user took the other account's score
-        kept = session.exec(select(Score).where(Score.account_id == keep_id, Score.criterion_id == theirs.criterion_id,
-                                                Score.period == theirs.period)).one()
+        kept = session.exec(
+            select(Score).where(
+                Score.account_id == keep_id, Score.criterion_id == theirs.criterion_id, Score.period == theirs.period
+            )
+        ).one()
     assert kept.value == theirs.value
     assert "was merged into Aerivon Aerostructures" in texts(app)
 
@@ -286,8 +309,7 @@ def test_a_merge_after_a_colleagues_save_is_refused_and_the_plan_read_again(demo
     app.checkbox[0].check().run()
     with Session(db.get_engine(demo_url)) as session:
         record = accounts.load_account(session, other_id)
-    accounts.update_account(db.get_engine(demo_url), other_id, {**record.values(), "notes": "changed"},
-                            record.version)
+    accounts.update_account(db.get_engine(demo_url), other_id, {**record.values(), "notes": "changed"}, record.version)
     readers.clear()
     # the choices made are still there after the colleague's save: the merge runs on what the user reviewed
     assert not _button(app, "Merge").disabled

@@ -6,8 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from kam_core.store import backups
-from kam_core.store import db
+from kam_core.store import backups, db
 from tests.pages.conftest import no_exception, texts
 
 EXCHANGE = "pages/data/exchange.py"
@@ -27,7 +26,9 @@ def test_the_backups_section_offers_a_download_and_lists_the_copies(demo_app, de
     no_exception(app)
     shown = texts(app)
     assert "Backups of the database" in shown
-    assert str(backups.backup_folder(path)) in shown and "the 7 newest are kept" in shown and "KAM_BACKUPS_KEEP" in shown
+    assert (
+        str(backups.backup_folder(path)) in shown and "the 7 newest are kept" in shown and "KAM_BACKUPS_KEEP" in shown
+    )
     assert "Download a copy of the database" in _download_labels(app)
     table = app.dataframe[-1].value
     assert list(table["File"])[1] == made.name

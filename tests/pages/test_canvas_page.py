@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 from sqlmodel import Session, select
 
+from kam_core.account import sections
 from kam_core.governance import access
 from kam_core.store import db
-from kam_core.account import sections
 from kam_core.store.models import Account, AccountPlan, Action, Competitor, Priority, Stakeholder
 from tests.conftest import TODAY
 from tests.pages.conftest import no_exception, texts
@@ -28,8 +28,12 @@ def _open(demo_app, url: str, account_id: int):
 
 
 # The canvas heading whose Edit switch opens a section's table (the same name where not listed).
-UNDER = {"years": "key_figures", "value_propositions": "value_proposition", "stakeholders": "buying_centre",
-         "units": "white_space"}
+UNDER = {
+    "years": "key_figures",
+    "value_propositions": "value_proposition",
+    "stakeholders": "buying_centre",
+    "units": "white_space",
+}
 
 
 def _switch_on(app, heading: str, account_id: int):
@@ -41,8 +45,12 @@ def _switch_on(app, heading: str, account_id: int):
 def _edit(app, section: str, account_id: int, **changes):
     if not app.session_state[f"edit_{UNDER.get(section, section)}_{account_id}"]:
         _switch_on(app, UNDER.get(section, section), account_id)
-    app.session_state[f"editor_{section}_{account_id}_0"] = {"edited_rows": {}, "added_rows": [], "deleted_rows": [],
-                                                             **changes}
+    app.session_state[f"editor_{section}_{account_id}_0"] = {
+        "edited_rows": {},
+        "added_rows": [],
+        "deleted_rows": [],
+        **changes,
+    }
     app.run()
     app.button(key=f"save_{section}_{account_id}").click().run()
     no_exception(app)
@@ -53,8 +61,19 @@ def test_every_section_renders_in_both_languages(demo_app, demo_url):
     account_id = _account(demo_url)
     app = _open(demo_app, demo_url, account_id)
     headings = [h.value for h in app.subheader]
-    for expected in ("Key figures", "The customer", "Customer priorities", "Value proposition", "SWOT of our position",
-                     "Competitors", "Buying centre", "White space", "3-year ambition", "Objectives", "Action plan"):
+    for expected in (
+        "Key figures",
+        "The customer",
+        "Customer priorities",
+        "Value proposition",
+        "SWOT of our position",
+        "Competitors",
+        "Buying centre",
+        "White space",
+        "3-year ambition",
+        "Objectives",
+        "Action plan",
+    ):
         assert expected in headings
     app.radio(key="language").set_value("fr").run()
     no_exception(app)
@@ -82,11 +101,16 @@ def test_a_priority_title_edit_persists(demo_app, demo_url):
 def test_adding_a_competitor_persists(demo_app, demo_url):
     account_id = _account(demo_url)
     app = _open(demo_app, demo_url, account_id)
-    _edit(app, "competitors", account_id, added_rows=[{"name": "Nordlys Controls", "share_pct": 5,
-                                                        "strengths": "Cheap retrofit kits"}])
+    _edit(
+        app,
+        "competitors",
+        account_id,
+        added_rows=[{"name": "Nordlys Controls", "share_pct": 5, "strengths": "Cheap retrofit kits"}],
+    )
     with Session(db.get_engine(demo_url)) as session:
-        added = session.exec(select(Competitor).where(Competitor.account_id == account_id,
-                                                      Competitor.name == "Nordlys Controls")).one()
+        added = session.exec(
+            select(Competitor).where(Competitor.account_id == account_id, Competitor.name == "Nordlys Controls")
+        ).one()
     assert added.share_pct == 5
 
 
@@ -170,14 +194,17 @@ def _section(url: str, section: str, account_id: int):
         return sections.load_section(session, section, account_id)
 
 
-@pytest.mark.parametrize("section, column, value", [
-    ("years", "revenue", 15_000_000.0),
-    ("value_propositions", "what_we_bring", "A resident engineer on each line"),
-    ("swot", "text", "Known by the new COO"),
-    ("units", "name", "Composite plant, Seville"),
-    ("white_space", "value", 2_500_000.0),
-    ("objectives", "title", "Double the services revenue"),
-])
+@pytest.mark.parametrize(
+    "section, column, value",
+    [
+        ("years", "revenue", 15_000_000.0),
+        ("value_propositions", "what_we_bring", "A resident engineer on each line"),
+        ("swot", "text", "Known by the new COO"),
+        ("units", "name", "Composite plant, Seville"),
+        ("white_space", "value", 2_500_000.0),
+        ("objectives", "title", "Double the services revenue"),
+    ],
+)
 def test_editing_each_other_section_persists(demo_app, demo_url, section, column, value):
     account_id = _account(demo_url)
     app = _open(demo_app, demo_url, account_id)
@@ -221,7 +248,10 @@ def test_a_table_with_changes_not_saved_keeps_its_edit_switch_on(demo_app, demo_
     account_id = _account(demo_url)
     app = _switch_on(_open(demo_app, demo_url, account_id), "priorities", account_id)
     app.session_state[f"editor_priorities_{account_id}_0"] = {
-        "edited_rows": {0: {"title": "Typed, not saved"}}, "added_rows": [], "deleted_rows": []}
+        "edited_rows": {0: {"title": "Typed, not saved"}},
+        "added_rows": [],
+        "deleted_rows": [],
+    }
     app.run()
     app.toggle(key=f"edit_priorities_{account_id}").set_value(False).run()
     no_exception(app)

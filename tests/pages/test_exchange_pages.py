@@ -12,10 +12,12 @@ from tests.pages.conftest import no_exception, texts
 EXCHANGE = "pages/data/exchange.py"
 QBR = "pages/account/qbr.py"
 
-SALESFORCE = ("Id,Name,Industry,BillingCountry,AnnualRevenue\n"
-              "001A,Brightwater Utilities,Energy,France,\"1,250,000.50\"\n"
-              "001B,Nordlys Shipping AS,Logistics,Norway,n/a\n"
-              "001C,,Energy,France,10\n").encode("utf-8")
+SALESFORCE = (
+    b"Id,Name,Industry,BillingCountry,AnnualRevenue\n"
+    b'001A,Brightwater Utilities,Energy,France,"1,250,000.50"\n'
+    b"001B,Nordlys Shipping AS,Logistics,Norway,n/a\n"
+    b"001C,,Energy,France,10\n"
+)
 
 
 def _accounts(url: str) -> int:
@@ -92,8 +94,9 @@ def test_a_revenue_file_shows_its_yearly_totals_and_changes_the_revenue_only_whe
     def stored() -> float:
         with Session(db.get_engine(demo_url)) as session:
             account_id = session.exec(select(Account.id).where(Account.name == "Aerivon Aerostructures")).one()
-            return session.exec(select(AccountYear.revenue).where(AccountYear.account_id == account_id,
-                                                                  AccountYear.year == 2025)).one()
+            return session.exec(
+                select(AccountYear.revenue).where(AccountYear.account_id == account_id, AccountYear.year == 2025)
+            ).one()
 
     before = stored()
     app = demo_app(EXCHANGE)

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from sqlmodel import Session, select
 
-from kam_core.store import db
 from kam_core.account import sections
+from kam_core.store import db
 from kam_core.store.models import Account, Engagement, Executive, Handshake, Pairing, Stakeholder
 from tests.conftest import TODAY
 from tests.pages.conftest import no_exception, texts
@@ -21,8 +21,12 @@ def _account(url: str) -> int:
 
 
 def _edit(app, section: str, account_id: int, **changes):
-    app.session_state[f"editor_{section}_{account_id}_0"] = {"edited_rows": {}, "added_rows": [], "deleted_rows": [],
-                                                             **changes}
+    app.session_state[f"editor_{section}_{account_id}_0"] = {
+        "edited_rows": {},
+        "added_rows": [],
+        "deleted_rows": [],
+        **changes,
+    }
     app.run()
     app.button(key=f"save_{section}_{account_id}").click().run()
     no_exception(app)
@@ -44,27 +48,53 @@ def test_adding_a_pairing_and_a_meeting(demo_app, demo_url):
     account_id = _account(demo_url)
     refs = _labels(demo_url, "pairings", account_id)
     with Session(db.get_engine(demo_url)) as session:
-        paired = set(session.exec(select(Pairing.stakeholder_id).join(Stakeholder)
-                                  .where(Stakeholder.account_id == account_id)).all())
+        paired = set(
+            session.exec(
+                select(Pairing.stakeholder_id).join(Stakeholder).where(Stakeholder.account_id == account_id)
+            ).all()
+        )
     stakeholder_id = next(i for i in refs["stakeholder_id"] if i not in paired)
     executive_id = next(iter(refs["executive_id"]))
     app = demo_app(PLAN, account=str(account_id))
     no_exception(app)
-    _edit(app, "pairings", account_id, added_rows=[{
-        "executive_id": refs["executive_id"][executive_id], "stakeholder_id": refs["stakeholder_id"][stakeholder_id],
-        "cadence_days": 60, "strength": 2}])
+    _edit(
+        app,
+        "pairings",
+        account_id,
+        added_rows=[
+            {
+                "executive_id": refs["executive_id"][executive_id],
+                "stakeholder_id": refs["stakeholder_id"][stakeholder_id],
+                "cadence_days": 60,
+                "strength": 2,
+            }
+        ],
+    )
     assert "Saved." in texts(app)
     with Session(db.get_engine(demo_url)) as session:
         pairing = session.exec(select(Pairing).where(Pairing.stakeholder_id == stakeholder_id)).one()
     assert pairing.cadence_days == 60
 
     pairing_label = _labels(demo_url, "engagements", account_id)["pairing_id"][pairing.id]
-    _edit(app, "engagements", account_id, added_rows=[{
-        "on_date": "2027-01-20", "kind": "Meeting", "status": "Planned", "pairing_id": pairing_label,
-        "objective": "Introduce our new plant director", "ask": "Agree a site visit in Q1"}])
+    _edit(
+        app,
+        "engagements",
+        account_id,
+        added_rows=[
+            {
+                "on_date": "2027-01-20",
+                "kind": "Meeting",
+                "status": "Planned",
+                "pairing_id": pairing_label,
+                "objective": "Introduce our new plant director",
+                "ask": "Agree a site visit in Q1",
+            }
+        ],
+    )
     with Session(db.get_engine(demo_url)) as session:
-        meeting = session.exec(select(Engagement).where(Engagement.objective == "Introduce our new plant director")
-                               ).one()
+        meeting = session.exec(
+            select(Engagement).where(Engagement.objective == "Introduce our new plant director")
+        ).one()
     assert meeting.account_id == account_id and meeting.status == "planned"
 
 
@@ -73,9 +103,20 @@ def test_a_zero_cadence_and_a_held_meeting_in_the_future_are_refused(demo_app, d
     app = demo_app(PLAN, account=str(account_id))
     _edit(app, "pairings", account_id, edited_rows={0: {"cadence_days": 0}})
     assert "Nothing was saved" in texts(app) and "Row 1, Cadence (days)" in texts(app)
-    _edit(app, "engagements", account_id, added_rows=[{
-        "on_date": "2027-03-01", "kind": "Visit", "status": "Held", "objective": "Plant tour",
-        "outcome": "Went well"}])
+    _edit(
+        app,
+        "engagements",
+        account_id,
+        added_rows=[
+            {
+                "on_date": "2027-03-01",
+                "kind": "Visit",
+                "status": "Held",
+                "objective": "Plant tour",
+                "outcome": "Went well",
+            }
+        ],
+    )
     assert "Nothing was saved" in texts(app)
     with Session(db.get_engine(demo_url)) as session:
         assert session.exec(select(Engagement).where(Engagement.objective == "Plant tour")).all() == []
@@ -98,9 +139,11 @@ def test_the_brief_of_a_planned_meeting(demo_app, demo_url):
     app = demo_app(PLAN, account=str(account_id))
     no_exception(app)
     with Session(db.get_engine(demo_url)) as session:
-        soonest = session.exec(select(Engagement).where(Engagement.account_id == account_id,
-                                                        Engagement.status == "planned", Engagement.on_date >= TODAY)
-                               .order_by(Engagement.on_date)).first()
+        soonest = session.exec(
+            select(Engagement)
+            .where(Engagement.account_id == account_id, Engagement.status == "planned", Engagement.on_date >= TODAY)
+            .order_by(Engagement.on_date)
+        ).first()
     shown = texts(app)
     assert "Executive brief — Aerivon Aerostructures" in shown
     assert soonest.ask in shown
@@ -108,15 +151,24 @@ def test_the_brief_of_a_planned_meeting(demo_app, demo_url):
 
 def test_our_executives_can_be_added_and_a_bad_limit_is_refused(demo_app, demo_url):
     app = demo_app(PORTFOLIO)
-    app.session_state["executives_0"] = {"edited_rows": {0: {"max_accounts": 0}}, "added_rows": [],
-                                         "deleted_rows": []}
+    app.session_state["executives_0"] = {"edited_rows": {0: {"max_accounts": 0}}, "added_rows": [], "deleted_rows": []}
     app.run()
     app.button(key="save_executives").click().run()
     no_exception(app)
     assert "Row 1, Limit:" in texts(app)
-    app.session_state["executives_0"] = {"edited_rows": {}, "deleted_rows": [], "added_rows": [
-        {"name": "Ines Carvalho", "title": "Chief Digital Officer", "function": "Digital", "max_accounts": 2,
-         "active": True}]}
+    app.session_state["executives_0"] = {
+        "edited_rows": {},
+        "deleted_rows": [],
+        "added_rows": [
+            {
+                "name": "Ines Carvalho",
+                "title": "Chief Digital Officer",
+                "function": "Digital",
+                "max_accounts": 2,
+                "active": True,
+            }
+        ],
+    }
     app.run()
     app.button(key="save_executives").click().run()
     no_exception(app)
@@ -178,6 +230,15 @@ def test_the_portfolio_timeline_keeps_to_the_accounts_met_next_and_says_so(large
     tables = [pa.ipc.open_stream(dataset.data.data).read_pandas() for dataset in chart.datasets]
     points = next(table for table in tables if "account" in table)
     assert points["account"].nunique() == 25
-    assert set(points.columns) <= {"on_date", "account", "status", "kind", "objective", "executives", "stakeholders",
-                                   "status_label", "kind_label"}  # only what the chart shows goes to the browser
+    assert set(points.columns) <= {
+        "on_date",
+        "account",
+        "status",
+        "kind",
+        "objective",
+        "executives",
+        "stakeholders",
+        "status_label",
+        "kind_label",
+    }  # only what the chart shows goes to the browser
     assert json.loads(chart.spec)["height"] == 34 * 25

@@ -5,11 +5,18 @@ from __future__ import annotations
 
 from sqlmodel import Session, select
 
-from kam_core.store import db
 from kam_core.account.handshake import read_handshake
-from kam_core.store.models import (Account, Commitment, Handshake, HandshakeReview, JointObjective, KpiReading,
-                             Stakeholder)
 from kam_core.common.text import fold_name, md
+from kam_core.store import db
+from kam_core.store.models import (
+    Account,
+    Commitment,
+    Handshake,
+    HandshakeReview,
+    JointObjective,
+    KpiReading,
+    Stakeholder,
+)
 from tests.conftest import TODAY
 from tests.pages.conftest import no_exception, texts
 
@@ -23,8 +30,9 @@ def _new_account(url: str) -> int:
         account = Account(name="Hydrelis Énergie", name_key=fold_name("Hydrelis Énergie"), sector="Energy")
         session.add(account)
         session.flush()
-        session.add(Stakeholder(account_id=account.id, name="Claire Joubert", title="CEO", role="decision_maker",
-                                attitude=1))
+        session.add(
+            Stakeholder(account_id=account.id, name="Claire Joubert", title="CEO", role="decision_maker", attitude=1)
+        )
         return account.id
 
 
@@ -64,9 +72,19 @@ def test_moving_a_handshake_through_its_stages(demo_app, demo_url):
     assert "Nothing yet: switch on Edit to add it." in texts(app) and not app.data_editor
     app.toggle(key=f"edit_joint_objectives_{account_id}").set_value(True).run()
     app.session_state[f"editor_joint_objectives_{account_id}_0"] = {
-        "edited_rows": {}, "deleted_rows": [],
-        "added_rows": [{"title": "Cut energy per part", "kpi": "Energy per part", "unit": "kWh", "baseline": 400,
-                        "target": 320, "due_date": "2027-12-31"}]}
+        "edited_rows": {},
+        "deleted_rows": [],
+        "added_rows": [
+            {
+                "title": "Cut energy per part",
+                "kpi": "Energy per part",
+                "unit": "kWh",
+                "baseline": 400,
+                "target": 320,
+                "due_date": "2027-12-31",
+            }
+        ],
+    }
     app.run()
     app.button(key=f"save_joint_objectives_{account_id}").click().run()
     no_exception(app)
@@ -97,7 +115,10 @@ def test_objectives_and_commitments_read_as_tables_until_edit_is_switched_on(dem
     no_exception(app)
     assert len(app.data_editor) == 1  # the commitments' table only
     app.session_state[f"editor_commitments_{account_id}_0"] = {
-        "edited_rows": {0: {"owner": "Typed, not saved"}}, "added_rows": [], "deleted_rows": []}
+        "edited_rows": {0: {"owner": "Typed, not saved"}},
+        "added_rows": [],
+        "deleted_rows": [],
+    }
     app.run()
     app.toggle(key=f"edit_commitments_{account_id}").set_value(False).run()  # unsaved: it stays open
     assert app.toggle(key=f"edit_commitments_{account_id}").value is True
@@ -107,9 +128,12 @@ def test_objectives_and_commitments_read_as_tables_until_edit_is_switched_on(dem
 def _with_handshake(url: str) -> int:
     """A demo account whose handshake has joint objectives and commitments."""
     with Session(db.get_engine(url)) as session:
-        return session.exec(select(Handshake.account_id).join(JointObjective, JointObjective.handshake_id == Handshake.id)
-                            .join(Commitment, Commitment.handshake_id == Handshake.id)
-                            .order_by(Handshake.account_id)).first()
+        return session.exec(
+            select(Handshake.account_id)
+            .join(JointObjective, JointObjective.handshake_id == Handshake.id)
+            .join(Commitment, Commitment.handshake_id == Handshake.id)
+            .order_by(Handshake.account_id)
+        ).first()
 
 
 def _signatories(url: str, account_id: int) -> list[int]:
@@ -131,8 +155,12 @@ def test_recording_a_quarterly_review(demo_app, demo_url):
     no_exception(app)
     assert "Review recorded" in texts(app)
     with Session(db.get_engine(demo_url)) as session:
-        review = session.exec(select(HandshakeReview).join(Handshake).where(Handshake.account_id == account_id)
-                               .order_by(HandshakeReview.id.desc())).first()
+        review = session.exec(
+            select(HandshakeReview)
+            .join(Handshake)
+            .where(Handshake.account_id == account_id)
+            .order_by(HandshakeReview.id.desc())
+        ).first()
         assert review.review_date == TODAY and review.notes == "Good progress on the pilot sites."
         assert session.exec(select(KpiReading.value).where(KpiReading.review_id == review.id)).all() == [12.5]
     view = _view(demo_url, account_id)
@@ -175,7 +203,8 @@ def test_home_links_to_the_handshake_board(demo_app):
 
 
 def test_a_large_board_shows_the_cards_that_need_attention_first_and_every_handshake_in_a_table(
-        large_programme, monkeypatch):
+    large_programme, monkeypatch
+):
     from tests.pages.conftest import open_app
 
     app = open_app(large_programme[0], monkeypatch, BOARD)

@@ -55,8 +55,11 @@ def test_a_reader_is_keyed_by_the_database_and_its_dependencies_with_defaults_fi
     assert read() is not first  # another day, another value
     monkeypatch.setattr(readers, "database_url", lambda: "sqlite:///two.db")
     read()
-    assert seen == [("sqlite:///one.db", date(2026, 1, 1), 1), ("sqlite:///one.db", date(2026, 1, 2), 1),
-                    ("sqlite:///two.db", date(2026, 1, 2), 1)]
+    assert seen == [
+        ("sqlite:///one.db", date(2026, 1, 1), 1),
+        ("sqlite:///one.db", date(2026, 1, 2), 1),
+        ("sqlite:///two.db", date(2026, 1, 2), 1),
+    ]
     readers.clear()
     read()
     assert len(seen) == 4  # read again after a write
@@ -66,6 +69,7 @@ def test_a_reader_states_what_it_reads_from():
     with pytest.raises(ValueError):
         readers.reader(depends_on=("moon",))
     with pytest.raises(TypeError):
+
         @readers.reader(depends_on=("day",))
         def wrong(session, number):
             return number

@@ -5,16 +5,22 @@ from __future__ import annotations
 import pytest
 from sqlmodel import Session
 
-from kam_core.store import db
 from kam_core.common import formatting as fmt
 from kam_core.common.errors import FieldError  # noqa: F401 - documents what the settings page shows
 from kam_core.portfolio.overview import account_table, portfolio_figures, reference_year
 from kam_core.programme.settings import read_settings
+from kam_core.store import db
 from tests.conftest import TODAY
 from tests.pages.conftest import no_exception, open_app, texts
 
-PAGES = ["pages/portfolio/home.py", "pages/portfolio/matrix.py", "pages/portfolio/scoring.py",
-         "pages/portfolio/accounts.py", "pages/account/overview.py", "pages/data/settings.py"]
+PAGES = [
+    "pages/portfolio/home.py",
+    "pages/portfolio/matrix.py",
+    "pages/portfolio/scoring.py",
+    "pages/portfolio/accounts.py",
+    "pages/account/overview.py",
+    "pages/data/settings.py",
+]
 
 
 def _figures(url):

@@ -7,10 +7,10 @@ from types import SimpleNamespace
 import pandas as pd
 from sqlmodel import Session, select
 
-from kam_core.store import db
-from kam_core.store.models import Account, Criterion, Score
 from kam_core.portfolio.segmentation import Thresholds, segments
 from kam_core.programme.settings import as_dict, read_settings, save_settings
+from kam_core.store import db
+from kam_core.store.models import Account, Criterion, Score
 from tests.pages.conftest import no_exception, texts
 
 MATRIX = "pages/portfolio/matrix.py"
@@ -32,8 +32,9 @@ def _scores(url: str, account_id: int) -> dict[int, float]:
 
 def _criteria(url: str, axis: str) -> list[Criterion]:
     with Session(db.get_engine(url)) as session:
-        return session.exec(select(Criterion).where(Criterion.axis == axis, Criterion.active)
-                            .order_by(Criterion.position)).all()
+        return session.exec(
+            select(Criterion).where(Criterion.axis == axis, Criterion.active).order_by(Criterion.position)
+        ).all()
 
 
 def test_the_matrix_places_every_scored_account_where_its_scores_put_it(demo_app, demo_url):
@@ -41,12 +42,13 @@ def test_the_matrix_places_every_scored_account_where_its_scores_put_it(demo_app
     no_exception(app)
     table = app.dataframe[0].value.set_index("Account")
     expected = _segments(demo_url).dropna(subset=["quadrant"])
-    labels = {"strategic": "Strategic", "develop": "Develop", "maintain": "Maintain",
-              "opportunistic": "Opportunistic"}
+    labels = {"strategic": "Strategic", "develop": "Develop", "maintain": "Maintain", "opportunistic": "Opportunistic"}
     placed = table[table["Segment"] != "Not fully scored"]
     assert len(placed) == len(expected)
     assert sorted(placed["Segment"].tolist()) == sorted(labels[q] for q in expected["quadrant"])
-    assert "Not in the matrix until every criterion is scored" in texts(app)  # the demo's incomplete prospects are listed
+    assert "Not in the matrix until every criterion is scored" in texts(
+        app
+    )  # the demo's incomplete prospects are listed
     assert "Changed segment since 2025-Q4" not in texts(app)
     assert "Changed segment since 2026-Q3" in texts(app)
 
@@ -131,8 +133,11 @@ def test_grid_batch_with_one_bad_cell_saves_nothing_and_names_it(demo_app, demo_
 
 def _all_scores(url: str) -> list[tuple]:
     with Session(db.get_engine(url)) as session:
-        return session.exec(select(Score.account_id, Score.criterion_id, Score.value, Score.version)
-                            .where(Score.period == PERIOD).order_by(Score.id)).all()
+        return session.exec(
+            select(Score.account_id, Score.criterion_id, Score.value, Score.version)
+            .where(Score.period == PERIOD)
+            .order_by(Score.id)
+        ).all()
 
 
 def test_grid_batch_saves_whole(demo_app, demo_url, monkeypatch):
@@ -153,8 +158,9 @@ def test_grid_batch_saves_whole(demo_app, demo_url, monkeypatch):
     assert any("Scores saved" in str(element.value) for element in grid_tab.success)
     assert not any("Scores saved" in str(element.value) for element in app.tabs[0].success)
     with Session(db.get_engine(demo_url)) as session:
-        values = session.exec(select(Score.value).where(Score.criterion_id == criterion.id,
-                                                        Score.period == PERIOD)).all()
+        values = session.exec(
+            select(Score.value).where(Score.criterion_id == criterion.id, Score.period == PERIOD)
+        ).all()
     assert values and set(values) == {3.5}
 
 
@@ -177,8 +183,11 @@ def test_criteria_weights_must_sum_to_100(demo_app, demo_url):
     criteria = _criteria(demo_url, "attractiveness")
     app = demo_app(SETTINGS)
     key = "criteria_attractiveness_0"
-    app.session_state[key] = {"edited_rows": {0: {"weight": criteria[0].weight + 5}}, "added_rows": [],
-                              "deleted_rows": []}
+    app.session_state[key] = {
+        "edited_rows": {0: {"weight": criteria[0].weight + 5}},
+        "added_rows": [],
+        "deleted_rows": [],
+    }
     app.run()
     assert "Active weights: :red[**105**] / 100" in texts(app)
     app.button(key="save_criteria_attractiveness").click().run()
@@ -192,9 +201,19 @@ def test_criteria_rename_reweight_and_add(demo_app, demo_url):
     app = demo_app(SETTINGS)
     app.session_state["criteria_strength_0"] = {
         "edited_rows": {0: {"name": "Share of wallet (ours)", "weight": criteria[0].weight - 5}},
-        "added_rows": [{"name": "Innovation partnership", "weight": 5, "active": True, "position": 99,
-                        "anchor_low": "No joint project", "anchor_mid": "One pilot", "anchor_high": "Joint roadmap"}],
-        "deleted_rows": []}
+        "added_rows": [
+            {
+                "name": "Innovation partnership",
+                "weight": 5,
+                "active": True,
+                "position": 99,
+                "anchor_low": "No joint project",
+                "anchor_mid": "One pilot",
+                "anchor_high": "Joint roadmap",
+            }
+        ],
+        "deleted_rows": [],
+    }
     app.run()
     app.button(key="save_criteria_strength").click().run()
     no_exception(app)
@@ -221,6 +240,7 @@ def test_the_matrix_chart_is_built_again_for_a_new_language_and_after_a_save(dem
         current = read_settings(session)
     save_settings(engine, {**as_dict(current), "strength_threshold": 7.5}, current.version)
     from kam_core.ui import readers
+
     readers.clear()  # what every save in the app does
     app.run()
     assert 7.5 in _threshold_lines(app)["x"].tolist()  # the dashed line moved
@@ -229,6 +249,7 @@ def test_the_matrix_chart_is_built_again_for_a_new_language_and_after_a_save(dem
 def _threshold_lines(app) -> pd.DataFrame:
     import pyarrow as pa
 
-    tables = [pa.ipc.open_stream(dataset.data.data).read_pandas()
-              for dataset in app.get("vega_lite_chart")[0].proto.datasets]
+    tables = [
+        pa.ipc.open_stream(dataset.data.data).read_pandas() for dataset in app.get("vega_lite_chart")[0].proto.datasets
+    ]
     return next(table for table in tables if list(table.columns) == ["x", "y"])

@@ -30,8 +30,13 @@ TEAM = "pages/data/team.py"
 PERIOD = "2026-Q4"
 SAVE_SCORES = translate("scoring.save_scores", "en")
 LOCKED = "a lock held by another SQLite connection"
-AUTH = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "test-secret",
-        "client_id": "kam", "client_secret": "secret", "server_metadata_url": "https://id.example.com/.well-known"}
+AUTH = {
+    "redirect_uri": "http://localhost:8501/oauth2callback",
+    "cookie_secret": "test-secret",
+    "client_id": "kam",
+    "client_secret": "secret",
+    "server_metadata_url": "https://id.example.com/.well-known",
+}
 
 
 # --- helpers ------------------------------------------------------------------------------------
@@ -76,9 +81,12 @@ def _account(url: str, name_like: str = "Aerivon") -> int:
 
 def _with_handshake(url: str) -> int:
     with Session(db.get_engine(url)) as session:
-        return session.exec(select(Handshake.account_id).join(JointObjective, JointObjective.handshake_id == Handshake.id)
-                            .join(Commitment, Commitment.handshake_id == Handshake.id)
-                            .order_by(Handshake.account_id)).first()
+        return session.exec(
+            select(Handshake.account_id)
+            .join(JointObjective, JointObjective.handshake_id == Handshake.id)
+            .join(Commitment, Commitment.handshake_id == Handshake.id)
+            .order_by(Handshake.account_id)
+        ).first()
 
 
 def _section(url: str, section: str, account_id: int) -> pd.DataFrame:
@@ -91,8 +99,12 @@ def _edit_section(app, heading: str, section: str, account_id: int, **changes):
     if not app.session_state[f"edit_{heading}_{account_id}"]:
         app.toggle(key=f"edit_{heading}_{account_id}").set_value(True).run()
         no_exception(app)
-    app.session_state[f"editor_{section}_{account_id}_0"] = {"edited_rows": {}, "added_rows": [], "deleted_rows": [],
-                                                             **changes}
+    app.session_state[f"editor_{section}_{account_id}_0"] = {
+        "edited_rows": {},
+        "added_rows": [],
+        "deleted_rows": [],
+        **changes,
+    }
     app.run()
     no_exception(app)
     return app
@@ -105,8 +117,11 @@ def _criteria(url: str, axis: str) -> list[Criterion]:
 
 def _all_scores(url: str) -> list[tuple]:
     with Session(db.get_engine(url)) as session:
-        return session.exec(select(Score.account_id, Score.criterion_id, Score.value, Score.version)
-                            .where(Score.period == PERIOD).order_by(Score.id)).all()
+        return session.exec(
+            select(Score.account_id, Score.criterion_id, Score.value, Score.version)
+            .where(Score.period == PERIOD)
+            .order_by(Score.id)
+        ).all()
 
 
 def _kams(url: str) -> list[tuple]:
@@ -116,6 +131,7 @@ def _kams(url: str) -> list[tuple]:
 
 def _grid_typing(monkeypatch, criterion_id: int, value: str = "3,5"):
     """What the grid hands back once every cell of one criterion was typed as ``value``."""
+
     def grid_in_the_browser(data, **options):
         typed = data.copy()
         typed[str(criterion_id)] = value
@@ -133,10 +149,18 @@ def _open_grid(app, axis: str = "strength"):
 
 
 def _as_viewer(url: str, monkeypatch, page: str, **query):
-    roles.save_grants(db.get_engine(url), [{"email": "ada@admin.example.com", "role": "admin"},
-                                           {"email": "vera@viewer.example.com", "role": "viewer"}])
-    app = open_app(url, monkeypatch, page, secrets={"auth": AUTH},
-                   user={"is_logged_in": True, "email": "vera@viewer.example.com"}, **query)
+    roles.save_grants(
+        db.get_engine(url),
+        [{"email": "ada@admin.example.com", "role": "admin"}, {"email": "vera@viewer.example.com", "role": "viewer"}],
+    )
+    app = open_app(
+        url,
+        monkeypatch,
+        page,
+        secrets={"auth": AUTH},
+        user={"is_logged_in": True, "email": "vera@viewer.example.com"},
+        **query,
+    )
     no_exception(app)
     return app
 
@@ -152,7 +176,8 @@ def assert_denied(app) -> None:
 
 @pytest.mark.sqlite_only(LOCKED)
 def test_a_canvas_section_saved_while_the_database_is_locked_says_busy_and_keeps_the_table(
-        demo_app, demo_url, short_wait):
+    demo_app, demo_url, short_wait
+):
     account_id = _account(demo_url)
     app = demo_app(CANVAS, account=str(account_id))
     before = _section(demo_url, "priorities", account_id)
@@ -160,18 +185,24 @@ def test_a_canvas_section_saved_while_the_database_is_locked_says_busy_and_keeps
     with write_lock(demo_url):
         app.button(key=f"save_priorities_{account_id}").click().run()
     assert_busy(app, demo_url)
-    assert app.session_state[f"editor_priorities_{account_id}_0"]["edited_rows"] == {0: {"title": "Typed during a lock"}}
+    assert app.session_state[f"editor_priorities_{account_id}_0"]["edited_rows"] == {
+        0: {"title": "Typed during a lock"}
+    }
     assert app.session_state[f"generation_priorities_{account_id}"] == 0  # the same table, not drawn anew
     assert _section(demo_url, "priorities", account_id).equals(before)
 
 
 @pytest.mark.sqlite_only(LOCKED)
-@pytest.mark.parametrize("section, row", [
-    ("joint_objectives", {"title": "Typed during a lock"}),
-    ("commitments", {"owner": "Typed during a lock"}),
-])
+@pytest.mark.parametrize(
+    "section, row",
+    [
+        ("joint_objectives", {"title": "Typed during a lock"}),
+        ("commitments", {"owner": "Typed during a lock"}),
+    ],
+)
 def test_a_handshake_table_saved_while_the_database_is_locked_says_busy_and_keeps_the_table(
-        demo_app, demo_url, short_wait, section, row):
+    demo_app, demo_url, short_wait, section, row
+):
     account_id = _with_handshake(demo_url)
     app = demo_app(HANDSHAKE, account=str(account_id))
     no_exception(app)
@@ -186,7 +217,8 @@ def test_a_handshake_table_saved_while_the_database_is_locked_says_busy_and_keep
 
 @pytest.mark.sqlite_only(LOCKED)
 def test_the_score_grid_saved_while_the_database_is_locked_says_busy_and_keeps_the_scores(
-        demo_app, demo_url, short_wait, monkeypatch):
+    demo_app, demo_url, short_wait, monkeypatch
+):
     criterion = _criteria(demo_url, "strength")[0]
     _grid_typing(monkeypatch, criterion.id)
     app = _open_grid(demo_app(SCORING))
@@ -203,7 +235,8 @@ def test_the_score_grid_saved_while_the_database_is_locked_says_busy_and_keeps_t
 
 @pytest.mark.sqlite_only(LOCKED)
 def test_the_workshop_sliders_saved_while_the_database_is_locked_say_busy_and_keep_the_sliders(
-        demo_app, demo_url, short_wait):
+    demo_app, demo_url, short_wait
+):
     account_id = _account(demo_url)
     app = demo_app(SCORING, account=str(account_id))
     no_exception(app)
@@ -220,7 +253,8 @@ def test_the_workshop_sliders_saved_while_the_database_is_locked_say_busy_and_ke
 
 @pytest.mark.sqlite_only(LOCKED)
 def test_the_criteria_table_saved_while_the_database_is_locked_says_busy_and_keeps_the_table(
-        demo_app, demo_url, short_wait):
+    demo_app, demo_url, short_wait
+):
     criteria = _criteria(demo_url, "strength")
     app = demo_app(SETTINGS)
     typed = {"edited_rows": {0: {"name": "Typed during a lock"}}, "added_rows": [], "deleted_rows": []}
@@ -236,7 +270,8 @@ def test_the_criteria_table_saved_while_the_database_is_locked_says_busy_and_kee
 
 @pytest.mark.sqlite_only(LOCKED)
 def test_the_programme_settings_saved_while_the_database_is_locked_say_busy_and_keep_the_input(
-        demo_app, demo_url, short_wait):
+    demo_app, demo_url, short_wait
+):
     app = demo_app(SETTINGS)
     app.number_input[0].set_value(21)  # strategic accounts the programme can serve
     with write_lock(demo_url):
@@ -249,7 +284,8 @@ def test_the_programme_settings_saved_while_the_database_is_locked_say_busy_and_
 
 @pytest.mark.sqlite_only(LOCKED)
 def test_the_team_table_saved_while_the_database_is_locked_says_busy_and_keeps_the_table(
-        demo_app, demo_url, short_wait):
+    demo_app, demo_url, short_wait
+):
     app = demo_app(TEAM)
     no_exception(app)
     before = _kams(demo_url)
@@ -293,10 +329,14 @@ def test_a_stale_grid_save_is_refused_and_shows_the_scores_saved_meanwhile(demo_
     _grid_typing(monkeypatch, criterion.id)
     app = _open_grid(demo_app(SCORING))
     with Session(db.get_engine(demo_url)) as session:
-        score = session.exec(select(Score).where(Score.criterion_id == criterion.id, Score.period == PERIOD,
-                                                 Score.value.is_not(None))).first()
-    scoring.save_scores(db.get_engine(demo_url), PERIOD, [scoring.ScoreEdit(
-        score.account_id, criterion.id, 1.0, "a colleague's", score.version)])  # a colleague, meanwhile
+        score = session.exec(
+            select(Score).where(Score.criterion_id == criterion.id, Score.period == PERIOD, Score.value.is_not(None))
+        ).first()
+    scoring.save_scores(
+        db.get_engine(demo_url),
+        PERIOD,
+        [scoring.ScoreEdit(score.account_id, criterion.id, 1.0, "a colleague's", score.version)],
+    )  # a colleague, meanwhile
     before = _all_scores(demo_url)
     app.button(key="save_grid").click().run()
     no_exception(app)
@@ -307,12 +347,16 @@ def test_a_stale_grid_save_is_refused_and_shows_the_scores_saved_meanwhile(demo_
 def test_a_stale_criteria_save_is_refused_and_nothing_is_overwritten(demo_app, demo_url):
     criteria = _criteria(demo_url, "strength")
     app = demo_app(SETTINGS)
-    app.session_state["criteria_strength_0"] = {"edited_rows": {0: {"name": "Mine"}}, "added_rows": [],
-                                                "deleted_rows": []}
+    app.session_state["criteria_strength_0"] = {
+        "edited_rows": {0: {"name": "Mine"}},
+        "added_rows": [],
+        "deleted_rows": [],
+    }
     app.run()
     with Session(db.get_engine(demo_url)) as session:
-        rows = scoring.criteria_table(session.exec(select(Criterion).where(Criterion.axis == "strength")
-                                                   .order_by(Criterion.position)).all())
+        rows = scoring.criteria_table(
+            session.exec(select(Criterion).where(Criterion.axis == "strength").order_by(Criterion.position)).all()
+        )
     rows.loc[rows.index[0], "name"] = "A colleague's"
     scoring.save_criteria(db.get_engine(demo_url), "strength", scoring.criteria_from_table("strength", rows))
     app.button(key="save_criteria_strength").click().run()
@@ -383,8 +427,12 @@ def test_sections_and_rosters_are_saved_through_the_one_save_path():
     from pathlib import Path
 
     root = Path(__file__).resolve().parents[2]
-    for path in ["kam_core/ui/section_editor.py", "kam_core/ui/roster_editor.py", "pages/portfolio/scoring.py",
-                 "pages/data/settings.py"]:
+    for path in [
+        "kam_core/ui/section_editor.py",
+        "kam_core/ui/roster_editor.py",
+        "pages/portfolio/scoring.py",
+        "pages/data/settings.py",
+    ]:
         source = (root / path).read_text()
         assert "except ValidationError" not in source and "except ConflictError" not in source, path
         assert "except PermissionDenied" not in source and "except (" not in source, path

@@ -15,8 +15,9 @@ from openpyxl import Workbook
 NBSP, NARROW_NBSP = "\u00a0", "\u202f"
 
 
-def write_csv(folder: Path, name: str, rows: list[list], *, encoding: str = "utf-8", separator: str = ",",
-              line_end: str = "\r\n") -> Path:
+def write_csv(
+    folder: Path, name: str, rows: list[list], *, encoding: str = "utf-8", separator: str = ",", line_end: str = "\r\n"
+) -> Path:
     """A CSV file as Excel or a CRM writes it: quotes only where needed, CRLF line ends."""
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, delimiter=separator, lineterminator=line_end)
@@ -27,8 +28,9 @@ def write_csv(folder: Path, name: str, rows: list[list], *, encoding: str = "utf
     return path
 
 
-def write_xlsx(folder: Path, name: str, rows: list[list], *, title: str = "Export", blank_sheet_first: bool = False
-               ) -> Path:
+def write_xlsx(
+    folder: Path, name: str, rows: list[list], *, title: str = "Export", blank_sheet_first: bool = False
+) -> Path:
     """A workbook whose first sheet holds ``rows`` (cells as given: numbers, datetimes, text)."""
     workbook = Workbook()
     sheet = workbook.active
@@ -48,12 +50,39 @@ def write_xlsx(folder: Path, name: str, rows: list[list], *, title: str = "Expor
 SALESFORCE_ACCOUNTS = [
     ["Id", "Name", "Industry", "BillingCountry", "ParentId", "Type", "Owner.Name", "AnnualRevenue", "Description"],
     # the subsidiary comes before its parent: the file's order does not matter
-    ["0015g00000AbCdEAA1", "Veltara Motors France", "Automotive", "France", "0015g00000AbCdEAA0", "Customer - Direct",
-     "Claire Martin", "1200000000", "French arm"],
-    ["0015g00000AbCdEAA0", "Veltara Motors Group", "Automotive", "DEU", "", "Customer - Channel", "Claire Martin",
-     "9000000000", ""],
-    ["0015g00000AbCdEAA2", "Nordlicht Energie", "Energy", "Germany", "", "Prospect", "paul.weber@example.com",
-     "", "Met at the Hanover fair"],
+    [
+        "0015g00000AbCdEAA1",
+        "Veltara Motors France",
+        "Automotive",
+        "France",
+        "0015g00000AbCdEAA0",
+        "Customer - Direct",
+        "Claire Martin",
+        "1200000000",
+        "French arm",
+    ],
+    [
+        "0015g00000AbCdEAA0",
+        "Veltara Motors Group",
+        "Automotive",
+        "DEU",
+        "",
+        "Customer - Channel",
+        "Claire Martin",
+        "9000000000",
+        "",
+    ],
+    [
+        "0015g00000AbCdEAA2",
+        "Nordlicht Energie",
+        "Energy",
+        "Germany",
+        "",
+        "Prospect",
+        "paul.weber@example.com",
+        "",
+        "Met at the Hanover fair",
+    ],
     ["0015g00000AbCdEAA3", "Helvetia Care", "Hospital groups", "CH", "", "Other", "", "", ""],
 ]
 
@@ -64,14 +93,40 @@ def salesforce_accounts(folder: Path) -> Path:
 
 
 FRENCH_ACCOUNTS = [
-    ["Raison sociale", "Secteur d'activité", "Pays", "Chiffre d'affaires", "Année", "Marge %", "Société mère",
-     "Identifiant", "Commentaire"],
-    ["Société Générale d'Électricité", "Énergie", "Allemagne", f"1{NBSP}250,5", "2025", "12,5", "", "FR-001",
-     "Façade ouest à revoir"],
-    ["Crèmerie Française", "Agroalimentaire", "France", f"2{NBSP}000{NBSP}000,25", "2025", "8,25 %", "", "FR-002",
-     ""],
-    ["Filiale Française Électricité", "Énergie", "Belgique", "750", "2024", "-3,5",
-     "Société Générale d'Électricité", "FR-003", ""],
+    [
+        "Raison sociale",
+        "Secteur d'activité",
+        "Pays",
+        "Chiffre d'affaires",
+        "Année",
+        "Marge %",
+        "Société mère",
+        "Identifiant",
+        "Commentaire",
+    ],
+    [
+        "Société Générale d'Électricité",
+        "Énergie",
+        "Allemagne",
+        f"1{NBSP}250,5",
+        "2025",
+        "12,5",
+        "",
+        "FR-001",
+        "Façade ouest à revoir",
+    ],
+    ["Crèmerie Française", "Agroalimentaire", "France", f"2{NBSP}000{NBSP}000,25", "2025", "8,25 %", "", "FR-002", ""],
+    [
+        "Filiale Française Électricité",
+        "Énergie",
+        "Belgique",
+        "750",
+        "2024",
+        "-3,5",
+        "Société Générale d'Électricité",
+        "FR-003",
+        "",
+    ],
 ]
 FRENCH_REVENUE_2025 = 1250.5 + 2_000_000.25
 FRENCH_REVENUE_2024 = 750.0
@@ -95,12 +150,39 @@ def french_accounts_utf8_bom(folder: Path) -> Path:
 # --- contacts -----------------------------------------------------------------------------------
 
 HUBSPOT_CONTACTS = [
-    ["Record ID", "First Name", "Last Name", "Email", "Job Title", "Associated Company", "Buying Role",
-     "Contact owner", "Phone Number"],
-    ["51", "Anke", "Vogel", "anke.vogel@veltara.example", "Head of Procurement", "Veltara Motors Group",
-     "Budget Holder", "Claire Martin", "+49 30 1234"],
-    ["52", "Jean", "Dupont", "jean.dupont@veltara.example", "Directeur technique", "VELTARA MOTORS FRANCE",
-     "Decision Maker", "", ""],
+    [
+        "Record ID",
+        "First Name",
+        "Last Name",
+        "Email",
+        "Job Title",
+        "Associated Company",
+        "Buying Role",
+        "Contact owner",
+        "Phone Number",
+    ],
+    [
+        "51",
+        "Anke",
+        "Vogel",
+        "anke.vogel@veltara.example",
+        "Head of Procurement",
+        "Veltara Motors Group",
+        "Budget Holder",
+        "Claire Martin",
+        "+49 30 1234",
+    ],
+    [
+        "52",
+        "Jean",
+        "Dupont",
+        "jean.dupont@veltara.example",
+        "Directeur technique",
+        "VELTARA MOTORS FRANCE",
+        "Decision Maker",
+        "",
+        "",
+    ],
     ["53", "Olaf", "Schulz", "not-an-email", "Engineer", "Nordlicht Energie", "Blocker", "", ""],
     ["54", "Mia", "Keller", "mia.keller@unknown.example", "CFO", "Unknown Holding", "Decision Maker", "", ""],
 ]
@@ -114,22 +196,102 @@ def hubspot_contacts(folder: Path) -> Path:
 
 SALESFORCE_OPPORTUNITIES = [
     ["Id", "AccountId", "Name", "Amount", "CloseDate", "StageName", "Probability", "IsWon", "IsClosed", "Type"],
-    ["0065g0000001", "0015g00000AbCdEAA0", "Fleet renewal 2025", "120000.50", "2025-03-31", "Closed Won", "100",
-     "true", "true", "New Business"],
-    ["0065g0000002", "0015g00000AbCdEAA0", "Service contract", "30000", "2025-11-15", "Closed Won", "100", "true",
-     "true", "Existing Business"],
-    ["0065g0000003", "0015g00000AbCdEAA1", "Plant retrofit", "80000", "2026-06-30", "Negotiation/Review", "60",
-     "false", "false", "New Business"],
-    ["0065g0000004", "0015g00000AbCdEAA1", "Pilot line", "20000", "2026-09-30", "Prospecting", "10", "false",
-     "false", "New Business"],
-    ["0065g0000005", "0015g00000AbCdEAA0", "Lost tender", "500000", "2025-05-01", "Closed Lost", "0", "false",
-     "true", "New Business"],
-    ["0065g0000006", "0015g00000ZZZZZZZ9", "Nobody's deal", "1000", "2025-02-01", "Closed Won", "100", "true",
-     "true", "New Business"],
-    ["0065g0000007", "0015g00000AbCdEAA2", "Heat pumps", "45000", "2026-03-31", "Qualification", "", "false",
-     "false", "New Business"],
-    ["0065g0000008", "0015g00000AbCdEAA1", "Spare parts 2025", "10000", "2025-12-01", "Closed Won", "100", "true",
-     "true", "Existing Business"],
+    [
+        "0065g0000001",
+        "0015g00000AbCdEAA0",
+        "Fleet renewal 2025",
+        "120000.50",
+        "2025-03-31",
+        "Closed Won",
+        "100",
+        "true",
+        "true",
+        "New Business",
+    ],
+    [
+        "0065g0000002",
+        "0015g00000AbCdEAA0",
+        "Service contract",
+        "30000",
+        "2025-11-15",
+        "Closed Won",
+        "100",
+        "true",
+        "true",
+        "Existing Business",
+    ],
+    [
+        "0065g0000003",
+        "0015g00000AbCdEAA1",
+        "Plant retrofit",
+        "80000",
+        "2026-06-30",
+        "Negotiation/Review",
+        "60",
+        "false",
+        "false",
+        "New Business",
+    ],
+    [
+        "0065g0000004",
+        "0015g00000AbCdEAA1",
+        "Pilot line",
+        "20000",
+        "2026-09-30",
+        "Prospecting",
+        "10",
+        "false",
+        "false",
+        "New Business",
+    ],
+    [
+        "0065g0000005",
+        "0015g00000AbCdEAA0",
+        "Lost tender",
+        "500000",
+        "2025-05-01",
+        "Closed Lost",
+        "0",
+        "false",
+        "true",
+        "New Business",
+    ],
+    [
+        "0065g0000006",
+        "0015g00000ZZZZZZZ9",
+        "Nobody's deal",
+        "1000",
+        "2025-02-01",
+        "Closed Won",
+        "100",
+        "true",
+        "true",
+        "New Business",
+    ],
+    [
+        "0065g0000007",
+        "0015g00000AbCdEAA2",
+        "Heat pumps",
+        "45000",
+        "2026-03-31",
+        "Qualification",
+        "",
+        "false",
+        "false",
+        "New Business",
+    ],
+    [
+        "0065g0000008",
+        "0015g00000AbCdEAA1",
+        "Spare parts 2025",
+        "10000",
+        "2025-12-01",
+        "Closed Won",
+        "100",
+        "true",
+        "true",
+        "Existing Business",
+    ],
 ]
 
 
@@ -167,9 +329,17 @@ def many_revenue_lines(folder: Path, lines: int, accounts: list[str], seed: int 
     rng = random.Random(seed)
     rows = [["Id", "AccountId", "Name", "Amount", "CloseDate", "StageName", "Probability"]]
     for number in range(lines):
-        rows.append([f"006L{number:07d}", rng.choice(accounts), f"Deal {number}", f"{rng.randrange(100, 9999)}.50",
-                     f"2025-{rng.randrange(1, 13):02d}-{rng.randrange(1, 29):02d}",
-                     rng.choice(["Closed Won", "Prospecting"]), "50"])
+        rows.append(
+            [
+                f"006L{number:07d}",
+                rng.choice(accounts),
+                f"Deal {number}",
+                f"{rng.randrange(100, 9999)}.50",
+                f"2025-{rng.randrange(1, 13):02d}-{rng.randrange(1, 29):02d}",
+                rng.choice(["Closed Won", "Prospecting"]),
+                "50",
+            ]
+        )
     return write_csv(folder, "many.csv", rows)
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -24,48 +23,111 @@ from kam_core.i18n import LANGUAGES, catalog, translate
 # Few examples per test, many tests: the files run in about a minute. deadline=None: a
 # database write takes a few ms, and the first one of a test more.
 # HOSTILE_EXAMPLES=500 for a deeper search before a release.
-HOSTILE = settings(max_examples=int(os.environ.get("HOSTILE_EXAMPLES", "40")), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                                                          HealthCheck.too_slow,
-                                                                          HealthCheck.data_too_large])
+HOSTILE = settings(
+    max_examples=int(os.environ.get("HOSTILE_EXAMPLES", "40")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 
 # --- strategies ----------------------------------------------------------------------------------
 
 # Text that has broken applications: markup, formula starts, bidi overrides, zero-width
 # characters, characters that fold longer (ß -> ss, the ligature ﷺ -> 18 letters), NUL.
 NASTY = [
-    "", " ", "\t\n", "\x00", "a\x00b", "\x00" * 3, "\x07\x1b[31m", "\r\n\r\n",
-    "<script>window.__xss=1</script>", '<img src=x onerror="window.__xss=2">',
-    "[click](javascript:alert(1))", "![x](http://evil/x.png)", "**bold** _it_ `code`", "$x$ $$y$$",
-    "=cmd|' /C calc'!A0", "+1", "-1", "@SUM(A1)", "\u202eevil\u202c", "\u200b", "\ufeff", "\u0301",
-    "مرحبا بالعالم", "שלום", "😀👍🏽👨‍👩‍👧", "ß" * 100, "\ufdfa" * 20, "İ" * 150, "Ａｃｍｅ",
-    "NaN", "nan", "inf", "-inf", "None", "null", "true", "1e400", "-0", "0x10", "1_000", "١٢٣",
-    "Robert'); DROP TABLE account;--", "%s %d {0} {name}", "{", "}", "\\", "'", '"',
+    "",
+    " ",
+    "\t\n",
+    "\x00",
+    "a\x00b",
+    "\x00" * 3,
+    "\x07\x1b[31m",
+    "\r\n\r\n",
+    "<script>window.__xss=1</script>",
+    '<img src=x onerror="window.__xss=2">',
+    "[click](javascript:alert(1))",
+    "![x](http://evil/x.png)",
+    "**bold** _it_ `code`",
+    "$x$ $$y$$",
+    "=cmd|' /C calc'!A0",
+    "+1",
+    "-1",
+    "@SUM(A1)",
+    "\u202eevil\u202c",
+    "\u200b",
+    "\ufeff",
+    "\u0301",
+    "مرحبا بالعالم",
+    "שלום",
+    "😀👍🏽👨‍👩‍👧",
+    "ß" * 100,
+    "\ufdfa" * 20,
+    "İ" * 150,
+    "Ａｃｍｅ",
+    "NaN",
+    "nan",
+    "inf",
+    "-inf",
+    "None",
+    "null",
+    "true",
+    "1e400",
+    "-0",
+    "0x10",
+    "1_000",
+    "١٢٣",
+    "Robert'); DROP TABLE account;--",
+    "%s %d {0} {name}",
+    "{",
+    "}",
+    "\\",
+    "'",
+    '"',
 ]
 # Any code point a UTF-8 form can carry: control characters and NUL included, no lone surrogate.
 any_char = st.characters(codec="utf-8")
 short_text = st.text(any_char, max_size=30)
-long_text = st.builds(lambda chunk, times: chunk * times, st.text(any_char, min_size=1, max_size=4),
-                      st.integers(min_value=2_500, max_value=12_000))
+long_text = st.builds(
+    lambda chunk, times: chunk * times,
+    st.text(any_char, min_size=1, max_size=4),
+    st.integers(min_value=2_500, max_value=12_000),
+)
 hostile_text = st.one_of(st.sampled_from(NASTY), short_text, long_text)
 
-HUGE = [10**30, -10**30, 2**63, 2**63 - 1, -2**63 - 1, 2**64, 10**400]
+HUGE = [10**30, -(10**30), 2**63, 2**63 - 1, -(2**63) - 1, 2**64, 10**400]
 hostile_number = st.one_of(
     st.floats(),  # NaN, infinities, -0.0, subnormals, 1.7e308
-    st.integers(min_value=-10**31, max_value=10**31),
+    st.integers(min_value=-(10**31), max_value=10**31),
     st.sampled_from(HUGE + [float("nan"), float("inf"), float("-inf"), -0.0, 1e308, -1e308, 5e-324]),
-    st.sampled_from([np.float64("nan"), np.int64(2**62), np.float32(3.5), pd.NA, pd.NaT, Decimal("1e999"),
-                     Decimal("NaN")]),
+    st.sampled_from(
+        [np.float64("nan"), np.int64(2**62), np.float32(3.5), pd.NA, pd.NaT, Decimal("1e999"), Decimal("NaN")]
+    ),
     st.booleans(),
 )
 hostile_date = st.one_of(
-    st.dates(), st.sampled_from([date.min, date.max, date(1970, 1, 1), date(2100, 12, 31)]),
-    st.datetimes(), st.sampled_from([datetime.min, datetime.max, pd.Timestamp.min, pd.Timestamp.max]),
-    st.sampled_from(["9999-12-31", "0001-01-01", "2026-02-30", "31/12/2026", "2026-13-01", "yesterday",
-                     "2026-11-26T25:00", "+999999-01-01"]),
+    st.dates(),
+    st.sampled_from([date.min, date.max, date(1970, 1, 1), date(2100, 12, 31)]),
+    st.datetimes(),
+    st.sampled_from([datetime.min, datetime.max, pd.Timestamp.min, pd.Timestamp.max]),
+    st.sampled_from(
+        [
+            "9999-12-31",
+            "0001-01-01",
+            "2026-02-30",
+            "31/12/2026",
+            "2026-13-01",
+            "yesterday",
+            "2026-11-26T25:00",
+            "+999999-01-01",
+        ]
+    ),
 )
-numeric_text = st.one_of(st.sampled_from(["1,5", " 7 ", "1e308", "1e309", "-1e309", "9" * 40, "1.5.5", "1,2,3",
-                                          "--1", "(1)", "10%", "€ 12"]),
-                         st.floats().map(repr), st.integers(min_value=-10**30, max_value=10**30).map(str))
+numeric_text = st.one_of(
+    st.sampled_from(
+        ["1,5", " 7 ", "1e308", "1e309", "-1e309", "9" * 40, "1.5.5", "1,2,3", "--1", "(1)", "10%", "€ 12"]
+    ),
+    st.floats().map(repr),
+    st.integers(min_value=-(10**30), max_value=10**30).map(str),
+)
 # What any cell may hold: text, numbers, dates, None.
 hostile_value = st.one_of(st.none(), hostile_text, hostile_number, hostile_date, numeric_text)
 
@@ -97,8 +159,9 @@ def check_messages(error: ValidationError, label_keys=("field.{field}",)) -> Non
             assert key in catalog(language), f"{key} missing from {language}.json"
             translate(key, language, **problem.params)  # a KeyError here: a param the message needs
             keys = _label_keys(problem.field, label_keys)
-            assert any(candidate in catalog(language) for candidate in keys), \
+            assert any(candidate in catalog(language) for candidate in keys), (
                 f"no label for field {problem.field!r} ({keys}) in {language}.json"
+            )
 
 
 def attempt(engine, call, *, label_keys=("field.{field}",), conflict_ok: bool = False, missing_ok: bool = False):
@@ -127,14 +190,21 @@ def same_text(stored, raw) -> bool:
     return stored == (stripped(raw) if isinstance(raw, str) else stored)
 
 
-
 # --- fixtures (imported by the test modules) ---------------------------------------------------------
 
-import pytest  # noqa: E402
 
 from kam_core.store import db  # noqa: E402
 from kam_core.store.models import (  # noqa: E402
-    Account, CustomerUnit, Executive, Handshake, HandshakeStageEvent, JointObjective, Kam, Offer, Pairing, Priority,
+    Account,
+    CustomerUnit,
+    Executive,
+    Handshake,
+    HandshakeStageEvent,
+    JointObjective,
+    Kam,
+    Offer,
+    Pairing,
+    Priority,
     Stakeholder,
 )
 from tests.conftest import TODAY  # noqa: E402
@@ -157,34 +227,32 @@ def _fill_small(engine) -> None:
         session.flush()
         assert (first.id, second.id) == (ACCOUNT, OTHER)
         person = Stakeholder(account_id=ACCOUNT, name="Dana Buyer", role="decision_maker")
-        session.add_all([person, CustomerUnit(account_id=ACCOUNT, name="North", kind="division"),
-                         Priority(account_id=ACCOUNT, rank=1, title="Grow")])
+        session.add_all(
+            [
+                person,
+                CustomerUnit(account_id=ACCOUNT, name="North", kind="division"),
+                Priority(account_id=ACCOUNT, rank=1, title="Grow"),
+            ]
+        )
         session.flush()
         session.add(Pairing(executive_id=executive.id, stakeholder_id=person.id))
-        handshake = Handshake(account_id=ACCOUNT, stage="agreed", stage_since=TODAY - timedelta(days=30),
-                              signatory_id=person.id)
+        handshake = Handshake(
+            account_id=ACCOUNT, stage="agreed", stage_since=TODAY - timedelta(days=30), signatory_id=person.id
+        )
         session.add(handshake)
         session.flush()
-        session.add_all([
-            HandshakeStageEvent(handshake_id=handshake.id, stage="draft", reached_on=TODAY - timedelta(days=60)),
-            HandshakeStageEvent(handshake_id=handshake.id, stage="agreed", reached_on=TODAY - timedelta(days=30)),
-            JointObjective(handshake_id=handshake.id, title="Uptime", kpi="Uptime", unit="%", baseline=90, target=99,
-                           due_date=TODAY + timedelta(days=300)),
-        ])
-
-
-@pytest.fixture(scope="session")
-def small_template(databases):
-    """A small programme of the tests' database backend: one KAM, one executive, one offer, two
-    accounts; the first has a unit, a priority, a stakeholder paired with the executive, and an
-    agreed handshake with one joint objective (so that every section and every handshake write
-    has something to point at)."""
-    return databases.template("hostile", build=_fill_small)
-
-
-@pytest.fixture
-def small_engine(small_template, databases, tmp_path):
-    url = databases.copy("hostile", tmp_path)
-    yield db.get_engine(url)
-    db.dispose_all()
-    databases.drop(url)
+        session.add_all(
+            [
+                HandshakeStageEvent(handshake_id=handshake.id, stage="draft", reached_on=TODAY - timedelta(days=60)),
+                HandshakeStageEvent(handshake_id=handshake.id, stage="agreed", reached_on=TODAY - timedelta(days=30)),
+                JointObjective(
+                    handshake_id=handshake.id,
+                    title="Uptime",
+                    kpi="Uptime",
+                    unit="%",
+                    baseline=90,
+                    target=99,
+                    due_date=TODAY + timedelta(days=300),
+                ),
+            ]
+        )

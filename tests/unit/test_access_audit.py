@@ -11,17 +11,13 @@ import pytest
 from sqlalchemy import func, select
 from sqlmodel import Session
 
-from kam_core.governance import access
-from kam_core.account import accounts
-from kam_core.governance import audit
-from kam_core.store import backups
-from kam_core.store import db
-from kam_core.governance import roles
-from kam_core.portfolio import scoring
-from kam_core.account import sections
+from kam_core.account import accounts, sections
 from kam_core.common.errors import ConflictError, PermissionDenied, ValidationError
-from kam_core.store.models import Account, AuditEntry, Criterion, RoleGrant, Stakeholder
+from kam_core.governance import access, audit, roles
+from kam_core.portfolio import scoring
 from kam_core.programme.settings import read_settings, save_settings
+from kam_core.store import backups, db
+from kam_core.store.models import Account, AuditEntry, Criterion, RoleGrant
 from tests.conftest import TODAY
 
 VIEWER = access.Actor("vera@example.com", "viewer", signed_in=True)
@@ -44,8 +40,10 @@ def _counts(engine) -> dict:
     from sqlmodel import SQLModel
 
     with Session(engine) as session:
-        return {table.name: session.execute(select(func.count()).select_from(table)).scalar_one()
-                for table in SQLModel.metadata.sorted_tables}
+        return {
+            table.name: session.execute(select(func.count()).select_from(table)).scalar_one()
+            for table in SQLModel.metadata.sorted_tables
+        }
 
 
 def _load(engine, account_id):
@@ -56,29 +54,32 @@ def _load(engine, account_id):
 # --- the store's guard -------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("statement, needed", [
-    ("SELECT * FROM account", None),
-    ("WITH x AS (SELECT 1) SELECT * FROM x", None),
-    ("select name from account where notes = 'update account set x'", None),
-    ("PRAGMA cache_size", None),
-    ("BEGIN IMMEDIATE", None),
-    ("SAVEPOINT sa_1", None),
-    ("INSERT INTO account (name) VALUES (?)", "editor"),
-    ('INSERT INTO "role_grant" (email) VALUES (?)', "admin"),
-    ("insert or replace into score values (1)", "editor"),
-    ("  UPDATE programme SET name=?", "admin"),
-    ("DELETE FROM criterion WHERE id=?", "admin"),
-    ("INSERT INTO main.criterion VALUES (1)", "admin"),  # a schema-qualified name is the table's
-    ("/* note */ INSERT INTO account VALUES (1)", "editor"),
-    ("(INSERT INTO score VALUES (1))", "editor"),
-    ("WITH x AS (SELECT 1) INSERT INTO programme SELECT * FROM x", "admin"),
-    ("TRUNCATE account", "editor"),
-    ("CREATE TABLE x (a int)", "editor"),  # not known to read: a write
-    ("ATTACH 'other.db' AS other", "editor"),
-    ("VACUUM INTO '/tmp/copy.db'", "editor"),
-    ("PRAGMA foreign_keys=OFF", "editor"),
-    ("UPDATE alembic_version SET version_num='0005'", None),
-])
+@pytest.mark.parametrize(
+    "statement, needed",
+    [
+        ("SELECT * FROM account", None),
+        ("WITH x AS (SELECT 1) SELECT * FROM x", None),
+        ("select name from account where notes = 'update account set x'", None),
+        ("PRAGMA cache_size", None),
+        ("BEGIN IMMEDIATE", None),
+        ("SAVEPOINT sa_1", None),
+        ("INSERT INTO account (name) VALUES (?)", "editor"),
+        ('INSERT INTO "role_grant" (email) VALUES (?)', "admin"),
+        ("insert or replace into score values (1)", "editor"),
+        ("  UPDATE programme SET name=?", "admin"),
+        ("DELETE FROM criterion WHERE id=?", "admin"),
+        ("INSERT INTO main.criterion VALUES (1)", "admin"),  # a schema-qualified name is the table's
+        ("/* note */ INSERT INTO account VALUES (1)", "editor"),
+        ("(INSERT INTO score VALUES (1))", "editor"),
+        ("WITH x AS (SELECT 1) INSERT INTO programme SELECT * FROM x", "admin"),
+        ("TRUNCATE account", "editor"),
+        ("CREATE TABLE x (a int)", "editor"),  # not known to read: a write
+        ("ATTACH 'other.db' AS other", "editor"),
+        ("VACUUM INTO '/tmp/copy.db'", "editor"),
+        ("PRAGMA foreign_keys=OFF", "editor"),
+        ("UPDATE alembic_version SET version_num='0005'", None),
+    ],
+)
 def test_the_guard_lets_reads_pass_and_names_the_role_a_write_needs(statement, needed):
     assert access.write_needs(statement) == needed
 
@@ -95,7 +96,9 @@ def test_a_viewer_writes_nothing_through_any_service(empty_url):
         with pytest.raises(PermissionDenied):
             accounts.update_account(engine, account_id, {**_values(record), "notes": "viewer"}, record.version)
         with pytest.raises(PermissionDenied):
-            sections.save_section(engine, "stakeholders", account_id, [{"name": "Eve Viewer", "role": "user"}], today=TODAY)
+            sections.save_section(
+                engine, "stakeholders", account_id, [{"name": "Eve Viewer", "role": "user"}], today=TODAY
+            )
         with pytest.raises(PermissionDenied):
             with Session(engine) as session:
                 settings = read_settings(session)
@@ -119,7 +122,12 @@ def test_an_editor_changes_plans_but_not_criteria_settings_or_roles(empty_url):
     engine = db.get_engine(empty_url)
     with access.acting_as(EDITOR):
         account_id = _account(engine)
-        assert sections.save_section(engine, "stakeholders", account_id, [{"name": "Ann Buyer", "role": "buyer"}], today=TODAY) == 1
+        assert (
+            sections.save_section(
+                engine, "stakeholders", account_id, [{"name": "Ann Buyer", "role": "buyer"}], today=TODAY
+            )
+            == 1
+        )
         with Session(engine) as session:
             criteria = scoring.list_criteria(session, "attractiveness")
             settings = read_settings(session)
@@ -144,10 +152,13 @@ def test_an_admin_changes_criteria_settings_and_roles(empty_url):
             settings = read_settings(session)
         scoring.save_criteria(engine, "attractiveness", [replace(criteria[0], name="Renamed"), *criteria[1:]])
         assert save_settings(engine, {**asdict(settings), "name": "Renamed"}, settings.version).name == "Renamed"
-        saved = roles.save_grants(engine, [{"email": " Ada@Example.com ", "role": "admin"},
-                                           {"email": "vera@example.com", "role": "viewer"}])
-    assert [(grant.email, grant.role) for grant in saved] == [("ada@example.com", "admin"),
-                                                             ("vera@example.com", "viewer")]
+        saved = roles.save_grants(
+            engine, [{"email": " Ada@Example.com ", "role": "admin"}, {"email": "vera@example.com", "role": "viewer"}]
+        )
+    assert [(grant.email, grant.role) for grant in saved] == [
+        ("ada@example.com", "admin"),
+        ("vera@example.com", "viewer"),
+    ]
 
 
 def test_the_command_line_and_open_mode_act_as_the_local_admin():
@@ -160,8 +171,9 @@ def test_the_command_line_and_open_mode_act_as_the_local_admin():
 
 def test_role_of_reads_the_table_and_the_configured_admins(empty_url, monkeypatch):
     engine = db.get_engine(empty_url)
-    roles.save_grants(engine, [{"email": "ada@example.com", "role": "admin"},
-                               {"email": "ed@example.com", "role": "editor"}])
+    roles.save_grants(
+        engine, [{"email": "ada@example.com", "role": "admin"}, {"email": "ed@example.com", "role": "editor"}]
+    )
     monkeypatch.setenv("KAM_ADMINS", "boss@example.com, other@example.com")
     with Session(engine) as session:
         assert roles.role_of(session, "ED@example.com ") == "editor"
@@ -171,12 +183,19 @@ def test_role_of_reads_the_table_and_the_configured_admins(empty_url, monkeypatc
         assert roles.role_of(session, "") is None
 
 
-@pytest.mark.parametrize("rows, field, code", [
-    ([{"email": "not an address", "role": "viewer"}, {"email": "a@x.io", "role": "admin"}], "email", "email_format"),
-    ([{"email": "a@x.io", "role": "admin"}, {"email": "A@x.io", "role": "viewer"}], "email", "duplicate_grant"),
-    ([{"email": "a@x.io", "role": "owner"}], "role", "choice"),
-    ([{"email": "a@x.io", "role": "editor"}], "role", "no_admin"),
-])
+@pytest.mark.parametrize(
+    "rows, field, code",
+    [
+        (
+            [{"email": "not an address", "role": "viewer"}, {"email": "a@x.io", "role": "admin"}],
+            "email",
+            "email_format",
+        ),
+        ([{"email": "a@x.io", "role": "admin"}, {"email": "A@x.io", "role": "viewer"}], "email", "duplicate_grant"),
+        ([{"email": "a@x.io", "role": "owner"}], "role", "choice"),
+        ([{"email": "a@x.io", "role": "editor"}], "role", "no_admin"),
+    ],
+)
 def test_a_bad_roles_table_is_refused_naming_the_row(empty_url, rows, field, code):
     engine = db.get_engine(empty_url)
     with pytest.raises(ValidationError) as refused:
@@ -217,11 +236,14 @@ def test_every_write_records_who_when_which_record_and_fields(empty_url):
         account_id = _account(engine)
     record = _load(engine, account_id)
     with access.acting_as(ADMIN):
-        accounts.update_account(engine, account_id, {**_values(record), "notes": "Key supplier", "margin_pct": 12.5},
-                                record.version)
+        accounts.update_account(
+            engine, account_id, {**_values(record), "notes": "Key supplier", "margin_pct": 12.5}, record.version
+        )
     entries = _trail(engine, account_id)
     assert [(e.actor, e.action, e.table_name, e.record_id) for e in entries] == [
-        ("ed@example.com", "create", "account", account_id), ("ada@example.com", "update", "account", account_id)]
+        ("ed@example.com", "create", "account", account_id),
+        ("ada@example.com", "update", "account", account_id),
+    ]
     created = json.loads(entries[0].changes)
     assert created["name"] == [None, "Acme"] and created["sector"] == [None, "Retail"]
     assert json.loads(entries[1].changes) == {"notes": [None, "Key supplier"], "margin_pct": [None, 12.5]}
@@ -231,7 +253,9 @@ def test_every_write_records_who_when_which_record_and_fields(empty_url):
 def test_children_of_a_plan_are_traced_to_their_account_and_deletes_keep_old_values(empty_url):
     engine = db.get_engine(empty_url)
     account_id = _account(engine)
-    sections.save_section(engine, "stakeholders", account_id, [{"name": "Ann Buyer", "title": "CPO", "role": "buyer"}], today=TODAY)
+    sections.save_section(
+        engine, "stakeholders", account_id, [{"name": "Ann Buyer", "title": "CPO", "role": "buyer"}], today=TODAY
+    )
     sections.save_section(engine, "stakeholders", account_id, [], today=TODAY)
     kinds = [(e.action, e.table_name, e.label) for e in _trail(engine, account_id)]
     assert ("create", "stakeholder", "Ann Buyer") in kinds and ("delete", "stakeholder", "Ann Buyer") in kinds
@@ -304,8 +328,9 @@ def test_eight_people_saving_the_same_accounts_lose_nothing(empty_url):
                         record = _load(engine, account_id)
                         notes = f"{record.notes or ''}{number}.{step},"
                         try:
-                            accounts.update_account(engine, account_id, {**_values(record), "notes": notes},
-                                                    record.version)
+                            accounts.update_account(
+                                engine, account_id, {**_values(record), "notes": notes}, record.version
+                            )
                             break
                         except ConflictError:
                             conflicts[number] += 1

@@ -9,19 +9,31 @@ import pytest
 from sqlalchemy import event, func, select, text, update
 from sqlmodel import Session
 
-from kam_core.store import db
 from kam_core.account.accounts import (
-    DELETION_KINDS, FIELDS, AccountRecord, blank_values, create_account, delete_account, deletion_impact,
-    group_names, kam_choices, load_account, parent_rules, sector_names, set_status, update_account,
+    DELETION_KINDS,
+    FIELDS,
+    AccountRecord,
+    blank_values,
+    create_account,
+    delete_account,
+    deletion_impact,
+    group_names,
+    kam_choices,
+    load_account,
+    parent_rules,
+    sector_names,
+    set_status,
+    update_account,
     validate_account,
 )
 from kam_core.common.errors import ConflictError, NotFoundError, ValidationError
-from kam_core.portfolio.matrix import matrix_table
-from kam_core.store.models import Account, Kam
-from kam_core.portfolio.directory import account_directory, group_head_options
 from kam_core.common.text import fold_name
+from kam_core.portfolio.directory import account_directory, group_head_options
+from kam_core.portfolio.matrix import matrix_table
 from kam_core.portfolio.overview import account_table, portfolio_figures
 from kam_core.portfolio.segmentation import Thresholds, load_programme, segments
+from kam_core.store import db
+from kam_core.store.models import Account, Kam
 from tests.conftest import POSTGRES, TODAY
 
 GROUP = 1  # Veltara Motors Group: holds rows of every kind and heads two subsidiaries
@@ -49,16 +61,35 @@ def _errors(raised) -> list[tuple[str, str]]:
 
 
 def test_create_then_load_gives_the_cleaned_values(demo_engine):
-    values = _new(name="  Acme Industries ", crm_id=" CRM-9 ", sector=" Energy ", country=" de", kam_id="2",
-                  status="prospect", potential_3y="1200000", margin_pct="12,5", group_name="Acme Group",
-                  notes=" first contact ", unknown_key="ignored")
+    values = _new(
+        name="  Acme Industries ",
+        crm_id=" CRM-9 ",
+        sector=" Energy ",
+        country=" de",
+        kam_id="2",
+        status="prospect",
+        potential_3y="1200000",
+        margin_pct="12,5",
+        group_name="Acme Group",
+        notes=" first contact ",
+        unknown_key="ignored",
+    )
     account_id = create_account(demo_engine, values)
     record = _load(demo_engine, account_id)
     assert record.id == account_id and record.version == 1 and record.updated_at is not None
     assert record.values() == {
-        "name": "Acme Industries", "crm_id": "CRM-9", "parent_id": None, "group_name": "Acme Group",
-        "sector": "Energy", "country": "DE", "kam_id": 2, "status": "prospect", "potential_3y": 1_200_000.0,
-        "margin_pct": 12.5, "notes": "first contact"}
+        "name": "Acme Industries",
+        "crm_id": "CRM-9",
+        "parent_id": None,
+        "group_name": "Acme Group",
+        "sector": "Energy",
+        "country": "DE",
+        "kam_id": 2,
+        "status": "prospect",
+        "potential_3y": 1_200_000.0,
+        "margin_pct": 12.5,
+        "notes": "first contact",
+    }
     with Session(demo_engine) as session:
         assert session.get(Account, account_id).name_key == "acme industries"
 
@@ -84,35 +115,38 @@ def test_a_missing_account_is_not_found(demo_engine):
 # --- validation -------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("changes, field, code", [
-    ({"name": None}, "name", "required"),
-    ({"name": "   "}, "name", "required"),
-    ({"name": "x" * 161}, "name", "text_length"),
-    ({"crm_id": "c" * 65}, "crm_id", "text_length"),
-    ({"sector": ""}, "sector", "required"),
-    ({"sector": "s" * 81}, "sector", "text_length"),
-    ({"country": "ZZ"}, "country", "country_code"),
-    ({"country": "DEU"}, "country", "country_code"),
-    ({"kam_id": 9999}, "kam_id", "unknown_ref"),
-    ({"kam_id": "Claire"}, "kam_id", "unknown_ref"),
-    ({"status": "closed"}, "status", "choice"),
-    ({"status": ""}, "status", "required"),
-    ({"potential_3y": -1}, "potential_3y", "number_range"),
-    ({"potential_3y": 2e13}, "potential_3y", "number_range"),
-    ({"potential_3y": "a lot"}, "potential_3y", "number_format"),
-    ({"potential_3y": True}, "potential_3y", "number_format"),
-    ({"potential_3y": float("nan")}, "potential_3y", "number_format"),
-    ({"potential_3y": float("inf")}, "potential_3y", "number_format"),
-    ({"potential_3y": "1_000"}, "potential_3y", "number_format"),
-    ({"margin_pct": 100.5}, "margin_pct", "number_range"),
-    ({"margin_pct": "-101"}, "margin_pct", "number_range"),
-    ({"margin_pct": "12,5,0"}, "margin_pct", "number_format"),
-    ({"parent_id": 9999}, "parent_id", "unknown_ref"),
-    ({"parent_id": "Veltara"}, "parent_id", "unknown_ref"),
-    ({"parent_id": 24}, "parent_id", "unknown_ref"),  # Crestmont Bank plc is archived
-    ({"group_name": "g" * 161}, "group_name", "text_length"),
-    ({"notes": "n" * 5001}, "notes", "text_length"),
-])
+@pytest.mark.parametrize(
+    "changes, field, code",
+    [
+        ({"name": None}, "name", "required"),
+        ({"name": "   "}, "name", "required"),
+        ({"name": "x" * 161}, "name", "text_length"),
+        ({"crm_id": "c" * 65}, "crm_id", "text_length"),
+        ({"sector": ""}, "sector", "required"),
+        ({"sector": "s" * 81}, "sector", "text_length"),
+        ({"country": "ZZ"}, "country", "country_code"),
+        ({"country": "DEU"}, "country", "country_code"),
+        ({"kam_id": 9999}, "kam_id", "unknown_ref"),
+        ({"kam_id": "Claire"}, "kam_id", "unknown_ref"),
+        ({"status": "closed"}, "status", "choice"),
+        ({"status": ""}, "status", "required"),
+        ({"potential_3y": -1}, "potential_3y", "number_range"),
+        ({"potential_3y": 2e13}, "potential_3y", "number_range"),
+        ({"potential_3y": "a lot"}, "potential_3y", "number_format"),
+        ({"potential_3y": True}, "potential_3y", "number_format"),
+        ({"potential_3y": float("nan")}, "potential_3y", "number_format"),
+        ({"potential_3y": float("inf")}, "potential_3y", "number_format"),
+        ({"potential_3y": "1_000"}, "potential_3y", "number_format"),
+        ({"margin_pct": 100.5}, "margin_pct", "number_range"),
+        ({"margin_pct": "-101"}, "margin_pct", "number_range"),
+        ({"margin_pct": "12,5,0"}, "margin_pct", "number_format"),
+        ({"parent_id": 9999}, "parent_id", "unknown_ref"),
+        ({"parent_id": "Veltara"}, "parent_id", "unknown_ref"),
+        ({"parent_id": 24}, "parent_id", "unknown_ref"),  # Crestmont Bank plc is archived
+        ({"group_name": "g" * 161}, "group_name", "text_length"),
+        ({"notes": "n" * 5001}, "notes", "text_length"),
+    ],
+)
 def test_each_rule_is_refused_naming_the_field_and_nothing_is_written(demo_engine, changes, field, code):
     before = _account_count(demo_engine)
     with pytest.raises(ValidationError) as raised:
@@ -122,8 +156,10 @@ def test_each_rule_is_refused_naming_the_field_and_nothing_is_written(demo_engin
 
 
 def test_limits_themselves_are_allowed(demo_engine):
-    account_id = create_account(demo_engine, _new(name="x" * 160, sector="s" * 80, notes="n" * 5000,
-                                                  potential_3y=0, margin_pct="-100", country="sg"))
+    account_id = create_account(
+        demo_engine,
+        _new(name="x" * 160, sector="s" * 80, notes="n" * 5000, potential_3y=0, margin_pct="-100", country="sg"),
+    )
     record = _load(demo_engine, account_id)
     assert (record.potential_3y, record.margin_pct, record.country) == (0.0, -100.0, "SG")
 
@@ -131,14 +167,22 @@ def test_limits_themselves_are_allowed(demo_engine):
 def test_every_error_is_reported_at_once(demo_engine):
     with pytest.raises(ValidationError) as raised:
         create_account(demo_engine, _new(name="", sector="", country="ZZ", status="gone", margin_pct="x"))
-    assert _errors(raised) == [("name", "required"), ("sector", "required"), ("country", "country_code"),
-                               ("status", "choice"), ("margin_pct", "number_format")]
+    assert _errors(raised) == [
+        ("name", "required"),
+        ("sector", "required"),
+        ("country", "country_code"),
+        ("status", "choice"),
+        ("margin_pct", "number_format"),
+    ]
 
 
 def test_error_params_carry_what_the_messages_need(demo_engine):
     with Session(demo_engine) as session:
-        _, errors = validate_account(session, _new(name="KESSLER-autowerke  ag", crm_id="ACC-00005",
-                                                   country="zz", potential_3y=-5, margin_pct="abc"), None)
+        _, errors = validate_account(
+            session,
+            _new(name="KESSLER-autowerke  ag", crm_id="ACC-00005", country="zz", potential_3y=-5, margin_pct="abc"),
+            None,
+        )
     params = {error.field: error.params for error in errors}
     assert params["name"] == {"value": "KESSLER-autowerke  ag", "other": "Kessler-Autowerke AG"}
     assert params["crm_id"] == {"value": "ACC-00005", "other": "Nordhavn Automotive AB"}
@@ -253,8 +297,9 @@ def test_updating_a_deleted_account_is_not_found(demo_engine):
 
 def _group_heads(session, account_id, **options) -> list[int]:
     rules = parent_rules(session, account_id)
-    return group_head_options(account_directory(session), excluded=rules.excluded, current=rules.current,
-                              heads=rules.heads, **options).ids
+    return group_head_options(
+        account_directory(session), excluded=rules.excluded, current=rules.current, heads=rules.heads, **options
+    ).ids
 
 
 def test_group_heads_leave_out_the_account_its_descendants_and_archived_ones(demo_engine):
@@ -312,8 +357,11 @@ def _figures_and_matrix(engine):
     with Session(engine) as session:
         table = account_table(session, TODAY)
         programme = load_programme(session)
-        current = segments(session, programme.current_period,
-                           Thresholds(programme.attractiveness_threshold, programme.strength_threshold))
+        current = segments(
+            session,
+            programme.current_period,
+            Thresholds(programme.attractiveness_threshold, programme.strength_threshold),
+        )
         choices = account_directory(session).names
     figures = portfolio_figures(table, programme.strategic_capacity, TODAY.year - 1)
     return table, figures, matrix_table(table, current), choices
@@ -321,8 +369,9 @@ def _figures_and_matrix(engine):
 
 def test_archive_takes_the_account_off_the_matrix_and_counts_and_restore_brings_it_back(demo_engine):
     table, figures, matrix, choices = _figures_and_matrix(demo_engine)
-    strategic = int(table.loc[(table["segment"] == "strategic") & (table["status"] != "archived"),
-                              "account_id"].iloc[0])
+    strategic = int(
+        table.loc[(table["segment"] == "strategic") & (table["status"] != "archived"), "account_id"].iloc[0]
+    )
     assert strategic in set(matrix["account_id"]) and strategic in choices
     record = _load(demo_engine, strategic)
     archived = set_status(demo_engine, strategic, "archived", record.version)
@@ -372,28 +421,31 @@ OWNED = {
     "commitments": "SELECT h.account_id FROM commitment c JOIN handshake h ON h.id = c.handshake_id",
     "reviews": "SELECT h.account_id FROM handshake_review r JOIN handshake h ON h.id = r.handshake_id",
     "kpi_readings": "SELECT h.account_id FROM kpi_reading k JOIN joint_objective j ON j.id = k.objective_id "
-                    "JOIN handshake h ON h.id = j.handshake_id",
+    "JOIN handshake h ON h.id = j.handshake_id",
     "pairings": "SELECT s.account_id FROM pairing p JOIN stakeholder s ON s.id = p.stakeholder_id",
     "engagements": "SELECT account_id FROM engagement",
     "revenue_lines": "SELECT account_id FROM revenue_line",
     "years": "SELECT account_id FROM account_year",
 }
-LINKS = {"engagement_links": "SELECT e.account_id FROM engagement_pairing l "
-                             "JOIN engagement e ON e.id = l.engagement_id"}
+LINKS = {
+    "engagement_links": "SELECT e.account_id FROM engagement_pairing l JOIN engagement e ON e.id = l.engagement_id"
+}
 
 
 def _rows_per_account(engine) -> dict[str, Counter]:
     with engine.connect() as connection:
-        return {kind: Counter(connection.execute(text(query)).scalars())
-                for kind, query in {**OWNED, **LINKS}.items()}
+        return {kind: Counter(connection.execute(text(query)).scalars()) for kind, query in {**OWNED, **LINKS}.items()}
 
 
 def _orphans(engine) -> dict[str, int]:
     """Rows whose account (or owner) no longer exists: a cascade that did not happen."""
     with engine.connect() as connection:
-        return {kind: connection.execute(text(f"SELECT count(*) FROM ({query}) AS owned "
-                                              "WHERE account_id NOT IN (SELECT id FROM account)")).scalar_one()
-                for kind, query in OWNED.items()}
+        return {
+            kind: connection.execute(
+                text(f"SELECT count(*) FROM ({query}) AS owned WHERE account_id NOT IN (SELECT id FROM account)")
+            ).scalar_one()
+            for kind, query in OWNED.items()
+        }
 
 
 def test_the_deletion_kinds_are_every_kind_an_account_owns():
@@ -417,7 +469,8 @@ def test_a_wrong_confirmation_deletes_nothing(demo_engine, tmp_path):
     with pytest.raises(ValidationError) as raised:
         delete_account(demo_engine, GROUP, "Veltara Motors", record.version)
     assert [(e.field, e.code, e.params) for e in raised.value.errors] == [
-        ("confirmation", "confirmation_mismatch", {"name": "Veltara Motors Group"})]
+        ("confirmation", "confirmation_mismatch", {"name": "Veltara Motors Group"})
+    ]
     assert _load(demo_engine, GROUP) == record and _rows_per_account(demo_engine) == before
     assert not (tmp_path / "backups").exists()  # no copy for a refused delete
 
@@ -463,7 +516,8 @@ def test_delete_removes_every_owned_row_unlinks_children_and_keeps_a_copy(demo_e
     connection = sqlite3.connect(f"file:{copy}?mode=ro", uri=True)
     try:
         assert connection.execute("SELECT name FROM account WHERE id = ?", (GROUP,)).fetchone() == (
-            "Veltara Motörs Group",)
+            "Veltara Motörs Group",
+        )
         assert connection.execute("SELECT count(*) FROM score WHERE account_id = ?", (GROUP,)).fetchone()[0] == 60
     finally:
         connection.close()
@@ -501,7 +555,9 @@ def _foreign_keys_off(dbapi_connection, _record) -> None:
 
 
 def test_a_sector_or_group_typed_in_other_capitals_takes_the_existing_spelling(demo_engine):
-    account_id = create_account(demo_engine, _new(name="Spelling Test", sector="  energy ", group_name="postavia GROUP"))
+    account_id = create_account(
+        demo_engine, _new(name="Spelling Test", sector="  energy ", group_name="postavia GROUP")
+    )
     with Session(demo_engine) as session:
         record = load_account(session, account_id)
     assert (record.sector, record.group_name) == ("Energy", "Postavia Group")

@@ -23,8 +23,16 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     # what everything uses: errors, the clock, formatting, text; the catalogue of words (i18n imports nothing)
     ("common", ("kam_core.common", "kam_core.i18n")),
     # the schema and what works on rows without an engine: models, records, frames, memory, migrations
-    ("schema", ("kam_core.store.models", "kam_core.store.records", "kam_core.store.frames",
-                "kam_core.store.memory", "kam_core.store.migrations")),
+    (
+        "schema",
+        (
+            "kam_core.store.models",
+            "kam_core.store.records",
+            "kam_core.store.frames",
+            "kam_core.store.memory",
+            "kam_core.store.migrations",
+        ),
+    ),
     # Genuine design need, not an accident: every engine the store makes (store.db.make_engine) has the
     # role guard (governance.access) and the audit trail (governance.audit) installed on it, so that no
     # write escapes either whatever opened the engine. They need nothing but the schema, so they stand
@@ -89,7 +97,7 @@ def imports(tree: ast.AST, module: str, is_package: bool) -> list[tuple[int, str
             base = node.module or ""
             if node.level:  # relative: from the module's package
                 package = module.split(".") if is_package else module.split(".")[:-1]
-                package = package[:len(package) - (node.level - 1)]
+                package = package[: len(package) - (node.level - 1)]
                 base = ".".join(package + ([base] if base else []))
             found += [(node.lineno, f"{base}.{alias.name}" if alias.name != "*" else base) for alias in node.names]
     return found
@@ -109,20 +117,27 @@ def violations(root: Path) -> list[str]:
         tree = ast.parse(path.read_text(encoding="utf-8"), filename=relative)
         for line, target in imports(tree, module, path.name == "__init__.py"):
             where = f"{relative}:{line}: imports {target}"
-            if module.startswith("kam_core") and not _within(module, "kam_core.ui") \
-                    and any(_within(target, name) for name in UI_ONLY):
+            if (
+                module.startswith("kam_core")
+                and not _within(module, "kam_core.ui")
+                and any(_within(target, name) for name in UI_ONLY)
+            ):
                 found.append(f"{where} — only kam_core/ui may import streamlit or st_aggrid")
                 continue
             if names[source_layer] == "pages" and any(_within(target, name) for name in NOT_FROM_PAGES):
-                found.append(f"{where} — a page reaches the store through kam_core.ui and the rules, "
-                             f"never sqlalchemy/sqlmodel/alembic/kam_core.store itself")
+                found.append(
+                    f"{where} — a page reaches the store through kam_core.ui and the rules, "
+                    f"never sqlalchemy/sqlmodel/alembic/kam_core.store itself"
+                )
                 continue
             target_layer = layer_of(target)
             if target.split(".")[0] in ("kam_core", "pages", "app") and target_layer is None:
                 found.append(f"{where} — {target} is in no layer of LAYERS")
             elif target_layer is not None and target_layer > source_layer:
-                found.append(f"{where} — layer {names[source_layer]!r} ({module}) may not import the higher "
-                             f"layer {names[target_layer]!r}")
+                found.append(
+                    f"{where} — layer {names[source_layer]!r} ({module}) may not import the higher "
+                    f"layer {names[target_layer]!r}"
+                )
     return found
 
 
@@ -145,7 +160,10 @@ def test_every_rule_catches_a_planted_violation(tmp_path):
     plant("kam_core/documents/qbr.py", "from ..ui import readers\n")
     plant("kam_core/ui/readers.py", "import streamlit\nimport sqlalchemy\nfrom kam_core.store import db\n")
     plant("kam_core/novel/thing.py", "")
-    plant("pages/home.py", "import streamlit as st\nfrom kam_core.ui import readers\nfrom kam_core.store.db import get_engine\n")
+    plant(
+        "pages/home.py",
+        "import streamlit as st\nfrom kam_core.ui import readers\nfrom kam_core.store.db import get_engine\n",
+    )
     plant("app.py", "from sqlmodel import Session\nimport kam_core.ui.frame\n")
 
     found = violations(tmp_path)

@@ -11,10 +11,16 @@ from pathlib import Path
 import pytest
 from sqlmodel import Session, select
 
-from kam_core.store import backups
-from kam_core.store import db
 from kam_core.__main__ import main
-from kam_core.account.accounts import blank_values, create_account, delete_account, load_account, set_status, update_account
+from kam_core.account.accounts import (
+    blank_values,
+    create_account,
+    delete_account,
+    load_account,
+    set_status,
+    update_account,
+)
+from kam_core.store import backups, db
 from kam_core.store.models import Account
 from tests.unit.snapshots import integrity, snapshot
 
@@ -72,7 +78,11 @@ def test_retention_keeps_exactly_the_newest_and_touches_nothing_else(empty_url, 
     assert [backup.path for backup in kept] == [made, ours[5], ours[4]]
     assert [path for path in ours if path.exists()] == [ours[4], ours[5]]
     assert all(other.exists() for other in others)
-    assert kept[0].label == "manual" and kept[1].label == "before-import" and kept[1].made == datetime(2025, 1, 6, 10, 15, 0, 6)
+    assert (
+        kept[0].label == "manual"
+        and kept[1].label == "before-import"
+        and kept[1].made == datetime(2025, 1, 6, 10, 15, 0, 6)
+    )
     assert kept[0].size_bytes == made.stat().st_size
 
 

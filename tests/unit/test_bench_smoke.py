@@ -12,8 +12,15 @@ from bench.run import app_pages, run_benchmark
 from tests.conftest import TODAY
 
 ACCOUNTS = 15
-ACCOUNT_PAGES = {"Account strategy canvas", "Handshake", "Executive plan", "Account overview", "Account record",
-                 "QBR pack", "Account history"}
+ACCOUNT_PAGES = {
+    "Account strategy canvas",
+    "Handshake",
+    "Executive plan",
+    "Account overview",
+    "Account record",
+    "QBR pack",
+    "Account history",
+}
 
 
 def _rows(path, sql: str) -> list[tuple]:
@@ -38,8 +45,20 @@ def test_generate_gives_every_account_exactly_its_rows(tmp_path):
     assert counts["criterion"] == 12
     assert counts["score"] == ACCOUNTS * 12 * 8
     # per account, not only in total
-    for table in ("account_year", "revenue_line", "customer_unit", "score", "priority", "swot_item", "competitor",
-                  "stakeholder", "white_space_cell", "objective", "action", "engagement"):
+    for table in (
+        "account_year",
+        "revenue_line",
+        "customer_unit",
+        "score",
+        "priority",
+        "swot_item",
+        "competitor",
+        "stakeholder",
+        "white_space_cell",
+        "objective",
+        "action",
+        "engagement",
+    ):
         per_account = _rows(path, f"SELECT account_id, count(*) FROM {table} GROUP BY account_id")
         assert len(per_account) == ACCOUNTS and {n for _, n in per_account} == {PER_ACCOUNT[table]}, table
     for table in ("joint_objective", "commitment"):
@@ -51,8 +70,9 @@ def test_generate_gives_every_account_exactly_its_rows(tmp_path):
     assert counts["handshake_stage_event"] == sum(stages.index(stage) + 1 for _, stage in handshakes)
     reviews = dict(_rows(path, "SELECT handshake_id, count(*) FROM handshake_review GROUP BY handshake_id"))
     assert set(reviews) == {id_ for id_, stage in handshakes if stage == "in_review"}
-    assert counts["kpi_reading"] == sum(3 * (1 + reviews.get(id_, 0)) for id_, stage in handshakes
-                                        if stage in ("agreed", "in_review"))
+    assert counts["kpi_reading"] == sum(
+        3 * (1 + reviews.get(id_, 0)) for id_, stage in handshakes if stage in ("agreed", "in_review")
+    )
     # the database's own checks
     assert _rows(path, "PRAGMA foreign_key_check") == []
     assert _rows(path, "PRAGMA integrity_check") == [("ok",)]
@@ -82,8 +102,15 @@ def test_the_pages_are_read_from_app_py():
 @pytest.mark.sqlite_only("the benchmark runs on SQLite files")
 def test_a_tiny_benchmark_writes_the_documented_json(tmp_path):
     out = tmp_path / "results" / "latest.json"
-    run_benchmark([ACCOUNTS], reruns=2, import_rows=500, out=out, pages=["home", "canvas", "accounts"],
-                  cache_dir=tmp_path / "cache", echo=lambda *_: None)
+    run_benchmark(
+        [ACCOUNTS],
+        reruns=2,
+        import_rows=500,
+        out=out,
+        pages=["home", "canvas", "accounts"],
+        cache_dir=tmp_path / "cache",
+        echo=lambda *_: None,
+    )
 
     result = json.loads(out.read_text())
     assert {"machine", "sizes", "budget"} <= set(result)

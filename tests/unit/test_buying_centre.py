@@ -11,29 +11,65 @@ import pytest
 from sqlalchemy import func, select
 from sqlmodel import Session
 
-from kam_core.store import db
 from kam_core.account.buying_centre import (
-    ATTITUDE_FILL, COLUMNS, STALE_AFTER_DAYS, STALE_BORDER, SUPPORTIVE, influence_attitude_chart,
-    load_stakeholders, map_status, org_chart_dot, stale_contacts,
+    ATTITUDE_FILL,
+    COLUMNS,
+    STALE_AFTER_DAYS,
+    STALE_BORDER,
+    SUPPORTIVE,
+    influence_attitude_chart,
+    load_stakeholders,
+    map_status,
+    org_chart_dot,
+    stale_contacts,
 )
-from kam_core.store.models import ATTITUDES, BUYING_ROLES, Account, Stakeholder
 from kam_core.demo.data import ACCOUNTS, NO_SUPPORTIVE_DECISION_MAKER
+from kam_core.store import db
+from kam_core.store.models import ATTITUDES, BUYING_ROLES, Account, Stakeholder
 
 TODAY = date(2026, 11, 26)
 LABELS = {
     **{f"role.{role}": f"Role {role}" for role in BUYING_ROLES},
     **{f"attitude.{value}": f"Att {name}" for value, name in ATTITUDES.items()},
-    "axis.attitude": "Attitude to us", "axis.influence": "Influence on the decision",
-    "name": "Name", "title": "Title", "role": "Role", "influence": "Influence", "attitude": "Attitude",
-    "relationship": "Relationship", "last_contact": "Last contact", "zone.key_supporters": "Key supporters",
+    "axis.attitude": "Attitude to us",
+    "axis.influence": "Influence on the decision",
+    "name": "Name",
+    "title": "Title",
+    "role": "Role",
+    "influence": "Influence",
+    "attitude": "Attitude",
+    "relationship": "Relationship",
+    "last_contact": "Last contact",
+    "zone.key_supporters": "Key supporters",
 }
 
 
-def _person(id, role="influencer", attitude=0, *, name=None, influence=3, relationship=2, reports_to_id=None,
-            last_contact=TODAY, title="Manager"):
-    return {"id": id, "name": name or f"Person {id}", "title": title, "unit": "HQ", "email": None,
-            "reports_to_id": reports_to_id, "role": role, "influence": influence, "attitude": attitude,
-            "relationship": relationship, "owner": "Us", "last_contact": last_contact}
+def _person(
+    id,
+    role="influencer",
+    attitude=0,
+    *,
+    name=None,
+    influence=3,
+    relationship=2,
+    reports_to_id=None,
+    last_contact=TODAY,
+    title="Manager",
+):
+    return {
+        "id": id,
+        "name": name or f"Person {id}",
+        "title": title,
+        "unit": "HQ",
+        "email": None,
+        "reports_to_id": reports_to_id,
+        "role": role,
+        "influence": influence,
+        "attitude": attitude,
+        "relationship": relationship,
+        "owner": "Us",
+        "last_contact": last_contact,
+    }
 
 
 def _people(*rows) -> pd.DataFrame:
@@ -46,19 +82,25 @@ def _people(*rows) -> pd.DataFrame:
 # --- map status ---------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("people", "expected"), [
-    pytest.param([], "red", id="empty"),
-    pytest.param([("decision_maker", 1)], "green", id="supporter-decision-maker"),
-    pytest.param([("decision_maker", 2), ("approver", -2)], "green", id="champion-dm-opponent-approver"),
-    pytest.param([("decision_maker", -2), ("decision_maker", 1)], "green", id="one-of-two-dms-supports"),
-    pytest.param([("decision_maker", 0), ("approver", 1)], "amber", id="neutral-dm-supportive-approver"),
-    pytest.param([("decision_maker", -2), ("approver", 2), ("influencer", 2)], "amber", id="opponent-dm"),
-    pytest.param([("approver", 1)], "amber", id="no-dm-supportive-approver"),
-    pytest.param([("decision_maker", 0), ("approver", 0), ("influencer", 2), ("user", 1)], "red",
-                 id="only-other-roles-support"),
-    pytest.param([("champion", 2), ("decision_maker", -1)], "red", id="coach-role-is-not-a-dm"),
-    pytest.param([("decision_maker", SUPPORTIVE - 1), ("approver", SUPPORTIVE - 1)], "red", id="just-below"),
-])
+@pytest.mark.parametrize(
+    ("people", "expected"),
+    [
+        pytest.param([], "red", id="empty"),
+        pytest.param([("decision_maker", 1)], "green", id="supporter-decision-maker"),
+        pytest.param([("decision_maker", 2), ("approver", -2)], "green", id="champion-dm-opponent-approver"),
+        pytest.param([("decision_maker", -2), ("decision_maker", 1)], "green", id="one-of-two-dms-supports"),
+        pytest.param([("decision_maker", 0), ("approver", 1)], "amber", id="neutral-dm-supportive-approver"),
+        pytest.param([("decision_maker", -2), ("approver", 2), ("influencer", 2)], "amber", id="opponent-dm"),
+        pytest.param([("approver", 1)], "amber", id="no-dm-supportive-approver"),
+        pytest.param(
+            [("decision_maker", 0), ("approver", 0), ("influencer", 2), ("user", 1)],
+            "red",
+            id="only-other-roles-support",
+        ),
+        pytest.param([("champion", 2), ("decision_maker", -1)], "red", id="coach-role-is-not-a-dm"),
+        pytest.param([("decision_maker", SUPPORTIVE - 1), ("approver", SUPPORTIVE - 1)], "red", id="just-below"),
+    ],
+)
 def test_map_status(people, expected):
     frame = _people(*[_person(i + 1, role, attitude) for i, (role, attitude) in enumerate(people)])
     assert map_status(frame) == expected
@@ -80,8 +122,9 @@ def test_the_demo_portfolio_has_green_and_flagged_buying_centres(demo_url):
 def test_load_stakeholders_reads_one_account(demo_url):
     with Session(db.get_engine(demo_url)) as session:
         account_id = session.execute(select(Account.id).order_by(Account.id)).scalars().first()
-        count = session.execute(select(func.count(Stakeholder.id))
-                                .where(Stakeholder.account_id == account_id)).scalar_one()
+        count = session.execute(
+            select(func.count(Stakeholder.id)).where(Stakeholder.account_id == account_id)
+        ).scalar_one()
         people = load_stakeholders(session, account_id)
         empty = load_stakeholders(session, -1)
     assert list(people.columns) == COLUMNS and len(people) == count > 0
@@ -125,13 +168,13 @@ def _statements(dot: str) -> list[str]:
     """The statements of a DOT graph, split on ';' outside quoted and HTML strings; fails on an
     unbalanced quote, HTML label or brace (what a stray character in a name would cause)."""
     assert dot.startswith("digraph ") and dot.rstrip().endswith("}")
-    body = dot[dot.index("{") + 1:dot.rstrip().rindex("}")]
+    body = dot[dot.index("{") + 1 : dot.rstrip().rindex("}")]
     statements, current, i, quoted, depth = [], "", 0, False, 0
     while i < len(body):
         char = body[i]
         if quoted:
             if char == "\\":
-                current, i = current + body[i:i + 2], i + 2
+                current, i = current + body[i : i + 2], i + 2
                 continue
             quoted = char != '"'
         elif depth:
@@ -255,9 +298,15 @@ def test_influence_attitude_chart_encodings():
     assert encoding["color"]["field"] == "role_label"
     assert encoding["color"]["scale"]["domain"] == [LABELS[f"role.{role}"] for role in BUYING_ROLES]
     tooltips = {tip["field"]: tip["title"] for tip in encoding["tooltip"]}
-    assert tooltips == {"name": "Name", "title": "Title", "role_label": "Role", "influence": "Influence",
-                        "attitude_label": "Attitude", "relationship": "Relationship",
-                        "last_contact_text": "Last contact"}
+    assert tooltips == {
+        "name": "Name",
+        "title": "Title",
+        "role_label": "Role",
+        "influence": "Influence",
+        "attitude_label": "Attitude",
+        "relationship": "Relationship",
+        "last_contact_text": "Last contact",
+    }
     rows = {row["name"]: row for row in _data(spec, bubbles)}
     assert rows["Ada"]["attitude_label"] == "Att champion" and rows["Ada"]["role_label"] == "Role decision_maker"
     assert rows["Ada"]["last_contact_text"] == TODAY.isoformat() and rows["Bob"]["last_contact_text"] == "–"
@@ -265,8 +314,11 @@ def test_influence_attitude_chart_encodings():
     assert rows["Ada"]["y_pos"] != rows["Bob"]["y_pos"]
     assert rows["Ada"]["y_pos"] + rows["Bob"]["y_pos"] == pytest.approx(10)
     assert rows["Cy"]["y_pos"] == 1
-    names = next(layer for layer in _layers(spec)
-                 if layer["mark"]["type"] == "text" and layer["encoding"]["text"]["field"] == "name")
+    names = next(
+        layer
+        for layer in _layers(spec)
+        if layer["mark"]["type"] == "text" and layer["encoding"]["text"]["field"] == "name"
+    )
     assert names["encoding"]["y"]["field"] == "y_pos"
     rect = _layer(spec, "rect")
     assert rect["encoding"]["x"]["title"] == "Attitude to us"

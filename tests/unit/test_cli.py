@@ -9,8 +9,8 @@ import pytest
 from pptx import Presentation
 from sqlmodel import Session, func, select
 
-from kam_core.store import db
 from kam_core.__main__ import main
+from kam_core.store import db
 from kam_core.store.models import Account, AccountYear, RevenueLine
 from tests.conftest import POSTGRES
 
@@ -65,10 +65,13 @@ def test_import_reports_what_it_did_and_is_idempotent(on, demo_url, tmp_path, ca
     on(demo_url)
     before = _accounts(demo_url)
     source = tmp_path / "accounts.csv"
-    source.write_text("Id,Name,Industry,BillingCountry\n"
-                      "001A,Brightwater Utilities,Energy,France\n"
-                      "001B,Nordlys Shipping AS,Logistics,Norway\n"
-                      "001C,,Energy,France\n", encoding="utf-8")
+    source.write_text(
+        "Id,Name,Industry,BillingCountry\n"
+        "001A,Brightwater Utilities,Energy,France\n"
+        "001B,Nordlys Shipping AS,Logistics,Norway\n"
+        "001C,,Energy,France\n",
+        encoding="utf-8",
+    )
     assert main(["import", "accounts", str(source)]) == 0
     out = capsys.readouterr().out
     assert "3 rows read, 2 created, 0 updated, 1 refused" in out
@@ -91,9 +94,14 @@ def test_import_all_or_nothing_writes_nothing_when_a_row_is_refused(on, demo_url
 
 def _won_2025(url: str, account_id: int) -> float:
     with Session(db.get_engine(url)) as session:
-        amounts = session.exec(select(RevenueLine.amount).where(
-            RevenueLine.account_id == account_id, RevenueLine.kind.in_(("won", "invoice")),
-            RevenueLine.line_date >= date(2025, 1, 1), RevenueLine.line_date <= date(2025, 12, 31))).all()
+        amounts = session.exec(
+            select(RevenueLine.amount).where(
+                RevenueLine.account_id == account_id,
+                RevenueLine.kind.in_(("won", "invoice")),
+                RevenueLine.line_date >= date(2025, 1, 1),
+                RevenueLine.line_date <= date(2025, 12, 31),
+            )
+        ).all()
     return sum(amounts)
 
 
@@ -103,25 +111,34 @@ def test_import_of_a_french_revenue_file_sets_the_yearly_revenue(on, demo_url, t
         aerivon = session.exec(select(Account.id).where(Account.name == "Aerivon Aerostructures")).one()
     before = _won_2025(demo_url, aerivon)
     source = tmp_path / "ca.csv"
-    source.write_text("Raison sociale;Montant;Date de clôture;Étape\n"
-                      "Aerivon Aerostructures;1 250 000,50;15/03/2025;Gagnée\n"
-                      "Aerivon Aerostructures;250 000;30/06/2025;Gagnée\n"
-                      "Société inconnue;100;01/01/2025;Gagnée\n", encoding="cp1252")
+    source.write_text(
+        "Raison sociale;Montant;Date de clôture;Étape\n"
+        "Aerivon Aerostructures;1 250 000,50;15/03/2025;Gagnée\n"
+        "Aerivon Aerostructures;250 000;30/06/2025;Gagnée\n"
+        "Société inconnue;100;01/01/2025;Gagnée\n",
+        encoding="cp1252",
+    )
     with Session(db.get_engine(demo_url)) as session:
-        stored = session.exec(select(AccountYear.revenue).where(AccountYear.account_id == aerivon,
-                                                                AccountYear.year == 2025)).one()
+        stored = session.exec(
+            select(AccountYear.revenue).where(AccountYear.account_id == aerivon, AccountYear.year == 2025)
+        ).one()
     assert main(["import", "revenue", str(source)]) == 0
     out = capsys.readouterr().out
     assert "2 created" in out and "row 4" in out
     assert "Yearly revenue left as it was" in out  # a partial file never cuts the year's revenue by default
     with Session(db.get_engine(demo_url)) as session:
-        assert session.exec(select(AccountYear.revenue).where(AccountYear.account_id == aerivon,
-                                                              AccountYear.year == 2025)).one() == stored
+        assert (
+            session.exec(
+                select(AccountYear.revenue).where(AccountYear.account_id == aerivon, AccountYear.year == 2025)
+            ).one()
+            == stored
+        )
     assert main(["import", "revenue", str(source), "--set-yearly-revenue"]) == 0
     assert "0 created, 2 updated" in capsys.readouterr().out
     with Session(db.get_engine(demo_url)) as session:
-        year = session.exec(select(AccountYear).where(AccountYear.account_id == aerivon,
-                                                      AccountYear.year == 2025)).one()
+        year = session.exec(
+            select(AccountYear).where(AccountYear.account_id == aerivon, AccountYear.year == 2025)
+        ).one()
     # the won lines are the source of the year's revenue: the demo's lines plus the two imported
     assert _won_2025(demo_url, aerivon) == pytest.approx(before + 1_500_000.50)
     assert year.revenue == pytest.approx(before + 1_500_000.50)

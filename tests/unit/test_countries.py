@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from kam_core.programme.countries import COUNTRY_CODES, country_choices, country_name, is_country
 from kam_core.common.text import fold_name
+from kam_core.programme.countries import COUNTRY_CODES, country_choices, country_name, is_country
 
 
 def test_codes_are_every_alpha_2_code_sorted():
@@ -15,14 +15,17 @@ def test_codes_are_every_alpha_2_code_sorted():
     assert {"DE", "FR", "GB", "US", "CH", "SG"} <= set(COUNTRY_CODES)
 
 
-@pytest.mark.parametrize("code, english, french", [
-    ("DE", "Germany", "Allemagne"),
-    ("CH", "Switzerland", "Suisse"),
-    ("GB", "United Kingdom", "Royaume-Uni"),
-    ("BO", "Bolivia", "Bolivie"),  # the common name, not "Bolivia, Plurinational State of"
-    ("KR", "South Korea", "Corée du Sud"),
-    ("TW", "Taiwan", "Taïwan"),
-])
+@pytest.mark.parametrize(
+    "code, english, french",
+    [
+        ("DE", "Germany", "Allemagne"),
+        ("CH", "Switzerland", "Suisse"),
+        ("GB", "United Kingdom", "Royaume-Uni"),
+        ("BO", "Bolivia", "Bolivie"),  # the common name, not "Bolivia, Plurinational State of"
+        ("KR", "South Korea", "Corée du Sud"),
+        ("TW", "Taiwan", "Taïwan"),
+    ],
+)
 def test_names_in_english_and_french(code, english, french):
     assert country_name(code, "en") == english
     assert country_name(code, "fr") == french

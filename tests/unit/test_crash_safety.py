@@ -21,8 +21,7 @@ from pathlib import Path
 import pytest
 from sqlmodel import Session, func, select
 
-from kam_core.store import backups
-from kam_core.store import db
+from kam_core.store import backups, db
 from kam_core.store.models import RevenueLine
 from tests.unit.fixtures_import import many_revenue_lines
 from tests.unit.snapshots import integrity, snapshot
@@ -31,10 +30,12 @@ PROJECT = Path(__file__).resolve().parents[2]
 LINES = 30_000
 READY = "PAUSED"
 
-pytestmark = [pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL (POSIX)"),
-              pytest.mark.sqlite_only("a SQLite file killed mid-import, and copies of it")]
+pytestmark = [
+    pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL (POSIX)"),
+    pytest.mark.sqlite_only("a SQLite file killed mid-import, and copies of it"),
+]
 
-DRIVER = textwrap.dedent('''
+DRIVER = textwrap.dedent("""
     import sys, time
     sys.path.insert(0, {project!r})
     from kam_core.store import backups
@@ -101,15 +102,21 @@ DRIVER = textwrap.dedent('''
         backups.sqlite3.connect = connect
         from kam_core.__main__ import main
         sys.exit(main(["backup"]))
-''')
+""")
 
 
 def _run_until_paused(tmp_path: Path, url: str, *args: str) -> tuple[subprocess.Popen, str]:
     driver = tmp_path / "driver.py"
     driver.write_text(DRIVER.format(project=str(PROJECT), ready=READY))
     env = {**os.environ, "KAM_DATABASE_URL": url, "PYTHONUNBUFFERED": "1"}
-    child = subprocess.Popen([sys.executable, str(driver), *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                             text=True, env=env, cwd=tmp_path)
+    child = subprocess.Popen(
+        [sys.executable, str(driver), *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+    )
     line = child.stdout.readline()  # blocks until the child pauses (or ends: then the line is not READY)
     if not line.startswith(READY):
         child.kill()
@@ -161,8 +168,13 @@ def test_a_killed_import_leaves_the_database_as_it_was(demo_url, tmp_path):
     # the same import, run again to its end, now succeeds
     before_lines = _lines(demo_url)
     db.dispose_all()
-    done = subprocess.run([sys.executable, "-m", "kam_core", "import", "revenue", str(source)], cwd=PROJECT,
-                          env={**os.environ, "KAM_DATABASE_URL": demo_url}, capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, "-m", "kam_core", "import", "revenue", str(source)],
+        cwd=PROJECT,
+        env={**os.environ, "KAM_DATABASE_URL": demo_url},
+        capture_output=True,
+        text=True,
+    )
     assert done.returncode == 0, done.stderr
     assert f"{LINES} rows read, {LINES} created" in done.stdout
     assert _lines(demo_url) == before_lines + LINES

@@ -5,15 +5,16 @@ from __future__ import annotations
 from sqlmodel import Session
 
 from kam_core.portfolio.directory import AccountDirectory, account_directory, selector_options, without_archived
-from kam_core.store.models import Account, AccountYear
 from kam_core.store import db
+from kam_core.store.models import Account, AccountYear
 
 
 def _directory(count: int) -> AccountDirectory:
     ids = tuple(range(1, count + 1))
     names = {i: f"Account {i:04d}" for i in ids}
-    return AccountDirectory(ids=ids, names=names, keys={i: name.lower() for i, name in names.items()},
-                            by_revenue=tuple(reversed(ids)))  # the last ids are the largest
+    return AccountDirectory(
+        ids=ids, names=names, keys={i: name.lower() for i, name in names.items()}, by_revenue=tuple(reversed(ids))
+    )  # the last ids are the largest
 
 
 def test_a_small_programme_is_listed_whole():
@@ -32,8 +33,12 @@ def test_a_large_programme_lists_the_recent_and_the_largest_accounts_by_name_and
 
 
 def test_the_search_ignores_case_and_accents_and_keeps_the_selected_account():
-    directory = AccountDirectory(ids=(1, 2, 3), names={1: "Électra SA", 2: "Nordlys", 3: "Electrolux"},
-                                 keys={1: "electra sa", 2: "nordlys", 3: "electrolux"}, by_revenue=(1, 2, 3))
+    directory = AccountDirectory(
+        ids=(1, 2, 3),
+        names={1: "Électra SA", 2: "Nordlys", 3: "Electrolux"},
+        keys={1: "electra sa", 2: "nordlys", 3: "electrolux"},
+        by_revenue=(1, 2, 3),
+    )
     options = selector_options(directory, selected=2, query="ÉLEC", limit=100)
     assert options.ids == [1, 2, 3] and options.matched == 2 and options.searched  # 2 is the selected one
     assert selector_options(directory, selected=2, query="zzz", limit=100).matched == 0
@@ -49,9 +54,13 @@ def test_the_directory_leaves_archived_accounts_out_and_ranks_by_the_latest_reve
         gone = Account(name="Beta", name_key="beta", sector="Retail", status="archived")
         session.add_all([small, big, gone])
         session.flush()
-        session.add_all([AccountYear(account_id=small.id, year=2025, revenue=9e6),
-                         AccountYear(account_id=small.id, year=2026, revenue=1e6),  # the latest year counts
-                         AccountYear(account_id=big.id, year=2026, revenue=5e6)])
+        session.add_all(
+            [
+                AccountYear(account_id=small.id, year=2025, revenue=9e6),
+                AccountYear(account_id=small.id, year=2026, revenue=1e6),  # the latest year counts
+                AccountYear(account_id=big.id, year=2026, revenue=5e6),
+            ]
+        )
         ids = (big.id, small.id)
     with Session(engine) as session:
         directory = account_directory(session)
@@ -68,8 +77,9 @@ def test_a_long_list_of_recent_accounts_or_group_heads_never_outgrows_the_shortl
 
     directory = _directory(1000)
     assert len(selector_options(directory, recent=list(range(1, 501)), limit=50).ids) == 50
-    heads = group_head_options(directory, heads=list(range(1, 451)), current=(999, "Account 0999"), limit=50,
-                               excluded=frozenset({3}))
+    heads = group_head_options(
+        directory, heads=list(range(1, 451)), current=(999, "Account 0999"), limit=50, excluded=frozenset({3})
+    )
     assert len(heads.ids) <= 51 and 999 in heads.ids and 3 not in heads.ids
 
 

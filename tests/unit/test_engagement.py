@@ -10,30 +10,38 @@ import pytest
 from sqlalchemy import select
 from sqlmodel import Session
 
-from kam_core.documents.brief import brief_docx, brief_markdown, build_brief
 from kam_core.account.engagement import (
-    DUE_WINDOW_DAYS, cadence_grid, cadence_status, engagements_between, engagements_ics, set_sponsor, sponsor_load,
+    DUE_WINDOW_DAYS,
+    cadence_grid,
+    cadence_status,
+    engagements_between,
+    engagements_ics,
+    set_sponsor,
+    sponsor_load,
     timeline_chart,
 )
-from kam_core.common.errors import ConflictError, NotFoundError, ValidationError
-from kam_core.store.models import Account, Engagement, EngagementPairing, Pairing, Stakeholder
-from kam_core.portfolio.overview import account_table
 from kam_core.account.sections import load_section, ref_choices, save_section, versions
+from kam_core.common.errors import ConflictError, NotFoundError, ValidationError
 from kam_core.common.text import md
+from kam_core.documents.brief import brief_docx, brief_markdown, build_brief
+from kam_core.portfolio.overview import account_table
+from kam_core.store.models import Account, Engagement, EngagementPairing, Pairing, Stakeholder
 from tests.conftest import TODAY
-
 
 # --- cadence_status ---------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("days_since", "expected"), [
-    (90 - DUE_WINDOW_DAYS - 1, "on_track"),  # cadence - 15
-    (90 - DUE_WINDOW_DAYS, "due"),  # cadence - 14: due within 14 days
-    (90 - DUE_WINDOW_DAYS + 1, "due"),
-    (90, "due"),
-    (91, "late"),
-    (0, "on_track"),
-])
+@pytest.mark.parametrize(
+    ("days_since", "expected"),
+    [
+        (90 - DUE_WINDOW_DAYS - 1, "on_track"),  # cadence - 15
+        (90 - DUE_WINDOW_DAYS, "due"),  # cadence - 14: due within 14 days
+        (90 - DUE_WINDOW_DAYS + 1, "due"),
+        (90, "due"),
+        (91, "late"),
+        (0, "on_track"),
+    ],
+)
 def test_cadence_status_boundaries(days_since, expected):
     assert cadence_status(TODAY - timedelta(days=days_since), 90, TODAY) == expected
 
@@ -118,13 +126,15 @@ def test_set_sponsor_round_trip_stale_and_unknown(demo_engine):
 
 
 def _rows(frame) -> list[dict]:
-    return [{key: (None if _missing(value) else value) for key, value in row.items()}
-            for row in frame.to_dict("records")]
+    return [
+        {key: (None if _missing(value) else value) for key, value in row.items()} for row in frame.to_dict("records")
+    ]
 
 
 def _missing(value) -> bool:
     try:
         import pandas as pd
+
         return bool(pd.isna(value))
     except (TypeError, ValueError):
         return False
@@ -155,8 +165,10 @@ def test_pairings_refuse_bad_cadence_duplicates_and_other_accounts_people(demo_e
     with pytest.raises(ValidationError) as refused:
         save_section(demo_engine, "pairings", account_id, duplicate, today=TODAY)
     assert _codes(refused) == [("stakeholder_id", "duplicate_pairing")]
-    other = [*rows, {"executive_id": rows[0]["executive_id"], "stakeholder_id": stranger, "cadence_days": 90,
-                     "strength": 3}]
+    other = [
+        *rows,
+        {"executive_id": rows[0]["executive_id"], "stakeholder_id": stranger, "cadence_days": 90, "strength": 3},
+    ]
     with pytest.raises(ValidationError) as refused:
         save_section(demo_engine, "pairings", account_id, other, today=TODAY)
     assert _codes(refused) == [("stakeholder_id", "unknown_ref")]
@@ -168,11 +180,16 @@ def test_a_new_pairing_round_trips(demo_engine):
         frame = load_section(session, "pairings", account_id)
         refs = ref_choices(session, "pairings", account_id)
     taken = set(zip(frame["executive_id"], frame["stakeholder_id"]))
-    executive, stakeholder = next((e, s) for e in refs["executive_id"] for s in refs["stakeholder_id"]
-                                  if (e, s) not in taken)
+    executive, stakeholder = next(
+        (e, s) for e in refs["executive_id"] for s in refs["stakeholder_id"] if (e, s) not in taken
+    )
     new = {"executive_id": executive, "stakeholder_id": stakeholder, "cadence_days": "120", "strength": 4}
-    assert save_section(demo_engine, "pairings", account_id, [*_rows(frame), new], today=TODAY,
-                        read_versions=versions(frame)) == 1
+    assert (
+        save_section(
+            demo_engine, "pairings", account_id, [*_rows(frame), new], today=TODAY, read_versions=versions(frame)
+        )
+        == 1
+    )
     with Session(demo_engine) as session:
         again = load_section(session, "pairings", account_id)
         grid = cadence_grid(session, TODAY, account_id)
@@ -182,8 +199,15 @@ def test_a_new_pairing_round_trips(demo_engine):
 
 
 def _engagement(pairing_id, **values) -> dict:
-    return {"on_date": TODAY + timedelta(days=10), "kind": "meeting", "status": "planned", "pairing_id": pairing_id,
-            "objective": "Agree the pilot's scope", "ask": "A named sponsor on their side", **values}
+    return {
+        "on_date": TODAY + timedelta(days=10),
+        "kind": "meeting",
+        "status": "planned",
+        "pairing_id": pairing_id,
+        "objective": "Agree the pilot's scope",
+        "ask": "A named sponsor on their side",
+        **values,
+    }
 
 
 def test_engagement_rules(demo_engine):
@@ -222,20 +246,32 @@ def test_an_engagement_round_trips_with_its_pairing(demo_engine):
         frame = load_section(session, "engagements", account_id)
         pairings = list(ref_choices(session, "engagements", account_id)["pairing_id"])
     first = pairings[0]
-    assert save_section(demo_engine, "engagements", account_id, [*_rows(frame), _engagement(first)],
-                        today=TODAY, read_versions=versions(frame)) == 1
+    assert (
+        save_section(
+            demo_engine,
+            "engagements",
+            account_id,
+            [*_rows(frame), _engagement(first)],
+            today=TODAY,
+            read_versions=versions(frame),
+        )
+        == 1
+    )
     with Session(demo_engine) as session:
         again = load_section(session, "engagements", account_id)
     added = again[again["objective"] == "Agree the pilot's scope"].iloc[0]
-    assert added["pairing_id"] == first and added["status"] == "planned" and added["on_date"] == _engagement(0)["on_date"]
+    assert (
+        added["pairing_id"] == first and added["status"] == "planned" and added["on_date"] == _engagement(0)["on_date"]
+    )
     # another pairing for the row: that one link is replaced, the version moves on
     if len(pairings) > 1:
         second = pairings[1]
         rows = [{**row, "pairing_id": second} if row["id"] == added["id"] else row for row in _rows(again)]
         assert save_section(demo_engine, "engagements", account_id, rows, today=TODAY) == 1
         with Session(demo_engine) as session:
-            links = session.scalars(select(EngagementPairing.pairing_id)
-                                    .where(EngagementPairing.engagement_id == int(added["id"]))).all()
+            links = session.scalars(
+                select(EngagementPairing.pairing_id).where(EngagementPairing.engagement_id == int(added["id"]))
+            ).all()
             version = session.get(Engagement, int(added["id"])).version
         assert links == [second] and version == added["version"] + 1
 
@@ -243,34 +279,53 @@ def test_an_engagement_round_trips_with_its_pairing(demo_engine):
 def test_changing_the_shown_pairing_keeps_the_other_links(demo_engine):
     with Session(demo_engine) as session:
         engagement_id, account_id = session.execute(
-            select(Engagement.id, Engagement.account_id).join(EngagementPairing)
-            .where(EngagementPairing.pairing_id.is_not(None)).order_by(Engagement.id)).first()
-        session.add(EngagementPairing(engagement_id=engagement_id, pairing_id=_other_pairing(session, engagement_id,
-                                                                                          account_id)))
+            select(Engagement.id, Engagement.account_id)
+            .join(EngagementPairing)
+            .where(EngagementPairing.pairing_id.is_not(None))
+            .order_by(Engagement.id)
+        ).first()
+        session.add(
+            EngagementPairing(
+                engagement_id=engagement_id, pairing_id=_other_pairing(session, engagement_id, account_id)
+            )
+        )
         session.commit()
-        before = set(session.scalars(select(EngagementPairing.pairing_id)
-                                     .where(EngagementPairing.engagement_id == engagement_id)))
+        before = set(
+            session.scalars(
+                select(EngagementPairing.pairing_id).where(EngagementPairing.engagement_id == engagement_id)
+            )
+        )
         frame = load_section(session, "engagements", account_id)
     shown = int(frame.loc[frame["id"] == engagement_id, "pairing_id"].item())
     assert shown == min(before) and len(before) >= 2
     rows = [{**row, "pairing_id": None} if row["id"] == engagement_id else row for row in _rows(frame)]
     save_section(demo_engine, "engagements", account_id, rows, today=TODAY)
     with Session(demo_engine) as session:
-        after = set(session.scalars(select(EngagementPairing.pairing_id)
-                                    .where(EngagementPairing.engagement_id == engagement_id)))
+        after = set(
+            session.scalars(
+                select(EngagementPairing.pairing_id).where(EngagementPairing.engagement_id == engagement_id)
+            )
+        )
     assert after == before - {shown}
 
 
 def _other_pairing(session, engagement_id: int, account_id: int) -> int:
-    linked = set(session.scalars(select(EngagementPairing.pairing_id)
-                                 .where(EngagementPairing.engagement_id == engagement_id)))
-    mine = session.scalars(select(Pairing.id).join(Stakeholder, Stakeholder.id == Pairing.stakeholder_id)
-                           .where(Stakeholder.account_id == account_id)).all()
+    linked = set(
+        session.scalars(select(EngagementPairing.pairing_id).where(EngagementPairing.engagement_id == engagement_id))
+    )
+    mine = session.scalars(
+        select(Pairing.id)
+        .join(Stakeholder, Stakeholder.id == Pairing.stakeholder_id)
+        .where(Stakeholder.account_id == account_id)
+    ).all()
     free = [identifier for identifier in mine if identifier not in linked]
     if free:
         return free[0]
-    stakeholder = session.scalar(select(Stakeholder.id).where(Stakeholder.account_id == account_id,
-                                                              Stakeholder.id.not_in(select(Pairing.stakeholder_id))))
+    stakeholder = session.scalar(
+        select(Stakeholder.id).where(
+            Stakeholder.account_id == account_id, Stakeholder.id.not_in(select(Pairing.stakeholder_id))
+        )
+    )
     pairing = Pairing(executive_id=1, stakeholder_id=stakeholder, cadence_days=90, strength=2)
     session.add(pairing)
     session.flush()
@@ -360,14 +415,16 @@ def test_a_crowded_timeline_keeps_the_accounts_met_next_then_those_met_last():
     from kam_core.account.engagement import timeline_accounts
 
     day = date(2026, 11, 26)
-    rows = pd.DataFrame([
-        {"account_id": 1, "on_date": date(2026, 12, 20), "status": "planned"},
-        {"account_id": 2, "on_date": date(2026, 12, 1), "status": "planned"},
-        {"account_id": 3, "on_date": date(2026, 11, 20), "status": "held"},
-        {"account_id": 4, "on_date": date(2026, 6, 1), "status": "held"},
-        {"account_id": 5, "on_date": date(2026, 12, 5), "status": "cancelled"},
-        {"account_id": 1, "on_date": date(2026, 10, 1), "status": "held"},
-    ])
+    rows = pd.DataFrame(
+        [
+            {"account_id": 1, "on_date": date(2026, 12, 20), "status": "planned"},
+            {"account_id": 2, "on_date": date(2026, 12, 1), "status": "planned"},
+            {"account_id": 3, "on_date": date(2026, 11, 20), "status": "held"},
+            {"account_id": 4, "on_date": date(2026, 6, 1), "status": "held"},
+            {"account_id": 5, "on_date": date(2026, 12, 5), "status": "cancelled"},
+            {"account_id": 1, "on_date": date(2026, 10, 1), "status": "held"},
+        ]
+    )
     assert timeline_accounts(rows, day, 10) == [2, 1, 3, 4, 5]
     assert timeline_accounts(rows, day, 3) == [2, 1, 3]
     assert timeline_accounts(rows.iloc[0:0], day, 3) == []

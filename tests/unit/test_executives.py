@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from sqlmodel import Session
 
-from kam_core.store import db
 from kam_core.common.errors import ConflictError, ValidationError
 from kam_core.programme.executives import load_executives, save_executives
+from kam_core.store import db
 
 
 def _table(url):
@@ -22,8 +22,15 @@ def test_add_rename_and_retire(demo_url):
     read = set(table["id"])
     rows[0]["title"] = "Group CEO"
     retired = rows.pop(1)
-    rows.append({"name": "Ines Carvalho", "title": "Chief Digital Officer", "function": "Digital",
-                 "max_accounts": 3, "active": True})
+    rows.append(
+        {
+            "name": "Ines Carvalho",
+            "title": "Chief Digital Officer",
+            "function": "Digital",
+            "max_accounts": 3,
+            "active": True,
+        }
+    )
     assert save_executives(engine, rows, read) == 3
     after = _table(demo_url).set_index("name")
     assert after.loc[rows[0]["name"], "title"] == "Group CEO"
@@ -31,11 +38,14 @@ def test_add_rename_and_retire(demo_url):
     assert after.loc["Ines Carvalho", "max_accounts"] == 3
 
 
-@pytest.mark.parametrize("change, field, code", [
-    ({"max_accounts": 0}, "max_accounts", "integer_range"),
-    ({"name": ""}, "name", "required"),
-    ({"email": "not-an-address"}, "email", "email_format"),
-])
+@pytest.mark.parametrize(
+    "change, field, code",
+    [
+        ({"max_accounts": 0}, "max_accounts", "integer_range"),
+        ({"name": ""}, "name", "required"),
+        ({"email": "not-an-address"}, "email", "email_format"),
+    ],
+)
 def test_bad_input_names_the_row_and_field(demo_url, change, field, code):
     table = _table(demo_url)
     rows = table.to_dict("records")

@@ -9,7 +9,7 @@ import pandas as pd
 
 from kam_core.exchange.exports import table_csv, table_xlsx
 
-HOSTILE = ["=HYPERLINK(\"http://evil.example\",\"Click\")", "+cmd|' /C calc'!A0", "@SUM(A1)", "-2+3", "Acme"]
+HOSTILE = ['=HYPERLINK("http://evil.example","Click")', "+cmd|' /C calc'!A0", "@SUM(A1)", "-2+3", "Acme"]
 
 
 def test_the_excel_download_holds_formula_like_text_as_text():

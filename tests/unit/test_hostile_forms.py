@@ -12,19 +12,21 @@ from hypothesis import given
 from hypothesis import strategies as st
 from sqlmodel import Session
 
-from kam_core.account import accounts
-from kam_core.account import engagement
-from kam_core.programme import executives
-from kam_core.account import merge
-from kam_core.portfolio import scoring
-from kam_core.account import sections
-from kam_core.programme import settings
-from kam_core.programme import team
-from kam_core.store.models import Account
+from kam_core.account import accounts, engagement, merge, sections
 from kam_core.common.text import fold_name
-from tests.unit.hostile import (  # noqa: F401 - fixtures
-    ACCOUNT, HOSTILE, OTHER, attempt, hostile_number, hostile_text, hostile_value, numeric_text, same_text,
-    small_engine, small_template,
+from kam_core.portfolio import scoring
+from kam_core.programme import executives, settings, team
+from kam_core.store.models import Account
+from tests.unit.hostile import (
+    ACCOUNT,
+    HOSTILE,
+    OTHER,
+    attempt,
+    hostile_number,
+    hostile_text,
+    hostile_value,
+    numeric_text,
+    same_text,
 )
 
 ACCOUNT_LABELS = ("account.field.{field}",)
@@ -35,13 +37,23 @@ def _version(engine, account_id=ACCOUNT) -> int:
         return session.get(Account, account_id).version
 
 
-account_values = st.fixed_dictionaries({
-    "name": hostile_text, "sector": st.one_of(hostile_text, st.just("Energy")),
-}, optional={
-    "crm_id": hostile_text, "group_name": hostile_text, "notes": hostile_text, "country": hostile_value,
-    "status": hostile_value, "potential_3y": st.one_of(hostile_number, numeric_text, hostile_text),
-    "margin_pct": st.one_of(hostile_number, numeric_text), "kam_id": hostile_value, "parent_id": hostile_value,
-})
+account_values = st.fixed_dictionaries(
+    {
+        "name": hostile_text,
+        "sector": st.one_of(hostile_text, st.just("Energy")),
+    },
+    optional={
+        "crm_id": hostile_text,
+        "group_name": hostile_text,
+        "notes": hostile_text,
+        "country": hostile_value,
+        "status": hostile_value,
+        "potential_3y": st.one_of(hostile_number, numeric_text, hostile_text),
+        "margin_pct": st.one_of(hostile_number, numeric_text),
+        "kam_id": hostile_value,
+        "parent_id": hostile_value,
+    },
+)
 
 
 @HOSTILE
@@ -63,9 +75,11 @@ def test_creating_an_account_from_any_input(small_engine, values):
 @HOSTILE
 @given(account_values)
 def test_editing_an_account_with_any_input(small_engine, values):
-    record = attempt(small_engine, lambda: accounts.update_account(small_engine, ACCOUNT, values,
-                                                                   _version(small_engine)),
-                     label_keys=ACCOUNT_LABELS)
+    record = attempt(
+        small_engine,
+        lambda: accounts.update_account(small_engine, ACCOUNT, values, _version(small_engine)),
+        label_keys=ACCOUNT_LABELS,
+    )
     if record is not None:
         assert same_text(record.name, values["name"])
         assert same_text(record.notes, values.get("notes"))
@@ -74,8 +88,11 @@ def test_editing_an_account_with_any_input(small_engine, values):
 @HOSTILE
 @given(hostile_value)
 def test_archiving_with_any_status(small_engine, status):
-    attempt(small_engine, lambda: accounts.set_status(small_engine, OTHER, status, _version(small_engine, OTHER)),
-            label_keys=ACCOUNT_LABELS)
+    attempt(
+        small_engine,
+        lambda: accounts.set_status(small_engine, OTHER, status, _version(small_engine, OTHER)),
+        label_keys=ACCOUNT_LABELS,
+    )
 
 
 @HOSTILE
@@ -86,16 +103,20 @@ def test_deleting_with_any_confirmation(small_engine, typed):
         exists = session.get(Account, OTHER) is not None
     if not exists:
         return
-    attempt(small_engine, lambda: accounts.delete_account(small_engine, OTHER, typed, _version(small_engine, OTHER),
-                                                          backup=False),
-            label_keys=("account.field.{field}", "record.{field}"))
+    attempt(
+        small_engine,
+        lambda: accounts.delete_account(small_engine, OTHER, typed, _version(small_engine, OTHER), backup=False),
+        label_keys=("account.field.{field}", "record.{field}"),
+    )
 
 
 @HOSTILE
 @given(st.one_of(hostile_number, numeric_text, hostile_text), st.one_of(hostile_number, numeric_text))
 def test_key_figures_from_any_input(small_engine, potential, margin):
-    saved = attempt(small_engine, lambda: sections.save_key_figures(small_engine, ACCOUNT, potential, margin,
-                                                                    _version(small_engine)))
+    saved = attempt(
+        small_engine,
+        lambda: sections.save_key_figures(small_engine, ACCOUNT, potential, margin, _version(small_engine)),
+    )
     if saved is not None:
         for value in (saved.potential_3y, saved.margin_pct):
             assert value is None or math.isfinite(value)
@@ -113,12 +134,19 @@ def test_plan_texts_from_any_input(small_engine, values):
 
 
 @HOSTILE
-@given(st.fixed_dictionaries({
-    "name": hostile_text, "currency": st.one_of(hostile_text, st.sampled_from(["EUR", "usd", "ÉÉÉ", "€€€"])),
-    "current_period": st.one_of(hostile_text, st.sampled_from(["2026-Q4", "2026-Q5", "99999-Q1"])),
-    "attractiveness_threshold": st.one_of(hostile_number, numeric_text), "strength_threshold": hostile_value,
-    "strategic_capacity": st.one_of(hostile_number, numeric_text), "accounts_per_kam": hostile_value,
-}))
+@given(
+    st.fixed_dictionaries(
+        {
+            "name": hostile_text,
+            "currency": st.one_of(hostile_text, st.sampled_from(["EUR", "usd", "ÉÉÉ", "€€€"])),
+            "current_period": st.one_of(hostile_text, st.sampled_from(["2026-Q4", "2026-Q5", "99999-Q1"])),
+            "attractiveness_threshold": st.one_of(hostile_number, numeric_text),
+            "strength_threshold": hostile_value,
+            "strategic_capacity": st.one_of(hostile_number, numeric_text),
+            "accounts_per_kam": hostile_value,
+        }
+    )
+)
 def test_programme_settings_from_any_input(small_engine, values):
     with Session(small_engine) as session:
         version = settings.read_settings(session).version
@@ -128,10 +156,18 @@ def test_programme_settings_from_any_input(small_engine, values):
 
 
 criterion_row = st.builds(
-    scoring.CriterionRow, id=st.none(), axis=st.just("attractiveness"), name=hostile_text,
-    description=st.one_of(st.none(), hostile_text), weight=st.one_of(hostile_number, numeric_text),
-    position=st.integers(min_value=-10**20, max_value=10**20), anchor_low=hostile_text, anchor_mid=hostile_text,
-    anchor_high=hostile_text, active=st.booleans())
+    scoring.CriterionRow,
+    id=st.none(),
+    axis=st.just("attractiveness"),
+    name=hostile_text,
+    description=st.one_of(st.none(), hostile_text),
+    weight=st.one_of(hostile_number, numeric_text),
+    position=st.integers(min_value=-(10**20), max_value=10**20),
+    anchor_low=hostile_text,
+    anchor_mid=hostile_text,
+    anchor_high=hostile_text,
+    active=st.booleans(),
+)
 
 
 @HOSTILE
@@ -146,16 +182,19 @@ def test_criteria_from_any_input(small_engine, rows):
 
 
 @HOSTILE
-@given(st.lists(st.tuples(hostile_value, st.one_of(st.none(), hostile_text)), min_size=1, max_size=3),
-       st.one_of(st.just("2026-Q4"), hostile_text))
+@given(
+    st.lists(st.tuples(hostile_value, st.one_of(st.none(), hostile_text)), min_size=1, max_size=3),
+    st.one_of(st.just("2026-Q4"), hostile_text),
+)
 def test_scores_from_any_input(small_engine, cells, period):
     with Session(small_engine) as session:
         criteria = [row.id for row in scoring.list_criteria(session, include_inactive=False)]
         versions = scoring.score_versions(session, "2026-Q4", "attractiveness")
         versions.update(scoring.score_versions(session, "2026-Q4", "strength"))
-    edits = [scoring.ScoreEdit(ACCOUNT, criteria[index], value, rationale,
-                               versions.get((ACCOUNT, criteria[index])))
-             for index, (value, rationale) in enumerate(cells)]
+    edits = [
+        scoring.ScoreEdit(ACCOUNT, criteria[index], value, rationale, versions.get((ACCOUNT, criteria[index])))
+        for index, (value, rationale) in enumerate(cells)
+    ]
     attempt(small_engine, lambda: scoring.save_scores(small_engine, period, edits))
 
 
@@ -169,59 +208,106 @@ roster_cell = st.one_of(hostile_text, hostile_value)
 
 
 @HOSTILE
-@given(st.lists(st.fixed_dictionaries({
-    "name": hostile_text, "title": roster_cell, "function": roster_cell,
-    "email": st.one_of(roster_cell, st.just("ada@example.com")), "max_accounts": st.one_of(hostile_number, numeric_text),
-    "active": st.one_of(st.booleans(), hostile_value)}), min_size=1, max_size=3))
+@given(
+    st.lists(
+        st.fixed_dictionaries(
+            {
+                "name": hostile_text,
+                "title": roster_cell,
+                "function": roster_cell,
+                "email": st.one_of(roster_cell, st.just("ada@example.com")),
+                "max_accounts": st.one_of(hostile_number, numeric_text),
+                "active": st.one_of(st.booleans(), hostile_value),
+            }
+        ),
+        min_size=1,
+        max_size=3,
+    )
+)
 def test_executives_from_any_input(small_engine, rows):
     with Session(small_engine) as session:
         stored = executives.load_executives(session)
     table = stored.to_dict("records") + rows
-    attempt(small_engine, lambda: executives.save_executives(small_engine, table, set(stored["id"])),
-            label_keys=("executives.field.{field}",))
+    attempt(
+        small_engine,
+        lambda: executives.save_executives(small_engine, table, set(stored["id"])),
+        label_keys=("executives.field.{field}",),
+    )
 
 
 @HOSTILE
-@given(st.lists(st.fixed_dictionaries({
-    "name": hostile_text, "email": st.one_of(roster_cell, st.builds("{}@example.com".format, hostile_text)),
-    "region": roster_cell, "active": st.one_of(st.booleans(), hostile_value)}), min_size=1, max_size=3))
+@given(
+    st.lists(
+        st.fixed_dictionaries(
+            {
+                "name": hostile_text,
+                "email": st.one_of(roster_cell, st.builds("{}@example.com".format, hostile_text)),
+                "region": roster_cell,
+                "active": st.one_of(st.booleans(), hostile_value),
+            }
+        ),
+        min_size=1,
+        max_size=3,
+    )
+)
 def test_kams_from_any_input(small_engine, rows):
     with Session(small_engine) as session:
         stored = team.load_kams(session)
-    table = [{key: row[key] for key in ("id", "version", "name", "email", "region", "active")}
-             for row in stored.to_dict("records")] + rows
-    attempt(small_engine, lambda: team.save_kams(small_engine, table, set(stored["id"])),
-            label_keys=("team.field.{field}",))
+    table = [
+        {key: row[key] for key in ("id", "version", "name", "email", "region", "active")}
+        for row in stored.to_dict("records")
+    ] + rows
+    attempt(
+        small_engine, lambda: team.save_kams(small_engine, table, set(stored["id"])), label_keys=("team.field.{field}",)
+    )
 
 
 @HOSTILE
-@given(st.lists(st.fixed_dictionaries({"name": hostile_text, "family": roster_cell,
-                                       "active": st.one_of(st.booleans(), hostile_value)}), min_size=1, max_size=3))
+@given(
+    st.lists(
+        st.fixed_dictionaries(
+            {"name": hostile_text, "family": roster_cell, "active": st.one_of(st.booleans(), hostile_value)}
+        ),
+        min_size=1,
+        max_size=3,
+    )
+)
 def test_offers_from_any_input(small_engine, rows):
     with Session(small_engine) as session:
         stored = team.load_offers(session)
-    table = [{key: row[key] for key in ("id", "version", "name", "family", "active")}
-             for row in stored.to_dict("records")] + rows
-    attempt(small_engine, lambda: team.save_offers(small_engine, table, set(stored["id"])),
-            label_keys=("team.field.{field}",))
+    table = [
+        {key: row[key] for key in ("id", "version", "name", "family", "active")} for row in stored.to_dict("records")
+    ] + rows
+    attempt(
+        small_engine,
+        lambda: team.save_offers(small_engine, table, set(stored["id"])),
+        label_keys=("team.field.{field}",),
+    )
 
 
 @HOSTILE
-@given(st.one_of(hostile_value, st.integers(min_value=-10**30, max_value=10**30)))
+@given(st.one_of(hostile_value, st.integers(min_value=-(10**30), max_value=10**30)))
 def test_a_sponsor_from_any_input(small_engine, executive):
-    attempt(small_engine, lambda: engagement.set_sponsor(small_engine, ACCOUNT, executive, _version(small_engine)),
-            label_keys=("plan.{field}", "field.{field}", "plan.sponsor"))
+    attempt(
+        small_engine,
+        lambda: engagement.set_sponsor(small_engine, ACCOUNT, executive, _version(small_engine)),
+        label_keys=("plan.{field}", "field.{field}", "plan.sponsor"),
+    )
 
 
 @HOSTILE
-@given(st.dictionaries(st.one_of(st.sampled_from(accounts.FIELDS), hostile_text), hostile_value, max_size=4),
-       st.dictionaries(hostile_text, hostile_value, max_size=2))
+@given(
+    st.dictionaries(st.one_of(st.sampled_from(accounts.FIELDS), hostile_text), hostile_value, max_size=4),
+    st.dictionaries(hostile_text, hostile_value, max_size=2),
+)
 def test_merging_with_any_choices(small_engine, winners, resolutions):
     with Session(small_engine) as session:
         present = session.get(Account, OTHER) is not None
     if not present:
         return
     versions = (_version(small_engine), _version(small_engine, OTHER))
-    attempt(small_engine, lambda: merge.merge_accounts(small_engine, ACCOUNT, OTHER, winners, resolutions, versions,
-                                                       backup=False),
-            label_keys=ACCOUNT_LABELS + ("merge.{field}",))
+    attempt(
+        small_engine,
+        lambda: merge.merge_accounts(small_engine, ACCOUNT, OTHER, winners, resolutions, versions, backup=False),
+        label_keys=ACCOUNT_LABELS + ("merge.{field}",),
+    )

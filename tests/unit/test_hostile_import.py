@@ -15,24 +15,44 @@ from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
 from sqlmodel import Session
 
-from kam_core.store import db
-from kam_core.exchange import workbook
 from kam_core.common.errors import ConflictError
-from kam_core.i18n import LANGUAGES, catalog, translate
+from kam_core.exchange import workbook
 from kam_core.exchange.importing import (
-    KINDS, ImportFileError, ImportRefused, propose_mapping, read_table, run_import,
+    KINDS,
+    ImportFileError,
+    ImportRefused,
+    propose_mapping,
+    read_table,
+    run_import,
 )
+from kam_core.i18n import LANGUAGES, catalog, translate
+from kam_core.store import db
 from tests.conftest import TODAY
-from tests.unit.hostile import (  # noqa: F401 - fixtures
-    HOSTILE, attempt, hostile_text, hostile_value, numeric_text, small_engine, small_template, snapshot,
-)
+from tests.unit.hostile import HOSTILE, attempt, hostile_text, hostile_value, numeric_text, snapshot
 
 HEADERS = {
-    "accounts": ["Account Name", "Account ID", "Industry", "Billing Country", "Parent Account ID", "Type",
-                 "Account Owner", "Annual Revenue", "Description", "Margin %"],
+    "accounts": [
+        "Account Name",
+        "Account ID",
+        "Industry",
+        "Billing Country",
+        "Parent Account ID",
+        "Type",
+        "Account Owner",
+        "Annual Revenue",
+        "Description",
+        "Margin %",
+    ],
     "contacts": ["First Name", "Last Name", "Email", "Title", "Account Name", "Contact ID", "Role"],
-    "revenue": ["Opportunity ID", "Account Name", "Amount", "Close Date", "Stage", "Probability (%)",
-                "Opportunity Name"],
+    "revenue": [
+        "Opportunity ID",
+        "Account Name",
+        "Amount",
+        "Close Date",
+        "Stage",
+        "Probability (%)",
+        "Opportunity Name",
+    ],
 }
 ENCODINGS = ["utf-8", "utf-8-sig", "utf-16", "cp1252", "latin-1"]
 
@@ -41,8 +61,14 @@ def _message(prefix: str, code: str, params: dict) -> None:
     for language in LANGUAGES:
         key = f"{prefix}.{code}"
         assert key in catalog(language), f"{key} missing from {language}.json"
-        translate(key, language, **{name: ", ".join(map(str, value)) if isinstance(value, (list, tuple)) else value
-                                    for name, value in params.items()})
+        translate(
+            key,
+            language,
+            **{
+                name: ", ".join(map(str, value)) if isinstance(value, (list, tuple)) else value
+                for name, value in params.items()
+            },
+        )
 
 
 def _import(engine, data: bytes, filename: str, kind: str, only_valid: bool) -> None:
@@ -59,7 +85,7 @@ def _import(engine, data: bytes, filename: str, kind: str, only_valid: bool) -> 
         for problem in refused.problems:
             _message("import.problem", problem.code, problem.params)
     except ConflictError:
-        raise AssertionError("ConflictError without anyone else writing: a constraint the import let through")
+        raise AssertionError("ConflictError without anyone else writing: a constraint the import let through") from None
     else:
         for problem in result.problems:
             _message("import.problem", problem.code, problem.params)
@@ -81,11 +107,16 @@ def _csv_bytes(rows: list[list], separator: str, quoting: int, encoding: str, li
 @st.composite
 def csv_files(draw, kind: str):
     headers = HEADERS[kind]
-    rows = [headers] + draw(st.lists(st.lists(hostile_value, min_size=len(headers) - 2, max_size=len(headers) + 2),
-                                     min_size=0, max_size=4))
-    data = _csv_bytes(rows, draw(st.sampled_from([",", ";", "\t", "|"])),
-                      draw(st.sampled_from([csv.QUOTE_MINIMAL, csv.QUOTE_ALL, csv.QUOTE_NONNUMERIC])),
-                      draw(st.sampled_from(ENCODINGS)), draw(st.sampled_from(["\r\n", "\n", "\r"])))
+    rows = [headers] + draw(
+        st.lists(st.lists(hostile_value, min_size=len(headers) - 2, max_size=len(headers) + 2), min_size=0, max_size=4)
+    )
+    data = _csv_bytes(
+        rows,
+        draw(st.sampled_from([",", ";", "\t", "|"])),
+        draw(st.sampled_from([csv.QUOTE_MINIMAL, csv.QUOTE_ALL, csv.QUOTE_NONNUMERIC])),
+        draw(st.sampled_from(ENCODINGS)),
+        draw(st.sampled_from(["\r\n", "\n", "\r"])),
+    )
     junk = draw(st.one_of(st.just(b""), st.binary(max_size=40)))
     at = draw(st.integers(min_value=0, max_value=len(data)))
     return data[:at] + junk + data[at:]
@@ -96,6 +127,7 @@ def _kind_test(kind: str):
     @given(data=csv_files(kind), only_valid=st.booleans())
     def test(small_engine, data, only_valid):
         _import(small_engine, data, f"{kind}.csv", kind, only_valid)
+
     test.__name__ = f"test_a_hostile_{kind}_csv_is_imported_or_refused_whole"
     return test
 
@@ -119,15 +151,21 @@ def test_a_huge_field_is_refused_or_read(small_engine, kind, size):
 
 
 _ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-xlsx_cell = st.one_of(st.none(), hostile_text.map(lambda text: _ILLEGAL_XML.sub("", text)[:32_000]),
-                      st.floats(allow_nan=False, allow_infinity=False), st.integers(min_value=-10**15, max_value=10**15),
-                      st.datetimes(min_value=datetime(1900, 3, 1), max_value=datetime(9999, 12, 31)), st.booleans(),
-                      numeric_text)
+xlsx_cell = st.one_of(
+    st.none(),
+    hostile_text.map(lambda text: _ILLEGAL_XML.sub("", text)[:32_000]),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.integers(min_value=-(10**15), max_value=10**15),
+    st.datetimes(min_value=datetime(1900, 3, 1), max_value=datetime(9999, 12, 31)),
+    st.booleans(),
+    numeric_text,
+)
 
 
 @HOSTILE
-@given(st.sampled_from(KINDS), st.lists(st.lists(xlsx_cell, min_size=5, max_size=9), min_size=0, max_size=4),
-       st.booleans())
+@given(
+    st.sampled_from(KINDS), st.lists(st.lists(xlsx_cell, min_size=5, max_size=9), min_size=0, max_size=4), st.booleans()
+)
 def test_a_hostile_xlsx_is_imported_or_refused_whole(small_engine, kind, rows, only_valid):
     book = Workbook()
     sheet = book.active

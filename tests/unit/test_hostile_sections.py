@@ -11,14 +11,20 @@ from hypothesis import given
 from hypothesis import strategies as st
 from sqlmodel import Session
 
-from kam_core.account import handshake
-from kam_core.account import section_specs, sections
+from kam_core.account import handshake, section_specs, sections
 from kam_core.common import cells
 from kam_core.store.models import HANDSHAKE_STAGES
 from tests.conftest import TODAY
-from tests.unit.hostile import (  # noqa: F401 - fixtures
-    ACCOUNT, HOSTILE, attempt, hostile_date, hostile_number, hostile_text, hostile_value, numeric_text, same_text,
-    small_engine, small_template,
+from tests.unit.hostile import (
+    ACCOUNT,
+    HOSTILE,
+    attempt,
+    hostile_date,
+    hostile_number,
+    hostile_text,
+    hostile_value,
+    numeric_text,
+    same_text,
 )
 
 
@@ -31,8 +37,9 @@ def _cell(column: cells.Column):
         "date": hostile_date,
         "choice": st.one_of(st.sampled_from(column.choices or ("x",)), hostile_text),
         "bool": st.one_of(st.booleans(), hostile_value),
-        "ref": st.one_of(st.integers(min_value=-3, max_value=6), st.integers(min_value=-10**30, max_value=10**30),
-                         hostile_value),
+        "ref": st.one_of(
+            st.integers(min_value=-3, max_value=6), st.integers(min_value=-(10**30), max_value=10**30), hostile_value
+        ),
     }[column.kind]
     return st.one_of(usual, usual, hostile_value)
 
@@ -48,9 +55,11 @@ def _check_section(engine, section: str, new_rows: list[dict]) -> None:
         stored = sections.load_section(session, section, ACCOUNT)
     read = sections.versions(stored)
     rows = stored.to_dict("records") + new_rows
-    saved = attempt(engine, lambda: sections.save_section(engine, section, ACCOUNT, rows, today=TODAY,
-                                                          read_versions=read),
-                    label_keys=(f"col.{section}.{{field}}", "field.{field}"))
+    saved = attempt(
+        engine,
+        lambda: sections.save_section(engine, section, ACCOUNT, rows, today=TODAY, read_versions=read),
+        label_keys=(f"col.{section}.{{field}}", "field.{field}"),
+    )
     if saved is None:
         return
     with Session(engine) as session:
@@ -62,8 +71,9 @@ def _check_section(engine, section: str, new_rows: list[dict]) -> None:
         if all(cells.is_empty(row.get(name)) for name in spec.column_names):
             continue  # a blank new row is skipped
         expected = tuple(row[name].strip() or None if isinstance(row[name], str) else None for name in texts)
-        assert any(all(want is None or want == got for want, got in zip(expected, stored))
-                   for stored in stored_texts), f"{expected} not stored"
+        assert any(
+            all(want is None or want == got for want, got in zip(expected, stored)) for stored in stored_texts
+        ), f"{expected} not stored"
     for column in spec.columns:
         if column.kind == "float":
             assert all(value is None or math.isnan(value) or math.isfinite(value) for value in after[column.name])
@@ -74,6 +84,7 @@ def _section_test(section: str):
     @given(rows=_rows(section))
     def test(small_engine, rows):
         _check_section(small_engine, section, rows)
+
     test.__name__ = f"test_the_{section}_section_from_any_input"
     return test
 
@@ -91,30 +102,66 @@ def _view(engine):
 
 
 @HOSTILE
-@given(st.one_of(st.sampled_from(HANDSHAKE_STAGES), hostile_value), hostile_date,
-       st.one_of(st.none(), hostile_text))
+@given(st.one_of(st.sampled_from(HANDSHAKE_STAGES), hostile_value), hostile_date, st.one_of(st.none(), hostile_text))
 def test_moving_the_handshake_with_any_input(small_engine, target, on_date, note):
-    attempt(small_engine, lambda: handshake.move_stage(small_engine, ACCOUNT, target, on_date,
-                                                       _view(small_engine).version, today=TODAY, note=note),
-            label_keys=HANDSHAKE_LABELS)
+    attempt(
+        small_engine,
+        lambda: handshake.move_stage(
+            small_engine, ACCOUNT, target, on_date, _view(small_engine).version, today=TODAY, note=note
+        ),
+        label_keys=HANDSHAKE_LABELS,
+    )
 
 
 @HOSTILE
-@given(hostile_text, st.one_of(st.just(1), hostile_value), st.one_of(st.just(1), hostile_value),
-       st.one_of(st.none(), hostile_date))
+@given(
+    hostile_text,
+    st.one_of(st.just(1), hostile_value),
+    st.one_of(st.just(1), hostile_value),
+    st.one_of(st.none(), hostile_date),
+)
 def test_handshake_details_from_any_input(small_engine, vision, signatory, sponsor, review):
-    saved = attempt(small_engine, lambda: handshake.save_handshake_details(
-        small_engine, ACCOUNT, vision=vision, signatory_id=signatory, sponsor_id=sponsor, next_review_on=review,
-        expected_version=_view(small_engine).version, today=TODAY), label_keys=HANDSHAKE_LABELS)
+    saved = attempt(
+        small_engine,
+        lambda: handshake.save_handshake_details(
+            small_engine,
+            ACCOUNT,
+            vision=vision,
+            signatory_id=signatory,
+            sponsor_id=sponsor,
+            next_review_on=review,
+            expected_version=_view(small_engine).version,
+            today=TODAY,
+        ),
+        label_keys=HANDSHAKE_LABELS,
+    )
     if saved is not None:
         assert same_text(saved.vision, vision)
 
 
 @HOSTILE
-@given(hostile_date, hostile_date, st.one_of(st.none(), hostile_text), st.one_of(st.none(), hostile_text),
-       st.dictionaries(st.one_of(st.just(1), hostile_value), st.one_of(hostile_number, numeric_text, hostile_text),
-                       max_size=2))
+@given(
+    hostile_date,
+    hostile_date,
+    st.one_of(st.none(), hostile_text),
+    st.one_of(st.none(), hostile_text),
+    st.dictionaries(
+        st.one_of(st.just(1), hostile_value), st.one_of(hostile_number, numeric_text, hostile_text), max_size=2
+    ),
+)
 def test_recording_a_review_with_any_input(small_engine, held, following, notes, decisions, readings):
-    attempt(small_engine, lambda: handshake.record_review(
-        small_engine, ACCOUNT, review_date=held, notes=notes, decisions=decisions, next_review_on=following,
-        readings=readings, expected_version=_view(small_engine).version, today=TODAY), label_keys=HANDSHAKE_LABELS)
+    attempt(
+        small_engine,
+        lambda: handshake.record_review(
+            small_engine,
+            ACCOUNT,
+            review_date=held,
+            notes=notes,
+            decisions=decisions,
+            next_review_on=following,
+            readings=readings,
+            expected_version=_view(small_engine).version,
+            today=TODAY,
+        ),
+        label_keys=HANDSHAKE_LABELS,
+    )

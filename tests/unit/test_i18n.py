@@ -9,20 +9,51 @@ from pathlib import Path
 import pytest
 
 from kam_core.account.canvas import PLAN_SECTIONS
-from kam_core.store.db import StoreError
 from kam_core.i18n import LANGUAGES, catalog, translate
-from kam_core.store.models import ACCOUNT_STATUSES, ENGAGEMENT_KINDS, HANDSHAKE_STAGES
 from kam_core.portfolio.overview import ACCOUNT_VIEWS, SEGMENTS
 from kam_core.portfolio.segmentation import QUADRANTS
 from kam_core.programme.settings import EDITABLE
+from kam_core.store.db import StoreError
+from kam_core.store.models import ACCOUNT_STATUSES, ENGAGEMENT_KINDS, HANDSHAKE_STAGES
 
 ROOT = Path(__file__).resolve().parents[2]
 UI_FILES = [ROOT / "app.py", *sorted((ROOT / "pages").rglob("*.py")), *sorted((ROOT / "kam_core" / "ui").glob("*.py"))]
-UI_CALLS = {"title", "header", "subheader", "markdown", "caption", "write", "info", "warning", "error", "success",
-            "toast", "button", "download_button", "form_submit_button", "page_link", "metric", "selectbox",
-            "multiselect", "radio", "toggle", "checkbox", "text_input", "number_input", "slider", "select_slider",
-            "segmented_control", "expander", "tabs", "progress", "Page", "TextColumn", "NumberColumn",
-            "CheckboxColumn", "ProgressColumn"}
+UI_CALLS = {
+    "title",
+    "header",
+    "subheader",
+    "markdown",
+    "caption",
+    "write",
+    "info",
+    "warning",
+    "error",
+    "success",
+    "toast",
+    "button",
+    "download_button",
+    "form_submit_button",
+    "page_link",
+    "metric",
+    "selectbox",
+    "multiselect",
+    "radio",
+    "toggle",
+    "checkbox",
+    "text_input",
+    "number_input",
+    "slider",
+    "select_slider",
+    "segmented_control",
+    "expander",
+    "tabs",
+    "progress",
+    "Page",
+    "TextColumn",
+    "NumberColumn",
+    "CheckboxColumn",
+    "ProgressColumn",
+}
 UI_KEYWORDS = {"label", "help", "placeholder", "title", "text", "caption"}
 LITERAL_KEY = re.compile(r"""\bt\(\s*["']([a-z0-9_.]+)["']""")
 LABEL_CALL = re.compile(r"""\blabel\(\s*["']([a-z_]+)["']""")
@@ -56,7 +87,8 @@ def test_every_enumeration_label_exists():
         + [f"enum.follow_up.{code}" for code in ("action", "ours", "theirs")]
         + [f"posture.{code}" for code in QUADRANTS]
         + [f"accounts.view.{code}" for code in ACCOUNT_VIEWS]
-        + [f"section.{code}" for code in PLAN_SECTIONS] + [f"section_rule.{code}" for code in PLAN_SECTIONS]
+        + [f"section.{code}" for code in PLAN_SECTIONS]
+        + [f"section_rule.{code}" for code in PLAN_SECTIONS]
         + [f"field.{name}" for name in EDITABLE]
         + [f"language.{code}" for code in LANGUAGES]
         + [f"rag.{code}" for code in ("red", "amber", "green", "done")]

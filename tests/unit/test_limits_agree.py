@@ -39,26 +39,51 @@ def schema_limits(model, name: str) -> dict:
 
 
 def _claim(where: str, model, name: str, *, max_length=None, minimum=None, maximum=None, choices=None):
-    return pytest.param(model, name, {"max_length": max_length, "minimum": minimum, "maximum": maximum,
-                                      "choices": set(choices) if choices else None},
-                        id=f"{where}: {model.__tablename__}.{name}")
+    return pytest.param(
+        model,
+        name,
+        {
+            "max_length": max_length,
+            "minimum": minimum,
+            "maximum": maximum,
+            "choices": set(choices) if choices else None,
+        },
+        id=f"{where}: {model.__tablename__}.{name}",
+    )
 
 
 def _columns(where: str, model, columns) -> list:
-    return [_claim(where, model, column.name, max_length=column.max_length, minimum=column.minimum,
-                   maximum=column.maximum, choices=column.choices if column.kind == "choice" else None)
-            for column in columns if column.kind in ("text", "int", "float", "choice")]
+    return [
+        _claim(
+            where,
+            model,
+            column.name,
+            max_length=column.max_length,
+            minimum=column.minimum,
+            maximum=column.maximum,
+            choices=column.choices if column.kind == "choice" else None,
+        )
+        for column in columns
+        if column.kind in ("text", "int", "float", "choice")
+    ]
 
 
 CLAIMS = [
-    *[claim for spec in section_specs.ALL_SECTIONS.values()
-      for claim in _columns(f"section_specs.ALL_SECTIONS[{spec.name}]", spec.model, spec.columns)],
-    *[_claim("sections.PLAN_TEXT_MAX", m.AccountPlan, field, max_length=sections.PLAN_TEXT_MAX)
-      for field in sections.PLAN_TEXT_FIELDS],
+    *[
+        claim
+        for spec in section_specs.ALL_SECTIONS.values()
+        for claim in _columns(f"section_specs.ALL_SECTIONS[{spec.name}]", spec.model, spec.columns)
+    ],
+    *[
+        _claim("sections.PLAN_TEXT_MAX", m.AccountPlan, field, max_length=sections.PLAN_TEXT_MAX)
+        for field in sections.PLAN_TEXT_FIELDS
+    ],
     *_columns("team.KAM_COLUMNS", m.Kam, team.KAM_COLUMNS),
     *_columns("team.OFFER_COLUMNS", m.Offer, team.OFFER_COLUMNS),
     *_columns("executives.COLUMNS", m.Executive, executives.COLUMNS),
-    *_columns("accounts._TEXTS", m.Account, [column for column in accounts._TEXTS.values() if column.name != "country"]),
+    *_columns(
+        "accounts._TEXTS", m.Account, [column for column in accounts._TEXTS.values() if column.name != "country"]
+    ),
     _claim("countries.is_country", m.Account, "country", choices=countries._COUNTRIES),  # an ISO 3166-1 alpha-2 code
     _claim("accounts._STATUS", m.Account, "status", choices=accounts._STATUS.choices),
     _claim("accounts._NUMBERS", m.Account, "margin_pct", minimum=accounts.MARGIN_MIN, maximum=accounts.MARGIN_MAX),
@@ -67,19 +92,27 @@ CLAIMS = [
     _claim("handshake.REVIEW_TEXT_MAX", m.HandshakeReview, "notes", max_length=handshake.REVIEW_TEXT_MAX),
     _claim("handshake.REVIEW_TEXT_MAX", m.HandshakeReview, "decisions", max_length=handshake.REVIEW_TEXT_MAX),
     _claim("scoring.NAME_MAX", m.Criterion, "name", max_length=scoring.NAME_MAX),
-    *[_claim("scoring.ANCHOR_MAX", m.Criterion, f"anchor_{anchor}", max_length=scoring.ANCHOR_MAX)
-      for anchor in ("low", "mid", "high")],
+    *[
+        _claim("scoring.ANCHOR_MAX", m.Criterion, f"anchor_{anchor}", max_length=scoring.ANCHOR_MAX)
+        for anchor in ("low", "mid", "high")
+    ],
     _claim("scoring.WEIGHT_MIN/MAX", m.Criterion, "weight", minimum=scoring.WEIGHT_MIN, maximum=scoring.WEIGHT_MAX),
     _claim("scoring.AXES", m.Criterion, "axis", choices=scoring.AXES),
     _claim("scoring.RATIONALE_MAX", m.Score, "rationale", max_length=scoring.RATIONALE_MAX),
     _claim("scoring.SCORE_MIN/MAX", m.Score, "value", minimum=scoring.SCORE_MIN, maximum=scoring.SCORE_MAX),
     _claim("settings.NAME_MAX", m.Programme, "name", max_length=settings.NAME_MAX),
-    *[_claim("settings.NUMBER_RANGES", m.Programme, field, minimum=low, maximum=high)
-      for field, (low, high) in settings.NUMBER_RANGES.items()],
-    *[_claim("settings.INTEGER_RANGES", m.Programme, field, minimum=low, maximum=high)
-      for field, (low, high) in settings.INTEGER_RANGES.items()],
-    *[_claim("importing.CONTACT_TEXT_MAX", m.Stakeholder, field, max_length=importing.CONTACT_TEXT_MAX)
-      for field in ("name", "title", "unit")],
+    *[
+        _claim("settings.NUMBER_RANGES", m.Programme, field, minimum=low, maximum=high)
+        for field, (low, high) in settings.NUMBER_RANGES.items()
+    ],
+    *[
+        _claim("settings.INTEGER_RANGES", m.Programme, field, minimum=low, maximum=high)
+        for field, (low, high) in settings.INTEGER_RANGES.items()
+    ],
+    *[
+        _claim("importing.CONTACT_TEXT_MAX", m.Stakeholder, field, max_length=importing.CONTACT_TEXT_MAX)
+        for field in ("name", "title", "unit")
+    ],
     _claim("importing.EMAIL_MAX", m.Stakeholder, "email", max_length=importing.EMAIL_MAX),
     _claim("importing.LABEL_MAX", m.RevenueLine, "label", max_length=importing.LABEL_MAX),
 ]
@@ -99,7 +132,7 @@ def disagreements(stated: dict, schema: dict) -> list[str]:
             continue  # the schema states nothing (a rule the validator alone keeps, e.g. a rank from 1)
         if validator is None:
             found.append(f"{limit}: the schema says {database}, the validator states nothing")
-        elif (validator != database if limit == "choices" else float(validator) != float(database)):
+        elif validator != database if limit == "choices" else float(validator) != float(database):
             shown = (sorted(validator), sorted(database)) if limit == "choices" else (validator, database)
             found.append(f"{limit}: the validator says {shown[0]}, the schema {shown[1]}")
     return found
@@ -118,10 +151,11 @@ def test_a_disagreement_is_found_and_named():
     assert schema_limits(m.Stakeholder, "name")["max_length"] == 120
     stated = {"max_length": None, "minimum": 1, "maximum": 4, "choices": None}
     assert disagreements(stated, schema) == ["maximum: the validator says 4, the schema 5.0"]
-    assert disagreements({"max_length": None, "minimum": None, "maximum": None, "choices": None},
-                         schema_limits(m.Stakeholder, "name")) == [
-        "max_length: the schema says 120, the validator states nothing"]
+    assert disagreements(
+        {"max_length": None, "minimum": None, "maximum": None, "choices": None}, schema_limits(m.Stakeholder, "name")
+    ) == ["max_length: the schema says 120, the validator states nothing"]
     codes = {"max_length": None, "minimum": None, "maximum": None, "choices": {"draft", "much_too_long_a_code"}}
     assert disagreements(codes, schema_limits(m.Account, "status")) == [
         "max_length: the schema says 16, the code 'much_too_long_a_code' is longer",
-        "choices: the validator says ['draft', 'much_too_long_a_code'], the schema ['active', 'archived', 'prospect']"]
+        "choices: the validator says ['draft', 'much_too_long_a_code'], the schema ['active', 'archived', 'prospect']",
+    ]

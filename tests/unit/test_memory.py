@@ -63,20 +63,24 @@ def test_the_collector_left_off_by_someone_else_stays_off():
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc's malloc_trim")
 def test_free_memory_goes_back_to_the_system_after_a_large_allocation():
-    code = ("from kam_core.store.memory import release_free_memory\n"
-            "def rss(): return int(open('/proc/self/status').read().split('VmRSS:')[1].split()[0])\n"
-            "blocks = [bytes(1000) + bytes([i % 256]) for i in range(200_000)]\n"  # glibc's heap, not pymalloc's
-            "keep = blocks[-1]; del blocks\n"
-            "before = rss(); done = release_free_memory(); after = rss()\n"
-            "print(done, before - after)")
+    code = (
+        "from kam_core.store.memory import release_free_memory\n"
+        "def rss(): return int(open('/proc/self/status').read().split('VmRSS:')[1].split()[0])\n"
+        "blocks = [bytes(1000) + bytes([i % 256]) for i in range(200_000)]\n"  # glibc's heap, not pymalloc's
+        "keep = blocks[-1]; del blocks\n"
+        "before = rss(); done = release_free_memory(); after = rss()\n"
+        "print(done, before - after)"
+    )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     trimmed, freed_kb = done.stdout.split()
     assert trimmed == "True" and int(freed_kb) > 100_000  # most of the ~200 MB the blocks held (the last kept)
 
 
 def test_the_long_lived_objects_are_frozen_once_per_process():
-    code = ("import gc\nfrom kam_core.store.memory import freeze_long_lived\n"
-            "first = freeze_long_lived(); frozen = gc.get_freeze_count(); again = freeze_long_lived()\n"
-            "print(first, again, frozen > 1000, gc.get_freeze_count() == frozen)")
+    code = (
+        "import gc\nfrom kam_core.store.memory import freeze_long_lived\n"
+        "first = freeze_long_lived(); frozen = gc.get_freeze_count(); again = freeze_long_lived()\n"
+        "print(first, again, frozen > 1000, gc.get_freeze_count() == frozen)"
+    )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.split() == ["True", "False", "True", "True"]

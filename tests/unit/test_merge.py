@@ -14,20 +14,42 @@ import pytest
 from sqlalchemy import insert, select, text
 from sqlmodel import Session, SQLModel
 
-from kam_core.store import backups
-from kam_core.store import db
 from kam_core.account import duplicates as duplicates_module
 from kam_core.account import merge as merge_module
-from kam_core.common.errors import ConflictError, NotFoundError, ValidationError
 from kam_core.account.duplicates import NamedAccount, core_name, find_duplicates, likely_duplicates
 from kam_core.account.merge import CONFLICT_KINDS, FIELDS, MOVE_KINDS, merge_accounts, merge_plan
+from kam_core.common.errors import ConflictError, NotFoundError, ValidationError
+from kam_core.common.text import fold_name
+from kam_core.store import backups, db
 from kam_core.store.models import (
-    Account, AccountPlan, AccountYear, Action, Commitment, Competitor, Criterion, CustomerUnit, Engagement,
-    EngagementPairing, Executive, Handshake, HandshakeReview, HandshakeStageEvent, JointObjective, Kam, KpiReading,
-    Objective, Offer, Pairing, Priority, RevenueLine, Score, Stakeholder, SwotItem, ValueProposition,
+    Account,
+    AccountPlan,
+    AccountYear,
+    Action,
+    Commitment,
+    Competitor,
+    Criterion,
+    CustomerUnit,
+    Engagement,
+    EngagementPairing,
+    Executive,
+    Handshake,
+    HandshakeReview,
+    HandshakeStageEvent,
+    JointObjective,
+    Kam,
+    KpiReading,
+    Objective,
+    Offer,
+    Pairing,
+    Priority,
+    RevenueLine,
+    Score,
+    Stakeholder,
+    SwotItem,
+    ValueProposition,
     WhiteSpaceCell,
 )
-from kam_core.common.text import fold_name
 from tests.conftest import POSTGRES
 
 Q3, Q2 = "2026-Q3", "2026-Q2"
@@ -80,98 +102,178 @@ def _add_acme(engine) -> Acme:
         offers = tuple(session.execute(select(Offer.id).order_by(Offer.id)).scalars().all()[:2])
         kams = tuple(session.execute(select(Kam.id).order_by(Kam.id)).scalars().all()[:2])
         executive = session.execute(select(Executive.id).order_by(Executive.id)).scalars().first()
-        keep = _account("ACME Corp", crm_id="CRM-ACME-1", country="FR", kam_id=kams[0], potential_3y=1_000_000.0,
-                        notes="Keep notes")
-        other = _account("Acmé Corporation", crm_id="CRM-ACME-2", country="DE", kam_id=kams[1], sponsor_id=executive,
-                         status="prospect", margin_pct=12.5, notes="Other notes")
+        keep = _account(
+            "ACME Corp", crm_id="CRM-ACME-1", country="FR", kam_id=kams[0], potential_3y=1_000_000.0, notes="Keep notes"
+        )
+        other = _account(
+            "Acmé Corporation",
+            crm_id="CRM-ACME-2",
+            country="DE",
+            kam_id=kams[1],
+            sponsor_id=executive,
+            status="prospect",
+            margin_pct=12.5,
+            notes="Other notes",
+        )
         session.add_all([keep, other])
         session.flush()
         child = _account("Acme Polska", parent_id=other.id)
         session.add(child)
 
         # the surviving account's side of each conflict
-        session.add_all([
-            Score(account_id=keep.id, criterion_id=criteria[0], period=Q3, value=7.0, rationale="strong"),
-            Score(account_id=keep.id, criterion_id=criteria[1], period=Q3, value=5.0),
-            AccountYear(account_id=keep.id, year=2025, revenue=100.0, category_spend=1000.0),
-            AccountYear(account_id=keep.id, year=2023, revenue=30.0, category_spend=300.0),
-            AccountPlan(account_id=keep.id, business="Keep business", ambition="Same ambition"),
-            Competitor(account_id=keep.id, name="Voltrix", share_pct=30.0),
-            Priority(account_id=keep.id, rank=1, title="Keep first"),
-            Priority(account_id=keep.id, rank=2, title="Keep second"),
-        ])
+        session.add_all(
+            [
+                Score(account_id=keep.id, criterion_id=criteria[0], period=Q3, value=7.0, rationale="strong"),
+                Score(account_id=keep.id, criterion_id=criteria[1], period=Q3, value=5.0),
+                AccountYear(account_id=keep.id, year=2025, revenue=100.0, category_spend=1000.0),
+                AccountYear(account_id=keep.id, year=2023, revenue=30.0, category_spend=300.0),
+                AccountPlan(account_id=keep.id, business="Keep business", ambition="Same ambition"),
+                Competitor(account_id=keep.id, name="Voltrix", share_pct=30.0),
+                Priority(account_id=keep.id, rank=1, title="Keep first"),
+                Priority(account_id=keep.id, rank=2, title="Keep second"),
+            ]
+        )
         keep_handshake = Handshake(account_id=keep.id, stage="draft", stage_since=date(2026, 1, 5))
         lyon = CustomerUnit(account_id=keep.id, name="Lyon plant", kind="site")
         session.add_all([keep_handshake, lyon])
         session.flush()
-        session.add_all([
-            HandshakeStageEvent(handshake_id=keep_handshake.id, stage="draft", reached_on=date(2026, 1, 5)),
-            JointObjective(handshake_id=keep_handshake.id, title="Keep JO", kpi="kWh", unit="GWh", baseline=10,
-                           target=8, due_date=date(2027, 6, 30)),
-            WhiteSpaceCell(account_id=keep.id, unit_id=lyon.id, offer_id=offers[0], status="open", value=100.0),
-        ])
+        session.add_all(
+            [
+                HandshakeStageEvent(handshake_id=keep_handshake.id, stage="draft", reached_on=date(2026, 1, 5)),
+                JointObjective(
+                    handshake_id=keep_handshake.id,
+                    title="Keep JO",
+                    kpi="kWh",
+                    unit="GWh",
+                    baseline=10,
+                    target=8,
+                    due_date=date(2027, 6, 30),
+                ),
+                WhiteSpaceCell(account_id=keep.id, unit_id=lyon.id, offer_id=offers[0], status="open", value=100.0),
+            ]
+        )
 
         # the other account: each conflict's other side, plus rows of every kind
-        session.add_all([
-            Score(account_id=other.id, criterion_id=criteria[0], period=Q3, value=4.0, rationale="weak"),
-            Score(account_id=other.id, criterion_id=criteria[1], period=Q3, value=5.0, rationale="  "),  # equal
-            Score(account_id=other.id, criterion_id=criteria[0], period=Q2, value=6.0),
-            AccountYear(account_id=other.id, year=2025, revenue=50.0),
-            AccountYear(account_id=other.id, year=2023, revenue=20.0, category_spend=200.0),
-            AccountYear(account_id=other.id, year=2024, revenue=40.0, category_spend=400.0),
-            AccountPlan(account_id=other.id, business="Other business", markets="Other markets",
-                        ambition="  Same ambition "),
-            Competitor(account_id=other.id, name="VOLTRIX", share_pct=20.0, strengths="Cheap"),
-            Competitor(account_id=other.id, name="Kobalt", share_pct=10.0),
-            SwotItem(account_id=other.id, kind="threat", text="New entrant"),
-            RevenueLine(account_id=other.id, crm_id="RL-ACME-1", kind="won", amount=500.0, line_date=date(2026, 3, 1)),
-        ])
+        session.add_all(
+            [
+                Score(account_id=other.id, criterion_id=criteria[0], period=Q3, value=4.0, rationale="weak"),
+                Score(account_id=other.id, criterion_id=criteria[1], period=Q3, value=5.0, rationale="  "),  # equal
+                Score(account_id=other.id, criterion_id=criteria[0], period=Q2, value=6.0),
+                AccountYear(account_id=other.id, year=2025, revenue=50.0),
+                AccountYear(account_id=other.id, year=2023, revenue=20.0, category_spend=200.0),
+                AccountYear(account_id=other.id, year=2024, revenue=40.0, category_spend=400.0),
+                AccountPlan(
+                    account_id=other.id, business="Other business", markets="Other markets", ambition="  Same ambition "
+                ),
+                Competitor(account_id=other.id, name="VOLTRIX", share_pct=20.0, strengths="Cheap"),
+                Competitor(account_id=other.id, name="Kobalt", share_pct=10.0),
+                SwotItem(account_id=other.id, kind="threat", text="New entrant"),
+                RevenueLine(
+                    account_id=other.id, crm_id="RL-ACME-1", kind="won", amount=500.0, line_date=date(2026, 3, 1)
+                ),
+            ]
+        )
         other_first = Priority(account_id=other.id, rank=1, title="Other first")
         other_third = Priority(account_id=other.id, rank=3, title="Other third")
         boss = Stakeholder(account_id=other.id, name="Ada Boss", role="decision_maker")
-        objective = Objective(account_id=other.id, kind="revenue", title="Grow", target="+10%", owner="Kim",
-                              due_date=date(2027, 12, 31))
+        objective = Objective(
+            account_id=other.id, kind="revenue", title="Grow", target="+10%", owner="Kim", due_date=date(2027, 12, 31)
+        )
         other_lyon = CustomerUnit(account_id=other.id, name="LYON Plant", kind="site")
         berlin = CustomerUnit(account_id=other.id, name="Berlin", kind="site")
-        engagement = Engagement(account_id=other.id, kind="meeting", status="held", on_date=date(2026, 10, 1),
-                                objective="Meet", outcome="Met")
+        engagement = Engagement(
+            account_id=other.id,
+            kind="meeting",
+            status="held",
+            on_date=date(2026, 10, 1),
+            objective="Meet",
+            outcome="Met",
+        )
         session.add_all([other_first, other_third, boss, objective, other_lyon, berlin, engagement])
         session.flush()
         report = Stakeholder(account_id=other.id, name="Bo Report", reports_to_id=boss.id)
         pairing = Pairing(executive_id=executive, stakeholder_id=boss.id)
-        other_handshake = Handshake(account_id=other.id, stage="agreed", stage_since=date(2026, 6, 1),
-                                    vision="Other vision", signatory_id=boss.id)
-        session.add_all([report, pairing, other_handshake,
-                         ValueProposition(priority_id=other_first.id, what_we_bring="Kit", customer_value="Less cost"),
-                         Action(account_id=other.id, objective_id=objective.id, title="Call", owner="Kim",
-                                due_date=date(2026, 12, 1)),
-                         WhiteSpaceCell(account_id=other.id, unit_id=other_lyon.id, offer_id=offers[0], status="sold",
-                                        value=200.0),
-                         WhiteSpaceCell(account_id=other.id, unit_id=other_lyon.id, offer_id=offers[1], status="open",
-                                        value=10.0),
-                         WhiteSpaceCell(account_id=other.id, unit_id=berlin.id, offer_id=offers[0], status="sold")])
+        other_handshake = Handshake(
+            account_id=other.id,
+            stage="agreed",
+            stage_since=date(2026, 6, 1),
+            vision="Other vision",
+            signatory_id=boss.id,
+        )
+        session.add_all(
+            [
+                report,
+                pairing,
+                other_handshake,
+                ValueProposition(priority_id=other_first.id, what_we_bring="Kit", customer_value="Less cost"),
+                Action(
+                    account_id=other.id,
+                    objective_id=objective.id,
+                    title="Call",
+                    owner="Kim",
+                    due_date=date(2026, 12, 1),
+                ),
+                WhiteSpaceCell(
+                    account_id=other.id, unit_id=other_lyon.id, offer_id=offers[0], status="sold", value=200.0
+                ),
+                WhiteSpaceCell(
+                    account_id=other.id, unit_id=other_lyon.id, offer_id=offers[1], status="open", value=10.0
+                ),
+                WhiteSpaceCell(account_id=other.id, unit_id=berlin.id, offer_id=offers[0], status="sold"),
+            ]
+        )
         session.flush()
         session.add(EngagementPairing(engagement_id=engagement.id, pairing_id=pairing.id))
-        first_jo = JointObjective(handshake_id=other_handshake.id, title="Other JO 1", kpi="Uptime", unit="%",
-                                  baseline=95, target=99, due_date=date(2027, 6, 30))
-        review = HandshakeReview(handshake_id=other_handshake.id, review_date=date(2026, 9, 1), notes="Fine",
-                                 next_review_on=date(2026, 12, 1))
-        session.add_all([
-            first_jo, review,
-            JointObjective(handshake_id=other_handshake.id, title="Other JO 2", kpi="Cost", unit="EUR", baseline=100,
-                           target=80, due_date=date(2027, 6, 30)),
-            HandshakeStageEvent(handshake_id=other_handshake.id, stage="draft", reached_on=date(2026, 2, 1)),
-            HandshakeStageEvent(handshake_id=other_handshake.id, stage="agreed", reached_on=date(2026, 6, 1)),
-        ])
+        first_jo = JointObjective(
+            handshake_id=other_handshake.id,
+            title="Other JO 1",
+            kpi="Uptime",
+            unit="%",
+            baseline=95,
+            target=99,
+            due_date=date(2027, 6, 30),
+        )
+        review = HandshakeReview(
+            handshake_id=other_handshake.id,
+            review_date=date(2026, 9, 1),
+            notes="Fine",
+            next_review_on=date(2026, 12, 1),
+        )
+        session.add_all(
+            [
+                first_jo,
+                review,
+                JointObjective(
+                    handshake_id=other_handshake.id,
+                    title="Other JO 2",
+                    kpi="Cost",
+                    unit="EUR",
+                    baseline=100,
+                    target=80,
+                    due_date=date(2027, 6, 30),
+                ),
+                HandshakeStageEvent(handshake_id=other_handshake.id, stage="draft", reached_on=date(2026, 2, 1)),
+                HandshakeStageEvent(handshake_id=other_handshake.id, stage="agreed", reached_on=date(2026, 6, 1)),
+            ]
+        )
         session.flush()
-        session.add_all([
-            KpiReading(objective_id=first_jo.id, review_id=review.id, reading_date=date(2026, 9, 1), value=97),
-            Commitment(handshake_id=other_handshake.id, objective_id=first_jo.id, side="ours", description="Audit",
-                       owner="Kim", due_date=date(2026, 12, 15)),
-        ])
+        session.add_all(
+            [
+                KpiReading(objective_id=first_jo.id, review_id=review.id, reading_date=date(2026, 9, 1), value=97),
+                Commitment(
+                    handshake_id=other_handshake.id,
+                    objective_id=first_jo.id,
+                    side="ours",
+                    description="Audit",
+                    owner="Kim",
+                    due_date=date(2026, 12, 15),
+                ),
+            ]
+        )
         session.flush()
-        return Acme(keep.id, other.id, child.id, criteria, offers, kams, executive, keep_handshake.id,
-                    other_handshake.id)
+        return Acme(
+            keep.id, other.id, child.id, criteria, offers, kams, executive, keep_handshake.id, other_handshake.id
+        )
 
 
 @pytest.fixture
@@ -186,17 +288,30 @@ def _plan(engine, keep: int, other: int):
 
 def _merge(engine, plan, choice: str | dict = "keep", winners=None, **options):
     """Merge as planned; every conflict resolved with ``choice`` (or per key from a dict, the rest "keep")."""
-    resolutions = ({conflict.key: choice for conflict in plan.conflicts} if isinstance(choice, str)
-                   else {conflict.key: choice.get(conflict.kind, "keep") for conflict in plan.conflicts})
-    return merge_accounts(engine, plan.keep_id, plan.other_id, winners or {}, resolutions,
-                          (plan.keep_version, plan.other_version), **options)
+    resolutions = (
+        {conflict.key: choice for conflict in plan.conflicts}
+        if isinstance(choice, str)
+        else {conflict.key: choice.get(conflict.kind, "keep") for conflict in plan.conflicts}
+    )
+    return merge_accounts(
+        engine,
+        plan.keep_id,
+        plan.other_id,
+        winners or {},
+        resolutions,
+        (plan.keep_version, plan.other_version),
+        **options,
+    )
 
 
 def _acme_keys(acme: Acme) -> dict[str, str]:
     """The conflict of each kind (for years: 2025; 2023 is a conflict too)."""
     return {
-        "score": f"score:{acme.criteria[0]}:{Q3}", "year": "year:2025", "plan_text": "plan:business",
-        "handshake": "handshake", "white_space": f"white_space:lyon plant:{acme.offers[0]}",
+        "score": f"score:{acme.criteria[0]}:{Q3}",
+        "year": "year:2025",
+        "plan_text": "plan:business",
+        "handshake": "handshake",
+        "white_space": f"white_space:lyon plant:{acme.offers[0]}",
         "competitor": "competitor:voltrix",
     }
 
@@ -204,17 +319,20 @@ def _acme_keys(acme: Acme) -> dict[str, str]:
 # --- core names and likely duplicates -------------------------------------------------------------
 
 
-@pytest.mark.parametrize("name, core", [
-    ("ACME Corp.", "acme"),
-    ("Acmé Corporation", "acme"),
-    ("acme, inc", "acme"),
-    ("Kessler-Autowerke AG", "kessler autowerke"),
-    ("Medivance Asia Pacific Pte Ltd", "medivance asia pacific"),
-    ("Fratelli Rossi S.p.A.", "fratelli rossi"),
-    ("Smith & Sons Ltd", "smith sons"),
-    ("Groupe  Santéa SAS", "santea"),
-    ("The Group", "the group"),  # nothing but set-aside words: they stay
-])
+@pytest.mark.parametrize(
+    "name, core",
+    [
+        ("ACME Corp.", "acme"),
+        ("Acmé Corporation", "acme"),
+        ("acme, inc", "acme"),
+        ("Kessler-Autowerke AG", "kessler autowerke"),
+        ("Medivance Asia Pacific Pte Ltd", "medivance asia pacific"),
+        ("Fratelli Rossi S.p.A.", "fratelli rossi"),
+        ("Smith & Sons Ltd", "smith sons"),
+        ("Groupe  Santéa SAS", "santea"),
+        ("The Group", "the group"),  # nothing but set-aside words: they stay
+    ],
+)
 def test_core_name(name, core):
     assert core_name(name) == core
 
@@ -236,7 +354,11 @@ def test_likely_duplicates_finds_acme_and_nothing_among_the_demo_names(demo_engi
     acme_corp, acme_corporation = _add_accounts(demo_engine, _account("ACME Corp"), _account("Acme Corporation"))
     [pair] = _duplicates(demo_engine)
     assert (pair.first_id, pair.first_name, pair.second_id, pair.second_name) == (
-        acme_corp, "ACME Corp", acme_corporation, "Acme Corporation")
+        acme_corp,
+        "ACME Corp",
+        acme_corporation,
+        "Acme Corporation",
+    )
     assert (pair.similarity, pair.reasons) == (1.0, ("same_core_name",))
 
 
@@ -244,16 +366,21 @@ def test_similar_names_and_the_same_group_lower_the_bar(demo_engine):
     typo, rosen_energy, rosen_power, ambra_foods, ambra_fresh, kalmar_paper, kalmar_pulp = _add_accounts(
         demo_engine,
         _account("Nordhavn Automotiv"),  # Nordhavn Automotive AB, id 3, with a typo
-        _account("Rosenborg Energi", parent_id=4), _account("Rosenborg Power", parent_id=4),  # ratio 0.77
-        _account("Ambra Foods", group_name="Ambra Group"), _account("Ambra Fresh", group_name="AMBRA group"),  # 0.73
-        _account("Kalmar Paper"), _account("Kalmar Pulp"))  # 0.78, no group: not listed
+        _account("Rosenborg Energi", parent_id=4),
+        _account("Rosenborg Power", parent_id=4),  # ratio 0.77
+        _account("Ambra Foods", group_name="Ambra Group"),
+        _account("Ambra Fresh", group_name="AMBRA group"),  # 0.73
+        _account("Kalmar Paper"),
+        _account("Kalmar Pulp"),
+    )  # 0.78, no group: not listed
     pairs = {(pair.first_id, pair.second_id): pair for pair in _duplicates(demo_engine)}
     assert set(pairs) == {(typo, 3), (rosen_energy, rosen_power), (ambra_foods, ambra_fresh)}
     assert pairs[typo, 3].reasons == ("similar_name",) and pairs[typo, 3].similarity > 0.95
     assert pairs[rosen_energy, rosen_power].reasons == ("similar_name", "same_group")
     assert pairs[ambra_foods, ambra_fresh].reasons == ("similar_name", "same_group")
-    assert [pair.similarity for pair in pairs.values()] == sorted((pair.similarity for pair in pairs.values()),
-                                                                 reverse=True)
+    assert [pair.similarity for pair in pairs.values()] == sorted(
+        (pair.similarity for pair in pairs.values()), reverse=True
+    )
     lowered = {(pair.first_id, pair.second_id) for pair in _duplicates(demo_engine, minimum=0.75)}
     assert (kalmar_paper, kalmar_pulp) in lowered  # found by name alone once the bar is lower
 
@@ -267,9 +394,14 @@ def test_archived_accounts_are_not_listed(demo_engine):
 
 
 def test_a_full_list_keeps_the_most_similar_pairs():
-    accounts = [NamedAccount(1, "Marlow Trading"), NamedAccount(2, "Marlwo Trading"),  # same letters: 0.93
-                NamedAccount(3, "Nordhavn Automotive"), NamedAccount(4, "Nordhavn Automotiv"),  # 0.97
-                NamedAccount(5, "Lindqvist Logistik"), NamedAccount(6, "Lindqvist Logistics")]  # 0.92
+    accounts = [
+        NamedAccount(1, "Marlow Trading"),
+        NamedAccount(2, "Marlwo Trading"),  # same letters: 0.93
+        NamedAccount(3, "Nordhavn Automotive"),
+        NamedAccount(4, "Nordhavn Automotiv"),  # 0.97
+        NamedAccount(5, "Lindqvist Logistik"),
+        NamedAccount(6, "Lindqvist Logistics"),
+    ]  # 0.92
     every = find_duplicates(accounts)
     assert [(pair.first_id, pair.second_id) for pair in every] == [(4, 3), (1, 2), (6, 5)]
     assert find_duplicates(accounts, limit=1) == every[:1]
@@ -308,9 +440,45 @@ def test_the_store_search_reads_the_folded_name_every_write_keeps(demo_engine):
 def test_ten_thousand_accounts_are_searched(empty_url):
     engine = db.get_engine(empty_url)
     rng = random.Random(2026)
-    syllables = ["vel", "ta", "ra", "kes", "nor", "hav", "pos", "via", "ae", "ri", "von", "sky", "forge", "lix", "san",
-                 "mar", "lu", "men", "cor", "vane", "di", "ance", "lia", "ni", "cir", "ren", "alt", "stra", "byte",
-                 "vol", "ber", "wind", "grid", "crest", "mont", "quor", "vant"]
+    syllables = [
+        "vel",
+        "ta",
+        "ra",
+        "kes",
+        "nor",
+        "hav",
+        "pos",
+        "via",
+        "ae",
+        "ri",
+        "von",
+        "sky",
+        "forge",
+        "lix",
+        "san",
+        "mar",
+        "lu",
+        "men",
+        "cor",
+        "vane",
+        "di",
+        "ance",
+        "lia",
+        "ni",
+        "cir",
+        "ren",
+        "alt",
+        "stra",
+        "byte",
+        "vol",
+        "ber",
+        "wind",
+        "grid",
+        "crest",
+        "mont",
+        "quor",
+        "vant",
+    ]
     words = ["Motors", "Pharma", "Bank", "Energy", "Systems", "Logistics", "Foods", "Clinics", "Steel", "Retail", ""]
     forms = ["AG", "GmbH", "SA", "Ltd", "Inc.", "plc", "Oy", "S.p.A.", "BV", "Corp.", ""]
     names = set()
@@ -319,12 +487,16 @@ def test_ten_thousand_accounts_are_searched(empty_url):
         names.add(" ".join(part for part in (stem, rng.choice(words), rng.choice(forms)) if part))
     names = sorted(names)[:9_998] + ["Aardvark Quantum Labs AG", "Aardvark Quantum Labs GmbH"]
     with db.session_scope(engine) as session:
-        session.execute(insert(Account), [{"name": name, "name_key": fold_name(name), "sector": "Industry"}
-                                          for name in names])
+        session.execute(
+            insert(Account), [{"name": name, "name_key": fold_name(name), "sector": "Industry"} for name in names]
+        )
     pairs = _duplicates(engine)
     assert len(pairs) == 100  # the limit: there are many more alike among syllable names
     assert (pairs[0].first_name, pairs[0].second_name, pairs[0].similarity) == (
-        "Aardvark Quantum Labs AG", "Aardvark Quantum Labs GmbH", 1.0)
+        "Aardvark Quantum Labs AG",
+        "Aardvark Quantum Labs GmbH",
+        1.0,
+    )
     assert [pair.similarity for pair in pairs] == sorted((pair.similarity for pair in pairs), reverse=True)
     everything = _duplicates(engine, limit=100_000)
     assert len(everything) > 100 and everything[:100] == pairs
@@ -341,7 +513,7 @@ _DIRECT_COUNTS = {
     "plan": "SELECT count(*) FROM account_plan WHERE account_id = :other",
     "priorities": "SELECT count(*) FROM priority WHERE account_id = :other",
     "value_propositions": "SELECT count(*) FROM value_proposition v JOIN priority p ON p.id = v.priority_id "
-                          "WHERE p.account_id = :other",
+    "WHERE p.account_id = :other",
     "swot_items": "SELECT count(*) FROM swot_item WHERE account_id = :other",
     "competitors": "SELECT count(*) FROM competitor WHERE account_id = :other",
     "customer_units": "SELECT count(*) FROM customer_unit WHERE account_id = :other",
@@ -350,11 +522,11 @@ _DIRECT_COUNTS = {
     "actions": "SELECT count(*) FROM action WHERE account_id = :other",
     "handshake": "SELECT count(*) FROM handshake WHERE account_id = :other",
     "joint_objectives": "SELECT count(*) FROM joint_objective j JOIN handshake h ON h.id = j.handshake_id "
-                        "WHERE h.account_id = :other",
+    "WHERE h.account_id = :other",
     "commitments": "SELECT count(*) FROM commitment c JOIN handshake h ON h.id = c.handshake_id "
-                   "WHERE h.account_id = :other",
+    "WHERE h.account_id = :other",
     "reviews": "SELECT count(*) FROM handshake_review r JOIN handshake h ON h.id = r.handshake_id "
-               "WHERE h.account_id = :other",
+    "WHERE h.account_id = :other",
     "engagements": "SELECT count(*) FROM engagement WHERE account_id = :other",
     "revenue_lines": "SELECT count(*) FROM revenue_line WHERE account_id = :other",
     "years": "SELECT count(*) FROM account_year WHERE account_id = :other",
@@ -364,18 +536,30 @@ _DIRECT_COUNTS = {
 
 def _direct_counts(engine, keep: int, other: int) -> dict[str, int]:
     with engine.connect() as connection:
-        return {kind: connection.execute(text(_DIRECT_COUNTS[kind]), {"keep": keep, "other": other}).scalar_one()
-                for kind in MOVE_KINDS}
+        return {
+            kind: connection.execute(text(_DIRECT_COUNTS[kind]), {"keep": keep, "other": other}).scalar_one()
+            for kind in MOVE_KINDS
+        }
 
 
 def test_the_plan_lists_every_conflict_kind_once_and_counts_every_row(demo_engine, acme):
     plan = _plan(demo_engine, acme.keep, acme.other)
     assert (plan.keep_name, plan.other_name, plan.keep_version, plan.other_version) == (
-        "ACME Corp", "Acmé Corporation", 1, 1)
+        "ACME Corp",
+        "Acmé Corporation",
+        1,
+        1,
+    )
     keys = _acme_keys(acme)
     assert [conflict.key for conflict in plan.conflicts] == [  # an equal score, the same ambition: no conflict
-        keys["score"], "year:2023", "year:2025", "plan:business", "handshake", keys["white_space"],
-        "competitor:voltrix"]
+        keys["score"],
+        "year:2023",
+        "year:2025",
+        "plan:business",
+        "handshake",
+        keys["white_space"],
+        "competitor:voltrix",
+    ]
     assert [conflict.kind for conflict in plan.conflicts] == [*CONFLICT_KINDS[:2], *CONFLICT_KINDS[1:]]
     assert list(plan.moves) == list(MOVE_KINDS)
     assert plan.moves == _direct_counts(demo_engine, acme.keep, acme.other)
@@ -384,7 +568,10 @@ def test_the_plan_lists_every_conflict_kind_once_and_counts_every_row(demo_engin
     conflicts = {conflict.kind: conflict for conflict in plan.conflicts}
     assert (conflicts["score"].keep_value, conflicts["score"].other_value) == ("7.0 – strong", "4.0 – weak")
     assert (conflicts["year"].label, conflicts["year"].keep_value, conflicts["year"].other_value) == (
-        "2025", "€100, customer spend €1.0k", "€50")
+        "2025",
+        "€100, customer spend €1.0k",
+        "€50",
+    )
     assert conflicts["handshake"].keep_value.startswith("Draft; 1 joint objective(s), 0 commitment(s), 0 review(s)")
     assert conflicts["handshake"].other_value.startswith("Agreed; 2 joint objective(s), 1 commitment(s), 1 review(s)")
     assert (conflicts["plan_text"].label, conflicts["plan_text"].other_value) == ("business", "Other business")
@@ -420,52 +607,87 @@ def test_the_plan_is_refused_for_one_account_twice_or_a_missing_one(demo_engine)
 
 # --- the merge ------------------------------------------------------------------------------------
 
-_PER_ACCOUNT = {"stakeholder": "account_id", "score": "account_id", "account_year": "account_id",
-                "revenue_line": "account_id", "customer_unit": "account_id", "swot_item": "account_id",
-                "competitor": "account_id", "priority": "account_id", "objective": "account_id", "action": "account_id",
-                "white_space_cell": "account_id", "engagement": "account_id", "account_plan": "account_id",
-                "handshake": "account_id", "account": "parent_id"}
+_PER_ACCOUNT = {
+    "stakeholder": "account_id",
+    "score": "account_id",
+    "account_year": "account_id",
+    "revenue_line": "account_id",
+    "customer_unit": "account_id",
+    "swot_item": "account_id",
+    "competitor": "account_id",
+    "priority": "account_id",
+    "objective": "account_id",
+    "action": "account_id",
+    "white_space_cell": "account_id",
+    "engagement": "account_id",
+    "account_plan": "account_id",
+    "handshake": "account_id",
+    "account": "parent_id",
+}
 _THROUGH = {
     "pairing": "SELECT count(*) FROM pairing JOIN stakeholder s ON s.id = stakeholder_id WHERE s.account_id = :id",
     "value_proposition": "SELECT count(*) FROM value_proposition v JOIN priority p ON p.id = v.priority_id "
-                         "WHERE p.account_id = :id",
-    **{table: f"SELECT count(*) FROM {table} x JOIN handshake h ON h.id = x.handshake_id WHERE h.account_id = :id"
-       for table in ("joint_objective", "commitment", "handshake_review", "handshake_stage_event")},
+    "WHERE p.account_id = :id",
+    **{
+        table: f"SELECT count(*) FROM {table} x JOIN handshake h ON h.id = x.handshake_id WHERE h.account_id = :id"
+        for table in ("joint_objective", "commitment", "handshake_review", "handshake_stage_event")
+    },
     "kpi_reading": "SELECT count(*) FROM kpi_reading k JOIN joint_objective j ON j.id = k.objective_id "
-                   "JOIN handshake h ON h.id = j.handshake_id WHERE h.account_id = :id",
+    "JOIN handshake h ON h.id = j.handshake_id WHERE h.account_id = :id",
 }
 
 
 def _owned(engine, account_id: int) -> dict[str, int]:
     with engine.connect() as connection:
-        counts = {table: connection.execute(text(f"SELECT count(*) FROM {table} WHERE {column} = :id"),
-                                            {"id": account_id}).scalar_one() for table, column in _PER_ACCOUNT.items()}
-        counts.update({table: connection.execute(text(query), {"id": account_id}).scalar_one()
-                       for table, query in _THROUGH.items()})
+        counts = {
+            table: connection.execute(
+                text(f"SELECT count(*) FROM {table} WHERE {column} = :id"), {"id": account_id}
+            ).scalar_one()
+            for table, column in _PER_ACCOUNT.items()
+        }
+        counts.update(
+            {
+                table: connection.execute(text(query), {"id": account_id}).scalar_one()
+                for table, query in _THROUGH.items()
+            }
+        )
     return counts
 
 
 def _shared(engine, keep: int, other: int) -> dict[str, int]:
     """Rows of the other account that meet one of the surviving account's (computed here, not by the module)."""
     with engine.connect() as connection:
-        scores = connection.execute(text(
-            "SELECT count(*) FROM score a JOIN score b ON a.criterion_id = b.criterion_id AND a.period = b.period "
-            "WHERE a.account_id = :keep AND b.account_id = :other"), {"keep": keep, "other": other}).scalar_one()
-        years = connection.execute(text(
-            "SELECT count(*) FROM account_year a JOIN account_year b ON a.year = b.year "
-            "WHERE a.account_id = :keep AND b.account_id = :other"), {"keep": keep, "other": other}).scalar_one()
+        scores = connection.execute(
+            text(
+                "SELECT count(*) FROM score a JOIN score b ON a.criterion_id = b.criterion_id AND a.period = b.period "
+                "WHERE a.account_id = :keep AND b.account_id = :other"
+            ),
+            {"keep": keep, "other": other},
+        ).scalar_one()
+        years = connection.execute(
+            text(
+                "SELECT count(*) FROM account_year a JOIN account_year b ON a.year = b.year "
+                "WHERE a.account_id = :keep AND b.account_id = :other"
+            ),
+            {"keep": keep, "other": other},
+        ).scalar_one()
 
         def folded(query, account_id):
-            return [tuple(fold_name(str(value)) for value in row)
-                    for row in connection.execute(text(query), {"id": account_id})]
+            return [
+                tuple(fold_name(str(value)) for value in row)
+                for row in connection.execute(text(query), {"id": account_id})
+            ]
 
         units = "SELECT name FROM customer_unit WHERE account_id = :id"
-        cells = ("SELECT u.name, c.offer_id FROM white_space_cell c JOIN customer_unit u ON u.id = c.unit_id "
-                 "WHERE c.account_id = :id")
+        cells = (
+            "SELECT u.name, c.offer_id FROM white_space_cell c JOIN customer_unit u ON u.id = c.unit_id "
+            "WHERE c.account_id = :id"
+        )
         competitors = "SELECT name FROM competitor WHERE account_id = :id"
         mine_units, mine_cells, mine_competitors = (set(folded(query, keep)) for query in (units, cells, competitors))
         return {
-            "score": scores, "account_year": years,
+            "score": scores,
+            "account_year": years,
             "customer_unit": sum(unit in mine_units for unit in folded(units, other)),
             "white_space_cell": sum(cell in mine_cells for cell in folded(cells, other)),
             "competitor": sum(name in mine_competitors for name in folded(competitors, other)),
@@ -501,48 +723,83 @@ def test_keep_resolutions_keep_the_surviving_rows_and_take_the_rest(demo_engine,
     _merge(demo_engine, plan, "keep")
     with Session(demo_engine) as session:
         assert session.get(Account, acme.other) is None
-        scores = {(row.criterion_id, row.period): row.value
-                  for row in session.execute(select(Score).where(Score.account_id == acme.keep)).scalars()}
+        scores = {
+            (row.criterion_id, row.period): row.value
+            for row in session.execute(select(Score).where(Score.account_id == acme.keep)).scalars()
+        }
         assert scores == {(acme.criteria[0], Q3): 7.0, (acme.criteria[1], Q3): 5.0, (acme.criteria[0], Q2): 6.0}
-        years = {row.year: (row.revenue, row.category_spend)
-                 for row in session.execute(select(AccountYear).where(AccountYear.account_id == acme.keep)).scalars()}
+        years = {
+            row.year: (row.revenue, row.category_spend)
+            for row in session.execute(select(AccountYear).where(AccountYear.account_id == acme.keep)).scalars()
+        }
         assert years == {2025: (100.0, 1000.0), 2024: (40.0, 400.0), 2023: (30.0, 300.0)}
         [plan_row] = session.execute(select(AccountPlan).where(AccountPlan.account_id == acme.keep)).scalars()
         assert (plan_row.business, plan_row.markets, plan_row.ambition) == (
-            "Keep business", "Other markets", "Same ambition")  # an empty text is filled, no conflict
+            "Keep business",
+            "Other markets",
+            "Same ambition",
+        )  # an empty text is filled, no conflict
         [handshake] = session.execute(select(Handshake).where(Handshake.account_id == acme.keep)).scalars()
         assert (handshake.id, handshake.stage) == (acme.keep_handshake, "draft")
         assert session.get(Handshake, acme.other_handshake) is None
         objectives = session.execute(select(JointObjective.title).where(JointObjective.handshake_id == handshake.id))
         assert sorted(objectives.scalars()) == ["Keep JO", "Other JO 1", "Other JO 2"]
         assert session.execute(select(Commitment.handshake_id)).scalars().all().count(handshake.id) == 1
-        assert session.execute(select(HandshakeReview.handshake_id)
-                            .where(HandshakeReview.handshake_id == handshake.id)).scalars().all()
-        events = session.execute(select(HandshakeStageEvent.handshake_id)
-                              .where(HandshakeStageEvent.handshake_id.in_([acme.keep_handshake,
-                                                                           acme.other_handshake]))).scalars().all()
+        assert (
+            session.execute(select(HandshakeReview.handshake_id).where(HandshakeReview.handshake_id == handshake.id))
+            .scalars()
+            .all()
+        )
+        events = (
+            session.execute(
+                select(HandshakeStageEvent.handshake_id).where(
+                    HandshakeStageEvent.handshake_id.in_([acme.keep_handshake, acme.other_handshake])
+                )
+            )
+            .scalars()
+            .all()
+        )
         assert events == [acme.keep_handshake]
-        cells = {(unit, offer): (status, value) for unit, offer, status, value in session.execute(
-            select(CustomerUnit.name, WhiteSpaceCell.offer_id, WhiteSpaceCell.status, WhiteSpaceCell.value)
-            .join(CustomerUnit, CustomerUnit.id == WhiteSpaceCell.unit_id)
-            .where(WhiteSpaceCell.account_id == acme.keep))}
-        assert cells == {("Lyon plant", acme.offers[0]): ("open", 100.0),
-                         ("Lyon plant", acme.offers[1]): ("open", 10.0), ("Berlin", acme.offers[0]): ("sold", None)}
+        cells = {
+            (unit, offer): (status, value)
+            for unit, offer, status, value in session.execute(
+                select(CustomerUnit.name, WhiteSpaceCell.offer_id, WhiteSpaceCell.status, WhiteSpaceCell.value)
+                .join(CustomerUnit, CustomerUnit.id == WhiteSpaceCell.unit_id)
+                .where(WhiteSpaceCell.account_id == acme.keep)
+            )
+        }
+        assert cells == {
+            ("Lyon plant", acme.offers[0]): ("open", 100.0),
+            ("Lyon plant", acme.offers[1]): ("open", 10.0),
+            ("Berlin", acme.offers[0]): ("sold", None),
+        }
         units = session.execute(select(CustomerUnit.name).where(CustomerUnit.account_id == acme.keep)).scalars().all()
         assert sorted(units) == ["Berlin", "Lyon plant"]
-        competitors = dict(session.execute(select(Competitor.name, Competitor.share_pct)
-                                           .where(Competitor.account_id == acme.keep)).all())
+        competitors = dict(
+            session.execute(
+                select(Competitor.name, Competitor.share_pct).where(Competitor.account_id == acme.keep)
+            ).all()
+        )
         assert competitors == {"Voltrix": 30.0, "Kobalt": 10.0}
-        priorities = session.execute(select(Priority.title, Priority.rank).where(Priority.account_id == acme.keep)
-                                  .order_by(Priority.rank)).all()
-        assert [tuple(row) for row in priorities] == [("Keep first", 1), ("Keep second", 2), ("Other first", 3),
-                                                      ("Other third", 4)]
-        [proposition] = session.execute(select(ValueProposition)
-                                        .join(Priority, Priority.id == ValueProposition.priority_id)
-                                        .where(Priority.account_id == acme.keep)).scalars()
+        priorities = session.execute(
+            select(Priority.title, Priority.rank).where(Priority.account_id == acme.keep).order_by(Priority.rank)
+        ).all()
+        assert [tuple(row) for row in priorities] == [
+            ("Keep first", 1),
+            ("Keep second", 2),
+            ("Other first", 3),
+            ("Other third", 4),
+        ]
+        [proposition] = session.execute(
+            select(ValueProposition)
+            .join(Priority, Priority.id == ValueProposition.priority_id)
+            .where(Priority.account_id == acme.keep)
+        ).scalars()
         assert session.get(Priority, proposition.priority_id).title == "Other first"
-        people = {row.name: row for row in session.execute(select(Stakeholder)
-                                                        .where(Stakeholder.account_id == acme.keep)).scalars()}
+        people = {
+            row.name: row
+            for row in session.execute(select(Stakeholder).where(Stakeholder.account_id == acme.keep)).scalars()
+        }
         assert people["Bo Report"].reports_to_id == people["Ada Boss"].id
         [pairing] = session.execute(select(Pairing).where(Pairing.stakeholder_id == people["Ada Boss"].id)).scalars()
         assert session.execute(select(EngagementPairing).where(EngagementPairing.pairing_id == pairing.id)).first()
@@ -551,18 +808,39 @@ def test_keep_resolutions_keep_the_surviving_rows_and_take_the_rest(demo_engine,
 
 def test_other_and_both_resolutions(demo_engine, acme):
     plan = _plan(demo_engine, acme.keep, acme.other)
-    result = _merge(demo_engine, plan, {"score": "other", "year": "both", "plan_text": "both", "handshake": "other",
-                                        "white_space": "other", "competitor": "other"})
+    result = _merge(
+        demo_engine,
+        plan,
+        {
+            "score": "other",
+            "year": "both",
+            "plan_text": "both",
+            "handshake": "other",
+            "white_space": "other",
+            "competitor": "other",
+        },
+    )
     keys = _acme_keys(acme)
-    assert result.resolved == {keys["score"]: "other", "year:2023": "both", keys["year"]: "both",
-                               keys["plan_text"]: "both", keys["handshake"]: "other", keys["white_space"]: "other",
-                               keys["competitor"]: "other"}
+    assert result.resolved == {
+        keys["score"]: "other",
+        "year:2023": "both",
+        keys["year"]: "both",
+        keys["plan_text"]: "both",
+        keys["handshake"]: "other",
+        keys["white_space"]: "other",
+        keys["competitor"]: "other",
+    }
     with Session(demo_engine) as session:
-        [score] = session.execute(select(Score).where(
-            Score.account_id == acme.keep, Score.criterion_id == acme.criteria[0], Score.period == Q3)).scalars()
+        [score] = session.execute(
+            select(Score).where(
+                Score.account_id == acme.keep, Score.criterion_id == acme.criteria[0], Score.period == Q3
+            )
+        ).scalars()
         assert (score.value, score.rationale) == (4.0, "weak")
-        years = {row.year: (row.revenue, row.category_spend)
-                 for row in session.execute(select(AccountYear).where(AccountYear.account_id == acme.keep)).scalars()}
+        years = {
+            row.year: (row.revenue, row.category_spend)
+            for row in session.execute(select(AccountYear).where(AccountYear.account_id == acme.keep)).scalars()
+        }
         assert years == {2025: (150.0, 1000.0), 2024: (40.0, 400.0), 2023: (50.0, 500.0)}  # a missing spend: absent
         [plan_row] = session.execute(select(AccountPlan).where(AccountPlan.account_id == acme.keep)).scalars()
         assert plan_row.business == "Keep business\n\nOther business"
@@ -576,30 +854,51 @@ def test_other_and_both_resolutions(demo_engine, acme):
         [commitment] = session.execute(select(Commitment).where(Commitment.handshake_id == handshake.id)).scalars()
         assert session.get(JointObjective, commitment.objective_id).title == "Other JO 1"
         assert session.execute(select(KpiReading.value)).scalars().all().count(97.0) == 1
-        stages = session.execute(select(HandshakeStageEvent.stage).where(HandshakeStageEvent.handshake_id.in_(
-            [acme.keep_handshake, acme.other_handshake])).order_by(HandshakeStageEvent.reached_on)).scalars().all()
+        stages = (
+            session.execute(
+                select(HandshakeStageEvent.stage)
+                .where(HandshakeStageEvent.handshake_id.in_([acme.keep_handshake, acme.other_handshake]))
+                .order_by(HandshakeStageEvent.reached_on)
+            )
+            .scalars()
+            .all()
+        )
         assert stages == ["draft", "agreed"]  # the winner's history only
 
-        [cell] = session.execute(select(WhiteSpaceCell).join(CustomerUnit, CustomerUnit.id == WhiteSpaceCell.unit_id)
-                              .where(CustomerUnit.name == "Lyon plant", WhiteSpaceCell.offer_id == acme.offers[0],
-                                     CustomerUnit.account_id == acme.keep)).scalars()
+        [cell] = session.execute(
+            select(WhiteSpaceCell)
+            .join(CustomerUnit, CustomerUnit.id == WhiteSpaceCell.unit_id)
+            .where(
+                CustomerUnit.name == "Lyon plant",
+                WhiteSpaceCell.offer_id == acme.offers[0],
+                CustomerUnit.account_id == acme.keep,
+            )
+        ).scalars()
         assert (cell.status, cell.value, cell.account_id) == ("sold", 200.0, acme.keep)
-        competitors = dict(session.execute(select(Competitor.name, Competitor.share_pct)
-                                           .where(Competitor.account_id == acme.keep)).all())
+        competitors = dict(
+            session.execute(
+                select(Competitor.name, Competitor.share_pct).where(Competitor.account_id == acme.keep)
+            ).all()
+        )
         assert competitors == {"VOLTRIX": 20.0, "Kobalt": 10.0}
 
 
-@pytest.mark.parametrize("choice, year_2025, year_2023, business", [
-    ("keep", (100.0, 1000.0), (30.0, 300.0), "Keep business"),
-    ("other", (50.0, None), (20.0, 200.0), "Other business"),
-    ("both", (150.0, 1000.0), (50.0, 500.0), "Keep business\n\nOther business"),
-])
+@pytest.mark.parametrize(
+    "choice, year_2025, year_2023, business",
+    [
+        ("keep", (100.0, 1000.0), (30.0, 300.0), "Keep business"),
+        ("other", (50.0, None), (20.0, 200.0), "Other business"),
+        ("both", (150.0, 1000.0), (50.0, 500.0), "Keep business\n\nOther business"),
+    ],
+)
 def test_each_option_of_years_and_plan_texts(demo_engine, acme, choice, year_2025, year_2023, business):
     plan = _plan(demo_engine, acme.keep, acme.other)
     _merge(demo_engine, plan, {"year": choice, "plan_text": choice})
     with Session(demo_engine) as session:
-        years = {row.year: (row.revenue, row.category_spend) for row in session.execute(
-            select(AccountYear).where(AccountYear.account_id == acme.keep)).scalars()}
+        years = {
+            row.year: (row.revenue, row.category_spend)
+            for row in session.execute(select(AccountYear).where(AccountYear.account_id == acme.keep)).scalars()
+        }
         [plan_row] = session.execute(select(AccountPlan).where(AccountPlan.account_id == acme.keep)).scalars()
     assert (years[2025], years[2023], years[2024], plan_row.business) == (year_2025, year_2023, (40.0, 400.0), business)
 
@@ -662,15 +961,27 @@ def test_a_row_that_appears_under_the_merge_is_not_lost(demo_engine, acme, monke
 
 def test_winning_fields_include_the_others_unique_name_and_crm_id(demo_engine, acme):
     plan = _plan(demo_engine, acme.keep, acme.other)
-    winners = {"name": "other", "crm_id": "other", "kam_id": "other", "sponsor_id": "other", "status": "other",
-               "margin_pct": "other", "country": "keep", "notes": "keep"}
+    winners = {
+        "name": "other",
+        "crm_id": "other",
+        "kam_id": "other",
+        "sponsor_id": "other",
+        "status": "other",
+        "margin_pct": "other",
+        "country": "keep",
+        "notes": "keep",
+    }
     _merge(demo_engine, plan, "keep", winners=winners)
     with Session(demo_engine) as session:
         account = session.get(Account, acme.keep)
         assert session.get(Account, acme.other) is None
     assert (account.name, account.name_key, account.crm_id) == ("Acmé Corporation", "acme corporation", "CRM-ACME-2")
     assert (account.kam_id, account.sponsor_id, account.status, account.margin_pct) == (
-        acme.kams[1], acme.executive, "prospect", 12.5)
+        acme.kams[1],
+        acme.executive,
+        "prospect",
+        12.5,
+    )
     assert (account.country, account.notes, account.potential_3y) == ("FR", "Keep notes", 1_000_000.0)
     assert account.version == plan.keep_version + 1
 
@@ -690,11 +1001,14 @@ def _set_parents(engine, parents: dict[int, int | None]) -> None:
             session.get(Account, account_id).parent_id = parent_id
 
 
-@pytest.mark.parametrize("others_parent, winner, expected", [
-    (1, "keep", 1),  # keep's parent is the other account: the other's own parent takes its place
-    (None, "keep", None),
-    (1, "other", 1),
-])
+@pytest.mark.parametrize(
+    "others_parent, winner, expected",
+    [
+        (1, "keep", 1),  # keep's parent is the other account: the other's own parent takes its place
+        (None, "keep", None),
+        (1, "other", 1),
+    ],
+)
 def test_a_parent_that_is_one_of_the_two_accounts_gives_way(demo_engine, acme, others_parent, winner, expected):
     _set_parents(demo_engine, {acme.keep: acme.other, acme.other: others_parent})
     with db.session_scope(demo_engine) as session:
@@ -746,6 +1060,7 @@ def test_no_copy_when_asked_not_to(demo_url, demo_engine, acme):
 
 def test_an_empty_field_never_wins_by_default_over_a_filled_one():
     from kam_core.account.merge import FieldChoice
+
     assert FieldChoice("country", None, "FR", "", "FR", True).suggested == "other"
     assert FieldChoice("notes", "  ", "x", "", "x", True).suggested == "other"
     assert FieldChoice("country", "DE", "FR", "DE", "FR", True).suggested == "keep"

@@ -40,13 +40,19 @@ def test_upgrade_from_the_previous_revision_keeps_the_data(new_url, tmp_path):
     engine = db.make_engine(new_url)
     db.migrate(engine, revisions[-2])
     with engine.begin() as connection:
-        connection.execute(text(
-            "INSERT INTO account (id, version, created_at, updated_at, name, name_key, sector, status) "
-            "VALUES (1, 3, '2026-01-01 00:00:00', '2026-01-02 00:00:00', 'Acme Énergie', 'acme energie', "
-            "'Energy', 'active')"))
-        connection.execute(text(
-            "INSERT INTO account_year (account_id, version, created_at, updated_at, year, revenue) "
-            "VALUES (1, 1, '2026-01-01 00:00:00', '2026-01-01 00:00:00', 2025, 1250000)"))
+        connection.execute(
+            text(
+                "INSERT INTO account (id, version, created_at, updated_at, name, name_key, sector, status) "
+                "VALUES (1, 3, '2026-01-01 00:00:00', '2026-01-02 00:00:00', 'Acme Énergie', 'acme energie', "
+                "'Energy', 'active')"
+            )
+        )
+        connection.execute(
+            text(
+                "INSERT INTO account_year (account_id, version, created_at, updated_at, year, revenue) "
+                "VALUES (1, 1, '2026-01-01 00:00:00', '2026-01-01 00:00:00', 2025, 1250000)"
+            )
+        )
 
     backup = db.migrate(engine)
 

@@ -8,42 +8,84 @@ import pandas as pd
 import pytest
 from sqlmodel import Session, select
 
-from kam_core.store import db
 from kam_core.account.canvas import PLAN_SECTIONS, completeness, missing_sections, section_facts
-from kam_core.store.models import (
-    Account, AccountPlan, AccountYear, Action, Commitment, Competitor, Criterion, Executive, Handshake, Objective,
-    Priority, Score, Stakeholder, SwotItem, ValueProposition,
-)
-from kam_core.portfolio.overview import (
-    AccountFilter, account_table, account_view, filter_accounts, portfolio_figures,
-)
 from kam_core.common.text import fold_name
+from kam_core.portfolio.overview import (
+    AccountFilter,
+    account_table,
+    account_view,
+    filter_accounts,
+    portfolio_figures,
+)
+from kam_core.store import db
+from kam_core.store.models import (
+    Account,
+    AccountPlan,
+    AccountYear,
+    Action,
+    Commitment,
+    Competitor,
+    Criterion,
+    Executive,
+    Handshake,
+    Objective,
+    Priority,
+    Score,
+    Stakeholder,
+    SwotItem,
+    ValueProposition,
+)
 
 TODAY = date(2026, 11, 26)
 
 
-def _row(account_id, segment, revenue, *, status="active", sponsor_id=None, agreed=False, overdue=0,
-         completeness_pct=50.0, name=None, sector="Energy"):
-    return {"account_id": account_id, "name": name or f"Account {account_id}", "status": status,
-            "segment": segment, "revenue": revenue, "sponsor_id": sponsor_id, "handshake_agreed": agreed,
-            "overdue_actions": overdue, "overdue_ours": 0, "overdue_theirs": 0, "overdue": overdue,
-            "completeness_pct": completeness_pct, "sector": sector, "country": "FR", "kam": "A", }
+def _row(
+    account_id,
+    segment,
+    revenue,
+    *,
+    status="active",
+    sponsor_id=None,
+    agreed=False,
+    overdue=0,
+    completeness_pct=50.0,
+    name=None,
+    sector="Energy",
+):
+    return {
+        "account_id": account_id,
+        "name": name or f"Account {account_id}",
+        "status": status,
+        "segment": segment,
+        "revenue": revenue,
+        "sponsor_id": sponsor_id,
+        "handshake_agreed": agreed,
+        "overdue_actions": overdue,
+        "overdue_ours": 0,
+        "overdue_theirs": 0,
+        "overdue": overdue,
+        "completeness_pct": completeness_pct,
+        "sector": sector,
+        "country": "FR",
+        "kam": "A",
+    }
 
 
-TABLE = pd.DataFrame([
-    _row(1, "strategic", 10.0, sponsor_id=7, agreed=True, completeness_pct=100.0),
-    _row(2, "strategic", 30.0, overdue=2, completeness_pct=20.0, name="Société Générale d'Énergie"),
-    _row(3, "develop", 40.0, completeness_pct=60.0),
-    _row(4, "unscored", None, status="prospect", completeness_pct=0.0),
-    _row(5, "strategic", 99.0, status="archived", sponsor_id=None),
-])
+TABLE = pd.DataFrame(
+    [
+        _row(1, "strategic", 10.0, sponsor_id=7, agreed=True, completeness_pct=100.0),
+        _row(2, "strategic", 30.0, overdue=2, completeness_pct=20.0, name="Société Générale d'Énergie"),
+        _row(3, "develop", 40.0, completeness_pct=60.0),
+        _row(4, "unscored", None, status="prospect", completeness_pct=0.0),
+        _row(5, "strategic", 99.0, status="archived", sponsor_id=None),
+    ]
+)
 
 
 def test_portfolio_figures_leave_archived_accounts_out():
     figures = portfolio_figures(TABLE, strategic_capacity=1, year=2025)
     assert figures.accounts == 4
-    assert figures.segment_counts == {"strategic": 2, "develop": 1, "maintain": 0, "opportunistic": 0,
-                                      "unscored": 1}
+    assert figures.segment_counts == {"strategic": 2, "develop": 1, "maintain": 0, "opportunistic": 0, "unscored": 1}
     assert figures.segment_revenue["strategic"] == 40.0 and figures.segment_revenue["unscored"] == 0.0
     assert figures.total_revenue == 80.0
     assert figures.strategic_revenue == 40.0
@@ -63,10 +105,17 @@ def test_figures_of_an_empty_portfolio_have_no_shares():
     assert figures.average_completeness is None
 
 
-@pytest.mark.parametrize("view, expected", [
-    ("all", [1, 2, 3, 4]), ("strategic", [1, 2]), ("unscored", [4]), ("strategic_without_sponsor", [2]),
-    ("strategic_without_handshake", [2]), ("with_overdue_items", [2]),
-])
+@pytest.mark.parametrize(
+    "view, expected",
+    [
+        ("all", [1, 2, 3, 4]),
+        ("strategic", [1, 2]),
+        ("unscored", [4]),
+        ("strategic_without_sponsor", [2]),
+        ("strategic_without_handshake", [2]),
+        ("with_overdue_items", [2]),
+    ],
+)
 def test_account_views(view, expected):
     assert account_view(TABLE, view)["account_id"].tolist() == expected
 
@@ -85,9 +134,14 @@ def test_filters_combine_and_search_ignores_case_and_accents():
 
 # --- against a real database ------------------------------------------------------------------
 
+
 def _plan(session, complete: bool) -> int:
-    account = Account(name="Acme" if complete else "Bare", name_key=fold_name("Acme" if complete else "Bare"),
-                      sector="Energy", potential_3y=9e6 if complete else None)
+    account = Account(
+        name="Acme" if complete else "Bare",
+        name_key=fold_name("Acme" if complete else "Bare"),
+        sector="Energy",
+        potential_3y=9e6 if complete else None,
+    )
     session.add(account)
     session.flush()
     if not complete:
@@ -98,18 +152,29 @@ def _plan(session, complete: bool) -> int:
     session.add(priority)
     session.flush()
     session.add(ValueProposition(priority_id=priority.id, what_we_bring="Audits", customer_value="-10% energy"))
-    session.add_all([SwotItem(account_id=account.id, kind=kind, text=kind)
-                     for kind in ("strength", "weakness", "opportunity", "threat")])
+    session.add_all(
+        [
+            SwotItem(account_id=account.id, kind=kind, text=kind)
+            for kind in ("strength", "weakness", "opportunity", "threat")
+        ]
+    )
     session.add(Competitor(account_id=account.id, name="Rival"))
-    session.add_all([Stakeholder(account_id=account.id, name=f"P{i}", role=role)
-                     for i, role in enumerate(("decision_maker", "user", "buyer"))])
-    objective = Objective(account_id=account.id, kind="revenue", title="Grow", target="+20%", owner="Me",
-                          due_date=date(2027, 6, 30))
+    session.add_all(
+        [
+            Stakeholder(account_id=account.id, name=f"P{i}", role=role)
+            for i, role in enumerate(("decision_maker", "user", "buyer"))
+        ]
+    )
+    objective = Objective(
+        account_id=account.id, kind="revenue", title="Grow", target="+20%", owner="Me", due_date=date(2027, 6, 30)
+    )
     session.add(objective)
     session.flush()
-    session.add(Action(account_id=account.id, objective_id=objective.id, title="Call", owner="Me",
-                       due_date=date(2026, 11, 1)))
+    session.add(
+        Action(account_id=account.id, objective_id=objective.id, title="Call", owner="Me", due_date=date(2026, 11, 1))
+    )
     from kam_core.store.models import CustomerUnit, Offer, WhiteSpaceCell
+
     unit, offer = CustomerUnit(account_id=account.id, name="North"), Offer(name="Audit", family="Services")
     session.add_all([unit, offer])
     session.flush()
@@ -146,13 +211,21 @@ def test_account_table_joins_segment_revenue_and_follow_ups(empty_url):
         session.flush()
         session.get(Account, account_id).sponsor_id = sponsor.id
         criteria = session.exec(select(Criterion).where(Criterion.active)).all()
-        session.add_all([Score(account_id=account_id, criterion_id=c.id, period="2026-Q4", value=8.0)
-                         for c in criteria])
+        session.add_all(
+            [Score(account_id=account_id, criterion_id=c.id, period="2026-Q4", value=8.0) for c in criteria]
+        )
         handshake = Handshake(account_id=account_id, stage="agreed", stage_since=date(2026, 10, 1))
         session.add(handshake)
         session.flush()
-        session.add(Commitment(handshake_id=handshake.id, side="theirs", description="Share data", owner="CPO",
-                               due_date=date(2026, 11, 20)))
+        session.add(
+            Commitment(
+                handshake_id=handshake.id,
+                side="theirs",
+                description="Share data",
+                owner="CPO",
+                due_date=date(2026, 11, 20),
+            )
+        )
     with Session(engine) as session:
         table = account_table(session, TODAY).set_index("account_id")
     row = table.loc[account_id]

@@ -9,12 +9,14 @@ import pytest
 
 from kam_core.portfolio.segmentation import axis_scores, quadrant_of
 
-CRITERIA = pd.DataFrame([
-    {"id": 1, "axis": "attractiveness", "weight": 60, "active": True},
-    {"id": 2, "axis": "attractiveness", "weight": 40, "active": True},
-    {"id": 3, "axis": "strength", "weight": 100, "active": True},
-    {"id": 4, "axis": "strength", "weight": 50, "active": False},
-])
+CRITERIA = pd.DataFrame(
+    [
+        {"id": 1, "axis": "attractiveness", "weight": 60, "active": True},
+        {"id": 2, "axis": "attractiveness", "weight": 40, "active": True},
+        {"id": 3, "axis": "strength", "weight": 100, "active": True},
+        {"id": 4, "axis": "strength", "weight": 50, "active": False},
+    ]
+)
 
 
 def _scores(rows):
@@ -40,10 +42,18 @@ def test_no_scores_give_an_empty_table():
     assert axis_scores(_scores([]), CRITERIA).empty
 
 
-@pytest.mark.parametrize("attractiveness, strength, expected", [
-    (8, 8, "strategic"), (5, 5, "strategic"), (8, 2, "develop"), (2, 8, "maintain"), (4.9, 4.9, "opportunistic"),
-    (None, 8, None), (float("nan"), 8, None),
-])
+@pytest.mark.parametrize(
+    "attractiveness, strength, expected",
+    [
+        (8, 8, "strategic"),
+        (5, 5, "strategic"),
+        (8, 2, "develop"),
+        (2, 8, "maintain"),
+        (4.9, 4.9, "opportunistic"),
+        (None, 8, None),
+        (float("nan"), 8, None),
+    ],
+)
 def test_quadrants_split_at_the_thresholds(attractiveness, strength, expected):
     assert quadrant_of(attractiveness, strength, 5, 5) == expected
 
@@ -53,9 +63,13 @@ def test_thresholds_are_configurable():
 
 
 def test_a_mean_equal_to_the_threshold_counts_as_high():
-    criteria = pd.DataFrame([{"id": 1, "axis": "attractiveness", "weight": 10, "active": True},
-                             {"id": 2, "axis": "attractiveness", "weight": 90, "active": True},
-                             {"id": 3, "axis": "strength", "weight": 100, "active": True}])
+    criteria = pd.DataFrame(
+        [
+            {"id": 1, "axis": "attractiveness", "weight": 10, "active": True},
+            {"id": 2, "axis": "attractiveness", "weight": 90, "active": True},
+            {"id": 3, "axis": "strength", "weight": 100, "active": True},
+        ]
+    )
     row = axis_scores(_scores([(1, 1, 4.1), (1, 2, 5.1), (1, 3, 5.0)]), criteria).iloc[0]
     assert row["attractiveness"] == 5.0  # 0.41 + 4.59, not 4.999999999999999
     assert quadrant_of(row["attractiveness"], row["strength"]) == "strategic"
@@ -65,14 +79,15 @@ def test_the_programme_axis_scores_summed_by_the_database_equal_the_scores_read_
     from sqlalchemy import select
     from sqlmodel import Session
 
+    from kam_core.portfolio.scoring import scored_periods
+    from kam_core.portfolio.segmentation import load_criteria, programme_axis_scores
     from kam_core.store.frames import rows_frame
     from kam_core.store.models import Score
-    from kam_core.portfolio.segmentation import load_criteria, programme_axis_scores
-    from kam_core.portfolio.scoring import scored_periods
 
     def load_scores(session, period):  # the scores row by row, as segments read them before
-        rows = session.execute(select(Score.account_id, Score.criterion_id, Score.value)
-                               .where(Score.period == period)).all()
+        rows = session.execute(
+            select(Score.account_id, Score.criterion_id, Score.value).where(Score.period == period)
+        ).all()
         return rows_frame(rows, ["account_id", "criterion_id", "value"])
 
     with Session(demo_engine) as session:
@@ -81,5 +96,4 @@ def test_the_programme_axis_scores_summed_by_the_database_equal_the_scores_read_
         for period in periods:
             fast = programme_axis_scores(session, period)
             slow = axis_scores(load_scores(session, period), load_criteria(session))
-            pd.testing.assert_frame_equal(fast.reset_index(drop=True), slow.reset_index(drop=True),
-                                          check_dtype=False)
+            pd.testing.assert_frame_equal(fast.reset_index(drop=True), slow.reset_index(drop=True), check_dtype=False)

@@ -15,18 +15,24 @@ from pptx.util import Emu
 from sqlalchemy import select
 from sqlmodel import Session
 
-from kam_core.store import db
 from kam_core.account.accounts import create_account
+from kam_core.account.handshake import read_handshake
 from kam_core.common.errors import NotFoundError
 from kam_core.common.formatting import money
-from kam_core.account.handshake import read_handshake
-from kam_core.i18n import catalog, translate
-from kam_core.store.models import (
-    CLOSED_ACTION_STATUSES, Account, AccountYear, Action, Priority, Programme, Stakeholder,
-)
-from kam_core.store.models import Stakeholder as StakeholderRow
 from kam_core.documents.qbr import QbrPack, build_qbr
 from kam_core.documents.qbr_layout import MAX_FOLLOW_UPS, MAX_ROWS, TABLE_PT, _Cell, _row_height
+from kam_core.i18n import catalog, translate
+from kam_core.store import db
+from kam_core.store.models import (
+    CLOSED_ACTION_STATUSES,
+    Account,
+    AccountYear,
+    Action,
+    Priority,
+    Programme,
+    Stakeholder,
+)
+from kam_core.store.models import Stakeholder as StakeholderRow
 from tests.conftest import TODAY
 
 RICH = "Aerivon Aerostructures"  # strategic, handshake in quarterly review with KPI readings
@@ -39,11 +45,27 @@ def _titles(key_of_slide: list[str], language: str) -> list[str]:
     return [translate(key, language) for key in key_of_slide]
 
 
-INTERNAL_KEYS = ["qbr.title", "section.key_figures", "qbr.slide.portfolio", "qbr.slide.priorities",
-                 "section.buying_centre", "section.white_space", "qbr.slide.handshake", "page.executives",
-                 "qbr.slide.actions"]
-CUSTOMER_KEYS = ["qbr.title", "section.key_figures", "qbr.slide.priorities", "qbr.slide.contacts",
-                 "qbr.slide.white_space", "qbr.slide.handshake", "page.executives", "qbr.slide.next_steps"]
+INTERNAL_KEYS = [
+    "qbr.title",
+    "section.key_figures",
+    "qbr.slide.portfolio",
+    "qbr.slide.priorities",
+    "section.buying_centre",
+    "section.white_space",
+    "qbr.slide.handshake",
+    "page.executives",
+    "qbr.slide.actions",
+]
+CUSTOMER_KEYS = [
+    "qbr.title",
+    "section.key_figures",
+    "qbr.slide.priorities",
+    "qbr.slide.contacts",
+    "qbr.slide.white_space",
+    "qbr.slide.handshake",
+    "page.executives",
+    "qbr.slide.next_steps",
+]
 
 
 # --- reading a deck back ------------------------------------------------------------------------------
@@ -82,8 +104,11 @@ def _slide(deck, title: str):
 
 
 def _runs(shape):
-    frames = [shape.text_frame] if shape.has_text_frame else (
-        [cell.text_frame for row in shape.table.rows for cell in row.cells] if shape.has_table else [])
+    frames = (
+        [shape.text_frame]
+        if shape.has_text_frame
+        else ([cell.text_frame for row in shape.table.rows for cell in row.cells] if shape.has_table else [])
+    )
     return [run for frame in frames for paragraph in frame.paragraphs for run in paragraph.runs]
 
 
@@ -96,8 +121,9 @@ def demo(tmp_path_factory, databases):
     url = databases.demo(tmp_path_factory.mktemp("qbr"))
     engine = db.get_engine(url)
     with Session(engine) as session:
-        ids = {name: session.scalar(select(Account.id).where(Account.name == name))
-               for name in (RICH, WITH_OVERDUE_ACTION)}
+        ids = {
+            name: session.scalar(select(Account.id).where(Account.name == name)) for name in (RICH, WITH_OVERDUE_ACTION)
+        }
         decks = {
             "en": build_qbr(session, ids[RICH], TODAY),
             "fr": build_qbr(session, ids[RICH], TODAY, language="fr"),
@@ -189,8 +215,11 @@ def test_the_title_slide_names_the_account_the_quarter_and_the_signatory(demo):
 def test_the_key_figures_show_the_revenue_of_the_last_closed_year_and_a_chart(demo):
     with _session(demo) as session:
         currency = session.get(Programme, 1).currency
-        revenue = session.scalar(select(AccountYear.revenue).where(
-            AccountYear.account_id == demo["ids"][RICH], AccountYear.year == TODAY.year - 1))
+        revenue = session.scalar(
+            select(AccountYear.revenue).where(
+                AccountYear.account_id == demo["ids"][RICH], AccountYear.year == TODAY.year - 1
+            )
+        )
     slide = _slide(_open(demo["decks"]["en"]), translate("section.key_figures", "en"))
     text = _texts(slide)
     assert translate("overview.revenue", "en", year=TODAY.year - 1) in text
@@ -223,8 +252,9 @@ def test_the_matrix_slide_gives_the_segment_and_its_posture(demo):
 
 def test_the_priorities_slide_lists_the_top_priority(demo):
     with _session(demo) as session:
-        top = session.scalars(select(Priority.title).where(Priority.account_id == demo["ids"][RICH])
-                              .order_by(Priority.rank)).first()
+        top = session.scalars(
+            select(Priority.title).where(Priority.account_id == demo["ids"][RICH]).order_by(Priority.rank)
+        ).first()
     slide = _slide(_open(demo["decks"]["en"]), translate("qbr.slide.priorities", "en"))
     rows = _rows(_tables(slide)[0])
     assert rows[1][0] == "1" and rows[1][1] == top
@@ -235,8 +265,9 @@ def test_the_buying_centre_rows_are_stakeholders_of_the_account(demo):
         names = set(session.scalars(select(Stakeholder.name).where(Stakeholder.account_id == demo["ids"][RICH])))
     slide = _slide(_open(demo["decks"]["en"]), translate("section.buying_centre", "en"))
     rows = _rows(_tables(slide)[0])
-    assert rows[0] == [translate(f"col.stakeholders.{name}", "en")
-                       for name in ("name", "title", "role", "influence", "attitude")]
+    assert rows[0] == [
+        translate(f"col.stakeholders.{name}", "en") for name in ("name", "title", "role", "influence", "attitude")
+    ]
     shown = [row[0] for row in rows[1:]]
     assert len(shown) == min(MAX_ROWS, len(names)) and set(shown) <= names
     if len(names) > MAX_ROWS:
@@ -246,8 +277,10 @@ def test_the_buying_centre_rows_are_stakeholders_of_the_account(demo):
 def test_the_white_space_slide_shows_the_open_total(demo):
     slide = _slide(_open(demo["decks"]["en"]), translate("section.white_space", "en"))
     text = _texts(slide)
-    assert re.search(re.escape(translate("qbr.open_total", "en", count=999, value="X")).replace("999", r"\d+")
-                     .replace("X", ".+"), text)
+    assert re.search(
+        re.escape(translate("qbr.open_total", "en", count=999, value="X")).replace("999", r"\d+").replace("X", ".+"),
+        text,
+    )
     assert translate("qbr.ws.competitor", "en") in text  # the internal deck shows what competitors hold
 
 
@@ -261,9 +294,15 @@ def test_the_handshake_slide_shows_the_stage_and_the_joint_objectives(demo):
 
 def test_the_action_slide_shows_an_overdue_action_first_in_red(demo):
     with _session(demo) as session:
-        overdue = session.scalars(select(Action.title).where(
-            Action.account_id == demo["ids"][WITH_OVERDUE_ACTION], Action.status.not_in(CLOSED_ACTION_STATUSES),
-            Action.due_date < TODAY).order_by(Action.due_date)).first()
+        overdue = session.scalars(
+            select(Action.title)
+            .where(
+                Action.account_id == demo["ids"][WITH_OVERDUE_ACTION],
+                Action.status.not_in(CLOSED_ACTION_STATUSES),
+                Action.due_date < TODAY,
+            )
+            .order_by(Action.due_date)
+        ).first()
     assert overdue, "the demo account should have an overdue action"
     slide = _slide(_open(demo["decks"]["overdue"]), translate("qbr.slide.actions", "en"))
     rows = _rows(_tables(slide)[0])
@@ -285,8 +324,12 @@ def test_the_customer_deck_leaves_the_internal_parts_out(demo):
     assert translate("qbr.slide.portfolio", "en") not in everything
     contacts = _rows(_tables(_slide(deck, translate("qbr.slide.contacts", "en")))[0])
     assert contacts[0] == [translate(f"col.stakeholders.{name}", "en") for name in ("name", "title", "unit")]
-    for word in (translate("col.stakeholders.attitude", "en"), translate("overview.margin", "en"),
-                 translate("qbr.ws.competitor", "en"), translate("enum.attitude.2", "en")):
+    for word in (
+        translate("col.stakeholders.attitude", "en"),
+        translate("overview.margin", "en"),
+        translate("qbr.ws.competitor", "en"),
+        translate("enum.attitude.2", "en"),
+    ):
         assert word not in everything, word
     steps = _tables(_slide(deck, translate("qbr.slide.next_steps", "en")))
     kinds = {row[0] for table in steps for row in _rows(table)[1:]}
@@ -309,8 +352,11 @@ def test_the_french_deck_is_in_french(demo):
     headers = [cell for slide in deck.slides for table in _tables(slide) for cell in _rows(table)[0]]
     assert translate("col.stakeholders.role", "fr") in headers and "Buying role" not in headers
     with _session(demo) as session:
-        revenue = session.scalar(select(AccountYear.revenue).where(
-            AccountYear.account_id == demo["ids"][RICH], AccountYear.year == TODAY.year - 1))
+        revenue = session.scalar(
+            select(AccountYear.revenue).where(
+                AccountYear.account_id == demo["ids"][RICH], AccountYear.year == TODAY.year - 1
+            )
+        )
     assert money(revenue, "EUR", "fr") in everything  # "17,8 M€"
     assert pack.filename.endswith("-interne.pptx")
 
@@ -327,9 +373,17 @@ def test_an_account_with_almost_no_data_still_gets_a_clean_deck(demo_engine):
     assert list(pack.slides) == _titles(INTERNAL_KEYS, "en")
     assert [slide.shapes.title.text for slide in deck.slides] == list(pack.slides)
     everything = "\n".join(_texts(slide) for slide in deck.slides)
-    for key in ("overview.no_revenue", "overview.not_scored", "qbr.no_priorities", "qbr.no_stakeholders",
-                "qbr.no_white_space", "overview.no_handshake", "qbr.no_pairings", "qbr.no_follow_ups",
-                "overview.no_engagements"):
+    for key in (
+        "overview.no_revenue",
+        "overview.not_scored",
+        "qbr.no_priorities",
+        "qbr.no_stakeholders",
+        "qbr.no_white_space",
+        "overview.no_handshake",
+        "qbr.no_pairings",
+        "qbr.no_follow_ups",
+        "overview.no_engagements",
+    ):
         assert translate(key, "en") in everything, key
     assert not any(_pictures(slide) or _tables(slide) for slide in deck.slides)
     for slide in deck.slides:
@@ -349,17 +403,18 @@ def test_an_unknown_account_is_not_found(demo_engine):
 
 
 def test_every_catalog_key_the_pack_names_exists_in_both_languages():
-    source = "".join((ROOT / "kam_core" / "documents" / name).read_text(encoding="utf-8")
-                     for name in ("qbr.py", "qbr_layout.py"))
+    source = "".join(
+        (ROOT / "kam_core" / "documents" / name).read_text(encoding="utf-8") for name in ("qbr.py", "qbr_layout.py")
+    )
     keys = set(re.findall(r"""translate\(\s*"([a-z0-9_.]+)\"""", source))
-    keys |= set(re.findall(r'"((?:qbr|overview|brief|section|canvas|handshake|col|page|matrix|posture)\.[a-z0-9_.]+)"',
-                           source))
+    keys |= set(
+        re.findall(r'"((?:qbr|overview|brief|section|canvas|handshake|col|page|matrix|posture)\.[a-z0-9_.]+)"', source)
+    )
     keys |= {f"qbr.ws.{status}" for status in ("sold", "open", "competitor", "not_relevant")}
     assert len(keys) > 40
     for language in ("en", "fr"):
         missing = sorted(key for key in keys if key not in catalog(language))
         assert not missing, (language, missing)
-
 
 
 # --- what the customer never sees ---------------------------------------------------------------------
@@ -369,8 +424,13 @@ ROLES = ("decision_maker", "approver", "buyer", "gatekeeper", "champion", "influ
 
 def _cells_and_lines(deck) -> set[str]:
     """Every table cell, and every line of every text, whole."""
-    return {line.strip() for slide in deck.slides for shape in slide.shapes for text in _shape_texts(shape)
-            for line in [text, *text.splitlines()]}
+    return {
+        line.strip()
+        for slide in deck.slides
+        for shape in slide.shapes
+        for text in _shape_texts(shape)
+        for line in [text, *text.splitlines()]
+    }
 
 
 def _internal_marks(pack: QbrPack, language: str = "en") -> dict[str, bool]:
@@ -379,8 +439,12 @@ def _internal_marks(pack: QbrPack, language: str = "en") -> dict[str, bool]:
     everything = "\n".join(_texts(slide) for slide in deck.slides)
     whole = _cells_and_lines(deck)
     figures = _texts(_slide(deck, translate("section.key_figures", language)))
-    white_space = next(_texts(slide) for slide in deck.slides if slide.shapes.title.text in (
-        translate("section.white_space", language), translate("qbr.slide.white_space", language)))
+    white_space = next(
+        _texts(slide)
+        for slide in deck.slides
+        if slide.shapes.title.text
+        in (translate("section.white_space", language), translate("qbr.slide.white_space", language))
+    )
     every = re.escape(translate("executives.every", language, days=999)).replace("999", r"\d+")
     total = re.escape(translate("qbr.open_total", language, count=999, value="X")).replace("999", r"\d+")
     return {
@@ -419,8 +483,10 @@ def test_the_customer_deck_shows_no_internal_view_and_the_internal_deck_does(dem
 def test_an_empty_customer_deck_speaks_to_the_customer(demo_engine):
     account_id = create_account(demo_engine, {"name": "Vide Total SA", "sector": "Energy", "status": "active"})
     with Session(demo_engine) as session:
-        decks = {language: build_qbr(session, account_id, TODAY, language=language, internal=False)
-                 for language in ("en", "fr")}
+        decks = {
+            language: build_qbr(session, account_id, TODAY, language=language, internal=False)
+            for language in ("en", "fr")
+        }
     for language, pack in decks.items():
         everything = "\n".join(_texts(slide) for slide in _open(pack).slides)
         assert translate("qbr.no_joint_plan", language) in everything
@@ -432,8 +498,9 @@ def test_an_empty_customer_deck_speaks_to_the_customer(demo_engine):
 
 def _cell_of(cell) -> _Cell:
     runs = [run for paragraph in cell.text_frame.paragraphs for run in paragraph.runs]
-    return _Cell("\n".join(paragraph.text for paragraph in cell.text_frame.paragraphs),
-                 bold=bool(runs and runs[0].font.bold))
+    return _Cell(
+        "\n".join(paragraph.text for paragraph in cell.text_frame.paragraphs), bold=bool(runs and runs[0].font.bold)
+    )
 
 
 def _assert_no_overlap(pack: QbrPack) -> None:
@@ -452,7 +519,11 @@ def _assert_no_overlap(pack: QbrPack) -> None:
             bottom = shape.top + sum(row.height for row in table.rows)
             assert bottom <= FOOTER_TOP, number
             for other in slide.shapes:
-                if other.shape_id == shape.shape_id or other == slide.shapes.title or not (other.has_text_frame or other.has_table):
+                if (
+                    other.shape_id == shape.shape_id
+                    or other == slide.shapes.title
+                    or not (other.has_text_frame or other.has_table)
+                ):
                     continue
                 across = other.left < shape.left + shape.width and shape.left < other.left + other.width
                 if across and other.top >= shape.top:
@@ -469,9 +540,16 @@ def test_a_french_deck_with_long_job_titles_keeps_its_notes_below_the_table(demo
     title = "Directrice adjointe des achats stratégiques et de la performance fournisseurs Europe"
     with Session(demo_engine) as session:
         for index in range(MAX_ROWS + 4):
-            session.add(StakeholderRow(account_id=account_id, name=f"Marie-Hélène Dupont-Lefebvre {index}",
-                                       title=title, unit="Direction industrielle et technique groupe",
-                                       role="decision_maker", influence=5 - index % 5))
+            session.add(
+                StakeholderRow(
+                    account_id=account_id,
+                    name=f"Marie-Hélène Dupont-Lefebvre {index}",
+                    title=title,
+                    unit="Direction industrielle et technique groupe",
+                    role="decision_maker",
+                    influence=5 - index % 5,
+                )
+            )
         session.commit()
         packs = [build_qbr(session, account_id, TODAY, language="fr", internal=internal) for internal in (True, False)]
     for pack in packs:
@@ -481,10 +559,18 @@ def test_a_french_deck_with_long_job_titles_keeps_its_notes_below_the_table(demo
         table = next(shape for shape in slide.shapes if shape.has_table)
         shown = len(table.table.rows) - 1
         assert 0 < shown <= MAX_ROWS
-        assert any(len(paragraph.text) > 40 for row in table.table.rows for cell in row.cells
-                   for paragraph in cell.text_frame.paragraphs)  # the titles are kept over lines, not cut short
-        note = next(shape for shape in slide.shapes if shape.has_text_frame
-                    and translate("overview.more", "fr", count=MAX_ROWS + 4 - shown) in shape.text_frame.text)
+        assert any(
+            len(paragraph.text) > 40
+            for row in table.table.rows
+            for cell in row.cells
+            for paragraph in cell.text_frame.paragraphs
+        )  # the titles are kept over lines, not cut short
+        note = next(
+            shape
+            for shape in slide.shapes
+            if shape.has_text_frame
+            and translate("overview.more", "fr", count=MAX_ROWS + 4 - shown) in shape.text_frame.text
+        )
         assert note.top >= table.top + sum(row.height for row in table.table.rows)
     assert TABLE_PT >= 16
 
@@ -497,8 +583,8 @@ def _add_unrelated_accounts(engine, count: int, seed: int = 11) -> None:
     with anything else: accounts the deck of another account only shows as grey bubbles."""
     import random
 
-    from kam_core.store.models import Criterion, Score
     from kam_core.common.text import fold_name
+    from kam_core.store.models import Criterion, Score
 
     rng = random.Random(seed)
     with Session(engine) as session:
@@ -506,13 +592,23 @@ def _add_unrelated_accounts(engine, count: int, seed: int = 11) -> None:
         criteria = session.scalars(select(Criterion.id).where(Criterion.active)).all()
         for index in range(count + 1):
             name = f"Unrelated Holding {index:04d}"
-            account = Account(name=name, name_key=fold_name(name), sector="Energy",
-                              status="archived" if index == count else "active")
+            account = Account(
+                name=name, name_key=fold_name(name), sector="Energy", status="archived" if index == count else "active"
+            )
             session.add(account)
             session.flush()
             session.add(AccountYear(account_id=account.id, year=TODAY.year - 1, revenue=rng.randint(0, 90) * 100_000.0))
-            session.add_all([Score(account_id=account.id, criterion_id=criterion, period=programme.current_period,
-                                   value=float(rng.randint(0, 10))) for criterion in criteria])
+            session.add_all(
+                [
+                    Score(
+                        account_id=account.id,
+                        criterion_id=criterion,
+                        period=programme.current_period,
+                        value=float(rng.randint(0, 10)),
+                    )
+                    for criterion in criteria
+                ]
+            )
         session.commit()
 
 
@@ -545,10 +641,10 @@ def test_the_scoped_reads_agree_with_the_portfolio_functions(demo_engine):
     the segments and the matrix table say, for every account."""
     import math
 
+    from kam_core.documents.qbr_scope import account_figures, axis_positions, binned_others, matrix_others
     from kam_core.portfolio.matrix import matrix_table
     from kam_core.portfolio.overview import account_table, reference_year
     from kam_core.portfolio.segmentation import Thresholds, load_programme, segments
-    from kam_core.documents.qbr_scope import account_figures, axis_positions, binned_others, matrix_others
 
     _add_unrelated_accounts(demo_engine, 60)
     with Session(demo_engine) as session:
@@ -562,7 +658,8 @@ def test_the_scoped_reads_agree_with_the_portfolio_functions(demo_engine):
         points = matrix_table(table, current)
         placed = current[current["attractiveness"].notna() & current["strength"].notna()]
         assert axis_positions(session, period) == {
-            int(row.account_id): (row.attractiveness, row.strength) for row in placed.itertuples()}
+            int(row.account_id): (row.attractiveness, row.strength) for row in placed.itertuples()
+        }
         for row in table.itertuples():
             figures = account_figures(session, row.account_id, year)
             assert figures.revenue_year == row.revenue_year

@@ -20,7 +20,7 @@ def _described_folders(block: str, top: str) -> set[str]:
     lines = block.splitlines()
     start = next(i for i, line in enumerate(lines) if line.startswith(f"{top}/"))
     folders = set()
-    for line in lines[start + 1:]:
+    for line in lines[start + 1 :]:
         if line and not line.startswith(" "):
             break
         match = re.match(r"^  (\w+)/", line)
@@ -30,8 +30,11 @@ def _described_folders(block: str, top: str) -> set[str]:
 
 
 def _packages(folder: Path) -> set[str]:
-    return {path.name for path in folder.iterdir()
-            if path.is_dir() and any(path.glob("*.py")) and not path.name.startswith((".", "__"))}
+    return {
+        path.name
+        for path in folder.iterdir()
+        if path.is_dir() and any(path.glob("*.py")) and not path.name.startswith((".", "__"))
+    }
 
 
 def test_every_package_of_kam_core_is_described_and_nothing_else():

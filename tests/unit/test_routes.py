@@ -13,8 +13,9 @@ PROJECT = Path(__file__).resolve().parents[2]
 
 
 def test_every_page_file_is_routed_once_with_distinct_url_paths_and_known_words():
-    files = sorted(path.relative_to(PROJECT).as_posix() for path in (PROJECT / "pages").rglob("*.py")
-                   if path.name != "__init__.py")
+    files = sorted(
+        path.relative_to(PROJECT).as_posix() for path in (PROJECT / "pages").rglob("*.py") if path.name != "__init__.py"
+    )
     assert sorted(route.path for route in routes.ROUTES) == files
     assert len({route.url_path for route in routes.ROUTES}) == len(routes.ROUTES)
     assert [route for route in routes.ROUTES if route.default] == [routes.HOME]
@@ -28,7 +29,11 @@ def test_no_other_file_spells_a_page_path():
         if path == PROJECT / "kam_core" / "ui" / "routes.py":
             continue
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.Constant) and isinstance(node.value, str) \
-                    and node.value.startswith("pages/") and node.value.endswith(".py"):
+            if (
+                isinstance(node, ast.Constant)
+                and isinstance(node.value, str)
+                and node.value.startswith("pages/")
+                and node.value.endswith(".py")
+            ):
                 spelled.append(f"{path.relative_to(PROJECT)}:{node.lineno}: {node.value!r} (use kam_core.ui.routes)")
     assert not spelled, "\n".join(spelled)

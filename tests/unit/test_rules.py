@@ -6,11 +6,11 @@ from datetime import date
 
 import pytest
 
-from kam_core.common import formatting as fmt
 from kam_core.account.handshake import is_agreed, rag_status
+from kam_core.common import formatting as fmt
+from kam_core.common.text import fold_name
 from kam_core.i18n import language_from_locale
 from kam_core.programme.periods import is_period, period_of, period_start, shift_period
-from kam_core.common.text import fold_name
 
 TODAY = date(2026, 11, 26)
 
@@ -26,14 +26,17 @@ def test_periods():
         shift_period("Q4", 1)
 
 
-@pytest.mark.parametrize("status, due, expected", [
-    ("open", date(2026, 11, 25), "red"),
-    ("in_progress", date(2026, 11, 26), "amber"),
-    ("open", date(2026, 12, 10), "amber"),
-    ("open", date(2026, 12, 11), "green"),
-    ("done", date(2020, 1, 1), "done"),
-    ("dropped", date(2020, 1, 1), "done"),
-])
+@pytest.mark.parametrize(
+    "status, due, expected",
+    [
+        ("open", date(2026, 11, 25), "red"),
+        ("in_progress", date(2026, 11, 26), "amber"),
+        ("open", date(2026, 12, 10), "amber"),
+        ("open", date(2026, 12, 11), "green"),
+        ("done", date(2020, 1, 1), "done"),
+        ("dropped", date(2020, 1, 1), "done"),
+    ],
+)
 def test_rag_status(status, due, expected):
     assert rag_status(status, due, TODAY) == expected
 
@@ -61,8 +64,9 @@ def test_money_and_percent_in_both_languages():
     assert fmt.number(25.0) == "25" and fmt.number(7.5, "fr") == "7,5" and fmt.number(None) == "–"
 
 
-@pytest.mark.parametrize("locale, expected", [("fr-FR", "fr"), ("fr", "fr"), ("en-GB", "en"), ("de-DE", "en"),
-                                               (None, "en"), ("", "en")])
+@pytest.mark.parametrize(
+    "locale, expected", [("fr-FR", "fr"), ("fr", "fr"), ("en-GB", "en"), ("de-DE", "en"), (None, "en"), ("", "en")]
+)
 def test_language_from_the_browser_locale(locale, expected):
     assert language_from_locale(locale) == expected
 
@@ -77,6 +81,7 @@ def test_previous_scored_period_and_weight_total():
 
 def test_grouped_numbers_keep_every_digit():
     from kam_core.common import formatting as fmt
+
     assert fmt.grouped(1_250_000.5, "en") == "1,250,000.5"
     assert fmt.grouped(1_250_000.5, "fr") == "1\u202f250\u202f000,5"
     assert fmt.grouped(12.0, "en") == "12"

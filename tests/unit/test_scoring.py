@@ -10,15 +10,27 @@ import pytest
 from sqlalchemy import func, select
 from sqlmodel import Session
 
-from kam_core.store import db
 from kam_core.common.errors import ConflictError, FieldError, NotFoundError, ValidationError
-from kam_core.store.models import Account, Score
+from kam_core.common.text import fold_name
 from kam_core.portfolio.scoring import (
-    CriterionRow, ScoreEdit, account_scores, active_weight_sum, list_criteria, parse_score, save_criteria,
-    save_scores, score_sheet, score_versions, scored_periods, sheet_edits, start_period, validate_criteria,
+    CriterionRow,
+    ScoreEdit,
+    account_scores,
+    active_weight_sum,
+    list_criteria,
+    parse_score,
+    save_criteria,
+    save_scores,
+    score_sheet,
+    score_versions,
+    scored_periods,
+    sheet_edits,
+    start_period,
+    validate_criteria,
     workshop_edits,
 )
-from kam_core.common.text import fold_name
+from kam_core.store import db
+from kam_core.store.models import Account, Score
 
 AXIS = "attractiveness"
 
@@ -29,8 +41,18 @@ def _criteria(engine, axis=AXIS, include_inactive=True):
 
 
 def _new_criterion(name, weight, **changes):
-    values = dict(id=None, axis=AXIS, name=name, description=None, weight=weight, position=0,
-                  anchor_low="Hardly any", anchor_mid="Some", anchor_high="A lot", active=True)
+    values = dict(
+        id=None,
+        axis=AXIS,
+        name=name,
+        description=None,
+        weight=weight,
+        position=0,
+        anchor_low="Hardly any",
+        anchor_mid="Some",
+        anchor_high="A lot",
+        active=True,
+    )
     values.update(changes)
     return CriterionRow(**values)
 
@@ -45,8 +67,9 @@ def _add_account(engine, name, status="active") -> int:
 
 def _stored_scores(engine, period):
     with Session(engine) as session:
-        rows = session.execute(select(Score.account_id, Score.criterion_id, Score.value, Score.rationale)
-                               .where(Score.period == period)).all()
+        rows = session.execute(
+            select(Score.account_id, Score.criterion_id, Score.value, Score.rationale).where(Score.period == period)
+        ).all()
     return {(a, c): (v, r) for a, c, v, r in rows}
 
 
@@ -78,8 +101,13 @@ def test_add_rename_and_reorder_criteria(empty_url):
         _new_criterion("Reference value", 5),
     ]
     saved = save_criteria(engine, AXIS, desired)
-    assert [row.name for row in saved] == ["Margin after cost to serve", size.name, growth.name,
-                                           *(row.name for row in rest), "Reference value"]
+    assert [row.name for row in saved] == [
+        "Margin after cost to serve",
+        size.name,
+        growth.name,
+        *(row.name for row in rest),
+        "Reference value",
+    ]
     assert [row.position for row in saved] == list(range(1, 8))
     assert saved == _criteria(engine)
     by_id = {row.id: row for row in saved}
@@ -122,8 +150,9 @@ def test_a_new_criterion_may_not_take_the_name_of_a_deactivated_one(empty_url):
     reborn = _new_criterion(second.name.upper(), 0)
     with pytest.raises(ValidationError) as raised:
         save_criteria(engine, AXIS, [*current, reborn])
-    assert raised.value.errors == [FieldError("criterion_name", "name_inactive",
-                                              {"row": len(current) + 1, "value": reborn.name})]
+    assert raised.value.errors == [
+        FieldError("criterion_name", "name_inactive", {"row": len(current) + 1, "value": reborn.name})
+    ]
 
 
 def test_weights_not_summing_to_100_are_refused_with_the_sum(empty_url):
@@ -175,7 +204,8 @@ def test_a_weight_must_be_a_number(weight):
 
 def test_an_axis_needs_an_active_criterion_and_a_known_name():
     assert validate_criteria(AXIS, [_new_criterion("Size", 100, active=False)]) == [
-        FieldError("criteria", "no_active_criterion", {"axis": AXIS})]
+        FieldError("criteria", "no_active_criterion", {"axis": AXIS})
+    ]
     assert validate_criteria(AXIS, []) == [FieldError("criteria", "no_active_criterion", {"axis": AXIS})]
     assert [error.code for error in validate_criteria("size", [_new_criterion("Size", 100)])] == ["unknown_axis"]
 
@@ -202,10 +232,22 @@ def test_a_criterion_of_another_axis_cannot_be_saved_here(empty_url):
 # --- parsing scores ---------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("raw, expected", [
-    (7, 7.0), (7.5, 7.5), ("7,5", 7.5), ("7.5", 7.5), (" 10 ", 10.0), ("0", 0.0), ("11", 11.0),
-    (None, None), ("", None), ("  ", None), (float("nan"), None),
-])
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        (7, 7.0),
+        (7.5, 7.5),
+        ("7,5", 7.5),
+        ("7.5", 7.5),
+        (" 10 ", 10.0),
+        ("0", 0.0),
+        ("11", 11.0),
+        (None, None),
+        ("", None),
+        ("  ", None),
+        (float("nan"), None),
+    ],
+)
 def test_parse_score(raw, expected):
     assert parse_score(raw) == expected
 
@@ -230,24 +272,36 @@ def scoring_setup(empty_url):
 
 def test_save_scores_inserts_updates_and_clears(scoring_setup):
     engine, (acme, bleu), (size, growth) = scoring_setup
-    changed = save_scores(engine, "2026-Q4", [
-        ScoreEdit(acme, size.id, "7,5", "Spends about 6 M EUR a year"),
-        ScoreEdit(acme, growth.id, 4),
-        ScoreEdit(bleu, size.id, None),  # nothing there: nothing to clear
-    ])
+    changed = save_scores(
+        engine,
+        "2026-Q4",
+        [
+            ScoreEdit(acme, size.id, "7,5", "Spends about 6 M EUR a year"),
+            ScoreEdit(acme, growth.id, 4),
+            ScoreEdit(bleu, size.id, None),  # nothing there: nothing to clear
+        ],
+    )
     assert changed == 2
-    assert _stored_scores(engine, "2026-Q4") == {(acme, size.id): (7.5, "Spends about 6 M EUR a year"),
-                                                  (acme, growth.id): (4.0, None)}
+    assert _stored_scores(engine, "2026-Q4") == {
+        (acme, size.id): (7.5, "Spends about 6 M EUR a year"),
+        (acme, growth.id): (4.0, None),
+    }
     with Session(engine) as session:
         versions = score_versions(session, "2026-Q4", AXIS)
-    changed = save_scores(engine, "2026-Q4", [
-        ScoreEdit(acme, size.id, 8, None, versions[(acme, size.id)]),  # None rationale keeps the stored one
-        ScoreEdit(acme, growth.id, "", None, versions[(acme, growth.id)]),
-        ScoreEdit(bleu, growth.id, "3.5", "  "),
-    ])
+    changed = save_scores(
+        engine,
+        "2026-Q4",
+        [
+            ScoreEdit(acme, size.id, 8, None, versions[(acme, size.id)]),  # None rationale keeps the stored one
+            ScoreEdit(acme, growth.id, "", None, versions[(acme, growth.id)]),
+            ScoreEdit(bleu, growth.id, "3.5", "  "),
+        ],
+    )
     assert changed == 3
-    assert _stored_scores(engine, "2026-Q4") == {(acme, size.id): (8.0, "Spends about 6 M EUR a year"),
-                                                  (bleu, growth.id): (3.5, None)}
+    assert _stored_scores(engine, "2026-Q4") == {
+        (acme, size.id): (8.0, "Spends about 6 M EUR a year"),
+        (bleu, growth.id): (3.5, None),
+    }
     with Session(engine) as session:
         assert score_versions(session, "2026-Q4", AXIS)[(acme, size.id)] == versions[(acme, size.id)] + 1
 
@@ -266,20 +320,36 @@ def test_an_unchanged_cell_is_not_counted(scoring_setup):
 def test_one_bad_cell_saves_nothing_and_names_account_and_criterion(scoring_setup, raw, code):
     engine, (acme, bleu), (size, growth) = scoring_setup
     with pytest.raises(ValidationError) as raised:
-        save_scores(engine, "2026-Q4", [ScoreEdit(acme, size.id, 7), ScoreEdit(bleu, growth.id, raw),
-                                        ScoreEdit(bleu, size.id, 5)])
-    assert raised.value.errors == [FieldError("score", code, {"account": "Bleu Santé", "criterion": growth.name,
-                                                              "value": raw})]
+        save_scores(
+            engine,
+            "2026-Q4",
+            [ScoreEdit(acme, size.id, 7), ScoreEdit(bleu, growth.id, raw), ScoreEdit(bleu, size.id, 5)],
+        )
+    assert raised.value.errors == [
+        FieldError("score", code, {"account": "Bleu Santé", "criterion": growth.name, "value": raw})
+    ]
     assert _stored_scores(engine, "2026-Q4") == {}
 
 
 def test_every_bad_cell_is_reported_at_once(scoring_setup):
     engine, (acme, bleu), (size, growth) = scoring_setup
     with pytest.raises(ValidationError) as raised:
-        save_scores(engine, "2026-Q4", [ScoreEdit(acme, size.id, "abc"), ScoreEdit(bleu, growth.id, 10.5),
-                                        ScoreEdit(bleu, size.id, 5, "x" * 501), ScoreEdit(999, size.id, 5)])
-    assert _errors(raised) == [("score", "score_not_number"), ("score", "score_range"),
-                               ("rationale", "rationale_length"), ("score", "unknown_cell")]
+        save_scores(
+            engine,
+            "2026-Q4",
+            [
+                ScoreEdit(acme, size.id, "abc"),
+                ScoreEdit(bleu, growth.id, 10.5),
+                ScoreEdit(bleu, size.id, 5, "x" * 501),
+                ScoreEdit(999, size.id, 5),
+            ],
+        )
+    assert _errors(raised) == [
+        ("score", "score_not_number"),
+        ("score", "score_range"),
+        ("rationale", "rationale_length"),
+        ("score", "unknown_cell"),
+    ]
     assert raised.value.errors[2].params == {"account": "Bleu Santé", "criterion": size.name, "max": 500}
     assert _stored_scores(engine, "2026-Q4") == {}
 
@@ -298,8 +368,9 @@ def test_a_score_saved_in_between_is_a_conflict_and_nothing_is_saved(scoring_set
         read = score_versions(session, "2026-Q4", AXIS)
     save_scores(engine, "2026-Q4", [ScoreEdit(acme, size.id, 6, None, read[(acme, size.id)])])  # a colleague
     with pytest.raises(ConflictError) as raised:
-        save_scores(engine, "2026-Q4", [ScoreEdit(bleu, growth.id, 9),
-                                        ScoreEdit(acme, size.id, 7, None, read[(acme, size.id)])])
+        save_scores(
+            engine, "2026-Q4", [ScoreEdit(bleu, growth.id, 9), ScoreEdit(acme, size.id, 7, None, read[(acme, size.id)])]
+        )
     assert raised.value.record == "score"
     assert raised.value.updated_at is not None
     assert _stored_scores(engine, "2026-Q4") == {(acme, size.id): (6.0, None)}
@@ -329,8 +400,12 @@ def test_a_score_cleared_in_between_is_a_conflict(scoring_setup):
 
 def _programme_scores(engine, period):
     with Session(engine) as session:
-        return session.scalar(select(func.count()).select_from(Score).join(Account)
-                              .where(Score.period == period, Account.status != "archived"))
+        return session.scalar(
+            select(func.count())
+            .select_from(Score)
+            .join(Account)
+            .where(Score.period == period, Account.status != "archived")
+        )
 
 
 def test_start_period_copies_the_latest_period_and_is_idempotent(demo_engine):
@@ -376,8 +451,9 @@ def test_score_sheet_on_the_demo_portfolio(demo_engine):
     with Session(demo_engine) as session:
         sheet = score_sheet(session, "2026-Q4", AXIS)
         criteria = list_criteria(session, AXIS, include_inactive=False)
-        programme = session.execute(select(Account.id, Account.name_key).where(Account.status != "archived")
-                                    .order_by(Account.name_key)).all()
+        programme = session.execute(
+            select(Account.id, Account.name_key).where(Account.status != "archived").order_by(Account.name_key)
+        ).all()
         versions = score_versions(session, "2026-Q4", AXIS)
     assert sheet.shape == (29, 2 + 6)
     assert list(sheet.columns) == ["account_id", "name", *(str(c.id) for c in criteria)]
@@ -431,7 +507,9 @@ def test_sheet_edits_are_the_changed_cells_matched_by_account(demo_engine):
     edits = sheet_edits(sheet, edited, versions)
     ids = [int(edited.at[index, "account_id"]) for index in (second, third)]
     assert [(edit.account_id, edit.criterion_id, edit.value) for edit in edits] == [
-        (ids[0], int(column), "abc"), (ids[1], int(column), None)]
+        (ids[0], int(column), "abc"),
+        (ids[1], int(column), None),
+    ]
     assert all(edit.rationale is None for edit in edits)
     assert edits[0].expected_version == versions[(ids[0], int(column))]
 

@@ -11,8 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kam_core.store.models import AXES
 from kam_core.portfolio.segmentation import axis_scores, quadrant_of
+from kam_core.store.models import AXES
 
 PROPERTY = settings(max_examples=100, deadline=None)
 ACCOUNT = 7
@@ -78,7 +78,7 @@ def test_a_missing_score_makes_its_axis_incomplete_never_zero(case, data):
     dropped = data.draw(st.integers(min_value=0, max_value=len(scores) - 1))
     axis = criteria.set_index("id").loc[scores[dropped][1], "axis"]
     other = next(each for each in AXES if each != axis)
-    complete, incomplete = _row(scores, criteria), _row(scores[:dropped] + scores[dropped + 1:], criteria)
+    complete, incomplete = _row(scores, criteria), _row(scores[:dropped] + scores[dropped + 1 :], criteria)
     assert math.isnan(incomplete[axis])
     assert incomplete[f"missing_{axis}"] == 1
     assert incomplete[other] == pytest.approx(complete[other])

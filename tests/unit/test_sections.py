@@ -12,16 +12,24 @@ import pytest
 from sqlalchemy import select, update
 from sqlmodel import Session
 
-from kam_core.store import db
-from kam_core.common.errors import ConflictError, FieldError, NotFoundError, ValidationError
-from kam_core.store.models import Account, AccountPlan, Offer, Priority, Stakeholder, ValueProposition, WhiteSpaceCell
 from kam_core.account.section_specs import SECTIONS
 from kam_core.account.sections import (
-    KeyFigures, PlanText, load_section, read_key_figures, read_plan_text, ref_choices, save_key_figures,
-    save_plan_text, save_section, versions,
+    KeyFigures,
+    PlanText,
+    load_section,
+    read_key_figures,
+    read_plan_text,
+    ref_choices,
+    save_key_figures,
+    save_plan_text,
+    save_section,
+    versions,
 )
 from kam_core.common.cells import Column, Refused, normalise
+from kam_core.common.errors import ConflictError, FieldError, NotFoundError, ValidationError
 from kam_core.common.text import fold_name
+from kam_core.store import db
+from kam_core.store.models import Account, AccountPlan, Offer, Priority, Stakeholder, ValueProposition, WhiteSpaceCell
 from tests.conftest import TODAY
 
 ACCOUNT, OTHER = 1, 2  # Veltara Motors Group, Kessler-Autowerke AG in the demo portfolio
@@ -38,8 +46,9 @@ def _refs(engine, section, account_id=ACCOUNT) -> dict[str, dict[int, str]]:
 
 
 def _save(engine, section, rows, account_id=ACCOUNT, read=None) -> int:
-    return save_section(engine, section, account_id, rows, today=TODAY,
-                        read_versions=versions(read) if read is not None else None)
+    return save_section(
+        engine, section, account_id, rows, today=TODAY, read_versions=versions(read) if read is not None else None
+    )
 
 
 def _errors(raised) -> list[tuple[str, str, int | None]]:
@@ -88,22 +97,57 @@ def _new_row(section: str, rows: list[dict], refs: dict) -> tuple[dict, dict]:
         unit, offer = _free_cell(rows, refs)
         return {"unit_id": unit, "offer_id": offer, "status": "open", "value": 1000.0, "competitor": None}, {}
     if section == "stakeholders":
-        return {"name": "Nina Berg", "title": None, "unit": "Plant", "email": "n.berg@example.com",
-                "reports_to_id": rows[0]["id"], "role": "user", "influence": 2, "attitude": 1, "relationship": 1,
-                "owner": None, "last_contact": date(2026, 11, 1)}, {}
+        return {
+            "name": "Nina Berg",
+            "title": None,
+            "unit": "Plant",
+            "email": "n.berg@example.com",
+            "reports_to_id": rows[0]["id"],
+            "role": "user",
+            "influence": 2,
+            "attitude": 1,
+            "relationship": 1,
+            "owner": None,
+            "last_contact": date(2026, 11, 1),
+        }, {}
     return {
         "years": ({"year": 2026, "revenue": 1_000_000.0, "category_spend": None}, {}),
         "priorities": ({"rank": 9, "title": "Train our own people", "description": None}, {}),
-        "value_propositions": ({"priority_id": first.get("priority_id"), "offer_id": first.get("offer_id"),
-                                "what_we_bring": "Training", "customer_value": "Skills", "value_amount": 250_000.0},
-                               {}),
+        "value_propositions": (
+            {
+                "priority_id": first.get("priority_id"),
+                "offer_id": first.get("offer_id"),
+                "what_we_bring": "Training",
+                "customer_value": "Skills",
+                "value_amount": 250_000.0,
+            },
+            {},
+        ),
         "swot": ({"kind": "threat", "text": "A new entrant", "position": None}, {"position": 0}),
         "competitors": ({"name": "Newco", "share_pct": 2.5, "strengths": None}, {}),
         "units": ({"name": "Lyon site", "kind": "site"}, {}),
-        "objectives": ({"kind": "revenue", "title": "Win the retrofit", "target": "2 M EUR", "owner": "Claire",
-                        "due_date": date(2027, 6, 30), "status": "not_started"}, {}),
-        "actions": ({"objective_id": first.get("objective_id"), "title": "Call the CFO", "owner": "Claire",
-                     "due_date": date(2026, 12, 15), "status": "done", "done_on": None}, {"done_on": TODAY}),
+        "objectives": (
+            {
+                "kind": "revenue",
+                "title": "Win the retrofit",
+                "target": "2 M EUR",
+                "owner": "Claire",
+                "due_date": date(2027, 6, 30),
+                "status": "not_started",
+            },
+            {},
+        ),
+        "actions": (
+            {
+                "objective_id": first.get("objective_id"),
+                "title": "Call the CFO",
+                "owner": "Claire",
+                "due_date": date(2026, 12, 15),
+                "status": "done",
+                "done_on": None,
+            },
+            {"done_on": TODAY},
+        ),
     }[section]
 
 
@@ -123,7 +167,8 @@ def _account_ids(engine, section, account_id) -> set[int]:
     query = select(model.id)
     if model is ValueProposition:
         query = query.join(Priority, Priority.id == ValueProposition.priority_id).where(
-            Priority.account_id == account_id)
+            Priority.account_id == account_id
+        )
     else:
         query = query.where(model.account_id == account_id)
     with Session(engine) as session:
@@ -131,8 +176,18 @@ def _account_ids(engine, section, account_id) -> set[int]:
 
 
 def test_the_sections_are_the_canvas_lists():
-    assert list(SECTIONS) == ["years", "priorities", "value_propositions", "swot", "competitors", "stakeholders",
-                              "units", "white_space", "objectives", "actions"]
+    assert list(SECTIONS) == [
+        "years",
+        "priorities",
+        "value_propositions",
+        "swot",
+        "competitors",
+        "stakeholders",
+        "units",
+        "white_space",
+        "objectives",
+        "actions",
+    ]
 
 
 @pytest.mark.parametrize("section", SECTIONS)
@@ -176,13 +231,17 @@ def test_an_account_without_rows_loads_empty_tables(empty_url):
 
 def test_ref_choices_name_the_accounts_rows(demo_engine):
     with Session(demo_engine) as session:
-        priorities = session.execute(select(Priority.id, Priority.rank, Priority.title)
-                                     .where(Priority.account_id == ACCOUNT)).all()
+        priorities = session.execute(
+            select(Priority.id, Priority.rank, Priority.title).where(Priority.account_id == ACCOUNT)
+        ).all()
         offers = dict(session.execute(select(Offer.id, Offer.name)).all())
         femke = session.get(Stakeholder, 32)
     assert {section: set(refs) for section in SECTIONS if (refs := _refs(demo_engine, section))} == {
-        "value_propositions": {"priority_id", "offer_id"}, "stakeholders": {"reports_to_id"},
-        "white_space": {"unit_id", "offer_id"}, "actions": {"objective_id"}}
+        "value_propositions": {"priority_id", "offer_id"},
+        "stakeholders": {"reports_to_id"},
+        "white_space": {"unit_id", "offer_id"},
+        "actions": {"objective_id"},
+    }
     propositions = _refs(demo_engine, "value_propositions")
     assert propositions["priority_id"] == {identifier: f"{rank}. {title}" for identifier, rank, title in priorities}
     assert propositions["offer_id"] == offers
@@ -199,8 +258,11 @@ def test_inactive_offers_are_offered_only_where_already_used(demo_engine):
     cells = _load(demo_engine, "white_space")
     used = int(cells["offer_id"].iloc[0])
     with Session(demo_engine) as session:
-        unused = session.scalar(select(Offer.id).where(Offer.id.not_in(
-            select(WhiteSpaceCell.offer_id).where(WhiteSpaceCell.account_id == ACCOUNT))))
+        unused = session.scalar(
+            select(Offer.id).where(
+                Offer.id.not_in(select(WhiteSpaceCell.offer_id).where(WhiteSpaceCell.account_id == ACCOUNT))
+            )
+        )
     with db.session_scope(demo_engine) as session:
         session.execute(update(Offer).where(Offer.id.in_([used, unused])).values(active=False))
     offers = _refs(demo_engine, "white_space")["offer_id"]
@@ -249,10 +311,26 @@ def test_saving_the_table_as_read_changes_nothing(demo_engine, section):
 def test_values_from_a_table_editor_are_normalised(demo_engine):
     frame = _load(demo_engine, "actions")
     objective = np.int64(frame["objective_id"].dropna().iloc[0])
-    new = {"id": np.nan, "version": np.nan, "objective_id": objective, "title": "  Call the CFO ",
-           "owner": "Claire", "due_date": pd.Timestamp("2027-01-15"), "status": "open", "done_on": pd.NaT}
-    other = {"id": None, "version": None, "objective_id": "", "title": "Visit", "owner": "Claire",
-             "due_date": "2027-02-01", "status": "done", "done_on": datetime(2026, 11, 20, 9, 30)}
+    new = {
+        "id": np.nan,
+        "version": np.nan,
+        "objective_id": objective,
+        "title": "  Call the CFO ",
+        "owner": "Claire",
+        "due_date": pd.Timestamp("2027-01-15"),
+        "status": "open",
+        "done_on": pd.NaT,
+    }
+    other = {
+        "id": None,
+        "version": None,
+        "objective_id": "",
+        "title": "Visit",
+        "owner": "Claire",
+        "due_date": "2027-02-01",
+        "status": "done",
+        "done_on": datetime(2026, 11, 20, 9, 30),
+    }
     assert _save(demo_engine, "actions", [*frame.to_dict("records"), new, other], read=frame) == 2
     after = _load(demo_engine, "actions").set_index("title")
     assert after.loc["Call the CFO", "objective_id"] == objective
@@ -320,9 +398,10 @@ def _other_ids(engine) -> dict[str, int]:
 
 def edit(index: int, **changes):
     """Change row ``index`` (0-based); a change may be computed from (rows, other account's ids)."""
+
     def mutate(rows, other):
-        rows[index].update({name: value(rows, other) if callable(value) else value
-                            for name, value in changes.items()})
+        rows[index].update({name: value(rows, other) if callable(value) else value for name, value in changes.items()})
+
     return mutate
 
 
@@ -342,8 +421,7 @@ BAD_ROWS = [
     ("priorities", edit(0, title="x" * 201), "title", "text_length", 1),
     ("priorities", edit(1, description="x" * 2001), "description", "text_length", 2),
     ("value_propositions", edit(0, priority_id=None), "priority_id", "required", 1),
-    ("value_propositions", edit(0, priority_id=lambda rows, other: other["priority"]), "priority_id", "unknown_ref",
-     1),
+    ("value_propositions", edit(0, priority_id=lambda rows, other: other["priority"]), "priority_id", "unknown_ref", 1),
     ("value_propositions", edit(0, offer_id=9999), "offer_id", "unknown_ref", 1),
     ("value_propositions", edit(0, what_we_bring=""), "what_we_bring", "required", 1),
     ("value_propositions", edit(1, customer_value=np.nan), "customer_value", "required", 2),
@@ -361,12 +439,15 @@ BAD_ROWS = [
     ("stakeholders", edit(0, name="x" * 121), "name", "text_length", 1),
     ("stakeholders", edit(0, email="f.peeters at veltara"), "email", "email_format", 1),
     ("stakeholders", edit(0, email="x" * 250 + "@a.fr"), "email", "text_length", 1),
-    ("stakeholders", edit(0, reports_to_id=lambda rows, other: rows[0]["id"]), "reports_to_id", "reports_to_self",
-     1),
-    ("stakeholders", edit(0, reports_to_id=lambda rows, other: other["stakeholder"]), "reports_to_id",
-     "unknown_ref", 1),
-    ("stakeholders", edit(1, reports_to_id=lambda rows, other: rows[0]["id"]), "reports_to_id", "reports_to_cycle",
-     1),
+    ("stakeholders", edit(0, reports_to_id=lambda rows, other: rows[0]["id"]), "reports_to_id", "reports_to_self", 1),
+    (
+        "stakeholders",
+        edit(0, reports_to_id=lambda rows, other: other["stakeholder"]),
+        "reports_to_id",
+        "unknown_ref",
+        1,
+    ),
+    ("stakeholders", edit(1, reports_to_id=lambda rows, other: rows[0]["id"]), "reports_to_id", "reports_to_cycle", 1),
     ("stakeholders", edit(0, role="boss"), "role", "choice", 1),
     ("stakeholders", edit(0, influence=6), "influence", "integer_range", 1),
     ("stakeholders", edit(0, attitude=-3), "attitude", "integer_range", 1),
@@ -376,8 +457,13 @@ BAD_ROWS = [
     ("stakeholders", edit(0, last_contact="last week"), "last_contact", "not_a_date", 1),
     ("units", edit(1, name=lambda rows, other: rows[0]["name"].upper()), "name", "duplicate_name", 2),
     ("units", edit(0, kind="region"), "kind", "choice", 1),
-    ("white_space", edit(1, unit_id=lambda rows, other: rows[0]["unit_id"],
-                         offer_id=lambda rows, other: rows[0]["offer_id"]), "offer_id", "duplicate_pair", 2),
+    (
+        "white_space",
+        edit(1, unit_id=lambda rows, other: rows[0]["unit_id"], offer_id=lambda rows, other: rows[0]["offer_id"]),
+        "offer_id",
+        "duplicate_pair",
+        2,
+    ),
     ("white_space", edit(0, unit_id=lambda rows, other: other["unit"]), "unit_id", "unknown_ref", 1),
     ("white_space", edit(0, offer_id=None), "offer_id", "required", 1),
     ("white_space", edit(0, status="won"), "status", "choice", 1),
@@ -399,8 +485,11 @@ BAD_ROWS = [
 ]
 
 
-@pytest.mark.parametrize("section, mutate, field, code, row", BAD_ROWS,
-                         ids=[f"{case[0]}-{case[2]}-{case[3]}-{number}" for number, case in enumerate(BAD_ROWS)])
+@pytest.mark.parametrize(
+    "section, mutate, field, code, row",
+    BAD_ROWS,
+    ids=[f"{case[0]}-{case[2]}-{case[3]}-{number}" for number, case in enumerate(BAD_ROWS)],
+)
 def test_a_bad_row_is_refused_and_nothing_is_saved(demo_engine, section, mutate, field, code, row):
     frame = _load(demo_engine, section)
     rows = frame.to_dict("records")
@@ -436,8 +525,11 @@ def test_every_bad_row_is_reported_at_once_in_row_order(demo_engine):
     with pytest.raises(ValidationError) as raised:
         _save(demo_engine, "objectives", rows, read=frame)
     assert _errors(raised) == [("title", "required", 1), ("due_date", "not_a_date", 1), ("status", "choice", 3)]
-    assert raised.value.errors[-1].params == {"row": 3, "value": "finished", "choices": [
-        "not_started", "on_track", "at_risk", "achieved", "missed"]}
+    assert raised.value.errors[-1].params == {
+        "row": 3,
+        "value": "finished",
+        "choices": ["not_started", "on_track", "at_risk", "achieved", "missed"],
+    }
     assert raised.value.errors[1].params == {"row": 1, "value": "soon"}
 
 
@@ -482,38 +574,44 @@ def test_one_may_not_report_to_someone_deleted_in_the_same_save(demo_engine):
     assert ("reports_to_id", "unknown_ref", 1) in _errors(raised)
 
 
-@pytest.mark.parametrize("raw, column, expected", [
-    (" 7,5 ", Column("x", "float"), 7.5),
-    (np.float64(2.0), Column("x", "int"), 2),
-    ("3", Column("x", "int"), 3),
-    (np.int64(4), Column("x", "ref"), 4),
-    (4.0, Column("x", "ref"), 4),
-    ("2026-11-01", Column("x", "date"), date(2026, 11, 1)),
-    ("2026-11-01T10:00:00", Column("x", "date"), date(2026, 11, 1)),
-    (pd.Timestamp("2026-11-01"), Column("x", "date"), date(2026, 11, 1)),
-    (np.datetime64("2026-11-01"), Column("x", "date"), date(2026, 11, 1)),
-    (pd.NaT, Column("x", "date"), None),
-    (pd.NA, Column("x", "int", default=3), 3),
-    ("", Column("x", "text"), None),
-    (" a ", Column("x", "text"), "a"),
-    (" open ", Column("x", "choice", choices=("open",)), "open"),
-    ("yes", Column("x", "bool"), True),
-    (np.bool_(False), Column("x", "bool"), False),
-])
+@pytest.mark.parametrize(
+    "raw, column, expected",
+    [
+        (" 7,5 ", Column("x", "float"), 7.5),
+        (np.float64(2.0), Column("x", "int"), 2),
+        ("3", Column("x", "int"), 3),
+        (np.int64(4), Column("x", "ref"), 4),
+        (4.0, Column("x", "ref"), 4),
+        ("2026-11-01", Column("x", "date"), date(2026, 11, 1)),
+        ("2026-11-01T10:00:00", Column("x", "date"), date(2026, 11, 1)),
+        (pd.Timestamp("2026-11-01"), Column("x", "date"), date(2026, 11, 1)),
+        (np.datetime64("2026-11-01"), Column("x", "date"), date(2026, 11, 1)),
+        (pd.NaT, Column("x", "date"), None),
+        (pd.NA, Column("x", "int", default=3), 3),
+        ("", Column("x", "text"), None),
+        (" a ", Column("x", "text"), "a"),
+        (" open ", Column("x", "choice", choices=("open",)), "open"),
+        ("yes", Column("x", "bool"), True),
+        (np.bool_(False), Column("x", "bool"), False),
+    ],
+)
 def test_normalise_reads_what_table_editors_hand_over(raw, column, expected):
     assert normalise(column, raw, ref_ids={4}) == expected
 
 
-@pytest.mark.parametrize("raw, column, code", [
-    (True, Column("x", "float"), "number_range"),
-    (float("inf"), Column("x", "float"), "number_range"),
-    ("1.5", Column("x", "int"), "integer_range"),
-    (5, Column("x", "ref"), "unknown_ref"),
-    ("label", Column("x", "ref"), "unknown_ref"),
-    (20261101, Column("x", "date"), "not_a_date"),
-    ("maybe", Column("x", "bool"), "choice"),
-    (float("nan"), Column("x", "text", required=True), "required"),
-])
+@pytest.mark.parametrize(
+    "raw, column, code",
+    [
+        (True, Column("x", "float"), "number_range"),
+        (float("inf"), Column("x", "float"), "number_range"),
+        ("1.5", Column("x", "int"), "integer_range"),
+        (5, Column("x", "ref"), "unknown_ref"),
+        ("label", Column("x", "ref"), "unknown_ref"),
+        (20261101, Column("x", "date"), "not_a_date"),
+        ("maybe", Column("x", "bool"), "choice"),
+        (float("nan"), Column("x", "text", required=True), "required"),
+    ],
+)
 def test_normalise_refuses_with_a_code(raw, column, code):
     with pytest.raises(Refused) as raised:
         normalise(column, raw, ref_ids={4})
@@ -635,10 +733,13 @@ def test_plan_text_longer_than_4000_characters_is_refused(demo_engine):
     with Session(demo_engine) as session:
         before = read_plan_text(session, ACCOUNT)
     with pytest.raises(ValidationError) as raised:
-        save_plan_text(demo_engine, ACCOUNT, {"business": "x" * 4001, "markets": "ok", "ambition": "y" * 4001},
-                       before.version)
-    assert raised.value.errors == [FieldError("business", "text_length", {"min": 0, "max": 4000}),
-                                   FieldError("ambition", "text_length", {"min": 0, "max": 4000})]
+        save_plan_text(
+            demo_engine, ACCOUNT, {"business": "x" * 4001, "markets": "ok", "ambition": "y" * 4001}, before.version
+        )
+    assert raised.value.errors == [
+        FieldError("business", "text_length", {"min": 0, "max": 4000}),
+        FieldError("ambition", "text_length", {"min": 0, "max": 4000}),
+    ]
     with Session(demo_engine) as session:
         assert read_plan_text(session, ACCOUNT) == before
 

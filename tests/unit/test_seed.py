@@ -9,11 +9,11 @@ import pytest
 from sqlalchemy import Date, String, event
 from sqlmodel import Session, SQLModel, create_engine, select
 
-from kam_core.store import models as m
+from kam_core.common.text import fold_name
+from kam_core.demo.seed import SeedError, seed_demo
 from kam_core.programme.defaults import DEFAULT_CRITERIA, install_defaults
 from kam_core.programme.periods import period_of, shift_period
-from kam_core.demo.seed import SeedError, seed_demo
-from kam_core.common.text import fold_name
+from kam_core.store import models as m
 
 TODAY = date(2026, 5, 13)  # a Wednesday, mid-quarter
 ALL_TABLES = [*m.EDITABLE_TABLES, m.EngagementPairing]
@@ -24,6 +24,7 @@ def _engine(url: str):
     engine = create_engine(url)
 
     if engine.dialect.name == "sqlite":
+
         @event.listens_for(engine, "connect")
         def _foreign_keys_on(dbapi_connection, _record):
             cursor = dbapi_connection.cursor()
@@ -210,8 +211,11 @@ def test_handshakes_cover_every_stage_in_order(seeded):
     assert any((TODAY - h.stage_since).days > 90 and h.stage != "in_review" for h in handshakes)
     people = {p.id: p for p in seeded.exec(select(m.Stakeholder)).all()}
     for handshake in handshakes:
-        events = seeded.exec(select(m.HandshakeStageEvent).where(m.HandshakeStageEvent.handshake_id == handshake.id)
-                             .order_by(m.HandshakeStageEvent.reached_on)).all()
+        events = seeded.exec(
+            select(m.HandshakeStageEvent)
+            .where(m.HandshakeStageEvent.handshake_id == handshake.id)
+            .order_by(m.HandshakeStageEvent.reached_on)
+        ).all()
         reached = m.HANDSHAKE_STAGES[: m.HANDSHAKE_STAGES.index(handshake.stage) + 1]
         assert [e.stage for e in events] == list(reached)
         assert events[-1].reached_on == handshake.stage_since

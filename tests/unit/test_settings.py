@@ -5,15 +5,21 @@ from __future__ import annotations
 import pytest
 from sqlmodel import Session
 
-from kam_core.store import db
 from kam_core.common.errors import ConflictError, ValidationError
 from kam_core.programme.settings import read_settings, save_settings
+from kam_core.store import db
 
 
 def _values(**changes):
-    values = {"name": "Programme Grands Comptes", "currency": "EUR", "current_period": "2026-Q4",
-              "attractiveness_threshold": 5.0, "strength_threshold": 5.5, "strategic_capacity": 20,
-              "accounts_per_kam": 4}
+    values = {
+        "name": "Programme Grands Comptes",
+        "currency": "EUR",
+        "current_period": "2026-Q4",
+        "attractiveness_threshold": 5.0,
+        "strength_threshold": 5.5,
+        "strategic_capacity": 20,
+        "accounts_per_kam": 4,
+    }
     values.update(changes)
     return values
 
@@ -32,14 +38,17 @@ def test_a_valid_save_lands_and_bumps_the_version(empty_url):
     assert _current(engine).name == "Programme Grands Comptes"
 
 
-@pytest.mark.parametrize("changes, field, code", [
-    ({"name": "  "}, "name", "text_length"),
-    ({"currency": "euro"}, "currency", "currency_code"),
-    ({"current_period": "2026-Q7"}, "current_period", "period_format"),
-    ({"attractiveness_threshold": 11.0}, "attractiveness_threshold", "number_range"),
-    ({"strategic_capacity": 0}, "strategic_capacity", "integer_range"),
-    ({"accounts_per_kam": 2.5}, "accounts_per_kam", "integer_range"),
-])
+@pytest.mark.parametrize(
+    "changes, field, code",
+    [
+        ({"name": "  "}, "name", "text_length"),
+        ({"currency": "euro"}, "currency", "currency_code"),
+        ({"current_period": "2026-Q7"}, "current_period", "period_format"),
+        ({"attractiveness_threshold": 11.0}, "attractiveness_threshold", "number_range"),
+        ({"strategic_capacity": 0}, "strategic_capacity", "integer_range"),
+        ({"accounts_per_kam": 2.5}, "accounts_per_kam", "integer_range"),
+    ],
+)
 def test_bad_input_is_refused_naming_the_field(empty_url, changes, field, code):
     engine = db.get_engine(empty_url)
     before = _current(engine)

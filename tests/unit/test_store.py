@@ -10,10 +10,9 @@ from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session
 
-from kam_core.store import backups
-from kam_core.store import db
-from kam_core.store.models import Account, AccountYear, Criterion, Score, Stakeholder
 from kam_core.common.text import fold_name
+from kam_core.store import backups, db
+from kam_core.store.models import Account, AccountYear, Criterion, Score, Stakeholder
 from tests.conftest import POSTGRES
 
 
@@ -36,12 +35,15 @@ def test_foreign_keys_are_enforced(empty_url):
             session.commit()
 
 
-@pytest.mark.parametrize("model, fields", [
-    (Account, {"margin_pct": 150.0}),
-    (Account, {"status": "dormant"}),
-    (Account, {"potential_3y": -1.0}),
-    (Account, {"country": "FRA"}),
-])
+@pytest.mark.parametrize(
+    "model, fields",
+    [
+        (Account, {"margin_pct": 150.0}),
+        (Account, {"status": "dormant"}),
+        (Account, {"potential_3y": -1.0}),
+        (Account, {"country": "FRA"}),
+    ],
+)
 def test_out_of_range_account_values_are_refused_by_the_database(empty_url, model, fields):
     with Session(db.get_engine(empty_url)) as session:
         session.add(_account("Acme", **fields))
@@ -57,8 +59,12 @@ def test_score_range_and_period_format_are_enforced(empty_url):
         session.add(account)
         session.commit()
         criterion_id = session.exec(Criterion.__table__.select().limit(1)).first().id
-        for bad in ({"value": 11.0, "period": "2026-Q1"}, {"value": 5.0, "period": "2026-Q5"},
-                    {"value": -0.5, "period": "2026-Q1"}, {"value": 5.0, "period": "26-Q1"}):
+        for bad in (
+            {"value": 11.0, "period": "2026-Q1"},
+            {"value": 5.0, "period": "2026-Q5"},
+            {"value": -0.5, "period": "2026-Q1"},
+            {"value": 5.0, "period": "26-Q1"},
+        ):
             session.add(Score(account_id=account.id, criterion_id=criterion_id, **bad))
             with pytest.raises(IntegrityError):
                 session.commit()
@@ -151,10 +157,13 @@ def test_a_directory_in_place_of_the_file_is_refused(tmp_path):
     assert raised.value.code == "store.not_a_database"
 
 
-@pytest.mark.parametrize("url, code", [
-    ("not a url", "store.bad_url"),
-    ("mysqlx://user:secret@host/db", "store.bad_url"),
-])
+@pytest.mark.parametrize(
+    "url, code",
+    [
+        ("not a url", "store.bad_url"),
+        ("mysqlx://user:secret@host/db", "store.bad_url"),
+    ],
+)
 def test_an_invalid_database_url_gives_a_clear_error(url, code):
     with pytest.raises(db.StoreError) as raised:
         db.get_engine(url)
@@ -199,12 +208,11 @@ def test_the_default_database_lives_in_data(monkeypatch):
 
 def test_a_unit_of_work_commits_whole_or_not_at_all(empty_url):
     engine = db.get_engine(empty_url)
-    with pytest.raises(IntegrityError):
-        with db.session_scope(engine) as session:
-            session.add(_account("First"))
-            session.flush()
-            session.add(_account("first"))  # same folded name
-            session.flush()
+    with pytest.raises(IntegrityError), db.session_scope(engine) as session:
+        session.add(_account("First"))
+        session.flush()
+        session.add(_account("first"))  # same folded name
+        session.flush()
     with Session(engine) as session:
         assert session.exec(Account.__table__.select()).all() == []
 

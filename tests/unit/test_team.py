@@ -8,12 +8,12 @@ import pytest
 from sqlalchemy import func, select
 from sqlmodel import Session
 
-from kam_core.store import db
 from kam_core.common.errors import ConflictError, ValidationError
-from kam_core.programme.executives import load_executives, save_executives
-from kam_core.store.models import Account, Offer, Programme, ValueProposition, WhiteSpaceCell
 from kam_core.portfolio.segmentation import Thresholds, load_programme, segments
+from kam_core.programme.executives import load_executives, save_executives
 from kam_core.programme.team import kam_choices, load_kams, load_offers, save_kams, save_offers
+from kam_core.store import db
+from kam_core.store.models import Account, Offer, Programme, ValueProposition, WhiteSpaceCell
 
 
 def _kams(engine, **kwargs):
@@ -30,13 +30,18 @@ def _expected_counts(engine) -> tuple[Counter, Counter]:
     """(accounts, strategic accounts) per KAM id, straight from the accounts and the segments."""
     with Session(engine) as session:
         programme = load_programme(session)
-        table = segments(session, programme.current_period,
-                         Thresholds(programme.attractiveness_threshold, programme.strength_threshold))
+        table = segments(
+            session,
+            programme.current_period,
+            Thresholds(programme.attractiveness_threshold, programme.strength_threshold),
+        )
         quadrant = dict(zip(table["account_id"], table["quadrant"]))
         owned = session.execute(select(Account.id, Account.kam_id, Account.status)).all()
     live = [(account_id, kam_id) for account_id, kam_id, status in owned if status != "archived"]
-    return (Counter(kam_id for _, kam_id in live),
-            Counter(kam_id for account_id, kam_id in live if quadrant.get(account_id) == "strategic"))
+    return (
+        Counter(kam_id for _, kam_id in live),
+        Counter(kam_id for account_id, kam_id in live if quadrant.get(account_id) == "strategic"),
+    )
 
 
 def _set(engine, model, identifier, **values):
@@ -72,8 +77,11 @@ def test_archiving_a_strategic_account_and_raising_the_limit_move_the_counts(dem
     _, strategic = _expected_counts(demo_engine)
     with Session(demo_engine) as session:
         programme = load_programme(session)
-        table = segments(session, programme.current_period, Thresholds(programme.attractiveness_threshold,
-                                                                       programme.strength_threshold))
+        table = segments(
+            session,
+            programme.current_period,
+            Thresholds(programme.attractiveness_threshold, programme.strength_threshold),
+        )
         ids = set(table.loc[table["quadrant"] == "strategic", "account_id"])
         account_id = session.scalars(select(Account.id).where(Account.kam_id == busiest, Account.id.in_(ids))).first()
     _set(demo_engine, Account, account_id, status="archived")
@@ -137,13 +145,19 @@ def test_a_duplicate_email_is_refused_not_left_to_the_database(demo_engine, case
     with pytest.raises(ValidationError) as raised:
         save_kams(demo_engine, rows, set(table["id"]))
     assert [(e.field, e.code, e.params) for e in raised.value.errors] == [
-        ("email", "duplicate_email", {"row": len(rows), "value": email})]
+        ("email", "duplicate_email", {"row": len(rows), "value": email})
+    ]
     assert _kams(demo_engine).equals(before)
 
 
-@pytest.mark.parametrize("change, code", [({"email": "not-an-address"}, "email_format"),
-                                          ({"email": "  "}, "required"),
-                                          ({"name": "x" * 121}, "text_length")])
+@pytest.mark.parametrize(
+    "change, code",
+    [
+        ({"email": "not-an-address"}, "email_format"),
+        ({"email": "  "}, "required"),
+        ({"name": "x" * 121}, "text_length"),
+    ],
+)
 def test_bad_kam_input_names_the_row_and_nothing_is_written(demo_engine, change, code):
     table = _kams(demo_engine)
     rows = table.to_dict("records")
@@ -188,10 +202,12 @@ def test_offers_count_the_cells_and_propositions_naming_them(demo_engine):
     table = _offers(demo_engine)
     with Session(demo_engine) as session:
         for row in table.itertuples():
-            cells = session.scalar(select(func.count()).select_from(WhiteSpaceCell)
-                                   .where(WhiteSpaceCell.offer_id == row.id))
-            propositions = session.scalar(select(func.count()).select_from(ValueProposition)
-                                          .where(ValueProposition.offer_id == row.id))
+            cells = session.scalar(
+                select(func.count()).select_from(WhiteSpaceCell).where(WhiteSpaceCell.offer_id == row.id)
+            )
+            propositions = session.scalar(
+                select(func.count()).select_from(ValueProposition).where(ValueProposition.offer_id == row.id)
+            )
             assert row.used == cells + propositions, row.name
     assert table["used"].sum() > 0
     assert list(zip(table["family"], table["name"])) == sorted(zip(table["family"], table["name"]))
@@ -228,7 +244,8 @@ def test_a_duplicate_offer_name_is_refused(demo_engine, stored):
     with pytest.raises(ValidationError) as raised:
         save_offers(demo_engine, rows, set(table["id"]))
     assert [(e.field, e.code, e.params) for e in raised.value.errors] == [
-        ("name", "duplicate_name", {"row": len(rows), "value": "logistique"})]
+        ("name", "duplicate_name", {"row": len(rows), "value": "logistique"})
+    ]
     assert _offers(demo_engine).equals(table)
 
 
@@ -255,6 +272,7 @@ def test_an_executive_may_not_take_the_name_of_an_inactive_one_left_out(demo_eng
 
 def test_a_new_row_left_blank_with_only_its_tick_box_is_skipped(demo_engine):
     from kam_core.programme.team import load_offers, save_offers
+
     with Session(demo_engine) as session:
         table = load_offers(session)
     rows = table.to_dict("records") + [{"name": None, "family": "", "active": True}]

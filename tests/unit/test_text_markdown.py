@@ -12,20 +12,23 @@ from hypothesis import strategies as st
 from kam_core.common.text import md, md_params
 
 
-@pytest.mark.parametrize("typed, escaped", [
-    ("<script>window.__xss=1</script>", r"\<script\>window.\_\_xss=1\</script\>"),
-    ('<img src=x onerror="window.__xss=2">', r'\<img src=x onerror="window.\_\_xss=2"\>'),
-    ("[click](javascript:alert(1))", r"\[click\]\(javascript\:alert\(1\)\)"),
-    ("![x](http://evil/x.png)", r"\!\[x\]\(http\://evil/x.png\)"),
-    ("**bold**", r"\*\*bold\*\*"),
-    (":red[alarm] $x^2$", r"\:red\[alarm\] \$x^2\$"),
-    ("- not a list", r"\- not a list"),
-    ("1. not a list", r"1\. not a list"),
-    ("# not a heading", r"\# not a heading"),
-    ("two\nlines", "two lines"),
-    ("Kessler-Autowerke AG, 1.5 M", "Kessler-Autowerke AG, 1.5 M"),
-    (None, ""),
-])
+@pytest.mark.parametrize(
+    "typed, escaped",
+    [
+        ("<script>window.__xss=1</script>", r"\<script\>window.\_\_xss=1\</script\>"),
+        ('<img src=x onerror="window.__xss=2">', r'\<img src=x onerror="window.\_\_xss=2"\>'),
+        ("[click](javascript:alert(1))", r"\[click\]\(javascript\:alert\(1\)\)"),
+        ("![x](http://evil/x.png)", r"\!\[x\]\(http\://evil/x.png\)"),
+        ("**bold**", r"\*\*bold\*\*"),
+        (":red[alarm] $x^2$", r"\:red\[alarm\] \$x^2\$"),
+        ("- not a list", r"\- not a list"),
+        ("1. not a list", r"1\. not a list"),
+        ("# not a heading", r"\# not a heading"),
+        ("two\nlines", "two lines"),
+        ("Kessler-Autowerke AG, 1.5 M", "Kessler-Autowerke AG, 1.5 M"),
+        (None, ""),
+    ],
+)
 def test_user_text_is_escaped_for_markdown(typed, escaped):
     assert md(typed) == escaped
 

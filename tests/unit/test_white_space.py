@@ -9,33 +9,55 @@ import pytest
 from sqlalchemy import func, select
 from sqlmodel import Session
 
-from kam_core.store import db
-from kam_core.store.models import WHITE_SPACE_STATUSES, Account, WhiteSpaceCell
 from kam_core.account.white_space import (
-    COLUMNS, STATUS_FILL, UNMAPPED, WhiteSpaceTotals, compact_value, load_white_space, white_space_chart,
+    COLUMNS,
+    STATUS_FILL,
+    UNMAPPED,
+    WhiteSpaceTotals,
+    compact_value,
+    load_white_space,
+    white_space_chart,
     white_space_totals,
 )
+from kam_core.store import db
+from kam_core.store.models import WHITE_SPACE_STATUSES, Account, WhiteSpaceCell
 
 LABELS = {
     **{f"status.{code}": f"Status {code}" for code in WHITE_SPACE_STATUSES},
-    "unmapped": "Not mapped", "offer": "Offer", "unit": "Unit", "status": "Status", "value": "Value",
+    "unmapped": "Not mapped",
+    "offer": "Offer",
+    "unit": "Unit",
+    "status": "Status",
+    "value": "Value",
     "competitor": "Competitor",
 }
 
 
 def _cell(id, unit, offer, status, value=None, competitor=None):
-    return {"id": id, "unit_id": ord(unit[0]), "unit": unit, "offer_id": ord(offer[0]), "offer": offer,
-            "family": "F", "status": status, "value": value, "competitor": competitor}
+    return {
+        "id": id,
+        "unit_id": ord(unit[0]),
+        "unit": unit,
+        "offer_id": ord(offer[0]),
+        "offer": offer,
+        "family": "F",
+        "status": status,
+        "value": value,
+        "competitor": competitor,
+    }
 
 
-CELLS = pd.DataFrame([
-    _cell(1, "North", "Audit", "open", 100_000.0),
-    _cell(2, "North", "Build", "open", 250_000.0),
-    _cell(3, "South", "Audit", "open", None),  # open without a value: counts, adds nothing
-    _cell(4, "South", "Build", "sold", 1_200_000.0),
-    _cell(5, "East", "Audit", "competitor", 300_000.0, "Rival"),
-    _cell(6, "East", "Care", "open", 400_000.0),
-], columns=COLUMNS)
+CELLS = pd.DataFrame(
+    [
+        _cell(1, "North", "Audit", "open", 100_000.0),
+        _cell(2, "North", "Build", "open", 250_000.0),
+        _cell(3, "South", "Audit", "open", None),  # open without a value: counts, adds nothing
+        _cell(4, "South", "Build", "sold", 1_200_000.0),
+        _cell(5, "East", "Audit", "competitor", 300_000.0, "Rival"),
+        _cell(6, "East", "Care", "open", 400_000.0),
+    ],
+    columns=COLUMNS,
+)
 
 
 def test_totals_of_a_crafted_white_space():
@@ -62,14 +84,19 @@ def test_load_and_totals_of_a_demo_account(demo_url):
     with Session(db.get_engine(demo_url)) as session:
         account_id = session.execute(select(Account.id).order_by(Account.id)).scalars().first()
         cells = load_white_space(session, account_id)
-        count = session.execute(select(func.count(WhiteSpaceCell.id))
-                                .where(WhiteSpaceCell.account_id == account_id)).scalar_one()
-        open_value = session.execute(select(func.coalesce(func.sum(WhiteSpaceCell.value), 0))
-                                     .where(WhiteSpaceCell.account_id == account_id,
-                                            WhiteSpaceCell.status == "open")).scalar_one()
-        sold_value = session.execute(select(func.coalesce(func.sum(WhiteSpaceCell.value), 0))
-                                     .where(WhiteSpaceCell.account_id == account_id,
-                                            WhiteSpaceCell.status == "sold")).scalar_one()
+        count = session.execute(
+            select(func.count(WhiteSpaceCell.id)).where(WhiteSpaceCell.account_id == account_id)
+        ).scalar_one()
+        open_value = session.execute(
+            select(func.coalesce(func.sum(WhiteSpaceCell.value), 0)).where(
+                WhiteSpaceCell.account_id == account_id, WhiteSpaceCell.status == "open"
+            )
+        ).scalar_one()
+        sold_value = session.execute(
+            select(func.coalesce(func.sum(WhiteSpaceCell.value), 0)).where(
+                WhiteSpaceCell.account_id == account_id, WhiteSpaceCell.status == "sold"
+            )
+        ).scalar_one()
         assert load_white_space(session, -1).empty
     assert list(cells.columns) == COLUMNS and len(cells) == count > 0
     assert cells["id"].is_unique and cells["status"].isin(WHITE_SPACE_STATUSES).all()
@@ -84,16 +111,19 @@ def test_load_and_totals_of_a_demo_account(demo_url):
     assert sum(totals.open_by_offer.values()) == pytest.approx(totals.open_value)
 
 
-@pytest.mark.parametrize(("value", "en", "fr"), [
-    (None, "", ""),
-    (math.nan, "", ""),
-    (800, "€800", "800 €"),
-    (1_234, "€1.2k", "1,2 k€"),
-    (450_000, "€450k", "450 k€"),
-    (999_960, "€1M", "1 M€"),
-    (1_234_000, "€1.2M", "1,2 M€"),
-    (2_500_000_000, "€2.5B", "2,5 Md€"),
-])
+@pytest.mark.parametrize(
+    ("value", "en", "fr"),
+    [
+        (None, "", ""),
+        (math.nan, "", ""),
+        (800, "€800", "800 €"),
+        (1_234, "€1.2k", "1,2 k€"),
+        (450_000, "€450k", "450 k€"),
+        (999_960, "€1M", "1 M€"),
+        (1_234_000, "€1.2M", "1,2 M€"),
+        (2_500_000_000, "€2.5B", "2,5 Md€"),
+    ],
+)
 def test_compact_value(value, en, fr):
     assert compact_value(value, "€") == en
     assert compact_value(value, "€", "fr") == fr
@@ -104,14 +134,20 @@ def _data(spec: dict, layer: dict) -> list[dict]:
 
 
 def test_white_space_chart_covers_every_pair():
-    spec = white_space_chart(CELLS, units=["North", "South", "East", "West"], offers=["Audit", "Build", "Care"],
-                             labels=LABELS, currency_symbol="€").to_dict()
+    spec = white_space_chart(
+        CELLS,
+        units=["North", "South", "East", "West"],
+        offers=["Audit", "Build", "Care"],
+        labels=LABELS,
+        currency_symbol="€",
+    ).to_dict()
     squares = next(layer for layer in spec["layer"] if layer["mark"]["type"] == "rect")
     values = next(layer for layer in spec["layer"] if layer["mark"]["type"] == "text")
     rows = _data(spec, squares)
     assert len(rows) == 4 * 3
-    assert {(row["offer"], row["unit"]) for row in rows} == {(o, u) for o in ("Audit", "Build", "Care")
-                                                              for u in ("North", "South", "East", "West")}
+    assert {(row["offer"], row["unit"]) for row in rows} == {
+        (o, u) for o in ("Audit", "Build", "Care") for u in ("North", "South", "East", "West")
+    }
     by_pair = {(row["offer"], row["unit"]): row for row in rows}
     assert by_pair[("Build", "South")]["status_label"] == "Status sold"
     assert by_pair[("Build", "South")]["value_text"] == "1.2M"
@@ -124,8 +160,10 @@ def test_white_space_chart_covers_every_pair():
     assert encoding["x"]["field"] == "unit" and encoding["x"]["sort"] == ["North", "South", "East", "West"]
     assert encoding["y"]["field"] == "offer" and encoding["y"]["sort"] == ["Audit", "Build", "Care"]
     colours = dict(zip(encoding["color"]["scale"]["domain"], encoding["color"]["scale"]["range"]))
-    assert colours == {**{f"Status {code}": STATUS_FILL[code] for code in WHITE_SPACE_STATUSES},
-                       "Not mapped": STATUS_FILL[UNMAPPED]}
+    assert colours == {
+        **{f"Status {code}": STATUS_FILL[code] for code in WHITE_SPACE_STATUSES},
+        "Not mapped": STATUS_FILL[UNMAPPED],
+    }
     assert [tip["title"] for tip in encoding["tooltip"]] == ["Offer", "Unit", "Status", "Value", "Competitor"]
     assert values["encoding"]["text"]["field"] == "value_text"
     assert values["mark"]["fontSize"] >= 14
@@ -133,8 +171,9 @@ def test_white_space_chart_covers_every_pair():
 
 
 def test_white_space_chart_never_hides_a_cell():
-    spec = white_space_chart(CELLS, units=["North"], offers=["Audit"], labels=LABELS,
-                             currency_symbol="€", language="fr").to_dict()
+    spec = white_space_chart(
+        CELLS, units=["North"], offers=["Audit"], labels=LABELS, currency_symbol="€", language="fr"
+    ).to_dict()
     squares = next(layer for layer in spec["layer"] if layer["mark"]["type"] == "rect")
     assert squares["encoding"]["x"]["sort"] == ["North", "South", "East"]
     assert squares["encoding"]["y"]["sort"] == ["Audit", "Build", "Care"]
@@ -143,8 +182,9 @@ def test_white_space_chart_never_hides_a_cell():
 
 
 def test_white_space_chart_of_units_without_cells():
-    spec = white_space_chart(CELLS.iloc[0:0], units=["North", "South"], offers=["Audit"], labels=LABELS,
-                             currency_symbol="€").to_dict()
+    spec = white_space_chart(
+        CELLS.iloc[0:0], units=["North", "South"], offers=["Audit"], labels=LABELS, currency_symbol="€"
+    ).to_dict()
     squares = next(layer for layer in spec["layer"] if layer["mark"]["type"] == "rect")
     rows = _data(spec, squares)
     assert [row["status"] for row in rows] == [UNMAPPED, UNMAPPED]

@@ -8,7 +8,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 from hypothesis import given, settings
@@ -17,14 +17,20 @@ from openpyxl import Workbook, load_workbook
 from sqlalchemy import func, select, update
 from sqlmodel import SQLModel
 
-from kam_core.store import db
-from kam_core.exchange import workbook as workbook_module
 from kam_core.common.errors import FieldError, ValidationError
-from kam_core.store.models import Account, AccountPlan, AccountYear, Kam, Programme, Stakeholder
+from kam_core.exchange import workbook as workbook_module
 from kam_core.exchange.workbook import (
-    ABOUT_SHEET, MAX_CELL_CHARS, escape_text, export_workbook, restore_workbook, sheet_name, tables,
+    ABOUT_SHEET,
+    MAX_CELL_CHARS,
+    escape_text,
+    export_workbook,
+    restore_workbook,
+    sheet_name,
+    tables,
     unescape_text,
 )
+from kam_core.store import db
+from kam_core.store.models import Account, AccountPlan, AccountYear, Kam, Programme, Stakeholder
 from tests.conftest import POSTGRES
 
 FORMULA_TEXTS = ["=cmd|' /C calc'!A0", "+33 1 23 45 67 89", "-5", "@SUM(A1)", "'quoted", "\tTab"]
@@ -213,35 +219,68 @@ AWKWARD_TEXTS = {
 
 
 def test_awkward_values_round_trip_exactly(demo_engine, empty_engine):
-    utc = timezone.utc
+    utc = UTC
     with db.session_scope(demo_engine) as session:
         stakeholder = Stakeholder.__table__
-        session.execute(update(stakeholder).where(stakeholder.c.id == 1).values(
-            name=FORMULA_TEXTS[0], title=FORMULA_TEXTS[1], unit=FORMULA_TEXTS[2], email=FORMULA_TEXTS[3],
-            owner=FORMULA_TEXTS[4], last_contact=date(1899, 12, 31),
-        ))
+        session.execute(
+            update(stakeholder)
+            .where(stakeholder.c.id == 1)
+            .values(
+                name=FORMULA_TEXTS[0],
+                title=FORMULA_TEXTS[1],
+                unit=FORMULA_TEXTS[2],
+                email=FORMULA_TEXTS[3],
+                owner=FORMULA_TEXTS[4],
+                last_contact=date(1899, 12, 31),
+            )
+        )
         session.execute(update(stakeholder).where(stakeholder.c.id == 2).values(last_contact=date(1900, 2, 28)))
         session.execute(update(stakeholder).where(stakeholder.c.id == 3).values(last_contact=date(9999, 12, 31)))
         account = Account.__table__
-        session.execute(update(account).where(account.c.id == 1).values(
-            notes=FORMULA_TEXTS[5], name=AWKWARD_TEXTS["accents"], group_name=AWKWARD_TEXTS["empty"],
-            margin_pct=0.1 + 0.2, potential_3y=5e-324,
-            version=2**31 - 1 if POSTGRES else 2**53 + 1,  # beyond a float's 53 bits where the column holds it
-            created_at=datetime(2020, 1, 1, tzinfo=utc),
-            updated_at=datetime(2021, 6, 30, 23, 59, 59, 999999, tzinfo=utc),
-        ))
-        session.execute(update(account).where(account.c.id == 2).values(
-            notes=AWKWARD_TEXTS["long"], name=AWKWARD_TEXTS["emoji"], margin_pct=1 / 3,
-            potential_3y=1.7976931348623157e308,
-        ))
-        session.execute(update(account).where(account.c.id == 3).values(
-            notes=AWKWARD_TEXTS["rtl"], name=AWKWARD_TEXTS["rtl"], margin_pct=-99.99999999999999,
-        ))
+        session.execute(
+            update(account)
+            .where(account.c.id == 1)
+            .values(
+                notes=FORMULA_TEXTS[5],
+                name=AWKWARD_TEXTS["accents"],
+                group_name=AWKWARD_TEXTS["empty"],
+                margin_pct=0.1 + 0.2,
+                potential_3y=5e-324,
+                version=2**31 - 1 if POSTGRES else 2**53 + 1,  # beyond a float's 53 bits where the column holds it
+                created_at=datetime(2020, 1, 1, tzinfo=utc),
+                updated_at=datetime(2021, 6, 30, 23, 59, 59, 999999, tzinfo=utc),
+            )
+        )
+        session.execute(
+            update(account)
+            .where(account.c.id == 2)
+            .values(
+                notes=AWKWARD_TEXTS["long"],
+                name=AWKWARD_TEXTS["emoji"],
+                margin_pct=1 / 3,
+                potential_3y=1.7976931348623157e308,
+            )
+        )
+        session.execute(
+            update(account)
+            .where(account.c.id == 3)
+            .values(
+                notes=AWKWARD_TEXTS["rtl"],
+                name=AWKWARD_TEXTS["rtl"],
+                margin_pct=-99.99999999999999,
+            )
+        )
         plan = AccountPlan.__table__
-        session.execute(update(plan).where(plan.c.account_id == 1).values(
-            business=AWKWARD_TEXTS["line_ends"], markets=AWKWARD_TEXTS["controls"],
-            recent_events=AWKWARD_TEXTS["ooxml_lookalikes"], ambition=AWKWARD_TEXTS["spaces"],
-        ))
+        session.execute(
+            update(plan)
+            .where(plan.c.account_id == 1)
+            .values(
+                business=AWKWARD_TEXTS["line_ends"],
+                markets=AWKWARD_TEXTS["controls"],
+                recent_events=AWKWARD_TEXTS["ooxml_lookalikes"],
+                ambition=AWKWARD_TEXTS["spaces"],
+            )
+        )
         session.execute(update(plan).where(plan.c.account_id == 2).values(business=AWKWARD_TEXTS["newline_first"]))
         year = AccountYear.__table__
         session.execute(update(year).where(year.c.id == 1).values(revenue=123456789.12345679, category_spend=None))
@@ -253,7 +292,7 @@ def test_awkward_values_round_trip_exactly(demo_engine, empty_engine):
         last = session.execute(select(func.max(stakeholder.c.id))).scalar_one()
         session.execute(update(stakeholder).where(stakeholder.c.id == 1).values(reports_to_id=last))
         programme = Programme.__table__
-        session.execute(update(programme).values(name="=HYPERLINK(\"http://x\")"))
+        session.execute(update(programme).values(name='=HYPERLINK("http://x")'))
 
     data = _export(demo_engine)
 
@@ -266,7 +305,7 @@ def test_awkward_values_round_trip_exactly(demo_engine, empty_engine):
     ]
     assert book["account"].cell(row=2, column=_column(book, "account", "notes")).value == "'\tTab"
     about = {row[0]: row[1] for row in book[ABOUT_SHEET].iter_rows(values_only=True) if row[0]}
-    assert about["Programme"] == "'=HYPERLINK(\"http://x\")"
+    assert about["Programme"] == '\'=HYPERLINK("http://x")'
 
     restore_workbook(empty_engine, data)
     original, restored = _dump(demo_engine), _dump(empty_engine)
@@ -296,11 +335,23 @@ def test_a_text_longer_than_a_cell_refuses_the_export(demo_engine):
     ]
 
 
-@pytest.mark.parametrize(("text", "cell"), [
-    ("=1+1", "'=1+1"), ("+33", "'+33"), ("-5", "'-5"), ("@SUM(A1)", "'@SUM(A1)"), ("\tx", "'\tx"),
-    ("'quoted", "''quoted"), ("", "'"), ("plain", "plain"), ("a=b", "a=b"), ("\r", "'_x000d_"),
-    ("nul\x00", "nul_x0000_"), ("_x0041_", "_x005f_x0041_"),
-])
+@pytest.mark.parametrize(
+    ("text", "cell"),
+    [
+        ("=1+1", "'=1+1"),
+        ("+33", "'+33"),
+        ("-5", "'-5"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\tx", "'\tx"),
+        ("'quoted", "''quoted"),
+        ("", "'"),
+        ("plain", "plain"),
+        ("a=b", "a=b"),
+        ("\r", "'_x000d_"),
+        ("nul\x00", "nul_x0000_"),
+        ("_x0041_", "_x005f_x0041_"),
+    ],
+)
 def test_escape_text(text, cell):
     assert escape_text(text) == cell
     assert unescape_text(cell) == text
@@ -371,16 +422,28 @@ def test_a_damaged_workbook_is_refused_naming_every_problem(demo_export, empty_e
     assert _dump(empty_engine) == before
 
 
-@pytest.mark.parametrize(("spoil", "expected"), [
-    (lambda book: book.remove(book["engagement_pairing"]),
-     ("file", "missing_sheet", {"sheet": "engagement_pairing"})),
-    (lambda book: book["stakeholder"].delete_cols(_column(book, "stakeholder", "reports_to_id")),
-     ("file", "missing_column", {"sheet": "stakeholder", "column": "reports_to_id"})),
-    (lambda book: book["kam"].cell(row=2, column=1, value="one"),
-     ("file", "bad_cell", {"sheet": "kam", "row": 2, "column": "id", "value": "one"})),
-    (lambda book: book["kam"].cell(row=1, column=2, value="id"),
-     ("file", "duplicate_column", {"sheet": "kam", "column": "id"})),
-], ids=["sheet", "column", "cell", "duplicate"])
+@pytest.mark.parametrize(
+    ("spoil", "expected"),
+    [
+        (
+            lambda book: book.remove(book["engagement_pairing"]),
+            ("file", "missing_sheet", {"sheet": "engagement_pairing"}),
+        ),
+        (
+            lambda book: book["stakeholder"].delete_cols(_column(book, "stakeholder", "reports_to_id")),
+            ("file", "missing_column", {"sheet": "stakeholder", "column": "reports_to_id"}),
+        ),
+        (
+            lambda book: book["kam"].cell(row=2, column=1, value="one"),
+            ("file", "bad_cell", {"sheet": "kam", "row": 2, "column": "id", "value": "one"}),
+        ),
+        (
+            lambda book: book["kam"].cell(row=1, column=2, value="id"),
+            ("file", "duplicate_column", {"sheet": "kam", "column": "id"}),
+        ),
+    ],
+    ids=["sheet", "column", "cell", "duplicate"],
+)
 def test_each_single_problem_is_named(demo_export, empty_engine, spoil, expected):
     before = _dump(empty_engine)
     with pytest.raises(ValidationError) as excinfo:

@@ -18,18 +18,46 @@ the rows: matching with stored records, problems, the preview), ``accounts``, ``
 ``revenue`` (each kind's rules, planning and writing) and ``run`` (the entry points).
 """
 
-from kam_core.exchange.importing.model import (
-    ACTIONS, KINDS, LINE_KINDS, REQUIRED, TARGETS, ImportFileError, ImportPreview, ImportProblem, ImportRefused,
-    ImportResult, PreviewRow, RawTable, YearTotal,
-)
+from kam_core.exchange.importing.cell_values import country_code
 from kam_core.exchange.importing.files import read_table
 from kam_core.exchange.importing.mapping import load_mapping, propose_mapping
-from kam_core.exchange.importing.cell_values import country_code
+from kam_core.exchange.importing.model import (
+    ACTIONS,
+    KINDS,
+    LINE_KINDS,
+    REQUIRED,
+    TARGETS,
+    ImportFileError,
+    ImportPreview,
+    ImportProblem,
+    ImportRefused,
+    ImportResult,
+    PreviewRow,
+    RawTable,
+    YearTotal,
+)
 from kam_core.exchange.importing.rows import crm_key
 from kam_core.exchange.importing.run import preview_import, run_import
 
 __all__ = [
-    "ACTIONS", "KINDS", "LINE_KINDS", "REQUIRED", "TARGETS", "ImportFileError", "ImportPreview", "ImportProblem",
-    "ImportRefused", "ImportResult", "PreviewRow", "RawTable", "YearTotal", "country_code", "crm_key",
-    "load_mapping", "preview_import", "propose_mapping", "read_table", "run_import",
+    "ACTIONS",
+    "KINDS",
+    "LINE_KINDS",
+    "REQUIRED",
+    "TARGETS",
+    "ImportFileError",
+    "ImportPreview",
+    "ImportProblem",
+    "ImportRefused",
+    "ImportResult",
+    "PreviewRow",
+    "RawTable",
+    "YearTotal",
+    "country_code",
+    "crm_key",
+    "load_mapping",
+    "preview_import",
+    "propose_mapping",
+    "read_table",
+    "run_import",
 ]

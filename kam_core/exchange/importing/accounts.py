@@ -29,17 +29,29 @@ from datetime import date
 from sqlalchemy import bindparam, insert, select, update
 from sqlmodel import Session
 
-from kam_core.governance import audit
-from kam_core.account.accounts import FIELDS as ACCOUNT_FIELDS, blank_values, spellings_in_use, validate_account
+from kam_core.account.accounts import FIELDS as ACCOUNT_FIELDS
+from kam_core.account.accounts import blank_values, spellings_in_use, validate_account
 from kam_core.common.errors import ConflictError
+from kam_core.common.text import fold_name
+from kam_core.exchange.importing.cell_values import _shown, _status, country_code
+from kam_core.exchange.importing.model import AMOUNT_MAX, DEFAULT_SECTOR, YEAR_MAX, YEAR_MIN, ImportProblem, RawTable
+from kam_core.exchange.importing.rows import (
+    _Cells,
+    _chunks,
+    _CrmDict,
+    _duplicate,
+    _number_in,
+    _Plan,
+    _problem,
+    _Progress,
+    _Row,
+    _rows,
+    _value,
+    crm_key,
+)
+from kam_core.governance import audit
 from kam_core.store.models import Account, AccountYear, Kam, utcnow
 from kam_core.store.records import assign_changed
-from kam_core.common.text import fold_name
-from kam_core.exchange.importing.model import AMOUNT_MAX, DEFAULT_SECTOR, ImportProblem, RawTable, YEAR_MAX, YEAR_MIN
-from kam_core.exchange.importing.cell_values import _shown, _status, _year, country_code
-from kam_core.exchange.importing.rows import (
-    _Cells, _CrmDict, _Plan, _Progress, _Row, _chunks, _duplicate, _number_in, _problem, _rows, _value, crm_key,
-)
 
 _ACCOUNT_TEXTS = ("name", "crm_id", "group_name", "sector", "notes")
 _FIELD_TARGET = {"kam_id": "kam"}
@@ -72,13 +84,26 @@ def _plan_accounts(session: Session, table: RawTable, cells: _Cells, today: date
         existing = by_crm.get(crm) if crm is not None else None
         if existing is None and key is not None:
             existing = by_key.get(key)
-            if existing is not None and crm is not None and crm_key(accounts[existing].crm_id) not in (None, crm_key(crm)):
+            if (
+                existing is not None
+                and crm is not None
+                and crm_key(accounts[existing].crm_id) not in (None, crm_key(crm))
+            ):
                 _problem(row, cells, position, "crm_id", "crm_id_mismatch", stored=accounts[existing].crm_id)
         row.target_id = existing
         row.action = "update" if existing is not None else "create"
-        if _duplicate(row, seen, [("crm", crm_key(crm)) if crm else None, ("name", key) if key else None,
-                                  ("id", existing) if existing else None],
-                      cells, position, "crm_id" if crm is not None and ("crm", crm_key(crm)) in seen else "name"):
+        if _duplicate(
+            row,
+            seen,
+            [
+                ("crm", crm_key(crm)) if crm else None,
+                ("name", key) if key else None,
+                ("id", existing) if existing else None,
+            ],
+            cells,
+            position,
+            "crm_id" if crm is not None and ("crm", crm_key(crm)) in seen else "name",
+        ):
             row.values = {"name": name, "crm_id": crm}
             continue
         stored = accounts.get(existing) if existing is not None else None
@@ -98,15 +123,15 @@ def _plan_accounts(session: Session, table: RawTable, cells: _Cells, today: date
             merged["sector"] = DEFAULT_SECTOR
             _problem(row, cells, position, "sector", "default_sector", "warning", sector=DEFAULT_SECTOR)
         parent_id = merged.pop("parent_id")
-        cleaned, errors = validate_account(session, {**merged, "parent_id": None}, existing,
-                                           spellings=stored_spellings)
+        cleaned, errors = validate_account(session, {**merged, "parent_id": None}, existing, spellings=stored_spellings)
         for error in errors:  # the form's rules, reported on the column the field comes from
             target = _FIELD_TARGET.get(error.field, error.field)
             raw = cells.raw(target, position)
             shown = _shown(raw) if raw is not None else _shown(error.params.get("value"))
             params = {key_: value for key_, value in error.params.items() if key_ != "value"}
-            row.problems.append(ImportProblem(row.number, cells.header(target), shown, error.code,
-                                              {"value": shown, **params}))
+            row.problems.append(
+                ImportProblem(row.number, cells.header(target), shown, error.code, {"value": shown, **params})
+            )
             row.errors += 1
         cleaned["parent_id"] = parent_id  # the stored parent; the file's is resolved once all rows are read
         for name_ in ("sector", "group_name"):  # as the form does against the database, within the file too
@@ -121,16 +146,21 @@ def _plan_accounts(session: Session, table: RawTable, cells: _Cells, today: date
             year = today.year - 1
             _problem(row, cells, position, "revenue", "revenue_year_defaulted", "warning", year=year)
         row.stored = cleaned
-        row.extra.update(revenue=revenue, year=int(year) if revenue is not None and year is not None else None,
-                         parent_crm=cells.get("parent_crm_id", position),
-                         parent_name=cells.get("parent_name", position), key=fold_name(cleaned["name"] or ""))
+        row.extra.update(
+            revenue=revenue,
+            year=int(year) if revenue is not None and year is not None else None,
+            parent_crm=cells.get("parent_crm_id", position),
+            parent_name=cells.get("parent_name", position),
+            key=fold_name(cleaned["name"] or ""),
+        )
         row.values = _account_display(cleaned, kam_names, revenue, row.extra["year"])
     _resolve_parents(planned, cells, accounts, by_crm, by_key)
     return planned
 
 
-def _account_words(row: _Row, cells: _Cells, position: int, merged: dict, stored: Account | None,
-                   by_email: dict, by_name: dict) -> None:
+def _account_words(
+    row: _Row, cells: _Cells, position: int, merged: dict, stored: Account | None, by_email: dict, by_name: dict
+) -> None:
     """Country, KAM and status: words of the file turned into codes and ids, with warnings."""
     country = cells.get("country", position)
     if country is not None:
@@ -171,8 +201,9 @@ def _account_display(values: dict, kam_names: dict, revenue, year) -> dict:
     return shown
 
 
-def _resolve_parents(planned: list[_Row], cells: _Cells, accounts: dict[int, Account], by_crm: dict,
-                     by_key: dict) -> None:
+def _resolve_parents(
+    planned: list[_Row], cells: _Cells, accounts: dict[int, Account], by_crm: dict, by_key: dict
+) -> None:
     """Each row's parent (by CRM id, else name; in the file first, then in the database), with
     self-parents and circles refused and unknown parents reported."""
     valid = [row for row in planned if not row.refused]
@@ -183,8 +214,10 @@ def _resolve_parents(planned: list[_Row], cells: _Cells, accounts: dict[int, Acc
     all_key = {row.extra.get("key"): row for row in planned if row.extra.get("key")}
     names = {("a", account_id): account.name for account_id, account in accounts.items()}
     names |= {node_of[id(row)]: row.stored["name"] for row in valid}
-    links: dict[tuple, tuple | None] = {("a", account_id): ("a", account.parent_id) if account.parent_id else None
-                                        for account_id, account in accounts.items()}
+    links: dict[tuple, tuple | None] = {
+        ("a", account_id): ("a", account.parent_id) if account.parent_id else None
+        for account_id, account in accounts.items()
+    }
     wanted: dict[int, tuple] = {}  # id(row) -> parent node
     for row in valid:
         crm, name = row.extra.get("parent_crm"), row.extra.get("parent_name")
@@ -202,8 +235,15 @@ def _resolve_parents(planned: list[_Row], cells: _Cells, accounts: dict[int, Acc
         if parent is None:
             refused = all_crm.get(crm) if crm is not None else None
             refused = refused or (all_key.get(fold_name(name)) if name is not None else None)
-            _problem(row, cells, position, target, "unknown_parent", "warning",
-                     parent_row=refused.number if refused is not None else None)
+            _problem(
+                row,
+                cells,
+                position,
+                target,
+                "unknown_parent",
+                "warning",
+                parent_row=refused.number if refused is not None else None,
+            )
             continue
         if parent == node_of[id(row)]:
             _problem(row, cells, position, target, "own_parent")
@@ -230,8 +270,15 @@ def _resolve_parents(planned: list[_Row], cells: _Cells, accounts: dict[int, Acc
         if parent is None or row.refused:
             continue
         if parent in refused_new:  # its parent row is refused: the account is imported without it
-            _problem(row, cells, row.extra["position"], row.extra["parent_target"], "unknown_parent", "warning",
-                     parent_row=parent[1])
+            _problem(
+                row,
+                cells,
+                row.extra["position"],
+                row.extra["parent_target"],
+                "unknown_parent",
+                "warning",
+                parent_row=parent[1],
+            )
             continue
         row.extra["parent"] = parent
         row.stored["group_name"] = None  # the group is the parent's
@@ -249,7 +296,7 @@ def _cycle(start: tuple, links: Mapping[tuple, tuple | None]) -> set:
     while node is not None and node not in path:
         path.append(node)
         node = links.get(node)
-    return set(path[path.index(node):]) if node is not None and node == start else set()
+    return set(path[path.index(node) :]) if node is not None and node == start else set()
 
 
 def _write_accounts(session: Session, plan: _Plan, progress: _Progress) -> dict:
@@ -258,8 +305,9 @@ def _write_accounts(session: Session, plan: _Plan, progress: _Progress) -> dict:
     stored: dict[int, Account] = {}
     targets = [row.target_id for row in rows if row.target_id is not None]
     for chunk in _chunks(targets):
-        stored |= {account.id: account for account in
-                   session.execute(select(Account).where(Account.id.in_(chunk))).scalars()}
+        stored |= {
+            account.id: account for account in session.execute(select(Account).where(Account.id.in_(chunk))).scalars()
+        }
     new_accounts: dict[int, Account] = {}  # row number -> the account it creates
     for done, row in enumerate(rows):
         progress.at(done)
@@ -300,9 +348,11 @@ def _set_years(session: Session, revenues: Mapping[tuple[int, int], float], crea
     accounts = sorted({account_id for account_id, _year in revenues})
     existing: dict[tuple[int, int], tuple[int, float, int]] = {}
     for chunk in _chunks(accounts):
-        for row in session.execute(select(AccountYear.id, AccountYear.account_id, AccountYear.year,
-                                          AccountYear.revenue, AccountYear.version)
-                                   .where(AccountYear.account_id.in_(chunk))):
+        for row in session.execute(
+            select(
+                AccountYear.id, AccountYear.account_id, AccountYear.year, AccountYear.revenue, AccountYear.version
+            ).where(AccountYear.account_id.in_(chunk))
+        ):
             existing[(row.account_id, row.year)] = (row.id, row.revenue, row.version)
     now = utcnow()
     inserts, updates, trail = [], [], []
@@ -310,22 +360,43 @@ def _set_years(session: Session, revenues: Mapping[tuple[int, int], float], crea
         found = existing.get((account_id, year))
         if found is None:
             if revenue or create_zero:
-                inserts.append({"account_id": account_id, "year": year, "revenue": revenue, "category_spend": None,
-                                "version": 1, "created_at": now, "updated_at": now})
-                trail.append(audit.entry("create", "account_year", None, account_id,
-                                         {"year": (None, year), "revenue": (None, revenue)}, str(year)))
+                inserts.append(
+                    {
+                        "account_id": account_id,
+                        "year": year,
+                        "revenue": revenue,
+                        "category_spend": None,
+                        "version": 1,
+                        "created_at": now,
+                        "updated_at": now,
+                    }
+                )
+                trail.append(
+                    audit.entry(
+                        "create",
+                        "account_year",
+                        None,
+                        account_id,
+                        {"year": (None, year), "revenue": (None, revenue)},
+                        str(year),
+                    )
+                )
         elif abs(found[1] - revenue) > 1e-9:
-            updates.append({"b_id": found[0], "b_old": found[2], "b_revenue": revenue, "b_version": found[2] + 1,
-                            "b_now": now})
-            trail.append(audit.entry("update", "account_year", found[0], account_id,
-                                     {"revenue": (found[1], revenue)}, str(year)))
+            updates.append(
+                {"b_id": found[0], "b_old": found[2], "b_revenue": revenue, "b_version": found[2] + 1, "b_now": now}
+            )
+            trail.append(
+                audit.entry("update", "account_year", found[0], account_id, {"revenue": (found[1], revenue)}, str(year))
+            )
     table = AccountYear.__table__
     if inserts:
         session.execute(insert(table), inserts)
     if updates:
-        statement = (update(table).where(table.c.id == bindparam("b_id"), table.c.version == bindparam("b_old"))
-                     .values(revenue=bindparam("b_revenue"), version=bindparam("b_version"),
-                             updated_at=bindparam("b_now")))
+        statement = (
+            update(table)
+            .where(table.c.id == bindparam("b_id"), table.c.version == bindparam("b_old"))
+            .values(revenue=bindparam("b_revenue"), version=bindparam("b_version"), updated_at=bindparam("b_now"))
+        )
         result = session.connection().execute(statement, updates)
         if result.rowcount != len(updates):
             raise ConflictError("account_year")

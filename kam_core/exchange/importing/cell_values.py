@@ -35,10 +35,11 @@ from functools import lru_cache
 
 import pycountry
 
-from kam_core.programme.countries import COUNTRY_CODES, country_name
 from kam_core.exchange.import_synonyms import fold_header
-from kam_core.store.models import BUYING_ROLES
 from kam_core.exchange.importing.model import DATE_MAX, DATE_MIN
+from kam_core.programme.countries import COUNTRY_CODES, country_name
+from kam_core.store.models import BUYING_ROLES
+
 
 class _Bad:
     """A cell that cannot be read for its target: the problem's code and params."""
@@ -113,7 +114,7 @@ _SPACE_GROUPED = re.compile(r"\d{1,3}(?:[ \u00a0\u202f\u2009\u2007\u2008'’\t]\
 
 
 class _Ambiguous:
-    """"1,250" or "1.250": a decimal or a thousands separator, as the column decides."""
+    """ "1,250" or "1.250": a decimal or a thousands separator, as the column decides."""
 
     __slots__ = ("whole", "digits", "separator", "sign")
 
@@ -268,9 +269,7 @@ def _date_column(cells: Sequence, us_file: bool = False, guessed: set | None = N
     for cell in cells:
         if cell is None:
             values.append(None)
-        elif isinstance(cell, datetime):
-            values.append(_make_date(cell.year, cell.month, cell.day))
-        elif isinstance(cell, date):
+        elif isinstance(cell, (datetime, date)):
             values.append(_make_date(cell.year, cell.month, cell.day))
         elif isinstance(cell, str):
             text = cell.strip()
@@ -308,8 +307,11 @@ def _date_column(cells: Sequence, us_file: bool = False, guessed: set | None = N
     if us_file and not month_first_seen and not day_first_seen:
         order = "mdy"
         if guessed is not None:
-            guessed.update(index for index, first, second, _year_value, _text_value in pending
-                           if first <= 12 and second <= 12 and first != second)
+            guessed.update(
+                index
+                for index, first, second, _year_value, _text_value in pending
+                if first <= 12 and second <= 12 and first != second
+            )
     made: dict[tuple[int, int, int], object] = {}  # a file repeats its dates: one object each
     for index, first, second, year, _text_value in pending:
         if order == "mixed" and first <= 12 and second <= 12 and first != second:
@@ -354,13 +356,44 @@ def _bool_column(cells: Sequence) -> list:
 # --- words: countries, statuses, roles, kinds of lines ------------------------------------------
 
 _COUNTRY_ALIASES = {
-    "uk": "GB", "greatbritain": "GB", "england": "GB", "scotland": "GB", "wales": "GB", "northernireland": "GB",
-    "angleterre": "GB", "grandebretagne": "GB", "ecosse": "GB", "paysdegalles": "GB", "america": "US",
-    "unitedstatesofamerica": "US", "etatsunisdamerique": "US", "russia": "RU", "russie": "RU", "turkey": "TR",
-    "turquie": "TR", "ivorycoast": "CI", "holland": "NL", "hollande": "NL", "czechrepublic": "CZ",
-    "republiquetcheque": "CZ", "uae": "AE", "eau": "AE", "southkorea": "KR", "korea": "KR", "coree": "KR",
-    "vietnam": "VN", "laos": "LA", "syria": "SY", "syrie": "SY", "iran": "IR", "bolivie": "BO",
-    "venezuela": "VE", "tanzania": "TZ", "tanzanie": "TZ", "moldova": "MD", "moldavie": "MD",
+    "uk": "GB",
+    "greatbritain": "GB",
+    "england": "GB",
+    "scotland": "GB",
+    "wales": "GB",
+    "northernireland": "GB",
+    "angleterre": "GB",
+    "grandebretagne": "GB",
+    "ecosse": "GB",
+    "paysdegalles": "GB",
+    "america": "US",
+    "unitedstatesofamerica": "US",
+    "etatsunisdamerique": "US",
+    "russia": "RU",
+    "russie": "RU",
+    "turkey": "TR",
+    "turquie": "TR",
+    "ivorycoast": "CI",
+    "holland": "NL",
+    "hollande": "NL",
+    "czechrepublic": "CZ",
+    "republiquetcheque": "CZ",
+    "uae": "AE",
+    "eau": "AE",
+    "southkorea": "KR",
+    "korea": "KR",
+    "coree": "KR",
+    "vietnam": "VN",
+    "laos": "LA",
+    "syria": "SY",
+    "syrie": "SY",
+    "iran": "IR",
+    "bolivie": "BO",
+    "venezuela": "VE",
+    "tanzania": "TZ",
+    "tanzanie": "TZ",
+    "moldova": "MD",
+    "moldavie": "MD",
 }
 
 
@@ -407,35 +440,82 @@ def _status(text: str) -> str | None:
         return key
     if key.startswith(("customer", "client", "actif", "active", "current", "existingcustomer")):
         return "active"
-    if key.startswith(("prospect", "lead", "suspect", "subscriber", "marketingqualified", "salesqualified",
-                       "opportunit")) or key in ("mql", "sql", "piste"):
+    if key.startswith(
+        ("prospect", "lead", "suspect", "subscriber", "marketingqualified", "salesqualified", "opportunit")
+    ) or key in ("mql", "sql", "piste"):
         return "prospect"
-    if key.startswith(("inactive", "inactif", "former", "ancien", "exclient", "excustomer", "archiv", "churn",
-                       "lost", "perdu", "closed", "ferme", "dormant")):
+    if key.startswith(
+        (
+            "inactive",
+            "inactif",
+            "former",
+            "ancien",
+            "exclient",
+            "excustomer",
+            "archiv",
+            "churn",
+            "lost",
+            "perdu",
+            "closed",
+            "ferme",
+            "dormant",
+        )
+    ):
         return "archived"
     return None
 
 
 _ROLES = {
     "decision_maker": ("decisionmaker", "decideur", "decisionnaire", "economicdecisionmaker", "dm"),
-    "approver": ("approver", "approbateur", "validateur", "budgetholder", "economicbuyer", "executivesponsor",
-                 "signataire", "signatory"),
-    "influencer": ("influencer", "influenceur", "prescripteur", "evaluator", "evaluateur", "technicalbuyer",
-                   "technicalevaluator", "expert"),
+    "approver": (
+        "approver",
+        "approbateur",
+        "validateur",
+        "budgetholder",
+        "economicbuyer",
+        "executivesponsor",
+        "signataire",
+        "signatory",
+    ),
+    "influencer": (
+        "influencer",
+        "influenceur",
+        "prescripteur",
+        "evaluator",
+        "evaluateur",
+        "technicalbuyer",
+        "technicalevaluator",
+        "expert",
+    ),
     "user": ("user", "enduser", "businessuser", "utilisateur", "utilisateurfinal"),
     "buyer": ("buyer", "purchaser", "procurement", "acheteur", "achats", "purchasing", "acheteuse"),
     "gatekeeper": ("gatekeeper", "filtre", "barrage", "legalandcompliance", "legal", "juridique"),
     "champion": ("champion", "coach", "mentor", "allie", "ally"),
 }
 _ROLE_WORDS = {word: role for role, words in _ROLES.items() for word in words} | {
-    fold_header(role): role for role in BUYING_ROLES}
+    fold_header(role): role for role in BUYING_ROLES
+}
 
 _WON = frozenset({"won", "closedwon", "gagne", "gagnee", "signe", "signee", "signed", "win", "booked"})
-_LOST = frozenset({"lost", "closedlost", "perdu", "perdue", "canceled", "cancelled", "outsold", "annule", "annulee",
-                   "abandonne", "abandonnee"})
+_LOST = frozenset(
+    {
+        "lost",
+        "closedlost",
+        "perdu",
+        "perdue",
+        "canceled",
+        "cancelled",
+        "outsold",
+        "annule",
+        "annulee",
+        "abandonne",
+        "abandonnee",
+    }
+)
 _INVOICE = frozenset({"invoice", "invoiced", "facture", "facturee", "billed", "invoices", "factures"})
-_OPEN = frozenset({"opportunity", "opportunite", "open", "ouvert", "ouverte", "pipeline", "opp", "encours",
-                   "forecast", "prevision"})
+_OPEN = frozenset(
+    {"opportunity", "opportunite", "open", "ouvert", "ouverte", "pipeline", "opp", "encours", "forecast", "prevision"}
+)
 
 
 @lru_cache(maxsize=1024)

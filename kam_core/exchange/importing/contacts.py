@@ -16,26 +16,47 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from kam_core.account.accounts import CRM_ID_MAX
-from kam_core.exchange.import_synonyms import fold_header
-from kam_core.store.models import BUYING_ROLES, Stakeholder
-from kam_core.store.records import assign_changed
 from kam_core.common.cells import EMAIL
 from kam_core.common.text import fold_name
-from kam_core.exchange.importing.model import BATCH_SIZE, CONTACT_TEXT_MAX, EMAIL_MAX, RawTable
+from kam_core.exchange.import_synonyms import fold_header
 from kam_core.exchange.importing.cell_values import _ROLE_WORDS
+from kam_core.exchange.importing.model import BATCH_SIZE, CONTACT_TEXT_MAX, EMAIL_MAX, RawTable
 from kam_core.exchange.importing.rows import (
-    _Cells, _CrmDict, _Plan, _Progress, _Row, _account_index, _chunks, _duplicate, _find_account, _problem, _rows,
-    _text_value, crm_key,
+    _account_index,
+    _Cells,
+    _chunks,
+    _CrmDict,
+    _duplicate,
+    _find_account,
+    _Plan,
+    _problem,
+    _Progress,
+    _Row,
+    _rows,
+    _text_value,
+    crm_key,
 )
+from kam_core.store.models import BUYING_ROLES, Stakeholder
+from kam_core.store.records import assign_changed
 
 _CONTACT_FIELDS = ("crm_id", "name", "title", "unit", "email", "role", "owner")
 
 
 def _plan_contacts(session: Session, table: RawTable, cells: _Cells, today: date, progress: _Progress) -> list[_Row]:
     index = _account_index(session)
-    people = session.execute(select(Stakeholder.id, Stakeholder.account_id, Stakeholder.crm_id, Stakeholder.name,
-                                    Stakeholder.title, Stakeholder.unit, Stakeholder.email, Stakeholder.role,
-                                    Stakeholder.owner)).all()
+    people = session.execute(
+        select(
+            Stakeholder.id,
+            Stakeholder.account_id,
+            Stakeholder.crm_id,
+            Stakeholder.name,
+            Stakeholder.title,
+            Stakeholder.unit,
+            Stakeholder.email,
+            Stakeholder.role,
+            Stakeholder.owner,
+        )
+    ).all()
     stored_of = {person.id: person for person in people}
     by_crm = _CrmDict((person.crm_id, person.id) for person in people if person.crm_id)
     by_email = {(person.account_id, person.email.casefold()): person.id for person in people if person.email}
@@ -47,8 +68,11 @@ def _plan_contacts(session: Session, table: RawTable, cells: _Cells, today: date
     for position, row in _rows(table, progress):
         planned.append(row)
         crm = _text_value(row, cells, position, "crm_id", CRM_ID_MAX)
-        if crm in by_crm and cells.get("account_crm_id", position) is None and cells.get("account_name", position) \
-                is None:
+        if (
+            crm in by_crm
+            and cells.get("account_crm_id", position) is None
+            and cells.get("account_name", position) is None
+        ):
             account_id = stored_of[by_crm[crm]].account_id  # an update keeps its account
         else:
             account_id = _find_account(row, cells, position, index)
@@ -60,8 +84,9 @@ def _plan_contacts(session: Session, table: RawTable, cells: _Cells, today: date
             name_target = "last_name" if "last_name" in cells.columns else "first_name"
         if name is not None and len(name) > CONTACT_TEXT_MAX:
             _problem(row, cells, position, name_target, "text_length", value=name, min=1, max=CONTACT_TEXT_MAX)
-        texts = {target: _text_value(row, cells, position, target, CONTACT_TEXT_MAX)
-                 for target in ("title", "unit", "owner")}
+        texts = {
+            target: _text_value(row, cells, position, target, CONTACT_TEXT_MAX) for target in ("title", "unit", "owner")
+        }
         email = _text_value(row, cells, position, "email", EMAIL_MAX)
         if email is not None and not EMAIL.match(email):
             _problem(row, cells, position, "email", "email_format", "warning")
@@ -85,15 +110,27 @@ def _plan_contacts(session: Session, table: RawTable, cells: _Cells, today: date
             keys.append(("name", account_id, fold_name(name)) if name and not email else None)
         _duplicate(row, seen, keys, cells, position, "crm_id" if crm else "email" if email else name_target)
         stored = stored_of.get(existing)
-        merged = {name_: getattr(stored, name_) for name_ in _CONTACT_FIELDS} if stored is not None else {
-            "crm_id": None, "name": None, "title": None, "unit": None, "email": None, "role": "influencer",
-            "owner": None}
+        merged = (
+            {name_: getattr(stored, name_) for name_ in _CONTACT_FIELDS}
+            if stored is not None
+            else {
+                "crm_id": None,
+                "name": None,
+                "title": None,
+                "unit": None,
+                "email": None,
+                "role": "influencer",
+                "owner": None,
+            }
+        )
         updates = {"crm_id": crm, "name": name, "email": email, "role": role, **texts}
         merged.update({key: value for key, value in updates.items() if value is not None})
         merged["account_id"] = account_id if account_id is not None else (stored.account_id if stored else None)
         row.stored = merged
-        row.values = {"account_name": index.names.get(merged["account_id"]),
-                      **{key: merged[key] for key in _CONTACT_FIELDS}}
+        row.values = {
+            "account_name": index.names.get(merged["account_id"]),
+            **{key: merged[key] for key in _CONTACT_FIELDS},
+        }
     return planned
 
 
@@ -103,8 +140,10 @@ def _write_contacts(session: Session, plan: _Plan, progress: _Progress) -> dict:
     targets = [row.target_id for row in rows if row.target_id is not None]
     people = {}
     for chunk in _chunks(targets):
-        people |= {person.id: person for person in
-                   session.execute(select(Stakeholder).where(Stakeholder.id.in_(chunk))).scalars()}
+        people |= {
+            person.id: person
+            for person in session.execute(select(Stakeholder).where(Stakeholder.id.in_(chunk))).scalars()
+        }
     for done, row in enumerate(rows):
         progress.at(done)
         values = {key: row.stored[key] for key in (*_CONTACT_FIELDS, "account_id")}

@@ -9,14 +9,15 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from kam_core.exchange.import_synonyms import SYNONYMS, fold_header
-from kam_core.exchange.importing.model import ImportFileError, KINDS, REQUIRED, RawTable, TARGETS
 from kam_core.exchange.importing.files import _reason
+from kam_core.exchange.importing.model import KINDS, REQUIRED, TARGETS, ImportFileError, RawTable
 
-@lru_cache(maxsize=None)
+
+@cache
 def _synonym_ranks(kind: str) -> dict[str, tuple[int, int, str]]:
     """folded header -> (rank among the target's variants, target position, target)."""
     ranks: dict[str, tuple[int, int, str]] = {}
@@ -70,15 +71,18 @@ def load_mapping(path_or_dict, kind: str | None = None, headers: Sequence[str] |
         raise ImportFileError("bad_mapping", {"targets": "", "headers": "", "reason": "not an object"})
     allowed = set(TARGETS[kind]) if kind is not None else {target for kind_ in KINDS for target in TARGETS[kind_]}
     bad_targets = [target for target in raw if target not in allowed]
-    mapping = {target: (value.strip() if isinstance(value, str) and value.strip() else None)
-               for target, value in raw.items()}
+    mapping = {
+        target: (value.strip() if isinstance(value, str) and value.strip() else None) for target, value in raw.items()
+    }
     bad_values = [str(value) for value in raw.values() if value is not None and not isinstance(value, str)]
     known = set(headers) if headers is not None else None
-    bad_headers = bad_values + [value for value in mapping.values()
-                                if value is not None and known is not None and value not in known]
+    bad_headers = bad_values + [
+        value for value in mapping.values() if value is not None and known is not None and value not in known
+    ]
     if bad_targets or bad_headers:
-        raise ImportFileError("bad_mapping", {"targets": ", ".join(bad_targets), "headers": ", ".join(bad_headers),
-                                              "reason": "unknown"})
+        raise ImportFileError(
+            "bad_mapping", {"targets": ", ".join(bad_targets), "headers": ", ".join(bad_headers), "reason": "unknown"}
+        )
     return mapping
 
 
@@ -90,13 +94,17 @@ def _checked_mapping(table: RawTable, kind: str, mapping: Mapping[str, str | Non
     columns = {target: table.headers.index(header) for target, header in clean.items() if header is not None}
     missing = [group for group in REQUIRED[kind] if not any(target in columns for target in group)]
     if missing:
-        raise ImportFileError("missing_required", {"fields": ", ".join(" / ".join(group) for group in missing),
-                                                   "groups": [list(group) for group in missing]})
+        raise ImportFileError(
+            "missing_required",
+            {"fields": ", ".join(" / ".join(group) for group in missing), "groups": [list(group) for group in missing]},
+        )
     return columns
 
 
-_ESTIMATED = {"actualrevenue": ("estrevenue", "estimatedrevenue"),
-              "actualclosedate": ("estclosedate", "estimatedclosedate")}
+_ESTIMATED = {
+    "actualrevenue": ("estrevenue", "estimatedrevenue"),
+    "actualclosedate": ("estclosedate", "estimatedclosedate"),
+}
 
 
 def _fallbacks(table: RawTable, kind: str, columns: Mapping[str, int]) -> dict[str, int]:
@@ -111,8 +119,11 @@ def _fallbacks(table: RawTable, kind: str, columns: Mapping[str, int]) -> dict[s
         index = columns.get(target)
         wanted = _ESTIMATED.get(fold_header(table.headers[index])) if index is not None else None
         if wanted:
-            found = [other for other, header in enumerate(table.headers)
-                     if other not in used and fold_header(header) in wanted]
+            found = [
+                other
+                for other, header in enumerate(table.headers)
+                if other not in used and fold_header(header) in wanted
+            ]
             if found:
                 fallbacks[target] = found[0]
     return fallbacks

@@ -32,21 +32,42 @@ from datetime import date, datetime
 from sqlalchemy import bindparam, delete, func, insert, select, update
 from sqlmodel import Session
 
-from kam_core.governance import audit
 from kam_core.account.accounts import CRM_ID_MAX
 from kam_core.common.errors import ConflictError
-from kam_core.store.models import Account, AccountYear, RevenueLine, utcnow
 from kam_core.common.text import fold_name
-from kam_core.exchange.importing.model import AMOUNT_MAX, BATCH_SIZE, LABEL_MAX, LINE_KINDS, RawTable, YearTotal
-from kam_core.exchange.importing.cell_values import _Bad, _line_kind, _year
-from kam_core.exchange.importing.rows import (
-    _Cells, _CrmDict, _Plan, _Progress, _Row, _account_index, _chunks, _find_account, _number_in, _problem,
-    _sf_suffix, _text_value, _value, crm_key,
-)
 from kam_core.exchange.importing.accounts import _set_years
+from kam_core.exchange.importing.cell_values import _Bad, _line_kind
+from kam_core.exchange.importing.model import AMOUNT_MAX, BATCH_SIZE, LABEL_MAX, LINE_KINDS, RawTable, YearTotal
+from kam_core.exchange.importing.rows import (
+    _account_index,
+    _Cells,
+    _chunks,
+    _CrmDict,
+    _find_account,
+    _number_in,
+    _Plan,
+    _problem,
+    _Progress,
+    _Row,
+    _sf_suffix,
+    _text_value,
+    _value,
+    crm_key,
+)
+from kam_core.governance import audit
+from kam_core.store.models import Account, AccountYear, RevenueLine, utcnow
 
-_LINE_COLUMNS = (RevenueLine.id, RevenueLine.account_id, RevenueLine.crm_id, RevenueLine.kind, RevenueLine.label,
-                 RevenueLine.amount, RevenueLine.line_date, RevenueLine.probability_pct, RevenueLine.version)
+_LINE_COLUMNS = (
+    RevenueLine.id,
+    RevenueLine.account_id,
+    RevenueLine.crm_id,
+    RevenueLine.kind,
+    RevenueLine.label,
+    RevenueLine.amount,
+    RevenueLine.line_date,
+    RevenueLine.probability_pct,
+    RevenueLine.version,
+)
 
 
 def _crm_forms(value: str) -> tuple[str, ...]:
@@ -88,8 +109,9 @@ def _lines_by_keys(connection, keys, bare: bool) -> list:
     criteria = [RevenueLine.line_date.in_(bindparam("_dates", expanding=True))]
     if bare:
         criteria.append(_BARE)
-    statement = select(*_LINE_COLUMNS).where(RevenueLine.account_id.in_(bindparam("_accounts", expanding=True)),
-                                            *criteria)
+    statement = select(*_LINE_COLUMNS).where(
+        RevenueLine.account_id.in_(bindparam("_accounts", expanding=True)), *criteria
+    )
     found = []
     for accounts in _chunks(sorted(dates_of), _KEY_ACCOUNTS):
         dates = sorted(set().union(*(dates_of[account_id] for account_id in accounts)))
@@ -106,11 +128,14 @@ def _open_deals(connection, pairs) -> list:
     for account_id, text in pairs:
         folds_of.setdefault(account_id, set()).add(text)
     accounts_in = RevenueLine.account_id.in_(bindparam("_accounts", expanding=True))
-    in_use = (select(RevenueLine.label).distinct()
-              .where(accounts_in, RevenueLine.kind == "opportunity", RevenueLine.label.is_not(None)))
-    lines = (select(*_LINE_COLUMNS)
-             .where(accounts_in, RevenueLine.kind == "opportunity",
-                    RevenueLine.label.in_(bindparam("_labels", expanding=True))))
+    in_use = (
+        select(RevenueLine.label)
+        .distinct()
+        .where(accounts_in, RevenueLine.kind == "opportunity", RevenueLine.label.is_not(None))
+    )
+    lines = select(*_LINE_COLUMNS).where(
+        accounts_in, RevenueLine.kind == "opportunity", RevenueLine.label.in_(bindparam("_labels", expanding=True))
+    )
     folds: dict[str, str] = {}  # stored label -> folded (stored labels repeat)
 
     def folded(label: str) -> str:
@@ -122,11 +147,17 @@ def _open_deals(connection, pairs) -> list:
     found = []
     for accounts in _chunks(sorted(folds_of)):
         wanted = set().union(*(folds_of[account_id] for account_id in accounts))
-        labels = sorted(label for label in connection.execute(in_use, {"_accounts": accounts}).scalars()
-                        if label and folded(label) in wanted)
+        labels = sorted(
+            label
+            for label in connection.execute(in_use, {"_accounts": accounts}).scalars()
+            if label and folded(label) in wanted
+        )
         for chunk in _chunks(labels):
-            found.extend(line for line in connection.execute(lines, {"_accounts": accounts, "_labels": chunk}).all()
-                         if (line.account_id, folded(line.label)) in pairs)
+            found.extend(
+                line
+                for line in connection.execute(lines, {"_accounts": accounts, "_labels": chunk}).all()
+                if (line.account_id, folded(line.label)) in pairs
+            )
     return found
 
 
@@ -135,8 +166,15 @@ def _fold(text: str) -> str:
     return " ".join(text.lower().split()) if text.isascii() else fold_name(text)
 
 
-def _plan_revenue(session: Session, table: RawTable, cells: _Cells, today: date, progress: _Progress,
-                  default_kind: str | None = None, shown: bool = True) -> list[_Row]:
+def _plan_revenue(
+    session: Session,
+    table: RawTable,
+    cells: _Cells,
+    today: date,
+    progress: _Progress,
+    default_kind: str | None = None,
+    shown: bool = True,
+) -> list[_Row]:
     """The hot loop of large imports: columns are read once, lookups are dicts, helpers only run
     for rows with a problem. Only the stored lines the file can match are read (by the file's
     CRM ids, then by the natural keys and the open deals of the accounts it names), so the time
@@ -230,8 +268,9 @@ def _plan_revenue(session: Session, table: RawTable, cells: _Cells, today: date,
         if existing is None and label and account_id is not None and kind in ("opportunity", "won", "lost"):
             pair = (account_id, _fold(label))
             label_pairs.add(pair)
-        pending.append((position, row, account_id, crm, label, amount, kind, line_date, probability, existing, key,
-                        pair, same))
+        pending.append(
+            (position, row, account_id, crm, label, amount, kind, line_date, probability, existing, key, pair, same)
+        )
     # the stored lines those rows can match, in the order of their ids (the first one stored wins)
     by_key: dict = {}  # (account, kind, date, amount, label) -> id
     by_key_bare: dict = {}  # the same, of the lines stored without a CRM id
@@ -258,8 +297,9 @@ def _plan_revenue(session: Session, table: RawTable, cells: _Cells, today: date,
     planned = []
     del keys_any, keys_bare, label_pairs
     for index_ in range(len(pending)):
-        position, row, account_id, crm, label, amount, kind, line_date, probability, existing, key, pair, same = \
+        position, row, account_id, crm, label, amount, kind, line_date, probability, existing, key, pair, same = (
             pending[index_]
+        )
         pending[index_] = None  # released as the rows are planned: a large file's memory
         planned.append(row)
         if existing is None and key is not None:
@@ -276,18 +316,36 @@ def _plan_revenue(session: Session, table: RawTable, cells: _Cells, today: date,
             if dates[position] is None:
                 _problem(row, cells, position, "date", "required")
         if shown:
-            row.values = {"account_name": account_names_of.get(account_id), "crm_id": crm, "kind": kind,
-                          "label": label, "amount": amount, "date": line_date, "probability_pct": probability}
+            row.values = {
+                "account_name": account_names_of.get(account_id),
+                "crm_id": crm,
+                "kind": kind,
+                "label": label,
+                "amount": amount,
+                "date": line_date,
+                "probability_pct": probability,
+            }
         if shown and before is not None:  # as it will be stored: an empty cell keeps the stored value
-            for name, stored in (("crm_id", before.crm_id), ("label", before.label), ("amount", before.amount),
-                                 ("date", before.line_date), ("probability_pct", before.probability_pct)):
+            for name, stored in (
+                ("crm_id", before.crm_id),
+                ("label", before.label),
+                ("amount", before.amount),
+                ("date", before.line_date),
+                ("probability_pct", before.probability_pct),
+            ):
                 if row.values[name] is None:
                     row.values[name] = stored
         if kind == "lost":  # not imported: what else the row holds does not matter
             row.action = "remove" if existing is not None else "skip"
-            said = "kind" if _line_kind(cells.get("kind", position)) == "lost" else \
-                "stage" if _line_kind(cells.get("stage", position)) == "lost" else \
-                "is_won" if "is_won" in cells.columns else "is_closed"
+            said = (
+                "kind"
+                if _line_kind(cells.get("kind", position)) == "lost"
+                else "stage"
+                if _line_kind(cells.get("stage", position)) == "lost"
+                else "is_won"
+                if "is_won" in cells.columns
+                else "is_closed"
+            )
             row.problems, row.errors = [], 0
             _problem(row, cells, position, said, "lost_deal", "warning")
             continue
@@ -298,8 +356,9 @@ def _plan_revenue(session: Session, table: RawTable, cells: _Cells, today: date,
         if same is not None:
             first = seen.get(same) or (seen.get(existing) if existing is not None else None)
             if first is not None:
-                _problem(row, cells, position, "crm_id" if crm is not None else "label", "duplicate_in_file",
-                         first_row=first)
+                _problem(
+                    row, cells, position, "crm_id" if crm is not None else "label", "duplicate_in_file", first_row=first
+                )
             else:
                 seen[same] = row.number
                 if existing is not None:
@@ -347,15 +406,28 @@ def _revenue_year_totals(session: Session, planned: Sequence[_Row], summed: bool
     names: dict[int, str] = {}
     for chunk in _chunks(accounts):
         for account_id, year, revenue in session.execute(
-                select(AccountYear.account_id, AccountYear.year, AccountYear.revenue)
-                .where(AccountYear.account_id.in_(chunk), AccountYear.year.in_(years))):
+            select(AccountYear.account_id, AccountYear.year, AccountYear.revenue).where(
+                AccountYear.account_id.in_(chunk), AccountYear.year.in_(years)
+            )
+        ):
             stored[(account_id, year)] = revenue
         names |= dict(session.execute(select(Account.id, Account.name).where(Account.id.in_(chunk))).all())
     folded = {account_id: fold_name(name) for account_id, name in names.items()}
-    return tuple(sorted((YearTotal(account_id, names.get(account_id, ""), year, stored.get((account_id, year)),
-                                   round(totals.get((account_id, year), 0.0), 6))
-                         for account_id, year in touched),
-                        key=lambda total: (folded.get(total.account_id, ""), total.account_id, total.year)))
+    return tuple(
+        sorted(
+            (
+                YearTotal(
+                    account_id,
+                    names.get(account_id, ""),
+                    year,
+                    stored.get((account_id, year)),
+                    round(totals.get((account_id, year), 0.0), 6),
+                )
+                for account_id, year in touched
+            ),
+            key=lambda total: (folded.get(total.account_id, ""), total.account_id, total.year),
+        )
+    )
 
 
 def _revenue_kind(row: _Row, cells: _Cells, position: int, default_kind: str | None) -> str | None:
@@ -414,8 +486,10 @@ def _insert_lines(session: Session, inserts: list[tuple], now: datetime, progres
     constants = {"version": 1, "created_at": now, "updated_at": now}
     names = (*_LINE_FIELDS, *constants)
     quote = dialect.identifier_preparer.quote
-    sql = (f"INSERT INTO {quote(table.name)} ({', '.join(quote(name) for name in names)}) "
-           f"VALUES ({', '.join('?' * len(names))})")
+    sql = (
+        f"INSERT INTO {quote(table.name)} ({', '.join(quote(name) for name in names)}) "
+        f"VALUES ({', '.join('?' * len(names))})"
+    )
     processors = {name: table.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in names}
     fixed = tuple(processors[name](value) if processors[name] else value for name, value in constants.items())
     converted = [(index, processors[name]) for index, name in enumerate(_LINE_FIELDS) if processors[name]]
@@ -480,8 +554,11 @@ def _write_revenue(session: Session, plan: _Plan, progress: _Progress, set_yearl
             per_account[before.account_id]["lines_removed"] += 1
             continue
         old = tuple(before)[1:8] if row.target_id is not None else None  # the stored values, in _LINE_FIELDS order
-        new = values if old is None else tuple(value if value is not None else stored
-                                               for value, stored in zip(values, old))  # empty never erases
+        new = (
+            values
+            if old is None
+            else tuple(value if value is not None else stored for value, stored in zip(values, old))
+        )  # empty never erases
         account_id, kind, line_date = new[0], new[2], new[5]  # see _LINE_FIELDS; an empty date keeps the stored one
         touched_accounts.add(account_id)
         if kind in ("won", "invoice"):
@@ -494,13 +571,26 @@ def _write_revenue(session: Session, plan: _Plan, progress: _Progress, set_yearl
         counts["updated"] += 1
         if new != old:
             per_account[account_id]["lines_updated"] += 1
-            updates.append({**{f"b_{key}": value for key, value in zip(_LINE_FIELDS, new)}, "b_id": before.id,
-                            "b_old": before.version, "b_version": before.version + 1, "b_now": now})
+            updates.append(
+                {
+                    **{f"b_{key}": value for key, value in zip(_LINE_FIELDS, new)},
+                    "b_id": before.id,
+                    "b_old": before.version,
+                    "b_version": before.version + 1,
+                    "b_now": now,
+                }
+            )
     done = _insert_lines(session, inserts, now, progress)
     if updates:
-        statement = (update(table).where(table.c.id == bindparam("b_id"), table.c.version == bindparam("b_old"))
-                     .values(**{key: bindparam(f"b_{key}") for key in _LINE_FIELDS}, version=bindparam("b_version"),
-                             updated_at=bindparam("b_now")))
+        statement = (
+            update(table)
+            .where(table.c.id == bindparam("b_id"), table.c.version == bindparam("b_old"))
+            .values(
+                **{key: bindparam(f"b_{key}") for key in _LINE_FIELDS},
+                version=bindparam("b_version"),
+                updated_at=bindparam("b_now"),
+            )
+        )
         for chunk in _chunks(updates, BATCH_SIZE):
             result = _execute_batch(session, statement, chunk)
             if result.rowcount != len(chunk):
@@ -511,10 +601,20 @@ def _write_revenue(session: Session, plan: _Plan, progress: _Progress, set_yearl
         session.execute(delete(table).where(table.c.id.in_(chunk)))
     # One audit entry per account (lines written in bulk, not one by one): how many lines the import
     # created, changed and removed there.
-    audit.record(session.connection(), [
-        audit.entry("update", "revenue_line", None, account_id,
-                    {name: (None, count) for name, count in sorted(changed.items())})
-        for account_id, changed in sorted(per_account.items()) if changed])
+    audit.record(
+        session.connection(),
+        [
+            audit.entry(
+                "update",
+                "revenue_line",
+                None,
+                account_id,
+                {name: (None, count) for name, count in sorted(changed.items())},
+            )
+            for account_id, changed in sorted(per_account.items())
+            if changed
+        ],
+    )
     sums = _won_sums(session, sorted({account_id for account_id, _year in touched_years}))
     years = {pair: round(sums.get(pair, 0.0), 6) for pair in touched_years}
     counts["lines_totals"] = years
@@ -527,9 +627,11 @@ def _won_sums(session: Session, accounts: Sequence[int]) -> dict[tuple[int, int]
     year = func.extract("year", RevenueLine.line_date)
     sums: dict[tuple[int, int], float] = {}
     for chunk in _chunks(accounts):
-        query = (select(RevenueLine.account_id, year.label("year"), func.sum(RevenueLine.amount))
-                 .where(RevenueLine.account_id.in_(chunk), RevenueLine.kind.in_(("won", "invoice")))
-                 .group_by(RevenueLine.account_id, year))
+        query = (
+            select(RevenueLine.account_id, year.label("year"), func.sum(RevenueLine.amount))
+            .where(RevenueLine.account_id.in_(chunk), RevenueLine.kind.in_(("won", "invoice")))
+            .group_by(RevenueLine.account_id, year)
+        )
         for account_id, line_year, amount in session.execute(query):
             sums[(account_id, int(line_year))] = float(amount or 0.0)
     return sums
@@ -539,9 +641,11 @@ def _pipeline(session: Session, accounts: Sequence[int]) -> dict[int, tuple[floa
     pipeline = dict.fromkeys(accounts, (0.0, 0.0))
     weighted = RevenueLine.amount * func.coalesce(RevenueLine.probability_pct, 0) / 100.0
     for chunk in _chunks(list(accounts)):
-        query = (select(RevenueLine.account_id, func.sum(RevenueLine.amount), func.sum(weighted))
-                 .where(RevenueLine.account_id.in_(chunk), RevenueLine.kind == "opportunity")
-                 .group_by(RevenueLine.account_id))
+        query = (
+            select(RevenueLine.account_id, func.sum(RevenueLine.amount), func.sum(weighted))
+            .where(RevenueLine.account_id.in_(chunk), RevenueLine.kind == "opportunity")
+            .group_by(RevenueLine.account_id)
+        )
         for account_id, amount, weight in session.execute(query):
             pipeline[account_id] = (round(float(amount or 0.0), 6), round(float(weight or 0.0), 6))
     return pipeline

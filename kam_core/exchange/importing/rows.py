@@ -36,12 +36,17 @@ from functools import lru_cache
 from sqlalchemy import select
 from sqlmodel import Session
 
-from kam_core.store.models import Account
 from kam_core.common.text import fold_name
-from kam_core.exchange.importing.model import ACTIONS, ImportPreview, ImportProblem, PreviewRow, RawTable
 from kam_core.exchange.importing.cell_values import (
-    _Bad, _bool_column, _date_column, _number_column, _shown, _text_column,
+    _Bad,
+    _bool_column,
+    _date_column,
+    _number_column,
+    _shown,
+    _text_column,
 )
+from kam_core.exchange.importing.model import ACTIONS, ImportPreview, ImportProblem, PreviewRow, RawTable
+from kam_core.store.models import Account
 
 _IN_CHUNK = 500  # ids per IN (...) list
 
@@ -165,8 +170,16 @@ class _Cells:
         return values
 
 
-def _problem(row: _Row, cells: _Cells, position: int, target: str | None, code: str, severity: str = "error",
-             value=None, **params) -> None:
+def _problem(
+    row: _Row,
+    cells: _Cells,
+    position: int,
+    target: str | None,
+    code: str,
+    severity: str = "error",
+    value=None,
+    **params,
+) -> None:
     shown = _shown(cells.raw(target, position)) if target is not None and value is None else value
     column = cells.header(target) if target is not None else None
     row.problems.append(ImportProblem(row.number, column, shown, code, {"value": shown, **params}, severity))
@@ -223,7 +236,7 @@ def _duplicate(row: _Row, seen: dict, keys: Sequence, cells: _Cells, position: i
 
 def _chunks(items: Sequence, size: int = _IN_CHUNK):
     for start in range(0, len(items), size):
-        yield items[start:start + size]
+        yield items[start : start + size]
 
 
 _SF_SUFFIX = "ABCDEFGHIJKLMNOPQRSTUVWXYZ012345"
@@ -241,8 +254,10 @@ def crm_key(value: str | None) -> str | None:
 
 def _sf_suffix(value: str) -> str:
     """The 3-character case checksum Salesforce computes from an id's first 15 characters."""
-    return "".join(_SF_SUFFIX[sum(1 << bit for bit, ch in enumerate(value[start:start + 5]) if "A" <= ch <= "Z")]
-                   for start in (0, 5, 10))
+    return "".join(
+        _SF_SUFFIX[sum(1 << bit for bit, ch in enumerate(value[start : start + 5]) if "A" <= ch <= "Z")]
+        for start in (0, 5, 10)
+    )
 
 
 class _CrmDict(dict):
@@ -273,8 +288,11 @@ class _AccountIndex:
 
 def _account_index(session: Session) -> _AccountIndex:
     rows = session.execute(select(Account.id, Account.name, Account.name_key, Account.crm_id)).all()
-    return _AccountIndex(_CrmDict((row.crm_id, row.id) for row in rows if row.crm_id is not None),
-                         {row.name_key: row.id for row in rows}, {row.id: row.name for row in rows})
+    return _AccountIndex(
+        _CrmDict((row.crm_id, row.id) for row in rows if row.crm_id is not None),
+        {row.name_key: row.id for row in rows},
+        {row.id: row.name for row in rows},
+    )
 
 
 def _find_account(row: _Row, cells: _Cells, position: int, index: _AccountIndex) -> int | None:

@@ -32,22 +32,35 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session
 
-from kam_core.governance import access
-from kam_core.store import backups
-from kam_core.store import db
 from kam_core.common.errors import ConflictError
-from kam_core.store.memory import release_free_memory, without_gc_pauses
-from kam_core.exchange.importing.model import (
-    ImportPreview, ImportRefused, ImportResult, LINE_KINDS, RawTable, YearTotal,
-)
-from kam_core.exchange.importing.mapping import _checked_mapping, _fallbacks
-from kam_core.exchange.importing.rows import _Cells, _Plan, _Progress
 from kam_core.exchange.importing.accounts import _plan_accounts, _write_accounts
 from kam_core.exchange.importing.contacts import _plan_contacts, _write_contacts
+from kam_core.exchange.importing.mapping import _checked_mapping, _fallbacks
+from kam_core.exchange.importing.model import (
+    LINE_KINDS,
+    ImportPreview,
+    ImportRefused,
+    ImportResult,
+    RawTable,
+    YearTotal,
+)
 from kam_core.exchange.importing.revenue import _plan_revenue, _revenue_year_totals, _sqlite_cache, _write_revenue
+from kam_core.exchange.importing.rows import _Cells, _Plan, _Progress
+from kam_core.governance import access
+from kam_core.store import backups, db
+from kam_core.store.memory import release_free_memory, without_gc_pauses
 
-def _plan(session: Session, table: RawTable, kind: str, mapping: Mapping[str, str | None], today: date,
-          progress: _Progress, default_kind: str | None, shown: bool = True) -> _Plan:
+
+def _plan(
+    session: Session,
+    table: RawTable,
+    kind: str,
+    mapping: Mapping[str, str | None],
+    today: date,
+    progress: _Progress,
+    default_kind: str | None,
+    shown: bool = True,
+) -> _Plan:
     """``shown``: the plan is previewed (each row's display values, the year totals' sums before
     the import). run_import needs neither for revenue: the rows it writes are not displayed and
     every account-year the plan touches is summed again by the writer once written."""
@@ -68,8 +81,14 @@ def _plan(session: Session, table: RawTable, kind: str, mapping: Mapping[str, st
     return _Plan(kind, rows, ignored)
 
 
-def preview_import(session: Session, table: RawTable, kind: str, mapping: Mapping[str, str | None], today: date,
-                   default_kind: str | None = None) -> ImportPreview:
+def preview_import(
+    session: Session,
+    table: RawTable,
+    kind: str,
+    mapping: Mapping[str, str | None],
+    today: date,
+    default_kind: str | None = None,
+) -> ImportPreview:
     """Every row as it would be stored and its problems; nothing is written. ImportFileError
     (bad_mapping, missing_required) when the mapping cannot be used."""
     with session.no_autoflush, without_gc_pauses():
@@ -127,9 +146,19 @@ class _EarlyBackup:
 _WRITERS = {"accounts": _write_accounts, "contacts": _write_contacts, "revenue": _write_revenue}
 
 
-def run_import(engine: Engine, table: RawTable, kind: str, mapping: Mapping[str, str | None], *, today: date,
-               only_valid: bool = True, progress: Callable[[float], None] | None = None, backup: bool = True,
-               default_kind: str | None = None, set_yearly_revenue: bool = False) -> ImportResult:
+def run_import(
+    engine: Engine,
+    table: RawTable,
+    kind: str,
+    mapping: Mapping[str, str | None],
+    *,
+    today: date,
+    only_valid: bool = True,
+    progress: Callable[[float], None] | None = None,
+    backup: bool = True,
+    default_kind: str | None = None,
+    set_yearly_revenue: bool = False,
+) -> ImportResult:
     """Import the table in one transaction (see the module's docstring). ``only_valid``: write
     the valid rows and report the others; off, any refused row raises ImportRefused and nothing
     is written. ``default_kind`` (revenue) is the kind of lines whose row does not say it. With a
@@ -146,8 +175,16 @@ def run_import(engine: Engine, table: RawTable, kind: str, mapping: Mapping[str,
     try:
         with without_gc_pauses(), db.session_scope(engine) as session:
             with session.no_autoflush:
-                plan = _plan(session, table, kind, mapping, today, _Progress(progress, 0.0, 0.5, len(table.rows)),
-                             default_kind, shown=False)
+                plan = _plan(
+                    session,
+                    table,
+                    kind,
+                    mapping,
+                    today,
+                    _Progress(progress, 0.0, 0.5, len(table.rows)),
+                    default_kind,
+                    shown=False,
+                )
             counts, problems = plan.summary()
             rejected = counts["reject"]
             if rejected and not only_valid:
@@ -171,10 +208,20 @@ def run_import(engine: Engine, table: RawTable, kind: str, mapping: Mapping[str,
         release_free_memory()  # what the file's rows held goes back to the system
     if progress is not None:
         progress(1.0)
-    return ImportResult(kind=kind, read=len(plan.rows), created=written["created"], updated=written["updated"],
-                        rejected=rejected, problems=problems, backup=copy, pipeline=written.get("pipeline", {}),
-                        years_updated=written["years_updated"], skipped=counts["skip"],
-                        removed=counts["remove"], year_totals=_final_totals(plan, written))
+    return ImportResult(
+        kind=kind,
+        read=len(plan.rows),
+        created=written["created"],
+        updated=written["updated"],
+        rejected=rejected,
+        problems=problems,
+        backup=copy,
+        pipeline=written.get("pipeline", {}),
+        years_updated=written["years_updated"],
+        skipped=counts["skip"],
+        removed=counts["remove"],
+        year_totals=_final_totals(plan, written),
+    )
 
 
 def _final_totals(plan: _Plan, written: dict) -> tuple[YearTotal, ...]:
@@ -182,6 +229,13 @@ def _final_totals(plan: _Plan, written: dict) -> tuple[YearTotal, ...]:
     sums = written.get("lines_totals")
     if not sums:
         return tuple(plan.year_totals)
-    return tuple(YearTotal(total.account_id, total.account_name, total.year, total.stored,
-                           sums.get((total.account_id, total.year), total.lines_total))
-                 for total in plan.year_totals)
+    return tuple(
+        YearTotal(
+            total.account_id,
+            total.account_name,
+            total.year,
+            total.stored,
+            sums.get((total.account_id, total.year), total.lines_total),
+        )
+        for total in plan.year_totals
+    )
