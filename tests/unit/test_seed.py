@@ -262,7 +262,6 @@ def test_strings_fit_their_columns(seeded):
                     assert value is None or len(value) <= column.type.length, (table.__tablename__, column.name, value)
 
 
-@pytest.mark.sqlite_only("timed on a local file (a server's round trips cost more)")
 # --- defaults --------------------------------------------------------------------------------
 
 
