@@ -32,7 +32,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError
 
-from kam_core.common.clock import ClockSettingError, today
+from kam_core.common.clock import ClockSettingError, check_settings, today
 from kam_core.common.errors import ConflictError, ValidationError
 from kam_core.i18n import translate
 from kam_core.store import backups, db
@@ -393,6 +393,7 @@ def main(argv: list[str] | None = None) -> int:
     back.set_defaults(run=cmd_restore_backup)
     args = parser.parse_args(argv)
     try:
+        check_settings()  # a KAM_TODAY or KAM_TIMEZONE that does not parse: refused before any command runs
         args.run(args)
     except db.StoreError as error:
         print(translate(f"error.{error.code}", "en", **error.params), file=sys.stderr)

@@ -40,6 +40,13 @@ def programme_zone() -> tzinfo | None:
         raise ClockSettingError("KAM_TIMEZONE", name) from error
 
 
+def check_settings() -> None:
+    """Raises ClockSettingError when KAM_TODAY or KAM_TIMEZONE does not parse (both are checked, even when a
+    pinned day would make the zone unused): the app and the command line refuse to start on them."""
+    programme_zone()
+    today()
+
+
 def today(now: datetime | None = None) -> date:
     """The programme's day: KAM_TODAY when pinned, else the date of ``now`` (the real clock's by default)
     in the programme's time zone."""

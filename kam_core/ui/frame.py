@@ -36,8 +36,7 @@ def open_store() -> None:
 def check_clock() -> None:
     """A KAM_TODAY or KAM_TIMEZONE that is not a date or a time zone: say so on the page, and stop."""
     try:
-        clock.programme_zone()
-        clock.today()
+        clock.check_settings()
     except clock.ClockSettingError as error:
         st.error(t(f"error.clock.{error.variable}", value=md(error.value)), icon=":material/schedule:")
         st.stop()

@@ -3,6 +3,10 @@ the portfolio board opening one account's handshake."""
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime
+
+import pytest
+import time_machine
 from sqlmodel import Session, select
 
 from kam_core.account.handshake import read_handshake
@@ -222,3 +226,16 @@ def test_a_large_board_shows_the_cards_that_need_attention_first_and_every_hands
     stuck_per_stage = table[table["stuck"]].groupby("stage").size()
     assert stuck_per_stage.sum() > 0
     assert stuck_shown == sum(min(count, 6) for count in stuck_per_stage)  # stuck handshakes come first
+
+
+@pytest.mark.parametrize(("zone", "day"), [("Europe/Paris", date(2027, 1, 1)), ("UTC", date(2026, 12, 31))])
+def test_the_day_offered_for_a_stage_is_the_programmes_day(demo_app, demo_url, monkeypatch, zone, day):
+    # 23:30 UTC on 31 December: a Paris programme is already on New Year's Day, a UTC one is not
+    account_id = _new_account(demo_url)
+    monkeypatch.delenv("KAM_TODAY")
+    monkeypatch.setenv("KAM_TIMEZONE", zone)
+    with time_machine.travel(datetime(2026, 12, 31, 23, 30, tzinfo=UTC), tick=False):
+        app = demo_app(HANDSHAKE, account=str(account_id))
+        app.button(key="start_handshake").click().run()
+        no_exception(app)
+        assert app.date_input(key="move_date").value == day

@@ -193,14 +193,6 @@ def test_a_clock_setting_that_does_not_parse_is_named_on_the_page(demo_url, monk
     assert not app.metric  # the page stopped before drawing figures from a day it does not know
 
 
-def test_the_programmes_time_zone_sets_the_day_the_pages_show(demo_url, monkeypatch):
-    # a day pinned by KAM_TODAY is shown as it is, whatever the time zone: the zone only moves the real clock's day
-    monkeypatch.setenv("KAM_TIMEZONE", "Pacific/Kiritimati")
-    app = open_app(demo_url, monkeypatch, "pages/portfolio/home.py")
-    no_exception(app)
-    assert "2026-Q4" in texts(app)
-
-
 def test_a_large_programme_gets_a_shortlist_and_a_search_in_the_sidebar(large_programme, monkeypatch):
     from kam_core.ui.frame import SELECTOR_LIMIT
 

@@ -170,3 +170,14 @@ def test_an_import_whose_every_row_is_refused_fails(on, demo_url, tmp_path, caps
     source.write_text("Id,Name,Industry\n001A,,Energy\n001B,,Energy\n", encoding="utf-8")
     assert main(["import", "accounts", str(source)]) == 1
     assert "every row" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(("variable", "value"), [("KAM_TIMEZONE", "Europe/Pariss"), ("KAM_TODAY", "2026-13-01")])
+@pytest.mark.parametrize("command", [["info"], ["migrate"], ["backups"]])
+def test_a_clock_setting_that_does_not_parse_stops_every_command(
+    on, empty_url, monkeypatch, capsys, variable, value, command
+):
+    on(empty_url)
+    monkeypatch.setenv(variable, value)  # KAM_TODAY stays pinned for the zone's case: the zone is checked all the same
+    assert main(command) == 2
+    assert f"{variable}={value}" in capsys.readouterr().err

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+import time_machine
 
 from kam_core.common import clock
 from kam_core.programme.periods import period_of
@@ -50,6 +51,16 @@ def test_the_quarter_follows_the_programmes_day(real_clock):
     assert period_of(clock.today(NEW_YEARS_EVE_UTC)) == "2027-Q1"
     real_clock.setenv("KAM_TIMEZONE", "UTC")
     assert period_of(clock.today(NEW_YEARS_EVE_UTC)) == "2026-Q4"
+
+
+@pytest.mark.parametrize(
+    ("zone", "expected"),
+    [("Europe/Paris", date(2027, 1, 1)), ("UTC", date(2026, 12, 31)), ("America/New_York", date(2026, 12, 31))],
+)
+def test_the_real_clock_is_read_in_the_programmes_zone(real_clock, zone, expected):
+    real_clock.setenv("KAM_TIMEZONE", zone)
+    with time_machine.travel(NEW_YEARS_EVE_UTC, tick=False):
+        assert clock.today() == expected
 
 
 def test_a_naive_instant_is_the_servers_local_time(real_clock):
