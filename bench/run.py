@@ -551,9 +551,13 @@ def _check(checks: list, name: str, value, limit, ok: bool, **where) -> None:
     checks.append({"check": name, **where, "value": value, "limit": limit, "ok": bool(ok)})
 
 
-def evaluate(sizes: dict[str, dict], pages: list[Page], demo_seed_s: float | None = None) -> dict:
+def evaluate(
+    sizes: dict[str, dict], pages: list[Page], demo_seed_s: float | None = None, demo_seed_error: str | None = None
+) -> dict:
     """Every check of the budget that the sizes run allow; ``passed`` when all hold."""
     checks: list[dict] = []
+    if demo_seed_error is not None:
+        _check(checks, "demo seed runs without exception", demo_seed_error, None, False)
     if demo_seed_s is not None:
         _check(
             checks, f"demo_seed_s < {DEMO_SEED_S_MAX:g}", demo_seed_s, DEMO_SEED_S_MAX, demo_seed_s < DEMO_SEED_S_MAX
@@ -801,9 +805,14 @@ def run_benchmark(
         "settings": {"reruns": reruns, "import_rows": import_rows, "seed": seed, "today": BENCH_TODAY.isoformat()},
         "sizes": {},
     }
-    with tempfile.TemporaryDirectory(prefix="kam-bench-seed-") as workdir:
-        result["demo_seed_s"] = measure_demo_seed(Path(workdir))
-    echo(f"demo portfolio loaded into an empty database: {result['demo_seed_s']} s")
+    with tempfile.TemporaryDirectory(prefix="kam-bench-seed-") as workdir:  # a failure is reported, not raised
+        result.update(
+            _attempt(lambda: {"demo_seed_s": measure_demo_seed(Path(workdir))}, "demo_seed", ("demo_seed_s",))
+        )
+    echo(
+        f"demo portfolio loaded into an empty database: {result['demo_seed_s']} s"
+        + (f" - EXCEPTION {result['demo_seed_error']}" if "demo_seed_error" in result else "")
+    )
     try:
         with server_script_cache():
             first = True
@@ -824,7 +833,7 @@ def run_benchmark(
                 first = False
     finally:
         counter.remove()
-    result["budget"] = evaluate(result["sizes"], all_pages, result["demo_seed_s"])
+    result["budget"] = evaluate(result["sizes"], all_pages, result["demo_seed_s"], result.get("demo_seed_error"))
     result["total_s"] = round(time.perf_counter() - started, 1)
     if out is not None:
         out = Path(out)

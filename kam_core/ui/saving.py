@@ -137,6 +137,7 @@ def save_table(
     outcome = attempt(action, field_label, rows=True, on_conflict=keep)
     if not outcome.saved:
         return
+    st.session_state.pop(conflict_key, None)  # an earlier refusal is answered: saved since
     st.session_state[generation_key] = st.session_state.get(generation_key, 0) + 1
     st.session_state[saved_key] = outcome.result
     st.rerun()
