@@ -45,9 +45,42 @@ def test_every_folder_of_pages_is_described_and_nothing_else():
     assert _described_folders(_layout_block(), "pages") == _packages(ROOT / "pages")
 
 
-def test_every_module_the_layout_names_exists():
+def _named_per_package(block: str) -> dict[str, set[str]]:
+    """The modules (``x.py``) and sub-packages (``x/``) each kam_core package's entry names, its continuation
+    lines included."""
+    named: dict[str, set[str]] = {}
+    package = None
+    for line in block.splitlines():
+        heading = re.match(r"^  (\w+)/", line)
+        if heading:
+            package = heading.group(1)
+        elif not line.startswith("    "):
+            package = None  # a line at the top of the tree, or another top-level entry
+        if package is not None:
+            text = line[len(heading.group(0)) :] if heading else line
+            named.setdefault(package, set()).update(re.findall(r"\b(\w+\.py|[a-z_]+/)(?![A-Za-z])", text))
+    return named
+
+
+def test_every_module_the_layout_names_exists_in_its_package():
+    named = _named_per_package(_layout_block())
+    assert named.get("store") and named.get("exchange"), "the layout names no module"
+    missing = []
+    for package, names in named.items():
+        folder = ROOT / "kam_core" / package
+        for name in names:
+            if name.endswith("/"):
+                found = any(path.is_dir() for path in folder.rglob(name.rstrip("/")))
+            else:
+                found = any(folder.rglob(name))
+            if not found:
+                missing.append(f"kam_core/{package}/…/{name}")
+    assert not missing, f"named in the README's Layout but not found: {missing}"
+
+
+def test_the_top_level_files_the_layout_names_exist():
     block = _layout_block()
-    named = set(re.findall(r"\b(\w+\.py)\b", block))
-    assert named, "the layout names no module"
-    existing = {path.name for path in ROOT.rglob("*.py") if ".venv" not in path.parts}
-    assert named <= existing, f"named in the README but not found: {sorted(named - existing)}"
+    for line in block.splitlines():
+        if line and not line.startswith(" "):
+            entry = line.split()[0]
+            assert (ROOT / entry.rstrip("/")).exists(), entry
