@@ -86,7 +86,10 @@ CLAIMS = [
     ),
     _claim("countries.is_country", m.Account, "country", choices=countries._COUNTRIES),  # an ISO 3166-1 alpha-2 code
     _claim("accounts._STATUS", m.Account, "status", choices=accounts._STATUS.choices),
-    _claim("accounts._NUMBERS", m.Account, "margin_pct", minimum=accounts.MARGIN_MIN, maximum=accounts.MARGIN_MAX),
+    *[
+        _claim(f"accounts._NUMBERS[{field}]", m.Account, field, minimum=low, maximum=high)
+        for field, (low, high) in accounts._NUMBERS.items()
+    ],
     _claim("handshake.NOTE_MAX", m.HandshakeStageEvent, "note", max_length=handshake.NOTE_MAX),
     _claim("handshake.VISION_MAX", m.Handshake, "vision", max_length=handshake.VISION_MAX),
     _claim("handshake.REVIEW_TEXT_MAX", m.HandshakeReview, "notes", max_length=handshake.REVIEW_TEXT_MAX),
@@ -115,6 +118,14 @@ CLAIMS = [
     ],
     _claim("importing.EMAIL_MAX", m.Stakeholder, "email", max_length=importing.EMAIL_MAX),
     _claim("importing.LABEL_MAX", m.RevenueLine, "label", max_length=importing.LABEL_MAX),
+    _claim("importing.YEAR_MIN/MAX", m.AccountYear, "year", minimum=importing.YEAR_MIN, maximum=importing.YEAR_MAX),
+    _claim(
+        "importing.PROBABILITY_MIN/MAX",
+        m.RevenueLine,
+        "probability_pct",
+        minimum=importing.PROBABILITY_MIN,
+        maximum=importing.PROBABILITY_MAX,
+    ),
 ]
 
 

@@ -37,7 +37,16 @@ from kam_core.common.errors import ConflictError
 from kam_core.common.text import fold_name
 from kam_core.exchange.importing.accounts import _set_years
 from kam_core.exchange.importing.cell_values import _Bad, _line_kind
-from kam_core.exchange.importing.model import AMOUNT_MAX, BATCH_SIZE, LABEL_MAX, LINE_KINDS, RawTable, YearTotal
+from kam_core.exchange.importing.model import (
+    AMOUNT_MAX,
+    BATCH_SIZE,
+    LABEL_MAX,
+    LINE_KINDS,
+    PROBABILITY_MAX,
+    PROBABILITY_MIN,
+    RawTable,
+    YearTotal,
+)
 from kam_core.exchange.importing.rows import (
     _account_index,
     _Cells,
@@ -255,8 +264,10 @@ def _plan_revenue(
         elif line_date is not None and position in guessed_dates:
             _problem(row, cells, position, "date", "date_order_guessed", "warning", order="mdy")
         probability = probabilities[position]
-        if probability is not None and (probability.__class__ is not float or not 0 <= probability <= 100):
-            probability = _number_in(row, cells, position, "probability_pct", 0, 100)
+        if probability is not None and (
+            probability.__class__ is not float or not PROBABILITY_MIN <= probability <= PROBABILITY_MAX
+        ):
+            probability = _number_in(row, cells, position, "probability_pct", PROBABILITY_MIN, PROBABILITY_MAX)
         same = crm if crm is None or len(crm) != 18 else crm_key(crm)  # the CRM id as ids compare
         existing = dict.get(by_crm, same) if same is not None else None
         key = None
