@@ -34,10 +34,10 @@ test: $(DEV_STAMP) chromium postgresql
 ## make test-calendar: the unit, page and browser tests (SQLite) once per moment below, the clock of
 ## every test process (and of the app server) moved there and running on (tests/travel.py), each run
 ## with its own hash seed; before a release (about 6 min a moment here). A moment: local time@zone.
-##  - just after midnight on the 1st of a month, 14 hours ahead of UTC (UTC still on the 31st)
+##  - two minutes before the 1st of a month, 14 hours ahead of UTC (UTC stays on the 31st all run long)
 ##  - New Year's Eve a few minutes before midnight, 11 hours behind UTC: the run crosses into the new year
 ##  - 29 February of a leap year before midnight in UTC: the run crosses into 1 March
-CALENDAR ?= 2027-01-01T00:00:30@Pacific/Kiritimati 2027-12-31T23:57:00@Pacific/Pago_Pago \
+CALENDAR ?= 2027-01-31T23:58:00@Pacific/Kiritimati 2027-12-31T23:57:00@Pacific/Pago_Pago \
             2028-02-29T23:57:00@UTC
 test-calendar: $(DEV_STAMP) chromium
 	@failed=""; seed=0; \

@@ -1,14 +1,15 @@
 """The tests' clock, moved: run the suite as if it were another day, in another time zone.
 
-``KAM_TEST_MOMENT=2027-12-31T23:57:00 KAM_TEST_ZONE=Pacific/Kiritimati pytest tests`` starts every test
-process's clock at that local time in that zone (``time.time``, ``datetime.now``, ``date.today``,
+``KAM_TEST_MOMENT=2027-12-31T23:57:00 KAM_TEST_ZONE=Pacific/Kiritimati pytest tests`` starts the tests'
+clock at that local time in that zone (``time.time``, ``datetime.now``, ``date.today``,
 ``time.localtime`` and the ``TZ`` variable, through time-machine) and lets it run on from there, so a
 run that starts a few minutes before midnight crosses into the next day, month or year while it runs.
 The monotonic clocks (timeouts, waits) are left alone. ``make test-calendar`` runs the suite this way
 on the days that break date code: the 1st of a month, New Year's Eve, the 29th of February.
 
 A streamlit server that the browser tests start is moved too: ``python -m tests.travel MODULE ARGS...``
-runs MODULE with the clock set to the moment the parent process has reached (``server_command``).
+runs MODULE with the clock set to the moment the parent process has reached (``server_command``). The
+command-line children a few tests start (crash safety, memory) inherit the zone (TZ), not the moment.
 
 Without ``KAM_TEST_MOMENT`` nothing is moved. libfaketime was tried first: under Python 3.11 it hangs
 every ``threading.Event.wait`` with a timeout, which streamlit and pytest-timeout rely on.
