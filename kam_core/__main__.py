@@ -20,7 +20,8 @@
 
 Exit status: 0 when done, 1 when the input is refused (nothing written; an import whose every row
 is refused too), 2 for a command line or a setting (KAM_TODAY, KAM_TIMEZONE) that does not parse, 3 when
-the database cannot be used.
+the database cannot be used (also when another save holds it longer than the busy wait, 5 s at most:
+nothing written, run the command again).
 """
 
 from __future__ import annotations
@@ -405,6 +406,10 @@ def main(argv: list[str] | None = None) -> int:
         )
         return 1
     except OperationalError as error:
+        store_error = db.as_store_error(error)  # another save holds the lock: the catalog's "busy"
+        if store_error is not None:
+            print(translate(f"error.{store_error.code}", "en", **store_error.params), file=sys.stderr)
+            return 3
         print(
             f"The database cannot be used right now ({str(error.orig).splitlines()[0]}). Nothing was written; "
             "try again in a moment.",

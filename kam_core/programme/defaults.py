@@ -165,6 +165,11 @@ DEFAULT_CRITERIA: list[dict] = [
 ]
 
 
+def defaults_missing(session: Session) -> bool:
+    """Whether ``install_defaults`` has anything to insert (a read: no write lock needed to know)."""
+    return session.get(Programme, 1) is None or session.exec(select(Criterion.id).limit(1)).first() is None
+
+
 def install_defaults(session: Session, *, today: date) -> None:
     """Insert the programme row (id 1) and the default criteria when they are missing.
 

@@ -257,12 +257,20 @@ def restore(path: Path, source: Path) -> Restored:
 
 def copy_into(source: Path, target: Path) -> None:
     """The content of the SQLite file ``source`` written into ``target`` with the backup API, as
-    one write of ``target``: its other connections (a running app) wait for it, then see it whole."""
+    one write of ``target``: its other connections (a running app) wait for it, then see it whole.
+    While another save holds ``target``'s write lock, it waits as any write does (the busy wait),
+    then raises StoreError("store.busy") with nothing written (the driver's backup would retry
+    for ever)."""
+
+    def give_up_when_busy(status: int, _remaining: int, _total: int) -> None:
+        if status in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):  # after the busy wait: say so
+            raise db.StoreError("store.busy", path=str(target))
+
     reader = sqlite3.connect(read_only_uri(source), uri=True)
     try:
-        writer = sqlite3.connect(target, timeout=30)
+        writer = sqlite3.connect(target, timeout=db.busy_wait_ms() / 1000)
         try:
-            reader.backup(writer)
+            reader.backup(writer, progress=give_up_when_busy)
         finally:
             writer.close()
     finally:

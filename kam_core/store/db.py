@@ -4,13 +4,16 @@ The database is named by ``KAM_DATABASE_URL``; without it, the SQLite file ``dat
 beside the project. SQLite connections get foreign keys, WAL and a busy timeout. Before a
 migration touches an existing SQLite file, a copy of it is kept in ``data/backups/``
 (``kam_core.store.backups``).
+
+A write waits for another write's lock BUSY_WAIT_MS at most, in all (SQLite's busy timeout,
+PostgreSQL's lock_timeout: one wait, never retried), then fails with ``StoreError("store.busy")``.
+Reads never take the lock.
 """
 
 from __future__ import annotations
 
 import os
 import threading
-import time
 import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -28,8 +31,8 @@ from kam_core.store import backups
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 DEFAULT_DB_PATH = PROJECT_DIR / "data" / "kam.db"
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
-BUSY_TIMEOUT_MS = 5000
-BEGIN_ATTEMPTS = 6  # a write waits up to BUSY_TIMEOUT_MS per attempt for SQLite's write lock
+BUSY_WAIT_MS = 5000  # the longest a write waits for another write's lock, in all; then "busy"
+BUSY_WAIT_VARIABLE = "KAM_BUSY_WAIT_MS"  # a shorter wait (the tests), never a longer one
 CONNECT_TIMEOUT_S = 10
 
 
@@ -40,6 +43,17 @@ class StoreError(Exception):
         super().__init__(f"{code}: {params}")
         self.code = code
         self.params = params
+
+
+def busy_wait_ms() -> int:
+    """How long a write waits for the lock, in milliseconds: BUSY_WAIT_MS, or less when
+    KAM_BUSY_WAIT_MS says so (read as each engine is made; a value that does not parse, or a
+    longer one, leaves BUSY_WAIT_MS)."""
+    try:
+        wanted = int(os.environ.get(BUSY_WAIT_VARIABLE, "").strip())
+    except ValueError:
+        return BUSY_WAIT_MS
+    return min(max(wanted, 0), BUSY_WAIT_MS)
 
 
 def database_url() -> str:
@@ -64,10 +78,10 @@ def describe(url: str) -> str:
 
 
 def _set_sqlite_pragmas(dbapi_connection, _record) -> None:
+    """Foreign keys, WAL. The busy timeout is the driver's ``timeout`` (``make_engine``)."""
     cursor = dbapi_connection.cursor()
     try:
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
     finally:
@@ -86,25 +100,28 @@ def _begin_sqlite(connection) -> None:
 WRITE_LOCK_KEY = 7_361_042  # PostgreSQL advisory lock held by every unit of work that writes
 
 
-def _begin_postgresql(connection) -> None:
+def _begin_postgresql(connection, wait_ms: int = BUSY_WAIT_MS) -> None:
     """A unit of work that writes takes the programme's write lock first (an advisory lock held
     until it commits), so writes queue one after another as on SQLite. Each checks its rules
     (versions, unique names, one admin left) on what the previous one committed: two saves
-    cannot both pass a check that only one of them may pass. It waits BUSY_TIMEOUT_MS at most."""
+    cannot both pass a check that only one of them may pass. It waits ``wait_ms`` at most (0 is
+    PostgreSQL's "no limit": 1 ms then). Reads take no lock."""
     if connection.get_execution_options().get("kam_write", False):
-        connection.exec_driver_sql(f"SET LOCAL lock_timeout = '{BUSY_TIMEOUT_MS}ms'")
+        connection.exec_driver_sql(f"SET LOCAL lock_timeout = '{max(int(wait_ms), 1)}ms'")
         connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITE_LOCK_KEY})")
 
 
 def make_engine(url: str) -> Engine:
     """A new engine for ``url``; raises StoreError for a URL that names no usable database."""
+    wait_ms = busy_wait_ms()
     try:
         parsed = make_url(url)
         if parsed.get_backend_name() == "sqlite":
             path = sqlite_path(url)
             if path is not None:
                 path.parent.mkdir(parents=True, exist_ok=True)
-            engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000})
+            # the driver's timeout is SQLite's busy timeout (PRAGMA busy_timeout) of every connection
+            engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": wait_ms / 1000})
             event.listen(engine, "connect", _set_sqlite_pragmas)
             event.listen(engine, "begin", _begin_sqlite)
         else:
@@ -117,7 +134,7 @@ def make_engine(url: str) -> Engine:
                     connect_args["options"] = "-c timezone=UTC"
             engine = create_engine(url, pool_pre_ping=True, connect_args=connect_args)
             if parsed.get_backend_name() == "postgresql":
-                event.listen(engine, "begin", _begin_postgresql)
+                event.listen(engine, "begin", lambda connection: _begin_postgresql(connection, wait_ms))
     except (ArgumentError, NoSuchModuleError, ValueError) as exc:
         raise StoreError("store.bad_url", url=_safe(url), reason=str(exc).splitlines()[0]) from exc
     except ImportError as exc:
@@ -215,27 +232,24 @@ def as_store_error(exc: BaseException, url: str | None = None) -> StoreError | N
 
 
 def _begin(session: Session) -> None:
-    """Open the unit of work's transaction; where SQLite is busy past its timeout, try again a few
-    times (nothing has run yet), then say the database is busy rather than "database is locked"."""
-    for attempt in range(BEGIN_ATTEMPTS):
-        try:
-            session.connection()
-            return
-        except OperationalError as exc:
-            session.rollback()
-            if not is_busy(exc):
-                raise
-            if attempt == BEGIN_ATTEMPTS - 1:
-                raise StoreError("store.busy", path=describe(str(session.get_bind().url))) from exc
-            time.sleep(0.05 * (attempt + 1))
+    """Open the unit of work's transaction: it waits for the write lock once, under the busy wait
+    (never again after it: the wait is the whole of it), then says the database is busy rather
+    than "database is locked"."""
+    try:
+        session.connection()
+    except OperationalError as exc:
+        session.rollback()
+        if not is_busy(exc):
+            raise
+        raise StoreError("store.busy", path=describe(str(session.get_bind().url))) from exc
 
 
 @contextmanager
 def session_scope(engine: Engine) -> Iterator[Session]:
     """One unit of work that writes: commits whole at the end, or rolls back whole on any error.
-    On SQLite it holds the write lock from its start, so concurrent writes queue, never fail; a
-    lock held past the busy timeout, or a database gone, raises StoreError (never the driver's
-    OperationalError)."""
+    It holds the write lock from its start, so concurrent writes queue; a lock held by another
+    write past the busy wait (``busy_wait_ms``), or a database gone, raises StoreError (never the
+    driver's OperationalError)."""
     session = Session(writer(engine), expire_on_commit=False)
     try:
         _begin(session)
@@ -319,14 +333,17 @@ def downgrade(engine: Engine, revision: str) -> None:
 def prepare(engine: Engine) -> None:
     """Make the database usable: readable, migrated to head, programme defaults present."""
     from kam_core.common.clock import today
-    from kam_core.programme.defaults import install_defaults
+    from kam_core.programme.defaults import defaults_missing, install_defaults
 
     check_readable(engine)
     try:
         with access.acting_as(access.SYSTEM):
             migrate(engine)
-            with session_scope(engine) as session:
-                install_defaults(session, today=today())
+            with Session(engine) as session:  # a read: a process starting while another saves does not wait
+                missing = defaults_missing(session)
+            if missing:
+                with session_scope(engine) as session:
+                    install_defaults(session, today=today())
     except OperationalError as exc:
         raise StoreError("store.unreachable", path=describe(str(engine.url)), reason=str(exc.orig)) from exc
 

@@ -18,7 +18,7 @@ from kam_core.account.section_specs import SECTIONS
 from kam_core.common import formatting as fmt
 from kam_core.common.errors import ConflictError, PermissionDenied, ValidationError
 from kam_core.common.text import md, md_params
-from kam_core.store.db import StoreError, as_store_error
+from kam_core.store.db import StoreError, as_store_error, busy_wait_ms
 from kam_core.ui import readers, state
 from kam_core.ui.i18n import language, t
 from kam_core.ui.store import store_message
@@ -54,9 +54,12 @@ def attempt(
     """Run the write ``action``. Saved: the cached reads are cleared (the caller reruns). Refused:
     ``refused`` says why (``on_conflict`` and ``on_invalid`` say it instead, for a screen that
     shows it later or its own way); nothing is rerun nor reset, so what was typed stays on screen.
-    A database busy with another save ("database is locked") reads as the catalog's message."""
+    A database busy with another save ("database is locked") reads as the catalog's message.
+    A save that takes more than half a second (waiting for another save's lock, the busy wait at
+    most) shows a spinner saying so, with the time elapsed."""
     try:
-        result = action()
+        with st.spinner(t("store.saving", seconds=f"{busy_wait_ms() / 1000:g}"), show_time=True):
+            result = action()
     except REFUSALS as error:
         return _refusal(
             error,

@@ -1,11 +1,14 @@
 """Every write path of every screen refuses the same way (``kam_core.ui.saving.attempt``): a
-database busy with another connection's save, someone else's save, a role that does not allow it.
-Each time the catalog's message, no traceback, nothing written, and what was typed kept."""
+database busy with another process's save, someone else's save, a role that does not allow it.
+Each time the catalog's message, no traceback, nothing written, and what was typed kept.
+
+The busy tests hold SQLite's write lock from another process (``tests/locks.py``) and shorten the
+app's busy wait to BUSY_WAIT_MS_IN_TESTS through ``KAM_BUSY_WAIT_MS`` (the app's own is
+``db.BUSY_WAIT_MS``, 5 s at most: ``tests/unit/test_busy.py``)."""
 
 from __future__ import annotations
 
 import sqlite3
-from contextlib import contextmanager
 from types import SimpleNamespace
 
 import pandas as pd
@@ -20,16 +23,19 @@ from kam_core.programme import team
 from kam_core.programme.settings import read_settings
 from kam_core.store import db
 from kam_core.store.models import Account, Commitment, Criterion, Handshake, JointObjective, Kam, Score
+from tests.locks import write_lock_held_by_another_process
 from tests.pages.conftest import no_exception, open_app, texts
 
 CANVAS = "pages/account/canvas.py"
+RECORD = "pages/account/record.py"
 HANDSHAKE = "pages/account/handshake.py"
 SCORING = "pages/portfolio/scoring.py"
 SETTINGS = "pages/data/settings.py"
 TEAM = "pages/data/team.py"
 PERIOD = "2026-Q4"
 SAVE_SCORES = translate("scoring.save_scores", "en")
-LOCKED = "a lock held by another SQLite connection"
+LOCKED = "SQLite's write lock held by another process"
+BUSY_WAIT_MS_IN_TESTS = 300
 AUTH = {
     "redirect_uri": "http://localhost:8501/oauth2callback",
     "cookie_secret": "test-secret",
@@ -44,23 +50,17 @@ AUTH = {
 
 @pytest.fixture
 def short_wait(monkeypatch):
-    """The app gives up on SQLite's write lock after a few tens of milliseconds, not 6 x 5 s
-    (set before the app's engine opens its first connection: the busy timeout is set per connection)."""
+    """The app gives up on the write lock after BUSY_WAIT_MS_IN_TESTS, not its 5 s (read as the
+    engine is made: the engines made before are closed)."""
     db.dispose_all()
-    monkeypatch.setattr(db, "BUSY_TIMEOUT_MS", 20)
-    monkeypatch.setattr(db, "BEGIN_ATTEMPTS", 2)
+    monkeypatch.setenv(db.BUSY_WAIT_VARIABLE, str(BUSY_WAIT_MS_IN_TESTS))
+    yield
+    db.dispose_all()
 
 
-@contextmanager
 def write_lock(url: str):
-    """Another process's save in progress: a second connection holds SQLite's write lock."""
-    other = sqlite3.connect(db.sqlite_path(url), timeout=0, isolation_level=None)
-    try:
-        other.execute("BEGIN EXCLUSIVE")
-        yield
-    finally:
-        other.execute("ROLLBACK")
-        other.close()
+    """Another process's save in progress: it holds SQLite's write lock."""
+    return write_lock_held_by_another_process(db.sqlite_path(url))
 
 
 def busy_message(url: str) -> str:
@@ -171,7 +171,70 @@ def assert_denied(app) -> None:
     assert "Nothing was saved: your role (Viewer) does not allow this change" in errors, errors
 
 
-# --- a database busy with another connection's save ---------------------------------------------
+# --- a database busy with another process's save ------------------------------------------------
+
+
+@pytest.mark.sqlite_only(LOCKED)
+def test_the_account_form_saved_while_the_database_is_locked_says_busy_and_keeps_the_form(
+    demo_app, demo_url, short_wait
+):
+    account_id = _account(demo_url)
+    app = demo_app(RECORD, account=str(account_id))
+    no_exception(app)
+    suffix = f"{account_id}_0"
+    app.text_input(key=f"crm_{suffix}").set_value("Typed during a lock")
+    app.text_area(key=f"notes_{suffix}").set_value("Notes typed during a lock")
+    with Session(db.get_engine(demo_url)) as session:
+        before = session.get(Account, account_id).model_dump()
+    with write_lock(demo_url):
+        next(button for button in app.button if button.label == translate("action.save", "en")).click().run()
+    assert_busy(app, demo_url)
+    assert app.text_input(key=f"crm_{suffix}").value == "Typed during a lock"
+    assert app.text_area(key=f"notes_{suffix}").value == "Notes typed during a lock"
+    assert not app.success
+    with Session(db.get_engine(demo_url)) as session:
+        assert session.get(Account, account_id).model_dump() == before
+
+
+@pytest.mark.sqlite_only(LOCKED)
+def test_a_page_opened_while_another_process_saves_reads_without_waiting(demo_url, monkeypatch):
+    """Reads never wait for the write lock: a page opened by a freshly started app (its engine
+    made, migrated and checked meanwhile) shows the account, with no busy message, even with a
+    wait far longer than the test could bear."""
+    db.dispose_all()
+    account_id = _account(demo_url)
+    db.dispose_all()  # the app's process starts while another one saves
+    monkeypatch.setenv(db.BUSY_WAIT_VARIABLE, str(db.BUSY_WAIT_MS))
+    with write_lock(demo_url):
+        app = open_app(demo_url, monkeypatch, CANVAS, account=str(account_id))
+        no_exception(app)
+        assert not app.error, [str(error.value) for error in app.error]
+        assert "Aerivon" in texts(app)
+    db.dispose_all()
+
+
+@pytest.mark.sqlite_only(LOCKED)
+def test_a_save_shows_that_it_is_waiting(demo_app, demo_url, short_wait, monkeypatch):
+    """The save runs under a spinner that says it waits for another save (shown by streamlit
+    after half a second: AppTest does not keep it, so the call is recorded here)."""
+    import streamlit as st
+
+    account_id = _account(demo_url)
+    app = demo_app(RECORD, account=str(account_id))
+    shown = []
+    real_spinner = st.spinner
+
+    def spinner(text, **options):
+        shown.append((text, options))
+        return real_spinner(text, **options)
+
+    monkeypatch.setattr(st, "spinner", spinner)
+    app.text_input(key=f"crm_{account_id}_0").set_value("Typed during a lock")
+    with write_lock(demo_url):
+        next(button for button in app.button if button.label == translate("action.save", "en")).click().run()
+    assert_busy(app, demo_url)
+    waiting = translate("store.saving", "en", seconds=f"{BUSY_WAIT_MS_IN_TESTS / 1000:g}")
+    assert shown == [(waiting, {"show_time": True})], shown
 
 
 @pytest.mark.sqlite_only(LOCKED)

@@ -2,17 +2,25 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
+import subprocess
+import sys
 from datetime import date
+from pathlib import Path
 
 import pytest
 from pptx import Presentation
 from sqlmodel import Session, func, select
 
 from kam_core.__main__ import main
-from kam_core.store import db
+from kam_core.i18n import translate
+from kam_core.store import backups, db
 from kam_core.store.models import Account, AccountYear, RevenueLine
 from tests.conftest import POSTGRES
+from tests.locks import write_lock_held_by_another_process
+
+PROJECT = Path(__file__).resolve().parents[2]
 
 
 def _accounts(url: str) -> int:
@@ -181,3 +189,44 @@ def test_a_clock_setting_that_does_not_parse_stops_every_command(
     monkeypatch.setenv(variable, value)  # KAM_TODAY stays pinned for the zone's case: the zone is checked all the same
     assert main(command) == 2
     assert f"{variable}={value}" in capsys.readouterr().err
+
+
+# --- a database busy with another process's save ---------------------------------------------------
+
+
+def _run_cli(url: str, *args: str) -> subprocess.CompletedProcess:
+    """``python -m kam_core ARGS`` in a process of its own, with the tests' short busy wait (the
+    product's own, 5 s at most, is tested in tests/unit/test_busy.py); killed if it hangs."""
+    return subprocess.run(
+        [sys.executable, "-m", "kam_core", *args],
+        cwd=PROJECT,
+        env={**os.environ, "KAM_DATABASE_URL": url, db.BUSY_WAIT_VARIABLE: "300"},
+        capture_output=True,
+        text=True,
+        timeout=120,  # a guard against a hang, far beyond the wait: not a measure
+    )
+
+
+@pytest.mark.sqlite_only("SQLite's write lock held by another process")
+@pytest.mark.parametrize("command", ["import", "seed", "restore-backup"])
+def test_a_write_command_while_another_process_saves_says_busy_and_writes_nothing(
+    demo_url, empty_url, tmp_path, command
+):
+    target = demo_url if command != "seed" else empty_url
+    if command == "import":
+        source = tmp_path / "accounts.csv"
+        source.write_text("Name,Industry\nBusy Test Co,Energy\n", encoding="utf-8")
+        args = ["import", "accounts", str(source)]
+    elif command == "seed":
+        args = ["seed", "--demo"]
+    else:
+        copy = backups.copy_sqlite(db.sqlite_path(empty_url), tmp_path / "empty-copy.db")
+        args = ["restore-backup", str(copy)]  # were it restored, the demo's accounts would be gone
+    before = _accounts(target)
+    db.dispose_all()
+    with write_lock_held_by_another_process(db.sqlite_path(target)):
+        done = _run_cli(target, *args)
+    assert done.returncode == 3, (done.stdout, done.stderr)
+    assert translate("error.store.busy", "en", path=str(db.sqlite_path(target))) in done.stderr
+    assert "Traceback" not in done.stderr
+    assert _accounts(target) == before

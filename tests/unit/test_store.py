@@ -25,7 +25,7 @@ def test_sqlite_pragmas_are_active(empty_url):
     with db.get_engine(empty_url).connect() as connection:
         assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1
         assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
-        assert connection.execute(text("PRAGMA busy_timeout")).scalar() == db.BUSY_TIMEOUT_MS
+        assert connection.execute(text("PRAGMA busy_timeout")).scalar() == db.busy_wait_ms()
 
 
 def test_foreign_keys_are_enforced(empty_url):
