@@ -433,7 +433,7 @@ def test_an_xlsx_extension_on_text_is_refused():
 def test_duplicated_headers_are_named():
     with pytest.raises(ImportFileError) as raised:
         read_table(b"Name,Email,Name,Phone,Email\nA,a@x.io,B,1,b@x.io\n", "c.csv")
-    assert (raised.value.code, raised.value.params) == ("duplicate_headers", {"headers": "Name, Email"})
+    assert (raised.value.code, raised.value.params) == ("duplicate_headers", {"headers": ["Name", "Email"]})
 
 
 def test_trailing_empty_columns_and_rows_are_dropped_and_short_rows_padded():
