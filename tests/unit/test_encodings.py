@@ -25,6 +25,7 @@ WESTERN_ROWS = [
     "Boulangerie Lefèvre & Fils;Agroalimentaire;Besançon",
     "Compagnie Générale des Eaux;Services;Crèvecœur",
     "Chiffre d'affaires;1 250 000 €;Prévisionnel",
+    "Acompte versé;1\xa0250\xa0000,00\xa0€\xa0\xa0\xa0;Réglé",  # no-break spaces, as French Excel writes numbers
     "Crèche « Les Petits Loups »;Petite enfance;Lyon",
     "Cœur de Ville;Immobilier;Évry",
     "Ça va très bien;Divers;Île-de-France",
