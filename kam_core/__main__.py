@@ -35,6 +35,7 @@ from sqlalchemy.exc import OperationalError
 
 from kam_core.common.clock import ClockSettingError, check_settings, today
 from kam_core.common.errors import ConflictError, ValidationError
+from kam_core.common.formatting import quoted, quoted_params
 from kam_core.i18n import translate
 from kam_core.store import backups, db
 from kam_core.store.models import Account
@@ -97,20 +98,31 @@ class Refused(Exception):
     """The command's input is refused; the message says why. Nothing was written."""
 
 
-def _problem_line(problem) -> str:
-    where = f"row {problem.row}" + (f", {problem.column}" if problem.column else "")
-    value = f" “{problem.value}”" if problem.value not in (None, "") else ""
-    params = {
+def _params(params: dict) -> dict:
+    """A message's parameters as the command line prints them: each text quoted (at most
+    QUOTE_MAX characters), lists as "a, b, c"."""
+    return {
         key: ", ".join(map(str, value)) if isinstance(value, (list, tuple)) else value
-        for key, value in problem.params.items()
+        for key, value in quoted_params(params).items()
     }
-    return f"  {problem.severity:<7} {where}{value}: {translate(f'import.problem.{problem.code}', 'en', **params)}"
+
+
+def _problem_line(problem) -> str:
+    where = f"row {problem.row}" + (f", {quoted(problem.column)}" if problem.column else "")
+    value = f" “{quoted(problem.value)}”" if problem.value not in (None, "") else ""
+    message = translate(f"import.problem.{problem.code}", "en", **_params(problem.params))
+    return f"  {problem.severity:<7} {where}{value}: {message}"
 
 
 def _validation_lines(error: ValidationError) -> str:
     return "\n".join(
-        f"  {problem.field}: {translate(f'error.{problem.code}', 'en', **problem.params)}" for problem in error.errors
+        f"  {problem.field}: {translate(f'error.{problem.code}', 'en', **_params(problem.params))}"
+        for problem in error.errors
     )
+
+
+def _headers(headers) -> str:
+    return ", ".join(str(quoted(header)) for header in headers)
 
 
 def cmd_import(args) -> None:
@@ -121,6 +133,9 @@ def cmd_import(args) -> None:
         raise Refused(f"{path}: no such file.")
     try:
         table = importing.read_table(path.read_bytes(), path.name)
+        if table.source == "csv":
+            separator = {"\t": "tab"}.get(table.separator, f"“{table.separator}”")
+            print(f"{path.name}: CSV, encoding {importing.encoding_name(table.encoding)}, separator {separator}.")
         mapping = (
             importing.load_mapping(args.mapping, args.kind, table.headers)
             if args.mapping
@@ -137,19 +152,15 @@ def cmd_import(args) -> None:
             set_yearly_revenue=args.set_yearly_revenue,
         )
     except importing.ImportFileError as error:
-        params = {
-            key: ", ".join(map(str, value)) if isinstance(value, (list, tuple)) else value
-            for key, value in error.params.items()
-        }
-        raise Refused(f"{path}: {translate(f'import.error.{error.code}', 'en', **params)}") from error
+        raise Refused(f"{path}: {translate(f'import.error.{error.code}', 'en', **_params(error.params))}") from error
     except importing.ImportRefused as refused:
         lines = "\n".join(_problem_line(problem) for problem in refused.problems)
         raise Refused(f"Nothing imported: {refused.rejected} row(s) refused.\n{lines}") from refused
-    mapped = ", ".join(f"{target} <- {header}" for target, header in mapping.items() if header)
+    mapped = ", ".join(f"{target} <- {quoted(header)}" for target, header in mapping.items() if header)
     print(f"Columns used: {mapped}.")
     ignored = [header for header in table.headers if header not in set(mapping.values())]
     if ignored:
-        print(f"Columns not imported: {', '.join(ignored)}.")
+        print(f"Columns not imported: {_headers(ignored)}.")
     print(
         f"{path.name}: {result.read} rows read, {result.created} created, {result.updated} updated, "
         f"{result.rejected} refused"
@@ -216,7 +227,7 @@ def cmd_qbr(args) -> None:
     with db.session_scope(_engine()) as session:
         account_id = session.execute(select(Account.id).where(Account.name_key == fold_name(args.account))).scalar()
         if account_id is None:
-            raise Refused(f"No account named “{args.account}” (capitals and accents do not count).")
+            raise Refused(f"No account named “{quoted(args.account)}” (capitals and accents do not count).")
         pack = build_qbr(session, account_id, today(), args.language, internal=not args.customer)
     out = Path(args.out)
     _write(out, pack.data)

@@ -15,18 +15,20 @@ import os
 from datetime import date, datetime, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from kam_core.common.formatting import quoted
+
 
 class ClockSettingError(ValueError):
     """KAM_TODAY or KAM_TIMEZONE holds something that is not a date or a time zone."""
 
     def __init__(self, variable: str, value: str) -> None:
-        self.variable, self.value = variable, value
+        self.variable, self.value = variable, quoted(value)  # quoted back: at most QUOTE_MAX characters
         allowed = (
             "a date as YYYY-MM-DD, e.g. 2026-11-26"
             if variable == "KAM_TODAY"
             else "an IANA time zone name, e.g. Europe/Paris or UTC"
         )
-        super().__init__(f"{variable}={value!r} is not {allowed}")
+        super().__init__(f"{variable}={self.value!r} is not {allowed}")
 
 
 def programme_zone() -> tzinfo | None:

@@ -4,12 +4,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from kam_core.common.formatting import quoted_params
+
 
 @dataclass(frozen=True)
 class FieldError:
     field: str  # the form field, as a catalog key under "field."
     code: str  # the catalog key of the message under "error."
-    params: dict = field(default_factory=dict)
+    params: dict = field(default_factory=dict)  # a text in it is quoted: at most QUOTE_MAX characters
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "params", quoted_params(self.params))
 
 
 class ValidationError(Exception):

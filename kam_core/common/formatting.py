@@ -84,3 +84,25 @@ def grouped(value: float | None, language: str = "en") -> str:
     if language == "fr":
         return text.replace(",", "\u202f").replace(".", ",")
     return text
+
+
+QUOTE_MAX = 80  # characters of a value quoted back in a message
+
+
+def quoted(value, limit: int = QUOTE_MAX):
+    """A value as a message quotes it back: a text longer than ``limit`` characters cut to its first
+    ones and an ellipsis ("Acme Corporation…", ``limit`` characters in all), so that a 1 MB cell
+    gives a line, not a megabyte; anything else as it is."""
+    if isinstance(value, str) and len(value) > limit:
+        return value[: limit - 1] + "…"
+    return value
+
+
+def quoted_params(params: dict, limit: int = QUOTE_MAX) -> dict:
+    """A message's parameters with each text, and each text of a list, ``quoted``."""
+    return {
+        key: type(value)(quoted(item, limit) for item in value)
+        if isinstance(value, (list, tuple))
+        else quoted(value, limit)
+        for key, value in params.items()
+    }

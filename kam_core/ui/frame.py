@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from kam_core.common import clock
-from kam_core.common.formatting import grouped
+from kam_core.common.formatting import grouped, quoted
 from kam_core.common.text import md
 from kam_core.i18n import LANGUAGES
 from kam_core.portfolio.directory import selector_options
@@ -45,7 +45,7 @@ def check_clock() -> None:
 def account_selector() -> int | None:
     directory = readers.account_directory()
     if state.url_names_unknown_account(directory):
-        st.sidebar.warning(t("frame.unknown_account", value=md(st.query_params.get("account"))))
+        st.sidebar.warning(t("frame.unknown_account", value=md(quoted(st.query_params.get("account")))))
     selected = state.resolve_selection(directory, directory.ids[0] if directory.ids else None)
     if selected is None:
         st.sidebar.info(t("frame.no_accounts"))

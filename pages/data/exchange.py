@@ -53,11 +53,15 @@ def read_file(upload):
     try:
         table = readers.raw_table(data, upload.name)
     except importing.ImportFileError as error:
-        st.error(t(f"import.error.{error.code}", **md_params(error.params)), icon=":material/error:")
+        st.error(t(f"import.error.{error.code}", **md_params(_joined(error.params))), icon=":material/error:")
         return None
     found = t("exchange.read", rows=len(table.rows), columns=len(table.headers))
     if table.source == "csv":
-        found += " " + t("exchange.read_csv", encoding=table.encoding, separator=_separator_name(table.separator))
+        found += " " + t(
+            "exchange.read_csv",
+            encoding=importing.encoding_name(table.encoding),
+            separator=_separator_name(table.separator),
+        )
     st.caption(found)
     return table
 

@@ -108,3 +108,29 @@ def test_a_revenue_file_shows_its_yearly_totals_and_changes_the_revenue_only_whe
     no_exception(app)
     assert stored() == before  # one deal is not the year: the revenue stays until the user asks
     assert "1 created" in texts(app)
+
+
+def test_a_shift_jis_file_is_previewed_right_with_its_encoding_named(demo_app):
+    # was read as Windows-1252: "Š”Ž®‰ïŽÐƒeƒXƒg" in the preview, then in the database
+    data = "Name,Industry\n株式会社テスト,製造\n日本電気株式会社,電機\n".encode("shift_jis")
+    app = _upload(demo_app(EXCHANGE), "取引先.csv", data)
+    assert "2 rows and 2 columns read. Encoding Shift-JIS, separator comma." in texts(app)
+    preview = app.dataframe[1].value  # after the mapping
+    assert list(preview["Name"]) == ["株式会社テスト", "日本電気株式会社"]
+
+
+def test_a_file_whose_encoding_is_unsure_is_refused_naming_the_guess(demo_app, demo_url):
+    before = _accounts(demo_url)
+    app = _upload(demo_app(EXCHANGE), "accounts.csv", "北京科技有限公司,北京\n".encode("gb18030") * 2)
+    (error,) = [element.value for element in app.error]
+    assert "cannot be told for sure" in error and "GB18030" in error and "UTF-8" in error
+    assert not [button for button in app.button if button.key in ("import_valid", "import_all")]
+    assert _accounts(demo_url) == before
+
+
+def test_a_refused_megabyte_cell_is_reported_by_its_start(demo_app):
+    huge = "Colossal Industries " + "x" * 1_000_000
+    app = _upload(demo_app(EXCHANGE), "big.csv", f"Name,Industry\n{huge},Energy\nFine Corp,Energy\n".encode())
+    report = app.dataframe[-1].value
+    (value,) = [cell for cell in report.iloc[:, 2] if cell]
+    assert value.startswith("Colossal Industries xxx") and value.endswith("…") and len(value) <= 80

@@ -14,6 +14,7 @@ from pptx import Presentation
 from sqlmodel import Session, func, select
 
 from kam_core.__main__ import main
+from kam_core.common.formatting import quoted
 from kam_core.i18n import translate
 from kam_core.store import backups, db
 from kam_core.store.models import Account, AccountYear, RevenueLine
@@ -230,3 +231,44 @@ def test_a_write_command_while_another_process_saves_says_busy_and_writes_nothin
     assert translate("error.store.busy", "en", path=str(db.sqlite_path(target))) in done.stderr
     assert "Traceback" not in done.stderr
     assert _accounts(target) == before
+
+
+@pytest.mark.parametrize("all_or_nothing", [False, True])
+def test_a_refused_megabyte_cell_is_quoted_by_its_start(on, demo_url, tmp_path, capsys, all_or_nothing):
+    # a 1 MB cell gave 2 MB of output: the value after the row, then again in the message
+    on(demo_url)
+    huge = "Colossal Industries " + "x" * 1_000_000
+    source = tmp_path / "big.csv"
+    source.write_text(f"Name,Industry,{'Header ' * 150_000}\n{huge},Energy,a\nFine Corp,Energy,b\n", encoding="utf-8")
+    code = main(["import", "accounts", str(source)] + (["--all-or-nothing"] if all_or_nothing else []))
+    assert code == (1 if all_or_nothing else 0)
+    captured = capsys.readouterr()
+    output = captured.out + captured.err
+    assert len(output) < 10_000, len(output)
+    assert "row 2, Name “Colossal Industries xxx" in output and "x…”: too long" in output
+    if not all_or_nothing:
+        assert f"Columns not imported: {quoted(' '.join(['Header'] * 150_000))}." in output
+
+
+def test_a_shift_jis_file_is_imported_right_and_its_encoding_shown(on, demo_url, tmp_path, capsys):
+    on(demo_url)
+    source = tmp_path / "取引先.csv"
+    source.write_bytes("会社名,業種\n株式会社テスト,製造\n日本電気株式会社,電機\n".encode("shift_jis"))
+    mapping = tmp_path / "mapping.json"
+    mapping.write_text('{"name": "会社名", "sector": "業種"}', encoding="utf-8")
+    assert main(["import", "accounts", str(source), "--mapping", str(mapping)]) == 0
+    out = capsys.readouterr().out
+    assert "取引先.csv: CSV, encoding Shift-JIS, separator “,”." in out and "2 created" in out
+    with Session(db.get_engine(demo_url)) as session:
+        assert session.exec(select(Account.sector).where(Account.name == "株式会社テスト")).one() == "製造"
+
+
+def test_a_file_whose_encoding_is_unsure_is_refused_naming_the_guess(on, demo_url, tmp_path, capsys):
+    on(demo_url)
+    before = _accounts(demo_url)
+    source = tmp_path / "accounts.csv"
+    source.write_bytes("北京科技有限公司,北京\n".encode("gb18030") * 2)
+    assert main(["import", "accounts", str(source)]) == 1
+    err = capsys.readouterr().err
+    assert "encoding cannot be told for sure" in err and "GB18030" in err and "save the file as UTF-8" in err
+    assert _accounts(demo_url) == before

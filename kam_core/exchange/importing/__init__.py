@@ -12,13 +12,15 @@ Four steps, plain data throughout (no Streamlit):
    (``run``, for both).
 
 One concern per module: ``model`` (kinds, targets, limits, errors, results and the catalog's
-codes), ``files`` (reading CSV and XLSX files), ``mapping`` (headers to target fields),
-``cell_values`` (reading cells: texts, numbers, dates, yes/no, CRM words), ``rows`` (planning
-the rows: matching with stored records, problems, the preview), ``accounts``, ``contacts`` and
-``revenue`` (each kind's rules, planning and writing) and ``run`` (the entry points).
+codes), ``files`` (reading CSV and XLSX files), ``encodings`` (a CSV file's encoding: certain,
+detected, or refused), ``mapping`` (headers to target fields), ``cell_values`` (reading cells:
+texts, numbers, dates, yes/no, CRM words), ``rows`` (planning the rows: matching with stored
+records, problems, the preview), ``accounts``, ``contacts`` and ``revenue`` (each kind's rules,
+planning and writing) and ``run`` (the entry points).
 """
 
 from kam_core.exchange.importing.cell_values import country_code
+from kam_core.exchange.importing.encodings import name as encoding_name
 from kam_core.exchange.importing.files import read_table
 from kam_core.exchange.importing.mapping import load_mapping, propose_mapping
 from kam_core.exchange.importing.model import (
@@ -55,6 +57,7 @@ __all__ = [
     "YearTotal",
     "country_code",
     "crm_key",
+    "encoding_name",
     "load_mapping",
     "preview_import",
     "propose_mapping",

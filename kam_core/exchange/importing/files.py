@@ -3,9 +3,9 @@
 ``read_table(data, filename)`` reads the file into a ``RawTable``: headers and rows of raw
 cells. An XLSX workbook is recognised by its content (a zip) or its extension, and its first
 sheet is read (cells as Excel holds them: numbers, datetimes, text; formulas are never
-evaluated, their last computed value is read). A CSV file's encoding is detected (a UTF-8
-byte order mark gives ``utf-8-sig``, a UTF-16 one ``utf-16``; text valid as UTF-8 is
-``utf-8``; anything else is read as Windows-1252), and so is its separator (``;`` ``,``
+evaluated, their last computed value is read). A CSV file's encoding is told by ``encodings``
+(a byte order mark, text valid as UTF-8, else charset-normalizer's reading; refused when in
+doubt, never read garbled), and its separator is detected (``;`` ``,``
 TAB or ``|``, whichever splits the first lines, quotes respected, into the same number of
 columns as the header). The header is the first non-empty row; empty rows and columns at the
 end are dropped; rows keep their number in the file (the header's row is 1 when it is the
@@ -29,6 +29,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from kam_core.exchange.import_synonyms import SYNONYMS, fold_header
+from kam_core.exchange.importing import encodings
 from kam_core.exchange.importing.model import KINDS, ImportFileError, RawTable
 from kam_core.store.memory import without_gc_pauses
 
@@ -129,27 +130,6 @@ def _xlsx_cell(value):
     return value
 
 
-def _decode(data: bytes) -> tuple[str, str]:
-    if data.startswith(b"\xef\xbb\xbf"):
-        encoding = "utf-8-sig"
-    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        encoding = "utf-16"
-    elif b"\x00" in data:
-        raise ImportFileError("not_text")
-    else:
-        try:
-            return data.decode("utf-8"), "utf-8"
-        except UnicodeDecodeError:
-            encoding = "cp1252"
-    try:
-        text = data.decode(encoding)
-    except UnicodeDecodeError:
-        raise ImportFileError("not_text") from None
-    if "\x00" in text:  # UTF-16 text holding NUL characters: no CRM exports them, no database stores them
-        raise ImportFileError("not_text")
-    return text, encoding
-
-
 def _looks_binary(text: str) -> bool:
     if "\x00" in text:
         return True
@@ -159,7 +139,7 @@ def _looks_binary(text: str) -> bool:
 
 
 def _read_csv(data: bytes) -> RawTable:
-    text, encoding = _decode(data)
+    text, encoding = encodings.decode(data)
     if _looks_binary(text):
         raise ImportFileError("not_text")
     if not text.strip():
@@ -243,7 +223,7 @@ def _table(rows: list[tuple], encoding: str | None, separator: str | None, sourc
             seen[header] = seen.get(header, 0) + 1
     duplicated = [header for header, count in seen.items() if count > 1]
     if duplicated:
-        raise ImportFileError("duplicate_headers", {"headers": ", ".join(duplicated)})
+        raise ImportFileError("duplicate_headers", {"headers": duplicated})
     padded = tuple(
         tuple(row[:width]) + (None,) * (width - len(row)) if len(row) != width else tuple(row) for row in body
     )

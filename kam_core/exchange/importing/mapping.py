@@ -59,16 +59,17 @@ def _check_kind(kind: str) -> None:
 def load_mapping(path_or_dict, kind: str | None = None, headers: Sequence[str] | None = None) -> dict:
     """A mapping {"target": "Header", ...} from a JSON file (path) or a dict, checked: targets of
     ``kind`` (of any kind when None), headers among ``headers`` when given; null or "" leaves a
-    target unmapped. ImportFileError("bad_mapping", {targets, headers, reason}) otherwise."""
+    target unmapped. ImportFileError("bad_mapping", {targets, headers, reason}) otherwise (targets and
+    headers: lists)."""
     if isinstance(path_or_dict, Mapping):
         raw = dict(path_or_dict)
     else:
         try:
             raw = json.loads(Path(path_or_dict).read_text(encoding="utf-8-sig"))
         except (OSError, UnicodeDecodeError, ValueError) as exc:
-            raise ImportFileError("bad_mapping", {"targets": "", "headers": "", "reason": _reason(exc)}) from None
+            raise ImportFileError("bad_mapping", {"targets": [], "headers": [], "reason": _reason(exc)}) from None
     if not isinstance(raw, dict) or not all(isinstance(key, str) for key in raw):
-        raise ImportFileError("bad_mapping", {"targets": "", "headers": "", "reason": "not an object"})
+        raise ImportFileError("bad_mapping", {"targets": [], "headers": [], "reason": "not an object"})
     allowed = set(TARGETS[kind]) if kind is not None else {target for kind_ in KINDS for target in TARGETS[kind_]}
     bad_targets = [target for target in raw if target not in allowed]
     mapping = {
@@ -80,9 +81,7 @@ def load_mapping(path_or_dict, kind: str | None = None, headers: Sequence[str] |
         value for value in mapping.values() if value is not None and known is not None and value not in known
     ]
     if bad_targets or bad_headers:
-        raise ImportFileError(
-            "bad_mapping", {"targets": ", ".join(bad_targets), "headers": ", ".join(bad_headers), "reason": "unknown"}
-        )
+        raise ImportFileError("bad_mapping", {"targets": bad_targets, "headers": bad_headers, "reason": "unknown"})
     return mapping
 
 

@@ -2,17 +2,20 @@
 plain results it returns (``ImportPreview``, ``ImportResult``, ``YearTotal``).
 
 Codes, for the catalogs. File errors (``ImportFileError``, params in braces): empty_file,
-header_only, duplicate_headers {headers}, too_large {rows, columns}, not_text (binary, NUL bytes, or bytes no encoding
-reads), xls_format (the old binary .xls), unreadable_xlsx {reason}, no_sheet, bad_csv {line,
-reason}, missing_required {fields, groups}, bad_mapping {targets, headers, reason}. Row problems
-(``ImportProblem``; params always hold ``value``, the cell as read): required, text_length {min,
-max}, number_format, number_range {min, max}, integer_range {min, max}, not_a_date,
-ambiguous_date, date_range {min, max}, choice {choices}, country_code, unknown_kam,
-inactive_kam, default_sector {sector}, unknown_account, unknown_parent {parent_row},
-parent_archived, own_parent, parent_cycle, duplicate_in_file {first_row}, email_format,
-lost_deal, kind_unknown {choices}, crm_id_mismatch {stored}, credit_note, revenue_year_defaulted
-{year} (warning), date_order_guessed {order} (warning), and validate_account's
-account_name_taken {other} and crm_id_taken {other}.
+header_only, duplicate_headers {headers: a list}, too_large {rows, columns}, not_text (binary,
+NUL bytes, or bytes no encoding reads), xls_format (the old binary .xls), unreadable_xlsx
+{reason}, no_sheet, bad_csv {line, reason}, missing_required {fields, groups}, bad_mapping
+{targets, headers: lists, reason}; a CSV file's encoding (``encodings``): encoding_unknown,
+encoding_unsure {encoding}, encoding_ambiguous {encoding, others: a list}, encoding_mixed
+{line}. Row problems (``ImportProblem``; params always hold ``value``, the cell as read):
+required, text_length {min, max}, number_format, number_range {min, max}, integer_range {min,
+max}, not_a_date, ambiguous_date, date_range {min, max}, choice {choices}, country_code,
+unknown_kam, inactive_kam, default_sector {sector}, unknown_account, unknown_parent
+{parent_row}, parent_archived, own_parent, parent_cycle, duplicate_in_file {first_row},
+email_format, lost_deal, kind_unknown {choices}, crm_id_mismatch {stored}, credit_note,
+revenue_year_defaulted {year} (warning), date_order_guessed {order} (warning), and
+validate_account's account_name_taken {other} and crm_id_taken {other}. Every text of the params
+(each text of a list too) is ``quoted``: at most QUOTE_MAX characters, a 1 MB cell by its start.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from datetime import date
 from pathlib import Path
 
 from kam_core.account.accounts import POTENTIAL_MAX
+from kam_core.common.formatting import quoted, quoted_params
 from kam_core.exchange.import_synonyms import SYNONYMS
 
 KINDS = ("accounts", "contacts", "revenue")
@@ -52,16 +56,18 @@ class ImportFileError(Exception):
     """The file (or the mapping) cannot be used at all; ``code`` names a catalog message."""
 
     def __init__(self, code: str, params: dict | None = None) -> None:
-        super().__init__(f"{code}: {params or {}}")
         self.code = code
-        self.params = dict(params or {})
+        self.params = quoted_params(params or {})  # a value quoted back: at most QUOTE_MAX characters
+        super().__init__(f"{code}: {self.params}")
 
 
 @dataclass(frozen=True)
 class ImportProblem:
     """One problem of one row. ``row`` is the row's number in the file (header = 1 when it is the
     first line), ``column`` the header of the column concerned (None when no column is),
-    ``value`` the cell as read. Errors refuse the row; warnings never do."""
+    ``value`` the cell as read. Errors refuse the row; warnings never do. The value, the column
+    and the texts of ``params`` are kept ``quoted`` (at most QUOTE_MAX characters): a 1 MB cell is
+    reported by its first characters."""
 
     row: int
     column: str | None
@@ -69,6 +75,11 @@ class ImportProblem:
     code: str
     params: dict = field(default_factory=dict)
     severity: str = "error"  # "error" | "warning"
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "value", quoted(self.value))
+        object.__setattr__(self, "column", quoted(self.column))
+        object.__setattr__(self, "params", quoted_params(self.params))
 
 
 class ImportRefused(Exception):
