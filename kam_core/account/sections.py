@@ -16,13 +16,22 @@ model, its columns, their kind and limits, its order) and goes through one engin
   or deleted row that someone saved since it was read raises ``ConflictError``, and nothing is
   written.
 
+Ranks are positions (docs/method.md, section 2). A rank is not checked against the submitted rows
+before the write: ``positions`` renumbers the whole section 1..n inside the write transaction,
+counting the rows someone else stored meanwhile (so two people adding a row at once both get a
+place), and the database holds each rank once per account (``uq_priority_rank``, migration 0006).
+A rank two rows share is no refusal: the row this save adds or moves up comes before a row left
+where it was, a row moved down after it, and rows left where they were keep their order (rank,
+then id; duplicates stored before migration 0006 were renumbered by it).
+
 Rules of the sections, beyond each column's kind and limits:
 
 | section            | rule (error code)                                                        |
 | ------------------ | ------------------------------------------------------------------------ |
 | years              | one row per year (duplicate_year); category spend >= revenue             |
 |                    | (spend_below_revenue)                                                    |
-| priorities         | ranks unique (duplicate_rank)                                            |
+| priorities         | ranks are positions: renumbered 1..n inside the write (``positions``),   |
+|                    | never refused for a rank two rows share                                  |
 | value_propositions | only for the account's own priorities (unknown_ref)                      |
 | competitors        | names unique, ignoring case and accents (duplicate_name); shares add up  |
 |                    | to 100 at most (shares_over_100)                                         |
@@ -69,11 +78,11 @@ engagement's version moves on.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 import pandas as pd
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
@@ -413,10 +422,6 @@ def _year_rules(rows: list[TableRow], context: _Context) -> list[FieldError]:
     return errors
 
 
-def _priority_rules(rows: list[TableRow], context: _Context) -> list[FieldError]:
-    return _duplicates(rows, "rank", "duplicate_rank")
-
-
 def _competitor_rules(rows: list[TableRow], context: _Context) -> list[FieldError]:
     """Names unique; the shares add up to 100 at most (reported on the row that goes over)."""
     errors = _duplicates(rows, "name", "duplicate_name", key=fold_name)
@@ -529,7 +534,6 @@ def _engagement_rules(rows: list[TableRow], context: _Context) -> list[FieldErro
 
 _RULES: dict[str, Callable[[list[TableRow], _Context], list[FieldError]]] = {
     "years": _year_rules,
-    "priorities": _priority_rules,
     "competitors": _competitor_rules,
     "stakeholders": _stakeholder_rules,
     "units": _unit_rules,
@@ -665,6 +669,13 @@ def _write(
     session.flush()
 
     updated = 0
+    column = _POSITIONS.get(spec.name)
+    if column is not None:
+        gone = {record.id for record in deleted}
+        kept = {identifier: record for identifier, record in stored.items() if identifier not in gone}
+        rows, renumbered = _place(session, spec, column, rows, kept)
+        existing = [row for row in rows if row.id is not None]
+        updated += renumbered
     for row in existing:
         record = stored[row.id]
         values = derive(row.values, record, today)
@@ -706,6 +717,86 @@ def _write(
                 _relink(session, spec, name, record.id, None, row.values[name])
     session.flush()
     return len(deleted) + updated + len(new)
+
+
+# Sections whose column is a position (docs/method.md, section 2): renumbered 1..n by every save.
+_POSITIONS: dict[str, str] = {"priorities": "rank"}
+
+
+@dataclass(frozen=True)
+class Placed:
+    """One row of a ranked section as a save leaves it: the rank asked for, the rank stored
+    (None for a new row), its id (None for a new row) and its place in the save (None for a row
+    of the account the save does not list)."""
+
+    key: object
+    rank: int
+    before: int | None
+    id: int | None = None
+    number: int | None = None
+
+
+def positions(rows: Iterable[Placed]) -> dict[object, int]:
+    """{key: position 1..n}: the rows in the order of the ranks asked for. Where two rows ask for
+    the same rank, a row added or moved up comes first, then the rows left where they were (by
+    id), then a row moved down; rows of one kind keep their order in the save. Nothing is
+    refused: ranks are positions, not identifiers."""
+
+    def order(row: Placed) -> tuple:
+        if row.before == row.rank:
+            return (row.rank, 0, row.id)
+        moved = 1 if row.before is not None and row.rank > row.before else -1
+        return (row.rank, moved, row.number if row.number is not None else 0, row.id or 0)
+
+    return {row.key: number for number, row in enumerate(sorted(rows, key=order), start=1)}
+
+
+def _place(
+    session: Session, spec: SectionSpec, column: str, rows: list[TableRow], kept: Mapping[int, object]
+) -> tuple[list[TableRow], int]:
+    """Inside the write: the rows with their final position in ``column``, counting the account's
+    rows the save does not list (stored by someone else since the read), which are renumbered here;
+    returns the rows and how many unlisted rows were renumbered.
+
+    Every stored row whose position changes is first moved above every final position (one
+    statement each, outside the ORM: no version, no audit entry), so no statement meets the unique
+    constraint on the way, whatever the permutation (SQLite and PostgreSQL check it row by row)."""
+    listed = {row.id for row in rows if row.id is not None}
+    entries = [
+        Placed(
+            ("row", row.number),
+            row.values[column],
+            getattr(kept[row.id], column) if row.id is not None else None,
+            row.id,
+            row.number,
+        )
+        for row in rows
+    ]
+    entries += [
+        Placed(("id", identifier), getattr(record, column), getattr(record, column), identifier)
+        for identifier, record in kept.items()
+        if identifier not in listed
+    ]
+    final = positions(entries)
+    by_row = {row.id: final[("row", row.number)] for row in rows if row.id is not None}
+    unlisted = {identifier: final[("id", identifier)] for identifier in kept if identifier not in listed}
+    moving = sorted(
+        identifier
+        for identifier, record in kept.items()
+        if getattr(record, column) != by_row.get(identifier, unlisted.get(identifier))
+    )
+    if moving:
+        table = spec.model.__table__
+        above = max([len(final), *(getattr(record, column) for record in kept.values())])
+        for step, identifier in enumerate(moving, start=1):
+            session.execute(update(table).where(table.c.id == identifier).values({column: above + step}))
+    renumbered = 0
+    for identifier, position in unlisted.items():
+        if getattr(kept[identifier], column) != position:
+            setattr(kept[identifier], column, position)
+            renumbered += 1
+    placed = [replace(row, values={**row.values, column: final[("row", row.number)]}) for row in rows]
+    return placed, renumbered
 
 
 def _relink(session: Session, spec: SectionSpec, name: str, row_id: int, old: int | None, new: int | None) -> None:
