@@ -20,9 +20,10 @@ Ranks are positions (docs/method.md, section 2). A rank is not checked against t
 before the write: ``positions`` renumbers the whole section 1..n inside the write transaction,
 counting the rows someone else stored meanwhile (so two people adding a row at once both get a
 place), and the database holds each rank once per account (``uq_priority_rank``, migration 0006).
-A rank two rows share is no refusal: the row this save adds or moves up comes before a row left
-where it was, a row moved down after it, and rows left where they were keep their order (rank,
-then id; duplicates stored before migration 0006 were renumbered by it).
+A rank two rows share is no refusal: a row someone else stored since the read keeps its place,
+the row this save adds or moves up comes before a row left where it was, a row moved down after
+it, and rows left where they were keep their order (rank, then id; duplicates stored before
+migration 0006 were renumbered by it).
 
 Rules of the sections, beyond each column's kind and limits:
 
@@ -78,7 +79,7 @@ engagement's version moves on.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 
 import pandas as pd
@@ -738,15 +739,18 @@ class Placed:
 
 def positions(rows: Iterable[Placed]) -> dict[object, int]:
     """{key: position 1..n}: the rows in the order of the ranks asked for. Where two rows ask for
-    the same rank, a row added or moved up comes first, then the rows left where they were (by
-    id), then a row moved down; rows of one kind keep their order in the save. Nothing is
-    refused: ranks are positions, not identifiers."""
+    the same rank, a row the save does not list (stored by someone else since the read: the user
+    never saw it, so cannot have meant to move it) comes first, then a row added or moved up,
+    then the rows left where they were, then a row moved down; rows of one kind keep their order
+    (in the save, else by id). Nothing is refused: ranks are positions, not identifiers."""
 
     def order(row: Placed) -> tuple:
+        if row.number is None:
+            return (row.rank, -2, 0, row.id)
         if row.before == row.rank:
-            return (row.rank, 0, row.id)
+            return (row.rank, 0, 0, row.id)
         moved = 1 if row.before is not None and row.rank > row.before else -1
-        return (row.rank, moved, row.number if row.number is not None else 0, row.id or 0)
+        return (row.rank, moved, row.number, 0)
 
     return {row.key: number for number, row in enumerate(sorted(rows, key=order), start=1)}
 
@@ -795,7 +799,12 @@ def _place(
         if getattr(kept[identifier], column) != position:
             setattr(kept[identifier], column, position)
             renumbered += 1
-    placed = [replace(row, values={**row.values, column: final[("row", row.number)]}) for row in rows]
+    placed = [
+        row
+        if row.values[column] == final[("row", row.number)]
+        else TableRow(row.number, row.id, row.version, {**row.values, column: final[("row", row.number)]})
+        for row in rows
+    ]
     return placed, renumbered
 
 
