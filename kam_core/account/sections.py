@@ -25,6 +25,14 @@ the row this save adds or moves up comes before a row left where it was, a row m
 it, and rows left where they were keep their order (rank, then id; duplicates stored before
 migration 0006 were renumbered by it).
 
+Names a section holds once per account ignoring case and accents (competitors, units) are
+refused only on a row the save adds or renames, so two rows stored before (by an import, or by
+two people at once before the check below) never block the table; and they are checked again
+inside the write against the rows stored since the read (``_check_names``: ConflictError). Writes
+queue one after another (``session_scope``: SQLite's write lock, PostgreSQL's advisory lock), so
+that check sees every row stored before it. The database holds the exact name once per account; a
+column holding the folded name would make every workbook exported before it unrestorable.
+
 Rules of the sections, beyond each column's kind and limits:
 
 | section            | rule (error code)                                                        |
@@ -34,12 +42,13 @@ Rules of the sections, beyond each column's kind and limits:
 | priorities         | ranks are positions: renumbered 1..n inside the write (``positions``),   |
 |                    | never refused for a rank two rows share                                  |
 | value_propositions | only for the account's own priorities (unknown_ref)                      |
-| competitors        | names unique, ignoring case and accents (duplicate_name); shares add up  |
-|                    | to 100 at most (shares_over_100)                                         |
+| competitors        | names unique, ignoring case and accents (duplicate_name, on a row added  |
+|                    | or renamed; checked again in the write); shares add up to 100 at most    |
+|                    | (shares_over_100)                                                        |
 | stakeholders       | e-mail looks like one (email_format); reports to someone else            |
 |                    | (reports_to_self), with no cycle (reports_to_cycle), kept in this save   |
 |                    | (unknown_ref); last contact not in the future (date_in_future)           |
-| units              | names unique, ignoring case and accents (duplicate_name)                 |
+| units              | names unique, ignoring case and accents, as competitors                  |
 | white_space        | one cell per unit x offer (duplicate_pair)                               |
 | actions            | done_on not in the future (date_in_future); an action that becomes done  |
 |                    | without a date is done today                                             |
@@ -423,9 +432,32 @@ def _year_rules(rows: list[TableRow], context: _Context) -> list[FieldError]:
     return errors
 
 
+def _touched(row: TableRow, field_name: str, context: _Context) -> bool:
+    """The save adds the row, or changes its value of ``field_name``."""
+    return row.id is None or context.stored.get(row.id, {}).get(field_name) != row.values[field_name]
+
+
+def _names_once(rows: list[TableRow], context: _Context) -> list[FieldError]:
+    """Names unique, ignoring case and accents, refused only on a row the save adds or renames:
+    two rows left as they are that share a name (stored before the check was made in the write,
+    or by an import) never block the table. Of rows all renamed or added, the first keeps it."""
+    groups: dict[str, list[TableRow]] = {}
+    for row in rows:
+        if row.values["name"] is not None:
+            groups.setdefault(fold_name(row.values["name"]), []).append(row)
+    errors = []
+    for group in groups.values():
+        touched = [row for row in group if _touched(row, "name", context)]
+        if len(group) > 1 and touched:
+            errors += [
+                _error(row, "name", "duplicate_name") for row in (touched if len(touched) < len(group) else group[1:])
+            ]
+    return errors
+
+
 def _competitor_rules(rows: list[TableRow], context: _Context) -> list[FieldError]:
     """Names unique; the shares add up to 100 at most (reported on the row that goes over)."""
-    errors = _duplicates(rows, "name", "duplicate_name", key=fold_name)
+    errors = _names_once(rows, context)
     total, over = 0.0, None
     for row in rows:
         share = row.values["share_pct"]
@@ -471,7 +503,7 @@ def _cycle_through(start: int, manager_of: Mapping[int, int | None]) -> set[int]
 
 
 def _unit_rules(rows: list[TableRow], context: _Context) -> list[FieldError]:
-    return _duplicates(rows, "name", "duplicate_name", key=fold_name)
+    return _names_once(rows, context)
 
 
 def _white_space_rules(rows: list[TableRow], context: _Context) -> list[FieldError]:
@@ -545,8 +577,8 @@ _RULES: dict[str, Callable[[list[TableRow], _Context], list[FieldError]]] = {
     "pairings": _pairing_rules,
     "engagements": _engagement_rules,
 }
-# Sections whose rules compare a row with what is stored (``_Context.stored``).
-_COMPARES_STORED = ("engagements",)
+# Sections whose rules compare a row with what is stored (``_Context.stored``): a plan gone by, a name kept.
+_COMPARES_STORED = ("engagements", "competitors", "units")
 
 
 def _stamp_done_on(values: dict, stored, today: date) -> dict:
@@ -670,9 +702,11 @@ def _write(
     session.flush()
 
     updated = 0
+    gone = {record.id for record in deleted}
+    if spec.name in _NAMED:
+        _check_names(spec, rows, stored, {identifier for identifier in stored if identifier not in {*ids, *gone}})
     column = _POSITIONS.get(spec.name)
     if column is not None:
-        gone = {record.id for record in deleted}
         kept = {identifier: record for identifier, record in stored.items() if identifier not in gone}
         rows, renumbered = _place(session, spec, column, rows, kept)
         existing = [row for row in rows if row.id is not None]
@@ -718,6 +752,20 @@ def _write(
                 _relink(session, spec, name, record.id, None, row.values[name])
     session.flush()
     return len(deleted) + updated + len(new)
+
+
+# Sections whose names are unique per account, ignoring case and accents (the database holds the exact name once).
+_NAMED = ("competitors", "units")
+
+
+def _check_names(spec: SectionSpec, rows: list[TableRow], stored: Mapping[int, object], unlisted: set[int]) -> None:
+    """Inside the write: a name the save adds or changes that a row it does not list holds
+    (someone else stored it since the read, writes queuing one after another) is someone else's
+    save: ConflictError, and the user reloads to see it. Validation checked the listed rows."""
+    taken = {fold_name(stored[identifier].name) for identifier in unlisted}
+    written = [row.values["name"] for row in rows if row.id is None or stored[row.id].name != row.values["name"]]
+    if any(fold_name(name) in taken for name in written):
+        raise ConflictError(spec.name)
 
 
 # Sections whose column is a position (docs/method.md, section 2): renumbered 1..n by every save.

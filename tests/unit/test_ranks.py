@@ -13,8 +13,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from kam_core.account.sections import Placed, load_section, positions, save_section, versions
+from kam_core.common.errors import ConflictError, ValidationError
 from kam_core.store import db
-from kam_core.store.models import AuditEntry, Priority
+from kam_core.store.models import AuditEntry, Competitor, CustomerUnit, Priority
 from tests.conftest import TODAY
 
 ACCOUNT = 1  # Veltara Motors Group in the demo portfolio: priorities ranked 1, 2, 3
@@ -162,3 +163,54 @@ def test_a_section_holding_duplicate_ranks_from_before_saves_unchanged_and_renum
     assert (
         save_section(engine, "priorities", 1, frame.to_dict("records"), today=TODAY, read_versions=versions(frame)) == 0
     )
+
+
+# --- names held once per account, ignoring case and accents ------------------------------------------
+
+
+@pytest.mark.parametrize(("section", "model"), [("competitors", Competitor), ("units", CustomerUnit)])
+def test_two_names_stored_alike_from_before_never_block_the_table(demo_engine, section, model):
+    # two people adding "Acme" and "ACMÉ" at once before the check moved into the write stored both
+    with db.session_scope(demo_engine) as session:
+        extra = {"kind": "site"} if model is CustomerUnit else {}
+        session.add_all([model(account_id=ACCOUNT, name=name, **extra) for name in ("Acme", "ACMÉ")])
+    frame = _section(demo_engine, section)
+    rows = frame.to_dict("records")
+    assert save_section(demo_engine, section, ACCOUNT, rows, today=TODAY, read_versions=versions(frame)) == 0
+    acme = next(row for row in rows if row["name"] == "ACMÉ")
+    acme["name"] = "ACMÉ Nord"  # the user clears it by renaming one
+    assert save_section(demo_engine, section, ACCOUNT, rows, today=TODAY, read_versions=versions(frame)) == 1
+    frame = _section(demo_engine, section)
+    rows = frame.to_dict("records")
+    next(row for row in rows if row["name"] == "ACMÉ Nord")["name"] = "acme"  # a rename into a taken name
+    with pytest.raises(ValidationError) as raised:
+        save_section(demo_engine, section, ACCOUNT, rows, today=TODAY, read_versions=versions(frame))
+    assert [(error.code, error.params["value"]) for error in raised.value.errors] == [("duplicate_name", "acme")]
+
+
+@pytest.mark.parametrize("section", ["competitors", "units"])
+def test_a_name_someone_stored_since_the_read_is_a_conflict_then_a_clear_refusal(demo_engine, section):
+    read_by_both = _section(demo_engine, section)
+    extra = {"kind": "site"} if section == "units" else {"share_pct": None, "strengths": None}
+    theirs = [*read_by_both.to_dict("records"), {"id": None, "version": None, "name": "Newco", **extra}]
+    save_section(demo_engine, section, ACCOUNT, theirs, today=TODAY, read_versions=versions(read_by_both))
+    mine = [*read_by_both.to_dict("records"), {"id": None, "version": None, "name": "NEWCO", **extra}]
+    with pytest.raises(ConflictError):
+        save_section(demo_engine, section, ACCOUNT, mine, today=TODAY, read_versions=versions(read_by_both))
+    names = _section(demo_engine, section)["name"].tolist()
+    assert "Newco" in names and "NEWCO" not in names
+    fresh = _section(demo_engine, section)  # the user reloads: theirs shows, and typing it again is refused
+    with pytest.raises(ValidationError):
+        save_section(
+            demo_engine,
+            section,
+            ACCOUNT,
+            [*fresh.to_dict("records"), mine[-1]],
+            today=TODAY,
+            read_versions=versions(fresh),
+        )
+
+
+def _section(engine, section):
+    with Session(engine) as session:
+        return load_section(session, section, ACCOUNT)
