@@ -87,10 +87,16 @@ def test_two_processes_adding_priorities_at_once_never_duplicate_a_rank(empty_ur
     ]
     for worker in workers:
         worker.start()
-    reports = [results.get(timeout=DEADLINE_S) for _ in workers]
-    for worker in workers:
-        worker.join(timeout=DEADLINE_S)
-        assert worker.exitcode == 0
+    try:
+        reports = [results.get(timeout=DEADLINE_S) for _ in workers]
+        for worker in workers:
+            worker.join(timeout=DEADLINE_S)
+            assert worker.exitcode == 0
+    finally:
+        for worker in workers:  # one that hung is stopped, not left behind
+            if worker.is_alive():
+                worker.terminate()
+                worker.join()
 
     refused = {kind: sum(report[2].get(kind, 0) for report in reports) for kind in ("conflict", "busy")}
     overlaps = sum(report[4] for report in reports)
