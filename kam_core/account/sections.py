@@ -16,20 +16,39 @@ model, its columns, their kind and limits, its order) and goes through one engin
   or deleted row that someone saved since it was read raises ``ConflictError``, and nothing is
   written.
 
+Ranks are positions (docs/method.md, section 2). A rank is not checked against the submitted rows
+before the write: ``positions`` renumbers the whole section 1..n inside the write transaction,
+counting the rows someone else stored meanwhile (so two people adding a row at once both get a
+place), and the database holds each rank once per account (``uq_priority_rank``, migration 0006).
+A rank two rows share is no refusal: a row someone else stored since the read keeps its place,
+the row this save adds or moves up comes before a row left where it was, a row moved down after
+it, and rows left where they were keep their order (rank, then id; duplicates stored before
+migration 0006 were renumbered by it).
+
+Names a section holds once per account ignoring case and accents (competitors, units) are
+refused only on a row the save adds or renames, so two rows stored before (by an import, or by
+two people at once before the check below) never block the table; and they are checked again
+inside the write against the rows stored since the read (``_check_names``: ConflictError). Writes
+queue one after another (``session_scope``: SQLite's write lock, PostgreSQL's advisory lock), so
+that check sees every row stored before it. The database holds the exact name once per account; a
+column holding the folded name would make every workbook exported before it unrestorable.
+
 Rules of the sections, beyond each column's kind and limits:
 
 | section            | rule (error code)                                                        |
 | ------------------ | ------------------------------------------------------------------------ |
 | years              | one row per year (duplicate_year); category spend >= revenue             |
 |                    | (spend_below_revenue)                                                    |
-| priorities         | ranks unique (duplicate_rank)                                            |
+| priorities         | ranks are positions: renumbered 1..n inside the write (``positions``),   |
+|                    | never refused for a rank two rows share                                  |
 | value_propositions | only for the account's own priorities (unknown_ref)                      |
-| competitors        | names unique, ignoring case and accents (duplicate_name); shares add up  |
-|                    | to 100 at most (shares_over_100)                                         |
+| competitors        | names unique, ignoring case and accents (duplicate_name, on a row added  |
+|                    | or renamed; checked again in the write); shares add up to 100 at most    |
+|                    | (shares_over_100)                                                        |
 | stakeholders       | e-mail looks like one (email_format); reports to someone else            |
 |                    | (reports_to_self), with no cycle (reports_to_cycle), kept in this save   |
 |                    | (unknown_ref); last contact not in the future (date_in_future)           |
-| units              | names unique, ignoring case and accents (duplicate_name)                 |
+| units              | names unique, ignoring case and accents, as competitors                  |
 | white_space        | one cell per unit x offer (duplicate_pair)                               |
 | actions            | done_on not in the future (date_in_future); an action that becomes done  |
 |                    | without a date is done today                                             |
@@ -73,7 +92,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 import pandas as pd
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
@@ -413,13 +432,32 @@ def _year_rules(rows: list[TableRow], context: _Context) -> list[FieldError]:
     return errors
 
 
-def _priority_rules(rows: list[TableRow], context: _Context) -> list[FieldError]:
-    return _duplicates(rows, "rank", "duplicate_rank")
+def _touched(row: TableRow, field_name: str, context: _Context) -> bool:
+    """The save adds the row, or changes its value of ``field_name``."""
+    return row.id is None or context.stored.get(row.id, {}).get(field_name) != row.values[field_name]
+
+
+def _names_once(rows: list[TableRow], context: _Context) -> list[FieldError]:
+    """Names unique, ignoring case and accents, refused only on a row the save adds or renames:
+    two rows left as they are that share a name (stored before the check was made in the write,
+    or by an import) never block the table. Of rows all renamed or added, the first keeps it."""
+    groups: dict[str, list[TableRow]] = {}
+    for row in rows:
+        if row.values["name"] is not None:
+            groups.setdefault(fold_name(row.values["name"]), []).append(row)
+    errors = []
+    for group in groups.values():
+        touched = [row for row in group if _touched(row, "name", context)]
+        if len(group) > 1 and touched:
+            errors += [
+                _error(row, "name", "duplicate_name") for row in (touched if len(touched) < len(group) else group[1:])
+            ]
+    return errors
 
 
 def _competitor_rules(rows: list[TableRow], context: _Context) -> list[FieldError]:
     """Names unique; the shares add up to 100 at most (reported on the row that goes over)."""
-    errors = _duplicates(rows, "name", "duplicate_name", key=fold_name)
+    errors = _names_once(rows, context)
     total, over = 0.0, None
     for row in rows:
         share = row.values["share_pct"]
@@ -465,7 +503,7 @@ def _cycle_through(start: int, manager_of: Mapping[int, int | None]) -> set[int]
 
 
 def _unit_rules(rows: list[TableRow], context: _Context) -> list[FieldError]:
-    return _duplicates(rows, "name", "duplicate_name", key=fold_name)
+    return _names_once(rows, context)
 
 
 def _white_space_rules(rows: list[TableRow], context: _Context) -> list[FieldError]:
@@ -529,7 +567,6 @@ def _engagement_rules(rows: list[TableRow], context: _Context) -> list[FieldErro
 
 _RULES: dict[str, Callable[[list[TableRow], _Context], list[FieldError]]] = {
     "years": _year_rules,
-    "priorities": _priority_rules,
     "competitors": _competitor_rules,
     "stakeholders": _stakeholder_rules,
     "units": _unit_rules,
@@ -540,8 +577,8 @@ _RULES: dict[str, Callable[[list[TableRow], _Context], list[FieldError]]] = {
     "pairings": _pairing_rules,
     "engagements": _engagement_rules,
 }
-# Sections whose rules compare a row with what is stored (``_Context.stored``).
-_COMPARES_STORED = ("engagements",)
+# Sections whose rules compare a row with what is stored (``_Context.stored``): a plan gone by, a name kept.
+_COMPARES_STORED = ("engagements", "competitors", "units")
 
 
 def _stamp_done_on(values: dict, stored, today: date) -> dict:
@@ -665,6 +702,15 @@ def _write(
     session.flush()
 
     updated = 0
+    gone = {record.id for record in deleted}
+    if spec.name in _NAMED:
+        _check_names(spec, rows, stored, {identifier for identifier in stored if identifier not in {*ids, *gone}})
+    column = _POSITIONS.get(spec.name)
+    if column is not None:
+        kept = {identifier: record for identifier, record in stored.items() if identifier not in gone}
+        rows, renumbered = _place(session, spec, column, rows, kept)
+        existing = [row for row in rows if row.id is not None]
+        updated += renumbered
     for row in existing:
         record = stored[row.id]
         values = derive(row.values, record, today)
@@ -706,6 +752,108 @@ def _write(
                 _relink(session, spec, name, record.id, None, row.values[name])
     session.flush()
     return len(deleted) + updated + len(new)
+
+
+# Sections whose names are unique per account, ignoring case and accents (the database holds the exact name once).
+_NAMED = ("competitors", "units")
+
+
+def _check_names(spec: SectionSpec, rows: list[TableRow], stored: Mapping[int, object], unlisted: set[int]) -> None:
+    """Inside the write: a name the save adds or changes that a row it does not list holds
+    (someone else stored it since the read, writes queuing one after another) is someone else's
+    save: ConflictError, and the user reloads to see it. Validation checked the listed rows."""
+    taken = {fold_name(stored[identifier].name) for identifier in unlisted}
+    written = [row.values["name"] for row in rows if row.id is None or stored[row.id].name != row.values["name"]]
+    if any(fold_name(name) in taken for name in written):
+        raise ConflictError(spec.name)
+
+
+# Sections whose column is a position (docs/method.md, section 2): renumbered 1..n by every save.
+_POSITIONS: dict[str, str] = {"priorities": "rank"}
+
+
+@dataclass(frozen=True)
+class Placed:
+    """One row of a ranked section as a save leaves it: the rank asked for, the rank stored
+    (None for a new row), its id (None for a new row) and its place in the save (None for a row
+    of the account the save does not list)."""
+
+    key: object
+    rank: int
+    before: int | None
+    id: int | None = None
+    number: int | None = None
+
+
+def positions(rows: Iterable[Placed]) -> dict[object, int]:
+    """{key: position 1..n}: the rows in the order of the ranks asked for. Where two rows ask for
+    the same rank, a row the save does not list (stored by someone else since the read: the user
+    never saw it, so cannot have meant to move it) comes first, then a row added or moved up,
+    then the rows left where they were, then a row moved down; rows of one kind keep their order
+    (in the save, else by id). Nothing is refused: ranks are positions, not identifiers."""
+
+    def order(row: Placed) -> tuple:
+        if row.number is None:
+            return (row.rank, -2, 0, row.id)
+        if row.before == row.rank:
+            return (row.rank, 0, 0, row.id)
+        moved = 1 if row.before is not None and row.rank > row.before else -1
+        return (row.rank, moved, row.number, 0)
+
+    return {row.key: number for number, row in enumerate(sorted(rows, key=order), start=1)}
+
+
+def _place(
+    session: Session, spec: SectionSpec, column: str, rows: list[TableRow], kept: Mapping[int, object]
+) -> tuple[list[TableRow], int]:
+    """Inside the write: the rows with their final position in ``column``, counting the account's
+    rows the save does not list (stored by someone else since the read), which are renumbered here;
+    returns the rows and how many unlisted rows were renumbered.
+
+    Every stored row whose position changes is first moved above every final position (one
+    statement each, outside the ORM: no version, no audit entry), so no statement meets the unique
+    constraint on the way, whatever the permutation (SQLite and PostgreSQL check it row by row)."""
+    listed = {row.id for row in rows if row.id is not None}
+    entries = [
+        Placed(
+            ("row", row.number),
+            row.values[column],
+            getattr(kept[row.id], column) if row.id is not None else None,
+            row.id,
+            row.number,
+        )
+        for row in rows
+    ]
+    entries += [
+        Placed(("id", identifier), getattr(record, column), getattr(record, column), identifier)
+        for identifier, record in kept.items()
+        if identifier not in listed
+    ]
+    final = positions(entries)
+    by_row = {row.id: final[("row", row.number)] for row in rows if row.id is not None}
+    unlisted = {identifier: final[("id", identifier)] for identifier in kept if identifier not in listed}
+    moving = sorted(
+        identifier
+        for identifier, record in kept.items()
+        if getattr(record, column) != by_row.get(identifier, unlisted.get(identifier))
+    )
+    if moving:
+        table = spec.model.__table__
+        above = max([len(final), *(getattr(record, column) for record in kept.values())])
+        for step, identifier in enumerate(moving, start=1):
+            session.execute(update(table).where(table.c.id == identifier).values({column: above + step}))
+    renumbered = 0
+    for identifier, position in unlisted.items():
+        if getattr(kept[identifier], column) != position:
+            setattr(kept[identifier], column, position)
+            renumbered += 1
+    placed = [
+        row
+        if row.values[column] == final[("row", row.number)]
+        else TableRow(row.number, row.id, row.version, {**row.values, column: final[("row", row.number)]})
+        for row in rows
+    ]
+    return placed, renumbered
 
 
 def _relink(session: Session, spec: SectionSpec, name: str, row_id: int, old: int | None, new: int | None) -> None:

@@ -91,9 +91,10 @@ FORMULA_STARTS = frozenset("=+-@\t\r'")
 FIRST_EXCEL_DATE = date(1900, 3, 1)  # before it, Excel's 1900 calendar is off by one day
 MAX_EXACT_INT = 10**15  # a spreadsheet keeps 15 significant digits
 
-# Revisions that changed indexes only: a workbook exported under the revision before one of them holds
-# the very same tables and columns, and restores as it is.
-SAME_TABLES_AS = {"0003": "0002", "0005": "0004"}
+# Revisions that changed indexes or constraints only: a workbook exported under the revision before one
+# of them holds the very same tables and columns, and restores as it is (0006: a priority's rank once per
+# account; an older workbook's duplicate ranks are renumbered as the migration does, ``_ranks_once``).
+SAME_TABLES_AS = {"0003": "0002", "0005": "0004", "0006": "0005"}
 
 # About sheet labels (column A); the restore finds the values by them
 LABEL_FORMAT = "Format"
@@ -607,6 +608,7 @@ def restore_workbook(engine: Engine, data: bytes, *, progress: Progress | None =
     all_tables = tables()
     total = 2 * len(all_tables)
     content = read_workbook(engine, data, progress, total)
+    content["priority"] = _ranks_once(content.get("priority", []))
     restored: dict[str, int] = {}
     with db.writer(engine).begin() as connection:  # SQLite: BEGIN IMMEDIATE, so the check holds
         if connection.dialect.name == "postgresql":  # nobody adds an account between check and write
@@ -628,6 +630,23 @@ def restore_workbook(engine: Engine, data: bytes, *, progress: Progress | None =
     if progress is not None:
         progress(total, total, "")
     return restored
+
+
+def _ranks_once(records: list[dict]) -> list[dict]:
+    """The priorities with each account's ranks renumbered 1..n by (rank, id) where the account
+    holds a rank twice (a workbook of a database from before migration 0006, which does the same);
+    other accounts' ranks are kept as they are."""
+    ranks: dict[object, list[int]] = {}
+    for record in records:
+        ranks.setdefault(record["account_id"], []).append(record["rank"])
+    twice = {account for account, held in ranks.items() if len(set(held)) < len(held)}
+    if not twice:
+        return records
+    renumbered: dict[object, int] = {}
+    for account in twice:
+        mine = sorted((r for r in records if r["account_id"] == account), key=lambda r: (r["rank"], r["id"]))
+        renumbered.update({id(record): position for position, record in enumerate(mine, start=1)})
+    return [{**record, "rank": renumbered[id(record)]} if id(record) in renumbered else record for record in records]
 
 
 def _insert(connection, table: Table, records: list[dict]) -> None:

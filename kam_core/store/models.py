@@ -284,7 +284,11 @@ class Priority(Versioned, table=True):
     """A strategic priority of the customer, in its own words, ranked."""
 
     __tablename__ = "priority"
-    __table_args__ = (CheckConstraint("rank >= 1", name="ck_priority_rank"),)
+    __table_args__ = (
+        # a rank is a position: once per account (migration 0006; kam_core.account.sections.positions)
+        UniqueConstraint("account_id", "rank", name="uq_priority_rank"),
+        CheckConstraint("rank >= 1", name="ck_priority_rank"),
+    )
 
     account_id: int = Field(foreign_key="account.id", ondelete="CASCADE", index=True)
     rank: int

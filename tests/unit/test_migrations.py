@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import sqlite3
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import inspect, text
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import SQLModel
 
 from kam_core.store import db
@@ -89,3 +91,44 @@ def test_prepare_installs_programme_defaults_once(new_url):
         assert connection.execute(text("SELECT count(*) FROM programme")).scalar() == 1
         weights = dict(connection.execute(text("SELECT axis, sum(weight) FROM criterion GROUP BY axis")).all())
     assert weights == {"attractiveness": 100, "strength": 100}
+
+
+def test_0006_renumbers_duplicate_ranks_then_holds_each_rank_once(new_url):
+    # issue 20: two concurrent additions stored rank 2 twice; the migration repairs, then constrains
+    engine = db.make_engine(new_url)
+    db.migrate(engine, "0005")
+    stored = {1: [(10, 1), (11, 2), (12, 2), (13, 5)], 2: [(20, 3), (21, 3)], 3: [(30, 1), (31, 2)]}
+    with engine.begin() as connection:
+        for account, priorities in stored.items():
+            connection.execute(
+                text(
+                    "INSERT INTO account (id, version, created_at, updated_at, name, name_key, sector, status) "
+                    "VALUES (:id, 1, '2026-01-01 00:00:00', '2026-01-01 00:00:00', :name, :name, 'Energy', 'active')"
+                ),
+                {"id": account, "name": f"account {account}"},
+            )
+            for identifier, rank in reversed(priorities):  # stored out of order: the id decides ties
+                connection.execute(
+                    text(
+                        "INSERT INTO priority (id, version, created_at, updated_at, account_id, rank, title) "
+                        "VALUES (:id, 4, '2026-01-01 00:00:00', '2026-01-01 00:00:00', :account, :rank, 'P')"
+                    ),
+                    {"id": identifier, "account": account, "rank": rank},
+                )
+
+    db.migrate(engine)
+
+    with engine.connect() as connection:
+        rows = connection.execute(text("SELECT id, rank, version FROM priority ORDER BY id")).all()
+    assert rows == [
+        (10, 1, 4), (11, 2, 4), (12, 3, 5), (13, 4, 5),  # by rank, then id; gaps close; a moved row: version + 1
+        (20, 1, 5), (21, 2, 5),
+        (30, 1, 4), (31, 2, 4),  # nothing to repair: untouched
+    ]  # fmt: skip
+    constraints = {
+        constraint["name"]: constraint["column_names"]
+        for constraint in inspect(engine).get_unique_constraints("priority")
+    }
+    assert constraints["uq_priority_rank"] == ["account_id", "rank"]
+    with pytest.raises(IntegrityError), engine.begin() as connection:
+        connection.execute(text("UPDATE priority SET rank = 1 WHERE id = 11"))

@@ -112,7 +112,7 @@ def _new_row(section: str, rows: list[dict], refs: dict) -> tuple[dict, dict]:
         }, {}
     return {
         "years": ({"year": 2026, "revenue": 1_000_000.0, "category_spend": None}, {}),
-        "priorities": ({"rank": 9, "title": "Train our own people", "description": None}, {}),
+        "priorities": ({"rank": 9, "title": "Train our own people", "description": None}, {"rank": 3}),  # a position
         "value_propositions": (
             {
                 "priority_id": first.get("priority_id"),
@@ -416,7 +416,6 @@ BAD_ROWS = [
     ("years", edit(0, revenue="a lot"), "revenue", "number_range", 1),
     ("years", edit(2, category_spend=1.0), "category_spend", "spend_below_revenue", 3),
     ("priorities", edit(0, rank=0), "rank", "number_min", 1),
-    ("priorities", edit(2, rank=1), "rank", "duplicate_rank", 3),
     ("priorities", edit(0, title="  "), "title", "required", 1),
     ("priorities", edit(0, title="x" * 201), "title", "text_length", 1),
     ("priorities", edit(1, description="x" * 2001), "description", "text_length", 2),

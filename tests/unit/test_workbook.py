@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select, text, update
 from sqlmodel import SQLModel
 
 from kam_core.common.errors import FieldError, ValidationError
@@ -497,9 +497,35 @@ def test_a_workbook_exported_before_an_index_only_revision_restores(demo_export,
             if row[0].value == "Schema revision":
                 row[1].value = "0004"  # 0005 added an index on revenue lines: same tables, same columns
 
-    assert db.head_revision() == "0005"  # a revision that changes tables or columns joins no such pair
+    assert db.head_revision() == "0006"  # a revision that changes tables or columns joins no such pair
     restored = restore_workbook(empty_engine, _edit(demo_export, before_the_index))
     assert restored["account"] > 0 and restored["revenue_line"] > 0
+
+
+def test_a_workbook_from_before_0006_with_a_rank_twice_restores_renumbered(demo_export, empty_engine):
+    # 0006 holds a priority's rank once per account; a workbook of an older database may hold one twice
+    def rank_twice(book):
+        for row in book[ABOUT_SHEET].iter_rows():
+            if row[0].value == "Schema revision":
+                row[1].value = "0005"
+        sheet = book["priority"]
+        account, rank, ident = (_column(book, "priority", name) for name in ("account_id", "rank", "id"))
+        first = sheet.cell(row=2, column=account).value
+        rows = [row for row in range(2, sheet.max_row + 1) if sheet.cell(row=row, column=account).value == first]
+        assert len(rows) >= 3
+        sheet.cell(row=rows[2], column=rank, value=sheet.cell(row=rows[0], column=rank).value)  # third = first's
+        return first, {sheet.cell(row=row, column=ident).value: sheet.cell(row=row, column=rank).value for row in rows}
+
+    changed = {}
+    restored = restore_workbook(empty_engine, _edit(demo_export, lambda book: changed.update(ids=rank_twice(book))))
+    assert restored["priority"] > 0
+    account, typed = changed["ids"]
+    with empty_engine.connect() as connection:
+        query = text("SELECT id, rank FROM priority WHERE account_id = :account")
+        ranks = dict(connection.execute(query, {"account": account}).all())
+    # renumbered 1..n by rank, then id, as migration 0006 does
+    assert sorted(ranks, key=ranks.get) == sorted(typed, key=lambda identifier: (typed[identifier], identifier))
+    assert sorted(ranks.values()) == list(range(1, len(typed) + 1))
 
 
 def test_a_workbook_not_made_here_is_refused(empty_engine):
