@@ -300,6 +300,12 @@ def _save_record(app) -> None:
     next(button for button in app.button if button.label == "Save").click()
 
 
+def _upload_payload(app) -> None:
+    """A CRM file whose names, and a column of its own, carry the payload (that column is not imported)."""
+    data = f"Id,Name,Industry,{PAYLOAD}\n001A,Brightwater {PAYLOAD},Energy {PAYLOAD},x\n001B,,Retail,y\n"
+    app.file_uploader(key="import_file").set_value(("crm.csv", data.encode(), "text/csv"))
+
+
 def _build_deck(app) -> None:
     next(button for button in app.button if (button.key or "").startswith("qbr_build_")).click()
 
@@ -312,6 +318,7 @@ def more_states(archived_name: str) -> dict:
         "executives": [(_tick_row, "a ticked relationship")],
         "account-record": [(_save_record, "saved")],
         "qbr": [(_build_deck, "deck built")],
+        "import-export": [(_upload_payload, "a file read")],
     }
 
 
