@@ -27,7 +27,15 @@ def md(text) -> str:
     character Markdown reads as markup backslash-escaped, so that nothing typed is read as markup -- no
     HTML (``<script>``, ``<img onerror>``), link, image, emphasis, LaTeX ($) or Streamlit
     directive (``:red[...]``) -- and line breaks as spaces (a name cannot start a heading or a
-    list). None gives ""; anything else is shown as its text."""
+    list). None gives ""; anything else is shown as its text.
+
+    The one way user text reaches an element Streamlit reads as Markdown: titles, headers, markdown,
+    captions, alerts and success messages, metrics, the label and help of every widget (buttons,
+    download buttons, page links, sliders, selects, radios, checkboxes, toggles, inputs), tabs,
+    expanders, popovers, dialogs, the options of radios, pills, segmented controls and select sliders,
+    and a table column's help. Never where Streamlit shows text as it is (a selectbox's or
+    multiselect's options, table cells and column labels, input values, code spans, charts): a
+    backslash would show there. tests/pages/test_user_text_markdown.py checks every page."""
     if text is None:
         return ""
     escaped = _MARKDOWN_SPECIAL.sub(r"\\\1", _LINE_BREAKS.sub(" ", str(text)))

@@ -71,7 +71,7 @@ def pairings(account_id: int) -> None:
         )
         st.markdown(
             f":{CADENCE_COLOURS[row.status]}-badge[{t(f'enum.cadence.{row.status}')}] "
-            f"**{row.executive}** ↔ {row.stakeholder} · {t('executives.every', days=row.cadence_days)} · "
+            f"**{md(row.executive)}** ↔ {md(row.stakeholder)} · {t('executives.every', days=row.cadence_days)} · "
             f"{since}"
         )
     st.caption(t("plan.pairings_help"))

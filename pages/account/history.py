@@ -3,6 +3,7 @@ record, which field, before and after."""
 
 import streamlit as st
 
+from kam_core.common.text import md
 from kam_core.ui import readers
 from kam_core.ui.history import history_table
 from kam_core.ui.i18n import t
@@ -12,7 +13,7 @@ LINES_READ = 500  # the newest changes read; the page says when there are more
 
 
 def header(summary) -> None:
-    st.title(t("history.title", name=summary.name))
+    st.title(t("history.title", name=md(summary.name)))
     st.caption(t("history.caption"))
 
 

@@ -24,7 +24,7 @@ def field_label(field: str) -> str:
 
 def header(record) -> None:
     left, right = st.columns([4, 1], vertical_alignment="bottom")
-    left.title(record.name if record else t("record.new_title"))
+    left.title(md(record.name) if record else t("record.new_title"))
     if record is not None:
         with right:
             new_account_button("new_account")
@@ -224,7 +224,9 @@ def update(account_id: int, typed: dict, started: dict) -> None:
         started["version"] = readers.account_record(account_id).version
         st.session_state[f"record_conflict_{account_id}"] = True
 
-    save(action, field_label=field_label, success=t("record.saved", name=typed["name"].strip()), on_conflict=conflict)
+    save(
+        action, field_label=field_label, success=t("record.saved", name=md(typed["name"].strip())), on_conflict=conflict
+    )
 
 
 def _index(options, value):
@@ -238,7 +240,7 @@ def create(typed: dict) -> None:
         state.stop_new_account()
         return account_id
 
-    save(action, field_label=field_label, success=t("record.created", name=typed["name"].strip()))
+    save(action, field_label=field_label, success=t("record.created", name=md(typed["name"].strip())))
 
 
 def next_step(record) -> None:
@@ -268,7 +270,7 @@ def archive(record) -> None:
         save(
             lambda: accounts.set_status(engine(), record.id, "archived", record.version),
             field_label=field_label,
-            success=t("record.archived", name=record.name),
+            success=t("record.archived", name=md(record.name)),
             go_to=routes.ACCOUNTS.path,
         )
 
@@ -292,7 +294,7 @@ def delete(record) -> None:
             save(
                 lambda: accounts.delete_account(engine(), record.id, typed, record.version),
                 field_label=field_label,
-                success=lambda backup: t("record.deleted", name=record.name, backup=backup or "–"),
+                success=lambda backup: t("record.deleted", name=md(record.name), backup=md(backup) or "–"),
                 go_to=routes.ACCOUNTS.path,
             )
 

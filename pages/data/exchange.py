@@ -10,7 +10,7 @@ import streamlit as st
 
 from kam_core.common import formatting as fmt
 from kam_core.common.clock import today
-from kam_core.common.text import md_params
+from kam_core.common.text import md, md_params
 from kam_core.exchange import importing, workbook
 from kam_core.ui import auth, downloads, readers
 from kam_core.ui.i18n import label, language, t
@@ -110,7 +110,7 @@ def preview(file_key: str, table, kind: str, mapping: dict):
     for column, action in zip(st.columns(len(shown)), shown):
         column.metric(t(f"exchange.action.{action}"), counts.get(action, 0), border=True)
     if result.ignored_columns:
-        st.caption(t("exchange.ignored", columns=", ".join(result.ignored_columns)))
+        st.caption(t("exchange.ignored", columns=md(", ".join(result.ignored_columns))))
     shown = result.rows[:PREVIEW_ROWS]
     rows = pd.DataFrame(
         [
@@ -304,7 +304,7 @@ def backups_section() -> None:
     st.caption(
         t(
             "exchange.backups_help",
-            folder=str(backup_folder(path)),
+            folder=md(backup_folder(path)),
             keep=backups_keep_limit(),
             variable=BACKUPS_KEEP_VARIABLE,
         )

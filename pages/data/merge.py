@@ -149,7 +149,8 @@ def _about(conflict) -> str:
 
 
 def _side(name: str, value: str) -> str:
-    return t("merge.side", name=name, value=value or t("merge.empty"))
+    """A radio option: read as Markdown."""
+    return t("merge.side", name=md(name), value=md(value) or t("merge.empty"))
 
 
 def moves(plan) -> None:
@@ -176,10 +177,14 @@ def conflicts(plan, generation: int) -> dict[str, str | None]:
         "other": t("merge.option.other", name=plan.other_name),
         "both": t("merge.option.both"),
     }
-    fill = st.segmented_control(
+    shown = {
+        "keep": t("merge.option.keep", name=md(plan.keep_name)),
+        "other": t("merge.option.other", name=md(plan.other_name)),
+    }
+    fill = st.segmented_control(  # its options are read as Markdown; the table's are not
         t("merge.fill"),
         ("keep", "other"),
-        format_func=options.get,
+        format_func=shown.get,
         key=f"merge_fill_{plan.keep_id}_{plan.other_id}_{generation}",
     )
     table = pd.DataFrame(
@@ -250,10 +255,10 @@ def merge_button(plan, winners: dict[str, str], resolutions: dict[str, str | Non
             on_conflict=lambda: _review_again(plan),
             success=lambda result: t(
                 "merge.done",
-                other=plan.other_name,
-                keep=plan.keep_name,
+                other=md(plan.other_name),
+                keep=md(plan.keep_name),
                 count=sum(result.moved.values()),
-                backup=result.backup or "–",
+                backup=md(result.backup) or "–",
             ),
         )
 

@@ -4,6 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from kam_core.common import formatting as fmt
+from kam_core.common.text import md
 from kam_core.governance.roles import ROLES, save_grants
 from kam_core.portfolio import scoring
 from kam_core.portfolio.scoring import AXES
@@ -169,7 +170,7 @@ def access_panel() -> None:
     st.caption(t("access.roles_intro"))
     admins = auth.secret_admins()
     if admins:
-        st.caption(t("access.secret_admins", emails=", ".join(admins)))
+        st.caption(t("access.secret_admins", emails=md(", ".join(admins))))
     roles_editor()
 
 

@@ -163,11 +163,11 @@ def open_selected(rows, selection) -> None:
         return
     left, right = st.columns(2)
     with left:
-        open_account(account_id, t("accounts.open", name=row["name"]), "open_selected_account", "primary")
+        open_account(account_id, t("accounts.open", name=md(row["name"])), "open_selected_account", "primary")
     with right:
         open_account(
             account_id,
-            t("accounts.edit", name=row["name"]),
+            t("accounts.edit", name=md(row["name"])),
             "edit_selected_account",
             "secondary",
             page=routes.RECORD.path,
@@ -188,7 +188,7 @@ def restore(account_id: int, name: str) -> None:
         save(
             action,
             field_label=lambda field: t(f"account.field.{field}", currency=""),
-            success=t("accounts.restored", name=name),
+            success=t("accounts.restored", name=md(name)),
         )
 
 

@@ -121,7 +121,7 @@ def next_engagements() -> None:
     for item in upcoming:
         with st.container(border=True):
             st.markdown(f"**{fmt.day(item.on_date, lang)}** · {t(f'enum.engagement_kind.{item.kind}')}")
-            open_account(item.account_id, item.account, f"open_engagement_{item.engagement_id}")
+            open_account(item.account_id, md(item.account), f"open_engagement_{item.engagement_id}")
             st.markdown(md(item.objective))
             if item.executives:
                 st.caption(

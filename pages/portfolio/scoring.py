@@ -112,14 +112,21 @@ def criterion_input(score, account_id: int, period: str):
     with st.container(border=True):
         st.markdown(f"**{md(criterion.name)}** · {t('scoring.weight', weight=fmt.number(criterion.weight, lang))}")
         value = st.select_slider(
-            criterion.name,
+            md(criterion.name),
             slider_steps(score.value),
             key=key,
             label_visibility="collapsed",
             value=NOT_SCORED if score.value is None else score.value,
             format_func=lambda v: v if v == NOT_SCORED else fmt.score(v, lang),
         )
-        st.caption(t("scoring.anchors", low=criterion.anchor_low, mid=criterion.anchor_mid, high=criterion.anchor_high))
+        st.caption(
+            t(
+                "scoring.anchors",
+                low=md(criterion.anchor_low),
+                mid=md(criterion.anchor_mid),
+                high=md(criterion.anchor_high),
+            )
+        )
         rationale = st.text_input(
             t("scoring.rationale"),
             value=score.rationale or "",

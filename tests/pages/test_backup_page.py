@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from kam_core.common.text import md
 from kam_core.store import backups, db
 from tests.pages.conftest import no_exception, texts
 
@@ -26,9 +27,7 @@ def test_the_backups_section_offers_a_download_and_lists_the_copies(demo_app, de
     no_exception(app)
     shown = texts(app)
     assert "Backups of the database" in shown
-    assert (
-        str(backups.backup_folder(path)) in shown and "the 7 newest are kept" in shown and "KAM_BACKUPS_KEEP" in shown
-    )
+    assert md(backups.backup_folder(path)) in shown and "the 7 newest are kept" in shown and "KAM_BACKUPS_KEEP" in shown
     assert "Download a copy of the database" in _download_labels(app)
     table = app.dataframe[-1].value
     assert list(table["File"])[1] == made.name
