@@ -27,7 +27,7 @@ AUTH = {
 
 def _signed_in(url: str, monkeypatch, email: str | None, page: str | None = None, **query) -> AppTest:
     """The app with sign-in configured; ``email`` None: nobody signed in yet."""
-    user = {"is_logged_in": False} if email is None else {"is_logged_in": True, "email": email}
+    user = {"is_logged_in": False} if email is None else {"is_logged_in": True, "email": email, "email_verified": True}
     return open_app(url, monkeypatch, page, secrets={"auth": AUTH}, user=user, **query)
 
 

@@ -158,7 +158,7 @@ def _as_viewer(url: str, monkeypatch, page: str, **query):
         monkeypatch,
         page,
         secrets={"auth": AUTH},
-        user={"is_logged_in": True, "email": "vera@viewer.example.com"},
+        user={"is_logged_in": True, "email": "vera@viewer.example.com", "email_verified": True},
         **query,
     )
     no_exception(app)
