@@ -168,7 +168,7 @@ def access_panel() -> None:
         return
     st.caption(t("access.roles_intro"))
     if auth.permit("admin").disabled:  # who holds which role is for admins only, as in the export
-        st.caption(auth.permit("admin").reason)
+        st.caption(t("access.roles_admin_only", role=auth.role_name()))
         return
     admins = auth.secret_admins()
     if admins:
