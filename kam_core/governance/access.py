@@ -13,7 +13,12 @@ role first themselves, before the copy. A refused write raises
 ``PermissionDenied`` before it runs, and the unit of work rolls back whole.
 
 Who is acting: the signed-in person (set by the app for each run), else the person who runs the
-program (open single-user mode and the command line: the operating-system user, as admin).
+program (open single-user mode and the command line: the operating-system user, as admin; the
+command line says so explicitly, ``acting_as(local_actor())``).
+
+Besides writes, what a role may take: the tables in ``ADMIN_READ_TABLES`` (the role grants, the
+whole audit trail) are handed over only to an admin (the workbook export, a copy of the database,
+the roles table of Settings); an account's own history stays readable by every role on its page.
 """
 
 from __future__ import annotations
