@@ -8,6 +8,7 @@ provider is trusted."""
 from __future__ import annotations
 
 import io
+import threading
 
 import pytest
 from openpyxl import load_workbook
@@ -19,6 +20,7 @@ from kam_core.exchange.workbook import ABOUT_SHEET, export_workbook, restore_wor
 from kam_core.governance import access, roles
 from kam_core.governance.audit import last_change
 from kam_core.store import backups, db
+from kam_core.ui import downloads
 from tests.unit.snapshots import snapshot
 
 VIEWER = access.Actor("vera@viewer.example.com", "viewer", signed_in=True)
@@ -234,3 +236,48 @@ def test_an_editors_import_keeps_its_copy_under_sign_in(demo_engine, demo_url):
         )
     assert result.created == 1 and result.backup is not None and result.backup.exists()
     assert [backup.label for backup in backups.list_backups(db.sqlite_path(demo_url))] == ["before-import"]
+
+
+def _in_another_thread(build):
+    """What a download builder returns when Streamlit runs it on a thread of its own."""
+    result: dict = {}
+
+    def run():
+        try:
+            result["data"] = build()
+        except Exception as error:  # handed back to the test
+            result["error"] = error
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join(timeout=120)
+    if "error" in result:
+        raise result["error"]
+    return result["data"]
+
+
+def test_a_download_is_built_as_the_person_who_was_shown_the_button(on, demo_url, granted):
+    """Streamlit builds a download on a thread of its own, where nobody is acting under sign-in: the
+    builder takes the person the page was drawn for."""
+    on(demo_url)
+    access.set_default(NOBODY)
+    with access.acting_as(VIEWER):
+        viewers = downloads.workbook_builder()
+    with access.acting_as(ADMIN):
+        admins = downloads.workbook_builder()
+    assert not ADMIN_ONLY & set(_sheets(_in_another_thread(viewers))[0])
+    assert set(_sheets(_in_another_thread(admins))[0]) >= ADMIN_ONLY
+
+
+@SQLITE_ONLY
+def test_an_admins_copy_of_the_database_is_built_as_the_admin(on, demo_url):
+    on(demo_url)
+    access.set_default(NOBODY)
+    live = db.sqlite_path(demo_url)
+    with access.acting_as(ADMIN):
+        copy = downloads.backup_builder(live)
+    assert _in_another_thread(copy)[:16] == backups.SQLITE_HEADER
+    with access.acting_as(VIEWER):
+        refused = downloads.backup_builder(live)
+    with pytest.raises(PermissionDenied):
+        _in_another_thread(refused)
