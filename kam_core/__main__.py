@@ -18,6 +18,10 @@
   restore-backup FILE                  put a copy (a file of data/backups/, or any copy made by backup) back
                                        into the database; the current content is copied first (before-restore)
 
+Who acts: the operating-system user, as admin (``access.local_actor()``, stated once in ``main``):
+whoever may run this on the server may read and copy its database file anyway. Every change is
+recorded under that user's name.
+
 Exit status: 0 when done, 1 when the input is refused (nothing written; an import whose every row
 is refused too), 2 for a command line or a setting (KAM_TODAY, KAM_TIMEZONE) that does not parse, 3 when
 the database cannot be used (also when another save holds it longer than the busy wait, 5 s at most:
@@ -36,6 +40,7 @@ from sqlalchemy.exc import OperationalError
 from kam_core.common.clock import ClockSettingError, check_settings, today
 from kam_core.common.errors import ConflictError, ValidationError
 from kam_core.common.formatting import quoted, quoted_params
+from kam_core.governance import access
 from kam_core.i18n import translate
 from kam_core.store import backups, db
 from kam_core.store.models import Account
@@ -267,7 +272,7 @@ def cmd_backup(args) -> None:
     if path is None:
         raise Refused(POSTGRES_BACKUPS)
     if args.file is None:
-        target = backups.backup_sqlite(path, "manual")
+        target = backups.backup_sqlite(path, backups.MANUAL)
     else:
         target = Path(args.file)
         if target.exists():
@@ -406,7 +411,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         check_settings()  # a KAM_TODAY or KAM_TIMEZONE that does not parse: refused before any command runs
-        args.run(args)
+        with access.acting_as(access.local_actor()):  # the one place the command line says who acts
+            args.run(args)
     except db.StoreError as error:
         print(translate(f"error.{error.code}", "en", **error.params), file=sys.stderr)
         return 3

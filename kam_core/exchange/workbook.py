@@ -50,8 +50,15 @@ anything is written, and every problem is reported at once (``ValidationError`` 
 | empty_cell            | sheet, row, column              | a required column's cell is empty             |
 | row_count_mismatch    | sheet, expected, found          | a sheet has not the rows "About" announces    |
 | too_many_errors       | count                           | more cell errors than listed (first 100 kept) |
+| partial_workbook      | sheets                          | exported below admin: roles, trail left out   |
 | database_not_empty    | accounts                        | the database has accounts                     |
 | rejected_by_database  | sheet, reason                   | the database refused a row (constraint)       |
+
+What an export holds depends on who asks: an admin's is the whole database (the restorable
+backup); below admin it leaves out the tables only an admin may take whole
+(``access.ADMIN_READ_TABLES``: the role grants and the audit trail), says so on "About"
+("Left out", and a title that does not claim the whole database), and restores nowhere:
+``restore_workbook`` refuses it as ``partial_workbook`` (sheets) rather than list its missing sheets.
 
 ``export_workbook`` itself refuses with ``cell_too_long`` (sheet, row, column, length), one per
 text over 32,767 characters. ``row`` is always the spreadsheet row number (the header is row 1).
@@ -103,6 +110,9 @@ LABEL_EXPORTED_AT = "Exported at (UTC)"
 LABEL_REVISION = "Schema revision"
 LABEL_SHEET = "Sheet"
 LABEL_ROWS = "Rows"
+LABEL_LEFT_OUT = "Left out"
+TITLE_WHOLE = "Key account programme: the whole database"
+TITLE_SHARE = "Key account programme: what the role {role} may take (not restorable)"
 ESCAPING_NOTE = (
     "Text cells starting with = + - @ ' (or a tab or a carriage return) were prefixed with ' so that "
     "no spreadsheet runs them as formulas; an empty text is a lone '. Importing the workbook removes "
@@ -241,8 +251,22 @@ def _width(value: Any) -> int:
     return len(str(value).split("\n", 1)[0])
 
 
+def exported_tables() -> list[Table]:
+    """The tables the person acting may take: every table for an admin; below, all but the role
+    grants and the audit trail (``access.ADMIN_READ_TABLES``)."""
+    if access.current().may("admin"):
+        return tables()
+    return [table for table in tables() if table.name not in access.ADMIN_READ_TABLES]
+
+
 def export_workbook(session) -> bytes:
-    """The whole database as an .xlsx file (see the module's docstring)."""
+    """The database as an .xlsx file, as much of it as the person acting may take (see the
+    module's docstring): the whole of it for an admin."""
+    actor = access.current()
+    if actor.role is None:  # signed in without a role: may not even read
+        access.require("viewer")
+    shared = exported_tables()
+    left_out = [sheet_name(table) for table in tables() if table not in shared]
     engine = session.get_bind()
     revision = db.current_revision(engine)
     exported_at = datetime.now(UTC).isoformat(timespec="seconds")
@@ -250,7 +274,7 @@ def export_workbook(session) -> bytes:
 
     errors: list[FieldError] = []
     sheets: list[tuple[Table, list[list[Any]], list[int]]] = []
-    for table in tables():
+    for table in shared:
         columns = list(table.columns)
         kinds = [_kind(column) for column in columns]
         widths = [len(column.name) for column in columns]
@@ -292,12 +316,15 @@ def export_workbook(session) -> bytes:
     about = workbook.create_sheet(ABOUT_SHEET)
     about.column_dimensions["A"].width = 28
     about.column_dimensions["B"].width = 40
-    about.append([bold_cell(about, "Key account programme: the whole database")])
+    title = TITLE_SHARE.format(role=actor.role) if left_out else TITLE_WHOLE
+    about.append([bold_cell(about, title)])
     about.append([])
     about.append([LABEL_FORMAT, FORMAT])
     about.append([LABEL_PROGRAMME, escape_text(programme.name) if programme is not None else None])
     about.append([LABEL_EXPORTED_AT, exported_at])
     about.append([LABEL_REVISION, revision])
+    if left_out:
+        about.append([LABEL_LEFT_OUT, ", ".join(left_out)])
     about.append([])
     about.append([bold_cell(about, LABEL_SHEET), bold_cell(about, LABEL_ROWS)])
     for table, rows, _widths in sheets:
@@ -431,7 +458,7 @@ def _read_about(workbook) -> dict:
             values[str(label)] = value
     if values.get(LABEL_FORMAT) != FORMAT:
         raise ValidationError([FieldError("file", "not_our_workbook")])
-    return {"revision": values.get(LABEL_REVISION), "counts": counts}
+    return {"revision": values.get(LABEL_REVISION), "counts": counts, "left_out": values.get(LABEL_LEFT_OUT)}
 
 
 def _read_sheet(sheet, table: Table, errors: list[FieldError], cell_errors: list[FieldError]) -> list[dict]:
@@ -515,6 +542,8 @@ def read_workbook(
     workbook = _open(data)
     try:
         about = _read_about(workbook)
+        if about["left_out"]:  # a role's share, not a backup: its roles and trail are missing
+            raise ValidationError([FieldError("file", "partial_workbook", {"sheets": str(about["left_out"])})])
         database_revision = db.current_revision(engine)
         if _tables_revision(about["revision"]) != _tables_revision(database_revision):
             raise ValidationError(

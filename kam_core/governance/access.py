@@ -13,7 +13,12 @@ role first themselves, before the copy. A refused write raises
 ``PermissionDenied`` before it runs, and the unit of work rolls back whole.
 
 Who is acting: the signed-in person (set by the app for each run), else the person who runs the
-program (open single-user mode and the command line: the operating-system user, as admin).
+program (open single-user mode and the command line: the operating-system user, as admin; the
+command line says so explicitly, ``acting_as(local_actor())``).
+
+Besides writes, what a role may take: the tables in ``ADMIN_READ_TABLES`` (the role grants, the
+whole audit trail) are handed over only to an admin (the workbook export, a copy of the database,
+the roles table of Settings); an account's own history stays readable by every role on its page.
 """
 
 from __future__ import annotations
@@ -38,6 +43,10 @@ RANK = {role: rank for rank, role in enumerate(ROLES)}  # viewer < editor < admi
 ADMIN_TABLES = frozenset({"programme", "criterion", "role_grant"})
 # Bookkeeping written by the system alone (schema version).
 FREE_TABLES = frozenset({"alembic_version"})
+# Tables only an admin takes whole (the workbook export, a copy of the database): who holds which
+# role, and the audit trail (every change of every record, the roles' and the settings' included,
+# with the addresses of the people who made them). Below admin, the export leaves them out.
+ADMIN_READ_TABLES = frozenset({"role_grant", "audit_entry"})
 
 
 @dataclass(frozen=True)
@@ -61,7 +70,9 @@ def os_user() -> str:
 
 
 def local_actor() -> Actor:
-    """Open single-user mode and the command line: whoever runs the program, as admin."""
+    """Open single-user mode and the command line: whoever runs the program, as admin (the command
+    line says so once, ``with acting_as(local_actor())``: whoever may run it on the server's files
+    may copy them anyway)."""
     return Actor(os_user(), "admin")
 
 
@@ -205,3 +216,28 @@ def configured_admins(extra=()) -> frozenset[str]:
     role table is empty or wrong, so nobody locks the programme out of its own settings."""
     names = re.split(r"[,\s;]+", os.environ.get("KAM_ADMINS", ""))
     return frozenset(normalise_email(name) for name in [*names, *extra] if normalise_email(name))
+
+
+# --- sign-in --------------------------------------------------------------------------------------
+
+TRUE_CLAIMS = (True, "true", "True", "TRUE")  # some providers send the claim as a JSON string
+
+
+def verified_email(claims, provider_verifies_email: bool = False) -> str:
+    """The signed-in person's e-mail (normalised) when it may be trusted, else "".
+
+    Trusted: the identity provider says ``email_verified`` is true. A claim that is missing counts
+    as unverified (anyone could have typed the address into an account of that provider), unless
+    the provider is configured as one that only issues addresses it owns
+    (``provider_verifies_email``: ``[kam] provider_verifies_email = true`` in secrets.toml, e.g. a
+    company directory that sends no such claim). A claim that says false is never trusted."""
+    raw = claims.get("email")
+    email = normalise_email(raw) if isinstance(raw, str) else ""
+    if not email:
+        return ""
+    claim = claims.get("email_verified")
+    if claim in TRUE_CLAIMS:
+        return email
+    if claim is None and provider_verifies_email:
+        return email
+    return ""

@@ -11,11 +11,19 @@ folder is left alone, and so is the copy just made.
 
 ``restore(path, source)`` puts a copy back into the live database: it checks the file is a
 database of this app (a SQLite file with an ``alembic_version`` of a revision this app knows),
-makes a copy of the live database first (``before-restore``), writes the copy's content into the
-live file with the backup API (safe while the app has it open: the other connections see the
-restored content at their next read, as after any other write), then migrates it to head when it
-was made by an older version. SQLite only; a PostgreSQL server is backed up with pg_dump and
-restored with pg_restore.
+makes a copy of the live database first (``before-restore``), stages the copy in a temporary file
+(migrated to head when it was made by an older version, and given the audit trail's line saying
+who restored which file), then writes the staged content into the live file with the backup API,
+as one write (safe while the app has it open: the other connections see the restored content at
+their next read, as after any other write). SQLite only; a PostgreSQL server is backed up with
+pg_dump and restored with pg_restore.
+
+Who may: these copies hold everything, the roles and the audit trail included, and a restore
+replaces everything. So a restore, a copy asked for by someone (``copy_sqlite``, a ``manual``
+backup, a download) need an admin; the copy a service keeps before its own write (before an
+import, a merge, a delete) needs the role that write needs, an editor; the copy before a
+migration is made as ``access.SYSTEM``. The check is ``access.require``, the store's own: these
+copies go through ``sqlite3``, under SQLAlchemy, where the store's guard does not see them.
 
 ``copy_sqlite(path, target)`` is the online copy itself, into any file (``python -m kam_core backup
 FILE``, a download); ``before_migration(engine)`` is the copy ``db.migrate`` keeps before it
@@ -37,11 +45,13 @@ from pathlib import Path
 
 from sqlalchemy.engine import Engine
 
-from kam_core.governance import access
+from kam_core.governance import access, audit
 from kam_core.store import db
 
 KEEP_DEFAULT = 20
 KEEP_VARIABLE = "KAM_BACKUPS_KEEP"
+MANUAL = "manual"  # the label of a copy someone asked for (the command line's ``backup``)
+RESTORED_TABLE = "database"  # the audit trail's table_name of a restore (the whole database)
 _STAMP = "%Y%m%d-%H%M%S-%f"
 SQLITE_HEADER = b"SQLite format 3\x00"
 
@@ -93,10 +103,12 @@ def backup_folder(path: Path) -> Path:
 def backup_sqlite(path: Path, label: str, protect: tuple[Path, ...] = (), prune: bool = True) -> Path:
     """An online copy of a SQLite file (sqlite3 backup API) in ``data/backups`` beside it; then
     (``prune``) the copies of that database beyond the ones kept (``KAM_BACKUPS_KEEP``) are
-    deleted (``prune``), never this one nor the ``protect``ed files."""
+    deleted (``prune``), never this one nor the ``protect``ed files. A copy kept before a write
+    needs an editor; one asked for (``MANUAL``), an admin."""
+    access.require("admin" if label == MANUAL else "editor")
     folder = backup_folder(path)
     folder.mkdir(parents=True, exist_ok=True)
-    copy = copy_sqlite(path, folder / backup_name(path, datetime.now(), label))
+    copy = _online_copy(path, folder / backup_name(path, datetime.now(), label))
     if prune:
         _prune(path, protect=(copy, *protect))
     return copy
@@ -112,7 +124,12 @@ def copy_sqlite(path: Path, target: Path) -> Path:
     """An online copy of the SQLite file ``path`` into ``target`` (safe while the app writes:
     SQLite's backup API copies a consistent state, write-ahead log included). The copy is written
     under a ``.part`` name and renamed once complete: a process stopped mid-copy never leaves a
-    file that looks like a whole backup."""
+    file that looks like a whole backup. Admins only: the copy holds everything."""
+    access.require("admin")
+    return _online_copy(path, target)
+
+
+def _online_copy(path: Path, target: Path) -> Path:
     target = Path(target)
     partial = target.with_name(target.name + ".part")
     source = sqlite3.connect(read_only_uri(path), uri=True)
@@ -236,23 +253,45 @@ class Restored:
 
 
 def restore(path: Path, source: Path) -> Restored:
-    """Put the copy ``source`` back into the live SQLite database ``path`` (see the module)."""
+    """Put the copy ``source`` back into the live SQLite database ``path`` (see the module). Only an
+    admin restores (PermissionDenied before anything is read or written)."""
+    access.require("admin")  # a restore replaces the roles, the settings and the trail too
     path, source = Path(path), Path(source)
     revision = check_backup(source)
     if path.exists() and path.resolve() == source.resolve():
         raise NotABackup("same_file", source)
     safety = backup_sqlite(path, "before-restore", protect=(source,)) if path.exists() else None
     path.parent.mkdir(parents=True, exist_ok=True)
-    copy_into(source, path)
-    engine = db.make_engine(f"sqlite:///{path}")
+    with tempfile.TemporaryDirectory(prefix="kam-restore-") as folder:
+        staged = _online_copy(source, Path(folder) / "staged.db")
+        migrated = _stage(staged, source, revision)
+        copy_into(staged, path)
+    return Restored(source=source, target=path, safety_copy=safety, revision=revision, migrated_to=migrated)
+
+
+def _stage(staged: Path, source: Path, revision: str) -> str | None:
+    """Bring the staged copy to head (returns head when it was older), and add the audit trail's
+    line of the restore: who (the person acting), when, which file. Written through the store, so
+    the guard checks it as any other write."""
+    engine = db.make_engine(f"sqlite:///{staged}")
     try:
         migrated = None
         if revision != db.head_revision():
             db.migrate(engine)
             migrated = db.current_revision(engine)
+        line = audit.entry(
+            "update",
+            RESTORED_TABLE,
+            None,
+            None,
+            {"restored_from": (None, source.name), "schema": (revision, migrated or revision)},
+            label=source.name,
+        )
+        with db.writer(engine).begin() as connection:
+            audit.record(connection, [line])
     finally:
         engine.dispose()
-    return Restored(source=source, target=path, safety_copy=safety, revision=revision, migrated_to=migrated)
+    return migrated
 
 
 def copy_into(source: Path, target: Path) -> None:
@@ -282,5 +321,5 @@ def snapshot_bytes(path: Path) -> bytes:
     the file holds everything, the roles and the audit trail included."""
     access.require("admin")
     with tempfile.TemporaryDirectory(prefix="kam-download-") as folder:
-        copy = copy_sqlite(Path(path), Path(folder) / "copy.db")
+        copy = _online_copy(Path(path), Path(folder) / "copy.db")
         return copy.read_bytes()

@@ -8,6 +8,8 @@ not allow (``kam_core.governance.access``)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import streamlit as st
 
 from kam_core.common.text import md
@@ -41,6 +43,13 @@ def _provider() -> str | None:
     return kam.get("provider") if hasattr(kam, "get") else None
 
 
+def provider_verifies_email() -> bool:
+    """``[kam] provider_verifies_email = true``: the identity provider only issues addresses it owns,
+    so an address it sends without an ``email_verified`` claim counts as verified."""
+    kam = _secrets().get("kam") or {}
+    return hasattr(kam, "get") and kam.get("provider_verifies_email") is True
+
+
 def establish() -> access.Actor:
     """Name the person acting for this run; without a usable sign-in, draw why and stop."""
     if not sign_in_configured():
@@ -52,9 +61,8 @@ def establish() -> access.Actor:
     if not st.user.is_logged_in:
         _sign_in_screen()
         st.stop()
-    # an address the identity provider says it has not verified gives no role (anyone could type it)
-    verified = st.user.get("email_verified") is not False
-    email = access.normalise_email(st.user.get("email")) if verified else ""
+    # an address the identity provider has not said it verified gives no role (anyone could type it)
+    email = access.verified_email(st.user, provider_verifies_email())
     actor = access.Actor(email or "unknown", readers.role_of(email, secret_admins()) if email else None, signed_in=True)
     access.set_current(actor)
     if actor.role is None:
@@ -91,3 +99,42 @@ def can(needed: str) -> bool:
     """Whether the person acting may make writes that need ``needed`` (to disable controls;
     the store enforces it either way)."""
     return access.current().may(needed)
+
+
+@dataclass(frozen=True)
+class Permit:
+    """Whether the person acting may use a control that writes, and if not, why (the catalog's
+    words). Every control that writes is drawn through one: ``disabled=permit.disabled`` (or
+    ``permit.disabled or <the control's own reason>``) and ``help=permit.help(<its own help>)``, so
+    a viewer sees the Edit switch or the Save button greyed with the reason, instead of a refusal
+    after the click; ``**permit.control()`` gives both at once. The store refuses either way
+    (``kam_core.governance.access``)."""
+
+    allowed: bool
+    reason: str | None = None
+
+    @property
+    def disabled(self) -> bool:
+        return not self.allowed
+
+    def help(self, text: str | None = None) -> str | None:
+        """The control's help: the reason it is disabled, else its own ``text``."""
+        return text if self.allowed else self.reason
+
+    def control(self, help: str | None = None) -> dict:
+        """``disabled`` and ``help`` of a control that has no other reason to be disabled:
+        ``st.button(..., **auth.permit("editor").control())``."""
+        return {"disabled": self.disabled, "help": self.help(help)}
+
+
+def permit(needed: str = "editor") -> Permit:
+    """What the person acting may do with a control whose write needs the role ``needed``."""
+    if access.current().may(needed):
+        return Permit(True)
+    return Permit(False, t(f"auth.needs_{needed}", role=role_name()))
+
+
+def role_name() -> str:
+    """The role of the person acting, as the catalog names it."""
+    role = access.current().role
+    return t(f"enum.access_role.{role}") if role else t("auth.no_role_short")

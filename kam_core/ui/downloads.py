@@ -1,5 +1,10 @@
 """Files built when the user clicks a download button (Streamlit runs the builder then, on its own
-thread), so that a rerun never pays for a workbook or a deck nobody asked for."""
+thread), so that a rerun never pays for a workbook or a deck nobody asked for.
+
+That thread is not the run's: it does not know who signed in (``access.current()`` there is the
+process default, nobody under sign-in). So each builder takes the person acting when the page is
+drawn and builds as them: the workbook holds that person's share, the copy of the database needs
+that person to be an admin."""
 
 from __future__ import annotations
 
@@ -10,6 +15,7 @@ from sqlmodel import Session
 
 from kam_core.common.clock import today
 from kam_core.exchange import workbook
+from kam_core.governance import access
 from kam_core.store import backups
 from kam_core.store.db import database_url, get_engine
 
@@ -20,9 +26,10 @@ def workbook_name() -> str:
 
 def workbook_builder() -> Callable[[], bytes]:
     url = database_url()
+    actor = access.current()
 
     def build() -> bytes:
-        with Session(get_engine(url)) as session:
+        with access.acting_as(actor), Session(get_engine(url)) as session:
             return workbook.export_workbook(session)
 
     return build
@@ -36,8 +43,10 @@ def backup_name() -> str:
 
 def backup_builder(path: Path) -> Callable[[], bytes]:
     """A fresh online copy of the SQLite file ``path``, made when the button is clicked."""
+    actor = access.current()
 
     def build() -> bytes:
-        return backups.snapshot_bytes(path)
+        with access.acting_as(actor):
+            return backups.snapshot_bytes(path)
 
     return build

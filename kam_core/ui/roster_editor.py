@@ -11,6 +11,7 @@ from collections.abc import Callable
 import pandas as pd
 import streamlit as st
 
+from kam_core.ui import auth
 from kam_core.ui.i18n import t
 from kam_core.ui.saving import kept_conflict, save_table
 
@@ -25,7 +26,9 @@ def roster_editor(
     read_only: tuple[str, ...] = (),
 ) -> None:
     """``column_config`` lists the columns shown, in order; ``read_only`` ones are figures the
-    table shows but the save ignores."""
+    table shows but the save ignores. For a role that may not change the team, the table and its
+    Save button are disabled, the reason in the button's help."""
+    allowed = auth.permit("editor")
     generation_key = f"{name}_generation"
     generation = st.session_state.setdefault(generation_key, 0)
     edited = st.data_editor(
@@ -36,10 +39,17 @@ def roster_editor(
         width="stretch",
         column_order=tuple(column_config),
         column_config=column_config,
-        disabled=read_only,
+        disabled=True if allowed.disabled else read_only,
     )
     actions = st.container(horizontal=True, vertical_alignment="center")  # the button keeps its full label
-    if actions.button(t("canvas.save"), key=f"save_{name}", icon=":material/save:", type="primary"):
+    if actions.button(
+        t("canvas.save"),
+        key=f"save_{name}",
+        icon=":material/save:",
+        type="primary",
+        disabled=allowed.disabled,
+        help=allowed.help(),
+    ):
         rows = [{key: value for key, value in row.items() if key not in read_only} for row in edited.to_dict("records")]
         save_table(
             lambda: save(rows, set(int(i) for i in table["id"].dropna())),

@@ -18,7 +18,7 @@ from kam_core.common import cells
 from kam_core.common import formatting as fmt
 from kam_core.common.clock import today
 from kam_core.common.text import md
-from kam_core.ui import readers
+from kam_core.ui import auth, readers
 from kam_core.ui.i18n import language, t
 from kam_core.ui.memo import remember
 from kam_core.ui.saving import kept_conflict, save_table
@@ -116,12 +116,15 @@ def _mapping(section: str, spec: section_specs.SectionSpec, refs: dict[str, dict
 def edit_switch(section: str, account_id: int, where=st, tables: tuple[str, ...] = ()) -> bool:
     """The Edit switch of a canvas section: True while it is on (the section's ``tables`` are
     editable). It does not switch off while one of those tables holds changes not saved: what was
-    typed would be lost with the table; the section says so instead."""
+    typed would be lost with the table; the section says so instead. For a role that may not
+    change plans it is disabled, its help saying why."""
     key = f"edit_{section}_{account_id}"
+    allowed = auth.permit("editor")
     editing = where.toggle(
         t("canvas.edit"),
         key=key,
-        help=t("canvas.edit_help"),
+        help=allowed.help(t("canvas.edit_help")),
+        disabled=allowed.disabled,
         on_change=_keep_unsaved_open,
         args=(key, account_id, tables),
     )
@@ -213,7 +216,9 @@ def _cell(section: str, column: cells.Column, value, lang: str, currency: str) -
 
 
 def section_editor(section: str, account_id: int, *, height: int | str = "auto") -> None:
-    """The table of one section, its Save button, and what a save has to say."""
+    """The table of one section, its Save button, and what a save has to say (table and button
+    disabled, with the reason, for a role that may not change plans)."""
+    allowed = auth.permit("editor")
     spec = section_specs.spec_of(section)
     frame = readers.section_frame(section, account_id)
     mapping = _mapping(section, spec, readers.section_refs(section, account_id))
@@ -230,13 +235,21 @@ def section_editor(section: str, account_id: int, *, height: int | str = "auto")
         hide_index=True,
         width="stretch",
         height=height,
+        disabled=allowed.disabled,
         column_order=columns,
         column_config={
             column.name: _column_config(section, column, mapping.get(column.name)) for column in spec.columns
         },
     )
     actions = st.container(horizontal=True, vertical_alignment="center")  # the button keeps its full label
-    if actions.button(t("canvas.save"), key=f"save_{section}_{account_id}", icon=":material/save:", type="primary"):
+    if actions.button(
+        t("canvas.save"),
+        key=f"save_{section}_{account_id}",
+        icon=":material/save:",
+        type="primary",
+        disabled=allowed.disabled,
+        help=allowed.help(),
+    ):
         rows, read_versions = _to_codes(edited, mapping), sections.versions(frame)
         save_table(
             lambda: sections.save_section(

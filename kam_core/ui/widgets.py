@@ -39,7 +39,9 @@ def open_account(
 
 def new_account_button(key: str) -> None:
     """A button that opens the account record on the form for a new account."""
-    if st.button(t("record.new"), key=key, icon=":material/add_business:"):
+    from kam_core.ui import auth  # auth reads the store through readers; widgets stays light to import
+
+    if st.button(t("record.new"), key=key, icon=":material/add_business:", **auth.permit("editor").control()):
         state.start_new_account()
         st.switch_page(routes.RECORD.path)
 

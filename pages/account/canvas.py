@@ -16,7 +16,7 @@ from kam_core.common import formatting as fmt
 from kam_core.common.clock import today
 from kam_core.common.text import md
 from kam_core.documents import charts
-from kam_core.ui import readers
+from kam_core.ui import auth, readers
 from kam_core.ui.i18n import label, language, t
 from kam_core.ui.memo import draw_chart, remember
 from kam_core.ui.saving import save, saved_message
@@ -145,7 +145,7 @@ def potential_and_margin(account_id: int) -> None:
             value=figures.margin_pct,
             key=f"margin_{account_id}",
         )
-        if st.form_submit_button(t("canvas.save"), icon=":material/save:"):
+        if st.form_submit_button(t("canvas.save"), icon=":material/save:", **auth.permit("editor").control()):
             write(lambda: sections.save_key_figures(engine(), account_id, potential, margin, figures.version))
 
 
@@ -167,7 +167,7 @@ def plan_text_form(account_id: int, fields: tuple[str, ...], form: str) -> None:
             )
             for field in fields
         }
-        if st.form_submit_button(t("canvas.save"), icon=":material/save:"):
+        if st.form_submit_button(t("canvas.save"), icon=":material/save:", **auth.permit("editor").control()):
             current = {field: getattr(text, field) for field in ("business", "markets", "recent_events", "ambition")}
             write(lambda: sections.save_plan_text(engine(), account_id, {**current, **values}, text.version))
 

@@ -10,7 +10,7 @@ from kam_core.common import formatting as fmt
 from kam_core.common.clock import today
 from kam_core.common.text import md
 from kam_core.documents import brief
-from kam_core.ui import readers
+from kam_core.ui import auth, readers
 from kam_core.ui.i18n import language, t
 from kam_core.ui.labels import CADENCE_COLOURS, timeline_labels
 from kam_core.ui.memo import draw_chart
@@ -50,7 +50,7 @@ def sponsor(account_id: int, summary) -> None:
             format_func=lambda i: t("plan.no_sponsor") if i is None else options[i],
             label_visibility="collapsed",
         )
-        if right.form_submit_button(t("canvas.save"), icon=":material/save:"):
+        if right.form_submit_button(t("canvas.save"), icon=":material/save:", **auth.permit("editor").control()):
             save(
                 lambda: engagement.set_sponsor(engine(), account_id, executive, current.version),
                 field_label=lambda field: t("plan.sponsor"),

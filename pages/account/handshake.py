@@ -9,7 +9,7 @@ from kam_core.common import formatting as fmt
 from kam_core.common.clock import today
 from kam_core.common.text import md
 from kam_core.documents.charts import kpi_chart
-from kam_core.ui import readers, state
+from kam_core.ui import auth, readers, state
 from kam_core.ui.i18n import label, language, t
 from kam_core.ui.memo import draw_chart, remember
 from kam_core.ui.saving import save, saved_message
@@ -56,7 +56,13 @@ def write(action, success: str) -> None:
 
 def start(view) -> None:
     st.info(t("handshake.none"))
-    if st.button(t("handshake.start"), type="primary", icon=":material/handshake:", key="start_handshake"):
+    if st.button(
+        t("handshake.start"),
+        type="primary",
+        icon=":material/handshake:",
+        key="start_handshake",
+        **auth.permit("editor").control(),
+    ):
         write(
             lambda: handshake.move_stage(engine(), view.account_id, "draft", today(), None, today=today()),
             t("handshake.started"),
@@ -81,7 +87,12 @@ def stage_move(view, joint_objectives: int) -> None:
             t("handshake.move_date"), value=today(), max_value=today(), key="move_date", format="YYYY-MM-DD"
         )
         note = right.text_input(t("handshake.move_note"), max_chars=300, key="move_note")
-        if st.form_submit_button(t("handshake.move_button"), type="primary", icon=":material/arrow_forward:"):
+        if st.form_submit_button(
+            t("handshake.move_button"),
+            type="primary",
+            icon=":material/arrow_forward:",
+            **auth.permit("editor").control(),
+        ):
             write(
                 lambda: handshake.move_stage(
                     engine(), view.account_id, target, on_date, view.version, today=today(), note=note or None
@@ -126,7 +137,7 @@ def details(view) -> None:
             key=f"next_review_{view.account_id}",
             format="YYYY-MM-DD",
         )
-        if st.form_submit_button(t("canvas.save"), icon=":material/save:"):
+        if st.form_submit_button(t("canvas.save"), icon=":material/save:", **auth.permit("editor").control()):
             write(
                 lambda: handshake.save_handshake_details(
                     engine(),
@@ -196,7 +207,9 @@ def review_form(view, history) -> None:
             readings[objective_id] = st.text_input(text, key=f"reading_{objective_id}")
         notes = st.text_area(t("handshake.notes"), key="review_notes", height=90, max_chars=4000)
         decisions = st.text_area(t("handshake.decisions"), key="review_decisions", height=90, max_chars=4000)
-        if st.form_submit_button(t("handshake.record"), type="primary", icon=":material/event_available:"):
+        if st.form_submit_button(
+            t("handshake.record"), type="primary", icon=":material/event_available:", **auth.permit("editor").control()
+        ):
             write(
                 lambda: handshake.record_review(
                     engine(),

@@ -8,7 +8,7 @@ from kam_core.common import formatting as fmt
 from kam_core.common.text import md
 from kam_core.portfolio.directory import group_head_options
 from kam_core.programme.countries import country_choices, country_name
-from kam_core.ui import frame, readers, routes, state
+from kam_core.ui import auth, frame, readers, routes, state
 from kam_core.ui.i18n import label, language, t
 from kam_core.ui.saving import save, saved_message
 from kam_core.ui.section_editor import section_editor
@@ -182,7 +182,10 @@ def basics_form(record) -> None:
         )
         notes = st.text_area(field_label("notes"), value=values["notes"] or "", max_chars=5000, key=f"notes_{suffix}")
         submitted = st.form_submit_button(
-            t("record.create") if record is None else t("action.save"), type="primary", icon=":material/save:"
+            t("record.create") if record is None else t("action.save"),
+            type="primary",
+            icon=":material/save:",
+            **auth.permit("editor").control(),
         )
     if submitted:
         typed = {
@@ -266,7 +269,9 @@ def revenue_and_units(account_id: int) -> None:
 def archive(record) -> None:
     st.subheader(t("record.archive_title"))
     st.caption(t("record.archive_help"))
-    if st.button(t("record.archive"), key=f"archive_{record.id}", icon=":material/archive:"):
+    if st.button(
+        t("record.archive"), key=f"archive_{record.id}", icon=":material/archive:", **auth.permit("editor").control()
+    ):
         save(
             lambda: accounts.set_status(engine(), record.id, "archived", record.version),
             field_label=field_label,
@@ -290,7 +295,13 @@ def delete(record) -> None:
         backed_up = readers.database_info().backup_folder is not None
         st.caption(t("record.delete_backup") if backed_up else t("record.delete_no_backup"))
         typed = st.text_input(t("record.delete_confirm", name=md(record.name)), key=f"delete_confirm_{record.id}")
-        if st.button(t("record.delete"), key=f"delete_{record.id}", type="primary", icon=":material/delete_forever:"):
+        if st.button(
+            t("record.delete"),
+            key=f"delete_{record.id}",
+            type="primary",
+            icon=":material/delete_forever:",
+            **auth.permit("editor").control(),
+        ):
             save(
                 lambda: accounts.delete_account(engine(), record.id, typed, record.version),
                 field_label=field_label,

@@ -219,15 +219,16 @@ def import_buttons(table, kind: str, mapping: dict, result) -> None:
         key="import_valid",
         type="primary",
         icon=":material/upload:",
-        disabled=not valid,
+        disabled=auth.permit("editor").disabled or not valid,
+        help=auth.permit("editor").help(),
     ):
         run(table, kind, mapping, only_valid=True, set_years=set_years)
     if right.button(
         t("exchange.import_all_or_nothing"),
         key="import_all",
         icon=":material/rule:",
-        disabled=bool(refused) or not valid,
-        help=t("exchange.import_all_help"),
+        disabled=auth.permit("editor").disabled or bool(refused) or not valid,
+        help=auth.permit("editor").help(t("exchange.import_all_help")),
     ):
         run(table, kind, mapping, only_valid=False, set_years=set_years)
 
@@ -272,6 +273,8 @@ def run(table, kind: str, mapping: dict, only_valid: bool, set_years: bool) -> N
 def export_section() -> None:
     st.subheader(t("exchange.export"))
     st.caption(t("exchange.export_help"))
+    if auth.permit("admin").disabled:  # the roles and the audit trail are an admin's (kam_core.exchange.workbook)
+        st.info(t("exchange.export_partial", role=auth.role_name()), icon=":material/visibility_off:")
     st.download_button(
         t("exchange.export_button"),
         data=downloads.workbook_builder(),
@@ -286,8 +289,11 @@ def export_section() -> None:
 def restore_section() -> None:
     st.subheader(t("exchange.restore"))
     st.caption(t("exchange.restore_help"))
-    upload = st.file_uploader(t("exchange.workbook"), type=["xlsx"], key="restore_file")
-    if upload is not None and st.button(t("exchange.restore_button"), key="restore_go", icon=":material/restore:"):
+    allowed = auth.permit("admin")
+    upload = st.file_uploader(t("exchange.workbook"), type=["xlsx"], key="restore_file", **allowed.control())
+    if upload is not None and st.button(
+        t("exchange.restore_button"), key="restore_go", icon=":material/restore:", **allowed.control()
+    ):
         save(
             lambda: workbook.restore_workbook(engine(), upload.getvalue()),
             field_label=lambda field: t(f"field.{field}"),
@@ -317,7 +323,7 @@ def backups_section() -> None:
         icon=":material/download:",
         key="download_backup",
         on_click="ignore",
-        disabled=not auth.can("admin"),
+        **auth.permit("admin").control(),
     )
     kept = list_backups(path)
     if not kept:

@@ -9,7 +9,7 @@ from kam_core.common import formatting as fmt
 from kam_core.common.text import md
 from kam_core.portfolio.directory import selector_options
 from kam_core.programme.countries import country_name
-from kam_core.ui import frame, readers, state
+from kam_core.ui import auth, frame, readers, state
 from kam_core.ui.i18n import label, language, t
 from kam_core.ui.saving import save, saved_message
 from kam_core.ui.store import engine
@@ -234,7 +234,8 @@ def merge_button(plan, winners: dict[str, str], resolutions: dict[str, str | Non
         key="merge_go",
         type="primary",
         icon=":material/merge:",
-        disabled=not sure or bool(open_conflicts),
+        disabled=auth.permit("editor").disabled or not sure or bool(open_conflicts),
+        help=auth.permit("editor").help(),
     ):
 
         def action():

@@ -67,7 +67,7 @@ def programme_form() -> None:
             key="programme_accounts_per_kam",
         )
         submitted = st.form_submit_button(
-            t("action.save"), type="primary", icon=":material/save:", disabled=not auth.can("admin")
+            t("action.save"), type="primary", icon=":material/save:", **auth.permit("admin").control()
         )
     if submitted:
         save(
@@ -135,7 +135,7 @@ def criteria_editor(axis: str) -> None:
         key=f"save_criteria_{axis}",
         type="primary",
         icon=":material/save:",
-        disabled=not auth.can("admin"),
+        **auth.permit("admin").control(),
     ):
         save_criteria(axis, rows, generation)
     if st.session_state.pop(f"criteria_saved_{axis}", False):
@@ -168,6 +168,9 @@ def access_panel() -> None:
         st.info(t("access.open_mode_explained"), icon=":material/lock_open:")
         return
     st.caption(t("access.roles_intro"))
+    if auth.permit("admin").disabled:  # who holds which role is for admins only, as in the export
+        st.caption(t("access.roles_admin_only", role=auth.role_name()))
+        return
     admins = auth.secret_admins()
     if admins:
         st.caption(t("access.secret_admins", emails=md(", ".join(admins))))
@@ -188,7 +191,6 @@ def roles_editor() -> None:
         hide_index=True,
         width="stretch",
         column_order=("email", "role"),
-        disabled=not auth.can("admin"),
         column_config={
             "email": st.column_config.TextColumn(t("field.email"), required=True, max_chars=254),
             "role": st.column_config.SelectboxColumn(
@@ -200,9 +202,7 @@ def roles_editor() -> None:
             ),
         },
     )
-    if st.button(
-        t("access.save"), key="save_roles", type="primary", icon=":material/save:", disabled=not auth.can("admin")
-    ):
+    if st.button(t("access.save"), key="save_roles", type="primary", icon=":material/save:"):
         save_roles(edited.to_dict("records"), generation)
     if st.session_state.pop("roles_saved", False):
         st.success(t("access.saved"), icon=":material/check:")

@@ -6,7 +6,7 @@ from kam_core.common import formatting as fmt
 from kam_core.common.text import md
 from kam_core.portfolio import scoring
 from kam_core.portfolio.scoring import AXES
-from kam_core.ui import grid, readers, state
+from kam_core.ui import auth, grid, readers, state
 from kam_core.ui.i18n import language, t
 from kam_core.ui.labels import quadrant_name
 from kam_core.ui.saving import attempt
@@ -44,8 +44,8 @@ def start_period_button(period: str) -> None:
     if st.button(
         t("scoring.start_period", period=period, previous=previous),
         icon=":material/content_copy:",
-        help=t("scoring.start_period_help"),
         key="start_period",
+        **auth.permit("editor").control(t("scoring.start_period_help")),
     ):
         outcome = attempt(
             lambda: scoring.start_period(engine(), period, previous),
@@ -83,7 +83,11 @@ def workshop(account_id: int | None, period: str) -> None:
                 for score in [s for s in scores if s.criterion.axis == axis]:
                     entered[score.criterion.id] = criterion_input(score, account_id, period)
         submitted = st.form_submit_button(
-            t("scoring.save_scores"), type="primary", icon=":material/save:", width="stretch"
+            t("scoring.save_scores"),
+            type="primary",
+            icon=":material/save:",
+            width="stretch",
+            **auth.permit("editor").control(),
         )
     if submitted:
         save_workshop(account_id, period, scores, entered, before)
@@ -225,7 +229,8 @@ def score_grid(period: str) -> None:
     if st.button(
         t("scoring.save_grid", count=len(edits)),
         type="primary",
-        disabled=not edits,
+        disabled=auth.permit("editor").disabled or not edits,
+        help=auth.permit("editor").help(),
         key="save_grid",
         icon=":material/save:",
     ) and save(period, edits, "grid"):

@@ -20,6 +20,7 @@ from kam_core.account.accounts import (
     set_status,
     update_account,
 )
+from kam_core.governance import access
 from kam_core.store import backups, db
 from kam_core.store.models import Account
 from tests.unit.snapshots import integrity, snapshot
@@ -44,6 +45,18 @@ def _new(name: str) -> dict:
 def _load(engine, account_id: int):
     with Session(engine) as session:
         return load_account(session, account_id)
+
+
+def assert_restored(path: Path, expected: dict, source: Path, actor: str) -> None:
+    """The live database holds exactly ``expected`` plus one line of the audit trail: who restored
+    which file (written with the restored content, as one write)."""
+    now = snapshot(path)
+    added = [row for row in now["audit_entry"] if row not in expected["audit_entry"]]
+    assert {**now, "audit_entry": expected["audit_entry"]} == expected
+    assert len(now["audit_entry"]) == len(expected["audit_entry"]) + 1 and len(added) == 1
+    _id, _at, who, action, table, record_id, account_id, label, changes = added[0]
+    assert (who, action, table, record_id, account_id, label) == (actor, "update", "database", None, None, source.name)
+    assert source.name in changes
 
 
 # --- how many are kept, and which ---------------------------------------------------------------
@@ -130,7 +143,7 @@ def test_a_restore_gives_back_exactly_what_was_saved(demo_engine, demo_url):
     assert changed != expected
 
     restored = backups.restore(path, saved)  # the app's engine stays open, as a running server's would
-    assert snapshot(path) == expected
+    assert_restored(path, expected, saved, access.current().name)
     assert integrity(path) == "ok"
     assert restored.safety_copy is not None and restored.safety_copy.name.endswith("-before-restore.db")
     assert snapshot(restored.safety_copy) == changed  # what the restore replaced is kept
@@ -207,7 +220,7 @@ def test_cli_backup_list_and_restore(on, demo_url, capsys):
     assert main(["restore-backup", made.name]) == 0  # a name as `backups` lists it
     out = capsys.readouterr().out
     assert f"Restored {made} into {path}" in out and "before-restore" in out
-    assert snapshot(path) == expected
+    assert_restored(path, expected, made, access.os_user())  # the command line acts as the local admin
 
 
 def test_cli_refuses_a_file_that_is_not_a_backup_and_names_it(on, demo_url, tmp_path, capsys):

@@ -22,6 +22,7 @@ few queries each), which is the price of the form's rules: thousands of accounts
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import threading
 from collections.abc import Callable, Mapping
 from datetime import date
@@ -111,7 +112,10 @@ class _EarlyBackup:
             return
         self.new_folder = not backups.backup_folder(path).exists()
         self.path = path
-        self.thread = threading.Thread(target=self._copy, args=(path,), name="import-backup", daemon=True)
+        # in the importer's context: the copy is made as the person importing (the role check of
+        # backups.backup_sqlite), not as the process default (nobody, under sign-in)
+        context = contextvars.copy_context()
+        self.thread = threading.Thread(target=context.run, args=(self._copy, path), name="import-backup", daemon=True)
         self.thread.start()
 
     def _copy(self, path: Path) -> None:
