@@ -150,35 +150,19 @@ class Person:
 
     # every action goes through here: timed, its outcome classified as saving.attempt does
     def timed(self, kind: str, action) -> tuple[str, object]:
-        from sqlalchemy.exc import OperationalError
-
-        from kam_core.common.errors import ConflictError, PermissionDenied, ValidationError
-        from kam_core.store.db import StoreError, as_store_error
-
         started = time.perf_counter()
         outcome, detail, result = "ok", "", None
         try:
             result = action()
-        except ConflictError as exc:
-            outcome, detail = "conflict", exc.record
-        except ValidationError as exc:
-            outcome, detail = "validation", ",".join(sorted({error.code for error in exc.errors}))
-        except StoreError as exc:
-            outcome, detail = ("busy" if exc.code == "store.busy" else "other"), exc.code
-        except PermissionDenied as exc:
-            outcome, detail = "other", f"denied:{exc.needed}"
-        except OperationalError as exc:
-            error = as_store_error(exc)
-            if error is None:
-                outcome, detail = "error", _describe(exc)
-            else:
-                outcome, detail = ("busy" if error.code == "store.busy" else "other"), error.code
-        except Exception as exc:  # noqa: BLE001 - what a page would show as a traceback: counted, never hidden
-            outcome, detail = "error", _describe(exc)
-        self.ops.append((kind, time.perf_counter() - started, outcome, detail))
+        except Exception as exc:  # noqa: BLE001 - classified: a refusal, or what a page would show as a traceback
+            outcome, detail = classify(exc)
+        self.record(kind, time.perf_counter() - started, outcome, detail)
+        return outcome, result
+
+    def record(self, kind: str, seconds: float, outcome: str, detail: str) -> None:
+        self.ops.append((kind, seconds, outcome, detail))
         if outcome == "error":
             self.errors.append(f"{kind}: {detail}")
-        return outcome, result
 
     def warm_up(self, reads: bool) -> None:
         """A warm process, as a server's is: each service called once (untimed) before the clock starts."""
@@ -186,17 +170,25 @@ class Person:
         from kam_core.portfolio import scoring
 
         account = self.plan["hot"][0]
-        with self.session() as session:
-            sections.load_section(session, "priorities", account)
-            scoring.account_scores(session, account, self.plan["period"])
-            handshake.read_handshake(session, account)
+
+        def light() -> None:
+            with self.session() as session:
+                sections.load_section(session, "priorities", account)
+                scoring.account_scores(session, account, self.plan["period"])
+                handshake.read_handshake(session, account)
+
+        self.timed("warm-up", light)
         if reads:
             for read in ("read_portfolio", "read_canvas", "read_board"):
                 getattr(self, read)(account)
-        self.ops.clear()
+        self.ops.clear()  # untimed; an error stays in self.errors
 
     def run(self, kind: str) -> None:
-        getattr(self, kind)(self.account())
+        """One action of the mix; what a save reads first (outside its timing) may fail too: "reload"."""
+        try:
+            getattr(self, kind)(self.account())
+        except Exception as exc:  # noqa: BLE001
+            self.record("reload", 0.0, *classify(exc))
 
     # --- reads: what the page reads when it opens (its caches cold, as after any save) ---
 
@@ -361,6 +353,27 @@ CANVAS_SECTIONS = (
 )
 
 
+def classify(exc: BaseException) -> tuple[str, str]:
+    """(outcome, detail) of an exception, as ``kam_core.ui.saving.attempt`` sorts them: the app's
+    refusals by kind (a driver's "database is locked" reads as busy), anything else an error."""
+    from sqlalchemy.exc import OperationalError
+
+    from kam_core.common.errors import ConflictError, PermissionDenied, ValidationError
+    from kam_core.store.db import StoreError, as_store_error
+
+    if isinstance(exc, ConflictError):
+        return "conflict", exc.record
+    if isinstance(exc, ValidationError):
+        return "validation", ",".join(sorted({error.code for error in exc.errors}))
+    if isinstance(exc, OperationalError):
+        exc = as_store_error(exc) or exc
+    if isinstance(exc, StoreError):
+        return ("busy" if exc.code == "store.busy" else "other"), exc.code
+    if isinstance(exc, PermissionDenied):
+        return "other", f"denied:{exc.needed}"
+    return "error", _describe(exc)
+
+
 def _counter(rationale: str | None) -> int:
     match = re.fullmatch(rf"{TOKEN} (\d+)", rationale or "")
     return int(match.group(1)) if match else 0
@@ -400,11 +413,14 @@ def person_main(index: int, url: str, plan: dict, mix: dict, ready, go, results)
         return
     kinds, weights = list(mix), list(mix.values())
     deadline = time.monotonic() + plan["seconds"]
-    while time.monotonic() < deadline:
-        person.run(person.rng.choices(kinds, weights)[0])
-        pause = person.rng.uniform(*plan["think_s"])
-        time.sleep(max(0.0, min(pause, deadline - time.monotonic())))
-    person.engine.dispose()
+    try:
+        while time.monotonic() < deadline:
+            person.run(person.rng.choices(kinds, weights)[0])
+            pause = person.rng.uniform(*plan["think_s"])
+            time.sleep(max(0.0, min(pause, deadline - time.monotonic())))
+        person.engine.dispose()
+    except BaseException:  # noqa: BLE001 - what was done is reported with what stopped it
+        person.errors.append("stopped: " + traceback.format_exc()[-1000:])
     results.put({"index": index, "ops": person.ops, "ledger": person.ledger, "errors": person.errors})
 
 
