@@ -4,8 +4,10 @@
 For each portfolio size, in this one process so that the figures compare: the floor (an empty
 Streamlit page under AppTest), every page of app.py's navigation with a typical account selected
 (first run with cold caches, median of the reruns), the import of revenue lines from CSV, the QBR
-pack of the typical account and the process's peak memory. Prints a table per size marked OK / OVER
-against the budget, and writes the figures as JSON.
+pack of the typical account and the process's peak memory. Then the load test (bench/load.py:
+concurrent users on SQLite and PostgreSQL; ``--load-seconds``, ``--no-load``). Prints a table per
+size marked OK / OVER against the budget, the load test's table and checks, and writes the figures
+as JSON.
 """
 
 from __future__ import annotations
@@ -552,10 +554,19 @@ def _check(checks: list, name: str, value, limit, ok: bool, **where) -> None:
 
 
 def evaluate(
-    sizes: dict[str, dict], pages: list[Page], demo_seed_s: float | None = None, demo_seed_error: str | None = None
+    sizes: dict[str, dict],
+    pages: list[Page],
+    demo_seed_s: float | None = None,
+    demo_seed_error: str | None = None,
+    load: dict | None = None,
 ) -> dict:
-    """Every check of the budget that the sizes run allow; ``passed`` when all hold."""
+    """Every check of the budget that the sizes run allow, and the load test's (bench.load); ``passed``
+    when all hold."""
     checks: list[dict] = []
+    if load is not None:
+        if "error" in load:
+            _check(checks, "load test runs", load["error"], None, False, load="all")
+        checks += load.get("checks", [])
     if demo_seed_error is not None:
         _check(checks, "demo seed runs without exception", demo_seed_error, None, False)
     if demo_seed_s is not None:
@@ -717,6 +728,10 @@ def report(result: dict, pages: list[Page]) -> str:
             f"({figures.get('peak_rss_before_import_mb', '–')} MB before the import)  "
             f"{_mark(figures['peak_rss_mb'] < RSS_MB_MAX, rss_binding)} (< {RSS_MB_MAX:g} MB at 10,000)"
         )
+    if result.get("load"):
+        from bench.load import report as load_report
+
+        lines.append(load_report(result["load"]) if "error" not in result["load"] else "")
     comparisons = [check for check in budget["checks"] if "sizes" in check]
     if comparisons:
         lines.append("")
@@ -729,7 +744,7 @@ def report(result: dict, pages: list[Page]) -> str:
     else:
         lines.append(f"budget: {len(budget['over'])} check(s) over:")
         for check in budget["over"]:
-            where = check.get("page", "")
+            where = check.get("page") or (f"load test on {check['load']}" if "load" in check else "")
             size = check.get("size") or "/".join(f"{s:,}" for s in check.get("sizes", []))
             error = f" - {check['error']}" if check.get("error") else ""
             lines.append(f"  OVER  {size} {where}: {check['check']} (value {check['value']}){error}")
@@ -791,9 +806,13 @@ def run_benchmark(
     seed: int = 7,
     cache_dir: Path = CACHE_DIR,
     warmup: bool = True,
+    load_seconds: float | None = None,
+    load_options: dict | None = None,
     echo=print,
 ) -> dict:
-    """Measure every size (ascending: peak RSS only grows), write ``out`` (when given) and return the result."""
+    """Measure every size (ascending: peak RSS only grows), then the load test for ``load_seconds`` (none
+    when None; ``load_options``: bench.load.run_load's other arguments), write ``out`` (when given) and
+    return the result."""
     started = time.perf_counter()
     _quiet_streamlit()
     all_pages = app_pages()
@@ -833,7 +852,11 @@ def run_benchmark(
                 first = False
     finally:
         counter.remove()
-    result["budget"] = evaluate(result["sizes"], all_pages, result["demo_seed_s"], result.get("demo_seed_error"))
+    if load_seconds:
+        result["load"] = measure_load(load_seconds, load_options or {}, echo)
+    result["budget"] = evaluate(
+        result["sizes"], all_pages, result["demo_seed_s"], result.get("demo_seed_error"), result.get("load")
+    )
     result["total_s"] = round(time.perf_counter() - started, 1)
     if out is not None:
         out = Path(out)
@@ -844,6 +867,17 @@ def run_benchmark(
     echo(report(result, chosen))
     echo(f"\ntotal {result['total_s']} s" + (f"; written to {out}" if out is not None else ""))
     return result
+
+
+def measure_load(seconds: float, options: dict, echo) -> dict:
+    """The load test (bench.load): users and browsers on SQLite and PostgreSQL; a failure is reported."""
+    from bench.load import run_load
+
+    echo(f"load test: {seconds:g} s per database")
+    try:
+        return run_load(seconds=seconds, echo=echo, **options)
+    except Exception as exc:  # noqa: BLE001 - a load test that cannot run is a failed check
+        return {"error": f"{type(exc).__name__}: {str(exc).splitlines()[0][:300]}", "checks": []}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -866,6 +900,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=7, help="seed of the generated portfolios (default: 7)")
     parser.add_argument("--cache-dir", type=Path, default=CACHE_DIR, help="where generated databases are kept")
     parser.add_argument("--strict", action="store_true", help="exit with status 1 when a budget check is over")
+    parser.add_argument(
+        "--load-seconds", type=float, default=60.0, help="the load test's run per database (default: 60)"
+    )
+    parser.add_argument("--no-load", action="store_true", help="skip the load test (bench/load.py)")
     args = parser.parse_args(argv)
     sizes = [int(part) for part in args.sizes.split(",") if part.strip()]
     pages = [part for part in args.pages.split(",") if part.strip()] or None
@@ -877,6 +915,7 @@ def main(argv: list[str] | None = None) -> int:
         pages=pages,
         seed=args.seed,
         cache_dir=args.cache_dir,
+        load_seconds=None if args.no_load else args.load_seconds,
     )
     return 1 if args.strict and not result["budget"]["passed"] else 0
 

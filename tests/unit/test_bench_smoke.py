@@ -7,8 +7,9 @@ import sqlite3
 
 import pytest
 
+from bench import load
 from bench.generate import BENCH_TODAY, PER_ACCOUNT, expected_counts, generate
-from bench.run import app_pages, run_benchmark
+from bench.run import app_pages, evaluate, report, run_benchmark
 from tests.conftest import TODAY
 
 ACCOUNTS = 15
@@ -131,6 +132,85 @@ def test_a_tiny_benchmark_writes_the_documented_json(tmp_path):
     assert isinstance(result["budget"]["passed"], bool)
     checks = result["budget"]["checks"]
     assert checks and all({"check", "value", "limit", "ok"} <= set(check) for check in checks)
+
+
+LOAD_CHECKS = {"no unhandled error", "no lost update", "no duplicate", "integrity check clean"}
+
+
+@pytest.mark.sqlite_only("the load test's smoke run is on SQLite (the bench starts its own PostgreSQL)")
+def test_a_tiny_load_test_reports_its_figures_and_its_checks():
+    result = load.run_load(
+        seconds=2, users=3, browsers=0, backends=("sqlite",), limit_steps=(2,), limit_seconds=1, echo=lambda *_: None
+    )
+
+    run = result["backends"]["sqlite"]
+    assert run["users"] == 3 and run["browsers"] == 0 and run["accounts"] > 0
+    assert run["operations"], "no operation ran"
+    for kind, figures in run["operations"].items():
+        assert kind in load.MIX or kind == "reload", kind  # reload: the read before a save
+        assert figures["count"] == sum(figures[outcome] for outcome in load.OUTCOMES), kind
+        assert {"per_s", "p50_ms", "p95_ms"} <= set(figures)
+    assert set(run["refusals"]) == {"conflict", "busy", "validation", "other"}
+    # the harness itself raised nothing, and the writes it committed are all there
+    assert run["errors"] == [] and run["error_count"] == 0
+    assert run["lost_updates"] == [] and run["integrity"] == []
+    checks = result["checks"]
+    assert {check["check"] for check in checks} == LOAD_CHECKS
+    assert all(check["load"] == "sqlite" and isinstance(check["value"], int) for check in checks)
+    limit = result["limits"]["sqlite"]
+    assert [row["editors"] for row in limit["steps"]] == [2] and limit["holds"] in (0, 2)
+    # the bench's budget carries the load test's checks, and its report prints the load test's table
+    budget = evaluate({}, [], load=result)
+    assert [check for check in budget["checks"] if "load" in check] == checks
+    text = report({"sizes": {}, "budget": budget, "load": result}, [])
+    assert "load test on SQLite" in text and "editors saving at once" in text
+
+
+@pytest.mark.sqlite_only("the checks are tried on a SQLite copy of the demo")
+def test_the_load_checks_find_a_lost_update_a_duplicate_and_a_broken_key(tmp_path):
+    """The checks can fail: a committed write the database does not hold, two priorities of one rank,
+    a row pointing at nothing."""
+    backend = load.Backend("sqlite", tmp_path)
+    url = backend.new(BENCH_TODAY)
+    plan = load._plan(url, 1, 7, BENCH_TODAY.isoformat())
+    assert load.lost_updates(url, [], plan) == []
+    assert load.duplicates(url) == [] and load.integrity(url) == []
+    path = url.removeprefix("sqlite:///")
+    account, row_id, version = _rows(path, "SELECT account_id, id, version FROM priority ORDER BY id LIMIT 1")[0]
+    rank = _rows(path, f"SELECT max(rank) FROM priority WHERE account_id = {account}")[0][0]
+
+    ledger = [
+        ("priority_edited", account, row_id, version + 1, "Load 1.1"),  # said committed, not in the database
+        ("priority_edited", account, row_id, version + 1, "Load 2.1"),  # and a second commit from the same read
+        ("priority_added", account, "Load 3.1"),  # said added, not there
+        ("score", account, 1, 1, 1),  # said scored, no counter
+    ]
+    lost = load.lost_updates(url, ledger, plan)
+    assert any("committed twice" in text for text in lost)
+    assert any("last committed 'Load 2.1'" in text for text in lost)
+    assert any("'Load 3.1'" in text for text in lost)
+    assert any(text.startswith("score") for text in lost)
+
+    connection = sqlite3.connect(path)  # foreign keys are not enforced on this connection
+    connection.execute(
+        "INSERT INTO value_proposition (priority_id, what_we_bring, customer_value, version, created_at, updated_at) "
+        "SELECT 999999, 'x', 'x', 1, created_at, updated_at FROM priority LIMIT 1"
+    )
+    try:  # two priorities of one rank: the database lets them in (today), or refuses them (a constraint)
+        connection.execute(
+            "INSERT INTO priority (account_id, rank, title, version, created_at, updated_at) "
+            "SELECT account_id, ?, 'Load 9.9', 1, created_at, updated_at FROM priority WHERE id = ?",
+            (rank, row_id),
+        )
+        shared = True
+    except sqlite3.IntegrityError:
+        shared = False
+    connection.commit()
+    connection.close()
+    assert any("value_proposition -> priority" in text for text in load.integrity(url))
+    if shared:
+        assert any(f"rank {rank} held by 2" in text for text in load.duplicates(url))
+        assert any("never committed" in text for text in load.lost_updates(url, [], plan))
 
 
 @pytest.fixture(autouse=True)
