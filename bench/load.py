@@ -467,7 +467,8 @@ def browser_main(index: int, base_url: str, plan: dict, ready, go, results) -> N
                 outcome = "error"
                 detail = page.locator('[data-testid="stException"]').first.inner_text()[:200]
             elif detail:
-                outcome = {"refused": "validation", "conflict": "conflict"}.get(detail, "other")
+                refused = detail.startswith("refused")
+                outcome = "validation" if refused else "conflict" if detail == "conflict" else "other"
         except Exception as exc:  # noqa: BLE001
             timeout = type(exc).__name__ == "TimeoutError"  # the page did not finish in time: no exception shown
             outcome, detail = ("timeout" if timeout else "error"), _describe(exc)
@@ -504,7 +505,9 @@ def browser_main(index: int, base_url: str, plan: dict, ready, go, results) -> N
         outcome = ""
         if not page.locator('[data-testid="stAlertContentSuccess"]').count():
             reload = page.get_by_role("button", name="Reload")
-            outcome = "conflict" if reload.count() else "refused"
+            alerts = page.locator('[data-testid="stAlertContentError"], [data-testid="stAlertContentWarning"]')
+            said = alerts.first.inner_text()[:160] if alerts.count() else "no message"
+            outcome = "conflict" if reload.count() else f"refused: {said}"
             if reload.count():
                 reload.first.click()
                 idle()
@@ -826,7 +829,9 @@ def lost_updates(url: str, ledger: list, plan: dict) -> list[str]:
         engine.dispose()
 
     deleted_ids = {entry[2] for entry in ledger if entry[0] == "priority_deleted"}
-    deleted_titles = Counter(entry[3] for entry in ledger if entry[0] == "priority_deleted")
+    # a row two people deleted at once is gone once: the second delete finds nothing left to delete, and
+    # nothing is lost (an edit since the read would have made it a conflict)
+    deleted_titles = Counter(title for _, title in {(e[2], e[3]) for e in ledger if e[0] == "priority_deleted"})
     # rows edited: no two commits from the same version; the row holds the last one (unless deleted)
     edits: dict[int, list] = defaultdict(list)
     for entry in ledger:
