@@ -117,11 +117,15 @@ def _run_until_paused(tmp_path: Path, url: str, *args: str) -> tuple[subprocess.
         env=env,
         cwd=tmp_path,
     )
-    line = child.stdout.readline()  # blocks until the child pauses (or ends: then the line is not READY)
+    said = []  # what the command printed before it paused (e.g. the file's encoding)
+    line = child.stdout.readline()  # blocks until the child prints (at its end: "")
+    while line and not line.startswith(READY):
+        said.append(line)
+        line = child.stdout.readline()
     if not line.startswith(READY):
         child.kill()
         out, err = child.communicate()
-        pytest.fail(f"the child never paused: {line}{out}\n{err}")
+        pytest.fail(f"the child never paused: {''.join(said)}{out}\n{err}")
     return child, line
 
 
