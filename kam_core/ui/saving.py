@@ -77,7 +77,7 @@ def attempt(
         if error is None:
             raise
         return _refusal(error, field_label)
-    readers.clear()
+    readers.written()
     return Outcome(result=result)
 
 

@@ -163,6 +163,21 @@ def unsaved_rows(section: str, account_id: int) -> bool:
     return any(changes.get(kind) for kind in ("edited_rows", "added_rows", "deleted_rows"))
 
 
+def _editing(section: str, spec, account_id: int, generation: int) -> tuple[pd.DataFrame, dict]:
+    """The rows the table edits and its choices: read now, or, while it holds changes not saved,
+    those it was editing. A write elsewhere (another session, another process) empties the kept
+    reads; shown fresh, the rows would be another table to Streamlit, and what was typed would be
+    lost. Kept, the save carries the versions read and is refused as a conflict, the input kept."""
+    pinned_key = f"editing_{section}_{account_id}"
+    pinned = st.session_state.get(pinned_key)
+    if pinned is not None and pinned[0] == generation and unsaved_rows(section, account_id):
+        return pinned[1], pinned[2]
+    frame = readers.section_frame(section, account_id)
+    mapping = _mapping(section, spec, readers.section_refs(section, account_id))
+    st.session_state[pinned_key] = (generation, frame, mapping)
+    return frame, mapping
+
+
 def section_table(section: str, account_id: int, columns: tuple[str, ...] | None = None) -> None:
     """The section's rows as a read-only table (``columns``: those shown, all by default), in the
     page's own font: what a room reads on a projector. Built once per state of the data."""
@@ -220,10 +235,9 @@ def section_editor(section: str, account_id: int, *, height: int | str = "auto")
     disabled, with the reason, for a role that may not change plans)."""
     allowed = auth.permit("editor")
     spec = section_specs.spec_of(section)
-    frame = readers.section_frame(section, account_id)
-    mapping = _mapping(section, spec, readers.section_refs(section, account_id))
     generation_key = f"generation_{section}_{account_id}"
     generation = st.session_state.setdefault(generation_key, 0)
+    frame, mapping = _editing(section, spec, account_id, generation)
     columns = [column.name for column in spec.columns]
     shown = remember(
         f"section_shown_{section}_{account_id}", language(), lambda: _to_labels(frame, mapping), source=frame
