@@ -42,6 +42,31 @@ def remember(name: str, inputs: Hashable, build: Callable[[], T], source: object
     return value
 
 
+EDITING_PREFIX = "_editing_"
+EDITS = ("edited_rows", "added_rows", "deleted_rows")
+
+
+def has_unsaved(editor_key: str) -> bool:
+    """Whether the data editor ``editor_key`` holds rows changed, added or deleted and not saved."""
+    changes = st.session_state.get(editor_key) or {}
+    return any(changes.get(kind) for kind in EDITS)
+
+
+def while_editing(slot: str, editor_key: str, read: Callable[[], T]) -> T:
+    """``read()``: the rows a data editor (``editor_key``) shows; but while it holds changes not saved,
+    what ``read()`` gave when the editing began. A write elsewhere (another session, another process:
+    ``readers.follow_store``) empties the kept reads; given other rows, Streamlit would take the table
+    for a new one and drop what was typed. Kept, the save carries the versions read then, and a row
+    saved meanwhile by someone else is refused as a conflict, the input kept. ``slot`` names the
+    table (one value kept per slot and session)."""
+    kept = st.session_state.get(EDITING_PREFIX + slot)
+    if kept is not None and kept[0] == editor_key and has_unsaved(editor_key):
+        return kept[1]
+    value = read()
+    st.session_state[EDITING_PREFIX + slot] = (editor_key, value)
+    return value
+
+
 def _reference(source: object) -> Callable[[], object]:
     """A weak reference where the object takes one (a frame), so a remembered value does not keep
     old data alive; a strong one otherwise (a tuple of frames)."""

@@ -20,7 +20,7 @@ from kam_core.common.clock import today
 from kam_core.common.text import md
 from kam_core.ui import auth, readers
 from kam_core.ui.i18n import language, t
-from kam_core.ui.memo import remember
+from kam_core.ui.memo import has_unsaved, remember, while_editing
 from kam_core.ui.saving import kept_conflict, save_table
 from kam_core.ui.store import engine
 
@@ -159,23 +159,7 @@ def _keep_unsaved_open(key: str, account_id: int, tables: tuple[str, ...]) -> No
 def unsaved_rows(section: str, account_id: int) -> bool:
     """Whether the section's table holds rows changed, added or deleted and not saved."""
     generation = st.session_state.get(f"generation_{section}_{account_id}", 0)
-    changes = st.session_state.get(f"editor_{section}_{account_id}_{generation}") or {}
-    return any(changes.get(kind) for kind in ("edited_rows", "added_rows", "deleted_rows"))
-
-
-def _editing(section: str, spec, account_id: int, generation: int) -> tuple[pd.DataFrame, dict]:
-    """The rows the table edits and its choices: read now, or, while it holds changes not saved,
-    those it was editing. A write elsewhere (another session, another process) empties the kept
-    reads; shown fresh, the rows would be another table to Streamlit, and what was typed would be
-    lost. Kept, the save carries the versions read and is refused as a conflict, the input kept."""
-    pinned_key = f"editing_{section}_{account_id}"
-    pinned = st.session_state.get(pinned_key)
-    if pinned is not None and pinned[0] == generation and unsaved_rows(section, account_id):
-        return pinned[1], pinned[2]
-    frame = readers.section_frame(section, account_id)
-    mapping = _mapping(section, spec, readers.section_refs(section, account_id))
-    st.session_state[pinned_key] = (generation, frame, mapping)
-    return frame, mapping
+    return has_unsaved(f"editor_{section}_{account_id}_{generation}")
 
 
 def section_table(section: str, account_id: int, columns: tuple[str, ...] | None = None) -> None:
@@ -237,7 +221,14 @@ def section_editor(section: str, account_id: int, *, height: int | str = "auto")
     spec = section_specs.spec_of(section)
     generation_key = f"generation_{section}_{account_id}"
     generation = st.session_state.setdefault(generation_key, 0)
-    frame, mapping = _editing(section, spec, account_id, generation)
+    frame, mapping = while_editing(  # the rows being edited, even when a write elsewhere changed them
+        f"section_{section}_{account_id}",
+        f"editor_{section}_{account_id}_{generation}",
+        lambda: (
+            readers.section_frame(section, account_id),
+            _mapping(section, spec, readers.section_refs(section, account_id)),
+        ),
+    )
     columns = [column.name for column in spec.columns]
     shown = remember(
         f"section_shown_{section}_{account_id}", language(), lambda: _to_labels(frame, mapping), source=frame

@@ -14,7 +14,7 @@ from kam_core.account import sections
 from kam_core.account.accounts import load_account, update_account
 from kam_core.governance import access
 from kam_core.store import db
-from kam_core.store.models import Account, Priority
+from kam_core.store.models import Account, Kam, Priority
 from tests.conftest import TODAY
 from tests.pages.conftest import no_exception, texts
 
@@ -138,3 +138,26 @@ def test_what_was_typed_stays_when_another_server_saves_the_same_table(demo_app,
     app.toggle(key=f"edit_priorities_{account_id}").set_value(False).run()  # the table as the room reads it
     no_exception(app)
     assert "Changed by a colleague" in texts(app) and "My own wording" not in texts(app)
+
+
+def test_a_kam_typed_in_the_team_table_stays_when_another_server_adds_one(demo_app, demo_url):
+    app = demo_app("pages/data/team.py")
+    typed = {"name": "Inès Moreau", "email": "ines.moreau@example.com", "region": "West", "active": True}
+    app.session_state["kams_0"] = {"edited_rows": {}, "deleted_rows": [], "added_rows": [typed]}
+    app.run()
+    no_exception(app)
+    other = db.make_engine(demo_url)
+    try:
+        with access.acting_as(COLLEAGUE), db.session_scope(other) as session:
+            session.add(Kam(name="Added Elsewhere", email="added.elsewhere@example.com", region="North"))
+    finally:
+        other.dispose()
+    app.run()
+    no_exception(app)
+    assert app.session_state["kams_0"]["added_rows"] == [typed]
+    app.button(key="save_kams").click().run()
+    no_exception(app)
+    assert "Saved." in texts(app)
+    with Session(db.get_engine(demo_url)) as session:
+        names = set(session.exec(select(Kam.name).where(Kam.active)).all())
+    assert {"Inès Moreau", "Added Elsewhere"} <= names  # the colleague's KAM, not read here, is left as it is
