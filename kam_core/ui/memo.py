@@ -67,6 +67,32 @@ def while_editing(slot: str, editor_key: str, read: Callable[[], T]) -> T:
     return value
 
 
+OWN_SAVES = "_own_saves"  # how many saves (and conflicts) this session had: forms then read afresh
+
+
+def saved_here() -> None:
+    """After this session saved, or was told someone else saved first: what the forms keep
+    (``while_shown``) is read again at their next run (their next save then knowingly replaces)."""
+    st.session_state[OWN_SAVES] = st.session_state.get(OWN_SAVES, 0) + 1
+
+
+def while_shown(slot: str, widget_key: str, read: Callable[[], T]) -> T:
+    """``read()`` as it was when the form holding the widget ``widget_key`` was first drawn, for as
+    long as the form stays on the page (until the session saves, or the form is closed).
+
+    A form's widgets keep what they were first given, and what was typed; the version its save
+    carries must be the one read with them, not the one read at the click: read afresh after a
+    write elsewhere (``readers.follow_store``), it would let the save replace that write unseen.
+    ``slot`` names the form (one value kept per slot and session)."""
+    kept = st.session_state.get(EDITING_PREFIX + slot)
+    mark = st.session_state.get(OWN_SAVES, 0)
+    if kept is not None and kept[0] == mark and widget_key in st.session_state:
+        return kept[1]
+    value = read()
+    st.session_state[EDITING_PREFIX + slot] = (mark, value)
+    return value
+
+
 def _reference(source: object) -> Callable[[], object]:
     """A weak reference where the object takes one (a frame), so a remembered value does not keep
     old data alive; a strong one otherwise (a tuple of frames)."""

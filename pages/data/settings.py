@@ -11,7 +11,7 @@ from kam_core.portfolio.scoring import AXES
 from kam_core.programme.settings import save_settings
 from kam_core.ui import auth, readers
 from kam_core.ui.i18n import language, t
-from kam_core.ui.memo import while_editing
+from kam_core.ui.memo import while_editing, while_shown
 from kam_core.ui.saving import attempt
 from kam_core.ui.store import engine
 
@@ -20,7 +20,7 @@ FORM_KEY = "settings_form"
 
 def programme_form() -> None:
     st.subheader(t("settings.programme"))
-    current = readers.programme_settings()
+    current = while_shown(FORM_KEY, "programme_name", readers.programme_settings)  # the version shown
     admin_only_caption()
     with st.form(FORM_KEY, enter_to_submit=False):
         name = st.text_input(t("field.name"), value=current.name, max_chars=120, key="programme_name")

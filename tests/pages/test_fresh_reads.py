@@ -161,3 +161,32 @@ def test_a_kam_typed_in_the_team_table_stays_when_another_server_adds_one(demo_a
     with Session(db.get_engine(demo_url)) as session:
         names = set(session.exec(select(Kam.name).where(Kam.active)).all())
     assert {"Inès Moreau", "Added Elsewhere"} <= names  # the colleague's KAM, not read here, is left as it is
+
+
+def test_a_form_open_before_another_servers_save_is_refused_not_saved_over_it(demo_app, demo_url):
+    """A form keeps what it first showed; its save carries the version read then, not the one read
+    again after the other save (which would let it put the old text back unseen)."""
+    from kam_core.store.models import AccountPlan
+
+    account_id = _account(demo_url)
+    app = demo_app(CANVAS, account=str(account_id))
+    app.toggle(key=f"edit_customer_{account_id}").set_value(True).run()
+    no_exception(app)
+    other = db.make_engine(demo_url)
+    try:
+        with access.acting_as(COLLEAGUE), Session(other) as session:
+            version = session.exec(select(AccountPlan.version).where(AccountPlan.account_id == account_id)).one()
+        with access.acting_as(COLLEAGUE):
+            sections.save_plan_text(other, account_id, {"markets": "Changed elsewhere"}, version)
+    finally:
+        other.dispose()
+    app.run()  # the next run reads the store afresh
+    no_exception(app)
+    app.text_area(key=f"business_{account_id}").input("My own wording")
+    next(b for b in app.button if b.label == "Save" and "customer" in str(b.key)).click().run()
+    no_exception(app)
+    assert "Someone else saved this" in texts(app)
+    assert app.text_area(key=f"business_{account_id}").value == "My own wording"
+    with Session(db.get_engine(demo_url)) as session:
+        plan = session.exec(select(AccountPlan).where(AccountPlan.account_id == account_id)).one()
+    assert plan.markets == "Changed elsewhere" and plan.business != "My own wording"
