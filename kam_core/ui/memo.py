@@ -52,19 +52,24 @@ def has_unsaved(editor_key: str) -> bool:
     return any(changes.get(kind) for kind in EDITS)
 
 
+def kept_while(slot: str, token: Hashable, holding: bool, read: Callable[[], T]) -> T:
+    """``read()``; but while ``holding`` (the user is in the middle of an edit), what ``read()`` gave
+    under the same ``token`` before. ``slot`` names what is kept (one value per slot and session)."""
+    kept = st.session_state.get(EDITING_PREFIX + slot)
+    if holding and kept is not None and kept[0] == token:
+        return kept[1]
+    value = read()
+    st.session_state[EDITING_PREFIX + slot] = (token, value)
+    return value
+
+
 def while_editing(slot: str, editor_key: str, read: Callable[[], T]) -> T:
     """``read()``: the rows a data editor (``editor_key``) shows; but while it holds changes not saved,
     what ``read()`` gave when the editing began. A write elsewhere (another session, another process:
     ``readers.follow_store``) empties the kept reads; given other rows, Streamlit would take the table
     for a new one and drop what was typed. Kept, the save carries the versions read then, and a row
-    saved meanwhile by someone else is refused as a conflict, the input kept. ``slot`` names the
-    table (one value kept per slot and session)."""
-    kept = st.session_state.get(EDITING_PREFIX + slot)
-    if kept is not None and kept[0] == editor_key and has_unsaved(editor_key):
-        return kept[1]
-    value = read()
-    st.session_state[EDITING_PREFIX + slot] = (editor_key, value)
-    return value
+    saved meanwhile by someone else is refused as a conflict, the input kept."""
+    return kept_while(slot, editor_key, has_unsaved(editor_key), read)
 
 
 OWN_SAVES = "_own_saves"  # how many saves (and conflicts) this session had: forms then read afresh
@@ -84,13 +89,7 @@ def while_shown(slot: str, widget_key: str, read: Callable[[], T]) -> T:
     carries must be the one read with them, not the one read at the click: read afresh after a
     write elsewhere (``readers.follow_store``), it would let the save replace that write unseen.
     ``slot`` names the form (one value kept per slot and session)."""
-    kept = st.session_state.get(EDITING_PREFIX + slot)
-    mark = st.session_state.get(OWN_SAVES, 0)
-    if kept is not None and kept[0] == mark and widget_key in st.session_state:
-        return kept[1]
-    value = read()
-    st.session_state[EDITING_PREFIX + slot] = (mark, value)
-    return value
+    return kept_while(slot, st.session_state.get(OWN_SAVES, 0), widget_key in st.session_state, read)
 
 
 def _reference(source: object) -> Callable[[], object]:
