@@ -232,8 +232,11 @@ def store_stamp(connection) -> tuple | None:
     the time as well as the id: a file restore whose own line takes the id of the line it removed
     still differs by its time. One read of the primary key's index (the last row), however long the
     trail. Migrations are outside the rule: they run before a server of their version starts."""
-    row = connection.execute(select(TABLE.c.id, TABLE.c.at).order_by(TABLE.c.id.desc()).limit(1)).first()
+    row = connection.execute(_NEWEST).first()
     return None if row is None else (row[0], row[1])
+
+
+_NEWEST = select(TABLE.c.id, TABLE.c.at).order_by(TABLE.c.id.desc()).limit(1)  # built once: read at every run
 
 
 # --- reading the trail ---------------------------------------------------------------------------------
