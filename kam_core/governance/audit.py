@@ -217,6 +217,28 @@ def install() -> None:
         _installed = True
 
 
+# --- the store's stamp ------------------------------------------------------------------------------
+
+
+def store_stamp(connection) -> tuple | None:
+    """The newest line of the trail, (id, at), or None when the trail is empty: what changes at every
+    committed write of any process (a page's server compares it at each run, ``kam_core.ui.readers``).
+
+    The rule: every write reaches the trail in its own transaction (this module's session hook, the
+    importers' summary lines, the file restore's line, the workbook restore's trail put back whole),
+    and writes queue one after another (SQLite's write lock, PostgreSQL's advisory lock: ``db``), so
+    the newest id of a later commit is larger, or, after a restore puts an older trail back, the
+    newest line is another line. The stamp is compared for inequality, never for order, and holds
+    the time as well as the id: a file restore whose own line takes the id of the line it removed
+    still differs by its time. One read of the primary key's index (the last row), however long the
+    trail. Migrations are outside the rule: they run before a server of their version starts."""
+    row = connection.execute(_NEWEST).first()
+    return None if row is None else (row[0], row[1])
+
+
+_NEWEST = select(TABLE.c.id, TABLE.c.at).order_by(TABLE.c.id.desc()).limit(1)  # built once: read at every run
+
+
 # --- reading the trail ---------------------------------------------------------------------------------
 
 

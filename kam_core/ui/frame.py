@@ -28,9 +28,11 @@ def language_switch() -> None:
 
 
 def open_store() -> None:
-    """Stops the run with a clear message when the database or the clock settings cannot be used."""
+    """Stops the run with a clear message when the database or the clock settings cannot be used;
+    then empties the kept reads when another process wrote since the last run (``readers.follow_store``)."""
     check_clock()
     engine()
+    readers.follow_store()
 
 
 def check_clock() -> None:

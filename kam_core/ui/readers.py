@@ -3,7 +3,13 @@ database URL for a read built from other reads) and what else it depends on (``d
 today's date). Its value is kept by the database URL, those dependencies and its arguments, and
 ``clear()`` (called after every write) empties the cache, so a rerun never reloads the world and a
 save is seen at once. Four reads keep ``st.cache_data`` instead (a copy per call, their own limits):
-the uploaded file, the import preview (keyed by the file's digest), the QBR pack and a role (30 s)."""
+the uploaded file, the import preview (keyed by the file's digest), the QBR pack and a role (30 s).
+
+Writes of other processes (the command line, another app server on the same database, a restore)
+are seen at the next run: each run of the app first calls ``follow_store()``, which reads the
+store's stamp (``audit.store_stamp``: one indexed read of the trail's newest line) and empties the
+cache when the stamp differs from the one this process saw last. Widget state is not touched: what
+a session typed and has not saved stays (``section_editor`` keeps the table it is editing)."""
 
 from __future__ import annotations
 
@@ -15,6 +21,7 @@ from datetime import date
 
 import pandas as pd
 import streamlit as st
+from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
 from kam_core.account import accounts, buying_centre, duplicates, engagement, handshake, merge, sections, white_space
@@ -24,6 +31,7 @@ from kam_core.common.clock import today
 from kam_core.common.errors import NotFoundError
 from kam_core.documents import brief, qbr
 from kam_core.exchange import importing
+from kam_core.governance.audit import store_stamp
 from kam_core.portfolio import overview, scoring
 from kam_core.portfolio.directory import AccountDirectory, without_archived
 from kam_core.portfolio.directory import account_directory as _read_directory
@@ -51,6 +59,46 @@ def clear() -> None:
         _kept_values.clear()
         _computing.clear()
     st.cache_data.clear()
+
+
+_stamps: dict[str, object] = {}  # database URL -> the store's stamp this process saw last
+_stamps_lock = threading.Lock()
+_UNSEEN = object()
+
+
+def _stamp(url: str):
+    """The store's stamp (``audit.store_stamp``) on a pooled connection of the process's engine, or
+    ``_UNSEEN`` when it cannot be read (the page then says what is wrong with the store)."""
+    try:
+        with get_engine(url).connect() as connection:
+            return store_stamp(connection)
+    except SQLAlchemyError:
+        return _UNSEEN
+
+
+def follow_store() -> bool:
+    """At the start of each run: empty the cache when the store changed since this process last
+    looked (a write of any process, its own included), and say whether it did. A stamp not read
+    before (the process's first run, or one that could not be read) empties it too."""
+    url = database_url()
+    stamp = _stamp(url)
+    with _stamps_lock:
+        seen = _stamps.get(url, _UNSEEN)
+        _stamps[url] = stamp
+    changed = stamp is _UNSEEN or seen is _UNSEEN or seen != stamp
+    if changed:
+        clear()
+    return changed
+
+
+def written() -> None:
+    """After a write of this process: the stamp is read first, then the cache emptied, so the next
+    run does not empty it again (every value kept from now on was read after that stamp)."""
+    url = database_url()
+    stamp = _stamp(url)
+    with _stamps_lock:
+        _stamps[url] = stamp
+    clear()
 
 
 def generation() -> int:

@@ -13,6 +13,7 @@ import streamlit as st
 
 from kam_core.ui import auth
 from kam_core.ui.i18n import t
+from kam_core.ui.memo import while_editing
 from kam_core.ui.saving import kept_conflict, save_table
 
 
@@ -31,6 +32,7 @@ def roster_editor(
     allowed = auth.permit("editor")
     generation_key = f"{name}_generation"
     generation = st.session_state.setdefault(generation_key, 0)
+    table = while_editing(name, f"{name}_{generation}", lambda: table)  # what is typed outlives a write elsewhere
     edited = st.data_editor(
         table,
         key=f"{name}_{generation}",

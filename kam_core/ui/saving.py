@@ -19,7 +19,7 @@ from kam_core.common import formatting as fmt
 from kam_core.common.errors import ConflictError, PermissionDenied, ValidationError
 from kam_core.common.text import md, md_params
 from kam_core.store.db import StoreError, as_store_error, busy_wait_ms
-from kam_core.ui import readers, state
+from kam_core.ui import memo, readers, state
 from kam_core.ui.i18n import language, t
 from kam_core.ui.store import store_message
 
@@ -77,11 +77,14 @@ def attempt(
         if error is None:
             raise
         return _refusal(error, field_label)
-    readers.clear()
+    readers.written()
+    memo.saved_here()
     return Outcome(result=result)
 
 
 def _refusal(error: Exception, field_label, *, on_conflict=None, on_invalid=None, **how) -> Outcome:
+    if isinstance(error, ConflictError):
+        memo.saved_here()  # the forms read again: a second save replaces the other one knowingly
     if isinstance(error, ConflictError) and on_conflict is not None:
         on_conflict(error)
     elif isinstance(error, ValidationError) and on_invalid is not None:

@@ -20,7 +20,7 @@ from kam_core.common.clock import today
 from kam_core.common.text import md
 from kam_core.ui import auth, readers
 from kam_core.ui.i18n import language, t
-from kam_core.ui.memo import remember
+from kam_core.ui.memo import has_unsaved, remember, while_editing
 from kam_core.ui.saving import kept_conflict, save_table
 from kam_core.ui.store import engine
 
@@ -159,8 +159,7 @@ def _keep_unsaved_open(key: str, account_id: int, tables: tuple[str, ...]) -> No
 def unsaved_rows(section: str, account_id: int) -> bool:
     """Whether the section's table holds rows changed, added or deleted and not saved."""
     generation = st.session_state.get(f"generation_{section}_{account_id}", 0)
-    changes = st.session_state.get(f"editor_{section}_{account_id}_{generation}") or {}
-    return any(changes.get(kind) for kind in ("edited_rows", "added_rows", "deleted_rows"))
+    return has_unsaved(f"editor_{section}_{account_id}_{generation}")
 
 
 def section_table(section: str, account_id: int, columns: tuple[str, ...] | None = None) -> None:
@@ -220,10 +219,16 @@ def section_editor(section: str, account_id: int, *, height: int | str = "auto")
     disabled, with the reason, for a role that may not change plans)."""
     allowed = auth.permit("editor")
     spec = section_specs.spec_of(section)
-    frame = readers.section_frame(section, account_id)
-    mapping = _mapping(section, spec, readers.section_refs(section, account_id))
     generation_key = f"generation_{section}_{account_id}"
     generation = st.session_state.setdefault(generation_key, 0)
+    frame, mapping = while_editing(  # the rows being edited, even when a write elsewhere changed them
+        f"section_{section}_{account_id}",
+        f"editor_{section}_{account_id}_{generation}",
+        lambda: (
+            readers.section_frame(section, account_id),
+            _mapping(section, spec, readers.section_refs(section, account_id)),
+        ),
+    )
     columns = [column.name for column in spec.columns]
     shown = remember(
         f"section_shown_{section}_{account_id}", language(), lambda: _to_labels(frame, mapping), source=frame

@@ -18,7 +18,7 @@ from kam_core.common.text import md
 from kam_core.documents import charts
 from kam_core.ui import auth, readers
 from kam_core.ui.i18n import label, language, t
-from kam_core.ui.memo import draw_chart, remember
+from kam_core.ui.memo import draw_chart, remember, while_shown
 from kam_core.ui.saving import save, saved_message
 from kam_core.ui.section_editor import editable_heading, section_editor, section_table, table_or_editor
 from kam_core.ui.store import engine
@@ -126,7 +126,9 @@ def key_figures(summary, account_id: int, currency: str) -> None:
 
 
 def potential_and_margin(account_id: int) -> None:
-    figures = readers.key_figures(account_id)
+    figures = while_shown(
+        f"key_figures_{account_id}", f"potential_{account_id}", lambda: readers.key_figures(account_id)
+    )
     with st.form(f"key_figures_{account_id}", border=False):
         left, middle = st.columns(2, vertical_alignment="bottom")
         potential = left.number_input(
@@ -154,7 +156,7 @@ def write(action) -> None:
 
 
 def plan_text_form(account_id: int, fields: tuple[str, ...], form: str) -> None:
-    text = readers.plan_text(account_id)
+    text = while_shown(f"{form}_{account_id}", f"{fields[0]}_{account_id}", lambda: readers.plan_text(account_id))
     with st.form(f"{form}_{account_id}", border=False):
         values = {
             field: st.text_area(

@@ -13,7 +13,7 @@ from kam_core.documents import brief
 from kam_core.ui import auth, readers
 from kam_core.ui.i18n import language, t
 from kam_core.ui.labels import CADENCE_COLOURS, timeline_labels
-from kam_core.ui.memo import draw_chart
+from kam_core.ui.memo import draw_chart, while_shown
 from kam_core.ui.saving import save, saved_message
 from kam_core.ui.section_editor import section_editor
 from kam_core.ui.store import engine
@@ -38,7 +38,9 @@ def sponsor(account_id: int, summary) -> None:
     }
     if summary.sponsor_id is not None and summary.sponsor_id not in options:  # no longer active: kept as is
         options[summary.sponsor_id] = t("plan.inactive", name=summary.sponsor)
-    current = readers.key_figures(account_id)  # carries the account's version
+    current = while_shown(  # carries the account's version, as read when the choice was shown
+        f"sponsor_{account_id}", f"sponsor_pick_{account_id}", lambda: readers.key_figures(account_id)
+    )
     chosen = summary.sponsor_id
     with st.form(f"sponsor_{account_id}", border=False):
         left, right = st.columns([3, 1], vertical_alignment="bottom")

@@ -11,7 +11,7 @@ from kam_core.common.text import md
 from kam_core.documents.charts import kpi_chart
 from kam_core.ui import auth, readers, state
 from kam_core.ui.i18n import label, language, t
-from kam_core.ui.memo import draw_chart, remember
+from kam_core.ui.memo import draw_chart, remember, while_shown
 from kam_core.ui.saving import save, saved_message
 from kam_core.ui.section_editor import editable_heading, table_or_editor
 from kam_core.ui.store import engine
@@ -104,6 +104,7 @@ def stage_move(view, joint_objectives: int) -> None:
 
 def details(view) -> None:
     st.subheader(t("handshake.details"))
+    view = while_shown(f"details_{view.account_id}", f"vision_{view.account_id}", lambda: view)  # the version shown
     signatories, sponsors = readers.handshake_choices(view.account_id, view.sponsor_id)
     with st.form(f"details_{view.account_id}", border=False):
         vision = st.text_area(

@@ -11,6 +11,7 @@ from kam_core.portfolio.scoring import AXES
 from kam_core.programme.settings import save_settings
 from kam_core.ui import auth, readers
 from kam_core.ui.i18n import language, t
+from kam_core.ui.memo import while_editing, while_shown
 from kam_core.ui.saving import attempt
 from kam_core.ui.store import engine
 
@@ -19,7 +20,7 @@ FORM_KEY = "settings_form"
 
 def programme_form() -> None:
     st.subheader(t("settings.programme"))
-    current = readers.programme_settings()
+    current = while_shown(FORM_KEY, "programme_name", readers.programme_settings)  # the version shown
     admin_only_caption()
     with st.form(FORM_KEY, enter_to_submit=False):
         name = st.text_input(t("field.name"), value=current.name, max_chars=120, key="programme_name")
@@ -102,7 +103,11 @@ def save(values: dict, version: int) -> None:
 def criteria_editor(axis: str) -> None:
     st.subheader(t(f"criteria.title.{axis}"))
     generation = st.session_state.setdefault(f"criteria_generation_{axis}", 0)
-    table = scoring.criteria_table(readers.criteria_of(axis, include_inactive=True))
+    table = while_editing(  # what is typed outlives a write elsewhere
+        f"criteria_{axis}",
+        f"criteria_{axis}_{generation}",
+        lambda: scoring.criteria_table(readers.criteria_of(axis, include_inactive=True)),
+    )
     edited = st.data_editor(
         table,
         key=f"criteria_{axis}_{generation}",
@@ -177,13 +182,16 @@ def access_panel() -> None:
     roles_editor()
 
 
-def roles_editor() -> None:
-    generation = st.session_state.setdefault("roles_generation", 0)
-    grants = readers.role_grants()
-    table = pd.DataFrame(
-        [{"email": g.email, "role": g.role, "id": g.id, "version": g.version} for g in grants],
+def _roles_table() -> pd.DataFrame:
+    return pd.DataFrame(
+        [{"email": g.email, "role": g.role, "id": g.id, "version": g.version} for g in readers.role_grants()],
         columns=["email", "role", "id", "version"],
     )
+
+
+def roles_editor() -> None:
+    generation = st.session_state.setdefault("roles_generation", 0)
+    table = while_editing("roles", f"roles_{generation}", _roles_table)  # what is typed outlives a write elsewhere
     edited = st.data_editor(
         table,
         key=f"roles_{generation}",

@@ -9,6 +9,7 @@ from kam_core.portfolio.scoring import AXES
 from kam_core.ui import auth, grid, readers, state
 from kam_core.ui.i18n import language, t
 from kam_core.ui.labels import quadrant_name
+from kam_core.ui.memo import OWN_SAVES, kept_while
 from kam_core.ui.saving import attempt
 from kam_core.ui.store import engine
 
@@ -73,7 +74,12 @@ def workshop(account_id: int | None, period: str) -> None:
     before = position_of(account_id, period)
     st.subheader(t("scoring.workshop_title", name=md(name), period=period))
     show_position(before)
-    scores = readers.account_scores_of(account_id, period)
+    scores = kept_while(  # the scores (and versions) the sliders were drawn with, until this session saves
+        f"workshop_{account_id}_{period}",
+        st.session_state.get(OWN_SAVES, 0),
+        any(str(key).startswith(f"score_{account_id}_{period}_") for key in st.session_state),
+        lambda: readers.account_scores_of(account_id, period),
+    )
     with st.form(f"workshop_{account_id}_{period}", enter_to_submit=False, border=False):
         columns = st.columns(2, gap="large")
         entered = {}
@@ -217,11 +223,16 @@ def score_grid(period: str) -> None:
         )
         or AXES[0]
     )
-    sheet = readers.score_sheet(period, axis)
-    criteria = {str(c.id): c.name for c in readers.criteria_of(axis)}
     generation = st.session_state.setdefault("grid_generation", 0)
+    sheet, versions = kept_while(  # the scores being typed over, even when a write elsewhere changed them
+        f"grid_{period}_{axis}",
+        generation,
+        st.session_state.get(GRID_PENDING_KEY, 0) > 0,
+        lambda: (readers.score_sheet(period, axis), readers.score_versions(period, axis)),
+    )
+    criteria = {str(c.id): c.name for c in readers.criteria_of(axis)}
     edited = grid.edit_score_sheet(sheet, criteria, t("column.account"), key=f"grid_{period}_{axis}_{generation}")
-    edits = scoring.sheet_edits(sheet, edited, readers.score_versions(period, axis))
+    edits = scoring.sheet_edits(sheet, edited, versions)
     st.session_state[GRID_PENDING_KEY] = len(edits)
     if st.session_state.pop("grid_unsaved", False) and edits:
         st.warning(t("scoring.unsaved", count=len(edits)), icon=":material/edit_note:")

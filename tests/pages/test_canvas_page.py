@@ -149,7 +149,7 @@ def test_bad_input_names_the_row_and_field_and_saves_nothing(demo_app, demo_url)
 
 def test_a_stale_section_save_is_refused_and_the_input_kept(demo_app, demo_url):
     account_id = _account(demo_url)
-    app = _open(demo_app, demo_url, account_id)
+    app = _switch_on(_open(demo_app, demo_url, account_id), "priorities", account_id)  # the table shown
     frame = _section(demo_url, "priorities", account_id)
     rows = frame.to_dict("records")
     rows[0]["title"] = "Changed by a colleague"

@@ -73,3 +73,31 @@ def test_a_reader_states_what_it_reads_from():
         @readers.reader(depends_on=("day",))
         def wrong(session, number):
             return number
+
+
+def test_the_kept_reads_are_emptied_when_another_engine_wrote_and_only_then(demo_url, on):
+    from sqlmodel import Session
+
+    from kam_core.account.accounts import load_account, update_account
+    from kam_core.store import db
+
+    on(demo_url)
+    readers.follow_store()  # the process's first look
+    first = readers.account_directory()
+    assert readers.follow_store() is False and readers.account_directory() is first  # nothing written
+    other = db.make_engine(demo_url)  # another server on the same database
+    try:
+        with Session(other) as session:
+            record = load_account(session, 3)
+        update_account(other, 3, {**record.values(), "name": "Renamed Elsewhere"}, record.version)
+    finally:
+        other.dispose()
+    assert readers.account_directory() is first  # kept until the next run looks
+    assert readers.follow_store() is True
+    assert readers.account_directory().names[3] == "Renamed Elsewhere"
+    assert readers.follow_store() is False
+    kept = readers.account_directory()
+    readers.written()  # a save of this process: emptied once, at once
+    assert readers.account_directory() is not kept
+    again = readers.account_directory()
+    assert readers.follow_store() is False and readers.account_directory() is again  # not a second time
