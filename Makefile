@@ -21,11 +21,11 @@ test: $(DEV_STAMP) chromium postgresql
 	@echo "--- ruff: lint and format (make lint fixes what it can) ---"
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .
 	@mkdir -p tests/.logs; \
-	KAM_TEST_BACKEND=postgres $(BIN)/python -m pytest tests/unit tests/pages > tests/.logs/postgres.log 2>&1 & \
+	KAM_TEST_BACKEND=postgres $(BIN)/python -m pytest --durations=20 tests/unit tests/pages > tests/.logs/postgres.log 2>&1 & \
 	postgres=$$!; status=0; \
 	trap 'kill $$postgres 2>/dev/null; exit 130' INT TERM; \
 	echo "--- SQLite: unit, page and browser tests (the PostgreSQL pass runs meanwhile) ---"; \
-	$(BIN)/python -m pytest tests || status=$$?; \
+	$(BIN)/python -m pytest --durations=20 tests || status=$$?; \
 	wait $$postgres || status=$$?; \
 	echo "--- PostgreSQL: the unit and page tests (tests/.logs/postgres.log) ---"; \
 	cat tests/.logs/postgres.log; \
