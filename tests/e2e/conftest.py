@@ -13,6 +13,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from tests import travel
 
@@ -124,7 +125,11 @@ def wait_idle(page, timeout: float = 30_000) -> None:
 
 
 def shoot(page, name: str) -> Path:
+    """The page as a user sees it, saved as ``name``.png: once the widgets a loaded machine still shows
+    as grey placeholders (Streamlit's skeletons) are drawn, or after 10 s whatever is there."""
     SCREENSHOTS.mkdir(exist_ok=True)
+    with contextlib.suppress(PlaywrightTimeout):
+        page.wait_for_function("!document.querySelector('[data-testid=\"stSkeleton\"]')", timeout=10_000)
     path = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=str(path))
     return path
