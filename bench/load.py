@@ -46,6 +46,8 @@ import urllib.request
 from collections import Counter, defaultdict
 from pathlib import Path
 
+from tests.browser import APP_IDLE, CHROMIUM_FLAGS, chromium_path
+
 ROOT = Path(__file__).resolve().parent.parent
 LOAD_SECONDS = 60.0
 USERS = 20
@@ -81,16 +83,6 @@ BROWSER_PAGES = {  # the navigation's link text -> url path
 }
 OUTCOMES = ("ok", "conflict", "busy", "validation", "other", "error", "timeout")
 BROWSER_TIMEOUT_MS = 60_000  # a page run longer than this is a timeout (its own column, not an app error)
-CHROMIUM_FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
-APP_IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"][data-test-connection-state="CONNECTED"]'
 PRELOAD = [  # imported once by the fork server: each process starts from there
     "pandas",
     "sqlalchemy",
@@ -427,13 +419,6 @@ def person_main(index: int, url: str, plan: dict, mix: dict, ready, go, results)
 # --- one browser -----------------------------------------------------------------------------------
 
 
-def chromium_path() -> str | None:
-    for candidate in (os.environ.get("CHROMIUM"), shutil.which("chromium"), "/usr/bin/chromium"):
-        if candidate and Path(candidate).exists():
-            return candidate
-    return None
-
-
 def browser_main(index: int, base_url: str, plan: dict, ready, go, results) -> None:
     """A Chromium session: pages opened through the navigation, and now and then the canvas
     priorities saved unchanged through the section editor's Save button."""
@@ -531,6 +516,20 @@ def browser_main(index: int, base_url: str, plan: dict, ready, go, results) -> N
         browser.close()
         playwright.stop()
     results.put({"index": index, "browser": True, "ops": ops, "ledger": [], "errors": errors})
+
+
+def _stage_events(session) -> dict[int, int]:
+    """account id -> how many stage events its handshake holds."""
+    from sqlmodel import func, select
+
+    from kam_core.store.models import Handshake, HandshakeStageEvent
+
+    query = (
+        select(Handshake.account_id, func.count(HandshakeStageEvent.id))
+        .join(HandshakeStageEvent, HandshakeStageEvent.handshake_id == Handshake.id)
+        .group_by(Handshake.account_id)
+    )
+    return dict(session.execute(query).all())
 
 
 # --- the database and the server -------------------------------------------------------------------
@@ -650,11 +649,11 @@ def _context():
 def _plan(url: str, seconds: float, seed: int, today: str) -> dict:
     """The accounts to act on (the programme's), the hot ones (strategic accounts with a handshake),
     the quarter scored, and what the checks compare with (stage events per account)."""
-    from sqlalchemy import func, select
+    from sqlalchemy import select
     from sqlmodel import Session
 
     from kam_core.store import db
-    from kam_core.store.models import Account, Handshake, HandshakeStageEvent, Programme
+    from kam_core.store.models import Account, Handshake, Programme
 
     engine = db.make_engine(url)
     try:
@@ -671,13 +670,7 @@ def _plan(url: str, seconds: float, seed: int, today: str) -> dict:
                 )
             )
             period = session.scalar(select(Programme.current_period))
-            events = dict(
-                session.execute(
-                    select(Handshake.account_id, func.count(HandshakeStageEvent.id))
-                    .join(HandshakeStageEvent, HandshakeStageEvent.handshake_id == Handshake.id)
-                    .group_by(Handshake.account_id)
-                ).all()
-            )
+            events = _stage_events(session)
     finally:
         engine.dispose()
     rng = random.Random(f"{seed}:hot")
@@ -788,11 +781,11 @@ def summarise(ops: list, seconds: float) -> dict:
 
 def lost_updates(url: str, ledger: list, plan: dict) -> list[str]:
     """Every committed write that the database does not hold as its ledger says (empty: none lost)."""
-    from sqlalchemy import func, select
+    from sqlalchemy import select
     from sqlmodel import Session
 
     from kam_core.store import db
-    from kam_core.store.models import Handshake, HandshakeStageEvent, Priority, Score
+    from kam_core.store.models import Handshake, Priority, Score
 
     problems: list[str] = []
     engine = db.make_engine(url)
@@ -818,13 +811,7 @@ def lost_updates(url: str, ledger: list, plan: dict) -> list[str]:
                     select(Handshake.account_id, Handshake.version, Handshake.stage)
                 )
             }
-            events = dict(
-                session.execute(
-                    select(Handshake.account_id, func.count(HandshakeStageEvent.id))
-                    .join(HandshakeStageEvent, HandshakeStageEvent.handshake_id == Handshake.id)
-                    .group_by(Handshake.account_id)
-                ).all()
-            )
+            events = _stage_events(session)
     finally:
         engine.dispose()
 

@@ -57,6 +57,9 @@ def pytest_report_header(config):
 
 
 def pytest_collection_modifyitems(config, items):
+    """On the PostgreSQL pass: skip what is about SQLite files (``sqlite_only``), and what uses no
+    database of the backend at all (no ``databases`` fixture, which every database of the tests comes
+    from): the SQLite pass runs those, and running them twice would prove nothing more."""
     if not POSTGRES:
         return
     for item in items:
@@ -64,6 +67,8 @@ def pytest_collection_modifyitems(config, items):
         if marker is not None:
             reason = marker.args[0] if marker.args else "about SQLite files"
             item.add_marker(pytest.mark.skip(reason=f"SQLite only: {reason}"))
+        elif "databases" not in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.skip(reason="uses no database: run by the SQLite pass"))
 
 
 class Databases:
