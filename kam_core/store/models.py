@@ -286,7 +286,7 @@ class Priority(Versioned, table=True):
     __tablename__ = "priority"
     __table_args__ = (
         # a rank is a position: once per account (migration 0006; kam_core.account.sections.positions)
-        UniqueConstraint("account_id", "rank", name="uq_priority_rank"),
+        Index("uq_priority_rank", "account_id", "rank", unique=True),
         CheckConstraint("rank >= 1", name="ck_priority_rank"),
     )
 

@@ -125,10 +125,9 @@ def test_0006_renumbers_duplicate_ranks_then_holds_each_rank_once(new_url):
         (20, 1, 5), (21, 2, 5),
         (30, 1, 4), (31, 2, 4),  # nothing to repair: untouched
     ]  # fmt: skip
-    constraints = {
-        constraint["name"]: constraint["column_names"]
-        for constraint in inspect(engine).get_unique_constraints("priority")
+    unique = {
+        index["name"]: index["column_names"] for index in inspect(engine).get_indexes("priority") if index["unique"]
     }
-    assert constraints["uq_priority_rank"] == ["account_id", "rank"]
+    assert unique["uq_priority_rank"] == ["account_id", "rank"]
     with pytest.raises(IntegrityError), engine.begin() as connection:
         connection.execute(text("UPDATE priority SET rank = 1 WHERE id = 11"))

@@ -1,4 +1,4 @@
-"""A priority's rank once per account: existing duplicates renumbered, then a unique constraint.
+"""A priority's rank once per account: existing duplicates renumbered, then a unique index.
 
 Ranks were checked only against the rows a save submitted, before the write: two people adding a
 priority at once could both store rank 6, and from then on every save of the section was refused
@@ -42,10 +42,10 @@ def renumber_priorities(connection) -> int:
 
 def upgrade() -> None:
     renumber_priorities(op.get_bind())
-    with op.batch_alter_table("priority", schema=None) as batch_op:
-        batch_op.create_unique_constraint("uq_priority_rank", ["account_id", "rank"])
+    # a unique index, not a table constraint: SQLite adds it in place, where a constraint would copy
+    # the table (batch mode), and would write its other constraints in an order that varies by run
+    op.create_index("uq_priority_rank", "priority", ["account_id", "rank"], unique=True)
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("priority", schema=None) as batch_op:
-        batch_op.drop_constraint("uq_priority_rank", type_="unique")
+    op.drop_index("uq_priority_rank", table_name="priority")
