@@ -140,7 +140,7 @@ def _vote(value: float | None, language: str) -> str:
 
 
 def _axis(axis: str, language: str) -> str:
-    return _t(f"overview.{axis}", language) if axis in ("attractiveness", "strength") else _plain(axis)
+    return _t(f"overview.{axis}", language) if axis in ("attractiveness", "strength") else (_plain(axis) or DASH)
 
 
 def _spread_row(spread: VoteSpread, language: str) -> list[str]:
@@ -158,6 +158,12 @@ def _spread_row(spread: VoteSpread, language: str) -> list[str]:
 
 def _voted(account: ReviewedAccount) -> bool:
     return any(spread.votes for spread in account.spreads)
+
+
+def _spreads_shown(account: ReviewedAccount) -> list[VoteSpread]:
+    """The criteria the room voted on or a score was committed for (a criterion with neither says
+    nothing)."""
+    return [spread for spread in account.spreads if spread.votes or spread.committed is not None]
 
 
 def _heading(minutes: WorkshopMinutes, language: str) -> str:
@@ -244,7 +250,7 @@ def minutes_docx(minutes: WorkshopMinutes, language: str) -> bytes:
         if account.minutes_spent is not None:
             labelled(
                 _t("minutes.time_spent", language),
-                _t("minutes.minutes_value", language, minutes=number(round(account.minutes_spent), language)),
+                _t("minutes.minutes_value", language, minutes=number(max(1, round(account.minutes_spent)), language)),
             )
         paragraph = document.add_paragraph()
         paragraph.add_run(_t("minutes.col.actions", language)).bold = True
@@ -257,16 +263,16 @@ def minutes_docx(minutes: WorkshopMinutes, language: str) -> bytes:
             document.add_paragraph(_t("minutes.no_actions", language))
         paragraph = document.add_paragraph()
         paragraph.add_run(_t("minutes.votes", language)).bold = True
-        if _voted(account):
+        if not _voted(account):
+            document.add_paragraph(_t("minutes.no_votes", language))
+        if _spreads_shown(account):  # scores committed without votes are shown too, with 0 votes
             table(
                 [
                     _t(f"minutes.col.{name}", language)
                     for name in ("criterion", "axis", "votes", "low", "median", "high", "committed", "outliers")
                 ],
-                [_spread_row(spread, language) for spread in account.spreads],
+                [_spread_row(spread, language) for spread in _spreads_shown(account)],
             )
-        else:
-            document.add_paragraph(_t("minutes.no_votes", language))
 
     document.add_heading(_t("minutes.all_actions", language), level=2)
     actions = consolidated_actions(minutes)

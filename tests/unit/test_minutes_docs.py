@@ -105,6 +105,7 @@ def _workshop() -> WorkshopMinutes:
                 strength_after=6.0,
                 decision="confirmed",
                 reason="Stable business",
+                minutes_spent=0.3,
                 spreads=(_spread("Growth", "attractiveness", 0, None, None, None),),
             ),
             ReviewedAccount(
@@ -260,10 +261,34 @@ def test_word_says_when_there_is_no_decision_no_vote_or_no_earlier_place():
     long_one = _section_of(blocks, LONG_NAME)  # zero votes on its one criterion: no vote table
     assert "The room did not vote on this account." in _paragraphs(long_one)
     assert "No action." in _paragraphs(long_one)
+    assert "Time spent: 1 min" in _paragraphs(long_one)  # a few seconds count as a minute
+    assert not any(line.startswith("Time spent") for line in norrland)  # not measured: not said
     assert _tables(long_one) == []
     brightwater = _paragraphs(_section_of(blocks, "Brightwater Foods"))
     assert "Segment: Not fully scored → Maintain" in brightwater
     assert "Attractiveness: – → 4.0" in brightwater
+
+
+def test_word_shows_scores_committed_without_votes_and_an_unknown_axis_as_a_dash():
+    account = replace(
+        _workshop().accounts[1],
+        spreads=(
+            _spread("Growth", "attractiveness", 0, None, None, None, committed=6.0),
+            _spread("Old criterion", "", 0, None, None, None),  # neither votes nor a score: left out
+            _spread("Removed criterion", "", 2, 4, 5, 6, committed=5),
+        ),
+    )
+    minutes = replace(_workshop(), accounts=(account,))
+    section = _section_of(_docx_blocks(minutes_docx(minutes, "en")), "Norrland Paper")
+    assert "The room did not vote on this account." not in _paragraphs(section)
+    assert _tables(section)[1][1:] == [
+        ["Growth", "Attractiveness", "0", "–", "–", "–", "6", "–"],
+        ["Removed criterion", "–", "2", "4", "5", "6", "5", "–"],
+    ]
+    account = replace(account, spreads=account.spreads[:2])
+    section = _section_of(_docx_blocks(minutes_docx(replace(minutes, accounts=(account,)), "en")), "Norrland Paper")
+    assert "The room did not vote on this account." in _paragraphs(section)
+    assert _tables(section)[1][1:] == [["Growth", "Attractiveness", "0", "–", "–", "–", "6", "–"]]
 
 
 def test_word_lists_every_action_by_due_date_undated_last():
