@@ -322,7 +322,7 @@ def test_word_in_french_speaks_french():
     actions, votes = _tables(section)
     assert actions[0] == ["Action", "Responsable", "Échéance"]
     assert actions[2] == ["Meet the CFO", "Bob Diaz", "10 janv. 2027"]
-    assert votes[0] == ["Critère", "Axe", "Votes", "Min", "Médiane", "Max", "Retenu", "Votes atypiques"]
+    assert votes[0] == ["Critère", "Axe", "Votes", "Min", "Médiane", "Max", "Note retenue", "Votes atypiques"]
     assert votes[1] == ["Size of spend", "Attractivité", "6", "5", "7,5", "9", "7,5", "Bob Diaz"]
     norrland = _paragraphs(_section_of(blocks, "Norrland Paper"))
     assert "Décision : Aucune décision enregistrée" in norrland
