@@ -12,11 +12,12 @@ from kam_core.ui import auth, readers, routes
 from kam_core.ui.i18n import label, language, t
 from kam_core.ui.memo import while_shown
 from kam_core.ui.saving import save, saved_message
-from kam_core.ui.section_editor import section_table
 from kam_core.ui.store import engine
 from kam_core.ui.widgets import segment_badge, selected_account_or_stop
 
-SWOT_SHOWN = 3  # items of each SWOT quadrant in the plan in brief
+AMBITION_SHOWN = 240  # characters of the ambition in the plan in brief
+LINE_SHOWN = 60  # characters of a priority, an objective or the first item of a SWOT quadrant
+LINES_SHOWN = 4  # priorities and objectives listed in the plan in brief
 ADDED = "challenge_added"  # how many items this session added: the new item's text box starts empty
 
 
@@ -35,39 +36,54 @@ def write(action, success) -> None:
 
 
 def plan_in_brief(summary) -> None:
-    """The canvas's key content, read through the canvas's own readers and tables."""
+    """The canvas's key content on a few lines, read through the canvas's own readers: key figures,
+    the ambition, the priorities, the SWOT and the objectives (the whole canvas one click away)."""
     account_id, lang = summary.account_id, language()
     currency = readers.programme_settings().currency
     with st.expander(t("challenge.plan"), expanded=True, icon=":material/dashboard_customize:"):
         figures = st.columns(4)
-        figures[0].metric(t("challenge.revenue"), fmt.money(summary.latest_revenue, currency, lang), border=True)
-        figures[1].metric(t("overview.share_of_wallet"), fmt.percent(summary.share_of_wallet_pct, lang), border=True)
-        figures[2].metric(t("overview.potential"), fmt.money(summary.potential_3y, currency, lang), border=True)
-        figures[3].metric(t("challenge.plan_filled"), fmt.percent(summary.completeness_pct, lang), border=True)
-        ambition, priorities, swot = st.columns(3, gap="large")
-        text = readers.plan_text(account_id).ambition or ""
-        lines = [md(line) for line in text.splitlines() if line.strip()]
-        ambition.markdown(f"**{t('field.ambition')}**  \n" + ("  \n".join(lines) or t("canvas.empty")))
-        with priorities:
-            st.markdown(f"**{t('section.priorities')}**")
-            section_table("priorities", account_id, ("rank", "title"))
-        with swot:
-            swot_in_brief(account_id)
-        st.markdown(f"**{t('section.objectives')}**")
-        section_table("objectives", account_id, ("title", "target", "owner", "due_date", "status"))
+        figures[0].metric(t("challenge.revenue"), fmt.money(summary.latest_revenue, currency, lang))
+        figures[1].metric(t("overview.share_of_wallet"), fmt.percent(summary.share_of_wallet_pct, lang))
+        figures[2].metric(t("overview.potential"), fmt.money(summary.potential_3y, currency, lang))
+        figures[3].metric(t("challenge.plan_filled"), fmt.percent(summary.completeness_pct, lang))
+        ambition, priorities, swot, objectives = st.columns(4, gap="medium")
+        text = " ".join((readers.plan_text(account_id).ambition or "").split())
+        ambition.markdown(f"**{t('field.ambition')}**  \n" + (md(fmt.quoted(text, AMBITION_SHOWN)) or "–"))
+        ranked = readers.section_frame("priorities", account_id)
+        priorities.markdown(
+            f"**{t('section.priorities')}**\n\n"
+            + listed([f"{int(row.rank)}. {md(fmt.quoted(row.title, LINE_SHOWN))}" for row in ranked.itertuples()])
+        )
+        swot.markdown(f"**{t('section.swot')}**\n\n" + swot_lines(account_id))
+        planned = readers.section_frame("objectives", account_id)
+        objectives.markdown(
+            f"**{t('section.objectives')}**\n\n"
+            + listed(
+                [
+                    f"- {md(fmt.quoted(row.title, LINE_SHOWN))} · {fmt.day(row.due_date, lang)}"
+                    for row in planned.itertuples()
+                ]
+            )
+        )
         st.page_link(routes.CANVAS.path, label=t("challenge.whole_canvas"), icon=":material/open_in_new:")
 
 
-def swot_in_brief(account_id: int) -> None:
-    st.markdown(f"**{t('section.swot')}**")
+def listed(lines: list[str]) -> str:
+    """At most ``LINES_SHOWN`` lines, and how many more there are."""
+    if not lines:
+        return "–"
+    more = f"\n\n*{t('overview.more', count=len(lines) - LINES_SHOWN)}*" if len(lines) > LINES_SHOWN else ""
+    return "\n".join(lines[:LINES_SHOWN]) + more
+
+
+def swot_lines(account_id: int) -> str:
     items = readers.section_frame("swot", account_id)
     lines = []
     for kind in ("strength", "weakness", "opportunity", "threat"):
         texts = items[items["kind"] == kind]["text"].tolist()
-        shown = "; ".join(md(text) for text in texts[:SWOT_SHOWN]) or "–"
-        more = f" (+{len(texts) - SWOT_SHOWN})" if len(texts) > SWOT_SHOWN else ""
-        lines.append(f"- *{label('swot', kind)}*: {shown}{more}")
-    st.markdown("\n".join(lines))
+        first = md(fmt.quoted(texts[0], LINE_SHOWN)) if texts else "–"
+        lines.append(f"- *{label('swot', kind)}* ({len(texts)}): {first}")
+    return "\n".join(lines)
 
 
 def open_form(account_id: int) -> None:
