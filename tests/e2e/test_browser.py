@@ -299,6 +299,11 @@ def test_a_challenge_session_from_open_to_close(page: Page):
     expect(page.get_by_text("The session is closed")).to_be_visible()
     _no_exception(page)
     shoot(page, "05j-challenge-closed")
+    _nav(page, "Account history")  # the summary, in words, at the top of the account's history
+    expect(page.get_by_text("The changes to this account and its plan")).to_be_visible()
+    _no_exception(page)
+    _charts_and_grids_drawn(page)
+    shoot(page, "05l-challenge-in-history")
 
     page.set_viewport_size({"width": 1280, "height": 720})
     _open(page, "/challenge?present=1")
