@@ -325,3 +325,18 @@ def test_the_challenge_slide_keeps_to_the_decks_rules_with_many_long_recommendat
         for run in _runs(shape):
             if run.text.strip() and shape != slide.shapes.title and shape.top < FOOTER_TOP:
                 assert run.font.size.pt >= 16, run.text
+
+
+def test_a_merge_keeps_the_other_accounts_sessions_under_the_surviving_account(room):
+    from kam_core.account.merge import merge_accounts, merge_plan
+
+    engine, session_id, _raised = room
+    other_session = challenge.open_session(engine, OTHER, "Globex review")
+    with Session(engine) as session:
+        plan = merge_plan(session, OTHER, ACCOUNT)
+    resolutions = {conflict.key: "keep" for conflict in plan.conflicts}
+    merge_accounts(engine, OTHER, ACCOUNT, {}, resolutions, (plan.keep_version, plan.other_version), backup=False)
+    with Session(engine) as session:
+        kept = challenge.sessions_of(session, OTHER)
+    assert {view.id for view in kept} == {session_id, other_session.id}
+    assert sum(view.is_open for view in kept) == 2  # both stay open: either can be closed
