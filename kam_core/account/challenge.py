@@ -356,12 +356,12 @@ def _text(name: str, max_length: int, required: bool = True) -> Column:
     return Column(name, "text", required=required, max_length=max_length)
 
 
-def _guarded(write):
-    """Run ``write`` as one unit of work; a stale version or a constraint broken meanwhile is a
-    ConflictError naming the challenge session."""
+def _guarded(unit_of_work):
+    """Run ``unit_of_work`` (one transaction) once the person acting is known to be an editor; a stale
+    version or a constraint broken meanwhile is a ConflictError naming the challenge session."""
     access.require("editor")
     try:
-        return write()
+        return unit_of_work()
     except (StaleDataError, IntegrityError) as exc:
         raise ConflictError("challenge_session") from exc
 
@@ -388,7 +388,7 @@ def open_session(engine: Engine, account_id: int, title) -> SessionView:
     if errors:
         raise ValidationError(errors)
 
-    def write():
+    def _unit_of_work():
         with session_scope(engine) as session:
             account_or_missing(session, account_id)
             already = session.scalars(
@@ -405,7 +405,7 @@ def open_session(engine: Engine, account_id: int, title) -> SessionView:
             session.flush()
             return _view(record, [])
 
-    return _guarded(write)
+    return _guarded(_unit_of_work)
 
 
 def add_item(engine: Engine, session_id: int, kind, text, author) -> Item:
@@ -418,7 +418,7 @@ def add_item(engine: Engine, session_id: int, kind, text, author) -> Item:
     if errors:
         raise ValidationError(errors)
 
-    def write():
+    def _unit_of_work():
         with session_scope(engine) as session:
             record = _open_record(session, session_id)
             row = ChallengeItem(session_id=session_id, kind=kind, text=text, author=author)
@@ -427,7 +427,7 @@ def add_item(engine: Engine, session_id: int, kind, text, author) -> Item:
             session.flush()
             return _item(row)
 
-    return _guarded(write)
+    return _guarded(_unit_of_work)
 
 
 def _item_to_change(session: Session, item_id: int, expected_version: int) -> tuple[ChallengeItem, ChallengeSession]:
@@ -454,7 +454,7 @@ def answer(engine: Engine, item_id: int, text, expected_version: int) -> Item:
     if errors:
         raise ValidationError(errors)
 
-    def write():
+    def _unit_of_work():
         with session_scope(engine) as session:
             row, record = _item_to_change(session, item_id, expected_version)
             if row.kind != "question":
@@ -465,7 +465,7 @@ def answer(engine: Engine, item_id: int, text, expected_version: int) -> Item:
             session.flush()
             return _item(row)
 
-    return _guarded(write)
+    return _guarded(_unit_of_work)
 
 
 def make_action(engine: Engine, item_id: int, *, title, owner, due_date, expected_version: int, today: date) -> Item:
@@ -480,7 +480,7 @@ def make_action(engine: Engine, item_id: int, *, title, owner, due_date, expecte
     if errors:
         raise ValidationError(errors)
 
-    def write():
+    def _unit_of_work():
         with session_scope(engine) as session:
             row, record = _item_to_change(session, item_id, expected_version)
             _open_recommendation(row)
@@ -492,7 +492,7 @@ def make_action(engine: Engine, item_id: int, *, title, owner, due_date, expecte
             session.flush()
             return _item(row)
 
-    return _guarded(write)
+    return _guarded(_unit_of_work)
 
 
 def reject(engine: Engine, item_id: int, reason, expected_version: int) -> Item:
@@ -502,7 +502,7 @@ def reject(engine: Engine, item_id: int, reason, expected_version: int) -> Item:
     if errors:
         raise ValidationError(errors)
 
-    def write():
+    def _unit_of_work():
         with session_scope(engine) as session:
             row, record = _item_to_change(session, item_id, expected_version)
             _open_recommendation(row)
@@ -511,7 +511,7 @@ def reject(engine: Engine, item_id: int, reason, expected_version: int) -> Item:
             session.flush()
             return _item(row)
 
-    return _guarded(write)
+    return _guarded(_unit_of_work)
 
 
 def close_blockers(view: SessionView) -> list[FieldError]:
@@ -533,7 +533,7 @@ def close_session(engine: Engine, session_id: int, expected_version: int) -> Clo
     recommendation is open, naming them; ConflictError when the session changed since it was read.
     Writes the summary (``summary_of`` its items), who closed it and when."""
 
-    def write():
+    def _unit_of_work():
         with session_scope(engine) as session:
             record = session.get(ChallengeSession, session_id)
             if record is None:
@@ -551,4 +551,4 @@ def close_session(engine: Engine, session_id: int, expected_version: int) -> Clo
             session.flush()
             return ClosedSession(record.id, record.title, record.opened_at, record.closed_at, record.closed_by, summary)
 
-    return _guarded(write)
+    return _guarded(_unit_of_work)
