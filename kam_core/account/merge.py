@@ -86,6 +86,7 @@ from kam_core.store.models import (
     AccountPlan,
     AccountYear,
     Action,
+    ChallengeSession,
     Commitment,
     Competitor,
     Criterion,
@@ -393,6 +394,7 @@ _OWNED = (
     Engagement,
     AccountPlan,
     Handshake,
+    ChallengeSession,
 )
 
 
@@ -738,7 +740,7 @@ def _apply(session: Session, found: _Analysis, choices: dict[str, str]) -> None:
     session.flush()
 
     # the rest moves as it is; the other's children accounts come under the surviving one
-    for model in (Stakeholder, SwotItem, Objective, Action, Engagement, RevenueLine):
+    for model in (Stakeholder, SwotItem, Objective, Action, Engagement, RevenueLine, ChallengeSession):
         _move(rows[model], account_id=keep.id)
     _move(rows[Account], parent_id=keep.id)
     session.flush()

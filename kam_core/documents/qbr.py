@@ -23,7 +23,10 @@ existing ``section.*``, ``enum.*``, ``rag.*``, ``col.*`` keys):
 8. executive engagement: pairings, meetings held and planned; the internal deck adds each pairing's
    cadence and last meeting, the customer's deck shows "our executive, your executive" only;
 9. action plan and next steps (the customer-facing deck keeps the handshake's commitments of both
-   sides and leaves our internal account-plan actions out).
+   sides and leaves our internal account-plan actions out);
+10. the latest challenge session of the account plan (internal only, when one was closed): when and
+   by whom, how many questions, challenges and recommendations, and what became of each
+   recommendation (an action with its owner and due date, or rejected with the reason).
 
 The customer's deck speaks to the customer ("your signatory", "your commitment", "our joint plan is
 still to be written together") and never uses our method's vocabulary ("Handshake") or our internal
@@ -52,13 +55,14 @@ import pandas as pd
 from sqlmodel import Session
 
 from kam_core.account.buying_centre import ATTITUDE_FILL, map_status
+from kam_core.account.challenge import counts_text, latest_closed
 from kam_core.account.engagement import cadence_grid, engagements_between
 from kam_core.account.handshake import kpi_history, read_handshake
 from kam_core.account.sections import load_section
 from kam_core.account.summary import AccountSummary, account_summary
 from kam_core.account.white_space import STATUS_FILL, compact_value, load_white_space, white_space_totals
 from kam_core.common.errors import NotFoundError
-from kam_core.common.formatting import currency_symbol, day, money, number, percent, score
+from kam_core.common.formatting import currency_symbol, day, moment, money, number, percent, score
 from kam_core.common.text import fold_name
 from kam_core.documents.charts import SEGMENT_COLOURS, MatrixLabels, kpi_chart, matrix_chart, revenue_chart
 from kam_core.documents.qbr_layout import (
@@ -758,6 +762,67 @@ def _actions_slide(deck: _Deck, facts: _Facts, internal: bool) -> None:
     deck.text(slide, MARGIN, max(top + 0.15, BODY_BOTTOM - closing), CONTENT_WIDTH, closing, lines)
 
 
+def _challenge_slide(deck: _Deck, session: Session, facts: _Facts) -> None:
+    """The latest closed challenge session (internal deck only; no slide when none was closed): who
+    closed it and when, the counts, then each recommendation and what became of it."""
+    language = deck.language
+    latest = latest_closed(session, facts.summary.account_id)
+    if latest is None:
+        return
+    slide = deck.slide(translate("qbr.slide.challenge", language))
+    summary = latest.summary
+    heading = [
+        _Line(
+            translate(
+                "qbr.challenge_closed",
+                language,
+                title=_clip(latest.title, 80),
+                date=moment(latest.closed_at, language),
+                who=_clip(latest.closed_by, 60),
+            ),
+            18,
+            ink=MUTED,
+            space_after=4,
+        ),
+        _Line(counts_text(summary, language), 20, bold=True, space_after=0),
+    ]
+    height = _text_height(heading, CONTENT_WIDTH)
+    deck.text(slide, MARGIN, BODY_TOP, CONTENT_WIDTH, height, heading)
+    top = BODY_TOP + height + 0.15
+    if not summary.outcomes:
+        deck.sentence(slide, translate("qbr.no_recommendations", language), top=top)
+        return
+    rows = []
+    for outcome in summary.outcomes[:MAX_ROWS]:
+        acted = outcome.outcome == "action"
+        rows.append(
+            [
+                _Cell(_clip(outcome.text, 200)),
+                _Cell(
+                    translate(f"enum.challenge_outcome.{outcome.outcome}", language),
+                    ink=RAG_INK["green"] if acted else MUTED,
+                    bold=True,
+                    align="center",
+                ),
+                _Cell(_clip(outcome.owner if acted else outcome.reason, 160) or "–"),
+                _Cell(day(outcome.due_date, language) if acted else "–", align="center"),
+            ]
+        )
+    header = [
+        translate("qbr.col.recommendation", language),
+        translate("qbr.col.outcome", language),
+        translate("qbr.col.owner_or_reason", language),
+        translate("col.actions.due_date", language),
+    ]
+    reserve = NOTE_GAP + _text_height([_Line(_more(len(summary.outcomes), language), 16)], CONTENT_WIDTH)
+    height, shown = deck.table(
+        slide, MARGIN, top, [5.6, 1.6, 3.4, 1.53], header, rows, row_height=0.5, room=BODY_BOTTOM - top - reserve
+    )
+    _note(
+        deck, slide, top + height, [_Line(_more(len(summary.outcomes) - shown, language), 16, italic=True, ink=MUTED)]
+    )
+
+
 # --- the pack ---------------------------------------------------------------------------------------
 
 
@@ -766,8 +831,8 @@ def build_qbr(session: Session, account_id: int, today: date, language: str = "e
 
     ``internal=True`` (the KAM's preparation) adds the portfolio-matrix slide, the influence and
     attitude of each stakeholder, the buying centre's status, the white-space cells held by
-    competitors, our margin and our own account-plan actions; ``internal=False`` is the deck to show
-    the customer and leaves all of these out."""
+    competitors, our margin, our own account-plan actions and the latest challenge session's summary;
+    ``internal=False`` is the deck to show the customer and leaves all of these out."""
     facts = _facts(session, account_id, today)
     deck = _Deck(language)
     view = read_handshake(session, account_id)
@@ -781,6 +846,8 @@ def build_qbr(session: Session, account_id: int, today: date, language: str = "e
     _handshake_slide(deck, session, facts, internal)
     _engagement_slide(deck, session, facts, internal)
     _actions_slide(deck, facts, internal)
+    if internal:  # our own review of our plan: never in the customer's deck
+        _challenge_slide(deck, session, facts)
     period = facts.summary.current_period
     name = facts.summary.name
     footer = translate("qbr.footer_internal" if internal else "qbr.footer", language, account=name, period=period)

@@ -42,6 +42,8 @@ anything is written, and every problem is reported at once (``ValidationError`` 
 | not_a_workbook        |                                 | the bytes are not an Excel workbook           |
 | not_our_workbook      |                                 | no "About" sheet of ours (another workbook)   |
 | schema_mismatch       | file, database                  | exported under another schema revision        |
+|                       |                                 | (one a later revision only added tables to,   |
+|                       |                                 | ``ADDED_TABLES``, restores: those stay empty) |
 | missing_sheet         | sheet                           | a table's sheet is missing                    |
 | missing_column        | sheet, column                   | a column is missing from a sheet's header     |
 | unexpected_column     | sheet, column                   | a header names no column of the table         |
@@ -102,6 +104,10 @@ MAX_EXACT_INT = 10**15  # a spreadsheet keeps 15 significant digits
 # of them holds the very same tables and columns, and restores as it is (0006: a priority's rank once per
 # account; an older workbook's duplicate ranks are renumbered as the migration does, ``_ranks_once``).
 SAME_TABLES_AS = {"0003": "0002", "0005": "0004", "0006": "0005"}
+# Revisions that only added tables: revision -> (the one before, the tables it added). A workbook exported
+# before one of them has every other table as it is, and restores with the added tables left empty
+# (0007: the challenge sessions of account plans).
+ADDED_TABLES: dict[str, tuple[str, tuple[str, ...]]] = {"0007": ("0006", ("challenge_session", "challenge_item"))}
 
 # About sheet labels (column A); the restore finds the values by them
 LABEL_FORMAT = "Format"
@@ -534,6 +540,20 @@ def _tables_revision(revision: str | None) -> str | None:
     return revision
 
 
+def absent_tables(file_revision: str | None, database_revision: str | None) -> frozenset[str] | None:
+    """The tables a workbook exported under ``file_revision`` may lack to restore into a database at
+    ``database_revision``: none when both have the same tables, those later revisions only added
+    (``ADDED_TABLES``) when the workbook is older; None when it cannot be restored there."""
+    wanted, revision, absent = _tables_revision(file_revision), _tables_revision(database_revision), set()
+    while revision != wanted:
+        if revision not in ADDED_TABLES:
+            return None
+        previous, added = ADDED_TABLES[revision]
+        absent |= set(added)
+        revision = _tables_revision(previous)
+    return frozenset(absent)
+
+
 def read_workbook(
     engine: Engine, data: bytes, progress: Progress | None = None, total_steps: int | None = None
 ) -> dict[str, list[dict]]:
@@ -545,7 +565,8 @@ def read_workbook(
         if about["left_out"]:  # a role's share, not a backup: its roles and trail are missing
             raise ValidationError([FieldError("file", "partial_workbook", {"sheets": str(about["left_out"])})])
         database_revision = db.current_revision(engine)
-        if _tables_revision(about["revision"]) != _tables_revision(database_revision):
+        absent = absent_tables(about["revision"], database_revision)
+        if absent is None:
             raise ValidationError(
                 [
                     FieldError(
@@ -560,7 +581,7 @@ def read_workbook(
             )
         errors: list[FieldError] = []
         cell_errors: list[FieldError] = []
-        content = _read_sheets(workbook, about["counts"], errors, cell_errors, progress, total_steps)
+        content = _read_sheets(workbook, about["counts"], errors, cell_errors, progress, total_steps, absent)
     except (zipfile.BadZipFile, EOFError, SyntaxError) as exc:  # a damaged part (XML parse errors are SyntaxErrors)
         raise ValidationError([FieldError("file", "not_a_workbook")]) from exc
     finally:
@@ -585,6 +606,7 @@ def _read_sheets(
     cell_errors: list[FieldError],
     progress: Progress | None,
     total_steps: int | None,
+    absent: frozenset[str] = frozenset(),
 ) -> dict[str, list[dict]]:
     content: dict[str, list[dict]] = {}
     all_tables = tables()
@@ -594,7 +616,10 @@ def _read_sheets(
         if progress is not None:
             progress(step, total, name)
         if name not in workbook.sheetnames:
-            errors.append(FieldError("file", "missing_sheet", {"sheet": name}))
+            if table.name in absent:  # added after the workbook's revision: restored empty
+                content[table.name] = []
+            else:
+                errors.append(FieldError("file", "missing_sheet", {"sheet": name}))
             continue
         errors_before = len(errors) + len(cell_errors)
         records = _read_sheet(workbook[name], table, errors, cell_errors)

@@ -50,6 +50,7 @@ PARENTS: dict[str, tuple[type, str]] = {
     "kpi_reading": (m.JointObjective, "objective_id"),
     "pairing": (m.Stakeholder, "stakeholder_id"),
     "engagement_pairing": (m.Engagement, "engagement_id"),
+    "challenge_item": (m.ChallengeSession, "session_id"),
 }
 
 

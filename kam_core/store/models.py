@@ -49,6 +49,8 @@ COMMITMENT_SIDES = ("ours", "theirs")
 COMMITMENT_STATUSES = ("open", "in_progress", "done", "dropped")
 ENGAGEMENT_KINDS = ("meeting", "visit", "call", "event", "qbr")
 ENGAGEMENT_STATUSES = ("planned", "held", "cancelled")
+CHALLENGE_ITEM_KINDS = ("question", "challenge", "recommendation")
+CHALLENGE_OUTCOMES = ("action", "rejected")  # what a recommendation became
 
 # Statuses that mean "nothing left to do" (for overdue computations).
 CLOSED_ACTION_STATUSES = ("done", "cancelled")
@@ -544,6 +546,63 @@ class EngagementPairing(SQLModel, table=True):
     __tablename__ = "engagement_pairing"
     engagement_id: int = Field(foreign_key="engagement.id", ondelete="CASCADE", primary_key=True)
     pairing_id: int = Field(foreign_key="pairing.id", ondelete="CASCADE", primary_key=True, index=True)
+
+
+# --- challenge sessions (account-plan peer review) ---------------------------------------------
+
+
+class ChallengeSession(Versioned, table=True):
+    """A peer review of one account's plan: the KAM presents it, reviewers challenge it
+    (``kam_core.account.challenge``). Open while ``closed_at`` is None; ``summary`` is the JSON
+    written at the close (counts and each recommendation's outcome)."""
+
+    __tablename__ = "challenge_session"
+    __table_args__ = (
+        CheckConstraint("length(trim(title)) > 0", name="ck_challenge_session_title"),
+        CheckConstraint("closed_at IS NULL OR closed_by IS NOT NULL", name="ck_challenge_session_closed_by"),
+    )
+
+    account_id: int = Field(foreign_key="account.id", ondelete="CASCADE", index=True)
+    title: str = Field(max_length=200)
+    opened_by: str = Field(max_length=254)
+    opened_at: datetime
+    closed_at: datetime | None = None
+    closed_by: str | None = Field(default=None, max_length=254)
+    summary: str | None = None
+
+
+class ChallengeItem(Versioned, table=True):
+    """A question, challenge or recommendation raised in a challenge session. A recommendation ends
+    as an action of the account (``action_id``, its owner and due date) or rejected with a reason."""
+
+    __tablename__ = "challenge_item"
+    __table_args__ = (
+        CheckConstraint(_in("kind", CHALLENGE_ITEM_KINDS), name="ck_challenge_item_kind"),
+        CheckConstraint(
+            "outcome IS NULL OR (kind = 'recommendation' AND " + _in("outcome", CHALLENGE_OUTCOMES) + ")",
+            name="ck_challenge_item_outcome",
+        ),
+        CheckConstraint(
+            "outcome IS NULL OR outcome <> 'rejected' OR (reason IS NOT NULL AND length(trim(reason)) > 0)",
+            name="ck_challenge_item_reason",
+        ),
+        CheckConstraint(
+            "outcome IS NULL OR outcome <> 'action' OR (owner IS NOT NULL AND due_date IS NOT NULL)",
+            name="ck_challenge_item_action",
+        ),
+        CheckConstraint("length(trim(text)) > 0", name="ck_challenge_item_text"),
+    )
+
+    session_id: int = Field(foreign_key="challenge_session.id", ondelete="CASCADE", index=True)
+    kind: str = Field(max_length=16)
+    text: str = Field(max_length=1000)
+    author: str = Field(max_length=120)
+    answer: str | None = Field(default=None, max_length=2000)  # a question's answer, if given
+    outcome: str | None = Field(default=None, max_length=16)
+    action_id: int | None = Field(default=None, foreign_key="action.id", ondelete="SET NULL")
+    owner: str | None = Field(default=None, max_length=120)
+    due_date: date | None = None
+    reason: str | None = Field(default=None, max_length=500)
 
 
 # --- access and audit -------------------------------------------------------------------------

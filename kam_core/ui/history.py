@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import pandas as pd
 
+from kam_core.account import challenge
 from kam_core.account.section_specs import SECTIONS
 from kam_core.common import formatting as fmt
 from kam_core.governance.audit import HistoryLine, referred_table
@@ -19,6 +22,8 @@ _FIELD_PREFIX = {
     "executive": "executives",
     "kam": "team",
     "offer": "team",
+    "challenge_session": "challenge",
+    "challenge_item": "challenge",
 }  # where the page that edits these records names its fields
 
 
@@ -65,12 +70,19 @@ ENUMS = {
     ("customer_unit", "kind"): "unit_kind",
     ("white_space_cell", "status"): "white_space",
     ("role_grant", "role"): "access_role",
+    ("challenge_item", "kind"): "challenge_kind",
+    ("challenge_item", "outcome"): "challenge_outcome",
 }
+MOMENTS = frozenset({("challenge_session", "opened_at"), ("challenge_session", "closed_at")})  # stored as ISO text
 HIDDEN = frozenset({"account_id", "name_key"})  # the account the history is about; a search key
 
 
 def shown_value(table: str, field: str, value, refs: dict) -> str:
     """A value as a person reads it: what an id stands for, a long text shortened."""
+    if (table, field) == ("challenge_session", "summary") and value:
+        return summary_value(value)
+    if (table, field) in MOMENTS and isinstance(value, str):
+        return fmt.moment(datetime.fromisoformat(value), language())
     target = referred_table(table, field)
     if target and isinstance(value, int):
         return refs.get((target, value)) or f"{kind_label(target)} #{value}"
@@ -78,6 +90,16 @@ def shown_value(table: str, field: str, value, refs: dict) -> str:
     if kind and value not in (None, ""):
         return label(kind, value)
     return value_text(value)
+
+
+def summary_value(value: str) -> str:
+    """A challenge session's summary (JSON, written at its close) in words, whole: the counts, then
+    what became of each recommendation (``kam_core.account.challenge``)."""
+    try:
+        summary = challenge.Summary.from_json(value)
+    except (ValueError, KeyError, TypeError):  # not a summary of ours: shown as stored
+        return value_text(value)
+    return challenge.summary_text(summary, language())
 
 
 def _fields_text(table: str, values: tuple, refs: dict) -> str:

@@ -24,7 +24,17 @@ import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
-from kam_core.account import accounts, buying_centre, duplicates, engagement, handshake, merge, sections, white_space
+from kam_core.account import (
+    accounts,
+    buying_centre,
+    challenge,
+    duplicates,
+    engagement,
+    handshake,
+    merge,
+    sections,
+    white_space,
+)
 from kam_core.account.engagement import UpcomingEngagement, upcoming_engagements
 from kam_core.account.summary import AccountSummary, account_summary
 from kam_core.common.clock import today
@@ -373,6 +383,15 @@ def handshake_board(url: str, day: date) -> tuple[pd.DataFrame, pd.DataFrame]:
             handshake.handshake_board(session, account_ids, day),
             handshake.overdue_commitments(session, day, account_ids),
         )
+
+
+# --- challenge sessions -------------------------------------------------------------------------
+
+
+@reader()
+def challenge_sessions(session: Session, account_id: int) -> list[challenge.SessionView]:
+    """The account's challenge sessions with their items: the open one first, then newest first."""
+    return challenge.sessions_of(session, account_id)
 
 
 # --- executive engagement ---------------------------------------------------------------------

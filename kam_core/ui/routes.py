@@ -32,6 +32,9 @@ EXECUTIVES = Route(
 ACCOUNTS = Route("pages/portfolio/accounts.py", "accounts", "page.accounts", ":material/list_alt:", "nav.portfolio")
 # --- Account (pages about the account chosen in the frame's selector) ---
 CANVAS = Route("pages/account/canvas.py", "canvas", "page.canvas", ":material/dashboard_customize:", "nav.account")
+CHALLENGE = Route(
+    "pages/account/challenge.py", "challenge", "page.challenge", ":material/record_voice_over:", "nav.account"
+)
 HANDSHAKE = Route(
     "pages/account/handshake.py", "handshake", "page.handshake", ":material/approval_delegation:", "nav.account"
 )
@@ -59,6 +62,7 @@ ROUTES: tuple[Route, ...] = (
     EXECUTIVES,
     ACCOUNTS,
     CANVAS,
+    CHALLENGE,
     HANDSHAKE,
     EXECUTIVE_PLAN,
     ACCOUNT,

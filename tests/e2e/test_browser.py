@@ -19,6 +19,7 @@ NAVIGATION = [  # (link text in the sidebar, screenshot name, a text the page mu
     ("Executive engagement", "03c-executives", "Relationships against their cadence"),
     ("Accounts", "04-accounts", "accounts in the programme"),
     ("Account strategy canvas", "05-canvas", "Key figures"),
+    ("Challenge session", "05h-challenge", "The plan in brief"),
     ("Handshake", "05b-handshake", "Commitments of both sides"),
     ("Executive plan", "05c-executive-plan", "Executive brief"),
     ("Account overview", "05d-account-overview", "Account plan"),
@@ -255,3 +256,58 @@ def test_the_qbr_deck_is_built_and_offered(page: Page):
     expect(page.get_by_role("button", name=re.compile(r"Download QBR-.*\.pptx"))).to_be_visible()
     _no_exception(page)
     shoot(page, "15-qbr-ready")
+
+
+def test_a_challenge_session_from_open_to_close(page: Page):
+    """Open a session, raise a question and two recommendations, turn one into an action and reject
+    the other (the close stays disabled until then), close; then the page in presentation mode at 720p."""
+    _open(page, "/challenge")
+    page.get_by_role("button", name="Open the session").click()
+    wait_idle(page)
+    expect(page.get_by_text("The challenge session is open.")).to_be_visible()
+    for kind, text in (
+        ("Question", "Why is the share of wallet flat?"),
+        ("Recommendation", "Train the buyers on our new service"),
+        ("Recommendation", "Name an executive sponsor"),
+    ):
+        page.locator('[data-testid="stMain"] [data-testid="stRadio"]').get_by_text(kind, exact=True).first.click()
+        page.get_by_placeholder("A question, a challenge of the plan, or a recommendation").fill(text)
+        page.get_by_label("Raised by").fill("Bea Reviewer")
+        page.get_by_role("button", name="Add", exact=True).click()
+        wait_idle(page)
+        expect(page.get_by_text(text).first).to_be_visible()
+    close = page.get_by_role("button", name="Close the session")
+    expect(close).to_be_disabled()
+    expect(page.get_by_text("2 recommendation(s) still to decide").first).to_be_visible()
+    _no_exception(page)
+    shoot(page, "05i-challenge-raised")
+
+    page.get_by_label("Owner").first.fill("Ann Martin")
+    # the date field is made of segments (year, month, day): typed one after the other
+    page.get_by_label("Due date").first.locator('[role="spinbutton"]').first.click()
+    page.keyboard.type("20261231")
+    page.get_by_role("button", name="Create the action").first.click()
+    wait_idle(page)
+    expect(page.get_by_text("Action created for Ann Martin")).to_be_visible()
+    page.get_by_label("Reason").first.fill("The customer chose its sponsor already")
+    page.get_by_role("button", name="Reject the recommendation").first.click()
+    wait_idle(page)
+    expect(page.get_by_text("Recommendation rejected.")).to_be_visible()
+    expect(close).to_be_enabled()
+    close.click()
+    wait_idle(page)
+    expect(page.get_by_text("The session is closed")).to_be_visible()
+    _no_exception(page)
+    shoot(page, "05j-challenge-closed")
+    _nav(page, "Account history")  # the summary, in words, at the top of the account's history
+    expect(page.get_by_text("The changes to this account and its plan")).to_be_visible()
+    _no_exception(page)
+    _charts_and_grids_drawn(page)
+    shoot(page, "05l-challenge-in-history")
+
+    page.set_viewport_size({"width": 1280, "height": 720})
+    _open(page, "/challenge?present=1")
+    expect(page.get_by_text("The plan in brief")).to_be_visible()
+    _no_exception(page)
+    _charts_and_grids_drawn(page)
+    shoot(page, "05k-challenge-present-720p")

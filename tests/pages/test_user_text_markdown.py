@@ -310,6 +310,39 @@ def _build_deck(app) -> None:
     next(button for button in app.button if (button.key or "").startswith("qbr_build_")).click()
 
 
+def _submit(app, key_part: str) -> None:
+    next(button for button in app.button if key_part in str(button.key)).click().run()
+    no_exception(app)
+
+
+def _challenge_raised(app) -> None:
+    """A challenge session opened under a title carrying the payload, and a question, a challenge and
+    two recommendations raised with it, by an author carrying it."""
+    next(box for box in app.text_input if str(box.key).startswith("challenge_title_")).input(f"Review {PAYLOAD}")
+    _submit(app, "challenge_open_")
+    for kind in ("question", "challenge", "recommendation", "recommendation"):
+        app.radio(key="challenge_kind").set_value(kind)
+        next(area for area in app.text_area if str(area.key).startswith("challenge_text_")).input(f"{kind} {PAYLOAD}")
+        app.text_input(key="challenge_author").input(f"Bea {SHORT_PAYLOAD}")
+        _submit(app, "challenge_add_")
+
+
+def _challenge_decided(app) -> None:
+    """The question answered, one recommendation an action whose owner carries the payload, the other
+    rejected for a reason carrying it (the close's reason named them while they were open)."""
+    next(area for area in app.text_area if str(area.key).startswith("answer_")).input(f"Answer {PAYLOAD}")
+    _submit(app, "answer_form_")
+    next(box for box in app.text_input if str(box.key).startswith("owner_")).input(f"Ann {SHORT_PAYLOAD}")
+    next(box for box in app.date_input if str(box.key).startswith("due_")).set_value("2027-01-15")
+    _submit(app, "action_form_")
+    next(area for area in app.text_area if str(area.key).startswith("reason_")).input(f"Because {PAYLOAD}")
+    _submit(app, "reject_form_")
+
+
+def _challenge_closed(app) -> None:
+    next(button for button in app.button if str(button.key).startswith("close_")).click()
+
+
 def more_states(archived_name: str) -> dict:
     """What else a page shows once something is picked or saved: {url path: [(do, what it is)]}."""
     return {
@@ -318,6 +351,11 @@ def more_states(archived_name: str) -> dict:
         "executives": [(_tick_row, "a ticked relationship")],
         "account-record": [(_save_record, "saved")],
         "qbr": [(_build_deck, "deck built")],
+        "challenge": [
+            (_challenge_raised, "items raised"),
+            (_challenge_decided, "recommendations decided"),
+            (_challenge_closed, "closed"),
+        ],
         "import-export": [(_upload_payload, "a file read")],
     }
 

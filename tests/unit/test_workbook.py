@@ -21,7 +21,9 @@ from kam_core.common.errors import FieldError, ValidationError
 from kam_core.exchange import workbook as workbook_module
 from kam_core.exchange.workbook import (
     ABOUT_SHEET,
+    ADDED_TABLES,
     MAX_CELL_CHARS,
+    absent_tables,
     escape_text,
     export_workbook,
     restore_workbook,
@@ -497,9 +499,38 @@ def test_a_workbook_exported_before_an_index_only_revision_restores(demo_export,
             if row[0].value == "Schema revision":
                 row[1].value = "0004"  # 0005 added an index on revenue lines: same tables, same columns
 
-    assert db.head_revision() == "0006"  # a revision that changes tables or columns joins no such pair
+    # from 0004 up to the head, revisions changed indexes only or only added tables (ADDED_TABLES): a
+    # revision that changes a table or a column joins no such chain, and this workbook would be refused
+    assert absent_tables("0004", db.head_revision()) == {
+        table for _before, added in ADDED_TABLES.values() for table in added
+    }
     restored = restore_workbook(empty_engine, _edit(demo_export, before_the_index))
     assert restored["account"] > 0 and restored["revenue_line"] > 0
+
+
+def test_a_workbook_from_before_a_revision_that_added_tables_restores_them_empty(demo_export, empty_engine):
+    # 0007 added the challenge sessions' tables: a workbook of 0006 has every other sheet, none of theirs
+    added = ADDED_TABLES["0007"][1]
+
+    def before_0007(book):
+        for row in book[ABOUT_SHEET].iter_rows():
+            if row[0].value == "Schema revision":
+                row[1].value = "0006"
+        for name in added:
+            del book[name]
+
+    restored = restore_workbook(empty_engine, _edit(demo_export, before_0007))
+    assert restored["account"] > 0 and all(restored[name] == 0 for name in added)
+    assert absent_tables("0007", "0006") is None  # a newer workbook never goes into an older database
+    assert absent_tables("0006", "0006") == frozenset()
+
+    def missing_other(book):  # any other sheet missing is still refused
+        before_0007(book)
+        del book["priority"]
+
+    with pytest.raises(ValidationError) as excinfo:
+        restore_workbook(empty_engine, _edit(demo_export, missing_other))
+    assert ("file", "missing_sheet", {"sheet": "priority"}) in _codes(excinfo)
 
 
 def test_a_workbook_from_before_0006_with_a_rank_twice_restores_renumbered(demo_export, empty_engine):
