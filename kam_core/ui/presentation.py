@@ -152,11 +152,12 @@ def compact_header(page, selected: int | None) -> None:
         _account_step(NEXT_KEY, "present.next", ":material/chevron_right:", "Right", directory, selected, 1)
         if current is not None:
             st.session_state[PAGE_KEY] = current.url_path
+            titles = {route.url_path: t(route.title) for route in routes.ROUTES}
             st.selectbox(
                 t("present.page"),
-                [route.url_path for route in routes.ROUTES],
+                list(titles),
                 key=PAGE_KEY,
-                format_func=lambda url_path: t(next(r.title for r in routes.ROUTES if r.url_path == url_path)),
+                format_func=titles.get,
                 label_visibility="collapsed",
                 on_change=_request_page,
                 width=260,
