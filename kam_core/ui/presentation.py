@@ -36,7 +36,8 @@ EDITING_PAGES = (routes.RECORD, routes.EXCHANGE, routes.TEAM, routes.MERGE, rout
 
 # Every run, both modes: content from the top of the window (Streamlit keeps 6rem above it for a
 # header this app leaves empty), narrower side margins, key figures that shrink with their card
-# rather than being cut ("€219…"), and their labels on two lines rather than cut.
+# rather than being cut ("€219…"), and their labels on two lines rather than cut; the canvas's jump bar
+# stays at the top of the window, and a heading jumped to lands under it.
 FRAME_CSS = """
 [data-testid="stMainBlockContainer"] {
   padding-top: 1.5rem; padding-left: 2rem; padding-right: 2rem; padding-bottom: 3rem;
@@ -49,8 +50,12 @@ FRAME_CSS = """
 [data-testid="stMetric"] { container-type: inline-size; }
 [data-testid="stMetricValue"] { font-size: min(2.6rem, 19cqi); }
 [data-testid="stMetricLabel"] [data-testid="stMarkdownContainer"] p { white-space: normal; }
-.st-key-canvas_sections { position: sticky; top: 0; z-index: 5; background: var(--background-color, #fff); }
+[data-testid="stLayoutWrapper"]:has(> .st-key-canvas_sections) {
+  position: sticky; top: 0; z-index: 5; background: #FFFFFF; padding: 0.3rem 0; border-bottom: 1px solid #C7D0DB;
+}
+.st-key-canvas_sections [data-testid="stMarkdownContainer"] { margin-bottom: 0; }
 .st-key-canvas_sections p { font-size: 0.85rem; margin: 0; }
+h2, h3 { scroll-margin-top: 4rem; }
 """
 
 # Presentation mode: type for the back of the room (body 21 px, headings larger), no sidebar and no
