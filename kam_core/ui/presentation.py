@@ -76,6 +76,7 @@ h3 { font-size: 1.2rem !important; }
 .st-key-presentation_header p, .st-key-presentation_header button, .st-key-presentation_header input,
 .st-key-presentation_header [data-baseweb="select"] div { font-size: 20px; }
 .st-key-presentation_header button { padding-left: 0.4rem; padding-right: 0.4rem; min-height: 2.2rem; }
+.st-key-presentation_header [data-testid="stMarkdownContainer"] { margin-bottom: 0; }
 .st-key-presentation_header [data-testid="stMarkdownContainer"] p {
   max-width: 24rem; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; margin: 0;
 }
@@ -165,7 +166,7 @@ def compact_header(page, selected: int | None) -> None:
                 format_func=titles.get,
                 label_visibility="collapsed",
                 on_change=_request_page,
-                width=260,
+                width=310,
             )
         if st.button(
             t("present.matrix"),

@@ -104,7 +104,7 @@ def test_room_pages_in_presentation_mode(room, url_path):
     before = _account(page)
     page.keyboard.press("ArrowRight")
     wait_idle(page)
-    expect(page).not_to_have_url(re.compile(rf"account={before}(&|$)"))
+    expect(page).not_to_have_url(re.compile(rf"account={before}(&|$)"), timeout=20_000)
     assert _present(page) == "1"
 
 
@@ -112,14 +112,16 @@ def test_m_opens_the_matrix_and_the_mode_stays_across_pages(page: Page):
     page.set_viewport_size(VIEWPORTS["720p"])
     page.goto("/canvas?present=1")
     wait_idle(page)
+    page.locator('[data-testid="stMetric"]').first.wait_for(state="visible")  # the page is drawn, its keys live
     account = _account(page)
     page.keyboard.press("m")
     wait_idle(page)
-    expect(page).to_have_url(re.compile(r"/matrix\?"))
+    expect(page).to_have_url(re.compile(r"/matrix\?"), timeout=20_000)
     assert _present(page) == "1" and _account(page) == account
+    page.locator('[data-testid="stVegaLiteChart"]').first.wait_for(state="visible")
     page.keyboard.press("ArrowLeft")
     wait_idle(page)
-    assert _account(page) != account
+    expect(page).not_to_have_url(re.compile(rf"account={account}(&|$)"), timeout=20_000)
     page.get_by_role("button", name="Leave").click()
     wait_idle(page)
     expect(page.locator('[data-testid="stSidebar"]')).to_be_visible()
