@@ -28,8 +28,16 @@ def slider_steps(current: float | None) -> list:
 
 
 def header() -> str:
-    st.title(t("page.scoring"))
     periods = readers.period_choices()
+    if presentation.active():  # the room: the quarter beside the title, the scores higher on the screen
+        row = st.container(horizontal=True, vertical_alignment="bottom")
+        row.title(t("page.scoring"))
+        period = row.selectbox(t("matrix.period"), periods, key="scoring_period", width=220)
+        if presentation.editing():
+            with row:
+                start_period_button(period)
+        return period
+    st.title(t("page.scoring"))
     left, right = st.columns([1, 3], vertical_alignment="bottom")
     period = left.selectbox(t("matrix.period"), periods, key="scoring_period")
     if presentation.editing():
