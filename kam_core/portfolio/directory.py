@@ -77,6 +77,18 @@ def without_archived(directory: AccountDirectory) -> AccountDirectory:
     )
 
 
+def neighbour(directory: AccountDirectory, account_id: int | None, step: int) -> int | None:
+    """The account ``step`` places after ``account_id`` (before, when negative) in the selector's
+    order (by name), going round at either end: what the presentation mode's previous and next
+    buttons open. The first account when ``account_id`` is not in the directory; None when empty."""
+    if not directory.ids:
+        return None
+    place = directory.position.get(account_id) if account_id is not None else None
+    if place is None:
+        return directory.ids[0]
+    return directory.ids[(place + step) % len(directory.ids)]
+
+
 @dataclass(frozen=True)
 class SelectorOptions:
     ids: list[int]  # what the selector lists, by name

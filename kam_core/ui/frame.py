@@ -9,7 +9,7 @@ from kam_core.common.formatting import grouped, quoted
 from kam_core.common.text import md
 from kam_core.i18n import LANGUAGES
 from kam_core.portfolio.directory import selector_options
-from kam_core.ui import readers, state
+from kam_core.ui import presentation, readers, state
 from kam_core.ui.i18n import LANGUAGE_KEY, language, t
 from kam_core.ui.store import engine
 
@@ -17,7 +17,10 @@ SELECTOR_LIMIT = 100  # accounts the sidebar lists at once; a larger programme i
 
 
 def language_switch() -> None:
-    language()  # sets the default from the browser's locale on the first run
+    code = language()  # sets the default from the browser's locale on the first run
+    if presentation.active():  # no sidebar: the language chosen stays, without its switch
+        st.session_state[LANGUAGE_KEY] = code
+        return
     st.sidebar.radio(
         t("frame.language"),
         LANGUAGES,
@@ -49,6 +52,10 @@ def account_selector() -> int | None:
     if state.url_names_unknown_account(directory):
         st.sidebar.warning(t("frame.unknown_account", value=md(quoted(st.query_params.get("account")))))
     selected = state.resolve_selection(directory, directory.ids[0] if directory.ids else None)
+    if presentation.active():  # no sidebar: the selection is kept without its selector (the header steps it)
+        st.session_state[state.SELECTOR_KEY] = selected
+        state.remember_in_url(selected)
+        return selected
     if selected is None:
         st.sidebar.info(t("frame.no_accounts"))
         state.remember_in_url(None)

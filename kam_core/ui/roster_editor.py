@@ -11,7 +11,7 @@ from collections.abc import Callable
 import pandas as pd
 import streamlit as st
 
-from kam_core.ui import auth
+from kam_core.ui import auth, presentation
 from kam_core.ui.i18n import t
 from kam_core.ui.memo import while_editing
 from kam_core.ui.saving import kept_conflict, save_table
@@ -28,7 +28,13 @@ def roster_editor(
 ) -> None:
     """``column_config`` lists the columns shown, in order; ``read_only`` ones are figures the
     table shows but the save ignores. For a role that may not change the team, the table and its
-    Save button are disabled, the reason in the button's help."""
+    Save button are disabled, the reason in the button's help. In presentation mode, until the
+    facilitator's Edit switch is on, the table is read-only and has no Save button."""
+    if not presentation.editing():
+        st.dataframe(
+            table, hide_index=True, width="stretch", column_order=tuple(column_config), column_config=column_config
+        )
+        return
     allowed = auth.permit("editor")
     generation_key = f"{name}_generation"
     generation = st.session_state.setdefault(generation_key, 0)

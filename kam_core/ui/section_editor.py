@@ -18,7 +18,7 @@ from kam_core.common import cells
 from kam_core.common import formatting as fmt
 from kam_core.common.clock import today
 from kam_core.common.text import md
-from kam_core.ui import auth, readers
+from kam_core.ui import auth, presentation, readers
 from kam_core.ui.i18n import language, t
 from kam_core.ui.memo import has_unsaved, remember, while_editing
 from kam_core.ui.saving import kept_conflict, save_table
@@ -117,7 +117,10 @@ def edit_switch(section: str, account_id: int, where=st, tables: tuple[str, ...]
     """The Edit switch of a canvas section: True while it is on (the section's ``tables`` are
     editable). It does not switch off while one of those tables holds changes not saved: what was
     typed would be lost with the table; the section says so instead. For a role that may not
-    change plans it is disabled, its help saying why."""
+    change plans it is disabled, its help saying why. In presentation mode it is drawn only while the
+    facilitator's Edit switch is on (``presentation.editing``); until then the section stays read-only."""
+    if not presentation.editing():
+        return False
     key = f"edit_{section}_{account_id}"
     allowed = auth.permit("editor")
     editing = where.toggle(
@@ -216,7 +219,11 @@ def _cell(section: str, column: cells.Column, value, lang: str, currency: str) -
 
 def section_editor(section: str, account_id: int, *, height: int | str = "auto") -> None:
     """The table of one section, its Save button, and what a save has to say (table and button
-    disabled, with the reason, for a role that may not change plans)."""
+    disabled, with the reason, for a role that may not change plans). In presentation mode, until the
+    facilitator's Edit switch is on, the section's rows read-only instead."""
+    if not presentation.editing():
+        section_table(section, account_id)
+        return
     allowed = auth.permit("editor")
     spec = section_specs.spec_of(section)
     generation_key = f"generation_{section}_{account_id}"

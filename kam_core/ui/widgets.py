@@ -39,8 +39,10 @@ def open_account(
 
 def new_account_button(key: str) -> None:
     """A button that opens the account record on the form for a new account."""
-    from kam_core.ui import auth  # auth reads the store through readers; widgets stays light to import
+    from kam_core.ui import auth, presentation  # auth reads the store through readers; widgets stays light
 
+    if not presentation.editing():  # the room sees no edit control until the facilitator asks
+        return
     if st.button(t("record.new"), key=key, icon=":material/add_business:", **auth.permit("editor").control()):
         state.start_new_account()
         st.switch_page(routes.RECORD.path)

@@ -36,6 +36,20 @@ TABLES = {
     "objectives": ("objectives",),
     "actions": ("actions",),
 }
+# The sections in the order of the page, each with its heading's anchor: the jump bar's links.
+SECTIONS = (
+    "key_figures",
+    "customer",
+    "priorities",
+    "value_proposition",
+    "swot",
+    "competitors",
+    "buying_centre",
+    "white_space",
+    "ambition",
+    "objectives",
+    "actions",
+)
 STAKEHOLDER_COLUMNS = ("name", "role", "influence", "attitude", "relationship", "owner", "last_contact")
 
 
@@ -67,6 +81,13 @@ def completeness(summary) -> None:
             + " "
             + " · ".join(f"[{t(f'section.{section}')}](#{anchor(section)})" for section in missing)
         )
+
+
+def jump_bar() -> None:
+    """A link to every section, kept at the top of the window while the canvas scrolls (it is
+    several screens long): the room jumps to the section under discussion."""
+    with st.container(key="canvas_sections"):
+        st.markdown(f"**{t('canvas.jump')}** " + " · ".join(f"[{t(f'section.{s}')}](#{anchor(s)})" for s in SECTIONS))
 
 
 def section_title(section: str, account_id: int) -> bool:
@@ -338,6 +359,7 @@ summary = selected_account_or_stop("page.canvas")
 account_id = summary.account_id
 currency = readers.programme_settings().currency
 header(summary)
+jump_bar()
 saved_message()
 completeness(summary)
 key_figures(summary, account_id, currency)

@@ -10,7 +10,7 @@ from kam_core.common import formatting as fmt
 from kam_core.common.clock import today
 from kam_core.common.text import md
 from kam_core.documents import brief
-from kam_core.ui import auth, readers
+from kam_core.ui import auth, presentation, readers
 from kam_core.ui.i18n import language, t
 from kam_core.ui.labels import CADENCE_COLOURS, timeline_labels
 from kam_core.ui.memo import draw_chart, while_shown
@@ -29,6 +29,15 @@ def header(summary) -> None:
 
 def sponsor(account_id: int, summary) -> None:
     st.subheader(t("plan.sponsor"))
+    if not presentation.editing():  # the room reads who sponsors the account; the choice waits for Edit
+        st.markdown(f"**{md(summary.sponsor)}**" if summary.sponsor else t("plan.no_sponsor"))
+    else:
+        sponsor_form(account_id, summary)
+    if summary.sponsor is None:
+        st.warning(t("plan.needs_sponsor"), icon=":material/person_off:")
+
+
+def sponsor_form(account_id: int, summary) -> None:
     load = readers.sponsor_options()
     options = {
         int(row.executive_id): t(
@@ -57,8 +66,6 @@ def sponsor(account_id: int, summary) -> None:
                 lambda: engagement.set_sponsor(engine(), account_id, executive, current.version),
                 field_label=lambda field: t("plan.sponsor"),
             )
-    if summary.sponsor is None:
-        st.warning(t("plan.needs_sponsor"), icon=":material/person_off:")
 
 
 def pairings(account_id: int) -> None:

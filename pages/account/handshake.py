@@ -9,7 +9,7 @@ from kam_core.common import formatting as fmt
 from kam_core.common.clock import today
 from kam_core.common.text import md
 from kam_core.documents.charts import kpi_chart
-from kam_core.ui import auth, readers, state
+from kam_core.ui import auth, presentation, readers, state
 from kam_core.ui.i18n import label, language, t
 from kam_core.ui.memo import draw_chart, remember, while_shown
 from kam_core.ui.saving import save, saved_message
@@ -56,7 +56,7 @@ def write(action, success: str) -> None:
 
 def start(view) -> None:
     st.info(t("handshake.none"))
-    if st.button(
+    if presentation.editing() and st.button(
         t("handshake.start"),
         type="primary",
         icon=":material/handshake:",
@@ -104,6 +104,9 @@ def stage_move(view, joint_objectives: int) -> None:
 
 def details(view) -> None:
     st.subheader(t("handshake.details"))
+    if not presentation.editing():  # the room reads the shared vision; the form waits for Edit
+        st.markdown(f"**{t('handshake.vision')}** — {md(view.vision) or '–'}")
+        return
     view = while_shown(f"details_{view.account_id}", f"vision_{view.account_id}", lambda: view)  # the version shown
     signatories, sponsors = readers.handshake_choices(view.account_id, view.sponsor_id)
     with st.form(f"details_{view.account_id}", border=False):
@@ -288,6 +291,7 @@ history, reviews, commitment_rows = readers.handshake_details(account_id)
 details(view)
 objectives(view, history)
 commitments(view, commitment_rows)
-stage_move(view, history["objective_id"].nunique())
-review_form(view, history)
+if presentation.editing():  # in the room, once the facilitator switches Edit on
+    stage_move(view, history["objective_id"].nunique())
+    review_form(view, history)
 review_history(view, reviews)

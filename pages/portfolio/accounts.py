@@ -16,7 +16,7 @@ from kam_core.portfolio.overview import (
     filter_accounts,
     in_programme,
 )
-from kam_core.ui import auth, readers, routes, state
+from kam_core.ui import auth, presentation, readers, routes, state
 from kam_core.ui.i18n import label, labels, language, t
 from kam_core.ui.memo import remember
 from kam_core.ui.saving import save, saved_message
@@ -178,7 +178,7 @@ def open_selected(rows, selection) -> None:
 def restore(account_id: int, name: str) -> None:
     """An archived account is out of the programme: it can be put back, then opened."""
     st.info(t("accounts.archived", name=md(name)))
-    if st.button(
+    if presentation.editing() and st.button(
         t("accounts.restore", name=md(name)),
         key="restore_selected_account",
         icon=":material/unarchive:",

@@ -18,7 +18,7 @@ from kam_core.portfolio.matrix import (
 )
 from kam_core.portfolio.overview import AccountFilter, filter_accounts
 from kam_core.programme.periods import shift_period
-from kam_core.ui import readers, routes, state
+from kam_core.ui import presentation, readers, routes, state
 from kam_core.ui.i18n import label, language, t
 from kam_core.ui.labels import matrix_labels, quadrant_name, quadrant_names
 from kam_core.ui.memo import draw_chart, remember
@@ -72,8 +72,8 @@ def choices(settings):
     return period, compare, size_by, colour_by
 
 
-def filters(table) -> AccountFilter:
-    with st.expander(t("accounts.filters")):
+def filters(table, where=None) -> AccountFilter:
+    with where if where is not None else st.expander(t("accounts.filters")):
         row = st.columns([2, 1, 1, 1, 1, 1])
         search = row[0].text_input(
             t("accounts.search"), placeholder=t("accounts.search_placeholder"), key="matrix_search"
@@ -300,20 +300,38 @@ def downloads(build_figure, table, period) -> None:
     )
 
 
+def room_header(settings):
+    """Presentation mode: the title, and the choices and filters in a pop-over beside it, so the chart
+    comes right under the compact header."""
+    row = st.container(horizontal=True, vertical_alignment="center")
+    row.title(t("page.matrix"))
+    with row.popover(t("matrix.display"), icon=":material/tune:"):
+        period, compare, size_by, colour_by = choices(settings)
+        everything = readers.matrix(period, compare)
+        chosen = filters(everything, st.container())
+    return period, compare, size_by, colour_by, everything, chosen
+
+
 settings = readers.programme_settings()
-header(settings)
-period, compare, size_by, colour_by = choices(settings)
-everything = readers.matrix(period, compare)
-chosen = filters(everything)
+if presentation.active():
+    period, compare, size_by, colour_by, everything, chosen = room_header(settings)
+else:
+    header(settings)
+    period, compare, size_by, colour_by = choices(settings)
+    everything = readers.matrix(period, compare)
+    chosen = filters(everything)
 points = remember(
     "matrix_points", (period, compare, chosen), lambda: filter_accounts(everything, chosen), source=everything
 )
-capacity_notice(everything, settings)
+if not presentation.active():
+    capacity_notice(everything, settings)
 left, right = st.columns([3, 1], gap="large")
 with left:
     figure = chart(points, settings, (period, compare, chosen), size_by, colour_by)
 with right:
     summary(points, settings.currency, (period, compare, chosen))
+if presentation.active():  # under the chart in the room
+    capacity_notice(everything, settings)
 incomplete(points, (period, compare, chosen))
 moved(points, compare, (period, compare, chosen))
 table = account_list(points, compare, (period, compare, chosen))

@@ -6,7 +6,7 @@ from kam_core.common import formatting as fmt
 from kam_core.common.text import md
 from kam_core.portfolio import scoring
 from kam_core.portfolio.scoring import AXES
-from kam_core.ui import auth, grid, readers, state
+from kam_core.ui import auth, grid, presentation, readers, state
 from kam_core.ui.i18n import language, t
 from kam_core.ui.labels import quadrant_name
 from kam_core.ui.memo import OWN_SAVES, kept_while
@@ -28,12 +28,21 @@ def slider_steps(current: float | None) -> list:
 
 
 def header() -> str:
-    st.title(t("page.scoring"))
     periods = readers.period_choices()
+    if presentation.active():  # the room: the quarter beside the title, the scores higher on the screen
+        row = st.container(horizontal=True, vertical_alignment="bottom")
+        row.title(t("page.scoring"))
+        period = row.selectbox(t("matrix.period"), periods, key="scoring_period", width=220)
+        if presentation.editing():
+            with row:
+                start_period_button(period)
+        return period
+    st.title(t("page.scoring"))
     left, right = st.columns([1, 3], vertical_alignment="bottom")
     period = left.selectbox(t("matrix.period"), periods, key="scoring_period")
-    with right:
-        start_period_button(period)
+    if presentation.editing():
+        with right:
+            start_period_button(period)
     return period
 
 
@@ -98,6 +107,31 @@ def workshop(account_id: int | None, period: str) -> None:
     if submitted:
         save_workshop(account_id, period, scores, entered, before)
     report_last_save("workshop")
+
+
+def workshop_scores(account_id: int | None, period: str) -> None:
+    """In the room until the facilitator switches Edit on: the account's scores, every criterion of
+    both axes on one screen, read-only."""
+    if account_id is None:
+        st.info(t("overview.pick_account"))
+        return
+    name = readers.account_directory().names.get(account_id, "")
+    st.subheader(t("scoring.workshop_title", name=md(name), period=period))
+    show_position(position_of(account_id, period))
+    scores = readers.account_scores_of(account_id, period)
+    lang = language()
+    for column, axis in zip(st.columns(2, gap="large"), AXES):
+        lines = [
+            f"| {t(f'matrix.axis_{axis}')} | {t('scoring.score')} | {t('scoring.rationale')} |",
+            "| --- | ---: | --- |",
+        ]
+        lines += [
+            f"| {md(score.criterion.name)} · {t('scoring.weight', weight=fmt.number(score.criterion.weight, lang))} "
+            f"| **{fmt.score(score.value, lang)}** | {md(score.rationale or '')} |"
+            for score in scores
+            if score.criterion.axis == axis
+        ]
+        column.markdown("\n".join(lines))
 
 
 def show_position(position) -> None:
@@ -282,6 +316,9 @@ def tab_changed(labels: dict) -> None:
 
 
 period = header()
+if not presentation.editing():  # the room: the scores read-only; the sliders and the grid wait for Edit
+    workshop_scores(state.selected_account_id(), period)
+    st.stop()
 tabs = scoring_tabs()
 if tabs["workshop"].open:
     with tabs["workshop"]:

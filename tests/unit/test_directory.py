@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from sqlmodel import Session
 
-from kam_core.portfolio.directory import AccountDirectory, account_directory, selector_options, without_archived
+from kam_core.portfolio.directory import (
+    AccountDirectory,
+    account_directory,
+    neighbour,
+    selector_options,
+    without_archived,
+)
 from kam_core.store import db
 from kam_core.store.models import Account, AccountYear
 
@@ -90,3 +96,19 @@ def test_the_group_head_typed_in_an_unsaved_form_stays_listed():
     options = group_head_options(directory, heads=[1, 2], query="account 05", limit=10, typed=777)
     assert 777 in options.ids and options.ids == sorted(options.ids)
     assert 777 not in group_head_options(directory, typed=777, excluded=frozenset({777}), limit=10).ids
+
+
+def test_previous_and_next_account_follow_the_selectors_order_and_go_round():
+    directory = AccountDirectory(
+        ids=(7, 3, 9),  # by name
+        names={7: "Alpha", 3: "Beta", 9: "Gamma"},
+        keys={7: "alpha", 3: "beta", 9: "gamma"},
+        by_revenue=(9, 3, 7),
+    )
+    assert neighbour(directory, 7, 1) == 3 and neighbour(directory, 3, 1) == 9
+    assert neighbour(directory, 9, 1) == 7  # past the last: the first
+    assert neighbour(directory, 7, -1) == 9  # before the first: the last
+    assert neighbour(directory, 3, -1) == 7
+    assert neighbour(directory, 42, 1) == 7 and neighbour(directory, None, -1) == 7  # unknown: the first
+    empty = AccountDirectory(ids=(), names={}, keys={}, by_revenue=())
+    assert neighbour(empty, 7, 1) is None
