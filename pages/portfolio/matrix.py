@@ -18,7 +18,7 @@ from kam_core.portfolio.matrix import (
 )
 from kam_core.portfolio.overview import AccountFilter, filter_accounts
 from kam_core.programme.periods import shift_period
-from kam_core.ui import readers, routes, state
+from kam_core.ui import presentation, readers, routes, state
 from kam_core.ui.i18n import label, language, t
 from kam_core.ui.labels import matrix_labels, quadrant_name, quadrant_names
 from kam_core.ui.memo import draw_chart, remember
@@ -122,6 +122,11 @@ def capacity_notice(table, settings) -> None:
         st.caption(text)
 
 
+# pixels of the plot (width, height) the names are placed for: the narrowest the page's chart column
+# is at 1280 x 720 (with the sidebar; without it in presentation mode), the height one screen holds
+MATRIX_SIZE = {"page": (560, 560), "present": (780, 520)}
+
+
 def chart(points, settings, shown: tuple, size_by, colour_by):
     """The matrix; returns how to build it again (for the PNG and SVG downloads)."""
     period, compare, _ = shown
@@ -129,6 +134,8 @@ def chart(points, settings, shown: tuple, size_by, colour_by):
         t("matrix.show_movement", period=compare), value=True, key="matrix_movement"
     )
     selected = state.selected_account_id()
+    # the names are placed for this plot size; the column may draw it wider, never narrower
+    width, height = MATRIX_SIZE["present" if presentation.active() else "page"]
 
     def build():
         return matrix_chart(
@@ -141,11 +148,14 @@ def chart(points, settings, shown: tuple, size_by, colour_by):
             colours=SEGMENT_COLOURS,
             show_movement=show_movement,
             selected_id=selected,
+            width=width,
+            height=height,
+            stretch=True,
         )
 
     event = draw_chart(
         "matrix",
-        (shown, size_by, colour_by, show_movement, selected),
+        (shown, size_by, colour_by, show_movement, selected, width, height),
         build,
         on_select="rerun",
         key="matrix_chart",
