@@ -313,10 +313,12 @@ def place_labels(
                 return False
         if leader is not None:
             for shape in shapes.near(_span(leader)):
-                if shape[0] == "box" and _segment_hits_box(leader, shape[1]):
+                # a number's leader crosses a name only when the number finds no other place
+                if shape[0] == "box" and (strict or not over_bubbles) and _segment_hits_box(leader, shape[1]):
                     return False
-                mine = (shape[1], shape[2]) == (owner.x, owner.y)
-                if shape[0] == "circle" and not over_bubbles and not mine and _segment_hits_circle(leader, *shape[1:]):
+                if shape[0] != "circle" or over_bubbles or (shape[1], shape[2]) == (owner.x, owner.y):
+                    continue
+                if _segment_hits_circle(leader, *shape[1:]):
                     return False
         return True
 

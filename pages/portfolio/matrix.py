@@ -123,8 +123,9 @@ def capacity_notice(table, settings) -> None:
 
 
 # pixels of the plot (width, height) the names are placed for: the narrowest the page's chart column
-# is at 1280 x 720 (with the sidebar; without it in presentation mode), the height one screen holds
-MATRIX_SIZE = {"page": (560, 560), "present": (780, 520)}
+# is at 1280 x 720 with the sidebar; presentation mode keeps that width while the sidebar shows, and a
+# height that leaves the axis above the fold at 720 px (a wider plot once the sidebar is hidden)
+MATRIX_SIZE = {"page": (560, 560), "present": (560, 500)}
 
 
 def chart(points, settings, shown: tuple, size_by, colour_by):
