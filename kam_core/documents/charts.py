@@ -135,6 +135,7 @@ EARLIER_MARK = 60.0  # pixels², the hollow circle where an account stood in the
 MATRIX_WIDTH = 1000  # pixels of the plot (the files' default; the page passes its own)
 MATRIX_HEIGHT = 700
 MAX_NAMED = 60  # accounts named or numbered at most (the most important first, see label_layout)
+STRETCH_WIDTHS = (560, 700, 860, 1020, 1200, 1400, 1650, 1900)  # plot widths a stretched page chart has names for
 SVG_UP_TO = 600  # bubbles drawn as SVG in the page (names and numbers are then elements the tests can read)
 
 
@@ -355,16 +356,21 @@ def matrix_chart(
             .mark_point(shape="circle", filled=False, size=SELECTED_RING, strokeWidth=3.5, color="#111827")
             .encode(x="strength:Q", y="attractiveness:Q")
         )
-    layout = matrix_layout(
-        scored,
-        width=width,
-        height=height,
-        selected_id=selected_id,
-        obstacles=tuple(_quadrant_boxes(areas, width, height)),
-        earlier=movement,
-        thresholds=(attractiveness_threshold, strength_threshold),
-    )
-    layers.extend(_name_layers(layout, width, height, selected_id, labels))
+    # a page's plot may stretch wider than ``width``: the names are placed again for wider plots
+    widths = [width, *(w for w in STRETCH_WIDTHS if w > width)] if stretch and len(scored) <= SVG_UP_TO else [width]
+    designs = []
+    for low, high in zip(widths, [*widths[1:], 100_000], strict=True):
+        layout = matrix_layout(
+            scored,
+            width=low,
+            height=height,
+            selected_id=selected_id,
+            obstacles=tuple(_quadrant_boxes(areas, low, height)),
+            earlier=movement,
+            thresholds=(attractiveness_threshold, strength_threshold),
+        )
+        designs.append((0 if low == width else low, high, low, layout))  # narrower than ``width``: its names
+    layers.extend(_name_layers(designs, height, selected_id, labels))
     chart = (
         alt.layer(*layers)
         .resolve_scale(color="independent", size="independent", shape="independent")
@@ -378,88 +384,114 @@ def matrix_chart(
     return chart
 
 
-def _name_layers(layout: Layout, width: float, height: float, selected_id: int | None, labels: MatrixLabels) -> list:
+def _name_layers(
+    designs: list[tuple[float, float, float, Layout]], height: float, selected_id: int | None, labels: MatrixLabels
+) -> list:
     """The names, their leader lines, the numbers and the legend of the numbers, in data units (the
-    layout's pixels turned back into scores: a wider plot spreads them as it spreads the bubbles)."""
+    layout's pixels turned back into scores: a wider plot spreads them as it spreads the bubbles).
 
-    def sx(x: float) -> float:
-        return x / width * 10
+    ``designs``: (from width, to width, width placed for, layout) — each layout is drawn while the
+    plot's width (Vega's ``width`` signal) is in its range, so that a page's chart stretched to a wide
+    column names as many accounts as that width holds; a single design is drawn at every width."""
+    rows: dict[str, list[dict]] = {"leaders": [], "names": [], "numbers": []}
+    for low, high, width, layout in designs:
 
-    def sy(y: float) -> float:
-        return 10 - y / height * 10
+        def sx(x: float, width: float = width) -> float:
+            return x / width * 10
 
-    size = label_font_size(width)
-    layers = []
-    leaders = [item.leader for item in (*layout.labels, *layout.numbered) if item.leader]
-    if leaders:
-        frame = pd.DataFrame(
-            [{"x": sx(a), "y": sy(b), "x2": sx(c), "y2": sy(d)} for a, b, c, d in leaders],
-            columns=["x", "y", "x2", "y2"],
-        )
-        layers.append(
-            alt.Chart(frame)
-            .mark_rule(color="#374151", strokeWidth=1.2)
-            .encode(x="x:Q", y="y:Q", x2="x2:Q", y2="y2:Q")
-            .properties(name="leaders")
-        )
-    for align in ("left", "right", "center"):
-        for bold in (False, True):
-            chosen = [label for label in layout.labels if label.align == align and (label.key == selected_id) == bold]
-            if not chosen:
-                continue
-            frame = pd.DataFrame([{"x": sx(label.x), "y": sy(label.y), "name": label.text} for label in chosen])
-            layers.append(
-                alt.Chart(frame)
-                .mark_text(
-                    align=align,
-                    baseline="middle",
-                    fontSize=size,
-                    fontWeight="bold" if bold else "normal",
-                    color="#111827",
-                )
-                .encode(x="x:Q", y="y:Q", text="name:N")
-                .properties(name=f"account_names_{align}{'_selected' if bold else ''}")
-            )
-    if layout.numbered:
-        frame = pd.DataFrame(
-            [
+        def sy(y: float) -> float:
+            return 10 - y / height * 10
+
+        size = label_font_size(width)
+        scope = {"low": low, "high": high}
+        for item in (*layout.labels, *layout.numbered):
+            if item.leader:
+                a, b, c, d = item.leader
+                rows["leaders"].append({**scope, "x": sx(a), "y": sy(b), "x2": sx(c), "y2": sy(d)})
+        for label in layout.labels:
+            rows["names"].append(
                 {
+                    **scope,
+                    "x": sx(label.x),
+                    "y": sy(label.y),
+                    "name": label.text,
+                    "align": label.align,
+                    "bold": label.key == selected_id,
+                    "font": size,
+                }
+            )
+        for item in layout.numbered:
+            rows["numbers"].append(
+                {
+                    **scope,
                     "x": sx(item.x),
                     "y": sy(item.y),
                     "x0": sx(item.box.x0),
                     "x1": sx(item.box.x1),
                     "y0": sy(item.box.y0),
                     "y1": sy(item.box.y1),
-                    "number": str(item.number),
+                    "number": item.number,
+                    "label": str(item.number),
                     "entry": f"{item.number}  {item.text}",
+                    "font": size,
                 }
-                for item in layout.numbered
-            ]
-        )
-        numbered = alt.Chart(frame)
-        layers.append(
-            numbered.mark_rect(fill="white", stroke="#111827", strokeWidth=1, cornerRadius=3, opacity=0.95).encode(
-                x="x0:Q", x2="x1:Q", y="y0:Q", y2="y1:Q"
             )
+
+    def chart(frame: pd.DataFrame) -> alt.Chart:
+        drawn = alt.Chart(frame)
+        if len(designs) > 1:
+            drawn = drawn.transform_filter("datum.low <= width && width < datum.high")
+        return drawn
+
+    layers = []
+    if rows["leaders"]:
+        layers.append(
+            chart(pd.DataFrame(rows["leaders"]))
+            .mark_rule(color="#374151", strokeWidth=1.2)
+            .encode(x="x:Q", y="y:Q", x2="x2:Q", y2="y2:Q")
+            .properties(name="leaders")
+        )
+    names = pd.DataFrame(rows["names"])
+    for align in ("left", "right", "center"):
+        for bold in (False, True):
+            chosen = names[(names["align"] == align) & (names["bold"] == bold)] if len(names) else names
+            if chosen.empty:
+                continue
+            layers.append(
+                chart(chosen.drop(columns=["align", "bold"]))
+                .mark_text(align=align, baseline="middle", fontWeight="bold" if bold else "normal", color="#111827")
+                .encode(x="x:Q", y="y:Q", text="name:N", size=alt.Size("font:Q", scale=None))
+                .properties(name=f"account_names_{align}{'_selected' if bold else ''}")
+            )
+    if rows["numbers"]:
+        frame = pd.DataFrame(rows["numbers"])
+        layers.append(
+            chart(frame)
+            .mark_rect(fill="white", stroke="#111827", strokeWidth=1, cornerRadius=3, opacity=0.95)
+            .encode(x="x0:Q", x2="x1:Q", y="y0:Q", y2="y1:Q")
         )
         layers.append(
-            numbered.mark_text(align="center", baseline="middle", fontSize=size, fontWeight="bold", color="#111827")
-            .encode(x="x:Q", y="y:Q", text="number:N")
+            chart(frame)
+            .mark_text(align="center", baseline="middle", fontWeight="bold", color="#111827")
+            .encode(x="x:Q", y="y:Q", text="label:N", size=alt.Size("font:Q", scale=None))
             .properties(name="account_numbers")
         )
-        entries = frame["entry"].tolist()
-        widest = max(text_width(entry, size) for entry in entries) + 24
+        size = label_font_size(designs[0][2])
+        widest = max(text_width(entry, size) for entry in frame["entry"]) + 24
         layers.append(
-            numbered.mark_point(opacity=0, size=1).encode(
+            chart(frame)
+            .mark_point(opacity=0, size=1)
+            .encode(
                 x="x:Q",
                 y="y:Q",
                 shape=alt.Shape(
                     "entry:N",
-                    scale=alt.Scale(domain=entries, range=["circle"] * len(entries)),
+                    sort=alt.EncodingSortField("number", op="min"),
+                    scale=alt.Scale(range=["circle"]),
                     legend=alt.Legend(
                         title=labels.numbered or None,
                         orient="bottom",
-                        columns=max(1, int(width // widest)),
+                        columns=max(1, int(designs[0][2] // widest)),
                         labelFontSize=size,
                         titleFontSize=size,
                         labelLimit=int(widest),
@@ -468,7 +500,7 @@ def _name_layers(layout: Layout, width: float, height: float, selected_id: int |
                         symbolStrokeWidth=0,
                         labelOffset=0,
                         rowPadding=4,
-                        symbolLimit=len(entries),
+                        symbolLimit=len(frame),
                     ),
                 ),
             )

@@ -172,11 +172,12 @@ class _Index:
         for cell in self._cells(bounds.x0, bounds.y0, bounds.x1, bounds.y1):
             self.cells.setdefault(cell, []).append(number)
 
-    def near(self, bounds: Box) -> list[tuple]:
-        found: set[int] = set()
+    def near(self, bounds: Box) -> Iterable[tuple]:
+        """What lies in the cells ``bounds`` touches (an item in two cells comes twice: a test's
+        answer does not depend on the order or the repeats)."""
         for cell in self._cells(bounds.x0 - PAD, bounds.y0 - PAD, bounds.x1 + PAD, bounds.y1 + PAD):
-            found.update(self.cells.get(cell, ()))
-        return [self.items[number] for number in sorted(found)]
+            for number in self.cells.get(cell, ()):
+                yield self.items[number]
 
 
 def _span(segment: tuple[float, float, float, float]) -> Box:
@@ -283,14 +284,14 @@ def place_labels(
     ``circles`` (x, y, radius) are marks no name may cover besides the bubbles (earlier positions),
     ``segments`` (x0, y0, x1, y1) lines no name may cross (the movement since the compared quarter),
     ``soft_segments`` lines a name crosses only when it finds no place otherwise (the quadrant lines)."""
-    shapes = _Index()  # ("circle", x, y, r) | ("box", Box) | ("leader", segment)
-    for point in points:
-        radius = max(point.radius, MIN_RADIUS)
-        shapes.add(
-            ("circle", point.x, point.y, radius),
-            Box(point.x - radius, point.y - radius, point.x + radius, point.y + radius),
-        )
-    for x, y, radius in circles:
+    shapes = _Index()  # ("circle", x, y, r) | ("box", Box) | ("leader" | "movement" | "soft", segment)
+    # bubbles at the same place (to the pixel) count once, as the largest of them
+    discs: dict[tuple[int, int], tuple[float, float, float]] = {}
+    for x, y, radius in [(point.x, point.y, max(point.radius, MIN_RADIUS)) for point in points] + list(circles):
+        place = (round(x), round(y))
+        if place not in discs or discs[place][2] < radius:
+            discs[place] = (x, y, radius)
+    for x, y, radius in discs.values():
         shapes.add(("circle", x, y, radius), Box(x - radius, y - radius, x + radius, y + radius))
     for box in obstacles:
         shapes.add(("box", box), box)
@@ -316,7 +317,7 @@ def place_labels(
                 # a number's leader crosses a name only when the number finds no other place
                 if shape[0] == "box" and (strict or not over_bubbles) and _segment_hits_box(leader, shape[1]):
                     return False
-                if shape[0] != "circle" or over_bubbles or (shape[1], shape[2]) == (owner.x, owner.y):
+                if shape[0] != "circle" or over_bubbles or abs(shape[1] - owner.x) + abs(shape[2] - owner.y) < 2:
                     continue
                 if _segment_hits_circle(leader, *shape[1:]):
                     return False

@@ -122,10 +122,10 @@ def capacity_notice(table, settings) -> None:
         st.caption(text)
 
 
-# pixels of the plot (width, height) the names are placed for: the narrowest the page's chart column
-# is at 1280 x 720 with the sidebar; presentation mode keeps that width while the sidebar shows, and a
-# height that leaves the axis above the fold at 720 px (a wider plot once the sidebar is hidden)
-MATRIX_SIZE = {"page": (560, 560), "present": (560, 500)}
+# pixels of the plot (width, height) the names are placed for: the page's chart column at 1280 x 720
+# with the sidebar holds a plot of 465 px; a wider column draws the names placed for its width
+# (charts.STRETCH_WIDTHS); the presentation mode's plot is lower, to keep the axis above the fold
+MATRIX_SIZE = {"page": (440, 560), "present": (440, 480)}
 
 
 def chart(points, settings, shown: tuple, size_by, colour_by):

@@ -33,7 +33,7 @@ def _chart_as_drawn(page: Page) -> label_boxes.Drawn:
     chart = page.locator('[data-testid="stVegaLiteChart"]').first
     chart.scroll_into_view_if_needed()
     page.wait_for_function(
-        "document.querySelector('[data-testid=\"stVegaLiteChart\"] svg.marks g[class*=\"bubbles_marks\"] path')",
+        'document.querySelector(\'[data-testid="stVegaLiteChart"] svg.marks g[class*="bubbles_marks"] path\')',
         timeout=60_000,
     )
     found = chart.evaluate(label_boxes.BROWSER_SCRIPT)

@@ -42,7 +42,7 @@ LABELS = MatrixLabels(
     "Numbered on the chart",
 )
 # (width, height) of the plot: the page, the page in presentation mode, the files, the QBR slide
-PAGE_SIZES = [(560, 560), (780, 520), (1000, 700), (760, 620)]
+PAGE_SIZES = [(440, 560), (440, 480), (1000, 700), (760, 620)]
 
 
 # --- the layout on its own ------------------------------------------------------------------------
@@ -269,3 +269,32 @@ def test_bubbles_are_drawn_as_large_as_the_layout_thinks():
     )
     ((_, _, radius),) = drawn.bubbles
     assert radius == pytest.approx(math.sqrt(charts.BUBBLE_AREA[1]) / 2, abs=0.01)
+
+
+@pytest.mark.parametrize("portfolio", ["demo", "sixty"])
+def test_a_page_chart_stretched_wider_names_more_and_never_overlaps(portfolio, demo_url, request):
+    """The page's chart fits its column (Vega's fit-x): names are placed again for wider plots, and the
+    layout drawn is the widest that fits (Vega's ``width`` signal)."""
+    import vl_convert
+
+    url = demo_url if portfolio == "demo" else request.getfixturevalue("generated_60")
+    points = _points(url)
+    chart = matrix_chart(
+        points,
+        attractiveness_threshold=5,
+        strength_threshold=5,
+        labels=LABELS,
+        colours=SEGMENT_COLOURS,
+        show_movement=True,
+        width=440,
+        height=560,
+        stretch=True,
+    )
+    named = []
+    for total in (520, 640, 800, 1000, 1300, 1800):  # the chart's whole width, as a page column gives it
+        spec = chart.to_dict()
+        spec["width"] = total
+        drawn = label_boxes.from_svg(vl_convert.vegalite_to_svg(spec), set(points.loc[points["scored"], "name"]))
+        _assert_readable(points, drawn)
+        named.append(len(drawn.names))
+    assert named[-1] > named[0]  # a wider column names more accounts
