@@ -135,7 +135,8 @@ EARLIER_MARK = 60.0  # pixels², the hollow circle where an account stood in the
 MATRIX_WIDTH = 1000  # pixels of the plot (the files' default; the page passes its own)
 MATRIX_HEIGHT = 700
 MAX_NAMED = 60  # accounts named or numbered at most (the most important first, see label_layout)
-STRETCH_WIDTHS = (560, 700, 860, 1020, 1200, 1400, 1650, 1900)  # plot widths a stretched page chart has names for
+STRETCH_WIDTHS = (600, 800, 1000, 1250, 1500, 1800)  # plot widths a stretched page chart has names for
+STRETCH_UP_TO = 150  # accounts: beyond, the names are placed once, for the narrowest plot (it costs less)
 SVG_UP_TO = 600  # bubbles drawn as SVG in the page (names and numbers are then elements the tests can read)
 
 
@@ -229,9 +230,12 @@ def matrix_chart(
 
     ``width`` x ``height`` is the plot's size in pixels (axes and legends come around it): the
     account names are placed for it by ``label_layout`` (no two overlap, none covers a bubble; the
-    names that find no place are numbered and listed in a legend below). ``stretch``: the plot may
-    be drawn wider than ``width`` (a page's column) but never narrower — wider only moves the
-    bubbles and names apart — and keeps its height."""
+    names that find no place are numbered and listed in a legend below). ``stretch`` (a page): the
+    plot fills its column's width (Vega's fit-x) and keeps its height; the names are also placed for
+    each of ``STRETCH_WIDTHS`` above ``width`` (up to ``STRETCH_UP_TO`` accounts), and the chart draws
+    the layout of the widest of them the plot holds — a plot wider than its layout only moves bubbles
+    and names apart. A column narrower than ``width`` draws the names placed for ``width`` (they may
+    then touch): the page chooses a ``width`` its narrowest column holds."""
     scale_x = alt.Scale(domain=[0, 10], nice=False, zero=True)
     scale_y = alt.Scale(domain=[0, 10], nice=False, zero=True)
     axis = {"labelFontSize": 16, "titleFontSize": 18, "titleFontWeight": "bold", "tickCount": 10, "grid": False}
@@ -357,7 +361,8 @@ def matrix_chart(
             .encode(x="strength:Q", y="attractiveness:Q")
         )
     # a page's plot may stretch wider than ``width``: the names are placed again for wider plots
-    widths = [width, *(w for w in STRETCH_WIDTHS if w > width)] if stretch and len(scored) <= SVG_UP_TO else [width]
+    wider = stretch and len(scored) <= STRETCH_UP_TO
+    widths = [width, *(w for w in STRETCH_WIDTHS if w > width)] if wider else [width]
     designs = []
     for low, high in zip(widths, [*widths[1:], 100_000], strict=True):
         layout = matrix_layout(

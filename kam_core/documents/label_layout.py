@@ -31,6 +31,7 @@ box always holds the drawn text.
 
 from __future__ import annotations
 
+import itertools
 import math
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -300,28 +301,49 @@ def place_labels(
     for segment in soft_segments:
         shapes.add(("soft", segment), _span(segment))
 
-    def free(box: Box, leader, owner: Point | None, over_bubbles: bool, strict: bool) -> bool:
+    def fit(box: Box, leader, owner: Point, over_bubbles: bool) -> int:
+        """0: the box (and its leader) may not go there; 1: only when nothing better is found (it
+        crosses a quadrant line, or a number's leader crosses a name); 2: free."""
         if not box.inside(width, height):
-            return False
+            return 0
+        grade = 2
+        padded = Box(box.x0 - PAD, box.y0 - PAD, box.x1 + PAD, box.y1 + PAD)
         for shape in shapes.near(box):
             kind = shape[0]
-            if kind == "box" and box.overlaps(shape[1], PAD):
-                return False
-            crossing = kind == "leader" or (kind == "movement" and not over_bubbles) or (strict and kind == "soft")
-            if crossing and _segment_hits_box(shape[1], Box(box.x0 - PAD, box.y0 - PAD, box.x1 + PAD, box.y1 + PAD)):
-                return False
-            if kind == "circle" and not over_bubbles and box.touches_circle(shape[1], shape[2], shape[3] + PAD):
-                return False
+            if kind == "box":
+                if box.overlaps(shape[1], PAD):
+                    return 0
+            elif kind == "circle":
+                if not over_bubbles and box.touches_circle(shape[1], shape[2], shape[3] + PAD):
+                    return 0
+            elif kind == "soft":
+                if grade == 2 and _segment_hits_box(shape[1], padded):
+                    grade = 1
+            elif (kind == "leader" or not over_bubbles) and _segment_hits_box(shape[1], padded):
+                return 0  # a leader line, or a line of movement (which a number may cover)
         if leader is not None:
             for shape in shapes.near(_span(leader)):
-                # a number's leader crosses a name only when the number finds no other place
-                if shape[0] == "box" and (strict or not over_bubbles) and _segment_hits_box(leader, shape[1]):
-                    return False
-                if shape[0] != "circle" or over_bubbles or abs(shape[1] - owner.x) + abs(shape[2] - owner.y) < 2:
-                    continue
-                if _segment_hits_circle(leader, *shape[1:]):
-                    return False
-        return True
+                if shape[0] == "box":
+                    if _segment_hits_box(leader, shape[1]):
+                        if not over_bubbles:
+                            return 0
+                        grade = 1
+                elif shape[0] == "circle" and not over_bubbles:
+                    mine = abs(shape[1] - owner.x) + abs(shape[2] - owner.y) < 2
+                    if not mine and _segment_hits_circle(leader, *shape[1:]):
+                        return 0
+        return grade
+
+    def choose(options, owner: Point, over_bubbles: bool):
+        """The first free option, else the first that fits only as a last resort, else None."""
+        fallback = None
+        for option in options:
+            grade = fit(option[3], option[4], owner, over_bubbles)
+            if grade == 2:
+                return option
+            if grade == 1 and fallback is None:
+                fallback = option
+        return fallback
 
     def claim(box: Box, leader) -> None:
         shapes.add(("box", box), box)
@@ -335,16 +357,7 @@ def place_labels(
         size_w = text_width(point.text, font_size, point.key in bold)
         size_h = text_height(font_size)
         radius = max(point.radius, MIN_RADIUS)
-        options = list(_candidates(point, radius, size_w, size_h, LEADER_STEPS))
-        found = next(
-            (
-                option
-                for strict in (True, False)
-                for option in options
-                if free(option[3], option[4], point, over_bubbles=False, strict=strict)
-            ),
-            None,
-        )
+        found = choose(_candidates(point, radius, size_w, size_h, LEADER_STEPS), point, over_bubbles=False)
         if found is None:
             waiting.append(point)
             continue
@@ -359,17 +372,11 @@ def place_labels(
         label = str(number)
         size_w, size_h = text_width(label, number_size, True), text_height(number_size)
         centre = Box(point.x - size_w / 2, point.y - size_h / 2, point.x + size_w / 2, point.y + size_h / 2)
-        options = [(point.x, point.y, "center", centre, None)]
-        options += list(_candidates(point, point.radius, size_w, size_h, NUMBER_STEPS))
-        found = next(
-            (
-                option
-                for strict in (True, False)
-                for option in options
-                if free(option[3], option[4], point, over_bubbles=True, strict=strict)
-            ),
-            None,
+        options = itertools.chain(
+            [(point.x, point.y, "center", centre, None)],
+            _candidates(point, point.radius, size_w, size_h, NUMBER_STEPS),
         )
+        found = choose(options, point, over_bubbles=True)
         if found is None:
             unnamed.append(point.key)
             continue
