@@ -496,7 +496,7 @@ def _name_layers(
                     legend=alt.Legend(
                         title=labels.numbered or None,
                         orient="bottom",
-                        columns=max(1, int(designs[0][2] // widest)),
+                        columns=alt.ExprRef(f"max(1, floor(width / {widest:.0f}))"),  # as many as fit
                         labelFontSize=size,
                         titleFontSize=size,
                         labelLimit=int(widest),
