@@ -15,8 +15,8 @@ The rule, greedy and deterministic:
    (each bubble counts at least ``MIN_RADIUS`` wide, so that a number fits there later), no leader
    line already drawn and no other obstacle (the quadrant names, the lines of the movement since the
    compared quarter) wins; a leader line may not cross a name or a bubble either. The positions
-   that also keep clear of the quadrant lines are tried first; a name crosses a quadrant line only
-   when it would otherwise be a number.
+   that also keep clear of the quadrant lines and of the other leader lines are tried first; a name
+   crosses a quadrant line or a leader line only when it would otherwise be a number.
 3. A name that finds no place gets a number instead, in the same order (1, 2, ...), drawn on its
    bubble — or, when a number is already there, beside it (with a leader line, which may cross
    bubbles) — and listed "number  name" in the chart's legend. A number never covers a name or
@@ -206,6 +206,15 @@ def _segment_hits_box(segment: tuple[float, float, float, float], box: Box) -> b
     return True
 
 
+def _segments_cross(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> bool:
+    """Do two segments cross (each one's ends on both sides of the other)?"""
+
+    def side(x0, y0, x1, y1, x, y):
+        return (x1 - x0) * (y - y0) - (y1 - y0) * (x - x0)
+
+    return side(*a, *b[:2]) * side(*a, *b[2:]) < 0 and side(*b, *a[:2]) * side(*b, *a[2:]) < 0
+
+
 def _segment_hits_circle(segment: tuple[float, float, float, float], cx: float, cy: float, radius: float) -> bool:
     x0, y0, x1, y1 = segment
     dx, dy = x1 - x0, y1 - y0
@@ -332,6 +341,8 @@ def place_labels(
                     mine = abs(shape[1] - owner.x) + abs(shape[2] - owner.y) < 2
                     if not mine and _segment_hits_circle(leader, *shape[1:]):
                         return 0
+                elif shape[0] == "leader" and _segments_cross(leader, shape[1]):
+                    grade = 1  # two leader lines crossing read badly: only as a last resort
         return grade
 
     def choose(options, owner: Point, over_bubbles: bool):
