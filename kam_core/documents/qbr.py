@@ -230,9 +230,11 @@ def _matrix_labels(language: str, account_name: str) -> MatrixLabels:
         quadrant=translate("column.segment", language),
         sector=translate("column.sector", language),
         previous=translate("matrix.previous_short", language),
+        numbered=translate("matrix.numbered", language),
     )
 
 
+MATRIX_IMAGE = (760, 620)  # pixels of the matrix's plot on the portfolio slide: the name is placed for it
 MAX_OTHER_BUBBLES = 400  # other accounts drawn one by one on the matrix slide; beyond, they are binned
 OTHERS_BIN = 1 / 3  # score points: the side of a bin of other accounts (30 x 30 bins over the matrix)
 
@@ -301,10 +303,11 @@ def _portfolio_slide(deck: _Deck, session: Session, facts: _Facts) -> None:
         labels=_matrix_labels(language, summary.name),
         colours={"this": SEGMENT_COLOURS.get(segment, ACCENT), "other": OTHER_ACCOUNTS_COLOUR},
         selected_id=summary.account_id,
-        height=620,
+        width=MATRIX_IMAGE[0],
+        height=MATRIX_IMAGE[1],
         interactive=False,
     )
-    deck.picture(slide, _png(chart, language, width=760), MARGIN, BODY_TOP, 7.9, BODY_BOTTOM - BODY_TOP)
+    deck.picture(slide, _png(chart, language), MARGIN, BODY_TOP, 7.9, BODY_BOTTOM - BODY_TOP)
     before = [position for position in summary.trajectory if position.period < summary.current_period]
     lines = [
         _Line(translate("overview.segment", language), 16, ink=MUTED, space_after=0),

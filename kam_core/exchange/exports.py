@@ -13,17 +13,26 @@ from kam_core.documents.charts import chart_dict
 PNG_SCALE = 2  # sharp enough for a slide
 
 
-def chart_png(chart: alt.TopLevelMixin, width: int = 1100) -> bytes:
+DEFAULT_WIDTH = 1100  # pixels, for a chart that states no width of its own
+
+
+def chart_png(chart: alt.TopLevelMixin, width: int | None = None) -> bytes:
     return vl_convert.vegalite_to_png(_spec(chart, width), scale=PNG_SCALE)
 
 
-def chart_svg(chart: alt.TopLevelMixin, width: int = 1100) -> bytes:
+def chart_svg(chart: alt.TopLevelMixin, width: int | None = None) -> bytes:
     return vl_convert.vegalite_to_svg(_spec(chart, width)).encode("utf-8")
 
 
-def _spec(chart: alt.TopLevelMixin, width: int) -> dict:
+def _spec(chart: alt.TopLevelMixin, width: int | None) -> dict:
+    """The chart's spec for a file: at ``width``, else at the width the chart states (the matrix
+    places its names for it), else ``DEFAULT_WIDTH``; never fitted to a container (a page's chart
+    may fit its column, a file has none: the plot keeps the width its names were placed for)."""
     spec = chart_dict(chart)
-    spec["width"] = width  # "container" width means nothing outside a page
+    if width is not None or not isinstance(spec.get("width"), int | float):
+        spec["width"] = width or DEFAULT_WIDTH  # "container" width means nothing outside a page
+    spec.pop("autosize", None)
+    spec.pop("usermeta", None)
     spec.pop("params", None)
     for layer in spec.get("layer", []):
         layer.pop("params", None)  # a click selection has no meaning in a file

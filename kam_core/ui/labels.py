@@ -31,6 +31,7 @@ def matrix_labels() -> MatrixLabels:
         quadrant=t("column.segment"),
         sector=t("column.sector"),
         previous=t("matrix.previous_short"),
+        numbered=t("matrix.numbered"),
     )
 
 

@@ -122,6 +122,12 @@ def capacity_notice(table, settings) -> None:
         st.caption(text)
 
 
+# pixels of the plot (width, height) the names are placed for: the page's chart column at 1280 x 720
+# with the sidebar holds a plot of 465 px; a wider column draws the names placed for its width
+# (charts.STRETCH_WIDTHS); the presentation mode's plot is lower, to keep the axis above the fold
+MATRIX_SIZE = {"page": (440, 560), "present": (440, 480)}
+
+
 def chart(points, settings, shown: tuple, size_by, colour_by):
     """The matrix; returns how to build it again (for the PNG and SVG downloads)."""
     period, compare, _ = shown
@@ -129,6 +135,8 @@ def chart(points, settings, shown: tuple, size_by, colour_by):
         t("matrix.show_movement", period=compare), value=True, key="matrix_movement"
     )
     selected = state.selected_account_id()
+    # the names are placed for this plot size; the column may draw it wider, never narrower
+    width, height = MATRIX_SIZE["present" if presentation.active() else "page"]
 
     def build():
         return matrix_chart(
@@ -141,11 +149,14 @@ def chart(points, settings, shown: tuple, size_by, colour_by):
             colours=SEGMENT_COLOURS,
             show_movement=show_movement,
             selected_id=selected,
+            width=width,
+            height=height,
+            stretch=True,
         )
 
     event = draw_chart(
         "matrix",
-        (shown, size_by, colour_by, show_movement, selected),
+        (shown, size_by, colour_by, show_movement, selected, width, height),
         build,
         on_select="rerun",
         key="matrix_chart",

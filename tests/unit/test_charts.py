@@ -63,7 +63,7 @@ def test_the_matrix_spec_sends_the_browser_only_the_columns_it_draws_and_has_no_
     spec = chart_spec(
         matrix_chart(_points(6000), attractiveness_threshold=5, strength_threshold=5, labels=LABELS, selected_id=3)
     )
-    bubbles = [table for table in spec["datasets"].values() if "size_value" in table.column_names]
+    bubbles = [table for table in spec["datasets"].values() if "area" in table.column_names]
     assert max(table.num_rows for table in bubbles) == 6000  # more than Altair's 5,000-row default
     assert all("notes" not in table.column_names and "country" not in table.column_names for table in bubbles)
     text = json.dumps({key: value for key, value in spec.items() if key != "datasets"})
