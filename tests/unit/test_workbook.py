@@ -491,19 +491,24 @@ def test_another_schema_revision_is_refused(demo_export, empty_engine):
     assert _codes(excinfo) == [("file", "schema_mismatch", {"file": "0001", "database": db.head_revision()})]
 
 
-def test_a_workbook_exported_before_an_index_only_revision_restores(demo_export, empty_engine):
+def test_a_workbook_exported_before_an_index_only_revision_restores(demo_export, empty_engine, monkeypatch):
     def before_the_index(book):
         for row in book[ABOUT_SHEET].iter_rows():
             if row[0].value == "Schema revision":
                 row[1].value = "0004"  # 0005 added an index on revenue lines: same tables, same columns
 
-    assert db.head_revision() == "0006"  # a revision that changes tables or columns joins no such pair
+    # a revision that changes tables or columns joins no such pair: 0007 (the workshops' tables) is its own
+    assert workbook_module._tables_revision("0006") == workbook_module._tables_revision("0004") == "0004"
+    assert workbook_module._tables_revision(db.head_revision()) == db.head_revision() == "0007"
+    # the database as if at 0006 (index-only revisions after 0004), the workbook from 0004: restored
+    monkeypatch.setattr(db, "current_revision", lambda engine: "0006")
     restored = restore_workbook(empty_engine, _edit(demo_export, before_the_index))
     assert restored["account"] > 0 and restored["revenue_line"] > 0
 
 
-def test_a_workbook_from_before_0006_with_a_rank_twice_restores_renumbered(demo_export, empty_engine):
+def test_a_workbook_from_before_0006_with_a_rank_twice_restores_renumbered(demo_export, empty_engine, monkeypatch):
     # 0006 holds a priority's rank once per account; a workbook of an older database may hold one twice
+    monkeypatch.setattr(db, "current_revision", lambda engine: "0006")  # 0007 added tables: as if before it
     def rank_twice(book):
         for row in book[ABOUT_SHEET].iter_rows():
             if row[0].value == "Schema revision":
