@@ -313,7 +313,7 @@ def set_agenda(engine: Engine, session_id: int, entries: list[tuple[int, int]], 
         raise ConflictError("workshop_session") from exc
 
 
-def move(engine: Engine, session_id: int, to_position: int, from_position: int | None) -> SessionView:
+def move_to(engine: Engine, session_id: int, to_position: int, from_position: int | None) -> SessionView:
     """Take the room to agenda step ``to_position`` (0 starts), from the step the caller saw
     (``from_position``; None: not started). The time spent on the step left is added to it."""
     try:
@@ -347,7 +347,7 @@ def _book_time(row: WorkshopSession, items: list[WorkshopItem], now: datetime) -
     items[row.position].seconds_spent = round(items[row.position].seconds_spent + spent, 1)
 
 
-def close(engine: Engine, session_id: int) -> SessionView:
+def close_session(engine: Engine, session_id: int) -> SessionView:
     """End the session: no more votes; the time of the step the room was on is booked."""
     try:
         with session_scope(engine) as session:

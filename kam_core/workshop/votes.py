@@ -106,7 +106,7 @@ def participants(session: Session, session_id: int) -> list[str]:
     return sorted(names, key=fold_name)
 
 
-def join(engine: Engine, session_id: int, name) -> Participant:
+def join_session(engine: Engine, session_id: int, name) -> Participant:
     """Join the open session ``session_id`` under ``name`` (with sign-in on, the signed-in address:
     the same person coming back gets their participant again)."""
     actor = access.current()
@@ -161,12 +161,12 @@ def cast_votes(engine: Engine, token: str, account_id: int, values: dict[int, ob
         try:
             value = parse_score(raw)
         except ValueError:
-            errors.append(FieldError("vote", "score_not_number", {"value": raw}))
+            errors.append(FieldError("vote", "vote_not_number", {"value": raw}))
             continue
         if value is None:
             continue
         if not SCORE_MIN <= value <= SCORE_MAX:
-            errors.append(FieldError("vote", "score_range", {"value": raw}))
+            errors.append(FieldError("vote", "vote_range", {"value": raw}))
             continue
         parsed[int(criterion_id)] = value
     if errors:

@@ -509,6 +509,7 @@ def test_a_workbook_exported_before_an_index_only_revision_restores(demo_export,
 def test_a_workbook_from_before_0006_with_a_rank_twice_restores_renumbered(demo_export, empty_engine, monkeypatch):
     # 0006 holds a priority's rank once per account; a workbook of an older database may hold one twice
     monkeypatch.setattr(db, "current_revision", lambda engine: "0006")  # 0007 added tables: as if before it
+
     def rank_twice(book):
         for row in book[ABOUT_SHEET].iter_rows():
             if row[0].value == "Schema revision":

@@ -36,7 +36,7 @@ def _started(engine, count=3):
     view = sessions.create_session(engine, "Q4 review", PERIOD, "facilitator@example.com")
     accounts = _accounts(engine, count)
     view = sessions.set_agenda(engine, view.id, [(a, 5) for a in accounts], view.version)
-    view = sessions.move(engine, view.id, 0, None)
+    view = sessions.move_to(engine, view.id, 0, None)
     return view, accounts
 
 
@@ -124,12 +124,12 @@ def test_the_timer_runs_from_the_stored_start_and_a_move_books_the_time(demo_eng
     assert sessions.elapsed_seconds(view, later) == 420
     assert sessions.remaining_seconds(view, later) == -120  # two minutes over the time box of 5
     monkeypatch.setattr(clock, "now", lambda: later)
-    view = sessions.move(demo_engine, view.id, 1, 0)
+    view = sessions.move_to(demo_engine, view.id, 1, 0)
     assert view.items[0].seconds_spent == 420 and view.current.account_id == accounts[1]
     with pytest.raises(ConflictError):  # a second "next" from a screen that still showed step 0
-        sessions.move(demo_engine, view.id, 1, 0)
+        sessions.move_to(demo_engine, view.id, 1, 0)
     with pytest.raises(ValidationError):
-        sessions.move(demo_engine, view.id, 3, 1)
+        sessions.move_to(demo_engine, view.id, 3, 1)
 
 
 # --- votes -------------------------------------------------------------------------------------------
@@ -146,7 +146,7 @@ def test_the_spread_names_votes_more_than_two_points_from_the_median():
 def test_concurrent_voters_each_write_their_own_rows_without_loss(demo_engine):
     view, accounts = _started(demo_engine)
     criteria = [c.id for c in _criteria(demo_engine)]
-    people = [votes.join(demo_engine, view.id, f"Voter {n}") for n in range(8)]
+    people = [votes.join_session(demo_engine, view.id, f"Voter {n}") for n in range(8)]
     barrier = threading.Barrier(len(people))
     failures = []
 
@@ -176,16 +176,16 @@ def test_concurrent_voters_each_write_their_own_rows_without_loss(demo_engine):
 def test_a_vote_is_for_the_account_on_screen_in_an_open_session_and_in_range(demo_engine):
     view, accounts = _started(demo_engine)
     cid = _criteria(demo_engine)[0].id
-    ana = votes.join(demo_engine, view.id, "Ana")
+    ana = votes.join_session(demo_engine, view.id, "Ana")
     with pytest.raises(ValidationError) as refused:
         votes.cast_votes(demo_engine, ana.token, accounts[1], {cid: 5})
     assert refused.value.errors[0].code == "workshop_moved_on"
     with pytest.raises(ValidationError):
         votes.cast_votes(demo_engine, ana.token, accounts[0], {cid: 11})
     with pytest.raises(ValidationError) as taken:
-        votes.join(demo_engine, view.id, " ANA ")
+        votes.join_session(demo_engine, view.id, " ANA ")
     assert taken.value.errors[0].code == "name_taken"
-    sessions.close(demo_engine, view.id)
+    sessions.close_session(demo_engine, view.id)
     with pytest.raises(ValidationError):
         votes.cast_votes(demo_engine, ana.token, accounts[0], {cid: 5})
 
@@ -197,15 +197,15 @@ def test_a_viewer_may_vote_but_not_facilitate_and_votes_stay_out_of_the_trail(de
     with Session(demo_engine) as session:
         trail = session.execute(select(func.count(AuditEntry.id))).scalar_one()
     with access.acting_as(viewer):
-        me = votes.join(demo_engine, view.id, "ignored: the signed-in address is the name")
+        me = votes.join_session(demo_engine, view.id, "ignored: the signed-in address is the name")
         assert me.name == "viewer@example.com"
-        assert votes.join(demo_engine, view.id, "again").id == me.id  # the same person coming back
+        assert votes.join_session(demo_engine, view.id, "again").id == me.id  # the same person coming back
         assert votes.cast_votes(demo_engine, me.token, accounts[0], {cid: 8}) == 1
         with pytest.raises(PermissionDenied):
-            sessions.move(demo_engine, view.id, 1, 0)
-    with access.acting_as(access.Actor("stranger@example.com", None, signed_in=True)):
-        with pytest.raises(PermissionDenied):
-            votes.cast_votes(demo_engine, me.token, accounts[0], {cid: 2})
+            sessions.move_to(demo_engine, view.id, 1, 0)
+    stranger = access.Actor("stranger@example.com", None, signed_in=True)
+    with access.acting_as(stranger), pytest.raises(PermissionDenied):
+        votes.cast_votes(demo_engine, me.token, accounts[0], {cid: 2})
     with Session(demo_engine) as session:
         assert session.execute(select(func.count(AuditEntry.id))).scalar_one() == trail
 
@@ -217,7 +217,7 @@ def _vote_room(engine, view, account_id):
     criteria = _criteria(engine)
     first = criteria[0].id
     for name, value in (("Ana", 6), ("Bob", 7), ("Chloé", 2)):
-        person = votes.join(engine, view.id, name)
+        person = votes.join_session(engine, view.id, name)
         votes.cast_votes(engine, person.token, account_id, {first: value})
     with Session(engine) as session:
         return criteria, session, votes.room_spreads(session, view.id, account_id)
@@ -243,15 +243,11 @@ def test_the_consensus_is_written_as_scores_with_the_spread_in_the_rationale(dem
         ).scalar_one()
         item = sessions.read_session(session, view.id).items[0]
     assert score.value == 6.0
-    assert score.rationale == (
-        "Workshop Q4 review (2026-11-26): 3 votes, min 2, median 6, max 7; outliers: Chloé (2)"
-    )
+    assert score.rationale == ("Workshop Q4 review (2026-11-26): 3 votes, min 2, median 6, max 7; outliers: Chloé (2)")
     assert dict(item.committed) == {first: 6.0} and item.committed_at is not None
     # a score saved by someone else since the read: nothing is written
     with pytest.raises(ConflictError):
-        consensus.commit_consensus(
-            demo_engine, view.id, account, {first: 9}, versions, spreads, day=date(2026, 11, 26)
-        )
+        consensus.commit_consensus(demo_engine, view.id, account, {first: 9}, versions, spreads, day=date(2026, 11, 26))
     with Session(demo_engine) as session:
         assert scoring.account_scores(session, account, PERIOD)[0].value == 6.0
 
@@ -275,9 +271,7 @@ def test_a_changed_segment_needs_a_reason_and_actions_land_on_the_account(demo_e
     with Session(demo_engine) as session:
         before = session.execute(select(func.count(Action.id)).where(Action.account_id == account)).scalar_one()
     with Session(demo_engine) as session:
-        segment_before = consensus.stored_position(
-            session, account, PERIOD, consensus.thresholds_of(session)
-        ).quadrant
+        segment_before = consensus.stored_position(session, account, PERIOD, consensus.thresholds_of(session)).quadrant
     target = "develop" if segment_before != "develop" else "maintain"
     created = consensus.record_decision(
         demo_engine,
