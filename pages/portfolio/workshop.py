@@ -26,6 +26,8 @@ HALF_STEPS = [step / 2 for step in range(0, 21)]
 NOT_SCORED = "–"
 ACTION_ROWS = 3
 REFRESH_SECONDS = 2
+TOUCHED_KEY = "workshop_touched"  # the sliders the facilitator moved: they no longer follow the room
+DRAWN_KEY = "workshop_drawn_medians"  # the room's medians the sliders were drawn with
 SEGMENTS = ("strategic", "develop", "maintain", "opportunistic")
 
 
@@ -173,11 +175,16 @@ def criteria_panel(view: sessions.SessionView, item: sessions.AgendaItem, scores
                 criterion = score.criterion
                 start = proposed.get(criterion.id)
                 steps = sorted(set(HALF_STEPS) | ({start} if start is not None else set()))
+                key = f"ws_{view.id}_{item.account_id}_{criterion.id}"
+                touched = st.session_state.setdefault(TOUCHED_KEY, set())
+                if key not in touched:  # follows the room's median until the facilitator moves it
+                    st.session_state[key] = NOT_SCORED if start is None else start
                 chosen = st.select_slider(
                     f"{md(criterion.name)} · {fmt.number(criterion.weight, lang)} %",
                     [NOT_SCORED, *steps],
-                    value=NOT_SCORED if start is None else start,
-                    key=f"ws_{view.id}_{item.account_id}_{criterion.id}",
+                    key=key,
+                    on_change=touched.add,
+                    args=(key,),
                     help=t(
                         "scoring.anchors",
                         low=md(criterion.anchor_low),
@@ -213,6 +220,10 @@ def position_panel(view: sessions.SessionView, item: sessions.AgendaItem, criter
 def room_panel(view: sessions.SessionView, item: sessions.AgendaItem, criteria) -> None:
     """Per criterion: how many voted and the spread; drawn again every REFRESH_SECONDS."""
     spreads = ws.spreads(view.id, item.account_id)
+    medians = {criterion_id: spread.median for criterion_id, spread in spreads.items()}
+    if st.session_state.get(DRAWN_KEY) != medians:  # a vote moved a median: sliders and position follow
+        st.session_state[DRAWN_KEY] = medians
+        st.rerun(scope="app")
     lang = language()
     rows = []
     for criterion in criteria:
@@ -334,8 +345,10 @@ def current_account(view: sessions.SessionView) -> None:
     st.subheader(t("workshop.on_screen", name=md(item.name), period=view.period))
     said_saved()
     left, right = st.columns([3, 2], gap="large")
+    spreads = ws.spreads(view.id, item.account_id)
+    st.session_state[DRAWN_KEY] = {criterion_id: spread.median for criterion_id, spread in spreads.items()}
     with left:
-        values = criteria_panel(view, item, scores, ws.spreads(view.id, item.account_id))
+        values = criteria_panel(view, item, scores, spreads)
     with right:
         position_panel(view, item, criteria, values)
         st.fragment(room_panel, run_every=REFRESH_SECONDS)(view, item, criteria)
