@@ -99,7 +99,9 @@ def ballot(view: sessions.SessionView, person: votes.Participant) -> None:
 
 
 def vote(person: votes.Participant, account_id: int, criterion_id: int, value) -> None:
-    outcome = attempt(lambda: votes.cast_votes(engine(), person.token, account_id, {criterion_id: value}))
+    outcome = attempt(  # the votes are read fresh: the programme's cached reads stay
+        lambda: votes.cast_votes(engine(), person.token, account_id, {criterion_id: value}), keeps_reads=True
+    )
     if outcome.saved:
         st.toast(t("join.voted"), icon=":material/check:")
 

@@ -27,6 +27,7 @@ NOT_SCORED = "–"
 ACTION_ROWS = 3
 REFRESH_SECONDS = 2
 TOUCHED_KEY = "workshop_touched"  # the sliders the facilitator moved: they no longer follow the room
+SET_KEY = "workshop_set_values"  # per slider, the last two values this page set (``follow``)
 DRAWN_KEY = "workshop_drawn_medians"  # the room's medians the sliders were drawn with
 SEGMENTS = ("strategic", "develop", "maintain", "opportunistic")
 
@@ -117,7 +118,9 @@ def step_bar(view: sessions.SessionView) -> None:
         ):
             move(view, 0)
         return
-    step.markdown(t("workshop.step", step=view.position + 1, total=len(view.items)))
+    with step:
+        st.markdown(t("workshop.step", step=view.position + 1, total=len(view.items)))
+        st.fragment(timer, run_every=REFRESH_SECONDS)(view)
     if back.button(
         t("workshop.previous"),
         key="workshop_prev",
@@ -147,14 +150,15 @@ def move(view: sessions.SessionView, position: int) -> None:
 
 
 def timer(view: sessions.SessionView) -> None:
+    """The time box of the step, from the time the server stored when the room reached it."""
     left = sessions.remaining_seconds(view)
     if left is None:
         return
     shown = fmt_duration(abs(left))
     if left >= 0:
-        st.metric(t("workshop.time_left"), shown)
+        st.markdown(t("workshop.time_left", time=shown))
     else:
-        st.metric(t("workshop.time_over"), f"+{shown}", delta=t("workshop.over"), delta_color="inverse")
+        st.markdown(t("workshop.time_over", time=shown))
 
 
 def fmt_duration(seconds: float) -> str:
@@ -176,15 +180,11 @@ def criteria_panel(view: sessions.SessionView, item: sessions.AgendaItem, scores
                 start = proposed.get(criterion.id)
                 steps = sorted(set(HALF_STEPS) | ({start} if start is not None else set()))
                 key = f"ws_{view.id}_{item.account_id}_{criterion.id}"
-                touched = st.session_state.setdefault(TOUCHED_KEY, set())
-                if key not in touched:  # follows the room's median until the facilitator moves it
-                    st.session_state[key] = NOT_SCORED if start is None else start
+                follow(key, NOT_SCORED if start is None else start)
                 chosen = st.select_slider(
                     f"{md(criterion.name)} · {fmt.number(criterion.weight, lang)} %",
                     [NOT_SCORED, *steps],
                     key=key,
-                    on_change=touched.add,
-                    args=(key,),
                     help=t(
                         "scoring.anchors",
                         low=md(criterion.anchor_low),
@@ -197,11 +197,25 @@ def criteria_panel(view: sessions.SessionView, item: sessions.AgendaItem, scores
     return values
 
 
+def follow(key: str, proposed) -> None:
+    """A slider follows the room's median until the facilitator moves it. Moved: its value is none of
+    the last two this page set (a browser may send back the one before last while the new one is on
+    its way, when a refresh crosses it), and from then on it keeps the facilitator's value."""
+    touched = st.session_state.setdefault(TOUCHED_KEY, set())
+    ours = st.session_state.setdefault(SET_KEY, {})
+    if key in st.session_state and st.session_state[key] not in ours.get(key, ()):
+        touched.add(key)
+    if key in touched:
+        return
+    st.session_state[key] = proposed
+    ours[key] = (*ours.get(key, ())[-1:], proposed)
+
+
 def position_panel(view: sessions.SessionView, item: sessions.AgendaItem, criteria, values: dict) -> None:
     now = ws.live_position(criteria, values)
     previous = shift_period(view.period, -1)
     before = ws.stored_position(item.account_id, previous)
-    chart = ws.position_chart(now, before, now_label=t("workshop.now"), before_label=previous)
+    chart = ws.position_chart(now, before, now_label=t("workshop.now"), before_label=previous, size=240)
     st.altair_chart(chart, width="content")
     lang = language()
     if now.quadrant is None:
@@ -240,7 +254,6 @@ def room_panel(view: sessions.SessionView, item: sessions.AgendaItem, criteria) 
         )
     st.caption(t("workshop.room", count=len(ws.participants(view.id))))
     st.dataframe(rows, hide_index=True, width="stretch", key=None)
-    timer(view)
 
 
 def commit_button(view, item, scores, values: dict) -> None:
@@ -350,13 +363,28 @@ def current_account(view: sessions.SessionView) -> None:
     with left:
         values = criteria_panel(view, item, scores, spreads)
     with right:
-        position_panel(view, item, criteria, values)
-        st.fragment(room_panel, run_every=REFRESH_SECONDS)(view, item, criteria)
-        commit, decide = st.columns(2)
+        commit, medians, decide = st.columns([2, 1, 2])
         with commit:
             commit_button(view, item, scores, values)
+        with medians:
+            follow_room_button(view, item)
         with decide:
             decision_form(view, item)
+        position_panel(view, item, criteria, values)
+        st.fragment(room_panel, run_every=REFRESH_SECONDS)(view, item, criteria)
+
+
+def follow_room_button(view, item) -> None:
+    """The sliders the facilitator moved go back to the room's median."""
+    if st.button(
+        t("workshop.follow_room"), key="workshop_follow", help=t("workshop.follow_room_help"), width="stretch"
+    ):
+        prefix = f"ws_{view.id}_{item.account_id}_"
+        touched = st.session_state.setdefault(TOUCHED_KEY, set())
+        for key in [key for key in touched if key.startswith(prefix)]:
+            touched.discard(key)
+            st.session_state.pop(key, None)
+        st.rerun()
 
 
 view = header()

@@ -11,6 +11,7 @@ from sqlmodel import Session
 from kam_core.portfolio import scoring
 from kam_core.store import db
 from kam_core.store.models import Action, Score
+from kam_core.ui import readers
 from kam_core.workshop import agenda, sessions, votes
 from tests.pages.conftest import no_exception, open_app, texts
 
@@ -126,7 +127,9 @@ def test_a_participant_joins_with_the_code_and_votes_with_a_tap(demo_url, monkey
     with Session(engine) as session:
         criteria = scoring.list_criteria(session, include_inactive=False)
     key = f"vote_{view.id}_{accounts[0]}_{criteria[0].id}"
+    generation = readers.generation()
     app.button_group(key=key).set_value(7).run()
+    assert readers.generation() == generation  # a vote leaves the programme's cached reads in place
     no_exception(app)
     with Session(engine) as session:
         assert votes.own_votes(session, token, accounts[0]) == {criteria[0].id: 7.0}
@@ -138,3 +141,21 @@ def test_an_unknown_code_is_said(demo_url, monkeypatch):
     app = open_app(demo_url, monkeypatch, JOIN, code="ZZZZZZ")
     no_exception(app)
     assert "No open workshop has the code ZZZZZZ" in texts(app)
+
+
+def test_a_slider_follows_the_room_until_the_facilitator_moves_it(demo_url, monkeypatch):
+    engine, view, accounts = _session(demo_url)
+    view = sessions.move_to(engine, view.id, 0, None)
+    with Session(engine) as session:
+        criteria = scoring.list_criteria(session, include_inactive=False)
+    first, second = criteria[0], criteria[1]
+    app = open_app(demo_url, monkeypatch, WORKSHOP, session=str(view.id))
+    moved = app.select_slider(key=f"ws_{view.id}_{accounts[0]}_{first.id}").set_value(1.5).run()
+    ana = votes.join_session(engine, view.id, "Ana")
+    votes.cast_votes(engine, ana.token, accounts[0], {first.id: 9, second.id: 8.5})
+    app.run()
+    no_exception(app)
+    assert moved.select_slider(key=f"ws_{view.id}_{accounts[0]}_{first.id}").value == 1.5  # the facilitator's
+    assert app.select_slider(key=f"ws_{view.id}_{accounts[0]}_{second.id}").value == 8.5  # the room's median
+    app.button(key="workshop_follow").click().run()
+    assert app.select_slider(key=f"ws_{view.id}_{accounts[0]}_{first.id}").value == 9.0
