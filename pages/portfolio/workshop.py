@@ -38,15 +38,16 @@ def chosen_session() -> int | None:
 
 
 def header() -> sessions.SessionView | None:
-    st.title(t("page.workshop"))
     known = ws.all_sessions()
     ids = [view.id for view in known]
     names = {view.id: f"{view.title} · {view.period} · {view.join_code}" for view in known}
-    left, right = st.columns([3, 1], vertical_alignment="bottom")
+    heading, left, right = st.columns([2, 4, 1], vertical_alignment="center")
+    heading.title(t("page.workshop"))
     current = chosen_session()
     picked = left.selectbox(
         t("workshop.session"),
         ids,
+        label_visibility="collapsed",
         index=ids.index(current) if current in ids else None,
         format_func=lambda identifier: names.get(identifier, str(identifier)),
         placeholder=t("workshop.pick_session"),
@@ -74,7 +75,14 @@ def new_session_form() -> None:
 
 
 def agenda_builder(view: sessions.SessionView) -> None:
-    with st.expander(t("workshop.agenda", count=len(view.items)), expanded=view.position is None):
+    """Built before the start (open on the page), changed during the workshop (in a popover of the step bar)."""
+    label = t("workshop.agenda", count=len(view.items))
+    place = (
+        st.expander(label, expanded=True)
+        if view.position is None
+        else st.popover(label, icon=":material/list:", width="stretch")
+    )
+    with place:
         directory = readers.account_directory()
         kind = st.segmented_control(
             t("workshop.builder"),
@@ -108,7 +116,10 @@ def agenda_builder(view: sessions.SessionView) -> None:
 
 def step_bar(view: sessions.SessionView) -> None:
     """Where the room is, the join code, the time box, and the moves."""
-    code, step, start, back, forward, end = st.columns([3, 2, 1, 1, 1, 1], vertical_alignment="center")
+    plan, code, step, start, back, forward, end = st.columns([1.3, 2.5, 2, 1, 1, 1, 1], vertical_alignment="center")
+    if view.position is not None:
+        with plan:
+            agenda_builder(view)
     code.markdown(t("workshop.join_code", code=view.join_code, link=md(join_link(view.join_code))))
     editor = auth.permit("editor")
     if view.position is None:
@@ -394,6 +405,7 @@ elif not view.is_open:
     st.info(t("workshop.closed", title=md(view.title)))
     st.page_link(routes.SCORING.path, label=t("page.scoring"), icon=routes.SCORING.icon)
 else:
-    agenda_builder(view)
+    if view.position is None:
+        agenda_builder(view)
     step_bar(view)
     current_account(view)

@@ -8,6 +8,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlmodel import Session
 
+from kam_core.governance import access
 from kam_core.portfolio import scoring
 from kam_core.store import db
 from kam_core.store.models import Action, Score
@@ -159,3 +160,30 @@ def test_a_slider_follows_the_room_until_the_facilitator_moves_it(demo_url, monk
     assert app.select_slider(key=f"ws_{view.id}_{accounts[0]}_{second.id}").value == 8.5  # the room's median
     app.button(key="workshop_follow").click().run()
     assert app.select_slider(key=f"ws_{view.id}_{accounts[0]}_{first.id}").value == 9.0
+
+
+def test_with_sign_in_a_viewer_joins_as_themselves_and_votes_but_cannot_facilitate(demo_url, monkeypatch):
+    from tests.pages.test_access_pages import _grant, _signed_in
+
+    engine, view, accounts = _session(demo_url)
+    with access.acting_as(access.SYSTEM):
+        sessions.move_to(engine, view.id, 0, None)
+    _grant(demo_url, ada_admin="admin", vera_viewer="viewer")
+    app = _signed_in(demo_url, monkeypatch, "vera@viewer.example.com", JOIN, code=view.join_code)
+    no_exception(app)
+    assert not [w for w in app.text_input if w.key == "join_name"]  # the signed-in address is the name
+    [b for b in app.button if b.label == "Join"][0].click().run()
+    no_exception(app)
+    token = app.query_params["p"]
+    token = token[0] if isinstance(token, list) else token
+    with Session(engine) as session:
+        criteria = scoring.list_criteria(session, include_inactive=False)
+        assert votes.participant_of(session, token).name == "vera@viewer.example.com"
+    app.button_group(key=f"vote_{view.id}_{accounts[0]}_{criteria[0].id}").set_value(4).run()
+    no_exception(app)
+    with Session(engine) as session:
+        assert votes.own_votes(session, token, accounts[0]) == {criteria[0].id: 4.0}
+    facilitator = _signed_in(demo_url, monkeypatch, "vera@viewer.example.com", WORKSHOP, session=str(view.id))
+    no_exception(facilitator)
+    assert facilitator.button(key="workshop_commit").disabled
+    assert facilitator.button(key="workshop_next").disabled
