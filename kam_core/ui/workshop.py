@@ -134,7 +134,13 @@ def position_chart(now: Position, before: Position, *, now_label: str, before_la
                 tooltip=["label:N", "x:Q", "y:Q"],
             )
         )
-        layers.append(base.mark_text(dy=-18, fontSize=16, fontWeight="bold").encode(text="label:N"))
+        # now's name above its mark, last quarter's below its own: the two never print over each other
+        for kind, offset in (("now", -18), ("before", 20)):
+            layers.append(
+                base.transform_filter(alt.datum.kind == kind)
+                .mark_text(dy=offset, fontSize=16, fontWeight="bold")
+                .encode(text="label:N")
+            )
     return alt.layer(*layers).properties(width=size, height=size)
 
 
