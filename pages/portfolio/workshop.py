@@ -361,6 +361,8 @@ def said_saved() -> None:
 
 
 def current_account(view: sessions.SessionView) -> None:
+    """The account on screen: its criteria, its position, the room, the commit and the decision (a fragment:
+    moving a slider reruns this part only; a save, a move or a new median reruns the whole page)."""
     item = view.current
     if item is None:
         return
@@ -408,4 +410,4 @@ else:
     if view.position is None:
         agenda_builder(view)
     step_bar(view)
-    current_account(view)
+    st.fragment(current_account)(view)  # a slider moved reruns this account's part only, not the frame
