@@ -12,7 +12,7 @@ Stored times (``updated_at``, the history of changes) stay in UTC and are shown 
 from __future__ import annotations
 
 import os
-from datetime import date, datetime, tzinfo
+from datetime import UTC, date, datetime, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from kam_core.common.formatting import quoted
@@ -64,3 +64,9 @@ def today(now: datetime | None = None) -> date:
     if zone is not None:
         return (now if now.tzinfo is not None else now.astimezone()).astimezone(zone).date()
     return (now.astimezone() if now.tzinfo is not None else now).date()
+
+
+def now() -> datetime:
+    """The moment, in UTC: what stored times are written with and compared to (a workshop's timer runs
+    from the times stored on the server, never from a browser's clock)."""
+    return datetime.now(UTC)

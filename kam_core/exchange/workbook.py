@@ -106,8 +106,14 @@ MAX_EXACT_INT = 10**15  # a spreadsheet keeps 15 significant digits
 SAME_TABLES_AS = {"0003": "0002", "0005": "0004", "0006": "0005"}
 # Revisions that only added tables: revision -> (the one before, the tables it added). A workbook exported
 # before one of them has every other table as it is, and restores with the added tables left empty
-# (0007: the challenge sessions of account plans).
-ADDED_TABLES: dict[str, tuple[str, tuple[str, ...]]] = {"0007": ("0006", ("challenge_session", "challenge_item"))}
+# (0007: the challenge sessions of account plans; 0008: the workshops).
+ADDED_TABLES: dict[str, tuple[str, tuple[str, ...]]] = {
+    "0007": ("0006", ("challenge_session", "challenge_item")),
+    "0008": (
+        "0007",
+        ("workshop_session", "workshop_participant", "workshop_item", "workshop_vote", "workshop_action"),
+    ),
+}
 
 # About sheet labels (column A); the restore finds the values by them
 LABEL_FORMAT = "Format"

@@ -43,6 +43,10 @@ RANK = {role: rank for rank, role in enumerate(ROLES)}  # viewer < editor < admi
 ADMIN_TABLES = frozenset({"programme", "criterion", "role_grant"})
 # Bookkeeping written by the system alone (schema version).
 FREE_TABLES = frozenset({"alembic_version"})
+# What a workshop's room writes: joining a session and voting. Any role may (a viewer included: the room
+# scores, the facilitator commits); outside the audit trail (``audit.UNAUDITED``), as the trail is the
+# editors' record. A write touching any other table still needs an editor.
+VOTER_TABLES = frozenset({"workshop_participant", "workshop_vote"})
 # Tables only an admin takes whole (the workbook export, a copy of the database): who holds which
 # role, and the audit trail (every change of every record, the roles' and the settings' included,
 # with the addresses of the people who made them). Below admin, the export leaves them out.
@@ -153,7 +157,8 @@ _PRAGMA_SET = re.compile(r"^pragma\s+[\w.]+\s*=", re.IGNORECASE)
 
 def write_needs(statement: str) -> str | None:
     """The role a statement needs: None for a read; for a write, "admin" when it touches a table
-    only admins change, else "editor". Deny by default: a statement that is not known to read
+    only admins change, "viewer" when it touches only a workshop's votes (``VOTER_TABLES``), else
+    "editor". Deny by default: a statement that is not known to read
     (DDL, ATTACH, VACUUM, a CTE that writes, a PRAGMA that sets...) needs at least "editor"."""
     text_ = _LEADING.sub("", statement, count=1)
     first = _FIRST.match(text_)
@@ -173,6 +178,8 @@ def write_needs(statement: str) -> str | None:
         return "admin"
     if tables and all(table in FREE_TABLES for table in tables):
         return None
+    if tables and all(table in VOTER_TABLES for table in tables):
+        return "viewer"
     return "editor"
 
 

@@ -23,7 +23,7 @@ from kam_core.governance import access
 from kam_core.store import models as m
 
 SKIPPED_FIELDS = frozenset({"id", "version", "created_at", "updated_at"})
-UNAUDITED = frozenset({"audit_entry", "alembic_version"})
+UNAUDITED = frozenset({"audit_entry", "alembic_version", *access.VOTER_TABLES})  # votes: see access.VOTER_TABLES
 LABEL_FIELDS = (
     "name",
     "title",
@@ -51,6 +51,7 @@ PARENTS: dict[str, tuple[type, str]] = {
     "pairing": (m.Stakeholder, "stakeholder_id"),
     "engagement_pairing": (m.Engagement, "engagement_id"),
     "challenge_item": (m.ChallengeSession, "session_id"),
+    "workshop_action": (m.WorkshopItem, "item_id"),
 }
 
 

@@ -569,18 +569,26 @@ def save_scores(engine: Engine, period: str, edits: list[ScoreEdit]) -> int:
         return 0
     try:
         with session_scope(engine) as session:
-            stored = _stored_scores(session, period, edits)
-            for edit in edits:
-                _check_score_version(stored.get((edit.account_id, edit.criterion_id)), edit)
-            changed = sum(
-                _apply_edit(session, period, stored.get((edit.account_id, edit.criterion_id)), edit) for edit in edits
-            )
-            session.flush()
-            return changed
+            return write_scores(session, period, edits)
     except StaleDataError as exc:
         raise ConflictError("score") from exc
     except IntegrityError as exc:  # validated already: only a concurrent save can break a constraint
         raise ConflictError("score") from exc
+
+
+def write_scores(session: Session, period: str, edits: list[ScoreEdit]) -> int:
+    """The write of ``save_scores`` inside a unit of work the caller opened (``session_scope``), for a
+    save that writes more than scores in the same transaction (a workshop's consensus): edits
+    already validated (``validate_scores``); ConflictError on a version that moved on. Returns how
+    many cells changed."""
+    stored = _stored_scores(session, period, edits)
+    for edit in edits:
+        _check_score_version(stored.get((edit.account_id, edit.criterion_id)), edit)
+    changed = sum(
+        _apply_edit(session, period, stored.get((edit.account_id, edit.criterion_id)), edit) for edit in edits
+    )
+    session.flush()
+    return changed
 
 
 def _stored_scores(session: Session, period: str, edits: list[ScoreEdit]) -> dict[tuple[int, int], Score]:

@@ -645,6 +645,121 @@ class AuditEntry(SQLModel, table=True):
     changes: str = "{}"
 
 
+# --- workshops (migration 0007) -----------------------------------------------------------------
+
+WORKSHOP_STATUSES = ("open", "closed")
+WORKSHOP_DECISIONS = ("confirmed", "changed")
+QUADRANT_CODES = ("strategic", "develop", "maintain", "opportunistic")  # segmentation.QUADRANTS
+JOIN_CODE_LENGTH = 6
+
+
+class WorkshopSession(Versioned, table=True):
+    """A scoring workshop: a room reviewing an agenda of accounts for one quarter.
+
+    ``position`` is the agenda step the room is on (None before the start) and ``step_started_at``
+    when the room reached it: the timer is computed from these stored times, never from a client's
+    clock. ``join_code`` is what participants type (or open as ``?code=``): unique."""
+
+    __tablename__ = "workshop_session"
+    __table_args__ = (
+        CheckConstraint(_in("status", WORKSHOP_STATUSES), name="ck_workshop_session_status"),
+        CheckConstraint(PERIOD_CHECK, name="ck_workshop_session_period"),
+        CheckConstraint(f"length(join_code) = {JOIN_CODE_LENGTH}", name="ck_workshop_session_code"),
+        CheckConstraint("length(trim(title)) > 0", name="ck_workshop_session_title"),
+        CheckConstraint("position IS NULL OR position >= 0", name="ck_workshop_session_position"),
+    )
+
+    title: str = Field(max_length=200)
+    period: str = Field(max_length=7)
+    facilitator: str = Field(max_length=254)
+    join_code: str = Field(max_length=JOIN_CODE_LENGTH, unique=True)
+    status: str = Field(default="open", max_length=8)
+    closed_at: datetime | None = None
+    position: int | None = None
+    step_started_at: datetime | None = None
+
+
+class WorkshopItem(Versioned, table=True):
+    """One account on a workshop's agenda: its place, its time box, what the room committed and decided."""
+
+    __tablename__ = "workshop_item"
+    __table_args__ = (
+        UniqueConstraint("session_id", "account_id", name="uq_workshop_item_account"),
+        CheckConstraint("position >= 0", name="ck_workshop_item_position"),
+        CheckConstraint(_between("minutes", 1, 120), name="ck_workshop_item_minutes"),
+        CheckConstraint("seconds_spent >= 0", name="ck_workshop_item_seconds"),
+        CheckConstraint("decision IS NULL OR " + _in("decision", WORKSHOP_DECISIONS), name="ck_workshop_item_decision"),
+        CheckConstraint(
+            "segment_before IS NULL OR " + _in("segment_before", QUADRANT_CODES), name="ck_workshop_item_before"
+        ),
+        CheckConstraint(
+            "segment_after IS NULL OR " + _in("segment_after", QUADRANT_CODES), name="ck_workshop_item_after"
+        ),
+    )
+
+    session_id: int = Field(foreign_key="workshop_session.id", ondelete="CASCADE", index=True)
+    account_id: int = Field(foreign_key="account.id", ondelete="CASCADE", index=True)
+    position: int
+    minutes: int = 5
+    seconds_spent: float = 0.0
+    # where the account stood before the room touched it (the session's quarter, else the one before)
+    attractiveness_before: float | None = None
+    strength_before: float | None = None
+    segment_before: str | None = Field(default=None, max_length=16)
+    committed_at: datetime | None = None
+    committed_scores: str | None = None  # JSON {criterion_id: value} as committed
+    decision: str | None = Field(default=None, max_length=16)
+    segment_after: str | None = Field(default=None, max_length=16)
+    reason: str | None = Field(default=None, max_length=500)
+    decided_at: datetime | None = None
+
+
+class WorkshopParticipant(SQLModel, table=True):
+    """Someone in the room who joined with the code: their name (or signed-in e-mail), once per session.
+
+    Not part of the audit trail (as the votes): a viewer may join and vote (``access.VOTER_TABLES``)."""
+
+    __tablename__ = "workshop_participant"
+    __table_args__ = (
+        UniqueConstraint("session_id", "name_key", name="uq_workshop_participant_name"),
+        CheckConstraint("length(trim(name)) > 0", name="ck_workshop_participant_name"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    session_id: int = Field(foreign_key="workshop_session.id", ondelete="CASCADE", index=True)
+    name: str = Field(max_length=120)
+    name_key: str = Field(max_length=120)
+    token: str = Field(max_length=32, unique=True)  # kept by the participant's browser (``?p=``) to rejoin
+    joined_at: datetime = Field(default_factory=utcnow, nullable=False)
+
+
+class WorkshopVote(SQLModel, table=True):
+    """One participant's score of one criterion of one account in a workshop: one row each, upserted,
+    so concurrent voters never overwrite each other."""
+
+    __tablename__ = "workshop_vote"
+    __table_args__ = (
+        UniqueConstraint("session_id", "account_id", "criterion_id", "participant_id", name="uq_workshop_vote"),
+        CheckConstraint(_between("value", 0, 10), name="ck_workshop_vote_value"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    session_id: int = Field(foreign_key="workshop_session.id", ondelete="CASCADE", index=True)
+    account_id: int = Field(foreign_key="account.id", ondelete="CASCADE")
+    criterion_id: int = Field(foreign_key="criterion.id", ondelete="CASCADE")
+    participant_id: int = Field(foreign_key="workshop_participant.id", ondelete="CASCADE", index=True)
+    value: float
+    voted_at: datetime = Field(default_factory=utcnow, nullable=False)
+
+
+class WorkshopAction(SQLModel, table=True):
+    """An action the room decided for an agenda item (the action itself lives on the account)."""
+
+    __tablename__ = "workshop_action"
+    item_id: int = Field(foreign_key="workshop_item.id", ondelete="CASCADE", primary_key=True)
+    action_id: int = Field(foreign_key="action.id", ondelete="CASCADE", primary_key=True, index=True)
+
+
 EDITABLE_TABLES = [
     Programme,
     Kam,

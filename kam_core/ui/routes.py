@@ -23,6 +23,8 @@ class Route:
 HOME = Route("pages/portfolio/home.py", "home", "page.home", ":material/dashboard:", "nav.portfolio", default=True)
 MATRIX = Route("pages/portfolio/matrix.py", "matrix", "page.matrix", ":material/bubble_chart:", "nav.portfolio")
 SCORING = Route("pages/portfolio/scoring.py", "scoring", "page.scoring", ":material/tune:", "nav.portfolio")
+WORKSHOP = Route("pages/portfolio/workshop.py", "workshop", "page.workshop", ":material/groups_3:", "nav.portfolio")
+JOIN = Route("pages/portfolio/join.py", "join", "page.join", ":material/how_to_vote:", "nav.portfolio")
 HANDSHAKES = Route(
     "pages/portfolio/handshakes.py", "handshakes", "page.handshakes", ":material/handshake:", "nav.portfolio"
 )
@@ -58,6 +60,8 @@ ROUTES: tuple[Route, ...] = (
     HOME,
     MATRIX,
     SCORING,
+    WORKSHOP,
+    JOIN,
     HANDSHAKES,
     EXECUTIVES,
     ACCOUNTS,

@@ -50,13 +50,15 @@ def attempt(
     label_params: bool = False,
     on_conflict: Callable[[ConflictError], None] | None = None,
     on_invalid: Callable[[ValidationError], None] | None = None,
+    keeps_reads: bool = False,
 ) -> Outcome:
     """Run the write ``action``. Saved: the cached reads are cleared (the caller reruns). Refused:
     ``refused`` says why (``on_conflict`` and ``on_invalid`` say it instead, for a screen that
     shows it later or its own way); nothing is rerun nor reset, so what was typed stays on screen.
     A database busy with another save ("database is locked") reads as the catalog's message.
     A save that takes more than half a second (waiting for another save's lock, the busy wait at
-    most) shows a spinner saying so, with the time elapsed."""
+    most) shows a spinner saying so, with the time elapsed. ``keeps_reads``: the write changes nothing
+    any cached read holds (a workshop vote: the votes are read fresh), so the cache is kept."""
     try:
         with st.spinner(t("store.saving", seconds=f"{busy_wait_ms() / 1000:g}"), show_time=True):
             result = action()
@@ -77,8 +79,9 @@ def attempt(
         if error is None:
             raise
         return _refusal(error, field_label)
-    readers.written()
-    memo.saved_here()
+    if not keeps_reads:
+        readers.written()
+        memo.saved_here()
     return Outcome(result=result)
 
 

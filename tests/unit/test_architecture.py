@@ -45,7 +45,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     # the store proper: the engine, sessions, migrations applied, backups
     ("store", ("kam_core.store",)),
     ("rules", ("kam_core.governance", "kam_core.programme", "kam_core.portfolio", "kam_core.account")),
-    ("outputs", ("kam_core.exchange", "kam_core.documents", "kam_core.demo")),
+    ("outputs", ("kam_core.exchange", "kam_core.documents", "kam_core.demo", "kam_core.workshop")),
     # the two front ends: the Streamlit side and the command line (python -m kam_core)
     ("front ends", ("kam_core.ui", "kam_core.__main__")),
     ("pages", ("pages", "app")),

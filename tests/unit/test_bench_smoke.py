@@ -97,7 +97,7 @@ def test_generate_is_deterministic(tmp_path):
 
 def test_the_pages_are_read_from_app_py():
     pages = app_pages()
-    assert len(pages) == 18
+    assert len(pages) == 20
     assert {page.title for page in pages if page.about_one_account} == ACCOUNT_PAGES
 
 

@@ -1,0 +1,413 @@
+"""Workshop: the facilitator builds an agenda, starts, and for each account scores every criterion on
+one screen with the room's votes beside them, sees where the account lands before saving, commits the
+consensus and records the decision with its actions."""
+
+from datetime import timedelta
+from urllib.parse import urlsplit
+
+import streamlit as st
+
+from kam_core.common import clock
+from kam_core.common import formatting as fmt
+from kam_core.common.text import md
+from kam_core.portfolio.scoring import AXES
+from kam_core.programme.periods import shift_period
+from kam_core.ui import auth, readers, routes
+from kam_core.ui import workshop as ws
+from kam_core.ui.i18n import language, t
+from kam_core.ui.labels import quadrant_name
+from kam_core.ui.saving import attempt
+from kam_core.ui.store import engine
+from kam_core.workshop import agenda, consensus, sessions
+from kam_core.workshop.consensus import NewAction
+
+SESSION_PARAM = "session"
+HALF_STEPS = [step / 2 for step in range(0, 21)]
+NOT_SCORED = "–"
+ACTION_ROWS = 3
+REFRESH_SECONDS = 2
+TOUCHED_KEY = "workshop_touched"  # the sliders the facilitator moved: they no longer follow the room
+SET_KEY = "workshop_set_values"  # per slider, the last two values this page set (``follow``)
+DRAWN_KEY = "workshop_drawn_medians"  # the room's medians the sliders were drawn with
+SEGMENTS = ("strategic", "develop", "maintain", "opportunistic")
+
+
+def chosen_session() -> int | None:
+    raw = st.query_params.get(SESSION_PARAM)
+    return int(raw) if raw and raw.isdigit() else None
+
+
+def header() -> sessions.SessionView | None:
+    known = ws.all_sessions()
+    ids = [view.id for view in known]
+    names = {view.id: f"{view.title} · {view.period} · {view.join_code}" for view in known}
+    heading, left, right = st.columns([2, 4, 1], vertical_alignment="center")
+    heading.title(t("page.workshop"))
+    current = chosen_session()
+    picked = left.selectbox(
+        t("workshop.session"),
+        ids,
+        label_visibility="collapsed",
+        index=ids.index(current) if current in ids else None,
+        format_func=lambda identifier: names.get(identifier, str(identifier)),
+        placeholder=t("workshop.pick_session"),
+        key="workshop_pick",
+    )
+    with right.popover(t("workshop.new"), icon=":material/add:", width="stretch"):
+        new_session_form()
+    if picked is not None and picked != current:
+        st.query_params[SESSION_PARAM] = str(picked)
+    return ws.session_view(picked)
+
+
+def new_session_form() -> None:
+    with st.form("workshop_new", border=False):
+        title = st.text_input(t("workshop.title"), max_chars=sessions.TITLE_MAX, key="workshop_new_title")
+        periods = readers.period_choices()
+        period = st.selectbox(t("matrix.period"), periods, key="workshop_new_period")
+        submitted = st.form_submit_button(t("workshop.create"), type="primary", **auth.permit("editor").control())
+    if submitted:
+        outcome = attempt(lambda: sessions.create_session(engine(), title, period, auth.access.current().name))
+        if outcome.saved:
+            st.query_params[SESSION_PARAM] = str(outcome.result.id)
+            st.session_state.pop("workshop_pick", None)
+            st.rerun()
+
+
+def agenda_builder(view: sessions.SessionView) -> None:
+    """Built before the start (open on the page), changed during the workshop (in a popover of the step bar)."""
+    label = t("workshop.agenda", count=len(view.items))
+    place = (
+        st.expander(label, expanded=True)
+        if view.position is None
+        else st.popover(label, icon=":material/list:", width="stretch")
+    )
+    with place:
+        directory = readers.account_directory()
+        kind = st.segmented_control(
+            t("workshop.builder"),
+            (*agenda.KINDS, "hand"),
+            default="hand",
+            key=f"workshop_builder_{view.id}",
+            format_func=lambda code: t(f"workshop.builder_{code}"),
+        )
+        key = f"workshop_accounts_{view.id}"
+        if kind and kind != "hand" and st.session_state.get(f"{key}_kind") != kind:
+            st.session_state[key] = [a for a in ws.suggestion(view.period, kind) if a in directory.names]
+            st.session_state[f"{key}_kind"] = kind
+        if key not in st.session_state:
+            st.session_state[key] = [item.account_id for item in view.items]
+        chosen = st.multiselect(
+            t("workshop.accounts"), directory.ids, key=key, format_func=lambda a: directory.names.get(a, str(a))
+        )
+        minutes = st.number_input(
+            t("workshop.minutes"),
+            min_value=sessions.MINUTES_MIN,
+            max_value=sessions.MINUTES_MAX,
+            value=sessions.DEFAULT_MINUTES,
+            step=1,
+            key=f"workshop_minutes_{view.id}",
+        )
+        if st.button(t("workshop.save_agenda"), key="workshop_save_agenda", **auth.permit("editor").control()):
+            entries = [(account_id, int(minutes)) for account_id in chosen]
+            if attempt(lambda: sessions.set_agenda(engine(), view.id, entries, view.version)).saved:
+                st.rerun()
+
+
+def step_bar(view: sessions.SessionView) -> None:
+    """Where the room is, the join code, the time box, and the moves."""
+    plan, code, step, start, back, forward, end = st.columns([1.3, 2.5, 2, 1, 1, 1, 1], vertical_alignment="center")
+    if view.position is not None:
+        with plan:
+            agenda_builder(view)
+    code.markdown(t("workshop.join_code", code=view.join_code, link=md(join_link(view.join_code))))
+    editor = auth.permit("editor")
+    if view.position is None:
+        step.caption(t("workshop.not_started"))
+        if start.button(
+            t("workshop.start"), type="primary", key="workshop_start", disabled=editor.disabled or not view.items
+        ):
+            move(view, 0)
+        return
+    with step:
+        st.markdown(t("workshop.step", step=view.position + 1, total=len(view.items)))
+        st.fragment(timer, run_every=REFRESH_SECONDS)(view)
+    if back.button(
+        t("workshop.previous"),
+        key="workshop_prev",
+        icon=":material/arrow_back:",
+        disabled=editor.disabled or view.position == 0,
+    ):
+        move(view, view.position - 1)
+    last = view.position >= len(view.items) - 1
+    if forward.button(
+        t("workshop.next"), key="workshop_next", icon=":material/arrow_forward:", disabled=editor.disabled or last
+    ):
+        move(view, view.position + 1)
+    closing = end.button(t("workshop.close"), key="workshop_close", icon=":material/stop:", **editor.control())
+    if closing and attempt(lambda: sessions.close_session(engine(), view.id)).saved:
+        st.rerun()
+
+
+def join_link(code: str) -> str:
+    address = urlsplit(getattr(st.context, "url", "") or "")
+    base = f"{address.scheme}://{address.netloc}" if address.netloc else ""
+    return ws.join_link(base, code)
+
+
+def move(view: sessions.SessionView, position: int) -> None:
+    if attempt(lambda: sessions.move_to(engine(), view.id, position, view.position)).saved:
+        st.rerun()
+
+
+def timer(view: sessions.SessionView) -> None:
+    """The time box of the step, from the time the server stored when the room reached it."""
+    left = sessions.remaining_seconds(view)
+    if left is None:
+        return
+    shown = fmt_duration(abs(left))
+    if left >= 0:
+        st.markdown(t("workshop.time_left", time=shown))
+    else:
+        st.markdown(t("workshop.time_over", time=shown))
+
+
+def fmt_duration(seconds: float) -> str:
+    whole = int(seconds)
+    return f"{whole // 60}:{whole % 60:02d}"
+
+
+def criteria_panel(view: sessions.SessionView, item: sessions.AgendaItem, scores, spreads) -> dict:
+    """Every criterion of both axes on one screen: a compact slider each, the anchors on demand (help)."""
+    proposed = consensus.proposal(scores, spreads)
+    lang = language()
+    values = {}
+    columns = st.columns(2, gap="medium")
+    for column, axis in zip(columns, AXES):
+        with column:
+            st.markdown(f"**{t(f'matrix.axis_{axis}')}**")
+            for score in [s for s in scores if s.criterion.axis == axis]:
+                criterion = score.criterion
+                start = proposed.get(criterion.id)
+                steps = sorted(set(HALF_STEPS) | ({start} if start is not None else set()))
+                key = f"ws_{view.id}_{item.account_id}_{criterion.id}"
+                follow(key, NOT_SCORED if start is None else start)
+                chosen = st.select_slider(
+                    f"{md(criterion.name)} · {fmt.number(criterion.weight, lang)} %",
+                    [NOT_SCORED, *steps],
+                    key=key,
+                    help=t(
+                        "scoring.anchors",
+                        low=md(criterion.anchor_low),
+                        mid=md(criterion.anchor_mid),
+                        high=md(criterion.anchor_high),
+                    ),
+                    format_func=lambda v: v if v == NOT_SCORED else fmt.score(v, lang),
+                )
+                values[criterion.id] = None if chosen == NOT_SCORED else chosen
+    return values
+
+
+def follow(key: str, proposed) -> None:
+    """A slider follows the room's median until the facilitator moves it. Moved: its value is none of
+    the last two this page set (a browser may send back the one before last while the new one is on
+    its way, when a refresh crosses it), and from then on it keeps the facilitator's value."""
+    touched = st.session_state.setdefault(TOUCHED_KEY, set())
+    ours = st.session_state.setdefault(SET_KEY, {})
+    if key in st.session_state and st.session_state[key] not in ours.get(key, ()):
+        touched.add(key)
+    if key in touched:
+        return
+    st.session_state[key] = proposed
+    ours[key] = (*ours.get(key, ())[-1:], proposed)
+
+
+def position_panel(view: sessions.SessionView, item: sessions.AgendaItem, criteria, values: dict) -> None:
+    now = ws.live_position(criteria, values)
+    previous = shift_period(view.period, -1)
+    before = ws.stored_position(item.account_id, previous)
+    chart = ws.position_chart(now, before, now_label=t("workshop.now"), before_label=previous, size=240)
+    st.altair_chart(chart, width="content")
+    lang = language()
+    if now.quadrant is None:
+        st.caption(t("scoring.not_placed"))
+    else:
+        st.markdown(
+            t(
+                "workshop.lands",
+                quadrant=quadrant_name(now.quadrant),
+                attractiveness=fmt.score(now.attractiveness, lang),
+                strength=fmt.score(now.strength, lang),
+            )
+        )
+
+
+def room_panel(view: sessions.SessionView, item: sessions.AgendaItem, criteria) -> None:
+    """Per criterion: how many voted and the spread; drawn again every REFRESH_SECONDS."""
+    spreads = ws.spreads(view.id, item.account_id)
+    medians = {criterion_id: spread.median for criterion_id, spread in spreads.items()}
+    if st.session_state.get(DRAWN_KEY) != medians:  # a vote moved a median: sliders and position follow
+        st.session_state[DRAWN_KEY] = medians
+        st.rerun(scope="app")
+    lang = language()
+    rows = []
+    for criterion in criteria:
+        spread = spreads.get(criterion.id)
+        rows.append(
+            {
+                t("workshop.criterion"): criterion.name,
+                t("workshop.votes"): spread.votes if spread else 0,
+                t("workshop.low"): fmt.score(spread.low, lang) if spread else "",
+                t("workshop.median"): fmt.score(spread.median, lang) if spread else "",
+                t("workshop.high"): fmt.score(spread.high, lang) if spread else "",
+                t("workshop.outliers"): ", ".join(spread.outliers) if spread else "",
+            }
+        )
+    st.caption(t("workshop.room", count=len(ws.participants(view.id))))
+    st.dataframe(rows, hide_index=True, width="stretch", key=None)
+
+
+def commit_button(view, item, scores, values: dict) -> None:
+    spreads = ws.spreads(view.id, item.account_id)
+    if not st.button(
+        t("workshop.commit"),
+        type="primary",
+        icon=":material/how_to_reg:",
+        key="workshop_commit",
+        width="stretch",
+        **auth.permit("editor").control(t("workshop.commit_help")),
+    ):
+        return
+    templates = (t("workshop.rationale"), t("workshop.rationale_outliers"), t("workshop.rationale_no_vote"))
+    outcome = attempt(
+        lambda: consensus.commit_consensus(
+            engine(),
+            view.id,
+            item.account_id,
+            values,
+            {s.criterion.id: s.version for s in scores},
+            spreads,
+            day=clock.today(),
+            templates=templates,
+        ),
+        heading="scoring.nothing_saved",
+    )
+    if outcome.saved:
+        st.session_state["workshop_committed"] = outcome.result
+        st.rerun()
+
+
+def decision_form(view, item) -> None:
+    with st.popover(t("workshop.decision"), icon=":material/gavel:", width="stretch"):
+        if item.decision:
+            st.caption(
+                t(
+                    f"workshop.decided_{item.decision}",
+                    segment=quadrant_name(item.segment_after) if item.segment_after else "–",
+                )
+            )
+        with st.form(f"workshop_decision_{item.id}", border=False):
+            decision = st.radio(
+                t("workshop.decision"),
+                consensus.DECISIONS,
+                horizontal=True,
+                format_func=lambda code: t(f"workshop.decision_{code}"),
+                key=f"decision_{item.id}",
+            )
+            now = ws.stored_position(item.account_id, view.period).quadrant
+            segment = st.selectbox(
+                t("workshop.segment_after"),
+                SEGMENTS,
+                index=SEGMENTS.index(now) if now in SEGMENTS else None,
+                format_func=quadrant_name,
+                key=f"decision_segment_{item.id}",
+            )
+            reason = st.text_input(
+                t("workshop.reason"), max_chars=consensus.REASON_MAX, key=f"decision_reason_{item.id}"
+            )
+            actions = []
+            for row in range(ACTION_ROWS):
+                title, owner, due = st.columns([3, 2, 2])
+                actions.append(
+                    NewAction(
+                        title.text_input(t("col.actions.title"), key=f"action_title_{item.id}_{row}", max_chars=200),
+                        owner.text_input(t("col.actions.owner"), key=f"action_owner_{item.id}_{row}", max_chars=120),
+                        due.date_input(
+                            t("col.actions.due_date"),
+                            value=None,
+                            key=f"action_due_{item.id}_{row}",
+                            min_value=clock.today() - timedelta(days=365),
+                        ),
+                    )
+                )
+            submitted = st.form_submit_button(t("workshop.record"), type="primary", **auth.permit("editor").control())
+    if submitted:
+        outcome = attempt(
+            lambda: consensus.record_decision(
+                engine(), view.id, item.account_id, decision, segment, reason, actions, item.version
+            ),
+            field_label=lambda field: t(f"field.{field}"),
+        )
+        if outcome.saved:
+            st.session_state["workshop_decided"] = outcome.result
+            st.rerun()
+
+
+def said_saved() -> None:
+    if (count := st.session_state.pop("workshop_committed", None)) is not None:
+        st.success(t("workshop.committed", count=count), icon=":material/check:")
+    if (count := st.session_state.pop("workshop_decided", None)) is not None:
+        st.success(t("workshop.decided", count=count), icon=":material/check:")
+
+
+def current_account(view: sessions.SessionView) -> None:
+    """The account on screen: its criteria, its position, the room, the commit and the decision (a fragment:
+    moving a slider reruns this part only; a save, a move or a new median reruns the whole page)."""
+    item = view.current
+    if item is None:
+        return
+    scores = readers.account_scores_of(item.account_id, view.period)
+    criteria = [s.criterion for s in scores]
+    st.subheader(t("workshop.on_screen", name=md(item.name), period=view.period))
+    said_saved()
+    left, right = st.columns([3, 2], gap="large")
+    spreads = ws.spreads(view.id, item.account_id)
+    st.session_state[DRAWN_KEY] = {criterion_id: spread.median for criterion_id, spread in spreads.items()}
+    with left:
+        values = criteria_panel(view, item, scores, spreads)
+    with right:
+        commit, medians, decide = st.columns([2, 1, 2])
+        with commit:
+            commit_button(view, item, scores, values)
+        with medians:
+            follow_room_button(view, item)
+        with decide:
+            decision_form(view, item)
+        position_panel(view, item, criteria, values)
+        st.fragment(room_panel, run_every=REFRESH_SECONDS)(view, item, criteria)
+
+
+def follow_room_button(view, item) -> None:
+    """The sliders the facilitator moved go back to the room's median."""
+    if st.button(
+        t("workshop.follow_room"), key="workshop_follow", help=t("workshop.follow_room_help"), width="stretch"
+    ):
+        prefix = f"ws_{view.id}_{item.account_id}_"
+        touched = st.session_state.setdefault(TOUCHED_KEY, set())
+        for key in [key for key in touched if key.startswith(prefix)]:
+            touched.discard(key)
+            st.session_state.pop(key, None)
+        st.rerun()
+
+
+view = header()
+if view is None:
+    st.info(t("workshop.intro"))
+elif not view.is_open:
+    st.info(t("workshop.closed", title=md(view.title)))
+    st.page_link(routes.SCORING.path, label=t("page.scoring"), icon=routes.SCORING.icon)
+else:
+    if view.position is None:
+        agenda_builder(view)
+    step_bar(view)
+    st.fragment(current_account)(view)  # a slider moved reruns this account's part only, not the frame

@@ -1,0 +1,134 @@
+"""A workshop in real Chromium: an agenda of three accounts, two participants voting from their own
+browser contexts (their phones), the facilitator committing the room's median and recording a decision
+for each account; the stored scores and decisions are checked, and the facilitator's actions per
+account counted (printed)."""
+
+from __future__ import annotations
+
+import statistics
+from datetime import date
+
+import pytest
+from playwright.sync_api import Page, expect
+from sqlalchemy import select
+from sqlmodel import Session
+
+from kam_core.portfolio import scoring
+from kam_core.store import db
+from kam_core.store.models import Score
+from kam_core.workshop import agenda, sessions
+from tests.e2e.conftest import running_server, shoot, wait_idle
+
+pytestmark = pytest.mark.e2e
+
+PERIOD = "2026-Q4"
+FACILITATOR_VIEWPORT = {"width": 1920, "height": 1080}
+PHONE_VIEWPORT = {"width": 390, "height": 844}
+VOTES = {"Ana": (6, 7), "Bob": (8, 3)}  # per participant: their vote on the first two criteria
+
+
+@pytest.fixture(scope="module")
+def workshop_server(databases, tmp_path_factory):
+    folder = tmp_path_factory.mktemp("e2e_workshop")
+    url = databases.copy("demo", folder, "kam.db")
+    with running_server(url, folder) as address:
+        yield address, url
+    db.dispose_all()
+
+
+def _agenda(url: str):
+    engine = db.get_engine(url)
+    view = sessions.create_session(engine, "Q4 review", PERIOD, "facilitator")
+    with Session(engine) as session:
+        table, thresholds = agenda.portfolio_table(session, PERIOD, date(2026, 11, 26))
+        criteria = scoring.list_criteria(session, include_inactive=False)
+    accounts = [int(a) for a in table[table["scored"]].sort_values("name")["account_id"][:3]]
+    view = sessions.set_agenda(engine, view.id, [(a, 5) for a in accounts], view.version)
+    return engine, view, accounts, criteria
+
+
+class Counter:
+    """The facilitator's clicks and changes."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def click(self, locator) -> None:
+        locator.click()
+        self.count += 1
+
+
+def _join(context, base: str, code: str, name: str) -> Page:
+    phone = context.new_page()
+    phone.goto(f"{base}/join?code={code}")
+    wait_idle(phone)
+    phone.get_by_label("Your name").fill(name)
+    phone.get_by_role("button", name="Join").click()
+    wait_idle(phone)
+    return phone
+
+
+def _vote(phone: Page, account: str, values) -> None:
+    expect(phone.get_by_role("heading", name=account)).to_be_visible(timeout=30_000)
+    groups = phone.get_by_test_id("stButtonGroup")
+    expect(groups.first).to_be_attached(timeout=30_000)
+    for index, value in enumerate(values):
+        groups.nth(index).get_by_role("radio", name=str(value), exact=True).click()
+        wait_idle(phone)
+
+
+def test_a_workshop_of_three_accounts_with_two_voters(workshop_server, browser):
+    base, url = workshop_server
+    engine, view, accounts, criteria = _agenda(url)
+    names = {item.account_id: item.name for item in view.items}
+    facilitator = browser.new_context(viewport=FACILITATOR_VIEWPORT, locale="en-GB").new_page()
+    facilitator.goto(f"{base}/workshop?session={view.id}")
+    wait_idle(facilitator)
+    phones = {
+        name: _join(browser.new_context(viewport=PHONE_VIEWPORT, locale="en-GB"), base, view.join_code, name)
+        for name in VOTES
+    }
+    clicks = Counter()
+    clicks.click(facilitator.get_by_role("button", name="Start", exact=True))
+    wait_idle(facilitator)
+    per_account = []
+    for step, account_id in enumerate(accounts):
+        before = clicks.count
+        for name, phone in phones.items():
+            _vote(phone, names[account_id], VOTES[name])
+        # the facilitator's screen follows the votes by itself (every 2 s): the room's caption and sliders
+        expect(facilitator.get_by_text("The room: 2 joined")).to_be_visible(timeout=30_000)
+        first_median = statistics.median(v[0] for v in VOTES.values())
+        slider = facilitator.get_by_test_id("stSlider").first
+        expect(slider).to_contain_text(f"{first_median:g}", timeout=30_000)
+        shoot(facilitator, f"workshop-{step + 1}-facilitator")
+        if step == 0:
+            shoot(phones["Ana"], "workshop-phone")
+        clicks.click(facilitator.get_by_role("button", name="Commit the scores"))
+        wait_idle(facilitator)
+        expect(facilitator.get_by_text("Scores committed")).to_be_visible()
+        clicks.click(facilitator.get_by_role("button", name="Decision", exact=True))
+        clicks.click(facilitator.get_by_role("button", name="Record the decision"))
+        wait_idle(facilitator)
+        expect(facilitator.get_by_text("Decision recorded")).to_be_visible()
+        if step < len(accounts) - 1:
+            clicks.click(facilitator.get_by_role("button", name="Next", exact=True))
+            wait_idle(facilitator)
+        per_account.append(clicks.count - before)
+        expect(facilitator.locator('[data-testid="stException"]')).to_have_count(0)
+    print(f"\nfacilitator actions per account: {per_account} (plus 1 to start)")
+    with Session(engine) as session:
+        stored = sessions.read_session(session, view.id)
+        for account_id in accounts:
+            for index, criterion in enumerate(criteria[:2]):
+                score = session.execute(
+                    select(Score).where(
+                        Score.account_id == account_id, Score.criterion_id == criterion.id, Score.period == PERIOD
+                    )
+                ).scalar_one()
+                expected = statistics.median(v[index] for v in VOTES.values())
+                assert score.value == expected
+                assert "2 votes" in score.rationale
+    assert [item.decision for item in stored.items] == ["confirmed"] * 3
+    assert all(item.committed_at is not None for item in stored.items)
+    assert max(per_account) <= 4
