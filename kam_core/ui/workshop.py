@@ -8,14 +8,17 @@ import altair as alt
 import pandas as pd
 from sqlmodel import Session
 
+from kam_core.common import clock
 from kam_core.common.errors import NotFoundError
+from kam_core.documents import minutes_docs
+from kam_core.documents.minutes import WorkshopMinutes
 from kam_core.portfolio.scoring import CriterionRow
 from kam_core.portfolio.segmentation import Thresholds
 from kam_core.programme.periods import shift_period
 from kam_core.ui import readers, routes
 from kam_core.ui.labels import quadrant_name
 from kam_core.ui.store import engine
-from kam_core.workshop import agenda, consensus, sessions, votes
+from kam_core.workshop import agenda, consensus, minutes, sessions, votes
 from kam_core.workshop.consensus import Position
 
 QUADRANT_COLOURS = {"strategic": "#d8ecd9", "develop": "#dbe8f5", "maintain": "#f6ecd5", "opportunistic": "#eeeeee"}
@@ -147,3 +150,19 @@ def position_chart(now: Position, before: Position, *, now_label: str, before_la
 def join_link(base_url: str, code: str) -> str:
     """The participants' short link: the app's address, the join page and the code."""
     return f"{base_url.rstrip('/')}/{routes.JOIN.url_path}?code={code}"
+
+
+def minutes_of(session_id: int) -> WorkshopMinutes:
+    """The session's minutes as they stand (read fresh: the room commits and decides all along)."""
+    return minutes.of_session(engine(), session_id)
+
+
+def minutes_name(view: sessions.SessionView, language: str, extension: str) -> str:
+    """The minutes' file name, from the session alone (no read of what the room reviewed)."""
+    heading = WorkshopMinutes(view.title, clock.today(view.created_at), view.period, view.facilitator, ())
+    return minutes_docs.minutes_filename(heading, language, extension)
+
+
+def reviewed(view: sessions.SessionView) -> bool:
+    """Whether the room committed scores or recorded a decision for any account of the agenda."""
+    return any(item.committed_at is not None or item.decision for item in view.items)

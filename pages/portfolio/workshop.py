@@ -10,9 +10,10 @@ import streamlit as st
 from kam_core.common import clock
 from kam_core.common import formatting as fmt
 from kam_core.common.text import md
+from kam_core.documents import minutes_docs
 from kam_core.portfolio.scoring import AXES
 from kam_core.programme.periods import shift_period
-from kam_core.ui import auth, readers, routes
+from kam_core.ui import auth, downloads, readers, routes
 from kam_core.ui import workshop as ws
 from kam_core.ui.i18n import language, t
 from kam_core.ui.labels import quadrant_name
@@ -30,6 +31,8 @@ TOUCHED_KEY = "workshop_touched"  # the sliders the facilitator moved: they no l
 SET_KEY = "workshop_set_values"  # per slider, the last two values this page set (``follow``)
 DRAWN_KEY = "workshop_drawn_medians"  # the room's medians the sliders were drawn with
 SEGMENTS = ("strategic", "develop", "maintain", "opportunistic")
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+PPTX = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
 
 
 def chosen_session() -> int | None:
@@ -116,7 +119,9 @@ def agenda_builder(view: sessions.SessionView) -> None:
 
 def step_bar(view: sessions.SessionView) -> None:
     """Where the room is, the join code, the time box, and the moves."""
-    plan, code, step, start, back, forward, end = st.columns([1.3, 2.5, 2, 1, 1, 1, 1], vertical_alignment="center")
+    plan, code, step, start, back, forward, minutes, end = st.columns(
+        [1.3, 2.5, 2, 1, 1, 1, 1.2, 1], vertical_alignment="center"
+    )
     if view.position is not None:
         with plan:
             agenda_builder(view)
@@ -144,6 +149,9 @@ def step_bar(view: sessions.SessionView) -> None:
         t("workshop.next"), key="workshop_next", icon=":material/arrow_forward:", disabled=editor.disabled or last
     ):
         move(view, view.position + 1)
+    if ws.reviewed(view):
+        with minutes.popover(t("workshop.minutes_heading"), icon=":material/description:", width="stretch"):
+            minutes_downloads(view)
     closing = end.button(t("workshop.close"), key="workshop_close", icon=":material/stop:", **editor.control())
     if closing and attempt(lambda: sessions.close_session(engine(), view.id)).saved:
         st.rerun()
@@ -400,11 +408,49 @@ def follow_room_button(view, item) -> None:
         st.rerun()
 
 
+def minutes_downloads(view: sessions.SessionView) -> None:
+    """The minutes as Word and as a slide, read and built when a button is clicked, not at every run."""
+    lang = language()
+    word, slide = st.columns(2)
+    word.download_button(
+        t("workshop.minutes_word"),
+        downloads.minutes_builder(view.id, lang, "docx"),
+        ws.minutes_name(view, lang, "docx"),
+        DOCX,
+        icon=":material/description:",
+        on_click="ignore",
+        type="primary",
+        key="workshop_minutes_docx",
+        width="stretch",
+    )
+    slide.download_button(
+        t("workshop.minutes_slide"),
+        downloads.minutes_builder(view.id, lang, "pptx"),
+        ws.minutes_name(view, lang, "pptx"),
+        PPTX,
+        icon=":material/slideshow:",
+        on_click="ignore",
+        key="workshop_minutes_pptx",
+        width="stretch",
+    )
+
+
+def minutes_section(view: sessions.SessionView) -> None:
+    """An ended session: what the room reviewed and decided, one line per account, and the files."""
+    lang = language()
+    result = ws.minutes_of(view.id)
+    st.subheader(t("workshop.minutes_heading"))
+    st.caption(minutes_docs.summary_line(result, lang))
+    st.dataframe(minutes_docs.minutes_frame(result, lang), hide_index=True, width="stretch")
+    minutes_downloads(view)
+
+
 view = header()
 if view is None:
     st.info(t("workshop.intro"))
 elif not view.is_open:
     st.info(t("workshop.closed", title=md(view.title)))
+    minutes_section(view)
     st.page_link(routes.SCORING.path, label=t("page.scoring"), icon=routes.SCORING.icon)
 else:
     if view.position is None:
