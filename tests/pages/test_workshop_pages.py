@@ -68,9 +68,9 @@ def test_the_facilitator_sees_the_votes_and_commits_the_median_with_the_spread(d
         votes.cast_votes(engine, person.token, accounts[0], {first.id: value})
     app = open_app(demo_url, monkeypatch, WORKSHOP, session=str(view.id))
     no_exception(app)
-    room = app.dataframe[0].value
-    row = room[room.iloc[:, 0] == first.name].iloc[0]
-    assert (row.iloc[1], row.iloc[5]) == (3, "Chloé")  # three votes; Chloé's 9 is 5 points from the median
+    beside = app.get("markdown")
+    spread = next(m.value for m in beside if "3 votes" in m.value)  # beside the first criterion's slider
+    assert spread == "3 votes  \n3.0 – **4.0** – 9.0  \n:orange[Chloé]"  # Chloé's 9 is 5 points from the median
     # the slider starts on the room's median; every criterion is on the page
     slider = app.select_slider(key=f"ws_{view.id}_{accounts[0]}_{first.id}")
     assert slider.value == 4.0
