@@ -493,7 +493,7 @@ def minutes_section(view: sessions.SessionView) -> None:
     result = ws.minutes_of(view.id)
     st.subheader(t("workshop.minutes_heading"))
     st.caption(minutes_docs.summary_line(result, lang))
-    st.dataframe(minutes_docs.minutes_frame(result, lang), hide_index=True, width="stretch")
+    st.dataframe(minutes_docs.minutes_frame(result, lang).round(1), hide_index=True, width="stretch")
     minutes_downloads(view)
 
 

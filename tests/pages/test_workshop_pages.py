@@ -251,4 +251,6 @@ def test_the_minutes_come_as_word_and_a_slide_once_an_account_is_reviewed(demo_u
     preview = app.dataframe[0].value
     assert list(preview.iloc[:, 0]) == [i.name for i in view.items]
     assert preview.iloc[0]["Decision"] == "Segment confirmed" and preview.iloc[1]["Decision"] == "No decision recorded"
+    assert preview.iloc[1]["Segment before"] == preview.iloc[1]["Segment after"] != "Not fully scored"  # kept its place
+    assert all(round(v, 1) == v for v in preview["Attractiveness before"])  # scores as the matrix shows them
     assert {b.proto.label for b in app.get("download_button")} == {"Minutes (Word)", "Minutes (slide)"}
