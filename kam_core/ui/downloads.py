@@ -14,10 +14,12 @@ from pathlib import Path
 from sqlmodel import Session
 
 from kam_core.common.clock import today
+from kam_core.documents import minutes_docs
 from kam_core.exchange import workbook
 from kam_core.governance import access
 from kam_core.store import backups
 from kam_core.store.db import database_url, get_engine
+from kam_core.workshop import minutes
 
 
 def workbook_name() -> str:
@@ -48,5 +50,19 @@ def backup_builder(path: Path) -> Callable[[], bytes]:
     def build() -> bytes:
         with access.acting_as(actor):
             return backups.snapshot_bytes(path)
+
+    return build
+
+
+def minutes_builder(session_id: int, language: str, kind: str) -> Callable[[], bytes]:
+    """The minutes of workshop ``session_id`` as Word (``kind`` "docx") or as a slide ("pptx"), read
+    and built when the button is clicked: what the room committed and decided up to that moment."""
+    url = database_url()
+    actor = access.current()
+    render = {"docx": minutes_docs.minutes_docx, "pptx": minutes_docs.minutes_pptx}[kind]
+
+    def build() -> bytes:
+        with access.acting_as(actor):
+            return render(minutes.of_session(get_engine(url), session_id), language)
 
     return build

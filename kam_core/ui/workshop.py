@@ -6,16 +6,22 @@ from __future__ import annotations
 
 import altair as alt
 import pandas as pd
+import streamlit as st
 from sqlmodel import Session
 
+from kam_core.common import clock
+from kam_core.common import formatting as fmt
 from kam_core.common.errors import NotFoundError
+from kam_core.common.text import md
+from kam_core.documents import minutes_docs
+from kam_core.documents.minutes import WorkshopMinutes
 from kam_core.portfolio.scoring import CriterionRow
 from kam_core.portfolio.segmentation import Thresholds
 from kam_core.programme.periods import shift_period
 from kam_core.ui import readers, routes
 from kam_core.ui.labels import quadrant_name
 from kam_core.ui.store import engine
-from kam_core.workshop import agenda, consensus, sessions, votes
+from kam_core.workshop import agenda, consensus, minutes, sessions, votes
 from kam_core.workshop.consensus import Position
 
 QUADRANT_COLOURS = {"strategic": "#d8ecd9", "develop": "#dbe8f5", "maintain": "#f6ecd5", "opportunistic": "#eeeeee"}
@@ -147,3 +153,74 @@ def position_chart(now: Position, before: Position, *, now_label: str, before_la
 def join_link(base_url: str, code: str) -> str:
     """The participants' short link: the app's address, the join page and the code."""
     return f"{base_url.rstrip('/')}/{routes.JOIN.url_path}?code={code}"
+
+
+def minutes_of(session_id: int) -> WorkshopMinutes:
+    """The session's minutes as they stand (read fresh: the room commits and decides all along)."""
+    return minutes.of_session(engine(), session_id)
+
+
+def minutes_name(view: sessions.SessionView, language: str, extension: str) -> str:
+    """The minutes' file name, from the session alone (no read of what the room reviewed)."""
+    heading = WorkshopMinutes(view.title, clock.today(view.created_at), view.period, view.facilitator, ())
+    return minutes_docs.minutes_filename(heading, language, extension)
+
+
+def reviewed(view: sessions.SessionView) -> bool:
+    """Whether the room committed scores or recorded a decision for any account of the agenda."""
+    return any(item.committed_at is not None or item.decision for item in view.items)
+
+
+# The facilitator's page: each criterion's slider with the room's spread beside it (``.st-key-ws_crit_*``),
+# tighter rows. In presentation mode (21 px type) the rows are tighter still and the labels 17 px, so that
+# every criterion, the small matrix, the step bar and the buttons hold in 1280x720 without scrolling.
+FACILITATOR_CSS = """
+[class*="st-key-ws_crit_"] [data-testid="stMarkdownContainer"] p { margin: 0; line-height: 1.25; }
+[class*="st-key-ws_spread_"] p { font-size: 16px; }
+"""
+FACILITATOR_PRESENT_CSS = """
+.st-key-ws_criteria [data-testid="stVerticalBlock"] { gap: 0.1rem; }
+.st-key-ws_criteria [data-testid="stWidgetLabel"] p, .st-key-ws_criteria [data-testid="stMarkdownContainer"] p {
+  font-size: 17px;
+}
+.st-key-ws_criteria [data-testid="stSlider"] { padding-bottom: 0; }
+.st-key-ws_criteria [data-testid="stSliderThumbValue"] { font-size: 16px; }
+.st-key-ws_criteria [data-testid="stSlider"] > div:last-child { padding-top: 0.9rem; }
+.st-key-ws_criteria h4, .st-key-ws_criteria strong { font-size: 18px; }
+.st-key-ws_step button, .st-key-ws_step p, .st-key-ws_actions button, .st-key-ws_actions p { font-size: 18px; }
+.st-key-ws_step button, .st-key-ws_actions button { min-height: 2.1rem; padding: 0 0.4rem; }
+.st-key-ws_step [data-testid="stMarkdownContainer"] p { margin: 0; }
+"""
+
+# The participants' page on a phone: score buttons a thumb can hit (44 px, Apple's and Material's
+# minimum), the criterion's anchors written under its name (a tooltip cannot be hovered on a phone).
+PARTICIPANT_CSS = """
+.st-key-join_ballot [data-testid="stButtonGroup"] button { min-width: 44px; min-height: 44px; font-size: 18px; }
+.st-key-join_ballot [data-testid="stButtonGroup"] > div { gap: 0.45rem; }
+.st-key-join_ballot [data-testid="stCaptionContainer"] p { font-size: 16px; line-height: 1.35; }
+"""
+
+
+def facilitator_style(presenting: bool) -> None:
+    st.html(f"<style>{FACILITATOR_CSS}{FACILITATOR_PRESENT_CSS if presenting else ''}</style>")
+
+
+def participant_style() -> None:
+    st.html(f"<style>{PARTICIPANT_CSS}</style>")
+
+
+def spread_text(spread: votes.Spread | None, language: str, no_vote: str, votes_label: str) -> str:
+    """The room's votes on one criterion in a line or two: '2 votes', 'min – **median** – max', the
+    outliers named (Markdown; names go through ``md``)."""
+    if spread is None or not spread.votes:
+        return no_vote
+    low, median, high = (fmt.score(value, language) for value in (spread.low, spread.median, spread.high))
+    text = f"{votes_label}  \n{low} – **{median}** – {high}"
+    if spread.outliers:
+        text += "  \n:orange[" + ", ".join(md(name) for name in spread.outliers) + "]"
+    return text
+
+
+def spread_signature(spreads: dict[int, votes.Spread]) -> tuple:
+    """What the facilitator's page draws of the room's votes: when it changes, the page is drawn again."""
+    return tuple((cid, s.votes, s.low, s.median, s.high, s.outliers) for cid, s in sorted(spreads.items()))

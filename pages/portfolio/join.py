@@ -74,28 +74,35 @@ def ballot(view: sessions.SessionView, person: votes.Participant) -> None:
     st.header(md(item.name))
     scores = readers.account_scores_of(item.account_id, view.period)
     mine = ws.own_votes(person.token, item.account_id)
+    with st.container(key="join_ballot"):
+        for score in scores:
+            criterion_buttons(view, item, person, score.criterion, mine)
+
+
+def criterion_buttons(view, item, person, criterion, mine: dict) -> None:
+    """One criterion: its name, its anchors written out (a phone has no hover), 0–10 as buttons."""
     lang = language()
-    for score in scores:
-        criterion = score.criterion
-        key = f"vote_{view.id}_{item.account_id}_{criterion.id}"
-        if key not in st.session_state and criterion.id in mine and float(mine[criterion.id]).is_integer():
-            st.session_state[key] = int(mine[criterion.id])
-        st.markdown(f"**{md(criterion.name)}**")
-        chosen = st.pills(
-            md(criterion.name),
-            VALUES,
-            key=key,
-            label_visibility="collapsed",
-            format_func=lambda v: fmt.number(v, lang),
-            help=t(
-                "scoring.anchors",
-                low=md(criterion.anchor_low),
-                mid=md(criterion.anchor_mid),
-                high=md(criterion.anchor_high),
-            ),
+    key = f"vote_{view.id}_{item.account_id}_{criterion.id}"
+    if key not in st.session_state and criterion.id in mine and float(mine[criterion.id]).is_integer():
+        st.session_state[key] = int(mine[criterion.id])
+    st.markdown(f"**{md(criterion.name)}**")
+    st.caption(
+        t(
+            "scoring.anchors",
+            low=md(criterion.anchor_low),
+            mid=md(criterion.anchor_mid),
+            high=md(criterion.anchor_high),
         )
-        if chosen is not None and mine.get(criterion.id) != chosen:
-            vote(person, item.account_id, criterion.id, chosen)
+    )
+    chosen = st.pills(
+        md(criterion.name),
+        VALUES,
+        key=key,
+        label_visibility="collapsed",
+        format_func=lambda v: fmt.number(v, lang),
+    )
+    if chosen is not None and mine.get(criterion.id) != chosen:
+        vote(person, item.account_id, criterion.id, chosen)
 
 
 def vote(person: votes.Participant, account_id: int, criterion_id: int, value) -> None:
@@ -106,6 +113,7 @@ def vote(person: votes.Participant, account_id: int, criterion_id: int, value) -
         st.toast(t("join.voted"), icon=":material/check:")
 
 
+ws.participant_style()
 view = session_of_code()
 if view is not None:
     person = me(view)

@@ -10,9 +10,10 @@ import streamlit as st
 from kam_core.common import clock
 from kam_core.common import formatting as fmt
 from kam_core.common.text import md
+from kam_core.documents import minutes_docs
 from kam_core.portfolio.scoring import AXES
 from kam_core.programme.periods import shift_period
-from kam_core.ui import auth, readers, routes
+from kam_core.ui import auth, downloads, presentation, readers, routes
 from kam_core.ui import workshop as ws
 from kam_core.ui.i18n import language, t
 from kam_core.ui.labels import quadrant_name
@@ -28,8 +29,11 @@ ACTION_ROWS = 3
 REFRESH_SECONDS = 2
 TOUCHED_KEY = "workshop_touched"  # the sliders the facilitator moved: they no longer follow the room
 SET_KEY = "workshop_set_values"  # per slider, the last two values this page set (``follow``)
-DRAWN_KEY = "workshop_drawn_medians"  # the room's medians the sliders were drawn with
+DRAWN_KEY = "workshop_drawn_spreads"  # the room's votes the account was drawn with (ws.spread_signature)
+CHART_SIZE = {"page": 240, "present": 200}  # px: in the room, the criteria and the chart share 720 px
 SEGMENTS = ("strategic", "develop", "maintain", "opportunistic")
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+PPTX = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
 
 
 def chosen_session() -> int | None:
@@ -41,8 +45,11 @@ def header() -> sessions.SessionView | None:
     known = ws.all_sessions()
     ids = [view.id for view in known]
     names = {view.id: f"{view.title} · {view.period} · {view.join_code}" for view in known}
-    heading, left, right = st.columns([2, 4, 1], vertical_alignment="center")
-    heading.title(t("page.workshop"))
+    if presentation.active():  # the compact header names the page: the account on screen, the session, New
+        heading, left, right = st.columns([3, 3, 1], vertical_alignment="center")
+    else:
+        heading, left, right = st.columns([2, 4, 1], vertical_alignment="center")
+        heading.title(t("page.workshop"))
     current = chosen_session()
     picked = left.selectbox(
         t("workshop.session"),
@@ -57,7 +64,10 @@ def header() -> sessions.SessionView | None:
         new_session_form()
     if picked is not None and picked != current:
         st.query_params[SESSION_PARAM] = str(picked)
-    return ws.session_view(picked)
+    view = ws.session_view(picked)
+    if presentation.active() and view is not None and view.is_open and view.current is not None:
+        heading.subheader(t("workshop.on_screen", name=md(view.current.name), period=view.period))
+    return view
 
 
 def new_session_form() -> None:
@@ -116,11 +126,18 @@ def agenda_builder(view: sessions.SessionView) -> None:
 
 def step_bar(view: sessions.SessionView) -> None:
     """Where the room is, the join code, the time box, and the moves."""
-    plan, code, step, start, back, forward, end = st.columns([1.3, 2.5, 2, 1, 1, 1, 1], vertical_alignment="center")
+    with st.container(key="ws_step"):
+        step_controls(view)
+
+
+def step_controls(view: sessions.SessionView) -> None:
+    plan, code, step, start, back, forward, minutes, end = st.columns(
+        [1.3, 2.5, 2, 1, 1, 1, 1.2, 1], vertical_alignment="center"
+    )
     if view.position is not None:
         with plan:
             agenda_builder(view)
-    code.markdown(t("workshop.join_code", code=view.join_code, link=md(join_link(view.join_code))))
+    code.markdown(t("workshop.join_code", code=view.join_code, link=join_markdown(view.join_code)))
     editor = auth.permit("editor")
     if view.position is None:
         step.caption(t("workshop.not_started"))
@@ -144,9 +161,22 @@ def step_bar(view: sessions.SessionView) -> None:
         t("workshop.next"), key="workshop_next", icon=":material/arrow_forward:", disabled=editor.disabled or last
     ):
         move(view, view.position + 1)
+    if ws.reviewed(view):
+        with minutes.popover(t("workshop.minutes_heading"), icon=":material/description:", width="stretch"):
+            minutes_downloads(view)
     closing = end.button(t("workshop.close"), key="workshop_close", icon=":material/stop:", **editor.control())
     if closing and attempt(lambda: sessions.close_session(engine(), view.id)).saved:
         st.rerun()
+
+
+def join_markdown(code: str) -> str:
+    """The link to join, written out in full; in the room, as the server and page only (the code is
+    beside it), so that the step bar holds on one line."""
+    link = join_link(code)
+    if not presentation.active():
+        return md(link)
+    short = urlsplit(link)
+    return f"[{md(short.netloc + short.path)}]({link})"
 
 
 def join_link(code: str) -> str:
@@ -178,34 +208,66 @@ def fmt_duration(seconds: float) -> str:
 
 
 def criteria_panel(view: sessions.SessionView, item: sessions.AgendaItem, scores, spreads) -> dict:
-    """Every criterion of both axes on one screen: a compact slider each, the anchors on demand (help)."""
+    """Every criterion of both axes on one screen: a compact slider each with the room's spread beside
+    it, the anchors on demand (help)."""
     proposed = consensus.proposal(scores, spreads)
-    lang = language()
     values = {}
-    columns = st.columns(2, gap="medium")
-    for column, axis in zip(columns, AXES):
-        with column:
-            st.markdown(f"**{t(f'matrix.axis_{axis}')}**")
-            for score in [s for s in scores if s.criterion.axis == axis]:
-                criterion = score.criterion
-                start = proposed.get(criterion.id)
-                steps = sorted(set(HALF_STEPS) | ({start} if start is not None else set()))
-                key = f"ws_{view.id}_{item.account_id}_{criterion.id}"
-                follow(key, NOT_SCORED if start is None else start)
-                chosen = st.select_slider(
-                    f"{md(criterion.name)} · {fmt.number(criterion.weight, lang)} %",
-                    [NOT_SCORED, *steps],
-                    key=key,
-                    help=t(
-                        "scoring.anchors",
-                        low=md(criterion.anchor_low),
-                        mid=md(criterion.anchor_mid),
-                        high=md(criterion.anchor_high),
-                    ),
-                    format_func=lambda v: v if v == NOT_SCORED else fmt.score(v, lang),
-                )
-                values[criterion.id] = None if chosen == NOT_SCORED else chosen
+    with st.container(key="ws_criteria"):
+        columns = st.columns(2, gap="medium")
+        for column, axis in zip(columns, AXES):
+            with column:
+                st.markdown(f"**{t(f'matrix.axis_{axis}')}**")
+                for score in [s for s in scores if s.criterion.axis == axis]:
+                    criterion = score.criterion
+                    room = spreads.get(criterion.id)
+                    with st.container(key=f"ws_crit_{criterion.id}"):
+                        criterion_row(view, item, criterion, proposed.get(criterion.id), room, values)
     return values
+
+
+def criterion_row(view, item, criterion, start, room, values: dict) -> None:
+    """One criterion: its slider and the room's spread beside it. In the room (presentation mode) one
+    line each, name | slider | spread, so that both axes' criteria hold in 1280x720."""
+    lang = language()
+    label = f"{md(criterion.name)} · {fmt.number(criterion.weight, lang)} %"
+    anchors = t(
+        "scoring.anchors",
+        low=md(criterion.anchor_low),
+        mid=md(criterion.anchor_mid),
+        high=md(criterion.anchor_high),
+    )
+    spread_md = ws.spread_text(room, lang, t("workshop.no_vote"), votes_label(room))
+    if presentation.active():
+        name, slider, spread = st.columns([1.25, 1.5, 0.95], vertical_alignment="center", gap="small")
+        name.markdown(label, help=anchors)
+        with slider:
+            values[criterion.id] = criterion_slider(view, item, criterion, start, label, anchors, collapsed=True)
+    else:
+        slider, spread = st.columns([4, 1.4], vertical_alignment="bottom", gap="small")
+        with slider:
+            values[criterion.id] = criterion_slider(view, item, criterion, start, label, anchors, collapsed=False)
+    spread.container(key=f"ws_spread_{criterion.id}").markdown(spread_md)
+
+
+def votes_label(spread) -> str:
+    count = spread.votes if spread else 0
+    return t("workshop.votes_one") if count == 1 else t("workshop.votes_count", count=count)
+
+
+def criterion_slider(view, item, criterion, start, label: str, anchors: str, *, collapsed: bool):
+    lang = language()
+    steps = sorted(set(HALF_STEPS) | ({start} if start is not None else set()))
+    key = f"ws_{view.id}_{item.account_id}_{criterion.id}"
+    follow(key, NOT_SCORED if start is None else start)
+    chosen = st.select_slider(
+        label,
+        [NOT_SCORED, *steps],
+        key=key,
+        help=None if collapsed else anchors,
+        label_visibility="collapsed" if collapsed else "visible",
+        format_func=lambda v: v if v == NOT_SCORED else fmt.score(v, lang),
+    )
+    return None if chosen == NOT_SCORED else chosen
 
 
 def follow(key: str, proposed) -> None:
@@ -224,9 +286,16 @@ def follow(key: str, proposed) -> None:
 
 def position_panel(view: sessions.SessionView, item: sessions.AgendaItem, criteria, values: dict) -> None:
     now = ws.live_position(criteria, values)
+    chart_size = CHART_SIZE["present" if presentation.active() else "page"]
     previous = shift_period(view.period, -1)
     before = ws.stored_position(item.account_id, previous)
-    chart = ws.position_chart(now, before, now_label=t("workshop.now"), before_label=previous, size=240)
+    chart = ws.position_chart(
+        now,
+        before,
+        now_label=t("workshop.now"),
+        before_label=previous,
+        size=chart_size,
+    )
     st.altair_chart(chart, width="content")
     lang = language()
     if now.quadrant is None:
@@ -242,29 +311,14 @@ def position_panel(view: sessions.SessionView, item: sessions.AgendaItem, criter
         )
 
 
-def room_panel(view: sessions.SessionView, item: sessions.AgendaItem, criteria) -> None:
-    """Per criterion: how many voted and the spread; drawn again every REFRESH_SECONDS."""
+def room_panel(view: sessions.SessionView, item: sessions.AgendaItem) -> None:
+    """How many joined; every REFRESH_SECONDS, a vote that changed the spread draws the account again
+    (the sliders follow a new median, the spread beside each slider is the room's)."""
     spreads = ws.spreads(view.id, item.account_id)
-    medians = {criterion_id: spread.median for criterion_id, spread in spreads.items()}
-    if st.session_state.get(DRAWN_KEY) != medians:  # a vote moved a median: sliders and position follow
-        st.session_state[DRAWN_KEY] = medians
+    if st.session_state.get(DRAWN_KEY) != ws.spread_signature(spreads):
+        st.session_state[DRAWN_KEY] = ws.spread_signature(spreads)
         st.rerun(scope="app")
-    lang = language()
-    rows = []
-    for criterion in criteria:
-        spread = spreads.get(criterion.id)
-        rows.append(
-            {
-                t("workshop.criterion"): criterion.name,
-                t("workshop.votes"): spread.votes if spread else 0,
-                t("workshop.low"): fmt.score(spread.low, lang) if spread else "",
-                t("workshop.median"): fmt.score(spread.median, lang) if spread else "",
-                t("workshop.high"): fmt.score(spread.high, lang) if spread else "",
-                t("workshop.outliers"): ", ".join(spread.outliers) if spread else "",
-            }
-        )
     st.caption(t("workshop.room", count=len(ws.participants(view.id))))
-    st.dataframe(rows, hide_index=True, width="stretch", key=None)
 
 
 def commit_button(view, item, scores, values: dict) -> None:
@@ -368,23 +422,29 @@ def current_account(view: sessions.SessionView) -> None:
         return
     scores = readers.account_scores_of(item.account_id, view.period)
     criteria = [s.criterion for s in scores]
-    st.subheader(t("workshop.on_screen", name=md(item.name), period=view.period))
+    if not presentation.active():  # in the room, the name heads the page (header)
+        st.subheader(t("workshop.on_screen", name=md(item.name), period=view.period))
     said_saved()
-    left, right = st.columns([3, 2], gap="large")
+    left, right = st.columns([7, 3] if presentation.active() else [3, 2], gap="medium")
     spreads = ws.spreads(view.id, item.account_id)
-    st.session_state[DRAWN_KEY] = {criterion_id: spread.median for criterion_id, spread in spreads.items()}
+    st.session_state[DRAWN_KEY] = ws.spread_signature(spreads)
     with left:
         values = criteria_panel(view, item, scores, spreads)
     with right:
-        commit, medians, decide = st.columns([2, 1, 2])
-        with commit:
-            commit_button(view, item, scores, values)
-        with medians:
-            follow_room_button(view, item)
-        with decide:
-            decision_form(view, item)
+        with st.container(key="ws_actions"):
+            if presentation.active():  # a narrow column: Commit on its own line
+                commit_button(view, item, scores, values)
+                medians, decide = st.columns([1, 2])
+            else:
+                commit, medians, decide = st.columns([2, 1, 2])
+                with commit:
+                    commit_button(view, item, scores, values)
+            with medians:
+                follow_room_button(view, item)
+            with decide:
+                decision_form(view, item)
         position_panel(view, item, criteria, values)
-        st.fragment(room_panel, run_every=REFRESH_SECONDS)(view, item, criteria)
+        st.fragment(room_panel, run_every=REFRESH_SECONDS)(view, item)
 
 
 def follow_room_button(view, item) -> None:
@@ -400,11 +460,50 @@ def follow_room_button(view, item) -> None:
         st.rerun()
 
 
+def minutes_downloads(view: sessions.SessionView) -> None:
+    """The minutes as Word and as a slide, read and built when a button is clicked, not at every run."""
+    lang = language()
+    word, slide = st.columns(2)
+    word.download_button(
+        t("workshop.minutes_word"),
+        downloads.minutes_builder(view.id, lang, "docx"),
+        ws.minutes_name(view, lang, "docx"),
+        DOCX,
+        icon=":material/description:",
+        on_click="ignore",
+        type="primary",
+        key="workshop_minutes_docx",
+        width="stretch",
+    )
+    slide.download_button(
+        t("workshop.minutes_slide"),
+        downloads.minutes_builder(view.id, lang, "pptx"),
+        ws.minutes_name(view, lang, "pptx"),
+        PPTX,
+        icon=":material/slideshow:",
+        on_click="ignore",
+        key="workshop_minutes_pptx",
+        width="stretch",
+    )
+
+
+def minutes_section(view: sessions.SessionView) -> None:
+    """An ended session: what the room reviewed and decided, one line per account, and the files."""
+    lang = language()
+    result = ws.minutes_of(view.id)
+    st.subheader(t("workshop.minutes_heading"))
+    st.caption(minutes_docs.summary_line(result, lang))
+    st.dataframe(minutes_docs.minutes_frame(result, lang).round(1), hide_index=True, width="stretch")
+    minutes_downloads(view)
+
+
+ws.facilitator_style(presentation.active())
 view = header()
 if view is None:
     st.info(t("workshop.intro"))
 elif not view.is_open:
     st.info(t("workshop.closed", title=md(view.title)))
+    minutes_section(view)
     st.page_link(routes.SCORING.path, label=t("page.scoring"), icon=routes.SCORING.icon)
 else:
     if view.position is None:

@@ -1,13 +1,17 @@
 """A workshop in real Chromium: an agenda of three accounts, two participants voting from their own
 browser contexts (their phones), the facilitator committing the room's median and recording a decision
 for each account; the stored scores and decisions are checked, and the facilitator's actions per
-account counted (printed)."""
+account counted (printed); once ended, the minutes download as a Word file that opens. The facilitator's
+page in presentation mode at 1280x720 and 1920x1080 holds its essentials above the fold, and the
+participants' page at 390x844 has score buttons big enough for a thumb."""
 
 from __future__ import annotations
 
+import re
 import statistics
 from datetime import date
 
+import docx
 import pytest
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
@@ -16,7 +20,7 @@ from sqlmodel import Session
 from kam_core.portfolio import scoring
 from kam_core.store import db
 from kam_core.store.models import Score
-from kam_core.workshop import agenda, sessions
+from kam_core.workshop import agenda, sessions, votes
 from tests.e2e.conftest import running_server, shoot, wait_idle
 
 pytestmark = pytest.mark.e2e
@@ -132,3 +136,85 @@ def test_a_workshop_of_three_accounts_with_two_voters(workshop_server, browser):
     assert [item.decision for item in stored.items] == ["confirmed"] * 3
     assert all(item.committed_at is not None for item in stored.items)
     assert max(per_account) <= 4
+    facilitator.get_by_role("button", name="End", exact=True).click()
+    wait_idle(facilitator)
+    expect(facilitator.get_by_role("heading", name="Minutes")).to_be_visible(timeout=30_000)
+    shoot(facilitator, "workshop-ended")
+    with facilitator.expect_download(timeout=60_000) as download:
+        facilitator.get_by_role("button", name="Minutes (Word)").click()
+    assert download.value.suggested_filename.endswith(".docx")
+    minutes = docx.Document(download.value.path())
+    written = "\n".join(p.text for p in minutes.paragraphs)
+    assert all(name in written for name in names.values())
+    assert "3 accounts reviewed" in written and written.count("Segment confirmed") == 3
+
+
+def _running_session(url: str, voters=("Ana",)):
+    """An agenda of three started, the room having voted on the first criteria of the first account."""
+    engine, view, accounts, criteria = _agenda(url)
+    view = sessions.move_to(engine, view.id, 0, None)
+    for offset, name in enumerate(voters):
+        person = votes.join_session(engine, view.id, name)
+        votes.cast_votes(engine, person.token, accounts[0], {c.id: 5 + offset for c in criteria[:3]})
+    return view, criteria
+
+
+PROJECTORS = {"720p": {"width": 1280, "height": 720}, "1080p": {"width": 1920, "height": 1080}}
+
+
+@pytest.mark.parametrize("size", list(PROJECTORS))
+def test_the_facilitators_essentials_fit_a_projector_without_scrolling(workshop_server, browser, size):
+    base, url = workshop_server
+    view, criteria = _running_session(url, voters=("Ana", "Bob"))
+    viewport = PROJECTORS[size]
+    page = browser.new_context(viewport=viewport, locale="en-GB").new_page()
+    page.goto(f"{base}/workshop?session={view.id}&present=1")
+    wait_idle(page)
+    main = page.locator('[data-testid="stMainBlockContainer"]')
+    sliders = main.get_by_test_id("stSlider")
+    expect(sliders).to_have_count(len(criteria), timeout=30_000)
+    chart = main.locator('[data-testid="stVegaLiteChart"]').first
+    chart.locator("canvas, svg").first.wait_for(state="attached")
+    expect(main.get_by_text("2 votes").first).to_be_visible(timeout=30_000)  # the room's spread beside a slider
+    essentials = {
+        **{f"slider {i + 1}": sliders.nth(i) for i in range(len(criteria))},
+        "position chart": chart,
+        "step": main.get_by_text("Account 1 of 3"),
+        "timer": main.get_by_text(re.compile(r"\d+:\d\d")).first,
+        "commit": main.get_by_role("button", name="Commit the scores"),
+        "decision": main.get_by_role("button", name="Decision", exact=True),
+        "next": main.get_by_role("button", name="Next", exact=True),
+    }
+    shoot(page, f"workshop-present-{size}")
+    assert page.evaluate("window.scrollY") == 0
+    below = {}
+    for name, element in essentials.items():
+        box = element.bounding_box()
+        if box is None or box["y"] < 0 or box["y"] + box["height"] > viewport["height"]:
+            below[name] = box
+    assert not below, f"below the fold at {size}: {below}"
+    texts = main.locator('[class*="st-key-ws_crit_"] [data-testid="stMarkdownContainer"] p')  # names, spreads
+    sizes = texts.evaluate_all("ps => ps.map(p => parseFloat(getComputedStyle(p).fontSize))")
+    assert len(sizes) >= 2 * len(criteria) and min(sizes) >= 16, sizes
+    page.context.close()
+
+
+def test_a_participants_phone_has_buttons_for_a_thumb_and_reads_the_anchors(workshop_server, browser):
+    base, url = workshop_server
+    view, criteria = _running_session(url, voters=())
+    phone = _join(browser.new_context(viewport=PHONE_VIEWPORT, locale="en-GB"), base, view.join_code, "Dana")
+    expect(phone.get_by_role("heading", name=view.items[0].name)).to_be_visible(timeout=30_000)
+    main = phone.locator('[data-testid="stMainBlockContainer"]')
+    expect(main.get_by_text(criteria[0].anchor_high, exact=False).first).to_be_visible(timeout=30_000)
+    shoot(phone, "workshop-phone-390")
+    buttons = main.get_by_test_id("stButtonGroup").locator("button")
+    boxes = buttons.evaluate_all("bs => bs.map(b => {const r = b.getBoundingClientRect(); return [r.width, r.height]})")
+    assert len(boxes) == 11 * len(criteria)
+    assert min(w for w, _ in boxes) >= 44 and min(h for _, h in boxes) >= 44, min(boxes)
+    widths = main.evaluate("m => [m.scrollWidth, m.clientWidth]")
+    assert widths[0] <= widths[1]  # nothing wider than the phone
+    heading = phone.get_by_role("heading", name=view.items[0].name)
+    anchor = main.get_by_text(criteria[0].anchor_high, exact=False).first
+    for element in (heading, anchor):
+        assert element.evaluate("e => parseFloat(getComputedStyle(e).fontSize)") >= 16
+    phone.context.close()

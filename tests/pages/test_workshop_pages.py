@@ -68,9 +68,9 @@ def test_the_facilitator_sees_the_votes_and_commits_the_median_with_the_spread(d
         votes.cast_votes(engine, person.token, accounts[0], {first.id: value})
     app = open_app(demo_url, monkeypatch, WORKSHOP, session=str(view.id))
     no_exception(app)
-    room = app.dataframe[0].value
-    row = room[room.iloc[:, 0] == first.name].iloc[0]
-    assert (row.iloc[1], row.iloc[5]) == (3, "Chloé")  # three votes; Chloé's 9 is 5 points from the median
+    beside = app.get("markdown")
+    spread = next(m.value for m in beside if "3 votes" in m.value)  # beside the first criterion's slider
+    assert spread == "3 votes  \n3.0 – **4.0** – 9.0  \n:orange[Chloé]"  # Chloé's 9 is 5 points from the median
     # the slider starts on the room's median; every criterion is on the page
     slider = app.select_slider(key=f"ws_{view.id}_{accounts[0]}_{first.id}")
     assert slider.value == 4.0
@@ -187,3 +187,70 @@ def test_with_sign_in_a_viewer_joins_as_themselves_and_votes_but_cannot_facilita
     no_exception(facilitator)
     assert facilitator.button(key="workshop_commit").disabled
     assert facilitator.button(key="workshop_next").disabled
+
+
+def _deferred_builders(monkeypatch) -> dict:
+    """What a deferred download button would build when clicked, by file name: AppTest's media manager
+    lives for one run, so the builders are caught as the page hands them over."""
+    from streamlit.runtime.media_file_manager import MediaFileManager
+
+    caught = {}
+    original = MediaFileManager.add_deferred
+
+    def add_deferred(self, callable_, mimetype, coordinates, file_name=None, **kwargs):
+        caught[file_name] = callable_
+        return original(self, callable_, mimetype, coordinates, file_name=file_name, **kwargs)
+
+    monkeypatch.setattr(MediaFileManager, "add_deferred", add_deferred)
+    return caught
+
+
+def test_the_minutes_come_as_word_and_a_slide_once_an_account_is_reviewed(demo_url, monkeypatch):
+    import io
+
+    import docx
+    import pptx
+
+    builders = _deferred_builders(monkeypatch)
+    engine, view, accounts = _session(demo_url)
+    view = sessions.move_to(engine, view.id, 0, None)
+    item = view.items[0]
+    app = open_app(demo_url, monkeypatch, WORKSHOP, session=str(view.id))
+    assert not app.get("download_button")  # nothing reviewed yet: no minutes
+    app.button(key="workshop_commit").click().run()
+    app.radio(key=f"decision_{item.id}").set_value("confirmed")
+    app.text_input(key=f"decision_reason_{item.id}").input("Sponsor renewed")
+    app.text_input(key=f"action_title_{item.id}_0").input("Send the account plan")
+    app.text_input(key=f"action_owner_{item.id}_0").input("Marie")
+    app.date_input(key=f"action_due_{item.id}_0").set_value(date(2027, 1, 15))
+    [b for b in app.button if b.label == "Record the decision"][0].click().run()
+    no_exception(app)
+    assert "Decision recorded, 1 actions created." in texts(app)
+    buttons = {b.proto.label: b for b in app.get("download_button")}
+    assert set(buttons) == {"Minutes (Word)", "Minutes (slide)"}
+    assert all(b.proto.deferred_file_id for b in buttons.values())  # built on click, not at every run
+    word_file, slide_file = (next(name for name in builders if name.endswith(kind)) for kind in (".docx", ".pptx"))
+    assert word_file.startswith("workshop-minutes-q4-review-") and slide_file.startswith("workshop-minutes-q4-review-")
+    word = docx.Document(io.BytesIO(builders[word_file]()))
+    written = "\n".join(
+        [p.text for p in word.paragraphs]
+        + [cell.text for table in word.tables for row in table.rows for cell in row.cells]
+    )
+    assert item.name in written and "Sponsor renewed" in written and "Send the account plan" in written
+    deck = pptx.Presentation(io.BytesIO(builders[slide_file]()))
+    shown = "\n".join(
+        shape.text_frame.text if shape.has_text_frame else "\n".join(c.text for r in shape.table.rows for c in r.cells)
+        for slide in deck.slides
+        for shape in slide.shapes
+        if shape.has_text_frame or shape.has_table
+    )
+    assert item.name in shown and "Sponsor renewed" in shown
+    # ended: the minutes on screen, one line per account, and the same two files
+    app.button(key="workshop_close").click().run()
+    no_exception(app)
+    preview = app.dataframe[0].value
+    assert list(preview.iloc[:, 0]) == [i.name for i in view.items]
+    assert preview.iloc[0]["Decision"] == "Segment confirmed" and preview.iloc[1]["Decision"] == "No decision recorded"
+    assert preview.iloc[1]["Segment before"] == preview.iloc[1]["Segment after"] != "Not fully scored"  # kept its place
+    assert all(round(v, 1) == v for v in preview["Attractiveness before"])  # scores as the matrix shows them
+    assert {b.proto.label for b in app.get("download_button")} == {"Minutes (Word)", "Minutes (slide)"}

@@ -12,6 +12,7 @@ from sqlmodel import Session
 
 from kam_core.common import clock
 from kam_core.common.errors import ConflictError, PermissionDenied, ValidationError
+from kam_core.documents import minutes_docs
 from kam_core.governance import access
 from kam_core.portfolio import scoring
 from kam_core.portfolio.segmentation import Thresholds
@@ -349,3 +350,26 @@ def test_the_minutes_hold_the_accounts_spreads_decisions_and_actions(demo_engine
     assert spread.outliers == ("Chloé",) and spread.committed == 6.5
     assert reviewed.attractiveness_after is not None or reviewed.segment_after is None
     assert result.accounts[1].decision == "" and result.accounts[1].spreads == ()
+
+
+def test_an_account_nothing_was_committed_for_keeps_its_stored_position_in_the_minutes(demo_engine):
+    """Reviewed without a commit (the room moved on, or only confirmed the segment): the minutes say where
+    it stood and that it stayed there, never "not fully scored", and count no segment change for it."""
+    view, accounts = _started(demo_engine)
+    with Session(demo_engine) as session:
+        thresholds = consensus.thresholds_of(session)
+        stored = {a: consensus.stored_position(session, a, PERIOD, thresholds) for a in accounts}
+    assert all(place.quadrant is not None for place in stored.values())  # the demo scores these for the quarter
+    with Session(demo_engine) as session:
+        third = sessions.read_session(session, view.id).items[2]
+    consensus.record_decision(
+        demo_engine, view.id, accounts[2], "confirmed", stored[accounts[2]].quadrant, "", [], third.version
+    )
+    result = minutes.of_session(demo_engine, view.id)
+    for reviewed, account in zip(result.accounts, accounts):
+        place = stored[account]
+        assert (reviewed.segment_before, reviewed.segment_after) == (place.quadrant, place.quadrant)
+        assert (reviewed.attractiveness_before, reviewed.attractiveness_after) == (place.attractiveness,) * 2
+        assert (reviewed.strength_before, reviewed.strength_after) == (place.strength,) * 2
+    assert [a.decision for a in result.accounts] == ["", "", "confirmed"]
+    assert minutes_docs.minutes_counts(result).segment_changes == 0
