@@ -248,6 +248,12 @@ def _action_errors(actions: list[NewAction]) -> tuple[list[dict], list[FieldErro
     return rows, errors
 
 
+def proposed_decision(segment_before: str | None, segment_now: str | None) -> str:
+    """What the decision form offers first: "changed" when the account now stands in another segment
+    than before the workshop, else "confirmed"."""
+    return "changed" if None not in (segment_before, segment_now) and segment_before != segment_now else "confirmed"
+
+
 def record_decision(
     engine: Engine,
     session_id: int,
@@ -286,6 +292,12 @@ def record_decision(
             _keep_before(session, row, item)
             if decision == "changed" and segment_after == item.segment_before:
                 raise ValidationError([FieldError("segment_after", "segment_unchanged", {})])
+            if (
+                decision == "confirmed"
+                and None not in (segment_after, item.segment_before)
+                and (segment_after != item.segment_before)
+            ):  # the scores committed moved it: confirming would hide a change of segment
+                raise ValidationError([FieldError("decision", "segment_moved", {})])
             item.decision = decision
             item.segment_after = segment_after
             item.reason = clean_reason or None

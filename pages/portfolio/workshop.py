@@ -361,14 +361,15 @@ def decision_form(view, item) -> None:
                 )
             )
         with st.form(f"workshop_decision_{item.id}", border=False):
+            now = ws.stored_position(item.account_id, view.period).quadrant
             decision = st.radio(
                 t("workshop.decision"),
                 consensus.DECISIONS,
+                index=consensus.DECISIONS.index(consensus.proposed_decision(item.segment_before, now)),
                 horizontal=True,
                 format_func=lambda code: t(f"workshop.decision_{code}"),
                 key=f"decision_{item.id}",
             )
-            now = ws.stored_position(item.account_id, view.period).quadrant
             segment = st.selectbox(
                 t("workshop.segment_after"),
                 SEGMENTS,

@@ -373,3 +373,33 @@ def test_an_account_nothing_was_committed_for_keeps_its_stored_position_in_the_m
         assert (reviewed.strength_before, reviewed.strength_after) == (place.strength,) * 2
     assert [a.decision for a in result.accounts] == ["", "", "confirmed"]
     assert minutes_docs.minutes_counts(result).segment_changes == 0
+
+
+def test_confirming_a_segment_the_committed_scores_moved_is_refused_and_changed_is_proposed(demo_engine):
+    view, accounts = _started(demo_engine)
+    with Session(demo_engine) as session:
+        thresholds = consensus.thresholds_of(session)
+        placed = {a: consensus.stored_position(session, a, PERIOD, thresholds).quadrant for a in accounts}
+        account = next(a for a, quadrant in placed.items() if quadrant not in (None, "opportunistic"))
+        read = scoring.account_scores(session, account, PERIOD)
+    item = next(i for i in view.items if i.account_id == account)
+    consensus.commit_consensus(  # every criterion at 0: the account lands in Opportunistic
+        demo_engine,
+        view.id,
+        account,
+        {s.criterion.id: 0.0 for s in read},
+        {s.criterion.id: s.version for s in read},
+        {},
+        day=date(2026, 11, 26),
+    )
+    with Session(demo_engine) as session:
+        item = next(i for i in sessions.read_session(session, view.id).items if i.account_id == account)
+    assert item.segment_before == placed[account]
+    assert consensus.proposed_decision(item.segment_before, "opportunistic") == "changed"
+    assert consensus.proposed_decision(item.segment_before, item.segment_before) == "confirmed"
+    with pytest.raises(ValidationError) as refused:
+        consensus.record_decision(demo_engine, view.id, account, "confirmed", "opportunistic", "", [], item.version)
+    assert {(e.field, e.code) for e in refused.value.errors} == {("decision", "segment_moved")}
+    consensus.record_decision(
+        demo_engine, view.id, account, "changed", "opportunistic", "Budget cut by half", [], item.version
+    )
