@@ -136,11 +136,6 @@ def _started(page) -> float:
     return page.evaluate("window.__benchStart")
 
 
-def within(found, expected: tuple[float, float], tolerance: float = TOLERANCE) -> bool:
-    """The place read from the chart is the expected one (both axes within ``tolerance``)."""
-    return found is not None and all(abs(a - b) <= tolerance for a, b in zip(found, expected, strict=True))
-
-
 def _position_shown(page, expected: tuple[float, float]) -> float:
     accept = (
         f"value !== null && Math.abs(value[0] - {expected[0]}) <= {TOLERANCE}"
