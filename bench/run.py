@@ -54,8 +54,8 @@ QBR_S_MAX = 3.0
 DEMO_SEED_S_MAX = 2.0  # the demo portfolio loaded into an empty database (make run's first start)
 RSS_SIZE = 10000
 RSS_MB_MAX = 600.0
-WORKSHOP_SLIDER_RATIO_MAX = 6.0  # slider → position, at each size, over the trivial app's slider → chart
-WORKSHOP_VOTE_MS_MAX = 4000.0  # vote → facilitator: the room's poll (2 s) + 2 s
+WORKSHOP_SLIDER_RATIO_MAX = 8.0  # slider → position, at each size, over the trivial app's slider → chart
+WORKSHOP_VOTE_MS_MAX = 3500.0  # vote → facilitator: the room's poll (2 s) + 1.5 s
 ACCOUNT_GROUP_KEY = "nav.account"  # pages about one account: the "Account" group of the navigation
 
 

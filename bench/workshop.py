@@ -10,8 +10,8 @@
   the facilitator's room panel shows the criterion's new count of votes (``ROOM_COUNT``: the table's
   cells, as the data grid gives them to assistive technology). Every try is a new participant, and every
   vote moves the room's median, so the facilitator's whole page runs again (the sliders follow): the
-  heavier of the two ways a vote arrives. The panel polls every 2 s, so about 1 s is the wait for the
-  next poll;
+  heavier of the two ways a vote arrives. The panel polls every 2 s: the taps are spread evenly over
+  the poll (``phase_ms``), so about 1 s on average is the wait for the next poll;
 
 each at 30 and 2,000 generated accounts (``bench.generate``), and the same two paths in a trivial
 Streamlit app measured in the same run (a slider moving one mark on a chart of the same kind and size; a
@@ -40,6 +40,7 @@ SIZES = (30, 2000)
 REPEATS = 7
 TIMEOUT_MS = 60_000
 VIEWPORT = {"width": 1920, "height": 1080}
+POLL_MS = 2000  # the room panel's poll (pages/portfolio/workshop.py REFRESH_SECONDS), and the trivial app's
 PERIOD = "2026-Q4"
 MIN_MOVE = 0.05  # the account on screen moves at least this far (score units) at each key press
 TOLERANCE = 0.01  # the mark's centre read from the SVG is within this of the expected place (0.24 px at 240)
@@ -56,10 +57,13 @@ import streamlit as st
 
 VOTES = Path(__file__).with_name("votes.txt")
 
+def vote():
+    with VOTES.open("a") as votes:
+        votes.write("1\\n")
+
+
 if st.query_params.get("role") == "voter":
-    if st.pills("vote", list(range(11)), key="vote") is not None:
-        with VOTES.open("a") as votes:
-            votes.write("1\\n")
+    st.pills("vote", list(range(11)), key="vote", on_change=vote)
     st.stop()
 
 value = st.select_slider("value", ["{NOT_SCORED}", *[x / 2 for x in range(21)]], value=5.0, key="s")
@@ -72,7 +76,7 @@ mark = mark.encode(x=alt.X("x:Q", scale=scale), y=alt.Y("y:Q", scale=scale), col
 st.altair_chart(alt.layer(area, mark).properties(width=240, height=240), width="content")
 
 
-@st.fragment(run_every=2)
+@st.fragment(run_every={POLL_MS / 1000:g})
 def room():
     count = len(VOTES.read_text().splitlines())
     st.dataframe([{{"Criterion": "value", "Votes": count}}], hide_index=True)
@@ -163,15 +167,27 @@ def measure_slider(page, moves: list[tuple[str, tuple[float, float]]]) -> list[f
     return times
 
 
-def measure_votes(facilitator, tap, name: str, first_count: int, repeats: int) -> list[float]:
-    """Seconds from each participant's tap (``tap(n)`` joins, taps and returns the page and the click's
-    moment) to the frame where the facilitator's panel shows ``first_count + n`` votes on ``name``."""
+def measure_votes(facilitator, ready, name: str, first_count: int, repeats: int) -> list[float]:
+    """Seconds from each participant's tap to the frame where the facilitator's panel shows
+    ``first_count + n`` votes on ``name``. ``ready(n)`` opens the n-th participant's page, joins and
+    gives the page and the value to tap; the tap comes ``phase_ms(n)`` later, so that the taps
+    fall evenly over the room panel's poll (else each try would land at the same moment of it, the page
+    opening after the last poll taking about as long at every try)."""
     times = []
     for n in range(repeats):
-        started = tap(n)
+        participant, value = ready(n)
+        participant.wait_for_timeout(phase_ms(n))
+        value.click()
         shown = _shown_at(facilitator, ROOM_COUNT, name, f"value === {first_count + n}")
-        times.append((shown - started) / 1000)
+        times.append((shown - _started(participant)) / 1000)
+        participant.close()
     return times
+
+
+def phase_ms(n: int) -> float:
+    """The n-th tap's wait once its page is ready, within one poll: the golden ratio's multiples, which
+    spread evenly over the poll whatever the number of tries."""
+    return round((n * 0.6180339887) % 1 * POLL_MS, 1)
 
 
 def vote_value(n: int) -> int:
@@ -197,16 +213,12 @@ def measure_trivial(browser, folder: Path, repeats: int) -> dict:
         slider = measure_slider(page, trivial_moves(repeats))
         voters = browser.new_context(viewport=VIEWPORT, locale="en-GB")
 
-        def tap(_n: int) -> float:
+        def ready(_n: int):
             voter = voters.new_page()
             _open(voter, f"{base}/?role=voter")
-            voter.get_by_role("radio", name="7", exact=True).click()
-            started = _started(voter)
-            voter.wait_for_selector(APP_IDLE, timeout=TIMEOUT_MS)
-            voter.close()
-            return started
+            return voter, voter.get_by_role("radio", name="7", exact=True)
 
-        votes = measure_votes(page, tap, "value", 1, repeats)
+        votes = measure_votes(page, ready, "value", 1, repeats)
         voters.close()
         context.close()
     return _figures(slider, votes)
@@ -296,7 +308,7 @@ def measure_size(browser, folder: Path, size: int, repeats: int, cache_dir: Path
         slider = measure_slider(page, moves[2 : 2 + repeats])
         phones = browser.new_context(viewport={"width": 390, "height": 844}, locale="en-GB")
 
-        def tap(n: int) -> float:
+        def ready(n: int):
             phone = phones.new_page()
             _open(phone, f"{base}/join?code={prepared['code']}")
             phone.get_by_label("Your name").fill(f"Voter {n + 1}")
@@ -304,13 +316,9 @@ def measure_size(browser, folder: Path, size: int, repeats: int, cache_dir: Path
             groups = phone.get_by_test_id("stButtonGroup")
             groups.nth(1).wait_for(timeout=TIMEOUT_MS)
             phone.wait_for_selector(APP_IDLE, timeout=TIMEOUT_MS)
-            groups.nth(1).get_by_role("radio", name=str(vote_value(n)), exact=True).click()
-            started = _started(phone)
-            phone.wait_for_selector(APP_IDLE, timeout=TIMEOUT_MS)
-            phone.close()
-            return started
+            return phone, groups.nth(1).get_by_role("radio", name=str(vote_value(n)), exact=True)
 
-        votes = measure_votes(page, tap, prepared["voted"], 1, repeats)
+        votes = measure_votes(page, ready, prepared["voted"], 1, repeats)
         phones.close()
         context.close()
         server_errors = [line for line in (folder / f"app-{size}.log").read_text().splitlines() if "Traceback" in line]

@@ -245,11 +245,15 @@ def test_the_workshop_bench_prepares_a_started_session_whose_account_moves_with_
     db.dispose_all()
 
 
-def test_the_workshop_bench_votes_move_the_median_at_every_try():
+def test_the_workshop_bench_votes_move_the_median_and_fall_all_over_the_poll():
     values = [workshop.vote_value(n) for n in range(6)]
     medians = [statistics.median(values[: n + 1]) for n in range(6)]
     assert all(a != b for a, b in zip(medians, medians[1:]))
     assert [key for key, _ in workshop.trivial_moves(4)] == ["End", "ArrowLeft"] * 2
+    # the taps fall all over the room's poll, not at one moment of it
+    phases = sorted(workshop.phase_ms(n) for n in range(7))
+    assert phases[0] >= 0 and phases[-1] < workshop.POLL_MS
+    assert max(b - a for a, b in zip([0, *phases], [*phases, workshop.POLL_MS])) < workshop.POLL_MS / 3
 
 
 def test_the_trivial_app_runs_and_counts_the_votes(tmp_path):
