@@ -50,10 +50,11 @@ test-calendar: $(DEV_STAMP) chromium
 	if [ -n "$$failed" ]; then echo "test-calendar: failed at$$failed"; exit 1; fi; \
 	echo "test-calendar: passed at every moment ($(CALENDAR))"
 
-## make bench: performance benchmark at 200, 2,000 and 10,000 accounts, then the load test (20 users and
-## 2 Chromium sessions for 60 s on SQLite and on PostgreSQL, and the editors each one holds); writes
-## bench/results/latest.json and prints each figure against the budget (bench/README.md). Chromium and
-## PostgreSQL are installed when they can be; without them their part of the load test says SKIPPED.
+## make bench: performance benchmark at 200, 2,000 and 10,000 accounts, then the workshop's live paths in
+## Chromium (slider -> position, vote -> facilitator, at 30 and 2,000 accounts, against a trivial app), then
+## the load test (20 users and 2 Chromium sessions for 60 s on SQLite and on PostgreSQL, and the editors each
+## one holds); writes bench/results/latest.json and prints each figure against the budget (bench/README.md).
+## Chromium and PostgreSQL are installed when they can be; without them their parts say SKIPPED.
 bench: $(DEV_STAMP)
 	-@$(MAKE) --no-print-directory chromium postgresql
 	$(BIN)/python -m bench.run

@@ -36,19 +36,15 @@ import os
 import random
 import re
 import shutil
-import socket
-import subprocess
 import sys
 import tempfile
 import time
 import traceback
-import urllib.request
 from collections import Counter, defaultdict
 from pathlib import Path
 
-from tests.browser import APP_IDLE, CHROMIUM_FLAGS, chromium_path
+from tests.browser import APP_IDLE, CHROMIUM_FLAGS, chromium_path, streamlit_server
 
-ROOT = Path(__file__).resolve().parent.parent
 LOAD_SECONDS = 60.0
 USERS = 20
 BROWSERS = 2
@@ -583,56 +579,14 @@ class Backend:
             self.server.stop()
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @contextlib.contextmanager
 def app_server(url: str, today: str, folder: Path):
-    """``streamlit run`` (``python -m kam_core.ui.serve``) on a free loopback port against ``url``."""
-    port = _free_port()
-    command = [
-        sys.executable,
-        "-m",
-        "kam_core.ui.serve",
-        "--server.headless",
-        "true",
-        "--server.port",
-        str(port),
-        "--server.address",
-        "127.0.0.1",
-        "--browser.gatherUsageStats",
-        "false",
-        "--server.fileWatcherType",
-        "none",
-    ]
-    log_path = folder / f"streamlit-{port}.log"
-    env = {**os.environ, "KAM_DATABASE_URL": url, "KAM_TODAY": today}
-    with log_path.open("w") as log:
-        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-        base = f"http://127.0.0.1:{port}"
-        try:
-            deadline = time.monotonic() + 60
-            while True:
-                with (
-                    contextlib.suppress(OSError),
-                    urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as answer,
-                ):
-                    if answer.read().decode() == "ok":
-                        break
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError("streamlit did not start: " + log_path.read_text()[-1000:])
-                time.sleep(0.2)
-            yield base, log_path
-        finally:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+    """``streamlit run`` (``python -m kam_core.ui.serve``) on a free loopback port against ``url``;
+    yields its URL and its log."""
+    log_path = folder / f"streamlit-{time.monotonic_ns()}.log"
+    command = [sys.executable, "-m", "kam_core.ui.serve"]
+    with streamlit_server(command, log_path, env={"KAM_DATABASE_URL": url, "KAM_TODAY": today}) as base:
+        yield base, log_path
 
 
 # --- one run -------------------------------------------------------------------------------------

@@ -4,8 +4,10 @@
 For each portfolio size, in this one process so that the figures compare: the floor (an empty
 Streamlit page under AppTest), every page of app.py's navigation with a typical account selected
 (first run with cold caches, median of the reruns), the import of revenue lines from CSV, the QBR
-pack of the typical account and the process's peak memory. Then the load test (bench/load.py:
-concurrent users on SQLite and PostgreSQL; ``--load-seconds``, ``--no-load``). Prints a table per
+pack of the typical account and the process's peak memory. Then the workshop's live paths in Chromium
+(bench/workshop.py: slider → position, vote → facilitator, against a trivial app; ``--no-workshop``) and
+the load test (bench/load.py: concurrent users on SQLite and PostgreSQL; ``--load-seconds``,
+``--no-load``). Prints a table per
 size marked OK / OVER against the budget, the load test's table and checks, and writes the figures
 as JSON.
 """
@@ -52,6 +54,8 @@ QBR_S_MAX = 3.0
 DEMO_SEED_S_MAX = 2.0  # the demo portfolio loaded into an empty database (make run's first start)
 RSS_SIZE = 10000
 RSS_MB_MAX = 600.0
+WORKSHOP_SLIDER_RATIO_MAX = 8.0  # slider → position, at each size, over the trivial app's slider → chart
+WORKSHOP_VOTE_MS_MAX = 3500.0  # vote → facilitator: the room's poll (2 s) + 1.5 s
 ACCOUNT_GROUP_KEY = "nav.account"  # pages about one account: the "Account" group of the navigation
 
 
@@ -559,10 +563,13 @@ def evaluate(
     demo_seed_s: float | None = None,
     demo_seed_error: str | None = None,
     load: dict | None = None,
+    workshop: dict | None = None,
 ) -> dict:
-    """Every check of the budget that the sizes run allow, and the load test's (bench.load); ``passed``
-    when all hold."""
+    """Every check of the budget that the sizes run allow, the workshop's live paths' (bench.workshop) and
+    the load test's (bench.load); ``passed`` when all hold."""
     checks: list[dict] = []
+    if workshop is not None:
+        checks += workshop_checks(workshop)
     if load is not None:
         if "error" in load:
             _check(checks, "load test runs", load["error"], None, False, load="all")
@@ -658,6 +665,47 @@ def evaluate(
     return {"passed": not over, "checks": checks, "over": over}
 
 
+def workshop_checks(workshop: dict) -> list[dict]:
+    """The workshop's live paths at each size: slider → position within WORKSHOP_SLIDER_RATIO_MAX times the
+    trivial app's, vote → facilitator within WORKSHOP_VOTE_MS_MAX; a run that failed is a failed check (one
+    without Chromium is reported as skipped, as the load test's browsers are)."""
+    checks: list[dict] = []
+    if "error" in workshop:
+        _check(checks, "workshop bench runs", workshop["error"], None, False, workshop="all")
+    for key, figures in workshop.get("sizes", {}).items():
+        size = int(key)
+        ratio, vote = figures["slider_ratio"], figures["vote_ms"]
+        _check(
+            checks,
+            f"slider → position <= {WORKSHOP_SLIDER_RATIO_MAX:g} x trivial app",
+            ratio,
+            WORKSHOP_SLIDER_RATIO_MAX,
+            ratio <= WORKSHOP_SLIDER_RATIO_MAX,
+            size=size,
+            workshop="slider",
+        )
+        _check(
+            checks,
+            f"vote → facilitator <= {WORKSHOP_VOTE_MS_MAX:g} ms",
+            vote,
+            WORKSHOP_VOTE_MS_MAX,
+            vote <= WORKSHOP_VOTE_MS_MAX,
+            size=size,
+            workshop="vote",
+        )
+        if figures.get("server_errors"):
+            _check(checks, "no traceback in the server's log", figures["server_errors"], 0, False, size=size,
+                   workshop="server")  # fmt: skip
+    return checks
+
+
+def _workshop_mark(size: int, path: str, figures: dict) -> str:
+    if path == "slider":
+        limit = f"<= {WORKSHOP_SLIDER_RATIO_MAX:g} x trivial"
+        return f"  {_mark(figures['slider_ratio'] <= WORKSHOP_SLIDER_RATIO_MAX)} ({limit})"
+    return f"  {_mark(figures['vote_ms'] <= WORKSHOP_VOTE_MS_MAX)} (<= {WORKSHOP_VOTE_MS_MAX:,.0f} ms)"
+
+
 # --- report --------------------------------------------------------------------------------------
 
 
@@ -728,6 +776,12 @@ def report(result: dict, pages: list[Page]) -> str:
             f"({figures.get('peak_rss_before_import_mb', '–')} MB before the import)  "
             f"{_mark(figures['peak_rss_mb'] < RSS_MB_MAX, rss_binding)} (< {RSS_MB_MAX:g} MB at 10,000)"
         )
+    if result.get("workshop"):
+        from bench.workshop import report as workshop_report
+
+        lines.append("")
+        lines.append("== workshop live paths (Chromium; ratio to a trivial Streamlit app in the same run) ==")
+        lines += workshop_report(result["workshop"], _workshop_mark)
     if result.get("load"):
         from bench.load import report as load_report
 
@@ -745,6 +799,7 @@ def report(result: dict, pages: list[Page]) -> str:
         lines.append(f"budget: {len(budget['over'])} check(s) over:")
         for check in budget["over"]:
             where = check.get("page") or (f"load test on {check['load']}" if "load" in check else "")
+            where = where or (f"workshop {check['workshop']}" if "workshop" in check else "")
             size = check.get("size") or "/".join(f"{s:,}" for s in check.get("sizes", []))
             error = f" - {check['error']}" if check.get("error") else ""
             lines.append(f"  OVER  {size} {where}: {check['check']} (value {check['value']}){error}")
@@ -808,11 +863,13 @@ def run_benchmark(
     warmup: bool = True,
     load_seconds: float | None = None,
     load_options: dict | None = None,
+    workshop_options: dict | None = None,
     echo=print,
 ) -> dict:
-    """Measure every size (ascending: peak RSS only grows), then the load test for ``load_seconds`` (none
-    when None; ``load_options``: bench.load.run_load's other arguments), write ``out`` (when given) and
-    return the result."""
+    """Measure every size (ascending: peak RSS only grows), then the workshop's live paths (when
+    ``workshop_options`` is given: bench.workshop.run's arguments), then the load test for ``load_seconds``
+    (none when None; ``load_options``: bench.load.run_load's other arguments), write ``out`` (when given)
+    and return the result."""
     started = time.perf_counter()
     _quiet_streamlit()
     all_pages = app_pages()
@@ -852,10 +909,17 @@ def run_benchmark(
                 first = False
     finally:
         counter.remove()
+    if workshop_options is not None:
+        result["workshop"] = measure_workshop({"cache_dir": Path(cache_dir), **workshop_options}, echo)
     if load_seconds:
         result["load"] = measure_load(load_seconds, load_options or {}, echo)
     result["budget"] = evaluate(
-        result["sizes"], all_pages, result["demo_seed_s"], result.get("demo_seed_error"), result.get("load")
+        result["sizes"],
+        all_pages,
+        result["demo_seed_s"],
+        result.get("demo_seed_error"),
+        result.get("load"),
+        result.get("workshop"),
     )
     result["total_s"] = round(time.perf_counter() - started, 1)
     if out is not None:
@@ -878,6 +942,16 @@ def measure_load(seconds: float, options: dict, echo) -> dict:
         return run_load(seconds=seconds, echo=echo, **options)
     except Exception as exc:  # noqa: BLE001 - a load test that cannot run is a failed check
         return {"error": f"{type(exc).__name__}: {str(exc).splitlines()[0][:300]}", "checks": []}
+
+
+def measure_workshop(options: dict, echo) -> dict:
+    """The workshop's live paths in Chromium (bench.workshop); a failure is reported, and fails the budget."""
+    from bench.workshop import run as run_workshop
+
+    try:
+        return run_workshop(echo=echo, **options)
+    except Exception as exc:  # noqa: BLE001 - a measurement that cannot run is a failed check
+        return {"error": f"{type(exc).__name__}: {str(exc).splitlines()[0][:300]}"}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -904,6 +978,12 @@ def main(argv: list[str] | None = None) -> int:
         "--load-seconds", type=float, default=60.0, help="the load test's run per database (default: 60)"
     )
     parser.add_argument("--no-load", action="store_true", help="skip the load test (bench/load.py)")
+    parser.add_argument(
+        "--no-workshop", action="store_true", help="skip the workshop's live paths in Chromium (bench/workshop.py)"
+    )
+    parser.add_argument(
+        "--workshop-sizes", default="30,2000", help="portfolio sizes of the workshop bench (default: %(default)s)"
+    )
     args = parser.parse_args(argv)
     sizes = [int(part) for part in args.sizes.split(",") if part.strip()]
     pages = [part for part in args.pages.split(",") if part.strip()] or None
@@ -916,6 +996,9 @@ def main(argv: list[str] | None = None) -> int:
         seed=args.seed,
         cache_dir=args.cache_dir,
         load_seconds=None if args.no_load else args.load_seconds,
+        workshop_options=None
+        if args.no_workshop
+        else {"sizes": tuple(int(part) for part in args.workshop_sizes.split(",") if part.strip())},
     )
     return 1 if args.strict and not result["budget"]["passed"] else 0
 

@@ -15,12 +15,13 @@ import os
 import pwd
 import shutil
 import signal
-import socket
 import subprocess
 import tempfile
 import threading
 import uuid
 from pathlib import Path
+
+from tests.browser import free_port
 
 SUPERUSER = "kam"
 SERVER_USER = "postgres"
@@ -48,12 +49,6 @@ def _version(folder: str) -> float:
         return float(Path(folder).parent.name)
     except ValueError:
         return 0.0
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _server_account() -> pwd.struct_passwd | None:
@@ -119,7 +114,7 @@ class PostgresServer:
             "--no-sync",
         )
         for attempt in range(5):  # the free port may be taken between the look-up and the start
-            self.port = _free_port()
+            self.port = free_port()
             settings = {
                 "listen_addresses": "'127.0.0.1'",
                 "port": str(self.port),

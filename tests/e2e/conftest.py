@@ -4,20 +4,14 @@ started on a free port with its own copy of the demo database."""
 from __future__ import annotations
 
 import contextlib
-import os
-import socket
-import subprocess
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from tests import travel
-from tests.browser import APP_IDLE, CHROMIUM_FLAGS, chromium_path
+from tests.browser import APP_IDLE, CHROMIUM_FLAGS, ServerDidNotStart, chromium_path, streamlit_server
 
-ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
 VIEWPORT = {"width": 1600, "height": 1800}
 
@@ -27,12 +21,6 @@ def _chromium() -> str:
     if found:
         return found
     pytest.fail("Chromium is missing: `make test` installs Debian's chromium package (or set CHROMIUM=...).")
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture(scope="session")
@@ -51,46 +39,17 @@ def browser_context_args(browser_context_args):
 
 @contextlib.contextmanager
 def running_server(database: Path | str, folder: Path):
-    """``streamlit run`` on a free port against ``database`` (a SQLite file, or a database URL);
-    yields its URL, stops it after."""
-    port = _free_port()
+    """``streamlit run`` on a free port against ``database`` (a SQLite file, or a database URL), on the
+    tests' clock; yields its URL, stops it after."""
     database_url = database if isinstance(database, str) else f"sqlite:///{database}"
-    command, clock = travel.server_command(
-        "kam_core.ui.serve",
-        "--server.headless",
-        "true",
-        "--server.port",
-        str(port),
-        "--browser.gatherUsageStats",
-        "false",
-        "--server.fileWatcherType",
-        "none",
-    )
-    env = {**os.environ, **clock, "KAM_DATABASE_URL": database_url}
-    log = (folder / "streamlit.log").open("w")
-    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                if response.read().decode() == "ok":
-                    break
-        except OSError:
-            pass
-        if process.poll() is not None or time.monotonic() > deadline:
-            process.kill()
-            pytest.fail("streamlit did not start:\n" + (folder / "streamlit.log").read_text())
-        time.sleep(0.2)
+    command, clock = travel.server_command("kam_core.ui.serve")
     try:
-        yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        log.close()
+        with streamlit_server(
+            command, folder / "streamlit.log", env={**clock, "KAM_DATABASE_URL": database_url}
+        ) as url:
+            yield url
+    except ServerDidNotStart as exc:
+        pytest.fail(str(exc))
 
 
 @pytest.fixture(scope="session")

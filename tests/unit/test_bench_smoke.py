@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import statistics
 
 import pytest
+from sqlmodel import Session
 
-from bench import load
+from bench import load, workshop
 from bench.generate import BENCH_TODAY, PER_ACCOUNT, expected_counts, generate
-from bench.run import app_pages, evaluate, report, run_benchmark
+from bench.run import WORKSHOP_SLIDER_RATIO_MAX, _workshop_mark, app_pages, evaluate, report, run_benchmark
 from tests.conftest import TODAY
 
 ACCOUNTS = 15
@@ -217,3 +219,73 @@ def test_the_load_checks_find_a_lost_update_a_duplicate_and_a_broken_key(tmp_pat
 @pytest.fixture(autouse=True)
 def _no_database_url(monkeypatch):
     monkeypatch.delenv("KAM_DATABASE_URL", raising=False)
+
+
+# --- the workshop's live paths (bench/workshop.py): its parts without a browser ----------------------
+
+
+@pytest.mark.sqlite_only("the benchmark generates SQLite files")
+def test_the_workshop_bench_prepares_a_started_session_whose_account_moves_with_the_slider(tmp_path):
+    from kam_core.store import db
+    from kam_core.workshop import sessions
+
+    path = tmp_path / "bench.db"
+    generate(path, ACCOUNTS)
+    url = f"sqlite:///{path}"
+
+    prepared = workshop.prepared_session(url)
+
+    with Session(db.get_engine(url)) as session:
+        view = sessions.read_session(session, prepared["session"])
+    assert view.position == 0 and view.current.account_id == prepared["account"] and len(view.items) == 3
+    assert view.join_code == prepared["code"]
+    end, left = prepared["places"]["End"], prepared["places"]["ArrowLeft"]
+    assert max(abs(a - b) for a, b in zip(end, left)) >= workshop.MIN_MOVE  # the chart's mark moves
+    assert all(0 <= figure <= 10 for figure in (*end, *left))
+    db.dispose_all()
+
+
+def test_the_workshop_bench_votes_move_the_median_and_fall_all_over_the_poll():
+    values = [workshop.vote_value(n) for n in range(6)]
+    medians = [statistics.median(values[: n + 1]) for n in range(6)]
+    assert all(a != b for a, b in zip(medians, medians[1:]))
+    assert [key for key, _ in workshop.trivial_moves(4)] == ["End", "ArrowLeft"] * 2
+    # the taps fall all over the room's poll, not at one moment of it
+    phases = sorted(workshop.phase_ms(n) for n in range(7))
+    assert phases[0] >= 0 and phases[-1] < workshop.POLL_MS
+    assert max(b - a for a, b in zip([0, *phases], [*phases, workshop.POLL_MS])) < workshop.POLL_MS / 3
+
+
+def test_the_trivial_app_runs_and_counts_the_votes(tmp_path):
+    from streamlit.testing.v1 import AppTest
+
+    app = tmp_path / "trivial.py"
+    app.write_text(workshop.TRIVIAL_APP)
+    (tmp_path / "votes.txt").write_text("1\n1\n")
+
+    room = AppTest.from_file(str(app)).run()
+    assert not room.exception
+    assert room.dataframe[0].value["Votes"].tolist() == [2]
+    voter = AppTest.from_file(str(app))
+    voter.query_params["role"] = "voter"
+    voter.run()
+    assert not voter.exception
+
+
+def test_the_workshop_figures_go_to_the_budget_and_the_report():
+    def sizes(slider_ratio: float, vote_ms: float) -> dict:
+        return {"2000": {"slider_ms": 500.0, "vote_ms": vote_ms, "slider_ratio": slider_ratio, "vote_ratio": 1.5}}
+
+    trivial = {"slider_ms": 100.0, "vote_ms": 1000.0}
+    within = {"repeats": 3, "trivial": trivial, "sizes": sizes(1.0, 1000.0)}
+    over = {"repeats": 3, "trivial": trivial, "sizes": sizes(WORKSHOP_SLIDER_RATIO_MAX + 1, 1e9)}
+
+    assert evaluate({}, [], workshop=within)["passed"]
+    failed = evaluate({}, [], workshop=over)
+    assert {check["workshop"] for check in failed["over"]} == {"slider", "vote"}
+    assert not evaluate({}, [], workshop={"error": "RuntimeError: no Chromium page"})["passed"]
+    assert evaluate({}, [], workshop={"skipped": "Chromium is missing"})["checks"] == []
+    lines = workshop.report(within, _workshop_mark)
+    assert len(lines) == 3 and "OK" in lines[1] and "OK" in lines[2]
+    text = report({"sizes": {}, "workshop": over, "budget": failed}, [])
+    assert "OVER" in text and "workshop slider" in text
