@@ -11,6 +11,7 @@ from kam_core.account.buying_centre import (
     org_chart_dot,
     stale_contacts,
 )
+from kam_core.account.canvas import PLAN_SECTIONS
 from kam_core.account.white_space import WHITE_SPACE_STATUSES, white_space_chart, white_space_totals
 from kam_core.common import formatting as fmt
 from kam_core.common.clock import today
@@ -36,20 +37,8 @@ TABLES = {
     "objectives": ("objectives",),
     "actions": ("actions",),
 }
-# The sections in the order of the page, each with its heading's anchor: the jump bar's links.
-SECTIONS = (
-    "key_figures",
-    "customer",
-    "priorities",
-    "value_proposition",
-    "swot",
-    "competitors",
-    "buying_centre",
-    "white_space",
-    "ambition",
-    "objectives",
-    "actions",
-)
+# The sections in the order of the page (the plan's order), each with its heading's anchor: the jump bar's links.
+SECTIONS = PLAN_SECTIONS
 STAKEHOLDER_COLUMNS = ("name", "role", "influence", "attitude", "relationship", "owner", "last_contact")
 
 
