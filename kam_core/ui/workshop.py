@@ -77,16 +77,7 @@ def suggestion(period: str, kind: str) -> list[int]:
 
 
 def stored_position(account_id: int, period: str) -> Position:
-    row = readers.segments_of(period)
-    row = row[row["account_id"] == account_id]
-    if row.empty:
-        return Position(None, None, None)
-    first = row.iloc[0]
-    return Position(
-        None if pd.isna(first["attractiveness"]) else float(first["attractiveness"]),
-        None if pd.isna(first["strength"]) else float(first["strength"]),
-        first["quadrant"],
-    )
+    return consensus.position_in(readers.segments_of(period), account_id)
 
 
 def live_position(criteria: list[CriterionRow], values: dict[int, float | None]) -> Position:

@@ -87,7 +87,11 @@ def live_position(criteria: list[CriterionRow], values: dict[int, float | None],
 
 
 def stored_position(session: Session, account_id: int, period: str, thresholds: Thresholds) -> Position:
-    table = segments(session, period, thresholds)
+    return position_in(segments(session, period, thresholds), account_id)
+
+
+def position_in(table: pd.DataFrame, account_id: int) -> Position:
+    """The account's row of a segments table (account_id, attractiveness, strength, quadrant) as a Position."""
     row = table[table["account_id"] == account_id]
     if row.empty:
         return Position(None, None, None)
