@@ -464,28 +464,22 @@ def follow_room_button(view, item) -> None:
 def minutes_downloads(view: sessions.SessionView) -> None:
     """The minutes as Word and as a slide, read and built when a button is clicked, not at every run."""
     lang = language()
-    word, slide = st.columns(2)
-    word.download_button(
-        t("workshop.minutes_word"),
-        downloads.minutes_builder(view.id, lang, "docx"),
-        ws.minutes_name(view, lang, "docx"),
-        DOCX,
-        icon=":material/description:",
-        on_click="ignore",
-        type="primary",
-        key="workshop_minutes_docx",
-        width="stretch",
+    files = (
+        ("docx", "workshop.minutes_word", DOCX, ":material/description:", "primary"),
+        ("pptx", "workshop.minutes_slide", PPTX, ":material/slideshow:", "secondary"),
     )
-    slide.download_button(
-        t("workshop.minutes_slide"),
-        downloads.minutes_builder(view.id, lang, "pptx"),
-        ws.minutes_name(view, lang, "pptx"),
-        PPTX,
-        icon=":material/slideshow:",
-        on_click="ignore",
-        key="workshop_minutes_pptx",
-        width="stretch",
-    )
+    for column, (extension, title, mime, icon, kind) in zip(st.columns(2), files):
+        column.download_button(
+            t(title),
+            downloads.minutes_builder(view.id, lang, extension),
+            ws.minutes_name(view, lang, extension),
+            mime,
+            icon=icon,
+            on_click="ignore",
+            type=kind,
+            key=f"workshop_minutes_{extension}",
+            width="stretch",
+        )
 
 
 def minutes_section(view: sessions.SessionView) -> None:
