@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from kam_core.common import formatting as fmt
 from kam_core.i18n import language_from_locale, translate
 
 LANGUAGE_KEY = "language"
@@ -24,6 +25,12 @@ def labels(kind: str, codes) -> dict:
     """The labels of several codes at once: {code: label}, for mapping a whole column."""
     lang = language()
     return {code: translate(f"enum.{kind}.{code}", lang) for code in codes}
+
+
+def quarter(code: str) -> str:
+    """A stored period code as the session's language writes it: '2026-Q4' -> 'Q4 2026' / 'T4 2026'
+    (a widget choosing a period shows this and keeps the code as its value)."""
+    return fmt.quarter(code, language())
 
 
 def label(kind: str, code) -> str:
