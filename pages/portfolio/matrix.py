@@ -19,7 +19,7 @@ from kam_core.portfolio.matrix import (
 from kam_core.portfolio.overview import AccountFilter, filter_accounts
 from kam_core.programme.periods import shift_period
 from kam_core.ui import presentation, readers, routes, state
-from kam_core.ui.i18n import label, language, quarter, t
+from kam_core.ui.i18n import label, language, quarter, quarter_names, t
 from kam_core.ui.labels import matrix_labels, quadrant_name, quadrant_names
 from kam_core.ui.memo import draw_chart, remember
 from kam_core.ui.widgets import SEGMENT_COLOURS, link_to_page
@@ -39,15 +39,16 @@ def header(settings) -> None:
 def choices(settings):
     periods = readers.period_choices()
     top = st.columns([1, 1, 2, 2], vertical_alignment="bottom")
-    period = top[0].selectbox(t("matrix.period"), periods, key="matrix_period", format_func=quarter)
+    period = top[0].selectbox(t("matrix.period"), periods, key="matrix_period", format_func=quarter_names())
     earlier = [p for p in periods if p < period]
     default = shift_period(period, -1)
+    period_name, no_comparison = quarter_names(), t("matrix.no_comparison")
     compare = top[1].selectbox(
         t("matrix.compare_with"),
         [None, *earlier],
         key="matrix_compare",
         index=1 + earlier.index(default) if default in earlier else 0,
-        format_func=lambda p: t("matrix.no_comparison") if p is None else quarter(p),
+        format_func=lambda p: no_comparison if p is None else period_name(p),
     )
     size_by = (
         top[2].segmented_control(

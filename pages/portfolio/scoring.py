@@ -7,7 +7,7 @@ from kam_core.common.text import md
 from kam_core.portfolio import scoring
 from kam_core.portfolio.scoring import AXES
 from kam_core.ui import auth, grid, presentation, readers, state
-from kam_core.ui.i18n import language, quarter, t
+from kam_core.ui.i18n import language, quarter, quarter_names, t
 from kam_core.ui.labels import quadrant_name
 from kam_core.ui.memo import OWN_SAVES, kept_while
 from kam_core.ui.saving import attempt
@@ -32,14 +32,15 @@ def header() -> str:
     if presentation.active():  # the room: the quarter beside the title, the scores higher on the screen
         row = st.container(horizontal=True, vertical_alignment="bottom")
         row.title(t("page.scoring"))
-        period = row.selectbox(t("matrix.period"), periods, key="scoring_period", width=220, format_func=quarter)
+        names = quarter_names()
+        period = row.selectbox(t("matrix.period"), periods, key="scoring_period", width=220, format_func=names)
         if presentation.editing():
             with row:
                 start_period_button(period)
         return period
     st.title(t("page.scoring"))
     left, right = st.columns([1, 3], vertical_alignment="bottom")
-    period = left.selectbox(t("matrix.period"), periods, key="scoring_period", format_func=quarter)
+    period = left.selectbox(t("matrix.period"), periods, key="scoring_period", format_func=quarter_names())
     if presentation.editing():
         with right:
             start_period_button(period)

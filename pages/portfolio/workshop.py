@@ -15,7 +15,7 @@ from kam_core.portfolio.scoring import AXES
 from kam_core.programme.periods import shift_period
 from kam_core.ui import auth, downloads, presentation, readers, routes
 from kam_core.ui import workshop as ws
-from kam_core.ui.i18n import language, quarter, t
+from kam_core.ui.i18n import language, quarter, quarter_names, t
 from kam_core.ui.labels import quadrant_name
 from kam_core.ui.saving import attempt
 from kam_core.ui.store import engine
@@ -74,7 +74,7 @@ def new_session_form() -> None:
     with st.form("workshop_new", border=False):
         title = st.text_input(t("workshop.title"), max_chars=sessions.TITLE_MAX, key="workshop_new_title")
         periods = readers.period_choices()
-        period = st.selectbox(t("matrix.period"), periods, key="workshop_new_period", format_func=quarter)
+        period = st.selectbox(t("matrix.period"), periods, key="workshop_new_period", format_func=quarter_names())
         submitted = st.form_submit_button(t("workshop.create"), type="primary", **auth.permit("editor").control())
     if submitted:
         outcome = attempt(lambda: sessions.create_session(engine(), title, period, auth.access.current().name))
