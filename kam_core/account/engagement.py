@@ -532,7 +532,7 @@ def timeline_chart(rows: pd.DataFrame, *, labels: dict[str, str], today: date, h
                 "kind_label:N", title=title("kind"), legend=alt.Legend(labelFontSize=16, titleFontSize=16, orient="top")
             ),
             tooltip=[
-                alt.Tooltip("on_date:T", title=title("on_date"), format="%Y-%m-%d"),
+                alt.Tooltip("on_date:T", title=title("on_date"), format="%-d %b %Y"),  # as formatting.day writes it
                 alt.Tooltip("account:N", title=title("account")),
                 alt.Tooltip("kind_label:N", title=title("kind")),
                 alt.Tooltip("status_label:N", title=title("status")),

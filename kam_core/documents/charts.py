@@ -13,6 +13,7 @@ import altair as alt
 import pandas as pd
 import pyarrow as pa
 
+from kam_core.common.formatting import vega_locale
 from kam_core.documents.label_layout import Box, Layout, Point, importance, place_labels, text_height, text_width
 
 MATRIX_SELECTION = "pick"
@@ -23,18 +24,31 @@ _ALTAIR_LOCK = threading.Lock()  # Altair's data transformer and theme are globa
 VALIDATE_SPECS = False  # the tests turn it on: every spec a page or a file draws is checked against the schema
 
 
-def chart_dict(chart: alt.TopLevelMixin) -> dict:
+def localized(spec: dict, language: str | None, currency: str = "EUR") -> dict:
+    """``spec`` with the language's Vega locale in its config (``formatting.vega_locale``): its
+    month names ("%b %Y" reads "juil. 2026"), decimals, thousands, "%" and currency ("$" in a
+    d3 format) on axes, legends and tooltips, whatever the browser's or the renderer's own locale.
+    Every chart a page draws states its locale, English too: a browser keeps no locale from an
+    earlier chart. ``language`` None leaves the spec as it is."""
+    if language is not None:
+        spec["config"] = {**spec.get("config", {}), "locale": vega_locale(language, currency)}
+    return spec
+
+
+def chart_dict(chart: alt.TopLevelMixin, language: str | None = None, currency: str = "EUR") -> dict:
     """The Vega-Lite spec of ``chart`` with its data inline and no row limit (a programme of 10,000
-    accounts draws 10,000 bubbles), for the files (PNG, SVG, the QBR deck). Every switch of
-    Altair's global settings happens under one lock, shared with ``chart_spec``: two sessions
-    exporting at once never see each other's transformer."""
+    accounts draws 10,000 bubbles), for the files (PNG, SVG, the QBR deck), in ``language``'s
+    locale (``localized``). Every switch of Altair's global settings happens under one lock,
+    shared with ``chart_spec``: two sessions exporting at once never see each other's transformer."""
     with _ALTAIR_LOCK, alt.data_transformers.disable_max_rows():
-        return chart.to_dict(validate=VALIDATE_SPECS)
+        spec = chart.to_dict(validate=VALIDATE_SPECS)
+    return localized(spec, language, currency)
 
 
-def chart_spec(chart: alt.TopLevelMixin) -> dict:
+def chart_spec(chart: alt.TopLevelMixin, language: str | None = None, currency: str = "EUR") -> dict:
     """The Vega-Lite spec of ``chart``, its tables kept as Arrow tables under ``datasets`` (a page
-    draws it with ``st.vega_lite_chart``, which sends them as they are, like ``st.altair_chart``).
+    draws it with ``st.vega_lite_chart``, which sends them as they are, like ``st.altair_chart``),
+    in ``language``'s locale (``localized``).
 
     Built once and drawn at every rerun (``memo.draw_chart``). Validating a spec against the
     Vega-Lite schema costs more than drawing it, so it is skipped here; the tests validate every
@@ -53,7 +67,7 @@ def chart_spec(chart: alt.TopLevelMixin) -> dict:
         with alt.theme.enable("none"), alt.data_transformers.enable("kam_keep_tables"):
             spec = chart.to_dict(validate=VALIDATE_SPECS)
     spec["datasets"] = {**spec.get("datasets", {}), **kept}
-    return spec
+    return localized(spec, language, currency)
 
 
 # Quadrant colours chosen to stay distinct on a washed-out projector and for colour-blind readers;
@@ -296,6 +310,8 @@ def matrix_chart(
     # the bubble's area in pixels², computed here so that the names are placed around the bubbles drawn
     scored["area"] = BUBBLE_AREA[0] + (BUBBLE_AREA[1] - BUBBLE_AREA[0]) * size_value / largest
     scored["quadrant_label"] = scored["quadrant"].map(labels.quadrants)
+    if "share_of_wallet_pct" in scored:  # as a share, for the tooltip's "%" format
+        scored["share_of_wallet"] = scored["share_of_wallet_pct"] / 100.0
     colour_field = {"quadrant": "quadrant_label", "sector": "sector", "kam": "kam"}[colour_by]
     if colour_by == "quadrant" and colours:
         colour_scale = alt.Scale(
@@ -309,8 +325,9 @@ def matrix_chart(
         alt.Tooltip("attractiveness:Q", title=labels.attractiveness, format=".1f"),
         alt.Tooltip("strength:Q", title=labels.strength, format=".1f"),
         alt.Tooltip("quadrant_label:N", title=labels.quadrant),
-        alt.Tooltip("revenue:Q", title=labels.revenue, format=",.0f"),
-        alt.Tooltip("share_of_wallet_pct:Q", title=labels.share_of_wallet, format=".0f"),
+        # "$" and "%" as the chart's locale writes them: "€28,226,000" / "28 226 000 €", "51%" / "51 %"
+        alt.Tooltip("revenue:Q", title=labels.revenue, format="$,.0f"),
+        alt.Tooltip("share_of_wallet:Q", title=labels.share_of_wallet, format=".0%"),
         alt.Tooltip("kam:N", title=labels.kam),
         alt.Tooltip("sector:N", title=labels.sector),
     ]

@@ -31,7 +31,7 @@ from datetime import date
 
 import pandas as pd
 
-from kam_core.common.formatting import day, number, score
+from kam_core.common.formatting import day, number, quarter, score
 from kam_core.documents.minutes import MinutesAction, ReviewedAccount, VoteSpread, WorkshopMinutes
 from kam_core.documents.qbr_layout import (
     ACCENT,
@@ -223,7 +223,7 @@ def minutes_docx(minutes: WorkshopMinutes, language: str) -> bytes:
 
     document.add_heading(_heading(minutes, language), level=1)
     labelled(_t("minutes.date", language), day(minutes.held_on, language))
-    labelled(_t("minutes.period", language), _plain(minutes.period) or DASH)
+    labelled(_t("minutes.period", language), _plain(quarter(minutes.period, language)) or DASH)
     labelled(_t("minutes.facilitator", language), _plain(minutes.facilitator) or DASH)
     labelled(_t("minutes.participants", language), ", ".join(_plain(name) for name in minutes.participants) or DASH)
     document.add_heading(_t("minutes.summary", language), level=2)
@@ -312,7 +312,7 @@ def minutes_pptx(minutes: WorkshopMinutes, language: str) -> bytes:
     accounts do not fit (the rule is in the module's docstring)."""
     deck = _Deck(language)
     title = _one_line(_heading(minutes, language), TITLE_PT, CONTENT_WIDTH, bold=True)
-    facts = [day(minutes.held_on, language), _plain(minutes.period)]
+    facts = [day(minutes.held_on, language), _plain(quarter(minutes.period, language))]
     if minutes.facilitator:
         facts.append(_t("minutes.facilitated_by", language, name=_plain(minutes.facilitator)))
     header_lines = [

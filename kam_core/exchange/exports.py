@@ -16,19 +16,20 @@ PNG_SCALE = 2  # sharp enough for a slide
 DEFAULT_WIDTH = 1100  # pixels, for a chart that states no width of its own
 
 
-def chart_png(chart: alt.TopLevelMixin, width: int | None = None) -> bytes:
-    return vl_convert.vegalite_to_png(_spec(chart, width), scale=PNG_SCALE)
+def chart_png(chart: alt.TopLevelMixin, width: int | None = None, language: str = "en", currency: str = "EUR") -> bytes:
+    """The chart as PNG, its months and numbers in ``language`` (``charts.localized``)."""
+    return vl_convert.vegalite_to_png(_spec(chart, width, language, currency), scale=PNG_SCALE)
 
 
-def chart_svg(chart: alt.TopLevelMixin, width: int | None = None) -> bytes:
-    return vl_convert.vegalite_to_svg(_spec(chart, width)).encode("utf-8")
+def chart_svg(chart: alt.TopLevelMixin, width: int | None = None, language: str = "en", currency: str = "EUR") -> bytes:
+    return vl_convert.vegalite_to_svg(_spec(chart, width, language, currency)).encode("utf-8")
 
 
-def _spec(chart: alt.TopLevelMixin, width: int | None) -> dict:
+def _spec(chart: alt.TopLevelMixin, width: int | None, language: str = "en", currency: str = "EUR") -> dict:
     """The chart's spec for a file: at ``width``, else at the width the chart states (the matrix
     places its names for it), else ``DEFAULT_WIDTH``; never fitted to a container (a page's chart
     may fit its column, a file has none: the plot keeps the width its names were placed for)."""
-    spec = chart_dict(chart)
+    spec = chart_dict(chart, language, currency)
     if width is not None or not isinstance(spec.get("width"), int | float):
         spec["width"] = width or DEFAULT_WIDTH  # "container" width means nothing outside a page
     spec.pop("autosize", None)

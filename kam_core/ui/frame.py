@@ -10,7 +10,7 @@ from kam_core.common.text import md
 from kam_core.i18n import LANGUAGES
 from kam_core.portfolio.directory import selector_options
 from kam_core.ui import presentation, readers, state
-from kam_core.ui.i18n import LANGUAGE_KEY, language, t
+from kam_core.ui.i18n import LANGUAGE_KEY, language, quarter, t
 from kam_core.ui.store import engine
 
 SELECTOR_LIMIT = 100  # accounts the sidebar lists at once; a larger programme is searched
@@ -98,7 +98,7 @@ def shortlist_caption(options, total: int, query: str) -> None:
 
 def programme_caption() -> None:
     settings = readers.programme_settings()
-    st.sidebar.caption(t("frame.programme", name=md(settings.name), period=settings.current_period))
+    st.sidebar.caption(t("frame.programme", name=md(settings.name), period=quarter(settings.current_period)))
 
 
 def end_new_account_elsewhere(page) -> None:

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
+
 import streamlit as st
 
+from kam_core.common import formatting as fmt
 from kam_core.i18n import language_from_locale, translate
 
 LANGUAGE_KEY = "language"
@@ -24,6 +28,18 @@ def labels(kind: str, codes) -> dict:
     """The labels of several codes at once: {code: label}, for mapping a whole column."""
     lang = language()
     return {code: translate(f"enum.{kind}.{code}", lang) for code in codes}
+
+
+def quarter(code: str) -> str:
+    """A stored period code as the session's language writes it: '2026-Q4' -> 'Q4 2026' / 'T4 2026'
+    (a widget choosing a period shows this and keeps the code as its value)."""
+    return fmt.quarter(code, language())
+
+
+def quarter_names() -> Callable[[str], str]:
+    """The ``format_func`` of a widget choosing a period, bound to the session's language now: a
+    widget's ``format_func`` is also called outside the run (AppTest), where the session is not."""
+    return partial(fmt.quarter, language=language())
 
 
 def label(kind: str, code) -> str:

@@ -103,6 +103,9 @@ def _reference(source: object) -> Callable[[], object]:
 
 def draw_chart(name: str, inputs: Hashable, build: Callable[[], object], **kwargs):
     """Draws the Altair chart ``build()`` returns, built again only when ``inputs``, the language
-    or the data changed; ``kwargs`` go to ``st.vega_lite_chart`` (key, on_select, width ...)."""
-    spec = remember(name, (language(), inputs), lambda: chart_spec(build()))
+    or the data changed; ``kwargs`` go to ``st.vega_lite_chart`` (key, on_select, width ...).
+    The chart is drawn in the session's language: months, numbers and the programme's currency on
+    its axes and tooltips (``charts.localized``)."""
+    lang, currency = language(), readers.programme_settings().currency
+    spec = remember(name, (lang, currency, inputs), lambda: chart_spec(build(), lang, currency))
     return st.vega_lite_chart({**spec}, **kwargs)  # a copy: Streamlit takes the datasets out of the spec

@@ -8,7 +8,7 @@ from kam_core.common import formatting as fmt
 from kam_core.common.text import md
 from kam_core.documents import charts
 from kam_core.ui import readers
-from kam_core.ui.i18n import label, language, t
+from kam_core.ui.i18n import label, language, quarter, t
 from kam_core.ui.memo import draw_chart
 from kam_core.ui.widgets import SEGMENT_COLOURS, rag_badge, segment_badge, selected_account_or_stop
 
@@ -81,7 +81,7 @@ def trajectory(summary) -> None:
     rows = pd.DataFrame(
         [
             {
-                t("overview.period"): position.period,
+                t("overview.period"): quarter(position.period),
                 t("overview.attractiveness"): fmt.score(position.attractiveness, lang),
                 t("overview.strength"): fmt.score(position.strength, lang),
                 t("overview.segment"): label("segment", position.quadrant or "unscored"),

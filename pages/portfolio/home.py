@@ -5,7 +5,7 @@ import streamlit as st
 from kam_core.common import formatting as fmt
 from kam_core.common.text import md
 from kam_core.ui import readers, routes
-from kam_core.ui.i18n import language, t
+from kam_core.ui.i18n import language, quarter, t
 from kam_core.ui.widgets import figure, link_to_accounts, link_to_page, open_account, segment_tile
 
 # Quadrants laid out as on the matrix: attractiveness up, our strength to the right.
@@ -14,7 +14,8 @@ MATRIX_LAYOUT = (("develop", "strategic"), ("opportunistic", "maintain"))
 
 def header(figures, settings) -> None:
     st.title(md(settings.name))
-    st.caption(t("home.subtitle", period=settings.current_period, accounts=figures.accounts, year=figures.revenue_year))
+    period = quarter(settings.current_period)
+    st.caption(t("home.subtitle", period=period, accounts=figures.accounts, year=figures.revenue_year))
 
 
 def strategic_figures(figures, settings) -> None:

@@ -19,7 +19,7 @@ from kam_core.portfolio.matrix import (
 from kam_core.portfolio.overview import AccountFilter, filter_accounts
 from kam_core.programme.periods import shift_period
 from kam_core.ui import presentation, readers, routes, state
-from kam_core.ui.i18n import label, language, t
+from kam_core.ui.i18n import label, language, quarter, quarter_names, t
 from kam_core.ui.labels import matrix_labels, quadrant_name, quadrant_names
 from kam_core.ui.memo import draw_chart, remember
 from kam_core.ui.widgets import SEGMENT_COLOURS, link_to_page
@@ -39,15 +39,16 @@ def header(settings) -> None:
 def choices(settings):
     periods = readers.period_choices()
     top = st.columns([1, 1, 2, 2], vertical_alignment="bottom")
-    period = top[0].selectbox(t("matrix.period"), periods, key="matrix_period")
+    period = top[0].selectbox(t("matrix.period"), periods, key="matrix_period", format_func=quarter_names())
     earlier = [p for p in periods if p < period]
     default = shift_period(period, -1)
+    period_name, no_comparison = quarter_names(), t("matrix.no_comparison")
     compare = top[1].selectbox(
         t("matrix.compare_with"),
         [None, *earlier],
         key="matrix_compare",
         index=1 + earlier.index(default) if default in earlier else 0,
-        format_func=lambda p: t("matrix.no_comparison") if p is None else p,
+        format_func=lambda p: no_comparison if p is None else period_name(p),
     )
     size_by = (
         top[2].segmented_control(
@@ -132,7 +133,7 @@ def chart(points, settings, shown: tuple, size_by, colour_by):
     """The matrix; returns how to build it again (for the PNG and SVG downloads)."""
     period, compare, _ = shown
     show_movement = compare is not None and st.toggle(
-        t("matrix.show_movement", period=compare), value=True, key="matrix_movement"
+        t("matrix.show_movement", period=quarter(compare)), value=True, key="matrix_movement"
     )
     selected = state.selected_account_id()
     # the names are placed for this plot size; the column may draw it wider, never narrower
@@ -210,7 +211,7 @@ def moved(points, compare, shown: tuple) -> None:
         f"- **{md(row.name)}**: {quadrant_name(row.prev_quadrant)} → {quadrant_name(row.quadrant)}"
         for row in changes.itertuples()
     ]
-    st.markdown(t("matrix.moved", period=compare) + "\n" + "\n".join(lines))
+    st.markdown(t("matrix.moved", period=quarter(compare)) + "\n" + "\n".join(lines))
 
 
 def account_list(points, compare, shown: tuple):
@@ -224,7 +225,7 @@ def account_list(points, compare, shown: tuple):
     }
     if compare is not None:
         columns |= {
-            "prev_quadrant": t("matrix.previous", period=compare),
+            "prev_quadrant": t("matrix.previous", period=quarter(compare)),
             "delta_attractiveness": t("matrix.delta_attractiveness"),
             "delta_strength": t("matrix.delta_strength"),
         }
@@ -276,10 +277,11 @@ def list_table(points, columns: dict[str, str], compare):
 def downloads(build_figure, table, period) -> None:
     st.subheader(t("matrix.export"))
     name = f"portfolio-matrix-{period}"
+    lang, currency = language(), readers.programme_settings().currency
     row = st.columns(4)
     row[0].download_button(
         t("matrix.export_png"),
-        lambda: exports.chart_png(build_figure()),
+        lambda: exports.chart_png(build_figure(), language=lang, currency=currency),
         f"{name}.png",
         "image/png",
         icon=":material/image:",
@@ -287,7 +289,7 @@ def downloads(build_figure, table, period) -> None:
     )
     row[1].download_button(
         t("matrix.export_svg"),
-        lambda: exports.chart_svg(build_figure()),
+        lambda: exports.chart_svg(build_figure(), language=lang, currency=currency),
         f"{name}.svg",
         "image/svg+xml",
         icon=":material/draw:",

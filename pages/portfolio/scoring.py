@@ -7,7 +7,7 @@ from kam_core.common.text import md
 from kam_core.portfolio import scoring
 from kam_core.portfolio.scoring import AXES
 from kam_core.ui import auth, grid, presentation, readers, state
-from kam_core.ui.i18n import language, t
+from kam_core.ui.i18n import language, quarter, quarter_names, t
 from kam_core.ui.labels import quadrant_name
 from kam_core.ui.memo import OWN_SAVES, kept_while
 from kam_core.ui.saving import attempt
@@ -32,14 +32,15 @@ def header() -> str:
     if presentation.active():  # the room: the quarter beside the title, the scores higher on the screen
         row = st.container(horizontal=True, vertical_alignment="bottom")
         row.title(t("page.scoring"))
-        period = row.selectbox(t("matrix.period"), periods, key="scoring_period", width=220)
+        names = quarter_names()
+        period = row.selectbox(t("matrix.period"), periods, key="scoring_period", width=220, format_func=names)
         if presentation.editing():
             with row:
                 start_period_button(period)
         return period
     st.title(t("page.scoring"))
     left, right = st.columns([1, 3], vertical_alignment="bottom")
-    period = left.selectbox(t("matrix.period"), periods, key="scoring_period")
+    period = left.selectbox(t("matrix.period"), periods, key="scoring_period", format_func=quarter_names())
     if presentation.editing():
         with right:
             start_period_button(period)
@@ -52,7 +53,7 @@ def start_period_button(period: str) -> None:
     if period != readers.programme_settings().current_period or period in readers.scored_periods() or not previous:
         return
     if st.button(
-        t("scoring.start_period", period=period, previous=previous),
+        t("scoring.start_period", period=quarter(period), previous=quarter(previous)),
         icon=":material/content_copy:",
         key="start_period",
         **auth.permit("editor").control(t("scoring.start_period_help")),
@@ -81,7 +82,7 @@ def workshop(account_id: int | None, period: str) -> None:
         return
     name = readers.account_directory().names.get(account_id, "")
     before = position_of(account_id, period)
-    st.subheader(t("scoring.workshop_title", name=md(name), period=period))
+    st.subheader(t("scoring.workshop_title", name=md(name), period=quarter(period)))
     show_position(before)
     scores = kept_while(  # the scores (and versions) the sliders were drawn with, until this session saves
         f"workshop_{account_id}_{period}",
@@ -116,7 +117,7 @@ def workshop_scores(account_id: int | None, period: str) -> None:
         st.info(t("overview.pick_account"))
         return
     name = readers.account_directory().names.get(account_id, "")
-    st.subheader(t("scoring.workshop_title", name=md(name), period=period))
+    st.subheader(t("scoring.workshop_title", name=md(name), period=quarter(period)))
     show_position(position_of(account_id, period))
     scores = readers.account_scores_of(account_id, period)
     lang = language()

@@ -15,7 +15,7 @@ from kam_core.portfolio.scoring import AXES
 from kam_core.programme.periods import shift_period
 from kam_core.ui import auth, downloads, presentation, readers, routes
 from kam_core.ui import workshop as ws
-from kam_core.ui.i18n import language, t
+from kam_core.ui.i18n import language, quarter, quarter_names, t
 from kam_core.ui.labels import quadrant_name
 from kam_core.ui.saving import attempt
 from kam_core.ui.store import engine
@@ -44,7 +44,7 @@ def chosen_session() -> int | None:
 def header() -> sessions.SessionView | None:
     known = ws.all_sessions()
     ids = [view.id for view in known]
-    names = {view.id: f"{view.title} · {view.period} · {view.join_code}" for view in known}
+    names = {view.id: f"{view.title} · {quarter(view.period)} · {view.join_code}" for view in known}
     if presentation.active():  # the compact header names the page: the account on screen, the session, New
         heading, left, right = st.columns([3, 3, 1], vertical_alignment="center")
     else:
@@ -66,7 +66,7 @@ def header() -> sessions.SessionView | None:
         st.query_params[SESSION_PARAM] = str(picked)
     view = ws.session_view(picked)
     if presentation.active() and view is not None and view.is_open and view.current is not None:
-        heading.subheader(t("workshop.on_screen", name=md(view.current.name), period=view.period))
+        heading.subheader(t("workshop.on_screen", name=md(view.current.name), period=quarter(view.period)))
     return view
 
 
@@ -74,7 +74,7 @@ def new_session_form() -> None:
     with st.form("workshop_new", border=False):
         title = st.text_input(t("workshop.title"), max_chars=sessions.TITLE_MAX, key="workshop_new_title")
         periods = readers.period_choices()
-        period = st.selectbox(t("matrix.period"), periods, key="workshop_new_period")
+        period = st.selectbox(t("matrix.period"), periods, key="workshop_new_period", format_func=quarter_names())
         submitted = st.form_submit_button(t("workshop.create"), type="primary", **auth.permit("editor").control())
     if submitted:
         outcome = attempt(lambda: sessions.create_session(engine(), title, period, auth.access.current().name))
@@ -424,7 +424,7 @@ def current_account(view: sessions.SessionView) -> None:
     scores = readers.account_scores_of(item.account_id, view.period)
     criteria = [s.criterion for s in scores]
     if not presentation.active():  # in the room, the name heads the page (header)
-        st.subheader(t("workshop.on_screen", name=md(item.name), period=view.period))
+        st.subheader(t("workshop.on_screen", name=md(item.name), period=quarter(view.period)))
     said_saved()
     left, right = st.columns([7, 3] if presentation.active() else [3, 2], gap="medium")
     spreads = ws.spreads(view.id, item.account_id)

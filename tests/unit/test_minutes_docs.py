@@ -220,7 +220,7 @@ def test_word_holds_the_workshop_the_accounts_and_the_votes_in_english():
     text = _paragraphs(blocks)
     assert text[0] == "Workshop minutes — Q4 scoring workshop"
     assert "Date: 7 Dec 2026" in text
-    assert "Period: 2026-Q4" in text
+    assert "Period: Q4 2026" in text
     assert "Facilitator: Claire Martin" in text
     assert "Participants: Ann Lee, Bob Diaz, Chloé Durand" in text
     assert "5 accounts reviewed · 3 segment changes · 5 actions" in text
@@ -308,7 +308,7 @@ def test_word_in_french_speaks_french():
     text = _paragraphs(blocks)
     assert text[0] == "Compte rendu d'atelier — Q4 scoring workshop"
     assert "Date : 7 déc. 2026" in text
-    assert "Période : 2026-Q4" in text
+    assert "Période : T4 2026" in text
     assert "Animation : Claire Martin" in text
     assert "5 comptes revus · 3 changements de segment · 5 actions" in text
     assert "Synthèse" in text and "Comptes revus" in text and "Toutes les actions, par échéance" in text
@@ -380,7 +380,7 @@ def test_the_slide_shows_the_accounts_their_segments_and_decisions():
     assert slides[0].shapes.title.text_frame.text == "Workshop minutes — Q4 scoring workshop"
     texts = [shape.text_frame.text for shape in slides[0].shapes if shape.has_text_frame]
     assert (
-        "7 Dec 2026 · 2026-Q4 · Facilitated by Claire Martin\n5 accounts reviewed · 3 segment changes · 5 actions"
+        "7 Dec 2026 · Q4 2026 · Facilitated by Claire Martin\n5 accounts reviewed · 3 segment changes · 5 actions"
         in (texts)
     )
     header = [cell.text for cell in _slide_tables(slides[0])[0].table.rows[0].cells]
@@ -413,7 +413,7 @@ def test_the_slide_in_french():
     slide = _slides(data)[0]
     assert slide.shapes.title.text_frame.text == "Compte rendu d'atelier — Q4 scoring workshop"
     texts = [shape.text_frame.text for shape in slide.shapes if shape.has_text_frame]
-    assert any(text.startswith("7 déc. 2026 · 2026-Q4 · Animé par Claire Martin\n5 comptes revus") for text in texts)
+    assert any(text.startswith("7 déc. 2026 · T4 2026 · Animé par Claire Martin\n5 comptes revus") for text in texts)
     header = [cell.text for cell in _slide_tables(slide)[0].table.rows[0].cells]
     assert header == ["Compte", "Segment avant → après", "Décision et motif", "Actions"]
     rows = _rows(data)

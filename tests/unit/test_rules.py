@@ -53,10 +53,10 @@ def test_fold_name():
 
 def test_money_and_percent_in_both_languages():
     assert fmt.money(12_400_000, "EUR", "en") == "€12.4M"
-    assert fmt.money(12_400_000, "EUR", "fr") == "12,4 M€"
+    assert fmt.money(12_400_000, "EUR", "fr") == "12,4\u00a0M€"  # a no-break space, as CLDR writes it
     assert fmt.money(950, "EUR", "en") == "€950"
     assert fmt.money(None) == "–"
-    assert fmt.percent(42.0, "fr") == "42 %"
+    assert fmt.percent(42.0, "fr") == "42\u00a0%"
     assert fmt.ratio(0.5, "en") == "50%"
     assert fmt.ratio(None) == "–"
     assert fmt.day(TODAY, "fr") == "26 nov. 2026"

@@ -1,0 +1,45 @@
+"""What a French page must not show: shared by the French-rendering tests.
+
+ENGLISH_MONTHS lists every English month name a page could show, long and short,
+including the four-letter "Sept" some formats use. A French page shows none of
+them; tests match them as whole words, case-sensitive (a French "mai" or "juin"
+never matches, and "May" only as a capitalised word).
+"""
+
+from __future__ import annotations
+
+import re
+
+ENGLISH_MONTHS: tuple[str, ...] = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+    "Jan",
+    "Feb",
+    "Mar",
+    "Apr",
+    "Jun",
+    "Jul",
+    "Aug",
+    "Sep",
+    "Sept",
+    "Oct",
+    "Nov",
+    "Dec",
+)
+
+ENGLISH_MONTH_PATTERN = re.compile(r"\b(" + "|".join(sorted(ENGLISH_MONTHS, key=len, reverse=True)) + r")\b")
+
+
+def english_months_in(text: str) -> list[str]:
+    """The English month names found in text, as whole words, in order."""
+    return ENGLISH_MONTH_PATTERN.findall(text)
