@@ -55,7 +55,8 @@ from kam_core.demo.data import (
     AccountSpec,
 )
 from kam_core.demo.relationships import _engagements, _handshakes, _pairings
-from kam_core.programme.defaults import install_defaults
+from kam_core.i18n import LANGUAGES, translate
+from kam_core.programme.defaults import default_criterion_code, install_defaults
 from kam_core.programme.periods import period_of, shift_period
 from kam_core.store import models as m
 
@@ -67,15 +68,16 @@ class SeedError(Exception):
 # --- the seed --------------------------------------------------------------------------------
 
 
-def seed_demo(session: Session, *, today: date, rng_seed: int = 2021) -> dict[str, int]:
+def seed_demo(session: Session, *, today: date, rng_seed: int = 2021, language: str | None = None) -> dict[str, int]:
     """Load the demo portfolio into a database that holds no account yet; return rows per table.
 
-    Deterministic: only ``random.Random(rng_seed)`` and dates relative to ``today`` are used.
-    The caller commits.
+    A database without its programme gets it in ``language`` (by default ``KAM_LANGUAGE``): its name
+    and its scoring criteria in French or English. Deterministic: only ``random.Random(rng_seed)``
+    and dates relative to ``today`` are used. The caller commits.
     """
     if session.exec(select(m.Account.id).limit(1)).first() is not None:
         raise SeedError("The database already holds accounts: the demo portfolio loads only into an empty one.")
-    install_defaults(session, today=today)
+    install_defaults(session, today=today, language=language)
     criteria = session.exec(
         select(m.Criterion).where(m.Criterion.active).order_by(m.Criterion.axis, m.Criterion.position, m.Criterion.id)
     ).all()
@@ -285,25 +287,37 @@ def _fixed_scores(ctx: _Seed, spec: AccountSpec) -> dict[int, tuple[float, str]]
     sow = ctx.revenue[spec.key] / spend
     fixed = {}
     for criterion in ctx.criteria:
-        if criterion.name == "Available spend (size)":
+        name = _english_name(criterion)
+        if name == "Available spend (size)":
             fixed[criterion.id] = (
                 round(_size_score(spec.spend), 1),
                 f"About {_fmt_m(spec.spend)} M EUR a year spent in our categories, "
                 f"across {len(ctx.units[spec.key])} divisions and sites",
             )
-        elif criterion.name == "Share of wallet":
+        elif name == "Share of wallet":
             text = (
                 f"Our revenue is about {sow * 100:.0f}% of its spend in our categories"
                 if sow >= 0.005
                 else "No revenue with us yet"
             )
             fixed[criterion.id] = (round(_sow_score(sow), 1), text)
-        elif criterion.name == "Profitability & cost to serve":
+        elif name == "Profitability & cost to serve":
             fixed[criterion.id] = (
                 round(_margin_score(spec.margin), 1),
                 f"Margin about {spec.margin:.0f}% once service and logistics are paid",
             )
     return fixed
+
+
+def _english_name(criterion: m.Criterion) -> str:
+    """A default criterion's English name, whichever language the programme named it in (the demo's
+    texts are keyed by it); any other criterion's own name."""
+    code = default_criterion_code(criterion.axis, criterion.position)
+    if code is not None and any(
+        criterion.name == translate(f"default.criterion.{code}.name", language) for language in LANGUAGES
+    ):
+        return translate(f"default.criterion.{code}.name", "en")
+    return criterion.name
 
 
 def _criterion_bias(spec: AccountSpec, name: str) -> float:
@@ -321,10 +335,10 @@ def _judgement_rationale(
     spec: AccountSpec, criterion: m.Criterion, value: float, wording: int, before: float | None
 ) -> str:
     band = 0 if value < 3.5 else 1 if value < 6.5 else 2
-    texts = RATIONALES.get(criterion.name)
+    texts = RATIONALES.get(_english_name(criterion))
     rationale = texts[band][wording] if texts else GENERIC_RATIONALES[band]
     if spec.status == "prospect":
-        rationale = PROSPECT_RATIONALES.get(criterion.name, rationale)
+        rationale = PROSPECT_RATIONALES.get(_english_name(criterion), rationale)
     if before is not None and abs(value - before) >= 1.0:
         rationale += " (up since last quarter)" if value > before else " (down since last quarter)"
     return rationale
@@ -347,7 +361,7 @@ def _axis_scores(
     total_weight = sum(c.weight for c in criteria) or 1.0
     free_weight = sum(c.weight for c in free) or 1.0
     fixed_part = sum(c.weight * fixed[c.id][0] for c in criteria if c.id in fixed)
-    offsets = {c.id: rng.uniform(-1.2, 1.2) + _criterion_bias(spec, c.name) for c in free}
+    offsets = {c.id: rng.uniform(-1.2, 1.2) + _criterion_bias(spec, _english_name(c)) for c in free}
     mean_offset = sum(c.weight * offsets[c.id] for c in free) / free_weight
     wording = {c.id: rng.randrange(2) for c in free}
     previous: dict[int, float] = {}

@@ -8,6 +8,7 @@ under ``field.<name>`` and validation messages under ``error.<code>``.
 from __future__ import annotations
 
 import json
+import os
 from functools import cache
 from pathlib import Path
 
@@ -32,6 +33,12 @@ def translate(key: str, language: str = DEFAULT_LANGUAGE, **params) -> str:
     if template is None:
         template = catalog(DEFAULT_LANGUAGE).get(key, key)
     return template.format(**params) if params else template
+
+
+def programme_language() -> str:
+    """The language a new programme is created in (its default name, its scoring criteria, the demo's
+    texts): ``KAM_LANGUAGE`` (``fr`` or ``en``), English when unset or not one we speak."""
+    return language_from_locale(os.environ.get("KAM_LANGUAGE"))
 
 
 def language_from_locale(locale: str | None) -> str:

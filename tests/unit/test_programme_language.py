@@ -1,0 +1,94 @@
+"""A programme created in French: its default name and its scoring criteria, with their anchored
+scales, are French data (and stay editable as data); created in English, English. The language comes
+from the creator (``language=``) or from ``KAM_LANGUAGE``."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlmodel import Session, select
+
+from kam_core.demo.seed import seed_demo
+from kam_core.i18n import programme_language
+from kam_core.programme.defaults import default_criteria, install_defaults
+from kam_core.store import db
+from kam_core.store import models as m
+from tests.unit.test_seed import make_session  # noqa: F401 - the fixture: a fresh database per session
+
+TODAY = date(2026, 5, 13)
+TEXTS = ("name", "description", "anchor_low", "anchor_mid", "anchor_high")
+
+
+def _criteria(session: Session) -> list[m.Criterion]:
+    return list(session.exec(select(m.Criterion).order_by(m.Criterion.axis, m.Criterion.position)).all())
+
+
+def test_defaults_installed_in_french_are_french(make_session):  # noqa: F811
+    session = make_session()
+    install_defaults(session, today=TODAY, language="fr")
+    session.commit()
+    assert session.get(m.Programme, 1).name == "Programme grands comptes"
+    names = {criterion.name for criterion in _criteria(session)}
+    assert {"Part de portefeuille", "Croissance", "Accès aux décideurs", "Profondeur de la relation"} <= names
+    assert not names & {criterion["name"] for criterion in default_criteria("en")}
+    share = next(c for c in _criteria(session) if c.name == "Part de portefeuille")
+    assert share.anchor_high == "> 50 % de ses dépenses : nous sommes son premier fournisseur"
+
+
+def test_defaults_installed_in_english_are_english(make_session):  # noqa: F811
+    session = make_session()
+    install_defaults(session, today=TODAY, language="en")
+    session.commit()
+    assert session.get(m.Programme, 1).name == "Key Account Programme"
+    assert "Share of wallet" in {criterion.name for criterion in _criteria(session)}
+
+
+def test_every_default_criterion_text_is_translated_and_the_scales_agree():
+    english, french = default_criteria("en"), default_criteria("fr")
+    assert [(c["axis"], c["position"], c["weight"]) for c in english] == [
+        (c["axis"], c["position"], c["weight"]) for c in french
+    ]
+    for en, fr in zip(english, french, strict=True):
+        for field in TEXTS:
+            assert fr[field] and fr[field] != en[field], (en["name"], field)
+    for axis in m.AXES:
+        assert sum(c["weight"] for c in french if c["axis"] == axis) == 100
+
+
+@pytest.mark.parametrize(
+    ("setting", "expected"), [("fr", "fr"), ("fr-FR", "fr"), ("en", "en"), (None, "en"), ("de", "en")]
+)
+def test_the_programme_language_comes_from_kam_language(monkeypatch, setting, expected):
+    if setting is None:
+        monkeypatch.delenv("KAM_LANGUAGE", raising=False)
+    else:
+        monkeypatch.setenv("KAM_LANGUAGE", setting)
+    assert programme_language() == expected
+
+
+def test_a_new_database_with_kam_language_fr_starts_in_french(tmp_path, databases, monkeypatch):
+    monkeypatch.setenv("KAM_LANGUAGE", "fr")
+    url = databases.new(tmp_path)
+    try:
+        with Session(db.get_engine(url)) as session:  # created, migrated and given its defaults
+            assert session.get(m.Programme, 1).name == "Programme grands comptes"
+            assert "Part de portefeuille" in {criterion.name for criterion in _criteria(session)}
+    finally:
+        db.dispose_all()
+        databases.drop(url)
+
+
+def test_the_demo_seeded_in_french_scores_as_the_english_one(make_session):  # noqa: F811
+    """The demo's scores follow each default criterion whatever its language: same values, same quarters."""
+    scores = {}
+    for language in ("en", "fr"):
+        session = make_session(language)
+        seed_demo(session, today=TODAY, language=language)
+        session.commit()
+        criteria = {c.id: (c.axis, c.position) for c in _criteria(session)}
+        scores[language] = sorted(
+            (s.account_id, s.period, *criteria[s.criterion_id], s.value) for s in session.exec(select(m.Score)).all()
+        )
+        assert (session.get(m.Programme, 1).name == "Programme grands comptes") == (language == "fr")
+    assert scores["fr"] == scores["en"]
