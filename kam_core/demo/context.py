@@ -105,6 +105,7 @@ class _Seed:
     rng: random.Random
     today: date
     criteria: list[m.Criterion]
+    language: str = "en"  # the programme's: its French customers' texts are French in a French one
     specs: dict[str, AccountSpec] = field(default_factory=dict)
     kams: dict[str, m.Kam] = field(default_factory=dict)
     executives: dict[str, m.Executive] = field(default_factory=dict)

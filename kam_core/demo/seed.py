@@ -17,6 +17,7 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from kam_core.common.text import fold_name
+from kam_core.demo import data, data_fr
 from kam_core.demo.context import (
     _clamp,
     _country_label,
@@ -37,7 +38,6 @@ from kam_core.demo.data import (
     COMPETITORS,
     COUNTRIES,
     EXECUTIVES,
-    GENERIC_RATIONALES,
     HANDSHAKES,
     INCOMPLETE_SCORES,
     KAMS,
@@ -48,14 +48,12 @@ from kam_core.demo.data import (
     ORG_CHART,
     OUR_TEAM,
     POOL_OF_COUNTRY,
-    PROSPECT_RATIONALES,
-    RATIONALES,
     SECTORS,
     SWOT_TEXTS,
     AccountSpec,
 )
 from kam_core.demo.relationships import _engagements, _handshakes, _pairings
-from kam_core.i18n import LANGUAGES, translate
+from kam_core.i18n import LANGUAGES, programme_language, translate
 from kam_core.programme.defaults import default_criterion_code, install_defaults
 from kam_core.programme.periods import period_of, shift_period
 from kam_core.store import models as m
@@ -81,7 +79,13 @@ def seed_demo(session: Session, *, today: date, rng_seed: int = 2021, language: 
     criteria = session.exec(
         select(m.Criterion).where(m.Criterion.active).order_by(m.Criterion.axis, m.Criterion.position, m.Criterion.id)
     ).all()
-    ctx = _Seed(session=session, rng=random.Random(rng_seed), today=today, criteria=list(criteria))
+    ctx = _Seed(
+        session=session,
+        rng=random.Random(rng_seed),
+        today=today,
+        criteria=list(criteria),
+        language=language or programme_language(),
+    )
     ctx.specs = {spec.key: spec for spec in ACCOUNTS}
 
     _reference_data(ctx)
@@ -285,26 +289,34 @@ def _fixed_scores(ctx: _Seed, spec: AccountSpec) -> dict[int, tuple[float, str]]
     """Criteria whose score follows from the account's figures, with a rationale quoting them."""
     spend = spec.spend * 1e6
     sow = ctx.revenue[spec.key] / spend
+    french = _texts(ctx, spec) is data_fr
     fixed = {}
     for criterion in ctx.criteria:
         name = _english_name(criterion)
         if name == "Available spend (size)":
             fixed[criterion.id] = (
                 round(_size_score(spec.spend), 1),
-                f"About {_fmt_m(spec.spend)} M EUR a year spent in our categories, "
+                data_fr.SIZE_RATIONALE.format(spend=_fmt_m(spec.spend), units=len(ctx.units[spec.key]))
+                if french
+                else f"About {_fmt_m(spec.spend)} M EUR a year spent in our categories, "
                 f"across {len(ctx.units[spec.key])} divisions and sites",
             )
         elif name == "Share of wallet":
-            text = (
-                f"Our revenue is about {sow * 100:.0f}% of its spend in our categories"
-                if sow >= 0.005
-                else "No revenue with us yet"
-            )
+            if french:
+                text = data_fr.SHARE_RATIONALE.format(share=sow * 100) if sow >= 0.005 else data_fr.NO_REVENUE_RATIONALE
+            else:
+                text = (
+                    f"Our revenue is about {sow * 100:.0f}% of its spend in our categories"
+                    if sow >= 0.005
+                    else "No revenue with us yet"
+                )
             fixed[criterion.id] = (round(_sow_score(sow), 1), text)
         elif name == "Profitability & cost to serve":
             fixed[criterion.id] = (
                 round(_margin_score(spec.margin), 1),
-                f"Margin about {spec.margin:.0f}% once service and logistics are paid",
+                data_fr.MARGIN_RATIONALE.format(margin=spec.margin)
+                if french
+                else f"Margin about {spec.margin:.0f}% once service and logistics are paid",
             )
     return fixed
 
@@ -331,16 +343,24 @@ def _criterion_bias(spec: AccountSpec, name: str) -> float:
     return 0.0
 
 
+def _texts(ctx: _Seed, spec: AccountSpec):
+    """Where the account's texts come from: French for a French customer in a French programme."""
+    return data_fr if ctx.language == "fr" and POOL_OF_COUNTRY.get(spec.country) == "fr" else data
+
+
 def _judgement_rationale(
-    spec: AccountSpec, criterion: m.Criterion, value: float, wording: int, before: float | None
+    spec: AccountSpec, criterion: m.Criterion, value: float, wording: int, before: float | None, language=data
 ) -> str:
     band = 0 if value < 3.5 else 1 if value < 6.5 else 2
-    texts = RATIONALES.get(_english_name(criterion))
-    rationale = texts[band][wording] if texts else GENERIC_RATIONALES[band]
+    texts = language.RATIONALES.get(_english_name(criterion))
+    rationale = texts[band][wording] if texts else language.GENERIC_RATIONALES[band]
     if spec.status == "prospect":
-        rationale = PROSPECT_RATIONALES.get(_english_name(criterion), rationale)
+        rationale = language.PROSPECT_RATIONALES.get(_english_name(criterion), rationale)
     if before is not None and abs(value - before) >= 1.0:
-        rationale += " (up since last quarter)" if value > before else " (down since last quarter)"
+        if language is data_fr:
+            rationale += data_fr.UP_SINCE_LAST_QUARTER if value > before else data_fr.DOWN_SINCE_LAST_QUARTER
+        else:
+            rationale += " (up since last quarter)" if value > before else " (down since last quarter)"
     return rationale
 
 
@@ -351,6 +371,7 @@ def _axis_scores(
     fixed: dict[int, tuple[float, str]],
     targets: list[float],
     quarters: list[int],
+    texts=data,
 ):
     """Yield (quarter, criterion, value, rationale) so that each quarter's weighted mean meets its target.
 
@@ -374,7 +395,7 @@ def _axis_scores(
                 noise = rng.gauss(0, 0.2)
                 value = round(_clamp(rest + offsets[criterion.id] - mean_offset + noise, 0.0, 10.0), 1)
                 rationale = _judgement_rationale(
-                    spec, criterion, value, wording[criterion.id], previous.get(criterion.id)
+                    spec, criterion, value, wording[criterion.id], previous.get(criterion.id), texts
                 )
                 previous[criterion.id] = value
             yield k, criterion, value, rationale
@@ -394,7 +415,9 @@ def _scores(ctx: _Seed) -> None:
         fixed = _fixed_scores(ctx, spec)
         for axis_index, axis in enumerate(m.AXES):
             targets = [point[axis_index] if point else 0.0 for point in path]
-            for k, criterion, value, rationale in _axis_scores(ctx.rng, spec, by_axis[axis], fixed, targets, quarters):
+            for k, criterion, value, rationale in _axis_scores(
+                ctx.rng, spec, by_axis[axis], fixed, targets, quarters, _texts(ctx, spec)
+            ):
                 if k == 4 and criterion.id in skipped:
                     continue
                 rows.append(

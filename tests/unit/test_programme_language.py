@@ -92,3 +92,23 @@ def test_the_demo_seeded_in_french_scores_as_the_english_one(make_session):  # n
         )
         assert (session.get(m.Programme, 1).name == "Programme grands comptes") == (language == "fr")
     assert scores["fr"] == scores["en"]
+
+
+def test_the_demo_seeded_in_french_writes_its_french_customers_justifications_in_french(make_session):  # noqa: F811
+    session = make_session()
+    seed_demo(session, today=TODAY, language="fr")
+    session.commit()
+    french = session.exec(select(m.Account).where(m.Account.name == "Aerivon Aerostructures")).one()
+    english = session.exec(select(m.Account).where(m.Account.name == "Veltara Motors Group")).one()
+
+    def rationales(account):
+        return {s.rationale for s in session.exec(select(m.Score).where(m.Score.account_id == account.id)).all()}
+
+    said = " ".join(rationales(french))
+    assert "dépenses dans nos catégories" in said and "Marge d'environ" in said
+    assert not [
+        phrase
+        for phrase in ("Our revenue", "Margin about", "on this criterion", "since last quarter")
+        if phrase in said
+    ]
+    assert any(text.startswith("Our revenue is about") for text in rationales(english))  # a Dutch customer: English
