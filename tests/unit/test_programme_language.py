@@ -4,6 +4,7 @@ from the creator (``language=``) or from ``KAM_LANGUAGE``."""
 
 from __future__ import annotations
 
+import os
 from datetime import date
 
 import pytest
@@ -112,3 +113,18 @@ def test_the_demo_seeded_in_french_writes_its_french_customers_justifications_in
         if phrase in said
     ]
     assert any(text.startswith("Our revenue is about") for text in rationales(english))  # a Dutch customer: English
+
+
+def test_the_command_line_creates_the_demo_programme_in_the_language_asked(on, new_url, monkeypatch, capsys):
+    from kam_core.__main__ import main
+
+    monkeypatch.delenv("KAM_LANGUAGE", raising=False)
+    on(new_url)
+    assert main(["setup", "--demo-if-empty", "--language", "fr"]) == 0
+    with Session(db.get_engine(new_url)) as session:
+        assert session.get(m.Programme, 1).name == "Programme grands comptes"
+        assert "Part de portefeuille" in {criterion.name for criterion in _criteria(session)}
+        aerivon = session.exec(select(m.Account).where(m.Account.name == "Aerivon Aerostructures")).one()
+        said = {s.rationale for s in session.exec(select(m.Score).where(m.Score.account_id == aerivon.id)).all()}
+        assert any("dépenses dans nos catégories" in text for text in said)
+    assert "KAM_LANGUAGE" not in os.environ  # the command's choice does not outlive it
