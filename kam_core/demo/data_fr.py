@@ -116,3 +116,112 @@ SIZE_RATIONALE = "Environ {spend} M EUR par an dépensés dans nos catégories, 
 SHARE_RATIONALE = "Notre chiffre d'affaires représente environ {share:.0f} % de ses dépenses dans nos catégories"
 NO_REVENUE_RATIONALE = "Pas encore de chiffre d'affaires avec nous"
 MARGIN_RATIONALE = "Marge d'environ {margin:.0f} % une fois service et logistique payés"
+
+# --- handshakes (same lengths and order as the English tables: the seed draws the same rows) ---
+OUR_COMMITMENTS = [
+    ("Réaliser l'audit énergétique des trois plus grands sites", "engineer"),
+    ("Fournir chaque mois un tableau de bord des économies d'énergie au comité de pilotage", "kam"),
+    ("Détacher un ingénieur résident sur site deux jours par semaine", "engineer"),
+    ("Financer un pilote de maintenance prédictive de six mois", "kam"),
+    ("Présenter notre feuille de route produits lors d'une journée innovation annuelle", "sponsor"),
+    ("Tenir deux rencontres de sponsors exécutifs par an", "sponsor"),
+    ("Garantir une intervention en quatre heures sur les incidents d'énergie critiques", "engineer"),
+]
+THEIR_COMMITMENTS = [
+    "Donner accès aux données de comptage de tous les sites",
+    "Nommer un chef de projet pour le pilote",
+    "Regrouper les volumes dans un seul accord-cadre",
+    "Servir de référence pour une visite client par an",
+    "Partager le plan d'investissement à trois ans des sites",
+    "Organiser une rencontre avec le directeur financier du groupe",
+    "Nous associer dès la conception des nouveaux sites",
+]
+STAGE_NOTES = {
+    "draft": "Premier jet rédigé par {kam} après la revue du compte",
+    "internally_reviewed": "Revu avec {sponsor} et le directeur commercial régional",
+    "presented": "Présenté à {ceo} et au comité exécutif",
+    "agreed": "Accepté et signé par {signatory}",
+    "in_review": "Première revue trimestrielle tenue avec {signatory}",
+}
+COUNTRY_MANAGER = "le directeur pays"
+REVIEW_NOTES = [
+    "Économies d'énergie en avance sur le plan ; l'objectif de disponibilité est en retard "
+    "après deux incidents à {unit}.",
+    "Données de comptage enfin disponibles pour tous les sites ; points de départ recalculés.",
+    "La réorganisation du client a ralenti le pilote ; les deux sponsors ont reconfirmé les objectifs.",
+    "Bon trimestre : les premières économies ont été constatées et présentées au comité exécutif du client.",
+]
+REVIEW_DECISIONS = [
+    "Étendre le pilote à un deuxième site.",
+    "Ajouter un objectif commun sur le reporting carbone au prochain trimestre.",
+    "Le client nomme un chef de projet unique.",
+    "Tenir la prochaine revue sur le créneau du comité exécutif du client.",
+    "Garder les objectifs ; partager le plan de rétablissement du service sous 30 jours.",
+]
+
+# --- engagements ---
+HELD_OBJECTIVES = [
+    ("Faire le point sur « {priority} » avec l'équipe de direction", "any"),
+    ("Présenter les résultats de l'audit énergétique de {site} et convenir de la suite", "any"),
+    ("Présenter notre feuille de route {offer} et tester l'intérêt pour un pilote", "any"),
+    ("Revue trimestrielle : niveaux de service, projets et opportunités", "customer"),
+    ("S'accorder sur les objectifs et engagements communs du plan de compte", "customer"),
+    ("Visiter {site} pour voir le pilote en marche et rencontrer l'équipe du site", "customer"),
+]
+OUTCOMES = [
+    ("{cust} a confirmé « {priority} » comme priorité de l'an prochain et demandé une proposition chiffrée.", "any"),
+    (
+        "Réunion constructive ; {cust} veut étendre le pilote à un deuxième site, budget à confirmer par la finance.",
+        "customer",
+    ),
+    (
+        "{cust} a soulevé les délais d'intervention à {site} ; nous nous sommes engagés sur un plan sous 30 jours.",
+        "customer",
+    ),
+    (
+        "Objectifs communs acceptés sur le principe ; {cust} portera en interne la demande d'accès aux données.",
+        "customer",
+    ),
+    (
+        "La discussion est restée générale et les achats ont mené l'ordre du jour ; il faut un dossier plus précis.",
+        "any",
+    ),
+    ("{cust} nous a présentés à la nouvelle directrice RSE ; un atelier de suivi a été convenu.", "any"),
+    ("{cust} est ouvert à un premier pilote à {site} si nous apportons une proposition chiffrée.", "any"),
+]
+NEXT_STEPS = [
+    ("Le KAM envoie la proposition chiffrée sous trois semaines", "any"),
+    ("Organiser un atelier avec l'équipe d'ingénierie sur {offer}", "any"),
+    ("Le sponsor appelle {cust} après son conseil d'administration", "any"),
+    ("Partager le plan de rétablissement avec les directeurs de site", "customer"),
+    ("Rédiger le périmètre du pilote et l'accord de partage des données", "any"),
+    ("Inviter {cust} à notre journée innovation", "any"),
+]
+PLANNED_OBJECTIVES = [
+    ("Revue trimestrielle avec {cust}", "customer"),
+    ("Rencontre de direction sur « {priority} »", "any"),
+    ("Visite de site à {site} avec {cust}", "any"),
+    ("Échange informel avec {cust} au salon professionnel", "any"),
+    ("Préparer la prochaine revue du compte avec {cust}", "customer"),
+]
+ASKS = [
+    ("Demander à {cust} d'organiser une rencontre avec son directeur financier sur l'accord pluriannuel.", "customer"),
+    ("Obtenir l'accord de {cust} pour étendre le pilote à tous les sites en {country}.", "customer"),
+    ("Obtenir de leur côté un chef de projet nommé pour « {priority} ».", "any"),
+    ("Demander l'accès aux données de comptage des trois plus grands sites.", "any"),
+    ("Obtenir une invitation à présenter lors de leur journée innovation fournisseurs.", "any"),
+    ("Confirmer que {cust} signera le plan de compte au prochain comité de pilotage.", "customer"),
+]
+CANCEL_REASONS = [
+    "Annulé par le client : {cust} a été convoqué à un conseil d'administration extraordinaire.",
+    "Annulé : grève à {site} ; pas encore reprogrammé.",
+    "Reporté de notre côté pour un conflit de déplacement ; pas encore reprogrammé.",
+]
+# Objectives that imply the kind of engagement.
+KIND_OF_OBJECTIVE = [
+    ("Visiter ", "visit"),
+    ("Visite de site", "visit"),
+    ("Revue trimestrielle", "qbr"),
+    ("Échange informel", "event"),
+]
+ATTENDEES = "Nous : {ours}, {kam} (KAM). Client : {theirs}"

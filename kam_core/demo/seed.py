@@ -31,6 +31,7 @@ from kam_core.demo.context import (
     _slug,
     _sow_score,
     _workday,
+    texts_for,
 )
 from kam_core.demo.data import (
     ACCOUNTS,
@@ -344,8 +345,7 @@ def _criterion_bias(spec: AccountSpec, name: str) -> float:
 
 
 def _texts(ctx: _Seed, spec: AccountSpec):
-    """Where the account's texts come from: French for a French customer in a French programme."""
-    return data_fr if ctx.language == "fr" and POOL_OF_COUNTRY.get(spec.country) == "fr" else data
+    return texts_for(ctx, spec.key)
 
 
 def _judgement_rationale(

@@ -82,7 +82,7 @@ def test_a_new_database_with_kam_language_fr_starts_in_french(tmp_path, database
 
 def test_the_demo_seeded_in_french_scores_as_the_english_one(make_session):  # noqa: F811
     """The demo's scores follow each default criterion whatever its language: same values, same quarters."""
-    scores = {}
+    scores, engagements = {}, {}
     for language in ("en", "fr"):
         session = make_session(language)
         seed_demo(session, today=TODAY, language=language)
@@ -92,7 +92,11 @@ def test_the_demo_seeded_in_french_scores_as_the_english_one(make_session):  # n
             (s.account_id, s.period, *criteria[s.criterion_id], s.value) for s in session.exec(select(m.Score)).all()
         )
         assert (session.get(m.Programme, 1).name == "Programme grands comptes") == (language == "fr")
+        engagements[language] = sorted(
+            (e.account_id, e.kind, e.status, e.on_date) for e in session.exec(select(m.Engagement)).all()
+        )
     assert scores["fr"] == scores["en"]
+    assert engagements["fr"] == engagements["en"]  # the same meetings, of the same kinds, on the same days
 
 
 def test_the_demo_seeded_in_french_writes_its_french_customers_justifications_in_french(make_session):  # noqa: F811
@@ -113,6 +117,13 @@ def test_the_demo_seeded_in_french_writes_its_french_customers_justifications_in
         if phrase in said
     ]
     assert any(text.startswith("Our revenue is about") for text in rationales(english))  # a Dutch customer: English
+    met = session.exec(select(m.Engagement).where(m.Engagement.account_id == french.id)).all()
+    assert met and all(e.attendees.startswith("Nous : ") for e in met)
+    assert not [e.objective for e in met if e.objective.split()[0] in {"Review", "Share", "Visit", "Site", "Quarterly"}]
+    notes = session.exec(
+        select(m.HandshakeStageEvent.note).join(m.Handshake).where(m.Handshake.account_id == french.id)
+    ).all()
+    assert notes and all(not note.startswith(("First", "Reviewed", "Presented", "Agreed")) for note in notes)
 
 
 def test_the_command_line_creates_the_demo_programme_in_the_language_asked(on, new_url, monkeypatch, capsys):
