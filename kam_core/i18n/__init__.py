@@ -35,10 +35,14 @@ def translate(key: str, language: str = DEFAULT_LANGUAGE, **params) -> str:
     return template.format(**params) if params else template
 
 
-def programme_language() -> str:
+def programme_language(creator: str | None = None) -> str:
     """The language a new programme is created in (its default name, its scoring criteria, the demo's
-    texts): ``KAM_LANGUAGE`` (``fr`` or ``en``), English when unset or not one we speak."""
-    return language_from_locale(os.environ.get("KAM_LANGUAGE"))
+    texts): ``KAM_LANGUAGE`` (``fr`` or ``en``) when set, else the language of whoever creates it (the
+    app's first visitor), else English."""
+    configured = os.environ.get("KAM_LANGUAGE")
+    if configured:
+        return language_from_locale(configured)
+    return creator if creator in LANGUAGES else DEFAULT_LANGUAGE
 
 
 def language_from_locale(locale: str | None) -> str:

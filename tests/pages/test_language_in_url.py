@@ -43,3 +43,19 @@ def test_in_presentation_mode_the_link_keeps_the_language(demo_app):
     no_exception(app)
     assert app.query_params["lang"] in ("fr", ["fr"])
     assert app.query_params["present"] in ("1", ["1"])
+
+
+def test_a_database_the_app_creates_for_a_french_visitor_has_a_french_programme(new_url, monkeypatch):
+    from sqlmodel import Session
+
+    from kam_core.store import db
+    from kam_core.store.models import Criterion, Programme
+    from tests.pages.conftest import open_app
+
+    monkeypatch.delenv("KAM_LANGUAGE", raising=False)
+    app = open_app(new_url, monkeypatch, "pages/data/settings.py", lang="fr")
+    no_exception(app)
+    with Session(db.get_engine(new_url)) as session:
+        assert session.get(Programme, 1).name == "Programme grands comptes"
+        assert session.get(Criterion, 7).name == "Part de portefeuille"
+    assert "Programme grands comptes" in [text_input.value for text_input in app.text_input]  # editable there

@@ -139,3 +139,11 @@ def test_the_command_line_creates_the_demo_programme_in_the_language_asked(on, n
         said = {s.rationale for s in session.exec(select(m.Score).where(m.Score.account_id == aerivon.id)).all()}
         assert any("dépenses dans nos catégories" in text for text in said)
     assert "KAM_LANGUAGE" not in os.environ  # the command's choice does not outlive it
+
+
+def test_without_kam_language_the_creator_s_language_is_taken(monkeypatch):
+    monkeypatch.delenv("KAM_LANGUAGE", raising=False)
+    assert programme_language("fr") == "fr"
+    assert programme_language("xx") == programme_language(None) == "en"
+    monkeypatch.setenv("KAM_LANGUAGE", "en")
+    assert programme_language("fr") == "en"  # the server's setting wins over the first visitor's browser
