@@ -1688,6 +1688,7 @@ PROSPECT_RATIONALES = {
     "Reputation & track record": "No track record with them yet; known through references elsewhere",
 }
 
+OUR_SPONSOR = "our sponsor"  # an action's {sponsor} when the account has none
 ACTION_TEXTS = {
     "revenue": [
         "Send the costed proposal for {offer}",

@@ -225,3 +225,66 @@ KIND_OF_OBJECTIVE = [
     ("Échange informel", "event"),
 ]
 ATTENDEES = "Nous : {ours}, {kam} (KAM). Client : {theirs}"
+
+# --- canvas: SWOT and actions ---
+SWOT_TEXTS = {
+    "strength": [
+        ("Base installée sur la plupart des sites ; nos équipements sont la référence à {unit}", "strong"),
+        ("L'ingénierie nous fait confiance ; le responsable énergie défend nos solutions", "strong"),
+        ("Notre plateforme de suivi connecte déjà {n} de ses sites", "strong"),
+        ("Projet de référence livré dans les délais et le budget l'an dernier", "any"),
+        ("Seul fournisseur capable de servir tous ses pays avec un même niveau de service", "any"),
+        ("Bons premiers contacts avec l'équipe d'ingénierie à {unit}", "weak"),
+        ("Notre pilote à {unit} a été bien reçu par l'équipe du site", "weak"),
+    ],
+    "weakness": [
+        ("Aucune relation au-dessus des achats", "weak"),
+        ("Absents de la liste des fournisseurs agréés pour {offer}", "weak"),
+        ("Délais d'intervention critiqués à {unit}", "any"),
+        ("Nos prix jugés 10 à 15 % au-dessus de {competitor}", "any"),
+        ("Notre offre numérique est inconnue de sa DSI", "any"),
+        ("Trop d'interlocuteurs de notre côté ; le client ne sait pas qui pilote", "strong"),
+        ("La relation repose sur un seul champion à l'ingénierie", "strong"),
+    ],
+    "opportunity": [
+        ("« {priority} » : budget annoncé pour les trois prochaines années", "any"),
+        ("Accord-cadre à renouveler dans 12 à 18 mois", "any"),
+        ("Nouveaux sites annoncés ; la phase de conception commence l'an prochain", "any"),
+        ("L'équipe RSE cherche un partenaire aux résultats mesurés", "any"),
+        ("La réduction du nombre de fournisseurs pourrait favoriser un partenaire groupe", "any"),
+    ],
+    "threat": [
+        ("{competitor} propose des pilotes gratuits aux sites", "any"),
+        ("Les achats poussent un appel d'offres mondial unique décidé au prix", "any"),
+        ("Gel des investissements annoncé pour l'an prochain", "any"),
+        ("Le nouveau directeur des achats a travaillé avec {competitor}", "any"),
+        ("Le client envisage de réinternaliser la maintenance", "any"),
+    ],
+}
+OUR_SPONSOR = "notre sponsor"
+ACTION_TEXTS = {
+    "revenue": [
+        "Envoyer la proposition chiffrée pour {offer}",
+        "Qualifier l'opportunité de {unit} avec l'équipe du site",
+        "Préparer le dossier de renouvellement de l'accord-cadre",
+        "Présenter au directeur financier les économies des projets de l'an dernier",
+    ],
+    "share_of_wallet": [
+        "Cartographier les positions des concurrents unité par unité",
+        "Proposer un accord-cadre multisite",
+        "Comparer nos prix à ceux de {competitor}",
+        "Entrer sur la liste des fournisseurs agréés pour {offer}",
+    ],
+    "relationship": [
+        "Briefer {sponsor} avant la rencontre avec le {ops}",
+        "Organiser pour le {ops} une visite de référence chez un client",
+        "Inviter le directeur RSE à notre journée innovation",
+        "Cartographier le centre de décision à {unit}",
+    ],
+    "co_innovation": [
+        "Rédiger le périmètre du pilote avec le responsable énergie",
+        "Faire signer l'accord de partage des données",
+        "Planifier la revue du pilote avec les deux sponsors",
+        "Préparer le dossier économique du pilote pour le directeur financier",
+    ],
+}

@@ -35,7 +35,6 @@ from kam_core.demo.context import (
 )
 from kam_core.demo.data import (
     ACCOUNTS,
-    ACTION_TEXTS,
     COMPETITORS,
     COUNTRIES,
     EXECUTIVES,
@@ -50,7 +49,6 @@ from kam_core.demo.data import (
     OUR_TEAM,
     POOL_OF_COUNTRY,
     SECTORS,
-    SWOT_TEXTS,
     AccountSpec,
 )
 from kam_core.demo.relationships import _engagements, _handshakes, _pairings
@@ -518,7 +516,7 @@ def _canvas(ctx: _Seed) -> None:
         }[depth]
         position_word = "strong" if spec.cur[1] >= 5 else "weak"
         for kind, number in per_kind.items():
-            texts = [text for text, when in SWOT_TEXTS[kind] if when in ("any", position_word)]
+            texts = [text for text, when in _texts(ctx, spec).SWOT_TEXTS[kind] if when in ("any", position_word)]
             for position, text in enumerate(rng.sample(texts, number)):
                 rows.append(
                     m.SwotItem(
@@ -677,14 +675,15 @@ def _actions(ctx: _Seed) -> None:
         owners = [ctx.kam_name(spec.key)] * 3 + [rng.choice(OUR_TEAM)]
         for i in range(total):
             objective = objectives[i % len(objectives)]
-            templates = [t for t in ACTION_TEXTS[objective.kind] if t not in used] or ACTION_TEXTS[objective.kind]
+            written = _texts(ctx, spec).ACTION_TEXTS[objective.kind]
+            templates = [t for t in written if t not in used] or written
             template = rng.choice(templates)
             used.add(template)
             title = template.format(
                 offer=OFFERS[rng.choice(ctx.offer_keys(spec.key))][0],
                 unit=ctx.unit_name(spec.key),
                 competitor=ctx.competitors[spec.key][0].name,
-                sponsor=ctx.sponsor_name(spec.key) or "our sponsor",
+                sponsor=ctx.sponsor_name(spec.key) or _texts(ctx, spec).OUR_SPONSOR,
                 ops=ctx.sector(spec.key).ops_title,
             )
             due = _workday(ctx.day(rng.randint(-60, 120)))

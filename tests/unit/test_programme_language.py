@@ -147,3 +147,34 @@ def test_without_kam_language_the_creator_s_language_is_taken(monkeypatch):
     assert programme_language("xx") == programme_language(None) == "en"
     monkeypatch.setenv("KAM_LANGUAGE", "en")
     assert programme_language("fr") == "en"  # the server's setting wins over the first visitor's browser
+
+
+def _placeholders(text: str) -> set[str]:
+    import string
+
+    return {field for _, field, _, _ in string.Formatter().parse(text) if field}
+
+
+def _texts_of(table) -> list[tuple[str, object]]:
+    """(text, its tag) of a table of texts, whatever its shape (a list, a dict of lists, of tuples...)."""
+    if isinstance(table, str):
+        return [(table, None)]
+    if isinstance(table, dict):
+        return [(text, (key, tag)) for key, value in table.items() for text, tag in _texts_of(value)]
+    if isinstance(table, tuple) and len(table) == 2 and isinstance(table[0], str) and not isinstance(table[1], list):
+        return [(table[0], table[1])]
+    return [(text, (index, tag)) for index, item in enumerate(table) for text, tag in _texts_of(item)]
+
+
+def test_every_french_demo_table_matches_its_english_one():
+    """Same names, same lengths, same tags and placeholders: the seed draws the same rows in both languages."""
+    from kam_core.demo import data, data_fr
+
+    for name in [name for name in vars(data_fr) if name.isupper()]:
+        if not hasattr(data, name):
+            continue  # French-only texts (the rationales that quote figures)
+        english, french = _texts_of(getattr(data, name)), _texts_of(getattr(data_fr, name))
+        assert [tag for _, tag in english] == [tag for _, tag in french], name
+        for (en, _), (fr, _) in zip(english, french, strict=True):
+            assert _placeholders(en) == _placeholders(fr), (name, en, fr)
+            assert en != fr or not en.strip(), (name, en)
