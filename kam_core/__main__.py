@@ -1,8 +1,13 @@
 """Command line: python -m kam_core COMMAND, on the database named by KAM_DATABASE_URL
 (data/kam.db by default).
 
-  setup [--demo-if-empty]              create or migrate the database; load the demo portfolio when empty
-  seed --demo [--seed N]               load the demo portfolio into an empty database
+  setup [--demo-if-empty] [--language fr]
+                                       create or migrate the database; load the demo portfolio when empty
+  seed --demo [--seed N] [--language fr]
+                                       load the demo portfolio into an empty database
+                                       (--language: the language a new programme is created in - its name,
+                                       its scoring criteria, the demo's French customers; default KAM_LANGUAGE,
+                                       else English; an existing programme keeps its own)
   migrate                              apply pending schema migrations (a copy of a SQLite file is kept first)
   info                                 where the database is and its schema version
   import accounts|contacts|revenue FILE [--mapping MAPPING.json] [--all-or-nothing] [--set-yearly-revenue]
@@ -31,7 +36,9 @@ nothing written, run the command again).
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -41,7 +48,7 @@ from kam_core.common.clock import ClockSettingError, check_settings, today
 from kam_core.common.errors import ConflictError, ValidationError
 from kam_core.common.formatting import quoted, quoted_params
 from kam_core.governance import access
-from kam_core.i18n import translate
+from kam_core.i18n import LANGUAGES, translate
 from kam_core.store import backups, db
 from kam_core.store.models import Account
 
@@ -53,6 +60,23 @@ def _engine():
 def _is_empty(engine) -> bool:
     with db.session_scope(engine) as session:
         return session.execute(select(func.count(Account.id))).scalar_one() == 0
+
+
+@contextmanager
+def _creating_in(language: str | None):
+    """While a command creates a programme: KAM_LANGUAGE set to ``--language`` when given."""
+    if language is None:
+        yield
+        return
+    before = os.environ.get("KAM_LANGUAGE")
+    os.environ["KAM_LANGUAGE"] = language
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop("KAM_LANGUAGE", None)
+        else:
+            os.environ["KAM_LANGUAGE"] = before
 
 
 def _seed(engine, rng_seed: int) -> None:
@@ -67,22 +91,24 @@ def _seed(engine, rng_seed: int) -> None:
 
 
 def cmd_setup(args) -> None:
-    engine = _engine()
-    print(f"Database ready: {db.describe(str(engine.url))} (schema {db.current_revision(engine)})")
-    if args.demo_if_empty and _is_empty(engine):
-        _seed(engine, args.seed)
+    with _creating_in(args.language):
+        engine = _engine()
+        print(f"Database ready: {db.describe(str(engine.url))} (schema {db.current_revision(engine)})")
+        if args.demo_if_empty and _is_empty(engine):
+            _seed(engine, args.seed)
 
 
 def cmd_seed(args) -> None:
     if not args.demo:
         raise SystemExit("Nothing to do: say --demo to load the demo portfolio.")
-    engine = _engine()
-    if not _is_empty(engine):
-        raise SystemExit(
-            f"{db.describe(str(engine.url))} already holds accounts; the demo portfolio "
-            "is only loaded into an empty database."
-        )
-    _seed(engine, args.seed)
+    with _creating_in(args.language):
+        engine = _engine()
+        if not _is_empty(engine):
+            raise SystemExit(
+                f"{db.describe(str(engine.url))} already holds accounts; the demo portfolio "
+                "is only loaded into an empty database."
+            )
+        _seed(engine, args.seed)
 
 
 def cmd_migrate(_args) -> None:
@@ -338,10 +364,12 @@ def main(argv: list[str] | None = None) -> int:
     setup = commands.add_parser("setup", help="create or migrate the database")
     setup.add_argument("--demo-if-empty", action="store_true", help="load the demo portfolio into an empty database")
     setup.add_argument("--seed", type=int, default=2021, help="random seed of the demo portfolio")
+    setup.add_argument("--language", choices=LANGUAGES, help="a new programme's language (default KAM_LANGUAGE)")
     setup.set_defaults(run=cmd_setup)
     seed = commands.add_parser("seed", help="load the demo portfolio into an empty database")
     seed.add_argument("--demo", action="store_true", help="the demo portfolio (about 30 fictional accounts)")
     seed.add_argument("--seed", type=int, default=2021, help="random seed; the same seed gives the same data")
+    seed.add_argument("--language", choices=LANGUAGES, help="a new programme's language (default KAM_LANGUAGE)")
     seed.set_defaults(run=cmd_seed)
     commands.add_parser("migrate", help="apply pending schema migrations").set_defaults(run=cmd_migrate)
     commands.add_parser("info", help="where the database is").set_defaults(run=cmd_info)

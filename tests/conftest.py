@@ -31,6 +31,7 @@ travel.start_from_environment()
 TODAY = date(2026, 11, 26)
 os.environ["KAM_TODAY"] = TODAY.isoformat()
 os.environ.pop("KAM_DATABASE_URL", None)
+os.environ.pop("KAM_LANGUAGE", None)  # programmes and the demo are created in English unless a test asks
 
 from kam_core.documents import charts  # noqa: E402
 from kam_core.governance import access  # noqa: E402

@@ -105,6 +105,7 @@ class _Seed:
     rng: random.Random
     today: date
     criteria: list[m.Criterion]
+    language: str = "en"  # the programme's: its French customers' texts are French in a French one
     specs: dict[str, AccountSpec] = field(default_factory=dict)
     kams: dict[str, m.Kam] = field(default_factory=dict)
     executives: dict[str, m.Executive] = field(default_factory=dict)
@@ -152,3 +153,12 @@ class _Pair:
     executive: m.Executive
     person: m.Stakeholder
     pattern: str = "on_track"  # on_track, late (for its cadence) or never (met)
+
+
+def texts_for(ctx: _Seed, key: str):
+    """Where an account's texts come from: ``data_fr`` for a French customer (France, Luxembourg) in a
+    programme created in French, else ``data``."""
+    from kam_core.demo import data, data_fr
+
+    french = ctx.language == "fr" and data.POOL_OF_COUNTRY.get(ctx.specs[key].country) == "fr"
+    return data_fr if french else data

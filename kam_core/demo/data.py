@@ -1688,6 +1688,7 @@ PROSPECT_RATIONALES = {
     "Reputation & track record": "No track record with them yet; known through references elsewhere",
 }
 
+OUR_SPONSOR = "our sponsor"  # an action's {sponsor} when the account has none
 ACTION_TEXTS = {
     "revenue": [
         "Send the costed proposal for {offer}",
@@ -1742,6 +1743,7 @@ STAGE_NOTES = {
     "agreed": "Agreed and signed by {signatory}",
     "in_review": "First quarterly review held with {signatory}",
 }
+COUNTRY_MANAGER = "the country manager"  # a stage's note, when the account has no sponsor of ours
 REVIEW_NOTES = [
     "Energy savings ahead of plan; the availability objective is behind after two incidents at {unit}.",
     "Meter data finally available for all sites; baselines restated accordingly.",
@@ -1807,6 +1809,7 @@ CANCEL_REASONS = [
 ]
 ENGAGEMENT_KINDS = (["meeting"] * 7) + (["visit"] * 4) + (["call"] * 4) + (["qbr"] * 3) + (["event"] * 2)
 PROSPECT_ENGAGEMENT_KINDS = (["meeting"] * 5) + (["visit"] * 2) + (["call"] * 3) + (["event"] * 2)
+ATTENDEES = "Ours: {ours}, {kam} (KAM). Customer: {theirs}"
 # Objectives that imply the kind of engagement.
 KIND_OF_OBJECTIVE = [
     ("Visit ", "visit"),

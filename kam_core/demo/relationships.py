@@ -7,31 +7,19 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from kam_core.demo.context import _clamp, _kpi_round, _Pair, _quadrant, _Seed, _workday
+from kam_core.demo.context import _clamp, _kpi_round, _Pair, _quadrant, _Seed, _workday, texts_for
 from kam_core.demo.data import (
     ACCOUNTS,
-    ASKS,
-    CANCEL_REASONS,
     COUNTERPARTS,
     COUNTRIES,
     ENGAGEMENT_KINDS,
     EXTRA_PAIRINGS,
     HANDSHAKES,
-    HELD_OBJECTIVES,
-    KIND_OF_OBJECTIVE,
-    NEXT_STEPS,
     OFFERS,
-    OUR_COMMITMENTS,
     OUR_TEAM,
-    OUTCOMES,
-    PLANNED_OBJECTIVES,
     PROSPECT_ENGAGEMENT_KINDS,
-    REVIEW_DECISIONS,
     REVIEW_EVERY_DAYS,
-    REVIEW_NOTES,
     STAGE_GAPS,
-    STAGE_NOTES,
-    THEIR_COMMITMENTS,
 )
 from kam_core.store import models as m
 
@@ -97,9 +85,10 @@ def _commitments(
     people = ctx.people[key]
     count = rng.randint(4, 6)
     sides = ["ours", "theirs"] + [rng.choice(m.COMMITMENT_SIDES) for _ in range(count - 2)]
+    words = texts_for(ctx, key)
     texts = {
-        "ours": rng.sample(OUR_COMMITMENTS, sides.count("ours")),
-        "theirs": rng.sample(THEIR_COMMITMENTS, sides.count("theirs")),
+        "ours": rng.sample(words.OUR_COMMITMENTS, sides.count("ours")),
+        "theirs": rng.sample(words.THEIR_COMMITMENTS, sides.count("theirs")),
     }
     our_owners = {
         "kam": ctx.kam_name(key),
@@ -167,9 +156,10 @@ def _handshakes(ctx: _Seed) -> None:
     rows = []
     for key, handshake, reached, reviews in plans:
         people = ctx.people[key]
+        language = texts_for(ctx, key)
         words = {
             "kam": ctx.kam_name(key),
-            "sponsor": ctx.sponsor_name(key) or "the country manager",
+            "sponsor": ctx.sponsor_name(key) or language.COUNTRY_MANAGER,
             "ceo": people["ceo"].name,
             "signatory": people["coo"].name,
         }
@@ -179,7 +169,7 @@ def _handshakes(ctx: _Seed) -> None:
                     handshake_id=handshake.id,
                     stage=stage,
                     reached_on=reached[stage],
-                    note=STAGE_NOTES[stage].format(**words),
+                    note=language.STAGE_NOTES[stage].format(**words),
                 )
             )
         start = reached.get("agreed", handshake.stage_since)
@@ -188,8 +178,8 @@ def _handshakes(ctx: _Seed) -> None:
             m.HandshakeReview(
                 handshake_id=handshake.id,
                 review_date=day,
-                notes=rng.choice(REVIEW_NOTES).format(unit=ctx.unit_name(key)),
-                decisions=rng.choice(REVIEW_DECISIONS),
+                notes=rng.choice(language.REVIEW_NOTES).format(unit=ctx.unit_name(key)),
+                decisions=rng.choice(language.REVIEW_DECISIONS),
                 next_review_on=_workday(day + timedelta(days=REVIEW_EVERY_DAYS)),
             )
             for day in reviews
@@ -272,7 +262,8 @@ def _engagement(ctx: _Seed, pairs: list[_Pair], status: str, on_date: date) -> m
     executives = [p.executive for i, p in enumerate(pairs) if all(q.executive is not p.executive for q in pairs[:i])]
     ours = [f"{e.name} ({e.title})" for e in executives]
     theirs = [f"{p.person.name} ({p.person.title})" for p in pairs]
-    attendees = f"Ours: {', '.join(ours)}, {ctx.kam_name(key)} (KAM). Customer: {', '.join(theirs)}"
+    language = texts_for(ctx, key)
+    attendees = language.ATTENDEES.format(ours=", ".join(ours), kam=ctx.kam_name(key), theirs=", ".join(theirs))
     customer = ctx.specs[key].status == "active"
 
     def pick(texts: list[tuple[str, str]]) -> str:
@@ -288,16 +279,16 @@ def _engagement(ctx: _Seed, pairs: list[_Pair], status: str, on_date: date) -> m
         attendees=attendees,
     )
     if status == "planned":
-        engagement.objective = pick(PLANNED_OBJECTIVES)
-        engagement.ask = pick(ASKS)
+        engagement.objective = pick(language.PLANNED_OBJECTIVES)
+        engagement.ask = pick(language.ASKS)
     else:
-        engagement.objective = pick(HELD_OBJECTIVES)
+        engagement.objective = pick(language.HELD_OBJECTIVES)
         if status == "held":
-            engagement.outcome = pick(OUTCOMES)
-            engagement.next_step = pick(NEXT_STEPS)
+            engagement.outcome = pick(language.OUTCOMES)
+            engagement.next_step = pick(language.NEXT_STEPS)
         else:
-            engagement.outcome = rng.choice(CANCEL_REASONS).format(**words)
-    for prefix, kind in KIND_OF_OBJECTIVE:
+            engagement.outcome = rng.choice(language.CANCEL_REASONS).format(**words)
+    for prefix, kind in language.KIND_OF_OBJECTIVE:
         if engagement.objective.startswith(prefix):
             engagement.kind = kind
     return engagement

@@ -17,6 +17,7 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from kam_core.common.text import fold_name
+from kam_core.demo import data, data_fr
 from kam_core.demo.context import (
     _clamp,
     _country_label,
@@ -30,14 +31,13 @@ from kam_core.demo.context import (
     _slug,
     _sow_score,
     _workday,
+    texts_for,
 )
 from kam_core.demo.data import (
     ACCOUNTS,
-    ACTION_TEXTS,
     COMPETITORS,
     COUNTRIES,
     EXECUTIVES,
-    GENERIC_RATIONALES,
     HANDSHAKES,
     INCOMPLETE_SCORES,
     KAMS,
@@ -48,14 +48,12 @@ from kam_core.demo.data import (
     ORG_CHART,
     OUR_TEAM,
     POOL_OF_COUNTRY,
-    PROSPECT_RATIONALES,
-    RATIONALES,
     SECTORS,
-    SWOT_TEXTS,
     AccountSpec,
 )
 from kam_core.demo.relationships import _engagements, _handshakes, _pairings
-from kam_core.programme.defaults import install_defaults
+from kam_core.i18n import LANGUAGES, programme_language, translate
+from kam_core.programme.defaults import default_criterion_code, install_defaults
 from kam_core.programme.periods import period_of, shift_period
 from kam_core.store import models as m
 
@@ -67,19 +65,26 @@ class SeedError(Exception):
 # --- the seed --------------------------------------------------------------------------------
 
 
-def seed_demo(session: Session, *, today: date, rng_seed: int = 2021) -> dict[str, int]:
+def seed_demo(session: Session, *, today: date, rng_seed: int = 2021, language: str | None = None) -> dict[str, int]:
     """Load the demo portfolio into a database that holds no account yet; return rows per table.
 
-    Deterministic: only ``random.Random(rng_seed)`` and dates relative to ``today`` are used.
-    The caller commits.
+    A database without its programme gets it in ``language`` (by default ``KAM_LANGUAGE``): its name
+    and its scoring criteria in French or English. Deterministic: only ``random.Random(rng_seed)``
+    and dates relative to ``today`` are used. The caller commits.
     """
     if session.exec(select(m.Account.id).limit(1)).first() is not None:
         raise SeedError("The database already holds accounts: the demo portfolio loads only into an empty one.")
-    install_defaults(session, today=today)
+    install_defaults(session, today=today, language=language)
     criteria = session.exec(
         select(m.Criterion).where(m.Criterion.active).order_by(m.Criterion.axis, m.Criterion.position, m.Criterion.id)
     ).all()
-    ctx = _Seed(session=session, rng=random.Random(rng_seed), today=today, criteria=list(criteria))
+    ctx = _Seed(
+        session=session,
+        rng=random.Random(rng_seed),
+        today=today,
+        criteria=list(criteria),
+        language=language or programme_language(),
+    )
     ctx.specs = {spec.key: spec for spec in ACCOUNTS}
 
     _reference_data(ctx)
@@ -283,27 +288,47 @@ def _fixed_scores(ctx: _Seed, spec: AccountSpec) -> dict[int, tuple[float, str]]
     """Criteria whose score follows from the account's figures, with a rationale quoting them."""
     spend = spec.spend * 1e6
     sow = ctx.revenue[spec.key] / spend
+    french = _texts(ctx, spec) is data_fr
     fixed = {}
     for criterion in ctx.criteria:
-        if criterion.name == "Available spend (size)":
+        name = _english_name(criterion)
+        if name == "Available spend (size)":
             fixed[criterion.id] = (
                 round(_size_score(spec.spend), 1),
-                f"About {_fmt_m(spec.spend)} M EUR a year spent in our categories, "
+                data_fr.SIZE_RATIONALE.format(spend=_fmt_m(spec.spend), units=len(ctx.units[spec.key]))
+                if french
+                else f"About {_fmt_m(spec.spend)} M EUR a year spent in our categories, "
                 f"across {len(ctx.units[spec.key])} divisions and sites",
             )
-        elif criterion.name == "Share of wallet":
-            text = (
-                f"Our revenue is about {sow * 100:.0f}% of its spend in our categories"
-                if sow >= 0.005
-                else "No revenue with us yet"
-            )
+        elif name == "Share of wallet":
+            if french:
+                text = data_fr.SHARE_RATIONALE.format(share=sow * 100) if sow >= 0.005 else data_fr.NO_REVENUE_RATIONALE
+            else:
+                text = (
+                    f"Our revenue is about {sow * 100:.0f}% of its spend in our categories"
+                    if sow >= 0.005
+                    else "No revenue with us yet"
+                )
             fixed[criterion.id] = (round(_sow_score(sow), 1), text)
-        elif criterion.name == "Profitability & cost to serve":
+        elif name == "Profitability & cost to serve":
             fixed[criterion.id] = (
                 round(_margin_score(spec.margin), 1),
-                f"Margin about {spec.margin:.0f}% once service and logistics are paid",
+                data_fr.MARGIN_RATIONALE.format(margin=spec.margin)
+                if french
+                else f"Margin about {spec.margin:.0f}% once service and logistics are paid",
             )
     return fixed
+
+
+def _english_name(criterion: m.Criterion) -> str:
+    """A default criterion's English name, whichever language the programme named it in (the demo's
+    texts are keyed by it); any other criterion's own name."""
+    code = default_criterion_code(criterion.axis, criterion.position)
+    if code is not None and any(
+        criterion.name == translate(f"default.criterion.{code}.name", language) for language in LANGUAGES
+    ):
+        return translate(f"default.criterion.{code}.name", "en")
+    return criterion.name
 
 
 def _criterion_bias(spec: AccountSpec, name: str) -> float:
@@ -317,16 +342,23 @@ def _criterion_bias(spec: AccountSpec, name: str) -> float:
     return 0.0
 
 
+def _texts(ctx: _Seed, spec: AccountSpec):
+    return texts_for(ctx, spec.key)
+
+
 def _judgement_rationale(
-    spec: AccountSpec, criterion: m.Criterion, value: float, wording: int, before: float | None
+    spec: AccountSpec, criterion: m.Criterion, value: float, wording: int, before: float | None, language=data
 ) -> str:
     band = 0 if value < 3.5 else 1 if value < 6.5 else 2
-    texts = RATIONALES.get(criterion.name)
-    rationale = texts[band][wording] if texts else GENERIC_RATIONALES[band]
+    texts = language.RATIONALES.get(_english_name(criterion))
+    rationale = texts[band][wording] if texts else language.GENERIC_RATIONALES[band]
     if spec.status == "prospect":
-        rationale = PROSPECT_RATIONALES.get(criterion.name, rationale)
+        rationale = language.PROSPECT_RATIONALES.get(_english_name(criterion), rationale)
     if before is not None and abs(value - before) >= 1.0:
-        rationale += " (up since last quarter)" if value > before else " (down since last quarter)"
+        if language is data_fr:
+            rationale += data_fr.UP_SINCE_LAST_QUARTER if value > before else data_fr.DOWN_SINCE_LAST_QUARTER
+        else:
+            rationale += " (up since last quarter)" if value > before else " (down since last quarter)"
     return rationale
 
 
@@ -337,6 +369,7 @@ def _axis_scores(
     fixed: dict[int, tuple[float, str]],
     targets: list[float],
     quarters: list[int],
+    texts=data,
 ):
     """Yield (quarter, criterion, value, rationale) so that each quarter's weighted mean meets its target.
 
@@ -347,7 +380,7 @@ def _axis_scores(
     total_weight = sum(c.weight for c in criteria) or 1.0
     free_weight = sum(c.weight for c in free) or 1.0
     fixed_part = sum(c.weight * fixed[c.id][0] for c in criteria if c.id in fixed)
-    offsets = {c.id: rng.uniform(-1.2, 1.2) + _criterion_bias(spec, c.name) for c in free}
+    offsets = {c.id: rng.uniform(-1.2, 1.2) + _criterion_bias(spec, _english_name(c)) for c in free}
     mean_offset = sum(c.weight * offsets[c.id] for c in free) / free_weight
     wording = {c.id: rng.randrange(2) for c in free}
     previous: dict[int, float] = {}
@@ -360,7 +393,7 @@ def _axis_scores(
                 noise = rng.gauss(0, 0.2)
                 value = round(_clamp(rest + offsets[criterion.id] - mean_offset + noise, 0.0, 10.0), 1)
                 rationale = _judgement_rationale(
-                    spec, criterion, value, wording[criterion.id], previous.get(criterion.id)
+                    spec, criterion, value, wording[criterion.id], previous.get(criterion.id), texts
                 )
                 previous[criterion.id] = value
             yield k, criterion, value, rationale
@@ -380,7 +413,9 @@ def _scores(ctx: _Seed) -> None:
         fixed = _fixed_scores(ctx, spec)
         for axis_index, axis in enumerate(m.AXES):
             targets = [point[axis_index] if point else 0.0 for point in path]
-            for k, criterion, value, rationale in _axis_scores(ctx.rng, spec, by_axis[axis], fixed, targets, quarters):
+            for k, criterion, value, rationale in _axis_scores(
+                ctx.rng, spec, by_axis[axis], fixed, targets, quarters, _texts(ctx, spec)
+            ):
                 if k == 4 and criterion.id in skipped:
                     continue
                 rows.append(
@@ -481,7 +516,7 @@ def _canvas(ctx: _Seed) -> None:
         }[depth]
         position_word = "strong" if spec.cur[1] >= 5 else "weak"
         for kind, number in per_kind.items():
-            texts = [text for text, when in SWOT_TEXTS[kind] if when in ("any", position_word)]
+            texts = [text for text, when in _texts(ctx, spec).SWOT_TEXTS[kind] if when in ("any", position_word)]
             for position, text in enumerate(rng.sample(texts, number)):
                 rows.append(
                     m.SwotItem(
@@ -640,14 +675,15 @@ def _actions(ctx: _Seed) -> None:
         owners = [ctx.kam_name(spec.key)] * 3 + [rng.choice(OUR_TEAM)]
         for i in range(total):
             objective = objectives[i % len(objectives)]
-            templates = [t for t in ACTION_TEXTS[objective.kind] if t not in used] or ACTION_TEXTS[objective.kind]
+            written = _texts(ctx, spec).ACTION_TEXTS[objective.kind]
+            templates = [t for t in written if t not in used] or written
             template = rng.choice(templates)
             used.add(template)
             title = template.format(
                 offer=OFFERS[rng.choice(ctx.offer_keys(spec.key))][0],
                 unit=ctx.unit_name(spec.key),
                 competitor=ctx.competitors[spec.key][0].name,
-                sponsor=ctx.sponsor_name(spec.key) or "our sponsor",
+                sponsor=ctx.sponsor_name(spec.key) or _texts(ctx, spec).OUR_SPONSOR,
                 ops=ctx.sector(spec.key).ops_title,
             )
             due = _workday(ctx.day(rng.randint(-60, 120)))

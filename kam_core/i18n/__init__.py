@@ -8,6 +8,7 @@ under ``field.<name>`` and validation messages under ``error.<code>``.
 from __future__ import annotations
 
 import json
+import os
 from functools import cache
 from pathlib import Path
 
@@ -32,6 +33,16 @@ def translate(key: str, language: str = DEFAULT_LANGUAGE, **params) -> str:
     if template is None:
         template = catalog(DEFAULT_LANGUAGE).get(key, key)
     return template.format(**params) if params else template
+
+
+def programme_language(creator: str | None = None) -> str:
+    """The language a new programme is created in (its default name, its scoring criteria, the demo's
+    texts): ``KAM_LANGUAGE`` (``fr`` or ``en``) when set, else the language of whoever creates it (the
+    app's first visitor), else English."""
+    configured = os.environ.get("KAM_LANGUAGE")
+    if configured:
+        return language_from_locale(configured)
+    return creator if creator in LANGUAGES else DEFAULT_LANGUAGE
 
 
 def language_from_locale(locale: str | None) -> str:

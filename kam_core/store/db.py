@@ -156,8 +156,9 @@ _ready: set[str] = set()
 _lock = threading.Lock()
 
 
-def get_engine(url: str | None = None) -> Engine:
-    """The process-wide engine of ``url`` (default: ``database_url()``), migrated to head."""
+def get_engine(url: str | None = None, *, creator_language: str | None = None) -> Engine:
+    """The process-wide engine of ``url`` (default: ``database_url()``), migrated to head; a programme
+    created now is in ``KAM_LANGUAGE``, else in ``creator_language`` (``i18n.programme_language``)."""
     url = url or database_url()
     with _lock:
         engine = _engines.get(url)
@@ -165,7 +166,7 @@ def get_engine(url: str | None = None) -> Engine:
             engine = make_engine(url)
             _engines[url] = engine
         if url not in _ready:
-            prepare(engine)
+            prepare(engine, creator_language=creator_language)
             _ready.add(url)
     return engine
 
@@ -330,9 +331,11 @@ def downgrade(engine: Engine, revision: str) -> None:
     command.downgrade(_alembic_config(engine), revision)
 
 
-def prepare(engine: Engine) -> None:
-    """Make the database usable: readable, migrated to head, programme defaults present."""
+def prepare(engine: Engine, *, creator_language: str | None = None) -> None:
+    """Make the database usable: readable, migrated to head, programme defaults present (in
+    ``KAM_LANGUAGE``, else in ``creator_language``, else English)."""
     from kam_core.common.clock import today
+    from kam_core.i18n import programme_language
     from kam_core.programme.defaults import defaults_missing, install_defaults
 
     check_readable(engine)
@@ -343,7 +346,7 @@ def prepare(engine: Engine) -> None:
                 missing = defaults_missing(session)
             if missing:
                 with session_scope(engine) as session:
-                    install_defaults(session, today=today())
+                    install_defaults(session, today=today(), language=programme_language(creator_language))
     except OperationalError as exc:
         raise StoreError("store.unreachable", path=describe(str(engine.url)), reason=str(exc.orig)) from exc
 

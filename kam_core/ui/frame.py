@@ -10,7 +10,7 @@ from kam_core.common.text import md
 from kam_core.i18n import LANGUAGES
 from kam_core.portfolio.directory import selector_options
 from kam_core.ui import presentation, readers, state
-from kam_core.ui.i18n import LANGUAGE_KEY, language, quarter, t
+from kam_core.ui.i18n import LANGUAGE_KEY, keep_in_url, language, quarter, t
 from kam_core.ui.store import engine
 
 SELECTOR_LIMIT = 100  # accounts the sidebar lists at once; a larger programme is searched
@@ -20,14 +20,15 @@ def language_switch() -> None:
     code = language()  # sets the default from the browser's locale on the first run
     if presentation.active():  # no sidebar: the language chosen stays, without its switch
         st.session_state[LANGUAGE_KEY] = code
-        return
-    st.sidebar.radio(
-        t("frame.language"),
-        LANGUAGES,
-        key=LANGUAGE_KEY,
-        horizontal=True,
-        format_func=lambda code: t(f"language.{code}"),
-    )
+    else:
+        st.sidebar.radio(
+            t("frame.language"),
+            LANGUAGES,
+            key=LANGUAGE_KEY,
+            horizontal=True,
+            format_func=lambda code: t(f"language.{code}"),
+        )
+    keep_in_url()  # ?lang= follows the choice: a reload keeps it
 
 
 def open_store() -> None:

@@ -24,6 +24,10 @@ _FIELD_PREFIX = {
     "offer": "team",
     "challenge_session": "challenge",
     "challenge_item": "challenge",
+    "handshake_review": "handshake",
+    "handshake_stage_event": "handshake",
+    "commitment": "handshake",
+    "kpi_reading": "handshake",
 }  # where the page that edits these records names its fields
 
 
@@ -32,13 +36,30 @@ def kind_label(table: str) -> str:
 
 
 def field_label(table: str, field: str) -> str:
-    """The field's name as the page that edits it shows it."""
+    """The field's name as the page that edits it shows it, else as the history names it
+    (``audit.field.<field>``), else the name of what it points to: in the session's language."""
+    key = field_label_key(table, field)
+    if key is not None:
+        return t(key, currency=readers.programme_settings().currency)
+    return field.replace("_id", "").replace("_", " ").capitalize()
+
+
+def field_label_key(table: str, field: str) -> str | None:
+    """The catalog key that names ``field`` of ``table``, None when none does."""
     known = catalog(language())
     prefix = _FIELD_PREFIX.get(table)
-    for key in (f"col.{_SECTION_OF.get(table)}.{field}", f"{prefix}.field.{field}", f"field.{field}"):
-        if key in known:
-            return t(key, currency=readers.programme_settings().currency)
-    return field.replace("_id", "").replace("_", " ").capitalize()
+    target = referred_table(table, field)
+    keys = (
+        f"col.{_SECTION_OF.get(table)}.{field}",
+        f"col.{table}s.{field}",
+        f"{prefix}.field.{field}",
+        f"{prefix}.field.{field.removesuffix('_id')}",
+        f"field.{field}",
+        f"criteria.{field}" if table == "criterion" else "",
+        f"audit.field.{field}",
+        f"audit.table.{target}" if target else "",
+    )
+    return next((key for key in keys if key in known), None)
 
 
 def value_text(value) -> str:

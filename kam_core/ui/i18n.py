@@ -8,16 +8,34 @@ from functools import partial
 import streamlit as st
 
 from kam_core.common import formatting as fmt
-from kam_core.i18n import language_from_locale, translate
+from kam_core.i18n import LANGUAGES, language_from_locale, translate
 
 LANGUAGE_KEY = "language"
+URL_PARAM = "lang"  # ?lang=fr: the language a link or a reloaded page opens in
 
 
 def language() -> str:
     code = st.session_state.get(LANGUAGE_KEY)  # one look-up: every t() of every page goes through here
     if code is None:
-        code = st.session_state[LANGUAGE_KEY] = language_from_locale(getattr(st.context, "locale", None))
+        code = st.session_state[LANGUAGE_KEY] = first_language()
     return code
+
+
+def first_language() -> str:
+    """A new session's language: the URL's (a reload, a shared link), else the browser's."""
+    asked = st.query_params.get(URL_PARAM)
+    if asked in LANGUAGES:
+        return asked
+    return language_from_locale(getattr(st.context, "locale", None))
+
+
+def keep_in_url() -> None:
+    """Write the session's language into the URL at every run (a page switch empties the URL's
+    parameters), so that a reload opens in the language chosen, as ``presentation.keep_in_url`` does
+    for presentation mode."""
+    code = language()
+    if st.query_params.get(URL_PARAM) != code:
+        st.query_params[URL_PARAM] = code
 
 
 def t(key: str, **params) -> str:

@@ -9,13 +9,14 @@ from sqlalchemy.engine import Engine
 
 from kam_core.store import backups
 from kam_core.store.db import StoreError, database_url, get_engine
-from kam_core.ui.i18n import t
+from kam_core.ui.i18n import language, t
 
 
 def engine() -> Engine:
-    """The process-wide engine; on a store error, say what is wrong on the page and stop."""
+    """The process-wide engine; on a store error, say what is wrong on the page and stop. A database
+    the app creates gets its programme in the first visitor's language (unless KAM_LANGUAGE says)."""
     try:
-        return get_engine(database_url())
+        return get_engine(database_url(), creator_language=language())
     except StoreError as error:
         show_store_error(error)
         st.stop()

@@ -48,7 +48,7 @@ def header() -> sessions.SessionView | None:
     if presentation.active():  # the compact header names the page: the account on screen, the session, New
         heading, left, right = st.columns([3, 3, 1], vertical_alignment="center")
     else:
-        heading, left, right = st.columns([2, 4, 1], vertical_alignment="center")
+        heading, left, right = st.columns([2, 3.5, 1.5], vertical_alignment="center")  # "Nouvelle session" whole
         heading.title(t("page.workshop"))
     current = chosen_session()
     picked = left.selectbox(
