@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from kam_core.i18n import language_from_locale, translate
+from kam_core.i18n import enum_label, language_from_locale, translate
 
 LANGUAGE_KEY = "language"
 
@@ -23,9 +23,9 @@ def t(key: str, **params) -> str:
 def labels(kind: str, codes) -> dict:
     """The labels of several codes at once: {code: label}, for mapping a whole column."""
     lang = language()
-    return {code: translate(f"enum.{kind}.{code}", lang) for code in codes}
+    return {code: enum_label(kind, code, lang) for code in codes}
 
 
 def label(kind: str, code) -> str:
     """The label of an enumeration code: label('segment', 'strategic') -> 'Strategic'."""
-    return t(f"enum.{kind}.{code}")
+    return enum_label(kind, code, language())
