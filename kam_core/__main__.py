@@ -351,8 +351,7 @@ def cmd_restore_backup(args) -> None:
     if restored.migrated_to:
         print(f"Schema migrated from {restored.revision} to {restored.migrated_to}.")
     print(
-        "An app running on this database shows the restored data at its next page (restart it to be sure "
-        "nothing cached is shown)."
+        "An app running on this database shows the restored data at its next page: reload the pages open in a browser."
     )
 
 

@@ -154,6 +154,22 @@ def _text(value) -> str:
     return html.escape(" ".join(str(value).split()), quote=True)
 
 
+NAME_POINTS = 14  # the stakeholder's name, bold: 18.7 px at the chart's own size
+DETAIL_POINTS = 12  # title and role: 16 px
+TITLE_WRAP = 26  # characters of a title's line
+
+
+def _wrapped(text: str) -> list[str]:
+    """A title on lines of about ``TITLE_WRAP`` characters, cut between words only."""
+    lines: list[str] = []
+    for word in text.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= TITLE_WRAP:
+            lines[-1] += f" {word}"
+        else:
+            lines.append(word)
+    return lines
+
+
 def _optional_int(value) -> int | None:
     if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
         return None
@@ -161,17 +177,23 @@ def _optional_int(value) -> int | None:
 
 
 def org_chart_dot(stakeholders: pd.DataFrame, *, labels: dict[str, str], today: date) -> str:
-    """Graphviz DOT for ``st.graphviz_chart``: top to bottom, one box per stakeholder (name in bold,
+    """Graphviz DOT for ``st.graphviz_chart``: left to right, one box per stakeholder (name in bold,
     title, role), an edge from each manager to each report (``reports_to_id``; ids pointing outside
     the frame, and self-references, are ignored), filled by attitude (pastel red for an opponent to
     green for a champion, dark text) and drawn with a dashed red border when the contact is stale.
 
     Labels are Graphviz HTML labels, every text HTML-escaped, so quotes, ``<`` or ``&`` in names
-    cannot break the graph."""
+    cannot break the graph.
+
+    The page draws the chart at its own size, shrunk only when wider than the page, so the text is
+    only as large as the chart is narrow: left to right, its width grows with the depth of the
+    organisation (a few levels), not with the number of people on one level (a CEO's eight direct
+    reports made it so wide that its text came out at 11 px at 1920 px); long titles wrap
+    (``TITLE_WRAP``). tests/e2e/test_defects_ui.py measures the text at 14 px or more."""
     lines = [
         "digraph buying_centre {",
-        '  graph [rankdir=TB, bgcolor="transparent", nodesep=0.35, ranksep=0.55];',
-        f'  node [shape=box, style="rounded,filled", fontname="Helvetica", fontsize=14, '
+        '  graph [rankdir=LR, bgcolor="transparent", nodesep=0.2, ranksep=0.5];',
+        f'  node [shape=box, style="rounded,filled", fontname="Helvetica", fontsize={NAME_POINTS}, '
         f'fontcolor="{TEXT_COLOUR}", color="#6B7280", penwidth=1.2, margin="0.18,0.08"];',
         '  edge [color="#6B7280", arrowhead=none, penwidth=1.4];',
     ]
@@ -187,9 +209,12 @@ def org_chart_dot(stakeholders: pd.DataFrame, *, labels: dict[str, str], today: 
         ids.add(node_id)
         parts = [f"<b>{_text(row['name'])}</b>"]
         if _text(row.get("title")):
-            parts.append(f'<font point-size="12">{_text(row.get("title"))}</font>')
+            title_lines = _wrapped(html.unescape(_text(row.get("title"))))  # wrapped as read, then escaped
+            parts.append(
+                f'<font point-size="{DETAIL_POINTS}">{"<br/>".join(_text(line) for line in title_lines)}</font>'
+            )
         role = _text(_label(labels, f"role.{row['role']}"))
-        parts.append(f'<font point-size="12"><i>{role}</i></font>')
+        parts.append(f'<font point-size="{DETAIL_POINTS}"><i>{role}</i></font>')
         attitude = _optional_int(row["attitude"])
         fill = ATTITUDE_FILL.get(attitude if attitude is not None else 0, ATTITUDE_FILL[0])
         attributes = [f"label=<{'<br/>'.join(parts)}>", f'fillcolor="{fill}"']

@@ -87,6 +87,22 @@ def stage_index(stage: str) -> int:
     return HANDSHAKE_STAGES.index(stage)
 
 
+def next_stage(stage: str | None) -> str | None:
+    """The stage a handshake moves to next: "draft" to start one, None once at the last stage."""
+    if stage is None:
+        return HANDSHAKE_STAGES[0]
+    following = stage_index(stage) + 1
+    return HANDSHAKE_STAGES[following] if following < len(HANDSHAKE_STAGES) else None
+
+
+def is_move_back(current: str | None, target: str | None) -> bool:
+    """True when ``target`` comes before ``current`` in the stages' order: a move the KAM confirms,
+    since it sends an agreed or reviewed plan back towards a draft."""
+    if current not in HANDSHAKE_STAGES or target not in HANDSHAKE_STAGES:
+        return False
+    return stage_index(target) < stage_index(current)
+
+
 def rag_status(status: str, due: date, today: date, closed_statuses=CLOSED_COMMITMENT_STATUSES) -> str:
     """'done' when closed; 'red' when overdue; 'amber' when due within 14 days; else 'green'."""
     if status in closed_statuses:

@@ -9,6 +9,7 @@ back to the code.
 
 from __future__ import annotations
 
+import json
 import math
 from dataclasses import dataclass, field
 
@@ -119,6 +120,29 @@ def _label(labels: dict[str, str], key: str) -> str:
     return labels.get(key) or key.split(".", 1)[-1]
 
 
+UNIT_LINE = 22  # characters of a unit's name per line, five units or fewer
+NARROW_UNIT_LINE = 14  # more units: narrower columns
+OFFER_LINE = 48  # an offer on two lines crowds the next row: wrap only the longest
+
+
+def wrap_words(text: str, width: int) -> list[str]:
+    """``text`` on lines of about ``width`` characters, cut between words only (a longer word keeps its line)."""
+    lines: list[str] = []
+    for word in str(text).split():
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += f" {word}"
+        else:
+            lines.append(word)
+    return lines or [""]
+
+
+def _wrapped_labels(names: list[str], width: int) -> str:
+    """A Vega ``labelExpr`` writing each name on lines of ``width`` characters (a label given as a list
+    of lines is drawn on several lines): a header is never cut with "…" (issue 22), whatever the width."""
+    lines = {name: wrap_words(name, width) for name in names if len(str(name)) > width}
+    return f"{json.dumps(lines, ensure_ascii=False)}[datum.label] || datum.label" if lines else "datum.label"
+
+
 def white_space_chart(
     cells: pd.DataFrame,
     *,
@@ -155,8 +179,9 @@ def white_space_chart(
         axis=alt.Axis(
             orient="top",
             labelFontSize=16,
-            labelAngle=0 if len(units) <= 5 else -30,
-            labelLimit=150,
+            labelAngle=0 if len(units) <= 8 else -30,
+            labelLimit=0,  # never cut: long names wrap onto lines (labelExpr) instead
+            labelExpr=_wrapped_labels(units, UNIT_LINE if len(units) <= 5 else NARROW_UNIT_LINE),
             labelOverlap=False,
             labelFontWeight="bold",
             ticks=False,
@@ -164,7 +189,17 @@ def white_space_chart(
         ),
     )
     y = alt.Y(
-        "offer:N", sort=offers, title=None, axis=alt.Axis(labelFontSize=16, labelLimit=260, ticks=False, domain=False)
+        "offer:N",
+        sort=offers,
+        title=None,
+        axis=alt.Axis(
+            labelFontSize=16,
+            labelLimit=0,
+            labelExpr=_wrapped_labels(offers, OFFER_LINE),
+            labelOverlap=False,  # a two-line name must not make Vega hide every other offer
+            ticks=False,
+            domain=False,
+        ),
     )
     tooltip = [
         alt.Tooltip("offer:N", title=_label(labels, "offer")),

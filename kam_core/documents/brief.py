@@ -1,7 +1,12 @@
 """The executive brief (docs/method.md, section 4): a one-page factual note the KAM hands the
 executive before an engagement: the meeting and its ask, the account and its key figures, the
-customer's top priorities, where the handshake stands with its open commitments, the people met
+customer's priorities, where the handshake stands with its open commitments, the people met
 and what happened the last times.
+
+The brief is internal: it holds our own reading of the people (attitude, relationship strength) and of
+the commitments (their RAG status), so it never goes to the customer, and its title line and the footer
+of every page say so. Nothing in it is cut: a Word document flows onto the next page, so every priority,
+every open commitment, every person met and every held engagement is listed in full.
 
 ``build_brief`` reads everything once into a frozen ``Brief``; ``brief_markdown`` and
 ``brief_docx`` render the same content in English or French (catalog keys ``brief.*``).
@@ -38,9 +43,6 @@ from kam_core.store.models import (
 )
 from kam_core.store.models import Stakeholder as StakeholderRecord
 
-RECENT = 3  # held engagements shown, per stakeholder and for the account
-TOP_PRIORITIES = 3
-
 
 @dataclass(frozen=True)
 class PastEngagement:
@@ -59,7 +61,7 @@ class PersonMet:
     last_contact: date | None
     strength: int  # of the pairing, 1-5
     executive: str  # ours, in that pairing
-    recent: tuple[PastEngagement, ...]  # their last held engagements, latest first
+    recent: tuple[PastEngagement, ...]  # their held engagements, latest first
 
 
 @dataclass(frozen=True)
@@ -99,18 +101,18 @@ class Brief:
     kam: str | None
     sponsor: str | None
     figures: KeyFigures
-    priorities: tuple[str, ...]  # top ones, by rank
+    priorities: tuple[str, ...]  # all of them, by rank
     handshake_stage: str | None  # None: no handshake
     commitments: tuple[OpenCommitment, ...]  # open ones, both sides, soonest due first
     people: tuple[PersonMet, ...]
-    recent: tuple[PastEngagement, ...]  # the account's last held engagements, latest first
+    recent: tuple[PastEngagement, ...]  # the account's held engagements, latest first
 
 
 def _held(session: Session, query, before: date) -> tuple[PastEngagement, ...]:
     rows = session.execute(
-        query.where(Engagement.status == "held", Engagement.on_date <= before)
-        .order_by(Engagement.on_date.desc(), Engagement.id.desc())
-        .limit(RECENT)
+        query.where(Engagement.status == "held", Engagement.on_date <= before).order_by(
+            Engagement.on_date.desc(), Engagement.id.desc()
+        )
     ).all()
     return tuple(PastEngagement(*row) for row in rows)
 
@@ -124,7 +126,7 @@ def _recent_query(exclude: int):
 def build_brief(session: Session, engagement_id: int, today: date) -> Brief:
     """Everything the sponsor needs for engagement ``engagement_id`` (NotFoundError when unknown).
 
-    The last held engagements are those up to ``today`` (other than this one)."""
+    The held engagements are those up to ``today`` (other than this one)."""
     engagement = session.get(Engagement, engagement_id)
     if engagement is None:
         raise NotFoundError(f"engagement {engagement_id}")
@@ -146,10 +148,7 @@ def build_brief(session: Session, engagement_id: int, today: date) -> Brief:
     )
     priorities = tuple(
         session.scalars(
-            select(Priority.title)
-            .where(Priority.account_id == account.id)
-            .order_by(Priority.rank, Priority.id)
-            .limit(TOP_PRIORITIES)
+            select(Priority.title).where(Priority.account_id == account.id).order_by(Priority.rank, Priority.id)
         )
     )
     stage = session.scalar(select(Handshake.stage).where(Handshake.account_id == account.id))
@@ -318,8 +317,8 @@ def _title(brief: Brief, language: str) -> str:
 
 
 def brief_markdown(brief: Brief, language: str) -> str:
-    """The brief as one page of Markdown: a title, the key figures as a table, short sections."""
-    lines = [f"# {md(_title(brief, language))}", ""]
+    """The brief as Markdown: a title, the internal-use line, the key figures as a table, short sections."""
+    lines = [f"# {md(_title(brief, language))}", "", f"*{md(_t('brief.internal', language))}*", ""]
     blocks = _blocks(brief, language)
     for heading, bullets in blocks[:2]:
         lines += [f"## {heading}", "", *(_bullet(text) for text in bullets), ""]
@@ -342,7 +341,8 @@ def _bullet(text: str) -> str:
 
 
 def brief_docx(brief: Brief, language: str) -> bytes:
-    """The same content as a Word document: A4, a title, short sections, a table of key figures."""
+    """The same content as a Word document: A4, a title, the internal-use line under it and in the footer
+    of every page, short sections, a table of key figures."""
     from docx import Document
     from docx.shared import Cm, Pt
 
@@ -353,6 +353,10 @@ def brief_docx(brief: Brief, language: str) -> bytes:
         setattr(section, side, Cm(1.8))
     document.styles["Normal"].font.size = Pt(10)
     document.add_heading(_title(brief, language), level=1)
+    document.add_paragraph().add_run(_t("brief.internal", language)).italic = True
+    footer = section.footer.paragraphs[0]
+    footer.text = _t("brief.footer", language, account=brief.account)
+    footer.runs[0].font.size = Pt(9)
     blocks = _blocks(brief, language)
 
     def add(heading: str, bullets: list[str]) -> None:

@@ -48,6 +48,28 @@ def _isnan(value: float) -> bool:
     return isinstance(value, float) and math.isnan(value)
 
 
+def placed(quadrant) -> str | None:
+    """A quadrant's code, or None when the account has no place in the matrix (None, NaN, "unscored")."""
+    return quadrant if isinstance(quadrant, str) and quadrant in QUADRANTS else None
+
+
+@dataclass(frozen=True)
+class SegmentChange:
+    """What a save did to an account's segment: ``before`` is None on its first full scoring."""
+
+    before: str | None
+    after: str
+
+
+def segment_change(before, after) -> SegmentChange | None:
+    """The account's move between two positions (quadrant codes, None or NaN when not placed), or None
+    when it has no place after the save or stays where it was."""
+    before, after = placed(before), placed(after)
+    if after is None or before == after:
+        return None
+    return SegmentChange(before, after)
+
+
 def axis_scores(scores: pd.DataFrame, criteria: pd.DataFrame) -> pd.DataFrame:
     """Weighted mean per account and axis.
 

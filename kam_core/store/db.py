@@ -168,6 +168,7 @@ def get_engine(url: str | None = None, *, creator_language: str | None = None) -
         if url not in _ready:
             prepare(engine, creator_language=creator_language)
             _ready.add(url)
+        _files.setdefault(url, _file_identity(url))
     return engine
 
 
@@ -178,6 +179,42 @@ def dispose_all() -> None:
             engine.dispose()
         _engines.clear()
         _ready.clear()
+        _files.clear()
+
+
+_files: dict[str, tuple[int, int] | None] = {}  # URL -> the SQLite file its engine's connections opened
+
+
+def _file_identity(url: str) -> tuple[int, int] | None:
+    """(device, inode) of the SQLite file of ``url``: what stays the same while the file is written in
+    place (a save, a restore through the backup API), and changes when another file is put at its path."""
+    path = sqlite_path(url)
+    if path is None:
+        return None
+    try:
+        status = path.stat()
+    except OSError:
+        return None
+    return status.st_dev, status.st_ino
+
+
+def follow_file(url: str | None = None) -> bool:
+    """When another file was put at the path of ``url``'s SQLite database (moved or copied over it
+    while the app runs), close the engine's pooled connections: they still read the file that was
+    there, and would go on showing its data to every session. True when it did. One ``stat``: the
+    app calls it at every run; nothing to do for PostgreSQL."""
+    url = url or database_url()
+    identity = _file_identity(url)
+    with _lock:
+        engine = _engines.get(url)
+        if engine is None or identity is None:
+            return False
+        seen = _files.get(url)
+        _files[url] = identity
+        if seen is None or seen == identity:
+            return False
+        engine.dispose()  # the next connection opens the file now at the path
+    return True
 
 
 _writers_lock = threading.Lock()

@@ -8,7 +8,7 @@ from functools import partial
 import streamlit as st
 
 from kam_core.common import formatting as fmt
-from kam_core.i18n import LANGUAGES, language_from_locale, translate
+from kam_core.i18n import LANGUAGES, enum_label, language_from_locale, translate
 
 LANGUAGE_KEY = "language"
 URL_PARAM = "lang"  # ?lang=fr: the language a link or a reloaded page opens in
@@ -45,7 +45,7 @@ def t(key: str, **params) -> str:
 def labels(kind: str, codes) -> dict:
     """The labels of several codes at once: {code: label}, for mapping a whole column."""
     lang = language()
-    return {code: translate(f"enum.{kind}.{code}", lang) for code in codes}
+    return {code: enum_label(kind, code, lang) for code in codes}
 
 
 def quarter(code: str) -> str:
@@ -62,4 +62,4 @@ def quarter_names() -> Callable[[str], str]:
 
 def label(kind: str, code) -> str:
     """The label of an enumeration code: label('segment', 'strategic') -> 'Strategic'."""
-    return t(f"enum.{kind}.{code}")
+    return enum_label(kind, code, language())

@@ -9,8 +9,8 @@ from kam_core.ui.i18n import label, labels, t
 CADENCE_COLOURS = {"late": "red", "due": "orange", "never": "violet", "on_track": "green"}
 
 
-def quadrant_name(code: str) -> str:
-    return t(f"enum.segment.{code}")
+def quadrant_name(code: str | None) -> str:
+    return label("segment", code)
 
 
 def quadrant_names() -> dict[str, str]:

@@ -8,7 +8,11 @@ the uploaded file, the import preview (keyed by the file's digest), the QBR pack
 Writes of other processes (the command line, another app server on the same database, a restore)
 are seen at the next run: each run of the app first calls ``follow_store()``, which reads the
 store's stamp (``audit.store_stamp``: one indexed read of the trail's newest line) and empties the
-cache when the stamp differs from the one this process saw last. Widget state is not touched: what
+cache when the stamp differs from the one this process saw last. A restore (``python -m kam_core
+restore-backup``) writes the copy into the file in place and adds its own line to the trail, so it is
+seen as any other write; a SQLite file replaced at its path (moved or copied over it by hand) is seen
+too (``db.follow_file``: another inode), and the engine's pooled connections, still on the old file,
+are closed first. Widget state is not touched: what
 a session typed and has not saved stays (``section_editor`` keeps the table it is editing)."""
 
 from __future__ import annotations
@@ -48,7 +52,7 @@ from kam_core.portfolio.directory import account_directory as _read_directory
 from kam_core.portfolio.matrix import StrategicCapacity, active_kams, matrix_table
 from kam_core.portfolio.segmentation import Thresholds, segments
 from kam_core.programme import executives, settings, team
-from kam_core.store.db import database_url, get_engine, store_info
+from kam_core.store.db import database_url, follow_file, get_engine, store_info
 from kam_core.store.memory import without_gc_pauses
 from kam_core.store.models import AXES
 
@@ -91,11 +95,12 @@ def follow_store() -> bool:
     looked (a write of any process, its own included), and say whether it did. A stamp not read
     before (the process's first run, or one that could not be read) empties it too."""
     url = database_url()
+    replaced = follow_file(url)  # another file put at the database's path: its pooled connections closed
     stamp = _stamp(url)
     with _stamps_lock:
         seen = _stamps.get(url, _UNSEEN)
         _stamps[url] = stamp
-    changed = stamp is _UNSEEN or seen is _UNSEEN or seen != stamp
+    changed = replaced or stamp is _UNSEEN or seen is _UNSEEN or seen != stamp
     if changed:
         clear()
     return changed

@@ -24,13 +24,22 @@ APP = Path(__file__).resolve().parents[2] / "app.py"
 
 
 def preload() -> None:
-    """Imports every module of the app (and so the libraries they use: Altair, python-pptx, openpyxl
-    ...) before the first session, then freezes what lives for good out of the garbage collector's
-    way (``kam_core.store.memory.freeze_long_lived``)."""
+    """Imports every module of the app but ``kam_core.ui`` (and so the libraries they use: Altair,
+    python-pptx, openpyxl ...) before the first session, then freezes what lives for good out of the
+    garbage collector's way (``kam_core.store.memory.freeze_long_lived``).
+
+    ``kam_core.ui`` (a few tenths of a second) is imported by the first run, inside Streamlit's
+    runtime: imported before it, its ``st.cache_data`` readers would each log "No runtime found", and
+    reading Streamlit's config that early makes the command line's own flags log "An update to the
+    [server] config option section was detected ... please restart streamlit" (``make run`` starts
+    without a warning: tests/e2e/test_clean_start.py)."""
     for module in pkgutil.walk_packages(kam_core.__path__, prefix="kam_core."):
-        if module.name != __name__:
+        if not module.name.startswith(UI):
             importlib.import_module(module.name)
     freeze_long_lived()
+
+
+UI = "kam_core.ui"
 
 
 def main(argv: list[str]) -> None:

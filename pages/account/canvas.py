@@ -246,7 +246,7 @@ def buying_centre(account_id: int) -> None:
                 lambda: org_chart_dot(people, labels=labels, today=today()),
                 source=people,
             ),
-            width="stretch",
+            width="content",  # its own size (text of 16 px and more), shrunk only when wider than the page
         )
     table_or_editor("stakeholders", account_id, editing, STAKEHOLDER_COLUMNS)
 

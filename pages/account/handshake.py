@@ -69,18 +69,21 @@ def start(view) -> None:
         )
 
 
+MOVE_BACK_KEY = "handshake_move_back"  # a move back waiting for its confirmation
+
+
 def stage_move(view, joint_objectives: int) -> None:
     st.subheader(t("handshake.move"))
     choices = [stage for stage in HANDSHAKE_STAGES if stage != view.stage]
-    current = handshake.stage_index(view.stage)
-    default = next((i for i, s in enumerate(choices) if handshake.stage_index(s) == current + 1), 0)
+    following = handshake.next_stage(view.stage)
     with st.form(f"move_{view.account_id}", border=False):
         left, middle, right = st.columns([2, 1, 2], vertical_alignment="bottom")
         target = left.selectbox(
             t("handshake.move_to"),
             choices,
-            index=default,
+            index=choices.index(following) if following in choices else None,  # the last stage: none
             format_func=lambda code: label("stage", code),
+            placeholder=t("handshake.move_pick"),
             key="move_target",
         )
         on_date = middle.date_input(
@@ -93,13 +96,47 @@ def stage_move(view, joint_objectives: int) -> None:
             icon=":material/arrow_forward:",
             **auth.permit("editor").control(),
         ):
-            write(
-                lambda: handshake.move_stage(
-                    engine(), view.account_id, target, on_date, view.version, today=today(), note=note or None
-                ),
-                t("handshake.moved", stage=label("stage", target)),
-            )
+            if target is None:
+                st.warning(t("handshake.move_pick"))
+            elif handshake.is_move_back(view.stage, target):  # asked below, naming both stages
+                st.session_state[MOVE_BACK_KEY] = (view.account_id, view.version, target, on_date, note)
+            else:
+                move(view, target, on_date, note)
+    confirm_move_back(view)
     st.caption(t("handshake.rules", count=joint_objectives))
+
+
+def confirm_move_back(view) -> None:
+    """A move back waits here for a second click that names where the handshake is and where it goes."""
+    pending = st.session_state.get(MOVE_BACK_KEY)
+    if not pending or pending[:2] != (view.account_id, view.version):
+        return
+    _, _, target, on_date, note = pending
+    st.warning(
+        t("handshake.confirm_back", current=label("stage", view.stage), target=label("stage", target)),
+        icon=":material/undo:",
+    )
+    left, right = st.columns(2)
+    if left.button(
+        t("handshake.confirm_back_button", target=label("stage", target)),
+        type="primary",
+        key="confirm_move_back",
+        **auth.permit("editor").control(),
+    ):
+        del st.session_state[MOVE_BACK_KEY]
+        move(view, target, on_date, note)
+    if right.button(t("handshake.cancel_back", current=label("stage", view.stage)), key="cancel_move_back"):
+        del st.session_state[MOVE_BACK_KEY]
+        st.rerun()
+
+
+def move(view, target: str, on_date, note: str) -> None:
+    write(
+        lambda: handshake.move_stage(
+            engine(), view.account_id, target, on_date, view.version, today=today(), note=note or None
+        ),
+        t("handshake.moved", stage=label("stage", target)),
+    )
 
 
 def details(view) -> None:

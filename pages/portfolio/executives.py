@@ -133,7 +133,8 @@ def cadence_grid(grid) -> None:
         key=f"cadence_table_{rows_key}",
         height=min(35 * (len(accounts) + 1) + 3, 600),
         column_config={
-            "account": st.column_config.TextColumn(t("column.account"), pinned=True),
+            # not pinned: a pinned column is drawn grey, as an index, and this table is never wider than the page
+            "account": st.column_config.TextColumn(t("column.account")),
             "pairing": st.column_config.TextColumn(t("executives.pairing")),
             # a coloured label per status, without a pandas Styler
             "status": st.column_config.MultiselectColumn(

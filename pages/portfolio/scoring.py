@@ -6,6 +6,7 @@ from kam_core.common import formatting as fmt
 from kam_core.common.text import md
 from kam_core.portfolio import scoring
 from kam_core.portfolio.scoring import AXES
+from kam_core.portfolio.segmentation import placed, segment_change
 from kam_core.ui import auth, grid, presentation, readers, state
 from kam_core.ui.i18n import language, quarter, quarter_names, t
 from kam_core.ui.labels import quadrant_name
@@ -137,7 +138,7 @@ def workshop_scores(account_id: int | None, period: str) -> None:
 
 def show_position(position) -> None:
     lang = language()
-    if position is None or position["quadrant"] is None:
+    if position is None or placed(position["quadrant"]) is None:
         st.info(t("scoring.not_placed"))
         return
     st.markdown(
@@ -212,15 +213,16 @@ def report_last_save(tab: str) -> None:
         return
     count, before, after = saved
     st.success(t("scoring.saved", count=count), icon=":material/check:")
-    if after and before != after:
-        st.success(
-            t(
-                "scoring.moved",
-                before=quadrant_name(before) if before else t("scoring.unplaced"),
-                after=quadrant_name(after),
-            ),
-            icon=":material/trending_flat:",
-        )
+    change = segment_change(before, after)
+    if change is None:
+        return
+    after = quadrant_name(change.after)
+    st.success(
+        t("scoring.moved", before=quadrant_name(change.before), after=after)
+        if change.before
+        else t("scoring.now_in", after=after),
+        icon=":material/trending_flat:",
+    )
 
 
 def say_scores_changed(_error) -> None:

@@ -3,11 +3,13 @@ session typed and has not saved stays in its table."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import textwrap
 from pathlib import Path
 
+import pytest
 from sqlmodel import Session, select
 
 from kam_core.account import sections
@@ -190,3 +192,31 @@ def test_a_form_open_before_another_servers_save_is_refused_not_saved_over_it(de
     with Session(db.get_engine(demo_url)) as session:
         plan = session.exec(select(AccountPlan).where(AccountPlan.account_id == account_id)).one()
     assert plan.markets == "Changed elsewhere" and plan.business != "My own wording"
+
+
+@pytest.mark.sqlite_only("a restore of a copy of the SQLite file")
+def test_a_restore_by_the_command_line_shows_at_the_next_page_in_every_session(demo_app, demo_url):
+    """Issue 22: what ``python -m kam_core restore-backup`` says (the app shows the restored data at its
+    next page) is true for a session open before the restore and for a new one."""
+    from kam_core.store import backups
+
+    account_id = _account(demo_url)
+    saved = backups.backup_sqlite(db.sqlite_path(demo_url), "manual")
+    _rename_elsewhere(demo_url, account_id, "Aerivon Renamed Before The Restore")
+    app = demo_app(OVERVIEW, account=str(account_id))
+    assert app.title[0].value == "Aerivon Renamed Before The Restore"
+    done = subprocess.run(
+        [sys.executable, "-m", "kam_core", "restore-backup", str(saved)],
+        cwd=PROJECT,
+        env={**os.environ, "KAM_DATABASE_URL": demo_url},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "shows the restored data at its next page" in done.stdout
+    app.run()
+    no_exception(app)
+    assert app.title[0].value.startswith("Aerivon") and "Renamed" not in app.title[0].value
+    fresh = demo_app(OVERVIEW, account=str(account_id))
+    assert "Renamed" not in fresh.title[0].value

@@ -96,10 +96,45 @@ def test_moving_a_handshake_through_its_stages(demo_app, demo_url):
     view = _view(demo_url, account_id)
     assert view.stage == "agreed" and view.reached_on("agreed") == TODAY
 
-    _move(app, "presented")  # moving back keeps the history
-    view = _view(demo_url, account_id)
+    _move(app, "presented")  # moving back asks first, naming both stages
+    assert _view(demo_url, account_id).stage == "agreed"
+    assert "Move the handshake back from **Agreed** to **Presented**?" in texts(app)
+    app.button(key="confirm_move_back").click().run()
+    no_exception(app)
+    view = _view(demo_url, account_id)  # and keeps the history
     assert view.stage == "presented"
     assert [step.stage for step in view.history][-2:] == ["agreed", "presented"]
+
+
+def test_the_move_preselects_the_next_stage_and_a_move_back_asks_first(demo_app, demo_url):
+    """Issue 22: "Move to another stage" preselected Draft, so one click sent a handshake in quarterly
+    review back to the start."""
+    account_id = _new_account(demo_url)
+    app = demo_app(HANDSHAKE, account=str(account_id))
+    app.button(key="start_handshake").click().run()
+    assert app.selectbox(key="move_target").value == "internally_reviewed"
+    _move(app, "internally_reviewed")
+    assert app.selectbox(key="move_target").value == "presented"
+
+    with Session(db.get_engine(demo_url)) as session:
+        reviewed = session.exec(select(Handshake.account_id).where(Handshake.stage == "in_review")).first()
+    app = demo_app(HANDSHAKE, account=str(reviewed))
+    no_exception(app)
+    assert app.selectbox(key="move_target").value is None  # the last stage: nothing preselected
+    next(b for b in app.button if "move_" in str(b.key)).click().run()  # one click moves nothing
+    no_exception(app)
+    assert _view(demo_url, reviewed).stage == "in_review"
+    _move(app, "draft")
+    assert _view(demo_url, reviewed).stage == "in_review"
+    assert "Move the handshake back from **In quarterly review** to **Draft**?" in texts(app)
+    app.button(key="cancel_move_back").click().run()
+    no_exception(app)
+    assert _view(demo_url, reviewed).stage == "in_review" and "Move the handshake back" not in texts(app)
+    _move(app, "draft")
+    app.button(key="confirm_move_back").click().run()
+    no_exception(app)
+    assert _view(demo_url, reviewed).stage == "draft"
+    assert "The handshake is now at the stage Draft." in texts(app)
 
 
 def test_objectives_and_commitments_read_as_tables_until_edit_is_switched_on(demo_app, demo_url):

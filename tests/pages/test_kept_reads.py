@@ -101,3 +101,58 @@ def test_the_kept_reads_are_emptied_when_another_engine_wrote_and_only_then(demo
     assert readers.account_directory() is not kept
     again = readers.account_directory()
     assert readers.follow_store() is False and readers.account_directory() is again  # not a second time
+
+
+def _rename(engine, account_id: int, name: str) -> None:
+    from sqlmodel import Session
+
+    from kam_core.account.accounts import load_account, update_account
+
+    with Session(engine) as session:
+        record = load_account(session, account_id)
+    update_account(engine, account_id, {**record.values(), "name": name}, record.version)
+
+
+@pytest.mark.sqlite_only("a restore of a copy of the SQLite file")
+def test_a_restore_is_read_at_the_next_run(demo_url, on):
+    """Issue 22: after ``restore-backup`` the app is to show the restored data at its next page."""
+    from kam_core.store import backups, db
+
+    on(demo_url)
+    path = db.sqlite_path(demo_url)
+    saved = backups.backup_sqlite(path, "manual")
+    original = readers.account_directory().names[3]
+    _rename(db.get_engine(demo_url), 3, "Renamed Before The Restore")
+    readers.written()
+    assert readers.account_directory().names[3] == "Renamed Before The Restore"
+    backups.restore(path, saved)  # what the command does, in place through SQLite's backup API
+    assert readers.follow_store() is True
+    assert readers.account_directory().names[3] == original
+
+
+@pytest.mark.sqlite_only("another SQLite file put at the database's path")
+def test_a_database_file_replaced_at_its_path_is_read_at_the_next_run(demo_url, on, tmp_path):
+    """Issue 22: the pooled connections still read the file that was replaced, in every new session
+    too: the store notices another file at the path (``db.follow_file``) and opens it anew."""
+    import os
+
+    from sqlalchemy import text
+
+    from kam_core.store import backups, db
+
+    on(demo_url)
+    path = db.sqlite_path(demo_url)
+    readers.follow_store()
+    original = readers.account_directory().names[3]
+    copy = backups.copy_sqlite(path, tmp_path / "copy.db")
+    other = db.make_engine(f"sqlite:///{copy}")
+    try:
+        _rename(other, 3, "Renamed In The Copy")
+    finally:
+        other.dispose()  # the last connection checkpoints the copy's log into it
+    with db.get_engine(demo_url).connect() as connection:  # the live file's log emptied: a clean swap
+        connection.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
+    os.replace(copy, path)
+    assert readers.follow_store() is True
+    assert readers.account_directory().names[3] == "Renamed In The Copy" != original
+    assert readers.follow_store() is False

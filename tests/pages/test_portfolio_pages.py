@@ -253,3 +253,23 @@ def _threshold_lines(app) -> pd.DataFrame:
         pa.ipc.open_stream(dataset.data.data).read_pandas() for dataset in app.get("vega_lite_chart")[0].proto.datasets
     ]
     return next(table for table in tables if list(table.columns) == ["x", "y"])
+
+
+def test_a_first_full_scoring_says_the_account_is_now_in_its_segment(demo_app, demo_url):
+    """Issue 22: an account not placed before its first full scoring read "moves from enum.segment.nan"."""
+    positions = _segments(demo_url)
+    unplaced = positions[positions["quadrant"].isna()]
+    assert not unplaced.empty  # the demo's incomplete prospects
+    account_id = int(unplaced.index[0])
+    app = demo_app(SCORING, account=str(account_id))
+    no_exception(app)
+    for axis in ("attractiveness", "strength"):
+        for criterion in _criteria(demo_url, axis):
+            app.select_slider(key=f"score_{account_id}_{PERIOD}_{criterion.id}").set_value(9.0)
+    next(button for button in app.button if button.label == "Save the scores").click().run()
+    no_exception(app)
+    shown = texts(app)
+    assert "The account is now Strategic." in shown
+    assert "moves from" not in shown and "enum." not in shown
+    app.radio(key="language").set_value("fr").run()
+    assert "enum." not in texts(app)

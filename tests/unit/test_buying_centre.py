@@ -204,7 +204,7 @@ def _nodes(dot: str) -> dict[int, tuple[str, str]]:
         match = re.match(r"s(\d+) \[label=<(.*)>, fillcolor=", statement)
         if match:
             assert int(match[1]) not in nodes
-            text = html.unescape(re.sub(r"<[^>]+>", " | ", match[2]))
+            text = html.unescape(re.sub(r"<[^>]+>", " | ", match[2].replace("<br/>", " ")))  # a wrapped title: one text
             nodes[int(match[1])] = (" ".join(text.split()), statement)
     return nodes
 
@@ -222,7 +222,7 @@ def test_org_chart_has_every_stakeholder_and_each_reporting_line_once():
         _person(5, "influencer", -1, reports_to_id=1),
     )
     dot = org_chart_dot(frame, labels=LABELS, today=TODAY)
-    assert "rankdir=TB" in dot
+    assert "rankdir=LR" in dot  # its width grows with the depth, not with the people of one level
     nodes = _nodes(dot)
     assert set(nodes) == {1, 2, 3, 4, 5}
     assert sorted(_edges(dot)) == [(1, 2), (1, 5), (2, 3)]
@@ -239,6 +239,7 @@ def test_org_chart_survives_quotes_and_markup_in_names():
     dot = org_chart_dot(frame, labels=LABELS, today=TODAY)
     nodes = _nodes(dot)
     assert name in nodes[1][0] and title in nodes[1][0]
+    assert "Head of &quot;R&amp;D&quot;; &lt;b&gt;labs&lt;/b&gt;<br/>{x}" in dot  # wrapped between words only
     assert 'Zoë "Z"' in nodes[2][0]
     assert _edges(dot) == [(1, 2)]
 

@@ -24,6 +24,7 @@ from kam_core.account.sections import load_section, ref_choices, save_section, v
 from kam_core.common.errors import ConflictError, NotFoundError, ValidationError
 from kam_core.common.text import md
 from kam_core.documents.brief import brief_docx, brief_markdown, build_brief
+from kam_core.i18n import translate
 from kam_core.portfolio.overview import account_table
 from kam_core.store.models import Account, Engagement, EngagementPairing, Pairing, Stakeholder
 from tests.conftest import TODAY
@@ -387,7 +388,7 @@ def test_brief_markdown_holds_what_the_sponsor_needs(demo_engine, language):
     assert all(md(person.name) in text for person in brief.people)
     assert all(md(item.description) in text for item in brief.commitments)
     assert {item.side for item in brief.commitments} <= {"ours", "theirs"}
-    assert len(brief.recent) <= 3 and all(item.on_date <= TODAY for item in brief.recent)
+    assert all(item.on_date <= TODAY for item in brief.recent)
     assert ("M€" if language == "fr" else "€") in text
     assert text.startswith("# ")
 
@@ -402,6 +403,43 @@ def test_brief_docx_opens_and_names_the_account(demo_engine):
     assert brief.account in text and brief.ask in text
     assert document.tables and len(document.tables[0].rows) == 5
     assert round(document.sections[0].page_width.cm, 1) == 21.0
+
+
+def _docx_text(data: bytes) -> tuple[str, str]:
+    """(the body: paragraphs and tables, the footers) of a Word document, as text."""
+    from docx import Document
+
+    document = Document(io.BytesIO(data))
+    body = [paragraph.text for paragraph in document.paragraphs]
+    body += [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+    footers = [paragraph.text for section in document.sections for paragraph in section.footer.paragraphs]
+    return "\n".join(body), "\n".join(footers)
+
+
+def test_no_brief_of_the_demo_is_cut_and_each_says_it_is_internal(demo_engine):
+    """Issue 22: the brief gets the deck's rules. Nothing cut (no "…", no "and N more", every priority
+    and every held engagement listed: a Word document flows); it holds our own reading of the people
+    (attitude, relationship strength), so it is internal, and its title line and every footer say so."""
+    import re
+
+    from kam_core.store.models import Priority
+
+    with Session(demo_engine) as session:
+        engagements = session.execute(select(Engagement.id, Engagement.account_id)).all()
+        priorities = session.execute(select(Priority.account_id, Priority.title)).all()
+        briefs = [build_brief(session, engagement_id, TODAY) for engagement_id, _ in engagements]
+    assert len(briefs) > 50
+    cut = re.compile(r"…|\.\.\.|\band \d+ more\b|\bet \d+ autres?\b")
+    for brief, (_, account_id) in zip(briefs, engagements):
+        for language in ("en", "fr"):
+            body, footer = _docx_text(brief_docx(brief, language))
+            assert not cut.search(body), (brief.engagement_id, language, cut.search(body).group())
+            assert all(title in body for owner, title in priorities if owner == account_id)
+            assert all(item.objective in body for item in brief.recent)
+            assert translate("brief.internal", language) in body
+            assert footer == translate("brief.footer", language, account=brief.account)
+            assert md(translate("brief.internal", language)) in brief_markdown(brief, language)
+    assert any(len([1 for owner, _ in priorities if owner == brief.account_id]) > 3 for brief in briefs)
 
 
 def test_brief_of_an_unknown_engagement(demo_engine):

@@ -956,3 +956,14 @@ def test_the_board_puts_stuck_handshakes_first_then_the_longest_at_their_stage()
         }
     )
     assert attention_first(board)["name"].tolist() == ["D", "B", "C", "A", "E"]
+
+
+def test_the_next_stage_and_a_move_back_follow_the_stages_order():
+    """Issue 22: the page preselects the next stage, and asks before a move back."""
+    from kam_core.account.handshake import is_move_back, next_stage
+
+    assert next_stage(None) == "draft"
+    assert [next_stage(stage) for stage in HANDSHAKE_STAGES] == [*HANDSHAKE_STAGES[1:], None]
+    assert is_move_back("in_review", "draft") and is_move_back("agreed", "presented")
+    assert not is_move_back("presented", "agreed") and not is_move_back("draft", "draft")
+    assert not is_move_back(None, "draft") and not is_move_back("agreed", None)

@@ -160,3 +160,30 @@ def test_every_canvas_column_and_choice_has_a_label():
             for code in column.choices if kind else ():
                 assert f"enum.{kind}.{code}" in keys, (kind, code)
     assert all(f"enum.attitude.{value}" in keys for value in range(-2, 3))
+
+
+def test_a_missing_code_never_reads_as_a_raw_key():
+    """Issue 22: a segment read from an empty cell showed "enum.segment.nan"."""
+    import math
+
+    from kam_core.i18n import enum_label, translate
+
+    for language in LANGUAGES:
+        for code in (None, math.nan, "", "nan", "None"):
+            for kind in ("segment", "stage", "engagement_kind"):
+                assert not enum_label(kind, code, language).startswith("enum."), (kind, code)
+                assert not translate(f"enum.{kind}.{code}", language).startswith("enum."), (kind, code)
+        assert enum_label("segment", math.nan, language) == translate("enum.segment.unscored", language)
+        assert enum_label("segment", "strategic", language) == translate("enum.segment.strategic", language)
+
+
+def test_segment_change_knows_a_first_placing_from_a_move():
+    import math
+
+    from kam_core.portfolio.segmentation import SegmentChange, segment_change
+
+    assert segment_change(math.nan, "strategic") == SegmentChange(None, "strategic")
+    assert segment_change(None, "develop") == SegmentChange(None, "develop")
+    assert segment_change("develop", "strategic") == SegmentChange("develop", "strategic")
+    assert segment_change("develop", "develop") is None
+    assert segment_change("develop", None) is None and segment_change("develop", math.nan) is None

@@ -189,3 +189,26 @@ def test_white_space_chart_of_units_without_cells():
     rows = _data(spec, squares)
     assert [row["status"] for row in rows] == [UNMAPPED, UNMAPPED]
     assert "Competitor" not in [tip["title"] for tip in squares["encoding"]["tooltip"]]
+
+
+def test_white_space_headers_wrap_instead_of_being_cut():
+    """Issue 22: at 1920 px the units across the top read "Eindhoven paint & …" (a 150 px limit)."""
+    import re
+
+    import vl_convert
+
+    units = ["Battery pack division", "Eindhoven paint & body shop", "Utrecht assembly plant"]
+    offers = ["Medium-voltage switchgear & power distribution", "Audit"]
+    chart = white_space_chart(
+        CELLS.iloc[0:0], units=units, offers=offers, labels=LABELS, currency_symbol="€"
+    ).properties(width=900)
+    svg = vl_convert.vegalite_to_svg(chart.to_dict())
+    drawn = " ".join(re.sub(r"<[^>]+>", " ", text) for text in re.findall(r"<text[^>]*>(.*?)</text>", svg, re.S))
+    drawn = " ".join(drawn.replace("&amp;", "&").split())
+    assert "…" not in drawn
+    for name in [*units, *offers]:
+        assert name in drawn, name  # every word of every name, in order (its lines joined)
+    spec = chart.to_dict()
+    squares = next(layer for layer in spec["layer"] if layer["mark"]["type"] == "rect")
+    for axis in ("x", "y"):  # Vega would hide every other name when one wraps onto two lines
+        assert squares["encoding"][axis]["axis"]["labelOverlap"] is False
