@@ -409,7 +409,7 @@ class _Deck:
                 for cells in rows:
                     if current and (len(current) >= limit or sum(heights(size, [*current, cells])) > room):
                         counts.append(len(current))
-                        current, room = [], BODY_BOTTOM - BODY_TOP
+                        current, room = [], bottom - BODY_TOP
                     current.append(cells)
                 return [*counts, len(current)]
 
@@ -452,7 +452,15 @@ class _Deck:
                     self._run(paragraph, _Line(part or "–", size, bold=cell.bold, ink=cell.ink or INK, space_after=0))
         if len(chunk) < len(rows):
             return self.table(
-                self.continued(slide), left, BODY_TOP, widths, header, rows[len(chunk) :], row_height, fill=fill
+                self.continued(slide),
+                left,
+                BODY_TOP,
+                widths,
+                header,
+                rows[len(chunk) :],
+                row_height,
+                bottom,
+                fill,
             )
         return slide, top + sum(sizes)
 
