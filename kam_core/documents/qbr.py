@@ -30,20 +30,25 @@ existing ``section.*``, ``enum.*``, ``rag.*``, ``col.*`` keys):
 
 The customer's deck speaks to the customer ("your signatory", "your commitment", "our joint plan is
 still to be written together") and never uses our method's vocabulary ("Handshake") or our internal
-stages.
+stages. It says on its first slide what it leaves out and why; it leaves our overdue commitments out
+unless the KAM asks for them as "in progress, new date ..." (``overdue_as_new_date``; the internal
+deck lists them and its notes count them); no status in it reads "Overdue"; and a plan not yet
+presented to the customer (draft, internally reviewed) is titled "Proposal for our joint plan" with a
+"draft for discussion" line, in both decks.
 
 The look is sober on purpose: white background, one accent colour (the app's primary colour),
-titles at 30 pt, body at 16 pt or more, at most ``MAX_ROWS`` table rows or 6 bullets per slide
-("and N more" says what was left out), a footer with the account, the quarter and
-"Confidential", and the page number. Every slide is made from the "Title Only" layout with its
-title filled, so no placeholder is left empty and PowerPoint's outline shows the titles. A
-section without data gets one sober sentence instead of an empty table.
+titles at 30 pt, body at 16 pt (stepped down to 12 pt at the least to fit), a footer at 11 pt with
+the account, the quarter and "Confidential", and the page number. Every slide is made from the
+"Title Only" layout with its title filled, so no placeholder is left empty and PowerPoint's outline
+shows the titles. Every slide has speaker notes: where its figures come from in the app (page and
+table) and, when a section goes on over several slides, which slide continues it.
 
-Nothing is drawn over a table: python-pptx cannot measure text, so the deck estimates wrapped lines
-on the safe side (see "how much room text takes" in ``qbr_layout``, which holds the look and the
-drawing), cuts each cell to a few lines with "…", gives each row the height its lines need, places
-notes and status lines below the table's estimated bottom, and leaves out (and counts in "and N
-more") the rows that would not fit above them.
+Nothing is ever cut and nothing is drawn over anything: the text is measured with the font the deck
+names (see "how much room text takes" in ``qbr_layout``, which holds the look and the drawing), each
+table row is as high as its wrapped lines, the font steps down to fit, and what still does not fit
+goes on a next slide "… (continued)" (tables repeat their header). A layout per amount of content:
+key figures are large tiles, a section with one sentence to say gets a statement tile, a table of
+few rows is set larger and stretched, so that no slide is more than half empty.
 """
 
 from __future__ import annotations
@@ -587,10 +592,10 @@ def _handshake_slide(deck: _Deck, session: Session, facts: _Facts, internal: boo
             translate("col.joint_objectives.target", language),
             translate("col.joint_objectives.due_date", language),
         ]
-        first = left_width - 4 * 1.3 - 0.2
+        first = left_width - 3 * 1.15 - 1.35
         bottom = BODY_BOTTOM - (0 if charted else 0.5)  # room for "no reading yet" below the table
         last, end = deck.table(
-            last, MARGIN, top, [first, 1.3, 1.3, 1.3, 1.5], header, rows, row_height=0.6, bottom=bottom
+            last, MARGIN, top, [first, 1.15, 1.15, 1.15, 1.35], header, rows, row_height=0.6, bottom=bottom
         )
         if not charted:
             _note(deck, last, end, [_Line(translate("qbr.no_readings", language), 18, italic=True, ink=MUTED)])

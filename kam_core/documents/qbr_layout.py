@@ -49,7 +49,7 @@ TITLE_PT, BODY_PT, TABLE_PT, FOOTER_PT = 30, 18, 16, 11
 
 MAX_ROWS = 8  # table rows per slide, at most: more go on a next slide "(continued)"
 FEW_ROWS = 3  # a table of at most this many rows may be set larger than TABLE_PT
-LARGE_TABLE_PT, CONTINUED_PT = 20, 14
+LARGE_TABLE_PT, CONTINUED_PT = 20, TABLE_PT
 MAX_UNITS = 5  # white space columns a slide; more units go on a next slide
 MAX_KPI_CHARTS = 2
 MAX_NEXT_MEETINGS = 3
@@ -78,6 +78,7 @@ MIN_PT = 12  # body text and table text are never smaller
 CELL_MARGIN_X, CELL_MARGIN_Y = 0.08, 0.05  # inches
 BOX_MARGIN_X, BOX_MARGIN_Y = 0.1, 0.05  # a text box's own insets (python-pptx's default)
 FILL = 0.55  # a table with few rows is stretched to cover this share of the body's height
+MAX_STRETCHED_ROW = 1.5  # inches: no row is stretched higher
 
 
 @lru_cache(maxsize=2)
@@ -136,6 +137,16 @@ def _cell_height(cell: _Cell, width: float, size: float) -> float:
     inner = width - 2 * CELL_MARGIN_X
     lines = sum(len(wrap(part or "–", inner, size, cell.bold)) for part in (cell.text or "–").split("\n"))
     return lines * _line_height(size) + 2 * CELL_MARGIN_Y
+
+
+def _breaks_words(rows: list[list[_Cell]], widths: list[float], size: float) -> bool:
+    """Whether some word of a cell is wider than its column at ``size`` (a table then steps down)."""
+    return any(
+        text_width(word, size, cell.bold) > 0.97 * (width - 2 * CELL_MARGIN_X)  # with room to spare
+        for cells in rows
+        for cell, width in zip(cells, widths)
+        for word in str(cell.text or "").split()
+    )
 
 
 def _row_height(cells: list[_Cell], widths: list[float], minimum: float, size: float = 16) -> float:
@@ -377,6 +388,7 @@ class _Deck:
         row_height: float = 0.45,
         bottom: float = BODY_BOTTOM,
         fill: bool = True,
+        largest: int = LARGE_TABLE_PT,
     ) -> tuple[object, float]:
         """Every row of ``rows`` under a coloured header, from ``top`` down to ``bottom``; returns the
         slide the table ends on and its bottom in inches.
@@ -394,15 +406,16 @@ class _Deck:
         size = next(
             (
                 candidate
-                for candidate in range(LARGE_TABLE_PT, MIN_PT - 1, -1)
+                for candidate in range(largest, MIN_PT - 1, -1)
                 if (candidate <= TABLE_PT or len(rows) <= FEW_ROWS)
                 and len(rows) <= MAX_ROWS
                 and sum(heights(candidate, rows)) <= bottom - top
+                and (candidate <= MIN_PT or not _breaks_words([header_cells, *rows], widths, candidate))
             ),
             None,
         )
         if size is None:  # continued, at a size still easy to read, the rows shared evenly by the slides
-            size = CONTINUED_PT
+            size = min(CONTINUED_PT, largest)
 
             def chunks(limit: int) -> list[int]:
                 counts, room, current = [], bottom - top, []
@@ -426,7 +439,7 @@ class _Deck:
             wanted = min(wanted, bottom - top)
             if sum(sizes) < wanted:
                 extra = (wanted - sum(sizes)) / len(chunk)
-                sizes = [sizes[0], *(height + extra for height in sizes[1:])]
+                sizes = [sizes[0], *(max(height, min(height + extra, MAX_STRETCHED_ROW)) for height in sizes[1:])]
         shape = slide.shapes.add_table(
             len(sizes), len(widths), Inches(left), Inches(top), Inches(sum(widths)), Inches(sum(sizes))
         )
@@ -461,6 +474,7 @@ class _Deck:
                 row_height,
                 bottom,
                 fill,
+                size,  # the continued rows are never set larger than these
             )
         return slide, top + sum(sizes)
 
