@@ -149,7 +149,7 @@ def _breaks_words(rows: list[list[_Cell]], widths: list[float], size: float) -> 
     )
 
 
-def _row_height(cells: list[_Cell], widths: list[float], minimum: float, size: float = 16) -> float:
+def _measured_row_height(cells: list[_Cell], widths: list[float], minimum: float, size: float = 16) -> float:
     """The height a table row needs for its cells' measured lines, at least ``minimum``."""
     needed = max(_cell_height(cell, width, size) for cell, width in zip(cells, widths))
     return max(minimum, round(needed + 0.02, 3))
@@ -172,6 +172,74 @@ def _smaller(lines: list[_Line], step: int) -> list[_Line]:
     """``lines`` with every size ``step`` points smaller, none below ``MIN_PT`` (or its own size if
     it was already smaller)."""
     return [replace(line, size=max(min(line.size, MIN_PT), line.size - step)) for line in lines]
+
+
+# --- the workshop minutes' estimate (kam_core.documents.minutes_docs) ------------------------------
+# The workshop minutes deck still estimates text by characters and cuts table cells to a few lines
+# (its own continuation rule is in its module); these helpers and ``_Deck.table(..., max_lines=...)``
+# keep that behaviour for it. The QBR deck uses the measured helpers above and never cuts.
+
+CHAR_EM, BOLD_CHAR_EM = 0.53, 0.57
+LEGACY_CELL_MARGIN_Y = 0.03
+
+
+def _chars_per_line(width: float, size: float, bold: bool = False) -> int:
+    """How many characters of ``size`` points surely fit on one line ``width`` inches wide."""
+    return max(4, int(width * 72 / (size * (BOLD_CHAR_EM if bold else CHAR_EM))))
+
+
+def _wrap(text, chars: int) -> list[str]:
+    """``text`` wrapped word by word into lines of at most ``chars`` characters (a longer word is
+    broken, as a text frame breaks it)."""
+    lines, current = [], ""
+    for word in str(text or "").split():
+        while len(word) > chars:
+            if current:
+                lines.append(current)
+                current = ""
+            lines.append(word[:chars])
+            word = word[chars:]
+        if not word:
+            continue
+        if not current:
+            current = word
+        elif len(current) + 1 + len(word) <= chars:
+            current = f"{current} {word}"
+        else:
+            lines.append(current)
+            current = word
+    if current or not lines:
+        lines.append(current)
+    return lines
+
+
+def _fit(text, chars: int, max_lines: int) -> str:
+    """``text`` cut at a word with "…" so that it wraps to at most ``max_lines`` lines of ``chars``."""
+    text = " ".join(str(text or "").split())
+    limit = len(text)
+    while limit > 1 and len(_wrap(_clip(text, limit), chars)) > max_lines:
+        limit -= 1
+    return _clip(text, limit)
+
+
+def _cell_lines(cell: _Cell, width: float) -> int:
+    chars = _chars_per_line(width - 2 * CELL_MARGIN_X, TABLE_PT, cell.bold)
+    return sum(len(_wrap(part or "–", chars)) for part in (cell.text or "–").split("\n"))
+
+
+def _row_height(cells: list[_Cell], widths: list[float], minimum: float) -> float:
+    """The height a table row needs for its cells' estimated lines (by characters), at least ``minimum``."""
+    lines = max(_cell_lines(cell, width) for cell, width in zip(cells, widths))
+    return max(minimum, round(lines * _line_height(TABLE_PT) + 2 * LEGACY_CELL_MARGIN_Y + 0.03, 3))
+
+
+def _clip(text, limit: int) -> str:
+    """One line of at most ``limit`` characters, cut at a word with an ellipsis."""
+    text = " ".join(str(text or "").split())
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1].rsplit(" ", 1)[0].rstrip(" ,;:.-–—")
+    return f"{cut}…"
 
 
 def _missing(value) -> bool:
@@ -389,6 +457,9 @@ class _Deck:
         bottom: float = BODY_BOTTOM,
         fill: bool = True,
         largest: int = LARGE_TABLE_PT,
+        *,
+        room: float | None = None,
+        max_lines: int | None = None,
     ) -> tuple[object, float]:
         """Every row of ``rows`` under a coloured header, from ``top`` down to ``bottom``; returns the
         slide the table ends on and its bottom in inches.
@@ -398,10 +469,12 @@ class _Deck:
         table goes on, header repeated, on next slides "… (continued)" at ``CONTINUED_PT``. A table of
         few rows is set larger (up to ``LARGE_TABLE_PT``) and stretched to cover ``FILL`` of the body
         (``fill``)."""
+        if max_lines is not None:  # the workshop minutes: cut cells, rows left out, (height, shown)
+            return self._clipped_table(slide, left, top, widths, header, rows, row_height, room, max_lines)
         header_cells = [_Cell(text, fill=ACCENT, ink=WHITE, bold=True) for text in header]
 
         def heights(size: float, chunk: list[list[_Cell]]) -> list[float]:
-            return [_row_height(cells, widths, row_height, size) for cells in [header_cells, *chunk]]
+            return [_measured_row_height(cells, widths, row_height, size) for cells in [header_cells, *chunk]]
 
         size = next(
             (
@@ -477,6 +550,76 @@ class _Deck:
                 size,  # the continued rows are never set larger than these
             )
         return slide, top + sum(sizes)
+
+    def _clipped_table(
+        self,
+        slide,
+        left: float,
+        top: float,
+        widths: list[float],
+        header: list[str],
+        rows: list[list[_Cell]],
+        row_height: float = 0.45,
+        room: float | None = None,
+        max_lines: int = 2,
+    ) -> tuple[float, int]:
+        """A table with a coloured header row, at most ``room`` inches high (down to ``BODY_BOTTOM``
+        when not given); returns its estimated height in inches and how many of ``rows`` it shows.
+
+        Each paragraph of a cell is cut to ``max_lines`` estimated lines (one for the header), each
+        row is as high as its estimated lines need, and the rows that would not fit are left out.
+        The workshop minutes' behaviour (``table(..., max_lines=...)``); the QBR deck never cuts."""
+        room = BODY_BOTTOM - top if room is None else room
+
+        def fitted(cell: _Cell, width: float, lines: int) -> _Cell:
+            chars = _chars_per_line(width - 2 * CELL_MARGIN_X, TABLE_PT, cell.bold)
+            text = "\n".join(_fit(part, chars, lines) or "–" for part in (cell.text or "–").split("\n"))
+            return _Cell(text, cell.fill, cell.ink, cell.bold, cell.align)
+
+        header_cells = [
+            fitted(_Cell(text, fill=ACCENT, ink=WHITE, bold=True), width, 2) for text, width in zip(header, widths)
+        ]
+        body = [[fitted(cell, width, max_lines) for cell, width in zip(cells, widths)] for cells in rows]
+        heights = [_row_height(header_cells, widths, row_height)]
+        for cells in body:
+            height = _row_height(cells, widths, row_height)
+            if sum(heights) + height > room and len(heights) > 1:
+                break
+            heights.append(height)
+        body = body[: len(heights) - 1]
+        shape = slide.shapes.add_table(
+            len(heights), len(widths), Inches(left), Inches(top), Inches(sum(widths)), Inches(sum(heights))
+        )
+        table = shape.table
+        table.first_row, table.horz_banding = True, False
+        for index, width in enumerate(widths):
+            table.columns[index].width = Inches(width)
+        for index, height in enumerate(heights):
+            table.rows[index].height = Inches(height)
+        for r, cells in enumerate([header_cells, *body]):
+            for c, cell in enumerate(cells):
+                target = table.cell(r, c)
+                target.fill.solid()
+                target.fill.fore_color.rgb = RGBColor.from_string(cell.fill or (BAND if r % 2 == 0 else WHITE))
+                target.margin_left = target.margin_right = Inches(CELL_MARGIN_X)
+                target.margin_top = target.margin_bottom = Inches(LEGACY_CELL_MARGIN_Y)
+                target.vertical_anchor = MSO_ANCHOR.MIDDLE
+                frame = target.text_frame
+                frame.word_wrap = True
+                for index, part in enumerate(cell.text.split("\n")):
+                    paragraph = frame.paragraphs[0] if index == 0 else frame.add_paragraph()
+                    paragraph.alignment = PP_ALIGN.CENTER if cell.align == "center" else PP_ALIGN.LEFT
+                    self._run(
+                        paragraph, _Line(part or "–", TABLE_PT, bold=cell.bold, ink=cell.ink or INK, space_after=0)
+                    )
+        return sum(heights), len(body)
+
+    def sentence(
+        self, slide, text: str, top: float = BODY_TOP + 0.2, left: float = MARGIN, width: float = CONTENT_WIDTH
+    ) -> None:
+        """The sober sentence of a section without data (the workshop minutes; the QBR deck draws a
+        ``statement``)."""
+        self.text(slide, left, top, width, 0.8, [_Line(text, 20, italic=True, ink=MUTED)])
 
     def picture(self, slide, png: bytes, left: float, top: float, width: float, height: float) -> None:
         """The image fitted into the box, aspect kept, centred across and set at the top."""

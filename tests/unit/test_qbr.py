@@ -20,7 +20,7 @@ from kam_core.account.handshake import read_handshake
 from kam_core.common.errors import NotFoundError
 from kam_core.common.formatting import money
 from kam_core.documents.qbr import QbrPack, build_qbr
-from kam_core.documents.qbr_layout import MAX_ROWS, MIN_PT, TABLE_PT, _Cell, _row_height
+from kam_core.documents.qbr_layout import MAX_ROWS, MIN_PT, TABLE_PT, _Cell, _measured_row_height
 from kam_core.i18n import catalog, translate
 from kam_core.store import db
 from kam_core.store.models import (
@@ -532,7 +532,9 @@ def _assert_no_overlap(pack: QbrPack) -> None:
             widths = [column.width / inch for column in table.columns]
             for row in table.rows:
                 cells = [_cell_of(cell) for cell in row.cells]
-                needed = _row_height([cell for cell, _ in cells], widths, 0, size=max(size for _, size in cells))
+                needed = _measured_row_height(
+                    [cell for cell, _ in cells], widths, 0, size=max(size for _, size in cells)
+                )
                 assert row.height / inch >= needed - 1e-3, (number, [cell.text for cell in row.cells])
             bottom = shape.top + sum(row.height for row in table.rows)
             assert bottom <= FOOTER_TOP, number
