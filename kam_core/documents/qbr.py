@@ -30,24 +30,30 @@ existing ``section.*``, ``enum.*``, ``rag.*``, ``col.*`` keys):
 
 The customer's deck speaks to the customer ("your signatory", "your commitment", "our joint plan is
 still to be written together") and never uses our method's vocabulary ("Handshake") or our internal
-stages.
+stages. It says on its first slide what it leaves out and why; it leaves our overdue commitments out
+unless the KAM asks for them as "in progress, new date ..." (``overdue_as_new_date``; the internal
+deck lists them and its notes count them); no status in it reads "Overdue"; and a plan not yet
+presented to the customer (draft, internally reviewed) is titled "Proposal for our joint plan" with a
+"draft for discussion" line, in both decks.
 
 The look is sober on purpose: white background, one accent colour (the app's primary colour),
-titles at 30 pt, body at 16 pt or more, at most ``MAX_ROWS`` table rows or 6 bullets per slide
-("and N more" says what was left out), a footer with the account, the quarter and
-"Confidential", and the page number. Every slide is made from the "Title Only" layout with its
-title filled, so no placeholder is left empty and PowerPoint's outline shows the titles. A
-section without data gets one sober sentence instead of an empty table.
+titles at 30 pt, body at 16 pt (stepped down to 12 pt at the least to fit), a footer at 11 pt with
+the account, the quarter and "Confidential", and the page number. Every slide is made from the
+"Title Only" layout with its title filled, so no placeholder is left empty and PowerPoint's outline
+shows the titles. Every slide has speaker notes: where its figures come from in the app (page and
+table) and, when a section goes on over several slides, which slide continues it.
 
-Nothing is drawn over a table: python-pptx cannot measure text, so the deck estimates wrapped lines
-on the safe side (see "how much room text takes" in ``qbr_layout``, which holds the look and the
-drawing), cuts each cell to a few lines with "…", gives each row the height its lines need, places
-notes and status lines below the table's estimated bottom, and leaves out (and counts in "and N
-more") the rows that would not fit above them.
+Nothing is ever cut and nothing is drawn over anything: the text is measured with the font the deck
+names (see "how much room text takes" in ``qbr_layout``, which holds the look and the drawing), each
+table row is as high as its wrapped lines, the font steps down to fit, and what still does not fit
+goes on a next slide "… (continued)" (tables repeat their header). A layout per amount of content:
+key figures are large tiles, a section with one sentence to say gets a statement tile, a table of
+few rows is set larger and stretched, so that no slide is more than half empty.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -62,54 +68,38 @@ from kam_core.account.sections import load_section
 from kam_core.account.summary import AccountSummary, account_summary
 from kam_core.account.white_space import STATUS_FILL, compact_value, load_white_space, white_space_totals
 from kam_core.common.errors import NotFoundError
-from kam_core.common.formatting import currency_symbol, day, moment, money, number, percent, score
+from kam_core.common.formatting import currency_symbol, day, grouped, moment, money, percent, score
 from kam_core.common.text import fold_name
 from kam_core.documents.charts import SEGMENT_COLOURS, MatrixLabels, kpi_chart, matrix_chart, revenue_chart
 from kam_core.documents.qbr_layout import (
     ACCENT,
     BODY_BOTTOM,
     BODY_TOP,
-    BOX_MARGIN_X,
     CONTENT_WIDTH,
     INK,
     MARGIN,
-    MAX_FOLLOW_UPS,
     MAX_KPI_CHARTS,
-    MAX_MEETINGS,
     MAX_NEXT_MEETINGS,
-    MAX_OBJECTIVES,
-    MAX_OFFERS,
-    MAX_PAIRINGS,
-    MAX_PRIORITIES,
-    MAX_ROWS,
     MAX_UNITS,
-    MAX_VALUE_PROPOSITIONS,
     MUTED,
-    NOTE_GAP,
-    NOTE_ROOM,
     OTHER_ACCOUNTS_COLOUR,
     RAG_INK,
     WHITE,
     _Cell,
-    _chars_per_line,
-    _clip,
     _Deck,
-    _fit,
     _labelled,
     _Line,
     _missing,
-    _more,
     _note,
     _png,
     _slug,
-    _text_height,
 )
 from kam_core.documents.qbr_scope import AccountFigures, account_figures, binned_others, matrix_others
 from kam_core.i18n import translate
 from kam_core.portfolio.overview import reference_year
 from kam_core.portfolio.segmentation import QUADRANTS, Thresholds, load_programme
 from kam_core.programme.periods import period_of, period_start, shift_period
-from kam_core.store.models import Account
+from kam_core.store.models import HANDSHAKE_STAGES, Account
 
 
 @dataclass(frozen=True)
@@ -147,31 +137,53 @@ def _facts(session: Session, account_id: int, today: date) -> _Facts:
     return _Facts(account, summary, figures, programme.currency, thresholds, today)
 
 
+# --- where each figure comes from (speaker notes) -----------------------------------------------------
+
+
+def _source(language: str, page: str, *sections: str) -> str:
+    """'Account strategy canvas › White space': the app's page and table a slide's figures come from."""
+    return " › ".join(translate(key, language) for key in (page, *sections))
+
+
 # --- slides -------------------------------------------------------------------------------------------
 
 
 def _title_slide(deck: _Deck, facts: _Facts, signatory: str | None, internal: bool) -> None:
     language, summary = deck.language, facts.summary
-    slide = deck.slide(translate("qbr.title", language))
-    deck.rule(slide, MARGIN + 0.05, 1.9, MARGIN + 0.05, 5.9, ACCENT, 6)
+    slide = deck.slide(translate("qbr.title", language), (_source(language, "page.account_overview"),))
+    tile_height = 2.3
+    deck.tile(
+        slide,
+        MARGIN,
+        BODY_TOP,
+        CONTENT_WIDTH,
+        tile_height,
+        [
+            _Line(summary.name, 40, bold=True, ink=WHITE, space_after=10),
+            _Line(f"{summary.current_period} · {day(facts.today, language)}", 24, ink=WHITE, space_after=0),
+        ],
+        fill=ACCENT,
+    )
     people = [
         (translate("qbr.kam", language), summary.kam),
         (translate("handshake.sponsor", language), summary.sponsor),
         (translate("handshake.signatory" if internal else "qbr.your_signatory", language), signatory),
     ]
-    lines = [
-        _Line(summary.name, 44, bold=True, ink=ACCENT, space_after=10),
-        _Line(f"{summary.current_period} · {day(facts.today, language)}", 26, space_after=24),
-        *(_Line(_labelled(label, name, language), 20, ink=MUTED) for label, name in people if name),
-    ]
+    lines = [_Line(_labelled(label, name, language), 20, ink=MUTED) for label, name in people if name]
     if internal:
         lines.append(_Line(translate("qbr.internal_note", language), 18, italic=True, ink=RAG_INK["red"]))
-    deck.text(slide, MARGIN + 0.45, 1.9, CONTENT_WIDTH - 0.5, 4.2, lines)
+    else:  # what this version leaves out, and why, said on its first slide
+        lines.append(_Line(translate("qbr.customer_scope", language), 16, italic=True, ink=MUTED))
+        deck.note(slide, translate("qbr.customer_scope", language))
+    deck.flow(slide, MARGIN, BODY_TOP + tile_height + 0.25, CONTENT_WIDTH, lines)
 
 
 def _figures_slide(deck: _Deck, facts: _Facts, internal: bool) -> None:
     language, row, currency = deck.language, facts.figures, facts.currency
-    slide = deck.slide(translate("section.key_figures", language))
+    sources = [_source(language, "page.account_overview", "section.key_figures")]
+    if internal:
+        sources.append(_source(language, "page.record"))
+    slide = deck.slide(translate("section.key_figures", language), tuple(sources))
     year = row.revenue_year
     growth = row.growth_pct
     figures = [
@@ -187,24 +199,33 @@ def _figures_slide(deck: _Deck, facts: _Facts, internal: bool) -> None:
             (translate("overview.potential", language), money(facts.account.potential_3y, currency, language)),
             (translate("overview.margin", language), percent(facts.account.margin_pct, language)),
         ]
-    lines = []
-    for label, text in figures:
-        lines += [_Line(label, 16, ink=MUTED, space_after=0), _Line(text, 28, bold=True, ink=INK, space_after=12)]
-    deck.text(slide, MARGIN, BODY_TOP, 4.2, BODY_BOTTOM - BODY_TOP, lines)
+    # the key figures as large tiles, one under the other, sharing the body's height
+    gap, tiles_width = 0.15, 4.2
+    tile_height = (BODY_BOTTOM - BODY_TOP - gap * (len(figures) - 1)) / len(figures)
+    value_pt = 40 if len(figures) <= 2 else 28
+    for index, (label, text) in enumerate(figures):
+        deck.tile(
+            slide,
+            MARGIN,
+            BODY_TOP + index * (tile_height + gap),
+            tiles_width,
+            tile_height,
+            [_Line(label, 16, ink=MUTED, space_after=2), _Line(text, value_pt, bold=True, ink=ACCENT, space_after=0)],
+        )
     years = facts.summary.revenue_by_year
     years = years[years["year"] <= year]
-    left = MARGIN + 4.5
-    width = CONTENT_WIDTH - 4.5
+    left = MARGIN + tiles_width + 0.3
+    width = CONTENT_WIDTH - tiles_width - 0.3
     deck.text(
         slide,
         left,
         BODY_TOP,
         width,
-        0.45,
+        0.5,
         [_Line(translate("overview.revenue_by_year", language), 20, bold=True, space_after=0)],
     )
     if years.empty:
-        deck.sentence(slide, translate("overview.no_revenue", language), top=BODY_TOP + 0.6, left=left, width=width)
+        deck.statement(slide, translate("overview.no_revenue", language), top=BODY_TOP + 0.6, left=left, width=width)
         return
     chart = revenue_chart(
         years,
@@ -287,12 +308,12 @@ def _matrix_points(session: Session, facts: _Facts, now) -> pd.DataFrame:
 
 def _portfolio_slide(deck: _Deck, session: Session, facts: _Facts) -> None:
     language, summary = deck.language, facts.summary
-    slide = deck.slide(translate("qbr.slide.portfolio", language))
+    slide = deck.slide(translate("qbr.slide.portfolio", language), (_source(language, "page.matrix"),))
     segment = summary.segment
     now = next((position for position in summary.trajectory if position.period == summary.current_period), None)
     # an archived account has left the matrix; an account not scored on both axes has no place in it
     if summary.status == "archived" or now is None or now.quadrant is None:
-        deck.sentence(slide, translate("overview.not_scored", language))
+        deck.statement(slide, translate("overview.not_scored", language))
         return
     # Only this account stands out: the others are grey bubbles without names, drawn first.
     shown = _matrix_points(session, facts, now)
@@ -343,72 +364,62 @@ def _portfolio_slide(deck: _Deck, session: Session, facts: _Facts) -> None:
                 ink=MUTED,
             )
         )
-    deck.text(slide, MARGIN + 8.2, BODY_TOP + 0.2, CONTENT_WIDTH - 8.2, BODY_BOTTOM - BODY_TOP - 0.2, lines)
+    deck.flow(slide, MARGIN + 8.2, BODY_TOP + 0.2, CONTENT_WIDTH - 8.2, lines)
 
 
-def _priorities_slide(deck: _Deck, session: Session, facts: _Facts) -> None:
+def _priorities_slide(deck: _Deck, session: Session, facts: _Facts, internal: bool) -> None:
     language = deck.language
-    slide = deck.slide(translate("qbr.slide.priorities", language))
+    slide = deck.slide(
+        translate("qbr.slide.priorities", language),
+        (_source(language, "page.canvas", "section.priorities", "section.value_proposition"),),
+    )
     priorities = load_section(session, "priorities", facts.summary.account_id)
     if priorities.empty:
-        deck.sentence(slide, translate("qbr.no_priorities", language))
+        deck.statement(slide, translate("qbr.no_priorities", language))
         return
     propositions = load_section(session, "value_propositions", facts.summary.account_id)
-    rows = []
-    for priority in priorities.head(MAX_PRIORITIES).itertuples(index=False):
-        mine = propositions[propositions["priority_id"] == priority.id]
-        brings, values = [], []
-        for proposition in mine.head(MAX_VALUE_PROPOSITIONS).itertuples(index=False):
-            brings.append(_clip(proposition.what_we_bring, 200))
-            worth = (
-                ""
-                if _missing(proposition.value_amount)
-                else f" · {money(proposition.value_amount, facts.currency, language)}"
-            )
-            values.append(_clip(proposition.customer_value, 200) + worth)
-        if len(mine) > MAX_VALUE_PROPOSITIONS:
-            brings.append(_more(len(mine) - MAX_VALUE_PROPOSITIONS, language))
-        to_build = translate("qbr.to_build", language)
-        rows.append(
-            [
-                _Cell(str(priority.rank), bold=True, align="center"),
-                _Cell(_clip(priority.title, 200), bold=True),
-                _Cell("\n".join(brings) or to_build, ink=None if brings else MUTED),
-                _Cell("\n".join(values) or to_build, ink=None if values else MUTED),
+    to_build = translate("qbr.to_build", language)
+    rows = []  # one row per value proposition, so that a row never outgrows a slide
+    for priority in priorities.itertuples(index=False):
+        mine = list(propositions[propositions["priority_id"] == priority.id].itertuples(index=False))
+        for index, proposition in enumerate(mine or [None]):
+            repeated = index > 0  # the priority's rank and title again, muted, on its next rows
+            row = [
+                _Cell(str(priority.rank), bold=not repeated, align="center", ink=MUTED if repeated else None),
+                _Cell(str(priority.title), bold=not repeated, ink=MUTED if repeated else None),
             ]
-        )
+            if proposition is None:
+                row += [_Cell(to_build, ink=MUTED), _Cell(to_build, ink=MUTED)]
+            else:
+                worth = (
+                    ""
+                    if _missing(proposition.value_amount)
+                    else f" · {money(proposition.value_amount, facts.currency, language)}"
+                )
+                row += [_Cell(str(proposition.what_we_bring)), _Cell(f"{proposition.customer_value}{worth}")]
+            rows.append(row)
     header = [
         translate("col.priorities.rank", language),
         translate("col.priorities.title", language),
         translate("col.value_propositions.what_we_bring", language),
         translate("col.value_propositions.customer_value", language),
     ]
-    height, shown = deck.table(
-        slide,
-        MARGIN,
-        BODY_TOP,
-        [0.7, 3.3, 4.4, 3.7],
-        header,
-        rows,
-        row_height=0.9,
-        room=BODY_BOTTOM - BODY_TOP - NOTE_ROOM,
-    )
-    _note(deck, slide, BODY_TOP + height, [_Line(_more(len(priorities) - shown, language), 16, italic=True, ink=MUTED)])
+    deck.table(slide, MARGIN, BODY_TOP, [0.8, 3.4, 4.3, 3.63], header, rows, row_height=0.6)
 
 
 def _buying_centre_slide(deck: _Deck, session: Session, facts: _Facts, internal: bool) -> None:
     language = deck.language
     title = translate("section.buying_centre" if internal else "qbr.slide.contacts", language)
-    slide = deck.slide(title)
+    slide = deck.slide(title, (_source(language, "page.canvas", "section.buying_centre"),))
     people = load_section(session, "stakeholders", facts.summary.account_id)  # most influential first
     if people.empty:
-        deck.sentence(slide, translate("qbr.no_stakeholders", language))
+        deck.statement(slide, translate("qbr.no_stakeholders", language))
         return
     rows = []
-    for person in people.head(MAX_ROWS).itertuples(index=False):
-        cells = [_Cell(_clip(person.name, 80), bold=True), _Cell(_clip(person.title, 120) or "–")]
+    for person in people.itertuples(index=False):
+        cells = [_Cell(str(person.name), bold=True), _Cell(_text(person.title))]
         if not internal:  # the customer sees who is who, not the buying role we give each person
-            cells.append(_Cell(_clip(person.unit, 120) or "–"))
+            cells.append(_Cell(_text(person.unit)))
         else:
             cells.append(_Cell(translate(f"enum.role.{person.role}", language)))
             attitude = int(person.attitude)
@@ -425,40 +436,37 @@ def _buying_centre_slide(deck: _Deck, session: Session, facts: _Facts, internal:
     ]
     if internal:
         header += [translate("col.stakeholders.influence", language), translate("col.stakeholders.attitude", language)]
-        widths = [2.7, 3.9, 2.2, 1.4, 1.9]
+        widths = [2.7, 3.9, 2.2, 1.4, 1.93]
     else:
-        widths = [3.6, 5.0, 3.5]
-    lines = [_Line("", 16)]  # the "and N more", once the table says how many rows it shows
-    if internal:
-        status = map_status(people)
-        lines.append(_Line(translate(f"canvas.map_status.{status}", language), 18, bold=True, ink=RAG_INK[status]))
-    reserve = NOTE_GAP + _text_height([_Line(_more(len(people), language), 16), *lines[1:]], CONTENT_WIDTH)
-    height, shown = deck.table(
-        slide, MARGIN, BODY_TOP, widths, header, rows, row_height=0.42, room=BODY_BOTTOM - BODY_TOP - reserve
-    )
-    lines[0] = _Line(_more(len(people) - shown, language), 16, italic=True, ink=MUTED)
-    _note(deck, slide, BODY_TOP + height, lines)
+        widths = [3.6, 5.0, 3.53]
+    status = map_status(people) if internal else None
+    bottom = BODY_BOTTOM - (0.6 if internal else 0)  # room for the map's status below the table
+    slide, end = deck.table(slide, MARGIN, BODY_TOP, widths, header, rows, row_height=0.42, bottom=bottom)
+    if status:
+        line = _Line(translate(f"canvas.map_status.{status}", language), 18, bold=True, ink=RAG_INK[status])
+        _note(deck, slide, end, [line])
 
 
-def _keep(names: list[str], weights: dict[str, float], limit: int) -> list[str]:
-    """``names`` in their order, at most ``limit`` of them: those with the largest weight."""
-    if len(names) <= limit:
-        return names
-    chosen = set(sorted(names, key=lambda name: (-weights.get(name, 0.0), names.index(name)))[:limit])
-    return [name for name in names if name in chosen]
+def _text(value) -> str:
+    return "–" if _missing(value) or not str(value).strip() else str(value)
 
 
 def _white_space_slide(deck: _Deck, session: Session, facts: _Facts, internal: bool) -> None:
     """The internal deck shows every cell with our value estimate, the competitors' cells and the
     open total; the customer's deck shows only which of our offers already serve which of their units
-    and where we could help, with no value and no competitor."""
+    and where we could help, with no value and no competitor. Every offer and every unit is shown:
+    beyond ``MAX_UNITS`` units a slide, the next units go on a next slide, as do the rows beyond a
+    slide's room."""
     language = deck.language
-    slide = deck.slide(translate("section.white_space" if internal else "qbr.slide.white_space", language))
+    slide = deck.slide(
+        translate("section.white_space" if internal else "qbr.slide.white_space", language),
+        (_source(language, "page.canvas", "section.white_space"),),
+    )
     cells = load_white_space(session, facts.summary.account_id)
     if not internal:
         cells = cells[cells["status"].isin(["sold", "open"])]
     if cells.empty:
-        deck.sentence(slide, translate("qbr.no_white_space", language))
+        deck.statement(slide, translate("qbr.no_white_space", language))
         return
     units_order = [str(name) for name in load_section(session, "units", facts.summary.account_id)["name"]]
     units_order = [
@@ -466,74 +474,74 @@ def _white_space_slide(deck: _Deck, session: Session, facts: _Facts, internal: b
         for unit in dict.fromkeys([*units_order, *cells["unit"].tolist()])
         if internal or unit in set(cells["unit"])
     ]
-    offers_order = sorted(dict.fromkeys(cells["offer"].tolist()), key=fold_name)
+    offers = sorted(dict.fromkeys(cells["offer"].tolist()), key=fold_name)
     totals = white_space_totals(cells)
-    units = _keep(units_order, totals.open_by_unit, MAX_UNITS)
-    offers = _keep(offers_order, totals.open_by_offer, MAX_OFFERS)
     symbol = currency_symbol(facts.currency)
     by_pair = {(row.offer, row.unit): row for row in cells.itertuples(index=False)}
-    rows = []
-    for offer in offers:
-        line = [_Cell(_clip(offer, 100), bold=True)]
-        for unit in units:
-            cell = by_pair.get((offer, unit))
-            if cell is None:
-                line.append(_Cell("–", fill=WHITE, ink=MUTED, align="center"))
-                continue
-            fill = STATUS_FILL[cell.status].lstrip("#")
-            if not internal:
-                line.append(_Cell(translate(f"qbr.ws_customer.{cell.status}", language), fill=fill, align="center"))
-                continue
-            word = translate(f"qbr.ws.{cell.status}", language)
-            worth = compact_value(None if _missing(cell.value) else float(cell.value), symbol, language)
-            line.append(_Cell(f"{word}\n{worth}" if worth else word, fill=fill, align="center"))
-        rows.append(line)
+    groups = [units_order[start : start + MAX_UNITS] for start in range(0, len(units_order), MAX_UNITS)]
     first = 3.2
-    widths = [first, *[(CONTENT_WIDTH - first) / len(units)] * len(units)]
-    header = [translate("col.white_space.offer_id", language), *(_clip(unit, 80) for unit in units)]
-    total = (
-        [
-            translate(
-                "qbr.open_total",
-                language,
-                count=totals.open_cells,
-                value=money(totals.open_value, facts.currency, language),
-            )
-        ]
-        if internal
-        else []
-    )
-    widest = [translate(key, language, count=99) for key in ("qbr.more_offers", "qbr.more_units")]
-    reserve = NOTE_GAP + _text_height([_Line(" · ".join([*total, *widest]), 16, bold=True)], CONTENT_WIDTH)
-    height, shown = deck.table(
-        slide, MARGIN, BODY_TOP, widths, header, rows, row_height=0.63, room=BODY_BOTTOM - BODY_TOP - reserve
-    )
-    hidden = [
-        translate(key, language, count=left_out)
-        for key, left_out in (
-            ("qbr.more_offers", len(offers_order) - shown),
-            ("qbr.more_units", len(units_order) - len(units)),
+    end = BODY_TOP
+    for number, units in enumerate(groups):
+        rows = []
+        for offer in offers:
+            line = [_Cell(str(offer), bold=True)]
+            for unit in units:
+                cell = by_pair.get((offer, unit))
+                if cell is None:
+                    line.append(_Cell("–", fill=WHITE, ink=MUTED, align="center"))
+                    continue
+                fill = STATUS_FILL[cell.status].lstrip("#")
+                if not internal:
+                    line.append(_Cell(translate(f"qbr.ws_customer.{cell.status}", language), fill=fill, align="center"))
+                    continue
+                word = translate(f"qbr.ws.{cell.status}", language)
+                worth = compact_value(None if _missing(cell.value) else float(cell.value), symbol, language)
+                line.append(_Cell(f"{word}\n{worth}" if worth else word, fill=fill, align="center"))
+            rows.append(line)
+        if number > 0:
+            slide = deck.continued(slide)
+        width = (CONTENT_WIDTH - first) / MAX_UNITS if len(groups) > 1 else (CONTENT_WIDTH - first) / len(units)
+        header = [translate("col.white_space.offer_id", language), *units]
+        bottom = BODY_BOTTOM - (0.6 if internal and number == len(groups) - 1 else 0)
+        slide, end = deck.table(
+            slide, MARGIN, BODY_TOP, [first, *[width] * len(units)], header, rows, row_height=0.63, bottom=bottom
         )
-        if left_out > 0
-    ]
-    _note(
-        deck,
-        slide,
-        BODY_TOP + height,
-        [_Line(" · ".join([*total, *hidden]), 16, bold=bool(total), ink=INK if total else MUTED, italic=not total)],
-    )
+    if internal:
+        total = translate(
+            "qbr.open_total",
+            language,
+            count=totals.open_cells,
+            value=money(totals.open_value, facts.currency, language),
+        )
+        _note(deck, slide, end, [_Line(total, 16, bold=True, ink=INK)])
+
+
+UNIT_WORDS = {"count": ""}  # a unit that says nothing next to a number
 
 
 def _kpi_value(value, unit: str, language: str) -> str:
-    return "–" if _missing(value) else f"{number(round(float(value), 2), language)} {unit}".strip()
+    """A KPI's value with its unit as it reads: '6' (not '6 count'), '4 320 € per bed', '86 %'."""
+    if _missing(value):
+        return "–"
+    unit = str(unit or "").strip()
+    unit = UNIT_WORDS.get(unit, unit)
+    if unit == "%":
+        return percent(float(value), language, 0 if float(value).is_integer() else 1)
+    for code in ("EUR", "USD", "GBP", "CHF"):  # currency codes as their symbols: 'kEUR' -> 'k€'
+        unit = re.sub(rf"\b([kM]?){code}\b", rf"\g<1>{currency_symbol(code)}", unit)
+    return f"{grouped(round(float(value), 2), language)} {unit}".strip()
 
 
 def _handshake_slide(deck: _Deck, session: Session, facts: _Facts, internal: bool) -> None:
     language = deck.language
-    slide = deck.slide(translate("qbr.slide.handshake", language))
     view = read_handshake(session, facts.summary.account_id)
+    # a plan before it was presented to the customer is a proposal, in both versions
+    proposal = view.stage is not None and HANDSHAKE_STAGES.index(view.stage) < HANDSHAKE_STAGES.index("presented")
+    source = _source(language, "page.handshake") if internal else translate("qbr.source.joint_plan", language)
+    title = translate("qbr.slide.handshake_proposal" if proposal else "qbr.slide.handshake", language)
+    slide = deck.slide(title, (source,))
     if view.stage is None:  # the customer's deck speaks to the customer, not in our method's words
-        deck.sentence(slide, translate("overview.no_handshake" if internal else "qbr.no_joint_plan", language))
+        deck.statement(slide, translate("overview.no_handshake" if internal else "qbr.no_joint_plan", language))
         return
     stage = translate(f"enum.stage.{view.stage}", language)
     agreed = view.reached_on("agreed")
@@ -544,61 +552,53 @@ def _handshake_slide(deck: _Deck, session: Session, facts: _Facts, internal: boo
     charted = list(dict.fromkeys(read["objective_id"]))[:MAX_KPI_CHARTS]
     left_width = 7.0 if charted else CONTENT_WIDTH  # the KPI chart takes the right-hand side
     lines = []
+    if proposal:
+        lines.append(_Line(translate("qbr.draft_note", language), 20, bold=True, ink=RAG_INK["amber"], space_after=4))
     if internal or view.stage not in ("draft", "internally_reviewed"):  # our own stages stay ours
         lines.append(
             _Line(_labelled(translate("brief.stage", language), stage, language), 20, bold=True, space_after=4)
         )
     if view.vision:
-        vision = _fit(view.vision, _chars_per_line(left_width - 2 * BOX_MARGIN_X - 0.2, 18), 3)
+        vision = " ".join(str(view.vision).split())
         lines.append(
             _Line(f"« {vision} »" if language == "fr" else f"“{vision}”", 18, italic=True, ink=MUTED, space_after=0)
         )
-    height = _text_height(lines, left_width) if lines else 0.0
-    deck.text(slide, MARGIN, BODY_TOP, left_width, height, lines)
-    top = BODY_TOP + height + 0.15
+    last, top = deck.flow(slide, MARGIN, BODY_TOP, left_width, lines) if lines else (slide, BODY_TOP)
+    top += 0.15
     if history.empty:
-        deck.sentence(slide, translate("qbr.no_joint_objectives", language), top=top)
-        return
-    objectives = history.drop_duplicates("objective_id")
-    latest = read.groupby("objective_id")["value"].last()
-    rows = []
-    for objective in objectives.head(MAX_OBJECTIVES).itertuples(index=False):
-        rows.append(
-            [
-                _Cell(_clip(objective.title, 120), bold=True),
-                _Cell(_kpi_value(objective.baseline, objective.unit, language), align="center"),
-                _Cell(
-                    _kpi_value(latest.get(objective.objective_id), objective.unit, language), align="center", bold=True
-                ),
-                _Cell(_kpi_value(objective.target, objective.unit, language), align="center"),
-                _Cell(day(objective.due_date, language), align="center"),
-            ]
+        deck.statement(last, translate("qbr.no_joint_objectives", language), top=top, width=left_width)
+    else:
+        objectives = history.drop_duplicates("objective_id")
+        latest = read.groupby("objective_id")["value"].last()
+        rows = []
+        for objective in objectives.itertuples(index=False):
+            rows.append(
+                [
+                    _Cell(str(objective.title), bold=True),
+                    _Cell(_kpi_value(objective.baseline, objective.unit, language), align="center"),
+                    _Cell(
+                        _kpi_value(latest.get(objective.objective_id), objective.unit, language),
+                        align="center",
+                        bold=True,
+                    ),
+                    _Cell(_kpi_value(objective.target, objective.unit, language), align="center"),
+                    _Cell(day(objective.due_date, language), align="center"),
+                ]
+            )
+        header = [
+            translate("col.joint_objectives.title", language),
+            translate("col.joint_objectives.baseline", language),
+            translate("qbr.latest_reading", language),
+            translate("col.joint_objectives.target", language),
+            translate("col.joint_objectives.due_date", language),
+        ]
+        first = left_width - 3 * 1.15 - 1.35
+        bottom = BODY_BOTTOM - (0 if charted else 0.5)  # room for "no reading yet" below the table
+        last, end = deck.table(
+            last, MARGIN, top, [first, 1.15, 1.15, 1.15, 1.35], header, rows, row_height=0.6, bottom=bottom
         )
-    header = [
-        translate("col.joint_objectives.title", language),
-        translate("col.joint_objectives.baseline", language),
-        translate("qbr.latest_reading", language),
-        translate("col.joint_objectives.target", language),
-        translate("col.joint_objectives.due_date", language),
-    ]
-    first = left_width - 4 * 1.15 - 0.2
-    notes = [_Line("", 16)] + (
-        [] if charted else [_Line(translate("qbr.no_readings", language), 18, italic=True, ink=MUTED)]
-    )
-    reserve = NOTE_GAP + _text_height([_Line(_more(len(objectives), language), 16), *notes[1:]], left_width)
-    height, shown = deck.table(
-        slide,
-        MARGIN,
-        top,
-        [first, 1.15, 1.15, 1.15, 1.35],
-        header,
-        rows,
-        row_height=0.6,
-        room=BODY_BOTTOM - top - reserve,
-        max_lines=3,
-    )
-    notes[0] = _Line(_more(len(objectives) - shown, language), 16, italic=True, ink=MUTED)
-    _note(deck, slide, top + height, notes, width=left_width)
+        if not charted:
+            _note(deck, last, end, [_Line(translate("qbr.no_readings", language), 18, italic=True, ink=MUTED)])
     if not charted:
         return
     chart = kpi_chart(
@@ -618,24 +618,27 @@ def _handshake_slide(deck: _Deck, session: Session, facts: _Facts, internal: boo
 
 
 def _engagement_slide(deck: _Deck, session: Session, facts: _Facts, internal: bool) -> None:
-    """Executive pairings and the meetings held and planned. The internal deck adds each pairing's
-    cadence and when it last met ("never"); the customer's deck shows the pairings as "our executive,
-    your executive" and, for each meeting, who met rather than our objective for it."""
+    """Executive pairings, then the meetings held and planned with their purpose. The internal deck
+    adds each pairing's cadence and when it last met ("never"); the customer's deck shows the pairings
+    as "our executive, your executive"."""
     language, today = deck.language, facts.today
-    slide = deck.slide(translate("page.executives", language))
+    slide = deck.slide(translate("page.executives", language), (_source(language, "page.executives"),))
     grid = cadence_grid(session, today, facts.summary.account_id)
+    top = BODY_TOP
     if grid.empty:
-        deck.sentence(slide, translate("qbr.no_pairings", language), width=7.0)
+        line = _Line(translate("qbr.no_pairings", language), 20, italic=True, ink=MUTED)
+        used, _ = deck.text(slide, MARGIN, top, CONTENT_WIDTH, 0.8, [line])
+        top = BODY_TOP + used + 0.1
     else:
         grid = grid.sort_values(["executive", "stakeholder"], key=lambda column: column.map(fold_name))
         rows = []
-        for pairing in grid.head(MAX_PAIRINGS).itertuples(index=False):
+        for pairing in grid.itertuples(index=False):
             theirs = (
                 f"{pairing.stakeholder} — {pairing.stakeholder_title}"
                 if pairing.stakeholder_title
                 else pairing.stakeholder
             )
-            row = [_Cell(_clip(pairing.executive, 60), bold=True), _Cell(_clip(theirs, 120))]
+            row = [_Cell(str(pairing.executive), bold=True), _Cell(str(theirs))]
             if internal:
                 row += [
                     _Cell(translate("executives.every", language, days=int(pairing.cadence_days))),
@@ -653,57 +656,90 @@ def _engagement_slide(deck: _Deck, session: Session, facts: _Facts, internal: bo
                 translate("qbr.cadence", language),
                 translate("qbr.last_met", language),
             ]
-            widths = [1.8, 2.5, 1.35, 1.35]
+            widths = [3.2, 5.0, 1.9, 2.03]
         else:
             header = [translate("qbr.our_executive", language), translate("qbr.your_executive", language)]
-            widths = [2.6, 4.4]
-        height, shown = deck.table(
-            slide, MARGIN, BODY_TOP, widths, header, rows, row_height=0.55, room=BODY_BOTTOM - BODY_TOP - NOTE_ROOM
-        )
-        _note(
-            deck,
-            slide,
-            BODY_TOP + height,
-            [_Line(_more(len(grid) - shown, language), 16, italic=True, ink=MUTED)],
-            width=7.0,
-        )
+            widths = [4.0, 8.13]
+        slide, top = deck.table(slide, MARGIN, BODY_TOP, widths, header, rows, row_height=0.5, fill=False)
+        top += 0.25
     held_from = period_start(shift_period(period_of(today), -1))
     planned_to = period_start(shift_period(period_of(today), 2)) - timedelta(days=1)
     held = engagements_between(session, held_from, today, facts.summary.account_id)
     held = held[held["status"] == "held"].sort_values("on_date", ascending=False)
     planned = engagements_between(session, today, planned_to, facts.summary.account_id)
     planned = planned[planned["status"] == "planned"]
-    width = CONTENT_WIDTH - 7.3
-    chars = _chars_per_line(width - 2 * BOX_MARGIN_X, 16)
-    lines = []
-    for heading, rows, empty in (("qbr.held", held, "qbr.no_held"), ("qbr.planned", planned, "qbr.no_planned")):
-        lines.append(_Line(translate(heading, language), 18, bold=True, ink=ACCENT, space_after=4))
-        for meeting in rows.head(MAX_MEETINGS).itertuples(index=False):
-            kind = translate(f"enum.engagement_kind.{meeting.kind}", language)
-            about = (
-                meeting.objective
-                if internal
-                else " — ".join(part for part in (meeting.executives, meeting.stakeholders) if part)
+    rows = []
+    for status, meetings in (("held", held), ("planned", planned)):
+        for meeting in meetings.itertuples(index=False):
+            who = " — ".join(part for part in (meeting.executives, meeting.stakeholders) if part)
+            rows.append(
+                [
+                    _Cell(translate(f"qbr.meeting.{status}", language), bold=True, ink=ACCENT),
+                    _Cell(day(meeting.on_date, language), align="center"),
+                    _Cell(translate(f"enum.engagement_kind.{meeting.kind}", language)),
+                    _Cell(str(meeting.objective)),  # the meeting's purpose
+                    _Cell(who or "–"),
+                ]
             )
-            text = f"{day(meeting.on_date, language)} · {kind}" + (f" — {about}" if about else "")
-            lines.append(_Line(_clip(text, chars), 16, space_after=4))  # one line each
-        if rows.empty:
-            lines.append(_Line(translate(empty, language), 16, italic=True, ink=MUTED, space_after=4))
-        lines.append(_Line(_more(len(rows) - MAX_MEETINGS, language), 16, italic=True, ink=MUTED, space_after=4))
-        lines.append(_Line(" ", 8, space_after=6))  # a gap between the two lists
-    deck.text(slide, MARGIN + 7.3, BODY_TOP, width, BODY_BOTTOM - BODY_TOP, lines[:-1])
+    if not rows:
+        deck.statement(slide, translate("qbr.no_meetings", language), top=top)
+        return
+    header = [
+        translate("qbr.col.when", language),
+        translate("qbr.col.date", language),
+        translate("qbr.col.kind", language),
+        translate("qbr.col.purpose", language),
+        translate("qbr.col.with", language),
+    ]
+    if top > BODY_BOTTOM - 1.5:  # not even a header and a row left here: the meetings start a next slide
+        slide, top = deck.continued(slide), BODY_TOP
+    deck.table(slide, MARGIN, top, [1.4, 1.7, 1.5, 4.2, 3.33], header, rows, row_height=0.45)
 
 
-def _actions_slide(deck: _Deck, facts: _Facts, internal: bool) -> None:
+def _actions_slide(deck: _Deck, facts: _Facts, internal: bool, overdue_as_new_date: bool) -> None:
+    """The internal deck lists every open action and commitment, our overdue ones in red. The
+    customer's deck keeps the commitments of both sides and leaves our internal actions out; our
+    overdue commitments are left out too, unless the KAM chose ``overdue_as_new_date``: then they
+    read "in progress, new date <the next review>" (or "new date to be agreed" without one). No
+    status in the customer's deck says "Overdue"."""
     language, summary = deck.language, facts.summary
-    slide = deck.slide(translate("qbr.slide.actions" if internal else "qbr.slide.next_steps", language))
-    items = [item for item in summary.follow_ups if internal or item.kind != "action"]
-    review = day(summary.next_review_on, language) if summary.next_review_on else translate("qbr.not_set", language)
-    meetings = "; ".join(
-        f"{day(on_date, language)} · {translate(f'enum.engagement_kind.{kind}', language)}"
-        for on_date, kind, _ in summary.next_engagements[:MAX_NEXT_MEETINGS]
+    source = (
+        _source(language, "page.account_overview", "section.actions")
+        if internal
+        else translate("qbr.source.commitments", language)
     )
-    lines = [
+    slide = deck.slide(translate("qbr.slide.actions" if internal else "qbr.slide.next_steps", language), (source,))
+    review_on = summary.next_review_on
+    overdue_ours = [item for item in summary.follow_ups if item.kind == "ours" and item.rag == "red"]
+    if internal:
+        items = list(summary.follow_ups)
+        if overdue_ours:
+            deck.note(slide, translate("qbr.notes.overdue_left_out", language, count=len(overdue_ours)))
+    else:
+        items = [
+            item
+            for item in summary.follow_ups
+            if item.kind != "action" and (overdue_as_new_date or not (item.kind == "ours" and item.rag == "red"))
+        ]
+
+    def status(item) -> _Cell:
+        if internal or item.rag in ("green", "done"):
+            return _Cell(translate(f"rag.{item.rag}", language), ink=RAG_INK.get(item.rag), bold=True, align="center")
+        if item.kind == "ours" and item.rag == "red":
+            text = (
+                translate("qbr.in_progress_new_date", language, date=day(review_on, language))
+                if review_on is not None and review_on > facts.today
+                else translate("qbr.in_progress_date_to_agree", language)
+            )
+            return _Cell(text, ink=INK, align="center")
+        return _Cell(translate("qbr.in_progress", language), ink=INK, align="center")
+
+    review = day(review_on, language) if review_on else translate("qbr.not_set", language)
+    meetings = "; ".join(
+        f"{day(on_date, language)} · {translate(f'enum.engagement_kind.{kind}', language)} — {objective}"
+        for on_date, kind, objective in summary.next_engagements[:MAX_NEXT_MEETINGS]
+    )
+    closing = [
         _Line(
             _labelled(translate("handshake.next_review", language), review, language)
             if summary.handshake_stage
@@ -720,49 +756,40 @@ def _actions_slide(deck: _Deck, facts: _Facts, internal: bool) -> None:
             space_after=0,
         ),
     ]
-    closing = _text_height([line for line in lines if line.text], CONTENT_WIDTH)
-    top = BODY_TOP
     if not items:
-        deck.sentence(slide, translate("qbr.no_follow_ups" if internal else "brief.no_commitments", language))
-        top = BODY_TOP + 1.0
-    else:
-
-        def kind(item) -> str:  # in the customer's deck their commitments are "yours"
-            key = "qbr.follow_up.theirs" if not internal and item.kind == "theirs" else f"enum.follow_up.{item.kind}"
-            return translate(key, language)
-
-        rows = [
-            [
-                _Cell(kind(item)),
-                _Cell(_clip(item.title, 160)),
-                _Cell(_clip(item.owner, 60)),
-                _Cell(day(item.due_date, language), align="center"),
-                _Cell(translate(f"rag.{item.rag}", language), ink=RAG_INK.get(item.rag), bold=True, align="center"),
-            ]
-            for item in items[:MAX_FOLLOW_UPS]
-        ]
-        header = [
-            translate("qbr.col.kind", language),
-            translate("qbr.col.item" if internal else "col.commitments.description", language),
-            translate("col.actions.owner", language),
-            translate("col.actions.due_date", language),
-            translate("col.actions.status", language),
-        ]
-        more_height = NOTE_GAP + _text_height([_Line(_more(len(items), language), 16)], CONTENT_WIDTH)
-        height, shown = deck.table(
+        top = deck.statement(
             slide,
-            MARGIN,
-            BODY_TOP,
-            [2.2, 5.1, 1.9, 1.45, 1.45],
-            header,
-            rows,
-            row_height=0.5,
-            room=BODY_BOTTOM - BODY_TOP - closing - more_height - 0.15,
+            translate("qbr.no_follow_ups" if internal else "brief.no_commitments", language),
+            top=BODY_TOP,
         )
-        top = _note(
-            deck, slide, BODY_TOP + height, [_Line(_more(len(items) - shown, language), 16, italic=True, ink=MUTED)]
-        )
-    deck.text(slide, MARGIN, max(top + 0.15, BODY_BOTTOM - closing), CONTENT_WIDTH, closing, lines)
+        _note(deck, slide, top + 0.1, closing)
+        return
+
+    def kind(item) -> str:  # in the customer's deck their commitments are "yours"
+        key = "qbr.follow_up.theirs" if not internal and item.kind == "theirs" else f"enum.follow_up.{item.kind}"
+        return translate(key, language)
+
+    rows = [
+        [
+            _Cell(kind(item)),
+            _Cell(str(item.title)),
+            _Cell(str(item.owner)),
+            _Cell(day(item.due_date, language), align="center"),
+            status(item),
+        ]
+        for item in items
+    ]
+    header = [
+        translate("qbr.col.kind", language),
+        translate("qbr.col.item" if internal else "col.commitments.description", language),
+        translate("col.actions.owner", language),
+        translate("col.actions.due_date", language),
+        translate("col.actions.status", language),
+    ]
+    slide, end = deck.table(
+        slide, MARGIN, BODY_TOP, [2.2, 4.6, 2.0, 1.6, 1.73], header, rows, row_height=0.5, bottom=BODY_BOTTOM - 1.0
+    )
+    _note(deck, slide, end + 0.05, closing)
 
 
 def _challenge_slide(deck: _Deck, session: Session, facts: _Facts) -> None:
@@ -772,16 +799,16 @@ def _challenge_slide(deck: _Deck, session: Session, facts: _Facts) -> None:
     latest = latest_closed(session, facts.summary.account_id)
     if latest is None:
         return
-    slide = deck.slide(translate("qbr.slide.challenge", language))
+    slide = deck.slide(translate("qbr.slide.challenge", language), (_source(language, "page.challenge"),))
     summary = latest.summary
     heading = [
         _Line(
             translate(
                 "qbr.challenge_closed",
                 language,
-                title=_clip(latest.title, 80),
+                title=str(latest.title),
                 date=moment(latest.closed_at, language),
-                who=_clip(latest.closed_by, 60),
+                who=str(latest.closed_by),
             ),
             18,
             ink=MUTED,
@@ -789,25 +816,24 @@ def _challenge_slide(deck: _Deck, session: Session, facts: _Facts) -> None:
         ),
         _Line(counts_text(summary, language), 20, bold=True, space_after=0),
     ]
-    height = _text_height(heading, CONTENT_WIDTH)
-    deck.text(slide, MARGIN, BODY_TOP, CONTENT_WIDTH, height, heading)
-    top = BODY_TOP + height + 0.15
+    slide, top = deck.flow(slide, MARGIN, BODY_TOP, CONTENT_WIDTH, heading)
+    top += 0.15
     if not summary.outcomes:
-        deck.sentence(slide, translate("qbr.no_recommendations", language), top=top)
+        deck.statement(slide, translate("qbr.no_recommendations", language), top=top)
         return
     rows = []
-    for outcome in summary.outcomes[:MAX_ROWS]:
+    for outcome in summary.outcomes:
         acted = outcome.outcome == "action"
         rows.append(
             [
-                _Cell(_clip(outcome.text, 200)),
+                _Cell(str(outcome.text)),
                 _Cell(
                     translate(f"enum.challenge_outcome.{outcome.outcome}", language),
                     ink=RAG_INK["green"] if acted else MUTED,
                     bold=True,
                     align="center",
                 ),
-                _Cell(_clip(outcome.owner if acted else outcome.reason, 160) or "–"),
+                _Cell(_text(outcome.owner if acted else outcome.reason)),
                 _Cell(day(outcome.due_date, language) if acted else "–", align="center"),
             ]
         )
@@ -817,25 +843,28 @@ def _challenge_slide(deck: _Deck, session: Session, facts: _Facts) -> None:
         translate("qbr.col.owner_or_reason", language),
         translate("col.actions.due_date", language),
     ]
-    reserve = NOTE_GAP + _text_height([_Line(_more(len(summary.outcomes), language), 16)], CONTENT_WIDTH)
-    height, shown = deck.table(
-        slide, MARGIN, top, [5.6, 1.6, 3.4, 1.53], header, rows, row_height=0.5, room=BODY_BOTTOM - top - reserve
-    )
-    _note(
-        deck, slide, top + height, [_Line(_more(len(summary.outcomes) - shown, language), 16, italic=True, ink=MUTED)]
-    )
+    deck.table(slide, MARGIN, top, [5.6, 1.6, 3.4, 1.53], header, rows, row_height=0.5)
 
 
 # --- the pack ---------------------------------------------------------------------------------------
 
 
-def build_qbr(session: Session, account_id: int, today: date, language: str = "en", internal: bool = True) -> QbrPack:
+def build_qbr(
+    session: Session,
+    account_id: int,
+    today: date,
+    language: str = "en",
+    internal: bool = True,
+    overdue_as_new_date: bool = False,
+) -> QbrPack:
     """The QBR deck of ``account_id`` (NotFoundError when unknown), in ``language``.
 
     ``internal=True`` (the KAM's preparation) adds the portfolio-matrix slide, the influence and
     attitude of each stakeholder, the buying centre's status, the white-space cells held by
     competitors, our margin, our own account-plan actions and the latest challenge session's summary;
-    ``internal=False`` is the deck to show the customer and leaves all of these out."""
+    ``internal=False`` is the deck to show the customer and leaves all of these out, says so on its
+    first slide, and leaves our overdue commitments out too unless ``overdue_as_new_date`` (then they
+    read "in progress, new date ...")."""
     facts = _facts(session, account_id, today)
     deck = _Deck(language)
     view = read_handshake(session, account_id)
@@ -843,12 +872,12 @@ def build_qbr(session: Session, account_id: int, today: date, language: str = "e
     _figures_slide(deck, facts, internal)
     if internal:
         _portfolio_slide(deck, session, facts)
-    _priorities_slide(deck, session, facts)
+    _priorities_slide(deck, session, facts, internal)
     _buying_centre_slide(deck, session, facts, internal)
     _white_space_slide(deck, session, facts, internal)
     _handshake_slide(deck, session, facts, internal)
     _engagement_slide(deck, session, facts, internal)
-    _actions_slide(deck, facts, internal)
+    _actions_slide(deck, facts, internal, overdue_as_new_date)
     if internal:  # our own review of our plan: never in the customer's deck
         _challenge_slide(deck, session, facts)
     period = facts.summary.current_period

@@ -517,13 +517,17 @@ def import_preview(file_key: str, table: importing.RawTable, kind: str, mapping:
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
-def _qbr_pack(url: str, day: date, account_id: int, language: str, internal: bool) -> qbr.QbrPack:
+def _qbr_pack(
+    url: str, day: date, account_id: int, language: str, internal: bool, overdue_as_new_date: bool = False
+) -> qbr.QbrPack:
     with Session(get_engine(url)) as session:
-        return qbr.build_qbr(session, account_id, day, language, internal=internal)
+        return qbr.build_qbr(
+            session, account_id, day, language, internal=internal, overdue_as_new_date=overdue_as_new_date
+        )
 
 
-def qbr_pack(account_id: int, language: str, internal: bool) -> qbr.QbrPack:
-    return _qbr_pack(database_url(), today(), account_id, language, internal)
+def qbr_pack(account_id: int, language: str, internal: bool, overdue_as_new_date: bool = False) -> qbr.QbrPack:
+    return _qbr_pack(database_url(), today(), account_id, language, internal, overdue_as_new_date)
 
 
 # --- access and audit ---------------------------------------------------------------------------

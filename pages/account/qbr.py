@@ -18,7 +18,7 @@ def header(summary) -> None:
     st.caption(t("qbr_page.caption"))
 
 
-def options(account_id: int) -> tuple[str, bool]:
+def options(account_id: int) -> tuple[str, bool, bool]:
     left, right = st.columns(2)
     deck_language = left.radio(
         t("qbr_page.language"),
@@ -35,12 +35,17 @@ def options(account_id: int) -> tuple[str, bool]:
         key=f"qbr_audience_{account_id}",
         help=t("qbr_page.audience_help"),
     )
-    return deck_language, audience == "internal"
+    overdue_as_new_date = audience == "customer" and right.checkbox(  # shown for the customer's version only
+        t("qbr_page.overdue_as_new_date"),
+        key=f"qbr_overdue_as_new_date_{account_id}",
+        help=t("qbr_page.overdue_as_new_date_help"),
+    )
+    return deck_language, audience == "internal", overdue_as_new_date
 
 
-def build(account_id: int, deck_language: str, internal: bool) -> None:
+def build(account_id: int, deck_language: str, internal: bool, overdue_as_new_date: bool) -> None:
     """The deck is built on request (about a second), then offered for download with its slide list."""
-    request = (account_id, deck_language, internal)
+    request = (account_id, deck_language, internal, overdue_as_new_date)
     if st.button(t("qbr_page.build"), key=f"qbr_build_{account_id}", type="primary", icon=":material/slideshow:"):
         st.session_state["qbr_request"] = request
     if st.session_state.get("qbr_request") != request:
@@ -64,5 +69,5 @@ def build(account_id: int, deck_language: str, internal: bool) -> None:
 
 summary = selected_account_or_stop("page.qbr")
 header(summary)
-deck_language, internal = options(summary.account_id)
-build(summary.account_id, deck_language, internal)
+deck_language, internal, overdue_as_new_date = options(summary.account_id)
+build(summary.account_id, deck_language, internal, overdue_as_new_date)
