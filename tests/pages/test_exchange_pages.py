@@ -81,11 +81,35 @@ def test_the_qbr_deck_is_built_on_request_and_offered(demo_app, demo_url):
     no_exception(app)
     shown = texts(app)
     assert "The deck is ready: 9 slides." in shown
-    assert "Where the account stands in our portfolio (internal)" in shown
+    assert "The slides" in shown
+    assert _thumbnails(app)[2] == "3. Where the account stands in our portfolio (internal)"
     app.radio(key=f"qbr_audience_{account_id}").set_value("customer").run()
     assert "Choose the language and the audience" in texts(app)  # another deck: built again on request
     app.button(key=f"qbr_build_{account_id}").click().run()
     assert "The deck is ready: 8 slides." in texts(app)
+
+
+def _thumbnails(app) -> list[str]:
+    """The captions of the slide thumbnails the page drew, in order."""
+    return [one.caption for image in app.get("image") for one in image.proto.imgs]
+
+
+def test_the_built_deck_is_previewed_slide_by_slide_in_its_language(demo_app, demo_url):
+    from kam_core.i18n import translate
+
+    with Session(db.get_engine(demo_url)) as session:
+        account_id = session.exec(select(Account.id).where(Account.name == "Aerivon Aerostructures")).one()
+    app = demo_app(QBR, account=str(account_id))
+    assert _thumbnails(app) == []  # nothing drawn before the deck is built
+    app.radio(key=f"qbr_language_{account_id}").set_value("fr").run()
+    app.button(key=f"qbr_build_{account_id}").click().run()
+    no_exception(app)
+    captions = _thumbnails(app)
+    assert len(captions) == 9  # one thumbnail per slide
+    assert captions[0] == f"1. {translate('qbr.title', 'fr')}"
+    assert captions[6] == f"7. {translate('qbr.slide.handshake', 'fr')}"
+    assert all(one.url for image in app.get("image") for one in image.proto.imgs)
+    assert len(app.get("image")) == 9 and len(app.columns) >= 9  # in a grid of columns
 
 
 def test_a_revenue_file_shows_its_yearly_totals_and_changes_the_revenue_only_when_asked(demo_app, demo_url):
