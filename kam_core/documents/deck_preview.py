@@ -462,7 +462,10 @@ def _shape(canvas: _Canvas, shape) -> None:
             _shape(canvas, child)
         return
     if getattr(shape, "has_chart", False) and shape.has_chart:
-        _chart(canvas, shape)
+        try:
+            _chart(canvas, shape)
+        except ValueError:  # a kind of chart without axes (pie, doughnut): its box, as a placeholder
+            canvas.draw.rectangle(_box(canvas, shape), fill=GRID)
         return
     if getattr(shape, "has_table", False) and shape.has_table:
         _table(canvas, shape)

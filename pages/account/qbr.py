@@ -71,7 +71,7 @@ def preview(request: tuple[int, str, bool], titles: list[str], per_row: int = 3)
     captions = [f"{number}. {title}" for number, title in enumerate(titles, start=1)]
     for start in range(0, len(images), per_row):
         for column, image, caption in zip(st.columns(per_row), images[start:], captions[start:]):
-            column.image(image, caption=caption, alt=caption, width="stretch", output_format="PNG")
+            column.image(image, caption=md(caption), alt=caption, width="stretch", output_format="PNG")
 
 
 summary = selected_account_or_stop("page.qbr")

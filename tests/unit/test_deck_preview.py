@@ -152,3 +152,13 @@ def test_every_slide_of_a_demo_deck_is_previewed_with_its_title_drawn(demo_deck)
         title_band = image.crop((0, 0, 480, 60))  # the slide's title, in the deck's accent colour
         assert any(colour[2] > colour[0] + 40 for _, colour in title_band.getcolors(480 * 60))
     assert render_slides(demo_deck.data, width=480) == pngs  # the same drawing, in threads or not
+
+
+def test_a_chart_without_axes_is_drawn_as_a_placeholder_box():
+    deck, slide = _deck()
+    data = CategoryChartData()
+    data.categories = ["Won", "Open"]
+    data.add_series("Share", (0.6, 0.4))
+    slide.shapes.add_chart(XL_CHART_TYPE.PIE, Inches(1), Inches(1), Inches(2), Inches(2), data)
+    image = _image(render_slides(_bytes(deck), width=1333)[0])
+    assert image.load()[200, 200] != WHITE
