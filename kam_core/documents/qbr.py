@@ -70,7 +70,8 @@ from kam_core.account.white_space import STATUS_FILL, compact_value, load_white_
 from kam_core.common.errors import NotFoundError
 from kam_core.common.formatting import currency_symbol, day, grouped, moment, money, percent, score
 from kam_core.common.text import fold_name
-from kam_core.documents.charts import SEGMENT_COLOURS, MatrixLabels, kpi_chart, matrix_chart, revenue_chart
+from kam_core.documents.charts import SEGMENT_COLOURS, MatrixLabels, matrix_chart, revenue_chart
+from kam_core.documents.deck_charts import add_kpi_chart
 from kam_core.documents.qbr_layout import (
     ACCENT,
     BODY_BOTTOM,
@@ -601,19 +602,15 @@ def _handshake_slide(deck: _Deck, session: Session, facts: _Facts, internal: boo
             _note(deck, last, end, [_Line(translate("qbr.no_readings", language), 18, italic=True, ink=MUTED)])
     if not charted:
         return
-    chart = kpi_chart(
-        history[history["objective_id"].isin(charted)],
-        labels={
-            key: translate(f"handshake.kpi.{key}", language)
-            for key in ("reading", "target", "baseline", "date", "value", "objective")
-        },
-        width=430,
-        height=170 if len(charted) > 1 else 300,
-        columns=1,
-    )
     left = MARGIN + left_width + 0.25
-    deck.picture(
-        slide, _png(chart, language), left, BODY_TOP, CONTENT_WIDTH - left_width - 0.25, BODY_BOTTOM - BODY_TOP
+    add_kpi_chart(
+        slide,
+        left,
+        BODY_TOP,
+        CONTENT_WIDTH - left_width - 0.25,
+        BODY_BOTTOM - BODY_TOP,
+        history[history["objective_id"].isin(charted)],
+        language,
     )
 
 

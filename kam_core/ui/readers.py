@@ -43,7 +43,7 @@ from kam_core.account.engagement import UpcomingEngagement, upcoming_engagements
 from kam_core.account.summary import AccountSummary, account_summary
 from kam_core.common.clock import today
 from kam_core.common.errors import NotFoundError
-from kam_core.documents import brief, qbr
+from kam_core.documents import brief, deck_preview, qbr
 from kam_core.exchange import importing
 from kam_core.governance.audit import store_stamp
 from kam_core.portfolio import overview, scoring
@@ -528,6 +528,18 @@ def _qbr_pack(
 
 def qbr_pack(account_id: int, language: str, internal: bool, overdue_as_new_date: bool = False) -> qbr.QbrPack:
     return _qbr_pack(database_url(), today(), account_id, language, internal, overdue_as_new_date)
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _qbr_previews(
+    url: str, day: date, account_id: int, language: str, internal: bool, overdue_as_new_date: bool
+) -> list[bytes]:
+    return deck_preview.render_slides(_qbr_pack(url, day, account_id, language, internal, overdue_as_new_date).data)
+
+
+def qbr_previews(account_id: int, language: str, internal: bool, overdue_as_new_date: bool = False) -> list[bytes]:
+    """One PNG per slide of ``qbr_pack(...)``'s deck, kept with it (same key, cleared with it)."""
+    return _qbr_previews(database_url(), today(), account_id, language, internal, overdue_as_new_date)
 
 
 # --- access and audit ---------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 """QBR pack: the selected account's quarterly business review as a PowerPoint deck, built from the
 plan, the handshake and the engagement data, in either language, for internal preparation or to
-show the customer."""
+show the customer; its slides previewed as thumbnails before the download."""
 
 import streamlit as st
 
@@ -43,14 +43,14 @@ def options(account_id: int) -> tuple[str, bool, bool]:
     return deck_language, audience == "internal", overdue_as_new_date
 
 
-def build(account_id: int, deck_language: str, internal: bool, overdue_as_new_date: bool) -> None:
-    """The deck is built on request (about a second), then offered for download with its slide list."""
+def build(account_id: int, deck_language: str, internal: bool, overdue_as_new_date: bool):
+    """The deck is built on request (about a second), then offered for download; the deck, or None."""
     request = (account_id, deck_language, internal, overdue_as_new_date)
     if st.button(t("qbr_page.build"), key=f"qbr_build_{account_id}", type="primary", icon=":material/slideshow:"):
         st.session_state["qbr_request"] = request
     if st.session_state.get("qbr_request") != request:
         st.caption(t("qbr_page.not_built"))
-        return
+        return None
     with st.spinner(t("qbr_page.building")):
         pack = readers.qbr_pack(*request)  # cached until the next save, which may change the deck
     st.success(t("qbr_page.ready", count=len(pack.slides)), icon=":material/check:")
@@ -64,10 +64,24 @@ def build(account_id: int, deck_language: str, internal: bool, overdue_as_new_da
         type="primary",
         on_click="ignore",
     )
-    st.markdown("\n".join(f"{number}. {title}" for number, title in enumerate(pack.slides, start=1)))
+    return pack
+
+
+def preview(request: tuple[int, str, bool, bool], titles: list[str], per_row: int = 3) -> None:
+    """Every slide as a thumbnail, three a row, captioned "n. title" (drawn once, cached with the deck)."""
+    st.subheader(t("qbr_page.preview"))
+    st.caption(t("qbr_page.preview_caption"))
+    with st.spinner(t("qbr_page.previewing")):
+        images = readers.qbr_previews(*request)
+    captions = [f"{number}. {title}" for number, title in enumerate(titles, start=1)]
+    for start in range(0, len(images), per_row):
+        for column, image, caption in zip(st.columns(per_row), images[start:], captions[start:]):
+            column.image(image, caption=md(caption), alt=caption, width="stretch", output_format="PNG")
 
 
 summary = selected_account_or_stop("page.qbr")
 header(summary)
-deck_language, internal, overdue_as_new_date = options(summary.account_id)
-build(summary.account_id, deck_language, internal, overdue_as_new_date)
+request = (summary.account_id, *options(summary.account_id))
+pack = build(*request)
+if pack is not None:
+    preview(request, pack.slides)

@@ -256,6 +256,15 @@ def test_the_qbr_deck_is_built_and_offered(page: Page):
     expect(page.get_by_role("button", name=re.compile(r"Download QBR-.*\.pptx"))).to_be_visible()
     _no_exception(page)
     shoot(page, "15-qbr-ready")
+    thumbnails = page.locator('[data-testid="stImage"] img')  # the slides, previewed before the download
+    expect(thumbnails).to_have_count(9)
+    expect(page.get_by_role("img", name="7. Our joint plan: objectives and KPI trends")).to_be_visible()
+    page.wait_for_function(
+        "[...document.querySelectorAll('[data-testid=\"stImage\"] img')].every(i => i.complete && i.naturalWidth > 0)"
+    )
+    assert all(box["width"] > 300 for box in (image.bounding_box() for image in thumbnails.all()))  # 3 a row
+    page.get_by_text("The slides", exact=True).scroll_into_view_if_needed()
+    shoot(page, "15b-qbr-preview")
 
 
 def test_a_challenge_session_from_open_to_close(page: Page):

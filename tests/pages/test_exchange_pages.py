@@ -86,6 +86,8 @@ def test_the_qbr_deck_is_built_on_request_and_offered(demo_app, demo_url):
     assert "Where the account stands in our portfolio (internal)" in shown
     overdue = f"qbr_overdue_as_new_date_{account_id}"
     assert overdue not in [box.key for box in app.checkbox]  # a choice about the customer's version only
+    assert "The slides" in shown
+    assert "3. Where the account stands in our portfolio (internal)" in _thumbnails(app)
     app.radio(key=f"qbr_audience_{account_id}").set_value("customer").run()
     assert "Choose the language and the audience" in texts(app)  # another deck: built again on request
     assert app.checkbox(key=overdue).value is False  # by default our overdue commitments are left out
@@ -97,6 +99,30 @@ def test_the_qbr_deck_is_built_on_request_and_offered(demo_app, demo_url):
     app.button(key=f"qbr_build_{account_id}").click().run()
     no_exception(app)
     assert re.search(r"The deck is ready: \d+ slides\.", texts(app))
+
+
+def _thumbnails(app) -> list[str]:
+    """The captions of the slide thumbnails the page drew, in order (as read: Markdown's escapes removed)."""
+    return [one.caption.replace("\\", "") for image in app.get("image") for one in image.proto.imgs]
+
+
+def test_the_built_deck_is_previewed_slide_by_slide_in_its_language(demo_app, demo_url):
+    from kam_core.i18n import translate
+
+    with Session(db.get_engine(demo_url)) as session:
+        account_id = session.exec(select(Account.id).where(Account.name == "Aerivon Aerostructures")).one()
+    app = demo_app(QBR, account=str(account_id))
+    assert _thumbnails(app) == []  # nothing drawn before the deck is built
+    app.radio(key=f"qbr_language_{account_id}").set_value("fr").run()
+    app.button(key=f"qbr_build_{account_id}").click().run()
+    no_exception(app)
+    captions = _thumbnails(app)
+    count = int(re.search(r"(\d+) diapositives", texts(app)).group(1))
+    assert len(captions) == count >= 9  # one thumbnail per slide ("(continued)" slides included)
+    assert captions[0] == f"1. {translate('qbr.title', 'fr')}"
+    assert any(caption.endswith(f". {translate('qbr.slide.handshake', 'fr')}") for caption in captions)
+    assert all(one.url for image in app.get("image") for one in image.proto.imgs)
+    assert len(app.get("image")) == count and len(app.columns) >= count  # in a grid of columns
 
 
 def test_a_revenue_file_shows_its_yearly_totals_and_changes_the_revenue_only_when_asked(demo_app, demo_url):

@@ -217,9 +217,13 @@ def shown_texts(app) -> tuple[list[tuple[str, str]], list[tuple[str, str]], set[
             plain += [(f"{where}.args", text) for text in _json_strings(json.loads(proto.json_args or "null"))]
         if kind == "Html":  # raw HTML, drawn as it is: user text in it must be HTML-escaped
             markdown += [(f"{where}.body", proto.body)]
+        if kind == "ImageList":  # st.image: a caption is drawn as Markdown, the alt text as it is
+            markdown += [(f"{where}.caption", image.caption) for image in proto.imgs]
+            plain += [(f"{where}.alt", image.alt) for image in proto.imgs]
         for field in PLAIN_FIELDS.get(kind, ()):
             plain += [(f"{where}.{field}", text) for text in _strings(getattr(proto, field, None))]
-        if not fields and kind not in PLAIN_FIELDS and kind not in SILENT | {"Dataframe", "ComponentInstance", "Html"}:
+        classified = SILENT | {"Dataframe", "ComponentInstance", "Html", "ImageList"}
+        if not fields and kind not in PLAIN_FIELDS and kind not in classified:
             unknown.add(kind)
     return markdown, plain, unknown
 
