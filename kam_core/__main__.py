@@ -15,8 +15,9 @@
                                        updated and refused with the reasons; a copy of the database first
   export FILE.xlsx                     the whole database as one Excel workbook, a sheet per table
   restore FILE.xlsx                    restore such a workbook into an empty database
-  qbr "ACCOUNT NAME" --out FILE.pptx [--language fr] [--customer]
-                                       the QBR PowerPoint deck of one account
+  qbr "ACCOUNT NAME" --out FILE.pptx [--language fr] [--customer [--overdue-as-new-date]]
+                                       the QBR PowerPoint deck of one account; the customer's version leaves
+                                       our overdue commitments out unless --overdue-as-new-date
   backup [FILE]                        an online copy of the SQLite database into FILE; without FILE, into
                                        data/backups/ (the oldest copies beyond KAM_BACKUPS_KEEP, default 20, go)
   backups                              the copies kept in data/backups/: when, why, size
@@ -259,7 +260,16 @@ def cmd_qbr(args) -> None:
         account_id = session.execute(select(Account.id).where(Account.name_key == fold_name(args.account))).scalar()
         if account_id is None:
             raise Refused(f"No account named “{quoted(args.account)}” (capitals and accents do not count).")
-        pack = build_qbr(session, account_id, today(), args.language, internal=not args.customer)
+        if args.overdue_as_new_date and not args.customer:
+            raise Refused("--overdue-as-new-date is a choice about the customer's version: add --customer.")
+        pack = build_qbr(
+            session,
+            account_id,
+            today(),
+            args.language,
+            internal=not args.customer,
+            overdue_as_new_date=args.overdue_as_new_date,
+        )
     out = Path(args.out)
     _write(out, pack.data)
     print(f"QBR deck of {pack.account_name}: {len(pack.slides)} slides written to {out}.")
@@ -406,6 +416,11 @@ def main(argv: list[str] | None = None) -> int:
     deck.add_argument("--language", choices=("en", "fr"), default="en")
     deck.add_argument(
         "--customer", action="store_true", help="the customer's version (without our internal slides and remarks)"
+    )
+    deck.add_argument(
+        "--overdue-as-new-date",
+        action="store_true",
+        help="in the customer's version, show our overdue commitments as 'in progress, new date' (left out by default)",
     )
     deck.set_defaults(run=cmd_qbr)
     backup = commands.add_parser(

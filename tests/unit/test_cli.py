@@ -56,6 +56,31 @@ def test_qbr_writes_the_deck_of_the_named_account(on, demo_url, tmp_path, capsys
     assert not (tmp_path / "x.pptx").exists()
 
 
+def test_qbr_customer_version_shows_our_overdue_commitments_only_when_asked(on, demo_url, tmp_path, capsys):
+    on(demo_url)
+    decks = {}
+    for flags in ([], ["--overdue-as-new-date"]):
+        out = tmp_path / f"qbr{len(flags)}.pptx"
+        assert main(["qbr", "Aerivon Aerostructures", "--out", str(out), "--customer", *flags]) == 0
+        decks[bool(flags)] = _deck_text(out)
+    assert "In progress, new date" not in decks[False]
+    assert "In progress, new date" in decks[True]
+    assert main(["qbr", "Aerivon Aerostructures", "--out", str(tmp_path / "x.pptx"), "--overdue-as-new-date"]) == 1
+    assert "add --customer" in capsys.readouterr().err and not (tmp_path / "x.pptx").exists()
+
+
+def _deck_text(path) -> str:
+    deck = Presentation(str(path))
+    return "\n".join(
+        shape.text_frame.text
+        if shape.has_text_frame
+        else "\n".join(cell.text for row in shape.table.rows for cell in row.cells)
+        for slide in deck.slides
+        for shape in slide.shapes
+        if shape.has_text_frame or shape.has_table
+    )
+
+
 def test_backup_copies_the_database_and_never_overwrites(on, demo_url, tmp_path, capsys):
     on(demo_url)
     target = tmp_path / "copy.db"
