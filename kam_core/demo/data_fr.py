@@ -378,11 +378,21 @@ ORG_CHART_WORDS = {
     "maint": ("Responsable maintenance", "{unit1}"),
     "energy": ("Responsable énergie", "Ingénierie"),
     "cio": ("Directeur des systèmes d'information", "DSI"),
-    "ea": ("Assistante de direction du DG", "Comité exécutif"),
+    "ea": ("Assistant de direction du DG", "Comité exécutif"),
     "proc2": ("Directeur des achats, investissements et travaux", "Achats"),
     "ot": ("Responsable cybersécurité industrielle", "DSI"),
     "site2": ("{site}, {unit2}", "{unit2}"),
 }
+# A title held by a woman (the French name pool's women) takes its feminine: first match of each word.
+WOMEN_FIRST_NAMES = ("Sophie", "Nathalie", "Isabelle", "Céline", "Valérie", "Élodie", "Agnès")
+FEMININE_TITLES = (
+    ("Directeur général", "Directrice générale"),
+    ("Directeur financier", "Directrice financière"),
+    ("Directeur industriel", "Directrice industrielle"),
+    ("Directeur", "Directrice"),
+    ("Acheteur", "Acheteuse"),
+    ("Assistant ", "Assistante "),
+)
 # KPI units that count things: their values stay whole numbers (the English demo's "count").
 COUNTED_UNITS = ("incidents", "interventions", "sinistres")
 

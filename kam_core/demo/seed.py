@@ -747,6 +747,16 @@ def _owner(ctx: _Seed, spec: AccountSpec, slot: str, engineer: str) -> str:
     return ctx.kam_name(spec.key)
 
 
+def _title_of(title: str, first_name: str) -> str:
+    """A French title in the feminine for a woman ("Directrice financière"), as it is for a man."""
+    if first_name not in data_fr.WOMEN_FIRST_NAMES:
+        return title
+    for masculine, feminine in data_fr.FEMININE_TITLES:
+        if title.startswith(masculine):
+            return feminine + title[len(masculine) :]
+    return title
+
+
 def _buying_centre(ctx: _Seed) -> None:
     """6-15 stakeholders per account, as an org chart; inserted level by level for reports_to ids."""
     rng = ctx.rng
@@ -817,7 +827,9 @@ def _buying_centre(ctx: _Seed) -> None:
                 account_id=ctx.accounts[key].id,
                 crm_id=f"CON-{contact_number:05d}",
                 name=f"{first} {last}",
-                title=title.format(**words),
+                title=_title_of(title.format(**words), first)
+                if _texts(ctx, spec) is data_fr
+                else title.format(**words),
                 unit=unit.format(**words),
                 email=f"{_slug(first)[0]}.{_slug(last)}@{domain}",
                 role=role,

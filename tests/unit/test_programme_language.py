@@ -312,6 +312,10 @@ def test_a_french_customer_of_a_french_programme_shows_none_of_the_english_demo_
     units = shown[("joint_objective", "unit")]
     assert "heures" in units and "€ par lit" in units and not units & {"hours", "EUR per bed", "count"}
 
+    people = session.exec(select(m.Stakeholder).where(m.Stakeholder.account_id.in_(french))).all()
+    women = [p for p in people if p.name.split()[0] in {"Sophie", "Nathalie", "Isabelle", "Céline", "Élodie"}]
+    assert women and not [p.title for p in women if p.title.startswith(("Directeur", "Acheteur", "Assistant "))]
+
     aerivon = next(id_ for id_, name in french.items() if name == "Aerivon Aerostructures")
     deck = _deck_text(build_qbr(session, aerivon, TODAY, language="fr", internal=False))
     assert "Diviser par deux l'énergie" in deck or "Tenir la montée en cadence" in deck
