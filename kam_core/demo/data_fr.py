@@ -116,7 +116,7 @@ PROSPECT_RATIONALES = {
 UP_SINCE_LAST_QUARTER = " (en hausse depuis le trimestre dernier)"
 DOWN_SINCE_LAST_QUARTER = " (en baisse depuis le trimestre dernier)"
 # The rationales that quote the account's figures (str.format templates).
-SIZE_RATIONALE = "Environ {spend} M EUR par an dépensés dans nos catégories, sur {units} divisions et sites"
+SIZE_RATIONALE = "Environ {spend} M€ par an dépensés dans nos catégories, sur {units} divisions et sites"
 SHARE_RATIONALE = "Notre chiffre d'affaires représente environ {share:.0f} % de ses dépenses dans nos catégories"
 NO_REVENUE_RATIONALE = "Pas encore de chiffre d'affaires avec nous"
 MARGIN_RATIONALE = "Marge d'environ {margin:.0f} % une fois service et logistique payés"
@@ -150,7 +150,7 @@ STAGE_NOTES = {
 COUNTRY_MANAGER = "le directeur pays"
 REVIEW_NOTES = [
     "Économies d'énergie en avance sur le plan ; l'objectif de disponibilité est en retard "
-    "après deux incidents à {unit}.",
+    "après deux incidents ({unit}).",
     "Données de comptage enfin disponibles pour tous les sites ; points de départ recalculés.",
     "La réorganisation du client a ralenti le pilote ; les deux sponsors ont reconfirmé les objectifs.",
     "Bon trimestre : les premières économies ont été constatées et présentées au comité exécutif du client.",
@@ -166,11 +166,11 @@ REVIEW_DECISIONS = [
 # --- engagements ---
 HELD_OBJECTIVES = [
     ("Faire le point sur « {priority} » avec l'équipe de direction", "any"),
-    ("Présenter les résultats de l'audit énergétique de {site} et convenir de la suite", "any"),
+    ("Présenter les résultats de l'audit énergétique ({site}) et convenir de la suite", "any"),
     ("Présenter notre feuille de route {offer} et tester l'intérêt pour un pilote", "any"),
     ("Revue trimestrielle : niveaux de service, projets et opportunités", "customer"),
     ("S'accorder sur les objectifs et engagements communs du plan de compte", "customer"),
-    ("Visiter {site} pour voir le pilote en marche et rencontrer l'équipe du site", "customer"),
+    ("Visiter le site « {site} » pour voir le pilote en marche et rencontrer son équipe", "customer"),
 ]
 OUTCOMES = [
     ("{cust} a confirmé « {priority} » comme priorité de l'an prochain et demandé une proposition chiffrée.", "any"),
@@ -179,7 +179,7 @@ OUTCOMES = [
         "customer",
     ),
     (
-        "{cust} a soulevé les délais d'intervention à {site} ; nous nous sommes engagés sur un plan sous 30 jours.",
+        "{cust} a soulevé les délais d'intervention ({site}) ; nous nous sommes engagés sur un plan sous 30 jours.",
         "customer",
     ),
     (
@@ -191,7 +191,7 @@ OUTCOMES = [
         "any",
     ),
     ("{cust} nous a présentés à la nouvelle directrice RSE ; un atelier de suivi a été convenu.", "any"),
-    ("{cust} est ouvert à un premier pilote à {site} si nous apportons une proposition chiffrée.", "any"),
+    ("{cust} est ouvert à un premier pilote (site : {site}) si nous apportons une proposition chiffrée.", "any"),
 ]
 NEXT_STEPS = [
     ("Le KAM envoie la proposition chiffrée sous trois semaines", "any"),
@@ -204,7 +204,7 @@ NEXT_STEPS = [
 PLANNED_OBJECTIVES = [
     ("Revue trimestrielle avec {cust}", "customer"),
     ("Rencontre de direction sur « {priority} »", "any"),
-    ("Visite de site à {site} avec {cust}", "any"),
+    ("Visite de site avec {cust} : {site}", "any"),
     ("Échange informel avec {cust} au salon professionnel", "any"),
     ("Préparer la prochaine revue du compte avec {cust}", "customer"),
 ]
@@ -218,7 +218,7 @@ ASKS = [
 ]
 CANCEL_REASONS = [
     "Annulé par le client : {cust} a été convoqué à un conseil d'administration extraordinaire.",
-    "Annulé : grève à {site} ; pas encore reprogrammé.",
+    "Annulé : grève sur le site « {site} » ; pas encore reprogrammé.",
     "Reporté de notre côté pour un conflit de déplacement ; pas encore reprogrammé.",
 ]
 # Objectives that imply the kind of engagement.
@@ -233,19 +233,19 @@ ATTENDEES = "Nous : {ours}, {kam} (KAM). Client : {theirs}"
 # --- canvas: SWOT and actions ---
 SWOT_TEXTS = {
     "strength": [
-        ("Base installée sur la plupart des sites ; nos équipements sont la référence à {unit}", "strong"),
+        ("Base installée sur la plupart des sites ; nos équipements sont la référence ({unit})", "strong"),
         ("L'ingénierie nous fait confiance ; le responsable énergie défend nos solutions", "strong"),
         ("Notre plateforme de suivi connecte déjà {n} de ses sites", "strong"),
         ("Projet de référence livré dans les délais et le budget l'an dernier", "any"),
         ("Seul fournisseur capable de servir tous ses pays avec un même niveau de service", "any"),
-        ("Bons premiers contacts avec l'équipe d'ingénierie à {unit}", "weak"),
-        ("Notre pilote à {unit} a été bien reçu par l'équipe du site", "weak"),
+        ("Bons premiers contacts avec l'équipe d'ingénierie ({unit})", "weak"),
+        ("Notre pilote ({unit}) a été bien reçu par l'équipe du site", "weak"),
     ],
     "weakness": [
         ("Aucune relation au-dessus des achats", "weak"),
         ("Absents de la liste des fournisseurs agréés pour {offer}", "weak"),
-        ("Délais d'intervention critiqués à {unit}", "any"),
-        ("Nos prix jugés 10 à 15 % au-dessus de {competitor}", "any"),
+        ("Délais d'intervention critiqués ({unit})", "any"),
+        ("Nos prix jugés 10 à 15 % au-dessus de ceux du concurrent {competitor}", "any"),
         ("Notre offre numérique est inconnue de sa DSI", "any"),
         ("Trop d'interlocuteurs de notre côté ; le client ne sait pas qui pilote", "strong"),
         ("La relation repose sur un seul champion à l'ingénierie", "strong"),
@@ -269,21 +269,21 @@ OUR_SPONSOR = "notre sponsor"
 ACTION_TEXTS = {
     "revenue": [
         "Envoyer la proposition chiffrée pour {offer}",
-        "Qualifier l'opportunité de {unit} avec l'équipe du site",
+        "Qualifier l'opportunité avec l'équipe du site ({unit})",
         "Préparer le dossier de renouvellement de l'accord-cadre",
         "Présenter au directeur financier les économies des projets de l'an dernier",
     ],
     "share_of_wallet": [
         "Cartographier les positions des concurrents unité par unité",
         "Proposer un accord-cadre multisite",
-        "Comparer nos prix à ceux de {competitor}",
+        "Comparer nos prix à ceux du concurrent {competitor}",
         "Entrer sur la liste des fournisseurs agréés pour {offer}",
     ],
     "relationship": [
         "Briefer {sponsor} avant la rencontre avec le {ops}",
         "Organiser pour le {ops} une visite de référence chez un client",
         "Inviter le directeur RSE à notre journée innovation",
-        "Cartographier le centre de décision à {unit}",
+        "Cartographier le centre de décision ({unit})",
     ],
     "co_innovation": [
         "Rédiger le périmètre du pilote avec le responsable énergie",
@@ -413,29 +413,29 @@ OPPORTUNITY_WHATS = [
 OBJECTIVE_TEXTS = {
     "first_order": (
         "Gagner une première commande significative chez {short}",
-        "Première commande de plus de {first} M EUR",
+        "Première commande de plus de {first} M€",
     ),
     "revenue": (
-        "Faire passer le chiffre d'affaires annuel avec {short} de {revenue} à {target} M EUR",
-        "{target} M EUR par an",
+        "Faire passer le chiffre d'affaires annuel avec {short} de {revenue} à {target} M€",
+        "{target} M€ par an",
     ),
     "share_of_wallet": (
         "Porter notre part de portefeuille chez {short} de {start} % à {end} %",
         "{end} % de ses dépenses dans nos catégories",
     ),
     "relationship": (
-        "Construire une relation régulière avec le {ops} de {short}",
+        "Construire une relation régulière avec le {ops} chez {short}",
         "Deux rencontres de direction par an, binôme de sponsors en place",
     ),
     "co_innovation": ("Mener un pilote commun sur « {priority} »", "Résultats du pilote validés par les deux sponsors"),
 }
 AMBITIONS = {
-    "strategic": "D'ici {year}, être le partenaire de référence de {short} pour l'énergie et les opérations : "
-    "{goal} M EUR par an (contre {revenue} M EUR), une part de portefeuille de {sow} % à {sow_goal} %, "
+    "strategic": "D'ici {year}, être pour {short} le partenaire de référence en énergie et en opérations : "
+    "{goal} M€ par an (contre {revenue} M€), une part de portefeuille portée de {sow} % à {sow_goal} %, "
     "un plan commun revu chaque trimestre et un projet de co-innovation par an, à commencer par « {priority} ».",
     "develop": "Gagner notre place chez {short} en trois ans : de {sow} % à {sow_goal} % de part de portefeuille "
     "en devenant fournisseur sous accord-cadre et en décrochant un projet phare sur « {priority} ».",
-    "maintain": "Garder {short} à environ {revenue} M EUR par an avec moins d'effort : renouveler l'accord-cadre, "
+    "maintain": "Garder {short} à environ {revenue} M€ par an avec moins d'effort : renouveler l'accord-cadre, "
     "passer le service courant en télésurveillance et protéger une marge de {margin} %.",
     "opportunistic": "Servir {short} avec profit via les distributeurs et notre boutique en ligne ; ne répondre "
     "aux appels d'offres que si la marge dépasse {margin} %.",
@@ -485,7 +485,7 @@ SECTORS = {
             "Ventes et après-vente {country}",
         ),
         ("Directeur industriel groupe", "Responsable ingénierie usine", "Directeur d'usine"),
-        "Faire ensemble des usines de {short} les plus sobres en énergie de l'automobile européenne : moins "
+        "Faire ensemble des usines du groupe {short} les plus sobres en énergie de l'automobile européenne : moins "
         "d'énergie par véhicule, aucun arrêt de production pendant l'électrification des lignes, un seul "
         "standard de maintenance.",
         (
@@ -546,7 +546,7 @@ SECTORS = {
             "Flotte et dépôts",
         ),
         ("Directeur des opérations", "Responsable ingénierie et immobilier", "Directeur de plateforme"),
-        "Faire du réseau de {short} le réseau colis le plus bas carbone de ses marchés : une flotte électrique "
+        "Faire du réseau {short} le réseau colis le plus bas carbone de ses marchés : une flotte électrique "
         "rechargée dans chaque dépôt, et des plateformes qui ne s'arrêtent jamais en période de pointe.",
         (
             (
@@ -596,7 +596,7 @@ SECTORS = {
             "Division défense",
         ),
         ("Directeur des opérations", "Responsable ingénierie industrielle", "Directeur d'usine"),
-        "Accompagner la montée en cadence de {short} avec des usines qui ne s'arrêtent pas et consomment un "
+        "Accompagner {short} dans sa montée en cadence avec des usines qui ne s'arrêtent pas et consomment un "
         "tiers d'énergie en moins par pièce.",
         (
             (
@@ -699,7 +699,7 @@ SECTORS = {
             "Plateformes régionales {country}",
         ),
         ("Directeur des opérations", "Responsable des services techniques aux adhérents", "Directeur d'entrepôt"),
-        "Offrir aux adhérents de {short} une offre d'énergie et de maintenance qu'aucune clinique "
+        "Offrir aux adhérents du groupement {short} une offre d'énergie et de maintenance qu'aucune clinique "
         "indépendante n'obtiendrait seule.",
         (
             (
@@ -747,7 +747,7 @@ SECTORS = {
             "Commercialisation et services",
         ),
         ("Directeur des opérations", "Responsable ingénierie réseau", "Directeur de site"),
-        "Raccorder plus vite les renouvelables de {short} et exploiter un réseau plus intelligent et plus sûr, "
+        "Raccorder plus vite les renouvelables du groupe {short} et exploiter un réseau plus intelligent et plus sûr, "
         "avec une offre commune de services énergétiques pour ses clients professionnels.",
         (
             (
