@@ -1,7 +1,10 @@
 """The demo's texts in French, for a programme created in French: what its French customers' accounts
 (``POOL_OF_COUNTRY`` "fr": France, Luxembourg) are written in. Same shapes and keys as their English
 originals in ``kam_core.demo.data`` (criteria keyed by their English default name); a table not
-translated here stays English."""
+translated here stays English. Our side (``KAM_REGIONS``, ``EXECUTIVE_TITLES``, ``OFFER_NAMES``) and the
+sectors' labels are the programme's: French for every account of a French programme; the rest (the French
+customers' sectors, events, buying centre, competitors' strengths, objectives, ambitions, CRM lines) only
+for its French customers, so its English-speaking customers keep their English plans."""
 
 from __future__ import annotations
 
