@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from sqlmodel import Session
 
 from kam_core.common.text import fold_name
-from kam_core.demo.data import COUNTRIES, OFFERS, SECTORS, AccountSpec, Prio, Sector
+from kam_core.demo.data import COUNTRIES, OFFERS, AccountSpec, Prio, Sector
 from kam_core.store import models as m
 
 _ASCII = str.maketrans({"ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "æ": "ae", "ß": "ss"})
@@ -64,7 +64,10 @@ def _round_like(value: float, reference: float) -> float:
 
 
 def _kpi_round(value: float, unit: str, reference: float) -> float:
-    return float(round(value)) if unit == "count" else _round_like(value, reference)
+    from kam_core.demo import data_fr
+
+    counted = unit == "count" or unit in data_fr.COUNTED_UNITS
+    return float(round(value)) if counted else _round_like(value, reference)
 
 
 def _quadrant(attractiveness: float, strength: float) -> str:
@@ -130,7 +133,14 @@ class _Seed:
         self.session.flush()
 
     def sector(self, key: str) -> Sector:
-        return SECTORS[self.specs[key].sector]
+        """The account's sector, in French for a French customer of a French programme."""
+        return texts_for(self, key).SECTORS[self.specs[key].sector]
+
+    def offer_name(self, key: str) -> str:
+        """An offer's name as the programme has it: French in a French programme."""
+        from kam_core.demo import data_fr
+
+        return data_fr.OFFER_NAMES[key][0] if self.language == "fr" else OFFERS[key][0]
 
     def kam_name(self, key: str) -> str:
         return self.kams[self.specs[key].kam].name

@@ -1828,3 +1828,36 @@ OBJECTIVE_ORDER = {
 
 # Days between reaching a stage and reaching the next one.
 STAGE_GAPS = {"draft": (20, 50), "internally_reviewed": (15, 40), "presented": (20, 45)}
+
+# CRM lines' labels and what a won deal or an open opportunity is about (data_fr has them in French).
+REVENUE_LABELS = {
+    "invoice": "Invoice - {offer}",
+    "won": "Won - {offer}, {what}",
+    "opportunity": "Opportunity - {offer}, {what}",
+}
+WON_WHATS = ["three-year framework", "site project", "extension", "pilot"]
+OPPORTUNITY_WHATS = ["new site", "renewal", "group framework", "retrofit programme", "pilot extension"]
+# An account objective's (title, target) by kind; "first_order" is the revenue objective of an
+# account that buys little from us yet. Amounts in M EUR, already formatted.
+OBJECTIVE_TEXTS = {
+    "first_order": ("Win a first significant order at {short}", "First order above {first} M EUR"),
+    "revenue": ("Grow yearly revenue with {short} from {revenue} to {target} M EUR", "{target} M EUR a year"),
+    "share_of_wallet": ("Raise our share of wallet at {short} from {start}% to {end}%", "{end}% of its category spend"),
+    "relationship": (
+        "Build a regular relationship with {short}'s {ops}",
+        "Two executive meetings a year, sponsor pairing in place",
+    ),
+    "co_innovation": ("Run a joint pilot on '{priority}'", "Pilot results signed off by both sponsors"),
+}
+# The account's ambition by its portfolio posture.
+AMBITIONS = {
+    "strategic": "By {year}, be {short}'s reference partner for energy and operations: {goal} M EUR a year "
+    "(from {revenue} M EUR), share of wallet from {sow}% to {sow_goal}%, a handshake reviewed every quarter "
+    "and one co-innovation project a year, starting with '{priority}'.",
+    "develop": "Win position at {short} within three years: from {sow}% to {sow_goal}% share of wallet by "
+    "becoming a framework supplier and landing a flagship project on '{priority}'.",
+    "maintain": "Keep {short} at about {revenue} M EUR a year with less effort: renew the framework, move "
+    "routine service to remote monitoring and protect a {margin}% margin.",
+    "opportunistic": "Serve {short} profitably through distributors and our web shop; answer tenders only when "
+    "the margin exceeds {margin}%.",
+}

@@ -15,7 +15,6 @@ from kam_core.demo.data import (
     ENGAGEMENT_KINDS,
     EXTRA_PAIRINGS,
     HANDSHAKES,
-    OFFERS,
     OUR_TEAM,
     PROSPECT_ENGAGEMENT_KINDS,
     REVIEW_EVERY_DAYS,
@@ -256,7 +255,7 @@ def _engagement(ctx: _Seed, pairs: list[_Pair], status: str, on_date: date) -> m
         "cust": person.name,
         "priority": ctx.priorities[key][0][1].title,
         "site": rng.choice([u for u in ctx.units[key] if u.kind == "site"] or ctx.units[key]).name,
-        "offer": OFFERS[rng.choice(ctx.offer_keys(key))][0],
+        "offer": ctx.offer_name(rng.choice(ctx.offer_keys(key))),
         "country": COUNTRIES[ctx.specs[key].country][0],
     }
     executives = [p.executive for i, p in enumerate(pairs) if all(q.executive is not p.executive for q in pairs[:i])]

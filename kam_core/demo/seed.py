@@ -117,10 +117,13 @@ def _reference_data(ctx: _Seed) -> None:
     kams = {k.email: k for k in ctx.session.exec(select(m.Kam)).all()}
     executives = {e.name: e for e in ctx.session.exec(select(m.Executive)).all()}
     offers = {o.name: o for o in ctx.session.exec(select(m.Offer)).all()}
+    french = ctx.language == "fr"  # our side's titles, regions and offers are the programme's: French
     for key, name, region in KAMS:
         email = _email(name, "ourcompany.example")
+        region = data_fr.KAM_REGIONS[key] if french else region
         ctx.kams[key] = kams.get(email) or m.Kam(name=name, email=email, region=region)
     for key, name, title, function, max_accounts in EXECUTIVES:
+        title, function = data_fr.EXECUTIVE_TITLES[key] if french else (title, function)
         ctx.executives[key] = executives.get(name) or m.Executive(
             name=name,
             title=title,
@@ -129,6 +132,7 @@ def _reference_data(ctx: _Seed) -> None:
             max_accounts=max_accounts,
         )
     for key, (name, family) in OFFERS.items():
+        name, family = data_fr.OFFER_NAMES[key] if french else (name, family)
         ctx.offers[key] = offers.get(name) or m.Offer(name=name, family=family)
     ctx.add([row for row in [*ctx.kams.values(), *ctx.executives.values(), *ctx.offers.values()] if row.id is None])
     ctx.flush()
@@ -145,7 +149,7 @@ def _accounts(ctx: _Seed) -> None:
             name_key=fold_name(spec.name),
             crm_id=f"ACC-{number:05d}",
             group_name=spec.group,
-            sector=SECTORS[spec.sector].label,
+            sector=data_fr.SECTOR_LABELS[spec.sector] if ctx.language == "fr" else SECTORS[spec.sector].label,
             country=spec.country,
             kam_id=ctx.kams[spec.kam].id,
             sponsor_id=ctx.executives[spec.sponsor].id if spec.sponsor else None,
@@ -196,6 +200,7 @@ def _revenue_lines(ctx: _Seed) -> None:
         account_id = ctx.accounts[spec.key].id
         revenue, spend = ctx.revenue[spec.key], spec.spend * 1e6
         offers = ctx.offer_keys(spec.key)
+        words = _texts(ctx, spec)
         archived = spec.status == "archived"
         oldest, newest = (400, 700) if archived else (10, 700)
         if revenue > 0:
@@ -206,20 +211,20 @@ def _revenue_lines(ctx: _Seed) -> None:
                         account_id=account_id,
                         crm_id=f"INV-{invoice_number:06d}",
                         kind="invoice",
-                        label=f"Invoice - {OFFERS[rng.choice(offers)][0]}",
+                        label=words.REVENUE_LABELS["invoice"].format(offer=ctx.offer_name(rng.choice(offers))),
                         amount=_money(revenue * rng.uniform(0.03, 0.10)),
                         line_date=ctx.day(-rng.randint(oldest, newest)),
                     )
                 )
             for _ in range(rng.randint(1, 2)):
                 opp_number += rng.randint(5, 60)
-                what = rng.choice(["three-year framework", "site project", "extension", "pilot"])
+                what = rng.choice(words.WON_WHATS)
                 rows.append(
                     m.RevenueLine(
                         account_id=account_id,
                         crm_id=f"OPP-{opp_number:06d}",
                         kind="won",
-                        label=f"Won - {OFFERS[rng.choice(offers)][0]}, {what}",
+                        label=words.REVENUE_LABELS["won"].format(offer=ctx.offer_name(rng.choice(offers)), what=what),
                         amount=_money(revenue * rng.uniform(0.08, 0.3)),
                         line_date=ctx.day(-rng.randint(oldest + 20, 720)),
                     )
@@ -227,13 +232,15 @@ def _revenue_lines(ctx: _Seed) -> None:
         if not archived:
             for _ in range(rng.randint(1, 2)):
                 opp_number += rng.randint(5, 60)
-                what = rng.choice(["new site", "renewal", "group framework", "retrofit programme", "pilot extension"])
+                what = rng.choice(words.OPPORTUNITY_WHATS)
                 rows.append(
                     m.RevenueLine(
                         account_id=account_id,
                         crm_id=f"OPP-{opp_number:06d}",
                         kind="opportunity",
-                        label=f"Opportunity - {OFFERS[rng.choice(offers)][0]}, {what}",
+                        label=words.REVENUE_LABELS["opportunity"].format(
+                            offer=ctx.offer_name(rng.choice(offers)), what=what
+                        ),
                         amount=_money(spend * rng.uniform(0.01, 0.05)),
                         line_date=ctx.day(-rng.randint(5, 120)),
                         probability_pct=float(rng.choice([20, 30, 40, 50, 60, 70, 80])),
@@ -295,7 +302,7 @@ def _fixed_scores(ctx: _Seed, spec: AccountSpec) -> dict[int, tuple[float, str]]
         if name == "Available spend (size)":
             fixed[criterion.id] = (
                 round(_size_score(spec.spend), 1),
-                data_fr.SIZE_RATIONALE.format(spend=_fmt_m(spec.spend), units=len(ctx.units[spec.key]))
+                data_fr.SIZE_RATIONALE.format(spend=_fmt_m_fr(spec.spend), units=len(ctx.units[spec.key]))
                 if french
                 else f"About {_fmt_m(spec.spend)} M EUR a year spent in our categories, "
                 f"across {len(ctx.units[spec.key])} divisions and sites",
@@ -436,30 +443,26 @@ def _scores(ctx: _Seed) -> None:
 def _ambition(ctx: _Seed, spec: AccountSpec) -> str:
     revenue_m = ctx.revenue[spec.key] / 1e6
     sow = round(100 * ctx.revenue[spec.key] / (spec.spend * 1e6))
-    year = ctx.today.year + 3
-    first_priority = ctx.priorities[spec.key][0][1].title
     posture = _quadrant(*spec.cur)
-    if posture == "strategic":
-        return (
-            f"By {year}, be {spec.short}'s reference partner for energy and operations: "
-            f"{_fmt_m(revenue_m * 1.35)} M EUR a year (from {_fmt_m(revenue_m)} M EUR), share of wallet from "
-            f"{sow}% to {min(sow + 12, 75)}%, a handshake reviewed every quarter and one co-innovation project "
-            f"a year, starting with '{first_priority}'."
-        )
-    if posture == "develop":
-        return (
-            f"Win position at {spec.short} within three years: from {sow}% to {sow + 15}% share of wallet by "
-            f"becoming a framework supplier and landing a flagship project on '{first_priority}'."
-        )
-    if posture == "maintain":
-        return (
-            f"Keep {spec.short} at about {_fmt_m(revenue_m)} M EUR a year with less effort: renew the "
-            f"framework, move routine service to remote monitoring and protect a {spec.margin:.0f}% margin."
-        )
-    return (
-        f"Serve {spec.short} profitably through distributors and our web shop; answer tenders only when the "
-        f"margin exceeds {max(spec.margin, 12):.0f}%."
+    texts = _texts(ctx, spec)
+    amount = _fmt_m_fr if texts is data_fr else _fmt_m
+    sow_goal = min(sow + 12, 75) if posture == "strategic" else sow + 15
+    margin = spec.margin if posture == "maintain" else max(spec.margin, 12)
+    return texts.AMBITIONS[posture].format(
+        year=ctx.today.year + 3,
+        short=spec.short,
+        goal=amount(revenue_m * 1.35),
+        revenue=amount(revenue_m),
+        sow=sow,
+        sow_goal=sow_goal,
+        priority=ctx.priorities[spec.key][0][1].title,
+        margin=f"{margin:.0f}",
     )
+
+
+def _event(ctx: _Seed, spec: AccountSpec) -> str:
+    texts = _texts(ctx, spec)
+    return texts.ACCOUNT_EVENTS.get(spec.key, spec.event) if texts is data_fr else spec.event
 
 
 def _canvas(ctx: _Seed) -> None:
@@ -490,7 +493,9 @@ def _canvas(ctx: _Seed) -> None:
                 m.Competitor(
                     account_id=account_id,
                     name=name,
-                    strengths=strengths,
+                    strengths=_texts(ctx, spec).COMPETITOR_STRENGTHS.get(name, strengths)
+                    if _texts(ctx, spec) is data_fr
+                    else strengths,
                     share_pct=None if depth == "thin" else float(round(share)),
                 )
             )
@@ -504,7 +509,7 @@ def _canvas(ctx: _Seed) -> None:
                 account_id=account_id,
                 business=sector.business.format(**names),
                 markets=None if depth == "thin" else sector.markets.format(**names),
-                recent_events=(spec.event or None) if with_events else None,
+                recent_events=(_event(ctx, spec) or None) if with_events else None,
                 ambition=_ambition(ctx, spec) if depth == "full" else None,
             )
         )
@@ -527,7 +532,7 @@ def _canvas(ctx: _Seed) -> None:
                             unit=ctx.unit_name(key),
                             competitor=competitors[0].name,
                             priority=chosen[0].title,
-                            offer=OFFERS[chosen[-1].offer][0],
+                            offer=ctx.offer_name(chosen[-1].offer),
                             n=rng.randint(2, 9),
                         ),
                     )
@@ -538,27 +543,30 @@ def _canvas(ctx: _Seed) -> None:
 def _objective_text(ctx: _Seed, spec: AccountSpec, kind: str) -> tuple[str, str]:
     rng = ctx.rng
     revenue_m = ctx.revenue[spec.key] / 1e6
+    texts = _texts(ctx, spec)
+    amount = _fmt_m_fr if texts is data_fr else _fmt_m
+    words: dict[str, object] = {"short": spec.short}
     if kind == "revenue":
         if revenue_m < 0.5:
-            first = _fmt_m(spec.spend * rng.uniform(0.02, 0.05))
-            return f"Win a first significant order at {spec.short}", f"First order above {first} M EUR"
-        growth = rng.uniform(0.15, 0.4) if _quadrant(*spec.cur) in ("strategic", "develop") else rng.uniform(0.02, 0.08)
-        target = _fmt_m(revenue_m * (1 + growth))
-        title = f"Grow yearly revenue with {spec.short} from {_fmt_m(revenue_m)} to {target} M EUR"
-        return title, f"{target} M EUR a year"
-    if kind == "share_of_wallet":
+            kind, words["first"] = "first_order", amount(spec.spend * rng.uniform(0.02, 0.05))
+        else:
+            quadrant = _quadrant(*spec.cur)
+            growth = rng.uniform(0.15, 0.4) if quadrant in ("strategic", "develop") else rng.uniform(0.02, 0.08)
+            words |= {"revenue": amount(revenue_m), "target": amount(revenue_m * (1 + growth))}
+    elif kind == "share_of_wallet":
         start = round(100 * ctx.revenue[spec.key] / (spec.spend * 1e6))
-        end = start + rng.randint(5, 15)
-        return f"Raise our share of wallet at {spec.short} from {start}% to {end}%", f"{end}% of its category spend"
-    if kind == "relationship":
-        return (
-            f"Build a regular relationship with {spec.short}'s {ctx.sector(spec.key).ops_title}",
-            "Two executive meetings a year, sponsor pairing in place",
-        )
-    return (
-        f"Run a joint pilot on '{ctx.priorities[spec.key][0][1].title}'",
-        "Pilot results signed off by both sponsors",
-    )
+        words |= {"start": start, "end": start + rng.randint(5, 15)}
+    elif kind == "relationship":
+        words["ops"] = ctx.sector(spec.key).ops_title
+    else:
+        words["priority"] = ctx.priorities[spec.key][0][1].title
+    title, target = texts.OBJECTIVE_TEXTS[kind]
+    return title.format(**words), target.format(**words)
+
+
+def _fmt_m_fr(value_m: float) -> str:
+    """An amount in M EUR written the French way ("4,5")."""
+    return _fmt_m(value_m).replace(".", ",")
 
 
 def _objectives(ctx: _Seed) -> None:
@@ -680,7 +688,7 @@ def _actions(ctx: _Seed) -> None:
             template = rng.choice(templates)
             used.add(template)
             title = template.format(
-                offer=OFFERS[rng.choice(ctx.offer_keys(spec.key))][0],
+                offer=ctx.offer_name(rng.choice(ctx.offer_keys(spec.key))),
                 unit=ctx.unit_name(spec.key),
                 competitor=ctx.competitors[spec.key][0].name,
                 sponsor=ctx.sponsor_name(spec.key) or _texts(ctx, spec).OUR_SPONSOR,
@@ -739,6 +747,16 @@ def _owner(ctx: _Seed, spec: AccountSpec, slot: str, engineer: str) -> str:
     return ctx.kam_name(spec.key)
 
 
+def _title_of(title: str, first_name: str) -> str:
+    """A French title in the feminine for a woman ("Directrice financière"), as it is for a man."""
+    if first_name not in data_fr.WOMEN_FIRST_NAMES:
+        return title
+    for masculine, feminine in data_fr.FEMININE_TITLES:
+        if title.startswith(masculine):
+            return feminine + title[len(masculine) :]
+    return title
+
+
 def _buying_centre(ctx: _Seed) -> None:
     """6-15 stakeholders per account, as an org chart; inserted level by level for reports_to ids."""
     rng = ctx.rng
@@ -766,6 +784,8 @@ def _buying_centre(ctx: _Seed) -> None:
         level_of: dict[str, int] = {}
         taken: set[str] = set()
         for slot, title, unit, reports_to, role, influence in ORG_CHART[: _buying_centre_size(rng, spec)]:
+            if _texts(ctx, spec) is data_fr:
+                title, unit = data_fr.ORG_CHART_WORDS[slot]
             first, last = rng.choice(firsts), rng.choice(lasts)
             while f"{first} {last}" in taken:
                 first, last = rng.choice(firsts), rng.choice(lasts)
@@ -807,7 +827,9 @@ def _buying_centre(ctx: _Seed) -> None:
                 account_id=ctx.accounts[key].id,
                 crm_id=f"CON-{contact_number:05d}",
                 name=f"{first} {last}",
-                title=title.format(**words),
+                title=_title_of(title.format(**words), first)
+                if _texts(ctx, spec) is data_fr
+                else title.format(**words),
                 unit=unit.format(**words),
                 email=f"{_slug(first)[0]}.{_slug(last)}@{domain}",
                 role=role,

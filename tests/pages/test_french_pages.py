@@ -237,3 +237,44 @@ def test_every_page_in_french_shows_no_english_month(french_demo):
                 problems.append(f"{route.url_path}: {english_dates_in(text)} in {text[:120]!r}")
         problems += [f"{route.url_path}: chart: {problem}" for problem in charts]
     assert not problems, "\n".join(sorted(set(problems)))
+
+
+def _demo_texts(databases, tmp_path, language: str, french_customers: bool = True) -> set[str]:
+    """The texts the demo created in ``language`` shows on its accounts' pages; without its French
+    customers' texts and our side's (``french_customers=False``): what stays English in a French demo."""
+    from sqlmodel import Session, select
+
+    from kam_core.demo.data import POOL_OF_COUNTRY
+    from kam_core.demo.seed import seed_demo
+    from kam_core.store import db
+    from kam_core.store.models import Account
+    from tests.unit.test_programme_language import _shown_texts
+
+    url = databases.new(tmp_path, f"demo_{language}.db")
+    try:
+        with Session(db.get_engine(url)) as session:
+            seed_demo(session, today=TODAY, language=language)
+            if french_customers:
+                return set().union(*_shown_texts(session, None).values())
+            others = {a.id for a in session.exec(select(Account)).all() if POOL_OF_COUNTRY.get(a.country) != "fr"}
+            texts = _shown_texts(session, others)
+            return set().union(
+                *[found for (table, _), found in texts.items() if table not in ("executive", "offer", "kam")]
+            )
+    finally:
+        db.dispose_all()
+        databases.drop(url)
+
+
+def test_every_page_in_french_shows_none_of_the_english_demo_texts(french_demo, databases, tmp_path):
+    """A French customer's pages (and the portfolio's) show none of the English demo's data texts, but
+    those the French demo keeps for its other customers (theirs stay in their English)."""
+    from tests.unit.test_programme_language import SAME_IN_FRENCH
+
+    english = _demo_texts(databases, tmp_path, "en") - _demo_texts(databases, tmp_path, "fr", False) - SAME_IN_FRENCH
+    problems = []
+    for route, (shown, _) in french_demo.items():
+        for text in shown:
+            hits = [piece for piece in [text, *_pieces(text)] if piece in english]
+            problems += [f"{route.url_path}: {hit!r}" for hit in hits]
+    assert not problems, "\n".join(sorted(set(problems)))
