@@ -39,9 +39,13 @@ def french_numbers(values, write: Callable[[float, str], str]) -> list[str]:
 
 
 def signed_score(value: float | None, language: str = "en") -> str:
-    """A difference of scores with its sign: '+1.2' / '+1,2', '-0.5' / '-0,5'."""
-    text = fmt.score(value, language)
-    return f"+{text}" if value is not None and value == value and value > 0 else text
+    """A difference of scores with its sign: '+1.2' / '+1,2', '-0.5' / '-0,5', and '0.0' / '0,0' for
+    what rounds to nothing (never '-0,0')."""
+    if value is None or value != value:
+        return fmt.MISSING
+    rounded = round(float(value), 1)
+    text = fmt.score(abs(rounded) if rounded == 0 else rounded, language)
+    return f"+{text}" if rounded > 0 else text
 
 
 def shown_numbers(frame: pd.DataFrame, writers: dict[str, Callable[[float, str], str]], language: str) -> pd.DataFrame:

@@ -92,3 +92,36 @@ def test_the_workshop_minutes_write_their_scores_the_french_way(demo_url, monkey
     before = _unpadded(minutes["Attractivité avant"])
     assert before and all(text == fmt.MISSING or "," in text for text in before)
     assert any("," in text for text in before)
+
+
+def test_a_french_session_types_decimals_with_a_comma_in_an_editable_table(demo_url, monkeypatch):
+    """Glide's number editor takes its decimal sign from the browser: in an en-GB browser, "14,9"
+    typed in a French session would lose its comma. In French the canvas's decimal columns are text to
+    type over, written the French way (``formatting.typed``), and what the editor hands back is read
+    back the French way by the save (``cells.normalise``): untouched, the same numbers (nothing
+    changes); typed "15000000,5", 15,000,000.5."""
+    from kam_core.account import sections
+    from kam_core.common.clock import today
+    from kam_core.ui.section_editor import _to_codes
+
+    account_id = _id(demo_url, "Aerivon")
+    app = open_app(demo_url, monkeypatch, "pages/account/canvas.py", account=str(account_id), lang="fr")
+    app.toggle(key=f"edit_key_figures_{account_id}").set_value(True).run()
+    no_exception(app)
+    editor = next(node for node in app.dataframe if "revenue" in node.value)
+    config = _config(editor)
+    assert config["revenue"]["type_config"]["type"] == "text" and config["revenue"]["alignment"] == "right"
+    engine = db.get_engine(demo_url)
+    with Session(engine) as session:
+        before = sections.load_section(session, "years", account_id)
+    shown = editor.value
+    assert list(shown["revenue"]) == [fmt.typed(value, "fr") for value in before["revenue"]]
+    assert "," in fmt.typed(14.9, "fr")
+    read = sections.versions(before)
+    assert (
+        sections.save_section(engine, "years", account_id, _to_codes(shown, {}), today=today(), read_versions=read) == 0
+    )
+    typed = shown.assign(revenue=["15000000,5", *shown["revenue"][1:]])
+    assert sections.save_section(engine, "years", account_id, _to_codes(typed, {}), today=today(), read_versions=read)
+    with Session(engine) as session:
+        assert sections.load_section(session, "years", account_id).loc[0, "revenue"] == 15_000_000.5
