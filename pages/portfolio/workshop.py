@@ -491,6 +491,7 @@ def minutes_section(view: sessions.SessionView) -> None:
     st.caption(minutes_docs.summary_line(result, lang))
     frame = minutes_docs.minutes_frame(result, lang)
     scores = list(frame.columns[3:7])  # attractiveness and strength, before and after
+    frame[scores] = frame[scores].round(1)  # as the matrix shows them
     st.dataframe(
         shown_numbers(frame, dict.fromkeys(scores, fmt.score), lang),
         hide_index=True,

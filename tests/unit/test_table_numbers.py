@@ -43,3 +43,24 @@ def test_a_typed_number_reads_back_as_the_same_number(language, value):
     text = fmt.typed(value, language)
     assert ("," in text) == (language == "fr" and not float(value).is_integer())
     assert cells.normalise(cells.Column("x", "float"), text) == value and "e" not in text
+
+
+@pytest.mark.parametrize(("language", "tag"), [("fr", "fr-FR"), ("en", "en-GB")])
+def test_the_score_grid_writes_its_numbers_in_the_sessions_language(monkeypatch, language, tag):
+    """AG Grid formats the criterion columns with Intl.NumberFormat in the session's locale (not the
+    browser's); the values stay numbers, sorted as numbers."""
+    import pandas as pd
+
+    from kam_core.ui import grid
+
+    seen = {}
+
+    def fake_grid(data, gridOptions, **kwargs):  # noqa: N803 (st_aggrid's own argument name)
+        seen.update(options=gridOptions, unsafe=kwargs.get("allow_unsafe_jscode"))
+
+    monkeypatch.setattr(grid, "AgGrid", fake_grid)
+    sheet = pd.DataFrame({"account_id": [1, 2], "name": ["A", "B"], "7": [7.5, None]})
+    grid.edit_score_sheet(sheet, {"7": "Criterion"}, "Account", key="k", language=language)
+    [column] = [c for c in seen["options"]["columnDefs"] if c["field"] == "7"]
+    assert f"Intl.NumberFormat('{tag}'" in column["valueFormatter"].js_code and seen["unsafe"]
+    assert "numericColumn" in column["type"]
