@@ -14,6 +14,7 @@ import re
 from datetime import UTC, date, datetime
 from functools import cache
 
+import numpy as np
 from babel import Locale
 from babel import dates as _dates
 from babel import numbers as _numbers
@@ -140,6 +141,17 @@ def grouped(value: float | None, language: str = "en") -> str:
     """A number in full with its thousands grouped and at most two decimals:
     1250000.5 -> '1,250,000.5' (en) or '1 250 000,5' (fr, narrow no-break spaces)."""
     return MISSING if _missing(value) else _decimal(value, language, "#,##0.##")
+
+
+def typed(value: float | None, language: str = "en") -> str:
+    """A number as a cell to edit holds it, for a user to type over: in full (the shortest text that
+    reads back as the same float: nothing is lost by a row left untouched), the locale's decimal sign,
+    no grouping: 14.9 -> '14.9' (en) or '14,9' (fr), 28226000.0 -> '28226000'. What
+    ``kam_core.common.cells`` reads back ('7,5' and '7.5'); '' when missing."""
+    if _missing(value):
+        return ""
+    text = np.format_float_positional(float(value), unique=True, trim="-")  # never "1e+20"
+    return text.replace(".", _numbers.get_decimal_symbol(locale_of(language)))
 
 
 @cache

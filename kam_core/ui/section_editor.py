@@ -70,6 +70,11 @@ def _column_config(section: str, column: cells.Column, labels: dict):
         return st.column_config.DateColumn(title, required=column.required, format="YYYY-MM-DD")
     if column.kind == "bool":
         return st.column_config.CheckboxColumn(title)
+    if column.kind == "float" and language() == "fr":
+        # Glide's number editor takes its decimal sign from the browser: in an English browser, "14,9"
+        # typed in a French session would lose its comma (149). As text, written and read back the
+        # French way (formatting.typed, cells.normalise), whatever the browser.
+        return st.column_config.TextColumn(title, required=column.required, alignment="right")
     if column.kind in ("int", "float"):
         return st.column_config.NumberColumn(
             title,
@@ -92,6 +97,16 @@ def _to_labels(frame: pd.DataFrame, mapping: dict[str, dict]) -> pd.DataFrame:
     for name, labels in mapping.items():
         shown[name] = shown[name].map(lambda value, labels=labels: labels.get(value) if pd.notna(value) else None)
     return shown
+
+
+def _to_typed(
+    shown: pd.DataFrame, spec: section_specs.SectionSpec, mapping: dict[str, dict], lang: str
+) -> pd.DataFrame:
+    """In French, the float columns as text to type over ("14,9"), as ``_column_config`` shows them."""
+    if lang != "fr":
+        return shown
+    floats = [c.name for c in spec.columns if c.kind == "float" and c.name not in mapping and c.name in shown.columns]
+    return shown.assign(**{name: [fmt.typed(value, lang) for value in shown[name]] for name in floats})
 
 
 def _to_codes(edited: pd.DataFrame, mapping: dict[str, dict]) -> list[dict]:
@@ -238,7 +253,10 @@ def section_editor(section: str, account_id: int, *, height: int | str = "auto")
     )
     columns = [column.name for column in spec.columns]
     shown = remember(
-        f"section_shown_{section}_{account_id}", language(), lambda: _to_labels(frame, mapping), source=frame
+        f"section_shown_{section}_{account_id}",
+        language(),
+        lambda: _to_typed(_to_labels(frame, mapping), spec, mapping, language()),
+        source=frame,
     )
     edited = st.data_editor(
         shown,

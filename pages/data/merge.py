@@ -13,6 +13,7 @@ from kam_core.ui import auth, frame, readers, state
 from kam_core.ui.i18n import label, language, t
 from kam_core.ui.saving import save, saved_message
 from kam_core.ui.store import engine
+from kam_core.ui.tables import percent_format
 
 KEEP_KEY = "merge_keep"
 OTHER_KEY = "merge_other"
@@ -55,7 +56,7 @@ def likely_duplicates(directory) -> list:
             "first": st.column_config.TextColumn(t("merge.first")),
             "second": st.column_config.TextColumn(t("merge.second")),
             "similarity": st.column_config.ProgressColumn(
-                t("merge.similarity"), format="%.0f%%", min_value=0, max_value=100
+                t("merge.similarity"), format=percent_format(language()), min_value=0, max_value=100
             ),
             "reasons": st.column_config.TextColumn(t("merge.reasons")),
         },

@@ -7,6 +7,7 @@ import streamlit as st
 from kam_core.account import accounts
 from kam_core.account.accounts import ACCOUNT_STATUSES
 from kam_core.account.handshake import HANDSHAKE_STAGES
+from kam_core.common import formatting as fmt
 from kam_core.common.text import md
 from kam_core.portfolio.overview import (
     ACCOUNT_VIEWS,
@@ -21,6 +22,7 @@ from kam_core.ui.i18n import label, labels, language, t
 from kam_core.ui.memo import remember
 from kam_core.ui.saving import save, saved_message
 from kam_core.ui.store import engine
+from kam_core.ui.tables import number_column, percent_format, shown_numbers
 from kam_core.ui.widgets import SEGMENT_COLOURS, new_account_button, open_account
 
 ROW_HEIGHT = 35
@@ -104,12 +106,14 @@ def grid_table(rows, currency: str) -> pa.Table:
         group=rows["group"].fillna(""),
         sponsor=rows["sponsor"].fillna(""),
     )
+    shown = shown_numbers(shown, {"revenue_m": fmt.score, "potential_m": fmt.score}, language())
     return pa.Table.from_pandas(shown[GRID_COLUMNS], preserve_index=False)
 
 
 def account_grid(rows, grid: pa.Table, currency: str):
     segments = labels("segment", SEGMENTS)
     year = int(rows["revenue_year"].max())
+    lang = language()
     columns = {
         "name": st.column_config.TextColumn(t("column.account"), width="medium", pinned=True),
         # a coloured label per segment, without a pandas Styler (which renders every cell at every rerun)
@@ -120,10 +124,10 @@ def account_grid(rows, grid: pa.Table, currency: str):
             format_func=segments.get,
         ),
         "kam": st.column_config.TextColumn(t("column.kam")),
-        "revenue_m": st.column_config.NumberColumn(t("column.revenue_m", currency=currency, year=year), format="%.1f"),
-        "share_of_wallet_pct": st.column_config.NumberColumn(t("column.share_of_wallet"), format="%.0f%%"),
+        "revenue_m": number_column(t("column.revenue_m", currency=currency, year=year), lang, "%.1f"),
+        "share_of_wallet_pct": st.column_config.NumberColumn(t("column.share_of_wallet"), format=percent_format(lang)),
         "completeness_pct": st.column_config.ProgressColumn(
-            t("column.completeness"), format="%.0f%%", min_value=0, max_value=100
+            t("column.completeness"), format=percent_format(lang), min_value=0, max_value=100
         ),
         "handshake_stage": st.column_config.TextColumn(t("column.handshake")),
         "sponsor": st.column_config.TextColumn(t("column.sponsor")),
@@ -131,7 +135,7 @@ def account_grid(rows, grid: pa.Table, currency: str):
         "sector": st.column_config.TextColumn(t("column.sector")),
         "country": st.column_config.TextColumn(t("column.country"), width="small"),
         "group": st.column_config.TextColumn(t("column.group")),
-        "potential_m": st.column_config.NumberColumn(t("column.potential_m", currency=currency), format="%.1f"),
+        "potential_m": number_column(t("column.potential_m", currency=currency), lang, "%.1f"),
         "status": st.column_config.TextColumn(t("column.status")),
     }
     # the key follows the rows shown, so a ticked row never points at another account after filtering

@@ -22,6 +22,7 @@ from kam_core.ui import presentation, readers, routes, state
 from kam_core.ui.i18n import label, language, quarter, quarter_names, t
 from kam_core.ui.labels import matrix_labels, quadrant_name, quadrant_names
 from kam_core.ui.memo import draw_chart, remember
+from kam_core.ui.tables import number_column, percent_format, shown_numbers, signed_score
 from kam_core.ui.widgets import SEGMENT_COLOURS, link_to_page
 
 
@@ -235,22 +236,26 @@ def account_list(points, compare, shown: tuple):
         "kam": t("column.kam"),
         "sector": t("column.sector"),
     }
+    lang, currency = language(), readers.programme_settings().currency
     table, arrow = remember(
-        "matrix_list", (shown, language()), lambda: list_table(points, columns, compare), source=points
+        "matrix_list",
+        (shown, lang, currency),
+        lambda: list_table(points, columns, compare, lang, currency),
+        source=points,
     )
     st.dataframe(
         arrow,
         hide_index=True,
         width="stretch",
         column_config={
-            columns["attractiveness"]: st.column_config.NumberColumn(format="%.1f"),
-            columns["strength"]: st.column_config.NumberColumn(format="%.1f"),
-            columns["revenue"]: st.column_config.NumberColumn(format="localized"),
-            columns["share_of_wallet_pct"]: st.column_config.NumberColumn(format="%.0f%%"),
+            columns["attractiveness"]: number_column(None, lang, "%.1f"),
+            columns["strength"]: number_column(None, lang, "%.1f"),
+            columns["revenue"]: number_column(None, lang, "localized"),
+            columns["share_of_wallet_pct"]: st.column_config.NumberColumn(format=percent_format(lang)),
             **(
                 {
-                    columns["delta_attractiveness"]: st.column_config.NumberColumn(format="%+.1f"),
-                    columns["delta_strength"]: st.column_config.NumberColumn(format="%+.1f"),
+                    columns["delta_attractiveness"]: number_column(None, lang, "%+.1f"),
+                    columns["delta_strength"]: number_column(None, lang, "%+.1f"),
                 }
                 if compare
                 else {}
@@ -260,7 +265,9 @@ def account_list(points, compare, shown: tuple):
     return table
 
 
-def list_table(points, columns: dict[str, str], compare):
+def list_table(points, columns: dict[str, str], compare, lang: str, currency: str):
+    """The table (numbers, for the CSV export) and what the page shows of it (as Arrow; in French its
+    numbers written as ``kam_core.ui.tables`` says)."""
     names = quadrant_names()
     table = (
         points[list(columns)]
@@ -271,7 +278,14 @@ def list_table(points, columns: dict[str, str], compare):
         .sort_values(["attractiveness", "strength"], ascending=False)
         .rename(columns=columns)
     )
-    return table, pa.Table.from_pandas(table, preserve_index=False)
+    writers = {
+        columns["attractiveness"]: fmt.score,
+        columns["strength"]: fmt.score,
+        columns["revenue"]: lambda value, language: fmt.amount(value, currency, language),
+    }
+    if compare is not None:
+        writers |= {columns["delta_attractiveness"]: signed_score, columns["delta_strength"]: signed_score}
+    return table, pa.Table.from_pandas(shown_numbers(table, writers, lang), preserve_index=False)
 
 
 def downloads(build_figure, table, period) -> None:

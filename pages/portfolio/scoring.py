@@ -268,7 +268,9 @@ def score_grid(period: str) -> None:
         lambda: (readers.score_sheet(period, axis), readers.score_versions(period, axis)),
     )
     criteria = {str(c.id): c.name for c in readers.criteria_of(axis)}
-    edited = grid.edit_score_sheet(sheet, criteria, t("column.account"), key=f"grid_{period}_{axis}_{generation}")
+    edited = grid.edit_score_sheet(
+        sheet, criteria, t("column.account"), key=f"grid_{period}_{axis}_{generation}", language=language()
+    )
     edits = scoring.sheet_edits(sheet, edited, versions)
     st.session_state[GRID_PENDING_KEY] = len(edits)
     if st.session_state.pop("grid_unsaved", False) and edits:

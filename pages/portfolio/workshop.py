@@ -19,6 +19,7 @@ from kam_core.ui.i18n import language, quarter, quarter_names, t
 from kam_core.ui.labels import quadrant_name
 from kam_core.ui.saving import attempt
 from kam_core.ui.store import engine
+from kam_core.ui.tables import number_column, shown_numbers
 from kam_core.workshop import agenda, consensus, sessions
 from kam_core.workshop.consensus import NewAction
 
@@ -488,7 +489,15 @@ def minutes_section(view: sessions.SessionView) -> None:
     result = ws.minutes_of(view.id)
     st.subheader(t("workshop.minutes_heading"))
     st.caption(minutes_docs.summary_line(result, lang))
-    st.dataframe(minutes_docs.minutes_frame(result, lang).round(1), hide_index=True, width="stretch")
+    frame = minutes_docs.minutes_frame(result, lang)
+    scores = list(frame.columns[3:7])  # attractiveness and strength, before and after
+    frame[scores] = frame[scores].round(1)  # as the matrix shows them
+    st.dataframe(
+        shown_numbers(frame, dict.fromkeys(scores, fmt.score), lang),
+        hide_index=True,
+        width="stretch",
+        column_config={column: number_column(None, lang, "%.1f") for column in scores},
+    )
     minutes_downloads(view)
 
 

@@ -91,6 +91,47 @@ def chart_months(app) -> list[str]:
     return found
 
 
+_PRESETS = {"localized", "plain", "dollar", "euro", "yen", "percent", "compact", "accounting", "bytes"}
+_DECIMAL_POINT = re.compile(r"\d\.\d")
+_PRINTF_DECIMALS = re.compile(r"%[-+ 0#']*\d*\.[1-9]")
+
+
+def table_numbers(app) -> list[str]:
+    """What the page's read-only tables would write the English way in French: a text cell with a
+    decimal point ("12.5"), a number column whose format follows the browser's language (the presets:
+    "localized", "percent"...) or writes a decimal point (printf "%.1f"), a percentage without French's
+    no-break space ("86%"), and a number column left to Glide's own format while holding decimals (it
+    writes "7.5"). Editable tables (``st.data_editor``) keep Glide's numbers: see ``kam_core.ui.tables``."""
+    found = []
+    for node in app._tree:
+        if getattr(node, "type", "") != "dataframe" or node.proto.editing_mode != node.proto.EditingMode.READ_ONLY:
+            continue
+        frame: pd.DataFrame = node.value
+        config = json.loads(node.proto.columns) if node.proto.columns else {}
+        order = list(node.proto.column_order)
+        for column in frame.columns:
+            settings = config.get(str(column)) or {}
+            if settings.get("hidden") or (order and str(column) not in order):
+                continue
+            values = frame[column]
+            where = f"column {settings.get('label') or column!r}"
+            if values.dtype == object or pd.api.types.is_string_dtype(values):
+                found += [f"{where}: {text!r}" for text in map(_cell_text, values) if _DECIMAL_POINT.search(text)]
+                continue
+            if not pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values):
+                continue
+            number_format = (settings.get("type_config") or {}).get("format")
+            if number_format in _PRESETS:
+                found.append(f"{where}: format {number_format!r} follows the browser's language")
+            elif number_format and _PRINTF_DECIMALS.search(number_format):
+                found.append(f"{where}: format {number_format!r} writes a decimal point")
+            elif number_format and "%%" in number_format and "\u00a0%%" not in number_format:
+                found.append(f"{where}: format {number_format!r} writes '86%', not '86\u00a0%'")
+            elif not number_format and (values.dropna() % 1 != 0).any():
+                found.append(f"{where}: decimals drawn by Glide with a decimal point")
+    return found
+
+
 def _strings(value):
     if isinstance(value, str):
         yield value
@@ -192,7 +233,7 @@ def french_pages(url: str, monkeypatch):
         app.radio(key="language").set_value("fr").run()
         app.switch_page(route.path).run()
         no_exception(app)
-        yield route, (page_texts(app), chart_months(app))
+        yield route, (page_texts(app), chart_months(app), table_numbers(app))
 
 
 def _seed_french_demo(engine) -> None:
@@ -221,7 +262,7 @@ def french_demo(tmp_path_factory, databases):
 
 def test_every_page_in_french_shows_no_english_catalog_string_and_no_raw_key(french_demo):
     problems = []
-    for route, (shown, _) in french_demo.items():
+    for route, (shown, _, _) in french_demo.items():
         for text in shown:
             for hit in english_in(text) + [f"raw key {key}" for key in raw_keys_in(text)]:
                 problems.append(f"{route.url_path}: {hit} in {text[:120]!r}")
@@ -231,7 +272,7 @@ def test_every_page_in_french_shows_no_english_catalog_string_and_no_raw_key(fre
 def test_every_page_in_french_shows_no_english_month(french_demo):
     """Dates and months in texts and tables, and what the charts draw on their axes."""
     problems = []
-    for route, (shown, charts) in french_demo.items():
+    for route, (shown, charts, _) in french_demo.items():
         for text in shown:
             if english_dates_in(text):
                 problems.append(f"{route.url_path}: {english_dates_in(text)} in {text[:120]!r}")
@@ -273,8 +314,16 @@ def test_every_page_in_french_shows_none_of_the_english_demo_texts(french_demo, 
 
     english = _demo_texts(databases, tmp_path, "en") - _demo_texts(databases, tmp_path, "fr", False) - SAME_IN_FRENCH
     problems = []
-    for route, (shown, _) in french_demo.items():
+    for route, (shown, *_) in french_demo.items():
         for text in shown:
             hits = [piece for piece in [text, *_pieces(text)] if piece in english]
             problems += [f"{route.url_path}: {hit!r}" for hit in hits]
+    assert not problems, "\n".join(sorted(set(problems)))
+
+
+def test_every_page_in_french_writes_the_numbers_of_its_tables_the_french_way(french_demo):
+    """Every read-only table writes "8,6", "86 %", "20 030 000 €", whatever the browser's language."""
+    problems = []
+    for route, (_, _, numbers) in french_demo.items():
+        problems += [f"{route.url_path}: {problem}" for problem in numbers]
     assert not problems, "\n".join(sorted(set(problems)))

@@ -114,7 +114,7 @@ def test_grid_batch_with_one_bad_cell_saves_nothing_and_names_it(demo_app, demo_
     criteria = _criteria(demo_url, "attractiveness")
     first, second = str(criteria[0].id), str(criteria[1].id)
 
-    def typed(sheet, columns, name_header, key):
+    def typed(sheet, columns, name_header, key, language="en"):
         edited = sheet.astype(object)  # a grid hands back whatever was typed
         edited.loc[edited.index[0], first] = 9.5
         edited.loc[edited.index[1], second] = "lots"
