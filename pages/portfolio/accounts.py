@@ -124,7 +124,7 @@ def account_grid(rows, grid: pa.Table, currency: str):
             format_func=segments.get,
         ),
         "kam": st.column_config.TextColumn(t("column.kam")),
-        "revenue_m": number_column(t("column.revenue_m", currency=currency, year=year), lang, "%.1f"),
+        "revenue_m": number_column(t("column.revenue_m", currency=fmt.currency_symbol(currency), year=year), lang, "%.1f"),
         "share_of_wallet_pct": st.column_config.NumberColumn(t("column.share_of_wallet"), format=percent_format(lang)),
         "completeness_pct": st.column_config.ProgressColumn(
             t("column.completeness"), format=percent_format(lang), min_value=0, max_value=100
@@ -135,7 +135,7 @@ def account_grid(rows, grid: pa.Table, currency: str):
         "sector": st.column_config.TextColumn(t("column.sector")),
         "country": st.column_config.TextColumn(t("column.country"), width="small"),
         "group": st.column_config.TextColumn(t("column.group")),
-        "potential_m": number_column(t("column.potential_m", currency=currency), lang, "%.1f"),
+        "potential_m": number_column(t("column.potential_m", currency=fmt.currency_symbol(currency)), lang, "%.1f"),
         "status": st.column_config.TextColumn(t("column.status")),
     }
     # the key follows the rows shown, so a ticked row never points at another account after filtering

@@ -43,6 +43,7 @@ def test_the_accounts_grid_writes_its_numbers_the_french_way(demo_url, monkeypat
     revenue = frame["revenue_m"]
     assert _padded_to_one_width(revenue) and all("," in text and "." not in text for text in _unpadded(revenue))
     assert config["revenue_m"]["type_config"]["type"] == "text" and config["revenue_m"]["alignment"] == "right"
+    assert config["revenue_m"]["label"].endswith("(M€)") and config["potential_m"]["label"].endswith("(M€)")  # not MEUR
     assert _padded_to_one_width(frame["potential_m"])
     for column in ("share_of_wallet_pct", "completeness_pct"):  # numbers still: sorted as numbers
         assert config[column]["type_config"]["format"] == f"%.0f{NBSP}%%"  # "86 %"
