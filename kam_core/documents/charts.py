@@ -605,8 +605,9 @@ def kpi_chart(
         legend=alt.Legend(title=None, orient="bottom", labelFontSize=16, symbolSize=220, symbolStrokeWidth=3),
     )
     axis = {"labelFontSize": 15, "titleFontSize": 15}
-    y = alt.Y("value:Q", title=word["value"], scale=alt.Scale(zero=False, nice=True), axis=alt.Axis(**axis))
-    x = alt.X("reading_date:T", title=word["date"], axis=alt.Axis(format="%b %Y", labelAngle=0, tickCount=4, **axis))
+    # no axis titles: each panel is titled "objective (unit)", and months need no "Date" (a room reads noise)
+    y = alt.Y("value:Q", title=None, scale=alt.Scale(zero=False, nice=True), axis=alt.Axis(**axis))
+    x = alt.X("reading_date:T", title=None, axis=alt.Axis(format="%b %Y", labelAngle=0, tickCount=4, **axis))
     tooltip = [
         alt.Tooltip("panel:N", title=word["objective"]),
         alt.Tooltip("series:N", title=" "),

@@ -845,6 +845,10 @@ def test_kpi_history_has_one_row_per_reading_and_objectives_without_reading_once
         },
     ).to_dict()
     assert chart["facet"]["field"] == "panel" and len(chart["spec"]["layer"]) == 4
+    # each panel is titled "objective (unit)": the axes carry no "Value" or "Date" title
+    encodings = [layer["encoding"] for layer in chart["spec"]["layer"]]
+    titled = [encoding[axis] for encoding in encodings for axis in ("x", "y") if axis in encoding]
+    assert titled and all("title" in channel and channel["title"] is None for channel in titled)
 
 
 # --- the portfolio board -------------------------------------------------------------------------------
