@@ -68,7 +68,7 @@ from kam_core.account.sections import load_section
 from kam_core.account.summary import AccountSummary, account_summary
 from kam_core.account.white_space import STATUS_FILL, compact_value, load_white_space, white_space_totals
 from kam_core.common.errors import NotFoundError
-from kam_core.common.formatting import currency_symbol, day, grouped, moment, money, percent, score
+from kam_core.common.formatting import currency_symbol, day, grouped, moment, money, percent, quarter, score
 from kam_core.common.text import fold_name
 from kam_core.documents.charts import SEGMENT_COLOURS, MatrixLabels, matrix_chart, revenue_chart
 from kam_core.documents.deck_charts import add_kpi_chart
@@ -161,7 +161,7 @@ def _title_slide(deck: _Deck, facts: _Facts, signatory: str | None, internal: bo
         tile_height,
         [
             _Line(summary.name, 40, bold=True, ink=WHITE, space_after=10),
-            _Line(f"{summary.current_period} · {day(facts.today, language)}", 24, ink=WHITE, space_after=0),
+            _Line(f"{quarter(summary.current_period, language)} · {day(facts.today, language)}", 24, ink=WHITE, space_after=0),
         ],
         fill=ACCENT,
     )
@@ -879,9 +879,10 @@ def build_qbr(
         _challenge_slide(deck, session, facts)
     period = facts.summary.current_period
     name = facts.summary.name
-    footer = translate("qbr.footer_internal" if internal else "qbr.footer", language, account=name, period=period)
+    shown = quarter(period, language)  # "Q4 2026" / "T4 2026"; the file's name keeps the code
+    footer = translate("qbr.footer_internal" if internal else "qbr.footer", language, account=name, period=shown)
     properties = deck.presentation.core_properties
-    properties.title = f"{translate('qbr.title', language)} — {name} — {period}"
+    properties.title = f"{translate('qbr.title', language)} — {name} — {shown}"
     properties.subject = name
     properties.author = facts.summary.kam or ""
     properties.language = {"fr": "fr-FR"}.get(language, "en-GB")

@@ -206,10 +206,23 @@ def test_every_slide_has_the_footer_and_its_page_number(demo):
     total = len(deck.slides)
     for page, slide in enumerate(deck.slides, start=1):
         footer = [shape.text_frame.text for shape in slide.shapes if shape.has_text_frame and shape.top >= FOOTER_TOP]
-        assert translate("qbr.footer_internal", "en", account=RICH, period="2026-Q4") in footer
+        assert translate("qbr.footer_internal", "en", account=RICH, period="Q4 2026") in footer
         assert f"{page} / {total}" in footer
     customer = _open(demo["decks"]["customer"]).slides[1]
-    assert translate("qbr.footer", "en", account=RICH, period="2026-Q4") in _texts(customer)
+    assert translate("qbr.footer", "en", account=RICH, period="Q4 2026") in _texts(customer)
+
+
+@pytest.mark.parametrize("which", ["en", "fr", "customer", "overdue"])
+def test_the_quarter_is_written_for_a_reader_never_as_its_code(demo, which):
+    """The stored period '2026-Q4' reads 'Q4 2026' (English) or 'T4 2026' (French) on the cover and
+    in every footer; only the file's name keeps the code."""
+    deck = _open(demo["decks"][which])
+    shown = "T4 2026" if which == "fr" else "Q4 2026"
+    assert shown in _texts(deck.slides[0])
+    for number, slide in enumerate(deck.slides, start=1):
+        text = _texts(slide)
+        assert "2026-Q4" not in text, number
+        assert shown in text, number  # the footer
 
 
 # --- slide by slide -----------------------------------------------------------------------------------
@@ -219,7 +232,7 @@ def test_the_title_slide_names_the_account_the_quarter_and_the_signatory(demo):
     slide = _open(demo["decks"]["en"]).slides[0]
     text = _texts(slide)
     assert RICH in text
-    assert "2026-Q4" in text and "26 Nov 2026" in text
+    assert "Q4 2026" in text and "26 Nov 2026" in text
     with _session(demo) as session:
         signatory = read_handshake(session, demo["ids"][RICH]).signatory
     assert signatory and signatory in text
