@@ -58,6 +58,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 import pandas as pd
+from sqlalchemy import func, select
 from sqlmodel import Session
 
 from kam_core.account.buying_centre import ATTITUDE_FILL, map_status
@@ -65,7 +66,7 @@ from kam_core.account.challenge import counts_text, latest_closed
 from kam_core.account.engagement import cadence_grid, engagements_between
 from kam_core.account.handshake import kpi_history, read_handshake
 from kam_core.account.sections import load_section
-from kam_core.account.summary import AccountSummary, account_summary
+from kam_core.account.summary import AccountSummary, FollowUp, account_summary
 from kam_core.account.white_space import STATUS_FILL, compact_value, load_white_space, white_space_totals
 from kam_core.common.errors import NotFoundError
 from kam_core.common.formatting import currency_symbol, day, grouped, moment, money, percent, quarter, score
@@ -100,7 +101,7 @@ from kam_core.i18n import translate
 from kam_core.portfolio.overview import reference_year
 from kam_core.portfolio.segmentation import QUADRANTS, Thresholds, load_programme
 from kam_core.programme.periods import period_of, period_start, shift_period
-from kam_core.store.models import HANDSHAKE_STAGES, Account
+from kam_core.store.models import HANDSHAKE_STAGES, Account, Commitment, Handshake
 
 
 @dataclass(frozen=True)
@@ -149,7 +150,21 @@ def _source(language: str, page: str, *sections: str) -> str:
 # --- slides -------------------------------------------------------------------------------------------
 
 
-def _title_slide(deck: _Deck, facts: _Facts, signatory: str | None, internal: bool) -> None:
+def _plan_state(stage: str | None) -> str:
+    """'none' (no plan yet), 'proposal' (not yet presented to the customer) or 'shared'."""
+    if stage is None:
+        return "none"
+    return "proposal" if HANDSHAKE_STAGES.index(stage) < HANDSHAKE_STAGES.index("presented") else "shared"
+
+
+CUSTOMER_SCOPE = {
+    "none": "qbr.customer_scope_no_plan",
+    "proposal": "qbr.customer_scope_proposal",
+    "shared": "qbr.customer_scope",
+}
+
+
+def _title_slide(deck: _Deck, facts: _Facts, signatory: str | None, internal: bool, stage: str | None) -> None:
     language, summary = deck.language, facts.summary
     slide = deck.slide(translate("qbr.title", language), (_source(language, "page.account_overview"),))
     tile_height = 2.3
@@ -161,7 +176,12 @@ def _title_slide(deck: _Deck, facts: _Facts, signatory: str | None, internal: bo
         tile_height,
         [
             _Line(summary.name, 40, bold=True, ink=WHITE, space_after=10),
-            _Line(f"{quarter(summary.current_period, language)} · {day(facts.today, language)}", 24, ink=WHITE, space_after=0),
+            _Line(
+                f"{quarter(summary.current_period, language)} · {day(facts.today, language)}",
+                24,
+                ink=WHITE,
+                space_after=0,
+            ),
         ],
         fill=ACCENT,
     )
@@ -173,9 +193,11 @@ def _title_slide(deck: _Deck, facts: _Facts, signatory: str | None, internal: bo
     lines = [_Line(_labelled(label, name, language), 20, ink=MUTED) for label, name in people if name]
     if internal:
         lines.append(_Line(translate("qbr.internal_note", language), 18, italic=True, ink=RAG_INK["red"]))
-    else:  # what this version leaves out, and why, said on its first slide
-        lines.append(_Line(translate("qbr.customer_scope", language), 16, italic=True, ink=MUTED))
-        deck.note(slide, translate("qbr.customer_scope", language))
+    else:  # what this version leaves out, and why: said on its first slide, the precise list in its notes
+        scope = translate(CUSTOMER_SCOPE[_plan_state(stage)], language)
+        lines.append(_Line(scope, 16, italic=True, ink=MUTED))
+        deck.note(slide, scope)
+        deck.note(slide, translate("qbr.notes.customer_scope_detail", language))
     deck.flow(slide, MARGIN, BODY_TOP + tile_height + 0.25, CONTENT_WIDTH, lines)
 
 
@@ -537,7 +559,7 @@ def _handshake_slide(deck: _Deck, session: Session, facts: _Facts, internal: boo
     language = deck.language
     view = read_handshake(session, facts.summary.account_id)
     # a plan before it was presented to the customer is a proposal, in both versions
-    proposal = view.stage is not None and HANDSHAKE_STAGES.index(view.stage) < HANDSHAKE_STAGES.index("presented")
+    proposal = _plan_state(view.stage) == "proposal"
     source = _source(language, "page.handshake") if internal else translate("qbr.source.joint_plan", language)
     title = translate("qbr.slide.handshake_proposal" if proposal else "qbr.slide.handshake", language)
     slide = deck.slide(title, (source,))
@@ -693,12 +715,35 @@ def _engagement_slide(deck: _Deck, session: Session, facts: _Facts, internal: bo
     deck.table(slide, MARGIN, top, [1.4, 1.7, 1.5, 4.2, 3.33], header, rows, row_height=0.45)
 
 
-def _actions_slide(deck: _Deck, facts: _Facts, internal: bool, overdue_as_new_date: bool) -> None:
-    """The internal deck lists every open action and commitment, our overdue ones in red. The
-    customer's deck keeps the commitments of both sides and leaves our internal actions out; our
-    overdue commitments are left out too, unless the KAM chose ``overdue_as_new_date``: then they
-    read "in progress, new date <the next review>" (or "new date to be agreed" without one). No
-    status in the customer's deck says "Overdue"."""
+DELIVERED_WITHIN = timedelta(days=92)  # commitments done this long ago or less are shown as delivered
+
+
+def _delivered(session: Session, facts: _Facts) -> list[FollowUp]:
+    """The commitments of both sides done within the last quarter (``DELIVERED_WITHIN``), the most
+    recent first, dated by when they were done (their due date when that was not recorded)."""
+    done_on = func.coalesce(Commitment.done_on, Commitment.due_date)
+    rows = session.execute(
+        select(Commitment.side, Commitment.description, Commitment.owner, done_on)
+        .join(Handshake, Handshake.id == Commitment.handshake_id)
+        .where(
+            Handshake.account_id == facts.summary.account_id,
+            Commitment.status == "done",
+            done_on > facts.today - DELIVERED_WITHIN,
+            done_on <= facts.today,
+        )
+        .order_by(done_on.desc(), Commitment.id)
+    ).all()
+    return [FollowUp(side, description, owner, when, "done") for side, description, owner, when in rows]
+
+
+def _actions_slide(deck: _Deck, session: Session, facts: _Facts, internal: bool, overdue_as_new_date: bool) -> None:
+    """What both sides delivered within the last quarter ("Delivered"), then what is open. The
+    internal deck lists every open action and commitment, the late ones in red. The customer's deck
+    keeps the commitments of both sides and leaves our internal actions out; late commitments follow
+    one rule whichever side they are of, so the deck never points at one side only: left out by
+    default, or, when the KAM chose ``overdue_as_new_date``, read "in progress, new date <the next
+    review>" (or "new date to be agreed" without one). No status in the customer's deck says
+    "Overdue"."""
     language, summary = deck.language, facts.summary
     source = (
         _source(language, "page.account_overview", "section.actions")
@@ -707,22 +752,26 @@ def _actions_slide(deck: _Deck, facts: _Facts, internal: bool, overdue_as_new_da
     )
     slide = deck.slide(translate("qbr.slide.actions" if internal else "qbr.slide.next_steps", language), (source,))
     review_on = summary.next_review_on
-    overdue_ours = [item for item in summary.follow_ups if item.kind == "ours" and item.rag == "red"]
+    late = [item for item in summary.follow_ups if item.kind != "action" and item.rag == "red"]
+    delivered = _delivered(session, facts)
     if internal:
-        items = list(summary.follow_ups)
-        if overdue_ours:
-            deck.note(slide, translate("qbr.notes.overdue_left_out", language, count=len(overdue_ours)))
+        items = delivered + list(summary.follow_ups)
+        if late:
+            deck.note(slide, translate("qbr.notes.overdue_left_out", language, count=len(late)))
     else:
-        items = [
-            item
-            for item in summary.follow_ups
-            if item.kind != "action" and (overdue_as_new_date or not (item.kind == "ours" and item.rag == "red"))
+        items = delivered + [
+            item for item in summary.follow_ups if item.kind != "action" and (overdue_as_new_date or item.rag != "red")
         ]
+        deck.note(
+            slide, translate("qbr.notes.late_shown" if overdue_as_new_date else "qbr.notes.late_left_out", language)
+        )
 
     def status(item) -> _Cell:
-        if internal or item.rag in ("green", "done"):
+        if item.rag == "done":
+            return _Cell(translate("qbr.delivered", language), ink=RAG_INK.get("green"), bold=True, align="center")
+        if internal or item.rag == "green":
             return _Cell(translate(f"rag.{item.rag}", language), ink=RAG_INK.get(item.rag), bold=True, align="center")
-        if item.kind == "ours" and item.rag == "red":
+        if item.rag == "red":  # either side's, shown only when the KAM chose so
             text = (
                 translate("qbr.in_progress_new_date", language, date=day(review_on, language))
                 if review_on is not None and review_on > facts.today
@@ -771,7 +820,7 @@ def _actions_slide(deck: _Deck, facts: _Facts, internal: bool, overdue_as_new_da
             _Cell(kind(item)),
             _Cell(str(item.title)),
             _Cell(str(item.owner)),
-            _Cell(day(item.due_date, language), align="center"),
+            _Cell(day(item.due_date, language), align="center"),  # when delivered, the day it was done
             status(item),
         ]
         for item in items
@@ -780,7 +829,7 @@ def _actions_slide(deck: _Deck, facts: _Facts, internal: bool, overdue_as_new_da
         translate("qbr.col.kind", language),
         translate("qbr.col.item" if internal else "col.commitments.description", language),
         translate("col.actions.owner", language),
-        translate("col.actions.due_date", language),
+        translate("qbr.col.date" if delivered else "col.actions.due_date", language),
         translate("col.actions.status", language),
     ]
     slide, end = deck.table(
@@ -865,7 +914,7 @@ def build_qbr(
     facts = _facts(session, account_id, today)
     deck = _Deck(language)
     view = read_handshake(session, account_id)
-    _title_slide(deck, facts, view.signatory, internal)
+    _title_slide(deck, facts, view.signatory, internal, view.stage)
     _figures_slide(deck, facts, internal)
     if internal:
         _portfolio_slide(deck, session, facts)
@@ -874,7 +923,7 @@ def build_qbr(
     _white_space_slide(deck, session, facts, internal)
     _handshake_slide(deck, session, facts, internal)
     _engagement_slide(deck, session, facts, internal)
-    _actions_slide(deck, facts, internal, overdue_as_new_date)
+    _actions_slide(deck, session, facts, internal, overdue_as_new_date)
     if internal:  # our own review of our plan: never in the customer's deck
         _challenge_slide(deck, session, facts)
     period = facts.summary.current_period
