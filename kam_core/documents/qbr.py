@@ -55,7 +55,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 import pandas as pd
 from sqlalchemy import func, select
@@ -71,8 +71,8 @@ from kam_core.account.white_space import STATUS_FILL, compact_value, load_white_
 from kam_core.common.errors import NotFoundError
 from kam_core.common.formatting import currency_symbol, day, grouped, moment, money, percent, quarter, score
 from kam_core.common.text import fold_name
-from kam_core.documents.charts import SEGMENT_COLOURS, MatrixLabels, matrix_chart, revenue_chart
-from kam_core.documents.deck_charts import add_kpi_chart
+from kam_core.documents.charts import SEGMENT_COLOURS, MatrixLabels, matrix_chart
+from kam_core.documents.deck_charts import add_kpi_chart, add_revenue_chart
 from kam_core.documents.qbr_layout import (
     ACCENT,
     BODY_BOTTOM,
@@ -209,6 +209,12 @@ def _figures_slide(deck: _Deck, facts: _Facts, internal: bool) -> None:
     slide = deck.slide(translate("section.key_figures", language), tuple(sources))
     year = row.revenue_year
     growth = row.growth_pct
+    years = facts.summary.revenue_by_year
+    years = years[(years["year"] <= year) & (years["revenue"].fillna(0) > 0)]
+    if years.empty and not internal:  # no business recorded yet: no "€0" figure, no empty chart
+        deck.statement(slide, translate("qbr.no_revenue_yet", language))
+        deck.note(slide, translate("qbr.notes.no_revenue_chart", language))
+        return
     figures = [
         (translate("overview.revenue", language, year=year), money(row.revenue, currency, language)),
         (
@@ -235,8 +241,6 @@ def _figures_slide(deck: _Deck, facts: _Facts, internal: bool) -> None:
             tile_height,
             [_Line(label, 16, ink=MUTED, space_after=2), _Line(text, value_pt, bold=True, ink=ACCENT, space_after=0)],
         )
-    years = facts.summary.revenue_by_year
-    years = years[years["year"] <= year]
     left = MARGIN + tiles_width + 0.3
     width = CONTENT_WIDTH - tiles_width - 0.3
     deck.text(
@@ -247,16 +251,13 @@ def _figures_slide(deck: _Deck, facts: _Facts, internal: bool) -> None:
         0.5,
         [_Line(translate("overview.revenue_by_year", language), 20, bold=True, space_after=0)],
     )
-    if years.empty:
-        deck.statement(slide, translate("overview.no_revenue", language), top=BODY_TOP + 0.6, left=left, width=width)
+    if years.empty:  # the chart is left out rather than drawn empty
+        deck.statement(slide, translate("qbr.no_revenue_yet", language), top=BODY_TOP + 0.6, left=left, width=width)
+        deck.note(slide, translate("qbr.notes.no_revenue_chart", language))
         return
-    chart = revenue_chart(
-        years,
-        revenue_label=translate("overview.revenue_axis", language),
-        year_label=translate("overview.year", language),
-        height=380,
+    add_revenue_chart(  # native, editable in PowerPoint
+        slide, left, BODY_TOP + 0.55, width, BODY_BOTTOM - BODY_TOP - 0.6, years, facts.currency, language
     )
-    deck.picture(slide, _png(chart, language, width=620), left, BODY_TOP + 0.55, width, BODY_BOTTOM - BODY_TOP - 0.6)
 
 
 def _matrix_labels(language: str, account_name: str) -> MatrixLabels:
@@ -351,7 +352,15 @@ def _portfolio_slide(deck: _Deck, session: Session, facts: _Facts) -> None:
         height=MATRIX_IMAGE[1],
         interactive=False,
     )
-    deck.picture(slide, _png(chart, language), MARGIN, BODY_TOP, 7.9, BODY_BOTTOM - BODY_TOP)
+    deck.picture(
+        slide,
+        _png(chart, language),
+        MARGIN,
+        BODY_TOP,
+        7.9,
+        BODY_BOTTOM - BODY_TOP,
+        translate("qbr.alt.matrix", language, account=facts.summary.name),
+    )
     before = [position for position in summary.trajectory if position.period < summary.current_period]
     lines = [
         _Line(translate("overview.segment", language), 16, ink=MUTED, space_after=0),
@@ -402,6 +411,18 @@ def _priorities_slide(deck: _Deck, session: Session, facts: _Facts, internal: bo
         return
     propositions = load_section(session, "value_propositions", facts.summary.account_id)
     to_build = translate("qbr.to_build", language)
+    if propositions.empty or not propositions["priority_id"].isin(priorities["id"]).any():
+        # no proposition yet for any priority: the priorities, then one statement, not a cell each
+        rows = [
+            [_Cell(str(priority.rank), bold=True, align="center"), _Cell(str(priority.title), bold=True)]
+            for priority in priorities.itertuples(index=False)
+        ]
+        header = [translate("col.priorities.rank", language), translate("col.priorities.title", language)]
+        last, end = deck.table(
+            slide, MARGIN, BODY_TOP, [0.8, 11.33], header, rows, row_height=0.6, bottom=BODY_BOTTOM - 1.3
+        )
+        deck.statement(last, translate("qbr.to_build_all", language), top=end + 0.2)
+        return
     rows = []  # one row per value proposition, so that a row never outgrows a slide
     for priority in priorities.itertuples(index=False):
         mine = list(propositions[propositions["priority_id"] == priority.id].itertuples(index=False))
@@ -645,7 +666,12 @@ def _engagement_slide(deck: _Deck, session: Session, facts: _Facts, internal: bo
     grid = cadence_grid(session, today, facts.summary.account_id)
     top = BODY_TOP
     if grid.empty:
-        line = _Line(translate("qbr.no_pairings", language), 20, italic=True, ink=MUTED)
+        line = _Line(
+            translate("qbr.no_pairings" if internal else "qbr.customer.no_pairings", language),
+            20,
+            italic=True,
+            ink=MUTED,
+        )
         used, _ = deck.text(slide, MARGIN, top, CONTENT_WIDTH, 0.8, [line])
         top = BODY_TOP + used + 0.1
     else:
@@ -701,7 +727,9 @@ def _engagement_slide(deck: _Deck, session: Session, facts: _Facts, internal: bo
                 ]
             )
     if not rows:
-        deck.statement(slide, translate("qbr.no_meetings", language), top=top)
+        deck.statement(
+            slide, translate("qbr.no_meetings" if internal else "qbr.customer.no_meetings", language), top=top
+        )
         return
     header = [
         translate("qbr.col.when", language),
@@ -797,7 +825,7 @@ def _actions_slide(deck: _Deck, session: Session, facts: _Facts, internal: bool,
         _Line(
             _labelled(translate("overview.next_engagements", language), meetings, language)
             if meetings
-            else translate("overview.no_engagements", language),
+            else translate("overview.no_engagements" if internal else "qbr.customer.no_engagements", language),
             18,
             space_after=0,
         ),
@@ -805,7 +833,7 @@ def _actions_slide(deck: _Deck, session: Session, facts: _Facts, internal: bool,
     if not items:
         top = deck.statement(
             slide,
-            translate("qbr.no_follow_ups" if internal else "brief.no_commitments", language),
+            translate("qbr.no_follow_ups" if internal else "qbr.customer.no_commitments", language),
             top=BODY_TOP,
         )
         _note(deck, slide, top + 0.1, closing)
@@ -933,7 +961,22 @@ def build_qbr(
     properties = deck.presentation.core_properties
     properties.title = f"{translate('qbr.title', language)} — {name} — {shown}"
     properties.subject = name
-    properties.author = facts.summary.kam or ""
+    # the file's properties say who prepared it and when (the day it was built for, not the clock), never
+    # python-pptx's template defaults ("Steve Canny", 2013, "generated using python-pptx")
+    author = facts.summary.kam or translate("qbr.author_programme", language)
+    built = datetime.combine(today, time(0, 0))
+    properties.author = author
+    properties.last_modified_by = author
+    properties.created = built
+    properties.modified = built
+    properties.last_printed = built
+    properties.revision = 1
+    properties.comments = translate("qbr.file_description_internal" if internal else "qbr.file_description", language)
+    properties.keywords = f"{translate('qbr.title', language)}; {name}; {shown}"
+    properties.category = translate("qbr.title", language)
+    properties.content_status = translate("qbr.file_internal", language) if internal else ""
+    properties.identifier = ""
+    properties.version = ""
     properties.language = {"fr": "fr-FR"}.get(language, "en-GB")
     data = deck.finish(footer)
     suffix = f"-{_slug(translate('qbr.file_internal', language))}" if internal else ""

@@ -621,18 +621,24 @@ class _Deck:
         ``statement``)."""
         self.text(slide, left, top, width, 0.8, [_Line(text, 20, italic=True, ink=MUTED)])
 
-    def picture(self, slide, png: bytes, left: float, top: float, width: float, height: float) -> None:
-        """The image fitted into the box, aspect kept, centred across and set at the top."""
+    def picture(
+        self, slide, png: bytes, left: float, top: float, width: float, height: float, description: str = ""
+    ) -> None:
+        """The image fitted into the box, aspect kept, centred across and set at the top; ``description``
+        is its alternative text (read aloud by screen readers, shown by PowerPoint's "Alt Text")."""
         pixels_wide, pixels_high = _png_size(png)
         scale = min(width / pixels_wide, height / pixels_high)
         shown_wide, shown_high = pixels_wide * scale, pixels_high * scale
-        slide.shapes.add_picture(
+        picture = slide.shapes.add_picture(
             io.BytesIO(png),
             Inches(left + (width - shown_wide) / 2),
             Inches(top),
             Inches(shown_wide),
             Inches(shown_high),
         )
+        if description:
+            picture.name = description[:60]
+        picture._element._nvXxPr.cNvPr.set("descr", description)  # never the default "image.png"
 
     def finish(self, footer: str) -> bytes:
         total = len(self.presentation.slides)

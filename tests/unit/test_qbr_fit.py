@@ -442,3 +442,37 @@ def test_the_commitments_slide_is_balanced_between_both_sides(demo_engine):
     counted = re.search(left_out, "\n".join(_texts(internal.data)))
     assert counted and int(counted.group(1)) >= 2  # both late items, ours and theirs
     assert translate("qbr.notes.late_left_out", "en") in _texts(packs["en"].data)
+
+
+SPARSE = "Quorvant Versicherung AG"  # the demo's account with no revenue yet, no proposition, no meeting
+
+
+def test_a_sparse_account_gets_a_customer_deck_that_reads_well(demo_engine):
+    """No "€0" key figure and no empty chart (the chart is left out, the slide says why), one "to be
+    built together" statement instead of one per cell, and empty states phrased for the customer
+    (no "pairing", no "this customer")."""
+    with Session(demo_engine) as session:
+        account_id = session.scalar(select(Account.id).where(Account.name == SPARSE))
+        packs = {language: build_qbr(session, account_id, TODAY, language, internal=False) for language in ("en", "fr")}
+    for language, pack in packs.items():
+        texts = _texts(pack.data)
+        everything = "\n".join(texts)
+        figures = next(
+            slide
+            for slide in _slides(pack.data)
+            if slide.shapes.title.text == translate("section.key_figures", language)
+        )
+        assert not [shape for shape in figures.shapes if shape.has_chart or shape.shape_type == MSO_SHAPE_TYPE.PICTURE]
+        assert not re.search(r"(€|EUR)\s?0\b|\b0\s?(€|EUR)", everything), language
+        assert translate("qbr.no_revenue_yet", language) in texts
+        assert everything.count(translate("qbr.to_build", language)) == 0, language
+        assert translate("qbr.to_build_all", language) in texts
+        for internal_wording in (
+            "qbr.no_pairings",
+            "overview.no_engagements",
+            "qbr.no_meetings",
+            "brief.no_commitments",
+        ):
+            assert translate(internal_wording, language) not in texts, (language, internal_wording)
+        for phrased in ("qbr.customer.no_pairings", "qbr.customer.no_meetings", "qbr.customer.no_commitments"):
+            assert translate(phrased, language) in texts, (language, phrased)
