@@ -19,6 +19,7 @@ from kam_core.account.accounts import create_account
 from kam_core.account.handshake import read_handshake
 from kam_core.common.errors import NotFoundError
 from kam_core.common.formatting import money
+from kam_core.documents.charts import matrix_chart
 from kam_core.documents.qbr import QbrPack, build_qbr
 from kam_core.documents.qbr_layout import MAX_ROWS, MIN_PT, TABLE_PT, _Cell, _measured_row_height
 from kam_core.i18n import catalog, translate
@@ -726,3 +727,40 @@ def test_the_file_says_who_prepared_it_and_when_and_every_picture_has_alt_text(d
         for picture in _pictures(slide):
             description = picture._element._nvXxPr.cNvPr.get("descr")
             assert description and description != "image.png", number
+
+
+def _legends(spec) -> list[dict]:
+    """Every legend of a Vega-Lite spec (as a dict), wherever it sits."""
+    found = []
+    if isinstance(spec, dict):
+        for key, value in spec.items():
+            if key == "legend" and isinstance(value, dict):
+                found.append(value)
+            else:
+                found += _legends(value)
+    elif isinstance(spec, list):
+        for value in spec:
+            found += _legends(value)
+    return found
+
+
+def test_the_matrix_pictures_legend_never_cuts_a_name(demo, monkeypatch):
+    """Vega cuts a legend entry past 160 px with "…" ("Aerivon Aerostructu…"): the deck's matrix
+    draws every legend entry whole."""
+    import kam_core.documents.qbr as qbr
+
+    built = []
+
+    def keep(*args, **kwargs):
+        chart = matrix_chart(*args, **kwargs)
+        built.append(chart)
+        return chart
+
+    monkeypatch.setattr(qbr, "matrix_chart", keep)
+    with _session(demo) as session:
+        build_qbr(session, demo["ids"][RICH], TODAY)
+    (chart,) = built
+    legends = [legend for legend in _legends(chart.to_dict()) if legend.get("orient") == "top"]  # the colours'
+    assert legends
+    for legend in legends:
+        assert legend.get("labelLimit") == 0, legend
