@@ -69,7 +69,8 @@ from kam_core.account.sections import load_section
 from kam_core.account.summary import AccountSummary, FollowUp, account_summary
 from kam_core.account.white_space import STATUS_FILL, compact_value, load_white_space, white_space_totals
 from kam_core.common.errors import NotFoundError
-from kam_core.common.formatting import currency_symbol, day, grouped, moment, money, percent, quarter, score
+from kam_core.common.formatting import currency_symbol, grouped, moment, money, percent, quarter, score
+from kam_core.common.formatting import day as _day_text
 from kam_core.common.text import fold_name
 from kam_core.documents.charts import SEGMENT_COLOURS, MatrixLabels, matrix_chart
 from kam_core.documents.deck_charts import add_kpi_chart, add_revenue_chart
@@ -81,7 +82,6 @@ from kam_core.documents.qbr_layout import (
     INK,
     MARGIN,
     MAX_KPI_CHARTS,
-    MAX_NEXT_MEETINGS,
     MAX_UNITS,
     MUTED,
     OTHER_ACCOUNTS_COLOUR,
@@ -147,6 +147,15 @@ def _source(language: str, page: str, *sections: str) -> str:
     return " › ".join(translate(key, language) for key in (page, *sections))
 
 
+NBSP = "\u00a0"
+
+
+def _day(value, language: str) -> str:
+    """A date as ``formatting.day`` writes it, its parts joined by no-break spaces: "27 Jan 2027"
+    never breaks across two lines of a slide."""
+    return _day_text(value, language).replace(" ", NBSP)
+
+
 # --- slides -------------------------------------------------------------------------------------------
 
 
@@ -177,7 +186,7 @@ def _title_slide(deck: _Deck, facts: _Facts, signatory: str | None, internal: bo
         [
             _Line(summary.name, 40, bold=True, ink=WHITE, space_after=10),
             _Line(
-                f"{quarter(summary.current_period, language)} · {day(facts.today, language)}",
+                f"{quarter(summary.current_period, language)} · {_day(facts.today, language)}",
                 24,
                 ink=WHITE,
                 space_after=0,
@@ -446,7 +455,7 @@ def _priorities_slide(deck: _Deck, session: Session, facts: _Facts, internal: bo
         translate("col.priorities.rank", language),
         translate("col.priorities.title", language),
         translate("col.value_propositions.what_we_bring", language),
-        translate("col.value_propositions.customer_value", language),
+        translate("col.value_propositions.customer_value" if internal else "qbr.col.value_for_you", language),
     ]
     deck.table(slide, MARGIN, BODY_TOP, [0.8, 3.4, 4.3, 3.63], header, rows, row_height=0.6)
 
@@ -576,6 +585,20 @@ def _kpi_value(value, unit: str, language: str) -> str:
     return f"{grouped(round(float(value), 2), language)} {unit}".strip()
 
 
+def _customer_stage(view, language: str) -> str:
+    """Where the plan stands, for the customer: "Agreed on 12 Mar 2026" or "Proposed to you on ...",
+    never our workflow's stage names ("In quarterly review", "Presented")."""
+    agreed = view.reached_on("agreed")
+    if view.stage in ("agreed", "in_review"):
+        if agreed is None:
+            return translate("qbr.customer_stage.agreed", language)
+        return translate("qbr.customer_stage.agreed_on", language, date=_day(agreed, language))
+    presented = view.reached_on("presented")
+    if presented is None:
+        return translate("qbr.customer_stage.proposed", language)
+    return translate("qbr.customer_stage.proposed_on", language, date=_day(presented, language))
+
+
 def _handshake_slide(deck: _Deck, session: Session, facts: _Facts, internal: bool) -> None:
     language = deck.language
     view = read_handshake(session, facts.summary.account_id)
@@ -590,7 +613,7 @@ def _handshake_slide(deck: _Deck, session: Session, facts: _Facts, internal: boo
     stage = translate(f"enum.stage.{view.stage}", language)
     agreed = view.reached_on("agreed")
     if agreed is not None and view.stage in ("agreed", "in_review"):
-        stage = f"{stage} · {translate('qbr.agreed_on', language, date=day(agreed, language))}"
+        stage = f"{stage} · {translate('qbr.agreed_on', language, date=_day(agreed, language))}"
     history = kpi_history(session, facts.summary.account_id)
     read = history[history["value"].notna() & history["reading_date"].notna()]
     charted = list(dict.fromkeys(read["objective_id"]))[:MAX_KPI_CHARTS]
@@ -598,10 +621,12 @@ def _handshake_slide(deck: _Deck, session: Session, facts: _Facts, internal: boo
     lines = []
     if proposal:
         lines.append(_Line(translate("qbr.draft_note", language), 20, bold=True, ink=RAG_INK["amber"], space_after=4))
-    if internal or view.stage not in ("draft", "internally_reviewed"):  # our own stages stay ours
+    if internal:
         lines.append(
             _Line(_labelled(translate("brief.stage", language), stage, language), 20, bold=True, space_after=4)
         )
+    elif not proposal:  # our own stages stay ours: the customer reads when the plan was shown or agreed
+        lines.append(_Line(_customer_stage(view, language), 20, bold=True, space_after=4))
     if view.vision:
         vision = " ".join(str(view.vision).split())
         lines.append(
@@ -626,7 +651,7 @@ def _handshake_slide(deck: _Deck, session: Session, facts: _Facts, internal: boo
                         bold=True,
                     ),
                     _Cell(_kpi_value(objective.target, objective.unit, language), align="center"),
-                    _Cell(day(objective.due_date, language), align="center"),
+                    _Cell(_day(objective.due_date, language), align="center"),
                 ]
             )
         header = [
@@ -688,7 +713,7 @@ def _engagement_slide(deck: _Deck, session: Session, facts: _Facts, internal: bo
                 row += [
                     _Cell(translate("executives.every", language, days=int(pairing.cadence_days))),
                     _Cell(
-                        day(pairing.last_held, language)
+                        _day(pairing.last_held, language)
                         if pairing.last_held
                         else translate("canvas.tooltip.never", language)
                     ),
@@ -720,7 +745,7 @@ def _engagement_slide(deck: _Deck, session: Session, facts: _Facts, internal: bo
             rows.append(
                 [
                     _Cell(translate(f"qbr.meeting.{status}", language), bold=True, ink=ACCENT),
-                    _Cell(day(meeting.on_date, language), align="center"),
+                    _Cell(_day(meeting.on_date, language), align="center"),
                     _Cell(translate(f"enum.engagement_kind.{meeting.kind}", language)),
                     _Cell(str(meeting.objective)),  # the meeting's purpose
                     _Cell(who or "–"),
@@ -732,7 +757,7 @@ def _engagement_slide(deck: _Deck, session: Session, facts: _Facts, internal: bo
         )
         return
     header = [
-        translate("qbr.col.when", language),
+        translate("col.actions.status", language),  # held or planned
         translate("qbr.col.date", language),
         translate("qbr.col.kind", language),
         translate("qbr.col.purpose", language),
@@ -801,17 +826,18 @@ def _actions_slide(deck: _Deck, session: Session, facts: _Facts, internal: bool,
             return _Cell(translate(f"rag.{item.rag}", language), ink=RAG_INK.get(item.rag), bold=True, align="center")
         if item.rag == "red":  # either side's, shown only when the KAM chose so
             text = (
-                translate("qbr.in_progress_new_date", language, date=day(review_on, language))
+                translate("qbr.in_progress_new_date", language, date=_day(review_on, language))
                 if review_on is not None and review_on > facts.today
                 else translate("qbr.in_progress_date_to_agree", language)
             )
             return _Cell(text, ink=INK, align="center")
         return _Cell(translate("qbr.in_progress", language), ink=INK, align="center")
 
-    review = day(review_on, language) if review_on else translate("qbr.not_set", language)
-    meetings = "; ".join(
-        f"{day(on_date, language)} · {translate(f'enum.engagement_kind.{kind}', language)} — {objective}"
-        for on_date, kind, objective in summary.next_engagements[:MAX_NEXT_MEETINGS]
+    review = _day(review_on, language) if review_on else translate("qbr.not_set", language)
+    upcoming = summary.next_engagements[:1]  # the next one only: the engagement slide lists them all
+    meetings = "".join(
+        f"{_day(on_date, language)} · {translate(f'enum.engagement_kind.{kind}', language)}"
+        for on_date, kind, _objective in upcoming
     )
     closing = [
         _Line(
@@ -823,7 +849,7 @@ def _actions_slide(deck: _Deck, session: Session, facts: _Facts, internal: bool,
             space_after=4,
         ),
         _Line(
-            _labelled(translate("overview.next_engagements", language), meetings, language)
+            _labelled(translate("qbr.next_meeting", language), meetings, language)
             if meetings
             else translate("overview.no_engagements" if internal else "qbr.customer.no_engagements", language),
             18,
@@ -848,7 +874,7 @@ def _actions_slide(deck: _Deck, session: Session, facts: _Facts, internal: bool,
             _Cell(kind(item)),
             _Cell(str(item.title)),
             _Cell(str(item.owner)),
-            _Cell(day(item.due_date, language), align="center"),  # when delivered, the day it was done
+            _Cell(_day(item.due_date, language), align="center"),  # when delivered, the day it was done
             status(item),
         ]
         for item in items
@@ -908,7 +934,7 @@ def _challenge_slide(deck: _Deck, session: Session, facts: _Facts) -> None:
                     align="center",
                 ),
                 _Cell(_text(outcome.owner if acted else outcome.reason)),
-                _Cell(day(outcome.due_date, language) if acted else "–", align="center"),
+                _Cell(_day(outcome.due_date, language) if acted else "–", align="center"),
             ]
         )
     header = [

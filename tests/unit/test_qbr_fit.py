@@ -476,3 +476,46 @@ def test_a_sparse_account_gets_a_customer_deck_that_reads_well(demo_engine):
             assert translate(internal_wording, language) not in texts, (language, internal_wording)
         for phrased in ("qbr.customer.no_pairings", "qbr.customer.no_meetings", "qbr.customer.no_commitments"):
             assert translate(phrased, language) in texts, (language, phrased)
+
+
+FOOTER_RULE = 6.92  # inches: the footer's rule
+MONTHS = (
+    "Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec|"
+    "janv\\.|févr\\.|mars|avr\\.|mai|juin|juil\\.|août|sept\\.|oct\\.|nov\\.|déc\\."
+)
+
+
+def _slide_texts(slide) -> list[str]:
+    return [paragraph.text for shape in slide.shapes for frame in _frames(shape) for paragraph in frame.paragraphs]
+
+
+def test_the_decks_read_as_a_finished_document(decks):
+    """Tables end clear of the footer's rule; a date never breaks across lines (its parts are joined
+    by no-break spaces); the meetings' held/planned column is a "Status"; the customer's deck shows
+    no internal workflow stage name, says "Value for you" and does not repeat every next meeting."""
+    stages = ("internally_reviewed", "presented", "in_review")  # "Agreed", "Draft for discussion": plain words
+    for (name, language, internal), data in decks.items():
+        where = (name, language, internal)
+        for number, slide in enumerate(_slides(data), start=1):
+            for shape in slide.shapes:
+                if shape.has_table:
+                    bottom = (shape.top + sum(row.height for row in shape.table.rows)) / INCH
+                    assert bottom <= FOOTER_RULE - 0.15, (where, number, bottom)
+            texts = _slide_texts(slide)
+            spaced_date = re.compile(rf"\b\d{{1,2}} ({MONTHS}) \d{{4}}\b")
+            assert not [text for text in texts if spaced_date.search(text)], (where, number)
+            assert translate("qbr.col.when", language) not in texts, (where, number)
+            if not internal:
+                for stage in stages:
+                    assert not [text for text in texts if translate(f"enum.stage.{stage}", language) in text], (
+                        where,
+                        number,
+                        stage,
+                    )
+                stage_label = translate("brief.labelled", language).format(
+                    label=translate("brief.stage", language), text=""
+                )
+                assert not [text for text in texts if text.startswith(stage_label)], (where, number)
+                assert translate("col.value_propositions.customer_value", language) not in texts, (where, number)
+                label = translate("overview.next_engagements", language)
+                assert not [text for text in texts if text.startswith(label)], (where, number)
