@@ -859,7 +859,12 @@ def _actions_slide(deck: _Deck, session: Session, facts: _Facts, internal: bool,
     if not items:
         top = deck.statement(
             slide,
-            translate("qbr.no_follow_ups" if internal else "qbr.customer.no_commitments", language),
+            translate(
+                "qbr.no_follow_ups"
+                if internal
+                else ("qbr.customer.commitments_to_review" if late else "qbr.customer.no_commitments"),
+                language,
+            ),
             top=BODY_TOP,
         )
         _note(deck, slide, top + 0.1, closing)

@@ -764,3 +764,11 @@ def test_the_matrix_pictures_legend_never_cuts_a_name(demo, monkeypatch):
     assert legends
     for legend in legends:
         assert legend.get("labelLimit") == 0, legend
+
+
+def test_a_customer_deck_whose_commitments_are_all_late_does_not_say_they_are_to_be_agreed(demo):
+    """The demo's RICH account has commitments, all past their date: the customer's version leaves
+    them out (both sides alike) and says they are reviewed together, not that none exists."""
+    text = "\n".join(_texts(slide) for slide in _open(demo["decks"]["customer"]).slides)
+    assert translate("qbr.customer.commitments_to_review", "en") in text
+    assert translate("qbr.customer.no_commitments", "en") not in text
