@@ -398,7 +398,7 @@ def _portfolio_slide(deck: _Deck, session: Session, facts: _Facts) -> None:
                 translate(
                     "qbr.previously",
                     language,
-                    period=before[-1].period,
+                    period=quarter(before[-1].period, language),
                     segment=translate(f"enum.segment.{before[-1].quadrant}", language),
                 ),
                 18,
