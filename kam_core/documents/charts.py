@@ -341,7 +341,8 @@ def matrix_chart(
             color=alt.Color(
                 f"{colour_field}:N",
                 scale=colour_scale,
-                legend=alt.Legend(title=None, orient="top", labelFontSize=16, symbolSize=220, columns=4),
+                # labelLimit 0: a legend entry is never cut with "…" (Vega's default limit is 160 px)
+                legend=alt.Legend(title=None, orient="top", labelFontSize=16, symbolSize=220, columns=4, labelLimit=0),
             ),
             tooltip=tooltip,
         )

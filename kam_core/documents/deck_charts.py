@@ -3,7 +3,9 @@ in PowerPoint: one line chart per joint objective (its title), the readings as a
 the target and the baseline as series of their own (flat lines), the value axis titled with the KPI's
 unit, the readings' months on the category axis in the deck's language, every text at 12 pt or more.
 
-``add_kpi_chart`` is the one function the deck's handshake slide calls. The portfolio matrix stays a
+``add_kpi_chart`` is the one function the deck's handshake slide calls; ``add_revenue_chart`` draws
+the key figures' revenue by year as a native column chart (the value axis titled with the currency,
+in millions, every text at 12 pt or more). The portfolio matrix stays a
 picture (its collision-free labels come from ``label_layout``, which a native chart cannot place).
 """
 
@@ -18,7 +20,7 @@ from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION, XL_MARKER_STYLE
 from pptx.enum.dml import MSO_LINE_DASH_STYLE
 from pptx.util import Emu, Pt
 
-from kam_core.common.formatting import day, month
+from kam_core.common.formatting import currency_symbol, day, month
 from kam_core.documents.charts import KPI_COLOURS
 from kam_core.i18n import translate
 
@@ -141,7 +143,7 @@ def _one_chart(slide, left: int, top: int, width: int, height: int, objective: p
     if levels:  # the KPI's own range, not from zero: a 396 -> 372 kWh trend stays visible
         values.minimum_scale, values.maximum_scale, values.major_unit = value_scale(min(levels), max(levels))
     months = chart.category_axis
-    _titled(months, translate("handshake.kpi.date", language))
+    months.has_title = False  # the months speak for themselves: a "Date" title is noise
     _font(months.tick_labels.font, CHART_PT)
     _style_series(chart)
     return shape
@@ -172,3 +174,51 @@ def add_kpi_chart(slide, left: float, top: float, width: float, height: float, k
             )
         )
     return shapes
+
+
+REVENUE_COLOUR = "1F4E79"
+
+
+def add_revenue_chart(
+    slide, left: float, top: float, width: float, height: float, years: pd.DataFrame, currency: str, language: str
+):
+    """The revenue with us by year (``years``: columns ``year`` and ``revenue``) as a native column
+    chart in the box (inches): one column a year, its value written on it, the value axis titled
+    "Revenue (€ million)"."""
+    inch = 914400
+    data = CategoryChartData()
+    data.categories = [str(int(year)) for year in years["year"]]
+    millions = [round(float(value) / 1e6, 2) for value in years["revenue"].fillna(0)]
+    data.add_series(translate("qbr.chart.revenue", language), millions, number_format="#,##0.0")
+    shape = slide.shapes.add_chart(
+        XL_CHART_TYPE.COLUMN_CLUSTERED,
+        Emu(int(left * inch)),
+        Emu(int(top * inch)),
+        Emu(int(width * inch)),
+        Emu(int(height * inch)),
+        data,
+    )
+    chart = shape.chart
+    _font(chart.font, CHART_PT)
+    chart.has_title = False  # the slide's heading says it
+    chart.has_legend = False
+    plot = chart.plots[0]
+    plot.gap_width = 60
+    plot.has_data_labels = True
+    labels = plot.data_labels
+    labels.number_format, labels.number_format_is_linked = "#,##0.0", False
+    _font(labels.font, CHART_PT, bold=True)
+    series = plot.series[0]
+    series.format.fill.solid()
+    series.format.fill.fore_color.rgb = RGBColor.from_string(REVENUE_COLOUR)
+    values = chart.value_axis
+    _titled(values, translate("qbr.chart.revenue_axis", language, currency=currency_symbol(currency)))
+    values.has_major_gridlines = True
+    values.major_gridlines.format.line.color.rgb = RGBColor.from_string("E5E7EB")
+    values.minimum_scale = 0
+    _font(values.tick_labels.font, CHART_PT)
+    values.tick_labels.number_format, values.tick_labels.number_format_is_linked = "#,##0", False
+    years_axis = chart.category_axis
+    years_axis.has_title = False
+    _font(years_axis.tick_labels.font, CHART_PT)
+    return shape

@@ -18,7 +18,7 @@ from pathlib import Path
 from PIL import Image, ImageDraw, ImageFont
 from pptx import Presentation
 from pptx.enum.chart import XL_CHART_TYPE
-from pptx.enum.dml import MSO_FILL
+from pptx.enum.dml import MSO_FILL, MSO_LINE_DASH_STYLE
 from pptx.enum.shapes import MSO_AUTO_SHAPE_TYPE, MSO_SHAPE_TYPE
 from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.oxml.ns import qn
@@ -368,26 +368,104 @@ def _title_text(holder, attribute: str) -> str:
         return ""
 
 
+CHART_DEFAULT_PT = 10  # PowerPoint's size for a chart's text that names none
+
+
+def _size_pt(font, default: float) -> float:
+    try:
+        size = font.size
+    except (AttributeError, TypeError, ValueError):
+        size = None
+    return size.pt if size is not None else default
+
+
+def _runs_pt(holder, attribute: str, default: float) -> float:
+    """The size of the first sized run of ``holder``'s title (the chart's or an axis's), else ``default``."""
+    try:
+        if not holder.has_title:
+            return default
+        frame = getattr(holder, attribute).text_frame
+    except (AttributeError, TypeError, ValueError):
+        return default
+    sizes = [run.font.size.pt for paragraph in frame.paragraphs for run in paragraph.runs if run.font.size]
+    return sizes[0] if sizes else default
+
+
+def chart_sizes(chart) -> dict[str, float]:
+    """The points the chart's XML gives each of its texts (PowerPoint's defaults where it names none):
+    the preview draws them at these sizes, not at sizes of its own."""
+    text = _size_pt(chart.font, CHART_DEFAULT_PT)
+    sizes = {"text": text, "title": _runs_pt(chart, "chart_title", text * 1.4)}
+    try:
+        sizes["legend"] = _size_pt(chart.legend.font, text) if chart.has_legend else text
+    except (AttributeError, TypeError, ValueError):
+        sizes["legend"] = text
+    try:
+        value_axis, category_axis = chart.value_axis, chart.category_axis
+    except (AttributeError, TypeError, ValueError):
+        return sizes | {"ticks": text, "category_ticks": text, "value_title": text, "category_title": text}
+    sizes["ticks"] = _size_pt(value_axis.tick_labels.font, text)
+    sizes["category_ticks"] = _size_pt(category_axis.tick_labels.font, text)
+    sizes["value_title"] = _runs_pt(value_axis, "axis_title", text)
+    sizes["category_title"] = _runs_pt(category_axis, "axis_title", text)
+    return sizes
+
+
+def series_dashed(series) -> bool:
+    """Whether the chart's XML draws ``series``'s line dashed (any dash style but solid)."""
+    try:
+        dash = series.format.line.dash_style
+    except (AttributeError, TypeError, ValueError, NotImplementedError):
+        return False
+    return dash is not None and dash != MSO_LINE_DASH_STYLE.SOLID
+
+
+def _dashed_line(draw, points: list[tuple[float, float]], fill, width: int, dash: float) -> None:
+    """A polyline drawn as dashes ``dash`` pixels long with gaps as long."""
+    for (x0, y0), (x1, y1) in zip(points, points[1:]):
+        length = math.hypot(x1 - x0, y1 - y0)
+        if not length:
+            continue
+        step = 0.0
+        while step < length:
+            end = min(step + dash, length)
+            draw.line(
+                [
+                    (x0 + (x1 - x0) * step / length, y0 + (y1 - y0) * step / length),
+                    (x0 + (x1 - x0) * end / length, y0 + (y1 - y0) * end / length),
+                ],
+                fill=fill,
+                width=width,
+            )
+            step += 2 * dash
+
+
 def _chart(canvas: _Canvas, shape) -> None:
     chart = shape.chart
     left, top, right, bottom = _box(canvas, shape)
-    small = _font(canvas.font_px(12), False)
-    title_font = _font(canvas.font_px(14), True)
+    sizes = chart_sizes(chart)
+    small = _font(canvas.font_px(sizes["ticks"]), False)
+    legend_font = _font(canvas.font_px(sizes["legend"]), False)
+    category_font = _font(canvas.font_px(sizes["category_ticks"]), False)
+    value_title_font = _font(canvas.font_px(sizes["value_title"]), False)
+    category_title_font = _font(canvas.font_px(sizes["category_title"]), False)
+    title_font = _font(canvas.font_px(sizes["title"]), True)
     pad = canvas.font_px(6)
     title = _title_text(chart, "chart_title")
     if title:
         canvas.draw.text(((left + right) / 2, top + pad), title, font=title_font, fill=INK, anchor="mt")
-        top += canvas.font_px(14) * 1.4 + pad
+        top += canvas.font_px(sizes["title"]) * 1.4 + pad
     plot = chart.plots[0]
     categories = [str(category) for category in plot.categories]
     series = [(one.name, [v for v in one.values], _series_colour(one, index)) for index, one in enumerate(plot.series)]
+    dashed = {one.name for one in plot.series if series_dashed(one)}
     if chart.has_legend and series:  # one row at the bottom
         x = left + pad
-        row = bottom - canvas.font_px(12) * 1.6
+        row = bottom - canvas.font_px(sizes["legend"]) * 1.6
         for name, _, colour in series:
             canvas.draw.rectangle((x, row + 3, x + 14, row + 9), fill=colour)
-            canvas.draw.text((x + 18, row), str(name), font=small, fill=INK)
-            x += 30 + small.getlength(str(name))
+            canvas.draw.text((x + 18, row), str(name), font=legend_font, fill=INK)
+            x += 30 + legend_font.getlength(str(name))
         bottom = row - pad
     values = [value for _, points, _ in series for value in points if value is not None]
     axis = chart.value_axis
@@ -395,17 +473,18 @@ def _chart(canvas: _Canvas, shape) -> None:
     value_title = _title_text(axis, "axis_title")
     category_title = _title_text(chart.category_axis, "axis_title")
     if category_title:
-        canvas.draw.text(((left + right) / 2, bottom), category_title, font=small, fill=AXIS, anchor="md")
-        bottom -= canvas.font_px(12) * 1.4
+        canvas.draw.text(((left + right) / 2, bottom), category_title, font=category_title_font, fill=AXIS, anchor="md")
+        bottom -= canvas.font_px(sizes["category_title"]) * 1.4
     ticks = [minimum + index * step for index in range(int(round((maximum - minimum) / step)) + 1)]
     label_width = max((small.getlength(_label(tick)) for tick in ticks), default=0)
-    x0 = left + pad + label_width + (canvas.font_px(12) * 1.5 if value_title else 0)
+    title_px = canvas.font_px(sizes["value_title"])
+    x0 = left + pad + label_width + (title_px * 1.5 if value_title else 0)
     if value_title:
-        turned = Image.new("RGBA", (round(small.getlength(value_title)) + 2, canvas.font_px(12) + 4), (0, 0, 0, 0))
-        ImageDraw.Draw(turned).text((0, 0), value_title, font=small, fill=AXIS)
+        turned = Image.new("RGBA", (round(value_title_font.getlength(value_title)) + 2, title_px + 4), (0, 0, 0, 0))
+        ImageDraw.Draw(turned).text((0, 0), value_title, font=value_title_font, fill=AXIS)
         turned = turned.rotate(90, expand=True)
         canvas.image.paste(turned, (round(left + pad / 2), round((top + bottom - turned.height) / 2)), turned)
-    y1 = bottom - canvas.font_px(12) * 1.5
+    y1 = bottom - canvas.font_px(sizes["category_ticks"]) * 1.5
     x1, y0 = right - pad, top
     if x1 <= x0 or y1 <= y0:
         return
@@ -420,7 +499,7 @@ def _chart(canvas: _Canvas, shape) -> None:
     count = max(1, len(categories))
     slot = (x1 - x0) / count
     for index, category in enumerate(categories):
-        canvas.draw.text((x0 + slot * (index + 0.5), y1 + 3), category, font=small, fill=AXIS, anchor="mt")
+        canvas.draw.text((x0 + slot * (index + 0.5), y1 + 3), category, font=category_font, fill=AXIS, anchor="mt")
     if chart.chart_type in BAR_TYPES:
         bar = slot * 0.7 / max(1, len(series))
         for number, (_, points, colour) in enumerate(series):
@@ -433,7 +512,9 @@ def _chart(canvas: _Canvas, shape) -> None:
     width = max(2, canvas.font_px(3))
     for name, points, colour in series:
         line = [(x0 + slot * (index + 0.5), y_of(value)) for index, value in enumerate(points) if value is not None]
-        if len(line) > 1:
+        if len(line) > 1 and name in dashed:  # the target: dashed, as the chart's XML says
+            _dashed_line(canvas.draw, line, colour, width, canvas.font_px(6))
+        elif len(line) > 1:
             canvas.draw.line(line, fill=colour, width=width, joint="curve")
         if name == series[0][0]:
             radius = max(2, canvas.font_px(3))

@@ -55,9 +55,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 import pandas as pd
+from sqlalchemy import func, select
 from sqlmodel import Session
 
 from kam_core.account.buying_centre import ATTITUDE_FILL, map_status
@@ -65,13 +66,14 @@ from kam_core.account.challenge import counts_text, latest_closed
 from kam_core.account.engagement import cadence_grid, engagements_between
 from kam_core.account.handshake import kpi_history, read_handshake
 from kam_core.account.sections import load_section
-from kam_core.account.summary import AccountSummary, account_summary
+from kam_core.account.summary import AccountSummary, FollowUp, account_summary
 from kam_core.account.white_space import STATUS_FILL, compact_value, load_white_space, white_space_totals
 from kam_core.common.errors import NotFoundError
-from kam_core.common.formatting import currency_symbol, day, grouped, moment, money, percent, score
+from kam_core.common.formatting import currency_symbol, grouped, moment, money, percent, quarter, score
+from kam_core.common.formatting import day as _day_text
 from kam_core.common.text import fold_name
-from kam_core.documents.charts import SEGMENT_COLOURS, MatrixLabels, matrix_chart, revenue_chart
-from kam_core.documents.deck_charts import add_kpi_chart
+from kam_core.documents.charts import SEGMENT_COLOURS, MatrixLabels, matrix_chart
+from kam_core.documents.deck_charts import add_kpi_chart, add_revenue_chart
 from kam_core.documents.qbr_layout import (
     ACCENT,
     BODY_BOTTOM,
@@ -80,7 +82,6 @@ from kam_core.documents.qbr_layout import (
     INK,
     MARGIN,
     MAX_KPI_CHARTS,
-    MAX_NEXT_MEETINGS,
     MAX_UNITS,
     MUTED,
     OTHER_ACCOUNTS_COLOUR,
@@ -100,7 +101,7 @@ from kam_core.i18n import translate
 from kam_core.portfolio.overview import reference_year
 from kam_core.portfolio.segmentation import QUADRANTS, Thresholds, load_programme
 from kam_core.programme.periods import period_of, period_start, shift_period
-from kam_core.store.models import HANDSHAKE_STAGES, Account
+from kam_core.store.models import HANDSHAKE_STAGES, Account, Commitment, Handshake
 
 
 @dataclass(frozen=True)
@@ -146,10 +147,33 @@ def _source(language: str, page: str, *sections: str) -> str:
     return " › ".join(translate(key, language) for key in (page, *sections))
 
 
+NBSP = "\u00a0"
+
+
+def _day(value, language: str) -> str:
+    """A date as ``formatting.day`` writes it, its parts joined by no-break spaces: "27 Jan 2027"
+    never breaks across two lines of a slide."""
+    return _day_text(value, language).replace(" ", NBSP)
+
+
 # --- slides -------------------------------------------------------------------------------------------
 
 
-def _title_slide(deck: _Deck, facts: _Facts, signatory: str | None, internal: bool) -> None:
+def _plan_state(stage: str | None) -> str:
+    """'none' (no plan yet), 'proposal' (not yet presented to the customer) or 'shared'."""
+    if stage is None:
+        return "none"
+    return "proposal" if HANDSHAKE_STAGES.index(stage) < HANDSHAKE_STAGES.index("presented") else "shared"
+
+
+CUSTOMER_SCOPE = {
+    "none": "qbr.customer_scope_no_plan",
+    "proposal": "qbr.customer_scope_proposal",
+    "shared": "qbr.customer_scope",
+}
+
+
+def _title_slide(deck: _Deck, facts: _Facts, signatory: str | None, internal: bool, stage: str | None) -> None:
     language, summary = deck.language, facts.summary
     slide = deck.slide(translate("qbr.title", language), (_source(language, "page.account_overview"),))
     tile_height = 2.3
@@ -161,7 +185,12 @@ def _title_slide(deck: _Deck, facts: _Facts, signatory: str | None, internal: bo
         tile_height,
         [
             _Line(summary.name, 40, bold=True, ink=WHITE, space_after=10),
-            _Line(f"{summary.current_period} · {day(facts.today, language)}", 24, ink=WHITE, space_after=0),
+            _Line(
+                f"{quarter(summary.current_period, language)} · {_day(facts.today, language)}",
+                24,
+                ink=WHITE,
+                space_after=0,
+            ),
         ],
         fill=ACCENT,
     )
@@ -173,9 +202,11 @@ def _title_slide(deck: _Deck, facts: _Facts, signatory: str | None, internal: bo
     lines = [_Line(_labelled(label, name, language), 20, ink=MUTED) for label, name in people if name]
     if internal:
         lines.append(_Line(translate("qbr.internal_note", language), 18, italic=True, ink=RAG_INK["red"]))
-    else:  # what this version leaves out, and why, said on its first slide
-        lines.append(_Line(translate("qbr.customer_scope", language), 16, italic=True, ink=MUTED))
-        deck.note(slide, translate("qbr.customer_scope", language))
+    else:  # what this version leaves out, and why: said on its first slide, the precise list in its notes
+        scope = translate(CUSTOMER_SCOPE[_plan_state(stage)], language)
+        lines.append(_Line(scope, 16, italic=True, ink=MUTED))
+        deck.note(slide, scope)
+        deck.note(slide, translate("qbr.notes.customer_scope_detail", language))
     deck.flow(slide, MARGIN, BODY_TOP + tile_height + 0.25, CONTENT_WIDTH, lines)
 
 
@@ -187,6 +218,12 @@ def _figures_slide(deck: _Deck, facts: _Facts, internal: bool) -> None:
     slide = deck.slide(translate("section.key_figures", language), tuple(sources))
     year = row.revenue_year
     growth = row.growth_pct
+    years = facts.summary.revenue_by_year
+    years = years[(years["year"] <= year) & (years["revenue"].fillna(0) > 0)]
+    if years.empty and not internal:  # no business recorded yet: no "€0" figure, no empty chart
+        deck.statement(slide, translate("qbr.no_revenue_yet", language))
+        deck.note(slide, translate("qbr.notes.no_revenue_chart", language))
+        return
     figures = [
         (translate("overview.revenue", language, year=year), money(row.revenue, currency, language)),
         (
@@ -213,8 +250,6 @@ def _figures_slide(deck: _Deck, facts: _Facts, internal: bool) -> None:
             tile_height,
             [_Line(label, 16, ink=MUTED, space_after=2), _Line(text, value_pt, bold=True, ink=ACCENT, space_after=0)],
         )
-    years = facts.summary.revenue_by_year
-    years = years[years["year"] <= year]
     left = MARGIN + tiles_width + 0.3
     width = CONTENT_WIDTH - tiles_width - 0.3
     deck.text(
@@ -225,16 +260,13 @@ def _figures_slide(deck: _Deck, facts: _Facts, internal: bool) -> None:
         0.5,
         [_Line(translate("overview.revenue_by_year", language), 20, bold=True, space_after=0)],
     )
-    if years.empty:
-        deck.statement(slide, translate("overview.no_revenue", language), top=BODY_TOP + 0.6, left=left, width=width)
+    if years.empty:  # the chart is left out rather than drawn empty
+        deck.statement(slide, translate("qbr.no_revenue_yet", language), top=BODY_TOP + 0.6, left=left, width=width)
+        deck.note(slide, translate("qbr.notes.no_revenue_chart", language))
         return
-    chart = revenue_chart(
-        years,
-        revenue_label=translate("overview.revenue_axis", language),
-        year_label=translate("overview.year", language),
-        height=380,
+    add_revenue_chart(  # native, editable in PowerPoint
+        slide, left, BODY_TOP + 0.55, width, BODY_BOTTOM - BODY_TOP - 0.6, years, facts.currency, language
     )
-    deck.picture(slide, _png(chart, language, width=620), left, BODY_TOP + 0.55, width, BODY_BOTTOM - BODY_TOP - 0.6)
 
 
 def _matrix_labels(language: str, account_name: str) -> MatrixLabels:
@@ -329,7 +361,15 @@ def _portfolio_slide(deck: _Deck, session: Session, facts: _Facts) -> None:
         height=MATRIX_IMAGE[1],
         interactive=False,
     )
-    deck.picture(slide, _png(chart, language), MARGIN, BODY_TOP, 7.9, BODY_BOTTOM - BODY_TOP)
+    deck.picture(
+        slide,
+        _png(chart, language),
+        MARGIN,
+        BODY_TOP,
+        7.9,
+        BODY_BOTTOM - BODY_TOP,
+        translate("qbr.alt.matrix", language, account=facts.summary.name),
+    )
     before = [position for position in summary.trajectory if position.period < summary.current_period]
     lines = [
         _Line(translate("overview.segment", language), 16, ink=MUTED, space_after=0),
@@ -358,7 +398,7 @@ def _portfolio_slide(deck: _Deck, session: Session, facts: _Facts) -> None:
                 translate(
                     "qbr.previously",
                     language,
-                    period=before[-1].period,
+                    period=quarter(before[-1].period, language),
                     segment=translate(f"enum.segment.{before[-1].quadrant}", language),
                 ),
                 18,
@@ -380,6 +420,18 @@ def _priorities_slide(deck: _Deck, session: Session, facts: _Facts, internal: bo
         return
     propositions = load_section(session, "value_propositions", facts.summary.account_id)
     to_build = translate("qbr.to_build", language)
+    if propositions.empty or not propositions["priority_id"].isin(priorities["id"]).any():
+        # no proposition yet for any priority: the priorities, then one statement, not a cell each
+        rows = [
+            [_Cell(str(priority.rank), bold=True, align="center"), _Cell(str(priority.title), bold=True)]
+            for priority in priorities.itertuples(index=False)
+        ]
+        header = [translate("col.priorities.rank", language), translate("col.priorities.title", language)]
+        last, end = deck.table(
+            slide, MARGIN, BODY_TOP, [0.8, 11.33], header, rows, row_height=0.6, bottom=BODY_BOTTOM - 1.3
+        )
+        deck.statement(last, translate("qbr.to_build_all", language), top=end + 0.2)
+        return
     rows = []  # one row per value proposition, so that a row never outgrows a slide
     for priority in priorities.itertuples(index=False):
         mine = list(propositions[propositions["priority_id"] == priority.id].itertuples(index=False))
@@ -403,7 +455,7 @@ def _priorities_slide(deck: _Deck, session: Session, facts: _Facts, internal: bo
         translate("col.priorities.rank", language),
         translate("col.priorities.title", language),
         translate("col.value_propositions.what_we_bring", language),
-        translate("col.value_propositions.customer_value", language),
+        translate("col.value_propositions.customer_value" if internal else "qbr.col.value_for_you", language),
     ]
     deck.table(slide, MARGIN, BODY_TOP, [0.8, 3.4, 4.3, 3.63], header, rows, row_height=0.6)
 
@@ -533,11 +585,25 @@ def _kpi_value(value, unit: str, language: str) -> str:
     return f"{grouped(round(float(value), 2), language)} {unit}".strip()
 
 
+def _customer_stage(view, language: str) -> str:
+    """Where the plan stands, for the customer: "Agreed on 12 Mar 2026" or "Proposed to you on ...",
+    never our workflow's stage names ("In quarterly review", "Presented")."""
+    agreed = view.reached_on("agreed")
+    if view.stage in ("agreed", "in_review"):
+        if agreed is None:
+            return translate("qbr.customer_stage.agreed", language)
+        return translate("qbr.customer_stage.agreed_on", language, date=_day(agreed, language))
+    presented = view.reached_on("presented")
+    if presented is None:
+        return translate("qbr.customer_stage.proposed", language)
+    return translate("qbr.customer_stage.proposed_on", language, date=_day(presented, language))
+
+
 def _handshake_slide(deck: _Deck, session: Session, facts: _Facts, internal: bool) -> None:
     language = deck.language
     view = read_handshake(session, facts.summary.account_id)
     # a plan before it was presented to the customer is a proposal, in both versions
-    proposal = view.stage is not None and HANDSHAKE_STAGES.index(view.stage) < HANDSHAKE_STAGES.index("presented")
+    proposal = _plan_state(view.stage) == "proposal"
     source = _source(language, "page.handshake") if internal else translate("qbr.source.joint_plan", language)
     title = translate("qbr.slide.handshake_proposal" if proposal else "qbr.slide.handshake", language)
     slide = deck.slide(title, (source,))
@@ -547,7 +613,7 @@ def _handshake_slide(deck: _Deck, session: Session, facts: _Facts, internal: boo
     stage = translate(f"enum.stage.{view.stage}", language)
     agreed = view.reached_on("agreed")
     if agreed is not None and view.stage in ("agreed", "in_review"):
-        stage = f"{stage} · {translate('qbr.agreed_on', language, date=day(agreed, language))}"
+        stage = f"{stage} · {translate('qbr.agreed_on', language, date=_day(agreed, language))}"
     history = kpi_history(session, facts.summary.account_id)
     read = history[history["value"].notna() & history["reading_date"].notna()]
     charted = list(dict.fromkeys(read["objective_id"]))[:MAX_KPI_CHARTS]
@@ -555,10 +621,12 @@ def _handshake_slide(deck: _Deck, session: Session, facts: _Facts, internal: boo
     lines = []
     if proposal:
         lines.append(_Line(translate("qbr.draft_note", language), 20, bold=True, ink=RAG_INK["amber"], space_after=4))
-    if internal or view.stage not in ("draft", "internally_reviewed"):  # our own stages stay ours
+    if internal:
         lines.append(
             _Line(_labelled(translate("brief.stage", language), stage, language), 20, bold=True, space_after=4)
         )
+    elif not proposal:  # our own stages stay ours: the customer reads when the plan was shown or agreed
+        lines.append(_Line(_customer_stage(view, language), 20, bold=True, space_after=4))
     if view.vision:
         vision = " ".join(str(view.vision).split())
         lines.append(
@@ -583,7 +651,7 @@ def _handshake_slide(deck: _Deck, session: Session, facts: _Facts, internal: boo
                         bold=True,
                     ),
                     _Cell(_kpi_value(objective.target, objective.unit, language), align="center"),
-                    _Cell(day(objective.due_date, language), align="center"),
+                    _Cell(_day(objective.due_date, language), align="center"),
                 ]
             )
         header = [
@@ -623,7 +691,12 @@ def _engagement_slide(deck: _Deck, session: Session, facts: _Facts, internal: bo
     grid = cadence_grid(session, today, facts.summary.account_id)
     top = BODY_TOP
     if grid.empty:
-        line = _Line(translate("qbr.no_pairings", language), 20, italic=True, ink=MUTED)
+        line = _Line(
+            translate("qbr.no_pairings" if internal else "qbr.customer.no_pairings", language),
+            20,
+            italic=True,
+            ink=MUTED,
+        )
         used, _ = deck.text(slide, MARGIN, top, CONTENT_WIDTH, 0.8, [line])
         top = BODY_TOP + used + 0.1
     else:
@@ -640,7 +713,7 @@ def _engagement_slide(deck: _Deck, session: Session, facts: _Facts, internal: bo
                 row += [
                     _Cell(translate("executives.every", language, days=int(pairing.cadence_days))),
                     _Cell(
-                        day(pairing.last_held, language)
+                        _day(pairing.last_held, language)
                         if pairing.last_held
                         else translate("canvas.tooltip.never", language)
                     ),
@@ -672,17 +745,19 @@ def _engagement_slide(deck: _Deck, session: Session, facts: _Facts, internal: bo
             rows.append(
                 [
                     _Cell(translate(f"qbr.meeting.{status}", language), bold=True, ink=ACCENT),
-                    _Cell(day(meeting.on_date, language), align="center"),
+                    _Cell(_day(meeting.on_date, language), align="center"),
                     _Cell(translate(f"enum.engagement_kind.{meeting.kind}", language)),
                     _Cell(str(meeting.objective)),  # the meeting's purpose
                     _Cell(who or "–"),
                 ]
             )
     if not rows:
-        deck.statement(slide, translate("qbr.no_meetings", language), top=top)
+        deck.statement(
+            slide, translate("qbr.no_meetings" if internal else "qbr.customer.no_meetings", language), top=top
+        )
         return
     header = [
-        translate("qbr.col.when", language),
+        translate("col.actions.status", language),  # held or planned
         translate("qbr.col.date", language),
         translate("qbr.col.kind", language),
         translate("qbr.col.purpose", language),
@@ -693,12 +768,35 @@ def _engagement_slide(deck: _Deck, session: Session, facts: _Facts, internal: bo
     deck.table(slide, MARGIN, top, [1.4, 1.7, 1.5, 4.2, 3.33], header, rows, row_height=0.45)
 
 
-def _actions_slide(deck: _Deck, facts: _Facts, internal: bool, overdue_as_new_date: bool) -> None:
-    """The internal deck lists every open action and commitment, our overdue ones in red. The
-    customer's deck keeps the commitments of both sides and leaves our internal actions out; our
-    overdue commitments are left out too, unless the KAM chose ``overdue_as_new_date``: then they
-    read "in progress, new date <the next review>" (or "new date to be agreed" without one). No
-    status in the customer's deck says "Overdue"."""
+DELIVERED_WITHIN = timedelta(days=92)  # commitments done this long ago or less are shown as delivered
+
+
+def _delivered(session: Session, facts: _Facts) -> list[FollowUp]:
+    """The commitments of both sides done within the last quarter (``DELIVERED_WITHIN``), the most
+    recent first, dated by when they were done (their due date when that was not recorded)."""
+    done_on = func.coalesce(Commitment.done_on, Commitment.due_date)
+    rows = session.execute(
+        select(Commitment.side, Commitment.description, Commitment.owner, done_on)
+        .join(Handshake, Handshake.id == Commitment.handshake_id)
+        .where(
+            Handshake.account_id == facts.summary.account_id,
+            Commitment.status == "done",
+            done_on > facts.today - DELIVERED_WITHIN,
+            done_on <= facts.today,
+        )
+        .order_by(done_on.desc(), Commitment.id)
+    ).all()
+    return [FollowUp(side, description, owner, when, "done") for side, description, owner, when in rows]
+
+
+def _actions_slide(deck: _Deck, session: Session, facts: _Facts, internal: bool, overdue_as_new_date: bool) -> None:
+    """What both sides delivered within the last quarter ("Delivered"), then what is open. The
+    internal deck lists every open action and commitment, the late ones in red. The customer's deck
+    keeps the commitments of both sides and leaves our internal actions out; late commitments follow
+    one rule whichever side they are of, so the deck never points at one side only: left out by
+    default, or, when the KAM chose ``overdue_as_new_date``, read "in progress, new date <the next
+    review>" (or "new date to be agreed" without one). No status in the customer's deck says
+    "Overdue"."""
     language, summary = deck.language, facts.summary
     source = (
         _source(language, "page.account_overview", "section.actions")
@@ -707,34 +805,39 @@ def _actions_slide(deck: _Deck, facts: _Facts, internal: bool, overdue_as_new_da
     )
     slide = deck.slide(translate("qbr.slide.actions" if internal else "qbr.slide.next_steps", language), (source,))
     review_on = summary.next_review_on
-    overdue_ours = [item for item in summary.follow_ups if item.kind == "ours" and item.rag == "red"]
+    late = [item for item in summary.follow_ups if item.kind != "action" and item.rag == "red"]
+    delivered = _delivered(session, facts)
     if internal:
-        items = list(summary.follow_ups)
-        if overdue_ours:
-            deck.note(slide, translate("qbr.notes.overdue_left_out", language, count=len(overdue_ours)))
+        items = delivered + list(summary.follow_ups)
+        if late:
+            deck.note(slide, translate("qbr.notes.overdue_left_out", language, count=len(late)))
     else:
-        items = [
-            item
-            for item in summary.follow_ups
-            if item.kind != "action" and (overdue_as_new_date or not (item.kind == "ours" and item.rag == "red"))
+        items = delivered + [
+            item for item in summary.follow_ups if item.kind != "action" and (overdue_as_new_date or item.rag != "red")
         ]
+        deck.note(
+            slide, translate("qbr.notes.late_shown" if overdue_as_new_date else "qbr.notes.late_left_out", language)
+        )
 
     def status(item) -> _Cell:
-        if internal or item.rag in ("green", "done"):
+        if item.rag == "done":
+            return _Cell(translate("qbr.delivered", language), ink=RAG_INK.get("green"), bold=True, align="center")
+        if internal or item.rag == "green":
             return _Cell(translate(f"rag.{item.rag}", language), ink=RAG_INK.get(item.rag), bold=True, align="center")
-        if item.kind == "ours" and item.rag == "red":
+        if item.rag == "red":  # either side's, shown only when the KAM chose so
             text = (
-                translate("qbr.in_progress_new_date", language, date=day(review_on, language))
+                translate("qbr.in_progress_new_date", language, date=_day(review_on, language))
                 if review_on is not None and review_on > facts.today
                 else translate("qbr.in_progress_date_to_agree", language)
             )
             return _Cell(text, ink=INK, align="center")
         return _Cell(translate("qbr.in_progress", language), ink=INK, align="center")
 
-    review = day(review_on, language) if review_on else translate("qbr.not_set", language)
-    meetings = "; ".join(
-        f"{day(on_date, language)} · {translate(f'enum.engagement_kind.{kind}', language)} — {objective}"
-        for on_date, kind, objective in summary.next_engagements[:MAX_NEXT_MEETINGS]
+    review = _day(review_on, language) if review_on else translate("qbr.not_set", language)
+    upcoming = summary.next_engagements[:1]  # the next one only: the engagement slide lists them all
+    meetings = "".join(
+        f"{_day(on_date, language)} · {translate(f'enum.engagement_kind.{kind}', language)}"
+        for on_date, kind, _objective in upcoming
     )
     closing = [
         _Line(
@@ -746,9 +849,9 @@ def _actions_slide(deck: _Deck, facts: _Facts, internal: bool, overdue_as_new_da
             space_after=4,
         ),
         _Line(
-            _labelled(translate("overview.next_engagements", language), meetings, language)
+            _labelled(translate("qbr.next_meeting", language), meetings, language)
             if meetings
-            else translate("overview.no_engagements", language),
+            else translate("overview.no_engagements" if internal else "qbr.customer.no_engagements", language),
             18,
             space_after=0,
         ),
@@ -756,7 +859,12 @@ def _actions_slide(deck: _Deck, facts: _Facts, internal: bool, overdue_as_new_da
     if not items:
         top = deck.statement(
             slide,
-            translate("qbr.no_follow_ups" if internal else "brief.no_commitments", language),
+            translate(
+                "qbr.no_follow_ups"
+                if internal
+                else ("qbr.customer.commitments_to_review" if late else "qbr.customer.no_commitments"),
+                language,
+            ),
             top=BODY_TOP,
         )
         _note(deck, slide, top + 0.1, closing)
@@ -771,7 +879,7 @@ def _actions_slide(deck: _Deck, facts: _Facts, internal: bool, overdue_as_new_da
             _Cell(kind(item)),
             _Cell(str(item.title)),
             _Cell(str(item.owner)),
-            _Cell(day(item.due_date, language), align="center"),
+            _Cell(_day(item.due_date, language), align="center"),  # when delivered, the day it was done
             status(item),
         ]
         for item in items
@@ -780,7 +888,7 @@ def _actions_slide(deck: _Deck, facts: _Facts, internal: bool, overdue_as_new_da
         translate("qbr.col.kind", language),
         translate("qbr.col.item" if internal else "col.commitments.description", language),
         translate("col.actions.owner", language),
-        translate("col.actions.due_date", language),
+        translate("qbr.col.date" if delivered else "col.actions.due_date", language),
         translate("col.actions.status", language),
     ]
     slide, end = deck.table(
@@ -831,7 +939,7 @@ def _challenge_slide(deck: _Deck, session: Session, facts: _Facts) -> None:
                     align="center",
                 ),
                 _Cell(_text(outcome.owner if acted else outcome.reason)),
-                _Cell(day(outcome.due_date, language) if acted else "–", align="center"),
+                _Cell(_day(outcome.due_date, language) if acted else "–", align="center"),
             ]
         )
     header = [
@@ -865,7 +973,7 @@ def build_qbr(
     facts = _facts(session, account_id, today)
     deck = _Deck(language)
     view = read_handshake(session, account_id)
-    _title_slide(deck, facts, view.signatory, internal)
+    _title_slide(deck, facts, view.signatory, internal, view.stage)
     _figures_slide(deck, facts, internal)
     if internal:
         _portfolio_slide(deck, session, facts)
@@ -874,16 +982,32 @@ def build_qbr(
     _white_space_slide(deck, session, facts, internal)
     _handshake_slide(deck, session, facts, internal)
     _engagement_slide(deck, session, facts, internal)
-    _actions_slide(deck, facts, internal, overdue_as_new_date)
+    _actions_slide(deck, session, facts, internal, overdue_as_new_date)
     if internal:  # our own review of our plan: never in the customer's deck
         _challenge_slide(deck, session, facts)
     period = facts.summary.current_period
     name = facts.summary.name
-    footer = translate("qbr.footer_internal" if internal else "qbr.footer", language, account=name, period=period)
+    shown = quarter(period, language)  # "Q4 2026" / "T4 2026"; the file's name keeps the code
+    footer = translate("qbr.footer_internal" if internal else "qbr.footer", language, account=name, period=shown)
     properties = deck.presentation.core_properties
-    properties.title = f"{translate('qbr.title', language)} — {name} — {period}"
+    properties.title = f"{translate('qbr.title', language)} — {name} — {shown}"
     properties.subject = name
-    properties.author = facts.summary.kam or ""
+    # the file's properties say who prepared it and when (the day it was built for, not the clock), never
+    # python-pptx's template defaults ("Steve Canny", 2013, "generated using python-pptx")
+    author = facts.summary.kam or translate("qbr.author_programme", language)
+    built = datetime.combine(today, time(0, 0))
+    properties.author = author
+    properties.last_modified_by = author
+    properties.created = built
+    properties.modified = built
+    properties.last_printed = built
+    properties.revision = 1
+    properties.comments = translate("qbr.file_description_internal" if internal else "qbr.file_description", language)
+    properties.keywords = f"{translate('qbr.title', language)}; {name}; {shown}"
+    properties.category = translate("qbr.title", language)
+    properties.content_status = translate("qbr.file_internal", language) if internal else ""
+    properties.identifier = ""
+    properties.version = ""
     properties.language = {"fr": "fr-FR"}.get(language, "en-GB")
     data = deck.finish(footer)
     suffix = f"-{_slug(translate('qbr.file_internal', language))}" if internal else ""

@@ -44,7 +44,7 @@ SLIDE_WIDTH, SLIDE_HEIGHT = Emu(12192000), Emu(6858000)  # 13.333 x 7.5 in
 MARGIN = 0.6  # inches, left and right
 CONTENT_WIDTH = 13.333 - 2 * MARGIN
 BODY_TOP = 1.55
-BODY_BOTTOM = 6.82  # the footer's rule is at 6.92
+BODY_BOTTOM = 6.72  # the footer's rule is at 6.92: a table ending here leaves a visible gap above it
 TITLE_PT, BODY_PT, TABLE_PT, FOOTER_PT = 30, 18, 16, 11
 
 MAX_ROWS = 8  # table rows per slide, at most: more go on a next slide "(continued)"
@@ -97,6 +97,12 @@ def text_width(text: str, size: float, bold: bool = False) -> float:
     return _em_width(text, bold) * size / 72 * WIDTH_MARGIN
 
 
+def _words(text: str) -> list[str]:
+    """``text``'s words, split at ordinary spaces only: a no-break space (a date's "27 Jan 2027" in the
+    deck) keeps its parts on one line, as PowerPoint does."""
+    return [word for word in re.split(r"[ \t\r\n]+", text) if word]
+
+
 def wrap(text, width: float, size: float, bold: bool = False) -> list[str]:
     """``text`` wrapped word by word into lines at most ``width`` inches wide (a word wider than a
     line is broken, as a text frame breaks it); one paragraph, blank lines kept as one line."""
@@ -106,7 +112,7 @@ def wrap(text, width: float, size: float, bold: bool = False) -> list[str]:
 @lru_cache(maxsize=16384)
 def _wrapped(text: str, width: float, size: float, bold: bool) -> tuple[str, ...]:
     lines, current = [], ""
-    for word in str(text or "").split():
+    for word in _words(str(text or "")):
         while text_width(word, size, bold) > width and len(word) > 1:
             if current:
                 lines.append(current)
@@ -145,7 +151,7 @@ def _breaks_words(rows: list[list[_Cell]], widths: list[float], size: float) -> 
         text_width(word, size, cell.bold) > 0.97 * (width - 2 * CELL_MARGIN_X)  # with room to spare
         for cells in rows
         for cell, width in zip(cells, widths)
-        for word in str(cell.text or "").split()
+        for word in _words(str(cell.text or ""))
     )
 
 
@@ -400,7 +406,7 @@ class _Deck:
                 if _text_height([*kept, line], width) <= height:
                     kept.append(line)
                     continue
-                words, head = line.text.split(), []
+                words, head = _words(line.text), []
                 while words and _text_height([*kept, replace(line, text=" ".join([*head, words[0]]))], width) <= height:
                     head.append(words.pop(0))
                 if head:
@@ -621,18 +627,24 @@ class _Deck:
         ``statement``)."""
         self.text(slide, left, top, width, 0.8, [_Line(text, 20, italic=True, ink=MUTED)])
 
-    def picture(self, slide, png: bytes, left: float, top: float, width: float, height: float) -> None:
-        """The image fitted into the box, aspect kept, centred across and set at the top."""
+    def picture(
+        self, slide, png: bytes, left: float, top: float, width: float, height: float, description: str = ""
+    ) -> None:
+        """The image fitted into the box, aspect kept, centred across and set at the top; ``description``
+        is its alternative text (read aloud by screen readers, shown by PowerPoint's "Alt Text")."""
         pixels_wide, pixels_high = _png_size(png)
         scale = min(width / pixels_wide, height / pixels_high)
         shown_wide, shown_high = pixels_wide * scale, pixels_high * scale
-        slide.shapes.add_picture(
+        picture = slide.shapes.add_picture(
             io.BytesIO(png),
             Inches(left + (width - shown_wide) / 2),
             Inches(top),
             Inches(shown_wide),
             Inches(shown_high),
         )
+        if description:
+            picture.name = description[:60]
+        picture._element._nvXxPr.cNvPr.set("descr", description)  # never the default "image.png"
 
     def finish(self, footer: str) -> bytes:
         total = len(self.presentation.slides)

@@ -87,7 +87,7 @@ def test_the_value_axis_names_the_unit_and_the_months_are_in_the_decks_language(
     for chart, unit in zip(charts, units):
         title = chart.value_axis.axis_title.text_frame.text
         assert unit in title and translate("handshake.kpi.value", language) not in title
-        assert chart.category_axis.has_title
+        assert not chart.category_axis.has_title  # the months speak for themselves: no "Date" title
         categories = [str(category) for category in chart.plots[0].categories]
         if language == "fr":  # April, July, October 2026
             assert categories == ["avr. 2026", "juil. 2026", "oct. 2026"]
@@ -109,7 +109,6 @@ def test_no_chart_text_is_under_12_pt(decks):
         for frame in (
             chart.chart_title.text_frame,
             chart.value_axis.axis_title.text_frame,
-            chart.category_axis.axis_title.text_frame,
         ):
             sizes += [run.font.size for paragraph in frame.paragraphs for run in paragraph.runs]
         assert all(size is not None and size.pt >= 12 for size in sizes), sizes
@@ -126,3 +125,32 @@ def test_no_chart_text_is_under_12_pt(decks):
 )
 def test_the_value_axis_is_round_around_the_readings_and_the_target(low, high, expected):
     assert value_scale(low, high) == expected
+
+
+def _figures_slide(deck, language: str):
+    title = translate("section.key_figures", language)
+    return next(slide for slide in deck.slides if slide.shapes.title.text == title)
+
+
+@pytest.mark.parametrize(("which", "symbol"), [("en", "€"), ("fr", "€"), ("customer", "€")])
+def test_the_revenue_chart_is_a_native_column_chart_with_the_currency_and_readable_text(decks, which, symbol):
+    language = "fr" if which == "fr" else "en"
+    slide = _figures_slide(decks["decks"][which], language)
+    assert not [shape for shape in slide.shapes if shape.shape_type == MSO_SHAPE_TYPE.PICTURE]
+    (chart,) = _charts(slide)
+    assert chart.chart_type == XL_CHART_TYPE.COLUMN_CLUSTERED
+    title = chart.value_axis.axis_title.text_frame.text
+    assert symbol in title and translate("qbr.chart.revenue", language) in title
+    categories = [str(category) for category in chart.plots[0].categories]
+    assert categories and all(category.isdigit() for category in categories)
+    assert all(value > 0 for value in chart.plots[0].series[0].values)
+    sizes = [
+        chart.font.size,
+        chart.value_axis.tick_labels.font.size,
+        chart.category_axis.tick_labels.font.size,
+        chart.plots[0].data_labels.font.size,
+    ]
+    sizes += [
+        run.font.size for paragraph in chart.value_axis.axis_title.text_frame.paragraphs for run in paragraph.runs
+    ]
+    assert all(size is not None and size.pt >= 12 for size in sizes), sizes

@@ -17,6 +17,7 @@ from pptx.util import Inches, Pt
 from sqlalchemy import select
 from sqlmodel import Session
 
+from kam_core.documents.charts import KPI_COLOURS
 from kam_core.documents.deck_preview import FONTS, render_slides
 from kam_core.documents.qbr import build_qbr
 from kam_core.store import db
@@ -162,3 +163,55 @@ def test_a_chart_without_axes_is_drawn_as_a_placeholder_box():
     slide.shapes.add_chart(XL_CHART_TYPE.PIE, Inches(1), Inches(1), Inches(2), Inches(2), data)
     image = _image(render_slides(_bytes(deck), width=1333)[0])
     assert image.load()[200, 200] != WHITE
+
+
+def _kpi_chart_deck():
+    """A slide with one KPI chart as the deck draws it (deck_charts): 14 pt text, a 16 pt title, the
+    target dashed."""
+    import pandas as pd
+
+    from kam_core.documents.deck_charts import add_kpi_chart
+
+    deck, slide = _deck()
+    history = pd.DataFrame(
+        {
+            "objective_id": [1, 1, 1],
+            "title": ["Energy per part"] * 3,
+            "kpi": ["Energy"] * 3,
+            "unit": ["kWh"] * 3,
+            "baseline": [None] * 3,
+            "target": [300.0] * 3,
+            "value": [390.0, 370.0, 350.0],
+            "reading_date": pd.to_datetime(["2026-04-01", "2026-07-01", "2026-10-01"]),
+        }
+    )
+    (shape,) = add_kpi_chart(slide, 0.5, 0.5, 12.0, 6.0, history, "en")
+    return deck, shape.chart
+
+
+def test_the_preview_draws_a_charts_text_at_the_sizes_its_xml_gives():
+    from kam_core.documents.deck_preview import chart_sizes
+
+    _, chart = _kpi_chart_deck()
+    sizes = chart_sizes(chart)
+    assert sizes["title"] == 16 and sizes["ticks"] == sizes["legend"] == sizes["category_ticks"] == 14
+    assert sizes["value_title"] == 14
+
+
+def test_the_preview_draws_the_dashed_target_dashed():
+    from kam_core.documents.deck_preview import series_dashed
+
+    deck, chart = _kpi_chart_deck()
+    reading, target = chart.plots[0].series
+    assert series_dashed(target) and not series_dashed(reading)
+    image = _image(render_slides(_bytes(deck))[0])
+    colour = tuple(int(KPI_COLOURS["target"].lstrip("#")[i : i + 2], 16) for i in (0, 2, 4))
+    data = image.load()
+    rows = {}
+    for y in range(image.height):
+        xs = [x for x in range(image.width) if sum(abs(a - b) for a, b in zip(data[x, y], colour)) < 30]
+        if xs:
+            rows[y] = xs
+    y, xs = max(rows.items(), key=lambda item: len(item[1]))  # the target's row
+    span = range(min(xs), max(xs) + 1)
+    assert len(xs) < 0.8 * len(span)  # gaps between the dashes: not one solid line

@@ -19,6 +19,7 @@ from kam_core.account.accounts import create_account
 from kam_core.account.handshake import read_handshake
 from kam_core.common.errors import NotFoundError
 from kam_core.common.formatting import money
+from kam_core.documents.charts import matrix_chart
 from kam_core.documents.qbr import QbrPack, build_qbr
 from kam_core.documents.qbr_layout import MAX_ROWS, MIN_PT, TABLE_PT, _Cell, _measured_row_height
 from kam_core.i18n import catalog, translate
@@ -206,10 +207,23 @@ def test_every_slide_has_the_footer_and_its_page_number(demo):
     total = len(deck.slides)
     for page, slide in enumerate(deck.slides, start=1):
         footer = [shape.text_frame.text for shape in slide.shapes if shape.has_text_frame and shape.top >= FOOTER_TOP]
-        assert translate("qbr.footer_internal", "en", account=RICH, period="2026-Q4") in footer
+        assert translate("qbr.footer_internal", "en", account=RICH, period="Q4 2026") in footer
         assert f"{page} / {total}" in footer
     customer = _open(demo["decks"]["customer"]).slides[1]
-    assert translate("qbr.footer", "en", account=RICH, period="2026-Q4") in _texts(customer)
+    assert translate("qbr.footer", "en", account=RICH, period="Q4 2026") in _texts(customer)
+
+
+@pytest.mark.parametrize("which", ["en", "fr", "customer", "overdue"])
+def test_the_quarter_is_written_for_a_reader_never_as_its_code(demo, which):
+    """The stored period '2026-Q4' reads 'Q4 2026' (English) or 'T4 2026' (French) on the cover and
+    in every footer; only the file's name keeps the code."""
+    deck = _open(demo["decks"][which])
+    shown = "T4 2026" if which == "fr" else "Q4 2026"
+    assert shown in _texts(deck.slides[0])
+    for number, slide in enumerate(deck.slides, start=1):
+        text = _texts(slide)
+        assert not re.search(r"\b20\d\d-Q[1-4]\b", text), number  # nor an earlier quarter's
+        assert shown in text, number  # the footer
 
 
 # --- slide by slide -----------------------------------------------------------------------------------
@@ -219,7 +233,7 @@ def test_the_title_slide_names_the_account_the_quarter_and_the_signatory(demo):
     slide = _open(demo["decks"]["en"]).slides[0]
     text = _texts(slide)
     assert RICH in text
-    assert "2026-Q4" in text and "26 Nov 2026" in text
+    assert "Q4 2026" in text and "26\u00a0Nov\u00a02026" in text  # a date's parts never break apart
     with _session(demo) as session:
         signatory = read_handshake(session, demo["ids"][RICH]).signatory
     assert signatory and signatory in text
@@ -240,7 +254,8 @@ def test_the_key_figures_show_the_revenue_of_the_last_closed_year_and_a_chart(de
     assert translate("overview.revenue", "en", year=TODAY.year - 1) in text
     assert money(revenue, currency, "en") in text.splitlines()
     assert translate("overview.margin", "en") in text
-    assert len(_pictures(slide)) == 1
+    assert not _pictures(slide)  # the chart is native: tests/unit/test_deck_charts.py
+    assert len([shape for shape in slide.shapes if shape.has_chart]) == 1
 
 
 def _png_of(picture) -> tuple[int, int]:
@@ -359,7 +374,7 @@ def test_the_french_deck_is_in_french(demo):
     assert pack.slides[0] == "Revue d'affaires trimestrielle"
     assert "Chiffres clés" in pack.slides and "Centre de décision" in pack.slides
     everything = "\n".join(_texts(slide) for slide in deck.slides)
-    assert "Confidentiel" in everything and "26 nov. 2026" in everything
+    assert "Confidentiel" in everything and "26\u00a0nov.\u00a02026" in everything
     assert translate("col.stakeholders.attitude", "fr") in everything
     lines = {line.strip() for line in everything.splitlines()}  # the demo's own texts are in English: whole lines only
     for english in _titles(INTERNAL_KEYS, "en") + ["Overdue", "Share of wallet", "Revenue by year", "Name", "Due"]:
@@ -390,7 +405,7 @@ def test_an_account_with_almost_no_data_still_gets_a_clean_deck(demo_engine):
     assert [slide.shapes.title.text for slide in deck.slides] == list(pack.slides)
     everything = "\n".join(_texts(slide) for slide in deck.slides)
     for key in (
-        "overview.no_revenue",
+        "qbr.no_revenue_yet",
         "overview.not_scored",
         "qbr.no_priorities",
         "qbr.no_stakeholders",
@@ -407,7 +422,9 @@ def test_an_account_with_almost_no_data_still_gets_a_clean_deck(demo_engine):
             for text in _shape_texts(shape):
                 assert text.strip()
     assert customer.filename == "QBR-bare-neant-sas-2026-Q4.pptx"
-    assert translate("brief.no_commitments", "fr") in "\n".join(_texts(slide) for slide in _open(customer).slides)
+    assert translate("qbr.customer.no_commitments", "fr") in "\n".join(
+        _texts(slide) for slide in _open(customer).slides
+    )
 
 
 def test_an_unknown_account_is_not_found(demo_engine):
@@ -692,3 +709,66 @@ def test_the_scoped_reads_agree_with_the_portfolio_functions(demo_engine):
     assert len(bins) <= 400 and (bins["account_id"] < 0).all()
     assert bins["revenue"].max() == others["revenue"].max()  # the size scale of the matrix is unchanged
     assert bins["attractiveness"].between(others["attractiveness"].min(), others["attractiveness"].max()).all()
+
+
+@pytest.mark.parametrize("which", ["en", "fr", "customer"])
+def test_the_file_says_who_prepared_it_and_when_and_every_picture_has_alt_text(demo, which):
+    """Not python-pptx's template ("Steve Canny", 2013, "generated using python-pptx", "image.png"):
+    the KAM, the day the deck was built for (not the clock), a description and keywords."""
+    deck = _open(demo["decks"][which])
+    properties = deck.core_properties
+    assert properties.author and properties.author == properties.last_modified_by
+    assert "Canny" not in properties.author
+    assert properties.created.date() == properties.modified.date() == TODAY
+    assert properties.revision == 1
+    assert "python-pptx" not in (properties.comments or "") and properties.comments
+    assert RICH in properties.keywords
+    for number, slide in enumerate(deck.slides, start=1):
+        for picture in _pictures(slide):
+            description = picture._element._nvXxPr.cNvPr.get("descr")
+            assert description and description != "image.png", number
+
+
+def _legends(spec) -> list[dict]:
+    """Every legend of a Vega-Lite spec (as a dict), wherever it sits."""
+    found = []
+    if isinstance(spec, dict):
+        for key, value in spec.items():
+            if key == "legend" and isinstance(value, dict):
+                found.append(value)
+            else:
+                found += _legends(value)
+    elif isinstance(spec, list):
+        for value in spec:
+            found += _legends(value)
+    return found
+
+
+def test_the_matrix_pictures_legend_never_cuts_a_name(demo, monkeypatch):
+    """Vega cuts a legend entry past 160 px with "…" ("Aerivon Aerostructu…"): the deck's matrix
+    draws every legend entry whole."""
+    import kam_core.documents.qbr as qbr
+
+    built = []
+
+    def keep(*args, **kwargs):
+        chart = matrix_chart(*args, **kwargs)
+        built.append(chart)
+        return chart
+
+    monkeypatch.setattr(qbr, "matrix_chart", keep)
+    with _session(demo) as session:
+        build_qbr(session, demo["ids"][RICH], TODAY)
+    (chart,) = built
+    legends = [legend for legend in _legends(chart.to_dict()) if legend.get("orient") == "top"]  # the colours'
+    assert legends
+    for legend in legends:
+        assert legend.get("labelLimit") == 0, legend
+
+
+def test_a_customer_deck_whose_commitments_are_all_late_does_not_say_they_are_to_be_agreed(demo):
+    """The demo's RICH account has commitments, all past their date: the customer's version leaves
+    them out (both sides alike) and says they are reviewed together, not that none exists."""
+    text = "\n".join(_texts(slide) for slide in _open(demo["decks"]["customer"]).slides)
+    assert translate("qbr.customer.commitments_to_review", "en") in text
+    assert translate("qbr.customer.no_commitments", "en") not in text

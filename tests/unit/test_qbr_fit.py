@@ -22,6 +22,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from datetime import timedelta
 
 import pytest
 from pptx import Presentation
@@ -336,6 +337,7 @@ def test_no_internal_field_reaches_any_part_of_the_customer_deck(demo_engine):
         assert not [mark for mark in [*marks, "ZZOVERDUE"] if mark in xml], language
         assert translate("rag.red", language) not in "\n".join(_texts(pack.data))  # never "Overdue"
         assert translate("qbr.customer_scope", language) in _texts(pack.data)  # says what it leaves out
+        assert translate("qbr.notes.customer_scope_detail", language) in _texts(pack.data)  # precisely, in its notes
     internal_text = "\n".join(_texts(internal.data))
     assert "ZZOVERDUE" in internal_text  # listed in the internal version
     left_out = re.escape(translate("qbr.notes.overdue_left_out", "en", count=999)).replace("999", r"\d+")
@@ -361,3 +363,159 @@ def test_a_plan_not_yet_presented_is_a_proposal_not_our_joint_plan(demo_engine, 
         assert translate("qbr.slide.handshake", "fr") not in pack.slides
         assert translate("qbr.slide.handshake_proposal", "fr") in pack.slides
         assert translate("qbr.draft_note", "fr") in _texts(pack.data)
+    cover = "\n".join(shape.text_frame.text for shape in _slides(packs[False].data)[0].shapes if shape.has_text_frame)
+    assert translate("qbr.customer_scope_proposal", "fr") in cover  # the cover does not say "our joint plan"
+    assert translate("qbr.customer_scope", "fr") not in cover
+
+
+def test_the_cover_says_what_it_leaves_out_in_words_for_the_customer():
+    """Short and neutral on the slide (no "assessments", "margins", "competition" shown to the
+    customer's executive), the precise list in the speaker notes for the presenter."""
+    for language, words in (("en", ("assess", "margin", "competit")), ("fr", ("évaluation", "marge", "concurren"))):
+        for key in ("qbr.customer_scope", "qbr.customer_scope_proposal", "qbr.customer_scope_no_plan"):
+            text = translate(key, language).lower()
+            assert not [word for word in words if word in text], (language, key)
+            assert len(text) < 200, (language, key)
+        detail = translate("qbr.notes.customer_scope_detail", language).lower()
+        assert all(word in detail for word in words), language
+
+
+def _commitment_rows(pack) -> dict[str, list[str]]:
+    """{description: row} of the commitments slide(s) of ``pack``."""
+    rows = {}
+    for slide in _slides(pack.data):
+        for shape in slide.shapes:
+            if shape.has_table:
+                for row in shape.table.rows:
+                    cells = [cell.text for cell in row.cells]
+                    if cells[1].startswith("ZZC"):
+                        rows[cells[1]] = cells
+    return rows
+
+
+def test_the_commitments_slide_is_balanced_between_both_sides(demo_engine):
+    """What both sides delivered lately is shown ("Delivered"), open items on time of both sides too;
+    late items of either side follow one rule in the customer's version (left out by default, "in
+    progress, new date" when the KAM chooses so), so the deck never points at one side only; the
+    internal version lists every late item and its notes count what the customer's leaves out."""
+    with Session(demo_engine) as session:
+        account_id = session.scalar(select(Account.id).where(Account.name == RICH))
+        handshake = session.scalar(select(Handshake).where(Handshake.account_id == account_id))
+        month = timedelta(days=30)
+        for side, description, due, status, done_on in [
+            ("ours", "ZZCDELIVEREDOURS", TODAY - month, "done", TODAY - month),
+            ("theirs", "ZZCDELIVEREDTHEIRS", TODAY - month, "done", TODAY - month),
+            ("ours", "ZZCLONGAGO", TODAY - 12 * month, "done", TODAY - 12 * month),
+            ("ours", "ZZCLATEOURS", TODAY - month, "open", None),
+            ("theirs", "ZZCLATETHEIRS", TODAY - month, "open", None),
+            ("ours", "ZZCOPENOURS", TODAY + month, "open", None),
+            ("theirs", "ZZCOPENTHEIRS", TODAY + month, "in_progress", None),
+        ]:
+            session.add(
+                Commitment(
+                    handshake_id=handshake.id,
+                    side=side,
+                    description=description,
+                    owner="ZZOWNER",
+                    due_date=due,
+                    status=status,
+                    done_on=done_on,
+                )
+            )
+        session.commit()
+        packs = {language: build_qbr(session, account_id, TODAY, language, internal=False) for language in ("en", "fr")}
+        shown = build_qbr(session, account_id, TODAY, "en", internal=False, overdue_as_new_date=True)
+        internal = build_qbr(session, account_id, TODAY, "en", internal=True)
+    for language, pack in packs.items():
+        rows = _commitment_rows(pack)
+        assert set(rows) == {"ZZCDELIVEREDOURS", "ZZCDELIVEREDTHEIRS", "ZZCOPENOURS", "ZZCOPENTHEIRS"}, language
+        assert rows["ZZCDELIVEREDOURS"][4] == rows["ZZCDELIVEREDTHEIRS"][4] == translate("qbr.delivered", language)
+        assert translate("rag.red", language) not in "\n".join(_texts(pack.data))
+    rows = _commitment_rows(shown)
+    assert {"ZZCLATEOURS", "ZZCLATETHEIRS"} <= set(rows)
+    assert rows["ZZCLATEOURS"][4] == rows["ZZCLATETHEIRS"][4]  # one rule for both sides
+    assert rows["ZZCLATEOURS"][4].startswith(translate("qbr.in_progress", "en"))
+    rows = _commitment_rows(internal)
+    assert rows["ZZCLATEOURS"][4] == rows["ZZCLATETHEIRS"][4] == translate("rag.red", "en")
+    assert "ZZCLONGAGO" not in rows
+    left_out = re.escape(translate("qbr.notes.overdue_left_out", "en", count=999)).replace("999", r"(\d+)")
+    counted = re.search(left_out, "\n".join(_texts(internal.data)))
+    assert counted and int(counted.group(1)) >= 2  # both late items, ours and theirs
+    assert translate("qbr.notes.late_left_out", "en") in _texts(packs["en"].data)
+
+
+SPARSE = "Quorvant Versicherung AG"  # the demo's account with no revenue yet, no proposition, no meeting
+
+
+def test_a_sparse_account_gets_a_customer_deck_that_reads_well(demo_engine):
+    """No "€0" key figure and no empty chart (the chart is left out, the slide says why), one "to be
+    built together" statement instead of one per cell, and empty states phrased for the customer
+    (no "pairing", no "this customer")."""
+    with Session(demo_engine) as session:
+        account_id = session.scalar(select(Account.id).where(Account.name == SPARSE))
+        packs = {language: build_qbr(session, account_id, TODAY, language, internal=False) for language in ("en", "fr")}
+    for language, pack in packs.items():
+        texts = _texts(pack.data)
+        everything = "\n".join(texts)
+        figures = next(
+            slide
+            for slide in _slides(pack.data)
+            if slide.shapes.title.text == translate("section.key_figures", language)
+        )
+        assert not [shape for shape in figures.shapes if shape.has_chart or shape.shape_type == MSO_SHAPE_TYPE.PICTURE]
+        assert not re.search(r"(€|EUR)\s?0\b|\b0\s?(€|EUR)", everything), language
+        assert translate("qbr.no_revenue_yet", language) in texts
+        assert everything.count(translate("qbr.to_build", language)) == 0, language
+        assert translate("qbr.to_build_all", language) in texts
+        for internal_wording in (
+            "qbr.no_pairings",
+            "overview.no_engagements",
+            "qbr.no_meetings",
+            "brief.no_commitments",
+        ):
+            assert translate(internal_wording, language) not in texts, (language, internal_wording)
+        for phrased in ("qbr.customer.no_pairings", "qbr.customer.no_meetings", "qbr.customer.no_commitments"):
+            assert translate(phrased, language) in texts, (language, phrased)
+
+
+FOOTER_RULE = 6.92  # inches: the footer's rule
+MONTHS = (
+    "Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec|"
+    "janv\\.|févr\\.|mars|avr\\.|mai|juin|juil\\.|août|sept\\.|oct\\.|nov\\.|déc\\."
+)
+
+
+def _slide_texts(slide) -> list[str]:
+    return [paragraph.text for shape in slide.shapes for frame in _frames(shape) for paragraph in frame.paragraphs]
+
+
+def test_the_decks_read_as_a_finished_document(decks):
+    """Tables end clear of the footer's rule; a date never breaks across lines (its parts are joined
+    by no-break spaces); the meetings' held/planned column is a "Status"; the customer's deck shows
+    no internal workflow stage name, says "Value for you" and does not repeat every next meeting."""
+    stages = ("internally_reviewed", "presented", "in_review")  # "Agreed", "Draft for discussion": plain words
+    for (name, language, internal), data in decks.items():
+        where = (name, language, internal)
+        for number, slide in enumerate(_slides(data), start=1):
+            for shape in slide.shapes:
+                if shape.has_table:
+                    bottom = (shape.top + sum(row.height for row in shape.table.rows)) / INCH
+                    assert bottom <= FOOTER_RULE - 0.15, (where, number, bottom)
+            texts = _slide_texts(slide)
+            spaced_date = re.compile(rf"\b\d{{1,2}} ({MONTHS}) \d{{4}}\b")
+            assert not [text for text in texts if spaced_date.search(text)], (where, number)
+            assert translate("qbr.col.when", language) not in texts, (where, number)
+            if not internal:
+                for stage in stages:
+                    assert not [text for text in texts if translate(f"enum.stage.{stage}", language) in text], (
+                        where,
+                        number,
+                        stage,
+                    )
+                stage_label = translate("brief.labelled", language).format(
+                    label=translate("brief.stage", language), text=""
+                )
+                assert not [text for text in texts if text.startswith(stage_label)], (where, number)
+                assert translate("col.value_propositions.customer_value", language) not in texts, (where, number)
+                label = translate("overview.next_engagements", language)
+                assert not [text for text in texts if text.startswith(label)], (where, number)
