@@ -124,7 +124,9 @@ def account_grid(rows, grid: pa.Table, currency: str):
             format_func=segments.get,
         ),
         "kam": st.column_config.TextColumn(t("column.kam")),
-        "revenue_m": number_column(t("column.revenue_m", currency=fmt.currency_symbol(currency), year=year), lang, "%.1f"),
+        "revenue_m": number_column(
+            t("column.revenue_m", currency=fmt.currency_symbol(currency), year=year), lang, "%.1f"
+        ),
         "share_of_wallet_pct": st.column_config.NumberColumn(t("column.share_of_wallet"), format=percent_format(lang)),
         "completeness_pct": st.column_config.ProgressColumn(
             t("column.completeness"), format=percent_format(lang), min_value=0, max_value=100

@@ -261,7 +261,9 @@ def test_the_qbr_deck_is_built_and_offered(page: Page):
     count = int(re.search(r"(\d+) slides", ready).group(1))  # "(continued)" slides make it vary by account
     assert count >= 9
     expect(thumbnails).to_have_count(count)
-    expect(page.get_by_role("img", name=re.compile(r"^\d+\. Our joint plan: objectives and KPI trends"))).to_be_visible()
+    expect(
+        page.get_by_role("img", name=re.compile(r"^\d+\. Our joint plan: objectives and KPI trends"))
+    ).to_be_visible()
     page.wait_for_function(
         "[...document.querySelectorAll('[data-testid=\"stImage\"] img')].every(i => i.complete && i.naturalWidth > 0)"
     )
