@@ -440,6 +440,17 @@ def _dashed_line(draw, points: list[tuple[float, float]], fill, width: int, dash
             step += 2 * dash
 
 
+def _title_lines(title: str, font, width: float) -> list[str]:
+    """A chart's title wrapped at spaces to ``width`` pixels, as PowerPoint wraps it (none: no line)."""
+    lines: list[str] = []
+    for word in title.split():
+        if lines and font.getlength(f"{lines[-1]} {word}") <= width:
+            lines[-1] = f"{lines[-1]} {word}"
+        else:
+            lines.append(word)
+    return lines
+
+
 def _chart(canvas: _Canvas, shape) -> None:
     chart = shape.chart
     left, top, right, bottom = _box(canvas, shape)
@@ -452,9 +463,11 @@ def _chart(canvas: _Canvas, shape) -> None:
     title_font = _font(canvas.font_px(sizes["title"]), True)
     pad = canvas.font_px(6)
     title = _title_text(chart, "chart_title")
+    for line in _title_lines(title, title_font, right - left - 2 * pad):  # PowerPoint wraps a long title
+        canvas.draw.text(((left + right) / 2, top + pad), line, font=title_font, fill=INK, anchor="mt")
+        top += canvas.font_px(sizes["title"]) * 1.4
     if title:
-        canvas.draw.text(((left + right) / 2, top + pad), title, font=title_font, fill=INK, anchor="mt")
-        top += canvas.font_px(sizes["title"]) * 1.4 + pad
+        top += pad
     plot = chart.plots[0]
     categories = [str(category) for category in plot.categories]
     series = [(one.name, [v for v in one.values], _series_colour(one, index)) for index, one in enumerate(plot.series)]

@@ -215,3 +215,14 @@ def test_the_preview_draws_the_dashed_target_dashed():
     y, xs = max(rows.items(), key=lambda item: len(item[1]))  # the target's row
     span = range(min(xs), max(xs) + 1)
     assert len(xs) < 0.8 * len(span)  # gaps between the dashes: not one solid line
+
+
+def test_a_long_chart_title_is_wrapped_inside_the_chart_as_powerpoint_does():
+    from kam_core.documents.deck_preview import _font, _title_lines
+
+    font = _font(20, True)
+    title = "Raccourcir les réparations des bancs d'essai et des autoclaves"
+    lines = _title_lines(title, font, 250)
+    assert len(lines) > 1 and " ".join(lines) == title
+    assert all(font.getlength(line) <= 250 for line in lines)
+    assert _title_lines("", font, 250) == []
