@@ -519,29 +519,7 @@ class _Deck:
             if sum(sizes) < wanted:
                 extra = (wanted - sum(sizes)) / len(chunk)
                 sizes = [sizes[0], *(max(height, min(height + extra, MAX_STRETCHED_ROW)) for height in sizes[1:])]
-        shape = slide.shapes.add_table(
-            len(sizes), len(widths), Inches(left), Inches(top), Inches(sum(widths)), Inches(sum(sizes))
-        )
-        table = shape.table
-        table.first_row, table.horz_banding = True, False
-        for index, width in enumerate(widths):
-            table.columns[index].width = Inches(width)
-        for index, height in enumerate(sizes):
-            table.rows[index].height = Inches(height)
-        for r, cells in enumerate([header_cells, *chunk]):
-            for c, cell in enumerate(cells):
-                target = table.cell(r, c)
-                target.fill.solid()
-                target.fill.fore_color.rgb = RGBColor.from_string(cell.fill or (BAND if r % 2 == 0 else WHITE))
-                target.margin_left = target.margin_right = Inches(CELL_MARGIN_X)
-                target.margin_top = target.margin_bottom = Inches(CELL_MARGIN_Y)
-                target.vertical_anchor = MSO_ANCHOR.MIDDLE
-                frame = target.text_frame
-                frame.word_wrap = True
-                for index, part in enumerate((cell.text or "–").split("\n")):
-                    paragraph = frame.paragraphs[0] if index == 0 else frame.add_paragraph()
-                    paragraph.alignment = PP_ALIGN.CENTER if cell.align == "center" else PP_ALIGN.LEFT
-                    self._run(paragraph, _Line(part or "–", size, bold=cell.bold, ink=cell.ink or INK, space_after=0))
+        self._draw_table(slide, left, top, widths, sizes, [header_cells, *chunk], size, CELL_MARGIN_Y)
         if len(chunk) < len(rows):
             return self.table(
                 self.continued(slide),
@@ -593,6 +571,22 @@ class _Deck:
                 break
             heights.append(height)
         body = body[: len(heights) - 1]
+        self._draw_table(slide, left, top, widths, heights, [header_cells, *body], TABLE_PT, LEGACY_CELL_MARGIN_Y)
+        return sum(heights), len(body)
+
+    def _draw_table(
+        self,
+        slide,
+        left: float,
+        top: float,
+        widths: list[float],
+        heights: list[float],
+        rows: list[list[_Cell]],
+        size: float,
+        margin_y: float,
+    ) -> None:
+        """``rows`` (the header first) drawn as a table of these column widths and row heights, in
+        inches: the header in the accent colour, the other rows banded, ``size`` points of type."""
         shape = slide.shapes.add_table(
             len(heights), len(widths), Inches(left), Inches(top), Inches(sum(widths)), Inches(sum(heights))
         )
@@ -602,23 +596,20 @@ class _Deck:
             table.columns[index].width = Inches(width)
         for index, height in enumerate(heights):
             table.rows[index].height = Inches(height)
-        for r, cells in enumerate([header_cells, *body]):
+        for r, cells in enumerate(rows):
             for c, cell in enumerate(cells):
                 target = table.cell(r, c)
                 target.fill.solid()
                 target.fill.fore_color.rgb = RGBColor.from_string(cell.fill or (BAND if r % 2 == 0 else WHITE))
                 target.margin_left = target.margin_right = Inches(CELL_MARGIN_X)
-                target.margin_top = target.margin_bottom = Inches(LEGACY_CELL_MARGIN_Y)
+                target.margin_top = target.margin_bottom = Inches(margin_y)
                 target.vertical_anchor = MSO_ANCHOR.MIDDLE
                 frame = target.text_frame
                 frame.word_wrap = True
-                for index, part in enumerate(cell.text.split("\n")):
+                for index, part in enumerate((cell.text or "–").split("\n")):
                     paragraph = frame.paragraphs[0] if index == 0 else frame.add_paragraph()
                     paragraph.alignment = PP_ALIGN.CENTER if cell.align == "center" else PP_ALIGN.LEFT
-                    self._run(
-                        paragraph, _Line(part or "–", TABLE_PT, bold=cell.bold, ink=cell.ink or INK, space_after=0)
-                    )
-        return sum(heights), len(body)
+                    self._run(paragraph, _Line(part or "–", size, bold=cell.bold, ink=cell.ink or INK, space_after=0))
 
     def sentence(
         self, slide, text: str, top: float = BODY_TOP + 0.2, left: float = MARGIN, width: float = CONTENT_WIDTH
