@@ -285,7 +285,10 @@ def test_a_challenge_session_from_open_to_close(page: Page):
         ("Recommendation", "Name an executive sponsor"),
     ):
         page.locator('[data-testid="stMain"] [data-testid="stRadio"]').get_by_text(kind, exact=True).first.click()
-        page.get_by_placeholder("A question, a challenge of the plan, or a recommendation").fill(text)
+        raised = page.get_by_placeholder("A question, a challenge of the plan, or a recommendation")
+        # under load the form of the run before can linger beside the new one for a moment: wait for one
+        expect(raised).to_have_count(1, timeout=30_000)
+        raised.fill(text)
         page.get_by_label("Raised by").fill("Bea Reviewer")
         page.get_by_role("button", name="Add", exact=True).click()
         wait_idle(page)
