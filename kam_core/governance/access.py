@@ -40,7 +40,7 @@ from kam_core.store.models import ROLES
 
 RANK = {role: rank for rank, role in enumerate(ROLES)}  # viewer < editor < admin
 # Tables only an admin writes: the scoring criteria, the programme settings, the roles.
-ADMIN_TABLES = frozenset({"programme", "criterion", "role_grant"})
+ADMIN_TABLES = frozenset({"programme", "criterion", "role_grant", "programme_target", "target_actual"})
 # Bookkeeping written by the system alone (schema version).
 FREE_TABLES = frozenset({"alembic_version"})
 # What a workshop's room writes: joining a session and voting. Any role may (a viewer included: the room

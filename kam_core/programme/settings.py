@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import datetime
 
@@ -94,6 +95,37 @@ def save_settings(engine: Engine, values: dict, expected_version: int) -> Progra
                 setattr(row, key, value)
             session.flush()
             return read_settings(session)
+    except StaleDataError as exc:
+        raise ConflictError("programme") from exc
+
+
+def read_programme_fields(session: Session, fields: tuple[str, ...]) -> dict:
+    """Some of the programme row's columns (with its ``version``), as plain values."""
+    row = session.get(Programme, 1)
+    if row is None:
+        raise LookupError("programme settings are missing")
+    return {name: getattr(row, name) for name in (*fields, "version")}
+
+
+def save_programme_fields(
+    engine: Engine, values: dict, expected_version: int, validate: Callable[[dict], list[FieldError]]
+) -> dict:
+    """Save some of the programme row's columns (the keys of ``values``), validated by ``validate``
+    first, whole or not at all; a stale ``expected_version`` raises ConflictError. Each page that edits
+    a part of the programme (its business case, its calendar, its ambition) names its own fields and
+    rules and goes through here, so the version check and the audit are the same for all."""
+    errors = validate(values)
+    if errors:
+        raise ValidationError(errors)
+    try:
+        with session_scope(engine) as session:
+            row = session.get(Programme, 1)
+            if row.version != expected_version:
+                raise ConflictError.of("programme", row)
+            for key, value in values.items():
+                setattr(row, key, value)
+            session.flush()
+            return read_programme_fields(session, tuple(values))
     except StaleDataError as exc:
         raise ConflictError("programme") from exc
 

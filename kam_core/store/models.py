@@ -51,6 +51,8 @@ ENGAGEMENT_KINDS = ("meeting", "visit", "call", "event", "qbr")
 ENGAGEMENT_STATUSES = ("planned", "held", "cancelled")
 CHALLENGE_ITEM_KINDS = ("question", "challenge", "recommendation")
 CHALLENGE_OUTCOMES = ("action", "rejected")  # what a recommendation became
+# The programme's meeting hours by engagement kind, as stored when nobody changed them (JSON text)
+DEFAULT_MEETING_HOURS = '{"call": 1, "event": 6, "meeting": 3, "qbr": 4, "visit": 8}'
 
 # Statuses that mean "nothing left to do" (for overdue computations).
 CLOSED_ACTION_STATUSES = ("done", "cancelled")
@@ -99,6 +101,16 @@ class Programme(Versioned, table=True):
         CheckConstraint(_between("accounts_per_kam", 1, 50), name="ck_programme_accounts_per_kam"),
         CheckConstraint(PERIOD_CHECK.replace("period", "current_period"), name="ck_programme_period"),
         CheckConstraint("length(currency) = 3", name="ck_programme_currency"),
+        CheckConstraint(_between("start_year", 1990, 2100, nullable=True), name="ck_programme_start_year"),
+        CheckConstraint(_between("horizon_years", 3, 10), name="ck_programme_horizon"),
+        CheckConstraint(_between("organic_growth_pct", -50, 100), name="ck_programme_organic_growth"),
+        CheckConstraint(_between("default_margin_pct", -100, 100), name="ck_programme_default_margin"),
+        CheckConstraint("kam_yearly_cost >= 0", name="ck_programme_kam_cost"),
+        CheckConstraint(_between("kam_share_pct", 0, 100), name="ck_programme_kam_share"),
+        CheckConstraint("executive_hour_cost >= 0", name="ck_programme_executive_hour_cost"),
+        CheckConstraint("tools_cost >= 0 AND training_cost >= 0 AND events_cost >= 0", name="ck_programme_costs"),
+        CheckConstraint(_between("budget_year", 1990, 2100, nullable=True), name="ck_programme_budget_year"),
+        CheckConstraint("budget_amount IS NULL OR budget_amount >= 0", name="ck_programme_budget_amount"),
     )
 
     name: str = Field(max_length=120)
@@ -108,16 +120,41 @@ class Programme(Versioned, table=True):
     strength_threshold: float = Field(default=5.0)
     strategic_capacity: int = Field(default=35)
     accounts_per_kam: int = Field(default=4)
+    # --- the programme as a business case (migration 0009): ambition, ROI inputs, budget, yearly cycle ---
+    ambition: str | None = None  # the company's ambition for its key accounts, a few lines
+    final_ambition: str | None = None  # value co-creation: the relationship aimed at, beyond selling more
+    start_year: int | None = None  # the programme's first year; its ROI's year 0 is the year before
+    horizon_years: int = Field(default=5)  # years of the ROI from start_year on (3-10)
+    organic_growth_pct: float = Field(default=3.0)  # the company's organic growth, % a year
+    default_margin_pct: float = Field(default=25.0)  # an account's margin when it has none
+    kam_yearly_cost: float = Field(default=150000.0)  # a KAM's loaded yearly cost, unless the KAM has one
+    kam_share_pct: float = Field(default=80.0)  # share of a KAM's time on the programme, unless the KAM has one
+    executive_hour_cost: float = Field(default=250.0)  # an executive's hour
+    meeting_hours: str = Field(default=DEFAULT_MEETING_HOURS)  # JSON {engagement kind: executive hours}
+    tools_cost: float = Field(default=30000.0)  # yearly
+    training_cost: float = Field(default=40000.0)  # yearly
+    events_cost: float = Field(default=60000.0)  # yearly
+    budget_year: int | None = None  # the year of the key-account budget line
+    budget_amount: float | None = None  # the key-account budget line (revenue) for budget_year
+    strategic_plan_on: date | None = None  # the company's strategic plan date (this cycle)
+    budget_on: date | None = None  # the company's budget freeze date (this cycle)
+    cycle_offsets: str = Field(default="{}")  # JSON {cycle step: days from its anchor}; missing = default
 
 
 class Kam(Versioned, table=True):
     """A key account manager of ours."""
 
     __tablename__ = "kam"
+    __table_args__ = (
+        CheckConstraint("yearly_cost IS NULL OR yearly_cost >= 0", name="ck_kam_yearly_cost"),
+        CheckConstraint(_between("programme_share_pct", 0, 100, nullable=True), name="ck_kam_programme_share"),
+    )
     name: str = Field(max_length=120)
     email: str = Field(max_length=254, unique=True)
     region: str | None = Field(default=None, max_length=80)
     active: bool = Field(default=True)
+    yearly_cost: float | None = None  # loaded yearly cost; None = the programme's kam_yearly_cost
+    programme_share_pct: float | None = None  # share of time on the programme; None = the programme's
 
 
 class Executive(Versioned, table=True):
@@ -152,6 +189,7 @@ class Account(Versioned, table=True):
         CheckConstraint(_in("status", ACCOUNT_STATUSES), name="ck_account_status"),
         CheckConstraint("potential_3y IS NULL OR potential_3y >= 0", name="ck_account_potential"),
         CheckConstraint(_between("margin_pct", -100, 100, nullable=True), name="ck_account_margin"),
+        CheckConstraint(_between("programme_since", 1990, 2100, nullable=True), name="ck_account_programme_since"),
         CheckConstraint("country IS NULL OR length(country) = 2", name="ck_account_country"),
         CheckConstraint("parent_id IS NULL OR parent_id <> id", name="ck_account_not_own_parent"),
         CheckConstraint("length(trim(name)) > 0", name="ck_account_name_not_blank"),
@@ -171,6 +209,22 @@ class Account(Versioned, table=True):
     potential_3y: float | None = None  # customer's 3-year spend in our categories, any supplier
     margin_pct: float | None = None
     notes: str | None = None
+    programme_since: int | None = None  # the year it entered the programme; None = the programme's start
+
+
+class RevenueAmbition(Versioned, table=True):
+    """The account plan's revenue ambition for a future year (the figure the budget reconciles with)."""
+
+    __tablename__ = "revenue_ambition"
+    __table_args__ = (
+        UniqueConstraint("account_id", "year", name="uq_revenue_ambition"),
+        CheckConstraint(_between("year", 1990, 2100), name="ck_revenue_ambition_year"),
+        CheckConstraint("amount >= 0", name="ck_revenue_ambition_amount"),
+    )
+
+    account_id: int = Field(foreign_key="account.id", ondelete="CASCADE", index=True)
+    year: int
+    amount: float
 
 
 class AccountYear(Versioned, table=True):
@@ -789,3 +843,52 @@ EDITABLE_TABLES = [
     Pairing,
     Engagement,
 ]  # the programme's data (RoleGrant, who may do what, is not part of it)
+
+
+# --- the programme's targets (migration 0009) ---------------------------------------------------
+
+# A target's metric: one computed from the data (kam_core.programme.targets), or "custom" with actuals typed
+TARGET_METRICS = (
+    "strategic_revenue_share",
+    "strategic_growth_ratio",
+    "handshake_coverage",
+    "sponsor_coverage",
+    "plans_filled",
+    "strategic_per_kam",
+    "custom",
+)
+
+
+class ProgrammeTarget(Versioned, table=True):
+    """One of the programme's targets: a baseline (value, year), a target (value, year)."""
+
+    __tablename__ = "programme_target"
+    __table_args__ = (
+        CheckConstraint(_in("metric", TARGET_METRICS), name="ck_programme_target_metric"),
+        CheckConstraint("length(trim(name)) > 0", name="ck_programme_target_name"),
+        CheckConstraint(_between("baseline_year", 1990, 2100), name="ck_programme_target_baseline_year"),
+        CheckConstraint("target_year > baseline_year AND target_year <= 2100", name="ck_programme_target_years"),
+    )
+
+    metric: str = Field(max_length=32)
+    name: str = Field(max_length=120)
+    unit: str = Field(default="", max_length=24)
+    baseline_value: float
+    baseline_year: int
+    target_value: float
+    target_year: int
+    position: int = 0
+
+
+class TargetActual(Versioned, table=True):
+    """A custom target's actual for a year, as typed by the programme director."""
+
+    __tablename__ = "target_actual"
+    __table_args__ = (
+        UniqueConstraint("target_id", "year", name="uq_target_actual"),
+        CheckConstraint(_between("year", 1990, 2100), name="ck_target_actual_year"),
+    )
+
+    target_id: int = Field(foreign_key="programme_target.id", ondelete="CASCADE", index=True)
+    year: int
+    value: float

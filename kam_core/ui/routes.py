@@ -19,8 +19,9 @@ class Route:
     default: bool = False  # the page opened at /
 
 
+# --- Programme (the programme as a whole: its home page, and its business case) ---
+HOME = Route("pages/portfolio/home.py", "home", "page.home", ":material/dashboard:", "nav.programme", default=True)
 # --- Portfolio ---
-HOME = Route("pages/portfolio/home.py", "home", "page.home", ":material/dashboard:", "nav.portfolio", default=True)
 MATRIX = Route("pages/portfolio/matrix.py", "matrix", "page.matrix", ":material/bubble_chart:", "nav.portfolio")
 SCORING = Route("pages/portfolio/scoring.py", "scoring", "page.scoring", ":material/tune:", "nav.portfolio")
 WORKSHOP = Route("pages/portfolio/workshop.py", "workshop", "page.workshop", ":material/groups_3:", "nav.portfolio")
