@@ -17,6 +17,33 @@ The formulas (docs/method.md, "The programme's return on investment"):
   per kind × hourly cost) + other yearly costs (tools, training, events), from the start year on
 - ROI = (incremental margin − cost) / cost, per year and cumulative; payback year = the first year the
   cumulative margin reaches the cumulative cost
+
+The rules this module decides (docs/method.md states them too):
+- The years: year 0 (``start_year − 1``), then ``start_year`` .. ``start_year + horizon_years − 1``. Costs
+  count from the start year on; a year is a forecast from the current year on.
+- An account's entry year before the programme's start counts as the start year. Its base year is the
+  year before its entry year; from its base year on it is in the year's sums (in its base year with
+  revenue = baseline: no increment); before its base year it is in none of them. Years before its entry
+  year count no increment for it.
+- Its base revenue is the recorded revenue of its base year (the plan's ambition when that year is not
+  past and has none recorded); with none, it is named ("baseline_revenue") and the account counts no
+  increment in any year (it is left out of the year's baseline and revenue sums), its costs still count.
+- KAM cost is counted for the KAMs with at least one account in the programme, every year from the start
+  year on (today's KAMs and today's accounts: the store keeps no history of who managed what).
+  In an account's contribution, its KAM's programme cost is shared equally among that KAM's accounts in
+  the programme (so the accounts' KAM costs add up to the programme's); an account with no KAM is named
+  ("no_kam") and bears none.
+- Executives' time counts for an account from its entry year on: meetings of a year × hours of their kind
+  × the hourly cost; a kind with no hours set is named ("meeting_hours") and counts no hours.
+- Other costs (tools, training, events) are programme-level: not allocated to accounts.
+- The payback year is the first year from the start year on whose cumulative margin is at least its
+  cumulative cost; None: not within the horizon.
+- "Returned so far" (``RoiResult.so_far``) is the cumulative through the last closed year
+  (``current_year − 1``), or the horizon's last year when the horizon is over.
+- Defaults are named too, so the director sees what was assumed: an account with no margin of its own
+  ("margin": the programme's default applies), a KAM with no cost of their own ("kam_cost").
+- Sensitivity: the base case, organic growth −2 and +2 points, every margin (own or default) −5 and +5
+  points; each gives the cumulative ROI at the horizon's end and the payback year.
 """
 
 from __future__ import annotations
@@ -28,6 +55,19 @@ from dataclasses import dataclass
 REVENUE_SOURCES = ("recorded", "plan", "baseline", "missing", "before_entry")
 # Other yearly costs of the programme, in the order shown
 OTHER_COSTS = ("tools_cost", "training_cost", "events_cost")
+# What can be named as missing (or as a default that was applied), in the order they are named
+MISSING_CODES = (
+    "start_year",  # the programme's start year: nothing can be computed without it
+    "baseline_revenue",  # an account's revenue in its base year (the year before it entered)
+    "past_revenue",  # an account's revenue of a closed year of the horizon
+    "plan",  # an account's revenue ambition for a year from the current one on (the baseline is used)
+    "margin",  # an account with no margin of its own (the programme's default is used)
+    "no_kam",  # an account in the programme with no KAM (no KAM cost for it)
+    "kam_cost",  # a KAM with no yearly cost of their own (the programme's default is used)
+    "meeting_hours",  # executive meetings of a kind with no hours set (counted no hours)
+)
+# The sensitivity cases: (organic growth shift, margin shift) in points, the base case first
+SENSITIVITY_SHIFTS = ((0.0, 0.0), (-2.0, 0.0), (2.0, 0.0), (0.0, -5.0), (0.0, 5.0))
 
 
 @dataclass(frozen=True)
@@ -37,7 +77,7 @@ class AccountInputs:
     account_id: int
     name: str
     segment: str  # today's segment (a code of kam_core.portfolio.segmentation)
-    entry_year: int  # the year it entered the programme (its own, else the programme's start year)
+    entry_year: int | None  # the year it entered the programme (its own, else the programme's start year)
     revenue: Mapping[int, float]  # recorded revenue per year
     ambition: Mapping[int, float]  # the account plan's revenue ambition per year
     margin_pct: float | None  # None: the programme's default margin applies (and is named as such)
@@ -75,10 +115,13 @@ class RoiInputs:
 class MissingInput:
     """An input the model needed and did not find: named on the page with where to give it."""
 
-    code: str  # e.g. "start_year", "baseline_revenue", "past_revenue", "plan", "margin", "kam_cost"
+    code: str  # one of MISSING_CODES
     account_id: int | None = None
     account: str | None = None
     year: int | None = None
+    kam_id: int | None = None  # "kam_cost": the KAM whose cost is the programme's default
+    kam: str | None = None
+    kind: str | None = None  # "meeting_hours": the engagement kind with no hours set
 
 
 @dataclass(frozen=True)
@@ -142,6 +185,211 @@ class RoiResult:
     payback_year: int | None  # None: not within the horizon
     sensitivity: tuple[Sensitivity, ...]  # the base case first, then growth ±2 points and margin ±5 points
     missing: tuple[MissingInput, ...]
+    start_year: int | None = None
+    current_year: int | None = None
+    currency: str = ""
 
     def year(self, year: int) -> YearResult | None:
         return next((row for row in self.years if row.year == year), None)
+
+    @property
+    def last_closed_year(self) -> int | None:
+        return self.current_year - 1 if self.current_year is not None else None
+
+    @property
+    def so_far(self) -> YearResult | None:
+        """The cumulative figures returned so far: the row of the last closed year (the horizon's last
+        when the horizon is over); None when no year of the programme is closed yet."""
+        if self.start_year is None or self.current_year is None:
+            return None
+        closed = [row for row in self.years if self.start_year <= row.year < self.current_year]
+        return closed[-1] if closed else None
+
+    @property
+    def at_horizon(self) -> YearResult | None:
+        """The horizon's last year: its cumulative figures are the programme's over the whole horizon."""
+        return self.years[-1] if self.years else None
+
+
+# --- the model ------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Run:
+    years: tuple[YearResult, ...]
+    accounts: tuple[AccountContribution, ...]
+    payback_year: int | None
+    missing: tuple[MissingInput, ...]
+
+
+def compute_roi(inputs: RoiInputs) -> RoiResult:
+    """The programme's return on investment over its horizon (the module's docstring gives the rules)."""
+    if inputs.start_year is None:
+        return RoiResult(
+            years=(),
+            accounts=(),
+            payback_year=None,
+            sensitivity=(),
+            missing=(MissingInput("start_year"),),
+            start_year=None,
+            current_year=inputs.current_year,
+            currency=inputs.currency,
+        )
+    base = _run(inputs, 0.0, 0.0)
+    sensitivity = []
+    for growth_shift, margin_shift in SENSITIVITY_SHIFTS:
+        run = base if (growth_shift, margin_shift) == (0.0, 0.0) else _run(inputs, growth_shift, margin_shift)
+        last = run.years[-1]
+        sensitivity.append(Sensitivity(growth_shift, margin_shift, last.cumulative_roi, run.payback_year))
+    return RoiResult(
+        years=base.years,
+        accounts=base.accounts,
+        payback_year=base.payback_year,
+        sensitivity=tuple(sensitivity),
+        missing=base.missing,
+        start_year=inputs.start_year,
+        current_year=inputs.current_year,
+        currency=inputs.currency,
+    )
+
+
+def _revenue_of(account: AccountInputs, year: int, current_year: int) -> tuple[float | None, str]:
+    """An account's revenue of a year and where it comes from: recorded, else (from the current year on)
+    the plan; None when neither (the caller uses the baseline or names it missing)."""
+    recorded = account.revenue.get(year)
+    if recorded is not None:
+        return float(recorded), "recorded"
+    if year >= current_year:
+        planned = account.ambition.get(year)
+        if planned is not None:
+            return float(planned), "plan"
+        return None, "baseline"
+    return None, "missing"
+
+
+def _run(inputs: RoiInputs, growth_shift: float, margin_shift: float) -> _Run:
+    start = int(inputs.start_year)
+    years = list(range(start - 1, start + inputs.horizon_years))
+    growth = (inputs.organic_growth_pct + growth_shift) / 100.0
+    current = inputs.current_year
+    missing: list[MissingInput] = []
+
+    kams = {kam.kam_id: kam for kam in inputs.kams}
+    accounts_of_kam: dict[int, int] = {}
+    for account in inputs.accounts:
+        if account.kam_id is not None and account.kam_id in kams:
+            accounts_of_kam[account.kam_id] = accounts_of_kam.get(account.kam_id, 0) + 1
+    kam_yearly = {kam_id: kams[kam_id].yearly_cost * kams[kam_id].share_pct / 100.0 for kam_id in accounts_of_kam}
+    other_yearly = sum(float(inputs.other_costs.get(name) or 0.0) for name in OTHER_COSTS)
+
+    sums = {
+        year: {"baseline": 0.0, "revenue": 0.0, "increment": 0.0, "margin": 0.0, "executive": 0.0} for year in years
+    }
+    contributions: list[AccountContribution] = []
+    for account in inputs.accounts:
+        entry = max(int(account.entry_year if account.entry_year is not None else start), start)
+        base_year = entry - 1
+        own_margin = account.margin_pct
+        if own_margin is None:
+            missing.append(MissingInput("margin", account.account_id, account.name))
+        margin = ((own_margin if own_margin is not None else inputs.default_margin_pct) + margin_shift) / 100.0
+        base_revenue, _ = _revenue_of(account, base_year, current)
+        if base_revenue is None:
+            missing.append(MissingInput("baseline_revenue", account.account_id, account.name, base_year))
+        if account.kam_id is None or account.kam_id not in kam_yearly:
+            missing.append(MissingInput("no_kam", account.account_id, account.name))
+            kam_share = 0.0
+        else:
+            kam_share = kam_yearly[account.kam_id] / accounts_of_kam[account.kam_id]
+
+        increment_total = margin_total = executive_total = kam_total = 0.0
+        for year in years:
+            if year >= start:
+                kam_total += kam_share
+            if year >= entry:
+                executive = _executive_cost(inputs, account.meetings.get(year, {}), missing)
+                sums[year]["executive"] += executive
+                executive_total += executive
+            if year < base_year:
+                continue  # before its base year it is in none of the year's sums
+            revenue, source = (base_revenue, "recorded") if year == base_year else _revenue_of(account, year, current)
+            if year > base_year and revenue is None:
+                missing.append(
+                    MissingInput(
+                        "plan" if source == "baseline" else "past_revenue", account.account_id, account.name, year
+                    )
+                )
+            if base_revenue is None:
+                continue  # no baseline: no increment, and not in the year's baseline and revenue sums
+            baseline = base_revenue * (1.0 + growth) ** (year - base_year)
+            if revenue is None or year == base_year:
+                revenue = baseline
+            increment = revenue - baseline
+            sums[year]["baseline"] += baseline
+            sums[year]["revenue"] += revenue
+            sums[year]["increment"] += increment
+            sums[year]["margin"] += increment * margin
+            increment_total += increment
+            margin_total += increment * margin
+        contributions.append(
+            AccountContribution(
+                account_id=account.account_id,
+                name=account.name,
+                segment=account.segment,
+                entry_year=entry,
+                base_revenue=base_revenue,
+                incremental_revenue=increment_total,
+                incremental_margin=margin_total,
+                kam_cost=kam_total,
+                executive_cost=executive_total,
+            )
+        )
+
+    for kam_id in sorted(accounts_of_kam, key=lambda kam_id: kams[kam_id].name):
+        if not kams[kam_id].own_cost:
+            missing.append(MissingInput("kam_cost", kam_id=kam_id, kam=kams[kam_id].name))
+
+    rows: list[YearResult] = []
+    cumulative_margin = cumulative_cost = 0.0
+    payback_year = None
+    kam_cost_of_year = sum(kam_yearly.values())
+    for year in years:
+        counted = year >= start
+        kam_cost = kam_cost_of_year if counted else 0.0
+        other_cost = other_yearly if counted else 0.0
+        executive_cost = sums[year]["executive"]
+        cumulative_margin += sums[year]["margin"]
+        cumulative_cost += kam_cost + executive_cost + other_cost
+        rows.append(
+            YearResult(
+                year=year,
+                baseline=sums[year]["baseline"],
+                revenue=sums[year]["revenue"],
+                incremental_revenue=sums[year]["increment"],
+                incremental_margin=sums[year]["margin"],
+                kam_cost=kam_cost,
+                executive_cost=executive_cost,
+                other_cost=other_cost,
+                cumulative_margin=cumulative_margin,
+                cumulative_cost=cumulative_cost,
+                forecast=year >= current,
+            )
+        )
+        if payback_year is None and counted and cumulative_margin >= cumulative_cost:
+            payback_year = year
+    order = {code: position for position, code in enumerate(MISSING_CODES)}
+    named = sorted(dict.fromkeys(missing), key=lambda item: order[item.code])  # stable: accounts' order kept
+    return _Run(tuple(rows), tuple(contributions), payback_year, tuple(named))
+
+
+def _executive_cost(inputs: RoiInputs, meetings: Mapping[str, int], missing: list[MissingInput]) -> float:
+    hours = 0.0
+    for kind, count in meetings.items():
+        if not count:
+            continue
+        per_meeting = inputs.meeting_hours.get(kind)
+        if per_meeting is None:
+            missing.append(MissingInput("meeting_hours", kind=kind))
+            continue
+        hours += count * float(per_meeting)
+    return hours * inputs.executive_hour_cost
