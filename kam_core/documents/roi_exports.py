@@ -25,6 +25,8 @@ import io
 from dataclasses import dataclass
 from datetime import date
 
+import pandas as pd
+
 from kam_core.common.formatting import MISSING, currency_symbol, money, number, percent
 from kam_core.documents.qbr_layout import (
     ACCENT,
@@ -56,7 +58,7 @@ def _t(key: str, language: str, **params) -> str:
 
 @dataclass(frozen=True)
 class Headline:
-    last_recorded_year: int | None  # the last year of records in the horizon (None: none yet)
+    last_closed_year: int | None  # the last closed year of the programme counted so far (None: none yet)
     returned_margin: float  # the cumulative incremental margin up to that year
     returned_cost: float  # the cumulative cost up to that year
     roi_so_far: float | None  # the cumulative ROI up to that year (a ratio: 0.25 is 25 %)
@@ -66,14 +68,15 @@ class Headline:
 
 
 def headline(result: RoiResult) -> Headline:
-    recorded = [row for row in result.years if not row.forecast]
-    last = recorded[-1] if recorded else None
-    end = result.years[-1] if result.years else None
+    """Returned so far is ``RoiResult.so_far``: the cumulative figures through the last closed year
+    (the horizon's last once it is over); nothing returned yet before a first year of the programme
+    closed."""
+    so_far, end = result.so_far, result.at_horizon
     return Headline(
-        last_recorded_year=last.year if last else None,
-        returned_margin=last.cumulative_margin if last else 0.0,
-        returned_cost=last.cumulative_cost if last else 0.0,
-        roi_so_far=last.cumulative_roi if last else None,
+        last_closed_year=so_far.year if so_far else None,
+        returned_margin=so_far.cumulative_margin if so_far else 0.0,
+        returned_cost=so_far.cumulative_cost if so_far else 0.0,
+        roi_so_far=so_far.cumulative_roi if so_far else None,
         end_year=end.year if end else None,
         roi_at_end=end.cumulative_roi if end else None,
         payback_year=result.payback_year,
@@ -179,9 +182,21 @@ def account_input_rows(inputs: RoiInputs, result: RoiResult, language: str) -> l
     return rows
 
 
+def account_inputs_table(inputs: RoiInputs, result: RoiResult, language: str) -> pd.DataFrame:
+    """``account_input_rows`` as a table."""
+    columns = ["account_id", "account", "entry_year", "margin", "base_year", "base_revenue", "plan_years"]
+    return pd.DataFrame(account_input_rows(inputs, result, language), columns=columns)
+
+
 def missing_text(item, language: str) -> str:
-    """One missing input as a sentence: which input, which account, which year."""
-    params = {"account": item.account or "", "year": item.year if item.year is not None else ""}
+    """One missing input (or a default applied) as a sentence: which input, which account or KAM,
+    which year."""
+    params = {
+        "account": item.account or "",
+        "year": item.year if item.year is not None else "",
+        "kam": item.kam or "",
+        "kind": _t(f"enum.engagement_kind.{item.kind}", language) if item.kind else "",
+    }
     return _t(f"roi.missing.{item.code}", language, **params)
 
 
@@ -418,7 +433,7 @@ SIDE_GAP = 0.3
 
 def _tiles(deck: _Deck, slide, result: RoiResult, currency: str) -> None:
     language, figures = deck.language, headline(result)
-    so_far = figures.last_recorded_year
+    so_far = figures.last_closed_year
     tiles = [
         (
             _t("roi.headline.returned", language, year=so_far)
@@ -596,3 +611,46 @@ def roi_pptx(result: RoiResult, inputs: RoiInputs, language: str, day: date, pro
         deck.note(slide, _t("roi.slide.missing_note", language, count=len(result.missing)))
     footer = _t("roi.slide.footer", language, programme=programme, day=day_text(day, language))
     return deck.finish(footer)
+
+
+# --- tables a page shows --------------------------------------------------------------------------------
+
+
+def contributions_table(result: RoiResult) -> pd.DataFrame:
+    """Every account's contribution, the largest net first: account_id, account, net, incremental
+    margin, its cost (its KAM's share and its executives' time) and whether it carries the return."""
+    ranked = sorted(result.accounts, key=lambda row: (-row.net, row.name.casefold(), row.account_id))
+    return pd.DataFrame(
+        {
+            "account_id": [row.account_id for row in ranked],
+            "account": [row.name for row in ranked],
+            "net": [float(row.net) for row in ranked],
+            "incremental_margin": [float(row.incremental_margin) for row in ranked],
+            "cost": [float(row.kam_cost + row.executive_cost) for row in ranked],
+            "carries": [row.net >= 0 for row in ranked],
+        },
+        columns=["account_id", "account", "net", "incremental_margin", "cost", "carries"],
+    )
+
+
+def sensitivity_table(result: RoiResult, language: str) -> pd.DataFrame:
+    """The sensitivity cases as text: the case, the cumulative ROI at the horizon's end, its difference
+    from the base case in points, the payback year."""
+    base = result.sensitivity[0].cumulative_roi if result.sensitivity else None
+    rows = []
+    for case in result.sensitivity:
+        shifted = bool(case.growth_shift_pts or case.margin_shift_pts)
+        delta = MISSING
+        if shifted and case.cumulative_roi is not None and base is not None:
+            points = round(100.0 * (case.cumulative_roi - base))
+            sign = "+" if points >= 0 else "-"
+            delta = _t("roi.sensitivity.delta", language, delta=f"{sign}{number(abs(points), language)}")
+        rows.append(
+            {
+                "case": sensitivity_label(case.growth_shift_pts, case.margin_shift_pts, language),
+                "roi": roi_text(case.cumulative_roi, language),
+                "delta": delta,
+                "payback": payback_text(case.payback_year, language),
+            }
+        )
+    return pd.DataFrame(rows, columns=["case", "roi", "delta", "payback"])

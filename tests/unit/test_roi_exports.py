@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import json
 import re
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -96,16 +97,21 @@ def sample_result(payback: int | None = 2027) -> RoiResult:
         payback_year=payback,
         sensitivity=(
             Sensitivity(0, 0, 0.49, 2027),
-            Sensitivity(2, 0, 0.31, 2028),
             Sensitivity(-2, 0, 0.68, 2027),
-            Sensitivity(0, 5, 0.77, 2027),
+            Sensitivity(2, 0, 0.31, 2028),
             Sensitivity(0, -5, 0.21, None),
+            Sensitivity(0, 5, 0.77, 2027),
         ),
         missing=(
             MissingInput("baseline_revenue", 4, "Calder Logistics", 2024),
             MissingInput("plan", 5, "Dunmore Foods", 2027),
             MissingInput("margin", 7, "Fjord Energy"),
+            MissingInput("kam_cost", kam_id=2, kam="Tom Reed"),
+            MissingInput("meeting_hours", kind="event"),
         ),
+        start_year=2025,
+        current_year=2026,
+        currency="EUR",
     )
 
 
@@ -141,9 +147,9 @@ def sample_inputs() -> RoiInputs:
 # --- the headline -------------------------------------------------------------------------------------
 
 
-def test_the_headline_is_read_at_the_last_recorded_year_and_at_the_horizons_end():
+def test_the_headline_is_read_at_the_last_closed_year_and_at_the_horizons_end():
     figures = roi_exports.headline(sample_result())
-    assert figures.last_recorded_year == 2025
+    assert figures.last_closed_year == 2025
     assert figures.returned_margin == 250_000 and figures.returned_cost == 630_000
     assert figures.roi_so_far == pytest.approx((250_000 - 630_000) / 630_000)
     assert figures.end_year == 2029 and figures.roi_at_end == pytest.approx((5_050_000 - 3_390_000) / 3_390_000)
@@ -151,6 +157,16 @@ def test_the_headline_is_read_at_the_last_recorded_year_and_at_the_horizons_end(
     assert roi_exports.payback_text(None, "fr") == "Pas dans l'horizon"
     assert roi_exports.roi_text(0.4897, "fr") == "49\u00a0%"
     assert roi_exports.roi_text(None, "en") == "–"
+    started = replace(sample_result(), start_year=2026, current_year=2026)  # no year of the programme closed
+    figures = roi_exports.headline(started)
+    assert figures.last_closed_year is None and figures.returned_margin == 0 and figures.roi_so_far is None
+
+
+def test_each_missing_input_is_a_sentence_naming_the_input_the_account_or_kam_and_the_year():
+    texts = [roi_exports.missing_text(item, "en") for item in sample_result().missing]
+    assert texts[0].startswith("Calder Logistics: no revenue recorded for 2024")
+    assert "Tom Reed" in texts[3] and "Event" in texts[4]
+    assert not any("{" in text for text in texts)
 
 
 def test_sensitivity_cases_read_as_words():
@@ -223,9 +239,9 @@ def test_the_workbook_holds_the_sensitivity_and_every_input_and_names_the_missin
     cases = [row for row in book.worksheets[2].iter_rows(min_row=2, values_only=True)]
     assert [case[0] for case in cases] == [
         roi_exports.sensitivity_label(growth, margin, language)
-        for growth, margin in ((0, 0), (2, 0), (-2, 0), (0, 5), (0, -5))
+        for growth, margin in ((0, 0), (-2, 0), (2, 0), (0, -5), (0, 5))
     ]
-    assert cases[0][1] == pytest.approx(0.49) and cases[4][2] == translate("roi.payback_none", language)
+    assert cases[0][1] == pytest.approx(0.49) and cases[3][2] == translate("roi.payback_none", language)
     texts = [str(cell.value) for row in book.worksheets[3].iter_rows() for cell in row if cell.value is not None]
     for line in roi_exports.input_lines(sample_inputs(), language):
         assert line.label in texts and line.value in texts
