@@ -195,3 +195,22 @@ def test_no_start_year_reads_no_account_and_names_it(store):
 )
 def test_meeting_hours_keeps_only_readable_hours(text, hours):
     assert meeting_hours(text) == hours
+
+
+def test_the_reader_keeps_the_result_until_a_write(store, monkeypatch, empty_url):
+    from kam_core.ui import readers
+
+    engine, ids = store
+    monkeypatch.setenv("KAM_DATABASE_URL", empty_url)
+    readers.clear()
+    first = readers.roi_result()
+    assert first.payback_year == 2026 and first.start_year == 2024
+    assert readers.roi_result() is first  # kept: a rerun computes nothing
+    assert readers.roi_inputs().start_year == 2024
+    with db.session_scope(engine) as session:
+        session.get(Account, ids["beta"]).margin_pct = 30.0
+    readers.written()  # what a save of the app does after writing
+    second = readers.roi_result()
+    assert second is not first
+    assert MissingInput("margin", ids["beta"], "Beta") not in second.missing
+    assert second.year(2025).incremental_margin == pytest.approx(59_500 + 75_000 * 0.30)
