@@ -34,6 +34,7 @@ MONEY_AXIS = "$,.3~s"  # d3: "€1.2M" / "1,2M €" in the language's Vega local
 MAX_BARS = 30
 BAR_HEIGHT = 30  # pixels per account
 AXIS = {"labelFontSize": 16, "titleFontSize": 16}
+CHART_FRAME = 120  # pixels of the contribution chart's legend, axis and axis title, above and below the bars
 
 
 def _t(key: str, language: str, **params) -> str:
@@ -74,8 +75,9 @@ def j_curve_frame(result: RoiResult, language: str, currency: str) -> pd.DataFra
     )
 
 
-def j_curve_chart(result: RoiResult, language: str, currency: str, height: int = 420) -> alt.LayerChart:
-    """See the module's docstring. ``result`` must hold at least one year."""
+def j_curve_chart(result: RoiResult, language: str, currency: str, height: int = 520) -> alt.LayerChart:
+    """See the module's docstring. ``result`` must hold at least one year. ``height``: the whole chart's,
+    its legend and axes included (a page fits the chart into it)."""
     data = j_curve_frame(result, language, currency)
     years = [row.year for row in result.years]
     low, high = min(years) - 0.5, max(years) + 0.5
@@ -195,6 +197,7 @@ def contribution_chart(result: RoiResult, language: str, currency: str, limit: i
         "label:N",
         title=None,
         sort=list(data["label"]),
+        scale=alt.Scale(paddingInner=0.25),
         axis=alt.Axis(labelFontSize=16, labelLimit=320, ticks=False, domain=False),
     )
     low, high = min(0.0, *data["net"]), max(0.0, *data["net"])
@@ -213,7 +216,7 @@ def contribution_chart(result: RoiResult, language: str, currency: str, limit: i
     ]
     bars = (
         alt.Chart(data)
-        .mark_bar(size=BAR_HEIGHT - 8)
+        .mark_bar()
         .encode(
             x=x,
             y=y,
@@ -238,5 +241,5 @@ def contribution_chart(result: RoiResult, language: str, currency: str, limit: i
         .mark_text(align="right", dx=-6, fontSize=15, fontWeight="bold", color="#111827")
         .encode(x=x, y=y, text="text:N")
     )
-    height = max(BAR_HEIGHT * len(data), 60)
+    height = BAR_HEIGHT * len(data) + CHART_FRAME  # the whole chart: a page fits legend and axes into it
     return alt.layer(bars, zero, plus, minus).properties(height=height).configure_view(stroke=None)

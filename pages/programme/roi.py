@@ -18,6 +18,7 @@ from kam_core.ui.widgets import link_to_page, open_account
 INPUTS = getattr(routes, "INPUTS", routes.SETTINGS)
 # Where each missing input is given: the Programme inputs page, or the account's record (its revenue, its KAM)
 GIVEN_ON_RECORD = ("baseline_revenue", "past_revenue", "no_kam")
+MILLIONS = ("net", "incremental_margin", "cost")  # the contributions table's amounts, in millions
 MISSING_WITH_BUTTONS = 20  # missing inputs listed one by one with their button; the rest in a table
 FIGURE_STYLE = "font-size:3.4rem;font-weight:700;color:#0B4F8A;line-height:1.1"
 
@@ -66,7 +67,7 @@ def headline(result, currency: str) -> None:
 
 def exports(result, inputs, programme: str) -> None:
     lang, day = language(), today()
-    left, right, _ = st.columns([1, 1, 2])
+    left, right, _ = st.columns([1, 1.5, 1])
     for column, kind, mime, icon in (
         (left, "xlsx", downloads.XLSX, ":material/table_view:"),
         (right, "pptx", downloads.PPTX, ":material/slideshow:"),
@@ -103,6 +104,7 @@ def contributions(result) -> None:
         st.info(t("roi.no_accounts"))
         return
     lang, currency = language(), result.currency
+    symbol = fmt.currency_symbol(currency)
     memo.draw_chart(
         "roi_contributions",
         result,
@@ -116,23 +118,18 @@ def contributions(result) -> None:
     with st.expander(t("roi.contributions_table", count=len(result.accounts))):
         table = roi_exports.contributions_table(result)
         table["carries"] = table["carries"].map({True: t("roi.chart.carries"), False: t("roi.chart.costs")})
-        write = {"net": money_of(currency), "incremental_margin": money_of(currency), "cost": money_of(currency)}
+        table[list(MILLIONS)] = table[list(MILLIONS)] / 1e6
+        write = dict.fromkeys(MILLIONS, fmt.score)
         st.dataframe(
             shown_numbers(table, write, lang),
             hide_index=True,
             column_order=("account", "net", "incremental_margin", "cost", "carries"),
             column_config={
                 "account": st.column_config.TextColumn(t("roi.col.account"), width="large"),
-                "net": number_column(t("roi.col.net"), lang, "%.0f"),
-                "incremental_margin": number_column(t("roi.col.incremental_margin"), lang, "%.0f"),
-                "cost": number_column(t("roi.col.account_cost"), lang, "%.0f"),
+                **{name: number_column(t(f"roi.col.{name}_m", currency=symbol), lang, "%.1f") for name in MILLIONS},
                 "carries": st.column_config.TextColumn(t("roi.col.verdict")),
             },
         )
-
-
-def money_of(currency: str):
-    return lambda value, lang: fmt.amount(value, currency, lang)
 
 
 def sensitivity(result) -> None:
@@ -158,7 +155,7 @@ def missing_inputs(result) -> None:
     st.caption(t("roi.missing.caption", count=len(result.missing)))
     lang = language()
     for index, item in enumerate(result.missing[:MISSING_WITH_BUTTONS]):
-        text, button = st.columns([4, 1], vertical_alignment="center")
+        text, button = st.columns([2, 1], vertical_alignment="center")
         text.markdown(md(roi_exports.missing_text(item, lang)))
         with button:
             if item.code in GIVEN_ON_RECORD and item.account_id is not None:
@@ -205,7 +202,8 @@ def account_inputs(inputs, result) -> None:
     lang = language()
     table = roi_exports.account_inputs_table(inputs, result, lang)
     table["record"] = [f"{routes.RECORD.url_path}?account={key}&lang={lang}" for key in table["account_id"]]
-    table = shown_numbers(table, {"base_revenue": money_of(inputs.currency)}, lang)
+    table["base_revenue"] = table["base_revenue"] / 1e6
+    table = shown_numbers(table, {"base_revenue": fmt.score}, lang)
     st.dataframe(
         table,
         hide_index=True,
@@ -215,7 +213,9 @@ def account_inputs(inputs, result) -> None:
             "entry_year": st.column_config.NumberColumn(t("roi.col.entry_year"), format="%d"),
             "margin": st.column_config.TextColumn(t("roi.col.margin")),
             "base_year": st.column_config.NumberColumn(t("roi.col.base_year"), format="%d"),
-            "base_revenue": number_column(t("roi.col.base_revenue"), lang, "%.0f"),
+            "base_revenue": number_column(
+                t("roi.col.base_revenue_m", currency=fmt.currency_symbol(inputs.currency)), lang, "%.1f"
+            ),
             "plan_years": st.column_config.TextColumn(t("roi.col.plan_years")),
             "record": st.column_config.LinkColumn(t("roi.col.revenue_link"), display_text=t("roi.open_record")),
         },
