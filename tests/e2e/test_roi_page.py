@@ -1,9 +1,10 @@
 """The Return on investment page in real Chromium, on a copy of the demo portfolio given a business case
 here (a programme started in 2024, account plans for the coming years: tests/pages/test_roi_page.py's),
-served by its own streamlit server: at the two projector sizes (1920x1080 and 1280x720) the three
-headline figures are on screen at once, large and not cut, the J curve and the contributions are drawn,
-and the slide for the executive committee downloads as a one-slide deck. Screenshots:
-``23-roi.png`` (1920x1080), ``23-roi-720p.png`` and ``23-roi-full.png`` (the whole page, for a reader)."""
+served by its own streamlit server: at the two projector sizes (1920x1080 and 1280x720; and in French
+at 1280x720) the three headline figures are on screen at once, large and not cut, the J curve and the
+contributions are drawn, and the slide for the executive committee downloads as a one-slide deck.
+Screenshots: ``23-roi.png`` (1920x1080), ``23-roi-720p.png``, ``23-roi-fr-720p.png`` and
+``23-roi-full.png`` (the whole page, for a reader)."""
 
 from __future__ import annotations
 
@@ -19,7 +20,8 @@ from tests.pages.test_roi_page import _business_case
 
 pytestmark = pytest.mark.e2e
 
-VIEWPORTS = {"23-roi": (1920, 1080), "23-roi-720p": (1280, 720)}
+VIEWPORTS = {"23-roi": (1920, 1080, "en"), "23-roi-720p": (1280, 720, "en"), "23-roi-fr-720p": (1280, 720, "fr")}
+TITLES = {"en": "Return on investment", "fr": "Retour sur investissement"}
 FIGURE_MIN_PX = 40  # the headline figures' type: read from the back of a room
 
 
@@ -33,12 +35,12 @@ def roi_server(databases, tmp_path_factory):
         yield address
 
 
-def _open(page: Page, address: str, width: int, height: int) -> None:
+def _open(page: Page, address: str, width: int, height: int, language: str = "en") -> None:
     page.set_viewport_size({"width": width, "height": height})
-    page.goto(f"{address}/roi", wait_until="domcontentloaded")
+    page.goto(f"{address}/roi?lang={language}", wait_until="domcontentloaded")
     wait_idle(page, 60_000)
     main = page.locator('[data-testid="stMainBlockContainer"]')
-    expect(main.get_by_role("heading", name="Return on investment")).to_be_visible(timeout=60_000)
+    expect(main.get_by_role("heading", name=TITLES[language])).to_be_visible(timeout=60_000)
     for chart in main.locator('[data-testid="stVegaLiteChart"]').all():
         chart.locator("canvas, svg").first.wait_for(state="attached", timeout=30_000)
     assert not page.locator('[data-testid="stException"]').count()
@@ -50,8 +52,8 @@ def _figures(page: Page):
 
 @pytest.mark.parametrize("name", list(VIEWPORTS))
 def test_the_headline_figures_are_large_whole_and_on_screen_at_both_projector_sizes(page: Page, roi_server, name):
-    width, height = VIEWPORTS[name]
-    _open(page, roi_server, width, height)
+    width, height, language = VIEWPORTS[name]
+    _open(page, roi_server, width, height, language)
     figures = _figures(page)
     expect(figures).to_have_count(3)
     for index in range(3):

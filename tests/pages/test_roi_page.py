@@ -150,3 +150,14 @@ def test_the_page_in_french(demo_url, monkeypatch, language):
     assert "Rapporté à ce jour (jusqu'à 2025)" in shown
     assert "Pas dans l'horizon" in shown or any(str(year) in shown for year in range(START, START + 5))
     assert _downloads(app) == ["Classeur Excel", "Diapositive pour le comité de direction"]
+
+
+def test_a_programme_with_a_start_year_and_no_account_yet_shows_its_costs_and_says_so(empty_url, monkeypatch):
+    with db.session_scope(db.get_engine(empty_url)) as session:
+        session.get(Programme, 1).start_year = TODAY.year - 1
+    app = _open(empty_url, monkeypatch)
+    no_exception(app)
+    shown = texts(app)
+    assert translate("roi.no_accounts", "en") in shown
+    assert "-100%" in shown  # a cost and no margin yet: the cumulative ROI says it
+    assert len(app.get("vega_lite_chart")) == 1  # the J curve (the costs); no contribution chart

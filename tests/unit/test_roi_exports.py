@@ -381,3 +381,12 @@ def test_the_contributions_are_sorted_coloured_by_verdict_and_capped():
     assert [row.name for row in shown[5:]] == ["A04", "A03", "A02", "A01", "A00"]
     twins = RoiResult((), (_account(1, "Twin", 5.0, 1.0), _account(2, "Twin", 3.0, 1.0)), None, (), ())
     assert list(roi_charts.contribution_frame(twins, "en", "EUR")["label"]) == ["Twin #1", "Twin #2"]
+
+
+def test_the_download_builders_make_the_files_the_page_offers():
+    from kam_core.ui import downloads
+
+    workbook = downloads.roi_builder(sample_result(), sample_inputs(), "fr", "xlsx", "Programme")()
+    assert load_workbook(io.BytesIO(workbook)).sheetnames[0] == "ROI par année"
+    deck = downloads.roi_builder(sample_result(), sample_inputs(), "en", "pptx", "Programme")()
+    assert len(Presentation(io.BytesIO(deck)).slides) == 1
