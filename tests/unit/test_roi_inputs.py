@@ -207,6 +207,11 @@ def test_the_reader_keeps_the_result_until_a_write(store, monkeypatch, empty_url
     assert first.payback_year == 2026 and first.start_year == 2024
     assert readers.roi_result() is first  # kept: a rerun computes nothing
     assert readers.roi_inputs().start_year == 2024
+    members = readers.programme_members()
+    assert dict(zip(members["account_id"], members["entry_year"], strict=True)) == {
+        ids["alpha"]: 2024,
+        ids["beta"]: 2025,
+    }
     with db.session_scope(engine) as session:
         session.get(Account, ids["beta"]).margin_pct = 30.0
     readers.written()  # what a save of the app does after writing
