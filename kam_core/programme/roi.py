@@ -8,9 +8,10 @@ tested against hand-computed examples (docs/method.md writes one out with every 
 
 The formulas (docs/method.md, "The programme's return on investment"):
 - baseline(account, y) = revenue(account, entry year − 1) × (1 + organic growth)^(y − (entry year − 1))
-- revenue(account, y) = the recorded revenue of y when there is one; for a year with none that is not
-  past, the plan's revenue ambition for y, else the baseline (no increment); a past year with none is a
-  missing input, named, and counts no increment
+- revenue(account, y) = for a closed year, the recorded revenue of y (none: a missing input, named, that
+  counts no increment); from the current year on, the plan's revenue ambition for y, else the baseline
+  (no increment; the missing plan named). A revenue recorded for the current year is to date (a CRM
+  import sets it to the year's lines so far): a forecast year reads the plan, not it
 - incremental revenue = revenue − baseline, for the years from the account's entry year on
 - incremental margin = incremental revenue × the account's margin (the programme's default when none)
 - cost = KAMs (loaded yearly cost × share of time on the programme) + executives' time (meetings × hours
@@ -25,9 +26,10 @@ The rules this module decides (docs/method.md states them too):
   year before its entry year; from its base year on it is in the year's sums (in its base year with
   revenue = baseline: no increment); before its base year it is in none of them. Years before its entry
   year count no increment for it.
-- Its base revenue is the recorded revenue of its base year (the plan's ambition when that year is not
-  past and has none recorded); with none, it is named ("baseline_revenue") and the account counts no
-  increment in any year (it is left out of the year's baseline and revenue sums), its costs still count.
+- Its base revenue is its revenue of its base year as above: recorded for a closed year, the plan's
+  ambition when its base year is the current one or later (an account entering next year); with none,
+  it is named ("baseline_revenue") and the account counts no increment in any year (it is left out of
+  the year's baseline and revenue sums), its costs still count.
 - KAM cost is counted for the KAMs with at least one account in the programme, every year from the start
   year on (today's KAMs and today's accounts: the store keeps no history of who managed what).
   In an account's contribution, its KAM's programme cost is shared equally among that KAM's accounts in
@@ -254,17 +256,15 @@ def compute_roi(inputs: RoiInputs) -> RoiResult:
 
 
 def _revenue_of(account: AccountInputs, year: int, current_year: int) -> tuple[float | None, str]:
-    """An account's revenue of a year and where it comes from: recorded, else (from the current year on)
-    the plan; None when neither (the caller uses the baseline or names it missing)."""
-    recorded = account.revenue.get(year)
-    if recorded is not None:
-        return float(recorded), "recorded"
-    if year >= current_year:
-        planned = account.ambition.get(year)
-        if planned is not None:
-            return float(planned), "plan"
-        return None, "baseline"
-    return None, "missing"
+    """An account's revenue of a year and where it comes from: a closed year's is recorded ("missing"
+    when it is not); from the current year on, the plan's ("baseline" when there is none: the caller uses
+    the baseline and names the plan missing). A figure recorded for the current year is to date, not the
+    year's: not read."""
+    if year < current_year:
+        recorded = account.revenue.get(year)
+        return (None, "missing") if recorded is None else (float(recorded), "recorded")
+    planned = account.ambition.get(year)
+    return (None, "baseline") if planned is None else (float(planned), "plan")
 
 
 def _run(inputs: RoiInputs, growth_shift: float, margin_shift: float) -> _Run:

@@ -69,7 +69,7 @@ ALPHA = AccountInputs(
     name="Alpha",
     segment="strategic",
     entry_year=2024,  # entered with the programme: base year 2023
-    revenue={2023: 1_000_000, 2024: 1_200_000, 2025: 1_400_000},
+    revenue={2023: 1_000_000, 2024: 1_200_000, 2025: 1_400_000, 2026: 1_300_000},  # 2026: to date
     ambition={2026: 1_600_000},
     margin_pct=20.0,
     kam_id=7,
@@ -110,7 +110,8 @@ def test_worked_example_year_by_year():
     assert y2024.baseline == approx(1_050_000 + 500_000)
     assert y2025.baseline == approx(1_102_500 + 525_000)
     assert y2026.baseline == approx(1_157_625 + 551_250)
-    # revenue as counted: recorded up to 2025; 2026 Alpha's plan, Beta's baseline (no plan)
+    # revenue as counted: recorded up to 2025; 2026 Alpha's plan (not the 1,300,000 to date), Beta's
+    # baseline (no plan)
     assert y2023.revenue == approx(1_000_000)
     assert y2024.revenue == approx(1_200_000 + 500_000)
     assert y2025.revenue == approx(1_400_000 + 600_000)
@@ -259,7 +260,7 @@ def roi_inputs(draw, non_negative_margins: bool = False):
                 name=f"Account {number + 1}",
                 segment="strategic",
                 entry_year=start + draw(st.integers(-1, 2)),
-                revenue={y: draw(amounts) for y in years if y < current and draw(st.booleans())},
+                revenue={y: draw(amounts) for y in years if y <= current and draw(st.booleans())},
                 ambition={y: draw(amounts) for y in years if y >= current - 1 and draw(st.booleans())},
                 margin_pct=draw(margins),
                 kam_id=draw(st.sampled_from((1, 2, None))),
@@ -343,14 +344,13 @@ def test_missing_inputs_are_named_never_a_silent_zero(inputs):
         entry = max(account.entry_year, start)
         base = entry - 1
         who = (account.account_id, account.name)
-        if base not in account.revenue and (base < current or base not in account.ambition):
+        if base not in (account.revenue if base < current else account.ambition):
             expected.add(MissingInput("baseline_revenue", *who, base))
         for year in horizon:
-            if year >= entry and year not in account.revenue:
-                if year < current:
-                    expected.add(MissingInput("past_revenue", *who, year))
-                elif year not in account.ambition:
-                    expected.add(MissingInput("plan", *who, year))
+            if year >= entry and year < current and year not in account.revenue:
+                expected.add(MissingInput("past_revenue", *who, year))
+            if year >= entry and year >= current and year not in account.ambition:
+                expected.add(MissingInput("plan", *who, year))
             if year >= entry and account.meetings.get(year, {}).get("workshop"):
                 expected.add(MissingInput("meeting_hours", kind="workshop"))
         if account.margin_pct is None:
