@@ -251,22 +251,24 @@ def roi_inputs(draw, non_negative_margins: bool = False):
     horizon = draw(st.integers(3, 6))
     current = draw(st.integers(2022, 2030))
     years = range(start - 2, start + horizon)
-    amounts = st.floats(0, 5_000_000)
+    # amounts in thousands (integers): far less to draw than floats, the same cases for the model
+    amounts = st.integers(0, 5_000).map(lambda thousands: thousands * 1_000.0)
+    closed_or_current = [y for y in years if y <= current]
+    planned = [y for y in years if y >= current - 1]
+    counts = st.dictionaries(st.sampled_from(KINDS), st.integers(1, 3), max_size=2)
     accounts = []
-    for number in range(draw(st.integers(1, 4))):
+    for number in range(draw(st.integers(1, 3))):
         accounts.append(
             AccountInputs(
                 account_id=number + 1,
                 name=f"Account {number + 1}",
                 segment="strategic",
                 entry_year=start + draw(st.integers(-1, 2)),
-                revenue={y: draw(amounts) for y in years if y <= current and draw(st.booleans())},
-                ambition={y: draw(amounts) for y in years if y >= current - 1 and draw(st.booleans())},
+                revenue=draw(st.dictionaries(st.sampled_from(closed_or_current), amounts)) if closed_or_current else {},
+                ambition=draw(st.dictionaries(st.sampled_from(planned), amounts)) if planned else {},
                 margin_pct=draw(margins),
                 kam_id=draw(st.sampled_from((1, 2, None))),
-                meetings={
-                    y: {kind: draw(st.integers(0, 3)) for kind in draw(st.sets(st.sampled_from(KINDS)))} for y in years
-                },
+                meetings=draw(st.dictionaries(st.sampled_from(list(years)), counts, max_size=4)),
             )
         )
     kams = tuple(
