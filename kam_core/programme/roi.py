@@ -8,9 +8,10 @@ tested against hand-computed examples (docs/method.md writes one out with every 
 
 The formulas (docs/method.md, "The programme's return on investment"):
 - baseline(account, y) = revenue(account, entry year − 1) × (1 + organic growth)^(y − (entry year − 1))
-- revenue(account, y) = the recorded revenue of y when there is one; for a year with none that is not
-  past, the plan's revenue ambition for y, else the baseline (no increment); a past year with none is a
-  missing input, named, and counts no increment
+- revenue(account, y) = for a closed year, the recorded revenue of y (none: a missing input, named, that
+  counts no increment); from the current year on, the plan's revenue ambition for y, else the baseline
+  (no increment; the missing plan named). A revenue recorded for the current year is to date (a CRM
+  import sets it to the year's lines so far): a forecast year reads the plan, not it
 - incremental revenue = revenue − baseline, for the years from the account's entry year on
 - incremental margin = incremental revenue × the account's margin (the programme's default when none)
 - cost = KAMs (loaded yearly cost × share of time on the programme) + executives' time (meetings × hours
@@ -25,9 +26,10 @@ The rules this module decides (docs/method.md states them too):
   year before its entry year; from its base year on it is in the year's sums (in its base year with
   revenue = baseline: no increment); before its base year it is in none of them. Years before its entry
   year count no increment for it.
-- Its base revenue is the recorded revenue of its base year (the plan's ambition when that year is not
-  past and has none recorded); with none, it is named ("baseline_revenue") and the account counts no
-  increment in any year (it is left out of the year's baseline and revenue sums), its costs still count.
+- Its base revenue is its revenue of its base year as above: recorded for a closed year, the plan's
+  ambition when its base year is the current one or later (an account entering next year); with none,
+  it is named ("baseline_revenue") and the account counts no increment in any year (it is left out of
+  the year's baseline and revenue sums), its costs still count.
 - KAM cost is counted for the KAMs with at least one account in the programme, every year from the start
   year on (today's KAMs and today's accounts: the store keeps no history of who managed what).
   In an account's contribution, its KAM's programme cost is shared equally among that KAM's accounts in
@@ -219,6 +221,28 @@ class _Run:
     years: tuple[YearResult, ...]
     accounts: tuple[AccountContribution, ...]
     payback_year: int | None
+
+
+@dataclass
+class _AccountFacts:
+    """What does not move with the sensitivity's shifts, worked out once per account."""
+
+    account: AccountInputs
+    entry: int
+    base_year: int
+    base_revenue: float | None
+    margin_pct: float  # its own, else the programme's default
+    revenue: dict[int, float | None]  # year (after the base year) -> revenue read; None: the baseline
+    kam_cost: float  # a year's share of its KAM's programme cost
+    executive: dict[int, float]  # year (from the entry year) -> executives' time
+
+
+@dataclass
+class _Facts:
+    years: list[int]
+    accounts: list[_AccountFacts]
+    kam_cost: float  # a year's, from the start year on
+    other_cost: float  # a year's, from the start year on
     missing: tuple[MissingInput, ...]
 
 
@@ -235,18 +259,18 @@ def compute_roi(inputs: RoiInputs) -> RoiResult:
             current_year=inputs.current_year,
             currency=inputs.currency,
         )
-    base = _run(inputs, 0.0, 0.0)
+    facts = _facts(inputs)
+    base = _run(inputs, facts, 0.0, 0.0)
     sensitivity = []
     for growth_shift, margin_shift in SENSITIVITY_SHIFTS:
-        run = base if (growth_shift, margin_shift) == (0.0, 0.0) else _run(inputs, growth_shift, margin_shift)
-        last = run.years[-1]
-        sensitivity.append(Sensitivity(growth_shift, margin_shift, last.cumulative_roi, run.payback_year))
+        run = base if (growth_shift, margin_shift) == (0.0, 0.0) else _run(inputs, facts, growth_shift, margin_shift)
+        sensitivity.append(Sensitivity(growth_shift, margin_shift, run.years[-1].cumulative_roi, run.payback_year))
     return RoiResult(
         years=base.years,
         accounts=base.accounts,
         payback_year=base.payback_year,
         sensitivity=tuple(sensitivity),
-        missing=base.missing,
+        missing=facts.missing,
         start_year=inputs.start_year,
         current_year=inputs.current_year,
         currency=inputs.currency,
@@ -254,23 +278,20 @@ def compute_roi(inputs: RoiInputs) -> RoiResult:
 
 
 def _revenue_of(account: AccountInputs, year: int, current_year: int) -> tuple[float | None, str]:
-    """An account's revenue of a year and where it comes from: recorded, else (from the current year on)
-    the plan; None when neither (the caller uses the baseline or names it missing)."""
-    recorded = account.revenue.get(year)
-    if recorded is not None:
-        return float(recorded), "recorded"
-    if year >= current_year:
-        planned = account.ambition.get(year)
-        if planned is not None:
-            return float(planned), "plan"
-        return None, "baseline"
-    return None, "missing"
+    """An account's revenue of a year and where it comes from: a closed year's is recorded ("missing"
+    when it is not); from the current year on, the plan's ("baseline" when there is none: the caller uses
+    the baseline and names the plan missing). A figure recorded for the current year is to date, not the
+    year's: not read."""
+    if year < current_year:
+        recorded = account.revenue.get(year)
+        return (None, "missing") if recorded is None else (float(recorded), "recorded")
+    planned = account.ambition.get(year)
+    return (None, "baseline") if planned is None else (float(planned), "plan")
 
 
-def _run(inputs: RoiInputs, growth_shift: float, margin_shift: float) -> _Run:
+def _facts(inputs: RoiInputs) -> _Facts:
     start = int(inputs.start_year)
     years = list(range(start - 1, start + inputs.horizon_years))
-    growth = (inputs.organic_growth_pct + growth_shift) / 100.0
     current = inputs.current_year
     missing: list[MissingInput] = []
 
@@ -280,106 +301,129 @@ def _run(inputs: RoiInputs, growth_shift: float, margin_shift: float) -> _Run:
         if account.kam_id is not None and account.kam_id in kams:
             accounts_of_kam[account.kam_id] = accounts_of_kam.get(account.kam_id, 0) + 1
     kam_yearly = {kam_id: kams[kam_id].yearly_cost * kams[kam_id].share_pct / 100.0 for kam_id in accounts_of_kam}
-    other_yearly = sum(float(inputs.other_costs.get(name) or 0.0) for name in OTHER_COSTS)
 
-    sums = {
-        year: {"baseline": 0.0, "revenue": 0.0, "increment": 0.0, "margin": 0.0, "executive": 0.0} for year in years
-    }
-    contributions: list[AccountContribution] = []
+    accounts = []
     for account in inputs.accounts:
         entry = max(int(account.entry_year if account.entry_year is not None else start), start)
         base_year = entry - 1
-        own_margin = account.margin_pct
-        if own_margin is None:
+        if account.margin_pct is None:
             missing.append(MissingInput("margin", account.account_id, account.name))
-        margin = ((own_margin if own_margin is not None else inputs.default_margin_pct) + margin_shift) / 100.0
         base_revenue, _ = _revenue_of(account, base_year, current)
         if base_revenue is None:
             missing.append(MissingInput("baseline_revenue", account.account_id, account.name, base_year))
         if account.kam_id is None or account.kam_id not in kam_yearly:
             missing.append(MissingInput("no_kam", account.account_id, account.name))
-            kam_share = 0.0
+            kam_cost = 0.0
         else:
-            kam_share = kam_yearly[account.kam_id] / accounts_of_kam[account.kam_id]
-
-        increment_total = margin_total = executive_total = kam_total = 0.0
+            kam_cost = kam_yearly[account.kam_id] / accounts_of_kam[account.kam_id]
+        revenue: dict[int, float | None] = {}
+        executive: dict[int, float] = {}
         for year in years:
-            if year >= start:
-                kam_total += kam_share
             if year >= entry:
-                executive = _executive_cost(inputs, account.meetings.get(year, {}), missing)
-                sums[year]["executive"] += executive
-                executive_total += executive
-            if year < base_year:
-                continue  # before its base year it is in none of the year's sums
-            revenue, source = (base_revenue, "recorded") if year == base_year else _revenue_of(account, year, current)
-            if year > base_year and revenue is None:
-                missing.append(
-                    MissingInput(
-                        "plan" if source == "baseline" else "past_revenue", account.account_id, account.name, year
-                    )
-                )
-            if base_revenue is None:
-                continue  # no baseline: no increment, and not in the year's baseline and revenue sums
-            baseline = base_revenue * (1.0 + growth) ** (year - base_year)
-            if revenue is None or year == base_year:
-                revenue = baseline
-            increment = revenue - baseline
-            sums[year]["baseline"] += baseline
-            sums[year]["revenue"] += revenue
-            sums[year]["increment"] += increment
-            sums[year]["margin"] += increment * margin
-            increment_total += increment
-            margin_total += increment * margin
-        contributions.append(
-            AccountContribution(
-                account_id=account.account_id,
-                name=account.name,
-                segment=account.segment,
-                entry_year=entry,
+                executive[year] = _executive_cost(inputs, account.meetings.get(year, {}), missing)
+            if year > base_year:
+                revenue[year], source = _revenue_of(account, year, current)
+                if revenue[year] is None:
+                    code = "plan" if source == "baseline" else "past_revenue"
+                    missing.append(MissingInput(code, account.account_id, account.name, year))
+        own = account.margin_pct
+        accounts.append(
+            _AccountFacts(
+                account=account,
+                entry=entry,
+                base_year=base_year,
                 base_revenue=base_revenue,
-                incremental_revenue=increment_total,
-                incremental_margin=margin_total,
-                kam_cost=kam_total,
-                executive_cost=executive_total,
+                margin_pct=float(own if own is not None else inputs.default_margin_pct),
+                revenue=revenue,
+                kam_cost=kam_cost,
+                executive=executive,
             )
         )
 
     for kam_id in sorted(accounts_of_kam, key=lambda kam_id: kams[kam_id].name):
         if not kams[kam_id].own_cost:
             missing.append(MissingInput("kam_cost", kam_id=kam_id, kam=kams[kam_id].name))
+    order = {code: position for position, code in enumerate(MISSING_CODES)}
+    named = sorted(dict.fromkeys(missing), key=lambda item: order[item.code])  # stable: accounts' order kept
+    return _Facts(
+        years=years,
+        accounts=accounts,
+        kam_cost=sum(kam_yearly.values()),
+        other_cost=sum(float(inputs.other_costs.get(name) or 0.0) for name in OTHER_COSTS),
+        missing=tuple(named),
+    )
+
+
+def _run(inputs: RoiInputs, facts: _Facts, growth_shift: float, margin_shift: float) -> _Run:
+    start = int(inputs.start_year)
+    years = facts.years
+    growth = 1.0 + (inputs.organic_growth_pct + growth_shift) / 100.0
+    costed_years = sum(1 for year in years if year >= start)
+    sums = {year: [0.0, 0.0, 0.0, 0.0, 0.0] for year in years}  # baseline, revenue, increment, margin, executive
+    contributions: list[AccountContribution] = []
+    for fact in facts.accounts:
+        margin = (fact.margin_pct + margin_shift) / 100.0
+        for year, executive in fact.executive.items():
+            sums[year][4] += executive
+        increment_total = 0.0
+        base_revenue = fact.base_revenue
+        if base_revenue is not None:  # with none: no increment, and in none of the year's sums
+            for year in years:
+                if year < fact.base_year:
+                    continue  # before its base year it is in none of the year's sums
+                baseline = base_revenue * growth ** (year - fact.base_year)
+                revenue = fact.revenue.get(year)
+                if revenue is None:  # its base year, or no revenue read: the baseline, no increment
+                    revenue = baseline
+                increment = revenue - baseline
+                row = sums[year]
+                row[0] += baseline
+                row[1] += revenue
+                row[2] += increment
+                row[3] += increment * margin
+                increment_total += increment
+        contributions.append(
+            AccountContribution(
+                account_id=fact.account.account_id,
+                name=fact.account.name,
+                segment=fact.account.segment,
+                entry_year=fact.entry,
+                base_revenue=base_revenue,
+                incremental_revenue=increment_total,
+                incremental_margin=increment_total * margin,
+                kam_cost=fact.kam_cost * costed_years,
+                executive_cost=sum(fact.executive.values()),
+            )
+        )
 
     rows: list[YearResult] = []
     cumulative_margin = cumulative_cost = 0.0
     payback_year = None
-    kam_cost_of_year = sum(kam_yearly.values())
     for year in years:
         counted = year >= start
-        kam_cost = kam_cost_of_year if counted else 0.0
-        other_cost = other_yearly if counted else 0.0
-        executive_cost = sums[year]["executive"]
-        cumulative_margin += sums[year]["margin"]
+        kam_cost = facts.kam_cost if counted else 0.0
+        other_cost = facts.other_cost if counted else 0.0
+        baseline, revenue, increment, margin, executive_cost = sums[year]
+        cumulative_margin += margin
         cumulative_cost += kam_cost + executive_cost + other_cost
         rows.append(
             YearResult(
                 year=year,
-                baseline=sums[year]["baseline"],
-                revenue=sums[year]["revenue"],
-                incremental_revenue=sums[year]["increment"],
-                incremental_margin=sums[year]["margin"],
+                baseline=baseline,
+                revenue=revenue,
+                incremental_revenue=increment,
+                incremental_margin=margin,
                 kam_cost=kam_cost,
                 executive_cost=executive_cost,
                 other_cost=other_cost,
                 cumulative_margin=cumulative_margin,
                 cumulative_cost=cumulative_cost,
-                forecast=year >= current,
+                forecast=year >= inputs.current_year,
             )
         )
         if payback_year is None and counted and cumulative_margin >= cumulative_cost:
             payback_year = year
-    order = {code: position for position, code in enumerate(MISSING_CODES)}
-    named = sorted(dict.fromkeys(missing), key=lambda item: order[item.code])  # stable: accounts' order kept
-    return _Run(tuple(rows), tuple(contributions), payback_year, tuple(named))
+    return _Run(tuple(rows), tuple(contributions), payback_year)
 
 
 def _executive_cost(inputs: RoiInputs, meetings: Mapping[str, int], missing: list[MissingInput]) -> float:

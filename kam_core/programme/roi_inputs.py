@@ -19,7 +19,7 @@ import json
 from datetime import date
 
 import pandas as pd
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlmodel import Session
 
 from kam_core.portfolio import overview
@@ -78,30 +78,34 @@ def read_roi_inputs(session: Session, today: date, table: pd.DataFrame | None = 
     )
 
 
+CHUNK = 500  # account ids per query: well under every backend's limit of bound parameters
+
+
+def _chunks(ids: set[int]) -> list[list[int]]:
+    ordered = sorted(ids)
+    return [ordered[i : i + CHUNK] for i in range(0, len(ordered), CHUNK)]
+
+
 def _accounts(session: Session, members: pd.DataFrame, first: int, last: int, current: int) -> tuple:
+    # the programme's accounts are a few hundred at most (its strategic capacity and those entered by
+    # hand): read by their ids, through the indexes on account_id, not the whole portfolio's rows
     ids = {int(i) for i in members["account_id"]}
-    # read by year, not by a list of thousands of ids; the few rows of other accounts are dropped here
-    details = {
-        account_id: (kam_id, margin)
-        for account_id, kam_id, margin in session.execute(select(Account.id, Account.kam_id, Account.margin_pct))
-        if account_id in ids
-    }
+    details: dict[int, tuple] = {}
     revenue: dict[int, dict[int, float]] = {}
-    for account_id, year, amount in session.execute(
-        select(AccountYear.account_id, AccountYear.year, AccountYear.revenue).where(
-            AccountYear.year.between(first, last)
-        )
-    ):
-        if account_id in ids:
-            revenue.setdefault(account_id, {})[int(year)] = float(amount)
     ambition: dict[int, dict[int, float]] = {}
-    for account_id, year, amount in session.execute(
-        select(RevenueAmbition.account_id, RevenueAmbition.year, RevenueAmbition.amount).where(
-            RevenueAmbition.year.between(first, last)
-        )
-    ):
-        if account_id in ids:
-            ambition.setdefault(account_id, {})[int(year)] = float(amount)
+    for chunk in _chunks(ids):
+        for account_id, kam_id, margin in session.execute(
+            select(Account.id, Account.kam_id, Account.margin_pct).where(Account.id.in_(chunk))
+        ):
+            details[account_id] = (kam_id, margin)
+        for model, into in ((AccountYear, revenue), (RevenueAmbition, ambition)):
+            amount = model.revenue if model is AccountYear else model.amount
+            for account_id, year, value in session.execute(
+                select(model.account_id, model.year, amount).where(
+                    model.account_id.in_(chunk), model.year.between(first, last)
+                )
+            ):
+                into.setdefault(account_id, {})[int(year)] = float(value)
     meetings = _meetings(session, ids, first, last, current)
     result = []
     for row in members.itertuples(index=False):
@@ -125,24 +129,21 @@ def _accounts(session: Session, members: pd.DataFrame, first: int, last: int, cu
 
 def _meetings(session: Session, ids: set[int], first: int, last: int, current: int) -> dict:
     """account -> year -> kind -> executive meetings counted (``COUNTED_STATUSES``)."""
-    year = func.extract("year", Engagement.on_date)
-    query = (
-        select(Engagement.account_id, year.label("year"), Engagement.kind, Engagement.status, func.count())
-        .where(
+    counted: dict[int, dict[int, dict[str, int]]] = {}
+    for chunk in _chunks(ids):
+        query = select(Engagement.account_id, Engagement.on_date, Engagement.kind, Engagement.status).where(
+            Engagement.account_id.in_(chunk),
             Engagement.status != "cancelled",
             Engagement.on_date >= date(first, 1, 1),
             Engagement.on_date <= date(last, 12, 31),
         )
-        .group_by(Engagement.account_id, year, Engagement.kind, Engagement.status)
-    )
-    counted: dict[int, dict[int, dict[str, int]]] = {}
-    for account_id, on_year, kind, status, count in session.execute(query):
-        on_year = int(on_year)
-        when = "past" if on_year < current else "current" if on_year == current else "later"
-        if account_id not in ids or status not in COUNTED_STATUSES[when]:
-            continue
-        kinds = counted.setdefault(account_id, {}).setdefault(on_year, {})
-        kinds[kind] = kinds.get(kind, 0) + int(count)
+        for account_id, on_date, kind, status in session.execute(query):
+            year = on_date.year
+            when = "past" if year < current else "current" if year == current else "later"
+            if status not in COUNTED_STATUSES[when]:
+                continue
+            kinds = counted.setdefault(account_id, {}).setdefault(year, {})
+            kinds[kind] = kinds.get(kind, 0) + 1
     return counted
 
 

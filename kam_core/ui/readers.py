@@ -50,8 +50,9 @@ from kam_core.portfolio import overview, scoring
 from kam_core.portfolio.directory import AccountDirectory, without_archived
 from kam_core.portfolio.directory import account_directory as _read_directory
 from kam_core.portfolio.matrix import StrategicCapacity, active_kams, matrix_table
-from kam_core.portfolio.segmentation import Thresholds, segments
+from kam_core.portfolio.segmentation import Thresholds, load_programme, segments
 from kam_core.programme import executives, roi, settings, team
+from kam_core.programme.membership import programme_accounts, with_programme_since
 from kam_core.programme.roi_inputs import read_roi_inputs
 from kam_core.store.db import database_url, follow_file, get_engine, store_info
 from kam_core.store.memory import without_gc_pauses
@@ -585,6 +586,15 @@ def last_change(table: str | None, record_id: int | None, account_id: int | None
 
 
 # --- the programme's return on investment -------------------------------------------------------
+
+
+@reader(depends_on=("day",))
+def programme_members(url: str, day: date) -> pd.DataFrame:
+    """The accounts in the programme (``membership.programme_accounts``: the kept account table's rows
+    with ``programme_since`` and ``entry_year``); pages copy it before changing it."""
+    table = account_table.at(url, day)
+    with Session(get_engine(url)) as session:
+        return programme_accounts(with_programme_since(session, table), load_programme(session).start_year)
 
 
 @reader(depends_on=("day",))

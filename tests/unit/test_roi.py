@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pandas as pd
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pytest import approx
 
@@ -69,7 +69,7 @@ ALPHA = AccountInputs(
     name="Alpha",
     segment="strategic",
     entry_year=2024,  # entered with the programme: base year 2023
-    revenue={2023: 1_000_000, 2024: 1_200_000, 2025: 1_400_000},
+    revenue={2023: 1_000_000, 2024: 1_200_000, 2025: 1_400_000, 2026: 1_300_000},  # 2026: to date
     ambition={2026: 1_600_000},
     margin_pct=20.0,
     kam_id=7,
@@ -110,7 +110,8 @@ def test_worked_example_year_by_year():
     assert y2024.baseline == approx(1_050_000 + 500_000)
     assert y2025.baseline == approx(1_102_500 + 525_000)
     assert y2026.baseline == approx(1_157_625 + 551_250)
-    # revenue as counted: recorded up to 2025; 2026 Alpha's plan, Beta's baseline (no plan)
+    # revenue as counted: recorded up to 2025; 2026 Alpha's plan (not the 1,300,000 to date), Beta's
+    # baseline (no plan)
     assert y2023.revenue == approx(1_000_000)
     assert y2024.revenue == approx(1_200_000 + 500_000)
     assert y2025.revenue == approx(1_400_000 + 600_000)
@@ -239,6 +240,8 @@ def test_an_entry_year_before_the_start_counts_as_the_start_year():
 
 # --- properties -----------------------------------------------------------------------------------
 
+# no deadline and no "too slow" check: no timed assertion in the tests (a loaded machine is not a failure)
+PROPERTY = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 KINDS = ("meeting", "visit", "call", "event", "qbr", "workshop")  # "workshop": no hours set
 
 
@@ -250,22 +253,24 @@ def roi_inputs(draw, non_negative_margins: bool = False):
     horizon = draw(st.integers(3, 6))
     current = draw(st.integers(2022, 2030))
     years = range(start - 2, start + horizon)
-    amounts = st.floats(0, 5_000_000)
+    # amounts in thousands (integers): far less to draw than floats, the same cases for the model
+    amounts = st.integers(0, 5_000).map(lambda thousands: thousands * 1_000.0)
+    closed_or_current = [y for y in years if y <= current]
+    planned = [y for y in years if y >= current - 1]
+    counts = st.dictionaries(st.sampled_from(KINDS), st.integers(1, 3), max_size=2)
     accounts = []
-    for number in range(draw(st.integers(1, 4))):
+    for number in range(draw(st.integers(1, 3))):
         accounts.append(
             AccountInputs(
                 account_id=number + 1,
                 name=f"Account {number + 1}",
                 segment="strategic",
                 entry_year=start + draw(st.integers(-1, 2)),
-                revenue={y: draw(amounts) for y in years if y < current and draw(st.booleans())},
-                ambition={y: draw(amounts) for y in years if y >= current - 1 and draw(st.booleans())},
+                revenue=draw(st.dictionaries(st.sampled_from(closed_or_current), amounts)) if closed_or_current else {},
+                ambition=draw(st.dictionaries(st.sampled_from(planned), amounts)) if planned else {},
                 margin_pct=draw(margins),
                 kam_id=draw(st.sampled_from((1, 2, None))),
-                meetings={
-                    y: {kind: draw(st.integers(0, 3)) for kind in draw(st.sets(st.sampled_from(KINDS)))} for y in years
-                },
+                meetings=draw(st.dictionaries(st.sampled_from(list(years)), counts, max_size=4)),
             )
         )
     kams = tuple(
@@ -287,6 +292,7 @@ def roi_inputs(draw, non_negative_margins: bool = False):
     )
 
 
+@PROPERTY
 @given(roi_inputs(non_negative_margins=True), st.floats(0.1, 20))
 def test_raising_organic_growth_never_raises_incremental_margin(inputs, raise_by):
     # with margins of zero or more (a negative margin turns a lost increment into a saving)
@@ -299,6 +305,7 @@ def test_raising_organic_growth_never_raises_incremental_margin(inputs, raise_by
         assert high.incremental_margin <= low.incremental_margin + 1e-6 * max(1.0, abs(low.incremental_margin))
 
 
+@PROPERTY
 @given(roi_inputs())
 def test_doubling_every_cost_halves_roi_plus_one(inputs):
     doubled = replace(
@@ -316,6 +323,7 @@ def test_doubling_every_cost_halves_roi_plus_one(inputs):
             assert two.cumulative_roi + 1 == approx((one.cumulative_roi + 1) / 2, rel=1e-9, abs=1e-9)
 
 
+@PROPERTY
 @given(roi_inputs())
 def test_payback_is_the_first_year_cumulative_margin_reaches_cumulative_cost(inputs):
     result = compute_roi(inputs)
@@ -333,6 +341,7 @@ def test_payback_is_the_first_year_cumulative_margin_reaches_cumulative_cost(inp
     assert result.sensitivity[0].cumulative_roi == result.at_horizon.cumulative_roi
 
 
+@PROPERTY
 @given(roi_inputs())
 def test_missing_inputs_are_named_never_a_silent_zero(inputs):
     result = compute_roi(inputs)
@@ -343,14 +352,13 @@ def test_missing_inputs_are_named_never_a_silent_zero(inputs):
         entry = max(account.entry_year, start)
         base = entry - 1
         who = (account.account_id, account.name)
-        if base not in account.revenue and (base < current or base not in account.ambition):
+        if base not in (account.revenue if base < current else account.ambition):
             expected.add(MissingInput("baseline_revenue", *who, base))
         for year in horizon:
-            if year >= entry and year not in account.revenue:
-                if year < current:
-                    expected.add(MissingInput("past_revenue", *who, year))
-                elif year not in account.ambition:
-                    expected.add(MissingInput("plan", *who, year))
+            if year >= entry and year < current and year not in account.revenue:
+                expected.add(MissingInput("past_revenue", *who, year))
+            if year >= entry and year >= current and year not in account.ambition:
+                expected.add(MissingInput("plan", *who, year))
             if year >= entry and account.meetings.get(year, {}).get("workshop"):
                 expected.add(MissingInput("meeting_hours", kind="workshop"))
         if account.margin_pct is None:

@@ -73,7 +73,8 @@ def _build(engine) -> dict[str, int]:
         _strategic(session, gamma)
         delta = _account(session, "Delta", kam=lou.id)  # neither strategic nor entered: out
         for account_id, revenues in (
-            (alpha, {2022: 900_000, 2023: 1_000_000, 2024: 1_200_000, 2025: 1_400_000}),
+            # 2026: the year to date, as a CRM import sets it (the ROI reads the plan for the current year)
+            (alpha, {2022: 900_000, 2023: 1_000_000, 2024: 1_200_000, 2025: 1_400_000, 2026: 1_300_000}),
             (beta, {2023: 480_000, 2024: 500_000, 2025: 600_000}),
             (gamma, {2024: 1.0}),
             (delta, {2024: 1.0}),
@@ -137,7 +138,7 @@ def test_inputs_are_read_from_the_store(store):
         20.0,
         ids["kim"],
     )
-    assert alpha.revenue == {2023: 1_000_000, 2024: 1_200_000, 2025: 1_400_000}  # the horizon's years only
+    assert alpha.revenue == {2023: 1_000_000, 2024: 1_200_000, 2025: 1_400_000, 2026: 1_300_000}  # the horizon's
     assert alpha.ambition == {2026: 1_600_000}
     assert alpha.meetings == {2024: {"meeting": 2}, 2025: {"meeting": 1, "visit": 1}, 2026: {"meeting": 2}}
     assert (beta.account_id, beta.segment, beta.entry_year, beta.margin_pct) == (ids["beta"], "unscored", 2025, None)
@@ -207,6 +208,11 @@ def test_the_reader_keeps_the_result_until_a_write(store, monkeypatch, empty_url
     assert first.payback_year == 2026 and first.start_year == 2024
     assert readers.roi_result() is first  # kept: a rerun computes nothing
     assert readers.roi_inputs().start_year == 2024
+    members = readers.programme_members()
+    assert dict(zip(members["account_id"], members["entry_year"], strict=True)) == {
+        ids["alpha"]: 2024,
+        ids["beta"]: 2025,
+    }
     with db.session_scope(engine) as session:
         session.get(Account, ids["beta"]).margin_pct = 30.0
     readers.written()  # what a save of the app does after writing
