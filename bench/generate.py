@@ -1375,6 +1375,7 @@ def _reference_data(engine, accounts: int) -> tuple[dict[str, int], list[tuple[i
                 final_ambition=demo.PROGRAMME_FINAL_AMBITION,
                 start_year=START_YEAR,
                 horizon_years=programme_case.HORIZON_YEARS,
+                **programme_case.ROI_INPUTS,
                 strategic_plan_on=_day(programme_case.STRATEGIC_PLAN_IN_DAYS),
                 budget_on=_day(programme_case.BUDGET_IN_DAYS),
             )

@@ -6,7 +6,9 @@ random source (the other tables stay exactly as they were):
 
 - the programme: ``start_year`` = today.year − 2 (its year 0, today.year − 3, is the first year the demo
   has revenue for), a five-year horizon, the company's ambition and final ambition (value co-creation),
-  the ROI's inputs at their defaults, the key-account budget line for next year a little above the sum
+  the ROI's inputs (``ROI_INPUTS``: organic growth 4 %, half the strategic accounts' growth; costs of a
+  programme of this size, so that its first year costs more than it returns and it pays back in its
+  second: a J curve), the key-account budget line for next year a little above the sum
   of the strategic accounts' ambitions (``BUDGET_ABOVE_AMBITIONS``), the strategic plan and budget dates
   in the coming months;
 - the six ready-made targets and one custom target (joint innovation projects, with its actuals typed
@@ -36,6 +38,15 @@ BUDGET_ABOVE_AMBITIONS = 1.04  # the budget line asks 4 % more than the plans ad
 STRATEGIC_PLAN_IN_DAYS = 45
 BUDGET_IN_DAYS = 100
 LATE_ENTRANTS = 3
+# The programme's ROI inputs (the others keep their defaults: margin 25 %, KAMs' share 80 %, meeting hours)
+ROI_INPUTS = {
+    "organic_growth_pct": 4.0,
+    "kam_yearly_cost": 180_000.0,
+    "executive_hour_cost": 400.0,
+    "tools_cost": 150_000.0,
+    "training_cost": 250_000.0,
+    "events_cost": 400_000.0,
+}
 # KAM key -> (yearly cost, share of time on the programme %)
 KAM_COSTS = {"okafor": (185_000.0, 100.0), "whitfield": (140_000.0, 60.0)}
 # metric -> (baseline, target); the strategic revenue share's baseline is computed from the data
@@ -88,6 +99,8 @@ def _programme(ctx: _Seed, programme: m.Programme, ambitions: list[m.RevenueAmbi
     programme.final_ambition = texts.PROGRAMME_FINAL_AMBITION
     programme.start_year = ctx.today.year - 2
     programme.horizon_years = HORIZON_YEARS
+    for name, value in ROI_INPUTS.items():
+        setattr(programme, name, value)
     programme.budget_year = budget_year
     programme.budget_amount = _money(planned * BUDGET_ABOVE_AMBITIONS, 100_000)
     programme.strategic_plan_on = _workday(ctx.today + timedelta(days=STRATEGIC_PLAN_IN_DAYS))

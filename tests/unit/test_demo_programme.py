@@ -42,6 +42,7 @@ def test_the_programme_started_two_years_ago_with_a_year_of_revenue_before(demo)
     years = set(session.exec(select(m.AccountYear.year)).all())
     assert years == {TODAY.year - 3, TODAY.year - 2, TODAY.year - 1}  # the ROI's year 0 has revenue
     assert programme.start_year - 1 in years and programme.horizon_years == 5
+    assert (programme.organic_growth_pct, programme.kam_yearly_cost, programme.events_cost) == (4.0, 180_000, 400_000)
     assert len(programme.ambition) > 80 and len(programme.final_ambition) > 80
     assert "co-creat" not in programme.ambition and "value" in programme.final_ambition.lower()
 
