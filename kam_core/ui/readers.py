@@ -51,7 +51,7 @@ from kam_core.portfolio.directory import AccountDirectory, without_archived
 from kam_core.portfolio.directory import account_directory as _read_directory
 from kam_core.portfolio.matrix import StrategicCapacity, active_kams, matrix_table
 from kam_core.portfolio.segmentation import Thresholds, segments
-from kam_core.programme import executives, settings, team
+from kam_core.programme import business_case, executives, membership, settings, team
 from kam_core.store.db import database_url, follow_file, get_engine, store_info
 from kam_core.store.memory import without_gc_pauses
 from kam_core.store.models import AXES
@@ -581,3 +581,38 @@ def last_change(table: str | None, record_id: int | None, account_id: int | None
 
     with Session(get_engine(database_url())) as session:
         return _last_change(session, table, record_id, account_id)
+
+
+# --- the programme's inputs (the Programme inputs page) -----------------------------------------
+
+
+@reader()
+def programme_inputs(session: Session) -> business_case.BusinessCase:
+    """The programme's inputs to its ROI (start, horizon, growth, margin, costs, meeting hours)."""
+    return business_case.read_business_case(session)
+
+
+@reader(depends_on=("day",))
+def programme_members(url: str, day: date) -> pd.DataFrame:
+    """The accounts in the programme today (``membership.programme_accounts``: ``overview.account_table``'s
+    rows with ``programme_since`` and ``entry_year``)."""
+    table, start_year = account_table.at(url, day), programme_inputs.at(url).start_year
+    with Session(get_engine(url)) as session:
+        return membership.programme_accounts(membership.with_programme_since(session, table), start_year)
+
+
+@reader(depends_on=("day",))
+def kam_costs(url: str, day: date) -> pd.DataFrame:
+    """Each KAM's own yearly cost and share of time, and the programme's accounts they own."""
+    members = programme_members.at(url, day)
+    with Session(get_engine(url)) as session:
+        return business_case.kam_costs(session, [int(i) for i in members["account_id"]])
+
+
+@reader(depends_on=("day",))
+def account_inputs(url: str, day: date) -> pd.DataFrame:
+    """The programme's accounts with their entry year, margin and revenue ambitions (this year and
+    the two after)."""
+    members = programme_members.at(url, day)
+    with Session(get_engine(url)) as session:
+        return business_case.account_inputs(session, members, business_case.ambition_years(day))

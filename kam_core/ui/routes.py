@@ -21,6 +21,26 @@ class Route:
 
 # --- Programme (the programme as a whole: its home page, and its business case) ---
 HOME = Route("pages/portfolio/home.py", "home", "page.home", ":material/dashboard:", "nav.programme", default=True)
+INPUTS = Route(
+    "pages/programme/inputs.py", "programme-inputs", "page.programme_inputs", ":material/calculate:", "nav.programme"
+)
+# The Programme inputs page's sections (each a heading with this anchor) and the inputs each edits: a link
+# to an input is INPUTS's url path then "#" and its section's anchor (``input_anchor``)
+INPUT_SECTIONS: dict[str, tuple[str, ...]] = {
+    "start": ("start_year", "horizon_years"),
+    "growth": ("organic_growth_pct", "default_margin_pct"),
+    "kam-costs": ("kam_yearly_cost", "kam_share_pct", "kam_cost", "kam_share"),
+    "executive-time": ("executive_hour_cost", "meeting_hours"),
+    "other-costs": ("tools_cost", "training_cost", "events_cost"),
+    "accounts": ("programme_since", "margin_pct", "margin", "ambition", "plan"),
+}
+
+
+def input_anchor(name: str) -> str:
+    """The anchor of the Programme inputs section where the input ``name`` is given."""
+    return next(anchor for anchor, names in INPUT_SECTIONS.items() if name in names)
+
+
 # --- Portfolio ---
 MATRIX = Route("pages/portfolio/matrix.py", "matrix", "page.matrix", ":material/bubble_chart:", "nav.portfolio")
 SCORING = Route("pages/portfolio/scoring.py", "scoring", "page.scoring", ":material/tune:", "nav.portfolio")
@@ -59,6 +79,7 @@ SETTINGS = Route("pages/data/settings.py", "settings", "page.settings", ":materi
 # In the navigation's order (groups in the order of their first page)
 ROUTES: tuple[Route, ...] = (
     HOME,
+    INPUTS,
     MATRIX,
     SCORING,
     WORKSHOP,
