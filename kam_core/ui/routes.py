@@ -24,8 +24,12 @@ HOME = Route("pages/portfolio/home.py", "home", "page.home", ":material/dashboar
 INPUTS = Route(
     "pages/programme/inputs.py", "programme-inputs", "page.programme_inputs", ":material/calculate:", "nav.programme"
 )
-# The Programme inputs page's sections (each a heading with this anchor) and the inputs each edits: a link
-# to an input is INPUTS's url path then "#" and its section's anchor (``input_anchor``)
+# A page opened at one of its sections: ?section=<its heading's anchor> (``kam_core.ui.sections``; a
+# "#anchor" in a link does not hold, the app rewrites the URL at its first run)
+SECTION_PARAM = "section"
+# The Programme inputs page's sections (each a heading with this anchor) and the inputs each edits. A
+# link to where an input is given: ``st.page_link(INPUTS.path, query_params={SECTION_PARAM:
+# input_anchor(name)})``
 INPUT_SECTIONS: dict[str, tuple[str, ...]] = {
     "start": ("start_year", "horizon_years"),
     "growth": ("organic_growth_pct", "default_margin_pct"),

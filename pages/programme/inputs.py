@@ -9,11 +9,12 @@ from kam_core.common import formatting as fmt
 from kam_core.common.clock import today
 from kam_core.common.text import md
 from kam_core.programme import business_case as case
-from kam_core.ui import auth, readers, state, tables
+from kam_core.ui import auth, readers, routes, state, tables
 from kam_core.ui.i18n import language, t
 from kam_core.ui.input_tables import input_table, number_entry
 from kam_core.ui.memo import while_shown
 from kam_core.ui.saving import attempt
+from kam_core.ui.sections import open_section
 from kam_core.ui.store import engine
 
 
@@ -151,7 +152,7 @@ def kam_costs() -> None:
             "accounts": st.column_config.NumberColumn(
                 t("inputs.col.programme_accounts"), format="%d", help=t("inputs.help.programme_accounts")
             ),
-            "yearly_cost": number_entry(t("inputs.field.yearly_cost"), t("inputs.help.yearly_cost"), "%.0f"),
+            "yearly_cost": number_entry(t("inputs.field.yearly_cost"), t("inputs.help.yearly_cost"), "localized"),
             "programme_share_pct": number_entry(
                 t("inputs.field.programme_share_pct"), t("inputs.help.programme_share_pct"), "%.1f"
             ),
@@ -231,7 +232,7 @@ def account_table(table, currency: str, lang: str) -> None:
             "segment": st.column_config.TextColumn(t("inputs.col.segment")),
             "kam": st.column_config.TextColumn(t("inputs.col.kam")),
             "revenue": tables.number_column(
-                t("inputs.col.revenue", year=years[0] - 1), lang, "%.0f", help=t("inputs.help.revenue")
+                t("inputs.col.revenue", year=years[0] - 1), lang, "localized", help=t("inputs.help.revenue")
             ),
             "programme_since": st.column_config.NumberColumn(
                 t("inputs.field.programme_since"), format="%d", step=1, help=t("inputs.help.programme_since")
@@ -239,7 +240,7 @@ def account_table(table, currency: str, lang: str) -> None:
             "margin_pct": number_entry(t("inputs.field.margin_pct"), t("inputs.help.margin_pct"), "%.1f"),
             **{
                 column: number_entry(
-                    t("inputs.field.ambition", year=year), t("inputs.help.ambition", year=year), "%.0f"
+                    t("inputs.field.ambition", year=year), t("inputs.help.ambition", year=year), "localized"
                 )
                 for column, year in zip(ambitions, years)
             },
@@ -283,7 +284,7 @@ def enter_selected(members: set[int]) -> None:
 
 
 st.title(t("page.programme_inputs"))
-st.caption(t("inputs.caption"))
+st.caption(t("inputs.caption", currency=readers.programme_settings().currency))
 if not auth.can("admin"):
     st.caption(t("inputs.admin_only"))
 start_and_horizon()
@@ -292,3 +293,4 @@ kam_costs()
 executive_time()
 other_costs()
 accounts()
+open_section(routes.INPUT_SECTIONS)  # a link from the ROI page: ?section=growth

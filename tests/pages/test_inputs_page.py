@@ -224,3 +224,21 @@ def test_the_account_chosen_in_the_sidebar_is_entered_in_the_programme_by_hand(d
         assert session.get(Account, outside[0]).programme_since == 2026
     frame = app.dataframe[-1].value
     assert outside[1] in set(frame["name"])
+
+
+def _scrolls(app) -> list[str]:
+    """The scripts of the run that scroll to a section."""
+    return [element.proto.body for element in app.get("html") if "scrollIntoView" in element.proto.body]
+
+
+def test_a_link_to_a_section_scrolls_there_once_and_only_to_a_section_of_the_page(demo_app):
+    app = demo_app(PAGE, section="growth")
+    no_exception(app)
+    scripts = _scrolls(app)
+    assert len(scripts) == 1 and '"growth"' in scripts[0]
+    assert routes.SECTION_PARAM not in app.query_params
+    app.run()
+    assert not _scrolls(app)
+    app = demo_app(PAGE, section='x"</script><script>alert(1)')
+    no_exception(app)
+    assert not _scrolls(app)
