@@ -242,3 +242,10 @@ def test_a_link_to_a_section_scrolls_there_once_and_only_to_a_section_of_the_pag
     app = demo_app(PAGE, section='x"</script><script>alert(1)')
     no_exception(app)
     assert not _scrolls(app)
+
+
+def test_in_presentation_mode_the_page_waits_for_edit(demo_app):
+    app = demo_app(PAGE, present="1")
+    no_exception(app)
+    assert not app.number_input and not app.dataframe
+    assert "Switch Edit on" in texts(app)
