@@ -6,9 +6,12 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from sqlalchemy import select
 from sqlmodel import Session
 
+from kam_core.governance import access
+from kam_core.i18n import translate
 from kam_core.portfolio.overview import account_table
 from kam_core.programme import business_case as case
 from kam_core.programme import membership
@@ -17,6 +20,9 @@ from kam_core.store.models import Account, Kam, Programme, RevenueAmbition
 from kam_core.ui import routes
 from tests.conftest import TODAY
 from tests.pages.conftest import no_exception, texts
+from tests.pages.test_save_refusals import LOCKED, _as_viewer, assert_busy, assert_locked, short_wait, write_lock
+
+__all__ = ["short_wait"]  # a fixture of the refusals' tests, used here too
 
 PAGE = routes.INPUTS.path
 ANCHORS = ["start", "growth", "kam-costs", "executive-time", "other-costs", "accounts"]
@@ -249,3 +255,60 @@ def test_in_presentation_mode_the_page_waits_for_edit(demo_app):
     no_exception(app)
     assert not app.number_input and not app.dataframe
     assert "Switch Edit on" in texts(app)
+
+
+# --- refusals: a busy database, someone else's save, a role (as tests/pages/test_save_refusals.py) -----
+
+
+@pytest.mark.sqlite_only(LOCKED)
+def test_inputs_saved_while_the_database_is_locked_say_busy_and_keep_what_was_typed(demo_app, demo_url, short_wait):
+    before = _case(demo_url)
+    app = demo_app(PAGE)
+    typed = {0: {"ambition_2026": 3_000_000}}
+    app.session_state["inputs_account_table_0"] = {"edited_rows": typed, "added_rows": [], "deleted_rows": []}
+    app.run()
+    app.number_input(key="inputs_tools_cost").set_value(12345.0)
+    with write_lock(demo_url):
+        _submit(app, "inputs_other")
+        assert_busy(app, demo_url)
+        app.button(key="save_inputs_account_table").click().run()
+        assert_busy(app, demo_url)
+    assert app.number_input(key="inputs_tools_cost").value == 12345.0
+    assert app.session_state["inputs_account_table_0"]["edited_rows"] == typed
+    assert _case(demo_url) == before
+    with Session(db.get_engine(demo_url)) as session:
+        assert not session.scalars(select(RevenueAmbition)).all()
+
+
+def test_a_stale_accounts_save_is_refused_with_a_reload_and_the_input_kept(demo_app, demo_url):
+    account_id, _ = _first_member(demo_url)
+    app = demo_app(PAGE)
+    typed = {0: {"ambition_2026": 3_000_000}}
+    app.session_state["inputs_account_table_0"] = {"edited_rows": typed, "added_rows": [], "deleted_rows": []}
+    app.run()
+    engine = db.get_engine(demo_url)
+    with Session(engine) as session:
+        rows = case.account_inputs(session, membership.programme_accounts(_table(demo_url), None), (2026, 2027, 2028))
+    rows = rows.to_dict("records")
+    rows[0] |= {"ambition_2026": 2_800_000}
+    with access.acting_as(access.Actor("colleague@example.com", "editor", signed_in=True)):
+        case.save_account_inputs(engine, rows, (2026, 2027, 2028))
+    app.button(key="save_inputs_account_table").click().run()
+    no_exception(app)
+    assert "Someone else saved" in texts(app) and "colleague@example.com" in texts(app)
+    assert app.session_state["inputs_account_table_0"]["edited_rows"] == typed
+    assert any(button.key == "reload_inputs_account_table" for button in app.button)
+    with Session(engine) as session:
+        amounts = session.scalars(select(RevenueAmbition.amount).where(RevenueAmbition.account_id == account_id)).all()
+    assert amounts == [2_800_000.0]
+
+
+def test_a_viewer_finds_every_save_disabled_and_is_told_why(demo_url, monkeypatch):
+    app = _as_viewer(demo_url, monkeypatch, PAGE)
+    no_exception(app)
+    for key in ("save_inputs_kam_table", "save_inputs_account_table"):
+        assert_locked(app.button(key=key))
+    forms = [button for button in app.button if button.key.startswith("FormSubmitter:inputs_")]
+    assert len(forms) == 5
+    for button in forms:
+        assert button.disabled and button.help == translate("auth.needs_admin", "en", role="Viewer")
