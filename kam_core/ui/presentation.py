@@ -32,7 +32,7 @@ PREVIOUS_KEY, NEXT_KEY, MATRIX_KEY, LEAVE_KEY, ENTER_KEY = (
     "present_enter",
 )
 # Pages that are forms from top to bottom: in the room they open only once Edit is on.
-EDITING_PAGES = (routes.RECORD, routes.EXCHANGE, routes.TEAM, routes.MERGE, routes.SETTINGS)
+EDITING_PAGES = (routes.RECORD, routes.EXCHANGE, routes.TEAM, routes.MERGE, routes.SETTINGS, routes.INPUTS)
 
 # Every run, both modes: content from the top of the window (Streamlit keeps 6rem above it for a
 # header this app leaves empty), narrower side margins, key figures that shrink with their card

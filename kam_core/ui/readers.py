@@ -51,7 +51,7 @@ from kam_core.portfolio.directory import AccountDirectory, without_archived
 from kam_core.portfolio.directory import account_directory as _read_directory
 from kam_core.portfolio.matrix import StrategicCapacity, active_kams, matrix_table
 from kam_core.portfolio.segmentation import Thresholds, load_programme, segments
-from kam_core.programme import executives, roi, settings, team
+from kam_core.programme import business_case, executives, roi, settings, team
 from kam_core.programme.membership import programme_accounts, with_programme_since
 from kam_core.programme.roi_inputs import read_roi_inputs
 from kam_core.store.db import database_url, follow_file, get_engine, store_info
@@ -585,6 +585,15 @@ def last_change(table: str | None, record_id: int | None, account_id: int | None
         return _last_change(session, table, record_id, account_id)
 
 
+# --- the programme's inputs (the Programme inputs page) -----------------------------------------
+
+
+@reader()
+def programme_inputs(session: Session) -> business_case.BusinessCase:
+    """The programme's inputs to its ROI (start, horizon, growth, margin, costs, meeting hours)."""
+    return business_case.read_business_case(session)
+
+
 # --- the programme's return on investment -------------------------------------------------------
 
 
@@ -609,3 +618,20 @@ def roi_inputs(url: str, day: date) -> roi.RoiInputs:
 def roi_result(url: str, day: date) -> roi.RoiResult:
     """The programme's return on investment, computed once per state of the data (a write clears it)."""
     return roi.compute_roi(roi_inputs.at(url, day))
+
+
+@reader(depends_on=("day",))
+def kam_costs(url: str, day: date) -> pd.DataFrame:
+    """Each KAM's own yearly cost and share of time, and the programme's accounts they own."""
+    members = programme_members.at(url, day)
+    with Session(get_engine(url)) as session:
+        return business_case.kam_costs(session, [int(i) for i in members["account_id"]])
+
+
+@reader(depends_on=("day",))
+def account_inputs(url: str, day: date) -> pd.DataFrame:
+    """The programme's accounts with their entry year, margin and revenue ambitions (this year and
+    the two after)."""
+    members = programme_members.at(url, day)
+    with Session(get_engine(url)) as session:
+        return business_case.account_inputs(session, members, business_case.ambition_years(day))

@@ -22,6 +22,30 @@ class Route:
 # --- Programme (the programme as a whole: its home page, and its business case) ---
 HOME = Route("pages/portfolio/home.py", "home", "page.home", ":material/dashboard:", "nav.programme", default=True)
 ROI = Route("pages/programme/roi.py", "roi", "page.roi", ":material/trending_up:", "nav.programme")
+INPUTS = Route(
+    "pages/programme/inputs.py", "programme-inputs", "page.programme_inputs", ":material/calculate:", "nav.programme"
+)
+# A page opened at one of its sections: ?section=<its heading's anchor> (``kam_core.ui.sections``; a
+# "#anchor" in a link does not hold, the app rewrites the URL at its first run)
+SECTION_PARAM = "section"
+# The Programme inputs page's sections (each a heading with this anchor) and the inputs each edits. A
+# link to where an input is given: ``st.page_link(INPUTS.path, query_params={SECTION_PARAM:
+# input_anchor(name)})``
+INPUT_SECTIONS: dict[str, tuple[str, ...]] = {
+    "start": ("start_year", "horizon_years"),
+    "growth": ("organic_growth_pct", "default_margin_pct"),
+    "kam-costs": ("kam_yearly_cost", "kam_share_pct", "kam_cost", "kam_share"),
+    "executive-time": ("executive_hour_cost", "meeting_hours"),
+    "other-costs": ("tools_cost", "training_cost", "events_cost"),
+    "accounts": ("programme_since", "margin_pct", "margin", "ambition", "plan"),
+}
+
+
+def input_anchor(name: str) -> str:
+    """The anchor of the Programme inputs section where the input ``name`` is given."""
+    return next(anchor for anchor, names in INPUT_SECTIONS.items() if name in names)
+
+
 # --- Portfolio ---
 MATRIX = Route("pages/portfolio/matrix.py", "matrix", "page.matrix", ":material/bubble_chart:", "nav.portfolio")
 SCORING = Route("pages/portfolio/scoring.py", "scoring", "page.scoring", ":material/tune:", "nav.portfolio")
@@ -61,6 +85,7 @@ SETTINGS = Route("pages/data/settings.py", "settings", "page.settings", ":materi
 ROUTES: tuple[Route, ...] = (
     HOME,
     ROI,
+    INPUTS,
     MATRIX,
     SCORING,
     WORKSHOP,

@@ -18,9 +18,15 @@ def link_to_accounts(view: str, text: str, key: str) -> None:
         st.switch_page(routes.ACCOUNTS.path)
 
 
-def link_to_page(page: str, text: str, key: str, kind: str = "secondary") -> None:
+def link_to_page(page: str, text: str, key: str, kind: str = "secondary", section: str | None = None) -> None:
+    """A button that opens ``page`` (at its heading anchored ``section``, for a page that takes one:
+    ``kam_core.ui.sections``)."""
     if st.button(text, key=key, icon=":material/arrow_forward:", type=kind):
-        st.switch_page(page)
+        st.switch_page(page, query_params=_at(section))
+
+
+def _at(section: str | None) -> dict:
+    return {routes.SECTION_PARAM: section} if section else {}
 
 
 def open_account(
@@ -30,11 +36,13 @@ def open_account(
     kind: str = "tertiary",
     page: str = routes.ACCOUNT.path,
     icon: str = ":material/open_in_new:",
+    section: str | None = None,
 ) -> None:
-    """A button that makes ``account_id`` the selected account and opens its overview (or ``page``)."""
+    """A button that makes ``account_id`` the selected account and opens its overview (or ``page``, at
+    its heading anchored ``section``)."""
     if st.button(text, key=key, icon=icon, type=kind):
         state.request_account(account_id)
-        st.switch_page(page)
+        st.switch_page(page, query_params=_at(section))
 
 
 def new_account_button(key: str) -> None:

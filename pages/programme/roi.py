@@ -14,8 +14,9 @@ from kam_core.ui.i18n import language, t
 from kam_core.ui.tables import number_column, shown_numbers
 from kam_core.ui.widgets import link_to_page, open_account
 
-# The Programme inputs page (the inputs helper's route); the settings page until that branch is merged
-INPUTS = getattr(routes, "INPUTS", routes.SETTINGS)
+INPUTS = routes.INPUTS
+# The Programme inputs page's section where each box of inputs is changed (routes.INPUT_SECTIONS)
+SECTION_OF_BOX = {"horizon": "start", "growth": "growth", "costs": "executive-time", "kams": "kam-costs"}
 # Where each missing input is given: the Programme inputs page, or the account's record (its revenue, its KAM)
 GIVEN_ON_RECORD = ("baseline_revenue", "past_revenue", "no_kam")
 MILLIONS = ("net", "incremental_margin", "cost")  # the contributions table's amounts, in millions
@@ -163,9 +164,18 @@ def missing_inputs(result) -> None:
                     item.account_id, t("roi.give_on_record"), f"roi_missing_{index}", "secondary", routes.RECORD.path
                 )
             elif item.account_id is not None:
-                open_account(item.account_id, t("roi.give_on_inputs"), f"roi_missing_{index}", "secondary", INPUTS.path)
+                open_account(
+                    item.account_id,
+                    t("roi.give_on_inputs"),
+                    f"roi_missing_{index}",
+                    "secondary",
+                    INPUTS.path,
+                    section=routes.input_anchor(item.code),
+                )
             else:
-                link_to_page(INPUTS.path, t("roi.give_on_inputs"), f"roi_missing_{index}")
+                link_to_page(
+                    INPUTS.path, t("roi.give_on_inputs"), f"roi_missing_{index}", section=routes.input_anchor(item.code)
+                )
     rest = result.missing[MISSING_WITH_BUTTONS:]
     if rest:
         st.caption(t("roi.missing.more", count=len(rest)))
@@ -189,14 +199,16 @@ def programme_inputs(inputs) -> None:
                     st.caption(t("roi.inputs.none"))
                 for line in shown:
                     st.markdown(f"{md(line.label)}: **{md(line.value)}**")
-                link_to_page(INPUTS.path, t("roi.change_on_inputs"), f"roi_inputs_{section}", "tertiary")
+                link_to_page(
+                    INPUTS.path, t("roi.change_on_inputs"), f"roi_inputs_{section}", "tertiary", SECTION_OF_BOX[section]
+                )
 
 
 def account_inputs(inputs, result) -> None:
     st.markdown(f"**{t('roi.section.accounts')}**")
     if not inputs.accounts:
         st.caption(t("roi.no_accounts"))
-        link_to_page(INPUTS.path, t("roi.change_on_inputs"), "roi_inputs_accounts", "tertiary")
+        link_to_page(INPUTS.path, t("roi.change_on_inputs"), "roi_inputs_accounts", "tertiary", "accounts")
         return
     st.caption(t("roi.inputs.accounts_caption"))
     lang = language()
@@ -220,7 +232,7 @@ def account_inputs(inputs, result) -> None:
             "record": st.column_config.LinkColumn(t("roi.col.revenue_link"), display_text=t("roi.open_record")),
         },
     )
-    link_to_page(INPUTS.path, t("roi.change_on_inputs_accounts"), "roi_inputs_accounts", "tertiary")
+    link_to_page(INPUTS.path, t("roi.change_on_inputs_accounts"), "roi_inputs_accounts", "tertiary", "accounts")
 
 
 settings = readers.programme_settings()

@@ -14,7 +14,7 @@ from sqlalchemy import CheckConstraint
 from kam_core.account import accounts, handshake, section_specs, sections
 from kam_core.exchange.importing import model as importing
 from kam_core.portfolio import scoring
-from kam_core.programme import countries, executives, settings, team
+from kam_core.programme import business_case, countries, executives, settings, team
 from kam_core.store import models as m
 
 _NUMBER = r"(-?[0-9]+(?:\.[0-9]+)?)"
@@ -116,6 +116,10 @@ CLAIMS = [
         _claim("importing.CONTACT_TEXT_MAX", m.Stakeholder, field, max_length=importing.CONTACT_TEXT_MAX)
         for field in ("name", "title", "unit")
     ],
+    *_columns("business_case.PROGRAMME_COLUMNS", m.Programme, business_case.PROGRAMME_COLUMNS.values()),
+    *_columns("business_case.KAM_COLUMNS", m.Kam, business_case.KAM_COLUMNS),
+    *_columns("business_case.ACCOUNT_COLUMNS", m.Account, business_case.ACCOUNT_COLUMNS),
+    _claim("business_case.AMBITION", m.RevenueAmbition, "amount", minimum=0, maximum=business_case.AMBITION_MAX),
     _claim("importing.EMAIL_MAX", m.Stakeholder, "email", max_length=importing.EMAIL_MAX),
     _claim("importing.LABEL_MAX", m.RevenueLine, "label", max_length=importing.LABEL_MAX),
     _claim("importing.YEAR_MIN/MAX", m.AccountYear, "year", minimum=importing.YEAR_MIN, maximum=importing.YEAR_MAX),
