@@ -581,3 +581,24 @@ def last_change(table: str | None, record_id: int | None, account_id: int | None
 
     with Session(get_engine(database_url())) as session:
         return _last_change(session, table, record_id, account_id)
+
+
+# --- the programme's ambition and targets (kam_core.programme.targets; page Ambition and targets) ---
+
+
+@reader(depends_on=("day",))
+def target_board(url: str, day: date):
+    """The targets with their actuals and status, and the ready-made metrics per year."""
+    from kam_core.programme import targets
+
+    table = account_table.at(url, day)
+    with Session(get_engine(url)) as session:
+        return targets.target_board(session, table, day)
+
+
+@reader()
+def ambition_texts(session: Session) -> dict:
+    """The company's ambition and the final ambition (None when not written), with the programme's version."""
+    from kam_core.programme import targets
+
+    return targets.read_ambition(session)
