@@ -34,12 +34,17 @@ def shown(value, unit: str) -> str:
     return md(targets.format_value(value, unit, language()))
 
 
-def header(board) -> None:
+def header() -> None:
     st.title(t("page.ambition"))
     saved_message()
     if st.session_state.pop(DELETED, False):
         st.success(t("targets.deleted"), icon=":material/check:")
-    st.caption(t("targets.members", count=board.members))
+
+
+def badge(status: str, text: str | None = None) -> str:
+    """A status in its colour on a light ground (Markdown), as large as the heading it sits in."""
+    colour, icon = STATUS_BADGES[status]
+    return f":{colour}-background[:{colour}[{icon} {text or t(f'targets.status.{status}')}]]"
 
 
 # --- the ambition -------------------------------------------------------------------------------
@@ -53,7 +58,7 @@ def ambition() -> None:
             (left, "ambition", "ambition.title", "ambition.ambition_help"),
             (right, "final_ambition", "ambition.final_title", "ambition.final_help"),
         ):
-            column.subheader(t(title), anchor=False, help=t(help_key))
+            column.markdown(f"**{t(title)}**", help=t(help_key))
             column.markdown(f"#### {md(texts[name])}" if texts[name] else t("ambition.none"))
     if presentation.editing():
         ambition_form(texts)
@@ -98,16 +103,15 @@ def ambition_form(texts: dict) -> None:
 
 
 def summary(board) -> None:
-    st.subheader(t("targets.title"), anchor=False, help=t("targets.rule_help"))
+    counts = {code: count for code, count in board.counts().items() if count}
+    badges = " ".join(
+        badge(code, t("targets.count", status=t(f"targets.status.{code}"), count=count))
+        for code, count in counts.items()
+    )
+    st.subheader(f"{t('targets.title')} {badges}", anchor=False, help=t("targets.rule_help"))
+    st.caption(t("targets.members", count=board.members))
     if not board.targets:
         st.info(t("targets.none"), icon=":material/flag:")
-        return
-    counts = board.counts()
-    badges = st.container(horizontal=True)
-    for code, count in counts.items():
-        if count:
-            colour, icon = STATUS_BADGES[code]
-            badges.badge(t("targets.count", status=t(f"targets.status.{code}"), count=count), icon=icon, color=colour)
 
 
 def formula(board, metric: str) -> str:
@@ -135,10 +139,7 @@ def card(board, target) -> None:
 
 
 def heading(target) -> None:
-    title, badge = st.columns([4, 1], vertical_alignment="center")
-    title.subheader(md(target.name), anchor=False)
-    colour, icon = STATUS_BADGES[target.status]
-    badge.badge(t(f"targets.status.{target.status}"), icon=icon, color=colour)
+    st.subheader(f"{md(target.name)} {badge(target.status)}", anchor=False)
     st.caption(t(f"targets.metric.{target.metric}"))
 
 
@@ -161,7 +162,7 @@ def trend(target) -> None:
     draw_chart(
         f"target_trend_{target.id}",
         (target.line, target.actuals),
-        lambda: trend_chart(target.line, target.actuals, labels=labels),
+        lambda: trend_chart(target.line, target.actuals, labels=labels, height=210),
         width="stretch",
     )
 
@@ -331,7 +332,7 @@ def create(values: dict) -> None:
 
 
 board = readers.target_board()
-header(board)
+header()
 ambition()
 summary(board)
 for target in board.targets:
