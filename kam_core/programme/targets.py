@@ -217,14 +217,14 @@ def handshake_coverage(members: pd.DataFrame, stages: pd.DataFrame, today: date)
     the year of the first stage move recorded to the current year (its value: as of today)."""
     if stages.empty or members.empty:
         return {}
-    moves = stages[stages["account_id"].isin(set(members["account_id"]))]
-    first = min(pd.Timestamp(day).year for day in stages["reached_on"])
+    mine = stages["account_id"].isin(set(members["account_id"]))
+    moves, days = stages[mine], pd.to_datetime(stages.loc[mine, "reached_on"])
+    first = int(pd.to_datetime(stages["reached_on"]).min().year)
     result = {}
     for year in range(first, today.year + 1):
-        end = min(date(year, 12, 31), today)
-        reached = moves[[pd.Timestamp(day).date() <= end for day in moves["reached_on"]]]
+        reached = moves[days <= pd.Timestamp(min(date(year, 12, 31), today))]
         last = reached.groupby("account_id", sort=False)["stage"].last()  # moves are in the order made
-        result[year] = _share(sum(is_agreed(stage) for stage in last), len(members))
+        result[year] = _share(int(last.map(is_agreed).sum()), len(members))
     return result
 
 

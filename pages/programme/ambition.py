@@ -39,6 +39,8 @@ def header() -> None:
     saved_message()
     if st.session_state.pop(DELETED, False):
         st.success(t("targets.deleted"), icon=":material/check:")
+    if presentation.editing() and not auth.can("admin"):
+        st.caption(t("access.admin_only"))
 
 
 def badge(status: str, text: str | None = None) -> str:
@@ -59,7 +61,11 @@ def ambition() -> None:
             (right, "final_ambition", "ambition.final_title", "ambition.final_help"),
         ):
             column.markdown(f"**{t(title)}**", help=t(help_key))
-            column.markdown(f"#### {md(texts[name])}" if texts[name] else t("ambition.none"))
+            lines = [line for line in (texts[name] or "").splitlines() if line.strip()]
+            for line in lines:  # a few lines, each as large as a heading: read from the back of the room
+                column.markdown(f"#### {md(line)}")
+            if not lines:
+                column.markdown(t("ambition.none"))
     if presentation.editing():
         ambition_form(texts)
 
@@ -68,9 +74,7 @@ def ambition_form(texts: dict) -> None:
     with st.expander(
         t("ambition.edit"), icon=":material/edit:", expanded=not any(texts[n] for n in ("ambition", "final_ambition"))
     ):
-        shown_texts = while_shown(
-            "ambition_form", "ambition_text", lambda: texts
-        )  # the version the form was drawn with
+        shown_texts = while_shown("ambition_form", "ambition_text", lambda: texts)  # the version drawn
         with st.form("ambition_form", border=False, enter_to_submit=False):
             values = {
                 "ambition": st.text_area(

@@ -121,11 +121,12 @@ def test_a_bad_value_is_named_and_what_was_typed_stays(demo_app, demo_url):
 
 def test_write_the_ambition(demo_app, demo_url):
     app = demo_app(PAGE)
-    app.text_area(key="ambition_text").input("Grow with fewer, deeper customer relationships.")
+    app.text_area(key="ambition_text").input("Grow with fewer, deeper customer relationships.\n\nHalf our growth.")
     app.text_area(key="ambition_final_text").input("Innovate with our strategic customers.")
     _submit(app, "ambition_form")
     assert "Ambition saved." in texts(app)
-    assert "Grow with fewer, deeper customer relationships." in texts(app)
+    shown = [str(element.value) for element in app.markdown]
+    assert "#### Grow with fewer, deeper customer relationships." in shown and "#### Half our growth." in shown
     with Session(db.get_engine(demo_url)) as session:
         assert session.get(Programme, 1).final_ambition == "Innovate with our strategic customers."
 
@@ -165,3 +166,33 @@ def test_in_the_room_nothing_is_editable_until_edit_is_on(demo_app):
     app.toggle(key=presentation.EDIT_KEY).set_value(True).run()
     no_exception(app)
     assert [button for button in app.button if "FormSubmitter" in str(button.key)]
+
+
+def test_user_text_on_the_page_is_never_read_as_markdown(demo_url, monkeypatch):
+    from tests.pages.conftest import open_app
+    from tests.pages.test_user_text_markdown import poison, problems
+
+    engine = db.get_engine(demo_url)
+    with Session(engine) as session:
+        version = targets.read_ambition(session)["version"]
+    targets.save_ambition(engine, {"ambition": "Grow\nwith fewer accounts", "final_ambition": "Co-create"}, version)
+    custom = targets.create_target(
+        engine,
+        {
+            "metric": "custom",
+            "name": "Joint innovations",
+            "unit": "projects",
+            "baseline_value": 1,
+            "baseline_year": 2024,
+            "target_value": 6,
+            "target_year": 2028,
+        },
+    )
+    targets.save_actuals(engine, custom, [{"year": 2025, "value": 2}], [])
+    poison(demo_url)  # the payload into every free text: the ambition, the target's name and unit
+    app = open_app(demo_url, monkeypatch, PAGE)
+    no_exception(app)
+    assert "pwn" in texts(app)
+    app.button(key=f"delete_{custom}").click().run()  # the confirmation names the target too
+    no_exception(app)
+    assert problems(app, "ambition") == []

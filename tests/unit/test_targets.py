@@ -9,6 +9,8 @@ from datetime import date
 
 import pandas as pd
 import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
 from sqlalchemy import select
 from sqlmodel import Session
 
@@ -162,6 +164,36 @@ def test_on_the_line_counts_whatever_float_rounding_did():
     down = Line(0.7, 2020, 0.1, 2026)  # 0.7 − 0.6 × 5/6 is 0.19999999999999996
     assert down.expected(2025) < 0.2
     assert status(down, (2025, 0.2)) == "on_track"
+
+
+values = st.floats(min_value=-1e6, max_value=1e6, allow_nan=False)
+years = st.integers(min_value=1990, max_value=2100)
+RANK = {"behind": 0, "on_track": 1, "achieved": 2}
+
+
+@st.composite
+def lines(draw) -> Line:
+    baseline, target = draw(values), draw(values)
+    assume(abs(target - baseline) > 1e-6)
+    start = draw(st.integers(min_value=1990, max_value=2099))
+    return Line(baseline, start, target, draw(st.integers(min_value=start + 1, max_value=2100)))
+
+
+@given(lines(), years, values)
+def test_a_target_below_its_baseline_is_the_same_rule_upside_down(line, year, value):
+    mirrored = Line(-line.baseline_value, line.baseline_year, -line.target_value, line.target_year)
+    assert status(line, (year, value)) == status(mirrored, (year, -value))
+
+
+@given(lines(), years, values, st.floats(min_value=0, max_value=1e6, allow_nan=False))
+def test_moving_the_actual_towards_the_target_never_worsens_its_status(line, year, value, step):
+    closer = value + step if line.rising else value - step
+    assert RANK[status(line, (year, closer))] >= RANK[status(line, (year, value))]
+
+
+@given(lines(), years)
+def test_an_actual_on_the_line_is_never_behind(line, year):
+    assert status(line, (year, line.expected(year))) in ("on_track", "achieved")
 
 
 def test_a_target_takes_its_latest_actual():
