@@ -144,7 +144,9 @@ def card(board, target) -> None:
 
 def heading(target) -> None:
     st.subheader(f"{md(target.name)} {badge(target.status)}", anchor=False)
-    st.caption(t(f"targets.metric.{target.metric}"))
+    metric = t(f"targets.metric.{target.metric}")
+    if metric != target.name:  # what it measures, unless its name says it already
+        st.caption(metric)
 
 
 def figures(board, target) -> None:
