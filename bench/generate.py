@@ -9,9 +9,12 @@ Every account gets exactly the rows of ``PER_ACCOUNT`` (20 stakeholders, 12 crit
 8 quarters, 5 objectives, 10 actions, a handshake with 3 joint objectives and 6 commitments, 15
 engagements, 50 revenue lines ...); the handshake's history (stage events, quarterly reviews, KPI
 readings) depends on its stage, which varies. Our side scales with the portfolio: one KAM per 40
-accounts (at least 6), one executive per 60 (at least 7), 12 offers. Texts, sectors, countries and
-people come from the demo portfolio's vocabulary (``kam_core.demo.data``); dates are relative to
-``BENCH_TODAY`` (the tests' 2026-11-26), whatever the clock says.
+accounts (at least 6), one executive per 60 (at least 7), 12 offers. The programme is a business case
+as the demo's (``kam_core.demo.programme_case``): its start two years back, its targets, revenue
+ambitions for the next three years of every active account Strategic by its target scores, next year's
+budget line a little above them, some KAMs' own costs (``_revenue_ambition_rows``, ``_budget_line``).
+Texts, sectors, countries and people come from the demo portfolio's vocabulary (``kam_core.demo.data``);
+dates are relative to ``BENCH_TODAY`` (the tests' 2026-11-26), whatever the clock says.
 
 Same (accounts, seed) -> same rows, byte for byte in every column (created_at/updated_at included).
 ``cached(accounts, seed)`` keeps one generated file per (size, seed, schema head) in
@@ -35,6 +38,7 @@ from sqlalchemy import event, literal_column, select, update
 
 from kam_core.common.text import fold_name
 from kam_core.demo import data as demo
+from kam_core.demo import programme_case
 from kam_core.demo import seed as demo_seed
 from kam_core.portfolio.segmentation import quadrant_of
 from kam_core.programme.periods import period_of, shift_period
@@ -47,6 +51,8 @@ QUARTERS = 8
 CRITERIA = 12
 BATCH = 20_000
 CACHE_DIR = Path(__file__).resolve().parent / ".cache"
+START_YEAR = BENCH_TODAY.year - 2  # the programme's start, as the demo's
+AMBITION_YEARS = 3  # revenue ambitions for BENCH_TODAY.year .. + 2
 
 # Rows per account, exactly (the smoke test checks them).
 PER_ACCOUNT = {
@@ -557,9 +563,20 @@ def _words(world: _World, account: _Account) -> dict:
 
 
 def _kam_rows(world: _World) -> Iterator[dict]:
+    """Every third KAM has their own yearly cost and share of time on the programme (the others take the
+    programme's)."""
     rng = _rng(world.seed, "kam")
     for number, (name, email) in enumerate(world.kams, start=1):
-        yield _versioned(id=number, name=name, email=email, region=rng.choice(OUR_REGIONS), active=True)
+        own = number % 3 == 0
+        yield _versioned(
+            id=number,
+            name=name,
+            email=email,
+            region=rng.choice(OUR_REGIONS),
+            active=True,
+            yearly_cost=float(rng.choice((130_000, 165_000, 190_000))) if own else None,
+            programme_share_pct=float(rng.choice((60, 90, 100))) if own else None,
+        )
 
 
 def _executive_rows(world: _World) -> Iterator[dict]:
@@ -599,6 +616,7 @@ def _account_rows(world: _World) -> Iterator[dict]:
             potential_3y=_money(3 * a.spend * (1 + max(a.growth, 0.0)) ** 2, 100_000),
             margin_pct=a.margin,
             notes=rng.choice(ACCOUNT_NOTES) if rng.random() < 0.2 else None,
+            programme_since=START_YEAR + 1 if _late_entrant(a) else None,
         )
 
 
@@ -617,6 +635,58 @@ def _account_year_rows(world: _World) -> Iterator[dict]:
                 revenue=_money(_clamp(revenue, 0.0, 0.9 * spend)),
                 category_spend=_money(spend, 10_000),
             )
+
+
+def _in_programme(a: _Account) -> bool:
+    """Active and Strategic by its scores this quarter: in the programme, with revenue ambitions."""
+    return a.status == "active" and a.quadrant == "strategic"
+
+
+def _late_entrant(a: _Account) -> bool:
+    """One programme account in ten entered a year after the programme's start."""
+    return _in_programme(a) and a.id % 10 == 3
+
+
+def _ambition_amounts(a: _Account) -> list[tuple[int, float]]:
+    """(year, revenue ambition) for the next three years: the last closed year's revenue grown 5 points
+    above the account's own growth each year."""
+    return [
+        (BENCH_TODAY.year + k, _money(a.revenue * (1 + a.growth + 0.05) ** (k + 1), 10_000))
+        for k in range(AMBITION_YEARS)
+    ]
+
+
+def _revenue_ambition_rows(world: _World) -> Iterator[dict]:
+    number = 0
+    for a in world.accounts:
+        if _in_programme(a):
+            for year, amount in _ambition_amounts(a):
+                number += 1
+                yield _versioned(id=number, account_id=a.id, year=year, amount=amount)
+
+
+def _target_rows(world: _World) -> Iterator[dict]:
+    """The demo's seven targets: the six ready-made ones and a custom one, baseline the year before the
+    programme's start, target at its horizon's end."""
+    values = {**programme_case.TARGET_VALUES, "strategic_revenue_share": (60.0, 65.0)}
+    for position, metric in enumerate(m.TARGET_METRICS):
+        yield _versioned(
+            id=position + 1,
+            metric=metric,
+            name=demo.TARGET_NAMES[metric],
+            unit=demo.TARGET_UNITS.get(metric, programme_case.SYMBOL_UNITS.get(metric, "")),
+            baseline_value=values[metric][0],
+            baseline_year=START_YEAR - 1,
+            target_value=values[metric][1],
+            target_year=START_YEAR - 1 + programme_case.HORIZON_YEARS,
+            position=position,
+        )
+
+
+def _target_actual_rows(world: _World) -> Iterator[dict]:
+    custom = m.TARGET_METRICS.index("custom") + 1
+    for number, value in enumerate(programme_case.CUSTOM_ACTUALS, start=1):
+        yield _versioned(id=number, target_id=custom, year=START_YEAR - 2 + number, value=value)
 
 
 def _revenue_line_rows(world: _World) -> Iterator[dict]:
@@ -1177,6 +1247,7 @@ TABLES = [  # in foreign-key order
     ("executive", _executive_rows),
     ("account", _account_rows),
     ("account_year", _account_year_rows),
+    ("revenue_ambition", _revenue_ambition_rows),
     ("revenue_line", _revenue_line_rows),
     ("customer_unit", _customer_unit_rows),
     ("score", _score_rows),
@@ -1198,6 +1269,8 @@ TABLES = [  # in foreign-key order
     ("pairing", _pairing_rows),
     ("engagement", _engagement_rows),
     ("engagement_pairing", _engagement_pairing_rows),
+    ("programme_target", _target_rows),
+    ("target_actual", _target_actual_rows),
 ]
 
 
@@ -1297,10 +1370,41 @@ def _reference_data(engine, accounts: int) -> tuple[dict[str, int], list[tuple[i
                 current_period=period_of(BENCH_TODAY),
                 strategic_capacity=int(_clamp(strategic, 12, 500)),
                 accounts_per_kam=int(_clamp(math.ceil(strategic / kam_count(accounts)) + 1, 1, 50)),
+                # the business case, as the demo's: started two years ago, the company's dates ahead
+                ambition=demo.PROGRAMME_AMBITION,
+                final_ambition=demo.PROGRAMME_FINAL_AMBITION,
+                start_year=START_YEAR,
+                horizon_years=programme_case.HORIZON_YEARS,
+                **programme_case.ROI_INPUTS,
+                strategic_plan_on=_day(programme_case.STRATEGIC_PLAN_IN_DAYS),
+                budget_on=_day(programme_case.BUDGET_IN_DAYS),
             )
         )
     offer_ids = {key: number for number, key in enumerate(OFFER_KEYS, start=1)}
     return offer_ids, [(row.id, row.axis, row.name, row.weight) for row in active]
+
+
+def _budget_line(engine, world: _World) -> None:
+    """Next year's key-account budget line, a little above the sum of the programme accounts' ambitions."""
+    budget_year = BENCH_TODAY.year + 1
+    planned = sum(
+        amount
+        for a in world.accounts
+        if _in_programme(a)
+        for year, amount in _ambition_amounts(a)
+        if year == budget_year
+    )
+    programme = m.SQLModel.metadata.tables["programme"]
+    with engine.begin() as connection:
+        connection.execute(
+            update(programme)
+            .where(programme.c.id == 1)
+            .values(
+                updated_at=STAMP,
+                budget_year=budget_year,
+                budget_amount=_money(planned * programme_case.BUDGET_ABOVE_AMBITIONS, 100_000),
+            )
+        )
 
 
 def _remove(path: Path) -> None:
@@ -1324,6 +1428,7 @@ def generate(path: Path, accounts: int, seed: int = 7) -> dict[str, int]:
         world = _plan_world(criteria, accounts, seed, offer_ids)
         for name, rows in TABLES:
             _insert(engine, name, rows(world))
+        _budget_line(engine, world)
         counts = table_counts(engine)
         with engine.connect() as connection:
             connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -1346,6 +1451,7 @@ def expected_counts(accounts: int) -> dict[str, int]:
     """Rows per table that depend on the portfolio's size only (not the handshakes' stages)."""
     counts = {name: per * accounts for name, per in PER_ACCOUNT.items()}
     counts.update(kam=kam_count(accounts), executive=executive_count(accounts), offer=len(OFFERS), programme=1)
+    counts.update(programme_target=len(m.TARGET_METRICS), target_actual=len(programme_case.CUSTOM_ACTUALS))
     return counts
 
 
@@ -1353,7 +1459,8 @@ def expected_counts(accounts: int) -> dict[str, int]:
 
 
 def _generator_digest() -> str:
-    source = b"".join(Path(module).read_bytes() for module in (__file__, demo_seed.__file__, demo.__file__))
+    modules = (__file__, demo_seed.__file__, demo.__file__, programme_case.__file__)
+    source = b"".join(Path(module).read_bytes() for module in modules)
     return hashlib.sha256(source).hexdigest()[:16]
 
 

@@ -85,6 +85,7 @@ from kam_core.store.models import (
     Objective,
     Pairing,
     Priority,
+    RevenueAmbition,
     RevenueLine,
     Score,
     Stakeholder,
@@ -536,6 +537,7 @@ DELETION_KINDS: tuple[str, ...] = (
     "engagements",
     "revenue_lines",
     "years",
+    "ambitions",
 )
 
 
@@ -585,6 +587,7 @@ def _kind_counts(account_id: int) -> dict:
         "engagements": _owned(Engagement, account_id),
         "revenue_lines": _owned(RevenueLine, account_id),
         "years": _owned(AccountYear, account_id),
+        "ambitions": _owned(RevenueAmbition, account_id),
     }
 
 

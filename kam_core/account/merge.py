@@ -16,6 +16,7 @@ in one transaction. By kind of row:
 | -------------- | -------------------------------------------------------------------------------- |
 | fields         | per field of ``FIELDS``, the winner's value ("keep" unless ``winners`` says       |
 |                | "other"); the other account is deleted before its name or CRM id is taken         |
+| programme_since| the earlier of the two entry years into the programme (None when neither has one) |
 | parent_id      | a winning parent that is one of the two accounts gives way to the other side's    |
 |                | parent, or to none; under a parent, group_name is None (the group is the parent's)|
 | child accounts | the other's children get the surviving account as parent                          |
@@ -24,6 +25,8 @@ in one transaction. By kind of row:
 |                | other's row is dropped (counted under scores all the same)                        |
 | years          | same year: conflict "year:<year>", keep / other / both (both: revenues summed,    |
 |                | spends summed, a missing spend counting as absent)                                |
+| ambitions      | revenue ambitions (``RevenueAmbition``), as years: same year: conflict            |
+|                | "ambition:<year>", keep / other / both (both: the two amounts summed)             |
 | plan           | moves when the surviving account has none; else, per text field, the other's text |
 |                | fills an empty one; two different texts (outer spaces aside): conflict            |
 |                | "plan:<field>" labelled with the field's code, keep / other / both (both: the two |
@@ -102,6 +105,7 @@ from kam_core.store.models import (
     Offer,
     Pairing,
     Priority,
+    RevenueAmbition,
     RevenueLine,
     Score,
     Stakeholder,
@@ -148,9 +152,10 @@ MOVE_KINDS = (
     "engagements",
     "revenue_lines",
     "years",
+    "ambitions",
     "child_accounts",
 )
-CONFLICT_KINDS = ("score", "year", "plan_text", "handshake", "white_space", "competitor")
+CONFLICT_KINDS = ("score", "year", "ambition", "plan_text", "handshake", "white_space", "competitor")
 SIDES = ("keep", "other")
 SUMMARY_MAX = 80
 
@@ -224,6 +229,7 @@ class _Analysis:
     rows: dict[type, list] = field(default_factory=dict)  # model -> the other account's own rows
     scores: list[_Pair] = field(default_factory=list)
     years: list[_Pair] = field(default_factory=list)
+    ambitions: list[_Pair] = field(default_factory=list)
     keep_plan: AccountPlan | None = None
     other_plan: AccountPlan | None = None
     plan_fills: list[str] = field(default_factory=list)  # text fields the other's plan fills
@@ -238,7 +244,7 @@ class _Analysis:
 
     @property
     def conflicts(self) -> tuple[Conflict, ...]:
-        found = [pair.conflict for pair in self.scores + self.years if pair.conflict is not None]
+        found = [pair.conflict for pair in self.scores + self.years + self.ambitions if pair.conflict is not None]
         found += list(self.plan_texts.values())
         found += [self.handshake_conflict] if self.handshake_conflict is not None else []
         found += [pair.conflict for pair in self.cells + self.competitors if pair.conflict is not None]
@@ -383,6 +389,7 @@ _OWNED = (
     Stakeholder,
     Score,
     AccountYear,
+    RevenueAmbition,
     RevenueLine,
     CustomerUnit,
     SwotItem,
@@ -443,6 +450,26 @@ def _analyse(session: Session, keep: Account, other: Account, words: _Words = _W
                         str(row.year),
                         _year_summary(row, words),
                         _year_summary(twin, words),
+                        (*SIDES, "both"),
+                    ),
+                )
+            )
+
+    # revenue ambitions, as years
+    theirs = {row.year: row for row in rows[RevenueAmbition]}
+    for row in _owned_rows(session, RevenueAmbition, keep.id, RevenueAmbition.year):
+        twin = theirs.get(row.year)
+        if twin is not None:
+            found.ambitions.append(
+                _Pair(
+                    row,
+                    twin,
+                    Conflict(
+                        f"ambition:{row.year}",
+                        "ambition",
+                        str(row.year),
+                        words.money(row.amount),
+                        words.money(twin.amount),
                         (*SIDES, "both"),
                     ),
                 )
@@ -569,6 +596,7 @@ def _analyse(session: Session, keep: Account, other: Account, words: _Words = _W
         "engagements": Engagement,
         "revenue_lines": RevenueLine,
         "years": AccountYear,
+        "ambitions": RevenueAmbition,
         "child_accounts": Account,
     }
     found.moves = {kind: len(rows[counted[kind]]) for kind in MOVE_KINDS}
@@ -689,6 +717,14 @@ def _apply(session: Session, found: _Analysis, choices: dict[str, str]) -> None:
     _move([row for row in rows[AccountYear] if row.id not in gone], account_id=keep.id)
     session.flush()
 
+    # revenue ambitions: "both" adds the other's amount to the surviving row
+    for pair in found.ambitions:
+        if choices[pair.conflict.key] == "both":
+            pair.keep.amount = pair.keep.amount + pair.other.amount
+    gone = _settle(session, found.ambitions, choices)
+    _move([row for row in rows[RevenueAmbition] if row.id not in gone], account_id=keep.id)
+    session.flush()
+
     # white space cells, then customer units
     gone = _settle(session, found.cells, choices)
     for cell in rows[WhiteSpaceCell]:
@@ -765,6 +801,9 @@ def _winning_values(keep: Account, other: Account, winners: dict[str, str], pare
     if parent_id is not None:
         values["group_name"] = None  # the group is the parent's
     values["name_key"] = fold_name(values["name"])
+    # the customer entered the programme when the first of its two accounts did
+    entries = [year for year in (keep.programme_since, other.programme_since) if year is not None]
+    values["programme_since"] = min(entries) if entries else None
     return values
 
 

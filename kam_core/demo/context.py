@@ -116,6 +116,8 @@ class _Seed:
     accounts: dict[str, m.Account] = field(default_factory=dict)
     spend_growth: dict[str, float] = field(default_factory=dict)
     revenue: dict[str, float] = field(default_factory=dict)  # last closed year, EUR
+    # the revenue objective's target (EUR) and its due year, for an account planned to grow its revenue
+    revenue_goals: dict[str, tuple[float, int]] = field(default_factory=dict)
     units: dict[str, list[m.CustomerUnit]] = field(default_factory=dict)
     priorities: dict[str, list[tuple[m.Priority, Prio]]] = field(default_factory=dict)
     competitors: dict[str, list[m.Competitor]] = field(default_factory=dict)

@@ -1861,3 +1861,26 @@ AMBITIONS = {
     "opportunistic": "Serve {short} profitably through distributors and our web shop; answer tenders only when "
     "the margin exceeds {margin}%.",
 }
+
+
+# --- the programme as a business case (kam_core.demo.programme_case) ------------------------------
+
+PROGRAMME_AMBITION = (
+    "Grow with the customers that shape our markets: a short list of strategic accounts growing twice as fast "
+    "as the company, each with a three-year plan agreed with the customer and an executive sponsor."
+)
+PROGRAMME_FINAL_AMBITION = (
+    "Create value with our strategic customers rather than sell to them: offers designed together, their "
+    "energy and uptime targets written into our roadmap, and a seat at their investment decisions."
+)
+# metric -> name (the custom target's under "custom"); the units that are words
+TARGET_NAMES = {
+    "strategic_revenue_share": "Revenue made with strategic accounts",
+    "strategic_growth_ratio": "Strategic accounts' growth against organic growth",
+    "handshake_coverage": "Strategic accounts with an agreed handshake",
+    "sponsor_coverage": "Strategic accounts with an executive sponsor",
+    "plans_filled": "Strategic accounts with a filled account plan",
+    "strategic_per_kam": "Strategic accounts per KAM",
+    "custom": "Joint innovation projects",
+}
+TARGET_UNITS = {"strategic_per_kam": "accounts", "custom": "projects"}  # the others: % or ×

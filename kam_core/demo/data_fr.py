@@ -872,3 +872,27 @@ SECTORS = {
         ),
     ),
 }
+
+
+# --- the programme as a business case, in a programme created in French ---------------------------
+
+PROGRAMME_AMBITION = (
+    "Grandir avec les clients qui font nos marchés : une courte liste de comptes stratégiques qui croissent "
+    "deux fois plus vite que l'entreprise, chacun avec un plan à trois ans convenu avec le client et un sponsor "
+    "dirigeant."
+)
+PROGRAMME_FINAL_AMBITION = (
+    "Créer de la valeur avec nos clients stratégiques plutôt que leur vendre : des offres conçues ensemble, "
+    "leurs objectifs d'énergie et de disponibilité inscrits dans notre feuille de route, et une place à la "
+    "table de leurs décisions d'investissement."
+)
+TARGET_NAMES = {
+    "strategic_revenue_share": "Chiffre d'affaires réalisé avec les comptes stratégiques",
+    "strategic_growth_ratio": "Croissance des comptes stratégiques rapportée à la croissance organique",
+    "handshake_coverage": "Comptes stratégiques avec un handshake convenu",
+    "sponsor_coverage": "Comptes stratégiques avec un sponsor dirigeant",
+    "plans_filled": "Comptes stratégiques avec un plan de compte rempli",
+    "strategic_per_kam": "Comptes stratégiques par KAM",
+    "custom": "Projets d'innovation conjoints",
+}
+TARGET_UNITS = {"strategic_per_kam": "comptes", "custom": "projets"}  # the others: % or ×

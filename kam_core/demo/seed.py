@@ -51,6 +51,7 @@ from kam_core.demo.data import (
     SECTORS,
     AccountSpec,
 )
+from kam_core.demo.programme_case import seed_programme_case
 from kam_core.demo.relationships import _engagements, _handshakes, _pairings
 from kam_core.i18n import LANGUAGES, programme_language, translate
 from kam_core.programme.defaults import default_criterion_code, install_defaults
@@ -104,6 +105,7 @@ def seed_demo(session: Session, *, today: date, rng_seed: int = 2021, language: 
     _pairings(ctx)
     _engagements(ctx)
     ctx.flush()
+    seed_programme_case(ctx)
     return _counts(session)
 
 
@@ -553,6 +555,8 @@ def _objective_text(ctx: _Seed, spec: AccountSpec, kind: str) -> tuple[str, str]
             quadrant = _quadrant(*spec.cur)
             growth = rng.uniform(0.15, 0.4) if quadrant in ("strategic", "develop") else rng.uniform(0.02, 0.08)
             words |= {"revenue": amount(revenue_m), "target": amount(revenue_m * (1 + growth))}
+            # the target as the objective reads it (its due year is set by _objectives)
+            ctx.revenue_goals[spec.key] = (float(_fmt_m(revenue_m * (1 + growth))) * 1e6, 0)
     elif kind == "share_of_wallet":
         start = round(100 * ctx.revenue[spec.key] / (spec.spend * 1e6))
         words |= {"start": start, "end": start + rng.randint(5, 15)}
@@ -600,6 +604,8 @@ def _objectives(ctx: _Seed) -> None:
             )
             ctx.objectives[spec.key].append(objective)
             rows.append(objective)
+            if kind == "revenue" and spec.key in ctx.revenue_goals:
+                ctx.revenue_goals[spec.key] = (ctx.revenue_goals[spec.key][0], due.year)
     ctx.add(rows)
 
 

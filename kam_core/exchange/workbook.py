@@ -43,7 +43,9 @@ anything is written, and every problem is reported at once (``ValidationError`` 
 | not_our_workbook      |                                 | no "About" sheet of ours (another workbook)   |
 | schema_mismatch       | file, database                  | exported under another schema revision        |
 |                       |                                 | (one a later revision only added tables to,   |
-|                       |                                 | ``ADDED_TABLES``, restores: those stay empty) |
+|                       |                                 | ``ADDED_TABLES``, restores: those stay empty; |
+|                       |                                 | or columns to, ``ADDED_COLUMNS``: each row    |
+|                       |                                 | takes the column's default, as migrated)      |
 | missing_sheet         | sheet                           | a table's sheet is missing                    |
 | missing_column        | sheet, column                   | a column is missing from a sheet's header     |
 | unexpected_column     | sheet, column                   | a header names no column of the table         |
@@ -113,6 +115,37 @@ ADDED_TABLES: dict[str, tuple[str, tuple[str, ...]]] = {
         "0007",
         ("workshop_session", "workshop_participant", "workshop_item", "workshop_vote", "workshop_action"),
     ),
+    "0009": ("0008", ("revenue_ambition", "programme_target", "target_actual")),
+}
+# Columns those revisions added to tables that were there before: revision -> {table: columns}. A workbook
+# exported before one of them lacks these columns in those sheets, and restores with each at its default,
+# the value the migration gives an existing row (0009: the programme as a business case; a KAM's own cost
+# and share; an account's entry year into the programme).
+ADDED_COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
+    "0009": {
+        "programme": (
+            "ambition",
+            "final_ambition",
+            "start_year",
+            "horizon_years",
+            "organic_growth_pct",
+            "default_margin_pct",
+            "kam_yearly_cost",
+            "kam_share_pct",
+            "executive_hour_cost",
+            "meeting_hours",
+            "tools_cost",
+            "training_cost",
+            "events_cost",
+            "budget_year",
+            "budget_amount",
+            "strategic_plan_on",
+            "budget_on",
+            "cycle_offsets",
+        ),
+        "kam": ("yearly_cost", "programme_share_pct"),
+        "account": ("programme_since",),
+    },
 }
 
 # About sheet labels (column A); the restore finds the values by them
@@ -282,7 +315,8 @@ def export_workbook(session) -> bytes:
     engine = session.get_bind()
     revision = db.current_revision(engine)
     exported_at = datetime.now(UTC).isoformat(timespec="seconds")
-    programme = session.get(Programme, 1)
+    # the name alone (Core: the columns the programme row had at the database's revision do not matter)
+    programme_name = session.execute(select(Programme.__table__.c.name).where(Programme.__table__.c.id == 1)).scalar()
 
     errors: list[FieldError] = []
     sheets: list[tuple[Table, list[list[Any]], list[int]]] = []
@@ -332,7 +366,7 @@ def export_workbook(session) -> bytes:
     about.append([bold_cell(about, title)])
     about.append([])
     about.append([LABEL_FORMAT, FORMAT])
-    about.append([LABEL_PROGRAMME, escape_text(programme.name) if programme is not None else None])
+    about.append([LABEL_PROGRAMME, escape_text(programme_name) if programme_name is not None else None])
     about.append([LABEL_EXPORTED_AT, exported_at])
     about.append([LABEL_REVISION, revision])
     if left_out:
@@ -473,7 +507,15 @@ def _read_about(workbook) -> dict:
     return {"revision": values.get(LABEL_REVISION), "counts": counts, "left_out": values.get(LABEL_LEFT_OUT)}
 
 
-def _read_sheet(sheet, table: Table, errors: list[FieldError], cell_errors: list[FieldError]) -> list[dict]:
+def _read_sheet(
+    sheet,
+    table: Table,
+    errors: list[FieldError],
+    cell_errors: list[FieldError],
+    added: frozenset[str] = frozenset(),
+) -> list[dict]:
+    """The sheet's rows, as records of the table's columns; a column of ``added`` (one a later revision
+    added) may be missing from the header: each row then takes its default (``column_default``)."""
     name = sheet_name(table)
     rows = sheet.iter_rows()
     header_cells = next(rows, ())
@@ -490,18 +532,19 @@ def _read_sheet(sheet, table: Table, errors: list[FieldError], cell_errors: list
             errors.append(FieldError("file", "unexpected_column", {"sheet": name, "column": label}))
         else:
             positions[label] = position
-    missing = [column for column in columns if column not in positions]
+    missing = [column for column in columns if column not in positions and column not in added]
     for column in missing:
         errors.append(FieldError("file", "missing_column", {"sheet": name, "column": column}))
     if missing:
         return []
 
-    readers = [(column, positions[column.name], _kind(column)) for column in table.columns]
+    readers = [(column, positions[column.name], _kind(column)) for column in table.columns if column.name in positions]
+    defaults = {column.name: column_default(column) for column in table.columns if column.name not in positions}
     records = []
     for row_number, cells in enumerate(rows, start=2):
         if all(getattr(cell, "value", None) is None for cell in cells):
             continue  # an empty row (a spreadsheet may leave some at the end)
-        record = {}
+        record = dict(defaults)
         for column, position, kind in readers:
             cell = cells[position] if position < len(cells) else None
             value = getattr(cell, "value", None)
@@ -546,18 +589,50 @@ def _tables_revision(revision: str | None) -> str | None:
     return revision
 
 
-def absent_tables(file_revision: str | None, database_revision: str | None) -> frozenset[str] | None:
-    """The tables a workbook exported under ``file_revision`` may lack to restore into a database at
-    ``database_revision``: none when both have the same tables, those later revisions only added
-    (``ADDED_TABLES``) when the workbook is older; None when it cannot be restored there."""
-    wanted, revision, absent = _tables_revision(file_revision), _tables_revision(database_revision), set()
+def _later_revisions(file_revision: str | None, database_revision: str | None) -> list[str] | None:
+    """The revisions that added tables or columns between a workbook's and the database's, newest first
+    (none when both have the same tables and columns); None when the workbook cannot be restored there
+    (newer than the database, or older than a revision that changed a table otherwise)."""
+    wanted, revision, later = _tables_revision(file_revision), _tables_revision(database_revision), []
     while revision != wanted:
         if revision not in ADDED_TABLES:
             return None
-        previous, added = ADDED_TABLES[revision]
-        absent |= set(added)
-        revision = _tables_revision(previous)
-    return frozenset(absent)
+        later.append(revision)
+        revision = _tables_revision(ADDED_TABLES[revision][0])
+    return later
+
+
+def absent_tables(file_revision: str | None, database_revision: str | None) -> frozenset[str] | None:
+    """The tables a workbook exported under ``file_revision`` may lack to restore into a database at
+    ``database_revision``: none when both have the same tables, those later revisions added
+    (``ADDED_TABLES``) when the workbook is older; None when it cannot be restored there."""
+    later = _later_revisions(file_revision, database_revision)
+    if later is None:
+        return None
+    return frozenset(table for revision in later for table in ADDED_TABLES[revision][1])
+
+
+def absent_columns(file_revision: str | None, database_revision: str | None) -> dict[str, frozenset[str]] | None:
+    """The columns (per table) a workbook exported under ``file_revision`` may lack in its sheets to restore
+    into a database at ``database_revision``: those later revisions added to existing tables
+    (``ADDED_COLUMNS``); None when it cannot be restored there."""
+    later = _later_revisions(file_revision, database_revision)
+    if later is None:
+        return None
+    absent: dict[str, set[str]] = {}
+    for revision in later:
+        for table, columns in ADDED_COLUMNS.get(revision, {}).items():
+            absent.setdefault(table, set()).update(columns)
+    return {table: frozenset(columns) for table, columns in absent.items()}
+
+
+def column_default(column) -> Any:
+    """The value a column added by a later revision takes in a row restored from an older workbook: the
+    model's default (the migration's server default gives an existing row the same), else None."""
+    default = column.default
+    if default is not None and default.is_scalar:
+        return default.arg
+    return None
 
 
 def read_workbook(
@@ -572,7 +647,8 @@ def read_workbook(
             raise ValidationError([FieldError("file", "partial_workbook", {"sheets": str(about["left_out"])})])
         database_revision = db.current_revision(engine)
         absent = absent_tables(about["revision"], database_revision)
-        if absent is None:
+        columns = absent_columns(about["revision"], database_revision)
+        if absent is None or columns is None:
             raise ValidationError(
                 [
                     FieldError(
@@ -587,7 +663,7 @@ def read_workbook(
             )
         errors: list[FieldError] = []
         cell_errors: list[FieldError] = []
-        content = _read_sheets(workbook, about["counts"], errors, cell_errors, progress, total_steps, absent)
+        content = _read_sheets(workbook, about["counts"], errors, cell_errors, progress, total_steps, absent, columns)
     except (zipfile.BadZipFile, EOFError, SyntaxError) as exc:  # a damaged part (XML parse errors are SyntaxErrors)
         raise ValidationError([FieldError("file", "not_a_workbook")]) from exc
     finally:
@@ -613,6 +689,7 @@ def _read_sheets(
     progress: Progress | None,
     total_steps: int | None,
     absent: frozenset[str] = frozenset(),
+    absent_columns: dict[str, frozenset[str]] | None = None,
 ) -> dict[str, list[dict]]:
     content: dict[str, list[dict]] = {}
     all_tables = tables()
@@ -628,7 +705,8 @@ def _read_sheets(
                 errors.append(FieldError("file", "missing_sheet", {"sheet": name}))
             continue
         errors_before = len(errors) + len(cell_errors)
-        records = _read_sheet(workbook[name], table, errors, cell_errors)
+        added = (absent_columns or {}).get(table.name, frozenset())
+        records = _read_sheet(workbook[name], table, errors, cell_errors, added)
         content[table.name] = records
         # rows lost or added: only worth saying when the sheet itself could be read
         if len(errors) + len(cell_errors) == errors_before and counts.get(name) != len(records):

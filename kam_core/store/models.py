@@ -892,3 +892,7 @@ class TargetActual(Versioned, table=True):
     target_id: int = Field(foreign_key="programme_target.id", ondelete="CASCADE", index=True)
     year: int
     value: float
+
+
+# the programme's data added by migration 0009 (defined after EDITABLE_TABLES' other members)
+EDITABLE_TABLES += [RevenueAmbition, ProgrammeTarget, TargetActual]

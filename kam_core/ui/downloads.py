@@ -14,7 +14,7 @@ from pathlib import Path
 from sqlmodel import Session
 
 from kam_core.common.clock import today
-from kam_core.documents import minutes_docs
+from kam_core.documents import minutes_docs, roi_exports
 from kam_core.exchange import workbook
 from kam_core.governance import access
 from kam_core.store import backups
@@ -64,5 +64,23 @@ def minutes_builder(session_id: int, language: str, kind: str) -> Callable[[], b
     def build() -> bytes:
         with access.acting_as(actor):
             return render(minutes.of_session(get_engine(url), session_id), language)
+
+    return build
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PPTX = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
+
+
+def roi_builder(result, inputs, language: str, kind: str, programme: str) -> Callable[[], bytes]:
+    """The programme's ROI as a workbook (``kind`` "xlsx") or as one slide for the executive committee
+    ("pptx"), built when the button is clicked from the figures the page shows (``result`` computed
+    from ``inputs``): the file says what the screen said."""
+    day = today()
+
+    def build() -> bytes:
+        if kind == "xlsx":
+            return roi_exports.roi_xlsx(result, inputs, language)
+        return roi_exports.roi_pptx(result, inputs, language, day, programme)
 
     return build

@@ -50,8 +50,10 @@ from kam_core.portfolio import overview, scoring
 from kam_core.portfolio.directory import AccountDirectory, without_archived
 from kam_core.portfolio.directory import account_directory as _read_directory
 from kam_core.portfolio.matrix import StrategicCapacity, active_kams, matrix_table
-from kam_core.portfolio.segmentation import Thresholds, segments
-from kam_core.programme import executives, settings, team
+from kam_core.portfolio.segmentation import Thresholds, load_programme, segments
+from kam_core.programme import executives, roi, settings, team
+from kam_core.programme.membership import programme_accounts, with_programme_since
+from kam_core.programme.roi_inputs import read_roi_inputs
 from kam_core.store.db import database_url, follow_file, get_engine, store_info
 from kam_core.store.memory import without_gc_pauses
 from kam_core.store.models import AXES
@@ -581,6 +583,32 @@ def last_change(table: str | None, record_id: int | None, account_id: int | None
 
     with Session(get_engine(database_url())) as session:
         return _last_change(session, table, record_id, account_id)
+
+
+# --- the programme's return on investment -------------------------------------------------------
+
+
+@reader(depends_on=("day",))
+def programme_members(url: str, day: date) -> pd.DataFrame:
+    """The accounts in the programme (``membership.programme_accounts``: the kept account table's rows
+    with ``programme_since`` and ``entry_year``); pages copy it before changing it."""
+    table = account_table.at(url, day)
+    with Session(get_engine(url)) as session:
+        return programme_accounts(with_programme_since(session, table), load_programme(session).start_year)
+
+
+@reader(depends_on=("day",))
+def roi_inputs(url: str, day: date) -> roi.RoiInputs:
+    """The ROI's inputs (every one shown on the ROI page with its value), from the kept account table."""
+    table = account_table.at(url, day)
+    with Session(get_engine(url)) as session:
+        return read_roi_inputs(session, day, table)
+
+
+@reader(depends_on=("day",))
+def roi_result(url: str, day: date) -> roi.RoiResult:
+    """The programme's return on investment, computed once per state of the data (a write clears it)."""
+    return roi.compute_roi(roi_inputs.at(url, day))
 
 
 # --- the programme's ambition and targets (kam_core.programme.targets; page Ambition and targets) ---

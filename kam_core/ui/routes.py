@@ -22,6 +22,7 @@ class Route:
 # --- Programme (the programme as a whole: its home page, and its business case) ---
 HOME = Route("pages/portfolio/home.py", "home", "page.home", ":material/dashboard:", "nav.programme", default=True)
 AMBITION = Route("pages/programme/ambition.py", "ambition", "page.ambition", ":material/flag:", "nav.programme")
+ROI = Route("pages/programme/roi.py", "roi", "page.roi", ":material/trending_up:", "nav.programme")
 # --- Portfolio ---
 MATRIX = Route("pages/portfolio/matrix.py", "matrix", "page.matrix", ":material/bubble_chart:", "nav.portfolio")
 SCORING = Route("pages/portfolio/scoring.py", "scoring", "page.scoring", ":material/tune:", "nav.portfolio")
@@ -61,6 +62,7 @@ SETTINGS = Route("pages/data/settings.py", "settings", "page.settings", ":materi
 ROUTES: tuple[Route, ...] = (
     HOME,
     AMBITION,
+    ROI,
     MATRIX,
     SCORING,
     WORKSHOP,

@@ -426,6 +426,7 @@ OWNED = {
     "engagements": "SELECT account_id FROM engagement",
     "revenue_lines": "SELECT account_id FROM revenue_line",
     "years": "SELECT account_id FROM account_year",
+    "ambitions": "SELECT account_id FROM revenue_ambition",
 }
 LINKS = {
     "engagement_links": "SELECT e.account_id FROM engagement_pairing l JOIN engagement e ON e.id = l.engagement_id"

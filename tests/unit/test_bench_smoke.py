@@ -81,6 +81,20 @@ def test_generate_gives_every_account_exactly_its_rows(tmp_path):
     assert _rows(path, "PRAGMA foreign_key_check") == []
     assert _rows(path, "PRAGMA integrity_check") == [("ok",)]
     assert _rows(path, "SELECT current_period FROM programme") == [("2026-Q4",)]
+    # the programme as a business case, as the demo's: started two years ago, its targets, next year's budget
+    assert _rows(path, "SELECT start_year, horizon_years, budget_year FROM programme") == [(2024, 5, 2027)]
+    assert _rows(path, "SELECT count(*) FROM programme WHERE ambition <> '' AND strategic_plan_on > '2026-11-26'")
+    ambitions = _rows(path, "SELECT account_id, group_concat(year) FROM revenue_ambition GROUP BY account_id")
+    assert ambitions and {years for _, years in ambitions} == {"2026,2027,2028"}
+    statuses = dict(_rows(path, "SELECT id, status FROM account"))
+    assert {statuses[account] for account, _ in ambitions} == {"active"}
+    [(planned, budget)] = _rows(
+        path, "SELECT sum(amount), (SELECT budget_amount FROM programme) FROM revenue_ambition WHERE year = 2027"
+    )
+    assert planned < budget <= planned * 1.05
+    late = _rows(path, "SELECT id FROM account WHERE programme_since IS NOT NULL")
+    assert {account for (account,) in late} <= {account for account, _ in ambitions}
+    assert _rows(path, "SELECT count(*) FROM kam WHERE yearly_cost IS NOT NULL")[0][0] >= 1
 
 
 @pytest.mark.sqlite_only("the benchmark generates SQLite files")

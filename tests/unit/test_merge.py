@@ -43,6 +43,7 @@ from kam_core.store.models import (
     Offer,
     Pairing,
     Priority,
+    RevenueAmbition,
     RevenueLine,
     Score,
     Stakeholder,
@@ -114,6 +115,7 @@ def _add_acme(engine) -> Acme:
             status="prospect",
             margin_pct=12.5,
             notes="Other notes",
+            programme_since=2025,
         )
         session.add_all([keep, other])
         session.flush()
@@ -127,6 +129,7 @@ def _add_acme(engine) -> Acme:
                 Score(account_id=keep.id, criterion_id=criteria[1], period=Q3, value=5.0),
                 AccountYear(account_id=keep.id, year=2025, revenue=100.0, category_spend=1000.0),
                 AccountYear(account_id=keep.id, year=2023, revenue=30.0, category_spend=300.0),
+                RevenueAmbition(account_id=keep.id, year=2027, amount=500.0),
                 AccountPlan(account_id=keep.id, business="Keep business", ambition="Same ambition"),
                 Competitor(account_id=keep.id, name="Voltrix", share_pct=30.0),
                 Priority(account_id=keep.id, rank=1, title="Keep first"),
@@ -162,6 +165,8 @@ def _add_acme(engine) -> Acme:
                 AccountYear(account_id=other.id, year=2025, revenue=50.0),
                 AccountYear(account_id=other.id, year=2023, revenue=20.0, category_spend=200.0),
                 AccountYear(account_id=other.id, year=2024, revenue=40.0, category_spend=400.0),
+                RevenueAmbition(account_id=other.id, year=2027, amount=300.0),
+                RevenueAmbition(account_id=other.id, year=2028, amount=350.0),
                 AccountPlan(
                     account_id=other.id, business="Other business", markets="Other markets", ambition="  Same ambition "
                 ),
@@ -309,6 +314,7 @@ def _acme_keys(acme: Acme) -> dict[str, str]:
     return {
         "score": f"score:{acme.criteria[0]}:{Q3}",
         "year": "year:2025",
+        "ambition": "ambition:2027",
         "plan_text": "plan:business",
         "handshake": "handshake",
         "white_space": f"white_space:lyon plant:{acme.offers[0]}",
@@ -530,6 +536,7 @@ _DIRECT_COUNTS = {
     "engagements": "SELECT count(*) FROM engagement WHERE account_id = :other",
     "revenue_lines": "SELECT count(*) FROM revenue_line WHERE account_id = :other",
     "years": "SELECT count(*) FROM account_year WHERE account_id = :other",
+    "ambitions": "SELECT count(*) FROM revenue_ambition WHERE account_id = :other",
     "child_accounts": "SELECT count(*) FROM account WHERE parent_id = :other AND id <> :keep",
 }
 
@@ -555,6 +562,7 @@ def test_the_plan_lists_every_conflict_kind_once_and_counts_every_row(demo_engin
         keys["score"],
         "year:2023",
         "year:2025",
+        "ambition:2027",
         "plan:business",
         "handshake",
         keys["white_space"],
@@ -572,13 +580,18 @@ def test_the_plan_lists_every_conflict_kind_once_and_counts_every_row(demo_engin
         "€100, customer spend €1.0k",
         "€50",
     )
+    assert (conflicts["ambition"].label, conflicts["ambition"].keep_value, conflicts["ambition"].other_value) == (
+        "2027",
+        "€500",
+        "€300",
+    )
     assert conflicts["handshake"].keep_value.startswith("Draft; 1 joint objective(s), 0 commitment(s), 0 review(s)")
     assert conflicts["handshake"].other_value.startswith("Agreed; 2 joint objective(s), 1 commitment(s), 1 review(s)")
     assert (conflicts["plan_text"].label, conflicts["plan_text"].other_value) == ("business", "Other business")
     assert conflicts["white_space"].label.startswith("Lyon plant / ")
     assert (conflicts["competitor"].label, conflicts["competitor"].other_value) == ("Voltrix", "20%, Cheap")
     for kind, conflict in conflicts.items():
-        both = kind in ("year", "plan_text")
+        both = kind in ("year", "ambition", "plan_text")
         assert conflict.options == (("keep", "other", "both") if both else ("keep", "other")), kind
 
     fields = {choice.field: choice for choice in plan.fields}
@@ -611,6 +624,7 @@ _PER_ACCOUNT = {
     "stakeholder": "account_id",
     "score": "account_id",
     "account_year": "account_id",
+    "revenue_ambition": "account_id",
     "revenue_line": "account_id",
     "customer_unit": "account_id",
     "swot_item": "account_id",
@@ -672,6 +686,14 @@ def _shared(engine, keep: int, other: int) -> dict[str, int]:
             {"keep": keep, "other": other},
         ).scalar_one()
 
+        ambitions = connection.execute(
+            text(
+                "SELECT count(*) FROM revenue_ambition a JOIN revenue_ambition b ON a.year = b.year "
+                "WHERE a.account_id = :keep AND b.account_id = :other"
+            ),
+            {"keep": keep, "other": other},
+        ).scalar_one()
+
         def folded(query, account_id):
             return [
                 tuple(fold_name(str(value)) for value in row)
@@ -688,6 +710,7 @@ def _shared(engine, keep: int, other: int) -> dict[str, int]:
         return {
             "score": scores,
             "account_year": years,
+            "revenue_ambition": ambitions,
             "customer_unit": sum(unit in mine_units for unit in folded(units, other)),
             "white_space_cell": sum(cell in mine_cells for cell in folded(cells, other)),
             "competitor": sum(name in mine_competitors for name in folded(competitors, other)),
@@ -733,6 +756,12 @@ def test_keep_resolutions_keep_the_surviving_rows_and_take_the_rest(demo_engine,
             for row in session.execute(select(AccountYear).where(AccountYear.account_id == acme.keep)).scalars()
         }
         assert years == {2025: (100.0, 1000.0), 2024: (40.0, 400.0), 2023: (30.0, 300.0)}
+        ambitions = {
+            row.year: row.amount
+            for row in session.execute(select(RevenueAmbition).where(RevenueAmbition.account_id == acme.keep)).scalars()
+        }
+        assert ambitions == {2027: 500.0, 2028: 350.0}
+        assert session.get(Account, acme.keep).programme_since == 2025  # the earlier entry: the other's
         [plan_row] = session.execute(select(AccountPlan).where(AccountPlan.account_id == acme.keep)).scalars()
         assert (plan_row.business, plan_row.markets, plan_row.ambition) == (
             "Keep business",
@@ -814,6 +843,7 @@ def test_other_and_both_resolutions(demo_engine, acme):
         {
             "score": "other",
             "year": "both",
+            "ambition": "both",
             "plan_text": "both",
             "handshake": "other",
             "white_space": "other",
@@ -825,6 +855,7 @@ def test_other_and_both_resolutions(demo_engine, acme):
         keys["score"]: "other",
         "year:2023": "both",
         keys["year"]: "both",
+        keys["ambition"]: "both",
         keys["plan_text"]: "both",
         keys["handshake"]: "other",
         keys["white_space"]: "other",
@@ -842,6 +873,11 @@ def test_other_and_both_resolutions(demo_engine, acme):
             for row in session.execute(select(AccountYear).where(AccountYear.account_id == acme.keep)).scalars()
         }
         assert years == {2025: (150.0, 1000.0), 2024: (40.0, 400.0), 2023: (50.0, 500.0)}  # a missing spend: absent
+        ambitions = {
+            row.year: row.amount
+            for row in session.execute(select(RevenueAmbition).where(RevenueAmbition.account_id == acme.keep)).scalars()
+        }
+        assert ambitions == {2027: 800.0, 2028: 350.0}
         [plan_row] = session.execute(select(AccountPlan).where(AccountPlan.account_id == acme.keep)).scalars()
         assert plan_row.business == "Keep business\n\nOther business"
 
@@ -884,23 +920,29 @@ def test_other_and_both_resolutions(demo_engine, acme):
 
 
 @pytest.mark.parametrize(
-    "choice, year_2025, year_2023, business",
+    "choice, year_2025, year_2023, business, ambition_2027",
     [
-        ("keep", (100.0, 1000.0), (30.0, 300.0), "Keep business"),
-        ("other", (50.0, None), (20.0, 200.0), "Other business"),
-        ("both", (150.0, 1000.0), (50.0, 500.0), "Keep business\n\nOther business"),
+        ("keep", (100.0, 1000.0), (30.0, 300.0), "Keep business", 500.0),
+        ("other", (50.0, None), (20.0, 200.0), "Other business", 300.0),
+        ("both", (150.0, 1000.0), (50.0, 500.0), "Keep business\n\nOther business", 800.0),
     ],
 )
-def test_each_option_of_years_and_plan_texts(demo_engine, acme, choice, year_2025, year_2023, business):
+def test_each_option_of_years_and_plan_texts(demo_engine, acme, choice, year_2025, year_2023, business, ambition_2027):
     plan = _plan(demo_engine, acme.keep, acme.other)
-    _merge(demo_engine, plan, {"year": choice, "plan_text": choice})
+    _merge(demo_engine, plan, {"year": choice, "plan_text": choice, "ambition": choice})
     with Session(demo_engine) as session:
         years = {
             row.year: (row.revenue, row.category_spend)
             for row in session.execute(select(AccountYear).where(AccountYear.account_id == acme.keep)).scalars()
         }
         [plan_row] = session.execute(select(AccountPlan).where(AccountPlan.account_id == acme.keep)).scalars()
+        ambitions = dict(
+            session.execute(
+                select(RevenueAmbition.year, RevenueAmbition.amount).where(RevenueAmbition.account_id == acme.keep)
+            ).all()
+        )
     assert (years[2025], years[2023], years[2024], plan_row.business) == (year_2025, year_2023, (40.0, 400.0), business)
+    assert ambitions == {2027: ambition_2027, 2028: 350.0}  # the other's 2028, on no clash, moves
 
 
 def test_a_missing_or_wrong_resolution_writes_nothing(demo_url, demo_engine, acme):

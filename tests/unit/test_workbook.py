@@ -14,16 +14,19 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
-from sqlalchemy import func, select, text, update
+from sqlalchemy import Column, MetaData, Table, func, inspect, select, text, update
 from sqlmodel import SQLModel
 
 from kam_core.common.errors import FieldError, ValidationError
 from kam_core.exchange import workbook as workbook_module
 from kam_core.exchange.workbook import (
     ABOUT_SHEET,
+    ADDED_COLUMNS,
     ADDED_TABLES,
     MAX_CELL_CHARS,
+    absent_columns,
     absent_tables,
+    column_default,
     escape_text,
     export_workbook,
     restore_workbook,
@@ -531,6 +534,85 @@ def test_a_workbook_from_before_a_revision_that_added_tables_restores_them_empty
     with pytest.raises(ValidationError) as excinfo:
         restore_workbook(empty_engine, _edit(demo_export, missing_other))
     assert ("file", "missing_sheet", {"sheet": "priority"}) in _codes(excinfo)
+
+
+def _tables_before(revision: str) -> list[Table]:
+    """The tables as they were before ``revision``: without the tables and the columns it added (what the
+    export of that time wrote), in the same order."""
+    added_tables, added_columns, metadata = ADDED_TABLES[revision][1], ADDED_COLUMNS.get(revision, {}), MetaData()
+    return [
+        Table(
+            table.name,
+            metadata,
+            *[
+                Column(column.name, column.type, primary_key=column.primary_key, nullable=column.nullable)
+                for column in table.columns
+                if column.name not in added_columns.get(table.name, ())
+            ],
+        )
+        for table in tables()
+        if table.name not in added_tables
+    ]
+
+
+def test_a_workbook_exported_at_0008_restores_at_0009_as_the_migration_would(
+    tmp_path, databases, empty_engine, monkeypatch
+):
+    # a real 0008 workbook: the demo's database taken down to 0008, exported with the tables of that time
+    url = databases.demo(tmp_path)
+    engine = db.make_engine(url)
+    try:
+        db.downgrade(engine, "0008")
+        assert db.current_revision(engine) == "0008"
+        before = _tables_before("0009")
+        reflected = inspect(engine)
+        in_database = {
+            name: {column["name"] for column in reflected.get_columns(name)}
+            for name in reflected.get_table_names()
+            if name != "alembic_version"
+        }
+        assert {table.name: {column.name for column in table.columns} for table in before} == in_database
+        with monkeypatch.context() as patched:
+            patched.setattr(workbook_module, "tables", lambda: before)
+            old = _export(engine)
+        cells = _cells(old)
+        assert ("Schema revision", "0008") in cells[ABOUT_SHEET]
+        assert "revenue_ambition" not in cells and "start_year" not in cells["programme"][0]
+        assert "programme_since" not in cells["account"][0] and "yearly_cost" not in cells["kam"][0]
+
+        restored = restore_workbook(empty_engine, old)
+        assert restored["account"] > 0 and restored["programme"] == 1
+        assert all(restored[name] == 0 for name in ADDED_TABLES["0009"][1])
+        # the same database as the 0008 one migrated to 0009: every new column at the migration's default
+        db.migrate(engine)
+        assert _dump(empty_engine) == _dump(engine)
+        with empty_engine.connect() as connection:
+            programme = connection.execute(select(Programme.__table__)).mappings().one()
+        assert programme["start_year"] is None and programme["horizon_years"] == 5
+        assert programme["meeting_hours"] == Programme.model_fields["meeting_hours"].default
+    finally:
+        engine.dispose()
+        databases.drop(url)
+    assert absent_columns("0008", "0009") == {t: frozenset(c) for t, c in ADDED_COLUMNS["0009"].items()}
+    assert absent_columns("0009", "0009") == {} and absent_columns("0009", "0008") is None
+    assert column_default(Programme.__table__.c.kam_share_pct) == 80.0
+
+
+def test_a_0008_workbook_missing_another_column_is_still_refused(demo_export, empty_engine):
+    def before_0009_but_no_name(book):
+        for row in book[ABOUT_SHEET].iter_rows():
+            if row[0].value == "Schema revision":
+                row[1].value = "0008"
+        for name in ADDED_TABLES["0009"][1]:
+            del book[name]
+        for sheet, columns in ADDED_COLUMNS["0009"].items():
+            for column in sorted((_column(book, sheet, name) for name in columns), reverse=True):
+                book[sheet].delete_cols(column)
+        book["kam"].delete_cols(_column(book, "kam", "region"))  # 0008 had it
+
+    with pytest.raises(ValidationError) as excinfo:
+        restore_workbook(empty_engine, _edit(demo_export, before_0009_but_no_name))
+    assert _codes(excinfo) == [("file", "missing_column", {"sheet": "kam", "column": "region"})]
 
 
 def test_a_workbook_from_before_0006_with_a_rank_twice_restores_renumbered(demo_export, empty_engine):
