@@ -51,7 +51,7 @@ from kam_core.portfolio.directory import AccountDirectory, without_archived
 from kam_core.portfolio.directory import account_directory as _read_directory
 from kam_core.portfolio.matrix import StrategicCapacity, active_kams, matrix_table
 from kam_core.portfolio.segmentation import Thresholds, load_programme, segments
-from kam_core.programme import business_case, executives, roi, settings, team
+from kam_core.programme import business_case, executives, roi, settings, targets, team
 from kam_core.programme.membership import programme_accounts, with_programme_since
 from kam_core.programme.roi_inputs import read_roi_inputs
 from kam_core.store.db import database_url, follow_file, get_engine, store_info
@@ -635,3 +635,22 @@ def account_inputs(url: str, day: date) -> pd.DataFrame:
     members = programme_members.at(url, day)
     with Session(get_engine(url)) as session:
         return business_case.account_inputs(session, members, business_case.ambition_years(day))
+
+
+# --- the programme's ambition and targets (kam_core.programme.targets; page Ambition and targets) ---
+
+
+@reader(depends_on=("day",))
+def target_board(url: str, day: date):
+    """The targets with their actuals and status, and the ready-made metrics per year."""
+
+    table = account_table.at(url, day)
+    with Session(get_engine(url)) as session:
+        return targets.target_board(session, table, day)
+
+
+@reader()
+def ambition_texts(session: Session) -> dict:
+    """The company's ambition and the final ambition (None when not written), with the programme's version."""
+
+    return targets.read_ambition(session)

@@ -21,6 +21,7 @@ class Route:
 
 # --- Programme (the programme as a whole: its home page, and its business case) ---
 HOME = Route("pages/portfolio/home.py", "home", "page.home", ":material/dashboard:", "nav.programme", default=True)
+AMBITION = Route("pages/programme/ambition.py", "ambition", "page.ambition", ":material/flag:", "nav.programme")
 ROI = Route("pages/programme/roi.py", "roi", "page.roi", ":material/trending_up:", "nav.programme")
 INPUTS = Route(
     "pages/programme/inputs.py", "programme-inputs", "page.programme_inputs", ":material/calculate:", "nav.programme"
@@ -84,6 +85,7 @@ SETTINGS = Route("pages/data/settings.py", "settings", "page.settings", ":materi
 # In the navigation's order (groups in the order of their first page)
 ROUTES: tuple[Route, ...] = (
     HOME,
+    AMBITION,
     ROI,
     INPUTS,
     MATRIX,
