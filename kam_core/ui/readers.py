@@ -51,7 +51,7 @@ from kam_core.portfolio.directory import AccountDirectory, without_archived
 from kam_core.portfolio.directory import account_directory as _read_directory
 from kam_core.portfolio.matrix import StrategicCapacity, active_kams, matrix_table
 from kam_core.portfolio.segmentation import Thresholds, segments
-from kam_core.programme import executives, settings, team
+from kam_core.programme import budget, cycle, executives, membership, settings, team
 from kam_core.store.db import database_url, follow_file, get_engine, store_info
 from kam_core.store.memory import without_gc_pauses
 from kam_core.store.models import AXES
@@ -581,3 +581,45 @@ def last_change(table: str | None, record_id: int | None, account_id: int | None
 
     with Session(get_engine(database_url())) as session:
         return _last_change(session, table, record_id, account_id)
+
+
+# --- the yearly cycle and the budget (pages/programme/cycle.py) -----------------------------------
+
+
+@reader()
+def cycle_calendar(session: Session) -> cycle.Calendar:
+    return cycle.read_calendar(session)
+
+
+@reader()
+def budget_line(session: Session) -> budget.BudgetLine:
+    return budget.read_budget_line(session)
+
+
+@reader(depends_on=("day",))
+def cycle_accounts(url: str, day: date) -> pd.DataFrame:
+    """The accounts in the programme (``membership.programme_accounts``), as the account table has them."""
+    with Session(get_engine(url)) as session:
+        start_year = settings.read_programme_fields(session, ("start_year",))["start_year"]
+        table = membership.with_programme_since(session, account_table.at(url, day))
+    return membership.programme_accounts(table, start_year)
+
+
+@reader(depends_on=("day",))
+def cycle_lines(url: str, day: date) -> pd.DataFrame:
+    """Per account in the programme, the cycle's items done, due or late (``cycle.account_lines``)."""
+    accounts = cycle_accounts.at(url, day)
+    with Session(get_engine(url)) as session:
+        facts = cycle.read_cycle_facts(session, day)
+    return cycle.account_lines(accounts, facts, cycle_calendar.at(url), day)
+
+
+@reader(depends_on=("day",))
+def budget_reconciliation(url: str, day: date) -> budget.Reconciliation:
+    line = budget_line.at(url)
+    ambitions = {}
+    if line.year is not None:
+        with Session(get_engine(url)) as session:
+            ambitions = budget.read_ambitions(session, line.year)
+    accounts = cycle_accounts.at(url, day)
+    return budget.reconcile(accounts, ambitions, line.year, line.amount, overview.reference_year(day))

@@ -21,6 +21,7 @@ class Route:
 
 # --- Programme (the programme as a whole: its home page, and its business case) ---
 HOME = Route("pages/portfolio/home.py", "home", "page.home", ":material/dashboard:", "nav.programme", default=True)
+CYCLE = Route("pages/programme/cycle.py", "cycle", "page.cycle", ":material/event_repeat:", "nav.programme")
 # --- Portfolio ---
 MATRIX = Route("pages/portfolio/matrix.py", "matrix", "page.matrix", ":material/bubble_chart:", "nav.portfolio")
 SCORING = Route("pages/portfolio/scoring.py", "scoring", "page.scoring", ":material/tune:", "nav.portfolio")
@@ -59,6 +60,7 @@ SETTINGS = Route("pages/data/settings.py", "settings", "page.settings", ":materi
 # In the navigation's order (groups in the order of their first page)
 ROUTES: tuple[Route, ...] = (
     HOME,
+    CYCLE,
     MATRIX,
     SCORING,
     WORKSHOP,
