@@ -159,7 +159,10 @@ def reconciliation(result: budget.Reconciliation) -> None:
     lang, currency = language(), readers.programme_settings().currency
     columns = st.columns(4)
     columns[0].metric(
-        t("budget.total", year=result.year), fmt.amount(result.total, currency, lang), border=True, help=t("budget.total_help")
+        t("budget.total", year=result.year),
+        fmt.amount(result.total, currency, lang),
+        border=True,
+        help=t("budget.total_help"),
     )
     columns[1].metric(
         t("budget.line", year=result.year),
