@@ -192,7 +192,9 @@ def reconciliation(result: budget.Reconciliation) -> None:
                 "ambition": number_column(t("budget.column.ambition", year=result.year), lang, "%,.0f"),
                 "share": st.column_config.NumberColumn(t("budget.column.share"), format=percent_format(lang)),
                 "revenue": number_column(t("budget.column.revenue", year=result.revenue_year), lang, "%,.0f"),
-                "growth": st.column_config.NumberColumn(t("budget.column.growth"), format=percent_format(lang)),
+                "growth": st.column_config.NumberColumn(
+                    t("budget.column.growth", year=result.revenue_year), format=percent_format(lang)
+                ),
             },
         )
 
