@@ -83,12 +83,15 @@ def item_text(row) -> str:
     return text
 
 
-def open_line(row, kind: str) -> None:
-    """The line as a button: it selects the account and opens the page that fixes the item."""
-    when = t("cycle.days_late", days=int(row.days_late)) if kind == "late" else ""
-    text = f"**{md(row.name)}** · {item_text(row)}" + (f" · :red[{when}]" if when else "")
-    key = f"{kind}_{row.item}_{row.period or ''}_{row.account_id}"
-    open_account(int(row.account_id), text, key, page=PAGES[row.fix].path)
+def line_buttons(chosen: pd.DataFrame, kind: str) -> list[tuple[int, str, str, str]]:
+    """The first LINES_SHOWN lines as their buttons say them: (account, text, key, page path)."""
+    buttons = []
+    for row in chosen.head(LINES_SHOWN).itertuples():
+        when = t("cycle.days_late", days=int(row.days_late)) if kind == "late" else ""
+        text = f"**{md(row.name)}** · {item_text(row)}" + (f" · :red[{when}]" if when else "")
+        key = f"{kind}_{row.item}_{row.period or ''}_{row.account_id}"
+        buttons.append((int(row.account_id), text, key, PAGES[row.fix].path))
+    return buttons
 
 
 def figures(lines: pd.DataFrame) -> None:
@@ -121,8 +124,10 @@ def line_list(lines: pd.DataFrame, kind: str) -> None:
         st.success(t(f"cycle.nothing_{kind}"), icon=":material/check:")
         return
     st.caption(t(f"cycle.{kind}_help"))
-    for row in chosen.head(LINES_SHOWN).itertuples():
-        open_line(row, kind)
+    for account_id, text, key, path in remember(
+        f"cycle_{kind}_buttons", language(), lambda: line_buttons(chosen, kind), source=chosen
+    ):  # a line selects its account and opens the page that fixes it
+        open_account(account_id, text, key, page=path)
     if len(chosen) > LINES_SHOWN:
         st.caption(t("cycle.more_lines", count=fmt.grouped(len(chosen) - LINES_SHOWN, language())))
     with st.expander(t("cycle.every_line", count=fmt.grouped(len(chosen), language()))):
@@ -281,8 +286,6 @@ def calendar_form() -> None:
         if attempt(action, field_label, conflict_key="cycle.conflict").saved:
             st.session_state["cycle_saved"] = True
             st.rerun()
-    if st.session_state.pop("cycle_saved", False):
-        st.success(t("cycle.saved"), icon=":material/check:")
 
 
 def budget_form() -> None:
@@ -314,12 +317,16 @@ def budget_form() -> None:
         if attempt(action, field_label, conflict_key="cycle.conflict").saved:
             st.session_state["budget_saved"] = True
             st.rerun()
-    if st.session_state.pop("budget_saved", False):
-        st.success(t("budget.saved"), icon=":material/check:")
 
 
-def settings_section() -> None:
+def settings_section(calendar: cycle.Calendar) -> None:
+    """The forms, shown when asked (they cost a rerun's time at every click), or while a date is missing."""
     st.subheader(t("cycle.settings"))
+    for saved, message in (("cycle_saved", "cycle.saved"), ("budget_saved", "budget.saved")):
+        if st.session_state.pop(saved, False):
+            st.success(t(message), icon=":material/check:")
+    if not st.toggle(t("cycle.change"), value=bool(calendar.missing()), key="cycle_change"):
+        return
     if not auth.can("admin"):
         st.caption(t("access.admin_only"))
     left, right = st.columns([3, 2], gap="large")
@@ -330,7 +337,8 @@ def settings_section() -> None:
 
 
 header()
-calendar_section(readers.cycle_calendar())
+calendar = readers.cycle_calendar()
+calendar_section(calendar)
 lines = readers.cycle_lines()
 figures(lines)
 late_column, due_column = st.columns(2, gap="large")
@@ -341,4 +349,4 @@ with due_column:
 st.divider()
 reconciliation(readers.budget_reconciliation())
 st.divider()
-settings_section()
+settings_section(calendar)
