@@ -305,6 +305,7 @@ def budget_form() -> None:
             t("cycle.field.budget_amount", currency=readers.programme_settings().currency),
             value=current.amount,
             step=100000.0,
+            format="%.0f",
             key="budget_amount",
             help=t("cycle.field.budget_amount_help"),
         )

@@ -85,6 +85,12 @@ def test_the_page_at_the_two_screen_sizes(sized):
         page.mouse.wheel(0, -120)  # the heading a little below the top
         page.wait_for_timeout(400)
         shoot(page, "23-cycle-budget")
+        page.get_by_text("Change the dates, the offsets and the budget line").click()
+        wait_idle(page, timeout=60_000)
+        save = main.locator('[data-testid="stFormSubmitButton"]').last
+        save.scroll_into_view_if_needed()
+        page.wait_for_timeout(400)
+        shoot(page, "23-cycle-forms")
 
 
 def test_a_late_line_opens_the_handshake_of_its_account(browser, cycle_server):
@@ -110,6 +116,8 @@ def test_a_bad_offset_typed_in_the_browser_is_refused_naming_its_field(browser, 
     page = context.new_page()
     try:
         _open(page)
+        page.get_by_text("Change the dates, the offsets and the budget line").click()  # the forms, when asked
+        wait_idle(page, timeout=60_000)
         field = page.get_by_role("spinbutton", name="Account plans due: days from the strategic plan")
         field.scroll_into_view_if_needed()
         field.fill("400")
