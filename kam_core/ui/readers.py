@@ -51,7 +51,7 @@ from kam_core.portfolio.directory import AccountDirectory, without_archived
 from kam_core.portfolio.directory import account_directory as _read_directory
 from kam_core.portfolio.matrix import StrategicCapacity, active_kams, matrix_table
 from kam_core.portfolio.segmentation import Thresholds, load_programme, segments
-from kam_core.programme import business_case, executives, roi, settings, targets, team
+from kam_core.programme import budget, business_case, cycle, executives, roi, settings, targets, team
 from kam_core.programme.membership import programme_accounts, with_programme_since
 from kam_core.programme.roi_inputs import read_roi_inputs
 from kam_core.store.db import database_url, follow_file, get_engine, store_info
@@ -654,3 +654,36 @@ def ambition_texts(session: Session) -> dict:
     """The company's ambition and the final ambition (None when not written), with the programme's version."""
 
     return targets.read_ambition(session)
+
+
+# --- the yearly cycle and the budget (pages/programme/cycle.py) -----------------------------------
+
+
+@reader()
+def cycle_calendar(session: Session) -> cycle.Calendar:
+    return cycle.read_calendar(session)
+
+
+@reader()
+def budget_line(session: Session) -> budget.BudgetLine:
+    return budget.read_budget_line(session)
+
+
+@reader(depends_on=("day",))
+def cycle_lines(url: str, day: date) -> pd.DataFrame:
+    """Per account in the programme, the cycle's items done, due or late (``cycle.account_lines``)."""
+    accounts = programme_members.at(url, day)
+    with Session(get_engine(url)) as session:
+        facts = cycle.read_cycle_facts(session, day)
+    return cycle.account_lines(accounts, facts, cycle_calendar.at(url), day)
+
+
+@reader(depends_on=("day",))
+def budget_reconciliation(url: str, day: date) -> budget.Reconciliation:
+    line = budget_line.at(url)
+    ambitions = {}
+    if line.year is not None:
+        with Session(get_engine(url)) as session:
+            ambitions = budget.read_ambitions(session, line.year)
+    accounts = programme_members.at(url, day)
+    return budget.reconcile(accounts, ambitions, line.year, line.amount, overview.reference_year(day))

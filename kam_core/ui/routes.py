@@ -23,6 +23,7 @@ class Route:
 HOME = Route("pages/portfolio/home.py", "home", "page.home", ":material/dashboard:", "nav.programme", default=True)
 AMBITION = Route("pages/programme/ambition.py", "ambition", "page.ambition", ":material/flag:", "nav.programme")
 ROI = Route("pages/programme/roi.py", "roi", "page.roi", ":material/trending_up:", "nav.programme")
+CYCLE = Route("pages/programme/cycle.py", "cycle", "page.cycle", ":material/event_repeat:", "nav.programme")
 INPUTS = Route(
     "pages/programme/inputs.py", "programme-inputs", "page.programme_inputs", ":material/calculate:", "nav.programme"
 )
@@ -87,6 +88,7 @@ ROUTES: tuple[Route, ...] = (
     HOME,
     AMBITION,
     ROI,
+    CYCLE,
     INPUTS,
     MATRIX,
     SCORING,
