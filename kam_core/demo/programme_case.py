@@ -17,25 +17,29 @@ random source (the other tables stay exactly as they were):
   its last closed year's revenue to its revenue objective's target by that objective's due year, then on
   at the account's own growth; an account without such an objective grows at its own growth;
 - ``LATE_ENTRANTS`` strategic accounts entered the programme a year after its start (``programme_since``);
-- two KAMs have their own yearly cost and share of time (the others take the programme's).
+- two KAMs have their own yearly cost and share of time (the others take the programme's);
+- the history of ``STALE_PLANS``' plans is dated ``STALE_PLAN_DAYS`` back: the demo is written in one go,
+  a real programme's plans over the years, and the yearly cycle reads "plan not updated since the last
+  cycle" from that history — without it no demo plan could ever be late.
 
 A programme row that already has a start year (a database whose director set it) keeps its settings.
 """
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, time, timedelta
 
-from sqlmodel import select
+from sqlmodel import select, update
 
 from kam_core.demo import data, data_fr
 from kam_core.demo.context import _money, _quadrant, _Seed, _workday
+from kam_core.programme.cycle import PLAN_TABLES
 from kam_core.store import models as m
 
 HORIZON_YEARS = 5
 AMBITION_YEARS = 3  # today.year .. today.year + 2
 BUDGET_ABOVE_AMBITIONS = 1.04  # the budget line asks 4 % more than the plans add up to
-STRATEGIC_PLAN_IN_DAYS = 45
+STRATEGIC_PLAN_IN_DAYS = 30  # the account plans were due 15 days ago (45 days before it, by default)
 BUDGET_IN_DAYS = 100
 LATE_ENTRANTS = 3
 # The programme's ROI inputs (the others keep their defaults: margin 25 %, KAMs' share 80 %, meeting hours)
@@ -66,6 +70,8 @@ SYMBOL_UNITS = {
     "plans_filled": "%",
 }
 SHARE_TARGET_POINTS = 5.0  # the strategic revenue share's target: its baseline + 5 points
+STALE_PLANS = ("voltera", "medivance")  # strategic accounts whose plan was last touched over a year ago
+STALE_PLAN_DAYS = 400
 CUSTOM_ACTUALS = (1.0, 2.0, 4.0)  # joint innovation projects in year 0, then each closed year since
 
 
@@ -89,6 +95,18 @@ def seed_programme_case(ctx: _Seed) -> None:
         _programme(ctx, programme, ambitions)
         ctx.add(_targets(ctx, strategic))
     ctx.flush()
+    _date_back_stale_plans(ctx)
+
+
+def _date_back_stale_plans(ctx: _Seed) -> None:
+    """The history of the plans of ``STALE_PLANS`` (written by the flushes above) dated a year and more back."""
+    written = datetime.combine(ctx.today - timedelta(days=STALE_PLAN_DAYS), time(9, 30), tzinfo=UTC)
+    ids = [ctx.accounts[key].id for key in STALE_PLANS]
+    ctx.session.execute(
+        update(m.AuditEntry)
+        .where(m.AuditEntry.account_id.in_(ids), m.AuditEntry.table_name.in_(PLAN_TABLES))
+        .values(at=written)
+    )
 
 
 def _programme(ctx: _Seed, programme: m.Programme, ambitions: list[m.RevenueAmbition]) -> None:

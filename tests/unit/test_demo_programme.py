@@ -12,9 +12,11 @@ from datetime import timedelta
 import pytest
 from sqlmodel import select
 
-from kam_core.demo.programme_case import BUDGET_ABOVE_AMBITIONS, LATE_ENTRANTS
+from kam_core.demo import data
+from kam_core.demo.programme_case import BUDGET_ABOVE_AMBITIONS, LATE_ENTRANTS, STALE_PLANS
 from kam_core.demo.seed import seed_demo
 from kam_core.portfolio import overview
+from kam_core.programme import cycle, membership
 from kam_core.store import db
 from kam_core.store import models as m
 from tests.conftest import TODAY
@@ -124,3 +126,15 @@ def test_the_french_demo_names_its_ambition_and_targets_in_french(tmp_path, data
     finally:
         engine.dispose()
         databases.drop(url)
+
+
+def test_two_plans_were_last_touched_before_the_last_cycle_and_are_late(demo):
+    """The demo is written in one go; the yearly cycle reads a plan's last change from the history, so the
+    history of two strategic plans is dated back a year and more: they, and only they, are late."""
+    session, table = demo
+    members = membership.programme_accounts(membership.with_programme_since(session, table), TODAY.year - 2)
+    lines = cycle.account_lines(members, cycle.read_cycle_facts(session, TODAY), cycle.read_calendar(session), TODAY)
+    plans = lines[lines["item"] == "plan"]
+    names = {spec.key: spec.name for spec in data.ACCOUNTS}
+    assert set(plans.loc[plans["status"] == "late", "name"]) == {names[key] for key in STALE_PLANS}
+    assert set(plans["status"]) == {"done", "late"}
