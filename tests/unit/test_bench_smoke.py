@@ -121,7 +121,12 @@ def _unordered(line: str):
 
 def test_the_pages_are_read_from_app_py():
     pages = app_pages()
-    assert len(pages) == 21  # 20, and Programme inputs (issue 23)
+    # 20, and issue 23's four: Ambition and targets, Return on investment, Yearly cycle and budget,
+    # Programme inputs
+    assert len(pages) == 24
+    assert {"Ambition and targets", "Return on investment", "Yearly cycle and budget", "Programme inputs"} <= {
+        page.title for page in pages
+    }
     assert {page.title for page in pages if page.about_one_account} == ACCOUNT_PAGES
 
 
