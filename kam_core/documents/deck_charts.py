@@ -179,28 +179,29 @@ def add_kpi_chart(slide, left: float, top: float, width: float, height: float, k
 REVENUE_COLOUR = "1F4E79"
 
 
+def placed_chart(slide, kind, data, left: float, top: float, width: float, height: float):
+    """The shape of a native chart of ``kind`` drawing ``data`` in the box (inches), in the deck's chart
+    type size, without a title (the slide's heading says what it is)."""
+    inch = 914400
+    box = (Emu(int(left * inch)), Emu(int(top * inch)), Emu(int(width * inch)), Emu(int(height * inch)))
+    shape = slide.shapes.add_chart(kind, *box, data)
+    _font(shape.chart.font, CHART_PT)
+    shape.chart.has_title = False
+    return shape
+
+
 def add_revenue_chart(
     slide, left: float, top: float, width: float, height: float, years: pd.DataFrame, currency: str, language: str
 ):
     """The revenue with us by year (``years``: columns ``year`` and ``revenue``) as a native column
     chart in the box (inches): one column a year, its value written on it, the value axis titled
     "Revenue (€ million)"."""
-    inch = 914400
     data = CategoryChartData()
     data.categories = [str(int(year)) for year in years["year"]]
     millions = [round(float(value) / 1e6, 2) for value in years["revenue"].fillna(0)]
     data.add_series(translate("qbr.chart.revenue", language), millions, number_format="#,##0.0")
-    shape = slide.shapes.add_chart(
-        XL_CHART_TYPE.COLUMN_CLUSTERED,
-        Emu(int(left * inch)),
-        Emu(int(top * inch)),
-        Emu(int(width * inch)),
-        Emu(int(height * inch)),
-        data,
-    )
+    shape = placed_chart(slide, XL_CHART_TYPE.COLUMN_CLUSTERED, data, left, top, width, height)
     chart = shape.chart
-    _font(chart.font, CHART_PT)
-    chart.has_title = False  # the slide's heading says it
     chart.has_legend = False
     plot = chart.plots[0]
     plot.gap_width = 60

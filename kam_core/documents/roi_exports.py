@@ -478,11 +478,10 @@ def _j_curve(
     from pptx.dml.color import RGBColor
     from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION, XL_MARKER_STYLE
     from pptx.enum.dml import MSO_LINE_DASH_STYLE
-    from pptx.util import Emu, Pt
+    from pptx.util import Pt
 
-    from kam_core.documents.deck_charts import CHART_PT, _font, _titled
+    from kam_core.documents.deck_charts import CHART_PT, _font, _titled, placed_chart
 
-    inch = 914400
     data = CategoryChartData()
     data.categories = [str(row.year) for row in result.years]
     data.add_series(
@@ -495,17 +494,8 @@ def _j_curve(
         [round(row.cumulative_cost / 1e6, 3) for row in result.years],
         number_format="#,##0.0",
     )
-    shape = slide.shapes.add_chart(
-        XL_CHART_TYPE.LINE_MARKERS,
-        Emu(int(left * inch)),
-        Emu(int(top * inch)),
-        Emu(int(width * inch)),
-        Emu(int(height * inch)),
-        data,
-    )
+    shape = placed_chart(slide, XL_CHART_TYPE.LINE_MARKERS, data, left, top, width, height)
     chart = shape.chart
-    _font(chart.font, CHART_PT)
-    chart.has_title = False  # the heading above says it
     chart.has_legend = True
     chart.legend.position = XL_LEGEND_POSITION.TOP
     chart.legend.include_in_layout = False

@@ -83,20 +83,7 @@ def save_settings(engine: Engine, values: dict, expected_version: int) -> Progra
     values = {key: values.get(key) for key in EDITABLE}
     for key in ("name", "currency"):  # text stripped; anything else (None, a number) counts as nothing typed
         values[key] = values[key].strip() if isinstance(values[key], str) else ""
-    errors = validate(values)
-    if errors:
-        raise ValidationError(errors)
-    try:
-        with session_scope(engine) as session:
-            row = session.get(Programme, 1)
-            if row.version != expected_version:
-                raise ConflictError.of("programme", row)
-            for key, value in values.items():
-                setattr(row, key, value)
-            session.flush()
-            return read_settings(session)
-    except StaleDataError as exc:
-        raise ConflictError("programme") from exc
+    return save_programme_fields(engine, values, expected_version, validate, read_settings)
 
 
 def read_programme_fields(session: Session, fields: tuple[str, ...]) -> dict:
@@ -108,12 +95,17 @@ def read_programme_fields(session: Session, fields: tuple[str, ...]) -> dict:
 
 
 def save_programme_fields(
-    engine: Engine, values: dict, expected_version: int, validate: Callable[[dict], list[FieldError]]
-) -> dict:
+    engine: Engine,
+    values: dict,
+    expected_version: int,
+    validate: Callable[[dict], list[FieldError]],
+    read: Callable[[Session], object] | None = None,
+):
     """Save some of the programme row's columns (the keys of ``values``), validated by ``validate``
     first, whole or not at all; a stale ``expected_version`` raises ConflictError. Each page that edits
-    a part of the programme (its business case, its calendar, its ambition) names its own fields and
-    rules and goes through here, so the version check and the audit are the same for all."""
+    a part of the programme (its settings, its business case, its calendar, its ambition) names its own
+    fields and rules and goes through here, so the version check and the audit are the same for all.
+    Returns what ``read`` reads in the same transaction (by default the saved fields and the version)."""
     errors = validate(values)
     if errors:
         raise ValidationError(errors)
@@ -125,7 +117,7 @@ def save_programme_fields(
             for key, value in values.items():
                 setattr(row, key, value)
             session.flush()
-            return read_programme_fields(session, tuple(values))
+            return read(session) if read else read_programme_fields(session, tuple(values))
     except StaleDataError as exc:
         raise ConflictError("programme") from exc
 
