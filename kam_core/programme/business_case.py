@@ -342,7 +342,8 @@ def account_inputs(session: Session, members: pd.DataFrame, years: Iterable[int]
             ).where(RevenueAmbition.account_id.in_(ids), RevenueAmbition.year.in_(years))
         ).all()
     }
-    table = table[[identifier in accounts for identifier in ids]].reset_index(drop=True)  # gone meanwhile
+    # gone meanwhile; a boolean Series, not a list: an empty list would select no column
+    table = table[pd.Series([i in accounts for i in ids], index=table.index, dtype=bool)].reset_index(drop=True)
     ids = [int(identifier) for identifier in table["account_id"]]
     table["version"] = pd.array([accounts[i][0] for i in ids], dtype="Int64")
     table["programme_since"] = pd.array([accounts[i][1] for i in ids], dtype="Int64")
