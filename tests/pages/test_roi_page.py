@@ -1,7 +1,8 @@
-"""The Return on investment page (pages/programme/roi.py) in AppTest: on the demo portfolio with a
-programme started in 2024 and account plans for the coming years (set here: the demo's own programme
-settings come later), and on an empty programme, whose missing start year is named with the page to give
-it on."""
+"""The Return on investment page (pages/programme/roi.py) in AppTest: on the demo portfolio as a user
+sees it on ``make run`` (its own business case: a programme started in 2024, account plans for the
+coming years, paying back in its second year); on the demo with a business case of the test's own
+(cleared first, tests/programme_case.py: one account's plan left out, named); and on an empty programme,
+whose missing start year is named with the page to give it on."""
 
 from __future__ import annotations
 
@@ -14,22 +15,37 @@ from kam_core.common.text import md
 from kam_core.documents import roi_exports
 from kam_core.i18n import translate
 from kam_core.programme.membership import programme_accounts, with_programme_since
+from kam_core.programme.roi import compute_roi
+from kam_core.programme.roi_inputs import read_roi_inputs
 from kam_core.store import db
 from kam_core.store.models import Account, AccountYear, Programme, RevenueAmbition
 from kam_core.ui import routes
 from tests.conftest import TODAY
 from tests.pages.conftest import no_exception, open_app, texts
+from tests.programme_case import clear_business_case
 
-START = 2024
+START = 2024  # the demo's programme started two years before the tests' day, as the one set here
 PLANNED_GROWTH = 0.08
 
 
-def _business_case(url: str, plans: bool = True) -> list[int]:
-    """The demo's programme started in START over five years; every account in the programme gets a
-    plan growing 8 % a year over its 2025 revenue (but the first one, whose plan is left out: named);
-    returns the programme's accounts."""
+def _members(url: str) -> list[tuple[int, int]]:
+    """(account id, entry year) of the programme's accounts, in the account table's order."""
     from kam_core.portfolio.overview import account_table
 
+    with db.session_scope(db.get_engine(url)) as session:
+        start = session.get(Programme, 1).start_year
+        members = programme_accounts(with_programme_since(session, account_table(session, TODAY)), start)
+        return [(int(key), int(year)) for key, year in zip(members["account_id"], members["entry_year"], strict=True)]
+
+
+def _business_case(url: str, plans: bool = True) -> list[int]:
+    """A business case of the test's own on the demo's accounts (the demo's cleared first): the
+    programme started in START over five years; every account in the programme gets a plan growing 8 % a
+    year over its 2025 revenue (but the first one, whose plan is left out: named); returns the
+    programme's accounts."""
+    from kam_core.portfolio.overview import account_table
+
+    clear_business_case(url)
     engine = db.get_engine(url)
     with db.session_scope(engine) as session:
         programme = session.get(Programme, 1)
@@ -57,8 +73,11 @@ def _downloads(app) -> list[str]:
 
 
 def test_the_page_shows_the_headline_the_j_curve_the_contributions_and_the_sensitivity(demo_url, monkeypatch):
-    ids = _business_case(demo_url)
-    assert len(ids) >= 5
+    # the demo as it is: its own business case, nothing set by the test
+    assert len(_members(demo_url)) >= 5
+    with db.session_scope(db.get_engine(demo_url)) as session:
+        result = compute_roi(read_roi_inputs(session, TODAY))
+    assert result.payback_year == START + 1  # the demo's J curve: it pays back in its second year
     app = _open(demo_url, monkeypatch)
     no_exception(app)
     shown = texts(app)
@@ -68,13 +87,15 @@ def test_the_page_shows_the_headline_the_j_curve_the_contributions_and_the_sensi
         assert translate(key, "en") in shown, key
     assert "Returned so far (to 2025)" in shown
     assert "Cumulative ROI by 2028" in shown
+    assert f">{START + 1}</div>" in shown  # the payback year, in the headline
+    assert md(translate("roi.missing.start_year", "en")) not in shown
     helps = [element.proto.help for element in app.markdown if element.proto.help]
     assert any("(revenue − baseline) × margin" in text for text in helps)  # the ⓘ gives the formula
     assert any("the two lines of the J curve cross" in text for text in helps)
     charts = app.get("vega_lite_chart")
     assert len(charts) == 2
     specs = json.dumps([chart.proto.spec for chart in charts])
-    assert "Cumulative incremental margin" in specs and "Forecast" in specs and "Pays back" not in specs
+    assert "Cumulative incremental margin" in specs and "Forecast" in specs
     assert "Carries the return" in specs
     sensitivity = app.dataframe[1].value if len(app.dataframe) > 1 else app.dataframe[0].value
     assert list(sensitivity["case"]) == [
@@ -118,13 +139,14 @@ def test_an_empty_programme_names_its_missing_start_year_and_opens_where_it_is_g
 
 
 def test_a_missing_base_revenue_opens_the_accounts_record(demo_url, monkeypatch):
-    ids = _business_case(demo_url)
+    # the demo's own business case, but for the revenue of the year before an account entered
+    account_id = next(key for key, entry_year in _members(demo_url) if entry_year == START)
     with db.session_scope(db.get_engine(demo_url)) as session:
         gap = session.exec(
-            select(AccountYear).where(AccountYear.account_id == ids[1], AccountYear.year == START - 1)
+            select(AccountYear).where(AccountYear.account_id == account_id, AccountYear.year == START - 1)
         ).one()
         session.delete(gap)
-        name = session.get(Account, ids[1]).name
+        name = session.get(Account, account_id).name
     app = _open(demo_url, monkeypatch)
     no_exception(app)
     sentence = roi_exports.missing_text(
@@ -136,13 +158,12 @@ def test_a_missing_base_revenue_opens_the_accounts_record(demo_url, monkeypatch)
     index = labels.index("Give it on the account's record")
     app.button[index].click().run()
     no_exception(app)
-    assert app.session_state["account_selector"] == ids[1]
+    assert app.session_state["account_selector"] == account_id
     assert name in texts(app)
 
 
 @pytest.mark.parametrize("language", ["fr"])
 def test_the_page_in_french(demo_url, monkeypatch, language):
-    _business_case(demo_url)
     app = _open(demo_url, monkeypatch, lang=language)
     no_exception(app)
     shown = texts(app)
