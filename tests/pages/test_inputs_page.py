@@ -1,6 +1,9 @@
 """The Programme inputs page under AppTest, on the demo portfolio: its sections and their anchors, a
 help text on every input, real writes read back from the database, and a bad value refused with a
-message naming the field and what it allows, what was typed kept on screen."""
+message naming the field and what it allows, what was typed kept on screen. The page is read on the
+demo's own business case (as on ``make run``); the tests that write KAMs' costs, entry years or
+ambitions and check what is stored start from a new programme's case (``new_case_app``: the demo's
+cleared, tests/programme_case.py)."""
 
 from __future__ import annotations
 
@@ -21,11 +24,20 @@ from kam_core.ui import routes
 from tests.conftest import TODAY
 from tests.pages.conftest import no_exception, texts
 from tests.pages.test_save_refusals import LOCKED, _as_viewer, assert_busy, assert_locked, short_wait, write_lock
+from tests.programme_case import clear_business_case
 
 __all__ = ["short_wait"]  # a fixture of the refusals' tests, used here too
 
 PAGE = routes.INPUTS.path
 ANCHORS = ["start", "growth", "kam-costs", "executive-time", "other-costs", "accounts"]
+
+
+@pytest.fixture
+def new_case_app(demo_app, demo_url):
+    """``demo_app`` on the demo with a new programme's business case: no start year, the inputs at their
+    defaults, no KAM's own cost, no entry year, no revenue ambition."""
+    clear_business_case(demo_url)
+    return demo_app
 
 
 def _case(url) -> case.BusinessCase:
@@ -50,12 +62,14 @@ def test_the_page_shows_its_sections_with_their_anchors_and_every_input_says_wha
     assert len(app.number_input) == 15
     for widget in app.number_input:
         assert widget.help and not widget.help.startswith("inputs."), widget.label
-    assert "The programme's start year is not set" in texts(app)  # the demo's programme has none yet
+    assert app.number_input(key="inputs_start_year").value == 2024  # the demo's programme started in 2024
+    assert "The programme's start year is not set" not in texts(app)
     assert len(app.dataframe) == 2  # the KAMs' own costs, the programme's accounts
 
 
-def test_start_and_horizon_are_saved(demo_app, demo_url):
-    app = demo_app(PAGE)
+def test_start_and_horizon_are_saved(new_case_app, demo_url):
+    app = new_case_app(PAGE)
+    assert "The programme's start year is not set" in texts(app)
     app.number_input(key="inputs_start_year").set_value(2024)
     app.number_input(key="inputs_horizon_years").set_value(6)
     _submit(app, "inputs_start")
@@ -122,8 +136,8 @@ def test_a_save_after_someone_elses_is_refused_and_keeps_the_input(demo_app, dem
     assert _case(demo_url).default_margin_pct == 22
 
 
-def test_a_kams_own_cost_is_saved_and_a_bad_one_names_its_row_and_column(demo_app, demo_url):
-    app = demo_app(PAGE)
+def test_a_kams_own_cost_is_saved_and_a_bad_one_names_its_row_and_column(new_case_app, demo_url):
+    app = new_case_app(PAGE)
     app.session_state["inputs_kam_table_0"] = {
         "edited_rows": {0: {"yearly_cost": 175000}, 1: {"programme_share_pct": 140}},
         "added_rows": [],
@@ -161,9 +175,9 @@ def _first_member(url) -> tuple[int, str]:
     return int(first["account_id"]), first["name"]
 
 
-def test_an_accounts_entry_year_margin_and_ambitions_are_saved(demo_app, demo_url):
+def test_an_accounts_entry_year_margin_and_ambitions_are_saved(new_case_app, demo_url):
     account_id, _ = _first_member(demo_url)
-    app = demo_app(PAGE)
+    app = new_case_app(PAGE)
     app.session_state["inputs_account_table_0"] = {
         "edited_rows": {
             0: {"programme_since": 2025, "margin_pct": 18.5, "ambition_2026": 2_000_000, "ambition_2027": 2_300_000}
@@ -182,9 +196,9 @@ def test_an_accounts_entry_year_margin_and_ambitions_are_saved(demo_app, demo_ur
     assert {row.year: row.amount for row in ambitions} == {2026: 2_000_000.0, 2027: 2_300_000.0}
 
 
-def test_in_french_a_decimal_comma_is_read_and_a_bad_ambition_is_named_in_french(demo_app, demo_url):
+def test_in_french_a_decimal_comma_is_read_and_a_bad_ambition_is_named_in_french(new_case_app, demo_url):
     account_id, _ = _first_member(demo_url)
-    app = demo_app(PAGE)
+    app = new_case_app(PAGE)
     app.radio(key="language").set_value("fr").run()
     no_exception(app)
     assert app.title[0].value == "Hypothèses du programme"
@@ -261,9 +275,9 @@ def test_in_presentation_mode_the_page_waits_for_edit(demo_app):
 
 
 @pytest.mark.sqlite_only(LOCKED)
-def test_inputs_saved_while_the_database_is_locked_say_busy_and_keep_what_was_typed(demo_app, demo_url, short_wait):
+def test_inputs_saved_while_the_database_is_locked_say_busy_and_keep_what_was_typed(new_case_app, demo_url, short_wait):
     before = _case(demo_url)
-    app = demo_app(PAGE)
+    app = new_case_app(PAGE)
     typed = {0: {"ambition_2026": 3_000_000}}
     app.session_state["inputs_account_table_0"] = {"edited_rows": typed, "added_rows": [], "deleted_rows": []}
     app.run()
@@ -280,9 +294,9 @@ def test_inputs_saved_while_the_database_is_locked_say_busy_and_keep_what_was_ty
         assert not session.scalars(select(RevenueAmbition)).all()
 
 
-def test_a_stale_accounts_save_is_refused_with_a_reload_and_the_input_kept(demo_app, demo_url):
+def test_a_stale_accounts_save_is_refused_with_a_reload_and_the_input_kept(new_case_app, demo_url):
     account_id, _ = _first_member(demo_url)
-    app = demo_app(PAGE)
+    app = new_case_app(PAGE)
     typed = {0: {"ambition_2026": 3_000_000}}
     app.session_state["inputs_account_table_0"] = {"edited_rows": typed, "added_rows": [], "deleted_rows": []}
     app.run()
