@@ -1,4 +1,5 @@
-"""Yearly cycle and budget in real Chromium, on a demo copy of its own given the company's dates (the
+"""Yearly cycle and budget in real Chromium, on a demo copy of its own, its business case cleared
+(tests/programme_case.py) then given the company's dates (the
 strategic plan on 31 Mar 2027, the budget frozen on 20 Dec 2026: handshakes due on 20 Nov, before the
 pinned 26 Nov 2026), a budget line for 2027 and a few accounts' ambitions: the timeline, the late lines,
 the reconciliation; screenshots at 1920x1080 and 1280x720 for a person to look at; a late line opens
@@ -18,6 +19,7 @@ from kam_core.programme import budget, cycle, membership
 from kam_core.store import db
 from kam_core.store.models import Account, RevenueAmbition
 from tests.e2e.conftest import running_server, shoot, wait_idle
+from tests.programme_case import clear_business_case
 
 pytestmark = pytest.mark.e2e
 
@@ -27,7 +29,9 @@ SCREENSHOT = {"1080p": "23-cycle", "720p": "23-cycle-720p"}
 
 def _prepare(url: str) -> None:
     """The company's dates; for 8 of the 12 accounts in the programme an ambition for 2027 of their 2025
-    revenue grown by 4 to 11 %; a budget line 3 % above their sum."""
+    revenue grown by 4 to 11 %; a budget line 3 % above their sum (the demo's own case cleared first:
+    the late handshakes and the accounts with no ambition need dates and plans of the test's own)."""
+    clear_business_case(url)
     engine = db.get_engine(url)
     with Session(engine) as session:
         calendar, line = cycle.read_calendar(session), budget.read_budget_line(session)

@@ -24,15 +24,10 @@ LOADED_MACHINE_MS = 30_000
 
 @pytest.fixture(scope="module")
 def inputs_server(databases, tmp_path_factory):
-    """A server of its own (the page writes), on a demo copy whose programme started in 2024 (as the
-    demo will once it has programme settings)."""
+    """A server of its own (the page writes), on a demo copy as it is (its programme started in 2024,
+    its own inputs, KAMs' costs and plans)."""
     folder = tmp_path_factory.mktemp("e2e_inputs")
     url = databases.copy("demo", folder, "kam.db")
-    engine = db.get_engine(url)
-    with Session(engine) as session:
-        version = case.read_business_case(session).version
-    case.save_business_case(engine, {"start_year": 2024}, version)
-    db.dispose_all()
     with running_server(url, folder) as address:
         yield address, url
     db.dispose_all()

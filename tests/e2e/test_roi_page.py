@@ -1,6 +1,6 @@
-"""The Return on investment page in real Chromium, on a copy of the demo portfolio given a business case
-here (a programme started in 2024, account plans for the coming years: tests/pages/test_roi_page.py's),
-served by its own streamlit server: at the two projector sizes (1920x1080 and 1280x720; and in French
+"""The Return on investment page in real Chromium, on a copy of the demo portfolio as it is (its own
+business case: a programme started in 2024, account plans for the coming years; what a user sees on
+``make run``), served by its own streamlit server: at the two projector sizes (1920x1080 and 1280x720; and in French
 at 1280x720) the three headline figures are on screen at once, large and not cut, the J curve and the
 contributions are drawn, and the slide for the executive committee downloads as a one-slide deck.
 Screenshots: ``23-roi.png`` (1920x1080), ``23-roi-720p.png``, ``23-roi-fr-720p.png`` and
@@ -14,9 +14,7 @@ import pytest
 from playwright.sync_api import Page, expect
 from pptx import Presentation
 
-from kam_core.store import db
 from tests.e2e.conftest import running_server, shoot, wait_idle
-from tests.pages.test_roi_page import _business_case
 
 pytestmark = pytest.mark.e2e
 
@@ -29,8 +27,6 @@ FIGURE_MIN_PX = 40  # the headline figures' type: read from the back of a room
 def roi_server(databases, tmp_path_factory):
     folder = tmp_path_factory.mktemp("e2e_roi")
     url = databases.copy("demo", folder, "kam.db")
-    _business_case(url)
-    db.dispose_all()
     with running_server(url, folder) as address:
         yield address
 
