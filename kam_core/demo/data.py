@@ -1879,7 +1879,7 @@ TARGET_NAMES = {
     "strategic_growth_ratio": "Strategic accounts' growth against organic growth",
     "handshake_coverage": "Strategic accounts with an agreed handshake",
     "sponsor_coverage": "Strategic accounts with an executive sponsor",
-    "plans_filled": "Strategic accounts with a filled account plan",
+    "plans_filled": "How full the strategic accounts' plans are (average)",
     "strategic_per_kam": "Strategic accounts per KAM",
     "custom": "Joint innovation projects",
 }

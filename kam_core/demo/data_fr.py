@@ -891,7 +891,7 @@ TARGET_NAMES = {
     "strategic_growth_ratio": "Croissance des comptes stratégiques rapportée à la croissance organique",
     "handshake_coverage": "Comptes stratégiques avec un handshake convenu",
     "sponsor_coverage": "Comptes stratégiques avec un sponsor dirigeant",
-    "plans_filled": "Comptes stratégiques avec un plan de compte rempli",
+    "plans_filled": "Remplissage moyen des plans des comptes stratégiques",
     "strategic_per_kam": "Comptes stratégiques par KAM",
     "custom": "Projets d'innovation conjoints",
 }

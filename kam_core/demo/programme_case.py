@@ -10,7 +10,7 @@ random source (the other tables stay exactly as they were):
   programme of this size, so that its first year costs more than it returns and it pays back in its
   second: a J curve), the key-account budget line for next year a little above the sum
   of the strategic accounts' ambitions (``BUDGET_ABOVE_AMBITIONS``), the strategic plan and budget dates
-  in the coming months;
+  in the coming weeks (the plans already due, next year's budget frozen before it starts);
 - the six ready-made targets and one custom target (joint innovation projects, with its actuals typed
   for the years already closed), baseline in year 0, target at the horizon's end;
 - each strategic account's revenue ambition for today.year .. today.year + 2 (``RevenueAmbition``): from
@@ -39,8 +39,8 @@ from kam_core.store import models as m
 HORIZON_YEARS = 5
 AMBITION_YEARS = 3  # today.year .. today.year + 2
 BUDGET_ABOVE_AMBITIONS = 1.04  # the budget line asks 4 % more than the plans add up to
-STRATEGIC_PLAN_IN_DAYS = 30  # the account plans were due 15 days ago (45 days before it, by default)
-BUDGET_IN_DAYS = 100
+STRATEGIC_PLAN_IN_DAYS = 10  # the account plans were due 35 days ago (45 days before it, by default)
+BUDGET_IN_DAYS = 21  # next year's budget frozen before that year starts; handshakes were due 9 days ago
 LATE_ENTRANTS = 3
 # The programme's ROI inputs (the others keep their defaults: margin 25 %, KAMs' share 80 %, meeting hours)
 ROI_INPUTS = {

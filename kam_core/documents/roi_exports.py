@@ -222,6 +222,49 @@ def _money_format(currency: str, language: str) -> str:
 PERCENT_FORMAT = "0%"
 
 
+# The ROI per year, as the workbook's first sheet and the page's table have it
+YEAR_COLUMNS = (
+    "year",
+    "phase",
+    "baseline",
+    "revenue",
+    "incremental_revenue",
+    "incremental_margin",
+    "kam_cost",
+    "executive_cost",
+    "other_cost",
+    "cost",
+    "roi",
+    "cumulative_margin",
+    "cumulative_cost",
+    "cumulative_roi",
+)
+
+
+def year_rows(result: RoiResult, language: str) -> list[list]:
+    """One row a year of the horizon, its values in ``YEAR_COLUMNS``' order (amounts in the currency,
+    ratios as fractions, None where a ratio has no cost to divide by)."""
+    return [
+        [
+            row.year,
+            _t("roi.chart.forecast" if row.forecast else "roi.chart.recorded", language),
+            row.baseline,
+            row.revenue,
+            row.incremental_revenue,
+            row.incremental_margin,
+            row.kam_cost,
+            row.executive_cost,
+            row.other_cost,
+            row.cost,
+            row.roi,
+            row.cumulative_margin,
+            row.cumulative_cost,
+            row.cumulative_roi,
+        ]
+        for row in result.years
+    ]
+
+
 def roi_xlsx(result: RoiResult, inputs: RoiInputs, language: str) -> bytes:
     """The workbook described in the module's docstring."""
     from openpyxl import Workbook
@@ -253,41 +296,8 @@ def roi_xlsx(result: RoiResult, inputs: RoiInputs, language: str) -> bytes:
     # ROI per year, and the J curve
     sheet = book.active
     sheet.title = _t("roi.sheet.years", language)[:31]
-    columns = (
-        "year",
-        "phase",
-        "baseline",
-        "revenue",
-        "incremental_revenue",
-        "incremental_margin",
-        "kam_cost",
-        "executive_cost",
-        "other_cost",
-        "cost",
-        "roi",
-        "cumulative_margin",
-        "cumulative_cost",
-        "cumulative_roi",
-    )
-    rows = [
-        [
-            row.year,
-            _t("roi.chart.forecast" if row.forecast else "roi.chart.recorded", language),
-            row.baseline,
-            row.revenue,
-            row.incremental_revenue,
-            row.incremental_margin,
-            row.kam_cost,
-            row.executive_cost,
-            row.other_cost,
-            row.cost,
-            row.roi,
-            row.cumulative_margin,
-            row.cumulative_cost,
-            row.cumulative_roi,
-        ]
-        for row in result.years
-    ]
+    columns = YEAR_COLUMNS
+    rows = year_rows(result, language)
     formats = {index: money_format for index in (3, 4, 5, 6, 7, 8, 9, 10, 12, 13)} | {
         11: PERCENT_FORMAT,
         14: PERCENT_FORMAT,
@@ -440,7 +450,12 @@ def _tiles(deck: _Deck, slide, result: RoiResult, currency: str) -> None:
             if so_far
             else _t("roi.headline.returned_none", language),
             money(figures.returned_margin, currency, language),
-            _t("roi.headline.returned_sub", language, cost=money(figures.returned_cost, currency, language)),
+            _t(
+                "roi.headline.returned_sub",
+                language,
+                cost=money(figures.returned_cost, currency, language),
+                net=money(figures.returned_margin - figures.returned_cost, currency, language),
+            ),
         ),
         (
             _t("roi.headline.roi_end", language, year=figures.end_year or ""),

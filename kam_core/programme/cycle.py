@@ -402,9 +402,15 @@ def account_lines(accounts: pd.DataFrame, facts: CycleFacts, calendar: Calendar,
 
 
 def late(lines: pd.DataFrame) -> pd.DataFrame:
-    """The late lines, the longest late first (then by account name and item)."""
+    """The late lines in the order the budget needs them: plans, then handshakes, then QBRs (``ITEMS``),
+    each the longest late first (then by account name)."""
     found = lines[lines["status"] == "late"]
-    return found.sort_values(["days_late", "name", "item"], ascending=[False, True, True], kind="stable")
+    order = found["item"].map({item: rank for rank, item in enumerate(ITEMS)})
+    return (
+        found.assign(_order=order)
+        .sort_values(["_order", "days_late", "name"], ascending=[True, False, True], kind="stable")
+        .drop(columns="_order")
+    )
 
 
 def due_next(lines: pd.DataFrame) -> pd.DataFrame:

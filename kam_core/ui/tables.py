@@ -63,3 +63,9 @@ def number_column(label: str | None, language: str, english_format: str, **setti
     if language == "fr":
         return st.column_config.TextColumn(label, alignment="right", **settings)
     return st.column_config.NumberColumn(label, format=english_format, **settings)
+
+
+def whole_height(rows: int, most: int = 25) -> int:
+    """The height (px) of a table that shows all of its ``rows`` (up to ``most``, then it scrolls): the
+    default shows ten and cuts the eleventh in half, which a room reads as the end of the list."""
+    return 36 * (min(rows, most) + 1) + 3

@@ -16,7 +16,7 @@ from kam_core.ui.i18n import language, quarter, t
 from kam_core.ui.memo import draw_chart, remember, while_shown
 from kam_core.ui.saving import attempt
 from kam_core.ui.store import engine
-from kam_core.ui.tables import number_column, percent_format, shown_numbers
+from kam_core.ui.tables import number_column, percent_format, shown_numbers, whole_height
 from kam_core.ui.widgets import link_to_page, open_account
 
 LINES_SHOWN = 10  # lines a list shows as buttons; the table below it has them all
@@ -88,7 +88,7 @@ def line_buttons(chosen: pd.DataFrame, kind: str) -> list[tuple[int, str, str, s
     buttons = []
     for row in chosen.head(LINES_SHOWN).itertuples():
         when = t("cycle.days_late", days=int(row.days_late)) if kind == "late" else ""
-        text = f"**{md(row.name)}** · {item_text(row)}" + (f" · :red[{when}]" if when else "")
+        text = (f":red[**{when}**] · " if when else "") + f"**{md(row.name)}** · {item_text(row)}"
         key = f"{kind}_{row.item}_{row.period or ''}_{row.account_id}"
         buttons.append((int(row.account_id), text, key, PAGES[row.fix].path))
     return buttons
@@ -135,6 +135,7 @@ def line_list(lines: pd.DataFrame, kind: str) -> None:
             remember(f"cycle_{kind}_table", language(), lambda: line_table(chosen), source=chosen),
             hide_index=True,
             width="stretch",
+            height=whole_height(len(chosen)),
             column_config={"days_late": st.column_config.NumberColumn(t("cycle.column.days_late"), format="%d")},
         )
 
@@ -165,19 +166,19 @@ def reconciliation(result: budget.Reconciliation) -> None:
     columns = st.columns(4)
     columns[0].metric(
         t("budget.total", year=result.year),
-        fmt.amount(result.total, currency, lang),
+        fmt.money(result.total, currency, lang),
         border=True,
         help=t("budget.total_help"),
     )
     columns[1].metric(
         t("budget.line", year=result.year),
-        fmt.amount(result.budget_amount, currency, lang) if result.budget_amount is not None else t("budget.no_line"),
+        fmt.money(result.budget_amount, currency, lang) if result.budget_amount is not None else t("budget.no_line"),
         border=True,
     )
     gap = result.gap
     columns[2].metric(
         t("budget.gap"),
-        fmt.amount(gap, currency, lang) if gap is not None else fmt.MISSING,
+        fmt.money(gap, currency, lang) if gap is not None else fmt.MISSING,
         delta=None if not gap else (t("budget.over") if gap > 0 else t("budget.short")),
         delta_color="normal" if gap is None or gap >= 0 else "inverse",
         delta_arrow="off",
@@ -193,6 +194,7 @@ def reconciliation(result: budget.Reconciliation) -> None:
             remember("budget_table", lang, lambda: budget_table(result, currency), source=result),
             hide_index=True,
             width="stretch",
+            height=whole_height(len(result.accounts)),
             column_config={
                 "ambition": number_column(t("budget.column.ambition", year=result.year), lang, "%,.0f"),
                 "share": st.column_config.NumberColumn(t("budget.column.share"), format=percent_format(lang)),

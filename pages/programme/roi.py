@@ -11,7 +11,7 @@ from kam_core.common.text import md
 from kam_core.documents import roi_charts, roi_exports
 from kam_core.ui import downloads, memo, readers, routes
 from kam_core.ui.i18n import language, t
-from kam_core.ui.tables import number_column, shown_numbers
+from kam_core.ui.tables import number_column, shown_numbers, whole_height
 from kam_core.ui.widgets import link_to_page, open_account
 
 INPUTS = routes.INPUTS
@@ -45,7 +45,11 @@ def headline(result, currency: str) -> None:
         big_figure(
             t("roi.headline.returned", year=so_far) if so_far else t("roi.headline.returned_none"),
             fmt.money(figures.returned_margin, currency, lang),
-            t("roi.headline.returned_sub", cost=fmt.money(figures.returned_cost, currency, lang))
+            t(
+                "roi.headline.returned_sub",
+                cost=fmt.money(figures.returned_cost, currency, lang),
+                net=fmt.money(figures.returned_margin - figures.returned_cost, currency, lang),
+            )
             if so_far
             else t("roi.headline.nothing_closed"),
             t("roi.help.returned"),
@@ -98,6 +102,22 @@ def j_curve(result) -> None:
     )
 
 
+def year_table(result) -> None:
+    """Every figure of every year, as the workbook's first sheet has them (amounts in millions)."""
+    lang, currency = language(), result.currency
+    with st.expander(t("roi.year_table", count=len(result.years))):
+        rows = roi_exports.year_rows(result, lang)
+        shown = {}
+        for index, name in enumerate(roi_exports.YEAR_COLUMNS):
+            values = [row[index] for row in rows]
+            if name in ("roi", "cumulative_roi"):
+                values = [roi_exports.roi_text(value, lang) for value in values]
+            elif name not in ("year", "phase"):
+                values = [fmt.money(value, currency, lang) for value in values]
+            shown[t(f"roi.col.{name}")] = [str(value) for value in values]
+        st.dataframe(shown, hide_index=True, height=whole_height(len(rows)))
+
+
 def contributions(result) -> None:
     st.subheader(t("roi.contributions"))
     st.caption(t("roi.contributions_caption"))
@@ -124,6 +144,7 @@ def contributions(result) -> None:
         st.dataframe(
             shown_numbers(table, write, lang),
             hide_index=True,
+            height=whole_height(len(table)),
             column_order=("account", "net", "incremental_margin", "cost", "carries"),
             column_config={
                 "account": st.column_config.TextColumn(t("roi.col.account"), width="large"),
@@ -140,7 +161,7 @@ def sensitivity(result) -> None:
         roi_exports.sensitivity_table(result, language()),
         hide_index=True,
         column_config={
-            "case": st.column_config.TextColumn(t("roi.col.case"), width="large"),
+            "case": st.column_config.TextColumn(t("roi.col.case"), width="medium"),
             "roi": st.column_config.TextColumn(t("roi.col.cumulative_roi_end"), alignment="right"),
             "delta": st.column_config.TextColumn(t("roi.col.delta"), alignment="right"),
             "payback": st.column_config.TextColumn(t("roi.col.payback_year"), alignment="right"),
@@ -198,7 +219,7 @@ def programme_inputs(inputs) -> None:
                 if not shown:
                     st.caption(t("roi.inputs.none"))
                 for line in shown:
-                    st.markdown(f"{md(line.label)}: **{md(line.value)}**")
+                    st.markdown(t("roi.input.line", label=md(line.label), value=md(line.value)))
                 link_to_page(
                     INPUTS.path, t("roi.change_on_inputs"), f"roi_inputs_{section}", "tertiary", SECTION_OF_BOX[section]
                 )
@@ -219,6 +240,7 @@ def account_inputs(inputs, result) -> None:
     st.dataframe(
         table,
         hide_index=True,
+        height=whole_height(len(table)),
         column_order=("account", "entry_year", "margin", "base_year", "base_revenue", "plan_years", "record"),
         column_config={
             "account": st.column_config.TextColumn(t("roi.col.account"), width="medium"),
@@ -246,6 +268,7 @@ if roi.start_year is None:
 headline(roi, roi_inputs.currency)
 exports(roi, roi_inputs, settings.name)
 j_curve(roi)
+year_table(roi)
 contributions(roi)
 sensitivity(roi)
 missing_inputs(roi)

@@ -80,8 +80,8 @@ def test_the_demos_page_follows_its_dates_and_reconciles_its_budget_line_with_it
     assert "give the company's date" not in shown and "No budget year yet" not in shown
     assert not app.date_input  # the forms wait to be asked for
     metrics = {metric.label: metric.value for metric in app.metric}
-    assert metrics[f"Sum of the plans' ambitions {year}"] == fmt.amount(planned, "EUR", "en")
-    assert metrics[f"Budget line {year}"] == fmt.amount(line, "EUR", "en")
+    assert metrics[f"Sum of the plans' ambitions {year}"] == fmt.money(planned, "EUR", "en")
+    assert metrics[f"Budget line {year}"] == fmt.money(line, "EUR", "en")
     assert line > planned and metrics["Coverage"] == fmt.ratio(planned / line, "en")  # the line asks a little more
     assert not any("no revenue ambition" in element.value for element in app.warning)
     _change(app)
@@ -177,9 +177,9 @@ def test_the_budget_line_against_the_plans_ambitions(new_case_app, demo_url):
         line = budget.read_budget_line(session)
     assert (line.year, line.amount) == (2027, 5_000_000.0)
     metrics = {metric.label: metric.value for metric in app.metric}
-    assert metrics["Sum of the plans' ambitions 2027"] == "€4,500,000"
-    assert metrics["Budget line 2027"] == "€5,000,000"
-    assert metrics["Gap"] == "-€500,000"  # 4.5 M − 5.0 M
+    assert metrics["Sum of the plans' ambitions 2027"] == "€4.5M"
+    assert metrics["Budget line 2027"] == "€5.0M"
+    assert metrics["Gap"] == "-€500.0k"  # 4.5 M − 5.0 M, in the compact form a quarter-width tile holds
     assert metrics["Coverage"] == "90%"
     others = len(accounts) - 2
     with Session(db.get_engine(demo_url)) as session:

@@ -97,7 +97,11 @@ def test_the_page_shows_the_headline_the_j_curve_the_contributions_and_the_sensi
     specs = json.dumps([chart.proto.spec for chart in charts])
     assert "Cumulative incremental margin" in specs and "Forecast" in specs
     assert "Carries the return" in specs
-    sensitivity = app.dataframe[1].value if len(app.dataframe) > 1 else app.dataframe[0].value
+    sensitivity = next(frame.value for frame in app.dataframe if "case" in frame.value.columns)
+    # every year of the horizon in its own row, with its ROI (the workbook's first sheet, on the page)
+    years = next(frame.value for frame in app.dataframe if "Year" in frame.value.columns)
+    assert list(years["Year"]) == [str(year) for year in range(TODAY.year - 3, TODAY.year + 3)]
+    assert years["ROI of the year"].iloc[0] == "–" and years["ROI of the year"].iloc[1] != "–"  # year 0 costs nothing
     assert list(sensitivity["case"]) == [
         "Base case",
         "Organic growth -2 points",

@@ -203,14 +203,14 @@ def test_a_qbr_not_held_in_the_quarter_before_is_late_and_this_quarters_is_due()
     assert (gamma_q4.status, gamma_q4.since) == ("due", None)  # "held" tomorrow is not held yet
 
 
-def test_the_late_lines_longest_first_and_each_accounts_next_due():
+def test_the_late_plans_first_then_the_longest_late_and_each_accounts_next_due():
     lines = _lines()
     late = cycle.late(lines)
     assert list(zip(late["name"], late["item"], late["period"].fillna(""), late["days_late"])) == [
+        ("Beta", "plan", "", 11),  # what the budget waits for comes first, however long the QBRs are late
+        ("Gamma", "plan", "", 11),
         ("Beta", "qbr", "2026-Q3", 71),
         ("Gamma", "qbr", "2026-Q3", 71),
-        ("Beta", "plan", "", 11),
-        ("Gamma", "plan", "", 11),
     ]
     upcoming = cycle.due_next(lines)
     assert list(zip(upcoming["name"], upcoming["item"], upcoming["due_on"])) == [
