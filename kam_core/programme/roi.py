@@ -67,6 +67,7 @@ MISSING_CODES = (
     "no_kam",  # an account in the programme with no KAM (no KAM cost for it)
     "kam_cost",  # a KAM with no yearly cost of their own (the programme's default is used)
     "meeting_hours",  # executive meetings of a kind with no hours set (counted no hours)
+    "no_meetings",  # a closed year with no executive meeting recorded for any account (no executive time)
 )
 # The sensitivity cases: (organic growth shift, margin shift) in points, the base case first
 SENSITIVITY_SHIFTS = ((0.0, 0.0), (-2.0, 0.0), (2.0, 0.0), (0.0, -5.0), (0.0, 5.0))
@@ -340,6 +341,11 @@ def _facts(inputs: RoiInputs) -> _Facts:
             )
         )
 
+    for year in years:
+        if start <= year < current and inputs.accounts:
+            met = sum(sum(account.meetings.get(year, {}).values()) for account in inputs.accounts)
+            if not met:  # a closed year with no meeting: executives' time counts nothing, and is named
+                missing.append(MissingInput("no_meetings", year=year))
     for kam_id in sorted(accounts_of_kam, key=lambda kam_id: kams[kam_id].name):
         if not kams[kam_id].own_cost:
             missing.append(MissingInput("kam_cost", kam_id=kam_id, kam=kams[kam_id].name))

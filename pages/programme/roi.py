@@ -180,7 +180,9 @@ def missing_inputs(result) -> None:
         text, button = st.columns([2, 1], vertical_alignment="center")
         text.markdown(md(roi_exports.missing_text(item, lang)))
         with button:
-            if item.code in GIVEN_ON_RECORD and item.account_id is not None:
+            if item.code == "no_meetings":  # meetings are recorded on the executive plans, listed here
+                link_to_page(routes.EXECUTIVES.path, t("roi.give_on_executives"), f"roi_missing_{index}")
+            elif item.code in GIVEN_ON_RECORD and item.account_id is not None:
                 open_account(
                     item.account_id, t("roi.give_on_record"), f"roi_missing_{index}", "secondary", routes.RECORD.path
                 )

@@ -368,6 +368,10 @@ def test_missing_inputs_are_named_never_a_silent_zero(inputs):
     for kam in inputs.kams:
         if not kam.own_cost and any(account.kam_id == kam.kam_id for account in inputs.accounts):
             expected.add(MissingInput("kam_cost", kam_id=kam.kam_id, kam=kam.name))
+    for year in horizon:  # a closed year without any executive meeting: its executive time is named, not zero
+        met = sum(sum(account.meetings.get(year, {}).values()) for account in inputs.accounts)
+        if inputs.accounts and start <= year < current and not met:
+            expected.add(MissingInput("no_meetings", year=year))
     assert set(result.missing) == expected
     assert len(result.missing) == len(expected)  # each named once
     # an account whose base revenue is missing counts no increment: never a made-up zero baseline

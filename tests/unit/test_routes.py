@@ -41,9 +41,10 @@ def test_no_other_file_spells_a_page_path():
 
 def test_every_missing_roi_input_has_a_place_where_it_is_given():
     """The ROI page opens the Programme inputs page at the section of each missing input, or the
-    account's record for its revenue and its KAM: none is left without a place."""
+    account's record for its revenue and its KAM, or Executive engagement for the meetings: none is left
+    without a place."""
     from kam_core.programme.roi import MISSING_CODES
 
-    on_record = ("baseline_revenue", "past_revenue", "no_kam")
+    on_record = ("baseline_revenue", "past_revenue", "no_kam", "no_meetings")
     for code in MISSING_CODES:
         assert code in on_record or routes.input_anchor(code) in routes.INPUT_SECTIONS, code
