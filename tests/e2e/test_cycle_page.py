@@ -103,7 +103,7 @@ def test_a_late_line_opens_the_handshake_of_its_account(browser, cycle_server):
     try:
         _open(page)
         line = page.locator('[data-testid="stButton"] button', has_text="No handshake presented by").first
-        name = line.locator("strong").first.inner_text()
+        name = line.inner_text().split(" · ")[1].strip()  # "N days late · <account> · No handshake presented by …"
         line.click()
         wait_idle(page, timeout=60_000)
         expect(page.get_by_role("heading", name=f"Handshake — {name}")).to_be_visible(timeout=30_000)
