@@ -83,14 +83,15 @@ def item_text(row) -> str:
     return text
 
 
-def line_buttons(chosen: pd.DataFrame, kind: str) -> list[tuple[int, str, str, str]]:
-    """The first LINES_SHOWN lines as their buttons say them: (account, text, key, page path)."""
+def line_buttons(chosen: pd.DataFrame, kind: str) -> list[tuple[int, str, str, str, str]]:
+    """The first LINES_SHOWN lines: (account, what the line says, button key, page path, page icon)."""
     buttons = []
     for row in chosen.head(LINES_SHOWN).itertuples():
         when = t("cycle.days_late", days=int(row.days_late)) if kind == "late" else ""
         text = (f":red[**{when}**] · " if when else "") + f"**{md(row.name)}** · {item_text(row)}"
         key = f"{kind}_{row.item}_{row.period or ''}_{row.account_id}"
-        buttons.append((int(row.account_id), text, key, PAGES[row.fix].path))
+        page = PAGES[row.fix]
+        buttons.append((int(row.account_id), text + " → " + t(page.title), key, page.path, page.icon))
     return buttons
 
 
@@ -124,10 +125,13 @@ def line_list(lines: pd.DataFrame, kind: str) -> None:
         st.success(t(f"cycle.nothing_{kind}"), icon=":material/check:")
         return
     st.caption(t(f"cycle.{kind}_help"))
-    for account_id, text, key, path in remember(
+    for account_id, text, key, path, icon in remember(
         f"cycle_{kind}_buttons", language(), lambda: line_buttons(chosen, kind), source=chosen
-    ):  # a line selects its account and opens the page that fixes it
-        open_account(account_id, text, key, page=path)
+    ):  # the line wraps as long as it needs; its button selects the account and opens the page that fixes it
+        said, button = st.columns([4, 1], vertical_alignment="center")
+        said.markdown(text)
+        with button:
+            open_account(account_id, t("cycle.open"), key, kind="secondary", page=path, icon=icon)
     if len(chosen) > LINES_SHOWN:
         st.caption(t("cycle.more_lines", count=fmt.grouped(len(chosen) - LINES_SHOWN, language())))
     with st.expander(t("cycle.every_line", count=fmt.grouped(len(chosen), language()))):

@@ -102,9 +102,10 @@ def test_a_late_line_opens_the_handshake_of_its_account(browser, cycle_server):
     page = context.new_page()
     try:
         _open(page)
-        line = page.locator('[data-testid="stButton"] button', has_text="No handshake presented by").first
-        name = line.inner_text().split(" · ")[1].strip()  # "N days late · <account> · No handshake presented by …"
-        line.click()
+        line = page.locator('[data-testid="stHorizontalBlock"]', has_text="No handshake presented by").last
+        said = line.locator('[data-testid="stMarkdownContainer"]').first.inner_text()
+        name = said.split(" · ")[1].strip()  # "N days late · <account> · No handshake presented by …"
+        line.get_by_role("button", name="Open").click()
         wait_idle(page, timeout=60_000)
         expect(page.get_by_role("heading", name=f"Handshake — {name}")).to_be_visible(timeout=30_000)
         assert urlparse(page.url).path.endswith("/handshake")

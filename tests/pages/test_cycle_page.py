@@ -145,8 +145,11 @@ def test_a_late_line_opens_the_page_that_fixes_it_on_its_account(demo_app, demo_
     qbr = late[late["item"] == "qbr"].iloc[0]
     app = demo_app(PAGE)
     no_exception(app)
+    said = [line.value for line in app.markdown if "No handshake presented by 20 Nov 2026" in line.value]
+    # the line says which account, what is late and which page its button opens
+    assert any(handshake["name"] in line and line.endswith("→ Handshake") for line in said)
     button = app.button(key=f"late_handshake__{handshake.account_id}")
-    assert handshake["name"] in button.label and "No handshake presented by 20 Nov 2026" in button.label
+    assert button.label == "Open"
     button.click().run()
     no_exception(app)
     assert app.title[0].value == f"Handshake — {handshake['name']}"
@@ -207,4 +210,5 @@ def test_the_page_in_french(demo_app, demo_url):
     no_exception(app)
     assert app.title[0].value == "Cycle annuel et budget"
     labels = [button.label for button in app.button if str(button.key).startswith("late_handshake_")]
-    assert labels and all("Aucun Handshake présenté au 20 nov. 2026" in label for label in labels)
+    assert labels and all(label == "Ouvrir" for label in labels)
+    assert any("Aucun Handshake présenté au 20 nov. 2026" in line.value for line in app.markdown)
