@@ -283,11 +283,16 @@ def calendar_form() -> None:
         submitted = st.form_submit_button(
             t("action.save"), type="primary", icon=":material/save:", **auth.permit("admin").control()
         )
-    if submitted:
-        action = lambda: cycle.save_calendar(engine(), strategic_plan_on, budget_on, offsets, current.version)  # noqa: E731
-        if attempt(action, field_label, conflict_key="cycle.conflict").saved:
-            st.session_state["cycle_saved"] = True
-            st.rerun()
+    if (
+        submitted
+        and attempt(
+            lambda: cycle.save_calendar(engine(), strategic_plan_on, budget_on, offsets, current.version),
+            field_label,
+            conflict_key="cycle.conflict",
+        ).saved
+    ):
+        st.session_state["cycle_saved"] = True
+        st.rerun()
 
 
 def budget_form() -> None:
@@ -316,8 +321,11 @@ def budget_form() -> None:
         )
     if submitted:
         typed_year = int(year) if year is not None and float(year).is_integer() else year
-        action = lambda: budget.save_budget_line(engine(), typed_year, amount, current.version)  # noqa: E731
-        if attempt(action, field_label, conflict_key="cycle.conflict").saved:
+        if attempt(
+            lambda: budget.save_budget_line(engine(), typed_year, amount, current.version),
+            field_label,
+            conflict_key="cycle.conflict",
+        ).saved:
             st.session_state["budget_saved"] = True
             st.rerun()
 
