@@ -13,30 +13,13 @@ from __future__ import annotations
 from sqlalchemy import delete, update
 from sqlalchemy.engine import Engine
 
+from kam_core.exchange.workbook import ADDED_COLUMNS
 from kam_core.store import db
 from kam_core.store.models import Account, Kam, Programme, ProgrammeTarget, RevenueAmbition, TargetActual
 
-# The programme's columns of migration 0009 (the business case), all back to the model's defaults
-CASE_FIELDS = (
-    "ambition",
-    "final_ambition",
-    "start_year",
-    "horizon_years",
-    "organic_growth_pct",
-    "default_margin_pct",
-    "kam_yearly_cost",
-    "kam_share_pct",
-    "executive_hour_cost",
-    "meeting_hours",
-    "tools_cost",
-    "training_cost",
-    "events_cost",
-    "budget_year",
-    "budget_amount",
-    "strategic_plan_on",
-    "budget_on",
-    "cycle_offsets",
-)
+# The programme's columns of migration 0009 (the business case), all back to the model's defaults: the
+# same list the workbook restore fills in for an older backup
+CASE_FIELDS = ADDED_COLUMNS["0009"]["programme"]
 
 
 def new_programme_defaults() -> dict:
